@@ -1,0 +1,1 @@
+namespace Escalation.Functions; internal static class Program { private static int Main() => 0; }
