@@ -1,0 +1,66 @@
+using Escalation.Domain.Events;
+using Escalation.Domain.Items;
+using Escalation.Domain.Rules;
+using NodaTime;
+
+namespace Escalation.Domain.Evaluation;
+
+/// <summary>A responsible unit and the people in its roles.</summary>
+/// <param name="Id">The unit.</param>
+/// <param name="Name">Its name as shown in messages, e.g. 商务局.</param>
+/// <param name="Principal">主要负责人.</param>
+/// <param name="DeputyInCharge">分管负责同志.</param>
+/// <param name="LeadOfficial">分管市领导, used when an item names no sponsor of its own.</param>
+public sealed record UnitRoster(UnitId Id, string Name, PersonId? Principal = null, PersonId? DeputyInCharge = null, PersonId? LeadOfficial = null);
+
+/// <summary>Who holds which role: the units' people and the supervision office's mailbox.</summary>
+public sealed record Roster(IReadOnlyDictionary<UnitId, UnitRoster> Units, PersonId? SupervisionOffice)
+{
+    public static Roster Of(IEnumerable<UnitRoster> units, PersonId? supervisionOffice) =>
+        new(units.ToDictionary(u => u.Id), supervisionOffice);
+}
+
+/// <summary>An explanation or rectification that a notice demanded of an item's unit.</summary>
+/// <param name="Notice">The notice that demanded it.</param>
+/// <param name="Kind">Explanation or rectification.</param>
+/// <param name="DueBy">The last day it is on time.</param>
+/// <param name="MetOn">The day it was submitted (and accepted), or null while outstanding.</param>
+public sealed record OpenDemand(EventId Notice, DemandKind Kind, LocalDate DueBy, LocalDate? MetOn = null);
+
+/// <summary>Everything the engine knows of one item on evaluation day.</summary>
+/// <param name="Item">The item and its plan.</param>
+/// <param name="Progress">Its progress reports.</param>
+/// <param name="ExemptPeriods">Keys of periods (e.g. <c>2024-05</c>) the supervision office exempted for special objective reasons: they neither count nor break a streak.</param>
+/// <param name="Demands">Explanations and rectifications demanded by earlier notices.</param>
+public sealed record ItemState(
+    SupervisedItem Item,
+    ProgressHistory Progress,
+    IReadOnlySet<string> ExemptPeriods,
+    IReadOnlyList<OpenDemand> Demands)
+{
+    private static readonly IReadOnlySet<string> NoPeriods = new HashSet<string>();
+
+    public static ItemState Of(
+        SupervisedItem item,
+        IEnumerable<ProgressReport>? reports = null,
+        IEnumerable<string>? exemptPeriods = null,
+        IEnumerable<OpenDemand>? demands = null) =>
+        new(item,
+            reports is null ? ProgressHistory.Empty : ProgressHistory.From(reports),
+            exemptPeriods is null ? NoPeriods : exemptPeriods.ToHashSet(StringComparer.Ordinal),
+            demands?.ToList() ?? []);
+}
+
+/// <summary>Tunables of an evaluation run.</summary>
+/// <param name="CatchUpWorkingDays">
+/// A one-off occurrence (a milestone passing, a period closing, a report or demand falling due) is still raised this
+/// many working days later, so that a run missed for an outage catches up; older ones are not raised, so that a first
+/// run over historic data does not issue a year of notices at once.
+/// </param>
+/// <param name="Lights">The traffic-light thresholds.</param>
+public sealed record EvaluationOptions(int CatchUpWorkingDays = 10, TrafficLightPolicy? Lights = null)
+{
+    public static EvaluationOptions Default { get; } = new();
+
+    public TrafficLightPolicy LightPolicy => Lights ?? TrafficLightPolicy.Default;
+}

@@ -1,0 +1,139 @@
+using System.Security.Cryptography;
+using System.Text;
+using Escalation.Domain.Items;
+using Escalation.Domain.Rules;
+using NodaTime;
+
+namespace Escalation.Domain.Events;
+
+/// <summary>
+/// An event's id, the same every time the same rule fires for the same item and occurrence: the key that makes
+/// an event be issued once, whatever the retries, double timer runs and re-publishing.
+/// </summary>
+public readonly record struct EventId
+{
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdef");
+
+    private EventId(string value) => Value = value;
+
+    public string Value { get; }
+
+    /// <summary>
+    /// <c>ev-</c> and 32 hex digits of SHA-256 over rule, item and occurrence: safe as a table key and a Service Bus
+    /// message id, whatever characters the ids hold.
+    /// </summary>
+    public static EventId For(RuleId rule, ItemId item, string occurrence)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes($"{rule.Value}\n{item.Value}\n{occurrence}"), hash);
+        return new EventId("ev-" + Convert.ToHexStringLower(hash[..16]));
+    }
+
+    /// <summary>Accepts an id read back from storage or a message.</summary>
+    public static EventId Parse(string value)
+    {
+        if (value is not { Length: 35 } || !value.StartsWith("ev-", StringComparison.Ordinal) || value.AsSpan(3).ContainsAnyExcept(HexDigits))
+        {
+            throw new FormatException($"'{value}' is not an event id (ev- and 32 hex digits).");
+        }
+
+        return new EventId(value);
+    }
+
+    public override string ToString() => Value;
+}
+
+/// <summary>What the event says happened.</summary>
+public enum EventKind
+{
+    /// <summary>A milestone or the deadline is due within a few working days.</summary>
+    DueSoon,
+
+    /// <summary>A milestone or the deadline is due today.</summary>
+    DueToday,
+
+    /// <summary>A milestone or the deadline passed with its target not reached.</summary>
+    Overdue,
+
+    /// <summary>A progress report was due and did not come.</summary>
+    ReportMissing,
+
+    /// <summary>The item lagged behind plan at a period close.</summary>
+    Lagging,
+
+    /// <summary>A demanded explanation or rectification did not come by its date.</summary>
+    DemandOverdue,
+}
+
+/// <summary>A person an event goes to, and in which role.</summary>
+/// <param name="Role">Why they receive it.</param>
+/// <param name="Person">Who.</param>
+/// <param name="IsCopy">True when they receive a copy (抄送) rather than being addressed.</param>
+public readonly record struct Recipient(RecipientRole Role, PersonId Person, bool IsCopy);
+
+/// <summary>What a notice demands, and by when (inclusive).</summary>
+public sealed record Demand(DemandKind Kind, LocalDate DueBy);
+
+/// <summary>The facts behind an event, for the message and for the supervision office's log.</summary>
+/// <param name="ItemTitle">The item's title.</param>
+/// <param name="UnitName">The responsible unit's name.</param>
+/// <param name="Planned">Planned progress (percent) on the reference date: today, or the period close for lag events.</param>
+/// <param name="Reported">Reported progress (percent) on that date.</param>
+/// <param name="Checkpoint">The milestone's name, for due-soon and overdue events.</param>
+/// <param name="CheckpointDue">The milestone's due date.</param>
+/// <param name="CheckpointTarget">The milestone's target.</param>
+/// <param name="IsDeadline">True when the checkpoint is the deadline.</param>
+/// <param name="WorkingDaysLeft">For due-soon events: working days until the due date.</param>
+/// <param name="Streak">For lag events: consecutive lagging periods.</param>
+/// <param name="Period">For lag events: the period's Chinese label, e.g. 2024年5月.</param>
+/// <param name="PeriodKey">For lag events: the period's key, e.g. 2024-05.</param>
+/// <param name="ReportDue">For report-missing events: the due date (rolled to a working day).</param>
+/// <param name="DemandOf">For demand-overdue events: the notice that made the demand.</param>
+/// <param name="DemandDueBy">For demand-overdue events: the date the demand was due.</param>
+public sealed record EventFacts(
+    string ItemTitle,
+    string UnitName,
+    double Planned,
+    double Reported,
+    string? Checkpoint = null,
+    LocalDate? CheckpointDue = null,
+    double? CheckpointTarget = null,
+    bool IsDeadline = false,
+    int? WorkingDaysLeft = null,
+    int? Streak = null,
+    string? Period = null,
+    string? PeriodKey = null,
+    LocalDate? ReportDue = null,
+    EventId? DemandOf = null,
+    LocalDate? DemandDueBy = null);
+
+/// <summary>
+/// A decision of the engine: this rule fired for this item on this date, and these people are to be told.
+/// </summary>
+/// <param name="Id">Deterministic from (rule, item, occurrence).</param>
+/// <param name="Rule">The rule that fired.</param>
+/// <param name="Level">Reminder, notice or summons.</param>
+/// <param name="Kind">What happened.</param>
+/// <param name="Item">The item.</param>
+/// <param name="Unit">Its responsible unit.</param>
+/// <param name="Date">The evaluation date on which it was raised.</param>
+/// <param name="Occurrence">What makes this occurrence distinct, e.g. <c>overdue:2022-07-15</c>, <c>lag:2024-05</c>.</param>
+/// <param name="Recipients">Addressees and copies, by role.</param>
+/// <param name="Channels">How it is delivered.</param>
+/// <param name="Template">The message template's id.</param>
+/// <param name="Facts">The reasons, with figures.</param>
+/// <param name="Demand">For notices: what is demanded and by when.</param>
+public sealed record EscalationEvent(
+    EventId Id,
+    RuleId Rule,
+    EventLevel Level,
+    EventKind Kind,
+    ItemId Item,
+    UnitId Unit,
+    LocalDate Date,
+    string Occurrence,
+    IReadOnlyList<Recipient> Recipients,
+    IReadOnlyList<Channel> Channels,
+    string Template,
+    EventFacts Facts,
+    Demand? Demand);

@@ -1,0 +1,82 @@
+namespace Escalation.Domain.Items;
+
+/// <summary>Validation shared by every id: ids become table keys and message ids, so they must be safe there.</summary>
+internal static class Key
+{
+    /// <summary>Longest id accepted; Service Bus message ids allow 128 characters and event ids are derived, not nested.</summary>
+    public const int MaxLength = 100;
+
+    public static string Validate(string? value, string what)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new ArgumentException($"A {what} id must not be empty.", nameof(value));
+        }
+
+        if (TryValidate(value) is { } reason)
+        {
+            throw new ArgumentException($"'{value}' is not a valid {what} id: {reason}", nameof(value));
+        }
+
+        return value;
+    }
+
+    /// <summary>Why the value cannot be an id, or null when it can.</summary>
+    public static string? TryValidate(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return "it is empty";
+        }
+
+        if (value.Length > MaxLength)
+        {
+            return $"it is longer than {MaxLength} characters";
+        }
+
+        if (value != value.Trim())
+        {
+            return "it starts or ends with white space";
+        }
+
+        foreach (var c in value)
+        {
+            if (c is '/' or '\\' or '#' or '?' || char.IsControl(c))
+            {
+                return "it contains '/', '\\', '#', '?' or a control character, which table keys do not allow";
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>A supervised item (task, project or livelihood item), e.g. <c>2024-ZD-017</c>.</summary>
+public readonly record struct ItemId
+{
+    public ItemId(string value) => Value = Key.Validate(value, "item");
+
+    public string Value { get; }
+
+    public override string ToString() => Value;
+}
+
+/// <summary>A responsible unit (责任单位), e.g. <c>swj</c> for 商务局.</summary>
+public readonly record struct UnitId
+{
+    public UnitId(string value) => Value = Key.Validate(value, "unit");
+
+    public string Value { get; }
+
+    public override string ToString() => Value;
+}
+
+/// <summary>A person in the staff directory (or a shared mailbox such as the supervision office's).</summary>
+public readonly record struct PersonId
+{
+    public PersonId(string value) => Value = Key.Validate(value, "person");
+
+    public string Value { get; }
+
+    public override string ToString() => Value;
+}

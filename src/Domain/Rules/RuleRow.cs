@@ -1,0 +1,327 @@
+using System.Globalization;
+using Escalation.Domain.Items;
+using Escalation.Domain.Periods;
+using Escalation.Domain.Problems;
+using NodaTime;
+
+namespace Escalation.Domain.Rules;
+
+/// <summary>
+/// A rule as admins write it (a table row, a CSV line, an entry of the shipped defaults): every field a string.
+/// <see cref="Parse"/> turns it into an <see cref="EscalationRule"/> or says, field by field, what is wrong.
+/// </summary>
+public sealed record RuleRow
+{
+    public string? Id { get; init; }
+
+    public string? Name { get; init; }
+
+    /// <summary><c>reminder</c>/<c>提醒</c>, <c>notice</c>/<c>通报</c>, <c>summons</c>/<c>约谈</c>.</summary>
+    public string? Level { get; init; }
+
+    /// <summary><c>due-soon</c>, <c>overdue</c>, <c>report-missing</c>, <c>lag-streak</c>, <c>demand-overdue</c>.</summary>
+    public string? Trigger { get; init; }
+
+    /// <summary>For <c>due-soon</c>: working days ahead.</summary>
+    public string? Days { get; init; }
+
+    /// <summary>For <c>due-soon</c> and <c>overdue</c>: <c>all</c> (default), <c>milestones</c>, <c>deadline</c>.</summary>
+    public string? Scope { get; init; }
+
+    /// <summary>For <c>lag-streak</c>: the streak length from which the rule fires.</summary>
+    public string? Streak { get; init; }
+
+    /// <summary>For <c>lag-streak</c>: <c>month</c> (default), <c>xun</c>/<c>旬</c>, <c>week</c>.</summary>
+    public string? Period { get; init; }
+
+    /// <summary>For <c>lag-streak</c>: points below plan still counted as on plan (default 0).</summary>
+    public string? Tolerance { get; init; }
+
+    /// <summary>Roles, separated by commas: <c>owner</c>, <c>principal</c>, <c>deputy</c>, <c>lead-official</c>, <c>supervision-office</c> (or the Chinese names).</summary>
+    public string? To { get; init; }
+
+    /// <summary>Roles in copy, same form as <see cref="To"/>.</summary>
+    public string? Copy { get; init; }
+
+    /// <summary><c>email</c>, <c>sms</c>, or both separated by a comma.</summary>
+    public string? Channels { get; init; }
+
+    public string? Template { get; init; }
+
+    /// <summary><c>once</c> (default), <c>on-due-day</c>, or <c>every N</c> (working days).</summary>
+    public string? Repeat { get; init; }
+
+    /// <summary>ISO date from which the rule applies; empty for always.</summary>
+    public string? EffectiveFrom { get; init; }
+
+    /// <summary><c>true</c> (default) or <c>false</c>.</summary>
+    public string? Enabled { get; init; }
+
+    /// <summary>For notices: <c>explanation</c>/<c>说明</c> or <c>rectification</c>/<c>整改</c>; empty for none.</summary>
+    public string? Demand { get; init; }
+
+    /// <summary>Working days the unit has to meet the demand, counted from the day the notice is issued.</summary>
+    public string? DemandDays { get; init; }
+
+    /// <summary>The table rules come from, as named in problem reports.</summary>
+    public const string Table = "rules";
+
+    private static readonly Dictionary<string, EventLevel> Levels = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["reminder"] = EventLevel.Reminder, ["提醒"] = EventLevel.Reminder,
+        ["notice"] = EventLevel.Notice, ["通报"] = EventLevel.Notice,
+        ["summons"] = EventLevel.Summons, ["约谈"] = EventLevel.Summons,
+    };
+
+    private static readonly Dictionary<string, TriggerKind> Triggers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["due-soon"] = TriggerKind.DueSoon,
+        ["overdue"] = TriggerKind.Overdue,
+        ["report-missing"] = TriggerKind.ReportMissing,
+        ["lag-streak"] = TriggerKind.LagStreak,
+        ["demand-overdue"] = TriggerKind.DemandOverdue,
+    };
+
+    private static readonly Dictionary<string, CheckpointScope> Scopes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["all"] = CheckpointScope.All, ["milestones"] = CheckpointScope.Milestones, ["deadline"] = CheckpointScope.Deadline,
+    };
+
+    private static readonly Dictionary<string, PeriodKind> PeriodKinds = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["month"] = PeriodKind.Month, ["月"] = PeriodKind.Month,
+        ["xun"] = PeriodKind.Xun, ["旬"] = PeriodKind.Xun,
+        ["week"] = PeriodKind.Week, ["周"] = PeriodKind.Week,
+    };
+
+    private static readonly Dictionary<string, RecipientRole> Roles = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["owner"] = RecipientRole.Owner, ["具体责任人"] = RecipientRole.Owner, ["责任人"] = RecipientRole.Owner,
+        ["principal"] = RecipientRole.UnitPrincipal, ["主要负责人"] = RecipientRole.UnitPrincipal,
+        ["deputy"] = RecipientRole.DeputyInCharge, ["分管负责同志"] = RecipientRole.DeputyInCharge, ["分管负责人"] = RecipientRole.DeputyInCharge,
+        ["lead-official"] = RecipientRole.LeadOfficial, ["包保领导"] = RecipientRole.LeadOfficial, ["分管市领导"] = RecipientRole.LeadOfficial,
+        ["supervision-office"] = RecipientRole.SupervisionOffice, ["督查室"] = RecipientRole.SupervisionOffice,
+    };
+
+    private static readonly Dictionary<string, Channel> ChannelNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["email"] = Channel.Email, ["邮件"] = Channel.Email, ["sms"] = Channel.Sms, ["短信"] = Channel.Sms,
+    };
+
+    private static readonly Dictionary<string, DemandKind> Demands = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["explanation"] = DemandKind.Explanation, ["说明"] = DemandKind.Explanation,
+        ["rectification"] = DemandKind.Rectification, ["整改"] = DemandKind.Rectification,
+    };
+
+    private static readonly char[] ListSeparators = [',', ';', '、', '，', '；', ' '];
+
+    /// <summary>
+    /// Validates the row. Returns the rule, or null and one problem per faulty field (all of them, not just the first).
+    /// <paramref name="knownTemplates"/>, when given, is the set of template ids a rule may name.
+    /// </summary>
+    public (EscalationRule? Rule, IReadOnlyList<Problem> Problems) Parse(IReadOnlySet<string>? knownTemplates = null)
+    {
+        var problems = new List<Problem>();
+        var key = string.IsNullOrWhiteSpace(Id) ? "(no id)" : Id.Trim();
+        void Fault(string field, string? value, string reason) => problems.Add(new Problem(Table, key, field, value, reason));
+
+        RuleId? id = null;
+        if (Items.Key.TryValidate(Id?.Trim()) is { } idReason)
+        {
+            Fault(nameof(Id), Id, $"not a usable rule id: {idReason}");
+        }
+        else
+        {
+            id = new RuleId(Id!.Trim());
+        }
+
+        var level = Lookup(Levels, nameof(Level), Level, required: true, Fault);
+        var trigger = Lookup(Triggers, nameof(Trigger), Trigger, required: true, Fault);
+        var scope = Lookup(Scopes, nameof(Scope), Scope, required: false, Fault) ?? CheckpointScope.All;
+        var period = Lookup(PeriodKinds, nameof(Period), Period, required: false, Fault) ?? PeriodKind.Month;
+        var days = Integer(nameof(Days), Days, trigger == TriggerKind.DueSoon, min: 1, Fault);
+        var streak = Integer(nameof(Streak), Streak, trigger == TriggerKind.LagStreak, min: 1, Fault);
+        var tolerance = 0.0;
+        if (!string.IsNullOrWhiteSpace(Tolerance) &&
+            !(double.TryParse(Tolerance.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out tolerance) && tolerance is >= 0 and <= 100))
+        {
+            Fault(nameof(Tolerance), Tolerance, "expected a number of percentage points from 0 to 100");
+        }
+
+        var to = List(Roles, nameof(To), To, required: true, Fault);
+        var copy = List(Roles, nameof(Copy), Copy, required: false, Fault);
+        var channels = List(ChannelNames, nameof(Channels), Channels, required: true, Fault);
+
+        var template = Template?.Trim();
+        if (string.IsNullOrEmpty(template))
+        {
+            Fault(nameof(Template), Template, "a rule needs a message template");
+        }
+        else if (knownTemplates is not null && !knownTemplates.Contains(template))
+        {
+            Fault(nameof(Template), Template, $"no message template has this id (known: {string.Join(", ", knownTemplates.Order(StringComparer.Ordinal))})");
+        }
+
+        var repeat = ParseRepeat(trigger, Fault);
+
+        var effectiveFrom = LocalDate.MinIsoValue;
+        if (!string.IsNullOrWhiteSpace(EffectiveFrom))
+        {
+            if (DateOnly.TryParseExact(EffectiveFrom.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var from))
+            {
+                effectiveFrom = LocalDate.FromDateOnly(from);
+            }
+            else
+            {
+                Fault(nameof(EffectiveFrom), EffectiveFrom, "expected an ISO date such as 2024-01-01");
+            }
+        }
+
+        var enabled = true;
+        if (!string.IsNullOrWhiteSpace(Enabled))
+        {
+            switch (Enabled.Trim().ToUpperInvariant())
+            {
+                case "TRUE" or "YES" or "1" or "是" or "启用": enabled = true; break;
+                case "FALSE" or "NO" or "0" or "否" or "停用": enabled = false; break;
+                default: Fault(nameof(Enabled), Enabled, "expected true or false"); break;
+            }
+        }
+
+        DemandSpec? demand = null;
+        var demandKind = Lookup(Demands, nameof(Demand), Demand, required: false, Fault);
+        if (demandKind is { } kind)
+        {
+            var demandDays = Integer(nameof(DemandDays), DemandDays, required: true, min: 1, Fault);
+            demand = demandDays is { } n ? new DemandSpec(kind, n) : null;
+        }
+        else if (!string.IsNullOrWhiteSpace(DemandDays) && string.IsNullOrWhiteSpace(Demand))
+        {
+            Fault(nameof(Demand), Demand, "DemandDays is set but Demand does not say what is demanded (explanation or rectification)");
+        }
+
+        if (problems.Count > 0)
+        {
+            return (null, problems);
+        }
+
+        var rule = new EscalationRule(
+            id!.Value,
+            string.IsNullOrWhiteSpace(Name) ? key : Name.Trim(),
+            level!.Value,
+            new RuleTrigger(trigger!.Value, days ?? 0, scope, streak ?? 1, period, tolerance),
+            to,
+            copy,
+            channels,
+            template!,
+            repeat,
+            effectiveFrom,
+            enabled,
+            demand);
+        return (rule, problems);
+    }
+
+    private Repeat ParseRepeat(TriggerKind? trigger, Action<string, string?, string> fault)
+    {
+        var text = Repeat?.Trim() ?? "";
+        if (text.Length == 0 || text.Equals("once", StringComparison.OrdinalIgnoreCase))
+        {
+            return Rules.Repeat.Once;
+        }
+
+        if (text.Equals("on-due-day", StringComparison.OrdinalIgnoreCase))
+        {
+            if (trigger is not (null or TriggerKind.DueSoon))
+            {
+                fault(nameof(Repeat), Repeat, "on-due-day applies to due-soon rules only");
+            }
+
+            return new Repeat(RepeatKind.OnDueDay);
+        }
+
+        var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts is ["every", var n] && int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var every) && every >= 1)
+        {
+            if (trigger is TriggerKind.DueSoon or TriggerKind.LagStreak)
+            {
+                fault(nameof(Repeat), Repeat, "'every N' applies to overdue, report-missing and demand-overdue rules; due-soon and lag-streak rules fire per milestone or period");
+            }
+
+            return new Repeat(RepeatKind.EveryWorkingDays, every);
+        }
+
+        fault(nameof(Repeat), Repeat, "expected once, on-due-day, or 'every N' (working days)");
+        return Rules.Repeat.Once;
+    }
+
+    private static T? Lookup<T>(Dictionary<string, T> names, string field, string? value, bool required, Action<string, string?, string> fault)
+        where T : struct
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required)
+            {
+                fault(field, value, $"required; one of {string.Join(", ", names.Keys)}");
+            }
+
+            return null;
+        }
+
+        if (names.TryGetValue(value.Trim(), out var result))
+        {
+            return result;
+        }
+
+        fault(field, value, $"unknown value; expected one of {string.Join(", ", names.Keys)}");
+        return null;
+    }
+
+    private static List<T> List<T>(Dictionary<string, T> names, string field, string? value, bool required, Action<string, string?, string> fault)
+        where T : struct
+    {
+        var result = new List<T>();
+        foreach (var part in (value ?? "").Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (names.TryGetValue(part, out var item))
+            {
+                if (!result.Contains(item))
+                {
+                    result.Add(item);
+                }
+            }
+            else
+            {
+                fault(field, value, $"'{part}' is not one of {string.Join(", ", names.Keys)}");
+            }
+        }
+
+        if (required && result.Count == 0 && !string.IsNullOrWhiteSpace(value) is false)
+        {
+            fault(field, value, $"required; one or more of {string.Join(", ", names.Keys)}");
+        }
+
+        return result;
+    }
+
+    private static int? Integer(string field, string? value, bool required, int min, Action<string, string?, string> fault)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required)
+            {
+                fault(field, value, $"required for this trigger; a whole number of at least {min}");
+            }
+
+            return null;
+        }
+
+        if (int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min)
+        {
+            return n;
+        }
+
+        fault(field, value, $"expected a whole number of at least {min}");
+        return null;
+    }
+}
