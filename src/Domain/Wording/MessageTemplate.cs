@@ -1,0 +1,96 @@
+using System.Globalization;
+using Escalation.Domain.Problems;
+
+namespace Escalation.Domain.Wording;
+
+/// <summary>
+/// The wording of one kind of message, as admins edit it: text with placeholders in braces, e.g.
+/// <c>【督查提醒】{unit}“{item}”…</c>. <c>{{</c> and <c>}}</c> stand for literal braces. Placeholder names are
+/// those of <see cref="Placeholders"/>, matched without regard to case. Rules name a template by <see cref="Id"/>.
+/// </summary>
+/// <param name="Id">The id rules refer to, e.g. <c>lag-notice</c>.</param>
+/// <param name="Subject">The email subject (one line; line breaks become spaces).</param>
+/// <param name="Body">
+/// The email body, one paragraph per line. A line whose placeholders all come out empty is left out, so that
+/// a salutation <c>{recipient}同志：</c> or a line holding only <c>{demand}</c> disappears when there is nothing to say.
+/// </param>
+/// <param name="Sms">The text message, without the 【督查室】 signature, which is added when rendering.</param>
+public sealed record MessageTemplate(string Id, string Subject, string Body, string Sms)
+{
+    /// <summary>The table templates come from, as named in problem reports.</summary>
+    public const string Table = "templates";
+
+    /// <summary>
+    /// The placeholders a template may use, in the order they are listed to admins:
+    /// <list type="table">
+    /// <item><term>unit</term><description>the responsible unit's name</description></item>
+    /// <item><term>item</term><description>the item's title</description></item>
+    /// <item><term>level</term><description>提醒, 通报 or 约谈</description></item>
+    /// <item><term>date</term><description>the evaluation date, e.g. 2024年6月7日</description></item>
+    /// <item><term>checkpoint</term><description>the milestone's name (due-soon and overdue events)</description></item>
+    /// <item><term>due</term><description>the milestone's due date</description></item>
+    /// <item><term>target</term><description>the milestone's target, e.g. 60%</description></item>
+    /// <item><term>planned</term><description>planned progress, e.g. 41.7%</description></item>
+    /// <item><term>reported</term><description>reported progress, e.g. 35%</description></item>
+    /// <item><term>gap</term><description>planned minus reported, in points without a % sign, e.g. 6.7</description></item>
+    /// <item><term>when</term><description>还有3个工作日到期 (due soon) or 今天到期 (due today); empty otherwise</description></item>
+    /// <item><term>streak</term><description>consecutive lagging periods (lag events)</description></item>
+    /// <item><term>period</term><description>the lagging period, e.g. 2024年5月</description></item>
+    /// <item><term>reportDue</term><description>the missed report's due date</description></item>
+    /// <item><term>demand</term><description>请于2024年6月7日前报送书面说明 or 请于…前完成整改; empty without a demand</description></item>
+    /// <item><term>dueBy</term><description>the demand's date; for demand-overdue events the date that was missed</description></item>
+    /// <item><term>recipient</term><description>the addressed person's name, as the caller gives it; may be empty</description></item>
+    /// </list>
+    /// </summary>
+    public static IReadOnlyList<string> Placeholders { get; } =
+    [
+        "unit", "item", "level", "date", "checkpoint", "due", "target", "planned", "reported", "gap",
+        "when", "streak", "period", "reportDue", "demand", "dueBy", "recipient",
+    ];
+
+    private static readonly HashSet<string> Known = new(Placeholders, StringComparer.OrdinalIgnoreCase);
+
+    private static readonly string KnownList = string.Join(" ", Placeholders.Select(p => "{" + p + "}"));
+
+    /// <summary>
+    /// Checks the template as admin input: a missing id or text, unknown placeholders and unbalanced braces,
+    /// one <see cref="Problem"/> each (all of them, not just the first). An empty list means the template can be rendered.
+    /// </summary>
+    public IReadOnlyList<Problem> Validate()
+    {
+        var problems = new List<Problem>();
+        var key = string.IsNullOrWhiteSpace(Id) ? "(no id)" : Id.Trim();
+        if (string.IsNullOrWhiteSpace(Id))
+        {
+            problems.Add(new Problem(Table, key, nameof(Id), Id, "a template needs an id for rules to refer to"));
+        }
+
+        Check(nameof(Subject), Subject);
+        Check(nameof(Body), Body);
+        Check(nameof(Sms), Sms);
+        return problems;
+
+        void Check(string field, string? text)
+        {
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                problems.Add(new Problem(Table, key, field, text, "required; write the text of the message"));
+                return;
+            }
+
+            var (tokens, faults) = TemplateText.Parse(text);
+            foreach (var fault in faults)
+            {
+                problems.Add(new Problem(Table, key, field, text, string.Create(CultureInfo.InvariantCulture, $"at character {fault.Position}: {fault.Message}")));
+            }
+
+            foreach (var name in tokens.Where(t => t.IsPlaceholder).Select(t => t.Text).Distinct(StringComparer.Ordinal))
+            {
+                if (!Known.Contains(name))
+                {
+                    problems.Add(new Problem(Table, key, field, text, $"unknown placeholder {{{name}}}; known placeholders: {KnownList}"));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System.Text;
+
+namespace Escalation.Domain.Wording;
+
+/// <summary>
+/// The placeholder syntax of message templates: <c>{name}</c> for a value, <c>{{</c> and <c>}}</c> for literal braces
+/// (as in .NET format strings, so that admins who know one know the other).
+/// </summary>
+internal static class TemplateText
+{
+    /// <summary>A run of literal text, or a placeholder's name.</summary>
+    internal readonly record struct Token(bool IsPlaceholder, string Text);
+
+    /// <summary>A syntax fault; <paramref name="Position"/> is 1-based, as an admin counts characters.</summary>
+    internal readonly record struct Fault(int Position, string Message);
+
+    /// <summary>
+    /// Splits <paramref name="text"/> into literals and placeholders. A stray brace is reported and kept as a literal,
+    /// so that every fault of a template is found in one pass.
+    /// </summary>
+    public static (IReadOnlyList<Token> Tokens, IReadOnlyList<Fault> Faults) Parse(string text)
+    {
+        var tokens = new List<Token>();
+        var faults = new List<Fault>();
+        var literal = new StringBuilder();
+
+        void Flush()
+        {
+            if (literal.Length > 0)
+            {
+                tokens.Add(new Token(false, literal.ToString()));
+                literal.Clear();
+            }
+        }
+
+        var i = 0;
+        while (i < text.Length)
+        {
+            var c = text[i];
+            var next = i + 1 < text.Length ? text[i + 1] : '\0';
+            if (c == '{' && next == '{' || c == '}' && next == '}')
+            {
+                literal.Append(c);
+                i += 2;
+            }
+            else if (c == '{')
+            {
+                var close = text.IndexOf('}', i + 1);
+                var open = text.IndexOf('{', i + 1);
+                if (close < 0 || open >= 0 && open < close)
+                {
+                    faults.Add(new Fault(i + 1, "'{' is not closed by '}' (write {{ for a literal brace)"));
+                    literal.Append(c);
+                    i++;
+                }
+                else
+                {
+                    Flush();
+                    tokens.Add(new Token(true, text[(i + 1)..close]));
+                    i = close + 1;
+                }
+            }
+            else if (c == '}')
+            {
+                faults.Add(new Fault(i + 1, "'}' has no opening '{' (write }} for a literal brace)"));
+                literal.Append(c);
+                i++;
+            }
+            else
+            {
+                literal.Append(c);
+                i++;
+            }
+        }
+
+        Flush();
+        return (tokens, faults);
+    }
+
+    /// <summary>
+    /// Fills the placeholders of a template that <see cref="MessageTemplate.Validate"/> accepted.
+    /// </summary>
+    public static string Render(string text, IReadOnlyDictionary<string, string> values, out bool onlyEmptyPlaceholders)
+    {
+        var (tokens, _) = Parse(text);
+        var result = new StringBuilder(text.Length * 2);
+        var placeholders = 0;
+        var empty = 0;
+        foreach (var token in tokens)
+        {
+            if (token.IsPlaceholder)
+            {
+                var value = values[token.Text];
+                placeholders++;
+                empty += value.Length == 0 ? 1 : 0;
+                result.Append(value);
+            }
+            else
+            {
+                result.Append(token.Text);
+            }
+        }
+
+        onlyEmptyPlaceholders = placeholders > 0 && empty == placeholders;
+        return result.ToString();
+    }
+}

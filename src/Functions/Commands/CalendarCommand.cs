@@ -1,0 +1,40 @@
+using System.Globalization;
+using Escalation.Domain.Calendar;
+
+namespace Escalation.Functions.Commands;
+
+/// <summary><c>calendar --year YYYY</c>: the working calendar of one year, one date per line, tab-separated.</summary>
+internal static class CalendarCommand
+{
+    public static int Run(Options options, Settings settings, TextWriter stdout, TextWriter stderr)
+    {
+        var text = options.Get("year");
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var year) || year is < 1900 or > 2999)
+        {
+            stderr.WriteLine($"calendar: --year needs a four-digit year, got '{text}'.");
+            return Cli.UsageError;
+        }
+
+        var (calendar, _) = WorkingCalendar.Build(ShippedCalendar.ChinaMainland, [], settings.Zone);
+        if (!calendar.IsLoaded(year))
+        {
+            stderr.WriteLine($"calendar: {new CalendarYearNotLoadedException(year, calendar.LoadedYears).Message}");
+            return Cli.DataError;
+        }
+
+        foreach (var day in calendar.Year(year))
+        {
+            stdout.Write(day.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            stdout.Write(day.IsWorkingDay ? "\tW" : "\tO");
+            if (day.HolidayName is { } name)
+            {
+                stdout.Write('\t');
+                stdout.Write(name);
+            }
+
+            stdout.Write('\n');
+        }
+
+        return Cli.Ok;
+    }
+}

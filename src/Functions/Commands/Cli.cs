@@ -1,0 +1,61 @@
+namespace Escalation.Functions.Commands;
+
+/// <summary>The command line: <c>escalation COMMAND [options]</c>. Exit codes: 0 done, 1 the data does not allow it, 2 usage error.</summary>
+internal static class Cli
+{
+    public const int Ok = 0;
+    public const int DataError = 1;
+    public const int UsageError = 2;
+
+    private const string Usage = """
+        Usage: dotnet run --project src/Functions -- COMMAND [options]
+
+        Commands:
+          calendar --year YYYY   Print every date of the year: ISO date, W (working) or O (off), holiday name.
+          rules                  Print the shipped escalation rules and check them.
+          help                   This text.
+
+        Settings (environment variables):
+          Escalation__TimeZone   IANA zone of the deployment (default Asia/Shanghai).
+        """;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> setting)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+        {
+            (args.Length == 0 ? stderr : stdout).WriteLine(Usage);
+            return args.Length == 0 ? UsageError : Ok;
+        }
+
+        var options = Options.Parse(args.Skip(1));
+        if (options.Error is { } error)
+        {
+            stderr.WriteLine(error);
+            return UsageError;
+        }
+
+        var settings = Settings.From(setting);
+        if (settings.Error is { } settingsError)
+        {
+            stderr.WriteLine(settingsError);
+            return UsageError;
+        }
+
+        return args[0] switch
+        {
+            "calendar" => CalendarCommand.Run(options, settings, stdout, stderr),
+            "rules" => RulesCommand.Run(stdout, stderr),
+            _ => Unknown(args[0], stderr),
+        };
+    }
+
+    private static int Unknown(string command, TextWriter stderr)
+    {
+        stderr.WriteLine($"Unknown command '{command}'.");
+        stderr.WriteLine(Usage);
+        return UsageError;
+    }
+}

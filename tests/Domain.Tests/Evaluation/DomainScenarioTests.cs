@@ -1,0 +1,183 @@
+using Escalation.Domain.Evaluation;
+using Escalation.Domain.Events;
+using Escalation.Domain.Items;
+using Escalation.Domain.Rules;
+using static Escalation.Domain.Tests.Evaluation.Fixture;
+
+namespace Escalation.Domain.Tests.Evaluation;
+
+/// <summary>
+/// The example scenarios of the specification (docs/domain.md), one test each, on the shipped calendar and the
+/// default rule ladder.
+/// </summary>
+/// <remarks>
+/// The lag scenarios use an annual 2024 item planned linearly in working days. Planned progress at each month's close
+/// (251 working days in 2024):
+///   03-31 24.3   04-30 33.1   05-31 41.4   06-30 49.0   07-31 58.2
+/// </remarks>
+public class DomainScenarioTests
+{
+    private readonly Evaluator _engine = Evaluator();
+
+    [Fact]
+    public void TwoLaggingMonths_IssueOneNoticeToThePrincipal_WithExplanationDueInFiveWorkingDays()
+    {
+        // March on plan (30 ≥ 24.3), April (30 < 33.1) and May (35 < 41.4) lagging.
+        var item = ItemState.Of(Annual2024(), [Report(D(2024, 3, 29), 30), Report(D(2024, 4, 30), 30), Report(D(2024, 5, 31), 35)]);
+
+        // The run after May's close: Saturday 2024-06-01.
+        var events = Run(_engine, D(2024, 6, 1), item);
+
+        var notice = Assert.Single(events);
+        Assert.Equal(new RuleId("R5"), notice.Rule);
+        Assert.Equal(EventLevel.Notice, notice.Level);
+        Assert.Equal(EventKind.Lagging, notice.Kind);
+        Assert.Equal(2, notice.Facts.Streak);
+        Assert.Equal("2024-05", notice.Facts.PeriodKey);
+        Assert.Equal(new Recipient(RecipientRole.UnitPrincipal, Principal, IsCopy: false), notice.Recipients[0]);
+        Assert.Contains(new Recipient(RecipientRole.SupervisionOffice, Office, IsCopy: true), notice.Recipients);
+        // 5 working days after Saturday 06-01: 06-03 .. 06-07.
+        Assert.Equal(new Demand(DemandKind.Explanation, D(2024, 6, 7)), notice.Demand);
+        Assert.DoesNotContain(events, e => e.Level == EventLevel.Summons);
+    }
+
+    [Fact]
+    public void ThreeLaggingMonths_IssueOneSummons_AndNoSecondNotice()
+    {
+        var item = ItemState.Of(Annual2024(),
+            [Report(D(2024, 3, 29), 30), Report(D(2024, 4, 30), 30), Report(D(2024, 5, 31), 35), Report(D(2024, 6, 28), 40)]);
+
+        var events = Run(_engine, D(2024, 7, 1), item);
+
+        var summons = Assert.Single(events);
+        Assert.Equal(new RuleId("R6"), summons.Rule);
+        Assert.Equal(EventLevel.Summons, summons.Level);
+        Assert.Equal(3, summons.Facts.Streak);
+        Assert.Equal(
+            [
+                new Recipient(RecipientRole.UnitPrincipal, Principal, false),
+                new Recipient(RecipientRole.DeputyInCharge, Deputy, false),
+                new Recipient(RecipientRole.LeadOfficial, LeadOfficial, true),
+                new Recipient(RecipientRole.SupervisionOffice, Office, true),
+            ],
+            summons.Recipients);
+        Assert.DoesNotContain(events, e => e.Level == EventLevel.Notice);
+    }
+
+    [Fact]
+    public void StreakReset_AprilLagsMayOnPlanJuneLags_GivesStreakOneReminderOnly()
+    {
+        var item = ItemState.Of(Annual2024(),
+            [Report(D(2024, 3, 29), 30), Report(D(2024, 4, 30), 30), Report(D(2024, 5, 31), 45), Report(D(2024, 6, 28), 45)]);
+
+        var events = Run(_engine, D(2024, 7, 1), item);
+
+        var reminder = Assert.Single(events);
+        Assert.Equal(new RuleId("R4"), reminder.Rule);
+        Assert.Equal(EventLevel.Reminder, reminder.Level);
+        Assert.Equal(1, reminder.Facts.Streak);
+    }
+
+    [Theory]
+    [InlineData("A", 45, TrafficLight.Green)]
+    [InlineData("B", 35, TrafficLight.Yellow)] // 6.7 points behind: within 10
+    [InlineData("C", 30, TrafficLight.Red)]    // 11.7 points behind
+    public void TimeHalfGone_FiveOfTwelveMonths_GivesLightsByGapToPlan(string unit, double reported, TrafficLight expected)
+    {
+        // Annual target 100 in twelve monthly steps: by the end of May, 5/12 = 41.7 % is planned.
+        var monthly = Enumerable.Range(1, 12)
+            .Select(m => new Milestone($"{m}月", D(2024, m, 1).With(NodaTime.DateAdjusters.EndOfMonth), 100.0 * m / 12))
+            .ToList();
+        var item = ItemState.Of(
+            Item($"annual-{unit}", D(2024, 1, 1), D(2024, 12, 31), Plan.WithMilestones(monthly)),
+            [Report(D(2024, 5, 31), reported)]);
+
+        var snapshot = _engine.Snapshot(item, D(2024, 5, 31))!;
+
+        Assert.Equal(41.7, snapshot.Planned, precision: 1);
+        Assert.Equal(expected, snapshot.Light);
+    }
+
+    [Fact]
+    public void ReportDueOnWeekend_RollsToMonday_AndIsChasedOnTuesdayNotSaturday()
+    {
+        // 2021 April:  Sa 10 (旬 due) → Mo 12 (rolled due) → Tu 13 (chased in the morning run).
+        var item = ItemState.Of(
+            Item("2021-ZD-007", D(2021, 1, 4), D(2021, 12, 31), cadence: ReportCadence.Default),
+            [Report(D(2021, 3, 31), 20)]);
+
+        var onSaturday = Run(_engine, D(2021, 4, 10), item);
+        var onMonday = Run(_engine, D(2021, 4, 12), item);
+        var onTuesday = Run(_engine, D(2021, 4, 13), item);
+
+        Assert.DoesNotContain(onSaturday, e => e.Kind == EventKind.ReportMissing);
+        Assert.DoesNotContain(onMonday, e => e.Kind == EventKind.ReportMissing);
+        var chase = Assert.Single(onTuesday, e => e.Kind == EventKind.ReportMissing);
+        Assert.Equal(new RuleId("R2"), chase.Rule);
+        Assert.Equal(D(2021, 4, 12), chase.Facts.ReportDue);
+        Assert.Equal("report:2021-04-10", chase.Occurrence);
+        Assert.Equal([new Recipient(RecipientRole.Owner, Owner, false)], chase.Recipients);
+    }
+
+    [Fact]
+    public void ReportDueOnWeekend_IsNotChased_WhenReportArrivesOnMonday()
+    {
+        var item = ItemState.Of(
+            Item("2021-ZD-007", D(2021, 1, 4), D(2021, 12, 31), cadence: ReportCadence.Default),
+            [Report(D(2021, 3, 31), 20), Report(D(2021, 4, 12), 26)]);
+
+        var onTuesday = Run(_engine, D(2021, 4, 13), item);
+
+        Assert.DoesNotContain(onTuesday, e => e.Kind == EventKind.ReportMissing);
+    }
+
+    [Fact]
+    public void WorkingDaysAcrossHoliday_TenAfterMarch31In2021_IsApril15()
+    {
+        Assert.Equal(D(2021, 4, 15), Escalation.Domain.Calendar.ShippedCalendar.Default.AddWorkingDays(D(2021, 3, 31), 10));
+    }
+
+    [Fact]
+    public void AbsoluteDeadline_At80PercentThreeWorkingDaysBefore_GivesReminder()
+    {
+        var item = ItemState.Of(Item("2022-MS-003", D(2022, 1, 4), D(2022, 7, 15), kind: ItemKind.Livelihood), [Report(D(2022, 7, 11), 80)]);
+
+        var events = Run(_engine, D(2022, 7, 12), item);
+
+        // (The item also lags behind its linear plan at June's close; that is the lag ladder's business.)
+        var reminder = Assert.Single(events, e => e.Level == EventLevel.Reminder);
+        Assert.Equal(new RuleId("R1"), reminder.Rule);
+        Assert.Equal(EventKind.DueSoon, reminder.Kind);
+        Assert.Equal(3, reminder.Facts.WorkingDaysLeft);
+        Assert.True(reminder.Facts.IsDeadline);
+        Assert.Equal(80, reminder.Facts.Reported);
+    }
+
+    [Fact]
+    public void AbsoluteDeadline_NotDoneOnTheSixteenth_GivesNoticeOnTheOfficesList()
+    {
+        var item = ItemState.Of(Item("2022-MS-003", D(2022, 1, 4), D(2022, 7, 15), kind: ItemKind.Livelihood), [Report(D(2022, 7, 11), 80)]);
+
+        var onDeadline = Run(_engine, D(2022, 7, 15), item);
+        var dayAfter = Run(_engine, D(2022, 7, 16), item);
+
+        Assert.DoesNotContain(onDeadline, e => e.Kind == EventKind.Overdue);
+        var notice = Assert.Single(dayAfter, e => e.Kind == EventKind.Overdue);
+        Assert.Equal(new RuleId("R3"), notice.Rule);
+        Assert.Equal(EventLevel.Notice, notice.Level);
+        Assert.Contains(new Recipient(RecipientRole.SupervisionOffice, Office, IsCopy: true), notice.Recipients);
+        Assert.Contains(new Recipient(RecipientRole.UnitPrincipal, Principal, IsCopy: false), notice.Recipients);
+        // Rectify by 10 working days after Saturday 07-16: 07-18 .. 07-29.
+        Assert.Equal(new Demand(DemandKind.Rectification, D(2022, 7, 29)), notice.Demand);
+    }
+
+    [Fact]
+    public void AbsoluteDeadline_DoneOnTheFifteenth_IsOnTime()
+    {
+        var item = ItemState.Of(Item("2022-MS-003", D(2022, 1, 4), D(2022, 7, 15)), [Report(D(2022, 7, 11), 80), Report(D(2022, 7, 15), 100)]);
+
+        var events = Run(_engine, D(2022, 7, 16), item);
+
+        Assert.Empty(events);
+    }
+}
