@@ -171,7 +171,7 @@ public sealed class Workload
     {
         // Behaviour: past-deadline items are mostly done; running ones are mostly on or near plan.
         var roll = rng.NextDouble();
-        Func<double, double> progressFor;
+        Func<double, double>? progressFor;
         if (item.Deadline < today)
         {
             completed = roll < 0.85;
@@ -180,18 +180,19 @@ public sealed class Workload
         else
         {
             completed = roll < 0.03;
+            // Most owners work a couple of weeks ahead of the plan line, so an upcoming milestone is usually already met.
             progressFor = roll switch
             {
-                < 0.03 => planned => Math.Min(100, planned + 20),  // finished early
-                < 0.68 => planned => planned + (rng.NextDouble() * 6),  // on or ahead of plan
-                < 0.93 => planned => planned - (rng.NextDouble() * 8),  // a little behind
+                < 0.03 => _ => 100,  // finished early
+                < 0.82 => null,  // on plan: about two weeks ahead
+                < 0.96 => planned => planned - (rng.NextDouble() * 8),  // a little behind
                 _ => planned => planned * 0.6,  // lagging badly
             };
         }
 
-        // Most owners report at every 旬 close (a day or two late at most); 5% have gone quiet for weeks.
+        // Most owners report at every 旬 close (a day or two late at most); 2% have gone quiet for weeks.
         var last = ReportingPeriod.ClosedBefore(PeriodKind.Xun, today).Close;
-        last = rng.NextDouble() < 0.05
+        last = rng.NextDouble() < 0.02
             ? last.PlusDays(-rng.Next(20, 60))
             : LocalDate.Min(today, last.PlusDays(rng.Next(0, 3)));
         if (last < item.Start)
@@ -209,7 +210,7 @@ public sealed class Workload
         var period = ReportingPeriod.ClosingOnOrBefore(PeriodKind.Xun, last.PlusDays(-1));
         while (dates.Count < count && period.Close >= item.Start)
         {
-            dates.Add(period.Close.PlusDays(rng.Next(0, 2)));
+            dates.Add(LocalDate.Min(period.Close.PlusDays(rng.Next(0, 2)), last.PlusDays(-1)));
             period = period.Previous();
         }
 
@@ -219,7 +220,10 @@ public sealed class Workload
         for (var k = 0; k < dates.Count; k++)
         {
             var isFinal = completed && k == dates.Count - 1;
-            var progress = isFinal ? 100 : Math.Round(Math.Clamp(progressFor(timeline.PlannedOn(dates[k])), previous, 99), 1);
+            var expected = progressFor is null
+                ? timeline.PlannedOn(LocalDate.Min(dates[k].PlusDays(14), item.Deadline)) + (rng.NextDouble() * 3)
+                : progressFor(timeline.PlannedOn(dates[k]));
+            var progress = isFinal ? 100 : Math.Round(Math.Clamp(expected, previous, 99), 1);
             previous = progress;
             reports[k] = new ProgressReport(dates[k], progress, ReportedBy: item.Owner);
         }

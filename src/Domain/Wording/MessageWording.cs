@@ -17,8 +17,8 @@ public sealed record EmailMessage(string Subject, string PlainText, string Html)
 /// <param name="Text">Starts with the 【督查室】 signature.</param>
 /// <param name="Segments">
 /// How many parts it is billed as: ⌈length / 70⌉ in UTF-16 code units, as the specification states (70 Chinese
-/// characters per SMS). Carriers that split long messages with a concatenation header bill 67 per part, so a
-/// 71..134-character message may cost 2 or 3 parts there; default templates keep to one part for typical values.
+/// characters per SMS). Carriers that split long messages with a concatenation header carry 67 per part, so there
+/// a 135..140-character message bills as 3 parts, not 2; default templates keep to one part for typical values.
 /// </param>
 public sealed record SmsMessage(string Text, int Segments);
 
@@ -26,7 +26,7 @@ public sealed record SmsMessage(string Text, int Segments);
 /// Turns an <see cref="EscalationEvent"/> into the words people receive, through an admin-edited
 /// <see cref="MessageTemplate"/>. Pure: same event, template and name, same text.
 /// </summary>
-public static class Wording
+public static class MessageWording
 {
     /// <summary>The signature every text message starts with (短信签名).</summary>
     public const string SmsSignature = "【督查室】";

@@ -1,0 +1,127 @@
+using Escalation.Domain.Periods;
+using Escalation.Domain.Rules;
+
+namespace Escalation.Domain.Tests.Rules;
+
+public class RuleRowTests
+{
+    private static readonly RuleRow Valid = new()
+    {
+        Id = "R9", Name = "测试", Level = "notice", Trigger = "lag-streak", Streak = "2", Period = "旬", Tolerance = "5",
+        To = "principal、deputy", Copy = "督查室", Channels = "email, sms", Template = "lag-notice",
+        EffectiveFrom = "2025-01-01", Demand = "说明", DemandDays = "5",
+    };
+
+    [Fact]
+    public void Parse_AcceptsEnglishAndChineseNames()
+    {
+        var (rule, problems) = Valid.Parse();
+
+        Assert.Empty(problems);
+        Assert.NotNull(rule);
+        Assert.Equal(EventLevel.Notice, rule.Level);
+        Assert.Equal(new RuleTrigger(TriggerKind.LagStreak, 0, CheckpointScope.All, 2, PeriodKind.Xun, 5), rule.Trigger);
+        Assert.Equal([RecipientRole.UnitPrincipal, RecipientRole.DeputyInCharge], rule.To);
+        Assert.Equal([RecipientRole.SupervisionOffice], rule.Copy);
+        Assert.Equal([Channel.Email, Channel.Sms], rule.Channels);
+        Assert.Equal(new DemandSpec(DemandKind.Explanation, 5), rule.Demand);
+        Assert.Equal(new NodaTime.LocalDate(2025, 1, 1), rule.EffectiveFrom);
+        Assert.True(rule.Enabled);
+    }
+
+    [Theory]
+    [InlineData(nameof(RuleRow.Level), "warning", "unknown value")]
+    [InlineData(nameof(RuleRow.Trigger), "whenever", "unknown value")]
+    [InlineData(nameof(RuleRow.Streak), "0", "at least 1")]
+    [InlineData(nameof(RuleRow.Period), "quarter", "unknown value")]
+    [InlineData(nameof(RuleRow.Tolerance), "-3", "0 to 100")]
+    [InlineData(nameof(RuleRow.To), "mayor", "'mayor' is not one of")]
+    [InlineData(nameof(RuleRow.Channels), "fax", "'fax' is not one of")]
+    [InlineData(nameof(RuleRow.EffectiveFrom), "2025/01/01", "ISO date")]
+    [InlineData(nameof(RuleRow.Enabled), "maybe", "true or false")]
+    [InlineData(nameof(RuleRow.Repeat), "sometimes", "expected once")]
+    [InlineData(nameof(RuleRow.DemandDays), "five", "whole number")]
+    [InlineData(nameof(RuleRow.Id), "R/9", "not a usable rule id")]
+    public void Parse_RejectsBadField_NamingRuleAndField(string field, string value, string reason)
+    {
+        var row = With(Valid, field, value);
+
+        var (rule, problems) = row.Parse();
+
+        Assert.Null(rule);
+        var problem = Assert.Single(problems);
+        Assert.Equal("rules", problem.Table);
+        Assert.Equal(field, problem.Field);
+        Assert.Equal(value, problem.Value);
+        Assert.Contains(reason, problem.Reason, StringComparison.Ordinal);
+        Assert.Equal(field == nameof(RuleRow.Id) ? "R/9" : "R9", problem.Key);
+    }
+
+    [Fact]
+    public void Parse_ReportsEveryFaultyField_NotJustTheFirst()
+    {
+        var row = Valid with { Level = "", Trigger = "due-soon", Days = null, To = "", Template = "" };
+
+        var (rule, problems) = row.Parse();
+
+        Assert.Null(rule);
+        Assert.Equal(["Level", "Days", "To", "Template"], problems.Select(p => p.Field));
+    }
+
+    [Fact]
+    public void Parse_RejectsUnknownTemplate_WhenTemplatesAreKnown()
+    {
+        var (_, problems) = Valid.Parse(new HashSet<string> { "due-soon", "overdue" });
+
+        var problem = Assert.Single(problems);
+        Assert.Equal("Template", problem.Field);
+        Assert.Contains("due-soon, overdue", problem.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("due-soon", "every 2")]
+    [InlineData("lag-streak", "every 2")]
+    [InlineData("overdue", "on-due-day")]
+    public void Parse_RejectsRepeatThatDoesNotFitTrigger(string trigger, string repeat)
+    {
+        var row = Valid with { Trigger = trigger, Days = "3", Repeat = repeat };
+
+        var (_, problems) = row.Parse();
+
+        Assert.Equal("Repeat", Assert.Single(problems).Field);
+    }
+
+    [Fact]
+    public void DefaultRules_AreTheSpecifiedLadder()
+    {
+        var rules = DefaultRules.All;
+
+        Assert.Equal(["R1", "R2", "R3", "R4", "R5", "R6", "R7"], rules.Select(r => r.Id.Value));
+        Assert.Equal(
+            [EventLevel.Reminder, EventLevel.Reminder, EventLevel.Notice, EventLevel.Reminder, EventLevel.Notice, EventLevel.Summons, EventLevel.Summons],
+            rules.Select(r => r.Level));
+        Assert.Equal(3, rules[0].Trigger.WorkingDays);
+        Assert.Equal(RepeatKind.OnDueDay, rules[0].Repeat.Kind);
+        Assert.Equal(new DemandSpec(DemandKind.Rectification, 10), rules[2].Demand);
+        Assert.Equal([1, 2, 3], rules.Where(r => r.Trigger.Kind == TriggerKind.LagStreak).Select(r => r.Trigger.MinStreak));
+        Assert.Equal(new DemandSpec(DemandKind.Explanation, 5), rules[4].Demand);
+        Assert.Equal([RecipientRole.LeadOfficial, RecipientRole.SupervisionOffice], rules[5].Copy);
+    }
+
+    private static RuleRow With(RuleRow row, string field, string value) => field switch
+    {
+        nameof(RuleRow.Level) => row with { Level = value },
+        nameof(RuleRow.Trigger) => row with { Trigger = value },
+        nameof(RuleRow.Streak) => row with { Streak = value },
+        nameof(RuleRow.Period) => row with { Period = value },
+        nameof(RuleRow.Tolerance) => row with { Tolerance = value },
+        nameof(RuleRow.To) => row with { To = value },
+        nameof(RuleRow.Channels) => row with { Channels = value },
+        nameof(RuleRow.EffectiveFrom) => row with { EffectiveFrom = value },
+        nameof(RuleRow.Enabled) => row with { Enabled = value },
+        nameof(RuleRow.Repeat) => row with { Repeat = value },
+        nameof(RuleRow.DemandDays) => row with { DemandDays = value },
+        nameof(RuleRow.Id) => row with { Id = value },
+        _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
+    };
+}
