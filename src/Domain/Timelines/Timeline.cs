@@ -57,25 +57,23 @@ public sealed class Timeline
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(calendar);
 
-        Problem Fault(string field, string? value, string reason) => new("tasks", item.Id.Value, field, value, reason);
-
         if (item.Deadline < item.Start)
         {
-            return Fault("Deadline", Iso(item.Deadline), $"the deadline is before the start ({Iso(item.Start)})");
+            return Fault(item, "Deadline", Iso(item.Deadline), $"the deadline is before the start ({Iso(item.Start)})");
         }
 
         for (var year = item.Start.Year; year <= item.Deadline.Year; year++)
         {
             if (!calendar.IsLoaded(year))
             {
-                return Fault(year == item.Start.Year ? "Start" : "Deadline", Iso(year == item.Start.Year ? item.Start : item.Deadline),
+                return Fault(item, year == item.Start.Year ? "Start" : "Deadline", Iso(year == item.Start.Year ? item.Start : item.Deadline),
                     $"the working calendar has no holiday arrangement for {year}, so the schedule cannot be counted in working days; add {year} to the calendar");
             }
         }
 
         var planned = item.Plan.Template is { } template
-            ? LayBackwards(item, template, calendar, Fault)
-            : CheckMilestones(item, Fault);
+            ? LayBackwards(item, template, calendar)
+            : CheckMilestones(item);
         if (planned.Problem is not null)
         {
             return planned.Problem;
@@ -148,58 +146,72 @@ public sealed class Timeline
     /// <summary>True when <paramref name="value"/> is below <paramref name="target"/> by more than rounding noise.</summary>
     public static bool IsBelow(double value, double target) => value < target - Tolerance;
 
-    private static (Checkpoint[]? Checkpoints, Problem? Problem) CheckMilestones(SupervisedItem item, Func<string, string?, string, Problem> fault)
+    private static (Checkpoint[]? Checkpoints, Problem? Problem) CheckMilestones(SupervisedItem item)
     {
-        var milestones = item.Plan.Milestones.OrderBy(m => m.Due).ToList();
-        var checkpoints = new List<Checkpoint>(milestones.Count + 1);
-        var previous = 0.0;
-        foreach (var milestone in milestones)
+        var milestones = item.Plan.Milestones;
+        var endsOnDeadline = milestones.Count > 0 && milestones.Max(m => m.Due) == item.Deadline;
+        var checkpoints = new Checkpoint[milestones.Count + (endsOnDeadline ? 0 : 1)];
+        for (var i = 0; i < milestones.Count; i++)
         {
-            var value = $"{milestone.Name} {Iso(milestone.Due)} {milestone.Target.ToString(CultureInfo.InvariantCulture)}";
-            if (milestone.Due < item.Start || milestone.Due > item.Deadline)
-            {
-                return (null, fault("Milestones", value, $"the milestone is outside the item's time span {Iso(item.Start)}..{Iso(item.Deadline)}"));
-            }
-
-            if (!(milestone.Target is >= 0 and <= 100))
-            {
-                return (null, fault("Milestones", value, "the target must be a percentage from 0 to 100"));
-            }
-
-            if (checkpoints.Count > 0 && checkpoints[^1].Due == milestone.Due)
-            {
-                return (null, fault("Milestones", value, "two milestones fall on the same date"));
-            }
-
-            if (milestone.Target < previous)
-            {
-                return (null, fault("Milestones", value, $"the target is below an earlier milestone's target ({previous.ToString(CultureInfo.InvariantCulture)})"));
-            }
-
-            if (milestone.Due == item.Deadline && milestone.Target < 100)
-            {
-                return (null, fault("Milestones", value, "a milestone on the deadline must have target 100: the deadline means done"));
-            }
-
-            previous = milestone.Target;
-            checkpoints.Add(new Checkpoint(milestone.Name, milestone.Due, milestone.Target, milestone.Due == item.Deadline));
+            var m = milestones[i];
+            checkpoints[i] = new Checkpoint(m.Name, m.Due, m.Target, m.Due == item.Deadline);
         }
 
-        if (checkpoints.Count == 0 || !checkpoints[^1].IsDeadline)
+        if (!endsOnDeadline)
         {
-            checkpoints.Add(new Checkpoint(DeadlineName, item.Deadline, 100, IsDeadline: true));
+            checkpoints[^1] = new Checkpoint(DeadlineName, item.Deadline, 100, IsDeadline: true);
         }
 
-        return (checkpoints.ToArray(), null);
+        if (!IsSortedByDue(checkpoints))
+        {
+            Array.Sort(checkpoints, (a, b) => a.Due.CompareTo(b.Due));
+        }
+
+        var previous = checkpoints[0];
+        for (var i = 0; i < checkpoints.Length; i++)
+        {
+            var c = checkpoints[i];
+            var reason =
+                c.Due < item.Start || c.Due > item.Deadline ? $"the milestone is outside the item's time span {Iso(item.Start)}..{Iso(item.Deadline)}"
+                : !(c.Target is >= 0 and <= 100) ? "the target must be a percentage from 0 to 100"
+                : i > 0 && previous.Due == c.Due ? "two milestones fall on the same date"
+                : c.Target < previous.Target ? $"the target is below an earlier milestone's target ({previous.Target.ToString(CultureInfo.InvariantCulture)})"
+                : c.IsDeadline && c.Target < 100 ? "a milestone on the deadline must have target 100: the deadline means done"
+                : null;
+            if (reason is not null)
+            {
+                var value = $"{c.Name} {Iso(c.Due)} {c.Target.ToString(CultureInfo.InvariantCulture)}";
+                return (null, Fault(item, "Milestones", value, reason));
+            }
+
+            previous = c;
+        }
+
+        return (checkpoints, null);
     }
 
-    private static (Checkpoint[]? Checkpoints, Problem? Problem) LayBackwards(
-        SupervisedItem item, PlanTemplate template, WorkingCalendar calendar, Func<string, string?, string, Problem> fault)
+    private static bool IsSortedByDue(Checkpoint[] checkpoints)
+    {
+        for (var i = 1; i < checkpoints.Length; i++)
+        {
+            if (checkpoints[i].Due < checkpoints[i - 1].Due)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static Problem Fault(SupervisedItem item, string field, string? value, string reason) =>
+        new("tasks", item.Id.Value, field, value, reason);
+
+    private static (Checkpoint[]? Checkpoints, Problem? Problem) LayBackwards(SupervisedItem item, PlanTemplate template, WorkingCalendar calendar)
     {
         var stages = template.Stages;
         if (stages.Count == 0)
         {
-            return (null, fault("PlanTemplate", template.Id, "the plan template has no stages"));
+            return (null, Fault(item, "PlanTemplate", template.Id, "the plan template has no stages"));
         }
 
         var total = 0;
@@ -208,12 +220,12 @@ public sealed class Timeline
         {
             if (stage.WorkingDays <= 0)
             {
-                return (null, fault("PlanTemplate", template.Id, $"stage '{stage.Name}' must last at least one working day"));
+                return (null, Fault(item, "PlanTemplate", template.Id, $"stage '{stage.Name}' must last at least one working day"));
             }
 
             if (!(stage.Target is >= 0 and <= 100) || stage.Target < previous)
             {
-                return (null, fault("PlanTemplate", template.Id, $"stage '{stage.Name}' has target {stage.Target.ToString(CultureInfo.InvariantCulture)}; targets must rise from 0 to 100"));
+                return (null, Fault(item, "PlanTemplate", template.Id, $"stage '{stage.Name}' has target {stage.Target.ToString(CultureInfo.InvariantCulture)}; targets must rise from 0 to 100"));
             }
 
             previous = stage.Target;
@@ -224,7 +236,7 @@ public sealed class Timeline
         var available = calendar.WorkingDaysBetween(item.Start, item.Deadline) + (calendar.IsWorkingDay(item.Start) ? 1 : 0);
         if (total > available)
         {
-            return (null, fault("PlanTemplate", template.Id,
+            return (null, Fault(item, "PlanTemplate", template.Id,
                 $"the template '{template.Name}' needs {total} working days but {Iso(item.Start)}..{Iso(item.Deadline)} has only {available}"));
         }
 
@@ -241,8 +253,6 @@ public sealed class Timeline
     }
 
     private static string Iso(LocalDate date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    private static string Iso(int year) => year.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>Either a timeline or the problem that prevented building it.</summary>
