@@ -1,9 +1,12 @@
 using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using Escalation.Benchmarks;
+using Perfolizer.Horology;
+using Perfolizer.Metrology;
 
-// dotnet run -c Release --project bench/Escalation.Benchmarks -- --filter '*'    BenchmarkDotNet, a few minutes
-// dotnet run -c Release --project bench/Escalation.Benchmarks -- --quick         Stopwatch smoke check, well under a minute
+// dotnet run -c Release --project bench/Escalation.Benchmarks -- --filter '*'    BenchmarkDotNet, about two minutes
+// dotnet run -c Release --project bench/Escalation.Benchmarks -- --quick         Stopwatch smoke check, ~25 s
 //   quick options: --items N, --date yyyy-MM-dd (repeatable), --breakdown (per-component split to find hot spots)
 if (args.Contains("--quick", StringComparer.Ordinal))
 {
@@ -11,9 +14,11 @@ if (args.Contains("--quick", StringComparer.Ordinal))
 }
 
 // Results go next to the project (bench/Escalation.Benchmarks/BenchmarkDotNet.Artifacts) unless --artifacts says otherwise.
+// Times in ns and sizes in bytes, so that Mean reads as ns/item and Allocated as B/item.
 var projectDirectory = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", ".."));
 var config = DefaultConfig.Instance
     .WithArtifactsPath(Path.Combine(projectDirectory, "BenchmarkDotNet.Artifacts"))
-    .AddColumn(EventsColumn.Events, EventsColumn.ItemsWithEvents);
+    .WithSummaryStyle(SummaryStyle.Default.WithTimeUnit(TimeUnit.Nanosecond).WithSizeUnit(SizeUnit.B))
+    .AddColumn(ItemsPerSecondColumn.Instance, EventsColumn.Events, EventsColumn.ItemsWithEvents);
 BenchmarkSwitcher.FromAssembly(typeof(EventsColumn).Assembly).Run(args, config);
 return 0;

@@ -89,7 +89,7 @@ public sealed class WorkingCalendar
             else
             {
                 problems.Add(new Problem(
-                    "calendar", correction.Date.ToString("yyyy-MM-dd", null), "Date", correction.Date.ToString("yyyy-MM-dd", null),
+                    "calendar", IsoDate.Format(correction.Date), "Date", IsoDate.Format(correction.Date),
                     $"{correction.Date.Year} has no holiday arrangement loaded, so a single-day correction cannot be applied; declare the year first."));
             }
         }

@@ -54,14 +54,13 @@ public sealed class Evaluator
     {
         ArgumentNullException.ThrowIfNull(items);
         _calendar.EnsureLoaded(today);
-        var events = new List<EscalationEvent>();
-        var problems = new ProblemSet();
+        var run = new RunState(this, today);
         foreach (var state in items)
         {
-            EvaluateItem(state, today, events, problems);
+            EvaluateItem(state, run);
         }
 
-        return new EvaluationResult(events, problems.ToList());
+        return new EvaluationResult(run.Events, run.Problems.ToList());
     }
 
     /// <summary>The item's planned and reported progress and traffic light on a date, or null if its plan is unusable.</summary>
@@ -80,10 +79,18 @@ public sealed class Evaluator
         return new ItemSnapshot(state.Item.Id, planned, reported, _options.LightPolicy.Classify(planned, reported, overdue is not null), overdue);
     }
 
-    private void EvaluateItem(ItemState state, LocalDate today, List<EscalationEvent> events, ProblemSet problems)
+    private void EvaluateItem(ItemState state, RunState run)
     {
         var item = state.Item;
+        var today = run.Today;
         if (item.Status != ItemStatus.Active || today < item.Start)
+        {
+            return;
+        }
+
+        // Done items are not chased; this needs no timeline, so check it first.
+        var reported = state.Progress.ProgressOn(today);
+        if (!Timeline.IsBelow(reported, 100))
         {
             return;
         }
@@ -91,18 +98,11 @@ public sealed class Evaluator
         var built = Timeline.Build(item, _calendar);
         if (built.Problem is { } problem)
         {
-            problems.Add(problem);
+            run.Problems.Add(problem);
             return;
         }
 
-        var timeline = built.Timeline!;
-        var reported = state.Progress.ProgressOn(today);
-        if (!Timeline.IsBelow(reported, 100))
-        {
-            return;
-        }
-
-        var context = new ItemContext(this, state, timeline, today, reported, events, problems);
+        var context = new ItemContext(run, state, built.Timeline!, reported);
         try
         {
             foreach (var rule in _pointRules)
@@ -121,33 +121,30 @@ public sealed class Evaluator
                 }
             }
 
-            foreach (var ladder in _ladders)
+            for (var i = 0; i < _ladders.Length; i++)
             {
-                context.Lagging(ladder);
+                context.Lagging(_ladders[i], run.Chain(i));
             }
         }
         catch (CalendarYearNotLoadedException e)
         {
             // A report due date or period close reached into a year without calendar: this item cannot be judged today.
-            problems.Add(new Problem("tasks", item.Id.Value, "Deadline", Iso(item.Deadline), e.Message));
+            run.Problems.Add(new Problem("tasks", item.Id.Value, "Deadline", Iso(item.Deadline), e.Message));
         }
     }
 
-    private static string Iso(LocalDate date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static string Iso(LocalDate date) => IsoDate.Format(date);
 
     private sealed record Ladder(PeriodKind Period, double Tolerance, EscalationRule[] RungsHighestFirst);
 
     /// <summary>One item on one day: the checks of each trigger kind, sharing what they compute.</summary>
-    private readonly struct ItemContext(
-        Evaluator owner,
-        ItemState state,
-        Timeline timeline,
-        LocalDate today,
-        double reported,
-        List<EscalationEvent> events,
-        ProblemSet problems)
+    private readonly struct ItemContext(RunState run, ItemState state, Timeline timeline, double reported)
     {
-        private WorkingCalendar Calendar => owner._calendar;
+        private Evaluator Owner => run.Owner;
+
+        private WorkingCalendar Calendar => run.Owner._calendar;
+
+        private LocalDate Today => run.Today;
 
         private SupervisedItem Item => state.Item;
 
@@ -155,19 +152,18 @@ public sealed class Evaluator
         {
             foreach (var checkpoint in timeline.Checkpoints)
             {
-                if (checkpoint.Due < today || !InScope(rule.Trigger.Scope, checkpoint) || !Timeline.IsBelow(reported, checkpoint.Target))
+                if (checkpoint.Due < Today || !InScope(rule.Trigger.Scope, checkpoint) || !Timeline.IsBelow(reported, checkpoint.Target))
                 {
                     continue;
                 }
 
-                var left = Calendar.WorkingDaysBetween(today, checkpoint.Due);
+                var left = Calendar.WorkingDaysBetween(Today, checkpoint.Due);
                 if (left > rule.Trigger.WorkingDays)
                 {
                     break;
                 }
 
-                var dueDay = Calendar.WorkingDayOnOrBefore(checkpoint.Due);
-                if (rule.Repeat.Kind == RepeatKind.OnDueDay && today >= dueDay)
+                if (rule.Repeat.Kind == RepeatKind.OnDueDay && Today >= Calendar.WorkingDayOnOrBefore(checkpoint.Due))
                 {
                     Raise(rule, EventKind.DueToday, $"due:{Iso(checkpoint.Due)}:day", CheckpointFacts(checkpoint, 0));
                 }
@@ -182,50 +178,30 @@ public sealed class Evaluator
         {
             foreach (var checkpoint in timeline.Checkpoints)
             {
-                if (checkpoint.Due >= today)
+                if (checkpoint.Due >= Today)
                 {
                     break;
                 }
 
-                if (!InScope(rule.Trigger.Scope, checkpoint) || !Timeline.IsBelow(reported, checkpoint.Target))
+                if (InScope(rule.Trigger.Scope, checkpoint) && Timeline.IsBelow(reported, checkpoint.Target)
+                    && Round(rule, checkpoint.Due) is { } round)
                 {
-                    continue;
-                }
-
-                if (Occurrence(rule, $"overdue:{Iso(checkpoint.Due)}", checkpoint.Due) is { } occurrence)
-                {
-                    Raise(rule, EventKind.Overdue, occurrence, CheckpointFacts(checkpoint, null));
+                    Raise(rule, EventKind.Overdue, Key($"overdue:{Iso(checkpoint.Due)}", round), CheckpointFacts(checkpoint, null));
                 }
             }
         }
 
         public void ReportMissing(EscalationRule rule)
         {
-            var cadence = Item.Cadence;
-
-            // The latest due date whose working-day deadline has passed; a holiday can push one past the next, so step back.
-            var due = cadence.LastDueOnOrBefore(today.PlusDays(-1), Item.Start);
-            for (var guard = 0; due is { } d && Calendar.WorkingDayOnOrAfter(d) >= today && guard < 8; guard++)
-            {
-                due = cadence.LastDueOnOrBefore(d.PlusDays(-1), Item.Start);
-            }
-
-            if (due is not { } nominal || nominal < Item.Start || nominal > Item.Deadline)
+            if (run.ReportDue(Item) is not { } due || due.Nominal < Item.Start || due.Nominal > Item.Deadline)
             {
                 return;
             }
 
-            var rolled = Calendar.WorkingDayOnOrAfter(nominal);
-            var previous = cadence.LastDueOnOrBefore(nominal.PlusDays(-1), Item.Start);
-            var windowStart = previous is { } p && p >= Item.Start ? Calendar.WorkingDayOnOrAfter(p) : Item.Start.PlusDays(-1);
-            if (state.Progress.HasReportIn(windowStart, today))
+            var windowStart = due.Previous is { } previous && previous >= Item.Start ? due.PreviousRolled : Item.Start.PlusDays(-1);
+            if (!state.Progress.HasReportIn(windowStart, Today) && Round(rule, due.Rolled) is { } round)
             {
-                return;
-            }
-
-            if (Occurrence(rule, $"report:{Iso(nominal)}", rolled) is { } occurrence)
-            {
-                Raise(rule, EventKind.ReportMissing, occurrence, BaseFacts() with { ReportDue = rolled });
+                Raise(rule, EventKind.ReportMissing, Key($"report:{Iso(due.Nominal)}", round), BaseFacts() with { ReportDue = due.Rolled });
             }
         }
 
@@ -233,38 +209,40 @@ public sealed class Evaluator
         {
             foreach (var demand in state.Demands)
             {
-                if (today <= demand.DueBy || demand.MetOn is { } met && met <= today)
+                if (Today <= demand.DueBy || demand.MetOn is { } met && met <= Today)
                 {
                     continue;
                 }
 
-                if (Occurrence(rule, $"demand:{demand.Notice.Value}", demand.DueBy) is { } occurrence)
+                if (Round(rule, demand.DueBy) is { } round)
                 {
-                    Raise(rule, EventKind.DemandOverdue, occurrence, BaseFacts() with { DemandOf = demand.Notice, DemandDueBy = demand.DueBy });
+                    Raise(rule, EventKind.DemandOverdue, Key($"demand:{demand.Notice.Value}", round),
+                        BaseFacts() with { DemandOf = demand.Notice, DemandDueBy = demand.DueBy });
                 }
             }
         }
 
-        public void Lagging(Ladder ladder)
+        public void Lagging(Ladder ladder, PeriodChain chain)
         {
-            var period = ReportingPeriod.ClosedBefore(ladder.Period, today);
-            if (period.Close < Item.Start
-                || Calendar.WorkingDaysBetween(period.Close, today) > owner._options.CatchUpWorkingDays
-                || state.ExemptPeriods.Contains(period.Key)
-                || !IsLagging(period.Close, ladder.Tolerance))
+            var exemptions = state.ExemptPeriods;
+            var latest = chain[0];
+            if (latest.Close < Item.Start
+                || chain.WorkingDaysSinceLatestClose > Owner._options.CatchUpWorkingDays
+                || (exemptions.Count > 0 && exemptions.Contains(chain.Key(0)))
+                || !IsLagging(latest.Close, ladder.Tolerance))
             {
                 return;
             }
 
             var streak = 1;
-            for (var earlier = period.Previous(); earlier.Close >= Item.Start; earlier = earlier.Previous())
+            for (var i = 1; chain[i].Close >= Item.Start; i++)
             {
-                if (state.ExemptPeriods.Contains(earlier.Key))
+                if (exemptions.Count > 0 && exemptions.Contains(chain.Key(i)))
                 {
                     continue;
                 }
 
-                if (!IsLagging(earlier.Close, ladder.Tolerance))
+                if (!IsLagging(chain[i].Close, ladder.Tolerance))
                 {
                     break;
                 }
@@ -280,7 +258,7 @@ public sealed class Evaluator
                     break;
                 }
 
-                if (rule.Trigger.MinStreak > streak || !rule.AppliesOn(today))
+                if (rule.Trigger.MinStreak > streak || !rule.AppliesOn(Today))
                 {
                     continue;
                 }
@@ -288,13 +266,13 @@ public sealed class Evaluator
                 firing = rule.Trigger.MinStreak;
                 var facts = BaseFacts() with
                 {
-                    Planned = timeline.PlannedOn(period.Close),
-                    Reported = state.Progress.ProgressOn(period.Close),
+                    Planned = timeline.PlannedOn(latest.Close),
+                    Reported = state.Progress.ProgressOn(latest.Close),
                     Streak = streak,
-                    Period = period.Label,
-                    PeriodKey = period.Key,
+                    Period = latest.Label,
+                    PeriodKey = chain.Key(0),
                 };
-                Raise(rule, EventKind.Lagging, $"lag:{period.Key}", facts);
+                Raise(rule, EventKind.Lagging, "lag:" + chain.Key(0), facts);
             }
         }
 
@@ -305,23 +283,25 @@ public sealed class Evaluator
         }
 
         /// <summary>
-        /// The occurrence key to raise today for a condition that started on <paramref name="anchor"/>, or null when a
-        /// one-off occurrence is older than the catch-up window.
+        /// Which round of a condition that started on <paramref name="anchor"/> today belongs to: 0 for the first, n for
+        /// the n-th repeat of an every-N rule; null when a one-off occurrence is older than the catch-up window.
         /// </summary>
-        private string? Occurrence(EscalationRule rule, string key, LocalDate anchor)
+        private int? Round(EscalationRule rule, LocalDate anchor)
         {
-            var since = Calendar.WorkingDaysBetween(anchor, today);
+            var since = Calendar.WorkingDaysBetween(anchor, Today);
             if (rule.Repeat.Kind == RepeatKind.EveryWorkingDays)
             {
-                var round = since / rule.Repeat.EveryWorkingDays;
-                return round == 0 ? key : key + ":r" + round.ToString(CultureInfo.InvariantCulture);
+                return Math.Max(0, since) / rule.Repeat.EveryWorkingDays;
             }
 
-            return since <= owner._options.CatchUpWorkingDays ? key : null;
+            return since <= Owner._options.CatchUpWorkingDays ? 0 : null;
         }
 
+        private static string Key(string occurrence, int round) =>
+            round == 0 ? occurrence : occurrence + ":r" + round.ToString(CultureInfo.InvariantCulture);
+
         private EventFacts BaseFacts() =>
-            new(Item.Title, UnitName, timeline.PlannedOn(today), reported);
+            new(Item.Title, UnitName, timeline.PlannedOn(Today), reported);
 
         private EventFacts CheckpointFacts(Checkpoint checkpoint, int? left) => BaseFacts() with
         {
@@ -332,19 +312,19 @@ public sealed class Evaluator
             WorkingDaysLeft = left,
         };
 
-        private string UnitName => owner._roster.Units.TryGetValue(Item.Unit, out var unit) ? unit.Name : Item.Unit.Value;
+        private string UnitName => Owner._roster.Units.TryGetValue(Item.Unit, out var unit) ? unit.Name : Item.Unit.Value;
 
         private void Raise(EscalationRule rule, EventKind kind, string occurrence, EventFacts facts)
         {
-            var demand = rule.Demand is { } spec ? new Demand(spec.Kind, Calendar.AddWorkingDays(today, spec.WorkingDays)) : null;
-            events.Add(new EscalationEvent(
+            var demand = rule.Demand is { } spec ? new Demand(spec.Kind, Calendar.AddWorkingDays(Today, spec.WorkingDays)) : null;
+            run.Events.Add(new EscalationEvent(
                 EventId.For(rule.Id, Item.Id, occurrence),
                 rule.Id,
                 rule.Level,
                 kind,
                 Item.Id,
                 Item.Unit,
-                today,
+                Today,
                 occurrence,
                 Recipients(rule),
                 rule.Channels,
@@ -371,20 +351,20 @@ public sealed class Evaluator
 
         private void AddRecipient(List<Recipient> recipients, EscalationRule rule, RecipientRole role, bool isCopy)
         {
-            owner._roster.Units.TryGetValue(Item.Unit, out var unit);
+            Owner._roster.Units.TryGetValue(Item.Unit, out var unit);
             var person = role switch
             {
                 RecipientRole.Owner => Item.Owner,
                 RecipientRole.UnitPrincipal => unit?.Principal,
                 RecipientRole.DeputyInCharge => unit?.DeputyInCharge,
                 RecipientRole.LeadOfficial => Item.LeadOfficial ?? unit?.LeadOfficial,
-                RecipientRole.SupervisionOffice => owner._roster.SupervisionOffice,
+                RecipientRole.SupervisionOffice => Owner._roster.SupervisionOffice,
                 _ => null,
             };
 
             if (person is not { } who)
             {
-                problems.Add(role == RecipientRole.SupervisionOffice
+                run.Problems.Add(role == RecipientRole.SupervisionOffice
                     ? new Problem("settings", "SupervisionOffice", "Person", null, $"rule {rule.Id} copies the supervision office, but no person or mailbox is set for it")
                     : new Problem("units", Item.Unit.Value, role.ToString(), null, $"rule {rule.Id} addresses the unit's {role}, but {UnitName} has nobody in that role; the event goes to the others"));
                 return;
@@ -407,6 +387,97 @@ public sealed class Evaluator
             CheckpointScope.Deadline => checkpoint.IsDeadline,
             _ => true,
         };
+    }
+
+    /// <summary>What one run shares across items: today, its results, and what is the same for every item today.</summary>
+    private sealed class RunState(Evaluator owner, LocalDate today)
+    {
+        private readonly Dictionary<PeriodKind, ReportDue?> _periodDues = [];
+        private readonly PeriodChain?[] _chains = new PeriodChain?[owner._ladders.Length];
+
+        public Evaluator Owner => owner;
+
+        public LocalDate Today => today;
+
+        public List<EscalationEvent> Events { get; } = [];
+
+        public ProblemSet Problems { get; } = new();
+
+        public PeriodChain Chain(int ladder) =>
+            _chains[ladder] ??= new PeriodChain(owner._ladders[ladder].Period, today, owner._calendar);
+
+        /// <summary>
+        /// The latest report due date whose working-day deadline has passed. Period-close cadences give the same answer
+        /// for every item, so it is worked out once per run.
+        /// </summary>
+        public ReportDue? ReportDue(SupervisedItem item)
+        {
+            var cadence = item.Cadence;
+            if (cadence.Kind != CadenceKind.PeriodClose)
+            {
+                return Compute(cadence, item.Start);
+            }
+
+            if (!_periodDues.TryGetValue(cadence.Period, out var due))
+            {
+                due = Compute(cadence, item.Start);
+                _periodDues[cadence.Period] = due;
+            }
+
+            return due;
+        }
+
+        private ReportDue? Compute(ReportCadence cadence, LocalDate start)
+        {
+            var calendar = owner._calendar;
+
+            // A holiday can push one due date's deadline past the next one's, so step back until one has passed.
+            var due = cadence.LastDueOnOrBefore(today.PlusDays(-1), start);
+            for (var guard = 0; due is { } d && calendar.WorkingDayOnOrAfter(d) >= today && guard < 8; guard++)
+            {
+                due = cadence.LastDueOnOrBefore(d.PlusDays(-1), start);
+            }
+
+            if (due is not { } nominal)
+            {
+                return null;
+            }
+
+            var previous = cadence.LastDueOnOrBefore(nominal.PlusDays(-1), start);
+            return new ReportDue(nominal, calendar.WorkingDayOnOrAfter(nominal), previous,
+                previous is { } p && calendar.IsLoaded(p.Year) ? calendar.WorkingDayOnOrAfter(p) : LocalDate.MinIsoValue);
+        }
+    }
+
+    /// <summary>A report due date (<see cref="Nominal"/>), the working day it rolls to, and the due date before it.</summary>
+    private readonly record struct ReportDue(LocalDate Nominal, LocalDate Rolled, LocalDate? Previous, LocalDate PreviousRolled);
+
+    /// <summary>The periods closed before today, latest first, with their keys: the same for every item of a run.</summary>
+    private sealed class PeriodChain(PeriodKind kind, LocalDate today, WorkingCalendar calendar)
+    {
+        private readonly List<ReportingPeriod> _periods = [ReportingPeriod.ClosedBefore(kind, today)];
+        private readonly List<string?> _keys = [null];
+        private int? _workingDaysSinceLatest;
+
+        public ReportingPeriod this[int index]
+        {
+            get
+            {
+                while (_periods.Count <= index)
+                {
+                    _periods.Add(_periods[^1].Previous());
+                    _keys.Add(null);
+                }
+
+                return _periods[index];
+            }
+        }
+
+        public string Key(int index) => _keys[index] ??= this[index].Key;
+
+        /// <summary>Working days from the latest close to today; past any catch-up window when that close's year has no calendar.</summary>
+        public int WorkingDaysSinceLatestClose => _workingDaysSinceLatest ??=
+            calendar.IsLoaded(_periods[0].Close.Year) ? calendar.WorkingDaysBetween(_periods[0].Close, today) : int.MaxValue;
     }
 
     /// <summary>Problems in first-seen order, each once however many items run into it.</summary>

@@ -24,9 +24,29 @@ public readonly record struct EventId
     /// </summary>
     public static EventId For(RuleId rule, ItemId item, string occurrence)
     {
+        ArgumentNullException.ThrowIfNull(occurrence);
+        var length = rule.Value.Length + item.Value.Length + occurrence.Length + 2;
+        var chars = length <= 256 ? stackalloc char[length] : new char[length];
+        rule.Value.CopyTo(chars);
+        var at = rule.Value.Length;
+        chars[at++] = '\n';
+        item.Value.CopyTo(chars[at..]);
+        at += item.Value.Length;
+        chars[at++] = '\n';
+        occurrence.CopyTo(chars[at..]);
+
+        var maxBytes = Encoding.UTF8.GetMaxByteCount(length);
+        var bytes = maxBytes <= 768 ? stackalloc byte[maxBytes] : new byte[maxBytes];
+        var written = Encoding.UTF8.GetBytes(chars, bytes);
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes($"{rule.Value}\n{item.Value}\n{occurrence}"), hash);
-        return new EventId("ev-" + Convert.ToHexStringLower(hash[..16]));
+        SHA256.HashData(bytes[..written], hash);
+
+        var id = string.Create(35, hash[..16].ToArray(), static (span, digest) =>
+        {
+            "ev-".CopyTo(span);
+            Convert.TryToHexStringLower(digest, span[3..], out _);
+        });
+        return new EventId(id);
     }
 
     /// <summary>Accepts an id read back from storage or a message.</summary>

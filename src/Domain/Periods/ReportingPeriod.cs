@@ -51,16 +51,17 @@ public readonly record struct ReportingPeriod(PeriodKind Kind, LocalDate Close)
 
     private static LocalDate LastCloseOnOrBefore(PeriodKind kind, LocalDate date)
     {
-        var monthEnd = date.With(DateAdjusters.EndOfMonth);
-        var previousMonthEnd = date.With(DateAdjusters.StartOfMonth).PlusDays(-1);
+        // Plain arithmetic rather than date adjusters: every item's evaluation asks this, several times.
+        var daysInMonth = CalendarSystem.Iso.GetDaysInMonth(date.Year, date.Month);
+        var isMonthEnd = date.Day == daysInMonth;
         return kind switch
         {
-            PeriodKind.Month => date == monthEnd ? date : previousMonthEnd,
-            PeriodKind.Xun => date == monthEnd ? date
+            PeriodKind.Month => isMonthEnd ? date : date.PlusDays(-date.Day),
+            PeriodKind.Xun => isMonthEnd ? date
                 : date.Day >= 20 ? new LocalDate(date.Year, date.Month, 20)
                 : date.Day >= 10 ? new LocalDate(date.Year, date.Month, 10)
-                : previousMonthEnd,
-            PeriodKind.Week => date.With(DateAdjusters.PreviousOrSame(IsoDayOfWeek.Sunday)),
+                : date.PlusDays(-date.Day),
+            PeriodKind.Week => date.PlusDays(-((int)date.DayOfWeek % 7)),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
     }

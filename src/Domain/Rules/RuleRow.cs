@@ -1,4 +1,5 @@
 using System.Globalization;
+using Escalation.Domain.Calendar;
 using Escalation.Domain.Items;
 using Escalation.Domain.Periods;
 using Escalation.Domain.Problems;
@@ -168,9 +169,9 @@ public sealed record RuleRow
         var effectiveFrom = LocalDate.MinIsoValue;
         if (!string.IsNullOrWhiteSpace(EffectiveFrom))
         {
-            if (DateOnly.TryParseExact(EffectiveFrom.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var from))
+            if (IsoDate.TryParse(EffectiveFrom) is { } from)
             {
-                effectiveFrom = LocalDate.FromDateOnly(from);
+                effectiveFrom = from;
             }
             else
             {

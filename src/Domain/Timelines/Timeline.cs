@@ -11,7 +11,7 @@ namespace Escalation.Domain.Timelines;
 /// <param name="Due">The last day on which the target is on time (inclusive).</param>
 /// <param name="Target">Progress expected by then, in percent.</param>
 /// <param name="IsDeadline">True for the item's deadline.</param>
-public sealed record Checkpoint(string Name, LocalDate Due, double Target, bool IsDeadline);
+public readonly record struct Checkpoint(string Name, LocalDate Due, double Target, bool IsDeadline);
 
 /// <summary>
 /// An item's schedule (时序进度): checkpoints from start to deadline, and the planned progress on any date,
@@ -149,7 +149,12 @@ public sealed class Timeline
     private static (Checkpoint[]? Checkpoints, Problem? Problem) CheckMilestones(SupervisedItem item)
     {
         var milestones = item.Plan.Milestones;
-        var endsOnDeadline = milestones.Count > 0 && milestones.Max(m => m.Due) == item.Deadline;
+        var endsOnDeadline = false;
+        for (var i = 0; i < milestones.Count; i++)
+        {
+            endsOnDeadline |= milestones[i].Due == item.Deadline;
+        }
+
         var checkpoints = new Checkpoint[milestones.Count + (endsOnDeadline ? 0 : 1)];
         for (var i = 0; i < milestones.Count; i++)
         {
@@ -252,7 +257,7 @@ public sealed class Timeline
         return (checkpoints, null);
     }
 
-    private static string Iso(LocalDate date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static string Iso(LocalDate date) => IsoDate.Format(date);
 }
 
 /// <summary>Either a timeline or the problem that prevented building it.</summary>
