@@ -14,6 +14,10 @@ public readonly record struct EventId
 {
     private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdef");
 
+    // One hasher per thread, reset after each use: creating a hash context per event costs more than hashing.
+    [ThreadStatic]
+    private static IncrementalHash? _sha256;
+
     private EventId(string value) => Value = value;
 
     public string Value { get; }
@@ -39,7 +43,9 @@ public readonly record struct EventId
         var bytes = maxBytes <= 768 ? stackalloc byte[maxBytes] : new byte[maxBytes];
         var written = Encoding.UTF8.GetBytes(chars, bytes);
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(bytes[..written], hash);
+        var sha = _sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(bytes[..written]);
+        sha.GetHashAndReset(hash);
 
         var id = string.Create(35, hash[..16].ToArray(), static (span, digest) =>
         {

@@ -6,52 +6,63 @@ namespace Escalation.Domain.Items;
 public sealed record ProgressReport(LocalDate ReportedOn, double Progress, string? Note = null, PersonId? ReportedBy = null);
 
 /// <summary>An item's reports in date order, answering "what was reported as of a date".</summary>
+/// <remarks>
+/// Kept as two flat arrays (day numbers and progress) rather than report objects: the evaluator searches them several
+/// times per item, and a flat array is one cache line where a list of objects is a pointer chase per probe.
+/// </remarks>
 public readonly struct ProgressHistory
 {
-    private readonly ProgressReport[] _reports;
+    private readonly int[] _days;
+    private readonly double[] _progress;
 
-    /// <summary>Wraps reports already sorted by date (ascending).</summary>
-    private ProgressHistory(ProgressReport[] sorted) => _reports = sorted;
-
-    public static ProgressHistory Empty => new([]);
-
-    /// <summary>Sorts the reports by date; a later report on the same day wins.</summary>
-    public static ProgressHistory From(IEnumerable<ProgressReport> reports)
+    private ProgressHistory(int[] days, double[] progress)
     {
-        var array = reports.ToArray();
-        if (!IsSorted(array))
-        {
-            // Stable, so that of two reports on one day the one given later stays later and wins.
-            array = array.OrderBy(r => r.ReportedOn).ToArray();
-        }
-
-        return new ProgressHistory(array);
+        _days = days;
+        _progress = progress;
     }
 
-    public int Count => _reports?.Length ?? 0;
+    public static ProgressHistory Empty => new([], []);
+
+    /// <summary>Sorts the reports by date; of two reports on one day, the one given later wins.</summary>
+    public static ProgressHistory From(IEnumerable<ProgressReport> reports)
+    {
+        // Stable, so that of two reports on one day the one given later stays later and wins.
+        var sorted = reports.OrderBy(r => r.ReportedOn).ToArray();
+        var days = new int[sorted.Length];
+        var progress = new double[sorted.Length];
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            days[i] = sorted[i].ReportedOn.ToDateOnly().DayNumber;
+            progress[i] = sorted[i].Progress;
+        }
+
+        return new ProgressHistory(days, progress);
+    }
+
+    public int Count => _days?.Length ?? 0;
 
     /// <summary>Progress reported as of the end of <paramref name="date"/>: the latest report on or before it, 0 with none.</summary>
     public double ProgressOn(LocalDate date)
     {
-        var i = LastOnOrBefore(date);
-        return i < 0 ? 0 : _reports[i].Progress;
+        var i = LastOnOrBefore(date.ToDateOnly().DayNumber);
+        return i < 0 ? 0 : _progress[i];
     }
 
     /// <summary>True when a report was made in (<paramref name="after"/>, <paramref name="onOrBefore"/>].</summary>
     public bool HasReportIn(LocalDate after, LocalDate onOrBefore)
     {
-        var i = LastOnOrBefore(onOrBefore);
-        return i >= 0 && _reports[i].ReportedOn > after;
+        var i = LastOnOrBefore(onOrBefore.ToDateOnly().DayNumber);
+        return i >= 0 && _days[i] > after.ToDateOnly().DayNumber;
     }
 
-    private int LastOnOrBefore(LocalDate date)
+    private int LastOnOrBefore(int day)
     {
-        var reports = _reports ?? [];
-        int low = 0, high = reports.Length;
+        var days = _days ?? [];
+        int low = 0, high = days.Length;
         while (low < high)
         {
             var mid = (low + high) >>> 1;
-            if (reports[mid].ReportedOn <= date)
+            if (days[mid] <= day)
             {
                 low = mid + 1;
             }
@@ -62,18 +73,5 @@ public readonly struct ProgressHistory
         }
 
         return low - 1;
-    }
-
-    private static bool IsSorted(ProgressReport[] reports)
-    {
-        for (var i = 1; i < reports.Length; i++)
-        {
-            if (reports[i].ReportedOn < reports[i - 1].ReportedOn)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }
