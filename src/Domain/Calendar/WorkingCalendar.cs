@@ -1,5 +1,6 @@
 using Escalation.Domain.Problems;
 using NodaTime;
+using NodaTime.TimeZones;
 
 namespace Escalation.Domain.Calendar;
 
@@ -220,6 +221,13 @@ public sealed class WorkingCalendar
 
     /// <summary>The local date at an instant, in the deployment's zone.</summary>
     public LocalDate DateAt(Instant instant) => instant.InZone(Zone).Date;
+
+    /// <summary>
+    /// The instant of a local date and time in the deployment's zone. The one place local times become instants; its
+    /// policy is NodaTime's lenient resolver: a time skipped by a daylight-saving gap moves forward by the gap's length,
+    /// and an ambiguous time in an overlap takes the earlier instant. (Asia/Shanghai has had neither since 1991.)
+    /// </summary>
+    public Instant InstantAt(LocalDate date, LocalTime time) => Zone.ResolveLocal(date + time, Resolvers.LenientResolver).ToInstant();
 
     private void EnsureYearsLoadedBetween(int year1, int year2)
     {

@@ -118,6 +118,41 @@ public sealed record RuleRow
     private static readonly char[] ListSeparators = [',', ';', '、', '，', '；', ' '];
 
     /// <summary>
+    /// Validates a whole rules table: each row as <see cref="Parse"/> does, and ids unique (every row with a repeated id
+    /// is rejected: which one the admin meant is not for the engine to guess). Good rows are returned even when others fail.
+    /// </summary>
+    public static (IReadOnlyList<EscalationRule> Rules, IReadOnlyList<Problem> Problems) ParseAll(
+        IEnumerable<RuleRow> rows, IReadOnlySet<string>? knownTemplates = null)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var list = rows.ToList();
+        var repeated = list.Where(r => !string.IsNullOrWhiteSpace(r.Id))
+            .GroupBy(r => r.Id!.Trim(), StringComparer.Ordinal)
+            .Where(g => g.Count() > 1)
+            .Select(g => g.Key)
+            .ToHashSet(StringComparer.Ordinal);
+        var rules = new List<EscalationRule>();
+        var problems = new List<Problem>();
+        foreach (var row in list)
+        {
+            if (row.Id is { } id && repeated.Contains(id.Trim()))
+            {
+                problems.Add(new Problem(Table, id.Trim(), nameof(Id), id, "more than one rule has this id; give each rule its own"));
+                continue;
+            }
+
+            var (rule, rowProblems) = row.Parse(knownTemplates);
+            problems.AddRange(rowProblems);
+            if (rule is not null)
+            {
+                rules.Add(rule);
+            }
+        }
+
+        return (rules, problems);
+    }
+
+    /// <summary>
     /// Validates the row. Returns the rule, or null and one problem per faulty field (all of them, not just the first).
     /// <paramref name="knownTemplates"/>, when given, is the set of template ids a rule may name.
     /// </summary>

@@ -155,3 +155,24 @@ public class WorkingCalendarTests
 
     private static LocalDate P(string iso) => LocalDate.FromDateOnly(DateOnly.ParseExact(iso, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
 }
+
+public class ZoneTests
+{
+    [Fact]
+    public void InstantAt_ConvertsLocalTimeInTheDeploymentZone()
+    {
+        var instant = ShippedCalendar.Default.InstantAt(new LocalDate(2024, 6, 3), new LocalTime(8, 30));
+
+        Assert.Equal(Instant.FromUtc(2024, 6, 3, 0, 30), instant);
+    }
+
+    [Fact]
+    public void InstantAt_MovesATimeInAGapForward_AndTakesTheEarlierOfAnOverlap()
+    {
+        var (berlin, _) = WorkingCalendar.Build(ShippedCalendar.ChinaMainland, [], DateTimeZoneProviders.Tzdb["Europe/Berlin"]);
+
+        // 2024-03-31 02:30 does not exist in Berlin (clocks jump 02:00 → 03:00); 2024-10-27 02:30 happens twice.
+        Assert.Equal(Instant.FromUtc(2024, 3, 31, 1, 30), berlin.InstantAt(new LocalDate(2024, 3, 31), new LocalTime(2, 30)));
+        Assert.Equal(Instant.FromUtc(2024, 10, 27, 0, 30), berlin.InstantAt(new LocalDate(2024, 10, 27), new LocalTime(2, 30)));
+    }
+}

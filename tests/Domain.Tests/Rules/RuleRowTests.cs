@@ -125,3 +125,19 @@ public class RuleRowTests
         _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
     };
 }
+
+public class RuleTableTests
+{
+    [Fact]
+    public void ParseAll_KeepsGoodRows_AndRejectsBadAndDuplicateOnes()
+    {
+        var rows = DefaultRules.Rows
+            .Append(DefaultRules.Rows[0] with { Name = "重复的R1" })
+            .Append(new RuleRow { Id = "R8", Level = "提醒", Trigger = "overdue", To = "owner", Channels = "pigeon", Template = "overdue" });
+
+        var (rules, problems) = RuleRow.ParseAll(rows);
+
+        Assert.Equal(["R2", "R3", "R4", "R5", "R6", "R7"], rules.Select(r => r.Id.Value));
+        Assert.Equal([("R1", "Id"), ("R1", "Id"), ("R8", "Channels")], problems.Select(p => (p.Key, p.Field)));
+    }
+}
