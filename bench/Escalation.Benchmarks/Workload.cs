@@ -225,7 +225,7 @@ public sealed class Workload
                 : progressFor(timeline.PlannedOn(dates[k]));
             var progress = isFinal ? 100 : Math.Round(Math.Clamp(expected, previous, 99), 1);
             previous = progress;
-            reports[k] = new ProgressReport(dates[k], progress, ReportedBy: item.Owner);
+            reports[k] = new ProgressReport(dates[k], progress, reportedBy: item.Owner);
         }
 
         return reports;

@@ -231,8 +231,13 @@ public sealed class WorkingCalendar
 
     private void EnsureYearsLoadedBetween(int year1, int year2)
     {
+        if (year1 == year2)
+        {
+            return; // the caller has checked that year already
+        }
+
         var (low, high) = year1 <= year2 ? (year1, year2) : (year2, year1);
-        for (var year = low + 1; year < high; year++)
+        for (var year = low; year <= high; year++)
         {
             if (!IsLoaded(year))
             {

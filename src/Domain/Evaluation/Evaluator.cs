@@ -88,14 +88,25 @@ public sealed class Evaluator
             return;
         }
 
-        // Done items are not chased; this needs no timeline, so check it first.
+        // A finished item is chased no more, except for what it still owes: a milestone missed before it finished
+        // (judged on the progress at the due date) and an explanation or rectification demanded by a notice.
         var reported = state.Progress.ProgressOn(today);
-        if (!Timeline.IsBelow(reported, 100))
+        var done = !Timeline.IsBelow(reported, 100);
+        if (done && state.Demands.Count == 0 && LongPast(item.Deadline, today))
         {
             return;
         }
 
-        var built = Timeline.Build(item, _calendar);
+        TimelineResult built;
+        try
+        {
+            built = Timeline.Build(item, _calendar);
+        }
+        catch (CalendarYearNotLoadedException e)
+        {
+            built = new Problem("tasks", item.Id.Value, "Start", Iso(item.Start), e.Message);
+        }
+
         if (built.Problem is { } problem)
         {
             run.Problems.Add(problem);
@@ -103,15 +114,16 @@ public sealed class Evaluator
         }
 
         var context = new ItemContext(run, state, built.Timeline!, reported);
-        try
+        foreach (var rule in _pointRules)
         {
-            foreach (var rule in _pointRules)
+            if (!rule.AppliesOn(today) || (done && rule.Trigger.Kind is not (TriggerKind.Overdue or TriggerKind.DemandOverdue)))
             {
-                if (!rule.AppliesOn(today))
-                {
-                    continue;
-                }
+                continue;
+            }
 
+            var mark = run.Events.Count;
+            try
+            {
                 switch (rule.Trigger.Kind)
                 {
                     case TriggerKind.DueSoon: context.DueSoon(rule); break;
@@ -120,18 +132,42 @@ public sealed class Evaluator
                     case TriggerKind.DemandOverdue: context.DemandOverdue(rule); break;
                 }
             }
+            catch (CalendarYearNotLoadedException e)
+            {
+                Drop(run, mark, item, rule.Id.Value, e);
+            }
+        }
 
-            for (var i = 0; i < _ladders.Length; i++)
+        for (var i = 0; !done && i < _ladders.Length; i++)
+        {
+            var mark = run.Events.Count;
+            try
             {
                 context.Lagging(_ladders[i], run.Chain(i));
             }
-        }
-        catch (CalendarYearNotLoadedException e)
-        {
-            // A report due date or period close reached into a year without calendar: this item cannot be judged today.
-            run.Problems.Add(new Problem("tasks", item.Id.Value, "Deadline", Iso(item.Deadline), e.Message));
+            catch (CalendarYearNotLoadedException e)
+            {
+                Drop(run, mark, item, string.Join('/', _ladders[i].RungsHighestFirst.Select(r => r.Id.Value)), e);
+            }
         }
     }
+
+    /// <summary>
+    /// A date a rule needed for an item (a demand's due date, a report due date rolled over New Year) is in a year
+    /// without calendar: that rule's events for the item are dropped, not the item's other events, and the admins are
+    /// told which year to load. The rule raises them once the year is loaded, within the catch-up window.
+    /// </summary>
+    private static void Drop(RunState run, int mark, SupervisedItem item, string rules, CalendarYearNotLoadedException e)
+    {
+        run.Events.RemoveRange(mark, run.Events.Count - mark);
+        run.Problems.Add(new Problem("calendar", e.Year.ToString(CultureInfo.InvariantCulture), "Year", null,
+            $"rule {rules} could not be evaluated for item {item.Id}: {e.Message}"));
+    }
+
+    /// <summary>True when every checkpoint (all are on or before the deadline) is out of the catch-up window.</summary>
+    private bool LongPast(LocalDate deadline, LocalDate today) =>
+        _calendar.IsLoaded(deadline.Year) && _calendar.WorkingDaysBetween(deadline, today) > _options.CatchUpWorkingDays
+        && !_pointRules.Any(r => r.Repeat.Kind == RepeatKind.EveryWorkingDays);
 
     private static string Iso(LocalDate date) => IsoDate.Format(date);
 
@@ -165,11 +201,11 @@ public sealed class Evaluator
 
                 if (rule.Repeat.Kind == RepeatKind.OnDueDay && Today >= Calendar.WorkingDayOnOrBefore(checkpoint.Due))
                 {
-                    Raise(rule, EventKind.DueToday, $"due:{Iso(checkpoint.Due)}:day", CheckpointFacts(checkpoint, 0));
+                    Raise(rule, EventKind.DueToday, $"due:{Iso(checkpoint.Due)}:day", CheckpointFacts(checkpoint, 0), Today);
                 }
                 else if (left >= 1)
                 {
-                    Raise(rule, EventKind.DueSoon, $"due:{Iso(checkpoint.Due)}:ahead", CheckpointFacts(checkpoint, left));
+                    Raise(rule, EventKind.DueSoon, $"due:{Iso(checkpoint.Due)}:ahead", CheckpointFacts(checkpoint, left), Today);
                 }
             }
         }
@@ -183,11 +219,17 @@ public sealed class Evaluator
                     break;
                 }
 
-                if (InScope(rule.Trigger.Scope, checkpoint) && Timeline.IsBelow(reported, checkpoint.Target)
-                    && Round(rule, checkpoint.Due) is { } round)
+                // Missed means not reached by the due date (inclusive): a late completion was still a miss, and a later
+                // downward correction does not make a met milestone missed. Repeats stop once the target is reached.
+                if (!InScope(rule.Trigger.Scope, checkpoint)
+                    || !Timeline.IsBelow(state.Progress.ProgressOn(checkpoint.Due), checkpoint.Target)
+                    || Round(rule, checkpoint.Due) is not { } round
+                    || (round > 0 && !Timeline.IsBelow(reported, checkpoint.Target)))
                 {
-                    Raise(rule, EventKind.Overdue, Key($"overdue:{Iso(checkpoint.Due)}", round), CheckpointFacts(checkpoint, null));
+                    continue;
                 }
+
+                Raise(rule, EventKind.Overdue, Key($"overdue:{Iso(checkpoint.Due)}", round), CheckpointFacts(checkpoint, null), checkpoint.Due);
             }
         }
 
@@ -201,7 +243,7 @@ public sealed class Evaluator
             var windowStart = due.Previous is { } previous && previous >= Item.Start ? due.PreviousRolled : Item.Start.PlusDays(-1);
             if (!state.Progress.HasReportIn(windowStart, Today) && Round(rule, due.Rolled) is { } round)
             {
-                Raise(rule, EventKind.ReportMissing, Key($"report:{Iso(due.Nominal)}", round), BaseFacts() with { ReportDue = due.Rolled });
+                Raise(rule, EventKind.ReportMissing, Key($"report:{Iso(due.Nominal)}", round), BaseFacts() with { ReportDue = due.Rolled }, due.Rolled);
             }
         }
 
@@ -217,7 +259,7 @@ public sealed class Evaluator
                 if (Round(rule, demand.DueBy) is { } round)
                 {
                     Raise(rule, EventKind.DemandOverdue, Key($"demand:{demand.Notice.Value}", round),
-                        BaseFacts() with { DemandOf = demand.Notice, DemandDueBy = demand.DueBy });
+                        BaseFacts() with { DemandOf = demand.Notice, DemandDueBy = demand.DueBy }, demand.DueBy);
                 }
             }
         }
@@ -225,24 +267,25 @@ public sealed class Evaluator
         public void Lagging(Ladder ladder, PeriodChain chain)
         {
             var exemptions = state.ExemptPeriods;
+            var countFrom = Owner._options.StreaksFrom is { } from && from > Item.Start ? from : Item.Start;
             var latest = chain[0];
-            if (latest.Close < Item.Start
-                || chain.WorkingDaysSinceLatestClose > Owner._options.CatchUpWorkingDays
+            if (latest.Close < countFrom
+                || chain.WorkingDaysSinceLatestJudged > Owner._options.CatchUpWorkingDays
                 || (exemptions.Count > 0 && exemptions.Contains(chain.Key(0)))
-                || !IsLagging(latest.Close, ladder.Tolerance))
+                || !IsLagging(chain, 0, ladder.Tolerance))
             {
                 return;
             }
 
             var streak = 1;
-            for (var i = 1; chain[i].Close >= Item.Start; i++)
+            for (var i = 1; chain[i].Close >= countFrom; i++)
             {
                 if (exemptions.Count > 0 && exemptions.Contains(chain.Key(i)))
                 {
                     continue;
                 }
 
-                if (!IsLagging(chain[i].Close, ladder.Tolerance))
+                if (!IsLagging(chain, i, ladder.Tolerance))
                 {
                     break;
                 }
@@ -267,18 +310,23 @@ public sealed class Evaluator
                 var facts = BaseFacts() with
                 {
                     Planned = timeline.PlannedOn(latest.Close),
-                    Reported = state.Progress.ProgressOn(latest.Close),
+                    Reported = state.Progress.ProgressOn(chain.Judged(0)),
                     Streak = streak,
                     Period = latest.Label,
                     PeriodKey = chain.Key(0),
                 };
-                Raise(rule, EventKind.Lagging, "lag:" + chain.Key(0), facts);
+                Raise(rule, EventKind.Lagging, "lag:" + chain.Key(0), facts, chain.Judged(0));
             }
         }
 
-        private bool IsLagging(LocalDate close, double tolerance)
+        /// <summary>
+        /// Lagging at a close: progress reported by the close's working day (a report due on a Sunday close may come on
+        /// Monday) below the plan at the close, by more than the tolerance, or a milestone due before the close missed.
+        /// </summary>
+        private bool IsLagging(PeriodChain chain, int index, double tolerance)
         {
-            var reportedThen = state.Progress.ProgressOn(close);
+            var close = chain[index].Close;
+            var reportedThen = state.Progress.ProgressOn(chain.Judged(index));
             return Timeline.IsBelow(reportedThen, timeline.PlannedOn(close) - tolerance) || timeline.OverdueOn(close, reportedThen) is not null;
         }
 
@@ -314,9 +362,17 @@ public sealed class Evaluator
 
         private string UnitName => Owner._roster.Units.TryGetValue(Item.Unit, out var unit) ? unit.Name : Item.Unit.Value;
 
-        private void Raise(EscalationRule rule, EventKind kind, string occurrence, EventFacts facts)
+        /// <param name="rule">The rule that fires.</param>
+        /// <param name="kind">What happened.</param>
+        /// <param name="occurrence">The occurrence key.</param>
+        /// <param name="facts">The reasons.</param>
+        /// <param name="anchor">
+        /// The day the occurrence happened (the due date, the close's working day, ...): a demand's time limit counts
+        /// from it, so that every run that raises this event id gives the same date, whichever day it runs.
+        /// </param>
+        private void Raise(EscalationRule rule, EventKind kind, string occurrence, EventFacts facts, LocalDate anchor)
         {
-            var demand = rule.Demand is { } spec ? new Demand(spec.Kind, Calendar.AddWorkingDays(Today, spec.WorkingDays)) : null;
+            var demand = rule.Demand is { } spec ? new Demand(spec.Kind, Calendar.AddWorkingDays(anchor, spec.WorkingDays)) : null;
             run.Events.Add(new EscalationEvent(
                 EventId.For(rule.Id, Item.Id, occurrence),
                 rule.Id,
@@ -433,7 +489,7 @@ public sealed class Evaluator
 
             // A holiday can push one due date's deadline past the next one's, so step back until one has passed.
             var due = cadence.LastDueOnOrBefore(today.PlusDays(-1), start);
-            for (var guard = 0; due is { } d && calendar.WorkingDayOnOrAfter(d) >= today && guard < 8; guard++)
+            for (var guard = 0; due is { } d && calendar.WorkingDayOnOrAfter(d) >= today && guard < 16; guard++)
             {
                 due = cadence.LastDueOnOrBefore(d.PlusDays(-1), start);
             }
@@ -443,21 +499,58 @@ public sealed class Evaluator
                 return null;
             }
 
+            // Due dates that roll to the same working day (a weekly due on the Sundays of a long holiday) are one
+            // occurrence: the report window starts at the last due date that rolls to an earlier day.
+            var rolled = calendar.WorkingDayOnOrAfter(nominal);
             var previous = cadence.LastDueOnOrBefore(nominal.PlusDays(-1), start);
-            return new ReportDue(nominal, calendar.WorkingDayOnOrAfter(nominal), previous,
-                previous is { } p && calendar.IsLoaded(p.Year) ? calendar.WorkingDayOnOrAfter(p) : LocalDate.MinIsoValue);
+            var previousRolled = LocalDate.MinIsoValue;
+            for (var guard = 0; previous is { } p && guard < 16; guard++)
+            {
+                previousRolled = calendar.IsLoaded(p.Year) ? calendar.WorkingDayOnOrAfter(p) : p;
+                if (previousRolled < rolled)
+                {
+                    break;
+                }
+
+                previous = cadence.LastDueOnOrBefore(p.PlusDays(-1), start);
+            }
+
+            return new ReportDue(nominal, rolled, previous, previousRolled);
         }
     }
 
     /// <summary>A report due date (<see cref="Nominal"/>), the working day it rolls to, and the due date before it.</summary>
     private readonly record struct ReportDue(LocalDate Nominal, LocalDate Rolled, LocalDate? Previous, LocalDate PreviousRolled);
 
-    /// <summary>The periods closed before today, latest first, with their keys: the same for every item of a run.</summary>
-    private sealed class PeriodChain(PeriodKind kind, LocalDate today, WorkingCalendar calendar)
+    /// <summary>
+    /// The periods judged before today, latest first, with their keys: the same for every item of a run. A period is
+    /// judged on its close's working day (the close itself, or the next working day when it closes on a day off, since
+    /// a report due that day rolls there), and acted on from the day after.
+    /// </summary>
+    private sealed class PeriodChain
     {
-        private readonly List<ReportingPeriod> _periods = [ReportingPeriod.ClosedBefore(kind, today)];
-        private readonly List<string?> _keys = [null];
-        private int? _workingDaysSinceLatest;
+        private readonly List<ReportingPeriod> _periods = [];
+        private readonly List<string?> _keys = [];
+        private readonly List<LocalDate?> _judged = [];
+        private readonly WorkingCalendar _calendar;
+        private readonly LocalDate _today;
+        private int? _workingDaysSinceLatestJudged;
+
+        public PeriodChain(PeriodKind kind, LocalDate today, WorkingCalendar calendar)
+        {
+            _calendar = calendar;
+            _today = today;
+            var latest = ReportingPeriod.ClosedBefore(kind, today);
+            Append(latest);
+            while (Judged(0) >= today)
+            {
+                latest = latest.Previous();
+                _periods.Clear();
+                _keys.Clear();
+                _judged.Clear();
+                Append(latest);
+            }
+        }
 
         public ReportingPeriod this[int index]
         {
@@ -465,8 +558,7 @@ public sealed class Evaluator
             {
                 while (_periods.Count <= index)
                 {
-                    _periods.Add(_periods[^1].Previous());
-                    _keys.Add(null);
+                    Append(_periods[^1].Previous());
                 }
 
                 return _periods[index];
@@ -475,9 +567,25 @@ public sealed class Evaluator
 
         public string Key(int index) => _keys[index] ??= this[index].Key;
 
-        /// <summary>Working days from the latest close to today; past any catch-up window when that close's year has no calendar.</summary>
-        public int WorkingDaysSinceLatestClose => _workingDaysSinceLatest ??=
-            calendar.IsLoaded(_periods[0].Close.Year) ? calendar.WorkingDaysBetween(_periods[0].Close, today) : int.MaxValue;
+        /// <summary>The day the period is judged on: its close rolled forward to a working day.</summary>
+        public LocalDate Judged(int index)
+        {
+            var close = this[index].Close;
+            return _judged[index] ??= _calendar.IsLoaded(close.Year) && _calendar.IsLoaded(close.Year + (close.Month == 12 ? 1 : 0))
+                ? _calendar.WorkingDayOnOrAfter(close)
+                : close;
+        }
+
+        /// <summary>Working days from the latest judged day to today; past any catch-up window when its year has no calendar.</summary>
+        public int WorkingDaysSinceLatestJudged => _workingDaysSinceLatestJudged ??=
+            _calendar.IsLoaded(Judged(0).Year) ? _calendar.WorkingDaysBetween(Judged(0), _today) : int.MaxValue;
+
+        private void Append(ReportingPeriod period)
+        {
+            _periods.Add(period);
+            _keys.Add(null);
+            _judged.Add(null);
+        }
     }
 
     /// <summary>Problems in first-seen order, each once however many items run into it.</summary>

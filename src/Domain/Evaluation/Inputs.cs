@@ -58,7 +58,12 @@ public sealed record ItemState(
 /// run over historic data does not issue a year of notices at once.
 /// </param>
 /// <param name="Lights">The traffic-light thresholds.</param>
-public sealed record EvaluationOptions(int CatchUpWorkingDays = 10, TrafficLightPolicy? Lights = null)
+/// <param name="StreaksFrom">
+/// Lag streaks count only periods closed on or after this date (typically the engine's go-live): a first run over
+/// imported history then starts each unit at the bottom of the ladder, with a reminder, instead of summoning units
+/// that were never reminded. Null counts every period since the item's start.
+/// </param>
+public sealed record EvaluationOptions(int CatchUpWorkingDays = 10, TrafficLightPolicy? Lights = null, LocalDate? StreaksFrom = null)
 {
     public static EvaluationOptions Default { get; } = new();
 

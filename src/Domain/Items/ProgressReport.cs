@@ -3,7 +3,30 @@ using NodaTime;
 namespace Escalation.Domain.Items;
 
 /// <summary>One progress report of an item (append-only): on <see cref="ReportedOn"/>, progress was <see cref="Progress"/> percent.</summary>
-public sealed record ProgressReport(LocalDate ReportedOn, double Progress, string? Note = null, PersonId? ReportedBy = null);
+public sealed record ProgressReport
+{
+    public ProgressReport(LocalDate reportedOn, double progress, string? note = null, PersonId? reportedBy = null)
+    {
+        // Rows are validated into problems when read; a value out of range here is a bug of the reader.
+        if (!(progress is >= 0 and <= 100))
+        {
+            throw new ArgumentOutOfRangeException(nameof(progress), progress, "Progress is a percentage from 0 to 100.");
+        }
+
+        ReportedOn = reportedOn;
+        Progress = progress;
+        Note = note;
+        ReportedBy = reportedBy;
+    }
+
+    public LocalDate ReportedOn { get; }
+
+    public double Progress { get; }
+
+    public string? Note { get; }
+
+    public PersonId? ReportedBy { get; }
+}
 
 /// <summary>An item's reports in date order, answering "what was reported as of a date".</summary>
 /// <remarks>

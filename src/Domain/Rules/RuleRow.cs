@@ -176,8 +176,8 @@ public sealed record RuleRow
         var trigger = Lookup(Triggers, nameof(Trigger), Trigger, required: true, Fault);
         var scope = Lookup(Scopes, nameof(Scope), Scope, required: false, Fault) ?? CheckpointScope.All;
         var period = Lookup(PeriodKinds, nameof(Period), Period, required: false, Fault) ?? PeriodKind.Month;
-        var days = Integer(nameof(Days), Days, trigger == TriggerKind.DueSoon, min: 1, Fault);
-        var streak = Integer(nameof(Streak), Streak, trigger == TriggerKind.LagStreak, min: 1, Fault);
+        var days = Integer(nameof(Days), Days, trigger == TriggerKind.DueSoon, min: 1, max: MaxWorkingDays, Fault);
+        var streak = Integer(nameof(Streak), Streak, trigger == TriggerKind.LagStreak, min: 1, max: 120, Fault);
         var tolerance = 0.0;
         if (!string.IsNullOrWhiteSpace(Tolerance) &&
             !(double.TryParse(Tolerance.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out tolerance) && tolerance is >= 0 and <= 100))
@@ -229,7 +229,7 @@ public sealed record RuleRow
         var demandKind = Lookup(Demands, nameof(Demand), Demand, required: false, Fault);
         if (demandKind is { } kind)
         {
-            var demandDays = Integer(nameof(DemandDays), DemandDays, required: true, min: 1, Fault);
+            var demandDays = Integer(nameof(DemandDays), DemandDays, required: true, min: 1, max: MaxWorkingDays, Fault);
             demand = demandDays is { } n ? new DemandSpec(kind, n) : null;
         }
         else if (!string.IsNullOrWhiteSpace(DemandDays) && string.IsNullOrWhiteSpace(Demand))
@@ -340,24 +340,27 @@ public sealed record RuleRow
         return result;
     }
 
-    private static int? Integer(string field, string? value, bool required, int min, Action<string, string?, string> fault)
+    /// <summary>The longest span in working days a rule may name (about three months): more is a typing error.</summary>
+    public const int MaxWorkingDays = 60;
+
+    private static int? Integer(string field, string? value, bool required, int min, int max, Action<string, string?, string> fault)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
             if (required)
             {
-                fault(field, value, $"required for this trigger; a whole number of at least {min}");
+                fault(field, value, $"required for this trigger; a whole number from {min} to {max}");
             }
 
             return null;
         }
 
-        if (int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min)
+        if (int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max)
         {
             return n;
         }
 
-        fault(field, value, $"expected a whole number of at least {min}");
+        fault(field, value, $"expected a whole number from {min} to {max}");
         return null;
     }
 }

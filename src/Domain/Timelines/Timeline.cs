@@ -251,7 +251,10 @@ public sealed class Timeline
         {
             var isDeadline = k == stages.Count - 1;
             checkpoints[k] = new Checkpoint(stages[k].Name, end, isDeadline ? 100 : stages[k].Target, isDeadline);
-            end = calendar.AddWorkingDays(end, -stages[k].WorkingDays);
+            if (k > 0)
+            {
+                end = calendar.AddWorkingDays(end, -stages[k].WorkingDays);
+            }
         }
 
         return (checkpoints, null);

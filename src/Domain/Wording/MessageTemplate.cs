@@ -33,7 +33,7 @@ public sealed record MessageTemplate(string Id, string Subject, string Body, str
     /// <item><term>planned</term><description>planned progress, e.g. 41.7%</description></item>
     /// <item><term>reported</term><description>reported progress, e.g. 35%</description></item>
     /// <item><term>gap</term><description>planned minus reported, in points without a % sign, e.g. 6.7</description></item>
-    /// <item><term>when</term><description>还有3个工作日到期 (due soon) or 今天到期 (due today); empty otherwise</description></item>
+    /// <item><term>when</term><description>还有3个工作日到期 (due soon), 今天到期 (due today) or 进入到期前最后一个工作日 (due on a day off, reminded the working day before); empty otherwise</description></item>
     /// <item><term>streak</term><description>consecutive lagging periods (lag events)</description></item>
     /// <item><term>period</term><description>the lagging period, e.g. 2024年5月</description></item>
     /// <item><term>reportDue</term><description>the missed report's due date</description></item>

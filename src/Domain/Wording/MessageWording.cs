@@ -213,6 +213,8 @@ public static class MessageWording
 
     private static string When(EscalationEvent e) => e.Kind switch
     {
+        // A due date on a day off is reminded on the last working day before it: say which day it is.
+        EventKind.DueToday when e.Facts.CheckpointDue is { } due && due != e.Date => "进入到期前最后一个工作日",
         EventKind.DueToday => "今天到期",
         EventKind.DueSoon when e.Facts.WorkingDaysLeft is { } left => string.Create(CultureInfo.InvariantCulture, $"还有{left}个工作日到期"),
         _ => "",

@@ -176,3 +176,16 @@ public class ZoneTests
         Assert.Equal(Instant.FromUtc(2024, 10, 27, 0, 30), berlin.InstantAt(new LocalDate(2024, 10, 27), new LocalTime(2, 30)));
     }
 }
+
+public class CalendarGapTests
+{
+    [Fact]
+    public void AddWorkingDays_Throws_WhenTheResultFallsInAGapYear()
+    {
+        var (calendar, _) = WorkingCalendar.Build(ShippedCalendar.ChinaMainland.Where(a => a.Year != 2025), [], ShippedCalendar.Default.Zone);
+
+        var error = Assert.Throws<CalendarYearNotLoadedException>(() => calendar.AddWorkingDays(new LocalDate(2024, 12, 30), 3));
+
+        Assert.Equal(2025, error.Year);
+    }
+}

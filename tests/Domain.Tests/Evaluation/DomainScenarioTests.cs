@@ -14,6 +14,8 @@ namespace Escalation.Domain.Tests.Evaluation;
 /// The lag scenarios use an annual 2024 item planned linearly in working days. Planned progress at each month's close
 /// (251 working days in 2024):
 ///   03-31 24.3   04-30 33.1   05-31 41.4   06-30 49.0   07-31 58.2
+/// A month is judged on its close's working day (03-31 and 06-30 are Sundays: judged on Monday 04-01 and 07-01, so a
+/// report due at the close may come then) and acted on from the day after.
 /// </remarks>
 public class DomainScenarioTests
 {
@@ -47,8 +49,11 @@ public class DomainScenarioTests
         var item = ItemState.Of(Annual2024(),
             [Report(D(2024, 3, 29), 30), Report(D(2024, 4, 30), 30), Report(D(2024, 5, 31), 35), Report(D(2024, 6, 28), 40)]);
 
-        var events = Run(_engine, D(2024, 7, 1), item);
+        // June closes on Sunday 06-30 and is judged on Monday 07-01: the run after that is Tuesday 07-02.
+        var onMonday = Run(_engine, D(2024, 7, 1), item);
+        var events = Run(_engine, D(2024, 7, 2), item);
 
+        Assert.Empty(onMonday);
         var summons = Assert.Single(events);
         Assert.Equal(new RuleId("R6"), summons.Rule);
         Assert.Equal(EventLevel.Summons, summons.Level);
@@ -70,7 +75,7 @@ public class DomainScenarioTests
         var item = ItemState.Of(Annual2024(),
             [Report(D(2024, 3, 29), 30), Report(D(2024, 4, 30), 30), Report(D(2024, 5, 31), 45), Report(D(2024, 6, 28), 45)]);
 
-        var events = Run(_engine, D(2024, 7, 1), item);
+        var events = Run(_engine, D(2024, 7, 2), item);
 
         var reminder = Assert.Single(events);
         Assert.Equal(new RuleId("R4"), reminder.Rule);
@@ -95,6 +100,21 @@ public class DomainScenarioTests
         var snapshot = _engine.Snapshot(item, D(2024, 5, 31))!;
 
         Assert.Equal(41.7, snapshot.Planned, precision: 1);
+        Assert.Equal(expected, snapshot.Light);
+    }
+
+    [Theory]
+    [InlineData(45, TrafficLight.Green)]
+    [InlineData(35, TrafficLight.Yellow)] // 6.4 points behind
+    [InlineData(30, TrafficLight.Red)]    // 11.4 points behind
+    public void TimeHalfGone_WithoutMilestones_PlansLinearlyInWorkingDays(double reported, TrafficLight expected)
+    {
+        // No milestones: planned progress is the share of the year's working days elapsed, 104 of 251 by 05-31.
+        var item = ItemState.Of(Annual2024(), [Report(D(2024, 5, 31), reported)]);
+
+        var snapshot = _engine.Snapshot(item, D(2024, 5, 31))!;
+
+        Assert.Equal(100.0 * 104 / 251, snapshot.Planned, precision: 9);
         Assert.Equal(expected, snapshot.Light);
     }
 
@@ -140,12 +160,11 @@ public class DomainScenarioTests
     [Fact]
     public void AbsoluteDeadline_At80PercentThreeWorkingDaysBefore_GivesReminder()
     {
-        var item = ItemState.Of(Item("2022-MS-003", D(2022, 1, 4), D(2022, 7, 15), kind: ItemKind.Livelihood), [Report(D(2022, 7, 11), 80)]);
+        var item = ItemState.Of(Item("2022-MS-003", D(2022, 1, 4), D(2022, 7, 15), kind: ItemKind.Livelihood), OnPlanUntilJuly());
 
         var events = Run(_engine, D(2022, 7, 12), item);
 
-        // (The item also lags behind its linear plan at June's close; that is the lag ladder's business.)
-        var reminder = Assert.Single(events, e => e.Level == EventLevel.Reminder);
+        var reminder = Assert.Single(events);
         Assert.Equal(new RuleId("R1"), reminder.Rule);
         Assert.Equal(EventKind.DueSoon, reminder.Kind);
         Assert.Equal(3, reminder.Facts.WorkingDaysLeft);
@@ -156,13 +175,14 @@ public class DomainScenarioTests
     [Fact]
     public void AbsoluteDeadline_NotDoneOnTheSixteenth_GivesNoticeOnTheOfficesList()
     {
-        var item = ItemState.Of(Item("2022-MS-003", D(2022, 1, 4), D(2022, 7, 15), kind: ItemKind.Livelihood), [Report(D(2022, 7, 11), 80)]);
+        var item = ItemState.Of(Item("2022-MS-003", D(2022, 1, 4), D(2022, 7, 15), kind: ItemKind.Livelihood), OnPlanUntilJuly());
 
         var onDeadline = Run(_engine, D(2022, 7, 15), item);
         var dayAfter = Run(_engine, D(2022, 7, 16), item);
 
         Assert.DoesNotContain(onDeadline, e => e.Kind == EventKind.Overdue);
-        var notice = Assert.Single(dayAfter, e => e.Kind == EventKind.Overdue);
+        var notice = Assert.Single(dayAfter);
+        Assert.Equal(EventKind.Overdue, notice.Kind);
         Assert.Equal(new RuleId("R3"), notice.Rule);
         Assert.Equal(EventLevel.Notice, notice.Level);
         Assert.Contains(new Recipient(RecipientRole.SupervisionOffice, Office, IsCopy: true), notice.Recipients);
@@ -172,12 +192,20 @@ public class DomainScenarioTests
     }
 
     [Fact]
-    public void AbsoluteDeadline_DoneOnTheFifteenth_IsOnTime()
+    public void AbsoluteDeadline_DoneOnTheFifteenth_IsOnTime_AndDoneOnTheSixteenthIsNot()
     {
-        var item = ItemState.Of(Item("2022-MS-003", D(2022, 1, 4), D(2022, 7, 15)), [Report(D(2022, 7, 11), 80), Report(D(2022, 7, 15), 100)]);
+        var overdueOnly = Evaluator(DefaultRules.All.Where(r => r.Trigger.Kind == TriggerKind.Overdue));
+        var onTime = ItemState.Of(Item("2022-MS-003", D(2022, 1, 4), D(2022, 7, 15)), [.. OnPlanUntilJuly(), Report(D(2022, 7, 15), 100)]);
+        var late = ItemState.Of(Item("2022-MS-004", D(2022, 1, 4), D(2022, 7, 15)), [.. OnPlanUntilJuly(), Report(D(2022, 7, 16), 100)]);
 
-        var events = Run(_engine, D(2022, 7, 16), item);
+        var events = Run(overdueOnly, D(2022, 7, 18), onTime, late);
 
-        Assert.Empty(events);
+        // Finishing a day late is still a missed deadline, even when the next run only sees the item done.
+        var notice = Assert.Single(events);
+        Assert.Equal(new ItemId("2022-MS-004"), notice.Item);
     }
+
+    /// <summary>Reports on plan at every month's close of 2022 up to June (linear plan from 01-04 to 07-15), 80 % on 07-11.</summary>
+    private static ProgressReport[] OnPlanUntilJuly() =>
+        [.. Enumerable.Range(1, 6).Select(m => Report(D(2022, m, 1).With(NodaTime.DateAdjusters.EndOfMonth).PlusDays(-3), 16.0 * m)), Report(D(2022, 7, 11), 80)];
 }

@@ -54,7 +54,7 @@ public class EvaluatorTests
     public void Evaluate_SkipsExemptPeriod_WithoutBreakingTheStreak()
     {
         // May exempt: April and June lag → streak 2 at June's close (notice), not 3 (summons), not reset (reminder).
-        var events = Run(_engine, D(2024, 7, 1), LaggingAprilMay(exempt: ["2024-05"]));
+        var events = Run(_engine, D(2024, 7, 2), LaggingAprilMay(exempt: ["2024-05"]));
 
         var notice = Assert.Single(events);
         Assert.Equal(new RuleId("R5"), notice.Rule);
@@ -147,7 +147,7 @@ public class EvaluatorTests
     public void Evaluate_IgnoresDisabledAndNotYetEffectiveRules()
     {
         var disabled = DefaultRules.All.Select(r => r.Id.Value == "R5" ? r with { Enabled = false } : r);
-        var later = DefaultRules.All.Select(r => r.Id.Value == "R5" ? r with { EffectiveFrom = D(2024, 7, 1) } : r);
+        var later = DefaultRules.All.Select(r => r.Id.Value == "R5" ? r with { EffectiveFrom = D(2024, 7, 2) } : r);
 
         // With R5 off, the ladder's highest matching rung at streak 2 is R4.
         Assert.Equal("R4", Assert.Single(Run(Evaluator(disabled), D(2024, 6, 1), LaggingAprilMay())).Rule.Value);
@@ -190,7 +190,7 @@ public class EvaluatorTests
         var item = ItemState.Of(Annual2024(),
             [Report(D(2024, 3, 29), 30), Report(D(2024, 4, 30), 30), Report(D(2024, 5, 31), 35), Report(D(2024, 6, 28), 40)]);
 
-        var result = Evaluator(roster: noDeputy).Evaluate([item], D(2024, 7, 1));
+        var result = Evaluator(roster: noDeputy).Evaluate([item], D(2024, 7, 2));
 
         var summons = Assert.Single(result.Events);
         Assert.Equal([RecipientRole.UnitPrincipal], summons.Recipients.Select(r => r.Role));
@@ -206,7 +206,7 @@ public class EvaluatorTests
         var item = ItemState.Of(Annual2024() with { LeadOfficial = sponsor },
             [Report(D(2024, 3, 29), 30), Report(D(2024, 4, 30), 30), Report(D(2024, 5, 31), 35), Report(D(2024, 6, 28), 40)]);
 
-        var summons = Assert.Single(Run(_engine, D(2024, 7, 1), item));
+        var summons = Assert.Single(Run(_engine, D(2024, 7, 2), item));
 
         Assert.Contains(new Recipient(RecipientRole.LeadOfficial, sponsor, IsCopy: true), summons.Recipients);
     }

@@ -50,6 +50,23 @@ public class WordingTests
         Assert.DoesNotContain("工作日", email.PlainText, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void RenderEmail_NamesTheDueDate_WhenItFallsOnADayOffAndIsRemindedTheWorkingDayBefore()
+    {
+        // Deadline Sunday 2024-03-17, reminded on Friday 03-15.
+        var facts = Facts(planned: 100, reported: 80) with
+        {
+            Checkpoint = "全部完成", CheckpointDue = D(2024, 3, 17), CheckpointTarget = 100, IsDeadline = true, WorkingDaysLeft = 0,
+        };
+        var e = Event(EventKind.DueToday, EventLevel.Reminder, facts, date: D(2024, 3, 15));
+
+        var email = MessageWording.RenderEmail(e, Default("due-soon"), "张三");
+
+        Assert.EndsWith("时间节点进入到期前最后一个工作日", email.Subject, StringComparison.Ordinal);
+        Assert.Contains("时间节点为2024年3月17日", email.PlainText, StringComparison.Ordinal);
+        Assert.DoesNotContain("今天到期", email.PlainText, StringComparison.Ordinal);
+    }
+
     //   2022 July: deadline Fri 07-15 missed; evaluated Mon 07-18; rectify in 10 working days → Mon 08-01
     [Fact]
     public void RenderEmail_ShowsRectificationDate_WhenOverdue()
