@@ -13,8 +13,10 @@ namespace Escalation.Benchmarks;
 /// <remarks>
 /// Monitoring strategy, one launch, 2 warm-up and 5 measured runs: each run is long (~1 s), so there is no pilot
 /// and no unrolling, and the whole class stays within a couple of minutes on a 2-core machine.
-/// 2026-06-15 is an ordinary mid-month Monday (due-soon, overdue, missing reports, overdue demands);
-/// 2026-06-01 is the first working day after a month close, when the lag-streak ladder (R4-R6) also runs.
+/// Two kinds of day. 2026-06-15, a Monday, lies in the ten working days after May's close (May ends on a Sunday, so it
+/// is judged on Monday 06-01 and acted on from 06-02): the lag-streak ladder (R4-R6) runs too, walks each lagging
+/// item's streak back, and raises its events again (the escalation log keeps the first). 2026-06-01 is a day outside
+/// such a window: due-soon, overdue, missing reports and overdue demands only.
 /// </remarks>
 [MemoryDiagnoser]
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 5)]
