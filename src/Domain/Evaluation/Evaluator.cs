@@ -243,7 +243,7 @@ public sealed class Evaluator
             var windowStart = due.Previous is { } previous && previous >= Item.Start ? due.PreviousRolled : Item.Start.PlusDays(-1);
             if (!state.Progress.HasReportIn(windowStart, Today) && Round(rule, due.Rolled) is { } round)
             {
-                Raise(rule, EventKind.ReportMissing, Key($"report:{Iso(due.Nominal)}", round), BaseFacts() with { ReportDue = due.Rolled }, due.Rolled);
+                Raise(rule, EventKind.ReportMissing, Key($"report:{Iso(due.Nominal)}", round), new EventFacts(Item.Title, UnitName, PlannedToday, reported, ReportDue: due.Rolled), due.Rolled);
             }
         }
 
@@ -259,7 +259,7 @@ public sealed class Evaluator
                 if (Round(rule, demand.DueBy) is { } round)
                 {
                     Raise(rule, EventKind.DemandOverdue, Key($"demand:{demand.Notice.Value}", round),
-                        BaseFacts() with { DemandOf = demand.Notice, DemandDueBy = demand.DueBy }, demand.DueBy);
+                        new EventFacts(Item.Title, UnitName, PlannedToday, reported, DemandOf: demand.Notice, DemandDueBy: demand.DueBy), demand.DueBy);
                 }
             }
         }
@@ -307,15 +307,15 @@ public sealed class Evaluator
                 }
 
                 firing = rule.Trigger.MinStreak;
-                var facts = BaseFacts() with
-                {
-                    Planned = timeline.PlannedOn(latest.Close),
-                    Reported = state.Progress.ProgressOn(chain.Judged(0)),
-                    Streak = streak,
-                    Period = latest.Label,
-                    PeriodKey = chain.Key(0),
-                };
-                Raise(rule, EventKind.Lagging, "lag:" + chain.Key(0), facts, chain.Judged(0));
+                var facts = new EventFacts(
+                    Item.Title,
+                    UnitName,
+                    timeline.PlannedOn(latest.Close),
+                    state.Progress.ProgressOn(chain.Judged(0)),
+                    Streak: streak,
+                    Period: chain.Label(0),
+                    PeriodKey: chain.Key(0));
+                Raise(rule, EventKind.Lagging, chain.Occurrence(0), facts, chain.Judged(0));
             }
         }
 
@@ -348,17 +348,18 @@ public sealed class Evaluator
         private static string Key(string occurrence, int round) =>
             round == 0 ? occurrence : occurrence + ":r" + round.ToString(CultureInfo.InvariantCulture);
 
-        private EventFacts BaseFacts() =>
-            new(Item.Title, UnitName, timeline.PlannedOn(Today), reported);
+        private double PlannedToday => timeline.PlannedOn(Today);
 
-        private EventFacts CheckpointFacts(Checkpoint checkpoint, int? left) => BaseFacts() with
-        {
-            Checkpoint = checkpoint.Name,
-            CheckpointDue = checkpoint.Due,
-            CheckpointTarget = checkpoint.Target,
-            IsDeadline = checkpoint.IsDeadline,
-            WorkingDaysLeft = left,
-        };
+        private EventFacts CheckpointFacts(Checkpoint checkpoint, int? left) => new(
+            Item.Title,
+            UnitName,
+            PlannedToday,
+            reported,
+            Checkpoint: checkpoint.Name,
+            CheckpointDue: checkpoint.Due,
+            CheckpointTarget: checkpoint.Target,
+            IsDeadline: checkpoint.IsDeadline,
+            WorkingDaysLeft: left);
 
         private string UnitName => Owner._roster.Units.TryGetValue(Item.Unit, out var unit) ? unit.Name : Item.Unit.Value;
 
@@ -389,25 +390,31 @@ public sealed class Evaluator
                 demand));
         }
 
-        private List<Recipient> Recipients(EscalationRule rule)
+        private Recipient[] Recipients(EscalationRule rule)
         {
-            var recipients = new List<Recipient>(rule.To.Count + rule.Copy.Count);
+            Owner._roster.Units.TryGetValue(Item.Unit, out var unit);
+            var recipients = new Recipient[rule.To.Count + rule.Copy.Count];
+            var count = 0;
             foreach (var role in rule.To)
             {
-                AddRecipient(recipients, rule, role, isCopy: false);
+                AddRecipient(recipients, ref count, unit, rule, role, isCopy: false);
             }
 
             foreach (var role in rule.Copy)
             {
-                AddRecipient(recipients, rule, role, isCopy: true);
+                AddRecipient(recipients, ref count, unit, rule, role, isCopy: true);
+            }
+
+            if (count < recipients.Length)
+            {
+                Array.Resize(ref recipients, count);
             }
 
             return recipients;
         }
 
-        private void AddRecipient(List<Recipient> recipients, EscalationRule rule, RecipientRole role, bool isCopy)
+        private void AddRecipient(Recipient[] recipients, ref int count, UnitRoster? unit, EscalationRule rule, RecipientRole role, bool isCopy)
         {
-            Owner._roster.Units.TryGetValue(Item.Unit, out var unit);
             var person = role switch
             {
                 RecipientRole.Owner => Item.Owner,
@@ -426,15 +433,15 @@ public sealed class Evaluator
                 return;
             }
 
-            foreach (var existing in recipients)
+            for (var i = 0; i < count; i++)
             {
-                if (existing.Person == who)
+                if (recipients[i].Person == who)
                 {
                     return;
                 }
             }
 
-            recipients.Add(new Recipient(role, who, isCopy));
+            recipients[count++] = new Recipient(role, who, isCopy);
         }
 
         private static bool InScope(CheckpointScope scope, Checkpoint checkpoint) => scope switch
@@ -535,6 +542,8 @@ public sealed class Evaluator
         private readonly WorkingCalendar _calendar;
         private readonly LocalDate _today;
         private int? _workingDaysSinceLatestJudged;
+        private string? _latestLabel;
+        private string? _latestOccurrence;
 
         public PeriodChain(PeriodKind kind, LocalDate today, WorkingCalendar calendar)
         {
@@ -566,6 +575,11 @@ public sealed class Evaluator
         }
 
         public string Key(int index) => _keys[index] ??= this[index].Key;
+
+        /// <summary>The latest period's label and occurrence key, made once per run rather than once per event.</summary>
+        public string Label(int index) => index == 0 ? _latestLabel ??= this[0].Label : this[index].Label;
+
+        public string Occurrence(int index) => index == 0 ? _latestOccurrence ??= "lag:" + Key(0) : "lag:" + Key(index);
 
         /// <summary>The day the period is judged on: its close rolled forward to a working day.</summary>
         public LocalDate Judged(int index)
