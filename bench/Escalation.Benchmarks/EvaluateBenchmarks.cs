@@ -11,7 +11,7 @@ namespace Escalation.Benchmarks;
 /// <see cref="Evaluator.Evaluate"/> is single-threaded, so the figures are for one core; no affinity is set.
 /// </summary>
 /// <remarks>
-/// Monitoring strategy, one launch, 2 warm-up and 5 measured runs: each run is long (~1 s), so there is no pilot
+/// Monitoring strategy, one launch, 4 warm-up and 8 measured runs (the heap takes a few runs to settle on event-heavy days): each run is long (~1 s), so there is no pilot
 /// and no unrolling, and the whole class stays within a couple of minutes on a 2-core machine.
 /// Two kinds of day. 2026-06-15, a Monday, lies in the ten working days after May's close (May ends on a Sunday, so it
 /// is judged on Monday 06-01 and acted on from 06-02): the lag-streak ladder (R4-R6) runs too, walks each lagging
@@ -19,7 +19,7 @@ namespace Escalation.Benchmarks;
 /// such a window: due-soon, overdue, missing reports and overdue demands only.
 /// </remarks>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 5)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 4, iterationCount: 8)]
 public class EvaluateBenchmarks
 {
     public const int ItemCount = Workload.DefaultItemCount;
