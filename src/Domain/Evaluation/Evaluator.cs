@@ -28,6 +28,7 @@ public sealed class Evaluator
     private readonly EvaluationOptions _options;
     private readonly EscalationRule[] _pointRules;
     private readonly Ladder[] _ladders;
+    private readonly bool _anyRuleRepeats;
 
     public Evaluator(WorkingCalendar calendar, IEnumerable<EscalationRule> rules, Roster roster, EvaluationOptions? options = null)
     {
@@ -37,6 +38,7 @@ public sealed class Evaluator
         _options = options ?? EvaluationOptions.Default;
         var all = rules.ToList();
         _pointRules = all.Where(r => r.Trigger.Kind != TriggerKind.LagStreak).ToArray();
+        _anyRuleRepeats = _pointRules.Any(r => r.Repeat.Kind == RepeatKind.EveryWorkingDays);
 
         // Lag-streak rules of one period and tolerance are one ladder: at a close only its highest matching rung fires.
         _ladders = all.Where(r => r.Trigger.Kind == TriggerKind.LagStreak)
@@ -167,7 +169,7 @@ public sealed class Evaluator
     /// <summary>True when every checkpoint (all are on or before the deadline) is out of the catch-up window.</summary>
     private bool LongPast(LocalDate deadline, LocalDate today) =>
         _calendar.IsLoaded(deadline.Year) && _calendar.WorkingDaysBetween(deadline, today) > _options.CatchUpWorkingDays
-        && !_pointRules.Any(r => r.Repeat.Kind == RepeatKind.EveryWorkingDays);
+        && !_anyRuleRepeats;
 
     private static string Iso(LocalDate date) => IsoDate.Format(date);
 
