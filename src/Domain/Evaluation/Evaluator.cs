@@ -166,10 +166,27 @@ public sealed class Evaluator
             $"rule {rules} could not be evaluated for item {item.Id}: {e.Message}"));
     }
 
-    /// <summary>True when every checkpoint (all are on or before the deadline) is out of the catch-up window.</summary>
-    private bool LongPast(LocalDate deadline, LocalDate today) =>
-        _calendar.IsLoaded(deadline.Year) && _calendar.WorkingDaysBetween(deadline, today) > _options.CatchUpWorkingDays
-        && !_anyRuleRepeats;
+    /// <summary>
+    /// True when every checkpoint (all are on or before the deadline) is out of the catch-up window. False when that
+    /// cannot be counted (a year in between without calendar): the item is then evaluated and any problem reported.
+    /// </summary>
+    private bool LongPast(LocalDate deadline, LocalDate today)
+    {
+        if (_anyRuleRepeats || deadline >= today)
+        {
+            return false;
+        }
+
+        for (var year = deadline.Year; year <= today.Year; year++)
+        {
+            if (!_calendar.IsLoaded(year))
+            {
+                return false;
+            }
+        }
+
+        return _calendar.WorkingDaysBetween(deadline, today) > _options.CatchUpWorkingDays;
+    }
 
     private static string Iso(LocalDate date) => IsoDate.Format(date);
 

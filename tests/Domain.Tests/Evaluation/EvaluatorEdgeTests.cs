@@ -190,3 +190,18 @@ public class EvaluatorEdgeTests
         Assert.Equal(3, summons.Facts.Streak); // November, December, January
     }
 }
+
+public class EvaluatorGapYearTests
+{
+    [Fact]
+    public void Evaluate_DoesNotThrow_ForAFinishedItem_WhenAYearBetweenItsDeadlineAndTodayIsNotLoaded()
+    {
+        var (calendar, _) = WorkingCalendar.Build(ShippedCalendar.ChinaMainland.Where(a => a.Year != 2025), [], ShippedCalendar.Default.Zone);
+        var engine = new Evaluator(calendar, DefaultRules.All, Fixture.Roster);
+        var done = ItemState.Of(Item("OLD", D(2024, 1, 2), D(2024, 6, 28)), [Report(D(2024, 6, 20), 100)]);
+
+        var result = engine.Evaluate([done], D(2026, 3, 2));
+
+        Assert.Empty(result.Events);
+    }
+}
