@@ -21,8 +21,7 @@ public static class ShippedCalendar
 
     private static List<HolidayArrangement> Load()
     {
-        using var stream = typeof(ShippedCalendar).Assembly.GetManifestResourceStream("Escalation.Domain.holidays-cn.tsv")
-                           ?? throw new InvalidOperationException("The shipped holiday data is missing from the assembly.");
+        using var stream = ShippedData.Open("holidays-cn.tsv");
         using var reader = new StreamReader(stream);
         return Parse(reader);
     }
@@ -53,7 +52,8 @@ public static class ShippedCalendar
                 throw new FormatException($"holidays-cn.tsv line {lineNumber}: expected 'date<TAB>O|W<TAB>name', got '{line}'.");
             }
 
-            var date = LocalDate.FromDateOnly(DateOnly.ParseExact(fields[0], "yyyy-MM-dd", CultureInfo.InvariantCulture));
+            var date = IsoDate.TryParse(fields[0])
+                       ?? throw new FormatException($"holidays-cn.tsv line {lineNumber}: '{fields[0]}' is not an ISO date.");
             days.Add(new ArrangedDay(date, fields[1] == "W", fields.Length > 2 && fields[2].Length > 0 ? fields[2] : null));
         }
 

@@ -17,8 +17,7 @@ public static class DefaultRules
 
     private static List<RuleRow> LoadRows()
     {
-        using var stream = typeof(DefaultRules).Assembly.GetManifestResourceStream("Escalation.Domain.default-rules.json")
-                           ?? throw new InvalidOperationException("The shipped rules are missing from the assembly.");
+        using var stream = ShippedData.Open("default-rules.json");
         return JsonSerializer.Deserialize<List<RuleRow>>(stream) ?? [];
     }
 }

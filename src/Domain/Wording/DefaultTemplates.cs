@@ -16,8 +16,7 @@ public static class DefaultTemplates
 
     private static List<MessageTemplate> Load()
     {
-        using var stream = typeof(DefaultTemplates).Assembly.GetManifestResourceStream("Escalation.Domain.default-templates.json")
-                           ?? throw new InvalidOperationException("The shipped message templates are missing from the assembly.");
+        using var stream = ShippedData.Open("default-templates.json");
         var templates = JsonSerializer.Deserialize<List<MessageTemplate>>(stream) ?? [];
         foreach (var template in templates)
         {
