@@ -56,14 +56,20 @@ public readonly record struct EventId
     }
 
     /// <summary>Accepts an id read back from storage or a message.</summary>
-    public static EventId Parse(string value)
+    public static EventId Parse(string value) =>
+        TryParse(value, out var id) ? id : throw new FormatException($"'{value}' is not an event id (ev- and 32 hex digits).");
+
+    /// <summary>Reads an id written by <see cref="For"/>; false for anything else (user input, table rows).</summary>
+    public static bool TryParse(string? value, out EventId id)
     {
+        id = default;
         if (value is not { Length: 35 } || !value.StartsWith("ev-", StringComparison.Ordinal) || value.AsSpan(3).ContainsAnyExcept(HexDigits))
         {
-            throw new FormatException($"'{value}' is not an event id (ev- and 32 hex digits).");
+            return false;
         }
 
-        return new EventId(value);
+        id = new EventId(value);
+        return true;
     }
 
     public override string ToString() => Value;

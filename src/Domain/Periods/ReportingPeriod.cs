@@ -20,7 +20,7 @@ public enum PeriodKind
 /// <summary>A reporting or assessment period, identified by the date it closes (inclusive).</summary>
 /// <param name="Kind">Month, 旬 or week.</param>
 /// <param name="Close">The period's last day.</param>
-public readonly record struct ReportingPeriod(PeriodKind Kind, LocalDate Close)
+public readonly partial record struct ReportingPeriod(PeriodKind Kind, LocalDate Close)
 {
     /// <summary>A stable key for tables and event ids: <c>2024-05</c>, <c>2024-05-X2</c> (second 旬), <c>2024-W21</c>.</summary>
     public string Key => Kind switch
@@ -39,6 +39,15 @@ public readonly record struct ReportingPeriod(PeriodKind Kind, LocalDate Close)
     };
 
     private int XunNumber => Close.Day <= 10 ? 1 : Close.Day <= 20 ? 2 : 3;
+
+    /// <summary>True when the text is a period key as <see cref="Key"/> writes it (a real month, 旬 1–3 or ISO week 1–53).</summary>
+    public static bool IsKey(string text) => KeyPattern().Match(text) is { Success: true } m
+        && (m.Groups["x"].Success ? int.Parse(m.Groups["x"].Value, CultureInfo.InvariantCulture) is >= 1 and <= 3 : true)
+        && (m.Groups["m"].Success ? int.Parse(m.Groups["m"].Value, CultureInfo.InvariantCulture) is >= 1 and <= 12 : true)
+        && (m.Groups["w"].Success ? int.Parse(m.Groups["w"].Value, CultureInfo.InvariantCulture) is >= 1 and <= 53 : true);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9]{4}-(?:(?<m>[0-9]{2})(?:-X(?<x>[0-9]))?|W(?<w>[0-9]{2}))$")]
+    private static partial System.Text.RegularExpressions.Regex KeyPattern();
 
     /// <summary>The period that closed last on or before the date (the date itself when it is a close).</summary>
     public static ReportingPeriod ClosingOnOrBefore(PeriodKind kind, LocalDate date) => new(kind, LastCloseOnOrBefore(kind, date));

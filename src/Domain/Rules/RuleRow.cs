@@ -88,7 +88,7 @@ public sealed record RuleRow
         ["all"] = CheckpointScope.All, ["milestones"] = CheckpointScope.Milestones, ["deadline"] = CheckpointScope.Deadline,
     };
 
-    private static readonly Dictionary<string, PeriodKind> PeriodKinds = new(StringComparer.OrdinalIgnoreCase)
+    internal static readonly Dictionary<string, PeriodKind> PeriodKinds = new(StringComparer.OrdinalIgnoreCase)
     {
         ["month"] = PeriodKind.Month, ["月"] = PeriodKind.Month,
         ["xun"] = PeriodKind.Xun, ["旬"] = PeriodKind.Xun,
@@ -104,12 +104,12 @@ public sealed record RuleRow
         ["supervision-office"] = RecipientRole.SupervisionOffice, ["督查室"] = RecipientRole.SupervisionOffice,
     };
 
-    private static readonly Dictionary<string, Channel> ChannelNames = new(StringComparer.OrdinalIgnoreCase)
+    internal static readonly Dictionary<string, Channel> ChannelNames = new(StringComparer.OrdinalIgnoreCase)
     {
         ["email"] = Channel.Email, ["邮件"] = Channel.Email, ["sms"] = Channel.Sms, ["短信"] = Channel.Sms,
     };
 
-    private static readonly Dictionary<string, DemandKind> Demands = new(StringComparer.OrdinalIgnoreCase)
+    internal static readonly Dictionary<string, DemandKind> Demands = new(StringComparer.OrdinalIgnoreCase)
     {
         ["explanation"] = DemandKind.Explanation, ["说明"] = DemandKind.Explanation,
         ["rectification"] = DemandKind.Rectification, ["整改"] = DemandKind.Rectification,
@@ -291,7 +291,7 @@ public sealed record RuleRow
         return Rules.Repeat.Once;
     }
 
-    private static T? Lookup<T>(Dictionary<string, T> names, string field, string? value, bool required, Action<string, string?, string> fault)
+    internal static T? Lookup<T>(Dictionary<string, T> names, string field, string? value, bool required, Action<string, string?, string> fault)
         where T : struct
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -313,7 +313,7 @@ public sealed record RuleRow
         return null;
     }
 
-    private static List<T> List<T>(Dictionary<string, T> names, string field, string? value, bool required, Action<string, string?, string> fault)
+    internal static List<T> List<T>(Dictionary<string, T> names, string field, string? value, bool required, Action<string, string?, string> fault)
         where T : struct
     {
         var result = new List<T>();

@@ -1,0 +1,107 @@
+namespace Escalation.Domain.Catalog;
+
+// Rows as admins write them: every field a string, exactly as typed in a table, a CSV line or a worksheet.
+// Each row's Key is its row key in the table and the key problem reports name.
+
+/// <summary>A responsible unit (责任单位) and the people in its roles.</summary>
+public sealed record UnitRow(string? Id, string? Name, string? Principal = null, string? DeputyInCharge = null, string? LeadOfficial = null)
+{
+    public const string Table = "units";
+
+    public string Key => KeyOf(Id);
+
+    /// <summary>The trimmed id, or <c>(no id)</c> for problem reports when it is empty.</summary>
+    public static string KeyOf(string? id) => string.IsNullOrWhiteSpace(id) ? "(no id)" : id.Trim();
+}
+
+/// <summary>A person who receives messages: staff of a unit, a lead official or the supervision office.</summary>
+public sealed record PersonRow(string? Id, string? Name, string? Unit = null, string? Title = null, string? Email = null, string? Mobile = null, string? Channels = null)
+{
+    public const string Table = "people";
+
+    public string Key => UnitRow.KeyOf(Id);
+}
+
+/// <summary>A supervised task, project or livelihood item with its deadline.</summary>
+public sealed record TaskRow(
+    string? Id,
+    string? Unit,
+    string? Title,
+    string? Kind,
+    string? Start,
+    string? Deadline,
+    string? Owner,
+    string? PlanTemplate = null,
+    string? Status = null,
+    string? Cadence = null,
+    string? LeadOfficial = null)
+{
+    public const string Table = "tasks";
+
+    public string Key => UnitRow.KeyOf(Id);
+}
+
+/// <summary>An explicit milestone of a task: by its due date, the task should have reached the target.</summary>
+public sealed record MilestoneRow(string? Unit, string? Task, string? Due, string? Name, string? Target)
+{
+    public const string Table = "milestones";
+
+    /// <summary><c>{task}:{due}</c>: one milestone per task and day.</summary>
+    public string Key => $"{UnitRow.KeyOf(Task)}:{Due?.Trim()}";
+}
+
+/// <summary>One stage of a plan template (计划模板), in order; the last stage ends on the deadline.</summary>
+public sealed record PlanStageRow(string? Template, string? TemplateName, string? Seq, string? Stage, string? WorkingDays, string? Target)
+{
+    public const string Table = "plantemplates";
+
+    /// <summary><c>{template}:{seq}</c>.</summary>
+    public string Key => $"{UnitRow.KeyOf(Template)}:{Seq?.Trim().PadLeft(2, '0')}";
+}
+
+/// <summary>A progress report (进度报送). Append-only: a correction is a later report, not an edit.</summary>
+public sealed record ProgressRow(string? Unit, string? Task, string? ReportedOn, string? Seq, string? Progress, string? Note = null, string? ReportedBy = null)
+{
+    public const string Table = "progress";
+
+    /// <summary><c>{task}:{reportedOn}:{seq}</c>; the sequence orders several reports of one day (default 1).</summary>
+    public string Key => $"{UnitRow.KeyOf(Task)}:{ReportedOn?.Trim()}:{SeqOrDefault}";
+
+    /// <summary>The sequence number as two digits, so that row keys sort in order.</summary>
+    public string SeqOrDefault => string.IsNullOrWhiteSpace(Seq) ? "01" : Seq.Trim().PadLeft(2, '0');
+}
+
+/// <summary>A correction of the working calendar (调休), or a row declaring a whole year's arrangement loaded.</summary>
+/// <param name="Date">An ISO date, or a year (<c>2027</c>) to declare that year's arrangement complete.</param>
+/// <param name="Kind"><c>working</c>/<c>班</c> or <c>off</c>/<c>休</c> for a date; <c>year</c>/<c>全年</c> for a year.</param>
+/// <param name="Name">The holiday or make-up day it belongs to, or the notice that declares the year.</param>
+public sealed record CorrectionRow(string? Date, string? Kind, string? Name = null)
+{
+    public const string Table = "calendar";
+
+    public string Key => UnitRow.KeyOf(Date);
+}
+
+/// <summary>A setting of the engine that admins may change without a deployment.</summary>
+public sealed record SettingRow(string? Key, string? Value, string? Note = null)
+{
+    public const string Table = "settings";
+}
+
+/// <summary>An exemption approved by the supervision office: the task's period is neither judged nor chased.</summary>
+public sealed record ExemptionRow(string? Unit, string? Task, string? Period, string? ApprovedBy = null, string? ApprovedOn = null, string? Reason = null)
+{
+    public const string Table = "exemptions";
+
+    /// <summary><c>{task}:{period}</c>.</summary>
+    public string Key => $"{UnitRow.KeyOf(Task)}:{Period?.Trim()}";
+}
+
+/// <summary>An explanation (情况说明) or rectification report (整改报告) a unit submitted against a notice.</summary>
+public sealed record ExplanationRow(string? Unit, string? Notice, string? Task, string? Kind, string? SubmittedOn, string? SubmittedBy = null, string? Text = null)
+{
+    public const string Table = "explanations";
+
+    /// <summary><c>{notice}:{kind}</c>.</summary>
+    public string Key => $"{UnitRow.KeyOf(Notice)}:{Kind?.Trim()}";
+}

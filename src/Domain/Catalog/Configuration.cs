@@ -1,0 +1,345 @@
+using System.Globalization;
+using Escalation.Domain.Calendar;
+using Escalation.Domain.Evaluation;
+using Escalation.Domain.Items;
+using Escalation.Domain.Problems;
+using Escalation.Domain.Rules;
+using Escalation.Domain.Wording;
+using NodaTime;
+
+namespace Escalation.Domain.Catalog;
+
+/// <summary>The admin tables every evaluation needs, whatever the unit: small, read once per run.</summary>
+public sealed record ConfigurationRows(
+    IReadOnlyList<UnitRow> Units,
+    IReadOnlyList<PersonRow> People,
+    IReadOnlyList<PlanStageRow> PlanStages,
+    IReadOnlyList<RuleRow> Rules,
+    IReadOnlyList<MessageTemplate> Templates,
+    IReadOnlyList<CorrectionRow> Calendar,
+    IReadOnlyList<SettingRow> Settings)
+{
+    public static ConfigurationRows Empty { get; } = new([], [], [], [], [], [], []);
+}
+
+/// <summary>Validated configuration: what the evaluator and the senders work with.</summary>
+public sealed record Configuration(
+    Roster Roster,
+    IReadOnlyDictionary<PersonId, Contact> People,
+    IReadOnlyDictionary<string, PlanTemplate> PlanTemplates,
+    IReadOnlyList<EscalationRule> Rules,
+    IReadOnlyDictionary<string, MessageTemplate> Templates,
+    WorkingCalendar Calendar,
+    EvaluationOptions Options)
+{
+    /// <summary>Setting keys admins may write in the settings table.</summary>
+    public static IReadOnlyList<string> SettingKeys { get; } = ["SupervisionOffice", "CatchUpWorkingDays", "YellowWithin", "StreaksFrom"];
+
+    private static readonly Dictionary<string, bool> CorrectionKinds = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["working"] = true, ["班"] = true, ["上班"] = true, ["off"] = false, ["休"] = false, ["休息"] = false,
+    };
+
+    /// <summary>
+    /// Validates every row. A faulty row is reported and left out (a faulty address or role only drops that field, so that
+    /// one typo does not silence a whole unit); everything else is built. An empty rules table means the shipped default
+    /// ladder; template rows override the shipped templates of the same id.
+    /// </summary>
+    public static (Configuration Configuration, IReadOnlyList<Problem> Problems) Build(
+        ConfigurationRows rows, IEnumerable<HolidayArrangement> shippedCalendar, DateTimeZone zone)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var problems = new List<Problem>();
+
+        var people = BuildPeople(rows, problems);
+        var units = BuildUnits(rows.Units, people, problems);
+        var templates = BuildTemplates(rows.Templates, problems);
+        var (rules, ruleProblems) = rows.Rules.Count == 0
+            ? (DefaultRules.All, [])
+            : RuleRow.ParseAll(rows.Rules, templates.Keys.ToHashSet(StringComparer.Ordinal));
+        problems.AddRange(ruleProblems);
+        var plans = BuildPlanTemplates(rows.PlanStages, problems);
+        var calendar = BuildCalendar(rows.Calendar, shippedCalendar, zone, problems);
+        var (office, options) = BuildSettings(rows.Settings, people, problems);
+
+        var configuration = new Configuration(
+            Roster.Of(units, office), people, plans, rules, templates, calendar, options);
+        return (configuration, problems);
+    }
+
+    private static Dictionary<PersonId, Contact> BuildPeople(ConfigurationRows rows, List<Problem> problems)
+    {
+        var unitIds = rows.Units.Select(u => u.Id?.Trim()).Where(id => !string.IsNullOrEmpty(id)).ToHashSet(StringComparer.Ordinal);
+        var people = new Dictionary<PersonId, Contact>();
+        foreach (var row in rows.People)
+        {
+            var read = new FieldReader(PersonRow.Table, row.Key, problems);
+            var id = read.Id(nameof(PersonRow.Id), row.Id, required: true);
+            var name = read.Text(nameof(PersonRow.Name), row.Name, required: true);
+            if (!read.Ok || id is null || name is null)
+            {
+                continue;
+            }
+
+            if (people.ContainsKey(new PersonId(id)))
+            {
+                read.Fault(nameof(PersonRow.Id), row.Id, "another person has this id; give each person their own");
+                continue;
+            }
+
+            // From here on a fault drops the field, not the person: tasks and units refer to them.
+            UnitId? unit = null;
+            if (read.Id(nameof(PersonRow.Unit), row.Unit, required: false) is { } unitText)
+            {
+                if (unitIds.Contains(unitText))
+                {
+                    unit = new UnitId(unitText);
+                }
+                else
+                {
+                    read.Fault(nameof(PersonRow.Unit), row.Unit, "no unit has this id in the units table");
+                }
+            }
+
+            string? email = null;
+            if (!string.IsNullOrWhiteSpace(row.Email))
+            {
+                if (ContactAddress.IsEmail(row.Email.Trim()))
+                {
+                    email = row.Email.Trim();
+                }
+                else
+                {
+                    read.Fault(nameof(PersonRow.Email), row.Email, "not an email address (name@domain); no email will be sent to this person until it is fixed");
+                }
+            }
+
+            string? mobile = null;
+            if (!string.IsNullOrWhiteSpace(row.Mobile))
+            {
+                mobile = ContactAddress.NormalizeMobile(row.Mobile.Trim());
+                if (mobile is null)
+                {
+                    read.Fault(nameof(PersonRow.Mobile), row.Mobile, "not a mobile number: 11 digits starting 13–19, or E.164 such as +8613812345678; no SMS will be sent to this person until it is fixed");
+                }
+            }
+
+            var channels = string.IsNullOrWhiteSpace(row.Channels)
+                ? [.. email is null ? Array.Empty<Channel>() : [Channel.Email], .. mobile is null ? Array.Empty<Channel>() : [Channel.Sms]]
+                : read.List(RuleRow.ChannelNames, nameof(PersonRow.Channels), row.Channels);
+            people[new PersonId(id)] = new Contact(new PersonId(id), name, unit, row.Title?.Trim(), email, mobile, channels);
+        }
+
+        return people;
+    }
+
+    private static List<UnitRoster> BuildUnits(IReadOnlyList<UnitRow> rows, Dictionary<PersonId, Contact> people, List<Problem> problems)
+    {
+        var units = new Dictionary<string, UnitRoster>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            var read = new FieldReader(UnitRow.Table, row.Key, problems);
+            var id = read.Id(nameof(UnitRow.Id), row.Id, required: true);
+            var name = read.Text(nameof(UnitRow.Name), row.Name, required: true);
+            if (!read.Ok || id is null || name is null)
+            {
+                continue;
+            }
+
+            if (units.ContainsKey(id))
+            {
+                read.Fault(nameof(UnitRow.Id), row.Id, "another unit has this id; give each unit its own");
+                continue;
+            }
+
+            PersonId? Person(string field, string? value)
+            {
+                if (read.Id(field, value, required: false) is not { } text)
+                {
+                    return null;
+                }
+
+                if (people.ContainsKey(new PersonId(text)))
+                {
+                    return new PersonId(text);
+                }
+
+                read.Fault(field, value, "no person has this id in the people table; messages for this role go to the others until it is fixed");
+                return null;
+            }
+
+            units[id] = new UnitRoster(
+                new UnitId(id), name,
+                Person(nameof(UnitRow.Principal), row.Principal),
+                Person(nameof(UnitRow.DeputyInCharge), row.DeputyInCharge),
+                Person(nameof(UnitRow.LeadOfficial), row.LeadOfficial));
+        }
+
+        return [.. units.Values];
+    }
+
+    private static Dictionary<string, MessageTemplate> BuildTemplates(IReadOnlyList<MessageTemplate> rows, List<Problem> problems)
+    {
+        var templates = DefaultTemplates.All.ToDictionary(t => t.Id, StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            var faults = row.Validate();
+            if (faults.Count > 0)
+            {
+                // A broken override leaves the shipped wording of that id in place: better the default text than silence.
+                problems.AddRange(faults);
+                continue;
+            }
+
+            if (!seen.Add(row.Id.Trim()))
+            {
+                problems.Add(new Problem(MessageTemplate.Table, row.Id.Trim(), nameof(MessageTemplate.Id), row.Id, "another template has this id; give each template its own"));
+                continue;
+            }
+
+            templates[row.Id.Trim()] = row with { Id = row.Id.Trim() };
+        }
+
+        return templates;
+    }
+
+    private static Dictionary<string, PlanTemplate> BuildPlanTemplates(IReadOnlyList<PlanStageRow> rows, List<Problem> problems)
+    {
+        var stages = new Dictionary<string, List<(int Seq, Stage Stage, string? Name)>>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            var read = new FieldReader(PlanStageRow.Table, row.Key, problems);
+            var template = read.Id(nameof(PlanStageRow.Template), row.Template, required: true);
+            var seq = read.Integer(nameof(PlanStageRow.Seq), row.Seq, required: true, 1, 99);
+            var name = read.Text(nameof(PlanStageRow.Stage), row.Stage, required: true);
+            var days = read.Integer(nameof(PlanStageRow.WorkingDays), row.WorkingDays, required: true, 1, 500);
+            var target = read.Number(nameof(PlanStageRow.Target), row.Target, required: true, 0, 100);
+            if (!read.Ok || template is null || seq is null || name is null || days is null || target is null)
+            {
+                continue;
+            }
+
+            var list = stages.TryGetValue(template, out var found) ? found : stages[template] = [];
+            if (list.Any(s => s.Seq == seq))
+            {
+                read.Fault(nameof(PlanStageRow.Seq), row.Seq, "the template already has a stage with this number");
+                continue;
+            }
+
+            list.Add((seq.Value, new Stage(name, days.Value, target.Value), row.TemplateName?.Trim()));
+        }
+
+        return stages.ToDictionary(
+            s => s.Key,
+            s => new PlanTemplate(
+                s.Key,
+                s.Value.Select(x => x.Name).FirstOrDefault(n => !string.IsNullOrEmpty(n)) ?? s.Key,
+                [.. s.Value.OrderBy(x => x.Seq).Select(x => x.Stage)]),
+            StringComparer.Ordinal);
+    }
+
+    private static WorkingCalendar BuildCalendar(
+        IReadOnlyList<CorrectionRow> rows, IEnumerable<HolidayArrangement> shipped, DateTimeZone zone, List<Problem> problems)
+    {
+        var corrections = new List<ArrangedDay>();
+        var declared = new List<(int Year, string? Name)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            var read = new FieldReader(CorrectionRow.Table, row.Key, problems);
+            var text = row.Date?.Trim();
+            if (!seen.Add(text ?? ""))
+            {
+                read.Fault(nameof(CorrectionRow.Date), row.Date, "another row corrects the same date");
+                continue;
+            }
+
+            if (text is { Length: 4 } && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var year) && year is >= 2000 and <= 2100)
+            {
+                if (row.Kind?.Trim() is not ("year" or "全年"))
+                {
+                    read.Fault(nameof(CorrectionRow.Kind), row.Kind, "a row with only a year declares that year's arrangement complete; write year or 全年");
+                    continue;
+                }
+
+                declared.Add((year, row.Name?.Trim()));
+                continue;
+            }
+
+            var date = read.Date(nameof(CorrectionRow.Date), row.Date, required: true);
+            var working = read.Enum(CorrectionKinds, nameof(CorrectionRow.Kind), row.Kind, required: true);
+            if (read.Ok && date is { } d && working is { } w)
+            {
+                corrections.Add(new ArrangedDay(d, w, row.Name?.Trim() is { Length: > 0 } name ? name : null));
+            }
+        }
+
+        // A declared year is an arrangement of its own: weekends plus the corrections admins entered for it.
+        var arrangements = shipped.ToList();
+        foreach (var (year, name) in declared)
+        {
+            arrangements.RemoveAll(a => a.Year == year);
+            arrangements.Add(new HolidayArrangement(year, [.. corrections.Where(c => c.Date.Year == year)], name ?? "calendar table"));
+        }
+
+        var (calendar, calendarProblems) = WorkingCalendar.Build(arrangements, corrections, zone);
+        problems.AddRange(calendarProblems);
+        return calendar;
+    }
+
+    private static (PersonId? Office, EvaluationOptions Options) BuildSettings(
+        IReadOnlyList<SettingRow> rows, Dictionary<PersonId, Contact> people, List<Problem> problems)
+    {
+        PersonId? office = null;
+        var options = EvaluationOptions.Default;
+        foreach (var row in rows)
+        {
+            var key = row.Key?.Trim() ?? "";
+            var read = new FieldReader(SettingRow.Table, key.Length == 0 ? "(no key)" : key, problems);
+            switch (key)
+            {
+                case "SupervisionOffice":
+                    if (read.Id(nameof(SettingRow.Value), row.Value, required: true) is { } person)
+                    {
+                        if (people.ContainsKey(new PersonId(person)))
+                        {
+                            office = new PersonId(person);
+                        }
+                        else
+                        {
+                            read.Fault(nameof(SettingRow.Value), row.Value, "no person has this id in the people table");
+                        }
+                    }
+
+                    break;
+                case "CatchUpWorkingDays":
+                    if (read.Integer(nameof(SettingRow.Value), row.Value, required: true, 0, RuleRow.MaxWorkingDays) is { } days)
+                    {
+                        options = options with { CatchUpWorkingDays = days };
+                    }
+
+                    break;
+                case "YellowWithin":
+                    if (read.Number(nameof(SettingRow.Value), row.Value, required: true, 0, 100) is { } points)
+                    {
+                        options = options with { Lights = new TrafficLightPolicy(points) };
+                    }
+
+                    break;
+                case "StreaksFrom":
+                    if (read.Date(nameof(SettingRow.Value), row.Value, required: true) is { } from)
+                    {
+                        options = options with { StreaksFrom = from };
+                    }
+
+                    break;
+                default:
+                    read.Fault(nameof(SettingRow.Key), row.Key, $"unknown setting; known settings: {string.Join(", ", SettingKeys)}");
+                    break;
+            }
+        }
+
+        return (office, options);
+    }
+}

@@ -1,0 +1,340 @@
+using System.Globalization;
+using Escalation.Domain.Calendar;
+using Escalation.Domain.Evaluation;
+using Escalation.Domain.Events;
+using Escalation.Domain.Items;
+using Escalation.Domain.Periods;
+using Escalation.Domain.Problems;
+using Escalation.Domain.Rules;
+using NodaTime;
+
+namespace Escalation.Domain.Catalog;
+
+/// <summary>A notice already issued with a demand (from the escalation log), which explanations may meet.</summary>
+public sealed record IssuedDemand(EventId Notice, ItemId Item, DemandKind Kind, LocalDate DueBy);
+
+/// <summary>One unit's rows: what a daily evaluation of that unit reads (one partition of each table).</summary>
+public sealed record UnitRows(
+    UnitId Unit,
+    IReadOnlyList<TaskRow> Tasks,
+    IReadOnlyList<MilestoneRow> Milestones,
+    IReadOnlyList<ProgressRow> Progress,
+    IReadOnlyList<ExemptionRow> Exemptions,
+    IReadOnlyList<ExplanationRow> Explanations,
+    IReadOnlyList<IssuedDemand> Demands);
+
+/// <summary>Turns one unit's rows into the items the evaluator judges, reporting and skipping faulty rows.</summary>
+public static class UnitItems
+{
+    private static readonly Dictionary<string, ItemKind> Kinds = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["KeyTask"] = ItemKind.KeyTask, ["key-task"] = ItemKind.KeyTask, ["重点任务"] = ItemKind.KeyTask,
+        ["KeyProject"] = ItemKind.KeyProject, ["key-project"] = ItemKind.KeyProject, ["重点项目"] = ItemKind.KeyProject,
+        ["Livelihood"] = ItemKind.Livelihood, ["民生实事"] = ItemKind.Livelihood,
+    };
+
+    private static readonly Dictionary<string, ItemStatus> Statuses = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Active"] = ItemStatus.Active, ["进行中"] = ItemStatus.Active, ["在办"] = ItemStatus.Active,
+        ["Completed"] = ItemStatus.Completed, ["已完成"] = ItemStatus.Completed, ["办结"] = ItemStatus.Completed,
+        ["Suspended"] = ItemStatus.Suspended, ["暂停"] = ItemStatus.Suspended, ["已暂停"] = ItemStatus.Suspended,
+    };
+
+    /// <summary>
+    /// Validates the unit's rows against the configuration. A faulty task is skipped with everything that hangs on it;
+    /// a faulty milestone, report, exemption or explanation is skipped alone.
+    /// </summary>
+    public static (IReadOnlyList<ItemState> Items, IReadOnlyList<Problem> Problems) Build(Configuration configuration, UnitRows rows)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(rows);
+        var problems = new List<Problem>();
+        var tasks = new Dictionary<string, (TaskRow Row, SupervisedItem Item)>(StringComparer.Ordinal);
+        foreach (var row in rows.Tasks)
+        {
+            if (Task(configuration, rows.Unit, row, problems) is { } item)
+            {
+                if (!tasks.TryAdd(item.Id.Value, (row, item)))
+                {
+                    problems.Add(new Problem(TaskRow.Table, row.Key, nameof(TaskRow.Id), row.Id, "another task of the unit has this id"));
+                }
+            }
+        }
+
+        var milestones = Milestones(rows.Milestones, tasks, problems);
+        var reports = Reports(rows.Progress, tasks, configuration.People, problems);
+        var exemptions = Exemptions(rows.Exemptions, tasks, problems);
+        var met = Explanations(rows.Explanations, tasks, problems);
+
+        var items = new List<ItemState>(tasks.Count);
+        foreach (var (id, (row, item)) in tasks)
+        {
+            var built = item;
+            if (milestones.TryGetValue(id, out var list))
+            {
+                if (item.Plan.Template is not null)
+                {
+                    problems.Add(new Problem(TaskRow.Table, row.Key, nameof(TaskRow.PlanTemplate), row.PlanTemplate,
+                        "the task also has explicit milestones, which are used; clear one of the two"));
+                }
+
+                built = item with { Plan = Plan.WithMilestones([.. list.OrderBy(m => m.Due)]) };
+            }
+
+            var demands = rows.Demands
+                .Where(d => d.Item.Value == id)
+                .Select(d => new OpenDemand(d.Notice, d.Kind, d.DueBy, met.TryGetValue((d.Notice.Value, d.Kind), out var on) ? on : null));
+            items.Add(ItemState.Of(
+                built,
+                reports.TryGetValue(id, out var r) ? r : null,
+                exemptions.TryGetValue(id, out var e) ? e : null,
+                demands));
+        }
+
+        return (items, problems);
+    }
+
+    private static SupervisedItem? Task(Configuration configuration, UnitId unit, TaskRow row, List<Problem> problems)
+    {
+        var read = new FieldReader(TaskRow.Table, row.Key, problems);
+        var id = read.Id(nameof(TaskRow.Id), row.Id, required: true);
+        if (!configuration.Roster.Units.ContainsKey(unit))
+        {
+            read.Fault(nameof(TaskRow.Unit), row.Unit ?? unit.Value, "no unit has this id in the units table");
+        }
+        else if (!string.IsNullOrWhiteSpace(row.Unit) && row.Unit.Trim() != unit.Value)
+        {
+            read.Fault(nameof(TaskRow.Unit), row.Unit, $"the row is stored under unit {unit.Value}; move it or correct the unit");
+        }
+
+        var title = read.Text(nameof(TaskRow.Title), row.Title, required: true);
+        var kind = read.Enum(Kinds, nameof(TaskRow.Kind), row.Kind, required: true);
+        var start = read.Date(nameof(TaskRow.Start), row.Start, required: true);
+        var deadline = read.Date(nameof(TaskRow.Deadline), row.Deadline, required: true);
+        if (start is { } s && deadline is { } d && d < s)
+        {
+            read.Fault(nameof(TaskRow.Deadline), row.Deadline, $"the deadline is before the start ({IsoDate.Format(s)})");
+        }
+
+        var owner = Person(read, configuration, nameof(TaskRow.Owner), row.Owner, required: true);
+        var lead = Person(read, configuration, nameof(TaskRow.LeadOfficial), row.LeadOfficial, required: false);
+        var plan = Plan.Linear;
+        if (read.Id(nameof(TaskRow.PlanTemplate), row.PlanTemplate, required: false) is { } templateId)
+        {
+            if (configuration.PlanTemplates.TryGetValue(templateId, out var template))
+            {
+                plan = Plan.FromTemplate(template);
+            }
+            else
+            {
+                read.Fault(nameof(TaskRow.PlanTemplate), row.PlanTemplate, "no plan template has this id in the plantemplates table");
+            }
+        }
+
+        var status = string.IsNullOrWhiteSpace(row.Status) ? ItemStatus.Active : read.Enum(Statuses, nameof(TaskRow.Status), row.Status, required: true);
+        var cadence = Cadence(read, row.Cadence);
+        if (!read.Ok || id is null || title is null || kind is null || start is null || deadline is null || owner is null || status is null || cadence is null)
+        {
+            return null;
+        }
+
+        return new SupervisedItem(new ItemId(id), unit, title, kind.Value, start.Value, deadline.Value, owner.Value, plan, cadence, status.Value, lead);
+    }
+
+    private static PersonId? Person(FieldReader read, Configuration configuration, string field, string? value, bool required)
+    {
+        if (read.Id(field, value, required) is not { } text)
+        {
+            return null;
+        }
+
+        if (configuration.People.ContainsKey(new PersonId(text)))
+        {
+            return new PersonId(text);
+        }
+
+        read.Fault(field, value, "no person has this id in the people table");
+        return null;
+    }
+
+    /// <summary>旬/xun, 月/month, 周/week, none/不报送, or <c>every N</c>/<c>每N天</c>; empty is 旬.</summary>
+    internal static ReportCadence? Cadence(FieldReader read, string? value)
+    {
+        var text = value?.Trim() ?? "";
+        if (text.Length == 0)
+        {
+            return ReportCadence.Default;
+        }
+
+        if (text is "none" or "不报送" or "无")
+        {
+            return ReportCadence.None;
+        }
+
+        if (RuleRow.PeriodKinds.TryGetValue(text, out var period))
+        {
+            return new ReportCadence(CadenceKind.PeriodClose, period);
+        }
+
+        var days = text.StartsWith("every ", StringComparison.OrdinalIgnoreCase) ? text[6..].Trim()
+            : text.StartsWith('每') && text.EndsWith('天') ? text[1..^1].Trim()
+            : null;
+        if (days is not null && int.TryParse(days, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 366)
+        {
+            return new ReportCadence(CadenceKind.EveryDays, Days: n);
+        }
+
+        read.Fault(nameof(TaskRow.Cadence), value, "expected 旬 (xun), 月 (month), 周 (week), none (不报送), or every N (每N天)");
+        return null;
+    }
+
+    private static Dictionary<string, List<Milestone>> Milestones(
+        IReadOnlyList<MilestoneRow> rows, Dictionary<string, (TaskRow Row, SupervisedItem Item)> tasks, List<Problem> problems)
+    {
+        var result = new Dictionary<string, List<Milestone>>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            var read = new FieldReader(MilestoneRow.Table, row.Key, problems);
+            var item = KnownTask(read, tasks, nameof(MilestoneRow.Task), row.Task);
+            var due = read.Date(nameof(MilestoneRow.Due), row.Due, required: true);
+            var name = read.Text(nameof(MilestoneRow.Name), row.Name, required: true);
+            var target = read.Number(nameof(MilestoneRow.Target), row.Target, required: true, 0, 100);
+            if (item is not null && due is { } d)
+            {
+                if (d > item.Deadline)
+                {
+                    read.Fault(nameof(MilestoneRow.Due), row.Due, $"after the task's deadline ({IsoDate.Format(item.Deadline)})");
+                }
+                else if (d < item.Start)
+                {
+                    read.Fault(nameof(MilestoneRow.Due), row.Due, $"before the task's start ({IsoDate.Format(item.Start)})");
+                }
+            }
+
+            if (read.Ok && item is not null && due is not null && name is not null && target is not null)
+            {
+                var list = result.TryGetValue(item.Id.Value, out var found) ? found : result[item.Id.Value] = [];
+                list.Add(new Milestone(name, due.Value, target.Value));
+            }
+        }
+
+        return result;
+    }
+
+    private static Dictionary<string, List<ProgressReport>> Reports(
+        IReadOnlyList<ProgressRow> rows,
+        Dictionary<string, (TaskRow Row, SupervisedItem Item)> tasks,
+        IReadOnlyDictionary<PersonId, Contact> people,
+        List<Problem> problems)
+    {
+        var parsed = new List<(string Task, LocalDate On, string Seq, double Progress, ProgressRow Row, PersonId? By)>();
+        foreach (var row in rows)
+        {
+            var read = new FieldReader(ProgressRow.Table, row.Key, problems);
+            var item = KnownTask(read, tasks, nameof(ProgressRow.Task), row.Task);
+            var on = read.Date(nameof(ProgressRow.ReportedOn), row.ReportedOn, required: true);
+            read.Integer(nameof(ProgressRow.Seq), row.Seq, required: false, 1, 99);
+            var progress = read.Number(nameof(ProgressRow.Progress), row.Progress, required: true, 0, 100);
+            PersonId? by = null;
+            if (read.Id(nameof(ProgressRow.ReportedBy), row.ReportedBy, required: false) is { } person)
+            {
+                if (people.ContainsKey(new PersonId(person)))
+                {
+                    by = new PersonId(person);
+                }
+                else
+                {
+                    read.Fault(nameof(ProgressRow.ReportedBy), row.ReportedBy, "no person has this id in the people table");
+                }
+            }
+
+            if (read.Ok && item is not null && on is not null && progress is not null)
+            {
+                parsed.Add((item.Id.Value, on.Value, row.SeqOrDefault, progress.Value, row, by));
+            }
+        }
+
+        var result = new Dictionary<string, List<ProgressReport>>(StringComparer.Ordinal);
+        foreach (var report in parsed.OrderBy(p => p.Task, StringComparer.Ordinal).ThenBy(p => p.On).ThenBy(p => p.Seq, StringComparer.Ordinal))
+        {
+            var list = result.TryGetValue(report.Task, out var found) ? found : result[report.Task] = [];
+            var note = report.Row.Note?.Trim();
+            if (list.Count > 0 && report.Progress < list[^1].Progress && string.IsNullOrEmpty(note))
+            {
+                problems.Add(new Problem(ProgressRow.Table, report.Row.Key, nameof(ProgressRow.Progress), report.Row.Progress,
+                    string.Create(CultureInfo.InvariantCulture, $"progress went down from {list[^1].Progress} ({IsoDate.Format(list[^1].ReportedOn)}) without a note; add a note saying why, or correct the figure")));
+                continue;
+            }
+
+            list.Add(new ProgressReport(report.On, report.Progress, string.IsNullOrEmpty(note) ? null : note, report.By));
+        }
+
+        return result;
+    }
+
+    private static Dictionary<string, List<string>> Exemptions(
+        IReadOnlyList<ExemptionRow> rows, Dictionary<string, (TaskRow Row, SupervisedItem Item)> tasks, List<Problem> problems)
+    {
+        var result = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            var read = new FieldReader(ExemptionRow.Table, row.Key, problems);
+            var item = KnownTask(read, tasks, nameof(ExemptionRow.Task), row.Task);
+            var period = read.Text(nameof(ExemptionRow.Period), row.Period, required: true);
+            if (period is not null && !ReportingPeriod.IsKey(period))
+            {
+                read.Fault(nameof(ExemptionRow.Period), row.Period, "not a period key: 2024-05 (month), 2024-05-X2 (second 旬), 2024-W21 (week)");
+            }
+
+            read.Date(nameof(ExemptionRow.ApprovedOn), row.ApprovedOn, required: false);
+            if (read.Ok && item is not null && period is not null)
+            {
+                (result.TryGetValue(item.Id.Value, out var found) ? found : result[item.Id.Value] = []).Add(period);
+            }
+        }
+
+        return result;
+    }
+
+    private static Dictionary<(string Notice, DemandKind Kind), LocalDate> Explanations(
+        IReadOnlyList<ExplanationRow> rows, Dictionary<string, (TaskRow Row, SupervisedItem Item)> tasks, List<Problem> problems)
+    {
+        var result = new Dictionary<(string, DemandKind), LocalDate>();
+        foreach (var row in rows)
+        {
+            var read = new FieldReader(ExplanationRow.Table, row.Key, problems);
+            var notice = read.Text(nameof(ExplanationRow.Notice), row.Notice, required: true);
+            if (notice is not null && !EventId.TryParse(notice, out _))
+            {
+                read.Fault(nameof(ExplanationRow.Notice), row.Notice, "not an event id (ev- and 32 hex digits, as in the escalation log)");
+            }
+
+            KnownTask(read, tasks, nameof(ExplanationRow.Task), row.Task);
+            var kind = read.Enum(RuleRow.Demands, nameof(ExplanationRow.Kind), row.Kind, required: true);
+            var on = read.Date(nameof(ExplanationRow.SubmittedOn), row.SubmittedOn, required: true);
+            if (read.Ok && notice is not null && kind is { } k && on is { } date)
+            {
+                var key = (notice, k);
+                result[key] = result.TryGetValue(key, out var earlier) && earlier < date ? earlier : date;
+            }
+        }
+
+        return result;
+    }
+
+    private static SupervisedItem? KnownTask(FieldReader read, Dictionary<string, (TaskRow Row, SupervisedItem Item)> tasks, string field, string? value)
+    {
+        if (read.Id(field, value, required: true) is not { } id)
+        {
+            return null;
+        }
+
+        if (tasks.TryGetValue(id, out var task))
+        {
+            return task.Item;
+        }
+
+        read.Fault(field, value, "no usable task of this unit has this id (see the task's own problems, if any)");
+        return null;
+    }
+}

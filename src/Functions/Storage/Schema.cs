@@ -1,0 +1,50 @@
+namespace Escalation.Functions.Storage;
+
+/// <summary>What a column holds, which decides how it is stored and read.</summary>
+public enum ColumnType
+{
+    /// <summary>Free text, Chinese as is.</summary>
+    Text,
+
+    /// <summary>An id: at most 100 characters, none of / \ # ? or control characters.</summary>
+    Id,
+
+    /// <summary>An ISO date <c>yyyy-MM-dd</c>, stored as a string.</summary>
+    Date,
+
+    /// <summary>A number, stored as Double.</summary>
+    Number,
+
+    /// <summary>A whole number, stored as Int32 (Integer).</summary>
+    WholeNumber,
+
+    /// <summary>One of a fixed list of words, English or Chinese, stored as written.</summary>
+    Choice,
+
+    /// <summary>A point in time, stored as DateTime (a <c>DateTimeOffset</c> in UTC), queryable.</summary>
+    Timestamp,
+
+    /// <summary>true or false, stored as Boolean.</summary>
+    Flag,
+}
+
+/// <summary>A column: its name in the table and in CSV headers, its Chinese header, and what it holds.</summary>
+public sealed record Column(string Name, string Chinese, ColumnType Type, bool Required, string Description, string Example);
+
+/// <summary>A table as admins see it in Storage Explorer and in import files.</summary>
+/// <param name="Name">The table's name in Azure Storage, the CSV file name (<c>{Name}.csv</c>) and a worksheet name.</param>
+/// <param name="Chinese">The table's Chinese name, also accepted as a worksheet name.</param>
+/// <param name="PartitionKey">What the partition key holds.</param>
+/// <param name="RowKey">What the row key holds.</param>
+/// <param name="Purpose">One sentence for the docs.</param>
+/// <param name="Columns">The columns besides the keys, in the order import files and exports use.</param>
+/// <param name="Importable">True for the tables admins fill; false for the tables the engine writes.</param>
+public sealed record TableSchema(string Name, string Chinese, string PartitionKey, string RowKey, string Purpose, IReadOnlyList<Column> Columns, bool Importable)
+{
+    /// <summary>The column with this English or Chinese header (case-insensitive, surrounding spaces ignored), or null.</summary>
+    public Column? ColumnFor(string header)
+    {
+        var h = header.Trim().TrimStart('\uFEFF');
+        return Columns.FirstOrDefault(c => string.Equals(c.Name, h, StringComparison.OrdinalIgnoreCase) || c.Chinese == h);
+    }
+}

@@ -1,0 +1,176 @@
+using static Escalation.Functions.Storage.ColumnType;
+
+namespace Escalation.Functions.Storage;
+
+/// <summary>Every table the engine uses, with its keys and columns. docs/tables.md describes the same tables; a test keeps them in step.</summary>
+public static class Tables
+{
+    public static TableSchema Units { get; } = new(
+        "units", "单位", "the constant `unit`", "the unit id",
+        "Responsible units (责任单位) and the people in their roles.",
+        [
+            new("Id", "单位编号", Id, true, "The unit's id; also the partition key of its tasks, progress and log.", "fgw"),
+            new("Name", "单位名称", Text, true, "The unit's name as messages print it.", "市发展改革委"),
+            new("Principal", "主要负责人", Id, false, "Person id of the unit's principal (主要负责人).", "fgw-zhang"),
+            new("DeputyInCharge", "分管负责人", Id, false, "Person id of the deputy in charge (分管负责同志).", "fgw-li"),
+            new("LeadOfficial", "包保领导", Id, false, "Person id of the city leader responsible for the unit (包保领导), if any.", "city-wang"),
+        ],
+        true);
+
+    public static TableSchema People { get; } = new(
+        "people", "人员", "the constant `person`", "the person id",
+        "Everyone who receives messages, with addresses and the channels they take.",
+        [
+            new("Id", "人员编号", Id, true, "The person's id, as units, tasks and settings refer to it.", "fgw-zhang"),
+            new("Name", "姓名", Text, true, "Full name, used in the greeting.", "张伟"),
+            new("Unit", "所属单位", Id, false, "Unit id the person belongs to.", "fgw"),
+            new("Title", "职务", Text, false, "Job title.", "主任"),
+            new("Email", "邮箱", Text, false, "A plain mailbox name@domain.", "zhangwei@fgw.example.gov.cn"),
+            new("Mobile", "手机", Text, false, "Mainland 11-digit mobile or E.164 (+86…); spaces and dashes are ignored.", "13800138000"),
+            new("Channels", "接收方式", Choice, false, "email/邮件, sms/短信, or both separated by a comma; empty means every channel with an address.", "email,sms"),
+        ],
+        true);
+
+    public static TableSchema Tasks { get; } = new(
+        "tasks", "任务", "the unit id", "the task id",
+        "Supervised tasks, projects and livelihood items with their deadlines: all tasks of a unit are one partition.",
+        [
+            new("Id", "任务编号", Id, true, "The task's id, unique across all units.", "2026-zd-001"),
+            new("Unit", "责任单位", Id, true, "The responsible unit's id (the partition key).", "fgw"),
+            new("Title", "任务名称", Text, true, "The task as messages name it.", "推进城市更新重点片区改造"),
+            new("Kind", "类型", Choice, true, "KeyTask/重点任务, KeyProject/重点项目 or Livelihood/民生实事.", "重点任务"),
+            new("Start", "开始日期", Date, true, "First day of work.", "2026-01-05"),
+            new("Deadline", "完成时限", Date, true, "The deadline (not before the start).", "2026-09-30"),
+            new("Owner", "具体责任人", Id, true, "Person id of the owner who reports progress.", "fgw-chen"),
+            new("PlanTemplate", "计划模板", Id, false, "Id of a plan template laid backwards from the deadline; empty for explicit milestones or a linear plan.", "project-4stage"),
+            new("Status", "状态", Choice, false, "Active/进行中 (default), Completed/已完成, Suspended/已暂停.", "进行中"),
+            new("Cadence", "报送频次", Choice, false, "旬 (default), 月, 周, none/不报送, or every N/每N天.", "旬"),
+            new("LeadOfficial", "包保领导", Id, false, "Person id of the city leader in charge of this task, if not the unit's.", "city-wang"),
+        ],
+        true);
+
+    public static TableSchema Milestones { get; } = new(
+        "milestones", "节点", "the unit id", "`{task}:{due}`",
+        "Explicit milestones (节点) of tasks: by the due date the task should have reached the target.",
+        [
+            new("Unit", "责任单位", Id, true, "The task's unit (the partition key).", "fgw"),
+            new("Task", "任务编号", Id, true, "The task's id.", "2026-zd-001"),
+            new("Due", "节点日期", Date, true, "Due date, within the task's start and deadline.", "2026-04-30"),
+            new("Name", "节点名称", Text, true, "What should be done by then.", "完成方案报批"),
+            new("Target", "目标进度", Number, true, "Expected progress in percent, 0–100.", "30"),
+        ],
+        true);
+
+    public static TableSchema PlanTemplates { get; } = new(
+        "plantemplates", "计划模板", "the constant `plan`", "`{template}:{seq}`, the stage number in two digits (`project-4stage:01`)",
+        "Plan templates: stages in order, the last one ending on the deadline, laid backwards in working days (倒排工期).",
+        [
+            new("Template", "模板编号", Id, true, "The template's id, as tasks name it.", "project-4stage"),
+            new("TemplateName", "模板名称", Text, false, "The template's name (from any of its rows).", "重点项目四阶段"),
+            new("Seq", "序号", WholeNumber, true, "Stage number, 1 for the first stage.", "1"),
+            new("Stage", "阶段", Text, true, "Stage name.", "前期手续"),
+            new("WorkingDays", "工作日数", WholeNumber, true, "How many working days the stage lasts.", "40"),
+            new("Target", "阶段目标进度", Number, true, "Progress in percent at the end of the stage; the last stage ends at 100.", "25"),
+        ],
+        true);
+
+    public static TableSchema Progress { get; } = new(
+        "progress", "进度报送", "the unit id", "`{task}:{reportedOn}:{seq}`",
+        "Progress reports (进度报送), append-only: a correction is a later report with a note.",
+        [
+            new("Unit", "责任单位", Id, true, "The task's unit (the partition key).", "fgw"),
+            new("Task", "任务编号", Id, true, "The task's id.", "2026-zd-001"),
+            new("ReportedOn", "报送日期", Date, true, "The day the report was made.", "2026-04-10"),
+            new("Seq", "当日序号", WholeNumber, false, "Orders several reports of one day (1 if empty); the last counts.", "1"),
+            new("Progress", "完成进度", Number, true, "Overall progress in percent, 0–100; lower than the previous report only with a note.", "35"),
+            new("Note", "说明", Text, false, "What was done, or why progress went down.", "方案已通过专家评审"),
+            new("ReportedBy", "报送人", Id, false, "Person id of whoever reported.", "fgw-chen"),
+        ],
+        true);
+
+    public static TableSchema Rules { get; } = new(
+        "rules", "规则", "the constant `rule`", "the rule id",
+        "The escalation ladder. Empty means the shipped default rules R1–R7.",
+        [
+            new("Id", "规则编号", Id, true, "The rule's id, part of every event id it raises.", "R1"),
+            new("Name", "规则名称", Text, false, "A name for people.", "节点到期前提醒"),
+            new("Level", "级别", Choice, true, "reminder/提醒, notice/通报, summons/约谈.", "提醒"),
+            new("Trigger", "触发条件", Choice, true, "due-soon, overdue, report-missing, lag-streak, demand-overdue.", "due-soon"),
+            new("Days", "提前工作日", WholeNumber, false, "For due-soon: working days ahead.", "3"),
+            new("Scope", "范围", Choice, false, "For due-soon and overdue: all (default), milestones, deadline.", "all"),
+            new("Streak", "连续期数", WholeNumber, false, "For lag-streak: the streak length from which the rule fires.", "2"),
+            new("Period", "期间", Choice, false, "For lag-streak: month (default), xun/旬, week.", "month"),
+            new("Tolerance", "容差", Number, false, "For lag-streak: points below plan still counted as on plan.", "0"),
+            new("To", "送达", Choice, true, "Roles: owner, principal, deputy, lead-official, supervision-office (or 具体责任人, 主要负责人, 分管负责同志, 包保领导, 督查室).", "owner"),
+            new("Copy", "抄送", Choice, false, "Roles in copy, as in To.", "supervision-office"),
+            new("Channels", "渠道", Choice, true, "email/邮件, sms/短信, or both.", "email,sms"),
+            new("Template", "模板", Id, true, "Message template id.", "due-soon"),
+            new("Repeat", "重复", Choice, false, "once (default), on-due-day, or every N (working days).", "once"),
+            new("EffectiveFrom", "生效日期", Date, false, "The rule applies from this date; empty for always.", "2026-01-01"),
+            new("Enabled", "启用", Choice, false, "true (default) or false.", "true"),
+            new("Demand", "要求", Choice, false, "For notices: explanation/说明 or rectification/整改.", "说明"),
+            new("DemandDays", "要求时限", WholeNumber, false, "Working days the unit has to meet the demand.", "5"),
+        ],
+        true);
+
+    public static TableSchema Templates { get; } = new(
+        "templates", "消息模板", "the constant `template`", "the template id",
+        "Message wording in Chinese. A row overrides the shipped template of the same id.",
+        [
+            new("Id", "模板编号", Id, true, "The template's id, as rules name it.", "due-soon"),
+            new("Subject", "邮件主题", Text, true, "Email subject, with placeholders such as {item}.", "【提醒】{item}节点将于{due}到期"),
+            new("Body", "邮件正文", Text, true, "Email body; placeholders in braces.", "{recipient}：您单位承担的“{item}”……"),
+            new("Sms", "短信内容", Text, true, "SMS text (70 characters per segment).", "【提醒】{unit}“{item}”{checkpoint}将于{due}到期。"),
+        ],
+        true);
+
+    public static TableSchema Calendar { get; } = new(
+        "calendar", "日历调整", "the constant `calendar`", "the date, or the year itself for a declaration row",
+        "Corrections of the working calendar (调休), and declarations of years not shipped with the engine.",
+        [
+            new("Date", "日期", Date, true, "The date corrected; or only a year (2027) with Kind year to declare that year's arrangement complete.", "2026-10-10"),
+            new("Kind", "类型", Choice, true, "working/班 or off/休 for a date; year/全年 for a declaration.", "班"),
+            new("Name", "名称", Text, false, "The holiday or the notice it comes from.", "国庆节调休上班"),
+        ],
+        true);
+
+    public static TableSchema Settings { get; } = new(
+        "settings", "设置", "the constant `setting`", "the setting key",
+        "Settings admins may change without a deployment.",
+        [
+            new("Key", "设置项", Choice, true, "SupervisionOffice, CatchUpWorkingDays, YellowWithin or StreaksFrom.", "SupervisionOffice"),
+            new("Value", "值", Text, true, "The value: a person id, a number of working days, percentage points, or a date.", "dcs-office"),
+            new("Note", "备注", Text, false, "Why it is set so.", "督查室公共邮箱"),
+        ],
+        true);
+
+    public static TableSchema Exemptions { get; } = new(
+        "exemptions", "豁免", "the unit id", "`{task}:{period}`",
+        "Periods of a task the supervision office exempted: not judged, not chased, and they do not break a streak.",
+        [
+            new("Unit", "责任单位", Id, true, "The task's unit (the partition key).", "fgw"),
+            new("Task", "任务编号", Id, true, "The task's id.", "2026-zd-001"),
+            new("Period", "期次", Text, true, "Period key: 2026-05 (month), 2026-05-X2 (second 旬), 2026-W21 (week).", "2026-05"),
+            new("ApprovedBy", "批准人", Text, false, "Who approved it.", "督查室"),
+            new("ApprovedOn", "批准日期", Date, false, "When.", "2026-05-08"),
+            new("Reason", "理由", Text, false, "Why.", "受汛期影响停工"),
+        ],
+        true);
+
+    public static TableSchema Explanations { get; } = new(
+        "explanations", "说明整改", "the unit id", "`{notice}:{kind}`",
+        "Explanations (情况说明) and rectification reports (整改报告) submitted against notices; they meet the notice's demand.",
+        [
+            new("Unit", "责任单位", Id, true, "The unit that submitted it (the partition key).", "fgw"),
+            new("Notice", "通报编号", Id, true, "The notice's event id from the escalation log.", "ev-3f2a…"),
+            new("Task", "任务编号", Id, true, "The task the notice was about.", "2026-zd-001"),
+            new("Kind", "类型", Choice, true, "explanation/说明 or rectification/整改.", "说明"),
+            new("SubmittedOn", "提交日期", Date, true, "When it was submitted.", "2026-06-05"),
+            new("SubmittedBy", "提交人", Id, false, "Person id of the submitter.", "fgw-chen"),
+            new("Text", "内容", Text, false, "The text, or where to find it.", "已于6月3日召开专题会……"),
+        ],
+        true);
+
+    public static IReadOnlyList<TableSchema> Admin { get; } =
+        [Units, People, Tasks, Milestones, PlanTemplates, Progress, Rules, Templates, Calendar, Settings, Exemptions, Explanations];
+}
