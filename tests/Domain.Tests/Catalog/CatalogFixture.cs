@@ -45,7 +45,7 @@ internal static class CatalogFixture
     public static ConfigurationRows Rows { get; } = new(Units, People, PlanStages, [], [], [], Settings);
 
     /// <summary>The fixture's configuration, built once: its rows are valid.</summary>
-    public static Configuration Configuration { get; } = BuildValid();
+    public static Configuration ValidConfiguration { get; } = BuildValid();
 
     public static LocalDate D(int y, int m, int d) => new(y, m, d);
 
@@ -69,8 +69,8 @@ internal static class CatalogFixture
         UnitId? unit = null) =>
         new(unit ?? Commerce, tasks ?? WithT1(ValidTask("T1")), milestones ?? [], progress ?? [], exemptions ?? [], explanations ?? [], demands ?? []);
 
-    public static (IReadOnlyList<ItemState> Items, IReadOnlyList<Problem> Problems) Items(UnitRows rows) =>
-        UnitItems.Build(Configuration, rows);
+    public static (IReadOnlyList<ItemState> Items, IReadOnlyList<Problem> Problems) BuildItems(UnitRows rows) =>
+        UnitItems.Build(ValidConfiguration, rows);
 
     public static ItemState Item(IReadOnlyList<ItemState> items, string id) => Assert.Single(items, i => i.Item.Id.Value == id);
 

@@ -13,7 +13,7 @@ public class MilestoneRowTests
     {
         var rows = UnitRows(milestones: [new("swj", "T1", "2026-07-31", "主体完工", "70"), Groundwork]);
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         Assert.Empty(problems);
         Assert.Equal(
@@ -26,7 +26,7 @@ public class MilestoneRowTests
     {
         var rows = UnitRows(milestones: [Groundwork, new("swj", "T1", "2026-10-15", "竣工", "100")]);
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         AssertSingleProblem(problems, "milestones", "T1:2026-10-15", "Due", "2026-10-15", "after the task's deadline (2026-09-30)");
         Assert.Equal([new Milestone("完成前期", D(2026, 5, 29), 30)], Item(items, "T1").Item.Plan.Milestones);
@@ -37,7 +37,7 @@ public class MilestoneRowTests
     {
         var rows = UnitRows(milestones: [Groundwork, new("swj", "T1", "2026-01-15", "立项", "5")]);
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         AssertSingleProblem(problems, "milestones", "T1:2026-01-15", "Due", "2026-01-15", "before the task's start (2026-03-02)");
         Assert.Single(Item(items, "T1").Item.Plan.Milestones);
@@ -48,7 +48,7 @@ public class MilestoneRowTests
     {
         var rows = UnitRows(milestones: [Groundwork, new("swj", "T9", "2026-05-29", "完成前期", "30")]);
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         AssertSingleProblem(problems, "milestones", "T9:2026-05-29", "Task", "T9", "no usable task of this unit has this id");
         Assert.Single(Item(items, "T1").Item.Plan.Milestones);
@@ -60,7 +60,7 @@ public class MilestoneRowTests
     {
         var rows = UnitRows(milestones: [Groundwork, new("swj", "T1", "2026-07-31", "主体完工", "120")]);
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         AssertSingleProblem(problems, "milestones", "T1:2026-07-31", "Target", "120", "expected a number from 0 to 100");
         Assert.Equal([new Milestone("完成前期", D(2026, 5, 29), 30)], Item(items, "T1").Item.Plan.Milestones);
@@ -71,7 +71,7 @@ public class MilestoneRowTests
     {
         var rows = UnitRows(WithT1(ValidTask("T1") with { Owner = "nobody" }), milestones: [Groundwork]);
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         Assert.Equal([("tasks", "Owner"), ("milestones", "Task")], problems.Select(p => (p.Table, p.Field)));
         Assert.Contains("see the task's own problems", problems[1].Reason, StringComparison.Ordinal);
@@ -83,7 +83,7 @@ public class MilestoneRowTests
     {
         var rows = UnitRows(WithT1(ValidTask("T1") with { PlanTemplate = "build" }), milestones: [Groundwork]);
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         AssertSingleProblem(problems, "tasks", "T1", "PlanTemplate", "build", "also has explicit milestones");
         var plan = Item(items, "T1").Item.Plan;

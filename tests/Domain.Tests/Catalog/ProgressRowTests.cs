@@ -15,7 +15,7 @@ public class ProgressRowTests
     {
         var rows = UnitRows(progress: [March10, new("swj", "T1", "2026-03-20", "", progress)]);
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         AssertSingleProblem(problems, "progress", "T1:2026-03-20:01", "Progress", progress, "expected a number from 0 to 100");
         var history = Item(items, "T1").Progress;
@@ -28,7 +28,7 @@ public class ProgressRowTests
     {
         var rows = UnitRows(progress: [new("swj", "T1", "2026-03-10", "1", "35%")]);
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         Assert.Empty(problems);
         Assert.Equal(35, Item(items, "T1").Progress.ProgressOn(D(2026, 3, 10)));
@@ -39,7 +39,7 @@ public class ProgressRowTests
     {
         var rows = UnitRows(progress: [March10, new("swj", "T1", "2026-03-20", "", "15")]);
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         AssertSingleProblem(problems, "progress", "T1:2026-03-20:01", "Progress", "15", "progress went down from 20 (2026-03-10) without a note");
         Assert.Equal(20, Item(items, "T1").Progress.ProgressOn(D(2026, 3, 20)));
@@ -50,7 +50,7 @@ public class ProgressRowTests
     {
         var rows = UnitRows(progress: [March10, new("swj", "T1", "2026-03-20", "", "15", Note: "上报口径调整，剔除未验收部分")]);
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         Assert.Empty(problems);
         var history = Item(items, "T1").Progress;
@@ -68,7 +68,7 @@ public class ProgressRowTests
             new("swj", "T1", "2026-03-10", "1", "30"),
         ]);
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         Assert.Empty(problems);
         var history = Item(items, "T1").Progress;
@@ -85,7 +85,7 @@ public class ProgressRowTests
             new("swj", "T1", "2026-03-10", "2", "40"),
         ]);
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         Assert.Empty(problems);
         Assert.Equal(40, Item(items, "T1").Progress.ProgressOn(D(2026, 3, 10)));
@@ -96,7 +96,7 @@ public class ProgressRowTests
     {
         var rows = UnitRows(progress: [March10, new("swj", "T1", "2026-03-10", "1.5", "25")]);
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         AssertSingleProblem(problems, "progress", "T1:2026-03-10:1.5", "Seq", "1.5", "expected a whole number from 1 to 99");
         Assert.Equal(20, Item(items, "T1").Progress.ProgressOn(D(2026, 3, 10)));
@@ -107,7 +107,7 @@ public class ProgressRowTests
     {
         var rows = UnitRows(progress: [March10, new("swj", "T1", "2026-03-20", "", "30", ReportedBy: "swj-nobody")]);
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         AssertSingleProblem(problems, "progress", "T1:2026-03-20:01", "ReportedBy", "swj-nobody", "no person has this id in the people table");
         Assert.Equal(20, Item(items, "T1").Progress.ProgressOn(D(2026, 3, 31)));
@@ -118,7 +118,7 @@ public class ProgressRowTests
     {
         var rows = UnitRows(progress: [March10, new("swj", "T9", "2026-03-20", "", "30")]);
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         AssertSingleProblem(problems, "progress", "T9:2026-03-20:01", "Task", "T9", "no usable task of this unit has this id");
         Assert.Equal(1, Item(items, "T1").Progress.Count);

@@ -12,7 +12,7 @@ public class TaskRowTests
     {
         var rows = UnitRows();
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         Assert.Empty(problems);
         Assert.Equal(["T1", "T2"], items.Select(i => i.Item.Id.Value).Order(StringComparer.Ordinal));
@@ -31,7 +31,7 @@ public class TaskRowTests
     {
         var rows = UnitRows(WithT1(ValidTask("T1") with { Start = "" }));
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         AssertSingleProblem(problems, "tasks", "T1", "Start", "", "required");
         Assert.Equal("T2", Assert.Single(items).Item.Id.Value);
@@ -42,7 +42,7 @@ public class TaskRowTests
     {
         var rows = UnitRows(WithT1(ValidTask("T1") with { Deadline = "2026/09/30" }));
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         AssertSingleProblem(problems, "tasks", "T1", "Deadline", "2026/09/30", "not a date; write it yyyy-MM-dd");
         Assert.Equal("T2", Assert.Single(items).Item.Id.Value);
@@ -53,7 +53,7 @@ public class TaskRowTests
     {
         var rows = UnitRows(WithT1(ValidTask("T1") with { Deadline = "2026-02-27" }));
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         AssertSingleProblem(problems, "tasks", "T1", "Deadline", "2026-02-27", "the deadline is before the start (2026-03-02)");
         Assert.Equal("T2", Assert.Single(items).Item.Id.Value);
@@ -64,8 +64,8 @@ public class TaskRowTests
     {
         var rows = UnitRows([ValidTask("T1") with { Unit = "jyj" }], unit: new UnitId("jyj"));
 
-        var (items, problems) = Items(rows);
-        var (others, otherProblems) = Items(UnitRows());
+        var (items, problems) = BuildItems(rows);
+        var (others, otherProblems) = BuildItems(UnitRows());
 
         Assert.Empty(items);
         AssertSingleProblem(problems, "tasks", "T1", "Unit", "jyj", "no unit has this id in the units table");
@@ -78,7 +78,7 @@ public class TaskRowTests
     {
         var rows = UnitRows(WithT1(ValidTask("T1") with { Unit = "fgw" }));
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         AssertSingleProblem(problems, "tasks", "T1", "Unit", "fgw", "the row is stored under unit swj");
         Assert.Equal("T2", Assert.Single(items).Item.Id.Value);
@@ -89,7 +89,7 @@ public class TaskRowTests
     {
         var rows = UnitRows(WithT1(ValidTask("T1") with { Owner = "swj-nobody" }));
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         AssertSingleProblem(problems, "tasks", "T1", "Owner", "swj-nobody", "no person has this id in the people table");
         Assert.Equal("T2", Assert.Single(items).Item.Id.Value);
@@ -100,7 +100,7 @@ public class TaskRowTests
     {
         var rows = UnitRows(WithT1(ValidTask("T1") with { LeadOfficial = "city-nobody" }));
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         AssertSingleProblem(problems, "tasks", "T1", "LeadOfficial", "city-nobody", "no person has this id in the people table");
         Assert.Equal("T2", Assert.Single(items).Item.Id.Value);
@@ -111,7 +111,7 @@ public class TaskRowTests
     {
         var rows = UnitRows(WithT1(ValidTask("T1") with { PlanTemplate = "bridge" }));
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         AssertSingleProblem(problems, "tasks", "T1", "PlanTemplate", "bridge", "no plan template has this id");
         Assert.Equal("T2", Assert.Single(items).Item.Id.Value);
@@ -122,7 +122,7 @@ public class TaskRowTests
     {
         var rows = UnitRows(WithT1(ValidTask("T1") with { PlanTemplate = "build" }));
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         Assert.Empty(problems);
         Assert.Equal("build", Item(items, "T1").Item.Plan.Template?.Id);
@@ -133,7 +133,7 @@ public class TaskRowTests
     {
         var rows = UnitRows(WithT1(ValidTask("T1") with { Kind = "Urgent" }));
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         AssertSingleProblem(problems, "tasks", "T1", "Kind", "Urgent", "unknown value; expected one of");
         Assert.Equal("T2", Assert.Single(items).Item.Id.Value);
@@ -144,7 +144,7 @@ public class TaskRowTests
     {
         var rows = UnitRows(WithT1(ValidTask("T1") with { Status = "Done" }));
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         AssertSingleProblem(problems, "tasks", "T1", "Status", "Done", "unknown value; expected one of");
         Assert.Equal("T2", Assert.Single(items).Item.Id.Value);
@@ -159,7 +159,7 @@ public class TaskRowTests
     {
         var rows = UnitRows(WithT1(ValidTask("T1") with { Cadence = cadence }));
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         AssertSingleProblem(problems, "tasks", "T1", "Cadence", cadence, "expected 旬 (xun), 月 (month), 周 (week)");
         Assert.Equal("T2", Assert.Single(items).Item.Id.Value);
@@ -170,7 +170,7 @@ public class TaskRowTests
     {
         var rows = UnitRows(WithT1(ValidTask("T1") with { Kind = "重点项目", Status = "已完成" }));
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         Assert.Empty(problems);
         var item = Item(items, "T1").Item;
@@ -195,7 +195,7 @@ public class TaskRowTests
     {
         var rows = UnitRows(WithT1(ValidTask("T1") with { Cadence = text }));
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         Assert.Empty(problems);
         Assert.Equal(expected, Item(items, "T1").Item.Cadence);
@@ -206,7 +206,7 @@ public class TaskRowTests
     {
         var rows = UnitRows(WithT1(ValidTask("T1") with { Status = " ", Cadence = "" }));
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         Assert.Empty(problems);
         var item = Item(items, "T1").Item;
@@ -219,7 +219,7 @@ public class TaskRowTests
     {
         var rows = UnitRows(WithT1(ValidTask("T1") with { Kind = "", Start = "soon", Owner = "x" }));
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         Assert.Equal(["Kind", "Start", "Owner"], problems.Select(p => p.Field));
         Assert.All(problems, p => Assert.Equal("T1", p.Key));
@@ -231,7 +231,7 @@ public class TaskRowTests
     {
         var rows = UnitRows([ValidTask("T1"), ValidTask("T1") with { Title = "重复" }, ValidTask("T2")]);
 
-        var (items, problems) = Items(rows);
+        var (items, problems) = BuildItems(rows);
 
         AssertSingleProblem(problems, "tasks", "T1", "Id", "T1", "another task of the unit has this id");
         Assert.Equal("外贸稳增长行动T1", Item(items, "T1").Item.Title);
