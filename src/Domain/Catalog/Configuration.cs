@@ -242,6 +242,8 @@ public sealed record Configuration(
     private static WorkingCalendar BuildCalendar(
         IReadOnlyList<CorrectionRow> rows, IEnumerable<HolidayArrangement> shipped, DateTimeZone zone, List<Problem> problems)
     {
+        var arrangements = shipped.ToList();
+        var shippedYears = arrangements.Select(a => a.Year).ToHashSet();
         var corrections = new List<ArrangedDay>();
         var declared = new List<(int Year, string? Name)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -249,7 +251,7 @@ public sealed record Configuration(
         {
             var read = new FieldReader(CorrectionRow.Table, row.Key, problems);
             var text = row.Date?.Trim();
-            if (!seen.Add(text ?? ""))
+            if (!string.IsNullOrEmpty(text) && !seen.Add(text))
             {
                 read.Fault(nameof(CorrectionRow.Date), row.Date, "another row corrects the same date");
                 continue;
@@ -260,6 +262,13 @@ public sealed record Configuration(
                 if (row.Kind?.Trim() is not ("year" or "全年"))
                 {
                     read.Fault(nameof(CorrectionRow.Kind), row.Kind, "a row with only a year declares that year's arrangement complete; write year or 全年");
+                    continue;
+                }
+
+                if (shippedYears.Contains(year))
+                {
+                    // Replacing a published arrangement with a few rows would silently drop its holidays.
+                    read.Fault(nameof(CorrectionRow.Date), row.Date, $"{year} ships with the engine; correct single dates instead of declaring the year");
                     continue;
                 }
 
@@ -276,10 +285,8 @@ public sealed record Configuration(
         }
 
         // A declared year is an arrangement of its own: weekends plus the corrections admins entered for it.
-        var arrangements = shipped.ToList();
         foreach (var (year, name) in declared)
         {
-            arrangements.RemoveAll(a => a.Year == year);
             arrangements.Add(new HolidayArrangement(year, [.. corrections.Where(c => c.Date.Year == year)], name ?? "calendar table"));
         }
 

@@ -227,13 +227,13 @@ public static class UnitItems
         IReadOnlyDictionary<PersonId, Contact> people,
         List<Problem> problems)
     {
-        var parsed = new List<(string Task, LocalDate On, string Seq, double Progress, ProgressRow Row, PersonId? By)>();
+        var parsed = new List<(string Task, LocalDate On, int Seq, double Progress, ProgressRow Row, PersonId? By)>();
         foreach (var row in rows)
         {
             var read = new FieldReader(ProgressRow.Table, row.Key, problems);
             var item = KnownTask(read, tasks, nameof(ProgressRow.Task), row.Task);
             var on = read.Date(nameof(ProgressRow.ReportedOn), row.ReportedOn, required: true);
-            read.Integer(nameof(ProgressRow.Seq), row.Seq, required: false, 1, 99);
+            var seq = read.Integer(nameof(ProgressRow.Seq), row.Seq, required: false, 1, 99) ?? 1;
             var progress = read.Number(nameof(ProgressRow.Progress), row.Progress, required: true, 0, 100);
             PersonId? by = null;
             if (read.Id(nameof(ProgressRow.ReportedBy), row.ReportedBy, required: false) is { } person)
@@ -250,12 +250,12 @@ public static class UnitItems
 
             if (read.Ok && item is not null && on is not null && progress is not null)
             {
-                parsed.Add((item.Id.Value, on.Value, row.SeqOrDefault, progress.Value, row, by));
+                parsed.Add((item.Id.Value, on.Value, seq, progress.Value, row, by));
             }
         }
 
         var result = new Dictionary<string, List<ProgressReport>>(StringComparer.Ordinal);
-        foreach (var report in parsed.OrderBy(p => p.Task, StringComparer.Ordinal).ThenBy(p => p.On).ThenBy(p => p.Seq, StringComparer.Ordinal))
+        foreach (var report in parsed.OrderBy(p => p.Task, StringComparer.Ordinal).ThenBy(p => p.On).ThenBy(p => p.Seq))
         {
             var list = result.TryGetValue(report.Task, out var found) ? found : result[report.Task] = [];
             var note = report.Row.Note?.Trim();

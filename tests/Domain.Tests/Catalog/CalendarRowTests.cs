@@ -70,6 +70,19 @@ public class CalendarRowTests
     }
 
     [Fact]
+    public void Build_RefusesToDeclareAShippedYear_AndKeepsItsHolidays()
+    {
+        var rows = Rows with { Calendar = [new CorrectionRow("2026", "year", "重复声明")] };
+
+        var (configuration, problems) = Build(rows);
+
+        var problem = Assert.Single(problems);
+        Assert.Equal(("calendar", "2026", "Date", "2026"), (problem.Table, problem.Key, problem.Field, problem.Value));
+        Assert.Contains("ships with the engine", problem.Reason, StringComparison.Ordinal);
+        Assert.False(configuration.Calendar.IsWorkingDay(D(2026, 10, 1)));
+    }
+
+    [Fact]
     public void Build_ReportsCorrectionAndLeavesYearUnloaded_WhenTheYearIsNotDeclared()
     {
         var rows = Rows with { Calendar = [new CorrectionRow("2027-02-20", "班", "春节")] };

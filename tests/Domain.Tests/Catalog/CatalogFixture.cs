@@ -50,7 +50,7 @@ internal static class CatalogFixture
     public static LocalDate D(int y, int m, int d) => new(y, m, d);
 
     public static (Configuration Configuration, IReadOnlyList<Problem> Problems) Build(ConfigurationRows rows) =>
-        Escalation.Domain.Catalog.Configuration.Build(rows, ShippedCalendar.ChinaMainland, Zone);
+        Configuration.Build(rows, ShippedCalendar.ChinaMainland, Zone);
 
     /// <summary>A valid task of 商务局, 2026-03-02 to 2026-09-30, owned by 周科长, linear, reported per 旬.</summary>
     public static TaskRow ValidTask(string id) =>

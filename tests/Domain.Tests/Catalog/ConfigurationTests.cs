@@ -96,7 +96,7 @@ public class ConfigurationTests
 
         var (configuration, problems) = Build(rows);
 
-        AssertSingleProblem(problems, "plantemplates", "build:2", "Seq", "2", "already has a stage with this number");
+        AssertSingleProblem(problems, "plantemplates", "build:02", "Seq", "2", "already has a stage with this number");
         var build = configuration.PlanTemplates["build"];
         Assert.Equal("建设项目", build.Name);
         Assert.Equal(["前期", "施工", "验收"], build.Stages.Select(s => s.Name));
@@ -120,7 +120,7 @@ public class ConfigurationTests
 
         var (configuration, problems) = Build(rows);
 
-        AssertSingleProblem(problems, "plantemplates", "build:4", "WorkingDays", "2.5", "expected a whole number from 1 to 500");
+        AssertSingleProblem(problems, "plantemplates", "build:04", "WorkingDays", "2.5", "expected a whole number from 1 to 500");
         Assert.Equal(3, configuration.PlanTemplates["build"].Stages.Count);
     }
 

@@ -1,0 +1,157 @@
+using Azure.Data.Tables;
+using Escalation.Domain.Catalog;
+using Escalation.Domain.Items;
+using Escalation.Domain.Rules;
+using Escalation.Domain.Wording;
+
+namespace Escalation.Functions.Storage;
+
+/// <summary>Every admin row, table by table: what an import validates against and what it writes.</summary>
+public sealed record AdminData(
+    IReadOnlyList<UnitRow> Units,
+    IReadOnlyList<PersonRow> People,
+    IReadOnlyList<TaskRow> Tasks,
+    IReadOnlyList<MilestoneRow> Milestones,
+    IReadOnlyList<PlanStageRow> PlanStages,
+    IReadOnlyList<ProgressRow> Progress,
+    IReadOnlyList<RuleRow> Rules,
+    IReadOnlyList<MessageTemplate> Templates,
+    IReadOnlyList<CorrectionRow> Calendar,
+    IReadOnlyList<SettingRow> Settings,
+    IReadOnlyList<ExemptionRow> Exemptions,
+    IReadOnlyList<ExplanationRow> Explanations)
+{
+    public static AdminData Empty { get; } = new([], [], [], [], [], [], [], [], [], [], [], []);
+
+    public ConfigurationRows Configuration => new(Units, People, PlanStages, Rules, Templates, Calendar, Settings);
+
+    /// <summary>The rows of one unit, as the daily read would return them (demands come from the escalation log).</summary>
+    public UnitRows OfUnit(UnitId unit, IReadOnlyList<IssuedDemand>? demands = null)
+    {
+        bool Of(string? u) => UnitRow.KeyOf(u) == unit.Value;
+        return new UnitRows(
+            unit,
+            [.. Tasks.Where(r => Of(r.Unit))],
+            [.. Milestones.Where(r => Of(r.Unit))],
+            [.. Progress.Where(r => Of(r.Unit))],
+            [.. Exemptions.Where(r => Of(r.Unit))],
+            [.. Explanations.Where(r => Of(r.Unit))],
+            demands ?? []);
+    }
+}
+
+/// <summary>What writing rows did: rows new to the table, rows whose values changed, rows already as given.</summary>
+public readonly record struct WriteCount(int Added, int Updated, int Unchanged)
+{
+    public static WriteCount operator +(WriteCount a, WriteCount b) => new(a.Added + b.Added, a.Updated + b.Updated, a.Unchanged + b.Unchanged);
+}
+
+/// <summary>
+/// The admin tables. The daily path reads constant partitions (configuration) and one unit's partitions; only imports
+/// and exports list whole tables.
+/// </summary>
+public sealed class AdminStore(IEntityTables tables)
+{
+    /// <summary>The configuration tables: seven small partitions.</summary>
+    public async Task<ConfigurationRows> ReadConfiguration(CancellationToken cancellationToken = default)
+    {
+        var units = Partition(AdminTables.Units, "unit", cancellationToken);
+        var people = Partition(AdminTables.People, "person", cancellationToken);
+        var plans = Partition(AdminTables.PlanTemplates, "plan", cancellationToken);
+        var rules = Partition(AdminTables.Rules, "rule", cancellationToken);
+        var templates = Partition(AdminTables.Templates, "template", cancellationToken);
+        var calendar = Partition(AdminTables.Calendar, "calendar", cancellationToken);
+        var settings = Partition(AdminTables.Settings, "setting", cancellationToken);
+        return new ConfigurationRows(await units, await people, await plans, await rules, await templates, await calendar, await settings);
+    }
+
+    /// <summary>One unit's tasks, milestones, progress, exemptions and explanations: one partition of each table.</summary>
+    public async Task<UnitRows> ReadUnit(UnitId unit, IReadOnlyList<IssuedDemand> demands, CancellationToken cancellationToken = default)
+    {
+        var tasks = Partition(AdminTables.Tasks, unit.Value, cancellationToken);
+        var milestones = Partition(AdminTables.Milestones, unit.Value, cancellationToken);
+        var progress = Partition(AdminTables.Progress, unit.Value, cancellationToken);
+        var exemptions = Partition(AdminTables.Exemptions, unit.Value, cancellationToken);
+        var explanations = Partition(AdminTables.Explanations, unit.Value, cancellationToken);
+        return new UnitRows(unit, await tasks, await milestones, await progress, await exemptions, await explanations, demands);
+    }
+
+    /// <summary>Every admin row (whole tables): for imports and listings, not for the daily run.</summary>
+    public async Task<AdminData> ReadAll(CancellationToken cancellationToken = default) => new(
+        await All(AdminTables.Units, cancellationToken),
+        await All(AdminTables.People, cancellationToken),
+        await All(AdminTables.Tasks, cancellationToken),
+        await All(AdminTables.Milestones, cancellationToken),
+        await All(AdminTables.PlanTemplates, cancellationToken),
+        await All(AdminTables.Progress, cancellationToken),
+        await All(AdminTables.Rules, cancellationToken),
+        await All(AdminTables.Templates, cancellationToken),
+        await All(AdminTables.Calendar, cancellationToken),
+        await All(AdminTables.Settings, cancellationToken),
+        await All(AdminTables.Exemptions, cancellationToken),
+        await All(AdminTables.Explanations, cancellationToken));
+
+    /// <summary>
+    /// Writes the rows, skipping those already stored with the same values, so that writing the same rows twice changes
+    /// nothing. Changed rows are written in entity-group transactions per partition.
+    /// </summary>
+    public async Task<WriteCount> Write<TRow>(AdminTable<TRow> table, IReadOnlyList<TRow> rows, CancellationToken cancellationToken = default)
+        where TRow : class
+    {
+        var target = await tables.Table(table.Schema.Name, cancellationToken).ConfigureAwait(false);
+        var count = default(WriteCount);
+        var changed = new List<TableEntity>();
+        foreach (var partition in rows.Select(table.ToEntity).GroupBy(e => e.PartitionKey, StringComparer.Ordinal))
+        {
+            var stored = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+            await foreach (var entity in target.Query(EntityQuery.Partition(partition.Key), cancellationToken).ConfigureAwait(false))
+            {
+                stored[entity.RowKey] = entity;
+            }
+
+            foreach (var entity in partition)
+            {
+                if (!stored.TryGetValue(entity.RowKey, out var existing))
+                {
+                    count += new WriteCount(1, 0, 0);
+                    changed.Add(entity);
+                }
+                else if (!SameValues(table, existing, entity))
+                {
+                    count += new WriteCount(0, 1, 0);
+                    changed.Add(entity);
+                }
+                else
+                {
+                    count += new WriteCount(0, 0, 1);
+                }
+            }
+        }
+
+        await target.UpsertAll(changed, cancellationToken).ConfigureAwait(false);
+        return count;
+    }
+
+    private static bool SameValues<TRow>(AdminTable<TRow> table, TableEntity stored, TableEntity written)
+        where TRow : class =>
+        table.ColumnNames.All(c => AdminTable<TRow>.Text(stored, c) == AdminTable<TRow>.Text(written, c));
+
+    private async Task<IReadOnlyList<TRow>> Partition<TRow>(AdminTable<TRow> table, string partitionKey, CancellationToken cancellationToken)
+        where TRow : class => await Read(table, EntityQuery.Partition(partitionKey, table.ColumnNames), cancellationToken).ConfigureAwait(false);
+
+    private async Task<IReadOnlyList<TRow>> All<TRow>(AdminTable<TRow> table, CancellationToken cancellationToken)
+        where TRow : class => await Read(table, EntityQuery.WholeTable(table.ColumnNames), cancellationToken).ConfigureAwait(false);
+
+    private async Task<IReadOnlyList<TRow>> Read<TRow>(AdminTable<TRow> table, EntityQuery query, CancellationToken cancellationToken)
+        where TRow : class
+    {
+        var source = await tables.Table(table.Schema.Name, cancellationToken).ConfigureAwait(false);
+        var rows = new List<TRow>();
+        await foreach (var entity in source.Query(query, cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(table.FromEntity(entity));
+        }
+
+        return rows;
+    }
+}

@@ -1,0 +1,281 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Escalation.Domain.Calendar;
+using Escalation.Domain.Catalog;
+using Escalation.Domain.Events;
+using Escalation.Domain.Items;
+using Escalation.Domain.Rules;
+using NodaTime;
+
+namespace Escalation.Functions.Storage;
+
+/// <summary>Where an event is in its life: logged (the outbox), published to the topic, and how delivery went.</summary>
+public enum LogStatus
+{
+    /// <summary>Written to the log, not yet published: the next scan publishes it again.</summary>
+    Logged,
+
+    /// <summary>Published to the events topic; deliveries pending.</summary>
+    Published,
+
+    /// <summary>Every recipient on every channel received it.</summary>
+    Delivered,
+
+    /// <summary>Some deliveries failed for good; the others went out.</summary>
+    PartlyFailed,
+
+    /// <summary>No delivery succeeded.</summary>
+    Failed,
+}
+
+/// <summary>An event as the log holds it.</summary>
+public sealed record LogEntry(EscalationEvent Event, LogStatus Status, string? StatusNote, Instant LoggedAt, Instant UpdatedAt);
+
+/// <summary>What the daily run needs to know about an event already logged, read cheaply (three small columns).</summary>
+public readonly record struct LoggedState(LogStatus Status, bool Indexed);
+
+/// <summary>
+/// The escalation log (督办记录): one row per event, exactly once. Primary rows live in <c>escalationlog</c> under the unit
+/// (PartitionKey = unit, RowKey = event id), so "has this event been logged" and "all events of a unit" are one partition.
+/// "All events of a month" reads <c>escalationbymonth</c> (PartitionKey = yyyy-MM, RowKey = {unit}:{event id}), a copy
+/// written as an idempotent follow-up: the primary row is inserted with Indexed=false, the month row is upserted, then
+/// Indexed is set. A crash in between leaves Indexed=false, and the next run that meets the event upserts the copy again.
+/// </summary>
+public sealed class EscalationLog(IEntityTables tables)
+{
+    public const string TableName = "escalationlog";
+    public const string MonthTableName = "escalationbymonth";
+
+    private static readonly string[] StateColumns = ["Status", "Indexed"];
+    private static readonly string[] DemandColumns = ["Task", "Demand", "DueBy"];
+
+    /// <summary>Logs the event unless it is already logged. True when this call logged it.</summary>
+    public async Task<bool> Record(EscalationEvent @event, Instant now, CancellationToken cancellationToken = default)
+    {
+        var log = await tables.Table(TableName, cancellationToken).ConfigureAwait(false);
+        var entity = ToEntity(@event, LogStatus.Logged, null, now, now);
+        entity["Indexed"] = false;
+        entity.PartitionKey = @event.Unit.Value;
+        entity.RowKey = @event.Id.Value;
+        if (!await log.AddIfAbsent(entity, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await EnsureIndexed(@event.Unit, @event.Id, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Writes (again) the month copy of a logged event and marks it indexed: safe to repeat.</summary>
+    public async Task EnsureIndexed(UnitId unit, EventId id, CancellationToken cancellationToken = default)
+    {
+        var log = await tables.Table(TableName, cancellationToken).ConfigureAwait(false);
+        var stored = await log.Find(unit.Value, id.Value, cancellationToken: cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Event {id} of unit {unit} is not in the log.");
+        var byMonth = await tables.Table(MonthTableName, cancellationToken).ConfigureAwait(false);
+        var copy = new TableEntity(AdminTable<UnitRow>.Text(stored, "Month")!, $"{unit.Value}:{id.Value}");
+        foreach (var (key, value) in stored)
+        {
+            if (key is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag" or "Indexed"))
+            {
+                copy[key] = value;
+            }
+        }
+
+        await byMonth.UpsertAll([copy], cancellationToken).ConfigureAwait(false);
+        await log.Merge(new TableEntity(unit.Value, id.Value) { ["Indexed"] = true }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The state of every event logged for the unit (one partition, two columns): what the daily run dedups against.</summary>
+    public async Task<IReadOnlyDictionary<string, LoggedState>> Known(UnitId unit, CancellationToken cancellationToken = default)
+    {
+        var log = await tables.Table(TableName, cancellationToken).ConfigureAwait(false);
+        var known = new Dictionary<string, LoggedState>(StringComparer.Ordinal);
+        await foreach (var entity in log.Query(EntityQuery.Partition(unit.Value, StateColumns), cancellationToken).ConfigureAwait(false))
+        {
+            known[entity.RowKey] = new LoggedState(StatusOf(entity), entity.GetBoolean("Indexed") ?? false);
+        }
+
+        return known;
+    }
+
+    /// <summary>The demands the unit's notices made (explanations or rectifications due), for the evaluator to chase.</summary>
+    public async Task<IReadOnlyList<IssuedDemand>> Demands(UnitId unit, CancellationToken cancellationToken = default)
+    {
+        var log = await tables.Table(TableName, cancellationToken).ConfigureAwait(false);
+        var demands = new List<IssuedDemand>();
+        await foreach (var entity in log.Query(EntityQuery.Partition(unit.Value, DemandColumns), cancellationToken).ConfigureAwait(false))
+        {
+            if (entity.GetString("Demand") is { Length: > 0 } demand && IsoDate.TryParse(entity.GetString("DueBy")) is { } dueBy)
+            {
+                demands.Add(new IssuedDemand(EventId.Parse(entity.RowKey), new ItemId(entity.GetString("Task")), Enum.Parse<DemandKind>(demand), dueBy));
+            }
+        }
+
+        return demands;
+    }
+
+    public async Task<LogEntry?> Find(UnitId unit, EventId id, CancellationToken cancellationToken = default)
+    {
+        var log = await tables.Table(TableName, cancellationToken).ConfigureAwait(false);
+        var entity = await log.Find(unit.Value, id.Value, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return entity is null ? null : FromEntity(entity);
+    }
+
+    /// <summary>
+    /// Sets the event's status (and note) on the log row, with an ETag check and a re-read on conflict so that two senders
+    /// finishing at once cannot overwrite each other's change; then refreshes the month copy.
+    /// </summary>
+    public async Task SetStatus(UnitId unit, EventId id, Func<LogStatus, LogStatus> change, string? note, Instant now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var log = await tables.Table(TableName, cancellationToken).ConfigureAwait(false);
+        for (var attempt = 0; ; attempt++)
+        {
+            var stored = await log.Find(unit.Value, id.Value, cancellationToken: cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Event {id} of unit {unit} is not in the log.");
+            var updated = new TableEntity(stored) { ["Status"] = change(StatusOf(stored)).ToString(), ["UpdatedAt"] = now.ToDateTimeOffset() };
+            if (note is not null)
+            {
+                updated["StatusNote"] = note;
+            }
+
+            if (await log.ReplaceIfMatch(updated, stored.ETag, cancellationToken).ConfigureAwait(false))
+            {
+                break;
+            }
+
+            if (attempt >= 10)
+            {
+                throw new RequestFailedException(412, $"The log row of {id} kept changing under ten attempts to update it.");
+            }
+        }
+
+        await EnsureIndexed(unit, id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The events first logged in a month (yyyy-MM), optionally of one unit, in unit and id order.</summary>
+    public async IAsyncEnumerable<LogEntry> OfMonth(string month, UnitId? unit = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var byMonth = await tables.Table(MonthTableName, cancellationToken).ConfigureAwait(false);
+        var query = unit is { } u ? EntityQuery.Prefix(month, u.Value + ":") : EntityQuery.Partition(month);
+        await foreach (var entity in byMonth.Query(query, cancellationToken).ConfigureAwait(false))
+        {
+            yield return FromEntity(entity);
+        }
+    }
+
+    /// <summary>Every event of a unit.</summary>
+    public async IAsyncEnumerable<LogEntry> OfUnit(UnitId unit, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var log = await tables.Table(TableName, cancellationToken).ConfigureAwait(false);
+        await foreach (var entity in log.Query(EntityQuery.Partition(unit.Value), cancellationToken).ConfigureAwait(false))
+        {
+            yield return FromEntity(entity);
+        }
+    }
+
+    private static LogStatus StatusOf(TableEntity entity) =>
+        Enum.TryParse<LogStatus>(entity.GetString("Status"), out var status) ? status : LogStatus.Logged;
+
+    internal static TableEntity ToEntity(EscalationEvent e, LogStatus status, string? note, Instant loggedAt, Instant updatedAt)
+    {
+        var f = e.Facts;
+        var entity = new TableEntity(e.Unit.Value, e.Id.Value)
+        {
+            ["Month"] = e.Date.ToString("yyyy-MM", CultureInfo.InvariantCulture),
+            ["Date"] = IsoDate.Format(e.Date),
+            ["Rule"] = e.Rule.Value,
+            ["Level"] = e.Level.ToString(),
+            ["Kind"] = e.Kind.ToString(),
+            ["Task"] = e.Item.Value,
+            ["Unit"] = e.Unit.Value,
+            ["Occurrence"] = e.Occurrence,
+            ["Recipients"] = JsonSerializer.Serialize(e.Recipients.Select(r => new RecipientJson(r.Role.ToString(), r.Person.Value, r.IsCopy))),
+            ["Channels"] = string.Join(",", e.Channels),
+            ["Template"] = e.Template,
+            ["TaskTitle"] = f.ItemTitle,
+            ["UnitName"] = f.UnitName,
+            ["Planned"] = f.Planned,
+            ["Reported"] = f.Reported,
+            ["IsDeadline"] = f.IsDeadline,
+            ["Status"] = status.ToString(),
+            ["LoggedAt"] = loggedAt.ToDateTimeOffset(),
+            ["UpdatedAt"] = updatedAt.ToDateTimeOffset(),
+        };
+        void Set(string name, object? value)
+        {
+            if (value is not null)
+            {
+                entity[name] = value;
+            }
+        }
+
+        Set("StatusNote", note);
+        Set("Checkpoint", f.Checkpoint);
+        Set("CheckpointDue", f.CheckpointDue is { } due ? IsoDate.Format(due) : null);
+        Set("CheckpointTarget", f.CheckpointTarget);
+        Set("WorkingDaysLeft", f.WorkingDaysLeft);
+        Set("Streak", f.Streak);
+        Set("Period", f.Period);
+        Set("PeriodKey", f.PeriodKey);
+        Set("ReportDue", f.ReportDue is { } report ? IsoDate.Format(report) : null);
+        Set("DemandOf", f.DemandOf?.Value);
+        Set("DemandOfDueBy", f.DemandDueBy is { } ofDue ? IsoDate.Format(ofDue) : null);
+        Set("Demand", e.Demand?.Kind.ToString());
+        Set("DueBy", e.Demand is { } d ? IsoDate.Format(d.DueBy) : null);
+        return entity;
+    }
+
+    internal static LogEntry FromEntity(TableEntity entity)
+    {
+        static LocalDate? Date(TableEntity e, string name) => IsoDate.TryParse(e.GetString(name));
+        var id = EventId.Parse(entity.RowKey.Contains(':', StringComparison.Ordinal) ? entity.RowKey[(entity.RowKey.LastIndexOf(':') + 1)..] : entity.RowKey);
+        var recipients = JsonSerializer.Deserialize<List<RecipientJson>>(entity.GetString("Recipients") ?? "[]")!
+            .Select(r => new Recipient(Enum.Parse<RecipientRole>(r.Role), new PersonId(r.Person), r.Copy))
+            .ToList();
+        var facts = new EventFacts(
+            entity.GetString("TaskTitle") ?? "",
+            entity.GetString("UnitName") ?? "",
+            entity.GetDouble("Planned") ?? 0,
+            entity.GetDouble("Reported") ?? 0,
+            entity.GetString("Checkpoint"),
+            Date(entity, "CheckpointDue"),
+            entity.GetDouble("CheckpointTarget"),
+            entity.GetBoolean("IsDeadline") ?? false,
+            entity.GetInt32("WorkingDaysLeft"),
+            entity.GetInt32("Streak"),
+            entity.GetString("Period"),
+            entity.GetString("PeriodKey"),
+            Date(entity, "ReportDue"),
+            entity.GetString("DemandOf") is { } of ? EventId.Parse(of) : null,
+            Date(entity, "DemandOfDueBy"));
+        var demand = entity.GetString("Demand") is { } kind && Date(entity, "DueBy") is { } dueBy
+            ? new Demand(Enum.Parse<DemandKind>(kind), dueBy)
+            : null;
+        var @event = new EscalationEvent(
+            id,
+            new RuleId(entity.GetString("Rule")),
+            Enum.Parse<EventLevel>(entity.GetString("Level")),
+            Enum.Parse<EventKind>(entity.GetString("Kind")),
+            new ItemId(entity.GetString("Task")),
+            new UnitId(entity.GetString("Unit")),
+            Date(entity, "Date") ?? throw new InvalidDataException($"Log row {entity.RowKey} has no Date."),
+            entity.GetString("Occurrence") ?? "",
+            recipients,
+            [.. (entity.GetString("Channels") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<Channel>)],
+            entity.GetString("Template") ?? "",
+            facts,
+            demand);
+        return new LogEntry(
+            @event,
+            StatusOf(entity),
+            entity.GetString("StatusNote"),
+            Instant.FromDateTimeOffset(entity.GetDateTimeOffset("LoggedAt") ?? default),
+            Instant.FromDateTimeOffset(entity.GetDateTimeOffset("UpdatedAt") ?? default));
+    }
+
+    private sealed record RecipientJson(string Role, string Person, bool Copy);
+}
