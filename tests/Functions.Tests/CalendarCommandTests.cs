@@ -71,7 +71,7 @@ public class CalendarCommandTests
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var code = Cli.Run(args, stdout, stderr, setting);
+        var code = Cli.Run(args, stdout, stderr, setting, NodaTime.Testing.FakeClock.FromUtc(2026, 6, 1));
         return (code, stdout.ToString(), stderr.ToString());
     }
 }

@@ -1,3 +1,5 @@
+using NodaTime;
+
 namespace Escalation.Functions.Commands;
 
 /// <summary>The command line: <c>escalation COMMAND [options]</c>. Exit codes: 0 done, 1 the data does not allow it, 2 usage error.</summary>
@@ -13,13 +15,22 @@ internal static class Cli
         Commands:
           calendar --year YYYY   Print every date of the year: ISO date, W (working) or O (off), holiday name.
           rules                  Print the shipped escalation rules and check them.
+          import PATH            Import a folder of CSV files (units.csv, tasks.csv, ...) or an .xlsx workbook
+                                 into the store; prints a summary and every rejected row with its reason.
+          export log --month YYYY-MM [--unit UNIT] --format csv|xlsx [--out FILE]
+                                 Write the escalation log of a month, one row per event, Chinese headers.
           help                   This text.
 
+        Store options (import, export): --store DIR (embedded store) or --connection STRING (Azure Table Storage).
+
         Settings (environment variables):
-          Escalation__TimeZone   IANA zone of the deployment (default Asia/Shanghai).
+          Escalation__TimeZone                     IANA zone of the deployment (default Asia/Shanghai).
+          Escalation__Tables__ServiceUri           Table service URI, reached with an Entra token (managed identity).
+          Escalation__Tables__ConnectionString     Or a connection string (Azurite, shared keys).
+          Escalation__LocalStore                   Folder of the embedded store when neither is set (default .local/store).
         """;
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> setting)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> setting, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
@@ -48,6 +59,8 @@ internal static class Cli
         {
             "calendar" => CalendarCommand.Run(options, settings, stdout, stderr),
             "rules" => RulesCommand.Run(stdout, stderr),
+            "import" => ImportCommand.Run(options, settings, setting, clock, stdout, stderr),
+            "export" => ExportCommand.Run(options, setting, clock, stdout, stderr),
             _ => Unknown(args[0], stderr),
         };
     }

@@ -22,6 +22,13 @@ internal sealed class Options
             var name = e.Current;
             if (!name.StartsWith("--", StringComparison.Ordinal) || name.Length < 3)
             {
+                if (values.Count == 0 && !values.ContainsKey(PositionalKey))
+                {
+                    // One bare argument before the options: the thing the command works on (a folder, a file, a table).
+                    values[PositionalKey] = name;
+                    continue;
+                }
+
                 return new Options(values, $"Unexpected argument '{name}': options are written --name value.");
             }
 
@@ -37,4 +44,9 @@ internal sealed class Options
     }
 
     public string? Get(string name) => _values.GetValueOrDefault(name);
+
+    /// <summary>The bare argument before the options, if any (<c>import samples</c>, <c>export log</c>).</summary>
+    public string? Positional => _values.GetValueOrDefault(PositionalKey);
+
+    private const string PositionalKey = "\0positional";
 }
