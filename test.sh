@@ -20,24 +20,10 @@ fail_early() {
   exit 1
 }
 
-# A free loopback port, chosen by the kernel.
-free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
-
-# Waits until something answers on the port (any HTTP answer means Azurite is ready).
-wait_for_port() {
-  for _ in $(seq 1 150); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-    sleep 0.1
-  done
-  return 1
-}
+source tools/azurite.sh
 
 echo "== tools (npm)"
-command -v node >/dev/null || fail_early "node is not on PATH; the tests need Node.js 20+ for Azurite"
-if [ ! -x node_modules/.bin/azurite-table ]; then
-  npm ci --no-audit --no-fund --loglevel=error > "$results/npm.log" 2>&1 || { tail -20 "$results/npm.log"; fail_early "npm ci failed"; }
-fi
-
+install_azurite "$results/npm.log" || { tail -20 "$results/npm.log"; fail_early "installing Azurite failed"; }
 
 echo "== build (Release, warnings are errors)"
 if ! dotnet build Escalation.sln -c Release -nologo > "$results/build.log" 2>&1; then
@@ -46,14 +32,11 @@ if ! dotnet build Escalation.sln -c Release -nologo > "$results/build.log" 2>&1;
 fi
 
 echo "== Azurite (Table service, in memory)"
-table_port=$(free_port)
-node_modules/.bin/azurite-table --inMemoryPersistence --disableTelemetry --skipApiVersionCheck --loose \
-  --tableHost 127.0.0.1 --tablePort "$table_port" > "$results/azurite.log" 2>&1 &
-started+=($!)
-wait_for_port "$table_port" || { tail -20 "$results/azurite.log"; fail_early "Azurite did not start on port $table_port"; }
-# The well-known development account of Azurite (public, documented; not a secret).
-export ESCALATION_TEST_TABLES="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1;"
-echo "Azurite table service on 127.0.0.1:$table_port"
+start_azurite "$results/azurite.log"; azurite_status=$?
+[ -n "${AZURITE_PID:-}" ] && started+=("$AZURITE_PID")
+[ "$azurite_status" -eq 0 ] || { tail -20 "$results/azurite.log"; fail_early "Azurite did not start"; }
+export ESCALATION_TEST_TABLES="$AZURITE_TABLES"
+echo "Azurite table service on 127.0.0.1:$AZURITE_PORT"
 
 echo "== tests"
 dotnet test Escalation.sln -c Release --no-build -nologo 2>&1 | tee "$results/test.log"

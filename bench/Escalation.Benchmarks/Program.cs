@@ -8,6 +8,12 @@ using Perfolizer.Metrology;
 // dotnet run -c Release --project bench/Escalation.Benchmarks -- --filter '*'    BenchmarkDotNet, about two minutes
 // dotnet run -c Release --project bench/Escalation.Benchmarks -- --quick         Stopwatch smoke check, ~25 s
 //   quick options: --items N, --date yyyy-MM-dd (repeatable), --breakdown (per-component split to find hot spots)
+// bench/storage.sh [--tasks N]                                                   import rows/s and the daily read on Azurite
+if (args.Contains("--tables", StringComparer.Ordinal))
+{
+    return await StorageHarness.Run(args);
+}
+
 if (args.Contains("--quick", StringComparer.Ordinal))
 {
     return QuickHarness.Run(args);

@@ -171,6 +171,96 @@ public static class Tables
         ],
         true);
 
+    public static TableSchema EscalationLog { get; } = new(
+        Storage.EscalationLog.TableName, "督办记录", "the unit id", "the event id",
+        "The escalation log: one row per event, written once (insert-if-absent), with its reason facts and status. It is the outbox: a row still Logged is published again.",
+        LogColumns(
+            new Column("Indexed", "已建月索引", Flag, true, "True once the copy in escalationbymonth is written; false means a run will write it again.", "true")),
+        false);
+
+    public static TableSchema EscalationByMonth { get; } = new(
+        Storage.EscalationLog.MonthTableName, "督办记录（按月）", "the month of the event (`2026-06`)", "`{unit}:{event id}`",
+        "A copy of each log row keyed for \"all events of a month\" (and of a unit in that month), written as an idempotent follow-up of the log row.",
+        LogColumns(),
+        false);
+
+    public static TableSchema Deliveries { get; } = new(
+        DeliveryLedger.TableName, "送达记录", "the event id", "`{channel}:{person}`",
+        "The delivery ledger: one row per event, recipient and channel, opened once and updated with ETag checks.",
+        [
+            new("Event", "事件编号", Id, true, "The event id (the partition key).", "ev-3f2a…"),
+            new("Unit", "责任单位", Id, true, "The event's unit.", "fgw"),
+            new("Channel", "渠道", Choice, true, "Email or Sms.", "Sms"),
+            new("Person", "人员编号", Id, true, "The recipient.", "fgw-zhang"),
+            new("Role", "角色", Choice, true, "Owner, UnitPrincipal, DeputyInCharge, LeadOfficial or SupervisionOffice.", "UnitPrincipal"),
+            new("IsCopy", "抄送", Flag, true, "True when the recipient is in copy.", "false"),
+            new("Status", "状态", Choice, true, "Pending, Deferred, Sent, Failed or Skipped.", "Sent"),
+            new("Attempts", "尝试次数", WholeNumber, true, "Sending attempts so far.", "1"),
+            new("ProviderId", "服务商编号", Text, false, "The provider's message or operation id.", "6f1c…"),
+            new("LastError", "最近错误", Text, false, "The last failure, as the provider put it.", "429 Too Many Requests"),
+            new("Address", "地址（脱敏）", Text, false, "The address used, mostly hidden.", "+86138****8000"),
+            new("NextAttemptAt", "下次尝试", Timestamp, false, "When a deferred delivery is tried again.", "2026-06-03T00:30:00Z"),
+            new("UpdatedAt", "更新时间", Timestamp, true, "Last change.", "2026-06-02T00:31:12Z"),
+        ],
+        false);
+
+    public static TableSchema Problems { get; } = new(
+        ProblemLog.TableName, "问题", "the scope validated: `config`, a unit id, or `import`", "`{table}|{key}|{field}` (characters keys may not hold written %XX)",
+        "Bad input found while reading or importing tables, kept until it is fixed and then marked resolved.",
+        [
+            new("Scope", "范围", Text, true, "config, a unit id, or import.", "fgw"),
+            new("Table", "表", Text, true, "The table the bad row is in.", "tasks"),
+            new("Key", "行键", Text, true, "The row's key (a task id, {task}:{due}, …).", "fgw-2026-05"),
+            new("Field", "字段", Text, true, "The faulty column.", "Deadline"),
+            new("Value", "值", Text, false, "The value as found.", "2026/09/30"),
+            new("Reason", "原因", Text, true, "What is wrong and how to fix it.", "not a date; write it yyyy-MM-dd, e.g. 2026-06-30"),
+            new("Status", "状态", Choice, true, "Open or Resolved.", "Open"),
+            new("FirstSeen", "首次发现", Timestamp, true, "When the problem was first found.", "2026-06-01T00:30:05Z"),
+            new("LastSeen", "最近发现", Timestamp, true, "When it was last found.", "2026-06-02T00:30:04Z"),
+            new("ResolvedAt", "解决时间", Timestamp, false, "When a run no longer found it.", "2026-06-03T00:30:06Z"),
+        ],
+        false);
+
+    private static List<Column> LogColumns(params Column[] extra) =>
+    [
+        new("Month", "月份", Text, true, "Month of the event's date (yyyy-MM): the partition of its copy in escalationbymonth.", "2026-06"),
+        new("Date", "日期", Date, true, "The day the event was raised.", "2026-06-02"),
+        new("Rule", "规则", Id, true, "The rule that raised it.", "R5"),
+        new("Level", "级别", Choice, true, "Reminder, Notice or Summons.", "Notice"),
+        new("Kind", "类型", Choice, true, "DueSoon, DueToday, Overdue, ReportMissing, Lagging or DemandOverdue.", "Lagging"),
+        new("Task", "任务编号", Id, true, "The task.", "fgw-2026-01"),
+        new("Unit", "责任单位", Id, true, "The unit.", "fgw"),
+        new("Occurrence", "事由键", Text, true, "What the event is about (milestone, period, report due date, demand), part of its id.", "lag:2026-05"),
+        new("Recipients", "送达对象", Text, true, "JSON list of {Role, Person, Copy}.", "[{\"Role\":\"UnitPrincipal\",\"Person\":\"fgw-zhang\",\"Copy\":false}]"),
+        new("Channels", "渠道", Choice, true, "Email, Sms, or both.", "Email,Sms"),
+        new("Template", "模板", Id, true, "Message template.", "lag-notice"),
+        new("TaskTitle", "任务名称", Text, true, "The task's title when the event was raised.", "推进城市更新"),
+        new("UnitName", "单位名称", Text, true, "The unit's name then.", "市发展改革委"),
+        new("Planned", "计划进度", Number, true, "Planned progress (%) on the judged date.", "45.5"),
+        new("Reported", "实际进度", Number, true, "Reported progress (%).", "20"),
+        new("Checkpoint", "节点", Text, false, "The milestone concerned.", "完成方案报批"),
+        new("CheckpointDue", "节点日期", Date, false, "Its due date.", "2026-05-29"),
+        new("CheckpointTarget", "节点目标", Number, false, "Its target (%).", "40"),
+        new("IsDeadline", "是否完成时限", Flag, true, "True when the checkpoint is the deadline itself.", "false"),
+        new("WorkingDaysLeft", "剩余工作日", WholeNumber, false, "Working days left to the checkpoint (due-soon).", "3"),
+        new("Streak", "连续滞后期数", WholeNumber, false, "Lagging periods in a row.", "2"),
+        new("Period", "期间", Text, false, "The period in Chinese.", "2026年5月"),
+        new("PeriodKey", "期间键", Text, false, "The period key.", "2026-05"),
+        new("ReportDue", "报送截止", Date, false, "The report due date missed.", "2026-05-31"),
+        new("DemandOf", "原通报", Id, false, "For a demand-overdue event: the notice whose demand is overdue.", "ev-…"),
+        new("DemandOfDueBy", "原要求时限", Date, false, "That demand's due date.", "2026-06-09"),
+        new("Demand", "要求", Choice, false, "Explanation or Rectification demanded by a notice.", "Explanation"),
+        new("DueBy", "要求时限", Date, false, "When the demand is due.", "2026-06-09"),
+        new("Status", "状态", Choice, true, "Logged, Published, Delivered, PartlyFailed or Failed.", "Published"),
+        new("StatusNote", "状态说明", Text, false, "Why, when delivery failed.", "2 of 3 deliveries failed"),
+        new("LoggedAt", "记录时间", Timestamp, true, "When the row was written.", "2026-06-02T00:30:04Z"),
+        new("UpdatedAt", "更新时间", Timestamp, true, "Last status change.", "2026-06-02T00:31:12Z"),
+        .. extra,
+    ];
+
+    /// <summary>The tables the engine writes.</summary>
+    public static IReadOnlyList<TableSchema> Engine { get; } = [EscalationLog, EscalationByMonth, Deliveries, Problems];
+
     public static IReadOnlyList<TableSchema> Admin { get; } =
         [Units, People, Tasks, Milestones, PlanTemplates, Progress, Rules, Templates, Calendar, Settings, Exemptions, Explanations];
 }
