@@ -101,15 +101,23 @@ public sealed class AdminStore(IEntityTables tables)
         var target = await tables.Table(table.Schema.Name, cancellationToken).ConfigureAwait(false);
         var count = default(WriteCount);
         var changed = new List<TableEntity>();
-        foreach (var partition in rows.Select(table.ToEntity).GroupBy(e => e.PartitionKey, StringComparer.Ordinal))
+        var partitions = rows.Select(table.ToEntity).GroupBy(e => e.PartitionKey, StringComparer.Ordinal).ToList();
+        var storedByPartition = new Dictionary<string, TableEntity>[partitions.Count];
+        await Parallel.ForAsync(0, partitions.Count, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             var stored = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
-            await foreach (var entity in target.Query(EntityQuery.Partition(partition.Key), cancellationToken).ConfigureAwait(false))
+            await foreach (var entity in target.Query(EntityQuery.Partition(partitions[i].Key, table.ColumnNames), ct).ConfigureAwait(false))
             {
                 stored[entity.RowKey] = entity;
             }
 
-            foreach (var entity in partition)
+            storedByPartition[i] = stored;
+        }).ConfigureAwait(false);
+
+        for (var i = 0; i < partitions.Count; i++)
+        {
+            var stored = storedByPartition[i];
+            foreach (var entity in partitions[i])
             {
                 if (!stored.TryGetValue(entity.RowKey, out var existing))
                 {

@@ -63,11 +63,16 @@ public sealed class AzureTables : IEntityTables
 
         public async Task UpsertAll(IReadOnlyList<TableEntity> entities, CancellationToken cancellationToken = default)
         {
-            foreach (var batch in entities.GroupBy(e => e.PartitionKey, StringComparer.Ordinal).SelectMany(p => p.Chunk(IEntityTable.MaxBatch)))
+            // Partitions are independent on the service, so their batches go in parallel; a partition's own batches in order.
+            var partitions = entities.GroupBy(e => e.PartitionKey, StringComparer.Ordinal);
+            await Parallel.ForEachAsync(partitions, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (partition, ct) =>
             {
-                var actions = batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)).ToList();
-                await client.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-            }
+                foreach (var batch in partition.Chunk(IEntityTable.MaxBatch))
+                {
+                    var actions = batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)).ToList();
+                    await client.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
         }
 
         public async Task<bool> ReplaceIfMatch(TableEntity entity, ETag ifMatch, CancellationToken cancellationToken = default)
