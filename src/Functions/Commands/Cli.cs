@@ -17,11 +17,13 @@ internal static class Cli
           rules                  Print the shipped escalation rules and check them.
           import PATH            Import a folder of CSV files (units.csv, tasks.csv, ...) or an .xlsx workbook
                                  into the store; prints a summary and every rejected row with its reason.
+          check                  Validate every table as the daily run does; record the problems in the problems
+                                 table (resolving those fixed since) and print them. Exit 1 when problems remain.
           export log --month YYYY-MM [--unit UNIT] --format csv|xlsx [--out FILE]
                                  Write the escalation log of a month, one row per event, Chinese headers.
           help                   This text.
 
-        Store options (import, export): --store DIR (embedded store) or --connection STRING (Azure Table Storage).
+        Store options (import, check, export): --store DIR (embedded store) or --connection STRING (Azure Table Storage).
 
         Settings (environment variables):
           Escalation__TimeZone                     IANA zone of the deployment (default Asia/Shanghai).
@@ -61,6 +63,7 @@ internal static class Cli
             "rules" => RulesCommand.Run(stdout, stderr),
             "import" => ImportCommand.Run(options, settings, setting, clock, stdout, stderr),
             "export" => ExportCommand.Run(options, setting, clock, stdout, stderr),
+            "check" => CheckCommand.Run(options, settings, setting, clock, stdout, stderr),
             _ => Unknown(args[0], stderr),
         };
     }

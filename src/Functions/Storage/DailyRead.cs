@@ -1,0 +1,44 @@
+using Escalation.Domain.Calendar;
+using Escalation.Domain.Catalog;
+using Escalation.Domain.Evaluation;
+using Escalation.Domain.Items;
+using Escalation.Domain.Problems;
+using NodaTime;
+
+namespace Escalation.Functions.Storage;
+
+/// <summary>
+/// What every run reads, validated: the configuration once, then each unit's rows. The problems found are reconciled
+/// into the problems table per scope (<c>config</c>, the unit id), so that a fixed row's problem is resolved on the next
+/// read. Nothing here stops on bad input: faulty rows are left out and reported.
+/// </summary>
+public sealed class DailyRead(IEntityTables tables, IClock clock, DateTimeZone zone)
+{
+    private readonly AdminStore _admin = new(tables);
+    private readonly EscalationLog _log = new(tables);
+    private readonly ProblemLog _problems = new(tables);
+
+    public async Task<(Configuration Configuration, IReadOnlyList<Problem> Problems)> Configuration(CancellationToken cancellationToken = default)
+    {
+        var rows = await _admin.ReadConfiguration(cancellationToken).ConfigureAwait(false);
+        var (configuration, problems) = Domain.Catalog.Configuration.Build(rows, ShippedCalendar.ChinaMainland, zone);
+        await _problems.Reconcile(ProblemLog.ConfigScope, problems, clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
+        return (configuration, problems);
+    }
+
+    /// <summary>
+    /// One unit's items, ready for the evaluator, and the problems of its rows. The caller adds what it finds later for
+    /// the same unit (the evaluator's own problems) and hands them all to <see cref="Record"/>.
+    /// </summary>
+    public async Task<(IReadOnlyList<ItemState> Items, IReadOnlyList<Problem> Problems)> Unit(
+        Configuration configuration, UnitId unit, CancellationToken cancellationToken = default)
+    {
+        var demands = await _log.Demands(unit, cancellationToken).ConfigureAwait(false);
+        var rows = await _admin.ReadUnit(unit, demands, cancellationToken).ConfigureAwait(false);
+        return UnitItems.Build(configuration, rows);
+    }
+
+    /// <summary>Reconciles the unit's scope with everything found this run (row problems and evaluation problems).</summary>
+    public Task<ProblemCount> Record(UnitId unit, IReadOnlyList<Problem> problems, CancellationToken cancellationToken = default) =>
+        _problems.Reconcile(unit.Value, problems, clock.GetCurrentInstant(), cancellationToken);
+}
