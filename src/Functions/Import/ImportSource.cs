@@ -101,10 +101,29 @@ public static class ImportSource
                 continue;
             }
 
-            rows.Add(new SourceRow($"{name} line {csv.Parser.RawRow}", Fields(columns, values)));
+            rows.Add(new SourceRow($"{name} line {FirstLine(csv.Parser)}", Fields(columns, values)));
         }
 
         return new SourceTable(schema, name, rows, notes, unusable);
+    }
+
+    /// <summary>
+    /// The line a record starts on. The parser counts the line it ended on, which for a quoted field with line breaks
+    /// (a template's body) is a later line than the one an admin looks for.
+    /// </summary>
+    private static int FirstLine(IParser parser)
+    {
+        var raw = parser.RawRecord.AsSpan().TrimEnd("\r\n");
+        var breaks = 0;
+        for (var i = 0; i < raw.Length; i++)
+        {
+            if (raw[i] == '\n' || (raw[i] == '\r' && (i + 1 == raw.Length || raw[i + 1] != '\n')))
+            {
+                breaks++;
+            }
+        }
+
+        return parser.RawRow - breaks;
     }
 
     private static (IReadOnlyList<SourceTable>, IReadOnlyList<string>) ReadWorkbook(string path)
