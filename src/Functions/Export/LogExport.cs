@@ -1,3 +1,4 @@
+using System.Data;
 using System.Globalization;
 using System.Text;
 using CsvHelper;
@@ -93,20 +94,19 @@ public static class LogExport
 
     public static void WriteXlsx(Stream output, string sheet, IEnumerable<string?[]> rows)
     {
-        var table = rows.Select(row =>
-        {
-            var record = new Dictionary<string, object?>(StringComparer.Ordinal);
-            for (var i = 0; i < Headers.Count; i++)
-            {
-                record[Headers[i]] = row[i];
-            }
+        ArgumentNullException.ThrowIfNull(rows);
 
-            return record;
-        }).ToList();
-        if (table.Count == 0)
+        // A table rather than records: MiniExcel takes record headers from the first record, so an empty month would
+        // need a placeholder record, which Excel shows as a blank row. A table's columns give the header row on their own.
+        using var table = new DataTable(sheet) { Locale = CultureInfo.InvariantCulture };
+        foreach (var header in Headers)
         {
-            // MiniExcel takes the headers from the first record: an empty month still gets its header row.
-            table.Add(Headers.ToDictionary(h => h, _ => (object?)null, StringComparer.Ordinal));
+            table.Columns.Add(header, typeof(string));
+        }
+
+        foreach (var row in rows)
+        {
+            table.Rows.Add([.. row.Select(field => (object?)field ?? DBNull.Value)]);
         }
 
         MiniExcel.SaveAs(output, new Dictionary<string, object> { [sheet] = table }, excelType: ExcelType.XLSX);
