@@ -54,6 +54,11 @@ internal static partial class ExportCommand
 
         var rows = Rows(tables, month, unit).GetAwaiter().GetResult();
         var file = options.Get("out") ?? $"escalation-log-{month}{(unit is { } u ? "-" + u.Value : "")}.{format}";
+        if (Path.GetDirectoryName(Path.GetFullPath(file)) is { } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
         using (var output = File.Create(file))
         {
             if (format == "csv")
