@@ -66,6 +66,9 @@ public readonly record struct UnitId
 {
     public UnitId(string value) => Value = Key.Validate(value, "unit");
 
+    /// <summary>True when the text can be a unit id (user input is checked with this before it becomes one).</summary>
+    public static bool IsValid(string? value) => Key.TryValidate(value) is null;
+
     public string Value { get; }
 
     public override string ToString() => Value;

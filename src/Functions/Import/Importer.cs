@@ -50,15 +50,9 @@ public sealed class Importer(AdminStore store, ProblemLog problemLog, IClock clo
 
         var (configuration, configurationProblems) = Configuration.Build(merged.Configuration, ShippedCalendar.ChinaMainland, zone);
         var problems = configurationProblems.ToList();
-        var units = merged.Tasks.Select(t => t.Unit).Concat(merged.Milestones.Select(m => m.Unit)).Concat(merged.Progress.Select(p => p.Unit))
-            .Concat(merged.Exemptions.Select(e => e.Unit)).Concat(merged.Explanations.Select(e => e.Unit))
-            .Select(UnitRow.KeyOf).Distinct(StringComparer.Ordinal);
-        foreach (var unit in units)
+        foreach (var (unit, rows) in merged.ByUnit())
         {
-            if (Key.IsUsable(unit))
-            {
-                problems.AddRange(UnitItems.Build(configuration, merged.OfUnit(new UnitId(unit))).Problems);
-            }
+            problems.AddRange(UnitItems.Build(configuration, rows).Problems);
         }
 
         var byRow = problems.ToLookup(p => (p.Table, p.Key));
@@ -83,11 +77,6 @@ public sealed class Importer(AdminStore store, ProblemLog problemLog, IClock clo
         await problemLog.Reconcile(ProblemLog.ImportScope, [.. rejected.Select(r => r.Problem)], clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
         var allNotes = notes.Concat(sources.SelectMany(s => s.Notes)).ToList();
         return new ImportReport(outcomes, rejected, warnings, allNotes, watch.Elapsed);
-    }
-
-    private static class Key
-    {
-        public static bool IsUsable(string id) => id != "(no id)" && !id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c)) && id.Length <= 100;
     }
 
     /// <summary>The incoming rows of every table, with duplicates taken out, and the store's rows they will join.</summary>
@@ -164,6 +153,7 @@ public sealed class Importer(AdminStore store, ProblemLog problemLog, IClock clo
         private readonly AdminTable<TRow> _table;
         private readonly List<(TRow Row, string Location)> _rows = [];
         private readonly List<TRow> _accepted = [];
+        private IReadOnlyList<TRow> _stored = [];
 
         public Incoming(AdminTable<TRow> table, List<SourceTable> sources, List<RowProblem> duplicates)
         {
@@ -181,6 +171,14 @@ public sealed class Importer(AdminStore store, ProblemLog problemLog, IClock clo
                 foreach (var row in source.Rows)
                 {
                     var parsed = table.Create(row.Field);
+                    if (!UnitId.IsValid(table.KeysOf(parsed).PartitionKey))
+                    {
+                        // Only a unit id can make a partition key unusable; no validation runs for such a unit, so say it here.
+                        duplicates.Add(new RowProblem(row.Location, new Problem(table.Schema.Name, table.ProblemKey(parsed), "Unit", row.Field("Unit"),
+                            "not a usable unit id (at most 100 characters, none of / \\ # ? or control characters)")));
+                        continue;
+                    }
+
                     var key = UniqueKey(parsed);
                     if (seen.TryGetValue(key, out var first))
                     {
@@ -214,6 +212,7 @@ public sealed class Importer(AdminStore store, ProblemLog problemLog, IClock clo
         /// <summary>The store's rows with this batch's rows in place of those with the same keys.</summary>
         public IReadOnlyList<TRow> Merge(IReadOnlyList<TRow> stored)
         {
+            _stored = stored;
             var merged = new Dictionary<string, TRow>(StringComparer.Ordinal);
             foreach (var row in stored)
             {
@@ -249,7 +248,7 @@ public sealed class Importer(AdminStore store, ProblemLog problemLog, IClock clo
         }
 
         public Task<WriteCount> Write(AdminStore store, int accepted, CancellationToken cancellationToken) =>
-            store.Write(_table, _accepted, cancellationToken);
+            store.Write(_table, _accepted, _stored, cancellationToken);
 
         private string StorageKey(TRow row)
         {

@@ -25,6 +25,25 @@ public sealed record AdminData(
 
     public ConfigurationRows Configuration => new(Units, People, PlanStages, Rules, Templates, Calendar, Settings);
 
+    /// <summary>The rows of every unit that has any, grouped in one pass (units whose id is not a usable key included as written).</summary>
+    public IEnumerable<(string Unit, UnitRows Rows)> ByUnit()
+    {
+        var tasks = Tasks.ToLookup(r => UnitRow.KeyOf(r.Unit), StringComparer.Ordinal);
+        var milestones = Milestones.ToLookup(r => UnitRow.KeyOf(r.Unit), StringComparer.Ordinal);
+        var progress = Progress.ToLookup(r => UnitRow.KeyOf(r.Unit), StringComparer.Ordinal);
+        var exemptions = Exemptions.ToLookup(r => UnitRow.KeyOf(r.Unit), StringComparer.Ordinal);
+        var explanations = Explanations.ToLookup(r => UnitRow.KeyOf(r.Unit), StringComparer.Ordinal);
+        var units = tasks.Select(g => g.Key).Concat(milestones.Select(g => g.Key)).Concat(progress.Select(g => g.Key))
+            .Concat(exemptions.Select(g => g.Key)).Concat(explanations.Select(g => g.Key)).Distinct(StringComparer.Ordinal);
+        foreach (var unit in units)
+        {
+            if (UnitId.IsValid(unit))
+            {
+                yield return (unit, new UnitRows(new UnitId(unit), [.. tasks[unit]], [.. milestones[unit]], [.. progress[unit]], [.. exemptions[unit]], [.. explanations[unit]], []));
+            }
+        }
+    }
+
     /// <summary>The rows of one unit, as the daily read would return them (demands come from the escalation log).</summary>
     public UnitRows OfUnit(UnitId unit, IReadOnlyList<IssuedDemand>? demands = null)
     {
@@ -95,31 +114,50 @@ public sealed class AdminStore(IEntityTables tables)
     /// Writes the rows, skipping those already stored with the same values, so that writing the same rows twice changes
     /// nothing. Changed rows are written in entity-group transactions per partition.
     /// </summary>
-    public async Task<WriteCount> Write<TRow>(AdminTable<TRow> table, IReadOnlyList<TRow> rows, CancellationToken cancellationToken = default)
+    public Task<WriteCount> Write<TRow>(AdminTable<TRow> table, IReadOnlyList<TRow> rows, CancellationToken cancellationToken = default)
+        where TRow : class => Write(table, rows, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="Write{TRow}(AdminTable{TRow}, IReadOnlyList{TRow}, CancellationToken)"/>, comparing with
+    /// <paramref name="stored"/> (the table's rows as just read by the caller) instead of reading the partitions again.
+    /// </summary>
+    public async Task<WriteCount> Write<TRow>(AdminTable<TRow> table, IReadOnlyList<TRow> rows, IReadOnlyList<TRow>? stored, CancellationToken cancellationToken = default)
         where TRow : class
     {
+        ArgumentNullException.ThrowIfNull(table);
         var target = await tables.Table(table.Schema.Name, cancellationToken).ConfigureAwait(false);
         var count = default(WriteCount);
         var changed = new List<TableEntity>();
         var partitions = rows.Select(table.ToEntity).GroupBy(e => e.PartitionKey, StringComparer.Ordinal).ToList();
         var storedByPartition = new Dictionary<string, TableEntity>[partitions.Count];
-        await Parallel.ForAsync(0, partitions.Count, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (i, ct) =>
+        if (stored is not null)
         {
-            var stored = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
-            await foreach (var entity in target.Query(EntityQuery.Partition(partitions[i].Key, table.ColumnNames), ct).ConfigureAwait(false))
+            var known = stored.Select(table.ToEntity).ToLookup(e => e.PartitionKey, StringComparer.Ordinal);
+            for (var i = 0; i < partitions.Count; i++)
             {
-                stored[entity.RowKey] = entity;
+                storedByPartition[i] = known[partitions[i].Key].GroupBy(e => e.RowKey, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
             }
+        }
+        else
+        {
+            await Parallel.ForAsync(0, partitions.Count, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (i, ct) =>
+            {
+                var read = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+                await foreach (var entity in target.Query(EntityQuery.Partition(partitions[i].Key, table.ColumnNames), ct).ConfigureAwait(false))
+                {
+                    read[entity.RowKey] = entity;
+                }
 
-            storedByPartition[i] = stored;
-        }).ConfigureAwait(false);
+                storedByPartition[i] = read;
+            }).ConfigureAwait(false);
+        }
 
         for (var i = 0; i < partitions.Count; i++)
         {
-            var stored = storedByPartition[i];
+            var existingRows = storedByPartition[i];
             foreach (var entity in partitions[i])
             {
-                if (!stored.TryGetValue(entity.RowKey, out var existing))
+                if (!existingRows.TryGetValue(entity.RowKey, out var existing))
                 {
                     count += new WriteCount(1, 0, 0);
                     changed.Add(entity);

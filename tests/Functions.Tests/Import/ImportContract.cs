@@ -276,6 +276,24 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
         GC.SuppressFinalize(this);
     }
 
+    [Fact]
+    public async Task Import_RejectsARowWhoseUnitCannotBeAKey_AndImportsTheRest()
+    {
+        var tables = backend.Fresh();
+        await Import(tables, Repo.Samples);
+        using var folder = new TempFolder();
+        folder.Write("progress.csv", bom: false,
+            "Unit,Task,ReportedOn,Seq,Progress,Note,ReportedBy",
+            "fgw/2,fgw-2026-01,2026-12-30,2,100,,",
+            "fgw,fgw-2026-01,2026-12-30,3,100,复核,");
+
+        var report = await Import(tables, folder.Path);
+
+        var rejected = Assert.Single(report.Rejected);
+        Assert.Equal(("progress.csv line 2", "progress", "Unit", "fgw/2"), (rejected.Location, rejected.Problem.Table, rejected.Problem.Field, rejected.Problem.Value));
+        Assert.Equal(1, report.Accepted);
+    }
+
     private async Task<ImportReport> Import(IEntityTables tables, string path)
     {
         var (sources, notes) = ImportSource.Read(path);
