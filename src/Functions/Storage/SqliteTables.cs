@@ -97,7 +97,7 @@ public sealed class SqliteTables : IEntityTables
             using var connection = store.Connect();
             foreach (var batch in entities.GroupBy(e => e.PartitionKey, StringComparer.Ordinal).SelectMany(p => p.Chunk(IEntityTable.MaxBatch)))
             {
-                using var transaction = connection.BeginTransaction();
+                using var transaction = connection.BeginTransaction(deferred: false);
                 foreach (var entity in batch)
                 {
                     Execute(connection, Upsert, transaction, Parameters(entity));
@@ -121,7 +121,8 @@ public sealed class SqliteTables : IEntityTables
         public Task Merge(TableEntity entity, CancellationToken cancellationToken = default)
         {
             using var connection = store.Connect();
-            using var transaction = connection.BeginTransaction();
+            // Immediate: the read and the write are one step, so two merges of one entity cannot interleave.
+            using var transaction = connection.BeginTransaction(deferred: false);
             var merged = new TableEntity(entity.PartitionKey, entity.RowKey);
             if (Read(connection, transaction, new EntityQuery(entity.PartitionKey, entity.RowKey, entity.RowKey + '\0')).FirstOrDefault() is { } existing)
             {
