@@ -40,11 +40,12 @@ public readonly partial record struct ReportingPeriod(PeriodKind Kind, LocalDate
 
     private int XunNumber => Close.Day <= 10 ? 1 : Close.Day <= 20 ? 2 : 3;
 
-    /// <summary>True when the text is a period key as <see cref="Key"/> writes it (a real month, 旬 1–3 or ISO week 1–53).</summary>
+    /// <summary>True when the text is a period key as <see cref="Key"/> writes it (a real month, 旬 1–3, or an ISO week that the year has: 52 or 53).</summary>
     public static bool IsKey(string text) => KeyPattern().Match(text) is { Success: true } m
         && (m.Groups["x"].Success ? int.Parse(m.Groups["x"].Value, CultureInfo.InvariantCulture) is >= 1 and <= 3 : true)
         && (m.Groups["m"].Success ? int.Parse(m.Groups["m"].Value, CultureInfo.InvariantCulture) is >= 1 and <= 12 : true)
-        && (m.Groups["w"].Success ? int.Parse(m.Groups["w"].Value, CultureInfo.InvariantCulture) is >= 1 and <= 53 : true);
+        && (!m.Groups["w"].Success || int.Parse(m.Groups["w"].Value, CultureInfo.InvariantCulture) is var w && w >= 1
+            && w <= WeekYearRules.Iso.GetWeeksInWeekYear(int.Parse(text.AsSpan(0, 4), CultureInfo.InvariantCulture)));
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9]{4}-(?:(?<m>[0-9]{2})(?:-X(?<x>[0-9]))?|W(?<w>[0-9]{2}))$")]
     private static partial System.Text.RegularExpressions.Regex KeyPattern();

@@ -24,6 +24,8 @@ public class KeyParsingTests
     [InlineData("2026-05-x2", false)]
     [InlineData("2026-W00", false)]
     [InlineData("2026-W54", false)]
+    [InlineData("2027-W53", false)]
+    [InlineData("2020-W53", true)]
     [InlineData("2026-W5", false)]
     [InlineData("2026-05-01", false)]
     [InlineData(" 2026-05", false)]
