@@ -64,7 +64,7 @@ public static class UnitItems
         var milestones = Milestones(rows.Milestones, tasks, problems);
         var reports = Reports(rows.Progress, tasks, configuration.People, problems);
         var exemptions = Exemptions(rows.Exemptions, tasks, problems);
-        var met = Explanations(rows.Explanations, tasks, problems);
+        var met = Explanations(rows.Explanations, rows.Demands, tasks, problems);
 
         var items = new List<ItemState>(tasks.Count);
         foreach (var (id, (row, item)) in tasks)
@@ -297,8 +297,12 @@ public static class UnitItems
     }
 
     private static Dictionary<(string Notice, DemandKind Kind), LocalDate> Explanations(
-        IReadOnlyList<ExplanationRow> rows, Dictionary<string, (TaskRow Row, SupervisedItem Item)> tasks, List<Problem> problems)
+        IReadOnlyList<ExplanationRow> rows,
+        IReadOnlyList<IssuedDemand> demands,
+        Dictionary<string, (TaskRow Row, SupervisedItem Item)> tasks,
+        List<Problem> problems)
     {
+        var itemOfNotice = demands.GroupBy(d => d.Notice.Value, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Item.Value, StringComparer.Ordinal);
         var result = new Dictionary<(string, DemandKind), LocalDate>();
         foreach (var row in rows)
         {
@@ -309,7 +313,13 @@ public static class UnitItems
                 read.Fault(nameof(ExplanationRow.Notice), row.Notice, "not an event id (ev- and 32 hex digits, as in the escalation log)");
             }
 
-            KnownTask(read, tasks, nameof(ExplanationRow.Task), row.Task);
+            var task = KnownTask(read, tasks, nameof(ExplanationRow.Task), row.Task);
+            if (task is not null && notice is not null && itemOfNotice.TryGetValue(notice, out var noticed) && noticed != task.Id.Value)
+            {
+                // Most likely a copied row: it must not meet the demand on another task's notice.
+                read.Fault(nameof(ExplanationRow.Task), row.Task, $"notice {notice} was about task {noticed}; name that task or the right notice");
+            }
+
             var kind = read.Enum(RuleRow.Demands, nameof(ExplanationRow.Kind), row.Kind, required: true);
             var on = read.Date(nameof(ExplanationRow.SubmittedOn), row.SubmittedOn, required: true);
             if (read.Ok && notice is not null && kind is { } k && on is { } date)

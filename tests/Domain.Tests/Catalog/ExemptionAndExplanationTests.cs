@@ -107,6 +107,19 @@ public class ExemptionAndExplanationTests
     }
 
     [Fact]
+    public void Build_ReportsTaskAndLeavesDemandOpen_WhenTheExplanationNamesAnotherTaskThanTheNotice()
+    {
+        var rows = UnitRows(
+            explanations: [new("swj", Notice.Value, "T2", "说明", "2026-06-05")],
+            demands: [Explanation]);
+
+        var (items, problems) = BuildItems(rows);
+
+        AssertSingleProblem(problems, "explanations", Notice.Value + ":说明", "Task", "T2", "was about task T1");
+        Assert.Null(Assert.Single(Item(items, "T1").Demands).MetOn);
+    }
+
+    [Fact]
     public void Build_ReportsKindAndSkipsExplanation_WhenKindIsUnknown()
     {
         var rows = UnitRows(
