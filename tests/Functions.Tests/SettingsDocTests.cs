@@ -12,7 +12,7 @@ public sealed class SettingsDocTests
     [MemberData(nameof(Keys))]
     public void SampleSettings_HaveTheKey(string key)
     {
-        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoRoot(), "local.settings.sample.json")));
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo.Root, "local.settings.sample.json")));
 
         Assert.True(sample.RootElement.GetProperty("Values").TryGetProperty(key, out _), $"{key} is missing from local.settings.sample.json");
     }
@@ -21,19 +21,8 @@ public sealed class SettingsDocTests
     [MemberData(nameof(Keys))]
     public void ReadmeSettingsTable_HasTheKey(string key)
     {
-        var readme = File.ReadAllText(Path.Combine(RepoRoot(), "README.md"));
+        var readme = File.ReadAllText(Path.Combine(Repo.Root, "README.md"));
 
         Assert.Contains($"| `{key}` |", readme, StringComparison.Ordinal);
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Escalation.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("Escalation.sln not found above " + AppContext.BaseDirectory);
     }
 }

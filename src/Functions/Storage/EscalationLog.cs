@@ -57,14 +57,12 @@ public sealed class EscalationLog(IEntityTables tables)
         var log = await tables.Table(TableName, cancellationToken).ConfigureAwait(false);
         var entity = ToEntity(@event, LogStatus.Logged, null, now, now);
         entity["Indexed"] = false;
-        entity.PartitionKey = @event.Unit.Value;
-        entity.RowKey = @event.Id.Value;
         if (!await log.AddIfAbsent(entity, cancellationToken).ConfigureAwait(false))
         {
             return false;
         }
 
-        await EnsureIndexed(@event.Unit, @event.Id, cancellationToken).ConfigureAwait(false);
+        await Index(log, entity, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -74,8 +72,14 @@ public sealed class EscalationLog(IEntityTables tables)
         var log = await tables.Table(TableName, cancellationToken).ConfigureAwait(false);
         var stored = await log.Find(unit.Value, id.Value, cancellationToken: cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Event {id} of unit {unit} is not in the log.");
+        await Index(log, stored, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The month copy of the log row as it stands (the caller has it in hand, so no read).</summary>
+    private async Task Index(IEntityTable log, TableEntity stored, CancellationToken cancellationToken)
+    {
         var byMonth = await tables.Table(MonthTableName, cancellationToken).ConfigureAwait(false);
-        var copy = new TableEntity(AdminTable<UnitRow>.Text(stored, "Month")!, $"{unit.Value}:{id.Value}");
+        var copy = new TableEntity(stored.GetString("Month"), $"{stored.PartitionKey}:{stored.RowKey}");
         foreach (var (key, value) in stored)
         {
             if (key is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag" or "Indexed"))
@@ -85,7 +89,7 @@ public sealed class EscalationLog(IEntityTables tables)
         }
 
         await byMonth.UpsertAll([copy], cancellationToken).ConfigureAwait(false);
-        await log.Merge(new TableEntity(unit.Value, id.Value) { ["Indexed"] = true }, cancellationToken).ConfigureAwait(false);
+        await log.Merge(new TableEntity(stored.PartitionKey, stored.RowKey) { ["Indexed"] = true }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The state of every event logged for the unit (one partition, two columns): what the daily run dedups against.</summary>
@@ -132,11 +136,12 @@ public sealed class EscalationLog(IEntityTables tables)
     {
         ArgumentNullException.ThrowIfNull(change);
         var log = await tables.Table(TableName, cancellationToken).ConfigureAwait(false);
+        TableEntity updated;
         for (var attempt = 0; ; attempt++)
         {
             var stored = await log.Find(unit.Value, id.Value, cancellationToken: cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Event {id} of unit {unit} is not in the log.");
-            var updated = new TableEntity(stored) { ["Status"] = change(StatusOf(stored)).ToString(), ["UpdatedAt"] = now.ToDateTimeOffset() };
+            updated = new TableEntity(stored) { ["Status"] = change(StatusOf(stored)).ToString(), ["UpdatedAt"] = now.ToDateTimeOffset() };
             if (note is not null)
             {
                 updated["StatusNote"] = note;
@@ -153,7 +158,7 @@ public sealed class EscalationLog(IEntityTables tables)
             }
         }
 
-        await EnsureIndexed(unit, id, cancellationToken).ConfigureAwait(false);
+        await Index(log, updated, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The events first logged in a month (yyyy-MM), optionally of one unit, in unit and id order.</summary>

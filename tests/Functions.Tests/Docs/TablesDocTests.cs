@@ -6,7 +6,7 @@ namespace Escalation.Functions.Tests.Docs;
 /// <summary>docs/tables.md describes every table of <see cref="Tables"/>, column by column, and no table that is gone.</summary>
 public partial class TablesDocTests
 {
-    private static readonly Lazy<string[]> Lines = new(() => File.ReadAllLines(Path.Combine(RepoRoot(), "docs", "tables.md")));
+    private static readonly Lazy<string[]> Lines = new(() => File.ReadAllLines(Path.Combine(Repo.Root, "docs", "tables.md")));
 
     private static IEnumerable<TableSchema> AllTables => Tables.Admin.Concat(Tables.Engine);
 
@@ -87,19 +87,6 @@ public partial class TablesDocTests
     /// <summary>The cells of a Markdown table row, trimmed, without surrounding backticks.</summary>
     private static string[] Cells(string row) =>
         [.. row.Trim().Trim('|').Split('|').Select(c => c.Trim().Trim('`').Trim())];
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Escalation.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No folder above {AppContext.BaseDirectory} holds Escalation.sln.");
-    }
 
     /// <summary>A heading such as <c>## tasks (任务)</c>: a lower-case name and a Chinese name in parentheses.</summary>
     [GeneratedRegex(@"^## (?<name>[a-z][a-z0-9]*) \((?<chinese>.+)\)\s*$")]

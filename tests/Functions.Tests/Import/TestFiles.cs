@@ -2,29 +2,6 @@ using System.Text;
 
 namespace Escalation.Functions.Tests.Import;
 
-/// <summary>Where the repository's sample data is, found by walking up from the test binaries to Escalation.sln.</summary>
-internal static class Repo
-{
-    public static string Root { get; } = Find();
-
-    public static string Samples => Path.Combine(Root, "samples");
-
-    public static string Broken => Path.Combine(Root, "samples", "broken");
-
-    private static string Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Escalation.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Escalation.sln above {AppContext.BaseDirectory}.");
-    }
-}
-
 /// <summary>A fresh temporary folder for one test's files, deleted afterwards.</summary>
 internal sealed class TempFolder : IDisposable
 {
