@@ -1,0 +1,35 @@
+using NodaTime;
+
+namespace Escalation.Functions.Messaging;
+
+/// <summary>
+/// A message for a queue or topic. <see cref="MessageId"/> is what the broker's duplicate detection keys on: the same id
+/// published twice within the detection window is stored once.
+/// </summary>
+/// <param name="MessageId">The event id, or a delivery id for re-published (deferred or retried) deliveries.</param>
+/// <param name="Body">UTF-8 JSON.</param>
+/// <param name="Properties">Application properties, used by subscription filters (string values).</param>
+/// <param name="ScheduledEnqueueTime">When the message becomes visible; null for at once.</param>
+/// <param name="CorrelationId">Optional correlation id (the event id for delivery messages).</param>
+/// <param name="TimeToLive">Optional time to live.</param>
+public sealed record OutgoingMessage(
+    string MessageId,
+    BinaryData Body,
+    IReadOnlyDictionary<string, string> Properties,
+    Instant? ScheduledEnqueueTime = null,
+    string? CorrelationId = null,
+    Duration? TimeToLive = null)
+{
+    public const string ContentType = "application/json";
+}
+
+/// <summary>
+/// Sends messages to a queue or topic. Implementations: <c>ServiceBusRestPublisher</c> (Azure, REST) and
+/// <c>InProcessBus</c> (local mode). A failure that may pass (throttling, a broker restart) throws, so that the
+/// invocation fails and is retried; nothing is swallowed.
+/// </summary>
+public interface IMessagePublisher
+{
+    /// <summary>Publishes the messages to <paramref name="entity"/> (a queue or topic name), in order.</summary>
+    Task Publish(string entity, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken = default);
+}
