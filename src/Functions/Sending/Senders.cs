@@ -1,6 +1,6 @@
 using NodaTime;
 
-namespace Escalation.Functions.Delivery;
+namespace Escalation.Functions.Sending;
 
 /// <summary>One email to one recipient, already rendered.</summary>
 /// <param name="DeliveryId">The ledger's delivery id (<c>{event}:{channel}:{person}</c>): the provider's idempotency key derives from it.</param>
