@@ -6,6 +6,9 @@ namespace Escalation.Functions.Sending;
 /// <param name="DeliveryId">The ledger's delivery id (<c>{event}:{channel}:{person}</c>): the provider's idempotency key derives from it.</param>
 /// <param name="To">The recipient's address.</param>
 /// <param name="ToName">The recipient's display name.</param>
+/// <param name="Subject">The subject line.</param>
+/// <param name="PlainText">The plain-text body.</param>
+/// <param name="Html">The HTML body.</param>
 public sealed record EmailToSend(string DeliveryId, string To, string? ToName, string Subject, string PlainText, string Html);
 
 /// <summary>One SMS to one recipient, already rendered.</summary>
