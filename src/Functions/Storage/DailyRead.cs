@@ -18,12 +18,24 @@ public sealed class DailyRead(IEntityTables tables, IClock clock, DateTimeZone z
     private readonly EscalationLog _log = new(tables);
     private readonly ProblemLog _problems = new(tables);
 
+    /// <summary>The configuration, with its problems recorded under the <c>config</c> scope.</summary>
     public async Task<(Configuration Configuration, IReadOnlyList<Problem> Problems)> Configuration(CancellationToken cancellationToken = default)
     {
-        var rows = await _admin.ReadConfiguration(cancellationToken).ConfigureAwait(false);
-        var (configuration, problems) = Domain.Catalog.Configuration.Build(rows, ShippedCalendar.ChinaMainland, zone);
-        await _problems.Reconcile(ProblemLog.ConfigScope, problems, clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
+        var (configuration, problems) = await ConfigurationUnrecorded(cancellationToken).ConfigureAwait(false);
+        await RecordConfiguration(problems, cancellationToken).ConfigureAwait(false);
         return (configuration, problems);
+    }
+
+    /// <summary>Reconciles the <c>config</c> scope with the configuration's problems (and any found about it elsewhere).</summary>
+    public Task<ProblemCount> RecordConfiguration(IReadOnlyList<Problem> problems, CancellationToken cancellationToken = default) =>
+        _problems.Reconcile(ProblemLog.ConfigScope, problems, clock.GetCurrentInstant(), cancellationToken);
+
+    /// <summary>The configuration without recording its problems: for the steps after the scan (evaluate, deliver), which need it but
+    /// must not each write the same problems again.</summary>
+    public async Task<(Configuration Configuration, IReadOnlyList<Problem> Problems)> ConfigurationUnrecorded(CancellationToken cancellationToken = default)
+    {
+        var rows = await _admin.ReadConfiguration(cancellationToken).ConfigureAwait(false);
+        return Domain.Catalog.Configuration.Build(rows, ShippedCalendar.ChinaMainland, zone);
     }
 
     /// <summary>

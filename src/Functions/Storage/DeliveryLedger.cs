@@ -42,6 +42,12 @@ public sealed record Delivery(
     Instant? NextAttemptAt,
     Instant UpdatedAt)
 {
+    /// <summary>When the first attempt was made (SMS repeatability needs the same value on every attempt).</summary>
+    public Instant? FirstAttemptAt { get; init; }
+
+    /// <summary>True once nothing more will happen to it: sent, failed for good, or skipped.</summary>
+    public bool IsFinal => Status is DeliveryStatus.Sent or DeliveryStatus.Failed or DeliveryStatus.Skipped;
+
     /// <summary>The row key: <c>{channel}:{person}</c>.</summary>
     public string Key => $"{Channel}:{Person.Value}";
 
@@ -130,6 +136,11 @@ public sealed class DeliveryLedger(IEntityTables tables)
             entity["NextAttemptAt"] = next.ToDateTimeOffset();
         }
 
+        if (d.FirstAttemptAt is { } first)
+        {
+            entity["FirstAttemptAt"] = first.ToDateTimeOffset();
+        }
+
         return entity;
     }
 
@@ -149,5 +160,6 @@ public sealed class DeliveryLedger(IEntityTables tables)
         Instant.FromDateTimeOffset(e.GetDateTimeOffset("UpdatedAt") ?? default))
     {
         ETag = e.ETag,
+        FirstAttemptAt = e.GetDateTimeOffset("FirstAttemptAt") is { } first ? Instant.FromDateTimeOffset(first) : null,
     };
 }

@@ -1,0 +1,54 @@
+using Escalation.Domain.Calendar;
+using Escalation.Domain.Items;
+using Escalation.Domain.Problems;
+using Escalation.Functions.Messaging;
+using Escalation.Functions.Storage;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+
+namespace Escalation.Functions.Pipeline;
+
+/// <summary>What a scan did.</summary>
+/// <param name="Date">The local date evaluated.</param>
+/// <param name="Units">Evaluate requests published, one per unit.</param>
+/// <param name="ConfigurationProblems">Problems open in the configuration (recorded in the problems table).</param>
+public sealed record ScanOutcome(LocalDate Date, int Units, int ConfigurationProblems);
+
+/// <summary>
+/// ScanDeadlines: once a day, validate the configuration (recording its problems) and ask for each unit to be evaluated
+/// as of today, local date. Fans out by unit so that units are evaluated in parallel and each in one table partition.
+/// A date in a year the calendar does not hold fails the run loudly, with a problem for the admins: no guessing.
+/// </summary>
+public sealed partial class DailyScan(IEntityTables tables, IMessagePublisher publisher, IClock clock, DateTimeZone zone, ILogger logger)
+{
+    public async Task<ScanOutcome> Run(CancellationToken cancellationToken = default)
+    {
+        var read = new DailyRead(tables, clock, zone);
+        var (configuration, problems) = await read.ConfigurationUnrecorded(cancellationToken).ConfigureAwait(false);
+        var today = configuration.Calendar.DateAt(clock.GetCurrentInstant());
+        if (!configuration.Calendar.IsLoaded(today.Year))
+        {
+            var missing = new Problem("calendar", today.Year.ToString(System.Globalization.CultureInfo.InvariantCulture), "Year", null,
+                $"No working calendar for {today.Year}: nothing is evaluated until the State Council's arrangement for {today.Year} is entered " +
+                $"(a calendar row declaring the year plus its holidays and make-up days), or the shipped calendar is updated.");
+            await read.RecordConfiguration([.. problems, missing], cancellationToken).ConfigureAwait(false);
+            LogYearMissing(logger, today.Year);
+            throw new CalendarYearNotLoadedException(today.Year, configuration.Calendar.LoadedYears);
+        }
+
+        await read.RecordConfiguration(problems, cancellationToken).ConfigureAwait(false);
+        var requests = configuration.Roster.Units.Keys
+            .OrderBy(u => u.Value, StringComparer.Ordinal)
+            .Select(unit => new EvaluateRequest(unit, today).ToMessage())
+            .ToList();
+        await publisher.Publish(ServiceBusEntities.EvaluateQueue, requests, cancellationToken).ConfigureAwait(false);
+        LogScanned(logger, today, requests.Count, problems.Count);
+        return new ScanOutcome(today, requests.Count, problems.Count);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scan of {Date}: {Units} units to evaluate, {Problems} configuration problems open")]
+    private static partial void LogScanned(ILogger logger, LocalDate date, int units, int problems);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Scan refused: no working calendar for {Year}")]
+    private static partial void LogYearMissing(ILogger logger, int year);
+}

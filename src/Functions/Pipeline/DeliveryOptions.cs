@@ -1,0 +1,44 @@
+using Escalation.Domain.Delivery;
+using Escalation.Domain.Rules;
+using NodaTime;
+
+namespace Escalation.Functions.Pipeline;
+
+/// <summary>How deliveries are paced: the sending window, what may go at once, and retries.</summary>
+/// <param name="Window">When messages may go out (default working days 08:30–18:00).</param>
+/// <param name="SendAtOnce">Levels delivered even outside the window (none by default).</param>
+/// <param name="MaxAttempts">Attempts per delivery before it is marked failed.</param>
+/// <param name="FirstRetry">Wait after the first transient failure; it doubles with each attempt, up to six hours.</param>
+/// <param name="Lease">
+/// How long a claimed delivery is left to its sender before another invocation may try it: guards against two copies of a
+/// message being processed at once on two instances. Zero in local mode, where one message is processed at a time.
+/// </param>
+public sealed record DeliveryOptions(
+    SendingWindow Window,
+    IReadOnlySet<EventLevel> SendAtOnce,
+    int MaxAttempts,
+    Duration FirstRetry,
+    Duration Lease)
+{
+    public static DeliveryOptions Default { get; } = new(
+        SendingWindow.Default, new HashSet<EventLevel>(), 5, Duration.FromMinutes(5), Duration.FromMinutes(2));
+
+    private static readonly Duration MaxRetryWait = Duration.FromHours(6);
+
+    /// <summary>The wait after the <paramref name="attempts"/>-th failed attempt (1-based), or the provider's, if longer.</summary>
+    public Duration RetryWait(int attempts, Duration? providerWait)
+    {
+        var wait = FirstRetry;
+        for (var i = 1; i < attempts && wait < MaxRetryWait; i++)
+        {
+            wait += wait;
+        }
+
+        if (wait > MaxRetryWait)
+        {
+            wait = MaxRetryWait;
+        }
+
+        return providerWait is { } asked && asked > wait ? asked : wait;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text.Json;
+using Escalation.Domain.Calendar;
+using Escalation.Domain.Events;
+using Escalation.Domain.Items;
+using Escalation.Domain.Rules;
+using Escalation.Functions.Messaging;
+using NodaTime;
+using NodaTime.Text;
+
+namespace Escalation.Functions.Pipeline;
+
+/// <summary>
+/// "Evaluate this unit as of this date": one per unit per scan, on the <c>evaluate</c> queue.
+/// Body <c>{"unitId":"jtj","date":"2026-06-01"}</c>; message id <c>evaluate:{date}:{unit}</c>, so a second scan of the
+/// same day is dropped by duplicate detection (and would change nothing anyway: the log keeps events once).
+/// </summary>
+public sealed record EvaluateRequest(UnitId Unit, LocalDate Date)
+{
+    public OutgoingMessage ToMessage() => new(
+        $"evaluate:{IsoDate.Format(Date)}:{Unit.Value}",
+        BinaryData.FromObjectAsJson(new Body(Unit.Value, IsoDate.Format(Date)), MessageJson.Options),
+        new Dictionary<string, string>(StringComparer.Ordinal) { ["Unit"] = Unit.Value });
+
+    /// <summary>Reads a message body; a reason when it is not an evaluate request (the message is then dead-lettered).</summary>
+    public static (EvaluateRequest? Request, string? Error) Parse(BinaryData body)
+    {
+        if (MessageJson.Read<Body>(body, out var error) is not { } b)
+        {
+            return (null, error);
+        }
+
+        if (!UnitId.IsValid(b.UnitId))
+        {
+            return (null, $"unitId '{b.UnitId}' is not a unit id.");
+        }
+
+        return IsoDate.TryParse(b.Date) is { } date
+            ? (new EvaluateRequest(new UnitId(b.UnitId!), date), null)
+            : (null, $"date '{b.Date}' is not an ISO date (yyyy-MM-dd).");
+    }
+
+    private sealed record Body(string? UnitId, string? Date);
+}
+
+/// <summary>
+/// "Deliver this logged event": on the <c>events</c> topic. The body names the event; the log row holds everything
+/// else, so the message can never disagree with the log. The first publication has message id = the event id and one
+/// application property per channel (<c>Email</c>/<c>Sms</c> = <c>true</c>) for the subscriptions' correlation
+/// filters; a deferred or retried delivery is re-published for one channel only, scheduled, with message id
+/// <c>{event}:{channel}@{yyyyMMddTHHmmssZ}</c> so that two deferrals to the same moment are one message.
+/// </summary>
+public sealed record EventNotice(EventId Event, UnitId Unit)
+{
+    public static OutgoingMessage First(EscalationEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Unit"] = e.Unit.Value,
+            ["Level"] = e.Level.ToString(),
+        };
+        foreach (var channel in e.Channels)
+        {
+            properties[channel.ToString()] = "true";
+        }
+
+        return new OutgoingMessage(e.Id.Value, BodyOf(e.Id, e.Unit), properties, CorrelationId: e.Id.Value);
+    }
+
+    public OutgoingMessage Again(Channel channel, Instant at) => new(
+        $"{Event.Value}:{channel}@{InstantPattern.General.Format(at).Replace("-", "", StringComparison.Ordinal).Replace(":", "", StringComparison.Ordinal)}",
+        BodyOf(Event, Unit),
+        new Dictionary<string, string>(StringComparer.Ordinal) { ["Unit"] = Unit.Value, [channel.ToString()] = "true" },
+        ScheduledEnqueueTime: at,
+        CorrelationId: Event.Value);
+
+    public static (EventNotice? Notice, string? Error) Parse(BinaryData body)
+    {
+        if (MessageJson.Read<Body>(body, out var error) is not { } b)
+        {
+            return (null, error);
+        }
+
+        if (!EventId.TryParse(b.EventId, out var id))
+        {
+            return (null, $"eventId '{b.EventId}' is not an event id (ev- and 32 hex digits).");
+        }
+
+        return UnitId.IsValid(b.UnitId)
+            ? (new EventNotice(id, new UnitId(b.UnitId!)), null)
+            : (null, $"unitId '{b.UnitId}' is not a unit id.");
+    }
+
+    private static BinaryData BodyOf(EventId id, UnitId unit) =>
+        BinaryData.FromObjectAsJson(new Body(id.Value, unit.Value), MessageJson.Options);
+
+    private sealed record Body(string? EventId, string? UnitId);
+}
+
+internal static class MessageJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+
+    public static T? Read<T>(BinaryData body, out string? error)
+        where T : class
+    {
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(body.ToMemory().Span, Options);
+            error = value is null ? "the body is JSON null." : null;
+            return value;
+        }
+        catch (JsonException e)
+        {
+            error = string.Create(CultureInfo.InvariantCulture, $"the body is not the expected JSON ({e.Message}).");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using Escalation.Domain.Calendar;
+using Escalation.Domain.Evaluation;
+using Escalation.Domain.Events;
+using Escalation.Domain.Problems;
+using Escalation.Functions.Messaging;
+using Escalation.Functions.Storage;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using EventId = Escalation.Domain.Events.EventId;
+
+namespace Escalation.Functions.Pipeline;
+
+/// <summary>What evaluating a unit did.</summary>
+/// <param name="Logged">Events raised for the first time (logged by this invocation).</param>
+/// <param name="Republished">Events logged earlier and not yet delivered, published again (the log is the outbox).</param>
+/// <param name="Problems">Problems found in the unit's rows and plans (recorded in the problems table).</param>
+public sealed record EvaluationOutcome(IReadOnlyList<EscalationEvent> Logged, int Republished, int Problems);
+
+/// <summary>
+/// EvaluateUnit: read the unit's rows, decide with the pure evaluator, log each new event exactly once (insert-if-absent
+/// keyed by the event id), publish new and undelivered events to the events topic, then mark them published. A crash
+/// anywhere leaves the log ahead of the topic, never behind: the next run publishes again, and the ledger keeps
+/// re-publishing harmless.
+/// </summary>
+public sealed partial class UnitEvaluation(IEntityTables tables, IMessagePublisher publisher, IClock clock, DateTimeZone zone, ILogger logger)
+{
+    private readonly EscalationLog _log = new(tables);
+
+    /// <summary>Null with a reason when the request cannot be evaluated, ever (the caller dead-letters it).</summary>
+    public async Task<(EvaluationOutcome? Outcome, string? Unusable)> Run(EvaluateRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var read = new DailyRead(tables, clock, zone);
+        var (configuration, _) = await read.ConfigurationUnrecorded(cancellationToken).ConfigureAwait(false);
+        if (!configuration.Roster.Units.ContainsKey(request.Unit))
+        {
+            // Removed from the units table since the scan: nothing to chase.
+            LogUnknownUnit(logger, request.Unit.Value);
+            return (new EvaluationOutcome([], 0, 0), null);
+        }
+
+        if (!configuration.Calendar.IsLoaded(request.Date.Year))
+        {
+            return (null, $"no working calendar for {request.Date.Year} (loaded: {string.Join(", ", configuration.Calendar.LoadedYears)}).");
+        }
+
+        var (items, rowProblems) = await read.Unit(configuration, request.Unit, cancellationToken).ConfigureAwait(false);
+        var evaluator = new Evaluator(configuration.Calendar, configuration.Rules, configuration.Roster, configuration.Options);
+        var result = evaluator.Evaluate(items, request.Date);
+
+        var now = clock.GetCurrentInstant();
+        var known = await _log.Known(request.Unit, cancellationToken).ConfigureAwait(false);
+        var logged = new List<EscalationEvent>();
+        var toPublish = new List<(EscalationEvent Event, bool WasLogged)>();
+        foreach (var e in result.Events)
+        {
+            if (known.TryGetValue(e.Id.Value, out var state))
+            {
+                if (!state.Indexed)
+                {
+                    await _log.EnsureIndexed(e.Unit, e.Id, cancellationToken).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
+            if (await _log.Record(e, now, cancellationToken).ConfigureAwait(false))
+            {
+                logged.Add(e);
+                toPublish.Add((e, true));
+                LogLogged(logger, e.Id.Value, e.Unit.Value, e.Item.Value, e.Rule.Value, e.Level);
+            }
+        }
+
+        var republished = 0;
+        foreach (var (id, state) in known)
+        {
+            if (state.Status is LogStatus.Logged or LogStatus.Published
+                && EventId.TryParse(id, out var eventId)
+                && await _log.Find(request.Unit, eventId, cancellationToken).ConfigureAwait(false) is { } entry)
+            {
+                if (!state.Indexed)
+                {
+                    await _log.EnsureIndexed(request.Unit, eventId, cancellationToken).ConfigureAwait(false);
+                }
+
+                toPublish.Add((entry.Event, state.Status == LogStatus.Logged));
+                republished++;
+            }
+        }
+
+        if (toPublish.Count > 0)
+        {
+            await publisher.Publish(ServiceBusEntities.EventsTopic, [.. toPublish.Select(p => EventNotice.First(p.Event))], cancellationToken).ConfigureAwait(false);
+            foreach (var (e, wasLogged) in toPublish.Where(p => p.WasLogged))
+            {
+                await _log.SetStatus(e.Unit, e.Id, s => s == LogStatus.Logged ? LogStatus.Published : s, null, now, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        List<Problem> problems = [.. rowProblems, .. result.Problems];
+        await read.Record(request.Unit, problems, cancellationToken).ConfigureAwait(false);
+        LogEvaluated(logger, request.Unit.Value, request.Date, items.Count, logged.Count, republished, problems.Count);
+        return (new EvaluationOutcome(logged, republished, problems.Count), null);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Logged event {EventId} for unit {Unit}, task {Task}, rule {Rule}, level {Level}")]
+    private static partial void LogLogged(ILogger logger, string eventId, string unit, string task, string rule, Domain.Rules.EventLevel level);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Evaluated unit {Unit} on {Date}: {Items} tasks, {Logged} new events, {Republished} republished, {Problems} problems")]
+    private static partial void LogEvaluated(ILogger logger, string unit, LocalDate date, int items, int logged, int republished, int problems);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unit {Unit} is no longer in the units table; nothing evaluated")]
+    private static partial void LogUnknownUnit(ILogger logger, string unit);
+}
