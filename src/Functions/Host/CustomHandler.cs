@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Escalation.Domain.Rules;
+using Escalation.Functions.Messaging;
+using Escalation.Functions.Pipeline;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Escalation.Functions.Host;
+
+/// <summary>
+/// The Functions custom-handler contract (architecture.md §2): <c>GET /</c> answers readiness; <c>POST /{FunctionName}</c>
+/// takes <c>{Data, Metadata}</c> and answers <c>{Outputs, Logs, ReturnValue}</c>. Outputs carry only the <c>poison</c>
+/// binding (a dead letter with its reason); everything else is published over REST, because the output binding cannot
+/// set message ids, schedules or properties. A non-2xx answer fails the invocation, so that the host retries: it is given
+/// only for failures that may pass (storage or Service Bus unavailable, throttling) and for requests that are not
+/// invocations at all.
+/// </summary>
+internal static partial class CustomHandler
+{
+    /// <summary>Names of the function folders, the trigger bindings and the dead-letter output binding.</summary>
+    public static class Names
+    {
+        public const string ScanDeadlines = "ScanDeadlines";
+        public const string EvaluateUnit = "EvaluateUnit";
+        public const string DeliverEmail = "DeliverEmail";
+        public const string DeliverSms = "DeliverSms";
+        public const string TimerBinding = "timer";
+        public const string MessageBinding = "message";
+        public const string PoisonBinding = "poison";
+
+        public static IReadOnlyList<string> Functions { get; } = [ScanDeadlines, EvaluateUnit, DeliverEmail, DeliverSms];
+    }
+
+    /// <summary>
+    /// Maps the endpoints. <paramref name="engine"/> is asked for on each invocation: it is built on first use, so that
+    /// readiness answers at once, and a configuration fault fails invocations with the fault in their logs.
+    /// </summary>
+    public static void Map(WebApplication app, Func<Engine> engine)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Escalation.Handler");
+        app.MapGet("/", () => Results.Text("ready"));
+        app.MapPost("/{function}", (string function, HttpRequest request, CancellationToken cancellationToken) =>
+            Invoke(function, request, engine, logger, cancellationToken));
+    }
+
+    private static async Task<IResult> Invoke(string function, HttpRequest request, Func<Engine> engine, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (!Names.Functions.Contains(function, StringComparer.Ordinal))
+        {
+            return Answer(StatusCodes.Status404NotFound, null, [$"No function named '{function}' in this handler."]);
+        }
+
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var (payload, error) = HostPayload.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        if (payload is null)
+        {
+            LogBadRequest(logger, function, error!);
+            return Answer(StatusCodes.Status400BadRequest, null, [$"{function}: {error}"]);
+        }
+
+        try
+        {
+            var e = engine();
+            return function switch
+            {
+                Names.ScanDeadlines => await Scan(e, payload, cancellationToken).ConfigureAwait(false),
+                Names.EvaluateUnit => await OnMessage(function, payload, m => e.EvaluateUnit(m, cancellationToken)).ConfigureAwait(false),
+                Names.DeliverEmail => await OnMessage(function, payload, m => e.Deliver(m, Channel.Email, cancellationToken)).ConfigureAwait(false),
+                _ => await OnMessage(function, payload, m => e.Deliver(m, Channel.Sms, cancellationToken)).ConfigureAwait(false),
+            };
+        }
+#pragma warning disable CA1031 // Every failure becomes a 500 with its reason in the logs: the host then retries (or dead-letters after max deliveries).
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            LogFailed(logger, ex, function, payload.Metadata("MessageId") ?? "");
+            return Answer(StatusCodes.Status500InternalServerError, null, [$"{function} failed and will be retried: {ex.GetType().Name}: {ex.Message}"]);
+        }
+    }
+
+    private static async Task<IResult> Scan(Engine engine, HostPayload payload, CancellationToken cancellationToken)
+    {
+        var pastDue = payload.DataObject(Names.TimerBinding) is { ValueKind: JsonValueKind.Object } timer
+            && timer.TryGetProperty("IsPastDue", out var p) && p.ValueKind == JsonValueKind.True;
+        var outcome = await engine.ScanDeadlines(cancellationToken).ConfigureAwait(false);
+        return Answer(StatusCodes.Status200OK, null, [string.Create(CultureInfo.InvariantCulture,
+            $"ScanDeadlines{(pastDue ? " (past due)" : "")}: {outcome.Units} units to evaluate on {outcome.Date:yyyy-MM-dd}, {outcome.ConfigurationProblems} configuration problems open")]);
+    }
+
+    private static async Task<IResult> OnMessage(string function, HostPayload payload, Func<ReceivedMessage, Task<Settlement>> handle)
+    {
+        var (message, error) = payload.Message(Names.MessageBinding);
+        var settlement = message is null ? new Settlement.DeadLetter(error!) : await handle(message).ConfigureAwait(false);
+        var id = message?.MessageId ?? payload.Metadata("MessageId") ?? "";
+        return settlement switch
+        {
+            Settlement.Completed done => Answer(StatusCodes.Status200OK, null, [$"{function} {id}: {done.Summary}"]),
+            Settlement.DeadLetter dead => Answer(
+                StatusCodes.Status200OK,
+                new JsonObject { [Names.PoisonBinding] = PoisonBody(function, id, message, dead.Reason) },
+                [$"{function} {id}: dead-lettered: {dead.Reason}"]),
+            _ => throw new InvalidOperationException($"Unknown settlement {settlement}."),
+        };
+    }
+
+    /// <summary>The dead letter parked on the poison queue: where it came from, why, and the body as received.</summary>
+    private static string PoisonBody(string function, string messageId, ReceivedMessage? message, string reason) =>
+        new JsonObject
+        {
+            ["function"] = function,
+            ["messageId"] = messageId,
+            ["deliveryCount"] = message?.DeliveryCount,
+            ["reason"] = reason,
+            ["body"] = message is null ? null : HostPayload.Describe(message.Body),
+        }.ToJsonString();
+
+    private static IResult Answer(int status, JsonObject? outputs, IReadOnlyList<string> logs)
+    {
+        var logArray = new JsonArray();
+        foreach (var line in logs)
+        {
+            logArray.Add(line);
+        }
+
+        var body = new JsonObject
+        {
+            ["Outputs"] = outputs ?? new JsonObject(),
+            ["Logs"] = logArray,
+            ["ReturnValue"] = null,
+        };
+        return Results.Text(body.ToJsonString(), "application/json", statusCode: status);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Invocation of {Function} is not a host request: {Error}")]
+    private static partial void LogBadRequest(ILogger logger, string function, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Function} failed for message {MessageId}; the host will retry")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string function, string messageId);
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using Escalation.Domain.Events;
+using Escalation.Domain.Rules;
+using Escalation.Functions.Messaging;
+using Escalation.Functions.Sending;
+using Escalation.Functions.Storage;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+
+namespace Escalation.Functions.Pipeline;
+
+/// <summary>
+/// The four functions, one body each, shared by both shells: the custom handler (Azure: Service Bus over REST,
+/// Communication Services) and local mode (in-process bus, outbox or SMTP). Each takes a received message, parses it,
+/// and settles it: completed, or dead-lettered with a reason when it can never succeed. Failures that may pass throw.
+/// </summary>
+public sealed partial class Engine
+{
+    private readonly DailyScan _scan;
+    private readonly UnitEvaluation _evaluation;
+    private readonly ChannelDelivery _delivery;
+    private readonly ILogger _logger;
+
+    public Engine(
+        IEntityTables tables, IMessagePublisher publisher, IEmailSender email, ISmsSender sms,
+        DeliveryOptions delivery, IClock clock, DateTimeZone zone, ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(loggers);
+        _logger = loggers.CreateLogger("Escalation.Engine");
+        _scan = new DailyScan(tables, publisher, clock, zone, loggers.CreateLogger("Escalation.ScanDeadlines"));
+        _evaluation = new UnitEvaluation(tables, publisher, clock, zone, loggers.CreateLogger("Escalation.EvaluateUnit"));
+        _delivery = new ChannelDelivery(tables, publisher, email, sms, delivery, clock, zone, loggers.CreateLogger("Escalation.Deliver"));
+    }
+
+    /// <summary>Called for each event logged for the first time (local mode prints them).</summary>
+    public event Action<EscalationEvent>? Logged;
+
+    /// <summary>ScanDeadlines (timer).</summary>
+    public Task<ScanOutcome> ScanDeadlines(CancellationToken cancellationToken = default) => _scan.Run(cancellationToken);
+
+    /// <summary>EvaluateUnit (queue <c>evaluate</c>).</summary>
+    public async Task<Settlement> EvaluateUnit(ReceivedMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var (request, error) = EvaluateRequest.Parse(message.Body);
+        if (request is null)
+        {
+            return DeadLetter(message, error!);
+        }
+
+        var (outcome, unusable) = await _evaluation.Run(request, cancellationToken).ConfigureAwait(false);
+        if (outcome is null)
+        {
+            return DeadLetter(message, unusable!);
+        }
+
+        foreach (var e in outcome.Logged)
+        {
+            Logged?.Invoke(e);
+        }
+
+        return new Settlement.Completed(string.Create(CultureInfo.InvariantCulture,
+            $"unit {request.Unit} on {request.Date:yyyy-MM-dd}: {outcome.Logged.Count} new events, {outcome.Republished} republished, {outcome.Problems} problems"));
+    }
+
+    /// <summary>DeliverEmail / DeliverSms (topic <c>events</c>, subscription per channel).</summary>
+    public async Task<Settlement> Deliver(ReceivedMessage message, Channel channel, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var (notice, error) = EventNotice.Parse(message.Body);
+        if (notice is null)
+        {
+            return DeadLetter(message, error!);
+        }
+
+        var (outcome, unusable) = await _delivery.Run(notice, channel, cancellationToken).ConfigureAwait(false);
+        if (outcome is null)
+        {
+            return DeadLetter(message, unusable!);
+        }
+
+        return new Settlement.Completed(string.Create(CultureInfo.InvariantCulture,
+            $"{channel} for {notice.Event}: {outcome.Sent} sent, {outcome.Deferred} deferred, {outcome.Failed} failed, {outcome.Skipped} skipped, {outcome.AlreadyDone} already done{(outcome.EventStatus is { } s ? $"; event {s}" : "")}"));
+    }
+
+    private Settlement.DeadLetter DeadLetter(ReceivedMessage message, string reason)
+    {
+        LogDeadLetter(_logger, message.MessageId, message.DeliveryCount, reason);
+        return new Settlement.DeadLetter(reason);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} (delivery {DeliveryCount}) dead-lettered: {Reason}")]
+    private static partial void LogDeadLetter(ILogger logger, string messageId, int deliveryCount, string reason);
+}
