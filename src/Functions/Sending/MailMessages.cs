@@ -26,11 +26,16 @@ public static class MailMessages
     /// <param name="senderAddress">The sender's mailbox, <c>local@domain</c>; its domain ends the Message-Id.</param>
     /// <param name="sentAt">The <c>Date</c> header.</param>
     /// <param name="senderName">The sender's display name.</param>
-    /// <exception cref="ParseException">An address is not a mailbox MimeKit can parse.</exception>
+    /// <exception cref="ParseException">An address is empty or not a mailbox MimeKit can parse.</exception>
     public static MimeMessage Build(EmailToSend email, string senderAddress, Instant sentAt, string senderName = DefaultSenderName)
     {
         ArgumentNullException.ThrowIfNull(email);
         ArgumentException.ThrowIfNullOrWhiteSpace(senderAddress);
+        if (string.IsNullOrWhiteSpace(email.To))
+        {
+            // MimeKit would write an empty To (<>); an empty address is bad input, like an unparsable one.
+            throw new ParseException("The recipient address is empty.", 0, 0);
+        }
 
         var from = new MailboxAddress(Encoding.UTF8, senderName, senderAddress);
         var message = new MimeMessage();
