@@ -2,7 +2,8 @@
 // A mail sink for the SMTP tests: node tools/smtp-sink.js PORT DIR
 // Listens on 127.0.0.1:PORT (no TLS, no AUTH) and writes each message it accepts, raw, to DIR/<sequence>.eml.
 // Recipients whose local part starts with "reject" are refused with 550, with "busy" with 451, so tests can drive
-// the permanent and the transient outcome through a real SMTP conversation.
+// the permanent and the transient outcome through a real SMTP conversation; "hangup" gets 421 and the connection is
+// closed, as a server does when it shuts down or drops an idle client.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -35,6 +36,9 @@ const server = new SMTPServer({
     }
     if (local.startsWith('busy')) {
       return callback(refusal(451, '4.3.0 Mailbox busy, try again later'));
+    }
+    if (local.startsWith('hangup')) {
+      return callback(refusal(421, '4.3.2 Service shutting down, closing the connection'));
     }
     return callback();
   },

@@ -26,21 +26,22 @@ public static class MailMessages
     /// <param name="senderAddress">The sender's mailbox, <c>local@domain</c>; its domain ends the Message-Id.</param>
     /// <param name="sentAt">The <c>Date</c> header.</param>
     /// <param name="senderName">The sender's display name.</param>
-    /// <exception cref="ParseException">An address is empty or not a mailbox MimeKit can parse.</exception>
+    /// <exception cref="ParseException">The recipient is not a mailbox with a domain (or an address does not parse).</exception>
     public static MimeMessage Build(EmailToSend email, string senderAddress, Instant sentAt, string senderName = DefaultSenderName)
     {
         ArgumentNullException.ThrowIfNull(email);
         ArgumentException.ThrowIfNullOrWhiteSpace(senderAddress);
-        if (string.IsNullOrWhiteSpace(email.To))
-        {
-            // MimeKit would write an empty To (<>); an empty address is bad input, like an unparsable one.
-            throw new ParseException("The recipient address is empty.", 0, 0);
-        }
-
         var from = new MailboxAddress(Encoding.UTF8, senderName, senderAddress);
         var message = new MimeMessage();
         message.From.Add(from);
-        message.To.Add(new MailboxAddress(Encoding.UTF8, email.ToName, email.To));
+        var to = new MailboxAddress(Encoding.UTF8, email.ToName, email.To);
+        if (string.IsNullOrEmpty(to.Domain))
+        {
+            // MimeKit accepts an empty address (<>) and a bare local part; neither reaches anyone.
+            throw new ParseException("The recipient address has no domain.", 0, 0);
+        }
+
+        message.To.Add(to);
         message.Headers.Replace(HeaderId.Subject, Encoding.UTF8, email.Subject);
         message.Date = sentAt.ToDateTimeOffset();
         message.MessageId = MessageId(email.DeliveryId, from.Domain);

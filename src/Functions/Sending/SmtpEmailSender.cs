@@ -101,7 +101,7 @@ public sealed partial class SmtpEmailSender : IEmailSender, IDisposable, IAsyncD
         _clock = clock;
     }
 
-    public string Describe => $"SMTP {_options.Host}:{_options.Port.ToString(CultureInfo.InvariantCulture)} ({_options.Security})";
+    public string Describe => $"SMTP {_options.Host}:{_options.Port.ToString(CultureInfo.InvariantCulture)} ({Word(_options.Security)})";
 
     /// <summary>Sends one email over the kept connection, connecting (and authenticating) first when there is none.</summary>
     /// <param name="email">The rendered email.</param>
@@ -233,6 +233,14 @@ public sealed partial class SmtpEmailSender : IEmailSender, IDisposable, IAsyncD
         SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
         SmtpSecurity.Auto => SecureSocketOptions.Auto,
         _ => throw new ArgumentOutOfRangeException(nameof(security), security, "Unknown SMTP security."),
+    };
+
+    private static string Word(SmtpSecurity security) => security switch
+    {
+        SmtpSecurity.None => "none",
+        SmtpSecurity.StartTls => "starttls",
+        SmtpSecurity.SslOnConnect => "ssl-on-connect",
+        _ => "auto",
     };
 
     private static string Kind(Exception e) => e switch
