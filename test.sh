@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds everything and runs every test project. Needs only the .NET SDK and Node/npm: it installs what the tests need
-# into the repo (Azurite, from package-lock.json), starts it on a free loopback port, and stops it at the end.
+# into the repo (Azurite and smtp-server, from package-lock.json), starts Azurite and the SMTP sink on free loopback
+# ports, and stops them at the end.
 # Ends with one line: N passed, N failed.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -21,9 +22,10 @@ fail_early() {
 }
 
 source tools/azurite.sh
+source tools/smtp.sh
 
 echo "== tools (npm)"
-install_azurite "$results/npm.log" || { tail -20 "$results/npm.log"; fail_early "installing Azurite failed"; }
+install_azurite "$results/npm.log" || { tail -20 "$results/npm.log"; fail_early "installing Azurite and smtp-server failed"; }
 
 echo "== build (Release, warnings are errors)"
 if ! dotnet build Escalation.sln -c Release -nologo > "$results/build.log" 2>&1; then
@@ -37,6 +39,13 @@ start_azurite "$results/azurite.log"; azurite_status=$?
 [ "$azurite_status" -eq 0 ] || { tail -20 "$results/azurite.log"; fail_early "Azurite did not start"; }
 export ESCALATION_TEST_TABLES="$AZURITE_TABLES"
 echo "Azurite table service on 127.0.0.1:$AZURITE_PORT"
+
+echo "== SMTP sink (tools/smtp-sink.js)"
+start_smtp_sink "$results/smtp" "$results/smtp.log"; smtp_status=$?
+[ -n "${SMTP_SINK_PID:-}" ] && started+=("$SMTP_SINK_PID")
+[ "$smtp_status" -eq 0 ] || { tail -20 "$results/smtp.log"; fail_early "the SMTP sink did not start"; }
+export ESCALATION_TEST_SMTP="127.0.0.1:$SMTP_SINK_PORT" ESCALATION_TEST_SMTP_DIR="$SMTP_SINK_DIR"
+echo "SMTP sink on $ESCALATION_TEST_SMTP, messages in $ESCALATION_TEST_SMTP_DIR"
 
 echo "== tests"
 dotnet test Escalation.sln -c Release --no-build -nologo 2>&1 | tee "$results/test.log"

@@ -14,10 +14,12 @@ wait_for_port() {
   return 1
 }
 
-# install_azurite LOGFILE: returns non-zero (log in LOGFILE) when npm fails.
+# install_azurite LOGFILE: installs the npm tools of package-lock.json (Azurite, and smtp-server for tools/smtp-sink.js)
+# with one npm ci when either is missing; returns non-zero (log in LOGFILE) when npm fails.
 install_azurite() {
-  command -v node >/dev/null || { echo "node is not on PATH; Azurite needs Node.js 20+" > "$1"; return 1; }
-  [ -x node_modules/.bin/azurite-table ] || npm ci --no-audit --no-fund --loglevel=error > "$1" 2>&1
+  command -v node >/dev/null || { echo "node is not on PATH; Azurite and smtp-server need Node.js 20+" > "$1"; return 1; }
+  if [ -x node_modules/.bin/azurite-table ] && [ -f node_modules/smtp-server/package.json ]; then return 0; fi
+  npm ci --no-audit --no-fund --loglevel=error > "$1" 2>&1
 }
 
 # start_azurite LOGFILE

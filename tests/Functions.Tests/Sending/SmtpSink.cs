@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text;
+using Escalation.Functions.Sending;
+using MimeKit;
+
+namespace Escalation.Functions.Tests.Sending;
+
+/// <summary>
+/// The SMTP sink started by ./test.sh (tools/smtp-sink.js): its address in ESCALATION_TEST_SMTP (<c>host:port</c>) and
+/// the folder it writes received messages to in ESCALATION_TEST_SMTP_DIR. Tests share it and find their own message
+/// by its delivery id.
+/// </summary>
+internal static class SmtpSink
+{
+    public const string AddressVariable = "ESCALATION_TEST_SMTP";
+    public const string FolderVariable = "ESCALATION_TEST_SMTP_DIR";
+
+    public static SmtpOptions Options(string sender = "duchashi@example.gov.cn")
+    {
+        var address = Required(AddressVariable);
+        var colon = address.LastIndexOf(':');
+        return new SmtpOptions
+        {
+            Host = address[..colon],
+            Port = int.Parse(address[(colon + 1)..], CultureInfo.InvariantCulture),
+            Security = SmtpSecurity.None,
+            SenderAddress = sender,
+            Timeout = TimeSpan.FromSeconds(10),
+        };
+    }
+
+    /// <summary>The message the sink received for the delivery, waiting up to 10 seconds for it.</summary>
+    public static async Task<MimeMessage> Received(string deliveryId)
+    {
+        var folder = Required(FolderVariable);
+        var marker = $"{MailMessages.DeliveryHeader}: {deliveryId}\r\n";
+        for (var waited = 0; waited < 10_000; waited += 100)
+        {
+            if (Find(folder, marker) is { } file)
+            {
+                return await MimeMessage.LoadAsync(file);
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new InvalidOperationException($"The sink in {folder} received no message for delivery {deliveryId} within 10 s.");
+    }
+
+    /// <summary>True when a message for the delivery reached the sink (checked after the sender's answer, so no wait).</summary>
+    public static bool HasReceived(string deliveryId) => Find(Required(FolderVariable), $"{MailMessages.DeliveryHeader}: {deliveryId}\r\n") is not null;
+
+    private static string? Find(string folder, string marker) =>
+        Directory.EnumerateFiles(folder, "*.eml").FirstOrDefault(f => File.ReadAllText(f, Encoding.UTF8).Contains(marker, StringComparison.Ordinal));
+
+    private static string Required(string variable)
+    {
+        var value = Environment.GetEnvironmentVariable(variable);
+        if (string.IsNullOrEmpty(value))
+        {
+            // Not a skip: the sender must be proven against a real SMTP conversation.
+            throw new InvalidOperationException(
+                $"{variable} is not set. Run ./test.sh, which installs smtp-server (npm ci) and starts tools/smtp-sink.js, or start it yourself " +
+                $"(node tools/smtp-sink.js PORT DIR) and set {AddressVariable}=127.0.0.1:PORT and {FolderVariable}=DIR.");
+        }
+
+        return value;
+    }
+}
