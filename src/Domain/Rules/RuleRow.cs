@@ -74,6 +74,10 @@ public sealed record RuleRow
         ["summons"] = EventLevel.Summons, ["约谈"] = EventLevel.Summons,
     };
 
+    /// <summary>Reads a level as admins write it (reminder/notice/summons or 提醒/通报/约谈); null when it is none of them.</summary>
+    public static EventLevel? ParseLevel(string? text) =>
+        text is not null && Levels.TryGetValue(text.Trim(), out var level) ? level : null;
+
     private static readonly Dictionary<string, TriggerKind> Triggers = new(StringComparer.OrdinalIgnoreCase)
     {
         ["due-soon"] = TriggerKind.DueSoon,

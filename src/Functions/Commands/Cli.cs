@@ -13,6 +13,16 @@ internal static class Cli
         Usage: dotnet run --project src/Functions -- COMMAND [options]
 
         Commands:
+          demo                   Import samples/ into a fresh local store (.local/demo) and simulate April to July 2026: the
+                                 daily scans, the escalation log, deliveries to the outbox (.eml files and sms.log); prints
+                                 a summary.
+          run                    One daily cycle now on the configured store: scan, evaluate each unit, log new events once,
+                                 deliver (outbox folder or SMTP) within the sending window. Prints new events as JSON lines.
+          simulate --data DIR --from YYYY-MM-DD --to YYYY-MM-DD [--out DIR]
+                                 Import DIR into a fresh store (in --out, default .local/simulate) and step a simulated clock
+                                 through each day at the scan time and each sending-window opening. Prints one JSON line per
+                                 event; writes the outbox.
+          serve                  The Functions custom handler (started by the Functions host; listens on FUNCTIONS_CUSTOMHANDLER_PORT).
           calendar --year YYYY   Print every date of the year: ISO date, W (working) or O (off), holiday name.
           rules                  Print the shipped escalation rules and check them.
           import PATH            Import a folder of CSV files (units.csv, tasks.csv, ...) or an .xlsx workbook
@@ -64,6 +74,9 @@ internal static class Cli
             "import" => ImportCommand.Run(options, settings, setting, clock, stdout, stderr),
             "export" => ExportCommand.Run(options, setting, clock, stdout, stderr),
             "check" => CheckCommand.Run(options, settings, setting, clock, stdout, stderr),
+            "run" => LocalCommands.Run(options, settings, setting, clock, stdout, stderr),
+            "simulate" => LocalCommands.Simulate(options, settings, setting, stdout, stderr),
+            "demo" => LocalCommands.Demo(options, settings, setting, stdout, stderr),
             _ => Unknown(args[0], stderr),
         };
     }

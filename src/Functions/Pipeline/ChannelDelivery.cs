@@ -274,7 +274,7 @@ public sealed partial class ChannelDelivery(
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId} failed after {Attempts} attempts: {Error}")]
     private static partial void LogFailed(ILogger logger, string deliveryId, int attempts, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} skipped: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} skipped: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string deliveryId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} was changed by another invocation; left to it")]

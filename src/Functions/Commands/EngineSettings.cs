@@ -1,0 +1,194 @@
+using System.Globalization;
+using Cronos;
+using Escalation.Domain.Delivery;
+using Escalation.Domain.Rules;
+using Escalation.Functions.Pipeline;
+using Escalation.Functions.Sending;
+using NodaTime;
+
+namespace Escalation.Functions.Commands;
+
+/// <summary>How to reach an SMTP server (local mode's alternative to the outbox folder).</summary>
+internal sealed record SmtpSettings(string Host, int Port, SmtpSecurity Security, string? User, string? Password)
+{
+    public SmtpOptions ToOptions(string senderAddress) => new()
+    {
+        Host = Host,
+        Port = Port,
+        Security = Security,
+        User = User,
+        Password = Password,
+        SenderAddress = senderAddress,
+    };
+
+    /// <summary>Never prints the password.</summary>
+    public override string ToString() => $"{Host}:{Port} ({Security})";
+}
+
+/// <summary>
+/// The settings of the pipeline and its adapters, by the names used in local.settings.sample.json, the README and the
+/// Bicep app settings. Each key is named once, here (or in <see cref="Settings"/> and <see cref="StoreSettings"/>).
+/// </summary>
+internal sealed record EngineSettings(
+    DeliveryOptions Delivery,
+    CronExpression ScanSchedule,
+    string ScanScheduleText,
+    string Outbox,
+    SmtpSettings? Smtp,
+    string EmailSender,
+    string? SmsFrom,
+    string? AcsEndpoint,
+    string? AcsConnectionString,
+    string? ServiceBusNamespace,
+    string? ServiceBusConnectionString)
+{
+    public const string ScanScheduleKey = "Escalation__ScanSchedule";
+    public const string SendingWindowKey = "Escalation__SendingWindow";
+    public const string SendAtOnceKey = "Escalation__SendAtOnce";
+    public const string MaxAttemptsKey = "Escalation__Delivery__MaxAttempts";
+    public const string FirstRetryMinutesKey = "Escalation__Delivery__FirstRetryMinutes";
+    public const string OutboxKey = "Escalation__Outbox";
+    public const string EmailSenderKey = "Escalation__Email__Sender";
+    public const string SmsFromKey = "Escalation__Sms__From";
+    public const string AcsEndpointKey = "Escalation__Acs__Endpoint";
+    public const string AcsConnectionStringKey = "Escalation__Acs__ConnectionString";
+    public const string SmtpHostKey = "Escalation__Smtp__Host";
+    public const string SmtpPortKey = "Escalation__Smtp__Port";
+    public const string SmtpSecurityKey = "Escalation__Smtp__Security";
+    public const string SmtpUserKey = "Escalation__Smtp__User";
+    public const string SmtpPasswordKey = "Escalation__Smtp__Password";
+
+    /// <summary>The Service Bus connection the trigger bindings use (<c>"connection": "ServiceBusConnection"</c>): with an identity, its namespace.</summary>
+    public const string ServiceBusNamespaceKey = "ServiceBusConnection__fullyQualifiedNamespace";
+
+    /// <summary>Or a connection string with a shared access key (the same name the bindings read).</summary>
+    public const string ServiceBusConnectionStringKey = "ServiceBusConnection";
+
+    /// <summary>08:30 Asia/Shanghai is 00:30 UTC; NCRONTAB with seconds, UTC (Flex Consumption has no WEBSITE_TIME_ZONE).</summary>
+    public const string DefaultScanSchedule = "0 30 0 * * *";
+    public const string DefaultOutbox = ".local/outbox";
+    public const string DefaultEmailSender = OutboxEmailSender.DefaultSenderAddress;
+
+    /// <summary>Every key the app reads, for the documentation checks.</summary>
+    public static IReadOnlyList<string> Keys { get; } =
+    [
+        Settings.TimeZoneKey, StoreSettings.ServiceUriKey, StoreSettings.ConnectionStringKey, StoreSettings.LocalStoreKey,
+        ScanScheduleKey, SendingWindowKey, SendAtOnceKey, MaxAttemptsKey, FirstRetryMinutesKey, OutboxKey,
+        EmailSenderKey, SmsFromKey, AcsEndpointKey, AcsConnectionStringKey,
+        SmtpHostKey, SmtpPortKey, SmtpSecurityKey, SmtpUserKey, SmtpPasswordKey,
+        ServiceBusNamespaceKey, ServiceBusConnectionStringKey,
+    ];
+
+    /// <summary>Reads and checks every setting; each fault names the key, the value and what is expected.</summary>
+    public static (EngineSettings? Settings, IReadOnlyList<string> Errors) From(Func<string, string?> setting)
+    {
+        ArgumentNullException.ThrowIfNull(setting);
+        var errors = new List<string>();
+        string? Get(string key) => setting(key) is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+
+        var scheduleText = Get(ScanScheduleKey) ?? DefaultScanSchedule;
+        CronExpression? schedule = null;
+        try
+        {
+            schedule = CronExpression.Parse(scheduleText, CronFormat.IncludeSeconds);
+        }
+        catch (CronFormatException e)
+        {
+            errors.Add($"Setting {ScanScheduleKey} = '{scheduleText}' is not a 6-field NCRONTAB schedule (second minute hour day month weekday, UTC): {e.Message}");
+        }
+
+        var window = SendingWindow.Default;
+        if (Get(SendingWindowKey) is { } windowText)
+        {
+            var (parsed, error) = SendingWindow.Parse(windowText);
+            if (parsed is null)
+            {
+                errors.Add($"Setting {SendingWindowKey}: {error}");
+            }
+            else
+            {
+                window = parsed;
+            }
+        }
+
+        var atOnce = new HashSet<EventLevel>();
+        foreach (var name in (Get(SendAtOnceKey) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (RuleRow.ParseLevel(name) is { } level)
+            {
+                atOnce.Add(level);
+            }
+            else
+            {
+                errors.Add($"Setting {SendAtOnceKey}: '{name}' is not a level (reminder, notice, summons or 提醒, 通报, 约谈).");
+            }
+        }
+
+        var maxAttempts = Number(MaxAttemptsKey, 5, 1, 50);
+        var firstRetry = Number(FirstRetryMinutesKey, 5, 1, 24 * 60);
+
+        SmtpSettings? smtp = null;
+        if (Get(SmtpHostKey) is { } host)
+        {
+            var securityText = Get(SmtpSecurityKey) ?? "auto";
+            if (!SmtpOptions.TryParseSecurity(securityText, out var security))
+            {
+                errors.Add($"Setting {SmtpSecurityKey} = '{securityText}' is not one of auto, none, starttls, ssl-on-connect.");
+            }
+
+            smtp = new SmtpSettings(host, Number(SmtpPortKey, 25, 1, 65535), security, Get(SmtpUserKey), Get(SmtpPasswordKey));
+        }
+
+        var acsEndpoint = Get(AcsEndpointKey);
+        if (acsEndpoint is not null && !Uri.TryCreate(acsEndpoint, UriKind.Absolute, out _))
+        {
+            errors.Add($"Setting {AcsEndpointKey} = '{acsEndpoint}' is not an absolute URI (https://<resource>.communication.azure.com).");
+        }
+
+        var sbNamespace = Get(ServiceBusNamespaceKey);
+        if (sbNamespace is not null && Uri.CheckHostName(sbNamespace.Replace("https://", "", StringComparison.OrdinalIgnoreCase).TrimEnd('/')) == UriHostNameType.Unknown)
+        {
+            errors.Add($"Setting {ServiceBusNamespaceKey} = '{sbNamespace}' is not a host name (<namespace>.servicebus.windows.net).");
+        }
+
+        var emailSender = Get(EmailSenderKey) ?? DefaultEmailSender;
+        if (!Domain.Catalog.ContactAddress.IsEmail(emailSender))
+        {
+            errors.Add($"Setting {EmailSenderKey} = '{emailSender}' is not an email address.");
+        }
+
+        if (errors.Count > 0 || schedule is null)
+        {
+            return (null, errors);
+        }
+
+        return (new EngineSettings(
+            new DeliveryOptions(window, atOnce, maxAttempts, Duration.FromMinutes(firstRetry), DeliveryOptions.Default.Lease),
+            schedule,
+            scheduleText,
+            Get(OutboxKey) ?? DefaultOutbox,
+            smtp,
+            emailSender,
+            Get(SmsFromKey),
+            acsEndpoint,
+            Get(AcsConnectionStringKey),
+            sbNamespace,
+            Get(ServiceBusConnectionStringKey)), errors);
+
+        int Number(string key, int fallback, int min, int max)
+        {
+            if (Get(key) is not { } text)
+            {
+                return fallback;
+            }
+
+            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max)
+            {
+                return n;
+            }
+
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"Setting {key} = '{text}' is not a whole number from {min} to {max}."));
+            return fallback;
+        }
+    }
+}

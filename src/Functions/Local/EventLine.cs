@@ -1,0 +1,62 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Escalation.Domain.Calendar;
+using Escalation.Domain.Events;
+
+namespace Escalation.Functions.Local;
+
+/// <summary>
+/// One JSON line per logged event, as <c>run</c> and <c>simulate</c> print them: ids, date, level, kind, unit, task,
+/// rule, recipients with their roles, channels, and the demand's due date when the event makes one. Enum values are
+/// kebab-case (<c>due-soon</c>, <c>unit-principal</c>), as in the rules table; Chinese is written as is.
+/// </summary>
+internal static class EventLine
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    public static string Of(EscalationEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return JsonSerializer.Serialize(
+            new Line(
+                e.Id.Value,
+                IsoDate.Format(e.Date),
+                e.Level,
+                e.Kind,
+                e.Unit.Value,
+                e.Item.Value,
+                e.Rule.Value,
+                e.Occurrence,
+                [.. e.Recipients.Select(r => new RecipientLine(r.Role, r.Person.Value, r.IsCopy))],
+                [.. e.Channels],
+                e.Demand?.Kind,
+                e.Demand is { } d ? IsoDate.Format(d.DueBy) : null,
+                e.Facts.UnitName,
+                e.Facts.ItemTitle),
+            Options);
+    }
+
+    private sealed record Line(
+        string EventId,
+        string Date,
+        Domain.Rules.EventLevel Level,
+        EventKind Kind,
+        string UnitId,
+        string TaskId,
+        string RuleId,
+        string Occurrence,
+        IReadOnlyList<RecipientLine> Recipients,
+        IReadOnlyList<Domain.Rules.Channel> Channels,
+        Domain.Rules.DemandKind? Demand,
+        string? DueBy,
+        string UnitName,
+        string TaskTitle);
+
+    private sealed record RecipientLine(Domain.Rules.RecipientRole Role, string Person, bool Copy);
+}

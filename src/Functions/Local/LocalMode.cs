@@ -1,0 +1,60 @@
+using Escalation.Domain.Events;
+using Escalation.Domain.Rules;
+using Escalation.Functions.Messaging;
+using Escalation.Functions.Pipeline;
+using Escalation.Functions.Sending;
+using Escalation.Functions.Storage;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+
+namespace Escalation.Functions.Local;
+
+/// <summary>
+/// The pipeline on one machine: the same engine as in Azure, over the in-process bus (queue <c>evaluate</c>, topic
+/// <c>events</c> with the <c>email</c> and <c>sms</c> subscriptions and their filters) instead of Service Bus, and the
+/// local senders (outbox folder or SMTP). One composition, two sets of adapters.
+/// </summary>
+internal sealed class LocalMode
+{
+    private LocalMode(InProcessBus bus, Engine engine)
+    {
+        Bus = bus;
+        Engine = engine;
+    }
+
+    public InProcessBus Bus { get; }
+
+    public Engine Engine { get; }
+
+    public static LocalMode Create(
+        IEntityTables tables, IClock clock, DeliveryOptions delivery, DateTimeZone zone, IEmailSender email, ISmsSender sms, ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        var bus = new InProcessBus(clock);
+
+        // One message at a time here: no other instance can be sending the same delivery, so no lease is needed (and a
+        // run killed mid-send is picked up at once by the next run).
+        var engine = new Engine(tables, bus, email, sms, delivery with { Lease = Duration.Zero }, clock, zone, loggers);
+        bus.Queue(ServiceBusEntities.EvaluateQueue, engine.EvaluateUnit);
+        bus.Subscription(ServiceBusEntities.EventsTopic, ServiceBusEntities.EmailSubscription, nameof(Channel.Email), (m, ct) => engine.Deliver(m, Channel.Email, ct));
+        bus.Subscription(ServiceBusEntities.EventsTopic, ServiceBusEntities.SmsSubscription, nameof(Channel.Sms), (m, ct) => engine.Deliver(m, Channel.Sms, ct));
+        return new LocalMode(bus, engine);
+    }
+
+    /// <summary>
+    /// One daily cycle at <paramref name="at"/>: first whatever was scheduled before it (deferred deliveries reaching the
+    /// window's opening, retries), then the scan and everything it sets off that is due by then. With a simulated
+    /// clock, <paramref name="advanceTo"/> moves it to each message's time.
+    /// </summary>
+    public async Task<ScanOutcome> Cycle(Instant at, Action<Instant>? advanceTo, CancellationToken cancellationToken = default)
+    {
+        await Bus.Drain(at, advanceTo, cancellationToken).ConfigureAwait(false);
+        advanceTo?.Invoke(at);
+        var outcome = await Engine.ScanDeadlines(cancellationToken).ConfigureAwait(false);
+        await Bus.Drain(at, advanceTo, cancellationToken).ConfigureAwait(false);
+        return outcome;
+    }
+
+    /// <summary>Subscribes <paramref name="onLogged"/> to every event logged for the first time.</summary>
+    public void OnLogged(Action<EscalationEvent> onLogged) => Engine.Logged += onLogged;
+}

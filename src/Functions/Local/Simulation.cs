@@ -1,0 +1,72 @@
+using Cronos;
+using Escalation.Domain.Events;
+using Escalation.Domain.Rules;
+using Escalation.Functions.Messaging;
+using Escalation.Functions.Storage;
+using NodaTime;
+
+namespace Escalation.Functions.Local;
+
+/// <summary>What a simulated (or real) stretch of days did.</summary>
+internal sealed record RunSummary(
+    int Scans,
+    IReadOnlyDictionary<EventLevel, int> EventsByLevel,
+    IReadOnlyDictionary<(Channel Channel, DeliveryStatus Status), int> Deliveries,
+    IReadOnlyList<DeadLetteredMessage> DeadLetters,
+    IReadOnlyList<(string Receiver, Instant VisibleAt)> Waiting)
+{
+    public int Events => EventsByLevel.Values.Sum();
+
+    public int Count(Channel channel, DeliveryStatus status) => Deliveries.GetValueOrDefault((channel, status));
+
+    public static async Task<RunSummary> Of(IEntityTables tables, LocalMode local, int scans, IReadOnlyList<EscalationEvent> logged, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        ArgumentNullException.ThrowIfNull(local);
+        var deliveries = new Dictionary<(Channel, DeliveryStatus), int>();
+        var table = await tables.Table(DeliveryLedger.TableName, cancellationToken).ConfigureAwait(false);
+        await foreach (var row in table.Query(EntityQuery.WholeTable(["Channel", "Status"]), cancellationToken).ConfigureAwait(false))
+        {
+            if (Enum.TryParse<Channel>(row.GetString("Channel"), out var channel) && Enum.TryParse<DeliveryStatus>(row.GetString("Status"), out var status))
+            {
+                deliveries[(channel, status)] = deliveries.GetValueOrDefault((channel, status)) + 1;
+            }
+        }
+
+        return new RunSummary(
+            scans,
+            logged.GroupBy(e => e.Level).ToDictionary(g => g.Key, g => g.Count()),
+            deliveries,
+            local.Bus.DeadLetters,
+            local.Bus.Waiting);
+    }
+}
+
+/// <summary>
+/// <c>simulate</c>: a simulated clock steps through each day from <c>from</c> to <c>to</c> (inclusive, local dates) at
+/// each occurrence of the scan schedule (the same NCRONTAB, UTC, the timer uses), and between them to each scheduled
+/// message: deferred deliveries at each sending-window opening, and retries.
+/// </summary>
+internal static class Simulation
+{
+    public static async Task<int> Run(
+        LocalMode local, SteppingClock clock, CronExpression schedule, LocalDate from, LocalDate to, DateTimeZone zone, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(local);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(schedule);
+        var start = from.AtStartOfDayInZone(zone).ToInstant();
+        var end = to.PlusDays(1).AtStartOfDayInZone(zone).ToInstant();
+        clock.AdvanceTo(start);
+        var scans = 0;
+        foreach (var occurrence in schedule.GetOccurrences(start.ToDateTimeUtc(), end.ToDateTimeUtc(), fromInclusive: true, toInclusive: false))
+        {
+            await local.Cycle(Instant.FromDateTimeUtc(occurrence), clock.AdvanceTo, cancellationToken).ConfigureAwait(false);
+            scans++;
+        }
+
+        // Deliveries deferred to an opening or retried later on the last day still go out.
+        await local.Bus.Drain(end - Duration.Epsilon, clock.AdvanceTo, cancellationToken).ConfigureAwait(false);
+        return scans;
+    }
+}
