@@ -68,7 +68,8 @@ public sealed class AcsEmailSender : IEmailSender
 
         using var message = _pipeline.CreateMessage();
         message.Request.Method = RequestMethod.Post;
-        message.Request.Uri.Reset(new Uri(_endpoint, $"emails:send?api-version={ApiVersion}"));
+        // "./": a bare "emails:send" would read as a URI of scheme "emails".
+        message.Request.Uri.Reset(new Uri(_endpoint, $"./emails:send?api-version={ApiVersion}"));
         message.Request.Headers.SetValue(HttpHeader.Names.ContentType, "application/json");
         message.Request.Headers.SetValue("Operation-Id", operationId);
         message.Request.Content = RequestContent.Create(Body(email));
