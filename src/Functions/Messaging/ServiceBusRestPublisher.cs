@@ -160,7 +160,15 @@ public sealed class ServiceBusRestPublisher : IMessagePublisher
 
         request.Content = RequestContent.Create(outgoing.Body);
 
-        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AggregateException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // The retry policy gathers every try's transport failure; callers get one RequestFailedException either way.
+            throw new RequestFailedException(0, $"Service Bus could not be reached for a send of {count} message(s) to '{entity}'.", null, e);
+        }
 
         var response = message.Response;
         if (response.Status != 201)

@@ -39,9 +39,26 @@ internal static class AcsAnswers
 
     public static bool IsTransient(int status) => status is 408 or 429 or >= 500;
 
-    /// <summary>A transport failure the pipeline could not overcome (status 0): connection refused, reset, timed out.</summary>
-    public static SendResult.Transient ConnectionFailed(RequestFailedException exception) =>
-        new($"connection failed ({exception.InnerException?.GetType().Name ?? exception.GetType().Name})");
+    /// <summary>
+    /// A transport failure the pipeline's retries could not overcome: connection refused or reset (a
+    /// <see cref="RequestFailedException"/> of status 0), or the network timeout (a cancellation nobody asked for).
+    /// </summary>
+    public static SendResult.Transient ConnectionFailed(Exception exception) => exception switch
+    {
+        // The pipeline's retry policy gathers the failure of every try; the last one says most.
+        AggregateException { InnerExceptions.Count: > 0 } all => ConnectionFailed(all.InnerExceptions[^1]),
+        OperationCanceledException => new("connection timed out"),
+        _ => new($"connection failed ({exception.InnerException?.GetType().Name ?? exception.GetType().Name})"),
+    };
+
+    /// <summary>Whether <paramref name="exception"/> is a transport failure rather than a bug or the caller's cancellation.</summary>
+    public static bool IsConnectionFailure(Exception exception, CancellationToken cancellationToken) => exception switch
+    {
+        RequestFailedException { Status: 0 } => true,
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        AggregateException { InnerExceptions.Count: > 0 } all => all.InnerExceptions.All(e => IsConnectionFailure(e, cancellationToken)),
+        _ => false,
+    };
 
     /// <summary>The error code and a short text, <c>{status} {code}: {message}</c>, with the recipients hidden.</summary>
     public static (string? Code, string Text) Error(Response response, IEnumerable<string> recipients)

@@ -77,7 +77,7 @@ public sealed class AcsEmailSender : IEmailSender
         {
             await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException e) when (e.Status == 0)
+        catch (Exception e) when (AcsAnswers.IsConnectionFailure(e, cancellationToken))
         {
             return AcsAnswers.ConnectionFailed(e);
         }
@@ -130,7 +130,7 @@ public sealed class AcsEmailSender : IEmailSender
         {
             await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException e) when (e.Status == 0)
+        catch (Exception e) when (AcsAnswers.IsConnectionFailure(e, cancellationToken))
         {
             return null;
         }

@@ -113,7 +113,7 @@ public sealed class AcsSmsSender : ISmsSender
         {
             await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException e) when (e.Status == 0)
+        catch (Exception e) when (AcsAnswers.IsConnectionFailure(e, cancellationToken))
         {
             SetAll(results, indexes, AcsAnswers.ConnectionFailed(e));
             return;

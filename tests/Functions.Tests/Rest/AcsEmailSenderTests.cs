@@ -220,6 +220,18 @@ public sealed class AcsEmailSenderTests : IAsyncLifetime
         Assert.Single(_server.Requests);
     }
 
+    [Fact]
+    public async Task Send_ReturnsTransient_WhenTheConnectionIsRefused()
+    {
+        var closed = await LoopbackServer.Start();
+        var access = AcsAccess.FromConnectionString($"endpoint=https://{closed.Authority}/;accesskey={Convert.ToBase64String(AccessKey)}", _clock);
+        await closed.DisposeAsync();
+
+        var result = await AcsEmailSender.Create(access, SenderAddress, Options()).Send(Email("evt-10:email:alice"));
+
+        Assert.Contains("connection failed", Assert.IsType<SendResult.Transient>(result).Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(401)]
     [InlineData(403)]

@@ -141,6 +141,17 @@ public sealed class AcsSmsSenderTests : IAsyncLifetime
         });
     }
 
+    [Fact]
+    public async Task Send_ReturnsEveryMessageTransient_WhenTheServiceDoesNotAnswerInTime()
+    {
+        _server.AnswerWith(_ => Answer.Empty(202) with { Delay = TimeSpan.FromSeconds(5) });
+        SmsToSend[] messages = [Sms("e1:sms:a", "+8613800000001", "Same"), Sms("e1:sms:b", "+8613800000002", "Other")];
+
+        var results = await Sender(TimeSpan.FromMilliseconds(200)).Send(messages);
+
+        Assert.All(results, r => Assert.Contains("timed out", Assert.IsType<SendResult.Transient>(r).Error, StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(401)]
     [InlineData(403)]
@@ -169,10 +180,11 @@ public sealed class AcsSmsSenderTests : IAsyncLifetime
         return Answer.Json(202, JsonSerializer.Serialize(new { value = items }));
     }
 
-    private AcsSmsSender Sender()
+    private AcsSmsSender Sender(TimeSpan? networkTimeout = null)
     {
         var options = new AcsOptions { Transport = LoopbackServer.Transport() };
-        options.Retry.MaxRetries = 2;
+        options.Retry.NetworkTimeout = networkTimeout ?? options.Retry.NetworkTimeout;
+        options.Retry.MaxRetries = networkTimeout is null ? 2 : 0;
         options.Retry.Delay = TimeSpan.FromMilliseconds(10);
         options.Retry.MaxDelay = TimeSpan.FromMilliseconds(50);
         var access = AcsAccess.FromConnectionString($"endpoint=https://{_server.Authority}/;accesskey={Convert.ToBase64String(new byte[32])}", _clock);

@@ -29,8 +29,8 @@ public sealed record RecordedRequest(
     public JsonElement Json() => JsonDocument.Parse(Body).RootElement.Clone();
 }
 
-/// <summary>A scripted answer.</summary>
-public sealed record Answer(int Status, string? Body = null, IReadOnlyDictionary<string, string>? Headers = null)
+/// <summary>A scripted answer; <c>Delay</c> holds it back (until the client gives up, if sooner).</summary>
+public sealed record Answer(int Status, string? Body = null, IReadOnlyDictionary<string, string>? Headers = null, TimeSpan? Delay = null)
 {
     public static Answer Json(int status, string body, params (string Name, string Value)[] headers) =>
         new(status, body, headers.ToDictionary(h => h.Name, h => h.Value, StringComparer.OrdinalIgnoreCase));
@@ -143,6 +143,18 @@ public sealed class LoopbackServer : IAsyncDisposable
         {
             _requests.Add(recorded);
             answer = _answers.Count > 0 ? _answers.Dequeue() : _handler?.Invoke(recorded) ?? new Answer(501, "no scripted answer");
+        }
+
+        if (answer.Delay is { } delay)
+        {
+            try
+            {
+                await Task.Delay(delay, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
 
         context.Response.StatusCode = answer.Status;

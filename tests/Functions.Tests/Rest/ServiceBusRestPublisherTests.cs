@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
@@ -173,9 +174,11 @@ public sealed class ServiceBusRestPublisherTests : IAsyncLifetime
     public async Task Publish_Succeeds_WhenThrottledOnceWithRetryAfter()
     {
         _server.Answer(Answer.Empty(429, ("Retry-After", "1")), Answer.Empty(201));
+        var watch = Stopwatch.StartNew();
 
         await Publisher().Publish("events", [Message("evt-1")]);
 
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(900), $"retried after {watch.Elapsed}, not after Retry-After");
         var requests = _server.Requests;
         Assert.Equal(2, requests.Count);
         Assert.Equal(requests[0].Header("BrokerProperties"), requests[1].Header("BrokerProperties"));
@@ -193,6 +196,19 @@ public sealed class ServiceBusRestPublisherTests : IAsyncLifetime
         Assert.DoesNotContain("evt-1", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-ish", error.Message, StringComparison.Ordinal);
         Assert.Equal(3, _server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Publish_ThrowsRequestFailedWithStatusZero_WhenTheConnectionIsRefused()
+    {
+        var closed = await LoopbackServer.Start();
+        var publisher = ServiceBusRestPublisher.WithCredential(closed.BaseUri, _credential, Options());
+        await closed.DisposeAsync();
+
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => publisher.Publish("events", [Message("evt-1")]));
+
+        Assert.Equal(0, error.Status);
+        Assert.Contains("'events'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
