@@ -56,6 +56,11 @@ public sealed class AcsEmailSender : IEmailSender
         ArgumentNullException.ThrowIfNull(access);
         ArgumentException.ThrowIfNullOrWhiteSpace(senderAddress);
         options ??= new AcsOptions();
+        if (options.EmailPollInterval <= Duration.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.EmailPollInterval, "The email poll interval must be positive.");
+        }
+
         return new AcsEmailSender(access.Pipeline(options), access.Endpoint, senderAddress, options, $"email from {senderAddress} via {access.Describe}");
     }
 
@@ -102,7 +107,8 @@ public sealed class AcsEmailSender : IEmailSender
                     return new SendResult.Rejected(AcsAnswers.Hide(error, recipients));
             }
 
-            var wait = operation.RetryAfter ?? _options.EmailPollInterval;
+            // A zero wait would poll without end and without the limit ever being reached.
+            var wait = operation.RetryAfter is { } asked && asked > Duration.Zero ? asked : _options.EmailPollInterval;
             if (waited + wait > _options.EmailPollLimit)
             {
                 return new SendResult.Sent(operation.Id);

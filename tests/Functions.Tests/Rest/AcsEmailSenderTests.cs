@@ -148,6 +148,19 @@ public sealed class AcsEmailSenderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Send_WaitsThePollInterval_WhenRetryAfterIsZero()
+    {
+        _server.Answer(
+            Answer.Json(202, """{"id":"op-5","status":"Running"}""", ("retry-after", "0")),
+            Answer.Json(200, """{"id":"op-5","status":"Succeeded"}"""));
+
+        var result = await Sender().Send(Email("evt-11:email:alice"));
+
+        Assert.Equal(new SendResult.Sent("op-5"), result);
+        Assert.Equal([TimeSpan.FromSeconds(1)], _delays);
+    }
+
+    [Fact]
     public async Task Send_PollsTheDocumentedPath_WhenTheOperationLocationPointsElsewhere()
     {
         _server.Answer(
