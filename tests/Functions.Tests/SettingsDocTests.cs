@@ -6,7 +6,7 @@ namespace Escalation.Functions.Tests;
 /// <summary>Every setting the app reads is named once and appears with the same key in the sample settings and the README.</summary>
 public sealed class SettingsDocTests
 {
-    public static TheoryData<string> Keys => [Settings.TimeZoneKey, StoreSettings.ServiceUriKey, StoreSettings.ConnectionStringKey, StoreSettings.LocalStoreKey];
+    public static TheoryData<string> Keys => [.. EngineSettings.Keys];
 
     [Theory]
     [MemberData(nameof(Keys))]

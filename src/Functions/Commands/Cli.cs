@@ -77,6 +77,7 @@ internal static class Cli
             "run" => LocalCommands.Run(options, settings, setting, clock, stdout, stderr),
             "simulate" => LocalCommands.Simulate(options, settings, setting, stdout, stderr),
             "demo" => LocalCommands.Demo(options, settings, setting, stdout, stderr),
+            "serve" => ServeCommand.Run(settings, setting, clock, stderr),
             _ => Unknown(args[0], stderr),
         };
     }

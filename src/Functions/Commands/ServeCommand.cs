@@ -1,0 +1,114 @@
+using System.Globalization;
+using Azure.Core;
+using Azure.Identity;
+using Escalation.Functions.Host;
+using Escalation.Functions.Messaging;
+using Escalation.Functions.Pipeline;
+using Escalation.Functions.Sending;
+using Escalation.Functions.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+
+namespace Escalation.Functions.Commands;
+
+/// <summary>
+/// <c>serve</c>: the custom handler the Functions host starts (host.json names this binary with the argument
+/// <c>serve</c>). Listens on 127.0.0.1 at <c>FUNCTIONS_CUSTOMHANDLER_PORT</c>; logs JSON to stdout, which the host
+/// forwards to Application Insights. The Azure adapters are built on the first invocation, so that readiness answers at
+/// once and a configuration fault shows in each invocation's logs instead of a handler that never starts.
+/// </summary>
+internal static class ServeCommand
+{
+    public const string PortKey = "FUNCTIONS_CUSTOMHANDLER_PORT";
+
+    public static int Run(Settings settings, Func<string, string?> setting, IClock clock, TextWriter stderr)
+    {
+        var portText = setting(PortKey);
+        if (!int.TryParse(portText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            stderr.WriteLine($"serve is started by the Functions host, which sets {PortKey} (got '{portText}'). To try the pipeline without Azure, use run, simulate or demo.");
+            return Cli.UsageError;
+        }
+
+        var app = Build(settings, setting, clock, web => web.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}")));
+        app.Run();
+        return Cli.Ok;
+    }
+
+    /// <summary>The handler application; <paramref name="configure"/> sets where it listens (a port, or a test server).</summary>
+    public static WebApplication Build(Settings settings, Func<string, string?> setting, IClock clock, Action<IWebHostBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(configure);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders().AddJsonConsole(o => o.IncludeScopes = false);
+        configure(builder.WebHost);
+        var app = builder.Build();
+        var loggers = app.Services.GetRequiredService<ILoggerFactory>();
+        var engine = new Lazy<Engine>(() => Compose(settings, setting, clock, loggers), LazyThreadSafetyMode.ExecutionAndPublication);
+        CustomHandler.Map(app, () => engine.Value);
+        return app;
+    }
+
+    /// <summary>The Azure composition: Table Storage, Service Bus over REST, Communication Services (or SMTP) over the network.</summary>
+    internal static Engine Compose(Settings settings, Func<string, string?> setting, IClock clock, ILoggerFactory loggers)
+    {
+        var (engine, errors) = EngineSettings.From(setting);
+        if (engine is null)
+        {
+            throw new InvalidOperationException("The handler's settings are not usable: " + string.Join(" ", errors));
+        }
+
+        var (tables, tablesError) = StoreSettings.Open(Options.Parse([]), setting, clock);
+        if (tables is null)
+        {
+            throw new InvalidOperationException(tablesError);
+        }
+
+        TokenCredential credential = new DefaultAzureCredential();
+        IMessagePublisher publisher = engine switch
+        {
+            { ServiceBusNamespace: { } ns } => ServiceBusRestPublisher.WithCredential(
+                new Uri(ns.Contains("://", StringComparison.Ordinal) ? ns : $"https://{ns}/"), credential),
+            { ServiceBusConnectionString: { } connection } => ServiceBusRestPublisher.FromConnectionString(connection, clock),
+            _ => throw new InvalidOperationException(
+                $"No Service Bus: set {EngineSettings.ServiceBusNamespaceKey} (with the managed identity) or {EngineSettings.ServiceBusConnectionStringKey}."),
+        };
+
+        AcsAccess? acs = engine switch
+        {
+            { AcsEndpoint: { } endpoint } => AcsAccess.WithCredential(new Uri(endpoint), credential),
+            { AcsConnectionString: { } connection } => AcsAccess.FromConnectionString(connection, clock),
+            _ => null,
+        };
+
+        IEmailSender email = (acs, engine.Smtp) switch
+        {
+            ({ } access, _) => AcsEmailSender.Create(access, engine.EmailSender),
+            (null, { } smtp) => new SmtpEmailSender(smtp.ToOptions(engine.EmailSender), clock),
+            _ => new Unconfigured($"no email provider is configured ({EngineSettings.AcsEndpointKey} or {EngineSettings.SmtpHostKey})"),
+        };
+        ISmsSender sms = acs is not null && engine.SmsFrom is { } from
+            ? AcsSmsSender.Create(acs, from)
+            : new Unconfigured($"no SMS provider is configured ({EngineSettings.AcsEndpointKey} and {EngineSettings.SmsFromKey})");
+        return new Engine(tables, publisher, email, sms, engine.Delivery, clock, settings.Zone, loggers);
+    }
+
+    /// <summary>
+    /// A channel with no provider configured: every delivery on it fails with the reason, so that the log and the
+    /// supervision office's digest show it instead of messages vanishing.
+    /// </summary>
+    private sealed class Unconfigured(string reason) : IEmailSender, ISmsSender
+    {
+        public string Describe => reason;
+
+        public Task<SendResult> Send(EmailToSend email, CancellationToken cancellationToken = default) =>
+            Task.FromResult<SendResult>(new SendResult.Rejected(reason));
+
+        public Task<IReadOnlyList<SendResult>> Send(IReadOnlyList<SmsToSend> messages, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<SendResult>>([.. messages.Select(_ => new SendResult.Rejected(reason))]);
+    }
+}
