@@ -44,7 +44,8 @@ internal static class ServeCommand
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(configure);
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders().AddJsonConsole(o => o.IncludeScopes = false);
+        builder.Logging.ClearProviders().AddJsonConsole(o => o.IncludeScopes = false)
+            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         configure(builder.WebHost);
         var app = builder.Build();
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
