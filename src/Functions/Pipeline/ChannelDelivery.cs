@@ -31,9 +31,9 @@ public sealed partial class ChannelDelivery(
     IMessagePublisher publisher,
     IEmailSender email,
     ISmsSender sms,
+    ConfigurationCache configurations,
     DeliveryOptions options,
     IClock clock,
-    DateTimeZone zone,
     ILogger logger)
 {
     private readonly EscalationLog _log = new(tables);
@@ -55,7 +55,7 @@ public sealed partial class ChannelDelivery(
             return (DeliveryOutcome.Nothing, null);
         }
 
-        var (configuration, _) = await new DailyRead(tables, clock, zone).ConfigurationUnrecorded(cancellationToken).ConfigureAwait(false);
+        var configuration = await configurations.Get(cancellationToken).ConfigureAwait(false);
         var now = clock.GetCurrentInstant();
         var opening = options.SendAtOnce.Contains(e.Level) ? now : options.Window.NextOpening(now, configuration.Calendar);
         var tally = new Tally();

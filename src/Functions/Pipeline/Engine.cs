@@ -28,9 +28,13 @@ public sealed partial class Engine
         ArgumentNullException.ThrowIfNull(loggers);
         _logger = loggers.CreateLogger("Escalation.Engine");
         _scan = new DailyScan(tables, publisher, clock, zone, loggers.CreateLogger("Escalation.ScanDeadlines"));
-        _evaluation = new UnitEvaluation(tables, publisher, clock, zone, loggers.CreateLogger("Escalation.EvaluateUnit"));
-        _delivery = new ChannelDelivery(tables, publisher, email, sms, delivery, clock, zone, loggers.CreateLogger("Escalation.Deliver"));
+        var configurations = new ConfigurationCache(tables, clock, zone, ConfigurationTtl);
+        _evaluation = new UnitEvaluation(tables, publisher, configurations, clock, zone, loggers.CreateLogger("Escalation.EvaluateUnit"));
+        _delivery = new ChannelDelivery(tables, publisher, email, sms, configurations, delivery, clock, loggers.CreateLogger("Escalation.Deliver"));
     }
+
+    /// <summary>How long the evaluate and deliver steps reuse the configuration they read.</summary>
+    public static readonly Duration ConfigurationTtl = Duration.FromMinutes(1);
 
     /// <summary>Called for each event logged for the first time (local mode prints them).</summary>
     public event Action<EscalationEvent>? Logged;

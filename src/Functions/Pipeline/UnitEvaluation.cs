@@ -22,7 +22,7 @@ public sealed record EvaluationOutcome(IReadOnlyList<EscalationEvent> Logged, in
 /// anywhere leaves the log ahead of the topic, never behind: the next run publishes again, and the ledger keeps
 /// re-publishing harmless.
 /// </summary>
-public sealed partial class UnitEvaluation(IEntityTables tables, IMessagePublisher publisher, IClock clock, DateTimeZone zone, ILogger logger)
+public sealed partial class UnitEvaluation(IEntityTables tables, IMessagePublisher publisher, ConfigurationCache configurations, IClock clock, DateTimeZone zone, ILogger logger)
 {
     private readonly EscalationLog _log = new(tables);
 
@@ -31,7 +31,7 @@ public sealed partial class UnitEvaluation(IEntityTables tables, IMessagePublish
     {
         ArgumentNullException.ThrowIfNull(request);
         var read = new DailyRead(tables, clock, zone);
-        var (configuration, _) = await read.ConfigurationUnrecorded(cancellationToken).ConfigureAwait(false);
+        var configuration = await configurations.Get(cancellationToken).ConfigureAwait(false);
         if (!configuration.Roster.Units.ContainsKey(request.Unit))
         {
             // Removed from the units table since the scan: nothing to chase.
