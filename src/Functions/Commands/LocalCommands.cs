@@ -223,7 +223,7 @@ internal static class LocalCommands
         }
     }
 
-    /// <summary>The samples shipped beside the binary (copied at build), else those of the current folder.</summary>
+    /// <summary>The samples of the current folder (the repository root), else those copied beside the binary at build.</summary>
     private static string? SamplesFolder() =>
-        new[] { Path.Combine(AppContext.BaseDirectory, "samples"), Path.GetFullPath("samples") }.FirstOrDefault(Directory.Exists);
+        new[] { Path.GetFullPath("samples"), Path.Combine(AppContext.BaseDirectory, "samples") }.FirstOrDefault(d => File.Exists(Path.Combine(d, "units.csv")));
 }

@@ -84,7 +84,7 @@ internal sealed class SimulatedRun
     /// into <c>{temp}/{outName}</c>. Fails unless the command succeeds and imports every row: a rejected row would
     /// silently change the scenario.
     /// </summary>
-    public static SimulatedRun Of(TempFolder temp, string scenario, string from, string to, string outName = "out")
+    public static SimulatedRun Of(TempFolder temp, string scenario, string from, string to, string outName = "out", Func<string, string?>? setting = null)
     {
         var output = temp[outName];
         using var stdout = new StringWriter();
@@ -92,7 +92,7 @@ internal sealed class SimulatedRun
 
         var code = Cli.Run(
             ["simulate", "--data", Scenario(scenario), "--from", from, "--to", to, "--out", output],
-            stdout, stderr, _ => null, FakeClock.FromUtc(2000, 1, 1));
+            stdout, stderr, setting ?? (_ => null), FakeClock.FromUtc(2000, 1, 1));
 
         Assert.True(code == Cli.Ok, $"simulate exited {code}:\n{stderr}");
         Assert.True(stderr.ToString().Contains(" 0 rejected.", StringComparison.Ordinal), $"Some rows of {scenario} were rejected:\n{stderr}");
