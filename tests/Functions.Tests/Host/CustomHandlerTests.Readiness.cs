@@ -71,7 +71,6 @@ public sealed partial class CustomHandlerTests
             Assert.Contains("settings are not usable", log, StringComparison.Ordinal);
             Assert.Contains($"{EngineSettings.MaxAttemptsKey} = '0'", log, StringComparison.Ordinal);
         });
-        await app.StopAsync();
     }
 
     [Fact]
