@@ -111,7 +111,7 @@ public sealed partial class CustomHandlerTests
     /// CustomHandler.Invoke: <c>catch (Exception ex) when (!cancellationToken.IsCancellationRequested)</c>.
     /// </summary>
     [Fact]
-    [Trait("Bug", "CustomHandler: a timeout surfacing as OperationCanceledException escapes without Logs")]
+    [Trait("Category", "Bug")]
     public async Task Invoke_FailsForARetryWithTheReasonInLogs_WhenAnAdapterTimesOutWithoutTheRequestBeingCancelled()
     {
         await using var handler = await HandlerHarness.Start();

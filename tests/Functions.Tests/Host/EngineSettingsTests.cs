@@ -74,7 +74,7 @@ public sealed class EngineSettingsTests
     /// holding a character outside <c>0-9 * , - /</c> and letters of month and day names, or parse with NCrontab's rules.
     /// </summary>
     [Theory]
-    [Trait("Bug", "EngineSettings: schedule checked with Cronos accepts syntax the Functions host (NCrontab) refuses")]
+    [Trait("Category", "Bug")]
     [InlineData("0 30 0 ? * MON-FRI")]
     [InlineData("0 30 0 L * *")]
     [InlineData("0 30 0 * * MON#1")]
