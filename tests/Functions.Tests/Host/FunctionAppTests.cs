@@ -1,0 +1,156 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Escalation.Functions.Commands;
+using Escalation.Functions.Host;
+using Escalation.Functions.Messaging;
+using static Escalation.Functions.Host.CustomHandler.Names;
+
+namespace Escalation.Functions.Tests.Host;
+
+/// <summary>
+/// What the Functions host reads from src/Functions/FunctionApp agrees with the handler: one folder per function it
+/// maps, trigger binding names it reads, the Service Bus entities it publishes to, settings it knows, and host.json
+/// starting this executable with <c>serve</c>.
+/// </summary>
+public sealed partial class FunctionAppTests
+{
+    private static readonly string AppFolder = Path.Combine(Repo.Root, "src", "Functions", "FunctionApp");
+
+    private static readonly string[] RetryStrategies = ["exponentialBackoff", "fixedDelay"];
+
+    public static TheoryData<string> Functions => [.. CustomHandler.Names.Functions];
+
+    public static TheoryData<string> ServiceBusFunctions => [EvaluateUnit, DeliverEmail, DeliverSms];
+
+    [Fact]
+    public void FunctionFolders_AreExactlyTheHandlersFunctions()
+    {
+        var folders = Directory.GetDirectories(AppFolder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(CustomHandler.Names.Functions.Order(StringComparer.Ordinal), folders);
+        Assert.All(folders, f => Assert.True(File.Exists(Path.Combine(AppFolder, f!, "function.json")), $"{f} has no function.json"));
+    }
+
+    [Theory]
+    [InlineData(ScanDeadlines, "timerTrigger", TimerBinding)]
+    [InlineData(EvaluateUnit, "serviceBusTrigger", MessageBinding)]
+    [InlineData(DeliverEmail, "serviceBusTrigger", MessageBinding)]
+    [InlineData(DeliverSms, "serviceBusTrigger", MessageBinding)]
+    public void FunctionJson_HasOneTriggerWithTheBindingNameTheHandlerReads(string function, string type, string name)
+    {
+        using var json = FunctionJson(function);
+
+        var triggers = Bindings(json).Where(b => Text(b, "type")!.EndsWith("Trigger", StringComparison.Ordinal)).ToList();
+
+        var trigger = Assert.Single(triggers);
+        Assert.Equal((type, name, "in"), (Text(trigger, "type"), Text(trigger, "name"), Text(trigger, "direction")));
+    }
+
+    [Theory]
+    [InlineData(EvaluateUnit, ServiceBusEntities.EvaluateQueue, null, null)]
+    [InlineData(DeliverEmail, null, ServiceBusEntities.EventsTopic, ServiceBusEntities.EmailSubscription)]
+    [InlineData(DeliverSms, null, ServiceBusEntities.EventsTopic, ServiceBusEntities.SmsSubscription)]
+    public void ServiceBusTrigger_ListensOnTheEntityTheEnginePublishesTo(string function, string? queue, string? topic, string? subscription)
+    {
+        using var json = FunctionJson(function);
+
+        var trigger = Trigger(json);
+
+        Assert.Equal((queue, topic, subscription), (Text(trigger, "queueName"), Text(trigger, "topicName"), Text(trigger, "subscriptionName")));
+    }
+
+    [Theory]
+    [MemberData(nameof(ServiceBusFunctions))]
+    public void ServiceBusTrigger_TakesOneBinaryMessageAndHasNoRetryPolicy(string function)
+    {
+        using var json = FunctionJson(function);
+
+        var trigger = Trigger(json);
+
+        Assert.Equal(("binary", "one"), (Text(trigger, "dataType"), Text(trigger, "cardinality")));
+        Assert.False(json.RootElement.TryGetProperty("retry", out _), $"{function}: Service Bus triggers may not have a retry policy");
+    }
+
+    [Theory]
+    [MemberData(nameof(ServiceBusFunctions))]
+    public void ServiceBusFunction_HasThePoisonOutputTheHandlerAnswers(string function)
+    {
+        using var json = FunctionJson(function);
+
+        var outputs = Bindings(json).Where(b => Text(b, "direction") == "out").ToList();
+
+        var poison = Assert.Single(outputs);
+        Assert.Equal((PoisonBinding, "serviceBus", ServiceBusEntities.PoisonQueue), (Text(poison, "name"), Text(poison, "type"), Text(poison, "queueName")));
+    }
+
+    [Fact]
+    public void Timer_HasARetryPolicyAndTheScheduleSetting()
+    {
+        using var json = FunctionJson(ScanDeadlines);
+
+        var trigger = Trigger(json);
+        var hasRetry = json.RootElement.TryGetProperty("retry", out var retry);
+
+        Assert.Equal($"%{EngineSettings.ScanScheduleKey}%", Text(trigger, "schedule"));
+        Assert.True(hasRetry, "ScanDeadlines has no retry policy: a failed scan would wait a day");
+        Assert.Contains(Text(retry, "strategy"), RetryStrategies);
+        Assert.True(retry.GetProperty("maxRetryCount").GetInt32() > 0);
+    }
+
+    [Fact]
+    public void SettingReferences_AreKeysTheAppReads()
+    {
+        var references = Directory.EnumerateFiles(AppFolder, "*.json", SearchOption.AllDirectories)
+            .SelectMany(file => SettingReference().Matches(File.ReadAllText(file)).Select(m => (File: Path.GetRelativePath(AppFolder, file), Key: m.Groups[1].Value)))
+            .ToList();
+
+        Assert.NotEmpty(references);
+        Assert.All(references, r => Assert.True(EngineSettings.Keys.Contains(r.Key), $"{r.File} refers to %{r.Key}%, which the app does not read"));
+    }
+
+    [Fact]
+    public void Connections_AreSettingsTheAppReads()
+    {
+        var connections = CustomHandler.Names.Functions
+            .SelectMany(f =>
+            {
+                using var json = FunctionJson(f);
+                return Bindings(json).Select(b => (Function: f, Connection: Text(b, "connection"))).Where(c => c.Connection is not null).ToList();
+            })
+            .ToList();
+
+        Assert.Equal(6, connections.Count);
+        Assert.All(connections, c => Assert.True(
+            EngineSettings.Keys.Contains($"{c.Connection}__fullyQualifiedNamespace") || EngineSettings.Keys.Contains(c.Connection!),
+            $"{c.Function}: connection '{c.Connection}' is neither {c.Connection}__fullyQualifiedNamespace nor {c.Connection} among the settings"));
+    }
+
+    [Fact]
+    public void HostJson_StartsThisExecutableWithServeAndTheV4Bundle()
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppFolder, "host.json")));
+
+        var root = json.RootElement;
+        var description = root.GetProperty("customHandler").GetProperty("description");
+
+        Assert.Equal("2.0", Text(root, "version"));
+        Assert.Equal(("Microsoft.Azure.Functions.ExtensionBundle", "[4.*, 5.0.0)"), (Text(root.GetProperty("extensionBundle"), "id"), Text(root.GetProperty("extensionBundle"), "version")));
+        Assert.Equal("handler/Escalation.Functions", Text(description, "defaultExecutablePath"));
+        Assert.Equal(typeof(CustomHandler).Assembly.GetName().Name, Path.GetFileName(Text(description, "defaultExecutablePath")));
+        Assert.Equal(["serve"], description.GetProperty("arguments").EnumerateArray().Select(a => a.GetString()));
+    }
+
+    private static JsonDocument FunctionJson(string function) =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppFolder, function, "function.json")));
+
+    private static List<JsonElement> Bindings(JsonDocument json) => [.. json.RootElement.GetProperty("bindings").EnumerateArray()];
+
+    private static JsonElement Trigger(JsonDocument json) =>
+        Bindings(json).Single(b => Text(b, "type")!.EndsWith("Trigger", StringComparison.Ordinal));
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    [GeneratedRegex("%([^%\"]+)%")]
+    private static partial Regex SettingReference();
+}
