@@ -79,6 +79,38 @@ internal sealed record EngineSettings(
         ServiceBusNamespaceKey, ServiceBusConnectionStringKey,
     ];
 
+    private static readonly HashSet<string> CronNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
+        "SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT",
+    };
+
+    /// <summary>
+    /// The timer reads the schedule with NCrontab, which knows less than Cronos: six fields of numbers, <c>*</c>, lists,
+    /// ranges, steps and month/day names, and none of <c>?</c>, <c>L</c>, <c>W</c> or <c>#</c>. Null when it is such a schedule.
+    /// </summary>
+    private static string? NcrontabFault(string text)
+    {
+        var fields = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length != 6)
+        {
+            return $"it has {fields.Length} fields; NCRONTAB with seconds has 6 (second minute hour day month weekday, UTC).";
+        }
+
+        foreach (var field in fields)
+        {
+            foreach (var token in field.Split(',', '-', '/'))
+            {
+                if (token != "*" && !(token.Length > 0 && token.All(char.IsAsciiDigit)) && !CronNames.Contains(token))
+                {
+                    return $"'{token}' in '{field}' is not a number, * or a month/day name (?, L, W and # are not NCRONTAB).";
+                }
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Reads and checks every setting; each fault names the key, the value and what is expected.</summary>
     public static (EngineSettings? Settings, IReadOnlyList<string> Errors) From(Func<string, string?> setting)
     {
@@ -88,13 +120,20 @@ internal sealed record EngineSettings(
 
         var scheduleText = Get(ScanScheduleKey) ?? DefaultScanSchedule;
         CronExpression? schedule = null;
-        try
+        if (NcrontabFault(scheduleText) is { } fault)
         {
-            schedule = CronExpression.Parse(scheduleText, CronFormat.IncludeSeconds);
+            errors.Add($"Setting {ScanScheduleKey} = '{scheduleText}' is not a schedule the Functions host accepts: {fault}");
         }
-        catch (CronFormatException e)
+        else
         {
-            errors.Add($"Setting {ScanScheduleKey} = '{scheduleText}' is not a 6-field NCRONTAB schedule (second minute hour day month weekday, UTC): {e.Message}");
+            try
+            {
+                schedule = CronExpression.Parse(scheduleText, CronFormat.IncludeSeconds);
+            }
+            catch (CronFormatException e)
+            {
+                errors.Add($"Setting {ScanScheduleKey} = '{scheduleText}' is not a 6-field NCRONTAB schedule (second minute hour day month weekday, UTC): {e.Message}");
+            }
         }
 
         var window = SendingWindow.Default;
@@ -140,7 +179,7 @@ internal sealed record EngineSettings(
         }
 
         var acsEndpoint = Get(AcsEndpointKey);
-        if (acsEndpoint is not null && !Uri.TryCreate(acsEndpoint, UriKind.Absolute, out _))
+        if (acsEndpoint is not null && (!Uri.TryCreate(acsEndpoint, UriKind.Absolute, out var acsUri) || acsUri.Scheme != Uri.UriSchemeHttps))
         {
             errors.Add($"Setting {AcsEndpointKey} = '{acsEndpoint}' is not an absolute URI (https://<resource>.communication.azure.com).");
         }

@@ -75,8 +75,8 @@ internal static partial class CustomHandler
                 _ => await OnMessage(function, payload, m => e.Deliver(m, Channel.Sms, cancellationToken)).ConfigureAwait(false),
             };
         }
-#pragma warning disable CA1031 // Every failure becomes a 500 with its reason in the logs: the host then retries (or dead-letters after max deliveries).
-        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning disable CA1031 // Every failure becomes a 500 with its reason in the logs (a timeout too; only the host aborting the request is let through): the host then retries, or dead-letters after max deliveries.
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
 #pragma warning restore CA1031
         {
             LogFailed(logger, ex, function, payload.Metadata("MessageId") ?? "");

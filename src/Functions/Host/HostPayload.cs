@@ -28,7 +28,7 @@ internal sealed class HostPayload
         JsonElement root;
         try
         {
-            root = JsonDocument.Parse(json.ToArray()).RootElement;
+            root = JsonSerializer.Deserialize<JsonElement>(json);
         }
         catch (JsonException e)
         {
@@ -156,7 +156,7 @@ internal sealed class HostPayload
     {
         try
         {
-            return JsonDocument.Parse(text).RootElement;
+            return JsonSerializer.Deserialize<JsonElement>(text);
         }
         catch (JsonException)
         {

@@ -67,14 +67,11 @@ public sealed class EngineSettingsTests
         AssertRefused(EngineSettings.ScanScheduleKey, schedule);
 
     /// <summary>
-    /// BUG (reported, not fixed here: src/ is out of bounds). The schedule is checked with Cronos, which also reads
-    /// <c>?</c>, <c>L</c>, <c>W</c> and <c>#</c>; the Functions host reads it with NCrontab, which refuses them
-    /// (atifaziz/NCrontab#66 for <c>?</c>, Azure/azure-functions-host#1840 for <c>#</c>), so such a value passes here and
-    /// the ScanDeadlines function then fails to start in Azure. Suggested fix in EngineSettings.From: refuse any field
-    /// holding a character outside <c>0-9 * , - /</c> and letters of month and day names, or parse with NCrontab's rules.
+    /// Cronos also reads <c>?</c>, <c>L</c>, <c>W</c> and <c>#</c>; the Functions host reads the schedule with NCrontab, which
+    /// refuses them (atifaziz/NCrontab#66 for <c>?</c>, Azure/azure-functions-host#1840 for <c>#</c>): such a value must be
+    /// refused here, or ScanDeadlines would fail to start in Azure.
     /// </summary>
     [Theory]
-    [Trait("Category", "Bug")]
     [InlineData("0 30 0 ? * MON-FRI")]
     [InlineData("0 30 0 L * *")]
     [InlineData("0 30 0 * * MON#1")]
