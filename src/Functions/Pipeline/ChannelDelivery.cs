@@ -73,10 +73,12 @@ public sealed partial class ChannelDelivery(
 
             if (delivery.NextAttemptAt is { } next && next > now)
             {
-                // Deferred to later, or claimed by another invocation that is sending it now.
+                // Deferred to later, or claimed by another invocation that is sending it now. Either way a message is
+                // scheduled for then: for a claim, so that a holder that died mid-send (the host redelivers its message
+                // at once, while the claim still stands) does not leave the delivery stranded until the next scan.
+                reschedule.Add(next);
                 if (delivery.Status == DeliveryStatus.Deferred)
                 {
-                    reschedule.Add(next);
                     tally.Deferred++;
                 }
 
@@ -121,15 +123,11 @@ public sealed partial class ChannelDelivery(
             }
         }
 
-        var template = configuration.Templates.GetValueOrDefault(e.Template);
-        var results = template is null
-            ? [.. claimed.Select(_ => (SendResult)new SendResult.Rejected($"message template '{e.Template}' does not exist"))]
-            : await Send(e, channel, template, claimed, cancellationToken).ConfigureAwait(false);
-
-        for (var i = 0; i < claimed.Count; i++)
+        // Each outcome is written as soon as it is known, so that a crash on a later recipient cannot make an earlier
+        // one's accepted message be sent again.
+        async Task Record(Delivery d, SendResult result)
         {
-            var d = claimed[i].Delivery;
-            var after = Apply(d, results[i], e.Level, configuration.Calendar, now);
+            var after = Apply(d, result, e.Level, configuration.Calendar, now);
             await Finish(after, cancellationToken).ConfigureAwait(false);
             switch (after.Status)
             {
@@ -146,6 +144,38 @@ public sealed partial class ChannelDelivery(
                     tally.Failed++;
                     LogFailed(logger, d.Id, d.Attempts, after.LastError ?? "");
                     break;
+            }
+        }
+
+        var template = configuration.Templates.GetValueOrDefault(e.Template);
+        if (template is null)
+        {
+            foreach (var c in claimed)
+            {
+                await Record(c.Delivery, new SendResult.Rejected($"message template '{e.Template}' does not exist")).ConfigureAwait(false);
+            }
+        }
+        else if (channel == Channel.Sms)
+        {
+            if (claimed.Count > 0)
+            {
+                var messages = claimed
+                    .Select(c => new SmsToSend(c.Delivery.Id, c.Address, MessageWording.RenderSms(e, template, c.Contact.Name).Text, c.Delivery.FirstAttemptAt!.Value))
+                    .ToList();
+                var results = await sms.Send(messages, cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < claimed.Count; i++)
+                {
+                    await Record(claimed[i].Delivery, results[i]).ConfigureAwait(false);
+                }
+            }
+        }
+        else
+        {
+            foreach (var (delivery, contact, address) in claimed)
+            {
+                var message = MessageWording.RenderEmail(e, template, contact.Name);
+                var result = await email.Send(new EmailToSend(delivery.Id, address, contact.Name, message.Subject, message.PlainText, message.Html), cancellationToken).ConfigureAwait(false);
+                await Record(delivery, result).ConfigureAwait(false);
             }
         }
 
@@ -180,32 +210,6 @@ public sealed partial class ChannelDelivery(
             // Another invocation changed the row since we read it: it owns the delivery now.
             LogLostRace(logger, delivery.Id);
         }
-    }
-
-    private async Task<IReadOnlyList<SendResult>> Send(
-        EscalationEvent e, Channel channel, MessageTemplate template, List<(Delivery Delivery, Contact Contact, string Address)> claimed, CancellationToken cancellationToken)
-    {
-        if (claimed.Count == 0)
-        {
-            return [];
-        }
-
-        if (channel == Channel.Sms)
-        {
-            var messages = claimed
-                .Select(c => new SmsToSend(c.Delivery.Id, c.Address, MessageWording.RenderSms(e, template, c.Contact.Name).Text, c.Delivery.FirstAttemptAt!.Value))
-                .ToList();
-            return await sms.Send(messages, cancellationToken).ConfigureAwait(false);
-        }
-
-        var results = new List<SendResult>(claimed.Count);
-        foreach (var (delivery, contact, address) in claimed)
-        {
-            var message = MessageWording.RenderEmail(e, template, contact.Name);
-            results.Add(await email.Send(new EmailToSend(delivery.Id, address, contact.Name, message.Subject, message.PlainText, message.Html), cancellationToken).ConfigureAwait(false));
-        }
-
-        return results;
     }
 
     private Delivery Apply(Delivery d, SendResult result, EventLevel level, Domain.Calendar.WorkingCalendar calendar, Instant now)
