@@ -1,5 +1,7 @@
+using Escalation.Domain.Rules;
 using Escalation.Functions.Import;
 using Escalation.Functions.Local;
+using Escalation.Functions.Messaging;
 using Escalation.Functions.Pipeline;
 using Escalation.Functions.Storage;
 using Escalation.Functions.Tests.Import;
@@ -51,6 +53,20 @@ internal sealed class Sandbox : IDisposable
 
     public LocalMode Local(DeliveryOptions? options = null) =>
         LocalMode.Create(Tables, Clock, options ?? DeliveryOptions.Default, Zone, Email, Sms, NullLoggerFactory.Instance);
+
+    /// <summary>
+    /// Local mode composed by hand, as <see cref="LocalMode.Create"/> does, for what it does not let a test change: the
+    /// engine publishes through <paramref name="publisher"/> (given the bus), and its lease is the options' own.
+    /// </summary>
+    public (InProcessBus Bus, Engine Engine) Compose(DeliveryOptions options, Func<InProcessBus, IMessagePublisher>? publisher = null)
+    {
+        var bus = new InProcessBus(Clock);
+        var engine = new Engine(Tables, publisher?.Invoke(bus) ?? bus, Email, Sms, options, Clock, Zone, NullLoggerFactory.Instance);
+        bus.Queue(ServiceBusEntities.EvaluateQueue, engine.EvaluateUnit);
+        bus.Subscription(ServiceBusEntities.EventsTopic, ServiceBusEntities.EmailSubscription, nameof(Channel.Email), (m, ct) => engine.Deliver(m, Channel.Email, ct));
+        bus.Subscription(ServiceBusEntities.EventsTopic, ServiceBusEntities.SmsSubscription, nameof(Channel.Sms), (m, ct) => engine.Deliver(m, Channel.Sms, ct));
+        return (bus, engine);
+    }
 
     /// <summary>One daily cycle at <paramref name="at"/>, the clock stepping to each message's time, as <c>simulate</c> does.</summary>
     public Task<ScanOutcome> Cycle(LocalMode local, Instant at) => local.Cycle(at, Clock.AdvanceTo);
