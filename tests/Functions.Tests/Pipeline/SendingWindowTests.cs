@@ -136,6 +136,32 @@ public sealed class SendingWindowTests
         Assert.Empty(local.Bus.Waiting);
     }
 
+    //      December 2026                 January 2027
+    //  Mo  Tu  We  Th                   no arrangement shipped: the next opening after
+    //  28  29  30 [31] 18:30 run        Thursday 31 at 18:00 cannot be known
+    //
+    // The delivery cannot be deferred, so it is not attempted: nothing is sent outside the window, the events stay
+    // Published (the next scan publishes them again once the 2027 calendar is entered; until then the scan itself
+    // refuses to run and records the problem), and the messages are parked naming the missing year.
+    [Fact]
+    public async Task Cycle_SendsNothingAndKeepsTheEventsToPublishAgain_WhenTheNextOpeningIsInAYearWithoutACalendar()
+    {
+        var lastEvening = Local("2026-12-31T18:30");
+        using var sandbox = await Sandbox.WithSamples(lastEvening);
+        var local = sandbox.Local();
+
+        await sandbox.Cycle(local, lastEvening);
+        var log = await sandbox.Log();
+
+        Assert.NotEmpty(log);
+        Assert.All(log, e => Assert.Equal(LogStatus.Published, e.Status));
+        Assert.Empty(sandbox.Email.Calls);
+        Assert.Empty(sandbox.Sms.Calls);
+        Assert.DoesNotContain(await sandbox.Ledger(), d => d.Status == DeliveryStatus.Sent);
+        Assert.Equal(2 * log.Count, local.Bus.DeadLetters.Count);
+        Assert.All(local.Bus.DeadLetters, d => Assert.Contains("no holiday arrangement for 2027", d.Reason, StringComparison.Ordinal));
+    }
+
     private static Instant Local(string text) =>
         LocalDateTimePattern.GeneralIso.Parse(text + ":00").Value.InZoneStrictly(Sandbox.Zone).ToInstant();
 }
