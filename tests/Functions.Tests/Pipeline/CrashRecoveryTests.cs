@@ -22,8 +22,10 @@ public sealed class CrashRecoveryTests
     private static readonly Instant FirstRun = Sandbox.At(2026, 6, 1, 10, 0);
     private static readonly Instant SecondRun = Sandbox.At(2026, 6, 1, 10, 5);
 
-    /// <summary>jtj-cao's email, the first message sent on that day (samples/people.csv).</summary>
-    private const string FirstDeliveryId = "ev-25017fe9e8a3fe66adefd38f9b774f05:Email:jtj-cao";
+    /// <summary>The jtj notice's emails go out first, in this order: jtj-cao, jtj-wang, dcs-office.</summary>
+    private const string CaoEmail = "ev-25017fe9e8a3fe66adefd38f9b774f05:Email:jtj-cao";
+
+    private const string WangEmail = "ev-25017fe9e8a3fe66adefd38f9b774f05:Email:jtj-wang";
 
     [Fact]
     public async Task Cycle_LogsEventsButDeliversNothing_WhenPublishingToTheTopicFails()
@@ -70,14 +72,14 @@ public sealed class CrashRecoveryTests
         Assert.Equal(15, ledger.Count(d => d.Status == DeliveryStatus.Sent && d.Attempts == 1));
     }
 
-    // A crash after the provider took the email and before the ledger said so. Local mode (no lease): the bus hands the
-    // message over again at once, the delivery is still Pending, so it is claimed and sent again. The provider sees the
-    // same delivery id twice; that is where the duplicate must be absorbed: Communication Services gets the same
-    // Operation-Id (DeliveryUuid of the delivery id) and sends once; the outbox rewrites the same .eml file; SMTP has no
-    // idempotency key (the Message-Id derived from the delivery id lets mail clients fold the copies). The ledger keeps
-    // one row per recipient, Sent once.
+    // A crash after the provider took jtj-cao's email (the first of the day) and before the ledger said so. Local mode
+    // (no lease): the bus hands the message over again at once; the delivery is still Pending, so it is claimed and
+    // sent again. The provider sees that delivery id twice; that is where the duplicate must be absorbed: Communication
+    // Services gets the same Operation-Id (the DeliveryUuid of the delivery id) and sends once; the outbox rewrites the
+    // same .eml file; SMTP has no idempotency key (the Message-Id derived from the delivery id lets mail clients fold the
+    // copies). The ledger keeps one row per recipient, Sent once, and a later run sends nothing more.
     [Fact]
-    public async Task Deliver_RecordsOneSentDelivery_WhenTheSenderThrowsAfterTheEmailWentOut()
+    public async Task Deliver_RecordsOneSentDeliveryPerRecipient_WhenTheSenderThrowsAfterTheEmailWentOut()
     {
         using var sandbox = await Sandbox.WithSamples(FirstRun);
         sandbox.Email.ThrowOnCall(1, new IOException("connection reset after the provider accepted the message"));
@@ -88,19 +90,18 @@ public sealed class CrashRecoveryTests
         var ledger = await sandbox.Ledger();
         var log = await sandbox.Log();
 
-        Assert.Equal([FirstDeliveryId, FirstDeliveryId], sandbox.Email.Calls.Where(c => c.Email.DeliveryId == FirstDeliveryId).Select(c => c.Email.DeliveryId));
-        Assert.All(sandbox.Email.Calls.Where(c => c.Email.DeliveryId != FirstDeliveryId).CountBy(c => c.Email.DeliveryId), c => Assert.Equal(1, c.Value));
+        Assert.Equal(2, sandbox.Email.Calls.Count(c => c.Email.DeliveryId == CaoEmail));
+        Assert.All(sandbox.Email.Calls.Where(c => c.Email.DeliveryId != CaoEmail).CountBy(c => c.Email.DeliveryId), c => Assert.Equal(1, c.Value));
         Assert.Equal(10, sandbox.Email.Calls.Count);
-        var first = Assert.Single(ledger, d => d.Id == FirstDeliveryId);
-        Assert.Equal((DeliveryStatus.Sent, 2), (first.Status, first.Attempts));
+        Assert.Equal((DeliveryStatus.Sent, 2), ledger.Where(d => d.Id == CaoEmail).Select(d => (d.Status, d.Attempts)).Single());
         Assert.Equal(15, ledger.Count(d => d.Status == DeliveryStatus.Sent));
         Assert.All(log, e => Assert.Equal(LogStatus.Delivered, e.Status));
         Assert.Empty(local.Bus.DeadLetters);
     }
 
-    // The same crash, but the process dies (the cancellation escapes the bus, as a kill would end the run): the delivery
-    // is left Pending after one attempt, the other recipients not tried. The next run publishes the event again (the log
-    // says Published, not delivered) and sends what is left, the interrupted one once more under the same delivery id.
+    // The same crash, but the process dies (the cancellation escapes the bus, as a kill would end the run): jtj-cao's
+    // delivery is left Pending after one attempt, the others not tried. The next run publishes the event again (the
+    // log says Published, not delivered) and sends what is left, jtj-cao's once more under the same delivery id.
     [Fact]
     public async Task Cycle_SendsWhatIsLeftOnce_WhenTheRunBeforeWasKilledMidSend()
     {
@@ -108,20 +109,41 @@ public sealed class CrashRecoveryTests
         sandbox.Email.ThrowOnCall(1, new OperationCanceledException("killed"));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sandbox.Cycle(sandbox.Local(), FirstRun));
-        var interrupted = Assert.Single(await sandbox.Ledger(), d => d.Id == FirstDeliveryId);
+        var interrupted = Assert.Single(await sandbox.Ledger(), d => d.Id == CaoEmail);
         await sandbox.Cycle(sandbox.Local(), SecondRun);
         var ledger = await sandbox.Ledger();
         var log = await sandbox.Log();
 
         Assert.Equal((DeliveryStatus.Pending, 1), (interrupted.Status, interrupted.Attempts));
-        Assert.Equal(2, sandbox.Email.Calls.Count(c => c.Email.DeliveryId == FirstDeliveryId));
-        Assert.All(sandbox.Email.Calls.Where(c => c.Email.DeliveryId != FirstDeliveryId).CountBy(c => c.Email.DeliveryId), c => Assert.Equal(1, c.Value));
+        Assert.Equal(2, sandbox.Email.Calls.Count(c => c.Email.DeliveryId == CaoEmail));
+        Assert.All(sandbox.Email.Calls.Where(c => c.Email.DeliveryId != CaoEmail).CountBy(c => c.Email.DeliveryId), c => Assert.Equal(1, c.Value));
         Assert.All(sandbox.Sms.Calls.CountBy(c => c.Sms.DeliveryId), c => Assert.Equal(1, c.Value));
         Assert.Equal((10, 6), (sandbox.Email.Calls.Count, sandbox.Sms.Calls.Count));
-        var resent = Assert.Single(ledger, d => d.Id == FirstDeliveryId);
-        Assert.Equal((DeliveryStatus.Sent, 2, SecondRun), (resent.Status, resent.Attempts, resent.UpdatedAt));
+        Assert.Equal((DeliveryStatus.Sent, 2, SecondRun), ledger.Where(d => d.Id == CaoEmail).Select(d => (d.Status, d.Attempts, d.UpdatedAt)).Single());
         Assert.Equal(15, ledger.Count(d => d.Status == DeliveryStatus.Sent));
         Assert.All(log, e => Assert.Equal(LogStatus.Delivered, e.Status));
+    }
+
+    // KNOWN BUG (reported; fails until ChannelDelivery is fixed). Emails of one event are sent one by one, but their
+    // results reach the ledger only after the last one: a crash at jtj-wang's email (the second) loses jtj-cao's result
+    // although the provider accepted it, so the redelivery sends jtj-cao's email again. Every crash mid-event re-sends
+    // all the recipients before it (with SMTP, real duplicates; up to the max delivery count when one address keeps
+    // making the sender throw). Suggested fix: apply and record each email's result right after its send (Apply +
+    // Finish inside the email loop of ChannelDelivery.Send/Run); only the one in flight can then be sent twice.
+    [Fact]
+    [Trait("KnownBug", "email-results-recorded-after-the-batch")]
+    public async Task Deliver_DoesNotSendAnAcceptedEmailAgain_WhenTheSenderThrowsAtALaterRecipientOfTheEvent()
+    {
+        using var sandbox = await Sandbox.WithSamples(FirstRun);
+        sandbox.Email.ThrowOnCall(2, new IOException("connection reset after the provider accepted the message"));
+        var local = sandbox.Local();
+
+        await sandbox.Cycle(local, FirstRun);
+        var ledger = await sandbox.Ledger();
+
+        Assert.Equal(2, sandbox.Email.Calls.Count(c => c.Email.DeliveryId == WangEmail));
+        Assert.Equal(1, sandbox.Email.Calls.Count(c => c.Email.DeliveryId == CaoEmail));
+        Assert.Equal((DeliveryStatus.Sent, 1), ledger.Where(d => d.Id == CaoEmail).Select(d => (d.Status, d.Attempts)).Single());
     }
 
     // KNOWN BUG (reported; fails until ChannelDelivery is fixed). In Azure the lease is two minutes. An invocation that
@@ -142,12 +164,12 @@ public sealed class CrashRecoveryTests
 
         await engine.ScanDeadlines();
         await bus.Drain(FirstRun + Duration.FromHours(1), sandbox.Clock.AdvanceTo);
-        var stranded = Assert.Single(await sandbox.Ledger(), d => d.Id == FirstDeliveryId);
+        var stranded = Assert.Single(await sandbox.Ledger(), d => d.Id == CaoEmail);
         var log = await sandbox.Log();
 
         Assert.Equal(Duration.FromMinutes(2), DeliveryOptions.Default.Lease);
         Assert.Equal(DeliveryStatus.Sent, stranded.Status);
-        Assert.Equal(2, sandbox.Email.Calls.Count(c => c.Email.DeliveryId == FirstDeliveryId));
+        Assert.Equal(2, sandbox.Email.Calls.Count(c => c.Email.DeliveryId == CaoEmail));
         Assert.All(log, e => Assert.Equal(LogStatus.Delivered, e.Status));
     }
 

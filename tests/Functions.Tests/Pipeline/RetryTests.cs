@@ -33,10 +33,12 @@ public sealed class RetryTests
     //  run 10:00   10:00 ──5──> 10:05 ──10──> 10:15 ──20──> 10:35 sent     (attempt 4)
     //  run 10:00   10:00 ──30 (asked)──> 10:30 ──10 (1 asked)──> 10:40 sent
     //  run 17:52   17:52 ──5──> 17:57 ──10: 18:07 is after hours──> Tue 08:30 sent
+    //  run 17:58   17:58 ──5: 18:03 is after hours──> Tue 08:30 sent              (the ledger says 08:30 at once)
     [Theory]
     [InlineData("2026-06-01T10:00", "T,T,T", "2026-06-01T10:00,2026-06-01T10:05,2026-06-01T10:15,2026-06-01T10:35")]
     [InlineData("2026-06-01T10:00", "T30,T1", "2026-06-01T10:00,2026-06-01T10:30,2026-06-01T10:40")]
     [InlineData("2026-06-01T17:52", "T,T", "2026-06-01T17:52,2026-06-01T17:57,2026-06-02T08:30")]
+    [InlineData("2026-06-01T17:58", "T", "2026-06-01T17:58,2026-06-02T08:30")]
     public async Task Deliver_RetriesAtTheBackOffTimesUntilSent_WhenTheProviderIsBusy(string run, string answers, string attempts)
     {
         var at = Local(run);
