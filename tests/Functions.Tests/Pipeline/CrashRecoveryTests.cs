@@ -131,7 +131,7 @@ public sealed class CrashRecoveryTests
     // making the sender throw). Suggested fix: apply and record each email's result right after its send (Apply +
     // Finish inside the email loop of ChannelDelivery.Send/Run); only the one in flight can then be sent twice.
     [Fact]
-    [Trait("KnownBug", "email-results-recorded-after-the-batch")]
+    [Trait("Category", "KnownBug")]
     public async Task Deliver_DoesNotSendAnAcceptedEmailAgain_WhenTheSenderThrowsAtALaterRecipientOfTheEvent()
     {
         using var sandbox = await Sandbox.WithSamples(FirstRun);
@@ -155,7 +155,7 @@ public sealed class CrashRecoveryTests
     // add its NextAttemptAt to `reschedule` as for a deferred one, so that a message comes back when the lease ends (a
     // live sender will have finished by then and the delivery is AlreadyDone; a dead one's delivery is claimed again).
     [Fact]
-    [Trait("KnownBug", "lease-strands-delivery")]
+    [Trait("Category", "KnownBug")]
     public async Task Deliver_SendsTheDeliveryWhenTheLeaseEnds_WhenTheInvocationDiedMidSendUnderALease()
     {
         using var sandbox = await Sandbox.WithSamples(FirstRun);

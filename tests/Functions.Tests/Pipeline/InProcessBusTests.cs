@@ -76,7 +76,7 @@ public sealed class InProcessBusTests
     //   |-- publish --|              |         |
     //   b (10:45) and a (10:30) scheduled; c scheduled in the past (09:00): visible at once
     [Fact]
-    public async Task Drain_HandsAScheduledMessageOverOnlyAtItsTime_WithTheClockAdvancedToIt()
+    public async Task Drain_HoldsAScheduledMessageUntilItsTimeThenAdvancesTheClockToIt_WhenDrainedPastIt()
     {
         var bus = new InProcessBus(_clock);
         var handed = new List<(string Id, Instant At)>();
@@ -128,7 +128,7 @@ public sealed class InProcessBusTests
     [InlineData(9, 59, 1)]
     [InlineData(10, 0, 2)]
     [InlineData(25, 0, 2)]
-    public async Task Publish_KeepsOneCopyOfAMessageId_OnlyWithinTheDuplicateDetectionWindow(int minutes, int seconds, int expected)
+    public async Task Publish_DropsTheSecondCopyOfAMessageId_WhenPublishedWithinTheDuplicateDetectionWindow(int minutes, int seconds, int expected)
     {
         var bus = new InProcessBus(_clock, duplicateDetectionWindow: Duration.FromMinutes(10));
         var handed = 0;
@@ -147,7 +147,7 @@ public sealed class InProcessBusTests
     }
 
     [Fact]
-    public async Task Publish_AcceptsTheSameMessageId_OnAnotherEntity()
+    public async Task Publish_AcceptsTheSameMessageId_WhenPublishedToAnotherEntity()
     {
         var bus = new InProcessBus(_clock);
         var handed = new List<string>();
@@ -175,7 +175,7 @@ public sealed class InProcessBusTests
     [InlineData("Email=true,Sms=true", "email,sms")]
     [InlineData("Email=false,Sms=true", "sms")]
     [InlineData("Unit=jtj", "")]
-    public async Task Publish_HandsATopicMessageToEachSubscriptionWhosePropertyIsTrue(string properties, string expected)
+    public async Task Publish_HandsATopicMessageOnlyToTheSubscriptionsWhosePropertyIsTrue_WhenPublishedWithProperties(string properties, string expected)
     {
         var bus = new InProcessBus(_clock);
         var handed = new List<string>();

@@ -41,8 +41,8 @@ public sealed class RetryTests
     [InlineData("2026-06-01T17:58", "T", "2026-06-01T17:58,2026-06-02T08:30")]
     public async Task Deliver_RetriesAtTheBackOffTimesUntilSent_WhenTheProviderIsBusy(string run, string answers, string attempts)
     {
-        var at = Local(run);
-        var expected = attempts.Split(',').Select(Local).ToList();
+        var at = Sandbox.At(run);
+        var expected = attempts.Split(',').Select(Sandbox.At).ToList();
         using var sandbox = await Sandbox.WithSamples(at);
         sandbox.Email.Script(CaoEmail, [.. answers.Split(',').Select(Transient)]);
         var local = sandbox.Local();
@@ -67,14 +67,14 @@ public sealed class RetryTests
     [Fact]
     public async Task Deliver_GivesUpAfterMaxAttemptsAndTheEventIsPartlyFailed_WhenOneRecipientIsAlwaysBusy()
     {
-        var run = Local("2026-06-01T10:00");
+        var run = Sandbox.At("2026-06-01T10:00");
         using var sandbox = await Sandbox.WithSamples(run);
         sandbox.Email.Always(CaoEmail, new SendResult.Transient("busy"));
         var local = sandbox.Local();
         await sandbox.Cycle(local, run);
         var beforeGivingUp = await sandbox.Log();
 
-        await sandbox.Drain(local, Local("2026-06-01T18:00"));
+        await sandbox.Drain(local, Sandbox.At("2026-06-01T18:00"));
         var cao = Delivery(await sandbox.Ledger(), "Email:jtj-cao");
         var log = await sandbox.Log();
 
@@ -92,7 +92,7 @@ public sealed class RetryTests
     [Fact]
     public async Task Deliver_FailsTheEvent_WhenNoDeliveryOfItSucceeds()
     {
-        var run = Local("2026-06-01T10:00");
+        var run = Sandbox.At("2026-06-01T10:00");
         using var sandbox = await Sandbox.WithSamples(run);
         foreach (var address in new[] { CaoEmail, WangEmail, OfficeEmail })
         {
@@ -107,7 +107,7 @@ public sealed class RetryTests
         var local = sandbox.Local(DeliveryOptions.Default with { MaxAttempts = 2 });
 
         await sandbox.Cycle(local, run);
-        await sandbox.Drain(local, Local("2026-06-01T18:00"));
+        await sandbox.Drain(local, Sandbox.At("2026-06-01T18:00"));
         var ledger = await sandbox.Ledger();
         var log = await sandbox.Log();
 
@@ -121,7 +121,7 @@ public sealed class RetryTests
     [Fact]
     public async Task Deliver_FailsARefusedAddressAtOnceAndSendsTheOtherRecipients_WhenTheFirstAddressIsRejected()
     {
-        var run = Local("2026-06-01T10:00");
+        var run = Sandbox.At("2026-06-01T10:00");
         using var sandbox = await Sandbox.WithSamples(run);
         sandbox.Email.Always(CaoEmail, new SendResult.Rejected("recipient address rejected"));
         var local = sandbox.Local();
@@ -145,7 +145,7 @@ public sealed class RetryTests
     [Fact]
     public async Task Deliver_AppliesEachSmsResultToItsOwnRecipient_WhenABatchGetsMixedAnswers()
     {
-        var run = Local("2026-06-01T10:00");
+        var run = Sandbox.At("2026-06-01T10:00");
         using var sandbox = await Sandbox.WithSamples(run);
         sandbox.Sms.Script(WangMobile, new SendResult.Transient("throttled"));
         sandbox.Sms.Script(ZhuMobile, new SendResult.Rejected("number not reachable"));
@@ -154,7 +154,7 @@ public sealed class RetryTests
         var afterRun = await sandbox.Ledger();
         var batchesAfterRun = sandbox.Sms.Batches;
 
-        await sandbox.Drain(local, Local("2026-06-01T11:00"));
+        await sandbox.Drain(local, Sandbox.At("2026-06-01T11:00"));
         var ledger = await sandbox.Ledger();
 
         Assert.Equal(3, batchesAfterRun);
@@ -179,6 +179,4 @@ public sealed class RetryTests
 
     private static string Time(Instant at) => LocalTimePattern.CreateWithInvariantCulture("HH:mm").Format(at.InZone(Sandbox.Zone).TimeOfDay);
 
-    private static Instant Local(string text) =>
-        LocalDateTimePattern.GeneralIso.Parse(text + ":00").Value.InZoneStrictly(Sandbox.Zone).ToInstant();
 }

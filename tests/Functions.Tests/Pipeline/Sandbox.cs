@@ -8,6 +8,7 @@ using Escalation.Functions.Tests.Import;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
+using NodaTime.Text;
 
 namespace Escalation.Functions.Tests.Pipeline;
 
@@ -28,15 +29,11 @@ internal sealed class Sandbox : IDisposable
     /// </summary>
     private static readonly Lazy<Task<string>> SamplesTemplate = new(ImportSamples);
 
-    private Sandbox(Instant start, string? template = null)
+    private Sandbox(Instant start, string template)
     {
         Clock = new SteppingClock(start);
-        if (template is not null)
-        {
-            Directory.CreateDirectory(_folder["store"]);
-            File.Copy(template, Path.Combine(_folder["store"], Path.GetFileName(template)));
-        }
-
+        Directory.CreateDirectory(_folder["store"]);
+        File.Copy(template, Path.Combine(_folder["store"], Path.GetFileName(template)));
         Tables = SqliteTables.Open(_folder["store"], Clock);
         Email = new RecordingEmailSender(Clock);
         Sms = new RecordingSmsSender(Clock);
@@ -56,6 +53,10 @@ internal sealed class Sandbox : IDisposable
     /// <summary>A local time in Asia/Shanghai as an instant.</summary>
     public static Instant At(int year, int month, int day, int hour, int minute) =>
         new LocalDateTime(year, month, day, hour, minute).InZoneStrictly(Zone).ToInstant();
+
+    /// <summary>A local time in Asia/Shanghai written <c>yyyy-MM-ddTHH:mm</c>, as an instant.</summary>
+    public static Instant At(string localDateTime) =>
+        LocalDateTimePattern.CreateWithInvariantCulture("uuuu-MM-dd'T'HH:mm").Parse(localDateTime).GetValueOrThrow().InZoneStrictly(Zone).ToInstant();
 
     public LocalMode Local(DeliveryOptions? options = null) =>
         LocalMode.Create(Tables, Clock, options ?? DeliveryOptions.Default, Zone, Email, Sms, NullLoggerFactory.Instance);

@@ -106,7 +106,7 @@ public sealed class SendingWindowTests
     [InlineData("2026-06-19T10:00", "2026-06-22T08:30")] // a Friday holiday: the next working day is Monday 22
     public async Task Cycle_DefersEveryDeliveryToTheNextOpening_WhenRunOutsideTheWindow(string at, string opening)
     {
-        var run = Local(at);
+        var run = Sandbox.At(at);
         using var sandbox = await Sandbox.WithSamples(run);
         var local = sandbox.Local();
 
@@ -116,14 +116,14 @@ public sealed class SendingWindowTests
         Assert.Empty(sandbox.Email.Calls);
         Assert.Empty(sandbox.Sms.Calls);
         Assert.Contains(ledger, d => d.Status == DeliveryStatus.Deferred);
-        Assert.All(ledger.Where(d => d.Status != DeliveryStatus.Skipped), d => Assert.Equal((DeliveryStatus.Deferred, Local(opening)), (d.Status, d.NextAttemptAt!.Value)));
-        Assert.All(local.Bus.Waiting, w => Assert.Equal(Local(opening), w.VisibleAt));
+        Assert.All(ledger.Where(d => d.Status != DeliveryStatus.Skipped), d => Assert.Equal((DeliveryStatus.Deferred, Sandbox.At(opening)), (d.Status, d.NextAttemptAt!.Value)));
+        Assert.All(local.Bus.Waiting, w => Assert.Equal(Sandbox.At(opening), w.VisibleAt));
     }
 
     [Fact]
     public async Task Cycle_SendsAtOnce_WhenRunOnAMakeUpWorkingSaturday()
     {
-        var makeUpDay = Local("2026-05-09T10:00");
+        var makeUpDay = Sandbox.At("2026-05-09T10:00");
         using var sandbox = await Sandbox.WithSamples(makeUpDay);
         var local = sandbox.Local();
 
@@ -146,7 +146,7 @@ public sealed class SendingWindowTests
     [Fact]
     public async Task Cycle_SendsNothingAndKeepsTheEventsToPublishAgain_WhenTheNextOpeningIsInAYearWithoutACalendar()
     {
-        var lastEvening = Local("2026-12-31T18:30");
+        var lastEvening = Sandbox.At("2026-12-31T18:30");
         using var sandbox = await Sandbox.WithSamples(lastEvening);
         var local = sandbox.Local();
 
@@ -162,6 +162,4 @@ public sealed class SendingWindowTests
         Assert.All(local.Bus.DeadLetters, d => Assert.Contains("no holiday arrangement for 2027", d.Reason, StringComparison.Ordinal));
     }
 
-    private static Instant Local(string text) =>
-        LocalDateTimePattern.GeneralIso.Parse(text + ":00").Value.InZoneStrictly(Sandbox.Zone).ToInstant();
 }
