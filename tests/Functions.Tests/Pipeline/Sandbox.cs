@@ -1,0 +1,124 @@
+using Escalation.Domain.Rules;
+using Escalation.Functions.Import;
+using Escalation.Functions.Local;
+using Escalation.Functions.Messaging;
+using Escalation.Functions.Pipeline;
+using Escalation.Functions.Storage;
+using Escalation.Functions.Tests.Import;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using NodaTime;
+using NodaTime.Text;
+
+namespace Escalation.Functions.Tests.Pipeline;
+
+/// <summary>
+/// One test's local pipeline: the embedded store in a temporary folder, a stepping clock, and recording senders.
+/// <see cref="Local"/> composes local mode over them the way <c>run</c> does; calling it again is a restarted process
+/// over the same store.
+/// </summary>
+internal sealed class Sandbox : IDisposable
+{
+    public static readonly DateTimeZone Zone = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
+
+    private readonly TempFolder _folder = new();
+
+    /// <summary>
+    /// The samples imported once per test run into a store of their own, which each sandbox copies: importing 1,700
+    /// progress rows is most of a test's time otherwise.
+    /// </summary>
+    private static readonly Lazy<Task<string>> SamplesTemplate = new(ImportSamples);
+
+    private Sandbox(Instant start, string template)
+    {
+        Clock = new SteppingClock(start);
+        Directory.CreateDirectory(_folder["store"]);
+        File.Copy(template, Path.Combine(_folder["store"], Path.GetFileName(template)));
+        Tables = SqliteTables.Open(_folder["store"], Clock);
+        Email = new RecordingEmailSender(Clock);
+        Sms = new RecordingSmsSender(Clock);
+    }
+
+    public SteppingClock Clock { get; }
+
+    public SqliteTables Tables { get; }
+
+    public RecordingEmailSender Email { get; }
+
+    public RecordingSmsSender Sms { get; }
+
+    /// <summary>A sandbox holding the shipped samples, its clock at <paramref name="start"/>.</summary>
+    public static async Task<Sandbox> WithSamples(Instant start) => new(start, await SamplesTemplate.Value);
+
+    /// <summary>A local time in Asia/Shanghai as an instant.</summary>
+    public static Instant At(int year, int month, int day, int hour, int minute) =>
+        new LocalDateTime(year, month, day, hour, minute).InZoneStrictly(Zone).ToInstant();
+
+    /// <summary>A local time in Asia/Shanghai written <c>yyyy-MM-ddTHH:mm</c>, as an instant.</summary>
+    public static Instant At(string localDateTime) =>
+        LocalDateTimePattern.CreateWithInvariantCulture("uuuu-MM-dd'T'HH:mm").Parse(localDateTime).GetValueOrThrow().InZoneStrictly(Zone).ToInstant();
+
+    public LocalMode Local(DeliveryOptions? options = null) =>
+        LocalMode.Create(Tables, Clock, options ?? DeliveryOptions.Default, Zone, Email, Sms, NullLoggerFactory.Instance);
+
+    /// <summary>
+    /// Local mode composed by hand, as <see cref="LocalMode.Create"/> does, for what it does not let a test change: the
+    /// engine publishes through <paramref name="publisher"/> (given the bus), and its lease is the options' own.
+    /// </summary>
+    public (InProcessBus Bus, Engine Engine) Compose(DeliveryOptions options, Func<InProcessBus, IMessagePublisher>? publisher = null)
+    {
+        var bus = new InProcessBus(Clock);
+        var engine = new Engine(Tables, publisher?.Invoke(bus) ?? bus, Email, Sms, options, Clock, Zone, NullLoggerFactory.Instance);
+        bus.Queue(ServiceBusEntities.EvaluateQueue, engine.EvaluateUnit);
+        bus.Subscription(ServiceBusEntities.EventsTopic, ServiceBusEntities.EmailSubscription, nameof(Channel.Email), (m, ct) => engine.Deliver(m, Channel.Email, ct));
+        bus.Subscription(ServiceBusEntities.EventsTopic, ServiceBusEntities.SmsSubscription, nameof(Channel.Sms), (m, ct) => engine.Deliver(m, Channel.Sms, ct));
+        return (bus, engine);
+    }
+
+    /// <summary>One daily cycle at <paramref name="at"/>, the clock stepping to each message's time, as <c>simulate</c> does.</summary>
+    public Task<ScanOutcome> Cycle(LocalMode local, Instant at) => local.Cycle(at, Clock.AdvanceTo);
+
+    /// <summary>Hands over what is due by <paramref name="until"/>, the clock stepping to each message's time.</summary>
+    public Task<int> Drain(LocalMode local, Instant until) => local.Bus.Drain(until, Clock.AdvanceTo);
+
+    /// <summary>Every event in the escalation log.</summary>
+    public async Task<IReadOnlyList<LogEntry>> Log()
+    {
+        var table = await Tables.Table(EscalationLog.TableName);
+        return [.. await table.Query(EntityQuery.WholeTable()).Select(EscalationLog.FromEntity).ToListAsync()];
+    }
+
+    /// <summary>Every delivery in the ledger.</summary>
+    public async Task<IReadOnlyList<Delivery>> Ledger()
+    {
+        var table = await Tables.Table(DeliveryLedger.TableName);
+        return [.. await table.Query(EntityQuery.WholeTable()).Select(DeliveryLedger.FromEntity).ToListAsync()];
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    private static async Task<string> ImportSamples()
+    {
+        var folder = new TempFolder();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => folder.Dispose();
+        var clock = new SteppingClock(Instant.FromUtc(2026, 1, 1, 0, 0));
+        var tables = SqliteTables.Open(folder["store"], clock);
+        var (sources, notes) = ImportSource.Read(Repo.Samples);
+        var report = await new Importer(new AdminStore(tables), new ProblemLog(tables), clock, Zone).Import(sources, notes);
+        if (report.Rejected.Count > 0)
+        {
+            throw new InvalidOperationException($"The samples did not import cleanly: {report.Rejected[0].Location}: {report.Rejected[0].Problem.Reason}");
+        }
+
+        // Everything into the database file itself, so that copying that one file copies the store.
+        using (var connection = new SqliteConnection($"Data Source={tables.Path};Pooling=False"))
+        {
+            connection.Open();
+            using var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            checkpoint.ExecuteNonQuery();
+        }
+
+        return tables.Path;
+    }
+}

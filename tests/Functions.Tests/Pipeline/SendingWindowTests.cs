@@ -1,0 +1,165 @@
+using Escalation.Domain.Rules;
+using Escalation.Functions.Pipeline;
+using Escalation.Functions.Storage;
+using NodaTime;
+using NodaTime.Text;
+
+namespace Escalation.Functions.Tests.Pipeline;
+
+/// <summary>
+/// The sending window through the whole pipeline: events are logged whenever the scan runs, but messages go out only on
+/// working days from 08:30 to 18:00 (Asia/Shanghai), unless their level is sent at once.
+/// </summary>
+public sealed class SendingWindowTests
+{
+    //        June 2026 (shipped calendar)
+    //  Mo  Tu  We  Th  Fr  Sa  Su
+    //   1   2   3   4   5  [6] [7]     6, 7: weekend
+    //  [8]  9  10  11  12  13  14      8: the window opens at 08:30
+    //
+    // Saturday 08:30 scan of the samples: 17 events (summonses R6, notices R3/R5, reminders R1/R4) of jtj, wjw, sthjj, zjj.
+    private static readonly Instant Saturday = Sandbox.At(2026, 6, 6, 8, 30);
+    private static readonly Instant Sunday = Sandbox.At(2026, 6, 7, 8, 30);
+    private static readonly Instant MondayOpening = Sandbox.At(2026, 6, 8, 8, 30);
+
+    [Fact]
+    public async Task Cycle_LogsEventsButDefersEveryDeliveryToMondayAtEightThirty_WhenRunOnASaturday()
+    {
+        using var sandbox = await Sandbox.WithSamples(Saturday);
+        var local = sandbox.Local();
+
+        await sandbox.Cycle(local, Saturday);
+        var log = await sandbox.Log();
+        var ledger = await sandbox.Ledger();
+
+        Assert.Equal(17, log.Count);
+        Assert.All(log, e => Assert.Equal(LogStatus.Published, e.Status));
+        Assert.Empty(sandbox.Email.Calls);
+        Assert.Empty(sandbox.Sms.Calls);
+        var deferred = ledger.Where(d => d.Status == DeliveryStatus.Deferred).ToList();
+        Assert.Equal(ledger.Count, deferred.Count + ledger.Count(d => d.Status == DeliveryStatus.Skipped));
+        Assert.Equal(82, deferred.Count);
+        Assert.All(deferred, d => Assert.Equal((MondayOpening, 0, "outside the sending window"), (d.NextAttemptAt!.Value, d.Attempts, d.LastError)));
+        Assert.Equal("2026-06-08T08:30:00+08", OffsetDateTimePattern.GeneralIso.Format(deferred[0].NextAttemptAt!.Value.WithOffset(Offset.FromHours(8))));
+        Assert.All(local.Bus.Waiting, w => Assert.Equal(MondayOpening, w.VisibleAt));
+    }
+
+    [Fact]
+    public async Task Drain_SendsTheWeekendsDeliveriesOnceAtEightThirtyOnMonday_WhenSundaysScanPublishedThemAgain()
+    {
+        using var sandbox = await Sandbox.WithSamples(Saturday);
+        var local = sandbox.Local();
+        await sandbox.Cycle(local, Saturday);
+        await sandbox.Cycle(local, Sunday);
+
+        var beforeOpening = await sandbox.Drain(local, MondayOpening - Duration.FromMinutes(1));
+        var sentBeforeOpening = sandbox.Email.Calls.Count + sandbox.Sms.Calls.Count;
+        await sandbox.Drain(local, MondayOpening);
+        var log = await sandbox.Log();
+        var ledger = await sandbox.Ledger();
+
+        Assert.Equal((0, 0), (beforeOpening, sentBeforeOpening));
+        Assert.Equal(ledger.Count(d => d.Status == DeliveryStatus.Sent), sandbox.Email.Calls.Count + sandbox.Sms.Calls.Count);
+        Assert.Equal(ledger.Count, ledger.Count(d => d.Status is DeliveryStatus.Sent or DeliveryStatus.Skipped));
+        Assert.All(sandbox.Email.Calls.CountBy(c => c.Email.DeliveryId), c => Assert.Equal(1, c.Value));
+        Assert.All(sandbox.Sms.Calls.CountBy(c => c.Sms.DeliveryId), c => Assert.Equal(1, c.Value));
+        Assert.All(sandbox.Email.Calls, c => Assert.Equal(MondayOpening, c.At));
+        Assert.All(sandbox.Sms.Calls, c => Assert.Equal(MondayOpening, c.At));
+        Assert.All(log, e => Assert.Equal(LogStatus.Delivered, e.Status));
+        Assert.Empty(local.Bus.Waiting);
+    }
+
+    [Fact]
+    public async Task Cycle_SendsSummonsesAtOnceAndDefersTheRest_WhenSummonsesAreSentAtOnceOnASaturday()
+    {
+        using var sandbox = await Sandbox.WithSamples(Saturday);
+        var local = sandbox.Local(DeliveryOptions.Default with { SendAtOnce = new HashSet<EventLevel> { EventLevel.Summons } });
+
+        await sandbox.Cycle(local, Saturday);
+        var log = await sandbox.Log();
+        var ledger = await sandbox.Ledger();
+
+        var levels = log.ToDictionary(e => e.Event.Id, e => e.Event.Level);
+        var summonses = ledger.Where(d => levels[d.Event] == EventLevel.Summons && d.Status != DeliveryStatus.Skipped).ToList();
+        var others = ledger.Where(d => levels[d.Event] != EventLevel.Summons && d.Status != DeliveryStatus.Skipped).ToList();
+        Assert.Equal(7, log.Count(e => e.Event.Level == EventLevel.Summons));
+        Assert.Contains(log, e => e.Event.Level == EventLevel.Reminder);
+        Assert.NotEmpty(summonses);
+        Assert.All(summonses, d => Assert.Equal(DeliveryStatus.Sent, d.Status));
+        Assert.Equal(summonses.Count, sandbox.Email.Calls.Count + sandbox.Sms.Calls.Count);
+        Assert.All(sandbox.Email.Calls, c => Assert.Equal(Saturday, c.At));
+        Assert.NotEmpty(others);
+        Assert.All(others, d => Assert.Equal((DeliveryStatus.Deferred, MondayOpening), (d.Status, d.NextAttemptAt!.Value)));
+        Assert.All(log, e => Assert.Equal(e.Event.Level == EventLevel.Summons ? LogStatus.Delivered : LogStatus.Published, e.Status));
+    }
+
+    //        May 2026                          June 2026
+    //  Mo  Tu  We  Th  Fr  Sa  Su         Mo  Tu  We  Th  Fr  Sa  Su
+    //                  [1] [2] [3]         1   2   3   4   5   6   7
+    // [4] [5]  6   7   8   9  [10]        ...
+    //                                     15  16  17  18 [19][20][21]   19–21: Dragon Boat Festival (端午)
+    //  1–5: Labour Day; Sat 9: make-up     22  23 ...
+    //  working day (调休)
+    [Theory]
+    [InlineData("2026-06-01T07:00", "2026-06-01T08:30")] // before the window opens
+    [InlineData("2026-06-01T18:00", "2026-06-02T08:30")] // the window closes at 18:00 (exclusive)
+    [InlineData("2026-06-19T10:00", "2026-06-22T08:30")] // a Friday holiday: the next working day is Monday 22
+    public async Task Cycle_DefersEveryDeliveryToTheNextOpening_WhenRunOutsideTheWindow(string at, string opening)
+    {
+        var run = Sandbox.At(at);
+        using var sandbox = await Sandbox.WithSamples(run);
+        var local = sandbox.Local();
+
+        await sandbox.Cycle(local, run);
+        var ledger = await sandbox.Ledger();
+
+        Assert.Empty(sandbox.Email.Calls);
+        Assert.Empty(sandbox.Sms.Calls);
+        Assert.Contains(ledger, d => d.Status == DeliveryStatus.Deferred);
+        Assert.All(ledger.Where(d => d.Status != DeliveryStatus.Skipped), d => Assert.Equal((DeliveryStatus.Deferred, Sandbox.At(opening)), (d.Status, d.NextAttemptAt!.Value)));
+        Assert.All(local.Bus.Waiting, w => Assert.Equal(Sandbox.At(opening), w.VisibleAt));
+    }
+
+    [Fact]
+    public async Task Cycle_SendsAtOnce_WhenRunOnAMakeUpWorkingSaturday()
+    {
+        var makeUpDay = Sandbox.At("2026-05-09T10:00");
+        using var sandbox = await Sandbox.WithSamples(makeUpDay);
+        var local = sandbox.Local();
+
+        await sandbox.Cycle(local, makeUpDay);
+        var ledger = await sandbox.Ledger();
+
+        Assert.NotEmpty(sandbox.Email.Calls);
+        Assert.All(sandbox.Email.Calls, c => Assert.Equal(makeUpDay, c.At));
+        Assert.All(ledger, d => Assert.True(d.Status is DeliveryStatus.Sent or DeliveryStatus.Skipped, $"{d.Id} is {d.Status}"));
+        Assert.Empty(local.Bus.Waiting);
+    }
+
+    //      December 2026                 January 2027
+    //  Mo  Tu  We  Th                   no arrangement shipped: the next opening after
+    //  28  29  30 [31] 18:30 run        Thursday 31 at 18:00 cannot be known
+    //
+    // The delivery cannot be deferred, so it is not attempted: nothing is sent outside the window, the events stay
+    // Published (the next scan publishes them again once the 2027 calendar is entered; until then the scan itself
+    // refuses to run and records the problem), and the messages are parked naming the missing year.
+    [Fact]
+    public async Task Cycle_SendsNothingAndKeepsTheEventsToPublishAgain_WhenTheNextOpeningIsInAYearWithoutACalendar()
+    {
+        var lastEvening = Sandbox.At("2026-12-31T18:30");
+        using var sandbox = await Sandbox.WithSamples(lastEvening);
+        var local = sandbox.Local();
+
+        await sandbox.Cycle(local, lastEvening);
+        var log = await sandbox.Log();
+
+        Assert.NotEmpty(log);
+        Assert.All(log, e => Assert.Equal(LogStatus.Published, e.Status));
+        Assert.Empty(sandbox.Email.Calls);
+        Assert.Empty(sandbox.Sms.Calls);
+        Assert.DoesNotContain(await sandbox.Ledger(), d => d.Status == DeliveryStatus.Sent);
+        Assert.Equal(2 * log.Count, local.Bus.DeadLetters.Count);
+        Assert.All(local.Bus.DeadLetters, d => Assert.Contains("no holiday arrangement for 2027", d.Reason, StringComparison.Ordinal));
+    }
+
+}
