@@ -124,14 +124,10 @@ public sealed class CrashRecoveryTests
         Assert.All(log, e => Assert.Equal(LogStatus.Delivered, e.Status));
     }
 
-    // KNOWN BUG (reported; fails until ChannelDelivery is fixed). Emails of one event are sent one by one, but their
-    // results reach the ledger only after the last one: a crash at jtj-wang's email (the second) loses jtj-cao's result
-    // although the provider accepted it, so the redelivery sends jtj-cao's email again. Every crash mid-event re-sends
-    // all the recipients before it (with SMTP, real duplicates; up to the max delivery count when one address keeps
-    // making the sender throw). Suggested fix: apply and record each email's result right after its send (Apply +
-    // Finish inside the email loop of ChannelDelivery.Send/Run); only the one in flight can then be sent twice.
+    // Emails of one event are sent one by one and each result is recorded as soon as it is known: a crash at jtj-wang's
+    // email (the second) keeps jtj-cao's Sent, so the redelivery does not send jtj-cao's email again. Only the one in
+    // flight can be sent twice (the provider's idempotency key covers Communication Services; SMTP cannot dedupe).
     [Fact]
-    [Trait("Category", "KnownBug")]
     public async Task Deliver_DoesNotSendAnAcceptedEmailAgain_WhenTheSenderThrowsAtALaterRecipientOfTheEvent()
     {
         using var sandbox = await Sandbox.WithSamples(FirstRun);
@@ -146,16 +142,11 @@ public sealed class CrashRecoveryTests
         Assert.Equal((DeliveryStatus.Sent, 1), ledger.Where(d => d.Id == CaoEmail).Select(d => (d.Status, d.Attempts)).Single());
     }
 
-    // KNOWN BUG (reported; fails until ChannelDelivery is fixed). In Azure the lease is two minutes. An invocation that
-    // dies mid-send (the handler crashes, or the instance is lost) has its message abandoned and handed over again at
-    // once, or after the lock expires (one minute by default): both within the lease. The redelivery finds the delivery
-    // Pending under an unexpired lease, skips it as "being sent by another invocation", re-publishes nothing and
-    // completes the message. Nothing is left to try it again until the next daily scan re-publishes the event (a day
-    // later; for a summons too). Suggested fix: in ChannelDelivery.Run, when a Pending delivery's lease has not expired,
-    // add its NextAttemptAt to `reschedule` as for a deferred one, so that a message comes back when the lease ends (a
-    // live sender will have finished by then and the delivery is AlreadyDone; a dead one's delivery is claimed again).
+    // In Azure the lease is two minutes. An invocation that dies mid-send has its message handed over again at once, or
+    // after the lock expires (one minute by default): both within the lease. The redelivery finds the delivery Pending
+    // under an unexpired lease and leaves it, but schedules a message for when the lease ends, so that a dead holder's
+    // delivery is claimed again then, not a day later by the next scan.
     [Fact]
-    [Trait("Category", "KnownBug")]
     public async Task Deliver_SendsTheDeliveryWhenTheLeaseEnds_WhenTheInvocationDiedMidSendUnderALease()
     {
         using var sandbox = await Sandbox.WithSamples(FirstRun);
