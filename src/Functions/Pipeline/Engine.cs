@@ -77,7 +77,19 @@ public sealed partial class Engine
             return DeadLetter(message, error!);
         }
 
-        var (outcome, unusable) = await _delivery.Run(notice, channel, cancellationToken).ConfigureAwait(false);
+        DeliveryOutcome? outcome;
+        string? unusable;
+        try
+        {
+            (outcome, unusable) = await _delivery.Run(notice, channel, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Domain.Calendar.CalendarYearNotLoadedException e)
+        {
+            // The sending window's next opening falls in a year without a calendar: retrying cannot help until an admin
+            // enters it. The event stays published, so the first scan after that delivers it.
+            return DeadLetter(message, $"{e.Message} The event stays published; the next scan after the year is entered delivers it.");
+        }
+
         if (outcome is null)
         {
             return DeadLetter(message, unusable!);
