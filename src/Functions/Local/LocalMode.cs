@@ -16,10 +16,13 @@ namespace Escalation.Functions.Local;
 /// </summary>
 internal sealed class LocalMode
 {
-    private LocalMode(InProcessBus bus, Engine engine)
+    private readonly IClock _clock;
+
+    private LocalMode(InProcessBus bus, Engine engine, IClock clock)
     {
         Bus = bus;
         Engine = engine;
+        _clock = clock;
     }
 
     public InProcessBus Bus { get; }
@@ -38,7 +41,7 @@ internal sealed class LocalMode
         bus.Queue(ServiceBusEntities.EvaluateQueue, engine.EvaluateUnit);
         bus.Subscription(ServiceBusEntities.EventsTopic, ServiceBusEntities.EmailSubscription, nameof(Channel.Email), (m, ct) => engine.Deliver(m, Channel.Email, ct));
         bus.Subscription(ServiceBusEntities.EventsTopic, ServiceBusEntities.SmsSubscription, nameof(Channel.Sms), (m, ct) => engine.Deliver(m, Channel.Sms, ct));
-        return new LocalMode(bus, engine);
+        return new LocalMode(bus, engine, clock);
     }
 
     /// <summary>
@@ -51,7 +54,18 @@ internal sealed class LocalMode
         await Bus.Drain(at, advanceTo, cancellationToken).ConfigureAwait(false);
         advanceTo?.Invoke(at);
         var outcome = await Engine.ScanDeadlines(cancellationToken).ConfigureAwait(false);
-        await Bus.Drain(at, advanceTo, cancellationToken).ConfigureAwait(false);
+        if (advanceTo is not null)
+        {
+            await Bus.Drain(at, advanceTo, cancellationToken).ConfigureAwait(false);
+            return outcome;
+        }
+
+        // On the real clock each message is published a little after the one that set it off: drain up to "now", again,
+        // until nothing more is due (scheduled deferrals and retries stay for a later run).
+        while (await Bus.Drain(_clock.GetCurrentInstant(), null, cancellationToken).ConfigureAwait(false) > 0)
+        {
+        }
+
         return outcome;
     }
 
