@@ -31,6 +31,12 @@ public static class MessageWording
     /// <summary>The signature every text message starts with (短信签名).</summary>
     public const string SmsSignature = "【督查室】";
 
+    /// <summary>Marks a copy's subject and SMS: 【抄送】.</summary>
+    public const string CopyMark = "【抄送】";
+
+    /// <summary>The first paragraph of a copy's email.</summary>
+    public const string CopyNote = "（此件抄送您知悉，无需办理。）";
+
     /// <summary>Characters per SMS segment, as the specification counts them.</summary>
     public const int SmsSegmentLength = 70;
 
@@ -41,7 +47,11 @@ public static class MessageWording
     /// <param name="e">The event.</param>
     /// <param name="template">Usually the one named by <see cref="EscalationEvent.Template"/>.</param>
     /// <param name="recipientName">The addressed person's name for <c>{recipient}</c>; null or empty for none.</param>
-    public static EmailMessage RenderEmail(EscalationEvent e, MessageTemplate template, string? recipientName)
+    /// <param name="isCopy">
+    /// True for a copy (抄送): the subject starts with <see cref="CopyMark"/> and the body with <see cref="CopyNote"/>, so
+    /// that a copied leader or the supervision office reads it as information, not as addressed to them.
+    /// </param>
+    public static EmailMessage RenderEmail(EscalationEvent e, MessageTemplate template, string? recipientName, bool isCopy = false)
     {
         ArgumentNullException.ThrowIfNull(e);
         EnsureValid(template);
@@ -49,6 +59,12 @@ public static class MessageWording
 
         var subject = OneLine(TemplateText.Render(template.Subject, values, out _));
         var paragraphs = Paragraphs(template.Body, values);
+        if (isCopy)
+        {
+            subject = CopyMark + subject;
+            paragraphs.Insert(paragraphs.Count > 0 && paragraphs[0].EndsWith('：') ? 1 : 0, CopyNote);
+        }
+
         var facts = Facts(e);
 
         var plain = new StringBuilder();
@@ -67,17 +83,19 @@ public static class MessageWording
     /// Renders the text message: the signature, then the template's <see cref="MessageTemplate.Sms"/> text
     /// (the signature is not doubled when the template already starts with it). Same contract as <see cref="RenderEmail"/>.
     /// </summary>
-    public static SmsMessage RenderSms(EscalationEvent e, MessageTemplate template, string? recipientName)
+    public static SmsMessage RenderSms(EscalationEvent e, MessageTemplate template, string? recipientName, bool isCopy = false)
     {
         ArgumentNullException.ThrowIfNull(e);
         EnsureValid(template);
         var values = Values(e, recipientName);
 
         var text = TemplateText.Render(template.Sms, values, out _).Trim();
-        if (!text.StartsWith(SmsSignature, StringComparison.Ordinal))
+        if (text.StartsWith(SmsSignature, StringComparison.Ordinal))
         {
-            text = SmsSignature + text;
+            text = text[SmsSignature.Length..];
         }
+
+        text = SmsSignature + (isCopy ? CopyMark : "") + text;
 
         return new SmsMessage(text, Segments(text));
     }

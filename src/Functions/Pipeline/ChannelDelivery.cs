@@ -160,7 +160,7 @@ public sealed partial class ChannelDelivery(
             if (claimed.Count > 0)
             {
                 var messages = claimed
-                    .Select(c => new SmsToSend(c.Delivery.Id, c.Address, MessageWording.RenderSms(e, template, c.Contact.Name).Text, c.Delivery.FirstAttemptAt!.Value))
+                    .Select(c => new SmsToSend(c.Delivery.Id, c.Address, MessageWording.RenderSms(e, template, c.Contact.Name, c.Delivery.IsCopy).Text, c.Delivery.FirstAttemptAt!.Value))
                     .ToList();
                 var results = await sms.Send(messages, cancellationToken).ConfigureAwait(false);
                 for (var i = 0; i < claimed.Count; i++)
@@ -173,7 +173,7 @@ public sealed partial class ChannelDelivery(
         {
             foreach (var (delivery, contact, address) in claimed)
             {
-                var message = MessageWording.RenderEmail(e, template, contact.Name);
+                var message = MessageWording.RenderEmail(e, template, contact.Name, delivery.IsCopy);
                 var result = await email.Send(new EmailToSend(delivery.Id, address, contact.Name, message.Subject, message.PlainText, message.Html), cancellationToken).ConfigureAwait(false);
                 await Record(delivery, result).ConfigureAwait(false);
             }

@@ -34,6 +34,31 @@ public class WordingTests
     }
 
     [Fact]
+    public void RenderEmail_MarksTheCopy_WhenTheRecipientIsCopied()
+    {
+        var e = Event(EventKind.DueSoon, EventLevel.Reminder, Facts() with { Checkpoint = "全部完成", CheckpointDue = D(2022, 7, 15), CheckpointTarget = 100, WorkingDaysLeft = 3 }, date: D(2022, 7, 12));
+
+        var copy = MessageWording.RenderEmail(e, Default("due-soon"), "王五", isCopy: true);
+        var addressed = MessageWording.RenderEmail(e, Default("due-soon"), "王五");
+
+        Assert.Equal("【抄送】" + addressed.Subject, copy.Subject);
+        Assert.StartsWith("王五同志：\n（此件抄送您知悉，无需办理。）\n商务局承担的", copy.PlainText, StringComparison.Ordinal);
+        Assert.Contains("<p>（此件抄送您知悉，无需办理。）</p>", copy.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("抄送", addressed.PlainText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RenderSms_MarksTheCopyAfterTheSignature_WhenTheRecipientIsCopied()
+    {
+        var e = Event(EventKind.DueSoon, EventLevel.Reminder, Facts() with { Checkpoint = "全部完成", CheckpointDue = D(2022, 7, 15), CheckpointTarget = 100, WorkingDaysLeft = 3 }, date: D(2022, 7, 12));
+
+        var copy = MessageWording.RenderSms(e, Default("due-soon"), "王五", isCopy: true);
+        var addressed = MessageWording.RenderSms(e, Default("due-soon"), "王五");
+
+        Assert.Equal("【督查室】【抄送】" + addressed.Text["【督查室】".Length..], copy.Text);
+    }
+
+    [Fact]
     public void RenderSms_SaysDueToday_WhenDueToday()
     {
         var facts = Facts(planned: 100, reported: 80) with

@@ -85,10 +85,10 @@ public sealed class ScenarioTests : IDisposable
         // At June's close only the highest rung fires: no notice and no reminder for the same streak.
         Assert.Equal([summons], run.Events.Where(e => e.Occurrence == "lag:2024-06"));
 
-        foreach (var person in new[] { Principal, Deputy, LeadOfficial, Office })
+        foreach (var (person, copied) in new[] { (Principal, false), (Deputy, false), (LeadOfficial, true), (Office, true) })
         {
             var mail = run.Email(summons, person);
-            Assert.Equal("【约谈通知】商务局“外贸稳增长行动”连续3期进度落后", mail.Subject);
+            Assert.Equal((copied ? "【抄送】" : "") + "【约谈通知】商务局“外贸稳增长行动”连续3期进度落后", mail.Subject);
             Assert.Equal(Shanghai(2024, 7, 2, 8, 30), mail.Date);
         }
 
@@ -202,7 +202,8 @@ public sealed class ScenarioTests : IDisposable
             (notice.RuleId, notice.Level, notice.Date, notice.Occurrence, notice.Demand, notice.DueBy));
         Assert.Contains(To("unit-principal", Principal), notice.Recipients);
         Assert.Contains(Cc("supervision-office", Office), notice.Recipients);
-        Assert.Equal("【督查通报】商务局“新建便民生活服务圈10个”“全部完成”时间节点逾期未完成", run.Email(notice, Office).Subject);
+        Assert.Equal("【督查通报】商务局“新建便民生活服务圈10个”“全部完成”时间节点逾期未完成", run.Email(notice, Principal).Subject);
+        Assert.Equal("【抄送】【督查通报】商务局“新建便民生活服务圈10个”“全部完成”时间节点逾期未完成", run.Email(notice, Office).Subject);
     }
 
     [Fact]
