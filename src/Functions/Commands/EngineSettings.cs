@@ -8,23 +8,6 @@ using NodaTime;
 
 namespace Escalation.Functions.Commands;
 
-/// <summary>How to reach an SMTP server (local mode's alternative to the outbox folder).</summary>
-internal sealed record SmtpSettings(string Host, int Port, SmtpSecurity Security, string? User, string? Password)
-{
-    public SmtpOptions ToOptions(string senderAddress) => new()
-    {
-        Host = Host,
-        Port = Port,
-        Security = Security,
-        User = User,
-        Password = Password,
-        SenderAddress = senderAddress,
-    };
-
-    /// <summary>Never prints the password.</summary>
-    public override string ToString() => $"{Host}:{Port} ({Security})";
-}
-
 /// <summary>
 /// The settings of the pipeline and its adapters, by the names used in local.settings.sample.json, the README and the
 /// Bicep app settings. Each key is named once, here (or in <see cref="Settings"/> and <see cref="StoreSettings"/>).
@@ -34,7 +17,7 @@ internal sealed record EngineSettings(
     CronExpression ScanSchedule,
     string ScanScheduleText,
     string Outbox,
-    SmtpSettings? Smtp,
+    SmtpOptions? Smtp,
     string EmailSender,
     string? SmsFrom,
     string? AcsEndpoint,
@@ -166,7 +149,13 @@ internal sealed record EngineSettings(
         var maxAttempts = Number(MaxAttemptsKey, 5, 1, 50);
         var firstRetry = Number(FirstRetryMinutesKey, 5, 1, 24 * 60);
 
-        SmtpSettings? smtp = null;
+        var emailSender = Get(EmailSenderKey) ?? DefaultEmailSender;
+        if (!Domain.Catalog.ContactAddress.IsEmail(emailSender))
+        {
+            errors.Add($"Setting {EmailSenderKey} = '{emailSender}' is not an email address.");
+        }
+
+        SmtpOptions? smtp = null;
         if (Get(SmtpHostKey) is { } host)
         {
             var securityText = Get(SmtpSecurityKey) ?? "auto";
@@ -175,7 +164,15 @@ internal sealed record EngineSettings(
                 errors.Add($"Setting {SmtpSecurityKey} = '{securityText}' is not one of auto, none, starttls, ssl-on-connect.");
             }
 
-            smtp = new SmtpSettings(host, Number(SmtpPortKey, 25, 1, 65535), security, Get(SmtpUserKey), Get(SmtpPasswordKey));
+            smtp = new SmtpOptions
+            {
+                Host = host,
+                Port = Number(SmtpPortKey, 25, 1, 65535),
+                Security = security,
+                User = Get(SmtpUserKey),
+                Password = Get(SmtpPasswordKey),
+                SenderAddress = emailSender,
+            };
         }
 
         var acsEndpoint = Get(AcsEndpointKey);
@@ -190,11 +187,6 @@ internal sealed record EngineSettings(
             errors.Add($"Setting {ServiceBusNamespaceKey} = '{sbNamespace}' is not a host name (<namespace>.servicebus.windows.net).");
         }
 
-        var emailSender = Get(EmailSenderKey) ?? DefaultEmailSender;
-        if (!Domain.Catalog.ContactAddress.IsEmail(emailSender))
-        {
-            errors.Add($"Setting {EmailSenderKey} = '{emailSender}' is not an email address.");
-        }
 
         if (errors.Count > 0 || schedule is null)
         {

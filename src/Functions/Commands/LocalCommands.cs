@@ -5,6 +5,7 @@ using Escalation.Domain.Events;
 using Escalation.Domain.Rules;
 using Escalation.Functions.Import;
 using Escalation.Functions.Local;
+using Escalation.Functions.Messaging;
 using Escalation.Functions.Sending;
 using Escalation.Functions.Storage;
 using Microsoft.Extensions.Logging;
@@ -50,11 +51,11 @@ internal static class LocalCommands
             });
 
             var outcome = await local.Cycle(clock.GetCurrentInstant(), null, cancellationToken).ConfigureAwait(false);
-            var summary = await RunSummary.Of(tables, local, 1, logged, cancellationToken).ConfigureAwait(false);
             stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Run of {IsoDate.Format(outcome.Date)} on {tables.Describe}: {outcome.Units} units evaluated, {logged.Count} new events, {senders.Tally.Sent} messages sent ({senders.Describe})."));
-            PrintWaiting(summary, settings.Zone, stderr);
-            PrintDeadLetters(summary, stderr);
+            // The bus holds what this run left waiting; the ledger's totals are history, not this run, so they are not read.
+            PrintWaiting(local.Bus.Waiting, settings.Zone, stderr);
+            PrintDeadLetters(local.Bus.DeadLetters, stderr);
             return Cli.Ok;
         });
     }
@@ -199,25 +200,25 @@ internal static class LocalCommands
                 $"{channel,-6} deliveries: {s.Count(channel, DeliveryStatus.Sent)} sent, {s.Count(channel, DeliveryStatus.Deferred)} deferred, {s.Count(channel, DeliveryStatus.Failed)} failed, {s.Count(channel, DeliveryStatus.Skipped)} skipped, {s.Count(channel, DeliveryStatus.Pending)} pending."));
         }
 
-        PrintWaiting(s, zone, w);
-        PrintDeadLetters(s, w);
+        PrintWaiting(s.Waiting, zone, w);
+        PrintDeadLetters(s.DeadLetters, w);
         w.WriteLine($"Outbox: {outbox} ({senders})");
         w.WriteLine($"Events as JSON lines: {Path.Combine(root, "events.jsonl")}; escalation log: export log --store {Path.Combine(root, "store")} --month YYYY-MM --format xlsx");
     }
 
-    private static void PrintWaiting(RunSummary s, DateTimeZone zone, TextWriter w)
+    private static void PrintWaiting(IReadOnlyList<(string Receiver, Instant VisibleAt)> waiting, DateTimeZone zone, TextWriter w)
     {
-        if (s.Waiting.Count > 0)
+        if (waiting.Count > 0)
         {
-            var next = s.Waiting.Min(m => m.VisibleAt).InZone(zone).LocalDateTime;
+            var next = waiting.Min(m => m.VisibleAt).InZone(zone).LocalDateTime;
             w.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{s.Waiting.Count} deliveries wait for the sending window or a retry; the next at {next:yyyy-MM-dd HH:mm}. Run again then (the log and the ledger remember them)."));
+                $"{waiting.Count} deliveries wait for the sending window or a retry; the next at {next:yyyy-MM-dd HH:mm}. Run again then (the log and the ledger remember them)."));
         }
     }
 
-    private static void PrintDeadLetters(RunSummary s, TextWriter w)
+    private static void PrintDeadLetters(IReadOnlyList<DeadLetteredMessage> deadLetters, TextWriter w)
     {
-        foreach (var dead in s.DeadLetters)
+        foreach (var dead in deadLetters)
         {
             w.WriteLine($"Dead letter on {dead.Entity}, message {dead.MessageId}: {dead.Reason}");
         }

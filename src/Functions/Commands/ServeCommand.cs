@@ -89,7 +89,7 @@ internal static class ServeCommand
         IEmailSender email = (acs, engine.Smtp) switch
         {
             ({ } access, _) => AcsEmailSender.Create(access, engine.EmailSender),
-            (null, { } smtp) => new SmtpEmailSender(smtp.ToOptions(engine.EmailSender), clock),
+            (null, { } smtp) => new SmtpEmailSender(smtp, clock),
             _ => new Unconfigured($"no email provider is configured ({EngineSettings.AcsEndpointKey} or {EngineSettings.SmtpHostKey})"),
         };
         ISmsSender sms = acs is not null && engine.SmsFrom is { } from

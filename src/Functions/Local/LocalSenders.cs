@@ -26,7 +26,7 @@ internal sealed class LocalSenders : IDisposable
         var sms = new OutboxSmsSender(outbox, clock);
         if (settings.Smtp is { } smtp)
         {
-            var mail = new SmtpEmailSender(smtp.ToOptions(settings.EmailSender), clock);
+            var mail = new SmtpEmailSender(smtp, clock);
             return new LocalSenders(mail, sms, mail, sms);
         }
 

@@ -4,14 +4,14 @@ using Escalation.Functions.Sending;
 namespace Escalation.Functions.Local;
 
 /// <summary>Counts what the senders were asked to send and what they said, for a run's summary.</summary>
-internal sealed class Tally(IEmailSender email, ISmsSender sms) : IEmailSender, ISmsSender
+internal sealed class Tally(IEmailSender emailSender, ISmsSender smsSender) : IEmailSender, ISmsSender
 {
     private readonly Dictionary<(Channel, string), int> _counts = [];
     private readonly Lock _gate = new();
 
-    string IEmailSender.Describe => email.Describe;
+    string IEmailSender.Describe => emailSender.Describe;
 
-    string ISmsSender.Describe => sms.Describe;
+    string ISmsSender.Describe => smsSender.Describe;
 
     /// <summary>Results of this run by channel and outcome (<c>Sent</c>, <c>Transient</c>, <c>Rejected</c>).</summary>
     public int Count(Channel channel, string outcome)
@@ -24,16 +24,16 @@ internal sealed class Tally(IEmailSender email, ISmsSender sms) : IEmailSender, 
 
     public int Sent => Count(Channel.Email, nameof(SendResult.Sent)) + Count(Channel.Sms, nameof(SendResult.Sent));
 
-    public async Task<SendResult> Send(EmailToSend email1, CancellationToken cancellationToken = default)
+    public async Task<SendResult> Send(EmailToSend email, CancellationToken cancellationToken = default)
     {
-        var result = await email.Send(email1, cancellationToken).ConfigureAwait(false);
+        var result = await emailSender.Send(email, cancellationToken).ConfigureAwait(false);
         Add(Channel.Email, result);
         return result;
     }
 
     public async Task<IReadOnlyList<SendResult>> Send(IReadOnlyList<SmsToSend> messages, CancellationToken cancellationToken = default)
     {
-        var results = await sms.Send(messages, cancellationToken).ConfigureAwait(false);
+        var results = await smsSender.Send(messages, cancellationToken).ConfigureAwait(false);
         foreach (var result in results)
         {
             Add(Channel.Sms, result);
