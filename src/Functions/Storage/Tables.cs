@@ -199,7 +199,8 @@ public static class Tables
             new("ProviderId", "服务商编号", Text, false, "The provider's message or operation id.", "6f1c…"),
             new("LastError", "最近错误", Text, false, "The last failure, as the provider put it.", "429 Too Many Requests"),
             new("Address", "地址（脱敏）", Text, false, "The address used, mostly hidden.", "+86138****8000"),
-            new("NextAttemptAt", "下次尝试", Timestamp, false, "When a deferred delivery is tried again.", "2026-06-03T00:30:00Z"),
+            new("NextAttemptAt", "下次尝试", Timestamp, false, "When a deferred delivery is tried again, or until when a sending invocation holds it.", "2026-06-03T00:30:00Z"),
+            new("FirstAttemptAt", "首次尝试", Timestamp, false, "When it was first attempted (SMS repeatability sends the same value on every attempt).", "2026-06-02T00:31:10Z"),
             new("UpdatedAt", "更新时间", Timestamp, true, "Last change.", "2026-06-02T00:31:12Z"),
         ],
         false);
