@@ -1,0 +1,241 @@
+// The escalation engine's whole Azure footprint, in one resource group: one user-assigned identity that every part trusts,
+// no keys or connection strings anywhere (shared key, SAS and local auth are off), and the Function App on Flex Consumption
+// running the custom handler. Deploy with `az deployment group create -g RG -p infra/bicep/main.bicepparam` or `azd up`;
+// see the README's "Deploy" section for the steps before and after.
+targetScope = 'resourceGroup'
+
+@description('Azure region for every regional resource. It must offer Flex Consumption (az functionapp list-flexconsumption-locations).')
+param location string = resourceGroup().location
+
+@description('Lowercase letters and digits that start every resource name, e.g. "duban".')
+@minLength(3)
+@maxLength(10)
+param namePrefix string
+
+@description('IANA time zone of the office; working days, deadlines and the sending window are read in it (Escalation__TimeZone).')
+param timeZone string = 'Asia/Shanghai'
+
+@description('When the daily scan runs: 6-field NCRONTAB, in UTC (Flex does not support WEBSITE_TIME_ZONE). The default is 08:30 in Shanghai.')
+param scanSchedule string = '0 30 0 * * *'
+
+@description('Local hours, on working days, in which messages are sent ("HH:mm-HH:mm"); outside them deliveries wait for the next opening.')
+param sendingWindow string = '08:30-18:00'
+
+@description('Levels delivered at once even outside the sending window, comma-separated (e.g. "summons"); empty for none.')
+param sendAtOnce string = ''
+
+@description('Attempts per recipient and channel before a delivery is given up as failed.')
+@minValue(1)
+@maxValue(20)
+param deliveryMaxAttempts int = 5
+
+@description('Minutes before the first retry of a transient failure; each next retry waits twice as long (capped at 6 hours).')
+@minValue(1)
+@maxValue(360)
+param deliveryFirstRetryMinutes int = 5
+
+@description('Deploy Communication Services with an Azure-managed email domain. Turn off where it is not offered (e.g. Azure China) and use SMTP.')
+param deployCommunicationServices bool = true
+
+@description('Where Communication Services keeps its data at rest.')
+@allowed([
+  'Africa'
+  'Asia Pacific'
+  'Australia'
+  'Brazil'
+  'Canada'
+  'Europe'
+  'France'
+  'Germany'
+  'India'
+  'Japan'
+  'Korea'
+  'Norway'
+  'Switzerland'
+  'UAE'
+  'UK'
+  'United States'
+])
+param communicationDataLocation string = 'Asia Pacific'
+
+@description('Phone number (E.164) that Communication Services sends SMS from; empty leaves SMS unconfigured (ACS sends no SMS to mainland numbers).')
+param smsFrom string = ''
+
+@description('SMTP server for email when Communication Services is not deployed (empty: none).')
+param smtpHost string = ''
+
+@description('SMTP port.')
+param smtpPort int = 587
+
+@description('SMTP transport security.')
+@allowed([
+  'none'
+  'starttls'
+  'ssl-on-connect'
+  'auto'
+])
+param smtpSecurity string = 'starttls'
+
+@description('SMTP user name (empty: no authentication). The sender address is this user unless emailSender is set.')
+param smtpUser string = ''
+
+@description('Key Vault secret URI of the SMTP password (https://VAULT.vault.azure.net/secrets/NAME). Grant the deployment identity "Key Vault Secrets User" on it.')
+param smtpPasswordSecretUri string = ''
+
+@description('Sender address for SMTP email; ignored with Communication Services, which sends from its managed domain.')
+param emailSender string = ''
+
+@description('Most instances the Function App scales out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('Memory per instance, in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Days Log Analytics keeps the logs.')
+@minValue(30)
+@maxValue(730)
+param logRetentionDays int = 90
+
+@description('Tags for every resource (azd adds azd-env-name).')
+param tags object = {}
+
+var token = toLower(uniqueString(subscription().id, resourceGroup().id, namePrefix))
+var names = {
+  identity: '${namePrefix}-id-${token}'
+  storage: take('${namePrefix}${token}', 24)
+  serviceBus: '${namePrefix}-sb-${token}'
+  logs: '${namePrefix}-log-${token}'
+  insights: '${namePrefix}-appi-${token}'
+  communication: '${namePrefix}-acs-${token}'
+  email: '${namePrefix}-email-${token}'
+  plan: '${namePrefix}-plan-${token}'
+  functionApp: '${namePrefix}-func-${token}'
+}
+var deploymentContainer = 'app-package'
+// Without Communication Services, mail goes out through SMTP from emailSender, or from the SMTP user's mailbox.
+var smtpSender = empty(emailSender) ? smtpUser : emailSender
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
+  name: names.identity
+  location: location
+  tags: tags
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: names.storage
+    location: location
+    tags: tags
+    deploymentContainer: deploymentContainer
+    identityId: identity.id
+    principalId: identity.properties.principalId
+  }
+}
+
+module serviceBus 'modules/servicebus.bicep' = {
+  name: 'servicebus'
+  params: {
+    name: names.serviceBus
+    location: location
+    tags: tags
+    identityId: identity.id
+    principalId: identity.properties.principalId
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    workspaceName: names.logs
+    insightsName: names.insights
+    location: location
+    tags: tags
+    retentionInDays: logRetentionDays
+    identityId: identity.id
+    principalId: identity.properties.principalId
+  }
+}
+
+module communication 'modules/communication.bicep' = if (deployCommunicationServices) {
+  name: 'communication'
+  params: {
+    communicationName: names.communication
+    emailName: names.email
+    dataLocation: communicationDataLocation
+    tags: tags
+    identityId: identity.id
+    principalId: identity.properties.principalId
+  }
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  params: {
+    planName: names.plan
+    name: names.functionApp
+    location: location
+    tags: tags
+    identityId: identity.id
+    deploymentContainerUrl: '${storage.outputs.blobEndpoint}${deploymentContainer}'
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    smtpPasswordSecretUri: smtpPasswordSecretUri
+    appSettings: {
+      // The Functions host: its own storage (timer leases, keys) and the Service Bus triggers, both through the identity.
+      AzureWebJobsStorage__accountName: storage.outputs.name
+      AzureWebJobsStorage__credential: 'managedidentity'
+      AzureWebJobsStorage__clientId: identity.properties.clientId
+      ServiceBusConnection__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+      ServiceBusConnection__credential: 'managedidentity'
+      ServiceBusConnection__clientId: identity.properties.clientId
+      // Application Insights with Entra-only ingestion.
+      APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=${identity.properties.clientId}'
+      // The handler: DefaultAzureCredential picks the user-assigned identity by its client id.
+      AZURE_CLIENT_ID: identity.properties.clientId
+      Escalation__TimeZone: timeZone
+      Escalation__ScanSchedule: scanSchedule
+      Escalation__SendingWindow: sendingWindow
+      Escalation__SendAtOnce: sendAtOnce
+      Escalation__Delivery__MaxAttempts: string(deliveryMaxAttempts)
+      Escalation__Delivery__FirstRetryMinutes: string(deliveryFirstRetryMinutes)
+      Escalation__Tables__ServiceUri: storage.outputs.tableEndpoint
+      Escalation__Acs__Endpoint: deployCommunicationServices ? communication!.outputs.endpoint : ''
+      Escalation__Email__Sender: deployCommunicationServices ? communication!.outputs.senderAddress : smtpSender
+      Escalation__Sms__From: smsFrom
+      Escalation__Smtp__Host: deployCommunicationServices ? '' : smtpHost
+      Escalation__Smtp__Port: string(smtpPort)
+      Escalation__Smtp__Security: smtpSecurity
+      Escalation__Smtp__User: smtpUser
+    }
+  }
+}
+
+@description('The Function App, for zip deployment (az functionapp deployment source config-zip -n ...).')
+output functionAppName string = functionApp.outputs.name
+
+@description('Table endpoint: pass it to `import --tables` to seed the configuration.')
+output tableEndpoint string = storage.outputs.tableEndpoint
+
+@description('Service Bus namespace host name.')
+output serviceBusNamespace string = serviceBus.outputs.fullyQualifiedNamespace
+
+@description('Application Insights resource name, for checking the first run.')
+output applicationInsightsName string = monitoring.outputs.name
+
+@description('Address emails are sent from (Communication Services managed domain, or the SMTP sender).')
+output emailSender string = deployCommunicationServices ? communication!.outputs.senderAddress : smtpSender
+
+@description('Client id of the identity every part uses.')
+output identityClientId string = identity.properties.clientId
+
+@description('Principal id of the identity (grant it "Key Vault Secrets User" on the SMTP password secret when you use SMTP).')
+output identityPrincipalId string = identity.properties.principalId

@@ -1,0 +1,13 @@
+using 'main.bicep'
+
+// The values an office changes; everything else has a default in main.bicep. azd fills the environment variables.
+param namePrefix = readEnvironmentVariable('ESCALATION_NAME_PREFIX', 'duban')
+param location = readEnvironmentVariable('AZURE_LOCATION', 'eastasia')
+param timeZone = 'Asia/Shanghai'
+// 00:30 UTC = 08:30 in Shanghai, every day (the engine skips non-working days itself).
+param scanSchedule = '0 30 0 * * *'
+param sendingWindow = '08:30-18:00'
+param sendAtOnce = ''
+param deployCommunicationServices = bool(readEnvironmentVariable('ESCALATION_DEPLOY_ACS', 'true'))
+param communicationDataLocation = 'Asia Pacific'
+param smsFrom = readEnvironmentVariable('ESCALATION_SMS_FROM', '')

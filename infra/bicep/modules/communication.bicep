@@ -1,0 +1,71 @@
+// Communication Services with an Email service and its Azure-managed domain (xxxx.azurecomm.net) linked, so that the
+// handler can send from DoNotReply@ that domain as soon as the deployment ends. A custom domain (the office's own) needs
+// DNS verification and is added later in the portal; set Escalation__Email__Sender to it then.
+import { roles } from 'roles.bicep'
+
+@description('Communication Services name.')
+param communicationName string
+
+@description('Email Communication Service name.')
+param emailName string
+
+@description('Where the data is kept at rest; the email service and Communication Services must share it.')
+param dataLocation string
+
+@description('Tags.')
+param tags object
+
+@description('Resource id of the identity (names its role assignments, stable before deployment).')
+param identityId string
+
+@description('Principal id of the identity that sends.')
+param principalId string
+
+resource email 'Microsoft.Communication/emailServices@2025-05-01' = {
+  name: emailName
+  location: 'global'
+  tags: tags
+  properties: {
+    dataLocation: dataLocation
+  }
+}
+
+resource domain 'Microsoft.Communication/emailServices/domains@2025-05-01' = {
+  parent: email
+  name: 'AzureManagedDomain'
+  location: 'global'
+  tags: tags
+  properties: {
+    domainManagement: 'AzureManaged'
+    userEngagementTracking: 'Disabled'
+  }
+}
+
+resource communication 'Microsoft.Communication/communicationServices@2025-05-01' = {
+  name: communicationName
+  location: 'global'
+  tags: tags
+  properties: {
+    dataLocation: dataLocation
+    linkedDomains: [
+      domain.id
+    ]
+    disableLocalAuth: true
+  }
+}
+
+resource sender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: communication
+  name: guid(communication.id, identityId, roles.communicationSender)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.communicationSender)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+@description('Endpoint for the REST calls (https://{name}.{region}.communication.azure.com/).')
+output endpoint string = 'https://${communication.properties.hostName}/'
+
+@description('Sender address on the managed domain.')
+output senderAddress string = 'DoNotReply@${domain.properties.mailFromSenderDomain}'

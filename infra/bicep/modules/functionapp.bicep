@@ -1,0 +1,119 @@
+// The Function App on the Flex Consumption plan: runtime "custom" (the handler is a self-contained linux-x64 executable,
+// started by the host as host.json says), the package deployed from a blob container that the platform reads with the
+// user-assigned identity, and no publishing credentials (deployment signs in with Entra too).
+
+@description('Flex Consumption plan name.')
+param planName string
+
+@description('Function App name.')
+param name string
+
+@description('Region.')
+param location string
+
+@description('Tags; the app also gets azd-service-name so that azd deploy finds it.')
+param tags object
+
+@description('Resource id of the user-assigned identity.')
+param identityId string
+
+@description('URL of the blob container holding the deployment package.')
+param deploymentContainerUrl string
+
+@description('Most instances the app scales out to.')
+param maximumInstanceCount int
+
+@description('Memory per instance, in MB.')
+param instanceMemoryMB int
+
+@description('Key Vault secret URI of the SMTP password, or empty.')
+param smtpPasswordSecretUri string
+
+@description('App settings: name to value. None of them is a secret.')
+param appSettings object
+
+// The only secret the app may need (SMTP) stays in Key Vault; the app setting is a reference the platform resolves with
+// the identity (keyVaultReferenceIdentity below).
+var secretSettings = empty(smtpPasswordSecretUri)
+  ? {}
+  : {
+      Escalation__Smtp__Password: '@Microsoft.KeyVault(SecretUri=${smtpPasswordSecretUri})'
+    }
+
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2025-03-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': 'functions' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+      appSettings: [for setting in items(union(appSettings, secretSettings)): { name: setting.key, value: setting.value }]
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      runtime: {
+        name: 'custom'
+        version: '1.0'
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+    }
+  }
+}
+
+// No FTP or basic-auth zip deployment: `az functionapp deployment source config-zip` and azd sign in with Entra.
+resource ftp 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scm 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+@description('Function App name.')
+output name string = site.name

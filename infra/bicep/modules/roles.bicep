@@ -1,0 +1,17 @@
+// Built-in role definition ids (the same in every tenant), named once for all modules.
+@export()
+@description('Built-in Azure role definition ids used by this deployment.')
+var roles = {
+  // Host storage (timer leases, keys) and the Flex deployment package; Owner because the host also sets blob ACL-free leases and the platform reads the package.
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  // The engine's tables: read configuration, write the log, the ledger and problems.
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  // Publishing evaluate messages and events over REST.
+  serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
+  // The host's Service Bus triggers.
+  serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
+  // Entra-only ingestion into Application Insights.
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  // Sending email and SMS with an Entra token: Communication and Email Service Owner (see communication.bicep).
+  communicationSender: '09976791-48a7-449e-bb21-39d1a415f350'
+}

@@ -1,0 +1,136 @@
+// The storage account: the engine's tables (admin configuration and what the engine writes) and the Functions host's
+// blobs (timer leases and the Flex deployment package). Shared-key access is off: everything signs in with Entra.
+import { roles } from 'roles.bicep'
+
+@description('Storage account name (3-24 lowercase letters and digits).')
+param name string
+
+@description('Region.')
+param location string
+
+@description('Tags.')
+param tags object
+
+@description('Blob container the Flex Consumption plan deploys the app package from.')
+param deploymentContainer string
+
+@description('Resource id of the identity (names its role assignments, stable before deployment).')
+param identityId string
+
+@description('Principal id of the identity granted data access.')
+param principalId string
+
+// Every table of src/Functions/Storage/Tables.cs: twelve that admins fill (import), four that the engine writes.
+// A C# test (InfrastructureTests) fails if this list and the engine's schema differ.
+var tables = [
+  'units'
+  'people'
+  'tasks'
+  'milestones'
+  'plantemplates'
+  'progress'
+  'rules'
+  'templates'
+  'calendar'
+  'settings'
+  'exemptions'
+  'explanations'
+  'escalationlog'
+  'escalationbymonth'
+  'deliveries'
+  'problems'
+]
+
+resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: {
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
+    allowBlobPublicAccess: false
+    allowCrossTenantReplication: false
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    publicNetworkAccess: 'Enabled'
+    accessTier: 'Hot'
+    encryption: {
+      keySource: 'Microsoft.Storage'
+      services: {
+        blob: {
+          enabled: true
+        }
+        table: {
+          enabled: true
+        }
+      }
+    }
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-01-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    deleteRetentionPolicy: {
+      enabled: true
+      days: 7
+    }
+  }
+}
+
+resource container 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
+  parent: blobService
+  name: deploymentContainer
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2025-01-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource table 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-01-01' = [
+  for tableName in tables: {
+    parent: tableService
+    name: tableName
+  }
+]
+
+resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: account
+  name: guid(account.id, identityId, roles.storageBlobDataOwner)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: account
+  name: guid(account.id, identityId, roles.storageTableDataContributor)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+@description('Account name.')
+output name string = account.name
+
+@description('Blob endpoint, with a trailing slash.')
+output blobEndpoint string = account.properties.primaryEndpoints.blob
+
+@description('Table endpoint, with a trailing slash.')
+output tableEndpoint string = account.properties.primaryEndpoints.table
+
+@description('Tables created.')
+output tables array = [for (tableName, i) in tables: table[i].name]

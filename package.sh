@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds the deployment package for the Function App (Flex Consumption, runtime "custom"):
+#   host.json, one folder per function (src/Functions/FunctionApp), and the self-contained linux-x64 handler, compiled
+#   ReadyToRun for a faster cold start, in handler/ (where host.json's customHandler points).
+# Usage: ./package.sh [ZIP]        default: dist/escalation-functions.zip
+# Deploy it with: az functionapp deployment source config-zip -g RG -n APP --src dist/escalation-functions.zip
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+zip=$(realpath -m "${1:-dist/escalation-functions.zip}")
+mkdir -p "$(dirname "$zip")"
+publish=$(mktemp -d)
+trap 'rm -rf "$publish"' EXIT
+
+dotnet publish src/Functions/Escalation.Functions.csproj -c Release -r linux-x64 --self-contained \
+  -p:PublishReadyToRun=true -o "$publish" -p:FunctionAppZip="$zip" -nologo
+echo "$(du -h "$zip" | cut -f1) $zip"

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Escalation.Functions.Tests.Deploy;
+
+/// <summary>
+/// What infra/bicep would deploy, as the pinned Bicep CLI predicts it (<c>bicep snapshot</c>): every resource of every
+/// module with its name and properties evaluated for a given parameter file, subscription and resource group. Values
+/// known only once deployed (an identity's client id, an endpoint) stay ARM expressions such as <c>[reference(...)]</c>.
+/// ./test.sh restores the CLI and passes its path in ESCALATION_TEST_BICEP.
+/// </summary>
+public sealed class BicepSnapshot
+{
+    public const string Variable = "ESCALATION_TEST_BICEP";
+    public const string Subscription = "00000000-0000-0000-0000-0000000000e5";
+    public const string ResourceGroup = "rg-escalation-test";
+
+    private BicepSnapshot(IReadOnlyList<PredictedResource> resources) => Resources = resources;
+
+    public IReadOnlyList<PredictedResource> Resources { get; }
+
+    /// <summary>The default deployment: main.bicepparam as shipped, with no environment variables set.</summary>
+    public static Task<BicepSnapshot> Default { get; } = Take(null);
+
+    /// <summary>Takes a snapshot of main.bicep with <paramref name="parameters"/> as the .bicepparam text (null: main.bicepparam).</summary>
+    public static async Task<BicepSnapshot> Take(string? parameters)
+    {
+        var bicep = Environment.GetEnvironmentVariable(Variable);
+        if (string.IsNullOrEmpty(bicep) || !File.Exists(bicep))
+        {
+            // Not a skip: the templates must agree with the app. ./test.sh restores the CLI (tools/bicep.sh).
+            throw new InvalidOperationException(
+                $"{Variable} is not set to the bicep binary. Run ./test.sh, or `source tools/bicep.sh && install_bicep /dev/null` and export {Variable}=\"$BICEP\".");
+        }
+
+        // A copy, because the snapshot is written beside the parameter file.
+        var folder = Directory.CreateTempSubdirectory("bicep-snapshot-");
+        try
+        {
+            Copy(Path.Combine(Repo.Root, "infra", "bicep"), folder.FullName);
+            var file = Path.Combine(folder.FullName, parameters is null ? "main.bicepparam" : "test.bicepparam");
+            if (parameters is not null)
+            {
+                await File.WriteAllTextAsync(file, parameters).ConfigureAwait(false);
+            }
+
+            var start = new ProcessStartInfo(bicep)
+            {
+                ArgumentList =
+                {
+                    "snapshot", file, "--mode", "overwrite",
+                    "--subscription-id", Subscription, "--resource-group", ResourceGroup, "--location", "eastasia",
+                },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            // readEnvironmentVariable() in main.bicepparam must see the defaults, whatever the developer's shell holds.
+            foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("ESCALATION_", StringComparison.Ordinal) || k == "AZURE_LOCATION").ToList())
+            {
+                start.Environment.Remove(name);
+            }
+
+            using var process = Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync().ConfigureAwait(false);
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"bicep snapshot exited {process.ExitCode}: {await output.ConfigureAwait(false)}{await error.ConfigureAwait(false)}");
+            }
+
+            var snapshot = Path.ChangeExtension(file, ".snapshot.json");
+            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(snapshot).ConfigureAwait(false));
+            var diagnostics = json.RootElement.GetProperty("diagnostics");
+            if (diagnostics.GetArrayLength() > 0)
+            {
+                throw new InvalidOperationException($"bicep snapshot reported: {diagnostics}");
+            }
+
+            return new BicepSnapshot([.. json.RootElement.GetProperty("predictedResources").EnumerateArray().Select(PredictedResource.From)]);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    public IEnumerable<PredictedResource> OfType(string type) =>
+        Resources.Where(r => string.Equals(r.Type, type, StringComparison.OrdinalIgnoreCase));
+
+    public PredictedResource One(string type) => Assert.Single(OfType(type));
+
+    /// <summary>The Function App's app settings, name to value (an ARM expression where only the deployment knows it).</summary>
+    public IReadOnlyDictionary<string, string> AppSettings() =>
+        One("Microsoft.Web/sites").Properties.GetProperty("siteConfig").GetProperty("appSettings").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("value").GetString()!, StringComparer.Ordinal);
+
+    private static void Copy(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+}
+
+/// <summary>One resource of a snapshot: its type, full name (parent/child), resource id and properties.</summary>
+public sealed record PredictedResource(string Type, string Name, string Id, JsonElement Properties, JsonElement Whole)
+{
+    /// <summary>The last segment of the name (a table's, a queue's or a rule's own name).</summary>
+    public string Leaf => Name[(Name.LastIndexOf('/') + 1)..];
+
+    public static PredictedResource From(JsonElement resource) => new(
+        resource.GetProperty("type").GetString()!,
+        resource.GetProperty("name").GetString()!,
+        resource.GetProperty("id").GetString()!,
+        resource.TryGetProperty("properties", out var properties) ? properties.Clone() : default,
+        resource.Clone());
+
+    public string? Text(params string[] path)
+    {
+        var element = Properties;
+        foreach (var step in path)
+        {
+            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(step, out element))
+            {
+                return null;
+            }
+        }
+
+        return element.ValueKind switch
+        {
+            JsonValueKind.String => element.GetString(),
+            JsonValueKind.Undefined => null,
+            _ => element.GetRawText(),
+        };
+    }
+}

@@ -1,0 +1,434 @@
+using System.Text.Json;
+using System.Xml;
+using Escalation.Domain.Delivery;
+using Escalation.Domain.Events;
+using Escalation.Domain.Items;
+using Escalation.Domain.Rules;
+using Escalation.Functions.Commands;
+using Escalation.Functions.Host;
+using Escalation.Functions.Messaging;
+using Escalation.Functions.Pipeline;
+using Escalation.Functions.Storage;
+using NodaTime;
+
+namespace Escalation.Functions.Tests.Deploy;
+
+/// <summary>
+/// infra/bicep against the app: every setting the handler reads is set (or deliberately left out, for a reason), every
+/// binding of every function folder refers to an entity the templates create, every table the engine uses exists, and
+/// the security posture the deployment promises (no keys, Entra only, least-privilege roles) holds in what would deploy.
+/// </summary>
+public sealed class InfrastructureTests
+{
+    private const string Expression = "[";
+
+    private static readonly string AppFolder = Path.Combine(Repo.Root, "src", "Functions", "FunctionApp");
+
+    /// <summary>Settings the handler reads that the templates must not set, each with the reason.</summary>
+    private static readonly Dictionary<string, string> LeftOut = new(StringComparer.Ordinal)
+    {
+        [StoreSettings.ConnectionStringKey] = "a secret; the identity reaches the tables through Escalation__Tables__ServiceUri",
+        [EngineSettings.ServiceBusConnectionStringKey] = "a secret; the identity reaches Service Bus through ServiceBusConnection__fullyQualifiedNamespace",
+        [EngineSettings.AcsConnectionStringKey] = "a secret; the identity reaches Communication Services through Escalation__Acs__Endpoint",
+        [EngineSettings.SmtpPasswordKey] = "a secret; set only as a Key Vault reference when smtpPasswordSecretUri is given",
+        [StoreSettings.LocalStoreKey] = "local mode only; in Azure it would be ignored for the service URI, and on a read-only package it cannot be written",
+        [EngineSettings.OutboxKey] = "local mode only; in Azure mail goes to Communication Services or SMTP",
+    };
+
+    /// <summary>Settings the Functions host and the Azure SDK read (not the handler's own), which an identity-only app needs.</summary>
+    private static readonly string[] PlatformSettings =
+    [
+        "AzureWebJobsStorage__accountName", "AzureWebJobsStorage__credential", "AzureWebJobsStorage__clientId",
+        "ServiceBusConnection__credential", "ServiceBusConnection__clientId",
+        "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "AZURE_CLIENT_ID",
+    ];
+
+    /// <summary>App settings Flex Consumption refuses or ignores (functions-app-settings, "Flex Consumption plan deprecations").</summary>
+    private static readonly string[] NotOnFlex =
+    [
+        "FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_WORKER_RUNTIME_VERSION", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_RUN_FROM_PACKAGE",
+        "WEBSITE_CONTENTSHARE", "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", "WEBSITE_TIME_ZONE", "TZ", "AzureWebJobsStorage",
+        "SCM_DO_BUILD_DURING_DEPLOYMENT", "ENABLE_ORYX_BUILD", "WEBSITE_MAX_DYNAMIC_APPLICATION_SCALE_OUT",
+    ];
+
+    /// <summary>ACS off, email by SMTP with the password in Key Vault: the other shape an office may deploy.</summary>
+    private static readonly Task<BicepSnapshot> WithSmtp = BicepSnapshot.Take("""
+        using 'main.bicep'
+        param namePrefix = 'duban'
+        param deployCommunicationServices = false
+        param smtpHost = 'smtp.example.gov.cn'
+        param smtpPort = 465
+        param smtpSecurity = 'ssl-on-connect'
+        param smtpUser = 'duchashi@example.gov.cn'
+        param smtpPasswordSecretUri = 'https://kv-duban.vault.azure.net/secrets/smtp-password'
+        """);
+
+    [Fact]
+    public async Task Tables_AreExactlyTheOnesTheEngineDeclares()
+    {
+        var snapshot = await BicepSnapshot.Default;
+
+        var tables = snapshot.OfType("Microsoft.Storage/storageAccounts/tableServices/tables").Select(t => t.Leaf).Order(StringComparer.Ordinal);
+
+        Assert.Equal(Tables.Admin.Concat(Tables.Engine).Select(t => t.Name).Order(StringComparer.Ordinal), tables);
+    }
+
+    [Fact]
+    public async Task ServiceBusEntities_TheEngineUsesAreCreated()
+    {
+        var snapshot = await BicepSnapshot.Default;
+
+        var queues = Leaves(snapshot, "Microsoft.ServiceBus/namespaces/queues");
+        var topics = Leaves(snapshot, "Microsoft.ServiceBus/namespaces/topics");
+        var subscriptions = SubscriptionNames(snapshot);
+
+        Assert.Equal([ServiceBusEntities.EvaluateQueue, ServiceBusEntities.PoisonQueue], queues.Order(StringComparer.Ordinal));
+        Assert.Equal([ServiceBusEntities.EventsTopic], topics);
+        Assert.Equal(
+            [$"{ServiceBusEntities.EventsTopic}/{ServiceBusEntities.EmailSubscription}", $"{ServiceBusEntities.EventsTopic}/{ServiceBusEntities.SmsSubscription}"],
+            subscriptions.Order(StringComparer.Ordinal));
+    }
+
+    public static TheoryData<string> Functions => [.. CustomHandler.Names.Functions];
+
+    [Theory]
+    [MemberData(nameof(Functions))]
+    public async Task FunctionBindings_ReferToEntitiesAndSettingsTheBicepCreates(string function)
+    {
+        var snapshot = await BicepSnapshot.Default;
+        var settings = snapshot.AppSettings();
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(AppFolder, function, "function.json")));
+
+        var problems = new List<string>();
+        foreach (var binding in json.RootElement.GetProperty("bindings").EnumerateArray())
+        {
+            var name = binding.GetProperty("name").GetString();
+            if (Text(binding, "queueName") is { } queue && !Leaves(snapshot, "Microsoft.ServiceBus/namespaces/queues").Contains(queue))
+            {
+                problems.Add($"{name}: queue '{queue}' is not created");
+            }
+
+            if (Text(binding, "topicName") is { } topic)
+            {
+                var path = $"{topic}/{Text(binding, "subscriptionName")}";
+                if (!SubscriptionNames(snapshot).Contains(path))
+                {
+                    problems.Add($"{name}: subscription '{path}' is not created");
+                }
+            }
+
+            if (Text(binding, "connection") is { } connection && !settings.ContainsKey($"{connection}__fullyQualifiedNamespace"))
+            {
+                problems.Add($"{name}: connection '{connection}' has no {connection}__fullyQualifiedNamespace app setting");
+            }
+
+            if (Text(binding, "schedule") is { } schedule && schedule.StartsWith('%'))
+            {
+                var key = schedule.Trim('%');
+                if (!settings.TryGetValue(key, out var value) || string.IsNullOrWhiteSpace(value))
+                {
+                    problems.Add($"{name}: schedule setting {key} is not set");
+                }
+            }
+        }
+
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public async Task AppSettings_SetEverySettingTheHandlerReads_ExceptSecretsAndLocalOnes()
+    {
+        var settings = (await BicepSnapshot.Default).AppSettings();
+
+        var unaccounted = EngineSettings.Keys.Where(k => !settings.ContainsKey(k) && !LeftOut.ContainsKey(k)).ToList();
+        var setThoughLeftOut = LeftOut.Keys.Where(settings.ContainsKey).ToList();
+
+        Assert.True(unaccounted.Count == 0, $"The handler reads {string.Join(", ", unaccounted)}, which main.bicep neither sets nor leaves out for a reason");
+        Assert.Empty(setThoughLeftOut);
+        Assert.All(LeftOut.Keys, k => Assert.Contains(k, EngineSettings.Keys));
+    }
+
+    [Fact]
+    public async Task AppSettings_AreTheHandlersKeysOrThePlatformsIdentitySettings_AndNoneFlexRefuses()
+    {
+        var settings = (await BicepSnapshot.Default).AppSettings();
+
+        var unknown = settings.Keys.Where(k => !EngineSettings.Keys.Contains(k) && !PlatformSettings.Contains(k)).ToList();
+
+        Assert.True(unknown.Count == 0, $"main.bicep sets {string.Join(", ", unknown)}, which nothing reads (a typo?)");
+        Assert.All(PlatformSettings, k => Assert.True(settings.ContainsKey(k), $"{k} is not set"));
+        Assert.All(NotOnFlex, k => Assert.False(settings.ContainsKey(k), $"{k} is not allowed on Flex Consumption"));
+        Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]);
+        Assert.Equal("managedidentity", settings["ServiceBusConnection__credential"]);
+    }
+
+    [Fact]
+    public async Task AppSettings_MatchTheNamesOfLocalSettingsSample()
+    {
+        var settings = (await BicepSnapshot.Default).AppSettings();
+        using var sample = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Repo.Root, "local.settings.sample.json")));
+        var sampleKeys = sample.RootElement.GetProperty("Values").EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+
+        var handlersSettings = settings.Keys.Where(k => EngineSettings.Keys.Contains(k)).ToList();
+
+        Assert.NotEmpty(handlersSettings);
+        Assert.All(handlersSettings, k => Assert.Contains(k, sampleKeys));
+    }
+
+    [Fact]
+    public async Task AppSettings_AsDeployed_AreAcceptedByTheHandler()
+    {
+        var settings = (await BicepSnapshot.Default).AppSettings();
+
+        var (parsed, errors) = EngineSettings.From(key => Resolve(settings, key));
+
+        Assert.Empty(errors);
+        Assert.NotNull(parsed);
+        Assert.Equal("Asia/Shanghai", settings[Settings.TimeZoneKey]);
+        Assert.Equal(EngineSettings.DefaultScanSchedule, settings[EngineSettings.ScanScheduleKey]);
+        Assert.Equal(SendingWindow.Default.ToString(), settings[EngineSettings.SendingWindowKey]);
+    }
+
+    [Fact]
+    public async Task AppSettings_HoldNoSecret()
+    {
+        foreach (var snapshot in new[] { await BicepSnapshot.Default, await WithSmtp })
+        {
+            var settings = snapshot.AppSettings();
+
+            Assert.All(settings, s =>
+            {
+                Assert.DoesNotContain("AccountKey=", s.Value, StringComparison.OrdinalIgnoreCase);
+                Assert.DoesNotContain("SharedAccessKey", s.Value, StringComparison.OrdinalIgnoreCase);
+                Assert.DoesNotContain("accesskey=", s.Value, StringComparison.OrdinalIgnoreCase);
+                Assert.False(
+                    s.Key.Contains("Password", StringComparison.OrdinalIgnoreCase) && !s.Value.StartsWith("@Microsoft.KeyVault(", StringComparison.Ordinal),
+                    $"{s.Key} holds a password instead of a Key Vault reference");
+            });
+        }
+    }
+
+    [Fact]
+    public async Task WithoutCommunicationServices_NoAcsIsDeployed_AndSmtpIsConfiguredWithAKeyVaultPassword()
+    {
+        var snapshot = await WithSmtp;
+        var settings = snapshot.AppSettings();
+        var site = snapshot.One("Microsoft.Web/sites");
+        var identity = snapshot.One("Microsoft.ManagedIdentity/userAssignedIdentities");
+
+        Assert.DoesNotContain(snapshot.Resources, r => r.Type.StartsWith("Microsoft.Communication/", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal("", settings[EngineSettings.AcsEndpointKey]);
+        Assert.Equal(
+            ("smtp.example.gov.cn", "465", "ssl-on-connect", "duchashi@example.gov.cn", "duchashi@example.gov.cn"),
+            (settings[EngineSettings.SmtpHostKey], settings[EngineSettings.SmtpPortKey], settings[EngineSettings.SmtpSecurityKey], settings[EngineSettings.SmtpUserKey], settings[EngineSettings.EmailSenderKey]));
+        Assert.Equal("@Microsoft.KeyVault(SecretUri=https://kv-duban.vault.azure.net/secrets/smtp-password)", settings[EngineSettings.SmtpPasswordKey]);
+        Assert.Equal(identity.Id, site.Text("keyVaultReferenceIdentity"));
+
+        var (parsed, errors) = EngineSettings.From(key => Resolve(settings, key));
+        Assert.Empty(errors);
+        Assert.NotNull(parsed!.Smtp);
+        Assert.Null(parsed.AcsEndpoint);
+    }
+
+    [Fact]
+    public async Task Storage_RefusesSharedKeysAndPublicBlobs_AndHoldsTheDeploymentContainer()
+    {
+        var snapshot = await BicepSnapshot.Default;
+        var account = snapshot.One("Microsoft.Storage/storageAccounts");
+
+        Assert.Equal(("false", "false", "TLS1_2", "true"), (account.Text("allowSharedKeyAccess"), account.Text("allowBlobPublicAccess"), account.Text("minimumTlsVersion"), account.Text("supportsHttpsTrafficOnly")));
+        var container = snapshot.One("Microsoft.Storage/storageAccounts/blobServices/containers");
+        Assert.Equal("None", container.Text("publicAccess"));
+        // [format('{0}{1}', reference(account).primaryEndpoints.blob, 'app-package')]: the account's blob endpoint and the container.
+        var url = DeploymentStorage(snapshot).GetProperty("value").GetString()!;
+        Assert.Contains($"reference('{account.Id}'", url, StringComparison.Ordinal);
+        Assert.Contains(").primaryEndpoints.blob", url, StringComparison.Ordinal);
+        Assert.EndsWith($"'{container.Leaf}')]", url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ServiceBus_IsEntraOnly_AndDetectsDuplicatesForMinutesNotADay()
+    {
+        var snapshot = await BicepSnapshot.Default;
+
+        var space = snapshot.One("Microsoft.ServiceBus/namespaces");
+        Assert.Equal(("true", "Standard"), (space.Text("disableLocalAuth"), space.Whole.GetProperty("sku").GetProperty("name").GetString()));
+
+        // The next day's scan re-publishes undelivered events under the same MessageId: a window of a day or more would
+        // drop them. Minutes are enough to absorb a retried invocation.
+        var deduplicated = snapshot.OfType("Microsoft.ServiceBus/namespaces/topics")
+            .Concat(snapshot.OfType("Microsoft.ServiceBus/namespaces/queues").Where(q => q.Leaf == ServiceBusEntities.EvaluateQueue))
+            .ToList();
+        Assert.Equal(2, deduplicated.Count);
+        Assert.All(deduplicated, e =>
+        {
+            Assert.Equal("true", e.Text("requiresDuplicateDetection"));
+            var window = XmlConvert.ToTimeSpan(e.Text("duplicateDetectionHistoryTimeWindow")!);
+            Assert.InRange(window, TimeSpan.FromMinutes(1), TimeSpan.FromHours(1));
+        });
+    }
+
+    [Fact]
+    public async Task Receivers_HaveAShortLockTheHostRenews_ABoundedDeliveryCount_AndDeadLetterOnExpiry()
+    {
+        var snapshot = await BicepSnapshot.Default;
+        using var host = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(AppFolder, "host.json")));
+        var renewal = TimeSpan.Parse(host.RootElement.GetProperty("extensions").GetProperty("serviceBus").GetProperty("maxAutoLockRenewalDuration").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+
+        var receivers = snapshot.OfType("Microsoft.ServiceBus/namespaces/topics/subscriptions")
+            .Concat(snapshot.OfType("Microsoft.ServiceBus/namespaces/queues").Where(q => q.Leaf == ServiceBusEntities.EvaluateQueue))
+            .ToList();
+
+        Assert.Equal(3, receivers.Count);
+        Assert.All(receivers, r =>
+        {
+            var lockDuration = XmlConvert.ToTimeSpan(r.Text("lockDuration")!);
+            Assert.InRange(lockDuration, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5));
+            Assert.True(renewal >= lockDuration, $"{r.Name}: host.json renews locks for {renewal}, less than the lock itself");
+            Assert.InRange(int.Parse(r.Text("maxDeliveryCount")!, System.Globalization.CultureInfo.InvariantCulture), 3, 20);
+            Assert.Equal("true", r.Text("deadLetteringOnMessageExpiration"));
+        });
+    }
+
+    [Fact]
+    public async Task ChannelFilters_ReplaceTheCatchAllRule_AndRouteEachChannelToItsSubscriptionOnly()
+    {
+        var snapshot = await BicepSnapshot.Default;
+        var rules = snapshot.OfType("Microsoft.ServiceBus/namespaces/topics/subscriptions/rules").ToList();
+        var notice = new EventNotice(EventId.Parse("ev-0123456789abcdef0123456789abcdef"), new UnitId("fgw"));
+        var at = Instant.FromUtc(2026, 11, 23, 0, 30);
+
+        Assert.Equal(2, rules.Count);
+        Assert.All(rules, r => Assert.Equal(("$Default", "CorrelationFilter"), (r.Leaf, r.Text("filterType"))));
+        foreach (var channel in new[] { Channel.Email, Channel.Sms })
+        {
+            var properties = notice.Again(channel, at).Properties;
+            var reached = rules.Where(r => Matches(r, properties)).Select(r => r.Name.Split('/')[2]).ToList();
+
+            Assert.Equal([channel == Channel.Email ? ServiceBusEntities.EmailSubscription : ServiceBusEntities.SmsSubscription], reached);
+        }
+    }
+
+    [Fact]
+    public async Task Identity_HoldsExactlyTheRolesItNeeds_OnTheResourcesThatNeedThem()
+    {
+        var snapshot = await BicepSnapshot.Default;
+        var identity = snapshot.One("Microsoft.ManagedIdentity/userAssignedIdentities");
+
+        var assignments = snapshot.OfType("Microsoft.Authorization/roleAssignments")
+            .Select(a => (Role: a.Text("roleDefinitionId")!.Split('/')[^1], Scope: ScopeType(a.Id), Principal: a.Text("principalId")!, Kind: a.Text("principalType")))
+            .ToList();
+
+        Assert.Equal(
+            new[]
+            {
+                ("09976791-48a7-449e-bb21-39d1a415f350", "Microsoft.Communication/communicationServices"), // Communication and Email Service Owner
+                ("0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "Microsoft.Storage/storageAccounts"), // Storage Table Data Contributor
+                ("3913510d-42f4-4e42-8a64-420c390055eb", "Microsoft.Insights/components"), // Monitoring Metrics Publisher
+                ("4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0", "Microsoft.ServiceBus/namespaces"), // Azure Service Bus Data Receiver
+                ("69a216fc-b8fb-44d8-bc22-1f3c2cd27a39", "Microsoft.ServiceBus/namespaces"), // Azure Service Bus Data Sender
+                ("b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "Microsoft.Storage/storageAccounts"), // Storage Blob Data Owner
+            },
+            assignments.Select(a => (a.Role, a.Scope)).Order());
+        Assert.All(assignments, a =>
+        {
+            Assert.Contains(identity.Id, a.Principal, StringComparison.Ordinal);
+            Assert.Equal("ServicePrincipal", a.Kind);
+        });
+    }
+
+    [Fact]
+    public async Task Monitoring_AcceptsOnlyEntraTelemetry_FromTheIdentity()
+    {
+        var snapshot = await BicepSnapshot.Default;
+        var settings = snapshot.AppSettings();
+
+        Assert.Equal("true", snapshot.One("Microsoft.Insights/components").Text("DisableLocalAuth"));
+        Assert.StartsWith("Authorization=AAD;ClientId=", settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"].Trim('[', ']').Replace("format('", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FunctionApp_IsFlexConsumption_CustomRuntime_DeployedFromTheContainerWithTheIdentity()
+    {
+        var snapshot = await BicepSnapshot.Default;
+        var plan = snapshot.One("Microsoft.Web/serverfarms");
+        var site = snapshot.One("Microsoft.Web/sites");
+        var identity = snapshot.One("Microsoft.ManagedIdentity/userAssignedIdentities");
+        var config = site.Properties.GetProperty("functionAppConfig");
+        var deployment = DeploymentStorage(snapshot);
+
+        Assert.Equal(("FC1", "FlexConsumption"), (plan.Whole.GetProperty("sku").GetProperty("name").GetString(), plan.Whole.GetProperty("sku").GetProperty("tier").GetString()));
+        Assert.Equal("custom", config.GetProperty("runtime").GetProperty("name").GetString());
+        Assert.Equal("blobContainer", deployment.GetProperty("type").GetString());
+        Assert.Equal(
+            ("UserAssignedIdentity", identity.Id),
+            (deployment.GetProperty("authentication").GetProperty("type").GetString(), deployment.GetProperty("authentication").GetProperty("userAssignedIdentityResourceId").GetString()));
+        Assert.True(site.Whole.GetProperty("identity").GetProperty("userAssignedIdentities").TryGetProperty(identity.Id, out _), "the app does not run as the identity");
+        Assert.Equal("true", site.Text("httpsOnly"));
+        Assert.All(snapshot.OfType("Microsoft.Web/sites/basicPublishingCredentialsPolicies"), p => Assert.Equal("false", p.Text("allow")));
+        Assert.Equal(2, snapshot.OfType("Microsoft.Web/sites/basicPublishingCredentialsPolicies").Count());
+    }
+
+    [Fact]
+    public async Task CommunicationServices_SendFromTheLinkedManagedDomain_WithEntraOnly()
+    {
+        var snapshot = await BicepSnapshot.Default;
+        var settings = snapshot.AppSettings();
+        var domain = snapshot.One("Microsoft.Communication/emailServices/domains");
+        var acs = snapshot.One("Microsoft.Communication/communicationServices");
+
+        Assert.Equal(("AzureManagedDomain", "AzureManaged"), (domain.Leaf, domain.Text("domainManagement")));
+        Assert.Equal([domain.Id], acs.Properties.GetProperty("linkedDomains").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal("true", acs.Text("disableLocalAuth"));
+        Assert.Contains("DoNotReply@", settings[EngineSettings.EmailSenderKey], StringComparison.Ordinal);
+        Assert.Contains(domain.Id, settings[EngineSettings.EmailSenderKey], StringComparison.Ordinal);
+        Assert.Contains(acs.Id, settings[EngineSettings.AcsEndpointKey], StringComparison.Ordinal);
+    }
+
+    /// <summary>A value as it would be once deployed: expressions stand for what Azure fills in.</summary>
+    private static string? Resolve(IReadOnlyDictionary<string, string> settings, string key)
+    {
+        if (!settings.TryGetValue(key, out var value))
+        {
+            return null;
+        }
+
+        if (!value.StartsWith(Expression, StringComparison.Ordinal) && !value.StartsWith("@Microsoft.KeyVault(", StringComparison.Ordinal))
+        {
+            return value;
+        }
+
+        return key switch
+        {
+            StoreSettings.ServiceUriKey => "https://duban0example.table.core.windows.net/",
+            EngineSettings.AcsEndpointKey => "https://duban-acs.asiapacific.communication.azure.com/",
+            EngineSettings.EmailSenderKey => "DoNotReply@00000000-0000-0000-0000-000000000000.azurecomm.net",
+            EngineSettings.ServiceBusNamespaceKey => "duban-sb.servicebus.windows.net",
+            EngineSettings.SmtpPasswordKey => "resolved-from-key-vault",
+            _ => throw new InvalidOperationException($"{key} = {value}: an expression this test cannot stand in for"),
+        };
+    }
+
+    private static bool Matches(PredictedResource rule, IReadOnlyDictionary<string, string> properties) =>
+        rule.Properties.GetProperty("correlationFilter").GetProperty("properties").EnumerateObject()
+            .All(p => properties.TryGetValue(p.Name, out var v) && v == p.Value.GetString());
+
+    private static JsonElement DeploymentStorage(BicepSnapshot snapshot) =>
+        snapshot.One("Microsoft.Web/sites").Properties.GetProperty("functionAppConfig").GetProperty("deployment").GetProperty("storage");
+
+    /// <summary>The resource type a role assignment's id is scoped to (…/providers/{ns}/{type}/{name}/providers/Microsoft.Authorization/…).</summary>
+    private static string ScopeType(string id)
+    {
+        var parts = id.Split("/providers/", StringSplitOptions.None);
+        var scope = parts[^2].Split('/');
+        return $"{scope[0]}/{scope[1]}";
+    }
+
+    private static List<string> Leaves(BicepSnapshot snapshot, string type) => [.. snapshot.OfType(type).Select(r => r.Leaf)];
+
+    private static List<string> SubscriptionNames(BicepSnapshot snapshot) =>
+        [.. snapshot.OfType("Microsoft.ServiceBus/namespaces/topics/subscriptions").Select(s => string.Join('/', s.Name.Split('/')[1..]))];
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}
