@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds everything and runs every test project. Needs only the .NET SDK and Node/npm: it installs what the tests need
-# into the repo (Azurite and smtp-server, from package-lock.json), starts Azurite and the SMTP sink on free loopback
+# into the repo (Azurite and smtp-server, from package-lock.json; the Bicep CLI from NuGet), builds and lints the Bicep
+# (any warning fails), builds the deployment zip (./package.sh), starts Azurite and the SMTP sink on free loopback
 # ports, and stops them at the end.
 # Ends with one line: N passed, N failed.
 set -uo pipefail
@@ -23,6 +24,10 @@ fail_early() {
 
 source tools/azurite.sh
 source tools/smtp.sh
+source tools/bicep.sh
+
+# Steps outside dotnet test that failed; each counts as one failure in the last line.
+step_failures=0
 
 echo "== tools (npm)"
 install_azurite "$results/npm.log" || { tail -20 "$results/npm.log"; fail_early "installing Azurite and smtp-server failed"; }
@@ -31,6 +36,22 @@ echo "== build (Release, warnings are errors)"
 if ! dotnet build Escalation.sln -c Release -nologo > "$results/build.log" 2>&1; then
   grep -E "error|warning" "$results/build.log" | sort -u | tail -40
   fail_early "build failed"
+fi
+
+echo "== Bicep (pinned CLI from NuGet; build and lint, no warning allowed)"
+if install_bicep "$results/bicep-install.log"; then
+  export ESCALATION_TEST_BICEP="$BICEP"
+  check_bicep "$results/bicep" || { echo "the Bicep templates do not build or lint cleanly"; step_failures=$((step_failures + 1)); }
+else
+  tail -20 "$results/bicep-install.log"; echo "restoring the Bicep CLI failed"; step_failures=$((step_failures + 1))
+fi
+
+echo "== package (./package.sh: self-contained linux-x64 handler, ReadyToRun)"
+if ./package.sh "$results/package/escalation-functions.zip" > "$results/package.log" 2>&1; then
+  export ESCALATION_TEST_PACKAGE="$results/package/escalation-functions.zip"
+  tail -1 "$results/package.log"
+else
+  grep -E "error|warning" "$results/package.log" | sort -u | tail -20; echo "building the deployment zip failed"; step_failures=$((step_failures + 1))
 fi
 
 echo "== Azurite (Table service, in memory)"
@@ -61,6 +82,7 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "dotnet test exited $status without a failing test (a test host crashed or a project did not run)"
   failed=1
 fi
+failed=$((failed + step_failures))
 if [ "$projects" -eq 0 ]; then
   echo "no test project reported results"
   failed=$((failed + 1))
