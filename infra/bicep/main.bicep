@@ -103,6 +103,17 @@ param instanceMemoryMB int = 2048
 @maxValue(730)
 param logRetentionDays int = 90
 
+@description('Object id of an admin (user or group) who imports the configuration and exports the log: gets Storage Table Data Contributor. Empty: nobody.')
+param adminPrincipalId string = ''
+
+@description('Kind of adminPrincipalId.')
+@allowed([
+  'User'
+  'Group'
+  'ServicePrincipal'
+])
+param adminPrincipalType string = 'User'
+
 @description('Tags for every resource (azd adds azd-env-name).')
 param tags object = {}
 
@@ -135,6 +146,8 @@ module storage 'modules/storage.bicep' = {
     location: location
     tags: tags
     deploymentContainer: deploymentContainer
+    adminPrincipalId: adminPrincipalId
+    adminPrincipalType: adminPrincipalType
     identityId: identity.id
     principalId: identity.properties.principalId
   }

@@ -11,3 +11,5 @@ param sendAtOnce = ''
 param deployCommunicationServices = bool(readEnvironmentVariable('ESCALATION_DEPLOY_ACS', 'true'))
 param communicationDataLocation = 'Asia Pacific'
 param smsFrom = readEnvironmentVariable('ESCALATION_SMS_FROM', '')
+// azd sets AZURE_PRINCIPAL_ID to the signed-in user, who then may import and export the tables.
+param adminPrincipalId = readEnvironmentVariable('AZURE_PRINCIPAL_ID', '')

@@ -20,6 +20,12 @@ param identityId string
 @description('Principal id of the identity granted data access.')
 param principalId string
 
+@description('Object id of the admin who imports and exports with the CLI (Storage Table Data Contributor), or empty.')
+param adminPrincipalId string
+
+@description('Kind of adminPrincipalId.')
+param adminPrincipalType string
+
 // Every table of src/Functions/Storage/Tables.cs: twelve that admins fill (import), four that the engine writes.
 // A C# test (InfrastructureTests) fails if this list and the engine's schema differ.
 var tables = [
@@ -120,6 +126,17 @@ resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' =
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
     principalId: principalId
     principalType: 'ServicePrincipal'
+  }
+}
+
+// Data-plane access for the admin's `import`/`export` with az login: owning the resource group does not include it.
+resource adminTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(adminPrincipalId)) {
+  scope: account
+  name: guid(account.id, adminPrincipalId, roles.storageTableDataContributor)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+    principalId: adminPrincipalId
+    principalType: adminPrincipalType
   }
 }
 

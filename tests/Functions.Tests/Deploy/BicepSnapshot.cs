@@ -55,7 +55,7 @@ public sealed class BicepSnapshot
                 RedirectStandardError = true,
             };
             // readEnvironmentVariable() in main.bicepparam must see the defaults, whatever the developer's shell holds.
-            foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("ESCALATION_", StringComparison.Ordinal) || k == "AZURE_LOCATION").ToList())
+            foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("ESCALATION_", StringComparison.Ordinal) || k.StartsWith("AZURE_", StringComparison.Ordinal)).ToList())
             {
                 start.Environment.Remove(name);
             }

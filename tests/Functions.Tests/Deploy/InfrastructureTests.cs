@@ -61,6 +61,7 @@ public sealed class InfrastructureTests
         param smtpSecurity = 'ssl-on-connect'
         param smtpUser = 'duchashi@example.gov.cn'
         param smtpPasswordSecretUri = 'https://kv-duban.vault.azure.net/secrets/smtp-password'
+        param adminPrincipalId = '11111111-2222-3333-4444-555555555555'
         """);
 
     [Fact]
@@ -335,6 +336,19 @@ public sealed class InfrastructureTests
             Assert.Contains(identity.Id, a.Principal, StringComparison.Ordinal);
             Assert.Equal("ServicePrincipal", a.Kind);
         });
+    }
+
+    [Fact]
+    public async Task Admin_GetsTableDataAccessOnly_AndOnlyWhenNamed()
+    {
+        var with = (await WithSmtp).OfType("Microsoft.Authorization/roleAssignments")
+            .Where(a => a.Text("principalId") == "11111111-2222-3333-4444-555555555555")
+            .Select(a => (Role: a.Text("roleDefinitionId")!.Split('/')[^1], Scope: ScopeType(a.Id), Kind: a.Text("principalType")))
+            .ToList();
+        var without = (await BicepSnapshot.Default).OfType("Microsoft.Authorization/roleAssignments").Where(a => a.Text("principalType") != "ServicePrincipal");
+
+        Assert.Equal([("0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "Microsoft.Storage/storageAccounts", (string?)"User")], with);
+        Assert.Empty(without);
     }
 
     [Fact]
