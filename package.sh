@@ -3,6 +3,7 @@
 #   host.json, one folder per function (src/Functions/FunctionApp), and the self-contained linux-x64 handler, compiled
 #   ReadyToRun for a faster cold start, in handler/ (where host.json's customHandler points).
 # Usage: ./package.sh [ZIP]        default: dist/escalation-functions.zip
+#   The same layout, unzipped, is left beside it in functionapp/ (what azure.yaml's `dist` names for azd).
 # Deploy it with: az functionapp deployment source config-zip -g RG -n APP --src dist/escalation-functions.zip
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -15,4 +16,7 @@ trap 'rm -rf "$publish"' EXIT
 
 dotnet publish src/Functions/Escalation.Functions.csproj -c Release -r linux-x64 --self-contained \
   -p:PublishReadyToRun=true -o "$publish" -p:FunctionAppZip="$zip" -nologo
-echo "$(du -h "$zip" | cut -f1) $zip"
+folder="$(dirname "$zip")/functionapp"
+rm -rf "$folder"
+cp -a src/Functions/obj/Release/net10.0/linux-x64/functionapp "$folder"
+echo "$(du -h "$zip" | cut -f1) $zip (and the same, unzipped, in $folder)"

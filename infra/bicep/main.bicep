@@ -238,8 +238,8 @@ output functionAppName string = functionApp.outputs.name
 @description('Table endpoint: pass it to `import --tables` to seed the configuration.')
 output tableEndpoint string = storage.outputs.tableEndpoint
 
-@description('Service Bus namespace host name.')
-output serviceBusNamespace string = serviceBus.outputs.fullyQualifiedNamespace
+@description('Service Bus namespace name (for az servicebus ... --namespace-name).')
+output serviceBusNamespaceName string = serviceBus.outputs.name
 
 @description('Application Insights resource name, for checking the first run.')
 output applicationInsightsName string = monitoring.outputs.name
