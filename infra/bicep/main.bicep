@@ -103,6 +103,9 @@ param instanceMemoryMB int = 2048
 @maxValue(730)
 param logRetentionDays int = 90
 
+@description('Mailbox that is alerted when the daily scan has not succeeded for 26 hours or a message is dead-lettered or parked as poison. Empty: no alerts.')
+param alertEmail string = ''
+
 @description('Object id of an admin (user or group) who imports the configuration and exports the log: gets Storage Table Data Contributor. Empty: nobody.')
 param adminPrincipalId string = ''
 
@@ -186,6 +189,19 @@ module communication 'modules/communication.bicep' = if (deployCommunicationServ
     tags: tags
     identityId: identity.id
     principalId: identity.properties.principalId
+  }
+}
+
+module alerts 'modules/alerts.bicep' = if (!empty(alertEmail)) {
+  name: 'alerts'
+  params: {
+    namePrefix: namePrefix
+    location: location
+    tags: tags
+    email: alertEmail
+    insightsId: monitoring.outputs.id
+    namespaceId: serviceBus.outputs.id
+    poisonQueue: serviceBus.outputs.poisonQueue
   }
 }
 

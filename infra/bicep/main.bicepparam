@@ -13,3 +13,5 @@ param communicationDataLocation = 'Asia Pacific'
 param smsFrom = readEnvironmentVariable('ESCALATION_SMS_FROM', '')
 // azd sets AZURE_PRINCIPAL_ID to the signed-in user, who then may import and export the tables.
 param adminPrincipalId = readEnvironmentVariable('AZURE_PRINCIPAL_ID', '')
+// Who is told when the daily scan has not run or a message could not be processed (empty: no alerts).
+param alertEmail = readEnvironmentVariable('ESCALATION_ALERT_EMAIL', '')

@@ -63,6 +63,9 @@ resource publisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+@description('Application Insights resource id.')
+output id string = insights.id
+
 @description('Application Insights name.')
 output name string = insights.name
 

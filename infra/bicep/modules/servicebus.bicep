@@ -157,6 +157,12 @@ resource receiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 @description('Namespace name.')
 output name string = namespace.name
 
+@description('Namespace resource id.')
+output id string = namespace.id
+
+@description('The queue where the handler parks unprocessable messages.')
+output poisonQueue string = poison.name
+
 // The endpoint is https://{name}.servicebus.windows.net:443/ in public Azure (another suffix in sovereign clouds).
 @description('Host name of the namespace, e.g. {name}.servicebus.windows.net.')
 output fullyQualifiedNamespace string = split(split(namespace.properties.serviceBusEndpoint, '//')[1], ':')[0]

@@ -62,6 +62,7 @@ public sealed class InfrastructureTests
         param smtpUser = 'duchashi@example.gov.cn'
         param smtpPasswordSecretUri = 'https://kv-duban.vault.azure.net/secrets/smtp-password'
         param adminPrincipalId = '11111111-2222-3333-4444-555555555555'
+        param alertEmail = 'ops@example.gov.cn'
         """);
 
     [Fact]
@@ -349,6 +350,29 @@ public sealed class InfrastructureTests
 
         Assert.Equal([("0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "Microsoft.Storage/storageAccounts", (string?)"User")], with);
         Assert.Empty(without);
+    }
+
+    [Fact]
+    public async Task Alerts_ReachTheOperators_WhenTheScanStopsOrAMessageCannotBeProcessed_AndOnlyWhenAsked()
+    {
+        var snapshot = await WithSmtp;
+        var group = snapshot.One("Microsoft.Insights/actionGroups");
+        var scan = snapshot.One("Microsoft.Insights/scheduledQueryRules");
+        var metrics = snapshot.OfType("Microsoft.Insights/metricAlerts").ToList();
+        var space = snapshot.One("Microsoft.ServiceBus/namespaces");
+
+        Assert.Equal("ops@example.gov.cn", group.Properties.GetProperty("emailReceivers")[0].GetProperty("emailAddress").GetString());
+        Assert.Equal([snapshot.One("Microsoft.Insights/components").Id], scan.Properties.GetProperty("scopes").EnumerateArray().Select(e => e.GetString()));
+        var query = scan.Properties.GetProperty("criteria").GetProperty("allOf")[0];
+        Assert.Contains($"operation_Name == \"{CustomHandler.Names.ScanDeadlines}\"", query.GetProperty("query").GetString(), StringComparison.Ordinal);
+        Assert.Equal(("LessThan", 1), (query.GetProperty("operator").GetString(), query.GetProperty("threshold").GetInt32()));
+        Assert.Equal(
+            ["ActiveMessages:" + ServiceBusEntities.PoisonQueue, "DeadletteredMessages:*"],
+            metrics.Select(m => m.Properties.GetProperty("criteria").GetProperty("allOf")[0])
+                .Select(c => $"{c.GetProperty("metricName").GetString()}:{c.GetProperty("dimensions")[0].GetProperty("values")[0].GetString()}")
+                .Order(StringComparer.Ordinal));
+        Assert.All(metrics, m => Assert.Equal([space.Id], m.Properties.GetProperty("scopes").EnumerateArray().Select(e => e.GetString())));
+        Assert.DoesNotContain((await BicepSnapshot.Default).Resources, r => r.Type.StartsWith("Microsoft.Insights/", StringComparison.Ordinal) && r.Type != "Microsoft.Insights/components");
     }
 
     [Fact]
