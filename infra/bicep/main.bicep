@@ -7,7 +7,7 @@ targetScope = 'resourceGroup'
 @description('Azure region for every regional resource. It must offer Flex Consumption (az functionapp list-flexconsumption-locations).')
 param location string = resourceGroup().location
 
-@description('Lowercase letters and digits that start every resource name, e.g. "duban".')
+@description('Lowercase letters and digits, starting with a letter, that start every resource name, e.g. "duban".')
 @minLength(3)
 @maxLength(10)
 param namePrefix string
@@ -79,11 +79,14 @@ param smtpSecurity string = 'starttls'
 @description('SMTP user name (empty: no authentication). The sender address is this user unless emailSender is set.')
 param smtpUser string = ''
 
-@description('Key Vault secret URI of the SMTP password (https://VAULT.vault.azure.net/secrets/NAME). Grant the deployment identity "Key Vault Secrets User" on it.')
+@description('Key Vault secret URI of the SMTP password (https://VAULT.vault.azure.net/secrets/NAME). Grant the app\'s identity (output identityPrincipalId) "Key Vault Secrets User" on it, then restart the app.')
 param smtpPasswordSecretUri string = ''
 
-@description('Sender address for SMTP email; ignored with Communication Services, which sends from its managed domain.')
+@description('Sender address. With Communication Services: an address on a domain in linkedEmailDomainIds (empty: DoNotReply@ the managed domain). With SMTP: empty means smtpUser.')
 param emailSender string = ''
+
+@description('Resource ids of verified custom email domains (emailServices/domains) to link besides the managed one; listed here so that a redeployment keeps them linked.')
+param linkedEmailDomainIds array = []
 
 @description('Most instances the Function App scales out to.')
 @minValue(1)
@@ -121,20 +124,23 @@ param adminPrincipalType string = 'User'
 param tags object = {}
 
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, namePrefix))
+var prefix = toLower(namePrefix)
 var names = {
-  identity: '${namePrefix}-id-${token}'
-  storage: take('${namePrefix}${token}', 24)
-  serviceBus: '${namePrefix}-sb-${token}'
-  logs: '${namePrefix}-log-${token}'
-  insights: '${namePrefix}-appi-${token}'
-  communication: '${namePrefix}-acs-${token}'
-  email: '${namePrefix}-email-${token}'
-  plan: '${namePrefix}-plan-${token}'
-  functionApp: '${namePrefix}-func-${token}'
+  identity: '${prefix}-id-${token}'
+  storage: take('${prefix}${token}', 24)
+  serviceBus: '${prefix}-sb-${token}'
+  logs: '${prefix}-log-${token}'
+  insights: '${prefix}-appi-${token}'
+  communication: '${prefix}-acs-${token}'
+  email: '${prefix}-email-${token}'
+  plan: '${prefix}-plan-${token}'
+  functionApp: '${prefix}-func-${token}'
 }
 var deploymentContainer = 'app-package'
-// Without Communication Services, mail goes out through SMTP from emailSender, or from the SMTP user's mailbox.
+// The sender: emailSender when given (a redeployment must not reset it); otherwise the managed domain's DoNotReply with
+// Communication Services, or the SMTP user's mailbox.
 var smtpSender = empty(emailSender) ? smtpUser : emailSender
+var sender = deployCommunicationServices && empty(emailSender) ? communication!.outputs.senderAddress : smtpSender
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
   name: names.identity
@@ -186,6 +192,7 @@ module communication 'modules/communication.bicep' = if (deployCommunicationServ
     communicationName: names.communication
     emailName: names.email
     dataLocation: communicationDataLocation
+    linkedEmailDomainIds: linkedEmailDomainIds
     tags: tags
     identityId: identity.id
     principalId: identity.properties.principalId
@@ -195,7 +202,7 @@ module communication 'modules/communication.bicep' = if (deployCommunicationServ
 module alerts 'modules/alerts.bicep' = if (!empty(alertEmail)) {
   name: 'alerts'
   params: {
-    namePrefix: namePrefix
+    namePrefix: prefix
     location: location
     tags: tags
     email: alertEmail
@@ -219,7 +226,10 @@ module functionApp 'modules/functionapp.bicep' = {
     smtpPasswordSecretUri: smtpPasswordSecretUri
     appSettings: {
       // The Functions host: its own storage (timer leases, keys) and the Service Bus triggers, both through the identity.
-      AzureWebJobsStorage__accountName: storage.outputs.name
+      // Service URIs rather than __accountName, which only works with public Azure's default DNS suffixes.
+      AzureWebJobsStorage__blobServiceUri: storage.outputs.blobEndpoint
+      AzureWebJobsStorage__queueServiceUri: storage.outputs.queueEndpoint
+      AzureWebJobsStorage__tableServiceUri: storage.outputs.tableEndpoint
       AzureWebJobsStorage__credential: 'managedidentity'
       AzureWebJobsStorage__clientId: identity.properties.clientId
       ServiceBusConnection__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
@@ -238,7 +248,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Escalation__Delivery__FirstRetryMinutes: string(deliveryFirstRetryMinutes)
       Escalation__Tables__ServiceUri: storage.outputs.tableEndpoint
       Escalation__Acs__Endpoint: deployCommunicationServices ? communication!.outputs.endpoint : ''
-      Escalation__Email__Sender: deployCommunicationServices ? communication!.outputs.senderAddress : smtpSender
+      Escalation__Email__Sender: sender
       Escalation__Sms__From: smsFrom
       Escalation__Smtp__Host: deployCommunicationServices ? '' : smtpHost
       Escalation__Smtp__Port: string(smtpPort)
@@ -261,7 +271,7 @@ output serviceBusNamespaceName string = serviceBus.outputs.name
 output applicationInsightsName string = monitoring.outputs.name
 
 @description('Address emails are sent from (Communication Services managed domain, or the SMTP sender).')
-output emailSender string = deployCommunicationServices ? communication!.outputs.senderAddress : smtpSender
+output emailSender string = sender
 
 @description('Client id of the identity every part uses.')
 output identityClientId string = identity.properties.clientId

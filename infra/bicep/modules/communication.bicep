@@ -1,6 +1,7 @@
 // Communication Services with an Email service and its Azure-managed domain (xxxx.azurecomm.net) linked, so that the
 // handler can send from DoNotReply@ that domain as soon as the deployment ends. A custom domain (the office's own) needs
-// DNS verification and is added later in the portal; set Escalation__Email__Sender to it then.
+// DNS verification: add it to the Email service in the portal, then list it in linkedEmailDomainIds and set emailSender
+// (redeploying writes both, so neither is lost).
 import { roles } from 'roles.bicep'
 
 @description('Communication Services name.')
@@ -11,6 +12,9 @@ param emailName string
 
 @description('Where the data is kept at rest; the email service and Communication Services must share it.')
 param dataLocation string
+
+@description('Resource ids of further verified email domains to link (custom domains added to the Email service).')
+param linkedEmailDomainIds array
 
 @description('Tags.')
 param tags object
@@ -47,9 +51,8 @@ resource communication 'Microsoft.Communication/communicationServices@2025-05-01
   tags: tags
   properties: {
     dataLocation: dataLocation
-    linkedDomains: [
-      domain.id
-    ]
+    // The whole list is written on each deployment: a domain linked only in the portal would be unlinked again.
+    linkedDomains: union([domain.id], linkedEmailDomainIds)
     disableLocalAuth: true
   }
 }

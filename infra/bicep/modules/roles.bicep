@@ -10,6 +10,8 @@ var roles = {
   serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
   // The host's Service Bus triggers.
   serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
+  // Scaling on the triggered entities (reading their message counts needs the Manage right); scoped to those entities.
+  serviceBusDataOwner: '090c5cfd-751d-490a-894a-3ce6f1109419'
   // Entra-only ingestion into Application Insights.
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
   // Sending email and SMS with an Entra token: Communication and Email Service Owner (see communication.bicep).

@@ -154,6 +154,29 @@ resource receiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+// The Functions scale controller decides how many instances the triggers need from the entities' message counts, read
+// with the triggers' connection (this identity); reading runtime counts needs the Manage right, which only Data Owner
+// holds. Scoped to the two triggered entities, not the namespace: the identity cannot touch anything else.
+resource scaleEvaluate 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: evaluate
+  name: guid(evaluate.id, identityId, roles.serviceBusDataOwner)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataOwner)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource scaleEvents 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: events
+  name: guid(events.id, identityId, roles.serviceBusDataOwner)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataOwner)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 @description('Namespace name.')
 output name string = namespace.name
 

@@ -146,6 +146,9 @@ output name string = account.name
 @description('Blob endpoint, with a trailing slash.')
 output blobEndpoint string = account.properties.primaryEndpoints.blob
 
+@description('Queue endpoint, with a trailing slash.')
+output queueEndpoint string = account.properties.primaryEndpoints.queue
+
 @description('Table endpoint, with a trailing slash.')
 output tableEndpoint string = account.properties.primaryEndpoints.table
 

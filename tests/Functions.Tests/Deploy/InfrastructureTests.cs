@@ -38,7 +38,8 @@ public sealed class InfrastructureTests
     /// <summary>Settings the Functions host and the Azure SDK read (not the handler's own), which an identity-only app needs.</summary>
     private static readonly string[] PlatformSettings =
     [
-        "AzureWebJobsStorage__accountName", "AzureWebJobsStorage__credential", "AzureWebJobsStorage__clientId",
+        "AzureWebJobsStorage__blobServiceUri", "AzureWebJobsStorage__queueServiceUri", "AzureWebJobsStorage__tableServiceUri",
+        "AzureWebJobsStorage__credential", "AzureWebJobsStorage__clientId",
         "ServiceBusConnection__credential", "ServiceBusConnection__clientId",
         "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "AZURE_CLIENT_ID",
     ];
@@ -324,6 +325,8 @@ public sealed class InfrastructureTests
         Assert.Equal(
             new[]
             {
+                ("090c5cfd-751d-490a-894a-3ce6f1109419", "Microsoft.ServiceBus/namespaces/queues"), // Azure Service Bus Data Owner on evaluate (scaling)
+                ("090c5cfd-751d-490a-894a-3ce6f1109419", "Microsoft.ServiceBus/namespaces/topics"), // and on events
                 ("09976791-48a7-449e-bb21-39d1a415f350", "Microsoft.Communication/communicationServices"), // Communication and Email Service Owner
                 ("0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "Microsoft.Storage/storageAccounts"), // Storage Table Data Contributor
                 ("3913510d-42f4-4e42-8a64-420c390055eb", "Microsoft.Insights/components"), // Monitoring Metrics Publisher
@@ -408,6 +411,37 @@ public sealed class InfrastructureTests
     }
 
     [Fact]
+    public async Task ServiceBusDataOwner_IsOnlyOnTheTriggeredEntities()
+    {
+        var snapshot = await BicepSnapshot.Default;
+
+        var owned = snapshot.OfType("Microsoft.Authorization/roleAssignments")
+            .Where(a => a.Text("roleDefinitionId")!.EndsWith("090c5cfd-751d-490a-894a-3ce6f1109419", StringComparison.Ordinal))
+            .Select(a => a.Id.Split("/providers/Microsoft.Authorization/", StringSplitOptions.None)[0].Split('/')[^1])
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal([ServiceBusEntities.EvaluateQueue, ServiceBusEntities.EventsTopic], owned);
+    }
+
+    [Fact]
+    public async Task CustomEmailDomain_AndSender_SurviveARedeployment()
+    {
+        const string custom = "/subscriptions/00000000-0000-0000-0000-0000000000e5/resourceGroups/rg-escalation-test/providers/Microsoft.Communication/emailServices/duban-email/domains/dcs.example.gov.cn";
+        var snapshot = await BicepSnapshot.Take($$"""
+            using 'main.bicep'
+            param namePrefix = 'duban'
+            param emailSender = 'duchashi@dcs.example.gov.cn'
+            param linkedEmailDomainIds = ['{{custom}}']
+            """);
+
+        var acs = snapshot.One("Microsoft.Communication/communicationServices");
+        var managed = snapshot.One("Microsoft.Communication/emailServices/domains");
+
+        Assert.Equal([managed.Id, custom], acs.Properties.GetProperty("linkedDomains").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal("duchashi@dcs.example.gov.cn", snapshot.AppSettings()[EngineSettings.EmailSenderKey]);
+    }
+
+    [Fact]
     public async Task CommunicationServices_SendFromTheLinkedManagedDomain_WithEntraOnly()
     {
         var snapshot = await BicepSnapshot.Default;
@@ -454,12 +488,15 @@ public sealed class InfrastructureTests
     private static JsonElement DeploymentStorage(BicepSnapshot snapshot) =>
         snapshot.One("Microsoft.Web/sites").Properties.GetProperty("functionAppConfig").GetProperty("deployment").GetProperty("storage");
 
-    /// <summary>The resource type a role assignment's id is scoped to (…/providers/{ns}/{type}/{name}/providers/Microsoft.Authorization/…).</summary>
+    /// <summary>
+    /// The resource type a role assignment's id is scoped to: …/providers/{ns}/{type}/{name}[/{child}/{name}]/providers/
+    /// Microsoft.Authorization/… gives {ns}/{type}[/{child}].
+    /// </summary>
     private static string ScopeType(string id)
     {
         var parts = id.Split("/providers/", StringSplitOptions.None);
         var scope = parts[^2].Split('/');
-        return $"{scope[0]}/{scope[1]}";
+        return string.Join('/', scope.Where((_, i) => i == 0 || i % 2 == 1));
     }
 
     private static List<string> Leaves(BicepSnapshot snapshot, string type) => [.. snapshot.OfType(type).Select(r => r.Leaf)];

@@ -140,6 +140,18 @@ public sealed partial class FunctionAppTests
         Assert.Equal(["serve"], description.GetProperty("arguments").EnumerateArray().Select(a => a.GetString()));
     }
 
+    [Fact]
+    public void HostJson_RenewsServiceBusLocksForAsLongAsAnInvocationMayRun()
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppFolder, "host.json")));
+
+        var timeout = TimeSpan.Parse(Text(json.RootElement, "functionTimeout")!, System.Globalization.CultureInfo.InvariantCulture);
+        var renewal = TimeSpan.Parse(Text(json.RootElement.GetProperty("extensions").GetProperty("serviceBus"), "maxAutoLockRenewalDuration")!, System.Globalization.CultureInfo.InvariantCulture);
+
+        // A lock that lapses while the invocation still runs hands the message to another instance: sends twice.
+        Assert.True(renewal >= timeout, $"locks are renewed for {renewal}, but an invocation may run {timeout}");
+    }
+
     private static JsonDocument FunctionJson(string function) =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(AppFolder, function, "function.json")));
 
