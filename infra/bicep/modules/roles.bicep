@@ -2,7 +2,8 @@
 @export()
 @description('Built-in Azure role definition ids used by this deployment.')
 var roles = {
-  // Host storage (timer leases, keys) and the Flex deployment package; Owner because the host also sets blob ACL-free leases and the platform reads the package.
+  // Host storage with an identity (the timer's singleton lease, keys) and the Flex deployment package: the role the
+  // Functions docs require for AzureWebJobsStorage.
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   // The engine's tables: read configuration, write the log, the ledger and problems.
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
@@ -14,6 +15,7 @@ var roles = {
   serviceBusDataOwner: '090c5cfd-751d-490a-894a-3ce6f1109419'
   // Entra-only ingestion into Application Insights.
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
-  // Sending email and SMS with an Entra token: Communication and Email Service Owner (see communication.bicep).
+  // Sending email and SMS with an Entra token: Communication and Email Service Owner. No send-only built-in role exists;
+  // this one is narrower than Contributor (README, Deploy, for the reasoning).
   communicationSender: '09976791-48a7-449e-bb21-39d1a415f350'
 }
