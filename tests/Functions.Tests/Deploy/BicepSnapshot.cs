@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Escalation.Functions.Commands;
 
 namespace Escalation.Functions.Tests.Deploy;
 
@@ -94,6 +95,39 @@ public sealed class BicepSnapshot
     public IReadOnlyDictionary<string, string> AppSettings() =>
         One("Microsoft.Web/sites").Properties.GetProperty("siteConfig").GetProperty("appSettings").EnumerateArray()
             .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("value").GetString()!, StringComparer.Ordinal);
+
+    /// <summary>
+    /// A setting as it would read once deployed: a literal as is; an ARM expression or a Key Vault reference (which Azure
+    /// fills in) as a value of the shape Azure gives it. Null when the templates do not set the key.
+    /// </summary>
+    public static string? AsDeployed(IReadOnlyDictionary<string, string> settings, string key)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (!settings.TryGetValue(key, out var value))
+        {
+            return null;
+        }
+
+        if (!value.StartsWith('[') && !value.StartsWith("@Microsoft.KeyVault(", StringComparison.Ordinal))
+        {
+            return value;
+        }
+
+        return key switch
+        {
+            StoreSettings.ServiceUriKey or "AzureWebJobsStorage__tableServiceUri" => "https://duban0example.table.core.windows.net/",
+            "AzureWebJobsStorage__blobServiceUri" => "https://duban0example.blob.core.windows.net/",
+            "AzureWebJobsStorage__queueServiceUri" => "https://duban0example.queue.core.windows.net/",
+            EngineSettings.AcsEndpointKey => "https://duban-acs.asiapacific.communication.azure.com/",
+            EngineSettings.EmailSenderKey => "DoNotReply@00000000-0000-0000-0000-000000000000.azurecomm.net",
+            EngineSettings.ServiceBusNamespaceKey => "duban-sb.servicebus.windows.net",
+            EngineSettings.SmtpPasswordKey => "resolved-from-key-vault",
+            "AZURE_CLIENT_ID" or "AzureWebJobsStorage__clientId" or "ServiceBusConnection__clientId" => "00000000-0000-0000-0000-00000000c1d0",
+            "APPLICATIONINSIGHTS_CONNECTION_STRING" => "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://eastasia-0.in.applicationinsights.azure.com/",
+            "APPLICATIONINSIGHTS_AUTHENTICATION_STRING" => "Authorization=AAD;ClientId=00000000-0000-0000-0000-00000000c1d0",
+            _ => throw new InvalidOperationException($"{key} = {value}: an expression this test cannot stand in for"),
+        };
+    }
 
     private static void Copy(string from, string to)
     {

@@ -20,8 +20,6 @@ namespace Escalation.Functions.Tests.Deploy;
 /// </summary>
 public sealed class InfrastructureTests
 {
-    private const string Expression = "[";
-
     private static readonly string AppFolder = Path.Combine(Repo.Root, "src", "Functions", "FunctionApp");
 
     /// <summary>Settings the handler reads that the templates must not set, each with the reason.</summary>
@@ -183,7 +181,7 @@ public sealed class InfrastructureTests
     {
         var settings = (await BicepSnapshot.Default).AppSettings();
 
-        var (parsed, errors) = EngineSettings.From(key => Resolve(settings, key));
+        var (parsed, errors) = EngineSettings.From(key => BicepSnapshot.AsDeployed(settings, key));
 
         Assert.Empty(errors);
         Assert.NotNull(parsed);
@@ -227,7 +225,7 @@ public sealed class InfrastructureTests
         Assert.Equal("@Microsoft.KeyVault(SecretUri=https://kv-duban.vault.azure.net/secrets/smtp-password)", settings[EngineSettings.SmtpPasswordKey]);
         Assert.Equal(identity.Id, site.Text("keyVaultReferenceIdentity"));
 
-        var (parsed, errors) = EngineSettings.From(key => Resolve(settings, key));
+        var (parsed, errors) = EngineSettings.From(key => BicepSnapshot.AsDeployed(settings, key));
         Assert.Empty(errors);
         Assert.NotNull(parsed!.Smtp);
         Assert.Null(parsed.AcsEndpoint);
@@ -455,30 +453,6 @@ public sealed class InfrastructureTests
         Assert.Contains("DoNotReply@", settings[EngineSettings.EmailSenderKey], StringComparison.Ordinal);
         Assert.Contains(domain.Id, settings[EngineSettings.EmailSenderKey], StringComparison.Ordinal);
         Assert.Contains(acs.Id, settings[EngineSettings.AcsEndpointKey], StringComparison.Ordinal);
-    }
-
-    /// <summary>A value as it would be once deployed: expressions stand for what Azure fills in.</summary>
-    private static string? Resolve(IReadOnlyDictionary<string, string> settings, string key)
-    {
-        if (!settings.TryGetValue(key, out var value))
-        {
-            return null;
-        }
-
-        if (!value.StartsWith(Expression, StringComparison.Ordinal) && !value.StartsWith("@Microsoft.KeyVault(", StringComparison.Ordinal))
-        {
-            return value;
-        }
-
-        return key switch
-        {
-            StoreSettings.ServiceUriKey => "https://duban0example.table.core.windows.net/",
-            EngineSettings.AcsEndpointKey => "https://duban-acs.asiapacific.communication.azure.com/",
-            EngineSettings.EmailSenderKey => "DoNotReply@00000000-0000-0000-0000-000000000000.azurecomm.net",
-            EngineSettings.ServiceBusNamespaceKey => "duban-sb.servicebus.windows.net",
-            EngineSettings.SmtpPasswordKey => "resolved-from-key-vault",
-            _ => throw new InvalidOperationException($"{key} = {value}: an expression this test cannot stand in for"),
-        };
     }
 
     private static bool Matches(PredictedResource rule, IReadOnlyDictionary<string, string> properties) =>

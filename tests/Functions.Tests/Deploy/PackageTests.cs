@@ -16,6 +16,9 @@ public sealed class PackageTests
 {
     public const string Variable = "ESCALATION_TEST_PACKAGE";
 
+    /// <summary>An EvaluateUnit invocation whose message body (base64 of "not json") can never be processed.</summary>
+    private const string MalformedEvaluate = """{"Data":{"message":"bm90IGpzb24="},"Metadata":{"MessageId":"\"m1\"","DeliveryCount":"1"}}""";
+
     private static readonly string AppFolder = Path.Combine(Repo.Root, "src", "Functions", "FunctionApp");
 
     /// <summary>The runtime itself, the embedded store's native SQLite for linux-x64, and the domain.</summary>
@@ -78,6 +81,31 @@ public sealed class PackageTests
     [Fact]
     public async Task Handler_FromThePackage_StartsAndAnswersTheHost()
     {
+        // No settings at all: readiness must not depend on configuration (faults surface per invocation).
+        var (status, _) = await RunPackaged(new Dictionary<string, string>(), "NoSuchFunction", """{"Data":{},"Metadata":{}}""");
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+    }
+
+    [Fact]
+    public async Task Handler_FromThePackage_StartsInAzureMode_WithTheAppSettingsTheBicepWrites()
+    {
+        // Every app setting of the Function App, as Azure would fill it in, and nothing else: the handler composes its Azure
+        // adapters (tables by service URI and identity, Service Bus over REST, ACS) and answers an invocation that needs
+        // no network (a malformed message, parked on the poison output) with 200. A setting it cannot use would be a 500.
+        var settings = (await BicepSnapshot.Default).AppSettings();
+        var environment = settings.Keys.ToDictionary(k => k, k => BicepSnapshot.AsDeployed(settings, k)!, StringComparer.Ordinal);
+
+        var (status, body) = await RunPackaged(environment, "EvaluateUnit", MalformedEvaluate);
+
+        Assert.True(status == HttpStatusCode.OK, $"{(int)status}: {body}");
+        using var answer = JsonDocument.Parse(body);
+        Assert.Contains("not the expected JSON", answer.RootElement.GetProperty("Outputs").GetProperty("poison").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Unpacks the zip, starts its handler as the host would (only <paramref name="environment"/> besides the port) and posts one invocation.</summary>
+    private static async Task<(HttpStatusCode Status, string Body)> RunPackaged(IReadOnlyDictionary<string, string> environment, string function, string payload)
+    {
         var folder = Directory.CreateTempSubdirectory("package-");
         try
         {
@@ -90,19 +118,27 @@ public sealed class PackageTests
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
-            start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("Escalation__", StringComparison.Ordinal) || k.StartsWith("ServiceBusConnection", StringComparison.Ordinal) || k.StartsWith("AZURE_", StringComparison.Ordinal)).ToList())
+            {
+                start.Environment.Remove(name);
+            }
 
+            foreach (var (name, value) in environment)
+            {
+                start.Environment[name] = value;
+            }
+
+            start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
             using var process = Process.Start(start)!;
             var output = process.StandardOutput.ReadToEndAsync();
             var errors = process.StandardError.ReadToEndAsync();
             try
             {
-                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(5) };
-                var ready = await Readiness(http, process);
-                var unknown = await http.PostAsync(new Uri("NoSuchFunction", UriKind.Relative), new StringContent("{\"Data\":{},\"Metadata\":{}}"));
-
-                Assert.True(ready, $"the packaged handler did not answer GET / within 30 s (exited: {process.HasExited})");
-                Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+                Assert.True(await Readiness(http, process), $"the packaged handler did not answer GET / within 30 s (exited: {process.HasExited})");
+                using var content = new StringContent(payload, System.Text.Encoding.UTF8, "application/json");
+                using var answer = await http.PostAsync(new Uri(function, UriKind.Relative), content);
+                return (answer.StatusCode, await answer.Content.ReadAsStringAsync());
             }
             finally
             {
