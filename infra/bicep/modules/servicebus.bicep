@@ -134,25 +134,18 @@ resource filter 'Microsoft.ServiceBus/namespaces/topics/subscriptions/rules@2026
   }
 ]
 
-resource sender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: namespace
-  name: guid(namespace.id, identityId, roles.serviceBusDataSender)
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataSender)
-    principalId: principalId
-    principalType: 'ServicePrincipal'
+// Sender: the engine publishes over REST and the poison output binding sends. Receiver: the host's triggers.
+resource identityRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for role in [roles.serviceBusDataSender, roles.serviceBusDataReceiver]: {
+    scope: namespace
+    name: guid(namespace.id, identityId, role)
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+      principalId: principalId
+      principalType: 'ServicePrincipal'
+    }
   }
-}
-
-resource receiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: namespace
-  name: guid(namespace.id, identityId, roles.serviceBusDataReceiver)
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataReceiver)
-    principalId: principalId
-    principalType: 'ServicePrincipal'
-  }
-}
+]
 
 // The Functions scale controller decides how many instances the triggers need from the entities' message counts, read
 // with the triggers' connection (this identity); reading runtime counts needs the Manage right, which only Data Owner

@@ -109,25 +109,18 @@ resource table 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-01-0
   }
 ]
 
-resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: account
-  name: guid(account.id, identityId, roles.storageBlobDataOwner)
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
-    principalId: principalId
-    principalType: 'ServicePrincipal'
+// Blob Data Owner: the host's own storage and the deployment package. Table Data Contributor: the engine's tables.
+resource identityRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for role in [roles.storageBlobDataOwner, roles.storageTableDataContributor]: {
+    scope: account
+    name: guid(account.id, identityId, role)
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+      principalId: principalId
+      principalType: 'ServicePrincipal'
+    }
   }
-}
-
-resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: account
-  name: guid(account.id, identityId, roles.storageTableDataContributor)
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
-    principalId: principalId
-    principalType: 'ServicePrincipal'
-  }
-}
+]
 
 // Data-plane access for the admin's `import`/`export` with az login: owning the resource group does not include it.
 resource adminTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(adminPrincipalId)) {
