@@ -1,91 +1,249 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using NodaTime;
 
 namespace Escalation.Functions.Commands;
 
-/// <summary>The command line: <c>escalation COMMAND [options]</c>. Exit codes: 0 done, 1 the data does not allow it, 2 usage error.</summary>
+/// <summary>
+/// The command line: <c>escalation COMMAND [options]</c>, parsed by System.CommandLine with Chinese help and errors (the
+/// admins who use it read Chinese). Exit codes: 0 done, 1 the data does not allow it, 2 usage error. Every command and
+/// option is declared once, in <see cref="Commands"/>; an unknown command or option is an error with a suggestion, never
+/// ignored.
+/// </summary>
 internal static class Cli
 {
     public const int Ok = 0;
     public const int DataError = 1;
     public const int UsageError = 2;
 
-    private const string Usage = """
-        Usage: dotnet run --project src/Functions -- COMMAND [options]
+    /// <summary>The culture of everything the command line prints: System.CommandLine ships its own texts in zh-Hans.</summary>
+    private static readonly CultureInfo Chinese = CultureInfo.GetCultureInfo("zh-Hans");
 
-        Commands:
-          demo                   Import samples/ into a fresh local store (.local/demo) and simulate April to July 2026: the
-                                 daily scans, the escalation log, deliveries to the outbox (.eml files and sms.log); prints
-                                 a summary.
-          run                    One daily cycle now on the configured store: scan, evaluate each unit, log new events once,
-                                 deliver (outbox folder or SMTP) within the sending window. Prints new events as JSON lines.
-          simulate --data DIR --from YYYY-MM-DD --to YYYY-MM-DD [--out DIR]
-                                 Import DIR into a fresh store (in --out, default .local/simulate) and step a simulated clock
-                                 through each day at the scan time and each sending-window opening. Prints one JSON line per
-                                 event; writes the outbox.
-          serve                  The Functions custom handler (started by the Functions host; listens on FUNCTIONS_CUSTOMHANDLER_PORT).
-          calendar --year YYYY   Print every date of the year: ISO date, W (working) or O (off), holiday name.
-          rules                  Print the shipped escalation rules and check them.
-          import PATH            Import a folder of CSV files (units.csv, tasks.csv, ...) or an .xlsx workbook
-                                 into the store; prints a summary and every rejected row with its reason.
-          check                  Validate every table as the daily run does; record the problems in the problems
-                                 table (resolving those fixed since) and print them. Exit 1 when problems remain.
-          export log --month YYYY-MM [--unit UNIT] --format csv|xlsx [--out FILE]
-                                 Write the escalation log of a month, one row per event, Chinese headers.
-          help                   This text.
+    private delegate int Handler(Options options, Context context);
 
-        Store options (import, check, export): --store DIR (embedded store) or --connection STRING (Azure Table Storage).
+    /// <summary>What every command may need besides its options.</summary>
+    private sealed record Context(Settings Settings, Func<string, string?> Setting, IClock Clock, TextWriter Stdout, TextWriter Stderr);
 
-        Settings (environment variables):
-          Escalation__TimeZone                     IANA zone of the deployment (default Asia/Shanghai).
-          Escalation__Tables__ServiceUri           Table service URI, reached with an Entra token (managed identity).
-          Escalation__Tables__ConnectionString     Or a connection string (Azurite, shared keys).
-          Escalation__LocalStore                   Folder of the embedded store when neither is set (default .local/store).
-        """;
+    private sealed record Flag(string Name, string Description, string? ValueName = null)
+    {
+        /// <summary>An option without a value name is a switch (<c>--dry-run</c>); it reaches the command as "true".</summary>
+        public bool IsSwitch => ValueName is null;
+    }
+
+    private sealed record Positional(string Name, string Description, string[]? Only = null);
+
+    private sealed record Spec(string Name, string Description, Handler Handler, Flag[] Flags, Positional? Argument = null, bool NeedsSettings = true)
+    {
+        public CommandHelp ToHelp() => new(
+            Argument is { Only: [var only] } ? $"{Name} {only}" : Argument is { } a ? $"{Name} <{a.Name}>" : Name,
+            Description,
+            Argument is { } arg ? (arg.Only is { } values ? string.Join('|', values) : $"<{arg.Name}>", arg.Description) : null,
+            [.. Flags.Select(f => ($"--{f.Name}{(f.IsSwitch ? "" : $" <{f.ValueName}>")}", f.Description))]);
+    }
+
+    /// <summary>What the help says of a command: its usage line, description, argument and options (left and right columns).</summary>
+    public sealed record CommandHelp(string Usage, string Description, (string Left, string Right)? Argument, IReadOnlyList<(string Left, string Right)> Options);
+
+    private static readonly Flag Store = new("store", "嵌入式存储所在的文件夹（本地模式）；不写则用设置 Escalation__LocalStore，默认 .local/store。", "文件夹");
+    private static readonly Flag Connection = new("connection", "Azure 表存储（或 Azurite）的连接字符串；与 --store 二选一。", "连接字符串");
+    private static readonly Flag Verbose = new("verbose", "在标准错误输出上打印结构化日志（调试用）。");
+
+    private static readonly Spec[] Commands =
+    [
+        new("demo", "演示：把样例数据导入新的本地存储（.local/demo），模拟 2026 年 4 月至 7 月的每日扫描、督办记录和发送（发件箱中的 .eml 文件和 sms.log），最后打印汇总。不需要 Azure。",
+            (o, c) => LocalCommands.Demo(o, c.Settings, c.Setting, c.Stdout, c.Stderr),
+            [new("data", "样例数据文件夹（默认 samples/）。", "文件夹"), new("out", "输出文件夹（默认 .local/demo）。", "文件夹"), Verbose]),
+        new("run", "现在执行一次每日流程：扫描、逐单位判定、每个事件只记录一次，并在发送时段内发送（发件箱或 SMTP）。新事件按行以 JSON 打印。存储必须已存在（先 import）。",
+            (o, c) => LocalCommands.Run(o, c.Settings, c.Setting, c.Clock, c.Stdout, c.Stderr),
+            [Store, Connection, new("outbox", "发件箱文件夹（默认设置 Escalation__Outbox，即 .local/outbox）。", "文件夹"), Verbose]),
+        new("simulate", "把一个数据文件夹导入新的存储，用模拟时钟逐日运行（每日扫描时间和每个发送时段开始时）。每个事件打印一行 JSON，发件箱写在 --out 下。",
+            (o, c) => LocalCommands.Simulate(o, c.Settings, c.Setting, c.Stdout, c.Stderr),
+            [new("data", "数据文件夹（与 import 相同的 CSV 文件）。", "文件夹"), new("from", "开始日期，如 2026-04-01。", "日期"),
+             new("to", "结束日期（含），如 2026-07-31。", "日期"), new("out", "输出文件夹（默认 .local/simulate）。", "文件夹"), Verbose]),
+        new("import", "导入一个 CSV 文件夹（units.csv、tasks.csv……，表头中英文皆可）或一个 .xlsx 工作簿（每张表一个工作表）。先校验全部行，再写入；打印汇总和每个被拒绝的行及原因。存储不存在时会新建。",
+            (o, c) => ImportCommand.Run(o, c.Settings, c.Setting, c.Clock, c.Stdout, c.Stderr),
+            [Store, Connection], new("路径", "CSV 文件夹或 .xlsx 工作簿。")),
+        new("check", "像每日运行一样校验所有表，把问题记入 problems 表（已修正的标为已解决）并打印。仍有问题时退出码为 1。",
+            (o, c) => CheckCommand.Run(o, c.Settings, c.Setting, c.Clock, c.Stdout, c.Stderr),
+            [Store, Connection]),
+        new("export", "导出督办记录（中文表头，每个事件一行，含各渠道的发送情况）。--month、--week 或 --from/--to 三选一。",
+            (o, c) => ExportCommand.Run(o, c.Setting, c.Clock, c.Stdout, c.Stderr),
+            [new("month", "月份，如 2026-06。", "YYYY-MM"), new("unit", "只导出该责任单位（单位编号）。", "单位"),
+             new("format", "文件格式：csv 或 xlsx（默认 csv）。", "csv|xlsx"), new("out", "输出文件（默认 escalation-log-月份.格式）。", "文件"),
+             Store, Connection],
+            new("内容", "要导出的内容：log（督办记录）。", ["log"])),
+        new("calendar", "打印某一年的工作日历：每行一个日期、W（工作日）或 O（休息日）、节假日名称。",
+            (o, c) => CalendarCommand.Run(o, c.Settings, c.Stdout, c.Stderr),
+            [new("year", "年份，如 2026。", "YYYY")]),
+        new("rules", "打印内置的督办规则阶梯并检查。", (_, c) => RulesCommand.Run(c.Stdout, c.Stderr), []),
+        new("serve", "Azure Functions 自定义处理程序（由 Functions 主机启动，监听 FUNCTIONS_CUSTOMHANDLER_PORT）。",
+            (_, c) => ServeCommand.Run(c.Settings, c.Setting, c.Clock, c.Stderr), []),
+    ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> setting, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+        var culture = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = Chinese;
+        try
         {
-            (args.Length == 0 ? stderr : stdout).WriteLine(Usage);
-            return args.Length == 0 ? UsageError : Ok;
+            return Dispatch(args, stdout, stderr, setting, clock);
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = culture;
+        }
+    }
+
+    private static int Dispatch(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> setting, IClock clock)
+    {
+        if (args.Length == 0)
+        {
+            // No command at all: the overview, on stderr, as a usage error.
+            Help.Overview(Commands.Select(c => c.ToHelp()), stderr);
+            return UsageError;
         }
 
-        var options = Options.Parse(args.Skip(1));
-        if (options.Error is { } error)
+        if (args[0] == "help" || args.Any(a => a is "--help" or "-h" or "-?"))
         {
-            stderr.WriteLine(error);
+            var name = args[0] == "help" ? args.ElementAtOrDefault(1) : args[0];
+            if (Commands.FirstOrDefault(c => c.Name == name) is { } asked)
+            {
+                Help.Of(asked.ToHelp(), stdout);
+            }
+            else
+            {
+                Help.Overview(Commands.Select(c => c.ToHelp()), stdout);
+            }
+
+            return Ok;
+        }
+
+        var root = Root(out var handlers);
+        var result = root.Parse(args);
+        if (result.Errors.Count > 0 || !handlers.TryGetValue(result.CommandResult.Command, out var spec))
+        {
+            WriteErrors(result, stderr);
             return UsageError;
         }
 
         var settings = Settings.From(setting);
-        if (settings.Error is { } settingsError)
+        if (spec.NeedsSettings && settings.Error is { } settingsError)
         {
             stderr.WriteLine(settingsError);
             return UsageError;
         }
 
-        return args[0] switch
-        {
-            "calendar" => CalendarCommand.Run(options, settings, stdout, stderr),
-            "rules" => RulesCommand.Run(stdout, stderr),
-            "import" => ImportCommand.Run(options, settings, setting, clock, stdout, stderr),
-            "export" => ExportCommand.Run(options, setting, clock, stdout, stderr),
-            "check" => CheckCommand.Run(options, settings, setting, clock, stdout, stderr),
-            "run" => LocalCommands.Run(options, settings, setting, clock, stdout, stderr),
-            "simulate" => LocalCommands.Simulate(options, settings, setting, stdout, stderr),
-            "demo" => LocalCommands.Demo(options, settings, setting, stdout, stderr),
-            "serve" => ServeCommand.Run(settings, setting, clock, stderr),
-            _ => Unknown(args[0], stderr),
-        };
+        return spec.Handler(ToOptions(result, spec), new Context(settings, setting, clock, stdout, stderr));
     }
 
-    private static int Unknown(string command, TextWriter stderr)
+    private static RootCommand Root(out Dictionary<Command, Spec> handlers)
     {
-        stderr.WriteLine($"Unknown command '{command}'.");
-        stderr.WriteLine(Usage);
-        return UsageError;
+        var root = new RootCommand("督查督办提醒引擎：每日按倒排工期和报送要求判定提醒、通报、约谈，并按工作日历发送。用法：dotnet run --project src/Functions -- 命令 [选项]");
+        handlers = [];
+        foreach (var spec in Commands)
+        {
+            var command = new Command(spec.Name, spec.Description);
+            if (spec.Argument is { } positional)
+            {
+                // Optional to the parser: a command that lacks it says in its own words what to give.
+                var argument = new Argument<string>(positional.Name) { Description = positional.Description, Arity = ArgumentArity.ZeroOrOne };
+                if (positional.Only is { } only)
+                {
+                    argument.AcceptOnlyFromAmong(only);
+                }
+
+                command.Add(argument);
+            }
+
+            foreach (var flag in spec.Flags)
+            {
+                command.Add(flag.IsSwitch
+                    ? new Option<bool>("--" + flag.Name) { Description = flag.Description }
+                    : new Option<string>("--" + flag.Name) { Description = flag.Description, HelpName = flag.ValueName });
+            }
+
+            // The handler runs outside System.CommandLine's invocation (it needs the context); the action only marks the
+            // command as invocable so that System.CommandLine does not demand a subcommand.
+            command.SetAction(_ => Ok);
+            root.Add(command);
+            handlers[command] = spec;
+        }
+
+        return root;
+    }
+
+    /// <summary>The parse result as the commands read it: options by name (switches as "true"), and the positional argument.</summary>
+    private static Options ToOptions(ParseResult result, Spec spec)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var option in result.CommandResult.Command.Options)
+        {
+            if (result.GetResult(option) is not { Implicit: false } optionResult)
+            {
+                continue;
+            }
+
+            var name = option.Name.TrimStart('-');
+            switch (option)
+            {
+                case Option<bool> flag:
+                    if (result.GetValue(flag))
+                    {
+                        values[name] = "true";
+                    }
+
+                    break;
+                case Option<string> text when optionResult.GetValueOrDefault<string>() is { } value:
+                    values[name] = value;
+                    break;
+            }
+        }
+
+        var positional = spec.Argument is null ? null : result.GetValue<string>(spec.Argument.Name);
+        return Options.From(values, positional);
+    }
+
+    /// <summary>Each parse error in Chinese, with the closest command or option when a name was mistyped.</summary>
+    private static void WriteErrors(ParseResult result, TextWriter stderr)
+    {
+        var command = result.CommandResult.Command;
+        var atRoot = command is RootCommand;
+        var known = atRoot ? Commands.Select(c => c.Name).ToList() : [.. command.Options.Select(o => o.Name)];
+        var unmatched = result.UnmatchedTokens;
+        var unknownOption = false;
+        foreach (var token in unmatched)
+        {
+            if (!token.StartsWith('-') && unknownOption)
+            {
+                continue; // the value of an unknown option: the option's error says it all.
+            }
+
+            unknownOption |= token.StartsWith('-');
+            var what = atRoot && unmatched[0] == token ? "命令" : token.StartsWith('-') ? "选项" : "参数";
+            var hint = Suggestion.Closest(token, known) is { } suggestion ? $"，是不是想输入“{suggestion}”？" : "。";
+            stderr.WriteLine($"错误：没有“{token}”这个{what}{hint}");
+        }
+
+        // System.CommandLine's own messages (zh-Hans) for the rest: a missing value, a value not among those allowed.
+        foreach (var error in result.Errors.Where(e => !unmatched.Any(t => e.Message.Contains(t, StringComparison.Ordinal))))
+        {
+            if (atRoot && unmatched.Count > 0)
+            {
+                continue; // "no command given" adds nothing to "no such command".
+            }
+
+            stderr.WriteLine($"错误：{error.Message.Replace("'", "", StringComparison.Ordinal).TrimEnd('.')}");
+        }
+
+        if (atRoot && unmatched.Count == 0 && result.Errors.Count == 0)
+        {
+            stderr.WriteLine("错误：请给出一个命令。");
+        }
+
+        stderr.WriteLine($"查看用法：{Help.Invocation} {(atRoot ? "" : command.Name + " ")}--help");
     }
 }

@@ -27,7 +27,7 @@ internal static class ImportCommand
             return Cli.DataError;
         }
 
-        var (tables, error) = StoreSettings.Open(options, setting, clock);
+        var (tables, error) = StoreSettings.OpenOrCreate(options, setting, clock);
         if (tables is null)
         {
             stderr.WriteLine(error);

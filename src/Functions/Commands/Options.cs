@@ -1,52 +1,27 @@
 namespace Escalation.Functions.Commands;
 
-/// <summary><c>--name value</c> pairs after the command, parsed without a library: there are few and they are simple.</summary>
+/// <summary>
+/// A command's options as the command reads them: values by option name (without the dashes; a switch reads "true"),
+/// and the positional argument. <see cref="Cli"/> fills it from System.CommandLine's parse result, so only declared
+/// options ever reach a command.
+/// </summary>
 internal sealed class Options
 {
-    private readonly Dictionary<string, string> _values;
+    private readonly IReadOnlyDictionary<string, string> _values;
 
-    private Options(Dictionary<string, string> values, string? error)
+    private Options(IReadOnlyDictionary<string, string> values, string? positional)
     {
         _values = values;
-        Error = error;
+        Positional = positional;
     }
 
-    public string? Error { get; }
+    /// <summary>No options at all (the handler started by the Functions host).</summary>
+    public static Options None { get; } = new(new Dictionary<string, string>(), null);
 
-    public static Options Parse(IEnumerable<string> args)
-    {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        using var e = args.GetEnumerator();
-        while (e.MoveNext())
-        {
-            var name = e.Current;
-            if (!name.StartsWith("--", StringComparison.Ordinal) || name.Length < 3)
-            {
-                if (values.Count == 0 && !values.ContainsKey(PositionalKey))
-                {
-                    // One bare argument before the options: the thing the command works on (a folder, a file, a table).
-                    values[PositionalKey] = name;
-                    continue;
-                }
-
-                return new Options(values, $"Unexpected argument '{name}': options are written --name value.");
-            }
-
-            if (!e.MoveNext() || e.Current.StartsWith("--", StringComparison.Ordinal))
-            {
-                return new Options(values, $"Option {name} needs a value.");
-            }
-
-            values[name[2..]] = e.Current;
-        }
-
-        return new Options(values, null);
-    }
+    public static Options From(IReadOnlyDictionary<string, string> values, string? positional) => new(values, positional);
 
     public string? Get(string name) => _values.GetValueOrDefault(name);
 
-    /// <summary>The bare argument before the options, if any (<c>import samples</c>, <c>export log</c>).</summary>
-    public string? Positional => _values.GetValueOrDefault(PositionalKey);
-
-    private const string PositionalKey = "\0positional";
+    /// <summary>The bare argument of the command, if it takes one (<c>import samples</c>, <c>export log</c>).</summary>
+    public string? Positional { get; }
 }

@@ -63,7 +63,7 @@ internal static class ServeCommand
             throw new InvalidOperationException("The handler's settings are not usable: " + string.Join(" ", errors));
         }
 
-        var (tables, tablesError) = StoreSettings.Open(Options.Parse([]), setting, clock);
+        var (tables, tablesError) = StoreSettings.OpenOrCreate(Options.None, setting, clock);
         if (tables is null)
         {
             throw new InvalidOperationException(tablesError);

@@ -35,11 +35,17 @@ public sealed class SqliteTables : IEntityTables
 
     public string Describe => $"embedded store {Path}";
 
+    /// <summary>The database file's name inside the store's folder.</summary>
+    public const string FileName = "tables.db";
+
+    /// <summary>Whether <paramref name="folder"/> holds a store (commands other than import and demo never create one).</summary>
+    public static bool Exists(string folder) => File.Exists(System.IO.Path.Combine(folder, FileName));
+
     /// <summary>Opens (creating if needed) the store in <paramref name="folder"/>.</summary>
     public static SqliteTables Open(string folder, IClock clock)
     {
         Directory.CreateDirectory(folder);
-        var tables = new SqliteTables(System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, "tables.db")), clock);
+        var tables = new SqliteTables(System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, FileName)), clock);
         using var connection = tables.Connect();
         Execute(connection, "PRAGMA journal_mode=WAL;");
         Execute(connection, """
