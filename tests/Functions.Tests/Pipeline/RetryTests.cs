@@ -21,12 +21,12 @@ public sealed class RetryTests
     // the supervision office dcs-office (email only; its SMS is skipped); those of wjw to wjw-zhu or wjw-ma, wjw-xie and
     // the office. Addresses from samples/people.csv.
     private const string JtjNotice = "ev-25017fe9e8a3fe66adefd38f9b774f05";
-    private const string CaoEmail = "caofang@jtj.example.gov.cn";
-    private const string WangEmail = "wanglin@jtj.example.gov.cn";
-    private const string OfficeEmail = "dcs@szf.example.gov.cn";
-    private const string CaoMobile = "+8613891162664";
-    private const string WangMobile = "+8615076260819";
-    private const string ZhuMobile = "+8613896440875";
+    private const string CaoEmail = "caofang@jtj.gov.example";
+    private const string WangEmail = "wanglin@jtj.gov.example";
+    private const string OfficeEmail = "dcs@szf.gov.example";
+    private const string CaoMobile = "+8614000000018";
+    private const string WangMobile = "+8614000000016";
+    private const string ZhuMobile = "+8614000000032";
 
     // Attempts of jtj-cao's email when the provider is busy: T = transient, T30 = transient asking to wait 30 minutes.
     //
