@@ -221,13 +221,7 @@ public static class MessageWording
         return html.ToString();
     }
 
-    private static string LevelName(EventLevel level) => level switch
-    {
-        EventLevel.Reminder => "提醒",
-        EventLevel.Notice => "通报",
-        EventLevel.Summons => "约谈",
-        _ => throw new ArgumentOutOfRangeException(nameof(level), level, "Not an event level."),
-    };
+    private static string LevelName(EventLevel level) => ChineseNames.Of(level);
 
     private static string When(EscalationEvent e) => e.Kind switch
     {

@@ -11,7 +11,7 @@ internal static class CalendarCommand
         var text = options.Get("year");
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var year) || year is < 1900 or > 2999)
         {
-            stderr.WriteLine($"calendar: --year needs a four-digit year, got '{text}'.");
+            stderr.WriteLine($"错误：calendar 需要 --year 给出四位年份，如 --year 2026（收到的是“{text}”）。");
             return Cli.UsageError;
         }
 

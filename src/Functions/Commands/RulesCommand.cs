@@ -1,13 +1,14 @@
 using Escalation.Domain.Rules;
+using Escalation.Domain.Wording;
 
 namespace Escalation.Functions.Commands;
 
-/// <summary><c>rules</c>: the shipped rule ladder as admins will see it, validated.</summary>
+/// <summary><c>rules</c>: the shipped rule ladder as admins will see it, validated; one tab-separated line per rule, in Chinese.</summary>
 internal static class RulesCommand
 {
     public static int Run(TextWriter stdout, TextWriter stderr)
     {
-        stdout.WriteLine("Id\tLevel\tTrigger\tTo\tCopy\tChannels\tTemplate\tRepeat\tDemand\tName");
+        stdout.WriteLine("编号\t级别\t触发条件\t发送给\t抄送\t渠道\t模板\t重复\t要求\t名称");
         var failed = false;
         foreach (var row in DefaultRules.Rows)
         {
@@ -23,16 +24,11 @@ internal static class RulesCommand
                 continue;
             }
 
-            var trigger = rule.Trigger.Kind switch
-            {
-                TriggerKind.DueSoon => $"due-soon {rule.Trigger.WorkingDays} working days ({rule.Trigger.Scope})",
-                TriggerKind.LagStreak => $"lag-streak >= {rule.Trigger.MinStreak} ({rule.Trigger.Period})",
-                _ => rule.Trigger.Kind.ToString(),
-            };
-            var demand = rule.Demand is { } d ? $"{d.Kind} in {d.WorkingDays} working days" : "";
+            var demand = rule.Demand is { } d ? $"{d.WorkingDays} 个工作日内{ChineseNames.Of(d.Kind)}" : "";
             stdout.WriteLine(string.Join('\t',
-                rule.Id, rule.Level, trigger, string.Join(',', rule.To), string.Join(',', rule.Copy),
-                string.Join(',', rule.Channels), rule.Template, rule.Repeat.Kind, demand, rule.Name));
+                rule.Id, ChineseNames.Of(rule.Level), ChineseNames.Of(rule.Trigger),
+                string.Join('、', rule.To.Select(ChineseNames.Of)), string.Join('、', rule.Copy.Select(ChineseNames.Of)),
+                string.Join('、', rule.Channels.Select(ChineseNames.Of)), rule.Template, ChineseNames.Of(rule.Repeat), demand, rule.Name));
         }
 
         return failed ? Cli.DataError : Cli.Ok;
