@@ -389,9 +389,11 @@ public static class ImportSource
 
                 _map = HeaderMap.Of(schema, name, parser.Record ?? []);
                 _badField = null;
+                var line = 1 + Breaks(parser.RawRecord);
                 while (parser.Read())
                 {
-                    Take(parser.Record ?? [], parser.RawRecord, FirstLine(parser), canSplit: true);
+                    Take(parser.Record ?? [], parser.RawRecord, line, canSplit: true);
+                    line += Breaks(parser.RawRecord);
                 }
             }
 
@@ -504,9 +506,21 @@ public static class ImportSource
         }
 
         /// <summary>
-        /// The line a record starts on. The parser counts the line it ended on, which for a quoted field with line breaks
-        /// (a template's body) is a later line than the one an admin looks for.
+        /// The line breaks in a raw record (its own break included), to count lines as an admin does: the parser's own
+        /// count is the line a record ends on, which for a quoted field with line breaks (a template's body) is later.
         /// </summary>
-        private static int FirstLine(CsvParser parser) => parser.RawRow - (Lines(parser.RawRecord).Count - 1);
+        private static int Breaks(string raw)
+        {
+            var breaks = 0;
+            for (var i = 0; i < raw.Length; i++)
+            {
+                if (raw[i] == '\n' || (raw[i] == '\r' && (i + 1 == raw.Length || raw[i + 1] != '\n')))
+                {
+                    breaks++;
+                }
+            }
+
+            return breaks;
+        }
     }
 }
