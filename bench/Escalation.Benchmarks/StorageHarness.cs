@@ -56,12 +56,12 @@ public static class StorageHarness
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{tables.Describe}: {units} units, {tasks:N0} tasks, {rows:N0} rows in CSV ({Environment.ProcessorCount} cores)"));
 
-        var (sources, notes) = ImportSource.Read(folder);
+        var input = ImportSource.Read(folder);
         var importer = new Importer(new AdminStore(tables), new ProblemLog(tables), clock, zone);
-        var import = await importer.Import(sources, notes).ConfigureAwait(false);
+        var import = await importer.Import(input).ConfigureAwait(false);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"import (first):  {import.Read:N0} rows in {import.Elapsed.TotalSeconds:0.00} s = {import.RowsPerSecond:N0} rows/s, rejected {import.Rejected.Count}"));
-        var again = await importer.Import(sources, notes).ConfigureAwait(false);
+        var again = await importer.Import(input).ConfigureAwait(false);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"import (again):  {again.Read:N0} rows in {again.Elapsed.TotalSeconds:0.00} s = {again.RowsPerSecond:N0} rows/s, written {again.Tables.Sum(t => t.Written.Added + t.Written.Updated)}"));
         Directory.Delete(folder, recursive: true);

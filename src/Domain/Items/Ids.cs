@@ -1,7 +1,7 @@
 namespace Escalation.Domain.Items;
 
 /// <summary>Validation shared by every id: ids become table keys and message ids, so they must be safe there.</summary>
-internal static class Key
+public static class Key
 {
     /// <summary>Longest id accepted; Service Bus message ids allow 128 characters and event ids are derived, not nested.</summary>
     public const int MaxLength = 100;

@@ -8,18 +8,23 @@ namespace Escalation.Functions.Commands;
 /// <summary><c>import PATH</c>: a folder of CSV files or an .xlsx workbook into the configured store.</summary>
 internal static class ImportCommand
 {
+    /// <summary>Inputs at least this large show their progress on stderr even when it is not a terminal.</summary>
+    private const long LargeInputBytes = 4 * 1024 * 1024;
+
     public static int Run(Options options, Settings settings, Func<string, string?> setting, IClock clock, TextWriter stdout, TextWriter stderr)
     {
         if (options.Positional is not { } path)
         {
-            stderr.WriteLine("import needs a folder of CSV files or an .xlsx workbook: import samples [--store DIR | --connection STRING]");
+            stderr.WriteLine("import 需要一个放 CSV 文件的文件夹或一个 .xlsx 工作簿：import samples [--store DIR | --connection STRING]");
             return Cli.UsageError;
         }
 
-        var (sources, notes) = ImportSource.Read(path);
-        if (sources.Count == 0)
+        var progress = ProgressLine.For(path, stderr);
+        var input = ImportSource.Read(path, progress is null ? null : rows => progress.Show(string.Create(CultureInfo.InvariantCulture, $"已读取 {rows:N0} 行…")));
+        if (input.NothingFound)
         {
-            foreach (var note in notes)
+            progress?.Done();
+            foreach (var note in input.Notes)
             {
                 stderr.WriteLine(note);
             }
@@ -30,52 +35,146 @@ internal static class ImportCommand
         var (tables, error) = StoreSettings.OpenOrCreate(options, setting, clock);
         if (tables is null)
         {
+            progress?.Done();
             stderr.WriteLine(error);
             return Cli.UsageError;
         }
 
         var importer = new Importer(new AdminStore(tables), new ProblemLog(tables), clock, settings.Zone);
-        var report = importer.Import(sources, notes).GetAwaiter().GetResult();
+        var report = importer.Import(input, progress is null ? null : progress.Show).GetAwaiter().GetResult();
+        progress?.Done();
         Print(report, path, tables.Describe, stdout);
-        return report.Accepted > 0 ? Cli.Ok : Cli.DataError;
+        return report.Faults.Count == 0 && report.Accepted > 0 ? Cli.Ok : Cli.DataError;
     }
 
     private static void Print(ImportReport report, string path, string store, TextWriter stdout)
     {
         var c = CultureInfo.InvariantCulture;
-        stdout.WriteLine(string.Create(c, $"Imported {path} into {store}: {report.Read:N0} rows in {report.Elapsed.TotalSeconds:0.00} s ({report.RowsPerSecond:N0} rows/s)."));
-        stdout.WriteLine(string.Create(c, $"{"table",-14}{"read",7}{"accepted",10}{"added",8}{"updated",9}{"unchanged",11}{"rejected",10}"));
+        if (report.Faults.Count > 0)
+        {
+            stdout.WriteLine(string.Create(c, $"无法导入 {path}：有 {report.Faults.Count} 个文件无法读取，本次没有写入任何数据（{store}）。"));
+            foreach (var fault in report.Faults)
+            {
+                stdout.WriteLine($"  {fault.File}：{fault.Reason}");
+            }
+
+            stdout.WriteLine("修改这些文件后重新导入即可。");
+            PrintNotes(report, stdout);
+            return;
+        }
+
+        stdout.WriteLine(string.Create(c, $"已将 {path} 导入 {store}：共读取 {report.Read:N0} 行，用时 {report.Elapsed.TotalSeconds:0.00} 秒（每秒 {report.RowsPerSecond:N0} 行）。"));
+        stdout.WriteLine(Row(c, "表", "读取", "导入", "新增", "更新", "未变", "拒绝"));
         foreach (var t in report.Tables.Where(t => t.Read > 0))
         {
-            stdout.WriteLine(string.Create(c, $"{t.Table,-14}{t.Read,7}{t.Accepted,10}{t.Written.Added,8}{t.Written.Updated,9}{t.Written.Unchanged,11}{t.Rejected,10}"));
+            stdout.WriteLine(Row(c, t.Table, t.Read, t.Accepted, t.Written.Added, t.Written.Updated, t.Written.Unchanged, t.Rejected));
         }
 
         if (report.Rejected.Count > 0)
         {
             stdout.WriteLine();
-            stdout.WriteLine($"Rejected rows ({report.Rejected.Count}); fix them and import again:");
+            stdout.WriteLine(string.Create(c, $"被拒绝的行（{report.Rejected.Count} 条问题，这些行未导入；请修改后重新导入）："));
             foreach (var r in report.Rejected)
             {
-                stdout.WriteLine($"  {r.Location}: {r.Problem}");
+                stdout.WriteLine(Line(r));
             }
         }
 
         if (report.Warnings.Count > 0)
         {
             stdout.WriteLine();
-            stdout.WriteLine($"Imported with warnings ({report.Warnings.Count}); the field named is ignored until it is fixed:");
+            stdout.WriteLine(string.Create(c, $"已导入，但请留意（{report.Warnings.Count} 条）：有问题的字段在修改前不会被使用；按名称找到的编号已替换名称："));
             foreach (var w in report.Warnings)
             {
-                stdout.WriteLine($"  {w.Location}: {w.Problem}");
+                stdout.WriteLine(Line(w));
             }
         }
 
+        PrintNotes(report, stdout);
+    }
+
+    private static void PrintNotes(ImportReport report, TextWriter stdout)
+    {
         if (report.Notes.Count > 0)
         {
             stdout.WriteLine();
             foreach (var note in report.Notes)
             {
-                stdout.WriteLine($"Note: {note}");
+                stdout.WriteLine($"说明：{note}");
+            }
+        }
+    }
+
+    /// <summary>文件 行 列 值 原因（含如何修改）.</summary>
+    private static string Line(RowProblem r) =>
+        $"  {r.Location}｜列：{(r.Column.Length == 0 ? "（整行）" : r.Column)}｜值：{(r.Problem.Value is { } v ? $"“{v}”" : "（空）")}｜原因：{r.Problem.Reason}";
+
+    private static string Row(CultureInfo c, string table, params object[] counts)
+    {
+        var line = Pad(table, 16);
+        foreach (var count in counts)
+        {
+            var text = count is int n ? n.ToString("N0", c) : count.ToString() ?? "";
+            line += new string(' ', Math.Max(1, 9 - Width(text))) + text;
+        }
+
+        return line;
+    }
+
+    private static string Pad(string text, int width) => text + new string(' ', Math.Max(1, width - Width(text)));
+
+    /// <summary>Columns a terminal gives the text: two for a CJK character.</summary>
+    private static int Width(string text) => text.Sum(ch => ch >= '\u2E80' ? 2 : 1);
+
+    /// <summary>
+    /// A running count on stderr for long imports: rewritten in place on a terminal; on a redirected stderr only for large
+    /// inputs, one line per step. Small imports into a redirected stderr (tests, scripts) print nothing.
+    /// </summary>
+    private sealed class ProgressLine(TextWriter stderr, bool terminal)
+    {
+        private int _width;
+
+        public static ProgressLine? For(string path, TextWriter stderr)
+        {
+            var terminal = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
+            return terminal || InputBytes(path) >= LargeInputBytes ? new ProgressLine(stderr, terminal) : null;
+        }
+
+        public void Show(string text)
+        {
+            if (terminal)
+            {
+                stderr.Write("\r" + text + new string(' ', Math.Max(0, _width - Width(text))));
+                _width = Width(text);
+            }
+            else
+            {
+                stderr.WriteLine(text);
+            }
+
+            stderr.Flush();
+        }
+
+        public void Done()
+        {
+            if (terminal && _width > 0)
+            {
+                stderr.Write("\r" + new string(' ', _width) + "\r");
+                stderr.Flush();
+            }
+        }
+
+        private static long InputBytes(string path)
+        {
+            try
+            {
+                return Directory.Exists(path) ? new DirectoryInfo(path).EnumerateFiles("*.csv").Sum(f => f.Length)
+                    : File.Exists(path) ? new FileInfo(path).Length
+                    : 0;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return 0;
             }
         }
     }

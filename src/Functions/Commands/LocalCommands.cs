@@ -115,10 +115,10 @@ internal static class LocalCommands
         return Execute(stderr, options, async (loggers, cancellationToken) =>
         {
             var tables = SqliteTables.Open(storeFolder, clock);
-            var (sources, notes) = ImportSource.Read(data);
-            if (sources.Count == 0)
+            var input = ImportSource.Read(data);
+            if (input.NothingFound)
             {
-                foreach (var note in notes)
+                foreach (var note in input.Notes)
                 {
                     stderr.WriteLine(note);
                 }
@@ -126,7 +126,17 @@ internal static class LocalCommands
                 return Cli.DataError;
             }
 
-            var import = await new Importer(new AdminStore(tables), new ProblemLog(tables), clock, settings.Zone).Import(sources, notes, cancellationToken).ConfigureAwait(false);
+            var import = await new Importer(new AdminStore(tables), new ProblemLog(tables), clock, settings.Zone).Import(input, cancellationToken: cancellationToken).ConfigureAwait(false);
+            foreach (var fault in import.Faults)
+            {
+                stderr.WriteLine($"无法读取 {fault.File}：{fault.Reason}");
+            }
+
+            if (import.Faults.Count > 0)
+            {
+                return Cli.DataError;
+            }
+
             summaryOut.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Imported {data}: {import.Accepted:N0} rows, {import.Rejected.Count} rejected."));
             foreach (var rejected in import.Rejected)
             {

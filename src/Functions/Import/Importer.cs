@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using Azure.Data.Tables;
 using Escalation.Domain.Calendar;
 using Escalation.Domain.Catalog;
 using Escalation.Domain.Items;
@@ -10,18 +12,19 @@ using NodaTime;
 
 namespace Escalation.Functions.Import;
 
-/// <summary>A row of an import file and the problem that concerns it.</summary>
-public sealed record RowProblem(string Location, Problem Problem);
-
-/// <summary>What happened to one table's rows.</summary>
+/// <summary>What happened to one table's rows: read = accepted + rejected; accepted = added + updated + unchanged.</summary>
 public sealed record TableOutcome(string Table, string Origin, int Read, int Accepted, int Rejected, WriteCount Written);
 
-/// <summary>The outcome of an import: per table, every rejected row with its reason, warnings on imported rows, notes on the files.</summary>
+/// <summary>
+/// The outcome of an import: per table, every rejected row with its reason, warnings on imported rows, notes on the files,
+/// and the files that could not be read at all (when there are any, nothing was written).
+/// </summary>
 public sealed record ImportReport(
     IReadOnlyList<TableOutcome> Tables,
     IReadOnlyList<RowProblem> Rejected,
     IReadOnlyList<RowProblem> Warnings,
     IReadOnlyList<string> Notes,
+    IReadOnlyList<FileFault> Faults,
     TimeSpan Elapsed)
 {
     public int Read => Tables.Sum(t => t.Read);
@@ -33,24 +36,48 @@ public sealed record ImportReport(
 }
 
 /// <summary>
-/// Imports admin rows into the store. The rows are validated together with what the store already holds (so that a file
-/// of progress reports is checked against the tasks already imported); a row with a problem of its own is rejected and
-/// listed with its reason, and everything else is written. Rows already stored with the same values are not written
-/// again, so importing the same files twice changes nothing. Import adds and updates; it never deletes.
+/// Imports admin rows into the store. Every row is checked first: a file that cannot be read stops the whole import
+/// (nothing is written); names written where an id belongs are resolved when unambiguous; every key is checked against
+/// the Table service's rules and every entity against its limits, so local mode and Azure accept the same rows; then the
+/// rows are validated by the domain together with what the store already holds (so that a file of progress reports is
+/// checked against the tasks already imported). A row with a problem of its own is rejected and listed with its reason;
+/// the import problems are reconciled; and only then is everything else written. Rows already stored with the same values
+/// are not written again, so importing the same files twice changes nothing, and an interrupted import is completed by
+/// running it again. Import adds and updates; it never deletes.
 /// </summary>
 public sealed class Importer(AdminStore store, ProblemLog problemLog, IClock clock, DateTimeZone zone)
 {
-    public async Task<ImportReport> Import(IReadOnlyList<SourceTable> sources, IReadOnlyList<string> notes, CancellationToken cancellationToken = default)
+    /// <summary>The longest string property: 64 KiB of UTF-16.</summary>
+    public const int MaxTextLength = 32 * 1024;
+
+    /// <summary>The largest entity the Table service stores.</summary>
+    public const int MaxEntityBytes = 1024 * 1024;
+
+    public async Task<ImportReport> Import(ImportInput input, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(input);
         var watch = Stopwatch.StartNew();
+        var now = clock.GetCurrentInstant();
+        if (input.Faults.Count > 0)
+        {
+            // One unreadable file leaves the folder's references incomplete (tasks whose people are in the unreadable
+            // file would all be rejected): nothing is imported until every file can be read.
+            var faults = input.Faults.Select(f => new Problem("(文件)", f.File, "", null, f.Reason)).ToList();
+            await problemLog.Reconcile(ProblemLog.ImportScope, faults, now, cancellationToken).ConfigureAwait(false);
+            return new ImportReport(
+                [.. input.Tables.Select(t => new TableOutcome(t.Schema.Name, t.Origin, t.Read, 0, t.Read, default))],
+                [], [], [.. input.Notes.Concat(input.Tables.SelectMany(t => t.Notes))], input.Faults, watch.Elapsed);
+        }
+
+        progress?.Invoke("正在读取存储中的现有数据…");
         var stored = await store.ReadAll(cancellationToken).ConfigureAwait(false);
-        var batch = new Batch(stored, sources);
+        progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"正在校验 {input.Tables.Sum(t => t.Read):N0} 行…"));
+        var batch = new Batch(stored, input.Tables);
         var merged = batch.Merged();
 
         var (configuration, configurationProblems) = Configuration.Build(merged.Configuration, ShippedCalendar.ChinaMainland, zone);
         var problems = configurationProblems.ToList();
-        foreach (var (unit, rows) in merged.ByUnit())
+        foreach (var (_, rows) in merged.ByUnit())
         {
             problems.AddRange(UnitItems.Build(configuration, rows).Problems);
         }
@@ -59,27 +86,53 @@ public sealed class Importer(AdminStore store, ProblemLog problemLog, IClock clo
         bool Kept(string table, string key) => table switch
         {
             // Units and people survive a faulty role or address (the field is dropped, the row kept): import them and warn.
-            UnitRow.Table => configuration.Roster.Units.ContainsKey(new UnitId(key)),
-            PersonRow.Table => configuration.People.ContainsKey(new PersonId(key)),
+            UnitRow.Table => UnitId.IsValid(key) && configuration.Roster.Units.ContainsKey(new UnitId(key)),
+            PersonRow.Table => UnitId.IsValid(key) && configuration.People.ContainsKey(new PersonId(key)),
             _ => !byRow.Contains((table, key)),
         };
 
-        var outcomes = new List<TableOutcome>();
-        var rejected = new List<RowProblem>(batch.Duplicates);
+        var rejected = new List<RowProblem>(batch.Refused);
         var warnings = new List<RowProblem>();
-        foreach (var incoming in batch.Tables)
+        var accepted = batch.Tables.Select(incoming => incoming.Decide(byRow, Kept, batch.Names, rejected, warnings)).ToList();
+
+        await problemLog.Reconcile(ProblemLog.ImportScope, [.. rejected.Select(r => r.Problem)], now, cancellationToken).ConfigureAwait(false);
+
+        progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"正在写入 {accepted.Sum():N0} 行…"));
+        var outcomes = new List<TableOutcome>();
+        foreach (var (incoming, count) in batch.Tables.Zip(accepted))
         {
-            var accepted = incoming.Decide(byRow, Kept, rejected, warnings);
-            var written = await incoming.Write(store, accepted, cancellationToken).ConfigureAwait(false);
-            outcomes.Add(new TableOutcome(incoming.Name, incoming.Origin, incoming.Read, accepted, incoming.Read - accepted, written));
+            var written = await incoming.Write(store, cancellationToken).ConfigureAwait(false);
+            outcomes.Add(new TableOutcome(incoming.Name, incoming.Origin, incoming.Read, count, incoming.Read - count, written));
         }
 
-        await problemLog.Reconcile(ProblemLog.ImportScope, [.. rejected.Select(r => r.Problem)], clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
-        var allNotes = notes.Concat(sources.SelectMany(s => s.Notes)).ToList();
-        return new ImportReport(outcomes, rejected, warnings, allNotes, watch.Elapsed);
+        var allNotes = input.Notes.Concat(input.Tables.SelectMany(s => s.Notes)).ToList();
+        return new ImportReport(outcomes, rejected, warnings, allNotes, [], watch.Elapsed);
     }
 
-    /// <summary>The incoming rows of every table, with duplicates taken out, and the store's rows they will join.</summary>
+    /// <summary>The size the Table service counts for an entity (its documented formula), in bytes.</summary>
+    internal static long EntityBytes(TableEntity entity)
+    {
+        // 4 bytes + the keys in UTF-16 + per property 8 bytes, its name in UTF-16 and its value; Timestamp included.
+        long size = 4 + (2L * entity.PartitionKey.Length) + (2L * entity.RowKey.Length) + 8 + (2 * "Timestamp".Length) + 8;
+        foreach (var (name, value) in entity)
+        {
+            if (name is "PartitionKey" or "RowKey" or "odata.etag" or "Timestamp")
+            {
+                continue;
+            }
+
+            size += 8 + (2L * name.Length) + value switch
+            {
+                string s => 4 + (2L * s.Length),
+                int => 4,
+                _ => 8,
+            };
+        }
+
+        return size;
+    }
+
+    /// <summary>The incoming rows of every table, with refused rows taken out, and the store's rows they will join.</summary>
     private sealed class Batch
     {
         private readonly AdminData _stored;
@@ -99,8 +152,10 @@ public sealed class Importer(AdminStore store, ProblemLog problemLog, IClock clo
         public Batch(AdminData stored, IReadOnlyList<SourceTable> sources)
         {
             _stored = stored;
+            IEnumerable<SourceRow> RowsOf(TableSchema schema) => sources.Where(s => s.Schema == schema && !s.Unusable).SelectMany(s => s.Rows);
+            Names = NameLookup.Of(stored, RowsOf(Storage.Tables.Units), RowsOf(Storage.Tables.People));
             Incoming<TRow> Take<TRow>(AdminTable<TRow> table)
-                where TRow : class => new(table, sources.Where(s => s.Schema == table.Schema).ToList(), Duplicates);
+                where TRow : class => new(table, sources.Where(s => s.Schema == table.Schema).ToList(), Names, Refused);
             _units = Take(AdminTables.Units);
             _people = Take(AdminTables.People);
             _tasks = Take(AdminTables.Tasks);
@@ -120,11 +175,14 @@ public sealed class Importer(AdminStore store, ProblemLog problemLog, IClock clo
             _tasks.RejectWhere(
                 t => storedUnits.TryGetValue(UnitRow.KeyOf(t.Id), out var unit) && unit != UnitRow.KeyOf(t.Unit),
                 t => new Problem(TaskRow.Table, t.Key, nameof(TaskRow.Unit), t.Unit,
-                    $"task {t.Key} is already stored under unit {storedUnits[UnitRow.KeyOf(t.Id)]}; an import does not move tasks between units (delete the stored row first)"),
-                Duplicates);
+                    $"任务 {t.Key} 已存放在单位 {storedUnits[UnitRow.KeyOf(t.Id)]} 下，导入不会把任务移到另一个单位；如确要移动，请先删除存储中的原行，或改回原单位"),
+                Refused);
         }
 
-        public List<RowProblem> Duplicates { get; } = [];
+        public NameLookup Names { get; }
+
+        /// <summary>Rows refused before validation: unreadable lines, bad keys, values the store cannot hold, duplicates.</summary>
+        public List<RowProblem> Refused { get; } = [];
 
         public IEnumerable<IIncoming> Tables => [_units, _people, _tasks, _milestones, _plans, _progress, _rules, _templates, _calendar, _settings, _exemptions, _explanations];
 
@@ -142,54 +200,60 @@ public sealed class Importer(AdminStore store, ProblemLog problemLog, IClock clo
 
         int Read { get; }
 
-        int Decide(ILookup<(string Table, string Key), Problem> problems, Func<string, string, bool> kept, List<RowProblem> rejected, List<RowProblem> warnings);
+        int Decide(ILookup<(string Table, string Key), Problem> problems, Func<string, string, bool> kept, NameLookup names, List<RowProblem> rejected, List<RowProblem> warnings);
 
-        Task<WriteCount> Write(AdminStore store, int accepted, CancellationToken cancellationToken);
+        Task<WriteCount> Write(AdminStore store, CancellationToken cancellationToken);
     }
+
+    /// <summary>A row ready for validation: the typed row, where it came from, and the names resolved to ids in it.</summary>
+    private sealed record Candidate<TRow>(TRow Row, SourceRow Source, SourceTable From, IReadOnlyList<(string Column, string Name, string Id)> Resolved);
 
     private sealed class Incoming<TRow> : IIncoming
         where TRow : class
     {
         private readonly AdminTable<TRow> _table;
-        private readonly List<(TRow Row, string Location)> _rows = [];
+        private readonly List<Candidate<TRow>> _rows = [];
         private readonly List<TRow> _accepted = [];
         private IReadOnlyList<TRow> _stored = [];
 
-        public Incoming(AdminTable<TRow> table, List<SourceTable> sources, List<RowProblem> duplicates)
+        public Incoming(AdminTable<TRow> table, List<SourceTable> sources, NameLookup names, List<RowProblem> refused)
         {
             _table = table;
-            Origin = string.Join(", ", sources.Select(s => s.Origin));
-            var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+            Origin = string.Join("、", sources.Select(s => s.Origin));
+            var seen = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
             foreach (var source in sources)
             {
-                Read += source.Rows.Count;
+                Read += source.Read;
                 if (source.Unusable)
                 {
                     continue;
                 }
 
+                refused.AddRange(source.Malformed);
                 foreach (var row in source.Rows)
                 {
-                    var parsed = table.Create(row.Field);
-                    if (!UnitId.IsValid(table.KeysOf(parsed).PartitionKey))
+                    var (resolved, fields, ambiguous) = Resolve(row, names);
+                    var parsed = table.Create(fields.GetValueOrDefault);
+                    var key = table.ProblemKey(parsed);
+                    RowProblem Refuse(string column, string? value, string reason) =>
+                        new(row.Location, source.Header(column), new Problem(table.Schema.Name, key, column, value, reason));
+
+                    if ((ambiguous ?? StoreFault(parsed, fields)) is { } fault)
                     {
-                        // Only a unit id can make a partition key unusable; no validation runs for such a unit, so say it here.
-                        duplicates.Add(new RowProblem(row.Location, new Problem(table.Schema.Name, table.ProblemKey(parsed), "Unit", row.Field("Unit"),
-                            "not a usable unit id (at most 100 characters, none of / \\ # ? or control characters)")));
+                        refused.Add(Refuse(fault.Column, fault.Value, fault.Reason));
                         continue;
                     }
 
-                    var key = UniqueKey(parsed);
-                    if (seen.TryGetValue(key, out var first))
+                    var unique = UniqueKey(parsed);
+                    if (seen.TryGetValue(unique, out var first))
                     {
-                        var column = table.Schema.Columns[0];
-                        duplicates.Add(new RowProblem(row.Location, new Problem(table.Schema.Name, table.ProblemKey(parsed), column.Name, row.Field(column.Name),
-                            $"duplicate key: {first} has the same key; keep one of the two")));
+                        var column = table.Schema.Columns[0].Name;
+                        refused.Add(Refuse(column, fields.GetValueOrDefault(column), $"键重复：与{first}的键相同；请只保留其中一行"));
                         continue;
                     }
 
-                    seen[key] = row.Location;
-                    _rows.Add((parsed, row.Location));
+                    seen[unique] = row.Location;
+                    _rows.Add(new Candidate<TRow>(parsed, row with { Fields = fields }, source, resolved));
                 }
             }
         }
@@ -202,10 +266,11 @@ public sealed class Importer(AdminStore store, ProblemLog problemLog, IClock clo
 
         public void RejectWhere(Func<TRow, bool> predicate, Func<TRow, Problem> problem, List<RowProblem> rejected)
         {
-            foreach (var row in _rows.Where(r => predicate(r.Row)).ToList())
+            foreach (var candidate in _rows.Where(r => predicate(r.Row)).ToList())
             {
-                rejected.Add(new RowProblem(row.Location, problem(row.Row)));
-                _rows.Remove(row);
+                var p = problem(candidate.Row);
+                rejected.Add(new RowProblem(candidate.Source.Location, candidate.From.Header(p.Field), p));
+                _rows.Remove(candidate);
             }
         }
 
@@ -219,36 +284,151 @@ public sealed class Importer(AdminStore store, ProblemLog problemLog, IClock clo
                 merged[StorageKey(row)] = row;
             }
 
-            foreach (var (row, _) in _rows)
+            foreach (var candidate in _rows)
             {
-                merged[StorageKey(row)] = row;
+                merged[StorageKey(candidate.Row)] = candidate.Row;
             }
 
             return [.. merged.Values];
         }
 
-        public int Decide(ILookup<(string Table, string Key), Problem> problems, Func<string, string, bool> kept, List<RowProblem> rejected, List<RowProblem> warnings)
+        public int Decide(ILookup<(string Table, string Key), Problem> problems, Func<string, string, bool> kept, NameLookup names, List<RowProblem> rejected, List<RowProblem> warnings)
         {
-            foreach (var (row, location) in _rows)
+            foreach (var (row, source, from, resolved) in _rows)
             {
                 var key = _table.ProblemKey(row);
-                var own = problems[(Name, key)].ToList();
+                var own = problems[(Name, key)].Select(p => Suggested(p, source, names)).ToList();
+                RowProblem At(Problem p) => new(source.Location, from.Header(p.Field), p);
                 if (kept(Name, key))
                 {
                     _accepted.Add(row);
-                    warnings.AddRange(own.Select(p => new RowProblem(location, p)));
+                    warnings.AddRange(resolved.Select(r => At(new Problem(Name, key, r.Column, r.Name,
+                        $"“{r.Name}”不是{NameLookup.Word(ReferenceOf(r.Column, source))}编号而是名称，已按编号 {r.Id} 导入；以后请直接填写编号"))));
+                    warnings.AddRange(own.Select(At));
                 }
                 else
                 {
-                    rejected.AddRange((own.Count > 0 ? own : [new Problem(Name, key, "", null, "rejected")]).Select(p => new RowProblem(location, p)));
+                    rejected.AddRange((own.Count > 0 ? own : [new Problem(Name, key, "", null, "未导入：这一行依赖的行被拒绝了（见上面同一键的其他问题）")]).Select(At));
                 }
             }
 
             return _accepted.Count;
         }
 
-        public Task<WriteCount> Write(AdminStore store, int accepted, CancellationToken cancellationToken) =>
+        public Task<WriteCount> Write(AdminStore store, CancellationToken cancellationToken) =>
             store.Write(_table, _accepted, _stored, cancellationToken);
+
+        /// <summary>A problem on a reference to nobody, with the closest ids and names appended.</summary>
+        private Problem Suggested(Problem problem, SourceRow source, NameLookup names)
+        {
+            var kind = ReferenceOf(problem.Field, source);
+            if (kind == Reference.None || problem.Value?.Trim() is not { Length: > 0 } value || names.IsId(kind, value))
+            {
+                return problem;
+            }
+
+            var closest = names.Closest(kind, value);
+            return closest.Count == 0 ? problem : problem with
+            {
+                Reason = $"{problem.Reason}；最接近的{NameLookup.Word(kind)}：{string.Join("、", closest)}",
+            };
+        }
+
+        /// <summary>What a column refers to; a setting's value is a person id for SupervisionOffice only.</summary>
+        private Reference ReferenceOf(string column, SourceRow source) =>
+            _table.Schema == Storage.Tables.Settings && column == nameof(SettingRow.Value)
+                ? source.Field(nameof(SettingRow.Key))?.Trim() == "SupervisionOffice" ? Reference.Person : Reference.None
+                : _table.Schema.ColumnFor(column)?.Refers ?? Reference.None;
+
+        /// <summary>
+        /// The row's fields with every reference written as a name replaced by the id it stands for, when exactly one person
+        /// (or unit) has that name; a name several have is a fault naming them.
+        /// </summary>
+        private (List<(string Column, string Name, string Id)> Resolved, Dictionary<string, string?> Fields, LineFault? Ambiguous) Resolve(SourceRow row, NameLookup names)
+        {
+            var resolved = new List<(string, string, string)>();
+            var fields = new Dictionary<string, string?>(row.Fields, StringComparer.Ordinal);
+            foreach (var (column, value) in row.Fields)
+            {
+                var kind = ReferenceOf(column, row);
+                if (kind == Reference.None || string.IsNullOrWhiteSpace(value) || names.IsId(kind, value))
+                {
+                    continue;
+                }
+
+                var named = names.WithName(kind, value);
+                if (named.Count == 1)
+                {
+                    fields[column] = named[0].Id;
+                    resolved.Add((column, value, named[0].Id));
+                }
+                else if (named.Count > 1)
+                {
+                    return (resolved, fields, new LineFault(column, value, string.Create(CultureInfo.InvariantCulture,
+                        $"“{value}”是 {named.Count} 个{NameLookup.Word(kind)}的名称：{string.Join("、", named)}；请改填其中一个的{NameLookup.Word(kind)}编号")));
+                }
+            }
+
+            return (resolved, fields, null);
+        }
+
+        /// <summary>Why the Table service would refuse the row (a key it cannot hold, a value or entity too large), or null.</summary>
+        private LineFault? StoreFault(TRow row, Dictionary<string, string?> fields)
+        {
+            foreach (var (column, value) in fields)
+            {
+                if (value is null)
+                {
+                    continue;
+                }
+
+                if (value.Contains('\uFFFD', StringComparison.Ordinal))
+                {
+                    return new LineFault(column, value, "值里有替换字符 �（U+FFFD）：文件在某次转换编码时已经损坏；请从原始文件重新复制这个值");
+                }
+
+                if (value.Length > MaxTextLength)
+                {
+                    return new LineFault(column, value[..50] + "…", string.Create(CultureInfo.InvariantCulture,
+                        $"值有 {value.Length:N0} 个字符，超过表格存储每个值的上限 {MaxTextLength:N0} 个字符（64 KiB）；请缩短，或改写为存放原文的位置"));
+                }
+            }
+
+            foreach (var column in _table.KeyColumns)
+            {
+                var value = fields.GetValueOrDefault(column.Name);
+                if (value is null)
+                {
+                    continue;
+                }
+
+                if (value.Length > Key.MaxLength)
+                {
+                    return new LineFault(column.Name, value[..50] + "…", string.Create(CultureInfo.InvariantCulture,
+                        $"有 {value.Length} 个字符，超过上限 {Key.MaxLength}（这一列是表格存储键的一部分）；请改短"));
+                }
+
+                foreach (var c in value)
+                {
+                    if (c is '/' or '\\' or '#' or '?' || char.IsControl(c))
+                    {
+                        var what = char.IsControl(c) ? string.Create(CultureInfo.InvariantCulture, $"控制字符 U+{(int)c:X4}") : $"字符“{c}”";
+                        return new LineFault(column.Name, value,
+                            $"含有{what}，表格存储的键不允许（这一列是键的一部分）；请去掉 / \\ # ? 和换行、制表符等控制字符，编号只用字母、数字、汉字、- 或 _");
+                    }
+                }
+            }
+
+            var bytes = EntityBytes(_table.ToEntity(row));
+            if (bytes > MaxEntityBytes)
+            {
+                var largest = fields.MaxBy(f => f.Value?.Length ?? 0);
+                return new LineFault(largest.Key, largest.Value?[..Math.Min(50, largest.Value.Length)] + "…", string.Create(CultureInfo.InvariantCulture,
+                    $"整行约 {bytes / 1024:N0} KiB，超过表格存储每行的上限 1 MiB；请缩短最长的值"));
+            }
+
+            return null;
+        }
 
         private string StorageKey(TRow row)
         {
@@ -259,4 +439,7 @@ public sealed class Importer(AdminStore store, ProblemLog problemLog, IClock clo
         // Tasks are unique by id across units; every other table by its storage keys.
         private string UniqueKey(TRow row) => row is TaskRow task ? UnitRow.KeyOf(task.Id) : StorageKey(row);
     }
+
+    /// <summary>Why a row is refused before validation: the column at fault, the value, and the reason with the fix.</summary>
+    private sealed record LineFault(string Column, string? Value, string Reason);
 }

@@ -20,12 +20,14 @@ public sealed class AdminTable<TRow>
 
     internal AdminTable(
         TableSchema schema,
+        IReadOnlyList<string> keyColumns,
         Func<TRow, (string, string)> keys,
         Func<TRow, string?[]> fields,
         Func<Func<string, string?>, TRow> create,
         Func<TRow, string> problemKey)
     {
         Schema = schema;
+        KeyColumns = [.. keyColumns.Select(name => schema.Columns.Single(c => c.Name == name))];
         _keys = keys;
         _fields = fields;
         _create = create;
@@ -33,6 +35,9 @@ public sealed class AdminTable<TRow>
     }
 
     public TableSchema Schema { get; }
+
+    /// <summary>The columns whose values make up the partition and row keys (so they must be usable in a key).</summary>
+    public IReadOnlyList<Column> KeyColumns { get; }
 
     /// <summary>The partition and row key the row is stored under.</summary>
     public (string PartitionKey, string RowKey) KeysOf(TRow row) => _keys(row);
@@ -96,6 +101,7 @@ public static class AdminTables
 {
     public static AdminTable<UnitRow> Units { get; } = new(
         Tables.Units,
+        ["Id"],
         r => ("unit", r.Key),
         r => [r.Id, r.Name, r.Principal, r.DeputyInCharge, r.LeadOfficial],
         f => new UnitRow(f("Id"), f("Name"), f("Principal"), f("DeputyInCharge"), f("LeadOfficial")),
@@ -103,6 +109,7 @@ public static class AdminTables
 
     public static AdminTable<PersonRow> People { get; } = new(
         Tables.People,
+        ["Id"],
         r => ("person", r.Key),
         r => [r.Id, r.Name, r.Unit, r.Title, r.Email, r.Mobile, r.Channels],
         f => new PersonRow(f("Id"), f("Name"), f("Unit"), f("Title"), f("Email"), f("Mobile"), f("Channels")),
@@ -110,6 +117,7 @@ public static class AdminTables
 
     public static AdminTable<TaskRow> Tasks { get; } = new(
         Tables.Tasks,
+        ["Unit", "Id"],
         r => (UnitRow.KeyOf(r.Unit), r.Key),
         r => [r.Id, r.Unit, r.Title, r.Kind, r.Start, r.Deadline, r.Owner, r.PlanTemplate, r.Status, r.Cadence, r.LeadOfficial],
         f => new TaskRow(f("Id"), f("Unit"), f("Title"), f("Kind"), f("Start"), f("Deadline"), f("Owner"), f("PlanTemplate"), f("Status"), f("Cadence"), f("LeadOfficial")),
@@ -117,6 +125,7 @@ public static class AdminTables
 
     public static AdminTable<MilestoneRow> Milestones { get; } = new(
         Tables.Milestones,
+        ["Unit", "Task", "Due"],
         r => (UnitRow.KeyOf(r.Unit), r.Key),
         r => [r.Unit, r.Task, r.Due, r.Name, r.Target],
         f => new MilestoneRow(f("Unit"), f("Task"), f("Due"), f("Name"), f("Target")),
@@ -124,6 +133,7 @@ public static class AdminTables
 
     public static AdminTable<PlanStageRow> PlanTemplates { get; } = new(
         Tables.PlanTemplates,
+        ["Template", "Seq"],
         r => ("plan", r.Key),
         r => [r.Template, r.TemplateName, r.Seq, r.Stage, r.WorkingDays, r.Target],
         f => new PlanStageRow(f("Template"), f("TemplateName"), f("Seq"), f("Stage"), f("WorkingDays"), f("Target")),
@@ -131,6 +141,7 @@ public static class AdminTables
 
     public static AdminTable<ProgressRow> Progress { get; } = new(
         Tables.Progress,
+        ["Unit", "Task", "ReportedOn", "Seq"],
         r => (UnitRow.KeyOf(r.Unit), r.Key),
         r => [r.Unit, r.Task, r.ReportedOn, r.Seq, r.Progress, r.Note, r.ReportedBy],
         f => new ProgressRow(f("Unit"), f("Task"), f("ReportedOn"), f("Seq"), f("Progress"), f("Note"), f("ReportedBy")),
@@ -138,6 +149,7 @@ public static class AdminTables
 
     public static AdminTable<RuleRow> Rules { get; } = new(
         Tables.Rules,
+        ["Id"],
         r => ("rule", UnitRow.KeyOf(r.Id)),
         r => [r.Id, r.Name, r.Level, r.Trigger, r.Days, r.Scope, r.Streak, r.Period, r.Tolerance, r.To, r.Copy, r.Channels, r.Template, r.Repeat, r.EffectiveFrom, r.Enabled, r.Demand, r.DemandDays],
         f => new RuleRow
@@ -151,6 +163,7 @@ public static class AdminTables
 
     public static AdminTable<MessageTemplate> Templates { get; } = new(
         Tables.Templates,
+        ["Id"],
         r => ("template", UnitRow.KeyOf(r.Id)),
         r => [r.Id, r.Subject, r.Body, r.Sms],
         f => new MessageTemplate(f("Id") ?? "", f("Subject") ?? "", f("Body") ?? "", f("Sms") ?? ""),
@@ -158,6 +171,7 @@ public static class AdminTables
 
     public static AdminTable<CorrectionRow> Calendar { get; } = new(
         Tables.Calendar,
+        ["Date"],
         r => ("calendar", r.Key),
         r => [r.Date, r.Kind, r.Name],
         f => new CorrectionRow(f("Date"), f("Kind"), f("Name")),
@@ -165,6 +179,7 @@ public static class AdminTables
 
     public static AdminTable<SettingRow> Settings { get; } = new(
         Tables.Settings,
+        ["Key"],
         r => ("setting", UnitRow.KeyOf(r.Key)),
         r => [r.Key, r.Value, r.Note],
         f => new SettingRow(f("Key"), f("Value"), f("Note")),
@@ -172,6 +187,7 @@ public static class AdminTables
 
     public static AdminTable<ExemptionRow> Exemptions { get; } = new(
         Tables.Exemptions,
+        ["Unit", "Task", "Period"],
         r => (UnitRow.KeyOf(r.Unit), r.Key),
         r => [r.Unit, r.Task, r.Period, r.ApprovedBy, r.ApprovedOn, r.Reason],
         f => new ExemptionRow(f("Unit"), f("Task"), f("Period"), f("ApprovedBy"), f("ApprovedOn"), f("Reason")),
@@ -179,6 +195,7 @@ public static class AdminTables
 
     public static AdminTable<ExplanationRow> Explanations { get; } = new(
         Tables.Explanations,
+        ["Unit", "Notice", "Kind"],
         r => (UnitRow.KeyOf(r.Unit), r.Key),
         r => [r.Unit, r.Notice, r.Task, r.Kind, r.SubmittedOn, r.SubmittedBy, r.Text],
         f => new ExplanationRow(f("Unit"), f("Notice"), f("Task"), f("Kind"), f("SubmittedOn"), f("SubmittedBy"), f("Text")),

@@ -28,8 +28,21 @@ public enum ColumnType
     Flag,
 }
 
-/// <summary>A column: its name in the table and in CSV headers, its Chinese header, and what it holds.</summary>
-public sealed record Column(string Name, string Chinese, ColumnType Type, bool Required, string Description, string Example);
+/// <summary>What an id column refers to, when it names a row of another table.</summary>
+public enum Reference
+{
+    /// <summary>Not a reference to a person or a unit.</summary>
+    None,
+
+    /// <summary>A person id of the people table.</summary>
+    Person,
+
+    /// <summary>A unit id of the units table.</summary>
+    Unit,
+}
+
+/// <summary>A column: its name in the table and in CSV headers, its Chinese header, what it holds, and what it refers to.</summary>
+public sealed record Column(string Name, string Chinese, ColumnType Type, bool Required, string Description, string Example, Reference Refers = Reference.None);
 
 /// <summary>A table as admins see it in Storage Explorer and in import files.</summary>
 /// <param name="Name">The table's name in Azure Storage, the CSV file name (<c>{Name}.csv</c>) and a worksheet name.</param>

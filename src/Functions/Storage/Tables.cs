@@ -11,9 +11,9 @@ public static class Tables
         [
             new("Id", "单位编号", Id, true, "The unit's id; also the partition key of its tasks, progress and log.", "fgw"),
             new("Name", "单位名称", Text, true, "The unit's name as messages print it.", "市发展改革委"),
-            new("Principal", "主要负责人", Id, false, "Person id of the unit's principal (主要负责人).", "fgw-zhang"),
-            new("DeputyInCharge", "分管负责人", Id, false, "Person id of the deputy in charge (分管负责同志).", "fgw-li"),
-            new("LeadOfficial", "包保领导", Id, false, "Person id of the city leader responsible for the unit (包保领导), if any.", "city-wang"),
+            new("Principal", "主要负责人", Id, false, "Person id of the unit's principal (主要负责人).", "fgw-zhang", Reference.Person),
+            new("DeputyInCharge", "分管负责人", Id, false, "Person id of the deputy in charge (分管负责同志).", "fgw-li", Reference.Person),
+            new("LeadOfficial", "包保领导", Id, false, "Person id of the city leader responsible for the unit (包保领导), if any.", "city-wang", Reference.Person),
         ],
         true);
 
@@ -23,7 +23,7 @@ public static class Tables
         [
             new("Id", "人员编号", Id, true, "The person's id, as units, tasks and settings refer to it.", "fgw-zhang"),
             new("Name", "姓名", Text, true, "Full name, used in the greeting.", "张伟"),
-            new("Unit", "所属单位", Id, false, "Unit id the person belongs to.", "fgw"),
+            new("Unit", "所属单位", Id, false, "Unit id the person belongs to.", "fgw", Reference.Unit),
             new("Title", "职务", Text, false, "Job title.", "主任"),
             new("Email", "邮箱", Text, false, "A plain mailbox name@domain.", "zhangwei@fgw.example.gov.cn"),
             new("Mobile", "手机", Text, false, "Mainland 11-digit mobile or E.164 (+86…); spaces and dashes are ignored.", "13800138000"),
@@ -36,16 +36,16 @@ public static class Tables
         "Supervised tasks, projects and livelihood items with their deadlines: all tasks of a unit are one partition.",
         [
             new("Id", "任务编号", Id, true, "The task's id, unique across all units.", "2026-zd-001"),
-            new("Unit", "责任单位", Id, true, "The responsible unit's id (the partition key).", "fgw"),
+            new("Unit", "责任单位", Id, true, "The responsible unit's id (the partition key).", "fgw", Reference.Unit),
             new("Title", "任务名称", Text, true, "The task as messages name it.", "推进城市更新重点片区改造"),
             new("Kind", "类型", Choice, true, "KeyTask/重点任务, KeyProject/重点项目 or Livelihood/民生实事.", "重点任务"),
             new("Start", "开始日期", Date, true, "First day of work.", "2026-01-05"),
             new("Deadline", "完成时限", Date, true, "The deadline (not before the start).", "2026-09-30"),
-            new("Owner", "具体责任人", Id, true, "Person id of the owner who reports progress.", "fgw-chen"),
+            new("Owner", "具体责任人", Id, true, "Person id of the owner who reports progress.", "fgw-chen", Reference.Person),
             new("PlanTemplate", "计划模板", Id, false, "Id of a plan template laid backwards from the deadline; empty for explicit milestones or a linear plan.", "project-4stage"),
             new("Status", "状态", Choice, false, "Active/进行中 (default), Completed/已完成, Suspended/已暂停.", "进行中"),
             new("Cadence", "报送频次", Choice, false, "旬 (default), 月, 周, none/不报送, or every N/每N天.", "旬"),
-            new("LeadOfficial", "包保领导", Id, false, "Person id of the city leader in charge of this task, if not the unit's.", "city-wang"),
+            new("LeadOfficial", "包保领导", Id, false, "Person id of the city leader in charge of this task, if not the unit's.", "city-wang", Reference.Person),
         ],
         true);
 
@@ -53,7 +53,7 @@ public static class Tables
         "milestones", "节点", "the unit id", "`{task}:{due}`",
         "Explicit milestones (节点) of tasks: by the due date the task should have reached the target.",
         [
-            new("Unit", "责任单位", Id, true, "The task's unit (the partition key).", "fgw"),
+            new("Unit", "责任单位", Id, true, "The task's unit (the partition key).", "fgw", Reference.Unit),
             new("Task", "任务编号", Id, true, "The task's id.", "2026-zd-001"),
             new("Due", "节点日期", Date, true, "Due date, within the task's start and deadline.", "2026-04-30"),
             new("Name", "节点名称", Text, true, "What should be done by then.", "完成方案报批"),
@@ -78,13 +78,13 @@ public static class Tables
         "progress", "进度报送", "the unit id", "`{task}:{reportedOn}:{seq}`",
         "Progress reports (进度报送), append-only: a correction is a later report with a note.",
         [
-            new("Unit", "责任单位", Id, true, "The task's unit (the partition key).", "fgw"),
+            new("Unit", "责任单位", Id, true, "The task's unit (the partition key).", "fgw", Reference.Unit),
             new("Task", "任务编号", Id, true, "The task's id.", "2026-zd-001"),
             new("ReportedOn", "报送日期", Date, true, "The day the report was made.", "2026-04-10"),
             new("Seq", "当日序号", WholeNumber, false, "Orders several reports of one day (1 if empty); the last counts.", "1"),
             new("Progress", "完成进度", Number, true, "Overall progress in percent, 0–100; lower than the previous report only with a note.", "35"),
             new("Note", "说明", Text, false, "What was done, or why progress went down.", "方案已通过专家评审"),
-            new("ReportedBy", "报送人", Id, false, "Person id of whoever reported.", "fgw-chen"),
+            new("ReportedBy", "报送人", Id, false, "Person id of whoever reported.", "fgw-chen", Reference.Person),
         ],
         true);
 
@@ -148,7 +148,7 @@ public static class Tables
         "exemptions", "豁免", "the unit id", "`{task}:{period}`",
         "Periods of a task the supervision office exempted: not judged, not chased, and they do not break a streak.",
         [
-            new("Unit", "责任单位", Id, true, "The task's unit (the partition key).", "fgw"),
+            new("Unit", "责任单位", Id, true, "The task's unit (the partition key).", "fgw", Reference.Unit),
             new("Task", "任务编号", Id, true, "The task's id.", "2026-zd-001"),
             new("Period", "期次", Text, true, "Period key: 2026-05 (month), 2026-05-X2 (second 旬), 2026-W21 (week).", "2026-05"),
             new("ApprovedBy", "批准人", Text, false, "Who approved it.", "督查室"),
@@ -161,12 +161,12 @@ public static class Tables
         "explanations", "说明整改", "the unit id", "`{notice}:{kind}`",
         "Explanations (情况说明) and rectification reports (整改报告) submitted against notices; they meet the notice's demand.",
         [
-            new("Unit", "责任单位", Id, true, "The unit that submitted it (the partition key).", "fgw"),
+            new("Unit", "责任单位", Id, true, "The unit that submitted it (the partition key).", "fgw", Reference.Unit),
             new("Notice", "通报编号", Id, true, "The notice's event id from the escalation log.", "ev-3f2a…"),
             new("Task", "任务编号", Id, true, "The task the notice was about.", "2026-zd-001"),
             new("Kind", "类型", Choice, true, "explanation/说明 or rectification/整改.", "说明"),
             new("SubmittedOn", "提交日期", Date, true, "When it was submitted.", "2026-06-05"),
-            new("SubmittedBy", "提交人", Id, false, "Person id of the submitter.", "fgw-chen"),
+            new("SubmittedBy", "提交人", Id, false, "Person id of the submitter.", "fgw-chen", Reference.Person),
             new("Text", "内容", Text, false, "The text, or where to find it.", "已于6月3日召开专题会……"),
         ],
         true);

@@ -17,10 +17,10 @@ public sealed class ImportCommandTests : IDisposable
 
         Assert.Equal(Cli.Ok, code);
         Assert.Equal("", stderr);
-        Assert.Contains("1,920 rows in", stdout, StringComparison.Ordinal);
-        Assert.Contains(" rows/s).", stdout, StringComparison.Ordinal);
-        Assert.Contains(stdout.Split('\n'), l => l.StartsWith("progress", StringComparison.Ordinal) && l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).SequenceEqual(["1698", "1698", "1698", "0", "0", "0"]));
-        Assert.DoesNotContain("Rejected rows", stdout, StringComparison.Ordinal);
+        Assert.Contains("共读取 1,920 行，用时", stdout, StringComparison.Ordinal);
+        Assert.Contains(" 行）。", stdout, StringComparison.Ordinal);
+        Assert.Contains(stdout.Split('\n'), l => l.StartsWith("progress", StringComparison.Ordinal) && l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).SequenceEqual(["1,698", "1,698", "1,698", "0", "0", "0"]));
+        Assert.DoesNotContain("被拒绝的行", stdout, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(store, "tables.db")));
     }
 
@@ -30,10 +30,10 @@ public sealed class ImportCommandTests : IDisposable
         var (code, stdout, _) = Run("import", Repo.Broken, "--store", _files["store"]);
 
         Assert.Equal(Cli.Ok, code);
-        Assert.Contains("Rejected rows (10); fix them and import again:", stdout, StringComparison.Ordinal);
-        Assert.Contains("  templates.csv line 6: templates/lag-notice: Subject = ", stdout, StringComparison.Ordinal);
-        Assert.Contains("Imported with warnings (2)", stdout, StringComparison.Ordinal);
-        Assert.Contains("  people.csv line 3: people/fgw-li: Mobile = '12345': not a mobile number", stdout, StringComparison.Ordinal);
+        Assert.Contains("被拒绝的行（10 条问题，这些行未导入；请修改后重新导入）：", stdout, StringComparison.Ordinal);
+        Assert.Contains("  templates.csv 第 6 行｜列：Subject｜值：“【督查通报】", stdout, StringComparison.Ordinal);
+        Assert.Contains("已导入，但请留意（2 条）", stdout, StringComparison.Ordinal);
+        Assert.Contains("  people.csv 第 3 行｜列：Mobile｜值：“12345”｜原因：not a mobile number", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class ImportCommandTests : IDisposable
         var (code, stdout, _) = Run("import", _files["in"], "--store", _files["store"]);
 
         Assert.Equal(Cli.DataError, code);
-        Assert.Contains("tasks.csv line 2: tasks/rsj-2026-01: Unit = 'rsj'", stdout, StringComparison.Ordinal);
+        Assert.Contains("tasks.csv 第 2 行｜列：Unit｜值：“rsj”", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class ImportCommandTests : IDisposable
         var (code, stdout, _) = Run("import", _files["in"], "--store", _files["store"]);
 
         Assert.Equal(Cli.DataError, code);
-        Assert.Contains("Note: units.csv: required column(s) missing: Name (单位名称); the file is not imported", stdout, StringComparison.Ordinal);
+        Assert.Contains("说明：units.csv：缺少必填列 Name（单位名称）；整个文件未导入", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -69,8 +69,8 @@ public sealed class ImportCommandTests : IDisposable
 
         Assert.Equal(Cli.DataError, code);
         Assert.Equal("", stdout);
-        Assert.Contains("notes.csv: ignored", stderr, StringComparison.Ordinal);
-        Assert.Contains("no table files found", stderr, StringComparison.Ordinal);
+        Assert.Contains("notes.csv：已忽略", stderr, StringComparison.Ordinal);
+        Assert.Contains("没有找到任何表的 CSV 文件", stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_files["store"]));
     }
 
@@ -80,7 +80,7 @@ public sealed class ImportCommandTests : IDisposable
         var (code, _, stderr) = Run("import", _files["nowhere"], "--store", _files["store"]);
 
         Assert.Equal(Cli.DataError, code);
-        Assert.Contains("no such folder or file", stderr, StringComparison.Ordinal);
+        Assert.Contains("没有这个文件夹或文件", stderr, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -92,7 +92,7 @@ public sealed class ImportCommandTests : IDisposable
 
         Assert.Equal(Cli.UsageError, code);
         Assert.Equal("", stdout);
-        Assert.Contains("import needs a folder of CSV files or an .xlsx workbook", stderr, StringComparison.Ordinal);
+        Assert.Contains("import 需要一个放 CSV 文件的文件夹或一个 .xlsx 工作簿", stderr, StringComparison.Ordinal);
     }
 
     public void Dispose() => _files.Dispose();

@@ -26,23 +26,23 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
     /// <summary>The rejected rows of samples/broken/EXPECTED.md (#3–#12): location, table, key, field, value, part of the reason.</summary>
     private static readonly (string Location, string Table, string Key, string Field, string Value, string Reason)[] BrokenRejected =
     [
-        ("tasks.csv line 5", "tasks", "fgw-2026-04", "Deadline", "2026-03-31", "the deadline is before the start (2026-06-01)"),
-        ("tasks.csv line 6", "tasks", "fgw-2026-05", "Deadline", "2026/09/30", "not a date; write it yyyy-MM-dd"),
-        ("tasks.csv line 10", "tasks", "zjj-2026-04", "Owner", "zjj-sun", "no person has this id in the people table"),
-        ("tasks.csv line 11", "tasks", "rsj-2026-01", "Unit", "rsj", "no unit has this id in the units table"),
-        ("tasks.csv line 12", "tasks", "zjj-2026-02", "Id", "zjj-2026-02", "tasks.csv line 8 has the same key"),
-        ("milestones.csv line 7", "milestones", "zjj-2026-01:2026-12-31", "Due", "2026-12-31", "after the task's deadline (2026-12-15)"),
-        ("progress.csv line 7", "progress", "fgw-2026-01:2026-03-20:01", "Progress", "15", "went down from 18 (2026-03-10) without a note"),
-        ("progress.csv line 16", "progress", "zjj-2026-03:2026-04-20:01", "Progress", "120", "expected a number from 0 to 100"),
-        ("rules.csv line 9", "rules", "R8", "Trigger", "whenever", "unknown value; expected one of due-soon, overdue, report-missing, lag-streak, demand-overdue"),
-        ("templates.csv line 6", "templates", "lag-notice", "Subject", "【督查通报】{unit}“{item}”连续{streak}期落后（{foo}）", "unknown placeholder {foo}"),
+        ("tasks.csv 第 5 行", "tasks", "fgw-2026-04", "Deadline", "2026-03-31", "the deadline is before the start (2026-06-01)"),
+        ("tasks.csv 第 6 行", "tasks", "fgw-2026-05", "Deadline", "2026/09/30", "not a date; write it yyyy-MM-dd"),
+        ("tasks.csv 第 10 行", "tasks", "zjj-2026-04", "Owner", "zjj-sun", "no person has this id in the people table"),
+        ("tasks.csv 第 11 行", "tasks", "rsj-2026-01", "Unit", "rsj", "no unit has this id in the units table"),
+        ("tasks.csv 第 12 行", "tasks", "zjj-2026-02", "Id", "zjj-2026-02", "与tasks.csv 第 8 行的键相同"),
+        ("milestones.csv 第 7 行", "milestones", "zjj-2026-01:2026-12-31", "Due", "2026-12-31", "after the task's deadline (2026-12-15)"),
+        ("progress.csv 第 7 行", "progress", "fgw-2026-01:2026-03-20:01", "Progress", "15", "went down from 18 (2026-03-10) without a note"),
+        ("progress.csv 第 16 行", "progress", "zjj-2026-03:2026-04-20:01", "Progress", "120", "expected a number from 0 to 100"),
+        ("rules.csv 第 9 行", "rules", "R8", "Trigger", "whenever", "unknown value; expected one of due-soon, overdue, report-missing, lag-streak, demand-overdue"),
+        ("templates.csv 第 6 行", "templates", "lag-notice", "Subject", "【督查通报】{unit}“{item}”连续{streak}期落后（{foo}）", "unknown placeholder {foo}"),
     ];
 
     /// <summary>EXPECTED.md #1–#2: imported with a warning, the person kept and only the faulty address dropped.</summary>
     private static readonly (string Location, string Table, string Key, string Field, string Value, string Reason)[] BrokenWarnings =
     [
-        ("people.csv line 3", "people", "fgw-li", "Mobile", "12345", "not a mobile number"),
-        ("people.csv line 7", "people", "zjj-zhang", "Email", "zhang at example", "not an email address"),
+        ("people.csv 第 3 行", "people", "fgw-li", "Mobile", "12345", "not a mobile number"),
+        ("people.csv 第 7 行", "people", "zjj-zhang", "Email", "zhang at example", "not an email address"),
     ];
 
     private readonly FakeClock _clock = new(Start);
@@ -79,12 +79,12 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
 
         Assert.Equal(
             BrokenRejected.Select(e => (e.Location, e.Table, e.Key, e.Field, e.Value)).Order(),
-            report.Rejected.Select(r => (r.Location, r.Problem.Table, r.Problem.Key, r.Problem.Field, r.Problem.Value ?? "")).Order());
-        Assert.All(BrokenRejected, e => Assert.Contains(e.Reason, Assert.Single(report.Rejected, r => r.Location == e.Location).Problem.Reason, StringComparison.Ordinal));
+            report.Rejected.Select(r => (r.Location.ToString(), r.Problem.Table, r.Problem.Key, r.Problem.Field, r.Problem.Value ?? "")).Order());
+        Assert.All(BrokenRejected, e => Assert.Contains(e.Reason, Assert.Single(report.Rejected, r => r.Location.ToString() == e.Location).Problem.Reason, StringComparison.Ordinal));
         Assert.Equal(
             BrokenWarnings.Select(e => (e.Location, e.Table, e.Key, e.Field, e.Value)).Order(),
-            report.Warnings.Select(r => (r.Location, r.Problem.Table, r.Problem.Key, r.Problem.Field, r.Problem.Value ?? "")).Order());
-        Assert.All(BrokenWarnings, e => Assert.Contains(e.Reason, Assert.Single(report.Warnings, r => r.Location == e.Location).Problem.Reason, StringComparison.Ordinal));
+            report.Warnings.Select(r => (r.Location.ToString(), r.Problem.Table, r.Problem.Key, r.Problem.Field, r.Problem.Value ?? "")).Order());
+        Assert.All(BrokenWarnings, e => Assert.Contains(e.Reason, Assert.Single(report.Warnings, r => r.Location.ToString() == e.Location).Problem.Reason, StringComparison.Ordinal));
         Assert.Equal(
             new Dictionary<string, (int, int)>
             {
@@ -120,14 +120,14 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
 
         var csvRejected = Assert.Single(fromCsv.Rejected);
         var excelRejected = Assert.Single(fromExcel.Rejected);
-        Assert.Equal(("progress.csv line 152", "samples.xlsx sheet 进度报送 row 152"), (csvRejected.Location, excelRejected.Location));
+        Assert.Equal(("progress.csv 第 152 行", "samples.xlsx 工作表“进度报送”第 152 行"), (csvRejected.Location.ToString(), excelRejected.Location.ToString()));
         Assert.Equal(csvRejected.Problem, excelRejected.Problem);
         Assert.Empty(fromExcel.Notes);
         Assert.Equal(data.Sum(t => t.Rows.Count) - 1, fromExcel.Accepted);
         Assert.Equal(
             fromCsv.Tables.Select(t => (t.Table, t.Read, t.Accepted, t.Written)),
             fromExcel.Tables.Select(t => (t.Table, t.Read, t.Accepted, t.Written)));
-        Assert.Equal("samples.xlsx sheet 任务", Assert.Single(fromExcel.Tables, t => t.Table == "tasks").Origin);
+        Assert.Equal("samples.xlsx 工作表“任务”", Assert.Single(fromExcel.Tables, t => t.Table == "tasks").Origin);
         Assert.Equivalent(csvRows, excelRows, strict: true);
         Assert.Equal("2026-01-05", Assert.Single(excelRows.Tasks, t => t.Id == "fgw-2026-01").Start);
         Assert.Equal("20", Assert.Single(excelRows.PlanStages, s => s.Key == "project-4stage:01").Target);
@@ -151,7 +151,7 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
         var stored = await new AdminStore(tables).ReadAll();
 
         Assert.Empty(report.Rejected);
-        Assert.Empty(report.Notes);
+        Assert.Equal(["units.csv：跳过了 1 个空行"], report.Notes);
         Assert.Equal(
             [new UnitRowView("fgw", "市发展改革委", "fgw-zhang"), new UnitRowView("zjj", "市住房城乡建设局", null)],
             stored.Units.Select(u => new UnitRowView(u.Id, u.Name, u.Principal)).OrderBy(u => u.Id, StringComparer.Ordinal));
@@ -173,8 +173,8 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
 
         var note = Assert.Single(report.Notes);
         Assert.Contains("tasks.csv", note, StringComparison.Ordinal);
-        Assert.Contains("Deadline (完成时限)", note, StringComparison.Ordinal);
-        Assert.Contains("not imported", note, StringComparison.Ordinal);
+        Assert.Contains("Deadline（完成时限）", note, StringComparison.Ordinal);
+        Assert.Contains("整个文件未导入", note, StringComparison.Ordinal);
         Assert.Equal((1, 0, new WriteCount(0, 0, 0)), report.Tables.Where(t => t.Table == "tasks").Select(t => (t.Read, t.Accepted, t.Written)).Single());
         Assert.Empty(stored.Tasks);
         Assert.Equal("fgw", Assert.Single(stored.Units).Id);
@@ -192,7 +192,7 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
         var stored = await new AdminStore(tables).ReadAll();
 
         var note = Assert.Single(report.Notes);
-        Assert.StartsWith("任务清单.csv: ignored", note, StringComparison.Ordinal);
+        Assert.StartsWith("任务清单.csv：已忽略", note, StringComparison.Ordinal);
         Assert.Contains("tasks.csv", note, StringComparison.Ordinal);
         Assert.Equal(1, report.Read);
         Assert.Empty(stored.Tasks);
@@ -216,10 +216,10 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
 
         Assert.Equal((3, 1, 2, new WriteCount(1, 0, 0)), report.Tables.Where(t => t.Table == "progress").Select(t => (t.Read, t.Accepted, t.Rejected, t.Written)).Single());
         Assert.All(report.Tables.Where(t => t.Table != "progress"), t => Assert.Equal(0, t.Read));
-        var unknown = Assert.Single(report.Rejected, r => r.Location == "progress.csv line 3").Problem;
+        var unknown = Assert.Single(report.Rejected, r => r.Location.ToString() == "progress.csv 第 3 行").Problem;
         Assert.Equal(("progress", "fgw-2099-01:2026-06-10:01", "Task", "fgw-2099-01"), (unknown.Table, unknown.Key, unknown.Field, unknown.Value));
         Assert.Contains("no usable task", unknown.Reason, StringComparison.Ordinal);
-        var down = Assert.Single(report.Rejected, r => r.Location == "progress.csv line 4").Problem;
+        var down = Assert.Single(report.Rejected, r => r.Location.ToString() == "progress.csv 第 4 行").Problem;
         Assert.Contains("went down from 100 (2026-12-10)", down.Reason, StringComparison.Ordinal);
         Assert.Equal(1699, stored.Progress.Count);
         Assert.Contains(stored.Progress, p => p.Key == "fgw-2026-01:2026-12-10:02");
@@ -290,14 +290,13 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
         var report = await Import(tables, folder.Path);
 
         var rejected = Assert.Single(report.Rejected);
-        Assert.Equal(("progress.csv line 2", "progress", "Unit", "fgw/2"), (rejected.Location, rejected.Problem.Table, rejected.Problem.Field, rejected.Problem.Value));
+        Assert.Equal(("progress.csv 第 2 行", "progress", "Unit", "fgw/2"), (rejected.Location.ToString(), rejected.Problem.Table, rejected.Problem.Field, rejected.Problem.Value));
         Assert.Equal(1, report.Accepted);
     }
 
     private async Task<ImportReport> Import(IEntityTables tables, string path)
     {
-        var (sources, notes) = ImportSource.Read(path);
-        return await new Importer(new AdminStore(tables), new ProblemLog(tables), _clock, Zone).Import(sources, notes);
+        return await new Importer(new AdminStore(tables), new ProblemLog(tables), _clock, Zone).Import(ImportSource.Read(path));
     }
 
     /// <summary>
