@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // A mail sink for the SMTP tests: node tools/smtp-sink.js PORT DIR
-// Listens on 127.0.0.1:PORT (no TLS, no AUTH) and writes each message it accepts, raw, to DIR/<sequence>.eml.
+// Listens on 127.0.0.1:PORT (no TLS, so no STARTTLS) and writes each message it accepts, raw, to DIR/<sequence>.eml.
+// It offers AUTH PLAIN and LOGIN over that plain connection, as a badly configured server (or an attacker who strips
+// STARTTLS) would, so tests can check that a password is sent in clear only when explicitly allowed. Authentication is
+// optional; every attempt is recorded in DIR/auth/<user> (the password is not stored) and succeeds with the password
+// "sink-password", else gets 535.
 // Recipients whose local part starts with "reject" are refused with 550, with "busy" with 451, so tests can drive
 // the permanent and the transient outcome through a real SMTP conversation; "hangup" gets 421 and the connection is
 // closed, as a server does when it shuts down or drops an idle client.
@@ -14,7 +18,7 @@ if (!/^[0-9]+$/.test(port || '') || !dir) {
   console.error('usage: node tools/smtp-sink.js PORT DIR');
   process.exit(2);
 }
-fs.mkdirSync(dir, { recursive: true });
+fs.mkdirSync(path.join(dir, 'auth'), { recursive: true });
 
 let sequence = 0;
 
@@ -25,10 +29,18 @@ function refusal(code, text) {
 }
 
 const server = new SMTPServer({
-  disabledCommands: ['STARTTLS', 'AUTH'],
+  disabledCommands: ['STARTTLS'],
   authOptional: true,
+  allowInsecureAuth: true,
   banner: 'escalation test sink',
   logger: false,
+  onAuth(auth, session, callback) {
+    const user = String(auth.username || '');
+    const accepted = auth.password === 'sink-password';
+    const file = path.join(dir, 'auth', encodeURIComponent(user));
+    fs.writeFile(file, `${auth.method} ${accepted ? 'accepted' : 'refused'}\n`, { flag: 'a' }, () =>
+      accepted ? callback(null, { user }) : callback(refusal(535, '5.7.8 Authentication credentials invalid')));
+  },
   onRcptTo(address, session, callback) {
     const local = address.address.split('@')[0].toLowerCase();
     if (local.startsWith('reject')) {

@@ -79,6 +79,9 @@ param smtpSecurity string = 'starttls'
 @description('SMTP user name (empty: no authentication). The sender address is this user unless emailSender is set.')
 param smtpUser string = ''
 
+@description('Send the SMTP password even on a connection without TLS (in clear). Leave false: with it, a server that offers no TLS, or anyone in between who strips STARTTLS, receives the password.')
+param smtpAllowPlainTextAuth bool = false
+
 @description('Key Vault secret URI of the SMTP password (https://VAULT.vault.azure.net/secrets/NAME). Grant the app\'s identity (output identityPrincipalId) "Key Vault Secrets User" on it, then restart the app.')
 param smtpPasswordSecretUri string = ''
 
@@ -254,6 +257,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Escalation__Smtp__Port: string(smtpPort)
       Escalation__Smtp__Security: smtpSecurity
       Escalation__Smtp__User: smtpUser
+      Escalation__Smtp__AllowPlainTextAuth: string(smtpAllowPlainTextAuth)
     }
   }
 }

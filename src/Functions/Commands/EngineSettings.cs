@@ -41,6 +41,9 @@ internal sealed record EngineSettings(
     public const string SmtpUserKey = "Escalation__Smtp__User";
     public const string SmtpPasswordKey = "Escalation__Smtp__Password";
 
+    /// <summary>Whether the SMTP password may be sent on a connection without TLS (<c>true</c>/<c>false</c>, default false).</summary>
+    public const string SmtpAllowPlainTextAuthKey = "Escalation__Smtp__AllowPlainTextAuth";
+
     /// <summary>The Service Bus connection the trigger bindings use (<c>"connection": "ServiceBusConnection"</c>): with an identity, its namespace.</summary>
     public const string ServiceBusNamespaceKey = "ServiceBusConnection__fullyQualifiedNamespace";
 
@@ -58,7 +61,7 @@ internal sealed record EngineSettings(
         Settings.TimeZoneKey, StoreSettings.ServiceUriKey, StoreSettings.ConnectionStringKey, StoreSettings.LocalStoreKey,
         ScanScheduleKey, SendingWindowKey, SendAtOnceKey, MaxAttemptsKey, FirstRetryMinutesKey, OutboxKey,
         EmailSenderKey, SmsFromKey, AcsEndpointKey, AcsConnectionStringKey,
-        SmtpHostKey, SmtpPortKey, SmtpSecurityKey, SmtpUserKey, SmtpPasswordKey,
+        SmtpHostKey, SmtpPortKey, SmtpSecurityKey, SmtpUserKey, SmtpPasswordKey, SmtpAllowPlainTextAuthKey,
         ServiceBusNamespaceKey, ServiceBusConnectionStringKey,
     ];
 
@@ -164,6 +167,12 @@ internal sealed record EngineSettings(
                 errors.Add($"Setting {SmtpSecurityKey} = '{securityText}' is not one of auto, none, starttls, ssl-on-connect.");
             }
 
+            var allowPlainTextAuth = false;
+            if (Get(SmtpAllowPlainTextAuthKey) is { } allowText && !bool.TryParse(allowText, out allowPlainTextAuth))
+            {
+                errors.Add($"设置 {SmtpAllowPlainTextAuthKey} = '{allowText}' 只能是 true 或 false。");
+            }
+
             smtp = new SmtpOptions
             {
                 Host = host,
@@ -171,8 +180,15 @@ internal sealed record EngineSettings(
                 Security = security,
                 User = Get(SmtpUserKey),
                 Password = Get(SmtpPasswordKey),
+                AllowPlainTextAuth = allowPlainTextAuth,
                 SenderAddress = emailSender,
             };
+
+            // With "none" the connection is never encrypted: refuse now rather than at the first send.
+            if (smtp is { Security: SmtpSecurity.None, User: not null, AllowPlainTextAuth: false })
+            {
+                errors.Add(SmtpEmailSender.PlainTextAuthRefusal(smtp));
+            }
         }
 
         var acsEndpoint = Get(AcsEndpointKey);

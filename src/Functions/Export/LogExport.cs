@@ -2,27 +2,56 @@ using System.Data;
 using System.Globalization;
 using System.Text;
 using CsvHelper;
+using CsvHelper.Configuration;
 using Escalation.Domain.Calendar;
 using Escalation.Domain.Events;
 using Escalation.Domain.Rules;
 using Escalation.Functions.Storage;
 using MiniExcelLibs;
+using MiniExcelLibs.Attributes;
+using MiniExcelLibs.OpenXml;
+using NodaTime;
 
 namespace Escalation.Functions.Export;
 
+/// <summary>What a column holds, which decides how a cell is written: text as text, numbers and dates typed.</summary>
+public enum CellKind
+{
+    /// <summary>A <see cref="string"/>; in CSV neutralised when a spreadsheet would read it as a formula.</summary>
+    Text,
+
+    /// <summary>A <see cref="double"/>: a number cell in the workbook, so that the office can sort and sum.</summary>
+    Number,
+
+    /// <summary>A <see cref="LocalDate"/>: a real date cell (<c>yyyy-mm-dd</c>) in the workbook, ISO 8601 in CSV.</summary>
+    Date,
+}
+
+/// <summary>One column of the export: its Chinese header and what its cells hold.</summary>
+public sealed record ExportColumn(string Header, CellKind Kind);
+
 /// <summary>
 /// The escalation log for the supervision office: one row per event with its reason and delivery status, under Chinese
-/// column headers, as CSV (UTF-8 with BOM, so that Excel opens it as UTF-8) or as an Excel workbook.
+/// column headers, as CSV (UTF-8 with BOM, so that Excel opens it as UTF-8) or as an Excel workbook with typed cells.
 /// </summary>
 public static class LogExport
 {
-    /// <summary>The column headers, in order.</summary>
-    public static IReadOnlyList<string> Headers { get; } =
+    /// <summary>The columns, in order. A row holds, per column, null or a value of the column's <see cref="CellKind"/>.</summary>
+    public static IReadOnlyList<ExportColumn> Columns { get; } =
     [
-        "日期", "事件编号", "级别", "类型", "规则", "责任单位", "单位编号", "任务编号", "任务名称", "节点", "节点日期",
-        "计划进度(%)", "实际进度(%)", "连续滞后期数", "期间", "送达对象", "抄送", "渠道", "要求", "要求时限", "状态", "送达情况", "备注",
+        new("日期", CellKind.Date), new("事件编号", CellKind.Text), new("级别", CellKind.Text), new("类型", CellKind.Text),
+        new("规则", CellKind.Text), new("责任单位", CellKind.Text), new("单位编号", CellKind.Text), new("任务编号", CellKind.Text),
+        new("任务名称", CellKind.Text), new("节点", CellKind.Text), new("节点日期", CellKind.Date), new("计划进度(%)", CellKind.Number),
+        new("实际进度(%)", CellKind.Number), new("连续滞后期数", CellKind.Number), new("期间", CellKind.Text), new("送达对象", CellKind.Text),
+        new("抄送", CellKind.Text), new("渠道", CellKind.Text), new("要求", CellKind.Text), new("要求时限", CellKind.Date),
+        new("状态", CellKind.Text), new("送达情况", CellKind.Text), new("备注", CellKind.Text),
     ];
 
+    /// <summary>The column headers, in order.</summary>
+    public static IReadOnlyList<string> Headers { get; } = [.. Columns.Select(c => c.Header)];
+
+    /// <summary>Excel's format for the date cells: the ISO order the CSV uses, whatever the reader's locale.</summary>
+    public const string DateFormat = "yyyy-mm-dd";
     private static readonly Dictionary<EventLevel, string> Levels = new() { [EventLevel.Reminder] = "提醒", [EventLevel.Notice] = "通报", [EventLevel.Summons] = "约谈" };
 
     private static readonly Dictionary<EventKind, string> Kinds = new()
@@ -47,34 +76,41 @@ public static class LogExport
         [DeliveryStatus.Pending] = "待发送", [DeliveryStatus.Deferred] = "顺延", [DeliveryStatus.Sent] = "已发送", [DeliveryStatus.Failed] = "失败", [DeliveryStatus.Skipped] = "未发送",
     };
 
-    /// <summary>One export row per event, in the order of <see cref="Headers"/>.</summary>
-    public static string?[] Row(LogEntry entry, IReadOnlyList<Delivery> deliveries)
+    /// <summary>One export row per event, in the order of <see cref="Columns"/>: strings, doubles and dates as the columns say.</summary>
+    public static object?[] Row(LogEntry entry, IReadOnlyList<Delivery> deliveries)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(deliveries);
         var e = entry.Event;
         var f = e.Facts;
-        var c = CultureInfo.InvariantCulture;
         string People(bool copy) => string.Join("、", e.Recipients.Where(r => r.IsCopy == copy).Select(r => $"{Roles[r.Role]}({r.Person.Value})"));
         var delivered = deliveries.Count == 0
             ? "尚无送达记录"
             : string.Join("；", deliveries.GroupBy(d => d.Status).OrderBy(g => g.Key).Select(g => $"{DeliveryStatuses[g.Key]}{g.Count()}"));
         return
         [
-            IsoDate.Format(e.Date), e.Id.Value, Levels[e.Level], Kinds[e.Kind], e.Rule.Value, f.UnitName, e.Unit.Value, e.Item.Value, f.ItemTitle,
-            f.Checkpoint, f.CheckpointDue is { } due ? IsoDate.Format(due) : null,
-            f.Planned.ToString("0.#", c), f.Reported.ToString("0.#", c), f.Streak?.ToString(c), f.Period,
+            e.Date, e.Id.Value, Levels[e.Level], Kinds[e.Kind], e.Rule.Value, f.UnitName, e.Unit.Value, e.Item.Value, f.ItemTitle,
+            f.Checkpoint, f.CheckpointDue,
+            Math.Round(f.Planned, 1), Math.Round(f.Reported, 1), (double?)f.Streak, f.Period,
             People(copy: false), People(copy: true), string.Join("、", e.Channels.Select(ch => ch == Channel.Email ? "邮件" : "短信")),
             e.Demand is { } d ? (d.Kind == DemandKind.Explanation ? "情况说明" : "整改报告") : null,
-            e.Demand is { } dd ? IsoDate.Format(dd.DueBy) : null,
+            e.Demand?.DueBy,
             Statuses[entry.Status], delivered, entry.StatusNote,
         ];
     }
 
-    public static void WriteCsv(Stream output, IEnumerable<string?[]> rows)
+    /// <summary>
+    /// CSV in UTF-8 with BOM. A text field that begins with <c>= + - @</c>, a tab or a carriage return gets a leading
+    /// single quote (OWASP's advice against CSV injection, CWE-1236): titles and names come from admins' files, and
+    /// Excel would otherwise run <c>=HYPERLINK(…)</c> in a task title as a formula. Numbers are never negative here,
+    /// so the quote never lands on one.
+    /// </summary>
+    public static void WriteCsv(Stream output, IEnumerable<object?[]> rows)
     {
+        ArgumentNullException.ThrowIfNull(rows);
         using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), leaveOpen: true);
-        using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
+        var configuration = new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape };
+        using var csv = new CsvWriter(writer, configuration);
         foreach (var header in Headers)
         {
             csv.WriteField(header);
@@ -83,32 +119,58 @@ public static class LogExport
         csv.NextRecord();
         foreach (var row in rows)
         {
-            foreach (var field in row)
+            foreach (var cell in row)
             {
-                csv.WriteField(field);
+                csv.WriteField(cell switch
+                {
+                    null => null,
+                    LocalDate date => IsoDate.Format(date),
+                    double number => number.ToString("0.#", CultureInfo.InvariantCulture),
+                    string text => text,
+                    _ => throw new ArgumentException($"A cell of type {cell.GetType().Name} is not a text, number or date.", nameof(rows)),
+                });
             }
 
             csv.NextRecord();
         }
     }
 
-    public static void WriteXlsx(Stream output, string sheet, IEnumerable<string?[]> rows)
+    /// <summary>
+    /// A workbook of one sheet with typed cells: number columns as numbers and date columns as Excel dates formatted
+    /// <see cref="DateFormat"/>, so that the office can sort, filter and sum; text as literal strings (MiniExcel writes
+    /// no formula for a text starting with <c>=</c>, so there is nothing to neutralise, and the text stays as written).
+    /// </summary>
+    public static void WriteXlsx(Stream output, string sheet, IEnumerable<object?[]> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
 
         // A table rather than records: MiniExcel takes record headers from the first record, so an empty month would
         // need a placeholder record, which Excel shows as a blank row. A table's columns give the header row on their own.
         using var table = new DataTable(sheet) { Locale = CultureInfo.InvariantCulture };
-        foreach (var header in Headers)
+        foreach (var column in Columns)
         {
-            table.Columns.Add(header, typeof(string));
+            table.Columns.Add(column.Header, column.Kind switch
+            {
+                CellKind.Number => typeof(double),
+                CellKind.Date => typeof(DateTime),
+                _ => typeof(string),
+            });
         }
 
         foreach (var row in rows)
         {
-            table.Rows.Add([.. row.Select(field => (object?)field ?? DBNull.Value)]);
+            table.Rows.Add([.. row.Select(cell => cell switch
+            {
+                null => DBNull.Value,
+                LocalDate date => date.ToDateTimeUnspecified(),
+                _ => cell,
+            })]);
         }
 
-        MiniExcel.SaveAs(output, new Dictionary<string, object> { [sheet] = table }, excelType: ExcelType.XLSX);
+        var configuration = new OpenXmlConfiguration
+        {
+            DynamicColumns = [.. Columns.Where(c => c.Kind == CellKind.Date).Select(c => new DynamicExcelColumn(c.Header) { Format = DateFormat })],
+        };
+        MiniExcel.SaveAs(output, new Dictionary<string, object> { [sheet] = table }, excelType: ExcelType.XLSX, configuration: configuration);
     }
 }

@@ -22,7 +22,11 @@ public enum SmtpSecurity
     /// <summary>TLS from the first byte (SMTPS, usually port 465).</summary>
     SslOnConnect,
 
-    /// <summary>TLS from the first byte on port 465, otherwise STARTTLS when the server offers it and plain text when not.</summary>
+    /// <summary>
+    /// TLS from the first byte on port 465, otherwise STARTTLS when the server offers it and plain text when not. A
+    /// password still goes only over TLS (see <see cref="SmtpOptions.AllowPlainTextAuth"/>): a server, or someone in
+    /// between who strips STARTTLS from its answer, cannot get it in clear.
+    /// </summary>
     Auto,
 }
 
@@ -43,6 +47,12 @@ public sealed class SmtpOptions
 
     /// <summary>The user's password.</summary>
     public string? Password { get; init; }
+
+    /// <summary>
+    /// Authenticate even on a connection without TLS, sending the password in clear. Off by default: then a server that
+    /// offers no TLS gets no password, and each send fails (transiently) with a message saying why and how to fix it.
+    /// </summary>
+    public bool AllowPlainTextAuth { get; init; }
 
     /// <summary>The From address (<c>local@domain</c>); its domain also ends every Message-Id.</summary>
     public required string SenderAddress { get; init; }
@@ -75,8 +85,8 @@ public sealed class SmtpOptions
 /// Sends through an SMTP server with MailKit. One connection is kept and reused while the server keeps it open; sends
 /// are serialized on it. Outcomes: accepted → <see cref="SendResult.Sent"/> with the Message-Id; a 5xx answer to the
 /// recipient or the message → <see cref="SendResult.Rejected"/>; 4xx answers, connection and TLS failures, timeouts,
-/// and also refused credentials or sender (a configuration to fix, after which the same mail goes through) →
-/// <see cref="SendResult.Transient"/>. Errors never hold the recipient's address, only its masked form.
+/// and also refused credentials or sender, or a server without TLS when there is a password to send (a configuration to
+/// fix, after which the same mail goes through) → <see cref="SendResult.Transient"/>. Errors never hold the recipient's address, only its masked form.
 /// </summary>
 public sealed partial class SmtpEmailSender : IEmailSender, IDisposable, IAsyncDisposable
 {
@@ -123,7 +133,12 @@ public sealed partial class SmtpEmailSender : IEmailSender, IDisposable, IAsyncD
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var client = await Connected(cancellationToken);
+            var (client, refusal) = await Connected(cancellationToken);
+            if (client is null)
+            {
+                return new SendResult.Transient(refusal!);
+            }
+
             await client.SendAsync(message, cancellationToken);
             return new SendResult.Sent(message.MessageId);
         }
@@ -191,7 +206,8 @@ public sealed partial class SmtpEmailSender : IEmailSender, IDisposable, IAsyncD
         Dispose();
     }
 
-    private async Task<SmtpClient> Connected(CancellationToken cancellationToken)
+    /// <summary>The kept connection, or a new one, authenticated when there is a user; or, with no client, why not.</summary>
+    private async Task<(SmtpClient? Client, string? Refusal)> Connected(CancellationToken cancellationToken)
     {
         if (_client is { IsConnected: true } kept)
         {
@@ -199,7 +215,7 @@ public sealed partial class SmtpEmailSender : IEmailSender, IDisposable, IAsyncD
             {
                 // A kept connection may have been closed by the server while idle; find out before sending a mail on it.
                 await kept.NoOpAsync(cancellationToken);
-                return kept;
+                return (kept, null);
             }
             catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or SmtpCommandException or ServiceNotConnectedException)
             {
@@ -213,11 +229,28 @@ public sealed partial class SmtpEmailSender : IEmailSender, IDisposable, IAsyncD
         await client.ConnectAsync(_options.Host, _options.Port, Socket(_options.Security), cancellationToken);
         if (!string.IsNullOrEmpty(_options.User))
         {
+            if (!client.IsSecure && !_options.AllowPlainTextAuth)
+            {
+                Drop();
+                return (null, PlainTextAuthRefusal(_options));
+            }
+
             await client.AuthenticateAsync(_options.User, _options.Password ?? "", cancellationToken);
         }
 
-        return client;
+        return (client, null);
     }
+
+    /// <summary>Why a password is not sent on a connection without TLS, and how to fix it (for the admin, in Chinese).</summary>
+    internal static string PlainTextAuthRefusal(SmtpOptions options) =>
+        $"SMTP 服务器 {options.Host}:{options.Port.ToString(CultureInfo.InvariantCulture)} 的连接未提供 TLS（" +
+        (options.Security == SmtpSecurity.None
+            ? $"{Commands.EngineSettings.SmtpSecurityKey} = none，不加密"
+            : "既非 SSL 端口，服务器也未提供 STARTTLS") +
+        "），因此不发送登录密码：明文传输的密码会被网络上的任何人截获，" +
+        "而中间人只需删去服务器应答中的 STARTTLS 就能迫使客户端明文登录。请让邮件服务器启用 STARTTLS 或 SSL，" +
+        $"并将 {Commands.EngineSettings.SmtpSecurityKey} 设为 starttls 或 ssl-on-connect；" +
+        $"确需在可信的内网中明文登录时，才设置 {Commands.EngineSettings.SmtpAllowPlainTextAuthKey} = true。";
 
     private void Drop()
     {

@@ -172,6 +172,25 @@ public sealed class EscalationLog(IEntityTables tables)
         }
     }
 
+    /// <summary>
+    /// The events raised on the dates (both ends included), optionally of one unit: reads only the month partitions the
+    /// dates touch, in month order, and drops the rows of those months that fall outside the dates.
+    /// </summary>
+    public async IAsyncEnumerable<LogEntry> OfDates(DateInterval dates, UnitId? unit = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dates);
+        for (var month = dates.Start.ToYearMonth(); month <= dates.End.ToYearMonth(); month = month.PlusMonths(1))
+        {
+            await foreach (var entry in OfMonth(month.ToString("yyyy-MM", CultureInfo.InvariantCulture), unit, cancellationToken).ConfigureAwait(false))
+            {
+                if (dates.Contains(entry.Event.Date))
+                {
+                    yield return entry;
+                }
+            }
+        }
+    }
+
     /// <summary>Every event of a unit.</summary>
     public async IAsyncEnumerable<LogEntry> OfUnit(UnitId unit, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

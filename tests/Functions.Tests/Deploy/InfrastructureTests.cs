@@ -228,6 +228,7 @@ public sealed class InfrastructureTests
         var (parsed, errors) = EngineSettings.From(key => BicepSnapshot.AsDeployed(settings, key));
         Assert.Empty(errors);
         Assert.NotNull(parsed!.Smtp);
+        Assert.False(parsed.Smtp.AllowPlainTextAuth);
         Assert.Null(parsed.AcsEndpoint);
     }
 

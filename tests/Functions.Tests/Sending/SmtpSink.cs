@@ -15,7 +15,8 @@ internal static class SmtpSink
     public const string AddressVariable = "ESCALATION_TEST_SMTP";
     public const string FolderVariable = "ESCALATION_TEST_SMTP_DIR";
 
-    public static SmtpOptions Options(string sender = "duchashi@example.gov.cn")
+    public static SmtpOptions Options(
+        string sender = "duchashi@example.gov.cn", SmtpSecurity security = SmtpSecurity.None, string? user = null, string? password = null, bool allowPlainTextAuth = false)
     {
         var address = Required(AddressVariable);
         var colon = address.LastIndexOf(':');
@@ -23,7 +24,10 @@ internal static class SmtpSink
         {
             Host = address[..colon],
             Port = int.Parse(address[(colon + 1)..], CultureInfo.InvariantCulture),
-            Security = SmtpSecurity.None,
+            Security = security,
+            User = user,
+            Password = password,
+            AllowPlainTextAuth = allowPlainTextAuth,
             SenderAddress = sender,
             Timeout = TimeSpan.FromSeconds(10),
         };
@@ -49,6 +53,19 @@ internal static class SmtpSink
 
     /// <summary>True when a message for the delivery reached the sink (checked after the sender's answer, so no wait).</summary>
     public static bool HasReceived(string deliveryId) => Find(Required(FolderVariable), $"{MailMessages.DeliveryHeader}: {deliveryId}\r\n") is not null;
+
+    /// <summary>The password the sink accepts; any other gets 535.</summary>
+    public const string Password = "sink-password";
+
+    /// <summary>
+    /// The sink's record of the user's AUTH attempts, one line each (<c>PLAIN accepted</c>, <c>LOGIN refused</c>), empty
+    /// when the user never tried; the sink writes it before answering, so it is complete once the sender has its answer.
+    /// </summary>
+    public static IReadOnlyList<string> AuthAttempts(string user)
+    {
+        var file = Path.Combine(Required(FolderVariable), "auth", Uri.EscapeDataString(user));
+        return File.Exists(file) ? File.ReadAllLines(file) : [];
+    }
 
     private static string? Find(string folder, string marker) =>
         Directory.EnumerateFiles(folder, "*.eml").FirstOrDefault(f => File.ReadAllText(f, Encoding.UTF8).Contains(marker, StringComparison.Ordinal));
