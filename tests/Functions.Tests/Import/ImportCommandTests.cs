@@ -95,6 +95,61 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Contains("import 需要一个放 CSV 文件的文件夹或一个 .xlsx 工作簿", stderr, StringComparison.Ordinal);
     }
 
+    public static TheoryData<string> BrokenWorkbooks => ["csv-renamed", "truncated", "zip-not-workbook"];
+
+    [Theory]
+    [MemberData(nameof(BrokenWorkbooks))]
+    public void Import_ExitsWithOneChineseErrorAndWritesNothing_WhenTheWorkbookIsBroken(string kind)
+    {
+        var workbook = Path.Combine(_files["in"], "清单.xlsx");
+        Directory.CreateDirectory(_files["in"]);
+        switch (kind)
+        {
+            case "csv-renamed":
+                File.Copy(Path.Combine(Repo.Samples, "units.csv"), workbook);
+                break;
+            case "truncated":
+                var whole = Path.Combine(_files["in"], "whole.xlsx");
+                MiniExcelLibs.MiniExcel.SaveAs(whole, new Dictionary<string, object>
+                {
+                    ["units"] = new[] { new Dictionary<string, object> { ["Id"] = "fgw", ["Name"] = "市发展改革委" } },
+                });
+                var bytes = File.ReadAllBytes(whole);
+                File.WriteAllBytes(workbook, bytes[..(bytes.Length / 2)]);
+                File.Delete(whole);
+                break;
+            default:
+                using (var zip = System.IO.Compression.ZipFile.Open(workbook, System.IO.Compression.ZipArchiveMode.Create))
+                {
+                    using var entry = new StreamWriter(zip.CreateEntry("readme.txt").Open());
+                    entry.Write("not a workbook");
+                }
+
+                break;
+        }
+
+        var (code, stdout, stderr) = Run("import", workbook, "--store", _files["store"]);
+
+        var output = stdout + stderr;
+        Assert.Equal(Cli.DataError, code);
+        Assert.Contains("清单.xlsx", output, StringComparison.Ordinal);
+        Assert.Contains("没有写入任何数据", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", output, StringComparison.Ordinal);
+        Assert.Equal(0, StoredUnits(_files["store"]));
+    }
+
+    private static int StoredUnits(string store)
+    {
+        if (!File.Exists(Path.Combine(store, "tables.db")))
+        {
+            return 0;
+        }
+
+        var tables = Escalation.Functions.Storage.SqliteTables.Open(store, FakeClock.FromUtc(2026, 6, 1));
+        return new Escalation.Functions.Storage.AdminStore(tables).ReadAll().GetAwaiter().GetResult().Units.Count;
+    }
+
     public void Dispose() => _files.Dispose();
 
     private static (int Code, string Stdout, string Stderr) Run(params string[] args)
