@@ -34,7 +34,7 @@ internal static class ImportCommand
             return Cli.UsageError;
         }
 
-        var importer = new Importer(new AdminStore(tables), new ProblemLog(tables), clock, settings.Zone);
+        var importer = new Importer(tables, clock, settings.Zone);
         var report = importer.Import(sources, notes).GetAwaiter().GetResult();
         Print(report, path, tables.Describe, stdout);
         return report.Accepted > 0 ? Cli.Ok : Cli.DataError;

@@ -126,7 +126,7 @@ internal static class LocalCommands
                 return Cli.DataError;
             }
 
-            var import = await new Importer(new AdminStore(tables), new ProblemLog(tables), clock, settings.Zone).Import(sources, notes, cancellationToken).ConfigureAwait(false);
+            var import = await new Importer(tables, clock, settings.Zone).Import(sources, notes, cancellationToken).ConfigureAwait(false);
             summaryOut.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Imported {data}: {import.Accepted:N0} rows, {import.Rejected.Count} rejected."));
             foreach (var rejected in import.Rejected)
             {

@@ -38,8 +38,12 @@ public sealed record ImportReport(
 /// listed with its reason, and everything else is written. Rows already stored with the same values are not written
 /// again, so importing the same files twice changes nothing. Import adds and updates; it never deletes.
 /// </summary>
-public sealed class Importer(AdminStore store, ProblemLog problemLog, IClock clock, DateTimeZone zone)
+public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zone)
 {
+    private readonly AdminStore store = new(tables);
+    private readonly ProblemLog problemLog = new(tables);
+    private readonly FirstSeenDates firstSeen = new(tables);
+
     public async Task<ImportReport> Import(IReadOnlyList<SourceTable> sources, IReadOnlyList<string> notes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sources);
@@ -72,6 +76,14 @@ public sealed class Importer(AdminStore store, ProblemLog problemLog, IClock clo
             var accepted = incoming.Decide(byRow, Kept, rejected, warnings);
             var written = await incoming.Write(store, accepted, cancellationToken).ConfigureAwait(false);
             outcomes.Add(new TableOutcome(incoming.Name, incoming.Origin, incoming.Read, accepted, incoming.Read - accepted, written));
+        }
+
+        // Every usable task the store now holds is seen from today on, unless it was seen before (first import wins).
+        var today = clock.GetCurrentInstant().InZone(zone).Date;
+        foreach (var (unit, rows) in merged.ByUnit())
+        {
+            var tasks = rows.Tasks.Where(t => Kept(TaskRow.Table, t.Key) && ItemId.IsValid(t.Key)).Select(t => new ItemId(t.Key)).ToList();
+            await firstSeen.AddMissing(rows.Unit, tasks, today, FirstSeenSource.Import, cancellationToken).ConfigureAwait(false);
         }
 
         await problemLog.Reconcile(ProblemLog.ImportScope, [.. rejected.Select(r => r.Problem)], clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);

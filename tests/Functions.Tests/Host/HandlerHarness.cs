@@ -177,7 +177,7 @@ internal sealed class HandlerHarness : IAsyncDisposable
         var clock = new FakeClock(ScanTime);
         var tables = SqliteTables.Open(folder, clock);
         var (sources, notes) = ImportSource.Read(Repo.Samples);
-        var report = await new Importer(new AdminStore(tables), new ProblemLog(tables), clock, Zone).Import(sources, notes);
+        var report = await new Importer(tables, clock, Zone).Import(sources, notes);
         if (report.Rejected.Count > 0)
         {
             throw new InvalidOperationException($"samples/ did not import cleanly: {report.Rejected[0].Location}: {report.Rejected[0].Problem.Reason}");

@@ -104,7 +104,7 @@ internal sealed class Sandbox : IDisposable
         var clock = new SteppingClock(Instant.FromUtc(2026, 1, 1, 0, 0));
         var tables = SqliteTables.Open(folder["store"], clock);
         var (sources, notes) = ImportSource.Read(Repo.Samples);
-        var report = await new Importer(new AdminStore(tables), new ProblemLog(tables), clock, Zone).Import(sources, notes);
+        var report = await new Importer(tables, clock, Zone).Import(sources, notes);
         if (report.Rejected.Count > 0)
         {
             throw new InvalidOperationException($"The samples did not import cleanly: {report.Rejected[0].Location}: {report.Rejected[0].Problem.Reason}");
