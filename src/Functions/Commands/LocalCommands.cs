@@ -26,6 +26,11 @@ internal static class LocalCommands
 
     public static int Run(Options options, Settings settings, Func<string, string?> setting, IClock clock, TextWriter stdout, TextWriter stderr)
     {
+        if (options.Get("dry-run") is "true" or "1")
+        {
+            return PreviewCommand.NextRun(options, settings, setting, clock, stdout, stderr);
+        }
+
         if (Configure(setting, stderr) is not { } engine)
         {
             return Cli.UsageError;

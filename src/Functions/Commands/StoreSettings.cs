@@ -13,6 +13,23 @@ internal static class StoreSettings
     public const string DefaultLocalStore = ".local/store";
 
     /// <summary>
+    /// As <see cref="Open"/>, for commands that only read (<c>run --dry-run</c>, <c>preview</c>): an embedded store that
+    /// does not exist is an error (in Chinese, for admins) instead of being created empty.
+    /// </summary>
+    public static (IEntityTables? Tables, string? Error) OpenExisting(Options options, Func<string, string?> setting, IClock clock)
+    {
+        var azure = options.Get("store") is null
+            && (options.Get("connection") is not null || setting(ServiceUriKey) is { Length: > 0 } || setting(ConnectionStringKey) is { Length: > 0 });
+        var folder = options.Get("store") ?? (setting(LocalStoreKey) is { Length: > 0 } local ? local : DefaultLocalStore);
+        if (!azure && !SqliteTables.Exists(folder))
+        {
+            return (null, $"存储 {Path.GetFullPath(folder)} 不存在（其中没有 tables.db）：请先用 import 导入数据，或用 --store 指定已有的存储目录。未创建任何文件。");
+        }
+
+        return Open(options, setting, clock);
+    }
+
+    /// <summary>
     /// <c>--store DIR</c> or <c>--connection STRING</c> on the command line win; then the settings
     /// (service URI with an Entra token, connection string); then the embedded store in <c>.local/store</c>.
     /// </summary>

@@ -35,6 +35,9 @@ public sealed class SqliteTables : IEntityTables
 
     public string Describe => $"embedded store {Path}";
 
+    /// <summary>True when <paramref name="folder"/> holds a store (its database file), without creating anything.</summary>
+    public static bool Exists(string folder) => File.Exists(System.IO.Path.Combine(folder, "tables.db"));
+
     /// <summary>Opens (creating if needed) the store in <paramref name="folder"/>.</summary>
     public static SqliteTables Open(string folder, IClock clock)
     {
