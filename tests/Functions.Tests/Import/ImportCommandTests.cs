@@ -17,7 +17,7 @@ public sealed class ImportCommandTests : IDisposable
 
         Assert.Equal(Cli.Ok, code);
         Assert.Equal("", stderr);
-        Assert.Contains("1,920 rows in", stdout, StringComparison.Ordinal);
+        Assert.Contains("1,921 rows in", stdout, StringComparison.Ordinal);
         Assert.Contains(" rows/s).", stdout, StringComparison.Ordinal);
         Assert.Contains(stdout.Split('\n'), l => l.StartsWith("progress", StringComparison.Ordinal) && l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).SequenceEqual(["1698", "1698", "1698", "0", "0", "0"]));
         Assert.DoesNotContain("Rejected rows", stdout, StringComparison.Ordinal);
