@@ -51,7 +51,7 @@ public sealed record TaskNotForecast(IReadOnlyList<string> Closest, IReadOnlyLis
 public sealed class Lookahead(IEntityTables tables, IClock clock, DateTimeZone zone)
 {
     private readonly UnitEvaluation _evaluation = new(
-        tables, new RefusingPublisher(), new ConfigurationCache(tables, clock, zone, Duration.Zero), clock, zone, NullLogger.Instance);
+        tables, new RefusingPublisher(), new ConfigurationCache(tables, clock, zone, Engine.ConfigurationTtl), clock, zone, NullLogger.Instance);
 
     /// <summary>The next run, evaluated on today's local date; throws <see cref="CalendarYearNotLoadedException"/> when today's year has no calendar.</summary>
     public async Task<NextRun> Next(CancellationToken cancellationToken = default)
