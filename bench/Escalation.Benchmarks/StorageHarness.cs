@@ -57,7 +57,7 @@ public static class StorageHarness
             $"{tables.Describe}: {units} units, {tasks:N0} tasks, {rows:N0} rows in CSV ({Environment.ProcessorCount} cores)"));
 
         var input = ImportSource.Read(folder);
-        var importer = new Importer(new AdminStore(tables), new ProblemLog(tables), clock, zone);
+        var importer = new Importer(tables, clock, zone);
         var import = await importer.Import(input).ConfigureAwait(false);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"import (first):  {import.Read:N0} rows in {import.Elapsed.TotalSeconds:0.00} s = {import.RowsPerSecond:N0} rows/s, rejected {import.Rejected.Count}"));

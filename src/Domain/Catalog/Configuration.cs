@@ -33,7 +33,10 @@ public sealed record Configuration(
     EvaluationOptions Options)
 {
     /// <summary>Setting keys admins may write in the settings table.</summary>
-    public static IReadOnlyList<string> SettingKeys { get; } = ["SupervisionOffice", "CatchUpWorkingDays", "YellowWithin", "StreaksFrom"];
+    public static IReadOnlyList<string> SettingKeys { get; } = ["SupervisionOffice", "CatchUpWorkingDays", "YellowWithin", "GoLive"];
+
+    /// <summary>The go-live date's first name, still read so that stored settings keep working; GoLive wins when both are set.</summary>
+    public const string GoLiveFormerKey = "StreaksFrom";
 
     private static readonly Dictionary<string, bool> CorrectionKinds = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -300,6 +303,8 @@ public sealed record Configuration(
     {
         PersonId? office = null;
         var options = EvaluationOptions.Default;
+        LocalDate? goLive = null;
+        LocalDate? formerGoLive = null;
         foreach (var row in rows)
         {
             var key = row.Key?.Trim() ?? "";
@@ -334,12 +339,11 @@ public sealed record Configuration(
                     }
 
                     break;
-                case "StreaksFrom":
-                    if (read.Date(nameof(SettingRow.Value), row.Value, required: true) is { } from)
-                    {
-                        options = options with { StreaksFrom = from };
-                    }
-
+                case "GoLive":
+                    goLive = read.Date(nameof(SettingRow.Value), row.Value, required: true) ?? goLive;
+                    break;
+                case GoLiveFormerKey:
+                    formerGoLive = read.Date(nameof(SettingRow.Value), row.Value, required: true) ?? formerGoLive;
                     break;
                 default:
                     read.Fault(nameof(SettingRow.Key), row.Key, $"unknown setting; known settings: {string.Join(", ", SettingKeys)}");
@@ -347,6 +351,12 @@ public sealed record Configuration(
             }
         }
 
-        return (office, options);
+        if (goLive is { } live && formerGoLive is { } former && live != former)
+        {
+            problems.Add(new Problem(SettingRow.Table, GoLiveFormerKey, nameof(SettingRow.Value), IsoDate.Format(former),
+                $"{GoLiveFormerKey} is the former name of GoLive (上线日期), which is also set, to {IsoDate.Format(live)}, and wins; delete the {GoLiveFormerKey} row"));
+        }
+
+        return (office, options with { GoLive = goLive ?? formerGoLive });
     }
 }

@@ -286,7 +286,7 @@ public sealed class Evaluator
         public void Lagging(Ladder ladder, PeriodChain chain)
         {
             var exemptions = state.ExemptPeriods;
-            var countFrom = Owner._options.StreaksFrom is { } from && from > Item.Start ? from : Item.Start;
+            var countFrom = state.StreaksCountFrom(Owner._options.GoLive);
             var latest = chain[0];
             if (latest.Close < countFrom
                 || chain.WorkingDaysSinceLatestJudged > Owner._options.CatchUpWorkingDays

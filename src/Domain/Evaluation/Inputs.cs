@@ -40,15 +40,41 @@ public sealed record ItemState(
 {
     private static readonly IReadOnlySet<string> NoPeriods = new HashSet<string>();
 
+    /// <summary>
+    /// The day the engine first saw the item (first imported, or first evaluated), local date. Lag streaks count only
+    /// periods closed on or after it, unless a go-live date is set (<see cref="StreaksCountFrom"/>). Null when the
+    /// caller does not know it: every period since the item's start then counts. The shell always passes it, using
+    /// the evaluation day for an item it has never seen (<see cref="SeenBy"/>).
+    /// </summary>
+    public LocalDate? FirstSeen { get; init; }
+
     public static ItemState Of(
         SupervisedItem item,
         IEnumerable<ProgressReport>? reports = null,
         IEnumerable<string>? exemptPeriods = null,
-        IEnumerable<OpenDemand>? demands = null) =>
+        IEnumerable<OpenDemand>? demands = null,
+        LocalDate? firstSeen = null) =>
         new(item,
             reports is null ? ProgressHistory.Empty : ProgressHistory.From(reports),
             exemptPeriods is null ? NoPeriods : exemptPeriods.ToHashSet(StringComparer.Ordinal),
-            demands?.ToList() ?? []);
+            demands?.ToList() ?? [])
+        {
+            FirstSeen = firstSeen,
+        };
+
+    /// <summary>The item as a run on <paramref name="today"/> sees it: never seen before means first seen today.</summary>
+    public ItemState SeenBy(LocalDate today) => FirstSeen is null ? this with { FirstSeen = today } : this;
+
+    /// <summary>
+    /// The first close date a lag streak of this item counts: the go-live date when one is set (it wins for every item,
+    /// earlier or later than the item's first-seen date), else the first-seen date, else the start; never before the
+    /// item's start. A period closed before it neither counts nor breaks a streak: the streak simply begins there.
+    /// </summary>
+    public LocalDate StreaksCountFrom(LocalDate? goLive)
+    {
+        var from = goLive ?? FirstSeen ?? Item.Start;
+        return from > Item.Start ? from : Item.Start;
+    }
 }
 
 /// <summary>Tunables of an evaluation run.</summary>
@@ -58,12 +84,13 @@ public sealed record ItemState(
 /// run over historic data does not issue a year of notices at once.
 /// </param>
 /// <param name="Lights">The traffic-light thresholds.</param>
-/// <param name="StreaksFrom">
-/// Lag streaks count only periods closed on or after this date (typically the engine's go-live): a first run over
-/// imported history then starts each unit at the bottom of the ladder, with a reminder, instead of summoning units
-/// that were never reminded. Null counts every period since the item's start.
+/// <param name="GoLive">
+/// The go-live date (上线日期) an admin declared: lag streaks of every item count periods closed on or after it (or
+/// after the item's start, if later), instead of after the day the engine first saw the item. Set it earlier than the
+/// first import to count months the office already supervised by hand; null (the default) counts per item from its
+/// first-seen date, so that a first run over imported history starts each unit at the bottom of the ladder.
 /// </param>
-public sealed record EvaluationOptions(int CatchUpWorkingDays = 10, TrafficLightPolicy? Lights = null, LocalDate? StreaksFrom = null)
+public sealed record EvaluationOptions(int CatchUpWorkingDays = 10, TrafficLightPolicy? Lights = null, LocalDate? GoLive = null)
 {
     public static EvaluationOptions Default { get; } = new();
 

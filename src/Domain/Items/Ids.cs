@@ -56,6 +56,9 @@ public readonly record struct ItemId
 {
     public ItemId(string value) => Value = Key.Validate(value, "item");
 
+    /// <summary>True when the text can be an item id (user input is checked with this before it becomes one).</summary>
+    public static bool IsValid(string? value) => Key.TryValidate(value) is null;
+
     public string Value { get; }
 
     public override string ToString() => Value;

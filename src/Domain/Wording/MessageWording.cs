@@ -144,9 +144,10 @@ public static class MessageWording
         };
     }
 
-    /// <summary>The rows of the facts table, only those with a value.</summary>
-    internal static IReadOnlyList<(string Label, string Value)> Facts(EscalationEvent e)
+    /// <summary>The rows of the facts table (附：有关情况), only those with a value: the reasons, in Chinese.</summary>
+    public static IReadOnlyList<(string Label, string Value)> Facts(EscalationEvent e)
     {
+        ArgumentNullException.ThrowIfNull(e);
         var facts = e.Facts;
         var rows = new List<(string, string)>();
         void Row(string label, string value)

@@ -40,7 +40,7 @@ internal static class ImportCommand
             return Cli.UsageError;
         }
 
-        var importer = new Importer(new AdminStore(tables), new ProblemLog(tables), clock, settings.Zone);
+        var importer = new Importer(tables, clock, settings.Zone);
         var report = importer.Import(input, progress is null ? null : progress.Show).GetAwaiter().GetResult();
         progress?.Done();
         Print(report, path, tables.Describe, stdout);

@@ -26,6 +26,11 @@ internal static class LocalCommands
 
     public static int Run(Options options, Settings settings, Func<string, string?> setting, IClock clock, TextWriter stdout, TextWriter stderr)
     {
+        if (options.Get("dry-run") is "true" or "1")
+        {
+            return PreviewCommand.NextRun(options, settings, setting, clock, stdout, stderr);
+        }
+
         if (Configure(setting, stderr) is not { } engine)
         {
             return Cli.UsageError;
@@ -126,7 +131,7 @@ internal static class LocalCommands
                 return Cli.DataError;
             }
 
-            var import = await new Importer(new AdminStore(tables), new ProblemLog(tables), clock, settings.Zone).Import(input, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var import = await new Importer(tables, clock, settings.Zone).Import(input, cancellationToken: cancellationToken).ConfigureAwait(false);
             foreach (var fault in import.Faults)
             {
                 stderr.WriteLine($"无法读取 {fault.File}：{fault.Reason}");

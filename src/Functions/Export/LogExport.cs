@@ -52,15 +52,15 @@ public static class LogExport
 
     /// <summary>Excel's format for the date cells: the ISO order the CSV uses, whatever the reader's locale.</summary>
     public const string DateFormat = "yyyy-mm-dd";
-    private static readonly Dictionary<EventLevel, string> Levels = new() { [EventLevel.Reminder] = "提醒", [EventLevel.Notice] = "通报", [EventLevel.Summons] = "约谈" };
+    internal static readonly Dictionary<EventLevel, string> Levels = new() { [EventLevel.Reminder] = "提醒", [EventLevel.Notice] = "通报", [EventLevel.Summons] = "约谈" };
 
-    private static readonly Dictionary<EventKind, string> Kinds = new()
+    internal static readonly Dictionary<EventKind, string> Kinds = new()
     {
         [EventKind.DueSoon] = "节点临近", [EventKind.DueToday] = "节点当日", [EventKind.Overdue] = "逾期未完成", [EventKind.ReportMissing] = "未按时报送",
         [EventKind.Lagging] = "进度滞后", [EventKind.DemandOverdue] = "说明整改逾期",
     };
 
-    private static readonly Dictionary<RecipientRole, string> Roles = new()
+    internal static readonly Dictionary<RecipientRole, string> Roles = new()
     {
         [RecipientRole.Owner] = "具体责任人", [RecipientRole.UnitPrincipal] = "主要负责人", [RecipientRole.DeputyInCharge] = "分管负责同志",
         [RecipientRole.LeadOfficial] = "包保领导", [RecipientRole.SupervisionOffice] = "督查室",

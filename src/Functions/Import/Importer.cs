@@ -45,8 +45,12 @@ public sealed record ImportReport(
 /// are not written again, so importing the same files twice changes nothing, and an interrupted import is completed by
 /// running it again. Import adds and updates; it never deletes.
 /// </summary>
-public sealed class Importer(AdminStore store, ProblemLog problemLog, IClock clock, DateTimeZone zone)
+public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zone)
 {
+    private readonly AdminStore store = new(tables);
+    private readonly ProblemLog problemLog = new(tables);
+    private readonly FirstSeenDates firstSeen = new(tables);
+
     /// <summary>The longest string property: 64 KiB of UTF-16.</summary>
     public const int MaxTextLength = 32 * 1024;
 
@@ -103,6 +107,14 @@ public sealed class Importer(AdminStore store, ProblemLog problemLog, IClock clo
         {
             var written = await incoming.Write(store, cancellationToken).ConfigureAwait(false);
             outcomes.Add(new TableOutcome(incoming.Name, incoming.Origin, incoming.Read, count, incoming.Read - count, written));
+        }
+
+        // Every usable task the store now holds is seen from today on, unless it was seen before (first import wins).
+        var today = now.InZone(zone).Date;
+        foreach (var (_, rows) in merged.ByUnit())
+        {
+            var tasks = rows.Tasks.Where(t => Kept(TaskRow.Table, t.Key) && ItemId.IsValid(t.Key)).Select(t => new ItemId(t.Key)).ToList();
+            await firstSeen.AddMissing(rows.Unit, tasks, today, FirstSeenSource.Import, cancellationToken).ConfigureAwait(false);
         }
 
         var allNotes = input.Notes.Concat(input.Tables.SelectMany(s => s.Notes)).ToList();

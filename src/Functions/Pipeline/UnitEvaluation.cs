@@ -1,6 +1,8 @@
 using Escalation.Domain.Calendar;
+using Escalation.Domain.Catalog;
 using Escalation.Domain.Evaluation;
 using Escalation.Domain.Events;
+using Escalation.Domain.Items;
 using Escalation.Domain.Problems;
 using Escalation.Functions.Messaging;
 using Escalation.Functions.Storage;
@@ -16,6 +18,32 @@ namespace Escalation.Functions.Pipeline;
 /// <param name="Problems">Problems found in the unit's rows and plans (recorded in the problems table).</param>
 public sealed record EvaluationOutcome(IReadOnlyList<EscalationEvent> Logged, int Republished, int Problems);
 
+/// <summary>What evaluating a unit decided, before anything is written.</summary>
+/// <param name="Unit">The unit.</param>
+/// <param name="Date">The day evaluated.</param>
+/// <param name="Configuration">The configuration it was decided with.</param>
+/// <param name="Items">The unit's usable items as stored, each with its first-seen date or null when never seen (the evaluation saw it today).</param>
+/// <param name="RowProblems">Problems of the unit's rows.</param>
+/// <param name="Result">The evaluator's events (new and already logged) and problems.</param>
+/// <param name="Known">The unit's events already in the escalation log, by id.</param>
+/// <param name="New">The events not in the log yet: what a run would log and send.</param>
+public sealed record UnitPlan(
+    UnitId Unit,
+    LocalDate Date,
+    Configuration Configuration,
+    IReadOnlyList<ItemState> Items,
+    IReadOnlyList<Problem> RowProblems,
+    EvaluationResult Result,
+    IReadOnlyDictionary<string, LoggedState> Known,
+    IReadOnlyList<EscalationEvent> New)
+{
+    /// <summary>True when the unit is no longer in the units table (removed since the scan): nothing to evaluate.</summary>
+    public bool UnitRemoved => !Configuration.Roster.Units.ContainsKey(Unit);
+
+    /// <summary>Events logged earlier whose delivery is not finished: a run publishes them again.</summary>
+    public IEnumerable<string> Undelivered => Known.Where(k => k.Value.Status is LogStatus.Logged or LogStatus.Published).Select(k => k.Key);
+}
+
 /// <summary>
 /// EvaluateUnit: read the unit's rows, decide with the pure evaluator, log each new event exactly once (insert-if-absent
 /// keyed by the event id), publish new and undelivered events to the events topic, then mark them published. A crash
@@ -26,17 +54,18 @@ public sealed partial class UnitEvaluation(IEntityTables tables, IMessagePublish
 {
     private readonly EscalationLog _log = new(tables);
 
-    /// <summary>Null with a reason when the request cannot be evaluated, ever (the caller dead-letters it).</summary>
-    public async Task<(EvaluationOutcome? Outcome, string? Unusable)> Run(EvaluateRequest request, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// What evaluating the unit would do, decided from what the store holds and written nowhere: for a dry run, and the
+    /// first half of <see cref="Run"/>. Null with a reason when the request cannot be evaluated, ever.
+    /// </summary>
+    public async Task<(UnitPlan? Plan, string? Unusable)> Plan(EvaluateRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var read = new DailyRead(tables, clock, zone);
         var configuration = await configurations.Get(cancellationToken).ConfigureAwait(false);
         if (!configuration.Roster.Units.ContainsKey(request.Unit))
         {
             // Removed from the units table since the scan: nothing to chase.
-            LogUnknownUnit(logger, request.Unit.Value);
-            return (new EvaluationOutcome([], 0, 0), null);
+            return (new UnitPlan(request.Unit, request.Date, configuration, [], [], new EvaluationResult([], []), new Dictionary<string, LoggedState>(), []), null);
         }
 
         if (!configuration.Calendar.IsLoaded(request.Date.Year))
@@ -44,12 +73,33 @@ public sealed partial class UnitEvaluation(IEntityTables tables, IMessagePublish
             return (null, $"no working calendar for {request.Date.Year} (loaded: {string.Join(", ", configuration.Calendar.LoadedYears)}).");
         }
 
-        var (items, rowProblems) = await read.Unit(configuration, request.Unit, cancellationToken).ConfigureAwait(false);
+        var (read, rowProblems) = await new DailyRead(tables, clock, zone).Unit(configuration, request.Unit, cancellationToken).ConfigureAwait(false);
+        var items = read.Select(i => i.SeenBy(request.Date)).ToList();
         var evaluator = new Evaluator(configuration.Calendar, configuration.Rules, configuration.Roster, configuration.Options);
         var result = evaluator.Evaluate(items, request.Date);
-
-        var now = clock.GetCurrentInstant();
         var known = await _log.Known(request.Unit, cancellationToken).ConfigureAwait(false);
+        var fresh = result.Events.Where(e => !known.ContainsKey(e.Id.Value)).ToList();
+        return (new UnitPlan(request.Unit, request.Date, configuration, read, rowProblems, result, known, fresh), null);
+    }
+
+    /// <summary>Null with a reason when the request cannot be evaluated, ever (the caller dead-letters it).</summary>
+    public async Task<(EvaluationOutcome? Outcome, string? Unusable)> Run(EvaluateRequest request, CancellationToken cancellationToken = default)
+    {
+        var (plan, unusable) = await Plan(request, cancellationToken).ConfigureAwait(false);
+        if (plan is null)
+        {
+            return (null, unusable);
+        }
+
+        if (plan.UnitRemoved)
+        {
+            LogUnknownUnit(logger, request.Unit.Value);
+            return (new EvaluationOutcome([], 0, 0), null);
+        }
+
+        var read = new DailyRead(tables, clock, zone);
+        var (result, known) = (plan.Result, plan.Known);
+        var now = clock.GetCurrentInstant();
         var logged = new List<EscalationEvent>();
         var toPublish = new List<(EscalationEvent Event, bool WasLogged)>();
         foreach (var e in result.Events)
@@ -98,9 +148,10 @@ public sealed partial class UnitEvaluation(IEntityTables tables, IMessagePublish
             }
         }
 
-        List<Problem> problems = [.. rowProblems, .. result.Problems];
+        await read.RecordFirstSeen(request.Unit, plan.Items, request.Date, cancellationToken).ConfigureAwait(false);
+        List<Problem> problems = [.. plan.RowProblems, .. result.Problems];
         await read.Record(request.Unit, problems, cancellationToken).ConfigureAwait(false);
-        LogEvaluated(logger, request.Unit.Value, request.Date, items.Count, logged.Count, republished, problems.Count);
+        LogEvaluated(logger, request.Unit.Value, request.Date, plan.Items.Count, logged.Count, republished, problems.Count);
         return (new EvaluationOutcome(logged, republished, problems.Count), null);
     }
 

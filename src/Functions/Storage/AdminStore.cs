@@ -95,6 +95,19 @@ public sealed class AdminStore(IEntityTables tables)
         return new UnitRows(unit, await tasks, await milestones, await progress, await exemptions, await explanations, demands);
     }
 
+    /// <summary>Every task id with the unit (partition) it is stored under: the whole tasks table, two columns; for admin look-ups, not for the daily run.</summary>
+    public async Task<IReadOnlyList<(string Task, string Unit)>> TaskIds(CancellationToken cancellationToken = default)
+    {
+        var source = await tables.Table(AdminTables.Tasks.Schema.Name, cancellationToken).ConfigureAwait(false);
+        var ids = new List<(string, string)>();
+        await foreach (var entity in source.Query(EntityQuery.WholeTable(["Id"]), cancellationToken).ConfigureAwait(false))
+        {
+            ids.Add((entity.RowKey, entity.PartitionKey));
+        }
+
+        return ids;
+    }
+
     /// <summary>Every admin row (whole tables): for imports and listings, not for the daily run.</summary>
     public async Task<AdminData> ReadAll(CancellationToken cancellationToken = default) => new(
         await All(AdminTables.Units, cancellationToken),

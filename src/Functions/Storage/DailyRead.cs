@@ -17,6 +17,7 @@ public sealed class DailyRead(IEntityTables tables, IClock clock, DateTimeZone z
     private readonly AdminStore _admin = new(tables);
     private readonly EscalationLog _log = new(tables);
     private readonly ProblemLog _problems = new(tables);
+    private readonly FirstSeenDates _firstSeen = new(tables);
 
     /// <summary>The configuration, with its problems recorded under the <c>config</c> scope.</summary>
     public async Task<(Configuration Configuration, IReadOnlyList<Problem> Problems)> Configuration(CancellationToken cancellationToken = default)
@@ -40,15 +41,24 @@ public sealed class DailyRead(IEntityTables tables, IClock clock, DateTimeZone z
 
     /// <summary>
     /// One unit's items, ready for the evaluator, and the problems of its rows. The caller adds what it finds later for
-    /// the same unit (the evaluator's own problems) and hands them all to <see cref="Record"/>.
+    /// the same unit (the evaluator's own problems) and hands them all to <see cref="Record"/>. Each item carries its
+    /// first-seen date, or null when the engine has not seen it yet (<see cref="ItemState.SeenBy"/> and
+    /// <see cref="RecordFirstSeen"/>).
     /// </summary>
     public async Task<(IReadOnlyList<ItemState> Items, IReadOnlyList<Problem> Problems)> Unit(
         Configuration configuration, UnitId unit, CancellationToken cancellationToken = default)
     {
+        var firstSeen = _firstSeen.OfUnit(unit, cancellationToken);
         var demands = await _log.Demands(unit, cancellationToken).ConfigureAwait(false);
         var rows = await _admin.ReadUnit(unit, demands, cancellationToken).ConfigureAwait(false);
-        return UnitItems.Build(configuration, rows);
+        var (items, problems) = UnitItems.Build(configuration, rows);
+        var seen = await firstSeen.ConfigureAwait(false);
+        return ([.. items.Select(i => seen.TryGetValue(i.Item.Id, out var date) ? i with { FirstSeen = date } : i)], problems);
     }
+
+    /// <summary>Records <paramref name="date"/> as the first-seen date of those of the unit's items that have none.</summary>
+    public Task<int> RecordFirstSeen(UnitId unit, IEnumerable<ItemState> items, LocalDate date, CancellationToken cancellationToken = default) =>
+        _firstSeen.AddMissing(unit, [.. items.Where(i => i.FirstSeen is null).Select(i => i.Item.Id)], date, FirstSeenSource.Evaluation, cancellationToken);
 
     /// <summary>Reconciles the unit's scope with everything found this run (row problems and evaluation problems).</summary>
     public Task<ProblemCount> Record(UnitId unit, IReadOnlyList<Problem> problems, CancellationToken cancellationToken = default) =>

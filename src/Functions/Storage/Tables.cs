@@ -138,7 +138,7 @@ public static class Tables
         "settings", "设置", "the constant `setting`", "the setting key",
         "Settings admins may change without a deployment.",
         [
-            new("Key", "设置项", Choice, true, "SupervisionOffice, CatchUpWorkingDays, YellowWithin or StreaksFrom.", "SupervisionOffice"),
+            new("Key", "设置项", Choice, true, "SupervisionOffice, CatchUpWorkingDays, YellowWithin or GoLive (StreaksFrom, its former name, is still read).", "SupervisionOffice"),
             new("Value", "值", Text, true, "The value: a person id, a number of working days, percentage points, or a date.", "dcs-office"),
             new("Note", "备注", Text, false, "Why it is set so.", "督查室公共邮箱"),
         ],
@@ -222,6 +222,17 @@ public static class Tables
         ],
         false);
 
+    public static TableSchema FirstSeen { get; } = new(
+        FirstSeenDates.TableName, "首次纳入监测", "the unit id", "the task id",
+        "The day the engine first saw each task (first imported, or first evaluated): lag streaks count only periods closed on or after it, unless the GoLive setting is set. Written once per task, never changed.",
+        [
+            new("Unit", "责任单位", Id, true, "The task's unit (the partition key).", "fgw"),
+            new("Task", "任务编号", Id, true, "The task (the row key).", "2026-zd-001"),
+            new("FirstSeen", "首次纳入日期", Date, true, "The local date the task was first imported or evaluated.", "2026-06-10"),
+            new("Source", "来源", Choice, true, "Import (written by an import) or Evaluation (by the daily run, for a task it had not seen).", "Import"),
+        ],
+        false);
+
     private static List<Column> LogColumns(params Column[] extra) =>
     [
         new("Month", "月份", Text, true, "Month of the event's date (yyyy-MM): the partition of its copy in escalationbymonth.", "2026-06"),
@@ -260,7 +271,7 @@ public static class Tables
     ];
 
     /// <summary>The tables the engine writes.</summary>
-    public static IReadOnlyList<TableSchema> Engine { get; } = [EscalationLog, EscalationByMonth, Deliveries, Problems];
+    public static IReadOnlyList<TableSchema> Engine { get; } = [EscalationLog, EscalationByMonth, Deliveries, Problems, FirstSeen];
 
     public static IReadOnlyList<TableSchema> Admin { get; } =
         [Units, People, Tasks, Milestones, PlanTemplates, Progress, Rules, Templates, Calendar, Settings, Exemptions, Explanations];

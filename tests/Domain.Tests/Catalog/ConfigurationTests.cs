@@ -167,7 +167,7 @@ public class ConfigurationTests
             Settings =
             [
                 .. Settings,
-                new SettingRow("StreaksFrom", "2026-04-01"),
+                new SettingRow("GoLive", "2026-04-01"),
                 new SettingRow("YellowWithin", "5"),
                 new SettingRow("CatchUpWorkingDays", "3"),
             ],
@@ -177,5 +177,27 @@ public class ConfigurationTests
 
         Assert.Empty(problems);
         Assert.Equal(new EvaluationOptions(3, new TrafficLightPolicy(5), D(2026, 4, 1)), configuration.Options);
+    }
+
+    [Fact]
+    public void Build_ReadsTheFormerStreaksFromKeyAsGoLive_WhenOnlyItIsSet()
+    {
+        var rows = Rows with { Settings = [.. Settings, new SettingRow("StreaksFrom", "2026-04-01")] };
+
+        var (configuration, problems) = Build(rows);
+
+        Assert.Empty(problems);
+        Assert.Equal(D(2026, 4, 1), configuration.Options.GoLive);
+    }
+
+    [Fact]
+    public void Build_UsesGoLiveAndReportsStreaksFrom_WhenBothAreSetToDifferentDates()
+    {
+        var rows = Rows with { Settings = [.. Settings, new SettingRow("StreaksFrom", "2026-04-01"), new SettingRow("GoLive", "2026-01-01")] };
+
+        var (configuration, problems) = Build(rows);
+
+        AssertSingleProblem(problems, "settings", "StreaksFrom", "Value", "2026-04-01", "former name of GoLive");
+        Assert.Equal(D(2026, 1, 1), configuration.Options.GoLive);
     }
 }

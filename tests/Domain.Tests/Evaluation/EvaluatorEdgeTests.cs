@@ -163,11 +163,12 @@ public class EvaluatorEdgeTests
     }
 
     [Fact]
-    public void Lagging_CountsStreaksOnlyFromGoLive_WhenConfigured()
+    public void Lagging_CountsStreaksOnlyFromGoLive_WhenGoLiveIsLaterThanTheFirstSeenDate()
     {
-        // Lagging since January; with go-live on 2024-05-01 only May and June count: a notice, not a summons.
-        var item = ItemState.Of(Annual2024(), [Report(D(2024, 6, 28), 10)]);
-        var engine = Evaluator(options: new EvaluationOptions(StreaksFrom: D(2024, 5, 1)));
+        // Lagging since January and seen since February; with go-live on 2024-05-01 only May and June count: a notice,
+        // not a summons. Go-live wins over the first-seen date, later as well as earlier.
+        var item = ItemState.Of(Annual2024(), [Report(D(2024, 6, 28), 10)], firstSeen: D(2024, 2, 1));
+        var engine = Evaluator(options: new EvaluationOptions(GoLive: D(2024, 5, 1)));
 
         var notice = Assert.Single(Run(engine, D(2024, 7, 2), item));
 

@@ -176,7 +176,7 @@ internal sealed class HandlerHarness : IAsyncDisposable
         var folder = Path.Combine(Path.GetTempPath(), "escalation-tests", "host-seed-" + Guid.NewGuid().ToString("N"));
         var clock = new FakeClock(ScanTime);
         var tables = SqliteTables.Open(folder, clock);
-        var report = await new Importer(new AdminStore(tables), new ProblemLog(tables), clock, Zone).Import(ImportSource.Read(Repo.Samples));
+        var report = await new Importer(tables, clock, Zone).Import(ImportSource.Read(Repo.Samples));
         if (report.Rejected.Count > 0)
         {
             throw new InvalidOperationException($"samples/ did not import cleanly: {report.Rejected[0].Location}: {report.Rejected[0].Problem.Reason}");

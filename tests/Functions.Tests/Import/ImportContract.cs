@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsvHelper;
+using Escalation.Domain.Items;
 using Escalation.Functions.Import;
 using Escalation.Functions.Storage;
 using Escalation.Functions.Tests.Storage;
@@ -20,7 +21,7 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
     private static readonly Dictionary<string, int> SampleCounts = new()
     {
         ["units"] = 10, ["people"] = 56, ["tasks"] = 64, ["milestones"] = 70, ["plantemplates"] = 10, ["progress"] = 1698,
-        ["rules"] = 7, ["settings"] = 2, ["exemptions"] = 3, ["calendar"] = 0, ["templates"] = 0, ["explanations"] = 0,
+        ["rules"] = 7, ["settings"] = 3, ["exemptions"] = 3, ["calendar"] = 0, ["templates"] = 0, ["explanations"] = 0,
     };
 
     /// <summary>The rejected rows of samples/broken/EXPECTED.md (#3–#12): location, table, key, field, value, part of the reason.</summary>
@@ -226,6 +227,28 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
     }
 
     [Fact]
+    public async Task Import_RecordsEachTasksFirstImportDate_AndKeepsItWhenImportedAgainLater()
+    {
+        var tables = backend.Fresh();
+        await Import(tables, Repo.Samples);
+        _clock.Advance(Duration.FromDays(30));
+        _files.Write("more/tasks.csv", bom: false,
+            "Id,Unit,Title,Kind,Start,Deadline,Owner,PlanTemplate,Status,Cadence,LeadOfficial",
+            "fgw-2026-07,fgw,新增任务,重点任务,2026-01-05,2026-12-31,fgw-liu,,进行中,,",
+            "fgw-2026-08,fgw,错误任务,重点任务,2026-07-01,2026-03-31,fgw-liu,,进行中,,");
+
+        await Import(tables, Repo.Samples);
+        var report = await Import(tables, _files["more"]);
+        var dates = await new FirstSeenDates(tables).OfUnit(new UnitId("fgw"));
+
+        Assert.Single(report.Rejected);
+        Assert.Equal(7, dates.Count);
+        Assert.Equal(6, dates.Count(d => d.Value == new LocalDate(2026, 6, 1)));
+        Assert.Equal(new LocalDate(2026, 7, 1), dates[new ItemId("fgw-2026-07")]);
+        Assert.DoesNotContain(new ItemId("fgw-2026-08"), dates.Keys);
+    }
+
+    [Fact]
     public async Task Import_KeepsRejectedRowsAsImportProblemsUntilFixed_WhenImportedAgain()
     {
         var tables = backend.Fresh();
@@ -296,7 +319,7 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
 
     private async Task<ImportReport> Import(IEntityTables tables, string path)
     {
-        return await new Importer(new AdminStore(tables), new ProblemLog(tables), _clock, Zone).Import(ImportSource.Read(path));
+        return await new Importer(tables, _clock, Zone).Import(ImportSource.Read(path));
     }
 
     /// <summary>

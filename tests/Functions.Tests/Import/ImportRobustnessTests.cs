@@ -279,7 +279,7 @@ public sealed class ImportRobustnessTests(SqliteBackend backend) : IClassFixture
     }
 
     private static async Task<ImportReport> Import(IEntityTables tables, string path) =>
-        await new Importer(new AdminStore(tables), new ProblemLog(tables), Clock, Zone).Import(ImportSource.Read(path));
+        await new Importer(tables, Clock, Zone).Import(ImportSource.Read(path));
 }
 
 internal static class LetExtension

@@ -103,7 +103,7 @@ internal sealed class Sandbox : IDisposable
         AppDomain.CurrentDomain.ProcessExit += (_, _) => folder.Dispose();
         var clock = new SteppingClock(Instant.FromUtc(2026, 1, 1, 0, 0));
         var tables = SqliteTables.Open(folder["store"], clock);
-        var report = await new Importer(new AdminStore(tables), new ProblemLog(tables), clock, Zone).Import(ImportSource.Read(Repo.Samples));
+        var report = await new Importer(tables, clock, Zone).Import(ImportSource.Read(Repo.Samples));
         if (report.Rejected.Count > 0)
         {
             throw new InvalidOperationException($"The samples did not import cleanly: {report.Rejected[0].Location}: {report.Rejected[0].Problem.Reason}");

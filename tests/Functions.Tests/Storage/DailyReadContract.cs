@@ -49,6 +49,32 @@ public abstract class DailyReadContract<TBackend>(TBackend backend)
     }
 
     [Fact]
+    public async Task Unit_GivesEachItemItsFirstSeenDate_AndRecordingAgainKeepsTheFirst()
+    {
+        var tables = backend.Fresh();
+        var clock = new FakeClock(Instant.FromUtc(2026, 6, 1, 0, 30));
+        var store = new AdminStore(tables);
+        var data = StoreContract<TBackend>.SampleAdminData();
+        await store.Write(AdminTables.Units, data.Units);
+        await store.Write(AdminTables.People, data.People);
+        await store.Write(AdminTables.Tasks, [data.Tasks[0]]);
+        var read = new DailyRead(tables, clock, Zone);
+        var (configuration, _) = await read.Configuration();
+
+        var (unseen, _) = await read.Unit(configuration, Fgw);
+        var recorded = await read.RecordFirstSeen(Fgw, unseen, new LocalDate(2026, 6, 1));
+        var (seen, _) = await read.Unit(configuration, Fgw);
+        var again = await read.RecordFirstSeen(Fgw, [seen[0] with { FirstSeen = null }], new LocalDate(2026, 7, 1));
+        var (later, _) = await read.Unit(configuration, Fgw);
+
+        Assert.Null(Assert.Single(unseen).FirstSeen);
+        Assert.Equal(1, recorded);
+        Assert.Equal(new LocalDate(2026, 6, 1), Assert.Single(seen).FirstSeen);
+        Assert.Equal(0, again);
+        Assert.Equal(new LocalDate(2026, 6, 1), Assert.Single(later).FirstSeen);
+    }
+
+    [Fact]
     public async Task Configuration_RecordsProblemsUnderTheConfigScope()
     {
         var tables = backend.Fresh();

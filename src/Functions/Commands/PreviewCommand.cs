@@ -1,0 +1,255 @@
+using System.Globalization;
+using Escalation.Domain.Calendar;
+using Escalation.Domain.Catalog;
+using Escalation.Domain.Events;
+using Escalation.Domain.Rules;
+using Escalation.Domain.Wording;
+using Escalation.Functions.Export;
+using Escalation.Functions.Pipeline;
+using Escalation.Functions.Storage;
+using NodaTime;
+
+namespace Escalation.Functions.Commands;
+
+/// <summary>
+/// <c>run --dry-run</c> and <c>preview</c> (the next run), <c>preview --task T [--days N]</c> (a task's coming days):
+/// what would be sent, to whom, and why, in Chinese, from the store as it is; nothing is written or sent
+/// (<see cref="Lookahead"/>). Exit codes: 0 done, 1 the data does not allow it (unknown task, no calendar), 2 usage.
+/// </summary>
+internal static class PreviewCommand
+{
+    public const int DefaultDays = 30;
+    public const int MaxDays = 366;
+
+    public static int Run(Options options, Settings settings, Func<string, string?> setting, IClock clock, TextWriter stdout, TextWriter stderr)
+    {
+        if (options.Get("task") is not { } task)
+        {
+            if (options.Get("days") is not null)
+            {
+                stderr.WriteLine("--days 只能与 --task 一起使用：preview --task 任务编号 [--days 天数]。不带 --task 的 preview 显示下一次运行将发送的内容。");
+                return Cli.UsageError;
+            }
+
+            return NextRun(options, settings, setting, clock, stdout, stderr);
+        }
+
+        var daysText = options.Get("days");
+        var days = DefaultDays;
+        if (daysText is not null && (!int.TryParse(daysText, NumberStyles.None, CultureInfo.InvariantCulture, out days) || days is < 1 or > MaxDays))
+        {
+            stderr.WriteLine($"--days 的值“{daysText}”无效：应为 1 到 {MaxDays} 之间的整数（天数，不填为 {DefaultDays}）。");
+            return Cli.UsageError;
+        }
+
+        return WithStore(options, setting, clock, stderr, async tables =>
+        {
+            var (forecast, not) = await new Lookahead(tables, clock, settings.Zone).Task(task, days).ConfigureAwait(false);
+            if (forecast is null)
+            {
+                PrintNotForecast(task, not!, stderr);
+                return Cli.DataError;
+            }
+
+            PrintForecast(forecast, stdout);
+            return Cli.Ok;
+        });
+    }
+
+    /// <summary><c>run --dry-run</c>, and <c>preview</c> without a task: the next run, written nowhere.</summary>
+    public static int NextRun(Options options, Settings settings, Func<string, string?> setting, IClock clock, TextWriter stdout, TextWriter stderr)
+    {
+        var (engine, errors) = EngineSettings.From(setting);
+        if (engine is null)
+        {
+            foreach (var e in errors)
+            {
+                stderr.WriteLine(e);
+            }
+
+            return Cli.UsageError;
+        }
+
+        return WithStore(options, setting, clock, stderr, async tables =>
+        {
+            var next = await new Lookahead(tables, clock, settings.Zone).Next().ConfigureAwait(false);
+            PrintNextRun(next, engine.Delivery, clock.GetCurrentInstant(), settings.Zone, stdout);
+            return Cli.Ok;
+        });
+    }
+
+    private static int WithStore(Options options, Func<string, string?> setting, IClock clock, TextWriter stderr, Func<IEntityTables, Task<int>> body)
+    {
+        var (tables, error) = StoreSettings.Open(options, setting, clock);
+        if (tables is null)
+        {
+            stderr.WriteLine(error);
+            return Cli.UsageError;
+        }
+
+        try
+        {
+            return body(tables).GetAwaiter().GetResult();
+        }
+        catch (CalendarYearNotLoadedException e)
+        {
+            stderr.WriteLine($"无法预览：{e.Year}年的工作日历尚未载入（已载入：{string.Join("、", e.LoadedYears)}）。请在 calendar 表中录入该年的节假日安排（含声明全年的一行）。");
+            return Cli.DataError;
+        }
+    }
+
+    private static void PrintNextRun(NextRun next, DeliveryOptions delivery, Instant now, DateTimeZone zone, TextWriter w)
+    {
+        var events = next.New.ToList();
+        var c = CultureInfo.InvariantCulture;
+        w.WriteLine(string.Create(c,
+            $"试运行：{Date(next.Date)}的运行将新记录并发送 {events.Count} 条督办事件（{Tally(events)}），涉及 {events.Select(e => e.Unit).Distinct().Count()} 个单位。未写入任何数据，未发送任何消息。"));
+        var index = 0;
+        foreach (var e in events)
+        {
+            w.WriteLine();
+            var opening = delivery.SendAtOnce.Contains(e.Level) ? now : delivery.Window.NextOpening(now, next.Configuration.Calendar);
+            var when = opening == now ? "立即发送（当前在发送时段内）" : $"发送时段外，顺延至 {opening.InZone(zone).LocalDateTime.ToString("yyyy-MM-dd HH:mm", c)} 发送";
+            PrintEvent(string.Create(c, $"[{++index}] "), e, next.Configuration, w, when);
+        }
+
+        var undelivered = next.Units.Sum(u => u.Undelivered.Count());
+        var unseen = next.Units.Sum(u => u.Items.Count(i => i.FirstSeen is null));
+        var problems = next.Units.Sum(u => u.RowProblems.Count + u.Result.Problems.Count);
+        w.WriteLine();
+        if (undelivered > 0)
+        {
+            w.WriteLine(string.Create(c, $"另有 {undelivered} 条此前已记录、尚未送达完毕的事件，运行时将再次发布（已发送的收件人不会重复收到）。"));
+        }
+
+        if (unseen > 0)
+        {
+            w.WriteLine(string.Create(c, $"{unseen} 项任务尚未记录首次纳入监测日期，运行时将记为{Date(next.Date)}。") + CountFrom(next.Configuration, null));
+        }
+
+        if (problems > 0)
+        {
+            w.WriteLine(string.Create(c, $"各单位数据中有 {problems} 个问题，运行时记入 problems 表；用 check 命令查看。"));
+        }
+    }
+
+    private static void PrintForecast(TaskForecast f, TextWriter w)
+    {
+        var item = f.Item.Item;
+        var c = CultureInfo.InvariantCulture;
+        var unit = f.Configuration.Roster.Units.TryGetValue(item.Unit, out var u) ? u.Name : item.Unit.Value;
+        w.WriteLine($"任务 {item.Id} {item.Title}（{unit}），{Date(f.From)}至{Date(f.To)}的督办预览。未写入任何数据，未发送任何消息。");
+        if (f.Snapshot is { } s)
+        {
+            w.WriteLine(string.Create(c, $"今日计划进度 {s.Planned:0.#}%，已报送进度 {s.Reported:0.#}%。"));
+        }
+
+        w.WriteLine($"首次纳入监测：{Date(f.Item.FirstSeen)}。{CountFrom(f.Configuration, f.Item)}");
+        w.WriteLine("预览假设期间不再有新的进度报送、说明整改或豁免；通报要求的说明、整改视为未提交。");
+        if (f.Events.Count == 0)
+        {
+            w.WriteLine();
+            w.WriteLine(string.Create(c, $"这 {Period.Between(f.From, f.To, PeriodUnits.Days).Days + 1} 天内没有将要发出的提醒、通报或约谈。"));
+            return;
+        }
+
+        w.WriteLine(string.Create(c, $"将发出 {f.Events.Count} 条（{Tally(f.Events.Select(e => e.Event))}）："));
+        foreach (var (date, e) in f.Events)
+        {
+            w.WriteLine();
+            PrintEvent($"{IsoDate.Format(date)} ", e, f.Configuration, w, null);
+        }
+    }
+
+    private static void PrintEvent(string prefix, EscalationEvent e, Configuration configuration, TextWriter w, string? when)
+    {
+        var rule = configuration.Rules.FirstOrDefault(r => r.Id == e.Rule);
+        w.WriteLine($"{prefix}【{LogExport.Levels[e.Level]}】{LogExport.Kinds[e.Kind]} · 规则 {e.Rule}{(rule is { Name.Length: > 0 } ? "「" + rule.Name + "」" : "")} · 事件 {e.Id}");
+        w.WriteLine($"    任务：{e.Item} {e.Facts.ItemTitle}（{e.Facts.UnitName}）");
+        w.WriteLine($"    原因：{string.Join("；", MessageWording.Facts(e).Where(f => f.Label is not ("单位" or "事项")).Select(f => f.Label + " " + f.Value))}");
+        foreach (var copy in new[] { false, true })
+        {
+            var recipients = ChannelDelivery.Distinct(e.Recipients).Where(r => r.IsCopy == copy).ToList();
+            if (recipients.Count > 0)
+            {
+                w.WriteLine($"    {(copy ? "抄送" : "送达")}：{string.Join("；", recipients.Select(r => Recipient(r, e.Channels, configuration)))}");
+            }
+        }
+
+        if (when is not null)
+        {
+            w.WriteLine($"    发送：{when}");
+        }
+
+        if (configuration.Templates.GetValueOrDefault(e.Template) is { } template)
+        {
+            w.WriteLine($"    短信：{MessageWording.RenderSms(e, template, null).Text}");
+        }
+        else
+        {
+            w.WriteLine($"    消息模板“{e.Template}”不存在：运行时该事件的消息将发送失败。请在 templates 表中补充。");
+        }
+    }
+
+    private static string Recipient(Recipient r, IReadOnlyList<Channel> channels, Configuration configuration)
+    {
+        var contact = configuration.People.GetValueOrDefault(r.Person);
+        var who = $"{LogExport.Roles[r.Role]} {contact?.Name ?? "（人员表中无此人）"}（{r.Person}）";
+        var how = channels.Select(channel =>
+        {
+            var name = channel == Channel.Email ? "邮件" : "短信";
+            if (contact is null)
+            {
+                return name + "不发送";
+            }
+
+            return contact.AddressFor(channel) is { } address
+                ? $"{name} {ContactAddress.Mask(address)}"
+                : contact.Channels.Contains(channel) ? $"{name}不发送（无有效{(channel == Channel.Email ? "邮箱" : "手机号")}）" : $"{name}不发送（本人不接收{name}）";
+        });
+        return who + "：" + string.Join("，", how);
+    }
+
+    private static string CountFrom(Configuration configuration, Domain.Evaluation.ItemState? item)
+    {
+        var goLive = configuration.Options.GoLive;
+        if (item is null)
+        {
+            return goLive is { } g ? $"已设置上线日期（GoLive）{Date(g)}：连续落后从该日起计。" : "未设置上线日期（GoLive）：各任务的连续落后从其首次纳入监测之日起计。";
+        }
+
+        var from = Date(item.StreaksCountFrom(goLive));
+        return goLive is { } live
+            ? $"连续落后从{from}起计（按上线日期 GoLive {Date(live)}，不早于任务开始日期）。"
+            : $"连续落后从{from}起计（按首次纳入监测日期，不早于任务开始日期；可用设置项 GoLive 改为更早的上线日期）。";
+    }
+
+    private static string Tally(IEnumerable<EscalationEvent> events)
+    {
+        var byLevel = events.GroupBy(e => e.Level).ToDictionary(g => g.Key, g => g.Count());
+        return string.Join("，", new[] { EventLevel.Reminder, EventLevel.Notice, EventLevel.Summons }
+            .Select(l => string.Create(CultureInfo.InvariantCulture, $"{LogExport.Levels[l]} {byLevel.GetValueOrDefault(l)} 条")));
+    }
+
+    private static void PrintNotForecast(string task, TaskNotForecast not, TextWriter w)
+    {
+        if (not.Problems.Count > 0)
+        {
+            w.WriteLine($"任务 {task} 的数据有问题，无法预览（运行时也不会督办它）：");
+            foreach (var p in not.Problems)
+            {
+                w.WriteLine($"  {p}");
+            }
+
+            return;
+        }
+
+        w.WriteLine(not.Closest.Count > 0
+            ? $"没有编号为“{task}”的任务。您是否要找：{string.Join("、", not.Closest)}？"
+            : $"没有编号为“{task}”的任务，也没有相近的编号。任务编号见 tasks 表的 Id（任务编号）列。");
+    }
+
+    /// <summary>2026年6月1日, as the messages write dates.</summary>
+    private static string Date(LocalDate? date) =>
+        date is { } d ? string.Create(CultureInfo.InvariantCulture, $"{d.Year}年{d.Month}月{d.Day}日") : "尚未记录（运行时记为当日）";
+}

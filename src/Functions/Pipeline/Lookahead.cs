@@ -1,0 +1,141 @@
+using Escalation.Domain.Calendar;
+using Escalation.Domain.Catalog;
+using Escalation.Domain.Evaluation;
+using Escalation.Domain.Events;
+using Escalation.Domain.Items;
+using Escalation.Domain.Problems;
+using Escalation.Functions.Messaging;
+using Escalation.Functions.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using NodaTime;
+
+namespace Escalation.Functions.Pipeline;
+
+/// <summary>What the next run would do: its date, the new events of every unit, and what it would publish again.</summary>
+/// <param name="Date">The day the run would evaluate.</param>
+/// <param name="Configuration">The configuration read.</param>
+/// <param name="Units">Each unit's plan, by unit id.</param>
+public sealed record NextRun(LocalDate Date, Configuration Configuration, IReadOnlyList<UnitPlan> Units)
+{
+    public IEnumerable<EscalationEvent> New => Units.SelectMany(u => u.New);
+}
+
+/// <summary>One event a task would raise on a coming day.</summary>
+public sealed record ForecastEvent(LocalDate Date, EscalationEvent Event);
+
+/// <summary>A task's coming events, as the evaluator decides them day by day from what is stored now.</summary>
+/// <param name="Item">The task as evaluated (with the first-seen date the run would use).</param>
+/// <param name="Configuration">The configuration read.</param>
+/// <param name="From">The first day looked at (today).</param>
+/// <param name="To">The last day looked at; earlier than asked when a later day's year has no calendar.</param>
+/// <param name="Events">The events not in the escalation log yet, in date order, each on the first day it would be raised.</param>
+/// <param name="Snapshot">Planned and reported progress today, or null when the plan cannot be built.</param>
+public sealed record TaskForecast(
+    ItemState Item,
+    Configuration Configuration,
+    LocalDate From,
+    LocalDate To,
+    IReadOnlyList<ForecastEvent> Events,
+    ItemSnapshot? Snapshot);
+
+/// <summary>Why a task cannot be forecast: it is not stored (with the closest ids), or its rows are not usable.</summary>
+public sealed record TaskNotForecast(IReadOnlyList<string> Closest, IReadOnlyList<Problem> Problems);
+
+/// <summary>
+/// Looking ahead without writing anything: the next run (<c>run --dry-run</c>, <c>preview</c>) and a task's coming
+/// days (<c>preview --task</c>). Both read the store as a run does and decide with the same code: the next run is
+/// <see cref="UnitEvaluation.Plan"/> for every unit; a task's days are the real evaluator stepped a day at a time, with
+/// the notices it would raise added as open demands, so that their follow-ups show too. Nothing is logged, published,
+/// recorded or sent: the evaluation is given a publisher that refuses to publish.
+/// </summary>
+public sealed class Lookahead(IEntityTables tables, IClock clock, DateTimeZone zone)
+{
+    private readonly UnitEvaluation _evaluation = new(
+        tables, new RefusingPublisher(), new ConfigurationCache(tables, clock, zone, Engine.ConfigurationTtl), clock, zone, NullLogger.Instance);
+
+    /// <summary>The next run, evaluated on today's local date; throws <see cref="CalendarYearNotLoadedException"/> when today's year has no calendar.</summary>
+    public async Task<NextRun> Next(CancellationToken cancellationToken = default)
+    {
+        var (configuration, _) = await new DailyRead(tables, clock, zone).ConfigurationUnrecorded(cancellationToken).ConfigureAwait(false);
+        var today = configuration.Calendar.DateAt(clock.GetCurrentInstant());
+        configuration.Calendar.EnsureLoaded(today);
+        var plans = new List<UnitPlan>();
+        foreach (var unit in configuration.Roster.Units.Keys.OrderBy(u => u.Value, StringComparer.Ordinal))
+        {
+            var (plan, unusable) = await _evaluation.Plan(new EvaluateRequest(unit, today), cancellationToken).ConfigureAwait(false);
+            plans.Add(plan ?? throw new InvalidOperationException($"Unit {unit} cannot be evaluated: {unusable}"));
+        }
+
+        return new NextRun(today, configuration, plans);
+    }
+
+    /// <summary>
+    /// The events <paramref name="task"/> would raise from today over <paramref name="days"/> days, if nothing changed in
+    /// the tables meanwhile (no new report, explanation or exemption). Throws <see cref="CalendarYearNotLoadedException"/>
+    /// when today's year has no calendar.
+    /// </summary>
+    public async Task<(TaskForecast? Forecast, TaskNotForecast? Not)> Task(string task, int days, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
+        var read = new DailyRead(tables, clock, zone);
+        var (configuration, _) = await read.ConfigurationUnrecorded(cancellationToken).ConfigureAwait(false);
+        var today = configuration.Calendar.DateAt(clock.GetCurrentInstant());
+        configuration.Calendar.EnsureLoaded(today);
+
+        var ids = await new AdminStore(tables).TaskIds(cancellationToken).ConfigureAwait(false);
+        var found = ids.FirstOrDefault(t => t.Task == task.Trim());
+        if (found.Task is null || !UnitId.IsValid(found.Unit))
+        {
+            return (null, new TaskNotForecast(Closest(task, ids.Select(t => t.Task)), []));
+        }
+
+        var unit = new UnitId(found.Unit);
+        var (items, problems) = await read.Unit(configuration, unit, cancellationToken).ConfigureAwait(false);
+        if (items.FirstOrDefault(i => i.Item.Id.Value == found.Task) is not { } stored)
+        {
+            return (null, new TaskNotForecast([], [.. problems.Where(p => p.Key == found.Task || p.Key.StartsWith(found.Task + ":", StringComparison.Ordinal))]));
+        }
+
+        var known = await new EscalationLog(tables).Known(unit, cancellationToken).ConfigureAwait(false);
+        var evaluator = new Evaluator(configuration.Calendar, configuration.Rules, configuration.Roster, configuration.Options);
+        var state = stored.SeenBy(today);
+        var raised = new HashSet<string>(known.Keys, StringComparer.Ordinal);
+        var events = new List<ForecastEvent>();
+        var last = today;
+        for (var day = today; day < today.PlusDays(days) && configuration.Calendar.IsLoaded(day.Year); day = day.PlusDays(1))
+        {
+            last = day;
+            var result = evaluator.Evaluate([state], day);
+            foreach (var e in result.Events.Where(e => raised.Add(e.Id.Value)))
+            {
+                events.Add(new ForecastEvent(day, e));
+                if (e.Demand is { } demand)
+                {
+                    state = state with { Demands = [.. state.Demands, new OpenDemand(e.Id, demand.Kind, demand.DueBy)] };
+                }
+            }
+        }
+
+        return (new TaskForecast(state, configuration, today, last, events, evaluator.Snapshot(state, today)), null);
+    }
+
+    /// <summary>Up to three ids nearest to <paramref name="wanted"/> by edit distance (case-insensitive), closest first.</summary>
+    internal static IReadOnlyList<string> Closest(string wanted, IEnumerable<string> ids)
+    {
+        var w = wanted.Trim().ToUpperInvariant();
+        return [.. ids
+            .Select(id => (Id: id, Distance: Quickenshtein.Levenshtein.GetDistance(w, id.ToUpperInvariant())))
+            .Where(c => c.Distance <= Math.Max(2, w.Length / 2))
+            .OrderBy(c => c.Distance)
+            .ThenBy(c => c.Id, StringComparer.Ordinal)
+            .Take(3)
+            .Select(c => c.Id)];
+    }
+
+    /// <summary>Looking ahead publishes nothing: a call here is a bug.</summary>
+    private sealed class RefusingPublisher : IMessagePublisher
+    {
+        public Task Publish(string entity, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException($"A look-ahead tried to publish {messages.Count} message(s) to {entity}.");
+    }
+}
