@@ -31,9 +31,9 @@ public sealed class ImportCommandTests : IDisposable
 
         Assert.Equal(Cli.Ok, code);
         Assert.Contains("Rejected rows (10); fix them and import again:", stdout, StringComparison.Ordinal);
-        Assert.Contains("  templates.csv line 6: templates/lag-notice: Subject = ", stdout, StringComparison.Ordinal);
+        Assert.Contains("  templates.csv line 6: 表「templates」/ 行「lag-notice」：字段「Subject」=「", stdout, StringComparison.Ordinal);
         Assert.Contains("Imported with warnings (2)", stdout, StringComparison.Ordinal);
-        Assert.Contains("  people.csv line 3: people/fgw-li: Mobile = '12345': not a mobile number", stdout, StringComparison.Ordinal);
+        Assert.Contains("  people.csv line 3: 表「people」/ 行「fgw-li」：字段「Mobile」=「12345」：不是有效的手机号码", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class ImportCommandTests : IDisposable
         var (code, stdout, _) = Run("import", _files["in"], "--store", _files["store"]);
 
         Assert.Equal(Cli.DataError, code);
-        Assert.Contains("tasks.csv line 2: tasks/rsj-2026-01: Unit = 'rsj'", stdout, StringComparison.Ordinal);
+        Assert.Contains("tasks.csv line 2: 表「tasks」/ 行「rsj-2026-01」：字段「Unit」=「rsj」", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
