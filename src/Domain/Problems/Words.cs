@@ -37,8 +37,6 @@ internal static class Words
 
     public static string NotANumber(double min, double max) => Invariant($"应为 {min} 到 {max} 之间的数字，请改正。");
 
-    public static string RequiredWholeNumber(int min, int max) => Invariant($"此项必填，请填写 {min} 到 {max} 之间的整数。");
-
     public static string NotAWholeNumber(int min, int max) => Invariant($"应为 {min} 到 {max} 之间的整数（不带小数），请改正。");
 
     /// <summary>An id that names no row of the table where such ids are declared.</summary>

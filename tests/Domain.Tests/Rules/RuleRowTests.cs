@@ -67,6 +67,7 @@ public class RuleRowTests
 
         Assert.Null(rule);
         Assert.Equal(["Level", "Days", "To", "Template"], problems.Select(p => p.Field));
+        Assert.Contains("此触发条件下此项必填，请填写 1 到 60 之间的整数", problems[1].Reason, StringComparison.Ordinal);
     }
 
     [Fact]
