@@ -1,3 +1,5 @@
+using Escalation.Domain.Problems;
+
 namespace Escalation.Domain.Catalog;
 
 // Rows as admins write them: every field a string, exactly as typed in a table, a CSV line or a worksheet.
@@ -10,8 +12,8 @@ public sealed record UnitRow(string? Id, string? Name, string? Principal = null,
 
     public string Key => KeyOf(Id);
 
-    /// <summary>The trimmed id, or <c>(no id)</c> for problem reports when it is empty.</summary>
-    public static string KeyOf(string? id) => string.IsNullOrWhiteSpace(id) ? "(no id)" : id.Trim();
+    /// <summary>The trimmed id, or <see cref="Problem.NoKey"/> for problem reports when it is empty.</summary>
+    public static string KeyOf(string? id) => string.IsNullOrWhiteSpace(id) ? Problem.NoKey : id.Trim();
 }
 
 /// <summary>A person who receives messages: staff of a unit, a lead official or the supervision office.</summary>

@@ -86,7 +86,7 @@ public sealed record Configuration(
 
             if (people.ContainsKey(new PersonId(id)))
             {
-                read.Fault(nameof(PersonRow.Id), row.Id, "another person has this id; give each person their own");
+                read.Fault(nameof(PersonRow.Id), row.Id, $"已有其他人员使用编号{Words.Quote(id)}，此行未采用。请为每个人设置不同的编号。");
                 continue;
             }
 
@@ -100,7 +100,7 @@ public sealed record Configuration(
                 }
                 else
                 {
-                    read.Fault(nameof(PersonRow.Unit), row.Unit, "no unit has this id in the units table");
+                    read.Fault(nameof(PersonRow.Unit), row.Unit, Words.NoUnit(unitText) + "改正前，此人不属于任何单位。");
                 }
             }
 
@@ -113,7 +113,7 @@ public sealed record Configuration(
                 }
                 else
                 {
-                    read.Fault(nameof(PersonRow.Email), row.Email, "not an email address (name@domain); no email will be sent to this person until it is fixed");
+                    read.Fault(nameof(PersonRow.Email), row.Email, "不是有效的邮箱地址，应写成「name@domain」的形式（只填一个地址）。改正前不会给此人发邮件。");
                 }
             }
 
@@ -123,7 +123,7 @@ public sealed record Configuration(
                 mobile = ContactAddress.NormalizeMobile(row.Mobile.Trim());
                 if (mobile is null)
                 {
-                    read.Fault(nameof(PersonRow.Mobile), row.Mobile, "not a mobile number: 11 digits starting 13–19, or E.164 such as +8613812345678; no SMS will be sent to this person until it is fixed");
+                    read.Fault(nameof(PersonRow.Mobile), row.Mobile, "不是有效的手机号码，应为以 13–19 开头的 11 位号码，或带国家码的号码（如「+8613812345678」）。改正前不会给此人发短信。");
                 }
             }
 
@@ -151,7 +151,7 @@ public sealed record Configuration(
 
             if (units.ContainsKey(id))
             {
-                read.Fault(nameof(UnitRow.Id), row.Id, "another unit has this id; give each unit its own");
+                read.Fault(nameof(UnitRow.Id), row.Id, $"已有其他单位使用编号{Words.Quote(id)}，此行未采用。请为每个单位设置不同的编号。");
                 continue;
             }
 
@@ -167,7 +167,7 @@ public sealed record Configuration(
                     return new PersonId(text);
                 }
 
-                read.Fault(field, value, "no person has this id in the people table; messages for this role go to the others until it is fixed");
+                read.Fault(field, value, Words.NoPerson(text) + "改正前，发给此角色的消息只发给其他收件人。");
                 return null;
             }
 
@@ -197,7 +197,7 @@ public sealed record Configuration(
 
             if (!seen.Add(row.Id.Trim()))
             {
-                problems.Add(new Problem(MessageTemplate.Table, row.Id.Trim(), nameof(MessageTemplate.Id), row.Id, "another template has this id; give each template its own"));
+                problems.Add(new Problem(MessageTemplate.Table, row.Id.Trim(), nameof(MessageTemplate.Id), row.Id, "已有其他模板使用此编号，此行未采用。请为每个模板设置不同的编号，或删除重复的一行。"));
                 continue;
             }
 
@@ -226,7 +226,7 @@ public sealed record Configuration(
             var list = stages.TryGetValue(template, out var found) ? found : stages[template] = [];
             if (list.Any(s => s.Seq == seq))
             {
-                read.Fault(nameof(PlanStageRow.Seq), row.Seq, "the template already has a stage with this number");
+                read.Fault(nameof(PlanStageRow.Seq), row.Seq, string.Create(CultureInfo.InvariantCulture, $"模板{Words.Quote(template)}已有序号为 {seq} 的阶段，此行未采用。请为每个阶段设置不同的序号。"));
                 continue;
             }
 
@@ -256,7 +256,7 @@ public sealed record Configuration(
             var text = row.Date?.Trim();
             if (!string.IsNullOrEmpty(text) && !seen.Add(text))
             {
-                read.Fault(nameof(CorrectionRow.Date), row.Date, "another row corrects the same date");
+                read.Fault(nameof(CorrectionRow.Date), row.Date, "已有另一行调整同一日期，此行未采用。请只保留一行。");
                 continue;
             }
 
@@ -264,14 +264,14 @@ public sealed record Configuration(
             {
                 if (row.Kind?.Trim() is not ("year" or "全年"))
                 {
-                    read.Fault(nameof(CorrectionRow.Kind), row.Kind, "a row with only a year declares that year's arrangement complete; write year or 全年");
+                    read.Fault(nameof(CorrectionRow.Kind), row.Kind, "只填年份的行用于声明该年节假日安排已全部录入，「Kind」应填「year」或「全年」。如要调整某一天，请在「Date」填写完整日期（yyyy-MM-dd）。");
                     continue;
                 }
 
                 if (shippedYears.Contains(year))
                 {
                     // Replacing a published arrangement with a few rows would silently drop its holidays.
-                    read.Fault(nameof(CorrectionRow.Date), row.Date, $"{year} ships with the engine; correct single dates instead of declaring the year");
+                    read.Fault(nameof(CorrectionRow.Date), row.Date, string.Create(CultureInfo.InvariantCulture, $"{year} 年的节假日安排已内置于系统，不能整年声明。请逐日填写需要调整的日期。"));
                     continue;
                 }
 
@@ -290,7 +290,7 @@ public sealed record Configuration(
         // A declared year is an arrangement of its own: weekends plus the corrections admins entered for it.
         foreach (var (year, name) in declared)
         {
-            arrangements.Add(new HolidayArrangement(year, [.. corrections.Where(c => c.Date.Year == year)], name ?? "calendar table"));
+            arrangements.Add(new HolidayArrangement(year, [.. corrections.Where(c => c.Date.Year == year)], name ?? "「calendar」表"));
         }
 
         var (calendar, calendarProblems) = WorkingCalendar.Build(arrangements, corrections, zone);
@@ -308,7 +308,7 @@ public sealed record Configuration(
         foreach (var row in rows)
         {
             var key = row.Key?.Trim() ?? "";
-            var read = new FieldReader(SettingRow.Table, key.Length == 0 ? "(no key)" : key, problems);
+            var read = new FieldReader(SettingRow.Table, key.Length == 0 ? Problem.NoKey : key, problems);
             switch (key)
             {
                 case "SupervisionOffice":
@@ -320,7 +320,7 @@ public sealed record Configuration(
                         }
                         else
                         {
-                            read.Fault(nameof(SettingRow.Value), row.Value, "no person has this id in the people table");
+                            read.Fault(nameof(SettingRow.Value), row.Value, Words.NoPerson(person));
                         }
                     }
 
@@ -346,7 +346,7 @@ public sealed record Configuration(
                     formerGoLive = read.Date(nameof(SettingRow.Value), row.Value, required: true) ?? formerGoLive;
                     break;
                 default:
-                    read.Fault(nameof(SettingRow.Key), row.Key, $"unknown setting; known settings: {string.Join(", ", SettingKeys)}");
+                    read.Fault(nameof(SettingRow.Key), row.Key, $"无法识别的设置项。可填：{Words.Choices(SettingKeys)}。");
                     break;
             }
         }

@@ -25,7 +25,7 @@ internal sealed class FieldReader(string table, string key, List<Problem> proble
 
         if (required)
         {
-            Fault(field, value, "required");
+            Fault(field, value, Words.Required);
         }
 
         return null;
@@ -38,7 +38,7 @@ internal sealed class FieldReader(string table, string key, List<Problem> proble
         {
             if (required)
             {
-                Fault(field, value, "required");
+                Fault(field, value, Words.Required);
             }
 
             return null;
@@ -46,7 +46,7 @@ internal sealed class FieldReader(string table, string key, List<Problem> proble
 
         if (Items.Key.TryValidate(value.Trim()) is { } reason)
         {
-            Fault(field, value, $"not a usable id: {reason}");
+            Fault(field, value, $"不能用作编号：{reason}。");
             return null;
         }
 
@@ -59,7 +59,7 @@ internal sealed class FieldReader(string table, string key, List<Problem> proble
         {
             if (required)
             {
-                Fault(field, value, "required; a date written yyyy-MM-dd");
+                Fault(field, value, Words.RequiredDate);
             }
 
             return null;
@@ -70,7 +70,7 @@ internal sealed class FieldReader(string table, string key, List<Problem> proble
             return date;
         }
 
-        Fault(field, value, "not a date; write it yyyy-MM-dd, e.g. 2026-06-30");
+        Fault(field, value, Words.NotADate);
         return null;
     }
 
@@ -80,7 +80,7 @@ internal sealed class FieldReader(string table, string key, List<Problem> proble
         {
             if (required)
             {
-                Fault(field, value, Invariant($"required; a number from {min} to {max}"));
+                Fault(field, value, Words.RequiredNumber(min, max));
             }
 
             return null;
@@ -92,7 +92,7 @@ internal sealed class FieldReader(string table, string key, List<Problem> proble
             return n;
         }
 
-        Fault(field, value, Invariant($"expected a number from {min} to {max}"));
+        Fault(field, value, Words.NotANumber(min, max));
         return null;
     }
 
@@ -101,7 +101,7 @@ internal sealed class FieldReader(string table, string key, List<Problem> proble
         var n = Number(field, value, required, min, max);
         if (n is { } x && x != Math.Floor(x))
         {
-            Fault(field, value, Invariant($"expected a whole number from {min} to {max}"));
+            Fault(field, value, Words.NotAWholeNumber(min, max));
             return null;
         }
 
@@ -113,6 +113,4 @@ internal sealed class FieldReader(string table, string key, List<Problem> proble
 
     public List<T> List<T>(Dictionary<string, T> names, string field, string? value)
         where T : struct => RuleRow.List(names, field, value, required: false, Fault);
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

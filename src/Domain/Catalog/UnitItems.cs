@@ -56,7 +56,7 @@ public static class UnitItems
             {
                 if (!tasks.TryAdd(item.Id.Value, (row, item)))
                 {
-                    problems.Add(new Problem(TaskRow.Table, row.Key, nameof(TaskRow.Id), row.Id, "another task of the unit has this id"));
+                    problems.Add(new Problem(TaskRow.Table, row.Key, nameof(TaskRow.Id), row.Id, "本单位已有其他任务使用此编号，此行未采用。请为每个任务设置不同的编号。"));
                 }
             }
         }
@@ -75,7 +75,7 @@ public static class UnitItems
                 if (item.Plan.Template is not null)
                 {
                     problems.Add(new Problem(TaskRow.Table, row.Key, nameof(TaskRow.PlanTemplate), row.PlanTemplate,
-                        "the task also has explicit milestones, which are used; clear one of the two"));
+                        "该任务在「milestones」表中另有节点，现按这些节点计算，计划模板未采用。请清空「PlanTemplate」，或删除该任务的节点。"));
                 }
 
                 built = item with { Plan = Plan.WithMilestones([.. list.OrderBy(m => m.Due)]) };
@@ -100,11 +100,11 @@ public static class UnitItems
         var id = read.Id(nameof(TaskRow.Id), row.Id, required: true);
         if (!configuration.Roster.Units.ContainsKey(unit))
         {
-            read.Fault(nameof(TaskRow.Unit), row.Unit ?? unit.Value, "no unit has this id in the units table");
+            read.Fault(nameof(TaskRow.Unit), row.Unit ?? unit.Value, Words.NoUnit(string.IsNullOrWhiteSpace(row.Unit) ? unit.Value : row.Unit.Trim()));
         }
         else if (!string.IsNullOrWhiteSpace(row.Unit) && row.Unit.Trim() != unit.Value)
         {
-            read.Fault(nameof(TaskRow.Unit), row.Unit, $"the row is stored under unit {unit.Value}; move it or correct the unit");
+            read.Fault(nameof(TaskRow.Unit), row.Unit, $"此行存放在单位{Words.Quote(unit.Value)}下，与「Unit」不一致。请改正「Unit」，或把此行移到对应单位下。");
         }
 
         var title = read.Text(nameof(TaskRow.Title), row.Title, required: true);
@@ -113,7 +113,7 @@ public static class UnitItems
         var deadline = read.Date(nameof(TaskRow.Deadline), row.Deadline, required: true);
         if (start is { } s && deadline is { } d && d < s)
         {
-            read.Fault(nameof(TaskRow.Deadline), row.Deadline, $"the deadline is before the start ({IsoDate.Format(s)})");
+            read.Fault(nameof(TaskRow.Deadline), row.Deadline, Words.DeadlineBeforeStart(IsoDate.Format(s)));
         }
 
         var owner = Person(read, configuration, nameof(TaskRow.Owner), row.Owner, required: true);
@@ -127,7 +127,7 @@ public static class UnitItems
             }
             else
             {
-                read.Fault(nameof(TaskRow.PlanTemplate), row.PlanTemplate, "no plan template has this id in the plantemplates table");
+                read.Fault(nameof(TaskRow.PlanTemplate), row.PlanTemplate, Words.NoSuchId(templateId, "计划模板", "plantemplates") + "不用模板时请清空此项。");
             }
         }
 
@@ -153,7 +153,7 @@ public static class UnitItems
             return new PersonId(text);
         }
 
-        read.Fault(field, value, "no person has this id in the people table");
+        read.Fault(field, value, Words.NoPerson(text));
         return null;
     }
 
@@ -184,7 +184,7 @@ public static class UnitItems
             return new ReportCadence(CadenceKind.EveryDays, Days: n);
         }
 
-        read.Fault(nameof(TaskRow.Cadence), value, "expected 旬 (xun), 月 (month), 周 (week), none (不报送), or every N (每N天)");
+        read.Fault(nameof(TaskRow.Cadence), value, "无法识别的报送频次。请填写「旬」（xun，默认）、「月」（month）、「周」（week）、「不报送」（none），或「每N天」（every N，N 为 1 到 366）。");
         return null;
     }
 
@@ -203,11 +203,11 @@ public static class UnitItems
             {
                 if (d > item.Deadline)
                 {
-                    read.Fault(nameof(MilestoneRow.Due), row.Due, $"after the task's deadline ({IsoDate.Format(item.Deadline)})");
+                    read.Fault(nameof(MilestoneRow.Due), row.Due, $"节点日期晚于任务的完成时限（{IsoDate.Format(item.Deadline)}）。请把节点日期改在完成时限之前，或修改任务的完成时限。");
                 }
                 else if (d < item.Start)
                 {
-                    read.Fault(nameof(MilestoneRow.Due), row.Due, $"before the task's start ({IsoDate.Format(item.Start)})");
+                    read.Fault(nameof(MilestoneRow.Due), row.Due, $"节点日期早于任务的开始日期（{IsoDate.Format(item.Start)}）。请把节点日期改在开始日期之后，或修改任务的开始日期。");
                 }
             }
 
@@ -244,7 +244,7 @@ public static class UnitItems
                 }
                 else
                 {
-                    read.Fault(nameof(ProgressRow.ReportedBy), row.ReportedBy, "no person has this id in the people table");
+                    read.Fault(nameof(ProgressRow.ReportedBy), row.ReportedBy, Words.NoPerson(person));
                 }
             }
 
@@ -262,7 +262,7 @@ public static class UnitItems
             if (list.Count > 0 && report.Progress < list[^1].Progress && string.IsNullOrEmpty(note))
             {
                 problems.Add(new Problem(ProgressRow.Table, report.Row.Key, nameof(ProgressRow.Progress), report.Row.Progress,
-                    string.Create(CultureInfo.InvariantCulture, $"progress went down from {list[^1].Progress} ({IsoDate.Format(list[^1].ReportedOn)}) without a note; add a note saying why, or correct the figure")));
+                    string.Create(CultureInfo.InvariantCulture, $"完成进度低于此前报送的 {list[^1].Progress}（{IsoDate.Format(list[^1].ReportedOn)}），且未填写说明。请在「Note」中说明进度下降的原因，或改正进度。")));
                 continue;
             }
 
@@ -283,7 +283,7 @@ public static class UnitItems
             var period = read.Text(nameof(ExemptionRow.Period), row.Period, required: true);
             if (period is not null && !ReportingPeriod.IsKey(period))
             {
-                read.Fault(nameof(ExemptionRow.Period), row.Period, "not a period key: 2024-05 (month), 2024-05-X2 (second 旬), 2024-W21 (week)");
+                read.Fault(nameof(ExemptionRow.Period), row.Period, "不是有效的期次。请按以下格式填写：「2026-05」（月）、「2026-05-X2」（旬：X1 上旬、X2 中旬、X3 下旬）、「2026-W21」（周）。");
             }
 
             read.Date(nameof(ExemptionRow.ApprovedOn), row.ApprovedOn, required: false);
@@ -310,14 +310,14 @@ public static class UnitItems
             var notice = read.Text(nameof(ExplanationRow.Notice), row.Notice, required: true);
             if (notice is not null && !EventId.TryParse(notice, out _))
             {
-                read.Fault(nameof(ExplanationRow.Notice), row.Notice, "not an event id (ev- and 32 hex digits, as in the escalation log)");
+                read.Fault(nameof(ExplanationRow.Notice), row.Notice, "不是有效的通报编号。请从督办记录中复制该通报的事件编号（「ev-」加 32 位十六进制数字）。");
             }
 
             var task = KnownTask(read, tasks, nameof(ExplanationRow.Task), row.Task);
             if (task is not null && notice is not null && itemOfNotice.TryGetValue(notice, out var noticed) && noticed != task.Id.Value)
             {
                 // Most likely a copied row: it must not meet the demand on another task's notice.
-                read.Fault(nameof(ExplanationRow.Task), row.Task, $"notice {notice} was about task {noticed}; name that task or the right notice");
+                read.Fault(nameof(ExplanationRow.Task), row.Task, $"通报{Words.Quote(notice)}针对的是任务{Words.Quote(noticed)}。请填写该任务的编号，或改正通报编号。");
             }
 
             var kind = read.Enum(RuleRow.Demands, nameof(ExplanationRow.Kind), row.Kind, required: true);
@@ -344,7 +344,7 @@ public static class UnitItems
             return task.Item;
         }
 
-        read.Fault(field, value, "no usable task of this unit has this id (see the task's own problems, if any)");
+        read.Fault(field, value, $"本单位没有可用的编号为{Words.Quote(id)}的任务（如该任务本身有问题，请先查看并改正该任务的问题）。请填写本单位「tasks」表中的任务编号。");
         return null;
     }
 }

@@ -21,29 +21,29 @@ public static class Key
         return value;
     }
 
-    /// <summary>Why the value cannot be an id, or null when it can.</summary>
+    /// <summary>Why the value cannot be an id and how to fix it (Chinese, for admins), or null when it can.</summary>
     public static string? TryValidate(string? value)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            return "it is empty";
+            return "编号为空，请填写编号";
         }
 
         if (value.Length > MaxLength)
         {
-            return $"it is longer than {MaxLength} characters";
+            return $"编号超过 {MaxLength} 个字符，请缩短";
         }
 
         if (value != value.Trim())
         {
-            return "it starts or ends with white space";
+            return "编号开头或结尾有空格，请删除这些空格";
         }
 
         foreach (var c in value)
         {
             if (c is '/' or '\\' or '#' or '?' || char.IsControl(c))
             {
-                return "it contains '/', '\\', '#', '?' or a control character, which table keys do not allow";
+                return "编号含有表格行键不允许的字符（/、\\、#、? 或控制字符），请删除或改用其他字符（如 -）";
             }
         }
 

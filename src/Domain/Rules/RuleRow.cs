@@ -141,7 +141,7 @@ public sealed record RuleRow
         {
             if (row.Id is { } id && repeated.Contains(id.Trim()))
             {
-                problems.Add(new Problem(Table, id.Trim(), nameof(Id), id, "more than one rule has this id; give each rule its own"));
+                problems.Add(new Problem(Table, id.Trim(), nameof(Id), id, "有多条规则使用此编号，这些规则均未采用。请为每条规则设置不同的编号。"));
                 continue;
             }
 
@@ -163,13 +163,13 @@ public sealed record RuleRow
     public (EscalationRule? Rule, IReadOnlyList<Problem> Problems) Parse(IReadOnlySet<string>? knownTemplates = null)
     {
         var problems = new List<Problem>();
-        var key = string.IsNullOrWhiteSpace(Id) ? "(no id)" : Id.Trim();
+        var key = string.IsNullOrWhiteSpace(Id) ? Problem.NoKey : Id.Trim();
         void Fault(string field, string? value, string reason) => problems.Add(new Problem(Table, key, field, value, reason));
 
         RuleId? id = null;
         if (Items.Key.TryValidate(Id?.Trim()) is { } idReason)
         {
-            Fault(nameof(Id), Id, $"not a usable rule id: {idReason}");
+            Fault(nameof(Id), Id, $"不能用作规则编号：{idReason}。");
         }
         else
         {
@@ -186,7 +186,7 @@ public sealed record RuleRow
         if (!string.IsNullOrWhiteSpace(Tolerance) &&
             !(double.TryParse(Tolerance.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out tolerance) && tolerance is >= 0 and <= 100))
         {
-            Fault(nameof(Tolerance), Tolerance, "expected a number of percentage points from 0 to 100");
+            Fault(nameof(Tolerance), Tolerance, "应为 0 到 100 之间的百分点数，请改正。");
         }
 
         var to = List(Roles, nameof(To), To, required: true, Fault);
@@ -196,11 +196,11 @@ public sealed record RuleRow
         var template = Template?.Trim();
         if (string.IsNullOrEmpty(template))
         {
-            Fault(nameof(Template), Template, "a rule needs a message template");
+            Fault(nameof(Template), Template, "规则必须指定消息模板。请填写「templates」表中的模板编号。");
         }
         else if (knownTemplates is not null && !knownTemplates.Contains(template))
         {
-            Fault(nameof(Template), Template, $"no message template has this id (known: {string.Join(", ", knownTemplates.Order(StringComparer.Ordinal))})");
+            Fault(nameof(Template), Template, $"没有编号为{Words.Quote(template)}的消息模板。请填写已有的模板编号（{Words.Choices(knownTemplates.Order(StringComparer.Ordinal))}），或先在「templates」表中添加该模板。");
         }
 
         var repeat = ParseRepeat(trigger, Fault);
@@ -214,7 +214,7 @@ public sealed record RuleRow
             }
             else
             {
-                Fault(nameof(EffectiveFrom), EffectiveFrom, "expected an ISO date such as 2024-01-01");
+                Fault(nameof(EffectiveFrom), EffectiveFrom, Words.NotADate);
             }
         }
 
@@ -225,7 +225,7 @@ public sealed record RuleRow
             {
                 case "TRUE" or "YES" or "1" or "是" or "启用": enabled = true; break;
                 case "FALSE" or "NO" or "0" or "否" or "停用": enabled = false; break;
-                default: Fault(nameof(Enabled), Enabled, "expected true or false"); break;
+                default: Fault(nameof(Enabled), Enabled, "无法识别。请填写「true」（启用）或「false」（停用），也可填「是」或「否」。"); break;
             }
         }
 
@@ -238,7 +238,7 @@ public sealed record RuleRow
         }
         else if (!string.IsNullOrWhiteSpace(DemandDays) && string.IsNullOrWhiteSpace(Demand))
         {
-            Fault(nameof(Demand), Demand, "DemandDays is set but Demand does not say what is demanded (explanation or rectification)");
+            Fault(nameof(Demand), Demand, "填写了「DemandDays」，但「Demand」为空，没有说明要求什么。请在「Demand」填写「explanation」（说明）或「rectification」（整改），或清空「DemandDays」。");
         }
 
         if (problems.Count > 0)
@@ -274,7 +274,7 @@ public sealed record RuleRow
         {
             if (trigger is not (null or TriggerKind.DueSoon))
             {
-                fault(nameof(Repeat), Repeat, "on-due-day applies to due-soon rules only");
+                fault(nameof(Repeat), Repeat, "「on-due-day」只适用于触发条件为「due-soon」的规则。请改为「once」或「every N」，或清空此项。");
             }
 
             return new Repeat(RepeatKind.OnDueDay);
@@ -285,13 +285,13 @@ public sealed record RuleRow
         {
             if (trigger is TriggerKind.DueSoon or TriggerKind.LagStreak)
             {
-                fault(nameof(Repeat), Repeat, "'every N' applies to overdue, report-missing and demand-overdue rules; due-soon and lag-streak rules fire per milestone or period");
+                fault(nameof(Repeat), Repeat, "「every N」只适用于触发条件为「overdue」、「report-missing」、「demand-overdue」的规则；「due-soon」和「lag-streak」规则按节点或期间各触发一次。请改为「once」，或清空此项。");
             }
 
             return new Repeat(RepeatKind.EveryWorkingDays, every);
         }
 
-        fault(nameof(Repeat), Repeat, "expected once, on-due-day, or 'every N' (working days)");
+        fault(nameof(Repeat), Repeat, "无法识别。请填写「once」（只一次，默认）、「on-due-day」（到期当天再提醒一次）或「every N」（每 N 个工作日重复，如「every 3」）。");
         return Rules.Repeat.Once;
     }
 
@@ -302,7 +302,7 @@ public sealed record RuleRow
         {
             if (required)
             {
-                fault(field, value, $"required; one of {string.Join(", ", names.Keys)}");
+                fault(field, value, Words.RequiredOneOf(names.Keys));
             }
 
             return null;
@@ -313,7 +313,7 @@ public sealed record RuleRow
             return result;
         }
 
-        fault(field, value, $"unknown value; expected one of {string.Join(", ", names.Keys)}");
+        fault(field, value, Words.UnknownValue(value.Trim(), names.Keys));
         return null;
     }
 
@@ -332,13 +332,13 @@ public sealed record RuleRow
             }
             else
             {
-                fault(field, value, $"'{part}' is not one of {string.Join(", ", names.Keys)}");
+                fault(field, value, Words.NotOneOf(part, names.Keys));
             }
         }
 
         if (required && result.Count == 0 && !string.IsNullOrWhiteSpace(value) is false)
         {
-            fault(field, value, $"required; one or more of {string.Join(", ", names.Keys)}");
+            fault(field, value, Words.RequiredSomeOf(names.Keys));
         }
 
         return result;
@@ -353,7 +353,7 @@ public sealed record RuleRow
         {
             if (required)
             {
-                fault(field, value, $"required for this trigger; a whole number from {min} to {max}");
+                fault(field, value, string.Create(CultureInfo.InvariantCulture, $"此触发条件下此项必填，请填写 {min} 到 {max} 之间的整数。"));
             }
 
             return null;
@@ -364,7 +364,7 @@ public sealed record RuleRow
             return n;
         }
 
-        fault(field, value, $"expected a whole number from {min} to {max}");
+        fault(field, value, Words.NotAWholeNumber(min, max));
         return null;
     }
 }

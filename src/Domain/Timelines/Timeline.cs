@@ -59,7 +59,7 @@ public sealed class Timeline
 
         if (item.Deadline < item.Start)
         {
-            return Fault(item, "Deadline", Iso(item.Deadline), $"the deadline is before the start ({Iso(item.Start)})");
+            return Fault(item, "Deadline", Iso(item.Deadline), Words.DeadlineBeforeStart(Iso(item.Start)));
         }
 
         for (var year = item.Start.Year; year <= item.Deadline.Year; year++)
@@ -67,7 +67,7 @@ public sealed class Timeline
             if (!calendar.IsLoaded(year))
             {
                 return Fault(item, year == item.Start.Year ? "Start" : "Deadline", Iso(year == item.Start.Year ? item.Start : item.Deadline),
-                    $"the working calendar has no holiday arrangement for {year}, so the schedule cannot be counted in working days; add {year} to the calendar");
+                    $"工作日历中没有 {year} 年的节假日安排，无法按工作日推算计划。请在「calendar」表中录入 {year} 年的调休日期，并加一行「Date」为「{year}」、「Kind」为「year」的行，声明该年安排已录入完整。");
             }
         }
 
@@ -177,11 +177,11 @@ public sealed class Timeline
         {
             var c = checkpoints[i];
             var reason =
-                c.Due < item.Start || c.Due > item.Deadline ? $"the milestone is outside the item's time span {Iso(item.Start)}..{Iso(item.Deadline)}"
-                : !(c.Target is >= 0 and <= 100) ? "the target must be a percentage from 0 to 100"
-                : i > 0 && previous.Due == c.Due ? "two milestones fall on the same date"
-                : c.Target < previous.Target ? $"the target is below an earlier milestone's target ({previous.Target.ToString(CultureInfo.InvariantCulture)})"
-                : c.IsDeadline && c.Target < 100 ? "a milestone on the deadline must have target 100: the deadline means done"
+                c.Due < item.Start || c.Due > item.Deadline ? $"节点不在任务的起止时间（{Iso(item.Start)} 至 {Iso(item.Deadline)}）之内。请调整节点日期，或修改任务的开始日期、完成时限。"
+                : !(c.Target is >= 0 and <= 100) ? "目标进度应为 0 到 100 之间的百分数，请改正。"
+                : i > 0 && previous.Due == c.Due ? "有两个节点在同一天。请合并为一个节点，或修改其中一个的日期。"
+                : c.Target < previous.Target ? $"目标进度低于前一个节点的目标进度（{previous.Target.ToString(CultureInfo.InvariantCulture)}）。目标进度应随节点日期递增，请改正。"
+                : c.IsDeadline && c.Target < 100 ? "完成时限当天的节点目标进度必须为 100：到完成时限即应全部完成。请改为 100，或把节点日期提前。"
                 : null;
             if (reason is not null)
             {
@@ -216,7 +216,7 @@ public sealed class Timeline
         var stages = template.Stages;
         if (stages.Count == 0)
         {
-            return (null, Fault(item, "PlanTemplate", template.Id, "the plan template has no stages"));
+            return (null, Fault(item, "PlanTemplate", template.Id, $"计划模板{Words.Quote(template.Id)}没有任何阶段。请在「plantemplates」表中为它添加阶段，或清空任务的「PlanTemplate」。"));
         }
 
         var total = 0;
@@ -225,12 +225,12 @@ public sealed class Timeline
         {
             if (stage.WorkingDays <= 0)
             {
-                return (null, Fault(item, "PlanTemplate", template.Id, $"stage '{stage.Name}' must last at least one working day"));
+                return (null, Fault(item, "PlanTemplate", template.Id, $"计划模板{Words.Quote(template.Id)}的阶段{Words.Quote(stage.Name)}至少需要 1 个工作日。请改正「plantemplates」表中该阶段的「WorkingDays」。"));
             }
 
             if (!(stage.Target is >= 0 and <= 100) || stage.Target < previous)
             {
-                return (null, Fault(item, "PlanTemplate", template.Id, $"stage '{stage.Name}' has target {stage.Target.ToString(CultureInfo.InvariantCulture)}; targets must rise from 0 to 100"));
+                return (null, Fault(item, "PlanTemplate", template.Id, $"计划模板{Words.Quote(template.Id)}的阶段{Words.Quote(stage.Name)}目标进度为 {stage.Target.ToString(CultureInfo.InvariantCulture)}；各阶段目标进度应在 0 到 100 之间且逐阶段不降低。请改正「plantemplates」表中该阶段的「Target」。"));
             }
 
             previous = stage.Target;
@@ -242,7 +242,7 @@ public sealed class Timeline
         if (total > available)
         {
             return (null, Fault(item, "PlanTemplate", template.Id,
-                $"the template '{template.Name}' needs {total} working days but {Iso(item.Start)}..{Iso(item.Deadline)} has only {available}"));
+                $"计划模板{Words.Quote(template.Name)}共需 {total} 个工作日，但 {Iso(item.Start)} 至 {Iso(item.Deadline)} 只有 {available} 个工作日。请减少各阶段的工作日数、提前开始日期或推迟完成时限，或换用其他模板。"));
         }
 
         var checkpoints = new Checkpoint[stages.Count];

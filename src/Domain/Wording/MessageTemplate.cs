@@ -50,7 +50,7 @@ public sealed record MessageTemplate(string Id, string Subject, string Body, str
 
     private static readonly HashSet<string> Known = new(Placeholders, StringComparer.OrdinalIgnoreCase);
 
-    private static readonly string KnownList = string.Join(" ", Placeholders.Select(p => "{" + p + "}"));
+    private static readonly string KnownList = string.Join("、", Placeholders.Select(p => "{" + p + "}"));
 
     /// <summary>
     /// Checks the template as admin input: a missing id or text, unknown placeholders and unbalanced braces,
@@ -59,10 +59,10 @@ public sealed record MessageTemplate(string Id, string Subject, string Body, str
     public IReadOnlyList<Problem> Validate()
     {
         var problems = new List<Problem>();
-        var key = string.IsNullOrWhiteSpace(Id) ? "(no id)" : Id.Trim();
+        var key = string.IsNullOrWhiteSpace(Id) ? Problem.NoKey : Id.Trim();
         if (string.IsNullOrWhiteSpace(Id))
         {
-            problems.Add(new Problem(Table, key, nameof(Id), Id, "a template needs an id for rules to refer to"));
+            problems.Add(new Problem(Table, key, nameof(Id), Id, "模板缺少编号，规则无法引用。请填写模板编号，规则的「Template」列填的就是它。"));
         }
 
         Check(nameof(Subject), Subject);
@@ -74,21 +74,21 @@ public sealed record MessageTemplate(string Id, string Subject, string Body, str
         {
             if (string.IsNullOrWhiteSpace(text))
             {
-                problems.Add(new Problem(Table, key, field, text, "required; write the text of the message"));
+                problems.Add(new Problem(Table, key, field, text, "此项必填，请填写消息内容。"));
                 return;
             }
 
             var (tokens, faults) = TemplateText.Parse(text);
             foreach (var fault in faults)
             {
-                problems.Add(new Problem(Table, key, field, text, string.Create(CultureInfo.InvariantCulture, $"at character {fault.Position}: {fault.Message}")));
+                problems.Add(new Problem(Table, key, field, text, string.Create(CultureInfo.InvariantCulture, $"第 {fault.Position} 个字符处：{fault.Message}")));
             }
 
             foreach (var name in tokens.Where(t => t.IsPlaceholder).Select(t => t.Text).Distinct(StringComparer.Ordinal))
             {
                 if (!Known.Contains(name))
                 {
-                    problems.Add(new Problem(Table, key, field, text, $"unknown placeholder {{{name}}}; known placeholders: {KnownList}"));
+                    problems.Add(new Problem(Table, key, field, text, $"无法识别占位符「{{{name}}}」。请改为以下占位符之一：{KnownList}。"));
                 }
             }
         }

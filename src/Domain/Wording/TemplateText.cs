@@ -11,7 +11,7 @@ internal static class TemplateText
     /// <summary>A run of literal text, or a placeholder's name.</summary>
     internal readonly record struct Token(bool IsPlaceholder, string Text);
 
-    /// <summary>A syntax fault; <paramref name="Position"/> is 1-based, as an admin counts characters.</summary>
+    /// <summary>A syntax fault; <paramref name="Position"/> is 1-based, as an admin counts characters; the message is Chinese, for admins.</summary>
     internal readonly record struct Fault(int Position, string Message);
 
     /// <summary>
@@ -49,7 +49,7 @@ internal static class TemplateText
                 var open = text.IndexOf('{', i + 1);
                 if (close < 0 || open >= 0 && open < close)
                 {
-                    faults.Add(new Fault(i + 1, "'{' is not closed by '}' (write {{ for a literal brace)"));
+                    faults.Add(new Fault(i + 1, "「{」没有对应的「}」。占位符应写成「{名称}」；如要显示大括号本身，请写成「{{」。"));
                     literal.Append(c);
                     i++;
                 }
@@ -62,7 +62,7 @@ internal static class TemplateText
             }
             else if (c == '}')
             {
-                faults.Add(new Fault(i + 1, "'}' has no opening '{' (write }} for a literal brace)"));
+                faults.Add(new Fault(i + 1, "「}」没有对应的「{」。占位符应写成「{名称}」；如要显示大括号本身，请写成「}}」。"));
                 literal.Append(c);
                 i++;
             }

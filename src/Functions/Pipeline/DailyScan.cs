@@ -29,8 +29,8 @@ public sealed partial class DailyScan(IEntityTables tables, IMessagePublisher pu
         if (!configuration.Calendar.IsLoaded(today.Year))
         {
             var missing = new Problem("calendar", today.Year.ToString(System.Globalization.CultureInfo.InvariantCulture), "Year", null,
-                $"No working calendar for {today.Year}: nothing is evaluated until the State Council's arrangement for {today.Year} is entered " +
-                $"(a calendar row declaring the year plus its holidays and make-up days), or the shipped calendar is updated.");
+                $"工作日历中没有 {today.Year} 年的节假日安排，在录入之前不评估任何任务、不发送任何提醒。请按国务院办公厅公布的 {today.Year} 年节假日安排，" +
+                $"在「calendar」表中录入放假和调休上班的日期，并加一行「Date」为「{today.Year}」、「Kind」为「year」的行声明该年安排已录入完整；或更新系统内置的日历。");
             await read.RecordConfiguration([.. problems, missing], cancellationToken).ConfigureAwait(false);
             LogYearMissing(logger, today.Year);
             throw new CalendarYearNotLoadedException(today.Year, configuration.Calendar.LoadedYears);

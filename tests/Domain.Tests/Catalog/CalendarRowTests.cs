@@ -78,7 +78,7 @@ public class CalendarRowTests
 
         var problem = Assert.Single(problems);
         Assert.Equal(("calendar", "2026", "Date", "2026"), (problem.Table, problem.Key, problem.Field, problem.Value));
-        Assert.Contains("ships with the engine", problem.Reason, StringComparison.Ordinal);
+        Assert.Contains("年的节假日安排已内置于系统", problem.Reason, StringComparison.Ordinal);
         Assert.False(configuration.Calendar.IsWorkingDay(D(2026, 10, 1)));
     }
 
@@ -95,9 +95,9 @@ public class CalendarRowTests
     }
 
     [Theory]
-    [InlineData("2026-10-17", "maybe", "unknown value; expected one of")]
-    [InlineData("2026-10-17", "", "required")]
-    [InlineData("2027", "班", "write year or 全年")]
+    [InlineData("2026-10-17", "maybe", "无法识别「maybe」。可填：")]
+    [InlineData("2026-10-17", "", "此项必填")]
+    [InlineData("2027", "班", "「Kind」应填「year」或「全年」")]
     public void Build_ReportsKindAndSkipsRow_WhenKindIsUnknown(string date, string kind, string reason)
     {
         var rows = Rows with { Calendar = [new CorrectionRow(date, kind), new CorrectionRow("2026-10-24", "working")] };
@@ -117,7 +117,7 @@ public class CalendarRowTests
 
         var (configuration, problems) = Build(rows);
 
-        AssertSingleProblem(problems, "calendar", "10/17/2026", "Date", "10/17/2026", "not a date");
+        AssertSingleProblem(problems, "calendar", "10/17/2026", "Date", "10/17/2026", "不是有效的日期");
         Assert.True(configuration.Calendar.IsWorkingDay(D(2026, 10, 24)));
     }
 
@@ -128,7 +128,7 @@ public class CalendarRowTests
 
         var (configuration, problems) = Build(rows);
 
-        AssertSingleProblem(problems, "calendar", "2026-10-17", "Date", "2026-10-17", "another row corrects the same date");
+        AssertSingleProblem(problems, "calendar", "2026-10-17", "Date", "2026-10-17", "已有另一行调整同一日期");
         Assert.True(configuration.Calendar.IsWorkingDay(D(2026, 10, 17)));
     }
 
@@ -140,7 +140,7 @@ public class CalendarRowTests
         var (_, problems) = Build(rows);
 
         Assert.Equal(2, problems.Count);
-        Assert.All(problems, p => Assert.Equal(("calendar", "(no id)", "Date"), (p.Table, p.Key, p.Field)));
-        Assert.All(problems, p => Assert.StartsWith("required", p.Reason, StringComparison.Ordinal));
+        Assert.All(problems, p => Assert.Equal(("calendar", "（无编号）", "Date"), (p.Table, p.Key, p.Field)));
+        Assert.All(problems, p => Assert.StartsWith("此项必填", p.Reason, StringComparison.Ordinal));
     }
 }

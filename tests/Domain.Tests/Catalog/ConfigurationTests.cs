@@ -27,7 +27,7 @@ public class ConfigurationTests
 
         var (configuration, problems) = Build(rows);
 
-        AssertSingleProblem(problems, "rules", "R2", "Trigger", "whenever", "unknown value");
+        AssertSingleProblem(problems, "rules", "R2", "Trigger", "whenever", "无法识别「whenever」");
         Assert.Equal(["R1"], configuration.Rules.Select(r => r.Id.Value));
     }
 
@@ -51,7 +51,7 @@ public class ConfigurationTests
 
         var (configuration, problems) = Build(rows);
 
-        AssertSingleProblem(problems, "templates", "overdue", "Subject", "【督查通报】{unit}{foo}", "unknown placeholder {foo}");
+        AssertSingleProblem(problems, "templates", "overdue", "Subject", "【督查通报】{unit}{foo}", "无法识别占位符「{foo}」");
         Assert.Equal(DefaultTemplates.ById["overdue"], configuration.Templates["overdue"]);
         Assert.Equal("{unit}“{item}”请抓紧。", configuration.Templates["due-soon"].Sms);
         Assert.Equal(DefaultTemplates.All.Count, configuration.Templates.Count);
@@ -96,7 +96,7 @@ public class ConfigurationTests
 
         var (configuration, problems) = Build(rows);
 
-        AssertSingleProblem(problems, "plantemplates", "build:02", "Seq", "2", "already has a stage with this number");
+        AssertSingleProblem(problems, "plantemplates", "build:02", "Seq", "2", "模板「build」已有序号为 2 的阶段");
         var build = configuration.PlanTemplates["build"];
         Assert.Equal("建设项目", build.Name);
         Assert.Equal(["前期", "施工", "验收"], build.Stages.Select(s => s.Name));
@@ -120,7 +120,7 @@ public class ConfigurationTests
 
         var (configuration, problems) = Build(rows);
 
-        AssertSingleProblem(problems, "plantemplates", "build:04", "WorkingDays", "2.5", "expected a whole number from 1 to 500");
+        AssertSingleProblem(problems, "plantemplates", "build:04", "WorkingDays", "2.5", "应为 1 到 500 之间的整数");
         Assert.Equal(3, configuration.PlanTemplates["build"].Stages.Count);
     }
 
@@ -131,7 +131,7 @@ public class ConfigurationTests
 
         var (configuration, problems) = Build(rows);
 
-        AssertSingleProblem(problems, "settings", "SupervisionOffice", "Value", "dcs-nobody", "no person has this id in the people table");
+        AssertSingleProblem(problems, "settings", "SupervisionOffice", "Value", "dcs-nobody", "「people」表中没有编号为「dcs-nobody」的人员");
         Assert.Null(configuration.Roster.SupervisionOffice);
         Assert.Equal(2, configuration.Roster.Units.Count);
     }
@@ -143,7 +143,7 @@ public class ConfigurationTests
 
         var (configuration, problems) = Build(rows);
 
-        AssertSingleProblem(problems, "settings", "CatchUpWorkingDays", "Value", "abc", "expected a number from 0 to");
+        AssertSingleProblem(problems, "settings", "CatchUpWorkingDays", "Value", "abc", "应为 0 到 60 之间的数字");
         Assert.Equal(EvaluationOptions.Default.CatchUpWorkingDays, configuration.Options.CatchUpWorkingDays);
         Assert.Equal(new PersonId("dcs"), configuration.Roster.SupervisionOffice);
     }
@@ -155,7 +155,7 @@ public class ConfigurationTests
 
         var (configuration, problems) = Build(rows);
 
-        AssertSingleProblem(problems, "settings", "Catchup", "Key", "Catchup", "unknown setting; known settings: SupervisionOffice, CatchUpWorkingDays");
+        AssertSingleProblem(problems, "settings", "Catchup", "Key", "Catchup", "无法识别的设置项。可填：「SupervisionOffice」、「CatchUpWorkingDays」");
         Assert.Equal(EvaluationOptions.Default, configuration.Options);
     }
 

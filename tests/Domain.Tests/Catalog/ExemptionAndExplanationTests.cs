@@ -25,7 +25,7 @@ public class ExemptionAndExplanationTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "exemptions", "T1:" + period, "Period", period, "not a period key");
+        AssertSingleProblem(problems, "exemptions", "T1:" + period, "Period", period, "不是有效的期次");
         Assert.Equal(["2026-04"], Item(items, "T1").ExemptPeriods);
     }
 
@@ -53,7 +53,7 @@ public class ExemptionAndExplanationTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "exemptions", "T9:2026-05", "Task", "T9", "no usable task of this unit has this id");
+        AssertSingleProblem(problems, "exemptions", "T9:2026-05", "Task", "T9", "本单位没有可用的编号为「T9」的任务");
         Assert.Equal(["2026-05"], Item(items, "T1").ExemptPeriods);
     }
 
@@ -69,7 +69,7 @@ public class ExemptionAndExplanationTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "explanations", notice + ":说明", "Notice", notice, "not an event id");
+        AssertSingleProblem(problems, "explanations", notice + ":说明", "Notice", notice, "不是有效的通报编号");
         Assert.Null(Assert.Single(Item(items, "T1").Demands).MetOn);
     }
 
@@ -115,7 +115,7 @@ public class ExemptionAndExplanationTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "explanations", Notice.Value + ":说明", "Task", "T2", "was about task T1");
+        AssertSingleProblem(problems, "explanations", Notice.Value + ":说明", "Task", "T2", "针对的是任务「T1」");
         Assert.Null(Assert.Single(Item(items, "T1").Demands).MetOn);
     }
 
@@ -128,7 +128,7 @@ public class ExemptionAndExplanationTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "explanations", Notice.Value + ":报告", "Kind", "报告", "unknown value");
+        AssertSingleProblem(problems, "explanations", Notice.Value + ":报告", "Kind", "报告", "无法识别「报告」");
         Assert.Null(Assert.Single(Item(items, "T1").Demands).MetOn);
     }
 }

@@ -28,7 +28,7 @@ public class MilestoneRowTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "milestones", "T1:2026-10-15", "Due", "2026-10-15", "after the task's deadline (2026-09-30)");
+        AssertSingleProblem(problems, "milestones", "T1:2026-10-15", "Due", "2026-10-15", "节点日期晚于任务的完成时限（2026-09-30）");
         Assert.Equal([new Milestone("完成前期", D(2026, 5, 29), 30)], Item(items, "T1").Item.Plan.Milestones);
     }
 
@@ -39,7 +39,7 @@ public class MilestoneRowTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "milestones", "T1:2026-01-15", "Due", "2026-01-15", "before the task's start (2026-03-02)");
+        AssertSingleProblem(problems, "milestones", "T1:2026-01-15", "Due", "2026-01-15", "节点日期早于任务的开始日期（2026-03-02）");
         Assert.Single(Item(items, "T1").Item.Plan.Milestones);
     }
 
@@ -50,7 +50,7 @@ public class MilestoneRowTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "milestones", "T9:2026-05-29", "Task", "T9", "no usable task of this unit has this id");
+        AssertSingleProblem(problems, "milestones", "T9:2026-05-29", "Task", "T9", "本单位没有可用的编号为「T9」的任务");
         Assert.Single(Item(items, "T1").Item.Plan.Milestones);
         Assert.Equal(2, items.Count);
     }
@@ -62,7 +62,7 @@ public class MilestoneRowTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "milestones", "T1:2026-07-31", "Target", "120", "expected a number from 0 to 100");
+        AssertSingleProblem(problems, "milestones", "T1:2026-07-31", "Target", "120", "应为 0 到 100 之间的数字");
         Assert.Equal([new Milestone("完成前期", D(2026, 5, 29), 30)], Item(items, "T1").Item.Plan.Milestones);
     }
 
@@ -74,7 +74,7 @@ public class MilestoneRowTests
         var (items, problems) = BuildItems(rows);
 
         Assert.Equal([("tasks", "Owner"), ("milestones", "Task")], problems.Select(p => (p.Table, p.Field)));
-        Assert.Contains("see the task's own problems", problems[1].Reason, StringComparison.Ordinal);
+        Assert.Contains("请先查看并改正该任务的问题", problems[1].Reason, StringComparison.Ordinal);
         Assert.Equal("T2", Assert.Single(items).Item.Id.Value);
     }
 
@@ -85,7 +85,7 @@ public class MilestoneRowTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "tasks", "T1", "PlanTemplate", "build", "also has explicit milestones");
+        AssertSingleProblem(problems, "tasks", "T1", "PlanTemplate", "build", "另有节点，现按这些节点计算");
         var plan = Item(items, "T1").Item.Plan;
         Assert.Null(plan.Template);
         Assert.Single(plan.Milestones);

@@ -33,7 +33,7 @@ public class PeopleAndUnitsTests
 
         var (configuration, problems) = Build(rows);
 
-        AssertSingleProblem(problems, "people", "swj-zhou", "Email", "zhou at swj.example.gov.cn", "not an email address");
+        AssertSingleProblem(problems, "people", "swj-zhou", "Email", "zhou at swj.example.gov.cn", "不是有效的邮箱地址");
         var zhou = configuration.People[Zhou];
         Assert.Null(zhou.Email);
         Assert.Equal("+8613800138000", zhou.Mobile);
@@ -73,7 +73,7 @@ public class PeopleAndUnitsTests
 
         var (configuration, problems) = Build(rows);
 
-        AssertSingleProblem(problems, "people", "swj-zhou", "Mobile", mobile, "not a mobile number");
+        AssertSingleProblem(problems, "people", "swj-zhou", "Mobile", mobile, "不是有效的手机号码");
         var zhou = configuration.People[Zhou];
         Assert.Null(zhou.Mobile);
         Assert.Equal([Channel.Email], zhou.Channels);
@@ -86,7 +86,7 @@ public class PeopleAndUnitsTests
 
         var (configuration, problems) = Build(rows);
 
-        AssertSingleProblem(problems, "people", "swj-zhou", "Id", "swj-zhou", "another person has this id");
+        AssertSingleProblem(problems, "people", "swj-zhou", "Id", "swj-zhou", "已有其他人员使用编号「swj-zhou」");
         Assert.Equal("周科长", configuration.People[Zhou].Name);
         Assert.Equal(People.Count, configuration.People.Count);
     }
@@ -98,7 +98,7 @@ public class PeopleAndUnitsTests
 
         var (configuration, problems) = Build(rows);
 
-        AssertSingleProblem(problems, "people", "swj-zhou", "Unit", "jyj", "no unit has this id");
+        AssertSingleProblem(problems, "people", "swj-zhou", "Unit", "jyj", "「units」表中没有编号为「jyj」的单位");
         Assert.Null(configuration.People[Zhou].Unit);
     }
 
@@ -126,7 +126,7 @@ public class PeopleAndUnitsTests
 
         var (configuration, problems) = Build(rows);
 
-        AssertSingleProblem(problems, "people", "p1", "Channels", "email, fax", "'fax' is not one of");
+        AssertSingleProblem(problems, "people", "p1", "Channels", "email, fax", "「fax」不在可选值之中");
         Assert.Equal([Channel.Email], configuration.People[new PersonId("p1")].Channels);
     }
 
@@ -152,7 +152,7 @@ public class PeopleAndUnitsTests
 
         var (configuration, problems) = Build(rows);
 
-        AssertSingleProblem(problems, "units", "fgw", "Principal", "fgw-nobody", "no person has this id in the people table");
+        AssertSingleProblem(problems, "units", "fgw", "Principal", "fgw-nobody", "「people」表中没有编号为「fgw-nobody」的人员");
         var planning = configuration.Roster.Units[new UnitId("fgw")];
         Assert.Equal("发改委", planning.Name);
         Assert.Null(planning.Principal);
@@ -166,7 +166,7 @@ public class PeopleAndUnitsTests
 
         var (configuration, problems) = Build(rows);
 
-        AssertSingleProblem(problems, "units", "swj", "Id", "swj", "another unit has this id");
+        AssertSingleProblem(problems, "units", "swj", "Id", "swj", "已有其他单位使用编号「swj」");
         Assert.Equal("商务局", configuration.Roster.Units[Commerce].Name);
         Assert.Equal(2, configuration.Roster.Units.Count);
     }
@@ -178,7 +178,7 @@ public class PeopleAndUnitsTests
 
         var (configuration, problems) = Build(rows);
 
-        AssertSingleProblem(problems, "units", "a/b", "Id", "a/b", "not a usable id");
+        AssertSingleProblem(problems, "units", "a/b", "Id", "a/b", "不能用作编号");
         Assert.Equal(2, configuration.Roster.Units.Count);
     }
 

@@ -17,7 +17,7 @@ public class ProgressRowTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "progress", "T1:2026-03-20:01", "Progress", progress, "expected a number from 0 to 100");
+        AssertSingleProblem(problems, "progress", "T1:2026-03-20:01", "Progress", progress, "应为 0 到 100 之间的数字");
         var history = Item(items, "T1").Progress;
         Assert.Equal(1, history.Count);
         Assert.Equal(20, history.ProgressOn(D(2026, 3, 31)));
@@ -41,7 +41,7 @@ public class ProgressRowTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "progress", "T1:2026-03-20:01", "Progress", "15", "progress went down from 20 (2026-03-10) without a note");
+        AssertSingleProblem(problems, "progress", "T1:2026-03-20:01", "Progress", "15", "完成进度低于此前报送的 20（2026-03-10），且未填写说明");
         Assert.Equal(20, Item(items, "T1").Progress.ProgressOn(D(2026, 3, 20)));
     }
 
@@ -98,7 +98,7 @@ public class ProgressRowTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "progress", "T1:2026-03-10:1.5", "Seq", "1.5", "expected a whole number from 1 to 99");
+        AssertSingleProblem(problems, "progress", "T1:2026-03-10:1.5", "Seq", "1.5", "应为 1 到 99 之间的整数");
         Assert.Equal(20, Item(items, "T1").Progress.ProgressOn(D(2026, 3, 10)));
     }
 
@@ -109,7 +109,7 @@ public class ProgressRowTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "progress", "T1:2026-03-20:01", "ReportedBy", "swj-nobody", "no person has this id in the people table");
+        AssertSingleProblem(problems, "progress", "T1:2026-03-20:01", "ReportedBy", "swj-nobody", "「people」表中没有编号为「swj-nobody」的人员");
         Assert.Equal(20, Item(items, "T1").Progress.ProgressOn(D(2026, 3, 31)));
     }
 
@@ -120,7 +120,7 @@ public class ProgressRowTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "progress", "T9:2026-03-20:01", "Task", "T9", "no usable task of this unit has this id");
+        AssertSingleProblem(problems, "progress", "T9:2026-03-20:01", "Task", "T9", "本单位没有可用的编号为「T9」的任务");
         Assert.Equal(1, Item(items, "T1").Progress.Count);
     }
 }

@@ -33,7 +33,7 @@ public class TaskRowTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "tasks", "T1", "Start", "", "required");
+        AssertSingleProblem(problems, "tasks", "T1", "Start", "", "此项必填");
         Assert.Equal("T2", Assert.Single(items).Item.Id.Value);
     }
 
@@ -44,7 +44,7 @@ public class TaskRowTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "tasks", "T1", "Deadline", "2026/09/30", "not a date; write it yyyy-MM-dd");
+        AssertSingleProblem(problems, "tasks", "T1", "Deadline", "2026/09/30", "不是有效的日期。请按「yyyy-MM-dd」格式填写");
         Assert.Equal("T2", Assert.Single(items).Item.Id.Value);
     }
 
@@ -55,7 +55,7 @@ public class TaskRowTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "tasks", "T1", "Deadline", "2026-02-27", "the deadline is before the start (2026-03-02)");
+        AssertSingleProblem(problems, "tasks", "T1", "Deadline", "2026-02-27", "完成时限早于开始日期（2026-03-02）");
         Assert.Equal("T2", Assert.Single(items).Item.Id.Value);
     }
 
@@ -68,7 +68,7 @@ public class TaskRowTests
         var (others, otherProblems) = BuildItems(UnitRows());
 
         Assert.Empty(items);
-        AssertSingleProblem(problems, "tasks", "T1", "Unit", "jyj", "no unit has this id in the units table");
+        AssertSingleProblem(problems, "tasks", "T1", "Unit", "jyj", "「units」表中没有编号为「jyj」的单位");
         Assert.Empty(otherProblems);
         Assert.Equal(2, others.Count);
     }
@@ -80,7 +80,7 @@ public class TaskRowTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "tasks", "T1", "Unit", "fgw", "the row is stored under unit swj");
+        AssertSingleProblem(problems, "tasks", "T1", "Unit", "fgw", "此行存放在单位「swj」下");
         Assert.Equal("T2", Assert.Single(items).Item.Id.Value);
     }
 
@@ -91,7 +91,7 @@ public class TaskRowTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "tasks", "T1", "Owner", "swj-nobody", "no person has this id in the people table");
+        AssertSingleProblem(problems, "tasks", "T1", "Owner", "swj-nobody", "「people」表中没有编号为「swj-nobody」的人员。请填写「people」表中已有的编号，或先在「people」表中添加此人员。");
         Assert.Equal("T2", Assert.Single(items).Item.Id.Value);
     }
 
@@ -102,7 +102,7 @@ public class TaskRowTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "tasks", "T1", "LeadOfficial", "city-nobody", "no person has this id in the people table");
+        AssertSingleProblem(problems, "tasks", "T1", "LeadOfficial", "city-nobody", "「people」表中没有编号为「city-nobody」的人员");
         Assert.Equal("T2", Assert.Single(items).Item.Id.Value);
     }
 
@@ -113,7 +113,7 @@ public class TaskRowTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "tasks", "T1", "PlanTemplate", "bridge", "no plan template has this id");
+        AssertSingleProblem(problems, "tasks", "T1", "PlanTemplate", "bridge", "「plantemplates」表中没有编号为「bridge」的计划模板");
         Assert.Equal("T2", Assert.Single(items).Item.Id.Value);
     }
 
@@ -135,7 +135,7 @@ public class TaskRowTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "tasks", "T1", "Kind", "Urgent", "unknown value; expected one of");
+        AssertSingleProblem(problems, "tasks", "T1", "Kind", "Urgent", "无法识别「Urgent」。可填：");
         Assert.Equal("T2", Assert.Single(items).Item.Id.Value);
     }
 
@@ -146,7 +146,7 @@ public class TaskRowTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "tasks", "T1", "Status", "Done", "unknown value; expected one of");
+        AssertSingleProblem(problems, "tasks", "T1", "Status", "Done", "无法识别「Done」。可填：");
         Assert.Equal("T2", Assert.Single(items).Item.Id.Value);
     }
 
@@ -161,7 +161,7 @@ public class TaskRowTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "tasks", "T1", "Cadence", cadence, "expected 旬 (xun), 月 (month), 周 (week)");
+        AssertSingleProblem(problems, "tasks", "T1", "Cadence", cadence, "无法识别的报送频次。请填写「旬」");
         Assert.Equal("T2", Assert.Single(items).Item.Id.Value);
     }
 
@@ -233,7 +233,7 @@ public class TaskRowTests
 
         var (items, problems) = BuildItems(rows);
 
-        AssertSingleProblem(problems, "tasks", "T1", "Id", "T1", "another task of the unit has this id");
+        AssertSingleProblem(problems, "tasks", "T1", "Id", "T1", "本单位已有其他任务使用此编号");
         Assert.Equal("外贸稳增长行动T1", Item(items, "T1").Item.Title);
         Assert.Equal(2, items.Count);
     }

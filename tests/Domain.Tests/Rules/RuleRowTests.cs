@@ -30,19 +30,19 @@ public class RuleRowTests
     }
 
     [Theory]
-    [InlineData(nameof(RuleRow.Level), "warning", "unknown value")]
-    [InlineData(nameof(RuleRow.Trigger), "whenever", "unknown value")]
-    [InlineData(nameof(RuleRow.Streak), "0", "from 1 to 120")]
-    [InlineData(nameof(RuleRow.DemandDays), "400", "from 1 to 60")]
-    [InlineData(nameof(RuleRow.Period), "quarter", "unknown value")]
-    [InlineData(nameof(RuleRow.Tolerance), "-3", "0 to 100")]
-    [InlineData(nameof(RuleRow.To), "mayor", "'mayor' is not one of")]
-    [InlineData(nameof(RuleRow.Channels), "fax", "'fax' is not one of")]
-    [InlineData(nameof(RuleRow.EffectiveFrom), "2025/01/01", "ISO date")]
-    [InlineData(nameof(RuleRow.Enabled), "maybe", "true or false")]
-    [InlineData(nameof(RuleRow.Repeat), "sometimes", "expected once")]
-    [InlineData(nameof(RuleRow.DemandDays), "five", "whole number")]
-    [InlineData(nameof(RuleRow.Id), "R/9", "not a usable rule id")]
+    [InlineData(nameof(RuleRow.Level), "warning", "无法识别「warning」")]
+    [InlineData(nameof(RuleRow.Trigger), "whenever", "无法识别「whenever」")]
+    [InlineData(nameof(RuleRow.Streak), "0", "1 到 120 之间的整数")]
+    [InlineData(nameof(RuleRow.DemandDays), "400", "1 到 60 之间的整数")]
+    [InlineData(nameof(RuleRow.Period), "quarter", "无法识别「quarter」")]
+    [InlineData(nameof(RuleRow.Tolerance), "-3", "0 到 100 之间的百分点数")]
+    [InlineData(nameof(RuleRow.To), "mayor", "「mayor」不在可选值之中")]
+    [InlineData(nameof(RuleRow.Channels), "fax", "「fax」不在可选值之中")]
+    [InlineData(nameof(RuleRow.EffectiveFrom), "2025/01/01", "不是有效的日期。请按「yyyy-MM-dd」格式填写")]
+    [InlineData(nameof(RuleRow.Enabled), "maybe", "请填写「true」（启用）或「false」（停用）")]
+    [InlineData(nameof(RuleRow.Repeat), "sometimes", "无法识别。请填写「once」")]
+    [InlineData(nameof(RuleRow.DemandDays), "five", "应为 1 到 60 之间的整数")]
+    [InlineData(nameof(RuleRow.Id), "R/9", "不能用作规则编号：编号含有表格行键不允许的字符")]
     public void Parse_RejectsBadField_NamingRuleAndField(string field, string value, string reason)
     {
         var row = With(Valid, field, value);
@@ -67,6 +67,7 @@ public class RuleRowTests
 
         Assert.Null(rule);
         Assert.Equal(["Level", "Days", "To", "Template"], problems.Select(p => p.Field));
+        Assert.Contains("此触发条件下此项必填，请填写 1 到 60 之间的整数", problems[1].Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -76,7 +77,8 @@ public class RuleRowTests
 
         var problem = Assert.Single(problems);
         Assert.Equal("Template", problem.Field);
-        Assert.Contains("due-soon, overdue", problem.Reason, StringComparison.Ordinal);
+        Assert.Contains("没有编号为「lag-notice」的消息模板", problem.Reason, StringComparison.Ordinal);
+        Assert.Contains("「due-soon」、「overdue」", problem.Reason, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -53,8 +53,8 @@ public class TimelineTests
         Assert.Equal("tasks", problem.Table);
         Assert.Equal("P-2", problem.Key);
         Assert.Equal("PlanTemplate", problem.Field);
-        Assert.Contains("needs 35 working days", problem.Reason, StringComparison.Ordinal);
-        Assert.Contains("only 15", problem.Reason, StringComparison.Ordinal);
+        Assert.Contains("共需 35 个工作日", problem.Reason, StringComparison.Ordinal);
+        Assert.Contains("只有 15 个工作日", problem.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -99,9 +99,9 @@ public class TimelineTests
     }
 
     [Theory]
-    [InlineData("2024-02-01", 50, "outside the item's time span")]
-    [InlineData("2024-03-20", 150, "from 0 to 100")]
-    [InlineData("2024-03-29", 60, "must have target 100")]
+    [InlineData("2024-02-01", 50, "节点不在任务的起止时间")]
+    [InlineData("2024-03-20", 150, "目标进度应为 0 到 100 之间的百分数")]
+    [InlineData("2024-03-29", 60, "目标进度必须为 100")]
     public void Build_ReportsProblem_ForMilestoneThatCannotBe(string due, double target, string reason)
     {
         var plan = Plan.WithMilestones([new Milestone("节点", LocalDate.FromDateOnly(DateOnly.Parse(due, System.Globalization.CultureInfo.InvariantCulture)), target)]);
@@ -119,7 +119,7 @@ public class TimelineTests
 
         var problem = Timeline.Build(Item("M-3", D(2024, 3, 4), D(2024, 3, 29), plan), China).Problem!;
 
-        Assert.Contains("below an earlier milestone", problem.Reason, StringComparison.Ordinal);
+        Assert.Contains("低于前一个节点的目标进度", problem.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

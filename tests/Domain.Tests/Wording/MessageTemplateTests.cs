@@ -41,7 +41,7 @@ public class MessageTemplateTests
         Assert.Equal("t1", problem.Key);
         Assert.Equal("Body", problem.Field);
         Assert.Equal("{unit}承担的{task}", problem.Value);
-        Assert.Contains("{task}", problem.Reason, StringComparison.Ordinal);
+        Assert.Contains("无法识别占位符「{task}」", problem.Reason, StringComparison.Ordinal);
         Assert.All(MessageTemplate.Placeholders, p => Assert.Contains("{" + p + "}", problem.Reason, StringComparison.Ordinal));
     }
 
@@ -58,7 +58,7 @@ public class MessageTemplateTests
 
         var problem = Assert.Single(problems);
         Assert.Equal(("templates", "t1", field, text), (problem.Table, problem.Key, problem.Field, problem.Value));
-        Assert.Contains($"character {position}", problem.Reason, StringComparison.Ordinal);
+        Assert.Contains($"第 {position} 个字符处", problem.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public class MessageTemplateTests
 
         var problem = Assert.Single(template.Validate());
 
-        Assert.Equal(("(no id)", "Id"), (problem.Key, problem.Field));
+        Assert.Equal(("（无编号）", "Id"), (problem.Key, problem.Field));
     }
 
     [Theory]

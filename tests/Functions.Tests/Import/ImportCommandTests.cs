@@ -33,7 +33,7 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Contains("被拒绝的行（10 条问题，这些行未导入；请修改后重新导入）：", stdout, StringComparison.Ordinal);
         Assert.Contains("  templates.csv 第 6 行｜列：Subject｜值：“【督查通报】", stdout, StringComparison.Ordinal);
         Assert.Contains("已导入，但请留意（2 条）", stdout, StringComparison.Ordinal);
-        Assert.Contains("  people.csv 第 3 行｜列：Mobile｜值：“12345”｜原因：not a mobile number", stdout, StringComparison.Ordinal);
+        Assert.Contains("  people.csv 第 3 行｜列：Mobile｜值：“12345”｜原因：不是有效的手机号码", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -27,23 +27,23 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
     /// <summary>The rejected rows of samples/broken/EXPECTED.md (#3–#12): location, table, key, field, value, part of the reason.</summary>
     private static readonly (string Location, string Table, string Key, string Field, string Value, string Reason)[] BrokenRejected =
     [
-        ("tasks.csv 第 5 行", "tasks", "fgw-2026-04", "Deadline", "2026-03-31", "the deadline is before the start (2026-06-01)"),
-        ("tasks.csv 第 6 行", "tasks", "fgw-2026-05", "Deadline", "2026/09/30", "not a date; write it yyyy-MM-dd"),
-        ("tasks.csv 第 10 行", "tasks", "zjj-2026-04", "Owner", "zjj-sun", "no person has this id in the people table"),
-        ("tasks.csv 第 11 行", "tasks", "rsj-2026-01", "Unit", "rsj", "no unit has this id in the units table"),
+        ("tasks.csv 第 5 行", "tasks", "fgw-2026-04", "Deadline", "2026-03-31", "完成时限早于开始日期（2026-06-01）"),
+        ("tasks.csv 第 6 行", "tasks", "fgw-2026-05", "Deadline", "2026/09/30", "不是有效的日期。请按「yyyy-MM-dd」格式填写"),
+        ("tasks.csv 第 10 行", "tasks", "zjj-2026-04", "Owner", "zjj-sun", "「people」表中没有编号为「zjj-sun」的人员"),
+        ("tasks.csv 第 11 行", "tasks", "rsj-2026-01", "Unit", "rsj", "「units」表中没有编号为「rsj」的单位"),
         ("tasks.csv 第 12 行", "tasks", "zjj-2026-02", "Id", "zjj-2026-02", "与tasks.csv 第 8 行的键相同"),
-        ("milestones.csv 第 7 行", "milestones", "zjj-2026-01:2026-12-31", "Due", "2026-12-31", "after the task's deadline (2026-12-15)"),
-        ("progress.csv 第 7 行", "progress", "fgw-2026-01:2026-03-20:01", "Progress", "15", "went down from 18 (2026-03-10) without a note"),
-        ("progress.csv 第 16 行", "progress", "zjj-2026-03:2026-04-20:01", "Progress", "120", "expected a number from 0 to 100"),
-        ("rules.csv 第 9 行", "rules", "R8", "Trigger", "whenever", "unknown value; expected one of due-soon, overdue, report-missing, lag-streak, demand-overdue"),
-        ("templates.csv 第 6 行", "templates", "lag-notice", "Subject", "【督查通报】{unit}“{item}”连续{streak}期落后（{foo}）", "unknown placeholder {foo}"),
+        ("milestones.csv 第 7 行", "milestones", "zjj-2026-01:2026-12-31", "Due", "2026-12-31", "节点日期晚于任务的完成时限（2026-12-15）"),
+        ("progress.csv 第 7 行", "progress", "fgw-2026-01:2026-03-20:01", "Progress", "15", "完成进度低于此前报送的 18（2026-03-10），且未填写说明"),
+        ("progress.csv 第 16 行", "progress", "zjj-2026-03:2026-04-20:01", "Progress", "120", "应为 0 到 100 之间的数字"),
+        ("rules.csv 第 9 行", "rules", "R8", "Trigger", "whenever", "无法识别「whenever」。可填：「due-soon」、「overdue」、「report-missing」、「lag-streak」、「demand-overdue」。"),
+        ("templates.csv 第 6 行", "templates", "lag-notice", "Subject", "【督查通报】{unit}“{item}”连续{streak}期落后（{foo}）", "无法识别占位符「{foo}」"),
     ];
 
     /// <summary>EXPECTED.md #1–#2: imported with a warning, the person kept and only the faulty address dropped.</summary>
     private static readonly (string Location, string Table, string Key, string Field, string Value, string Reason)[] BrokenWarnings =
     [
-        ("people.csv 第 3 行", "people", "fgw-li", "Mobile", "12345", "not a mobile number"),
-        ("people.csv 第 7 行", "people", "zjj-zhang", "Email", "zhang at example", "not an email address"),
+        ("people.csv 第 3 行", "people", "fgw-li", "Mobile", "12345", "不是有效的手机号码"),
+        ("people.csv 第 7 行", "people", "zjj-zhang", "Email", "zhang at example", "不是有效的邮箱地址"),
     ];
 
     private readonly FakeClock _clock = new(Start);
@@ -219,9 +219,9 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
         Assert.All(report.Tables.Where(t => t.Table != "progress"), t => Assert.Equal(0, t.Read));
         var unknown = Assert.Single(report.Rejected, r => r.Location.ToString() == "progress.csv 第 3 行").Problem;
         Assert.Equal(("progress", "fgw-2099-01:2026-06-10:01", "Task", "fgw-2099-01"), (unknown.Table, unknown.Key, unknown.Field, unknown.Value));
-        Assert.Contains("no usable task", unknown.Reason, StringComparison.Ordinal);
+        Assert.Contains("本单位没有可用的编号为「fgw-2099-01」的任务", unknown.Reason, StringComparison.Ordinal);
         var down = Assert.Single(report.Rejected, r => r.Location.ToString() == "progress.csv 第 4 行").Problem;
-        Assert.Contains("went down from 100 (2026-12-10)", down.Reason, StringComparison.Ordinal);
+        Assert.Contains("低于此前报送的 100（2026-12-10）", down.Reason, StringComparison.Ordinal);
         Assert.Equal(1699, stored.Progress.Count);
         Assert.Contains(stored.Progress, p => p.Key == "fgw-2026-01:2026-12-10:02");
     }

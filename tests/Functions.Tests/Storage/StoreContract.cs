@@ -142,8 +142,8 @@ public abstract class StoreContract<TBackend>(TBackend backend)
     public async Task Problems_AreKeptUntilFixed_ThenResolved_AndReopenedIfTheyComeBack()
     {
         var problems = new ProblemLog(backend.Fresh());
-        var date = new Problem("tasks", "fgw-2026-01", "Deadline", "2026/09/30", "not a date");
-        var owner = new Problem("tasks", "fgw/2026#02?", "Owner", "nobody", "no person has this id");
+        var date = new Problem("tasks", "fgw-2026-01", "Deadline", "2026/09/30", "不是有效的日期。");
+        var owner = new Problem("tasks", "fgw/2026#02?", "Owner", "nobody", "「people」表中没有编号为「nobody」的人员。");
 
         var first = await problems.Reconcile("fgw", [date, owner], Now);
         var second = await problems.Reconcile("fgw", [date], Now.Plus(Duration.FromDays(1)));
