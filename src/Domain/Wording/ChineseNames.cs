@@ -1,4 +1,5 @@
 using System.Globalization;
+using Escalation.Domain.Events;
 using Escalation.Domain.Periods;
 using Escalation.Domain.Rules;
 
@@ -16,6 +17,18 @@ public static class ChineseNames
         EventLevel.Notice => "通报",
         EventLevel.Summons => "约谈",
         _ => throw new ArgumentOutOfRangeException(nameof(level), level, "Not an event level."),
+    };
+
+    /// <summary>What kind of occurrence an event is about, as the log's export and previews name it.</summary>
+    public static string Of(EventKind kind) => kind switch
+    {
+        EventKind.DueSoon => "节点临近",
+        EventKind.DueToday => "节点当日",
+        EventKind.Overdue => "逾期未完成",
+        EventKind.ReportMissing => "未按时报送",
+        EventKind.Lagging => "进度滞后",
+        EventKind.DemandOverdue => "说明整改逾期",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not an event kind."),
     };
 
     public static string Of(RecipientRole role) => role switch

@@ -164,7 +164,7 @@ internal static class PreviewCommand
     private static void PrintEvent(string prefix, EscalationEvent e, Configuration configuration, TextWriter w, string? when)
     {
         var rule = configuration.Rules.FirstOrDefault(r => r.Id == e.Rule);
-        w.WriteLine($"{prefix}【{LogExport.Levels[e.Level]}】{LogExport.Kinds[e.Kind]} · 规则 {e.Rule}{(rule is { Name.Length: > 0 } ? "「" + rule.Name + "」" : "")} · 事件 {e.Id}");
+        w.WriteLine($"{prefix}【{ChineseNames.Of(e.Level)}】{ChineseNames.Of(e.Kind)} · 规则 {e.Rule}{(rule is { Name.Length: > 0 } ? "「" + rule.Name + "」" : "")} · 事件 {e.Id}");
         w.WriteLine($"    任务：{e.Item} {e.Facts.ItemTitle}（{e.Facts.UnitName}）");
         w.WriteLine($"    原因：{string.Join("；", MessageWording.Facts(e).Where(f => f.Label is not ("单位" or "事项")).Select(f => f.Label + " " + f.Value))}");
         foreach (var copy in new[] { false, true })
@@ -194,7 +194,7 @@ internal static class PreviewCommand
     private static string Recipient(Recipient r, IReadOnlyList<Channel> channels, Configuration configuration)
     {
         var contact = configuration.People.GetValueOrDefault(r.Person);
-        var who = $"{LogExport.Roles[r.Role]} {contact?.Name ?? "（人员表中无此人）"}（{r.Person}）";
+        var who = $"{ChineseNames.Of(r.Role)} {contact?.Name ?? "（人员表中无此人）"}（{r.Person}）";
         var how = channels.Select(channel =>
         {
             var name = channel == Channel.Email ? "邮件" : "短信";
@@ -228,7 +228,7 @@ internal static class PreviewCommand
     {
         var byLevel = events.GroupBy(e => e.Level).ToDictionary(g => g.Key, g => g.Count());
         return string.Join("，", new[] { EventLevel.Reminder, EventLevel.Notice, EventLevel.Summons }
-            .Select(l => string.Create(CultureInfo.InvariantCulture, $"{LogExport.Levels[l]} {byLevel.GetValueOrDefault(l)} 条")));
+            .Select(l => string.Create(CultureInfo.InvariantCulture, $"{ChineseNames.Of(l)} {byLevel.GetValueOrDefault(l)} 条")));
     }
 
     private static void PrintNotForecast(string task, TaskNotForecast not, TextWriter w)

@@ -5,6 +5,7 @@ using CsvHelper;
 using CsvHelper.Configuration;
 using Escalation.Domain.Calendar;
 using Escalation.Domain.Events;
+using Escalation.Domain.Wording;
 using Escalation.Domain.Rules;
 using Escalation.Functions.Storage;
 using MiniExcelLibs;
@@ -52,19 +53,6 @@ public static class LogExport
 
     /// <summary>Excel's format for the date cells: the ISO order the CSV uses, whatever the reader's locale.</summary>
     public const string DateFormat = "yyyy-mm-dd";
-    internal static readonly Dictionary<EventLevel, string> Levels = new() { [EventLevel.Reminder] = "提醒", [EventLevel.Notice] = "通报", [EventLevel.Summons] = "约谈" };
-
-    internal static readonly Dictionary<EventKind, string> Kinds = new()
-    {
-        [EventKind.DueSoon] = "节点临近", [EventKind.DueToday] = "节点当日", [EventKind.Overdue] = "逾期未完成", [EventKind.ReportMissing] = "未按时报送",
-        [EventKind.Lagging] = "进度滞后", [EventKind.DemandOverdue] = "说明整改逾期",
-    };
-
-    internal static readonly Dictionary<RecipientRole, string> Roles = new()
-    {
-        [RecipientRole.Owner] = "具体责任人", [RecipientRole.UnitPrincipal] = "主要负责人", [RecipientRole.DeputyInCharge] = "分管负责同志",
-        [RecipientRole.LeadOfficial] = "包保领导", [RecipientRole.SupervisionOffice] = "督查室",
-    };
 
     private static readonly Dictionary<LogStatus, string> Statuses = new()
     {
@@ -83,16 +71,16 @@ public static class LogExport
         ArgumentNullException.ThrowIfNull(deliveries);
         var e = entry.Event;
         var f = e.Facts;
-        string People(bool copy) => string.Join("、", e.Recipients.Where(r => r.IsCopy == copy).Select(r => $"{Roles[r.Role]}({r.Person.Value})"));
+        string People(bool copy) => string.Join("、", e.Recipients.Where(r => r.IsCopy == copy).Select(r => $"{ChineseNames.Of(r.Role)}({r.Person.Value})"));
         var delivered = deliveries.Count == 0
             ? "尚无送达记录"
             : string.Join("；", deliveries.GroupBy(d => d.Status).OrderBy(g => g.Key).Select(g => $"{DeliveryStatuses[g.Key]}{g.Count()}"));
         return
         [
-            e.Date, e.Id.Value, Levels[e.Level], Kinds[e.Kind], e.Rule.Value, f.UnitName, e.Unit.Value, e.Item.Value, f.ItemTitle,
+            e.Date, e.Id.Value, ChineseNames.Of(e.Level), ChineseNames.Of(e.Kind), e.Rule.Value, f.UnitName, e.Unit.Value, e.Item.Value, f.ItemTitle,
             f.Checkpoint, f.CheckpointDue,
             Math.Round(f.Planned, 1), Math.Round(f.Reported, 1), (double?)f.Streak, f.Period,
-            People(copy: false), People(copy: true), string.Join("、", e.Channels.Select(ch => ch == Channel.Email ? "邮件" : "短信")),
+            People(copy: false), People(copy: true), string.Join("、", e.Channels.Select(ChineseNames.Of)),
             e.Demand is { } d ? (d.Kind == DemandKind.Explanation ? "情况说明" : "整改报告") : null,
             e.Demand?.DueBy,
             Statuses[entry.Status], delivered, entry.StatusNote,
