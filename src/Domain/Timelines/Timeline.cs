@@ -17,6 +17,11 @@ public readonly record struct Checkpoint(string Name, LocalDate Due, double Targ
 /// An item's schedule (时序进度): checkpoints from start to deadline, and the planned progress on any date,
 /// piecewise linear in working days between checkpoints (linear from start to deadline with none: 时间过半、任务过半).
 /// </summary>
+/// <remarks>
+/// Built on a calendar with provisional years (<see cref="WorkingCalendar.WithProvisionalYears"/>), a timeline that
+/// reaches into them is provisional (<see cref="ProvisionalYears"/>): its checkpoints and planned progress count those
+/// years as Monday to Friday, and may move when the year's arrangement is loaded.
+/// </remarks>
 public sealed class Timeline
 {
     /// <summary>Name of the deadline checkpoint.</summary>
@@ -30,12 +35,13 @@ public sealed class Timeline
     private readonly int[] _ordinals;
     private readonly WorkingCalendar _calendar;
 
-    private Timeline(LocalDate start, Checkpoint[] checkpoints, int[] ordinals, WorkingCalendar calendar)
+    private Timeline(LocalDate start, Checkpoint[] checkpoints, int[] ordinals, WorkingCalendar calendar, int[] provisionalYears)
     {
         Start = start;
         _checkpoints = checkpoints;
         _ordinals = ordinals;
         _calendar = calendar;
+        ProvisionalYears = provisionalYears;
     }
 
     /// <summary>The first day of work.</summary>
@@ -48,9 +54,15 @@ public sealed class Timeline
     public IReadOnlyList<Checkpoint> Checkpoints => _checkpoints;
 
     /// <summary>
+    /// The years from start to deadline that the calendar counted provisionally (Monday to Friday, no arrangement
+    /// loaded), ascending; empty when every year is loaded. Non-empty means the plan is provisional.
+    /// </summary>
+    public IReadOnlyList<int> ProvisionalYears { get; }
+
+    /// <summary>
     /// Lays out an item's plan. Returns a problem instead when the plan is unusable: dates out of order, a
     /// milestone outside start..deadline, targets out of range or falling, a template that does not fit
-    /// between start and deadline, or a year the calendar has not loaded.
+    /// between start and deadline, or a year the calendar does not cover (neither loaded nor provisional).
     /// </summary>
     public static TimelineResult Build(SupervisedItem item, WorkingCalendar calendar)
     {
@@ -62,9 +74,14 @@ public sealed class Timeline
             return Fault(item, "Deadline", Iso(item.Deadline), $"the deadline is before the start ({Iso(item.Start)})");
         }
 
+        var provisionalYears = Array.Empty<int>();
         for (var year = item.Start.Year; year <= item.Deadline.Year; year++)
         {
-            if (!calendar.IsLoaded(year))
+            if (!calendar.IsLoaded(year) && calendar.Covers(year))
+            {
+                provisionalYears = [.. provisionalYears, year];
+            }
+            else if (!calendar.IsLoaded(year))
             {
                 return Fault(item, year == item.Start.Year ? "Start" : "Deadline", Iso(year == item.Start.Year ? item.Start : item.Deadline),
                     $"the working calendar has no holiday arrangement for {year}, so the schedule cannot be counted in working days; add {year} to the calendar");
@@ -87,7 +104,7 @@ public sealed class Timeline
             ordinals[k + 1] = calendar.WorkingOrdinal(checkpoints[k].Due);
         }
 
-        return new Timeline(item.Start, checkpoints, ordinals, calendar);
+        return new Timeline(item.Start, checkpoints, ordinals, calendar, provisionalYears);
     }
 
     /// <summary>
