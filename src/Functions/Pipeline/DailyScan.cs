@@ -24,19 +24,13 @@ public sealed partial class DailyScan(IEntityTables tables, IMessagePublisher pu
     public async Task<ScanOutcome> Run(CancellationToken cancellationToken = default)
     {
         var read = new DailyRead(tables, clock, zone);
-        var (configuration, problems) = await read.ConfigurationUnrecorded(cancellationToken).ConfigureAwait(false);
-        var today = configuration.Calendar.DateAt(clock.GetCurrentInstant());
+        var (configuration, today, problems) = await read.Configuration(cancellationToken).ConfigureAwait(false);
         if (!configuration.Calendar.IsLoaded(today.Year))
         {
-            var missing = new Problem("calendar", today.Year.ToString(System.Globalization.CultureInfo.InvariantCulture), "Year", null,
-                $"No working calendar for {today.Year}: nothing is evaluated until the State Council's arrangement for {today.Year} is entered " +
-                $"(a calendar row declaring the year plus its holidays and make-up days), or the shipped calendar is updated.");
-            await read.RecordConfiguration([.. problems, missing], cancellationToken).ConfigureAwait(false);
             LogYearMissing(logger, today.Year);
             throw new CalendarYearNotLoadedException(today.Year, configuration.Calendar.LoadedYears);
         }
 
-        await read.RecordConfiguration(problems, cancellationToken).ConfigureAwait(false);
         var requests = configuration.Roster.Units.Keys
             .OrderBy(u => u.Value, StringComparer.Ordinal)
             .Select(unit => new EvaluateRequest(unit, today).ToMessage())

@@ -7,6 +7,19 @@ using NodaTime;
 
 namespace Escalation.Functions.Storage;
 
+/// <summary>What a day's run works with: the configuration, the local date it evaluates, and the configuration's problems.</summary>
+/// <param name="Configuration">The configuration, validated.</param>
+/// <param name="Today">The local date of the run, in the deployment's zone.</param>
+/// <param name="Problems">The configuration's problems, including, when today's year has no calendar, the one that stops the run.</param>
+public sealed record DayConfiguration(Configuration Configuration, LocalDate Today, IReadOnlyList<Problem> Problems)
+{
+    /// <summary>False when today's year has no calendar: nothing can be evaluated today, and <see cref="Problems"/> says so.</summary>
+    public bool CanEvaluate => Configuration.Calendar.IsLoaded(Today.Year);
+}
+
+/// <summary>One unit read and evaluated: its items, the evaluation, and every problem found (rows and evaluation).</summary>
+public sealed record UnitCheck(IReadOnlyList<ItemState> Items, EvaluationResult Result, IReadOnlyList<Problem> Problems, ProblemCount Recorded);
+
 /// <summary>
 /// What every run reads, validated: the configuration once, then each unit's rows. The problems found are reconciled
 /// into the problems table per scope (<c>config</c>, the unit id), so that a fixed row's problem is resolved on the next
@@ -18,12 +31,22 @@ public sealed class DailyRead(IEntityTables tables, IClock clock, DateTimeZone z
     private readonly EscalationLog _log = new(tables);
     private readonly ProblemLog _problems = new(tables);
 
-    /// <summary>The configuration, with its problems recorded under the <c>config</c> scope.</summary>
-    public async Task<(Configuration Configuration, IReadOnlyList<Problem> Problems)> Configuration(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The configuration as the daily scan validates it, for today (the clock's local date), with its problems recorded
+    /// under the <c>config</c> scope. When today's year has no calendar, that is one of the problems (and the day cannot
+    /// be evaluated): the scan and <c>check</c> both read the configuration here, so neither resolves what the other found.
+    /// </summary>
+    public async Task<DayConfiguration> Configuration(CancellationToken cancellationToken = default)
     {
         var (configuration, problems) = await ConfigurationUnrecorded(cancellationToken).ConfigureAwait(false);
+        var today = configuration.Calendar.DateAt(clock.GetCurrentInstant());
+        if (!configuration.Calendar.IsLoaded(today.Year))
+        {
+            problems = [.. problems, MissingYear.StopsTheRun(today, configuration.Calendar.LoadedYears)];
+        }
+
         await RecordConfiguration(problems, cancellationToken).ConfigureAwait(false);
-        return (configuration, problems);
+        return new DayConfiguration(configuration, today, problems);
     }
 
     /// <summary>Reconciles the <c>config</c> scope with the configuration's problems (and any found about it elsewhere).</summary>
@@ -48,6 +71,22 @@ public sealed class DailyRead(IEntityTables tables, IClock clock, DateTimeZone z
         var demands = await _log.Demands(unit, cancellationToken).ConfigureAwait(false);
         var rows = await _admin.ReadUnit(unit, demands, cancellationToken).ConfigureAwait(false);
         return UnitItems.Build(configuration, rows);
+    }
+
+    /// <summary>
+    /// Reads one unit, evaluates it on <paramref name="today"/>, and reconciles the unit's problem scope with everything
+    /// found: its rows' problems and the evaluation's (calendar gaps included). The daily run and <c>check</c> both
+    /// validate a unit here, so that neither resolves a problem the other still finds.
+    /// </summary>
+    public async Task<UnitCheck> Evaluate(Configuration configuration, UnitId unit, LocalDate today, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var (items, rowProblems) = await Unit(configuration, unit, cancellationToken).ConfigureAwait(false);
+        var evaluator = new Evaluator(configuration.Calendar, configuration.Rules, configuration.Roster, configuration.Options);
+        var result = evaluator.Evaluate(items, today);
+        List<Problem> problems = [.. rowProblems, .. result.Problems];
+        var recorded = await Record(unit, problems, cancellationToken).ConfigureAwait(false);
+        return new UnitCheck(items, result, problems, recorded);
     }
 
     /// <summary>Reconciles the unit's scope with everything found this run (row problems and evaluation problems).</summary>
