@@ -35,13 +35,12 @@ public sealed class Timeline
     private readonly int[] _ordinals;
     private readonly WorkingCalendar _calendar;
 
-    private Timeline(LocalDate start, Checkpoint[] checkpoints, int[] ordinals, WorkingCalendar calendar, int[] provisionalYears)
+    private Timeline(LocalDate start, Checkpoint[] checkpoints, int[] ordinals, WorkingCalendar calendar)
     {
         Start = start;
         _checkpoints = checkpoints;
         _ordinals = ordinals;
         _calendar = calendar;
-        ProvisionalYears = provisionalYears;
     }
 
     /// <summary>The first day of work.</summary>
@@ -57,7 +56,9 @@ public sealed class Timeline
     /// The years from start to deadline that the calendar counted provisionally (Monday to Friday, no arrangement
     /// loaded), ascending; empty when every year is loaded. Non-empty means the plan is provisional.
     /// </summary>
-    public IReadOnlyList<int> ProvisionalYears { get; }
+    /// <remarks>Worked out when asked, not kept: a timeline is built per item per run, and is rarely provisional.</remarks>
+    public IReadOnlyList<int> ProvisionalYears =>
+        [.. Enumerable.Range(Start.Year, Deadline.Year - Start.Year + 1).Where(year => !_calendar.IsLoaded(year))];
 
     /// <summary>
     /// Lays out an item's plan. Returns a problem instead when the plan is unusable: dates out of order, a
@@ -74,14 +75,9 @@ public sealed class Timeline
             return Fault(item, "Deadline", Iso(item.Deadline), $"the deadline is before the start ({Iso(item.Start)})");
         }
 
-        var provisionalYears = Array.Empty<int>();
         for (var year = item.Start.Year; year <= item.Deadline.Year; year++)
         {
-            if (!calendar.IsLoaded(year) && calendar.Covers(year))
-            {
-                provisionalYears = [.. provisionalYears, year];
-            }
-            else if (!calendar.IsLoaded(year))
+            if (!calendar.Covers(year))
             {
                 return Fault(item, year == item.Start.Year ? "Start" : "Deadline", Iso(year == item.Start.Year ? item.Start : item.Deadline),
                     $"the working calendar has no holiday arrangement for {year}, so the schedule cannot be counted in working days; add {year} to the calendar");
@@ -104,7 +100,7 @@ public sealed class Timeline
             ordinals[k + 1] = calendar.WorkingOrdinal(checkpoints[k].Due);
         }
 
-        return new Timeline(item.Start, checkpoints, ordinals, calendar, provisionalYears);
+        return new Timeline(item.Start, checkpoints, ordinals, calendar);
     }
 
     /// <summary>

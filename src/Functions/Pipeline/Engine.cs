@@ -68,7 +68,7 @@ public sealed partial class Engine
 
         Evaluated?.Invoke(outcome);
         return new Settlement.Completed(string.Create(CultureInfo.InvariantCulture,
-            $"unit {request.Unit} on {request.Date:yyyy-MM-dd}: {outcome.Logged.Count} new events, {outcome.Republished} republished, {outcome.Problems} problems, {outcome.CalendarGaps.Count} tasks need a year without calendar"));
+            $"unit {request.Unit} on {request.Date:yyyy-MM-dd}: {outcome.Logged.Count} new events, {outcome.Republished} republished, {outcome.Problems} problems{(outcome.CalendarGaps.Count > 0 ? $", {outcome.CalendarGaps.Count} of them tasks needing a year without calendar" : "")}"));
     }
 
     /// <summary>DeliverEmail / DeliverSms (topic <c>events</c>, subscription per channel).</summary>
