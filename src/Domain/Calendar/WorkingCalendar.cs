@@ -10,6 +10,11 @@ namespace Escalation.Domain.Calendar;
 /// throws <see cref="CalendarYearNotLoadedException"/>.
 /// </summary>
 /// <remarks>
+/// A calendar is strict: it never guesses a year. The one exception is explicit and named:
+/// <see cref="WithProvisionalYears"/> gives a copy that counts chosen unloaded years as plain Monday-to-Friday years,
+/// for laying out plans only (<see cref="IsLoaded"/> stays false for those years, so nothing can be dated by them).
+/// </remarks>
+/// <remarks>
 /// Working-day arithmetic runs in constant or logarithmic time: the calendar keeps, for every date of the
 /// covered span, how many working days come before it, so counting is a subtraction and adding is a
 /// binary search over that running count.
@@ -20,20 +25,26 @@ public sealed class WorkingCalendar
     private readonly int _firstDayNumber;
     private readonly bool[] _yearLoaded;
 
+    // Years the arithmetic may use: the loaded ones, plus the provisional ones of a provisional copy.
+    private readonly bool[] _yearCounted;
+
     // _workingBefore[i] = number of working days in [first day, first day + i); length = days + 1.
     private readonly int[] _workingBefore;
     private readonly string?[] _names;
     private readonly int[] _loadedYears;
+    private readonly int[] _provisionalYears;
 
-    private WorkingCalendar(DateTimeZone zone, int firstYear, bool[] yearLoaded, int[] workingBefore, string?[] names)
+    private WorkingCalendar(DateTimeZone zone, int firstYear, bool[] yearLoaded, bool[] yearCounted, int[] workingBefore, string?[] names)
     {
         Zone = zone;
         _firstYear = firstYear;
         _firstDayNumber = DayNumber(new LocalDate(firstYear, 1, 1));
         _yearLoaded = yearLoaded;
+        _yearCounted = yearCounted;
         _workingBefore = workingBefore;
         _names = names;
         _loadedYears = Enumerable.Range(firstYear, yearLoaded.Length).Where(y => yearLoaded[y - firstYear]).ToArray();
+        _provisionalYears = Enumerable.Range(firstYear, yearLoaded.Length).Where(y => yearCounted[y - firstYear] && !yearLoaded[y - firstYear]).ToArray();
     }
 
     /// <summary>The deployment's time zone: every local date and time of the engine is in it.</summary>
@@ -41,6 +52,9 @@ public sealed class WorkingCalendar
 
     /// <summary>The years with a loaded arrangement, ascending.</summary>
     public IReadOnlyList<int> LoadedYears => _loadedYears;
+
+    /// <summary>The years this copy counts as provisional Monday-to-Friday years, ascending; empty for a strict calendar.</summary>
+    public IReadOnlyList<int> ProvisionalYears => _provisionalYears;
 
     /// <summary>
     /// Builds a calendar from published arrangements and admin corrections. A correction overrides the
@@ -116,17 +130,73 @@ public sealed class WorkingCalendar
             workingBefore[i + 1] = workingBefore[i] + (working ? 1 : 0);
         }
 
-        return (new WorkingCalendar(zone, firstYear, yearLoaded, workingBefore, names), problems);
+        return (new WorkingCalendar(zone, firstYear, yearLoaded, yearLoaded, workingBefore, names), problems);
     }
 
-    private static WorkingCalendar Empty(DateTimeZone zone) => new(zone, 2000, [false], new int[367], new string?[366]);
+    private static WorkingCalendar Empty(DateTimeZone zone) => new(zone, 2000, [false], [false], new int[367], new string?[366]);
 
-    /// <summary>True when the year's arrangement is loaded.</summary>
+    /// <summary>
+    /// A copy of this calendar that also counts every unloaded year from <paramref name="firstYear"/> to
+    /// <paramref name="lastYear"/> (inclusive) as a provisional year: Saturday and Sunday off, no holidays, no make-up
+    /// days. Loaded years are unchanged. The copy answers working-day arithmetic across those years, but
+    /// <see cref="IsLoaded"/> stays false for them and <see cref="Year"/> refuses them: it is for laying out a plan
+    /// that reaches into an unpublished year, never for dating anything that is sent.
+    /// </summary>
+    public WorkingCalendar WithProvisionalYears(int firstYear, int lastYear)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(firstYear, lastYear);
+        var lastLoadedSpanYear = _firstYear + _yearLoaded.Length - 1;
+        var first = Math.Min(_firstYear, firstYear);
+        var last = Math.Max(lastLoadedSpanYear, lastYear);
+        var yearLoaded = new bool[last - first + 1];
+        var yearCounted = new bool[yearLoaded.Length];
+        for (var year = first; year <= last; year++)
+        {
+            yearLoaded[year - first] = IsLoaded(year);
+            yearCounted[year - first] = IsLoaded(year) || (year >= firstYear && year <= lastYear);
+        }
+
+        var start = new LocalDate(first, 1, 1);
+        var dayCount = DayNumber(new LocalDate(last, 12, 31)) - DayNumber(start) + 1;
+        var workingBefore = new int[dayCount + 1];
+        var names = new string?[dayCount];
+        var date = start;
+        for (var i = 0; i < dayCount; i++, date = date.PlusDays(1))
+        {
+            bool working;
+            if (IsLoaded(date.Year))
+            {
+                var j = DayNumber(date) - _firstDayNumber;
+                working = _workingBefore[j + 1] > _workingBefore[j];
+                names[i] = _names[j];
+            }
+            else
+            {
+                working = date.DayOfWeek is not (IsoDayOfWeek.Saturday or IsoDayOfWeek.Sunday);
+            }
+
+            workingBefore[i + 1] = workingBefore[i] + (working ? 1 : 0);
+        }
+
+        return new WorkingCalendar(Zone, first, yearLoaded, yearCounted, workingBefore, names);
+    }
+
+    /// <summary>True when the year's arrangement is loaded (never for a provisional year).</summary>
     public bool IsLoaded(int year) =>
         year >= _firstYear && year < _firstYear + _yearLoaded.Length && _yearLoaded[year - _firstYear];
 
-    /// <summary>Throws <see cref="CalendarYearNotLoadedException"/> unless the date's year is loaded.</summary>
-    public void EnsureLoaded(LocalDate date) => Index(date);
+    /// <summary>True when working days can be counted in the year: it is loaded, or provisional in this copy.</summary>
+    public bool Covers(int year) =>
+        year >= _firstYear && year < _firstYear + _yearCounted.Length && _yearCounted[year - _firstYear];
+
+    /// <summary>Throws <see cref="CalendarYearNotLoadedException"/> unless the date's year is loaded (a provisional year is not).</summary>
+    public void EnsureLoaded(LocalDate date)
+    {
+        if (!IsLoaded(date.Year))
+        {
+            throw new CalendarYearNotLoadedException(date.Year, _loadedYears);
+        }
+    }
 
     /// <summary>What the calendar says of a date.</summary>
     public CalendarDay Day(LocalDate date)
@@ -165,7 +235,7 @@ public sealed class WorkingCalendar
     {
         if (workingDays == 0)
         {
-            EnsureLoaded(date);
+            Index(date);
             return date;
         }
 
@@ -184,7 +254,7 @@ public sealed class WorkingCalendar
         }
 
         var result = DateAt(LowerBound(target) - 1);
-        EnsureYearsLoadedBetween(date.Year, result.Year);
+        EnsureYearsCoveredBetween(date.Year, result.Year);
         return result;
     }
 
@@ -209,7 +279,7 @@ public sealed class WorkingCalendar
     {
         var a = Index(from);
         var b = Index(to);
-        EnsureYearsLoadedBetween(from.Year, to.Year);
+        EnsureYearsCoveredBetween(from.Year, to.Year);
         return _workingBefore[b + 1] - _workingBefore[a + 1];
     }
 
@@ -229,7 +299,7 @@ public sealed class WorkingCalendar
     /// </summary>
     public Instant InstantAt(LocalDate date, LocalTime time) => Zone.ResolveLocal(date + time, Resolvers.LenientResolver).ToInstant();
 
-    private void EnsureYearsLoadedBetween(int year1, int year2)
+    private void EnsureYearsCoveredBetween(int year1, int year2)
     {
         if (year1 == year2)
         {
@@ -239,7 +309,7 @@ public sealed class WorkingCalendar
         var (low, high) = year1 <= year2 ? (year1, year2) : (year2, year1);
         for (var year = low; year <= high; year++)
         {
-            if (!IsLoaded(year))
+            if (!Covers(year))
             {
                 throw new CalendarYearNotLoadedException(year, _loadedYears);
             }
@@ -249,7 +319,7 @@ public sealed class WorkingCalendar
     private int Index(LocalDate date)
     {
         var offset = date.Year - _firstYear;
-        if ((uint)offset >= (uint)_yearLoaded.Length || !_yearLoaded[offset])
+        if ((uint)offset >= (uint)_yearCounted.Length || !_yearCounted[offset])
         {
             throw new CalendarYearNotLoadedException(date.Year, _loadedYears);
         }

@@ -10,8 +10,11 @@ using NodaTime;
 
 namespace Escalation.Domain.Evaluation;
 
-/// <summary>What one evaluation decided: the events due, and the input it could not use.</summary>
-public sealed record EvaluationResult(IReadOnlyList<EscalationEvent> Events, IReadOnlyList<Problem> Problems);
+/// <summary>What one evaluation decided: the events due, the input it could not use, and the items that need a year without calendar.</summary>
+/// <param name="Events">The events due today.</param>
+/// <param name="Problems">The input it could not use, each once; includes one problem per calendar gap.</param>
+/// <param name="CalendarGaps">Items that need a year whose arrangement is not loaded: chased on loaded days only, partly held back.</param>
+public sealed record EvaluationResult(IReadOnlyList<EscalationEvent> Events, IReadOnlyList<Problem> Problems, IReadOnlyList<CalendarGap> CalendarGaps);
 
 /// <summary>An item's status on a date, for lists and digests.</summary>
 public sealed record ItemSnapshot(ItemId Item, double Planned, double Reported, TrafficLight Light, Checkpoint? Overdue);
@@ -49,8 +52,9 @@ public sealed class Evaluator
 
     /// <summary>
     /// Evaluates every item on <paramref name="today"/>. Throws <see cref="CalendarYearNotLoadedException"/> when today's
-    /// year has no calendar (the whole run is wrong then); an item whose own dates need a missing year is reported as a
-    /// problem and the others go on.
+    /// year has no calendar (the whole run is wrong then). An item whose plan or events need another year without
+    /// calendar is still chased on the loaded days, on a provisional plan, and reported as a <see cref="CalendarGap"/>
+    /// (and its problem) every run until the year is loaded.
     /// </summary>
     public EvaluationResult Evaluate(IEnumerable<ItemState> items, LocalDate today)
     {
@@ -62,7 +66,7 @@ public sealed class Evaluator
             EvaluateItem(state, run);
         }
 
-        return new EvaluationResult(run.Events, run.Problems.ToList());
+        return new EvaluationResult(run.Events, run.Problems.ToList(), run.Gaps);
     }
 
     /// <summary>The item's planned and reported progress and traffic light on a date, or null if its plan is unusable.</summary>
@@ -83,9 +87,37 @@ public sealed class Evaluator
 
     private void EvaluateItem(ItemState state, RunState run)
     {
+        if (state.Item.Status != ItemStatus.Active)
+        {
+            return;
+        }
+
+        var missing = MissingYears(state.Item);
+        run.BeginItem();
+        EvaluateActiveItem(state, run, missing);
+        run.EndItem(state.Item, missing);
+    }
+
+    /// <summary>The years from the item's start to its deadline that have no arrangement loaded, or null when none.</summary>
+    private int[]? MissingYears(SupervisedItem item)
+    {
+        int[]? missing = null;
+        for (var year = item.Start.Year; year <= item.Deadline.Year; year++)
+        {
+            if (!_calendar.IsLoaded(year))
+            {
+                missing = missing is null ? [year] : [.. missing, year];
+            }
+        }
+
+        return missing;
+    }
+
+    private void EvaluateActiveItem(ItemState state, RunState run, int[]? missing)
+    {
         var item = state.Item;
         var today = run.Today;
-        if (item.Status != ItemStatus.Active || today < item.Start)
+        if (today < item.Start)
         {
             return;
         }
@@ -99,10 +131,12 @@ public sealed class Evaluator
             return;
         }
 
+        // A plan reaching a year without calendar is laid out provisionally (that year Monday to Friday), so that what falls
+        // on loaded days can be chased; the checks below never date an event by a day of a missing year.
         TimelineResult built;
         try
         {
-            built = Timeline.Build(item, _calendar);
+            built = Timeline.Build(item, missing is null ? _calendar : run.ProvisionalCalendar(item));
         }
         catch (CalendarYearNotLoadedException e)
         {
@@ -136,7 +170,7 @@ public sealed class Evaluator
             }
             catch (CalendarYearNotLoadedException e)
             {
-                Drop(run, mark, item, rule.Id.Value, e);
+                Hold(run, mark, [rule.Id], e);
             }
         }
 
@@ -149,21 +183,20 @@ public sealed class Evaluator
             }
             catch (CalendarYearNotLoadedException e)
             {
-                Drop(run, mark, item, string.Join('/', _ladders[i].RungsHighestFirst.Select(r => r.Id.Value)), e);
+                Hold(run, mark, _ladders[i].RungsHighestFirst.Select(r => r.Id), e);
             }
         }
     }
 
     /// <summary>
-    /// A date a rule needed for an item (a demand's due date, a report due date rolled over New Year) is in a year
-    /// without calendar: that rule's events for the item are dropped, not the item's other events, and the admins are
-    /// told which year to load. The rule raises them once the year is loaded, within the catch-up window.
+    /// A date a rule needed for an item (a report due date rolled over New Year, a count across a year without calendar)
+    /// is in a year without calendar: that rule's events for the item are held back on this run, not the item's other
+    /// events, and the item's calendar gap says so. The rule raises them once the year is loaded, within the catch-up window.
     /// </summary>
-    private static void Drop(RunState run, int mark, SupervisedItem item, string rules, CalendarYearNotLoadedException e)
+    private static void Hold(RunState run, int mark, IEnumerable<RuleId> rules, CalendarYearNotLoadedException e)
     {
         run.Events.RemoveRange(mark, run.Events.Count - mark);
-        run.Problems.Add(new Problem("calendar", e.Year.ToString(CultureInfo.InvariantCulture), "Year", null,
-            $"rule {rules} could not be evaluated for item {item.Id}: {e.Message}"));
+        run.Hold(rules, e.Year);
     }
 
     /// <summary>
@@ -210,6 +243,18 @@ public sealed class Evaluator
                 if (checkpoint.Due < Today || !InScope(rule.Trigger.Scope, checkpoint) || !Timeline.IsBelow(reported, checkpoint.Target))
                 {
                     continue;
+                }
+
+                if (!Calendar.IsLoaded(checkpoint.Due.Year))
+                {
+                    // Dated by a year without calendar (this and every later checkpoint): held back while it could be due
+                    // within the rule's window, i.e. when no more working days than the window are left in this year.
+                    if (Calendar.WorkingDaysBetween(Today, new LocalDate(Today.Year, 12, 31)) <= rule.Trigger.WorkingDays)
+                    {
+                        run.Hold([rule.Id], checkpoint.Due.Year);
+                    }
+
+                    break;
                 }
 
                 var left = Calendar.WorkingDaysBetween(Today, checkpoint.Due);
@@ -392,7 +437,21 @@ public sealed class Evaluator
         /// </param>
         private void Raise(EscalationRule rule, EventKind kind, string occurrence, EventFacts facts, LocalDate anchor)
         {
-            var demand = rule.Demand is { } spec ? new Demand(spec.Kind, Calendar.AddWorkingDays(anchor, spec.WorkingDays)) : null;
+            Demand? demand = null;
+            if (rule.Demand is { } spec)
+            {
+                try
+                {
+                    demand = new Demand(spec.Kind, Calendar.AddWorkingDays(anchor, spec.WorkingDays));
+                }
+                catch (CalendarYearNotLoadedException e)
+                {
+                    // The explanation or rectification would be due in a year without calendar: the event waits for it.
+                    run.Hold([rule.Id], e.Year);
+                    return;
+                }
+            }
+
             run.Events.Add(new EscalationEvent(
                 EventId.For(rule.Id, Item.Id, occurrence),
                 rule.Id,
@@ -481,9 +540,73 @@ public sealed class Evaluator
 
         public LocalDate Today => today;
 
+        private List<RuleId>? _held;
+        private List<int>? _heldYears;
+        private WorkingCalendar? _provisional;
+
         public List<EscalationEvent> Events { get; } = [];
 
         public ProblemSet Problems { get; } = new();
+
+        public List<CalendarGap> Gaps { get; } = [];
+
+        /// <summary>
+        /// The calendar with every missing year from the items' starts to their deadlines counted provisionally, built once
+        /// per run (again, wider, when a later item reaches further).
+        /// </summary>
+        public WorkingCalendar ProvisionalCalendar(SupervisedItem item)
+        {
+            if (_provisional is not { } calendar || !calendar.Covers(item.Start.Year) || !calendar.Covers(item.Deadline.Year))
+            {
+                var first = Math.Min(item.Start.Year, _provisional?.ProvisionalYears[0] ?? int.MaxValue);
+                var last = Math.Max(item.Deadline.Year, _provisional?.ProvisionalYears[^1] ?? int.MinValue);
+                _provisional = owner._calendar.WithProvisionalYears(first, last);
+            }
+
+            return _provisional;
+        }
+
+        public void BeginItem()
+        {
+            _held = null;
+            _heldYears = null;
+        }
+
+        /// <summary>Records that the current item's events of <paramref name="rules"/> wait for <paramref name="year"/> to be loaded.</summary>
+        public void Hold(IEnumerable<RuleId> rules, int year)
+        {
+            _held ??= [];
+            foreach (var rule in rules)
+            {
+                if (!_held.Contains(rule))
+                {
+                    _held.Add(rule);
+                }
+            }
+
+            _heldYears ??= [];
+            if (!_heldYears.Contains(year))
+            {
+                _heldYears.Add(year);
+            }
+        }
+
+        /// <summary>Reports the current item's calendar gap, if its plan reaches a missing year or events were held.</summary>
+        public void EndItem(SupervisedItem item, int[]? missing)
+        {
+            if (missing is null && _held is null)
+            {
+                return;
+            }
+
+            var years = (missing ?? []).Union(_heldYears ?? []).Order().ToArray();
+            (string? Field, LocalDate? Date) plan = missing is null ? (null, null)
+                : !owner._calendar.IsLoaded(item.Deadline.Year) || owner._calendar.IsLoaded(item.Start.Year) ? ("Deadline", item.Deadline)
+                : ("Start", item.Start);
+            var gap = new CalendarGap(item.Id, item.Unit, years, plan.Field, plan.Date, _held?.ToArray() ?? []);
+            Gaps.Add(gap);
+            Problems.Add(gap.ToProblem(owner._calendar.LoadedYears, owner._options.CatchUpWorkingDays));
+        }
 
         public PeriodChain Chain(int ladder) =>
             _chains[ladder] ??= new PeriodChain(owner._ladders[ladder].Period, today, owner._calendar);

@@ -17,6 +17,11 @@ public readonly record struct Checkpoint(string Name, LocalDate Due, double Targ
 /// An item's schedule (时序进度): checkpoints from start to deadline, and the planned progress on any date,
 /// piecewise linear in working days between checkpoints (linear from start to deadline with none: 时间过半、任务过半).
 /// </summary>
+/// <remarks>
+/// Built on a calendar with provisional years (<see cref="WorkingCalendar.WithProvisionalYears"/>), a timeline that
+/// reaches into them is provisional (<see cref="ProvisionalYears"/>): its checkpoints and planned progress count those
+/// years as Monday to Friday, and may move when the year's arrangement is loaded.
+/// </remarks>
 public sealed class Timeline
 {
     /// <summary>Name of the deadline checkpoint.</summary>
@@ -48,9 +53,17 @@ public sealed class Timeline
     public IReadOnlyList<Checkpoint> Checkpoints => _checkpoints;
 
     /// <summary>
+    /// The years from start to deadline that the calendar counted provisionally (Monday to Friday, no arrangement
+    /// loaded), ascending; empty when every year is loaded. Non-empty means the plan is provisional.
+    /// </summary>
+    /// <remarks>Worked out when asked, not kept: a timeline is built per item per run, and is rarely provisional.</remarks>
+    public IReadOnlyList<int> ProvisionalYears =>
+        [.. Enumerable.Range(Start.Year, Deadline.Year - Start.Year + 1).Where(year => !_calendar.IsLoaded(year))];
+
+    /// <summary>
     /// Lays out an item's plan. Returns a problem instead when the plan is unusable: dates out of order, a
     /// milestone outside start..deadline, targets out of range or falling, a template that does not fit
-    /// between start and deadline, or a year the calendar has not loaded.
+    /// between start and deadline, or a year the calendar does not cover (neither loaded nor provisional).
     /// </summary>
     public static TimelineResult Build(SupervisedItem item, WorkingCalendar calendar)
     {
@@ -64,7 +77,7 @@ public sealed class Timeline
 
         for (var year = item.Start.Year; year <= item.Deadline.Year; year++)
         {
-            if (!calendar.IsLoaded(year))
+            if (!calendar.Covers(year))
             {
                 return Fault(item, year == item.Start.Year ? "Start" : "Deadline", Iso(year == item.Start.Year ? item.Start : item.Deadline),
                     $"工作日历中没有 {year} 年的节假日安排，无法按工作日推算计划。请在「calendar」表中录入 {year} 年的调休日期，并加一行「Date」为「{year}」、「Kind」为「year」的行，声明该年安排已录入完整。");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Escalation.Domain.Calendar;
+using Escalation.Domain.Evaluation;
 using Escalation.Domain.Events;
 using Escalation.Domain.Rules;
 using Escalation.Functions.Import;
@@ -54,6 +55,8 @@ internal static class LocalCommands
                 logged.Add(e);
                 stdout.WriteLine(EventLine.Of(e));
             });
+            var gaps = new List<CalendarGap>();
+            local.Engine.Evaluated += o => gaps.AddRange(o.CalendarGaps);
 
             var outcome = await local.Cycle(clock.GetCurrentInstant(), null, cancellationToken).ConfigureAwait(false);
             stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -61,6 +64,7 @@ internal static class LocalCommands
             // The bus holds what this run left waiting; the ledger's totals are history, not this run, so they are not read.
             PrintWaiting(local.Bus.Waiting, settings.Zone, stderr);
             PrintDeadLetters(local.Bus.DeadLetters, stderr);
+            CalendarGapReport.Print(gaps, stderr);
             return Cli.Ok;
         });
     }
@@ -162,10 +166,13 @@ internal static class LocalCommands
                     stdout.WriteLine(line);
                 }
             });
+            var gaps = new List<CalendarGap>();
+            local.Engine.Evaluated += o => gaps.AddRange(o.CalendarGaps);
 
             var scans = await Simulation.Run(local, clock, engine.ScanSchedule, from, to, settings.Zone, cancellationToken).ConfigureAwait(false);
             var summary = await RunSummary.Of(tables, local, scans, logged, cancellationToken).ConfigureAwait(false);
             PrintSummary(summary, from, to, root, outbox, senders.Describe, watch.Elapsed, settings.Zone, summaryOut);
+            CalendarGapReport.Print(gaps, summaryOut);
             return Cli.Ok;
         });
     }
@@ -199,7 +206,8 @@ internal static class LocalCommands
         }
         catch (CalendarYearNotLoadedException e)
         {
-            stderr.WriteLine($"Stopped: {e.Message} The problem is recorded in the problems table; enter the year's arrangement in the calendar table.");
+            stderr.WriteLine($"运行已停止：{e.Year}年没有节假日安排（已加载：{MissingYear.Loaded([.. e.LoadedYears.Order()])}），补录之前不评估任何任务，也不发任何提醒；" +
+                             $"此问题已记入 problems 表。{MissingYear.HowToLoad([e.Year])}");
             return Cli.DataError;
         }
     }

@@ -24,19 +24,13 @@ public sealed partial class DailyScan(IEntityTables tables, IMessagePublisher pu
     public async Task<ScanOutcome> Run(CancellationToken cancellationToken = default)
     {
         var read = new DailyRead(tables, clock, zone);
-        var (configuration, problems) = await read.ConfigurationUnrecorded(cancellationToken).ConfigureAwait(false);
-        var today = configuration.Calendar.DateAt(clock.GetCurrentInstant());
+        var (configuration, today, problems) = await read.Configuration(cancellationToken).ConfigureAwait(false);
         if (!configuration.Calendar.IsLoaded(today.Year))
         {
-            var missing = new Problem("calendar", today.Year.ToString(System.Globalization.CultureInfo.InvariantCulture), "Year", null,
-                $"工作日历中没有 {today.Year} 年的节假日安排，在录入之前不评估任何任务、不发送任何提醒。请按国务院办公厅公布的 {today.Year} 年节假日安排，" +
-                $"在「calendar」表中录入放假和调休上班的日期，并加一行「Date」为「{today.Year}」、「Kind」为「year」的行声明该年安排已录入完整；或更新系统内置的日历。");
-            await read.RecordConfiguration([.. problems, missing], cancellationToken).ConfigureAwait(false);
             LogYearMissing(logger, today.Year);
             throw new CalendarYearNotLoadedException(today.Year, configuration.Calendar.LoadedYears);
         }
 
-        await read.RecordConfiguration(problems, cancellationToken).ConfigureAwait(false);
         var requests = configuration.Roster.Units.Keys
             .OrderBy(u => u.Value, StringComparer.Ordinal)
             .Select(unit => new EvaluateRequest(unit, today).ToMessage())

@@ -39,6 +39,9 @@ public sealed partial class Engine
     /// <summary>Called for each event logged for the first time (local mode prints them).</summary>
     public event Action<EscalationEvent>? Logged;
 
+    /// <summary>Called for each unit evaluated (local mode sums up the items that need a year without calendar).</summary>
+    public event Action<EvaluationOutcome>? Evaluated;
+
     /// <summary>ScanDeadlines (timer).</summary>
     public Task<ScanOutcome> ScanDeadlines(CancellationToken cancellationToken = default) => _scan.Run(cancellationToken);
 
@@ -63,8 +66,9 @@ public sealed partial class Engine
             Logged?.Invoke(e);
         }
 
+        Evaluated?.Invoke(outcome);
         return new Settlement.Completed(string.Create(CultureInfo.InvariantCulture,
-            $"unit {request.Unit} on {request.Date:yyyy-MM-dd}: {outcome.Logged.Count} new events, {outcome.Republished} republished, {outcome.Problems} problems"));
+            $"unit {request.Unit} on {request.Date:yyyy-MM-dd}: {outcome.Logged.Count} new events, {outcome.Republished} republished, {outcome.Problems} problems{(outcome.CalendarGaps.Count > 0 ? $", {outcome.CalendarGaps.Count} of them tasks needing a year without calendar" : "")}"));
     }
 
     /// <summary>DeliverEmail / DeliverSms (topic <c>events</c>, subscription per channel).</summary>

@@ -16,7 +16,8 @@ namespace Escalation.Functions.Pipeline;
 /// <param name="Logged">Events raised for the first time (logged by this invocation).</param>
 /// <param name="Republished">Events logged earlier and not yet delivered, published again (the log is the outbox).</param>
 /// <param name="Problems">Problems found in the unit's rows and plans (recorded in the problems table).</param>
-public sealed record EvaluationOutcome(IReadOnlyList<EscalationEvent> Logged, int Republished, int Problems);
+/// <param name="CalendarGaps">The unit's items that need a year without calendar: chased on loaded days only, partly held back.</param>
+public sealed record EvaluationOutcome(IReadOnlyList<EscalationEvent> Logged, int Republished, int Problems, IReadOnlyList<CalendarGap> CalendarGaps);
 
 /// <summary>What evaluating a unit decided, before anything is written.</summary>
 /// <param name="Unit">The unit.</param>
@@ -65,7 +66,7 @@ public sealed partial class UnitEvaluation(IEntityTables tables, IMessagePublish
         if (!configuration.Roster.Units.ContainsKey(request.Unit))
         {
             // Removed from the units table since the scan: nothing to chase.
-            return (new UnitPlan(request.Unit, request.Date, configuration, [], [], new EvaluationResult([], []), new Dictionary<string, LoggedState>(), []), null);
+            return (new UnitPlan(request.Unit, request.Date, configuration, [], [], new EvaluationResult([], [], []), new Dictionary<string, LoggedState>(), []), null);
         }
 
         if (!configuration.Calendar.IsLoaded(request.Date.Year))
@@ -73,13 +74,11 @@ public sealed partial class UnitEvaluation(IEntityTables tables, IMessagePublish
             return (null, $"no working calendar for {request.Date.Year} (loaded: {string.Join(", ", configuration.Calendar.LoadedYears)}).");
         }
 
-        var (read, rowProblems) = await new DailyRead(tables, clock, zone).Unit(configuration, request.Unit, cancellationToken).ConfigureAwait(false);
-        var items = read.Select(i => i.SeenBy(request.Date)).ToList();
-        var evaluator = new Evaluator(configuration.Calendar, configuration.Rules, configuration.Roster, configuration.Options);
-        var result = evaluator.Evaluate(items, request.Date);
+        var assessed = await new DailyRead(tables, clock, zone).Assess(configuration, request.Unit, request.Date, cancellationToken).ConfigureAwait(false);
+        var result = assessed.Result;
         var known = await _log.Known(request.Unit, cancellationToken).ConfigureAwait(false);
         var fresh = result.Events.Where(e => !known.ContainsKey(e.Id.Value)).ToList();
-        return (new UnitPlan(request.Unit, request.Date, configuration, read, rowProblems, result, known, fresh), null);
+        return (new UnitPlan(request.Unit, request.Date, configuration, assessed.Items, assessed.RowProblems, result, known, fresh), null);
     }
 
     /// <summary>Null with a reason when the request cannot be evaluated, ever (the caller dead-letters it).</summary>
@@ -94,7 +93,7 @@ public sealed partial class UnitEvaluation(IEntityTables tables, IMessagePublish
         if (plan.UnitRemoved)
         {
             LogUnknownUnit(logger, request.Unit.Value);
-            return (new EvaluationOutcome([], 0, 0), null);
+            return (new EvaluationOutcome([], 0, 0, []), null);
         }
 
         var read = new DailyRead(tables, clock, zone);
@@ -152,7 +151,12 @@ public sealed partial class UnitEvaluation(IEntityTables tables, IMessagePublish
         List<Problem> problems = [.. plan.RowProblems, .. result.Problems];
         await read.Record(request.Unit, problems, cancellationToken).ConfigureAwait(false);
         LogEvaluated(logger, request.Unit.Value, request.Date, plan.Items.Count, logged.Count, republished, problems.Count);
-        return (new EvaluationOutcome(logged, republished, problems.Count), null);
+        if (result.CalendarGaps.Count > 0)
+        {
+            LogCalendarGaps(logger, request.Unit.Value, result.CalendarGaps.Count, string.Join(",", result.CalendarGaps.SelectMany(g => g.Years).Distinct().Order()));
+        }
+
+        return (new EvaluationOutcome(logged, republished, problems.Count, result.CalendarGaps), null);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Logged event {EventId} for unit {Unit}, task {Task}, rule {Rule}, level {Level}")]
@@ -160,6 +164,9 @@ public sealed partial class UnitEvaluation(IEntityTables tables, IMessagePublish
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Evaluated unit {Unit} on {Date}: {Items} tasks, {Logged} new events, {Republished} republished, {Problems} problems")]
     private static partial void LogEvaluated(ILogger logger, string unit, LocalDate date, int items, int logged, int republished, int problems);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unit {Unit}: {Items} tasks need years without a working calendar ({Years}); they are chased on loaded days only, events dated in those years are held (see the problems table)")]
+    private static partial void LogCalendarGaps(ILogger logger, string unit, int items, string years);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unit {Unit} is no longer in the units table; nothing evaluated")]
     private static partial void LogUnknownUnit(ILogger logger, string unit);

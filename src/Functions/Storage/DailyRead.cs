@@ -7,6 +7,22 @@ using NodaTime;
 
 namespace Escalation.Functions.Storage;
 
+/// <summary>What a day's run works with: the configuration, the local date it evaluates, and the configuration's problems.</summary>
+/// <param name="Configuration">The configuration, validated.</param>
+/// <param name="Today">The local date of the run, in the deployment's zone.</param>
+/// <param name="Problems">The configuration's problems, including, when today's year has no calendar, the one that stops the run.</param>
+public sealed record DayConfiguration(Configuration Configuration, LocalDate Today, IReadOnlyList<Problem> Problems)
+{
+    /// <summary>False when today's year has no calendar: nothing can be evaluated today, and <see cref="Problems"/> says so.</summary>
+    public bool CanEvaluate => Configuration.Calendar.IsLoaded(Today.Year);
+}
+
+/// <summary>One unit read and evaluated, nothing written: its items as stored, its rows' problems, and the evaluation.</summary>
+public sealed record UnitAssessment(IReadOnlyList<ItemState> Items, IReadOnlyList<Problem> RowProblems, EvaluationResult Result);
+
+/// <summary>One unit read and evaluated: its items, the evaluation, and every problem found (rows and evaluation).</summary>
+public sealed record UnitCheck(IReadOnlyList<ItemState> Items, EvaluationResult Result, IReadOnlyList<Problem> Problems, ProblemCount Recorded);
+
 /// <summary>
 /// What every run reads, validated: the configuration once, then each unit's rows. The problems found are reconciled
 /// into the problems table per scope (<c>config</c>, the unit id), so that a fixed row's problem is resolved on the next
@@ -19,12 +35,22 @@ public sealed class DailyRead(IEntityTables tables, IClock clock, DateTimeZone z
     private readonly ProblemLog _problems = new(tables);
     private readonly FirstSeenDates _firstSeen = new(tables);
 
-    /// <summary>The configuration, with its problems recorded under the <c>config</c> scope.</summary>
-    public async Task<(Configuration Configuration, IReadOnlyList<Problem> Problems)> Configuration(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The configuration as the daily scan validates it, for today (the clock's local date), with its problems recorded
+    /// under the <c>config</c> scope. When today's year has no calendar, that is one of the problems (and the day cannot
+    /// be evaluated): the scan and <c>check</c> both read the configuration here, so neither resolves what the other found.
+    /// </summary>
+    public async Task<DayConfiguration> Configuration(CancellationToken cancellationToken = default)
     {
         var (configuration, problems) = await ConfigurationUnrecorded(cancellationToken).ConfigureAwait(false);
+        var today = configuration.Calendar.DateAt(clock.GetCurrentInstant());
+        if (!configuration.Calendar.IsLoaded(today.Year))
+        {
+            problems = [.. problems, MissingYear.StopsTheRun(today, configuration.Calendar.LoadedYears)];
+        }
+
         await RecordConfiguration(problems, cancellationToken).ConfigureAwait(false);
-        return (configuration, problems);
+        return new DayConfiguration(configuration, today, problems);
     }
 
     /// <summary>Reconciles the <c>config</c> scope with the configuration's problems (and any found about it elsewhere).</summary>
@@ -59,6 +85,32 @@ public sealed class DailyRead(IEntityTables tables, IClock clock, DateTimeZone z
     /// <summary>Records <paramref name="date"/> as the first-seen date of those of the unit's items that have none.</summary>
     public Task<int> RecordFirstSeen(UnitId unit, IEnumerable<ItemState> items, LocalDate date, CancellationToken cancellationToken = default) =>
         _firstSeen.AddMissing(unit, [.. items.Where(i => i.FirstSeen is null).Select(i => i.Item.Id)], date, FirstSeenSource.Evaluation, cancellationToken);
+
+    /// <summary>
+    /// Reads one unit and evaluates it on <paramref name="today"/>, writing nothing. Items never seen before are evaluated
+    /// as first seen today; <see cref="UnitAssessment.Items"/> keeps them as stored (first-seen null) for the caller to record.
+    /// </summary>
+    public async Task<UnitAssessment> Assess(Configuration configuration, UnitId unit, LocalDate today, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var (items, rowProblems) = await Unit(configuration, unit, cancellationToken).ConfigureAwait(false);
+        var evaluator = new Evaluator(configuration.Calendar, configuration.Rules, configuration.Roster, configuration.Options);
+        var result = evaluator.Evaluate([.. items.Select(i => i.SeenBy(today))], today);
+        return new UnitAssessment(items, rowProblems, result);
+    }
+
+    /// <summary>
+    /// <see cref="Assess"/>, then reconciles the unit's problem scope with everything found: its rows' problems and the
+    /// evaluation's (calendar gaps included). The daily run and <c>check</c> both find a unit's problems this way, so that
+    /// neither resolves a problem the other still finds.
+    /// </summary>
+    public async Task<UnitCheck> Evaluate(Configuration configuration, UnitId unit, LocalDate today, CancellationToken cancellationToken = default)
+    {
+        var assessed = await Assess(configuration, unit, today, cancellationToken).ConfigureAwait(false);
+        List<Problem> problems = [.. assessed.RowProblems, .. assessed.Result.Problems];
+        var recorded = await Record(unit, problems, cancellationToken).ConfigureAwait(false);
+        return new UnitCheck(assessed.Items, assessed.Result, problems, recorded);
+    }
 
     /// <summary>Reconciles the unit's scope with everything found this run (row problems and evaluation problems).</summary>
     public Task<ProblemCount> Record(UnitId unit, IReadOnlyList<Problem> problems, CancellationToken cancellationToken = default) =>

@@ -38,7 +38,7 @@ public class EvaluatorEdgeTests
     }
 
     [Fact]
-    public void Evaluate_KeepsTheItemsOtherEvents_WhenADemandDateFallsInAnUnloadedYear()
+    public void Evaluate_HoldsTheNotice_AndKeepsTheItemsOtherEvents_WhenADemandDateFallsInAnUnloadedYear()
     {
         // Milestone 12-18 missed; its rectification date (10 working days on) is in January 2027, which has no calendar.
         var plan = Plan.WithMilestones([new Milestone("完成招标", D(2026, 12, 18), 50)]);
@@ -48,10 +48,13 @@ public class EvaluatorEdgeTests
 
         var reminder = Assert.Single(result.Events);
         Assert.Equal("due:2026-12-24:ahead", reminder.Occurrence);
+        var gap = Assert.Single(result.CalendarGaps);
+        Assert.Equal([2027], gap.Years);
+        Assert.False(gap.ProvisionalPlan);
+        Assert.Equal([new RuleId("R3")], gap.Held);
         var problem = Assert.Single(result.Problems);
-        Assert.Equal(("calendar", "2027", "Year"), (problem.Table, problem.Key, problem.Field));
-        Assert.Contains("rule R3", problem.Reason, StringComparison.Ordinal);
-        Assert.Contains("Y26", problem.Reason, StringComparison.Ordinal);
+        Assert.Equal(("tasks", "Y26", CalendarGap.HeldField, "2027"), (problem.Table, problem.Key, problem.Field, problem.Value));
+        Assert.Contains("规则 R3", problem.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

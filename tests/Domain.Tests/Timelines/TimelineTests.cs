@@ -131,6 +131,31 @@ public class TimelineTests
         Assert.Equal("2024-03-01", problem.Value);
     }
 
+    //        2026 December (loaded)          2027 (not loaded: provisional, Monday to Friday)
+    //  Laid backwards from the deadline Wed 2027-03-31:
+    //    验收  20 wd: 03-04..03-31                                      ends 03-31 (deadline, 100)
+    //    施工  60 wd: 2026-12-10..2027-03-03 (16 in 2026, 44 in 2027)   ends 03-03 (80)
+    //    前期  40 wd                                                    ends 2026-12-09 (30): a loaded day, chased now
+    [Fact]
+    public void Build_LaysBackwardsAcrossProvisional2027_AndSaysTheTimelineIsProvisional()
+    {
+        var template = new PlanTemplate("p3", "三阶段", [new Stage("前期手续", 40, 30), new Stage("施工", 60, 80), new Stage("验收", 20, 100)]);
+        var item = Item("P-27", D(2026, 9, 1), D(2027, 3, 31), Plan.FromTemplate(template));
+
+        var timeline = Timeline.Build(item, China.WithProvisionalYears(2027, 2027)).Timeline!;
+
+        Assert.Equal([D(2026, 12, 9), D(2027, 3, 3), D(2027, 3, 31)], timeline.Checkpoints.Select(c => c.Due));
+        Assert.Equal([2027], timeline.ProvisionalYears);
+    }
+
+    [Fact]
+    public void Build_IsNotProvisional_WhenEveryYearIsLoaded()
+    {
+        var timeline = Timeline.Build(Item("M-6", D(2026, 1, 5), D(2026, 12, 31)), China.WithProvisionalYears(2027, 2027)).Timeline!;
+
+        Assert.Empty(timeline.ProvisionalYears);
+    }
+
     [Fact]
     public void Build_ReportsProblem_NamingTheYear_WhenDeadlineIsIn2027()
     {

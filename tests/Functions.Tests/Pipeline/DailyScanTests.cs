@@ -25,8 +25,8 @@ public sealed class DailyScanTests : IDisposable
 
         var problem = Assert.Single(await new ProblemLog(tables).Of(ProblemLog.ConfigScope)).Problem;
         Assert.Equal(("calendar", "2030", "Year"), (problem.Table, problem.Key, problem.Field));
-        Assert.Contains("工作日历中没有 2030 年的节假日安排", problem.Reason, StringComparison.Ordinal);
-        Assert.Contains("「calendar」表", problem.Reason, StringComparison.Ordinal);
+        Assert.Contains("2030年没有节假日安排", problem.Reason, StringComparison.Ordinal);
+        Assert.Contains("calendar（日历调整）表", problem.Reason, StringComparison.Ordinal);
         Assert.Empty(publisher.Published);
     }
 

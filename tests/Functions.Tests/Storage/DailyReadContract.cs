@@ -27,7 +27,7 @@ public abstract class DailyReadContract<TBackend>(TBackend backend)
         await store.Write(AdminTables.Tasks, [good, bad]);
         var read = new DailyRead(tables, clock, Zone);
 
-        var (configuration, _) = await read.Configuration();
+        var (configuration, _, _) = await read.Configuration();
         var (items, problems) = await read.Unit(configuration, Fgw);
         await read.Record(Fgw, problems);
         var open = await new ProblemLog(tables).Of("fgw");
@@ -59,7 +59,7 @@ public abstract class DailyReadContract<TBackend>(TBackend backend)
         await store.Write(AdminTables.People, data.People);
         await store.Write(AdminTables.Tasks, [data.Tasks[0]]);
         var read = new DailyRead(tables, clock, Zone);
-        var (configuration, _) = await read.Configuration();
+        var (configuration, _, _) = await read.Configuration();
 
         var (unseen, _) = await read.Unit(configuration, Fgw);
         var recorded = await read.RecordFirstSeen(Fgw, unseen, new LocalDate(2026, 6, 1));
@@ -82,7 +82,7 @@ public abstract class DailyReadContract<TBackend>(TBackend backend)
         await store.Write(AdminTables.Rules, [new Domain.Rules.RuleRow { Id = "R9", Level = "提醒", Trigger = "whenever", To = "owner", Channels = "email", Template = "due-soon" }]);
         var read = new DailyRead(tables, new FakeClock(Instant.FromUtc(2026, 6, 1, 0, 30)), Zone);
 
-        var (configuration, problems) = await read.Configuration();
+        var (configuration, _, problems) = await read.Configuration();
         var recorded = await new ProblemLog(tables).Of(ProblemLog.ConfigScope);
 
         Assert.Empty(configuration.Rules);
