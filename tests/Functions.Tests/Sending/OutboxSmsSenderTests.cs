@@ -113,6 +113,27 @@ public sealed class OutboxSmsSenderTests : IDisposable
         Assert.All(results, r => Assert.DoesNotContain("13812345678", Assert.IsType<SendResult.Transient>(r).Error, StringComparison.Ordinal));
     }
 
+    // Separate senders on one log stand for separate processes (each run has its own): every open of the log is its own
+    // OS lock, so they contend as processes do. Each sends every batch; each batch is over 4 KiB, more than one write of
+    // a buffered stream. Many processes appending: OverlappingRunTests.
+    [Fact]
+    public async Task Send_WritesEveryLineWholeAndOnce_WhenSendersOfSeveralProcessesAppendAtOnce()
+    {
+        var senders = Enumerable.Range(0, 6).Select(_ => new OutboxSmsSender(_outbox.Path, Mails.Clock())).ToList();
+        var batches = Enumerable.Range(0, 8)
+            .Select(b => Enumerable.Range(0, 12).Select(i => Mails.Sms($"ev-{b}:Sms:person-{i}", new string('督', 150))).ToList())
+            .ToList();
+
+        var results = await Task.WhenAll(senders.SelectMany(s => batches.Select(batch => Task.Run(() => s.Send(batch)))));
+        senders.ForEach(s => s.Dispose());
+
+        Assert.All(results.SelectMany(r => r), r => Assert.IsType<SendResult.Sent>(r));
+        var lines = File.ReadAllLines(Log, Encoding.UTF8);
+        var ids = lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("deliveryId").GetString()).ToList();
+        Assert.Equal(8 * 12, lines.Length);
+        Assert.Equal(batches.SelectMany(b => b).Select(m => m.DeliveryId).Order(), ids.Order());
+    }
+
     private List<JsonElement> Lines() =>
         File.ReadAllLines(Log, Encoding.UTF8).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
 
