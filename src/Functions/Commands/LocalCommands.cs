@@ -153,6 +153,8 @@ internal static class LocalCommands
                 Directory.Delete(outbox, recursive: true);
             }
 
+            watch.Restart();
+
             var tables = SqliteTables.Open(storeFolder, clock);
             var (sources, notes) = ImportSource.Read(data);
             if (sources.Count == 0)
