@@ -48,23 +48,26 @@ internal static class Cli
     private static readonly Flag Store = new("store", "嵌入式存储所在的文件夹（本地模式）；不写则用设置 Escalation__LocalStore，默认 .local/store。", "文件夹");
     private static readonly Flag Connection = new("connection", "Azure 表存储（或 Azurite）的连接字符串；与 --store 二选一。", "连接字符串");
     private static readonly Flag Verbose = new("verbose", "在标准错误输出上打印结构化日志（调试用）。");
+    private static readonly Flag LockWait = new("lock-wait", "另一运行正占用同一本地存储时最多等待的秒数（0 到 86400，默认 60；0 表示不等待，立即退出）。", "秒");
 
     private static readonly Spec[] Commands =
     [
         new("demo", "演示：把样例数据导入新的本地存储（.local/demo），模拟 2026 年 4 月至 7 月的每日扫描、督办记录和发送（发件箱中的 .eml 文件和 sms.log），最后打印汇总。不需要 Azure。",
             (o, c) => LocalCommands.Demo(o, c.Settings, c.Setting, c.Stdout, c.Stderr),
-            [new("data", "样例数据文件夹（默认 samples/）。", "文件夹"), new("out", "输出文件夹（默认 .local/demo）。", "文件夹"), Verbose]),
-        new("run", "现在执行一次每日流程：扫描、逐单位判定、每个事件只记录一次，并在发送时段内发送（发件箱或 SMTP）。新事件按行以 JSON 打印。存储必须已存在（先 import）。",
+            [new("data", "样例数据文件夹（默认 samples/）。", "文件夹"), new("out", "输出文件夹（默认 .local/demo）。", "文件夹"), LockWait, Verbose]),
+        new("run", "现在执行一次每日流程：扫描、逐单位判定、每个事件只记录一次，并在发送时段内发送（发件箱或 SMTP）。新事件按行以 JSON 打印。存储必须已存在（先 import）。同一本地存储同时只能有一个运行：后来的运行会等待，超时则退出并说明谁在占用，绝不会重复发送。",
             (o, c) => LocalCommands.Run(o, c.Settings, c.Setting, c.Clock, c.Stdout, c.Stderr),
             [Store, Connection, new("outbox", "发件箱文件夹（默认设置 Escalation__Outbox，即 .local/outbox）。", "文件夹"),
-             new("dry-run", "试运行：只显示这次运行将发送什么、发给谁、为什么，不写入任何数据、不发送（同 preview）。"), Verbose]),
+             new("dry-run", "试运行：只显示这次运行将发送什么、发给谁、为什么，不写入任何数据、不发送（同 preview）。"),
+             new("at", "按部署时区的指定时刻运行一次（仅限本地嵌入式存储），如 2026-06-01T08:30；用于补跑某天或测试。", "yyyy-MM-ddTHH:mm"),
+             LockWait, Verbose]),
         new("preview", "预览督办，不写入任何数据、不发送：不带 --task 时显示下一次运行将发送的内容、对象和原因（同 run --dry-run）；带 --task 时逐日显示该任务今后若干天将发出的提醒、通报、约谈及原因。",
             (o, c) => PreviewCommand.Run(o, c.Settings, c.Setting, c.Clock, c.Stdout, c.Stderr),
             [new("task", "要预览的任务编号。", "任务编号"), new("days", "预览的天数（自今日起，1 到 366，默认 30）。", "天数"), Store, Connection]),
         new("simulate", "把一个数据文件夹导入新的存储，用模拟时钟逐日运行（每日扫描时间和每个发送时段开始时）。每个事件打印一行 JSON，发件箱写在 --out 下。",
             (o, c) => LocalCommands.Simulate(o, c.Settings, c.Setting, c.Stdout, c.Stderr),
             [new("data", "数据文件夹（与 import 相同的 CSV 文件）。", "文件夹"), new("from", "开始日期，如 2026-04-01。", "日期"),
-             new("to", "结束日期（含），如 2026-07-31。", "日期"), new("out", "输出文件夹（默认 .local/simulate）。", "文件夹"), Verbose]),
+             new("to", "结束日期（含），如 2026-07-31。", "日期"), new("out", "输出文件夹（默认 .local/simulate）。", "文件夹"), LockWait, Verbose]),
         new("import", "导入一个 CSV 文件夹（units.csv、tasks.csv……，UTF-8 或 GB18030/GBK 编码，表头中英文皆可）或一个 .xlsx 工作簿（每张表一个工作表，名称中英文皆可）。先校验全部行，全部读完后才写入；打印汇总和每个被拒绝的行（文件、行、列、值、原因和改法）。再次导入相同数据不会改变任何内容。存储不存在时会新建。",
             (o, c) => ImportCommand.Run(o, c.Settings, c.Setting, c.Clock, c.Stdout, c.Stderr),
             [Store, Connection], new("路径", "CSV 文件夹或 .xlsx 工作簿。")),

@@ -11,13 +11,18 @@ using Escalation.Functions.Sending;
 using Escalation.Functions.Storage;
 using Microsoft.Extensions.Logging;
 using NodaTime;
+using NodaTime.Text;
+using NodaTime.TimeZones;
 
 namespace Escalation.Functions.Commands;
 
 /// <summary>
 /// Local mode's commands: <c>run</c> (one daily cycle now, on the configured store), <c>simulate</c> (a fresh store
 /// from a data folder, stepped day by day by a simulated clock) and <c>demo</c> (simulate on the shipped samples).
-/// Events are printed as JSON lines on stdout; the summary goes to stderr (to stdout for the demo).
+/// Events are printed as JSON lines on stdout; the summary goes to stderr (to stdout for the demo). Each takes its
+/// embedded store exclusively for the whole run (<see cref="StoreLock"/>), waiting up to <c>--lock-wait</c> seconds for
+/// a run that holds it, so two overlapping runs never deliver side by side; <c>run</c> on shared tables (Azure, Azurite)
+/// relies on the delivery lease instead.
 /// </summary>
 internal static class LocalCommands
 {
@@ -25,16 +30,32 @@ internal static class LocalCommands
     public static readonly LocalDate DemoFrom = new(2026, 4, 1);
     public static readonly LocalDate DemoTo = new(2026, 7, 31);
 
+    /// <summary>How long a delivering command waits for another run to release the embedded store, unless <c>--lock-wait</c> says.</summary>
+    public static readonly Duration DefaultLockWait = Duration.FromSeconds(60);
+
+    private static readonly LocalDateTimePattern AtPattern = LocalDateTimePattern.CreateWithInvariantCulture("uuuu-MM-dd'T'HH:mm");
+
     public static int Run(Options options, Settings settings, Func<string, string?> setting, IClock clock, TextWriter stdout, TextWriter stderr)
     {
-        if (options.Get("dry-run") is "true" or "1")
-        {
-            return PreviewCommand.NextRun(options, settings, setting, clock, stdout, stderr);
-        }
-
-        if (Configure(setting, stderr) is not { } engine)
+        if (Configure(setting, stderr) is not { } engine || LockWait(options, stderr) is not { } lockWait)
         {
             return Cli.UsageError;
+        }
+
+        if (options.Get("at") is { } atText)
+        {
+            if (At(atText, settings.Zone, stderr) is not { } at)
+            {
+                return Cli.UsageError;
+            }
+
+            clock = new AsOfClock(clock, at);
+        }
+
+        if (options.Get("dry-run") is "true")
+        {
+            // Writes nothing, so it may look at any store, as of now or of --at.
+            return PreviewCommand.NextRun(options, settings, setting, clock, stdout, stderr);
         }
 
         var (tables, error) = StoreSettings.Open(options, setting, clock);
@@ -44,11 +65,25 @@ internal static class LocalCommands
             return Cli.UsageError;
         }
 
+        var store = tables as SqliteTables;
+        if (store is null && options.Get("at") is not null)
+        {
+            stderr.WriteLine($"未运行：--at 只用于本地嵌入式存储（--store 目录），而本次的存储是 {tables.Describe}。按另一时刻运行会把那一天的提醒记入正式的督办日志并真的发送出去。请去掉 --at，或用 --store 指定一个本地存储（例如导入 samples 的副本）。");
+            return Cli.UsageError;
+        }
+
         var outbox = Path.GetFullPath(options.Get("outbox") ?? engine.Outbox);
         return Execute(stderr, options, async (loggers, cancellationToken) =>
         {
+            // Shared tables (Azure, Azurite) are not locked: there the delivery lease keeps two runs from sending one delivery twice.
+            using var held = store is null ? null : await TakeStore(store.Folder, "run", lockWait, settings.Zone, stderr, cancellationToken).ConfigureAwait(false);
+            if (store is not null && held is null)
+            {
+                return Cli.DataError;
+            }
+
             using var senders = LocalSenders.Create(engine, outbox, clock);
-            var local = LocalMode.Create(tables, clock, engine.Delivery, settings.Zone, senders.Tally, senders.Tally, loggers);
+            var local = LocalMode.Create(tables, held, clock, engine.Delivery, settings.Zone, senders.Tally, senders.Tally, loggers);
             var logged = new List<EscalationEvent>();
             local.OnLogged(e =>
             {
@@ -102,7 +137,7 @@ internal static class LocalCommands
         string data, LocalDate from, LocalDate to, string outFolder, Options options, Settings settings, Func<string, string?> setting,
         TextWriter stdout, TextWriter stderr, bool printEvents)
     {
-        if (Configure(setting, stderr) is not { } engine)
+        if (Configure(setting, stderr) is not { } engine || LockWait(options, stderr) is not { } lockWait)
         {
             return Cli.UsageError;
         }
@@ -111,18 +146,25 @@ internal static class LocalCommands
         var root = Path.GetFullPath(outFolder);
         var storeFolder = Path.Combine(root, "store");
         var outbox = Path.Combine(root, "outbox");
-        foreach (var folder in new[] { storeFolder, outbox })
-        {
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
-
         var clock = new SteppingClock(from.AtStartOfDayInZone(settings.Zone).ToInstant());
         var summaryOut = printEvents ? stderr : stdout;
         return Execute(stderr, options, async (loggers, cancellationToken) =>
         {
+            // The store is taken before it is cleared: another simulate (or a run) on it keeps it until it is done.
+            using var held = await TakeStore(storeFolder, printEvents ? "simulate" : "demo", lockWait, settings.Zone, stderr, cancellationToken).ConfigureAwait(false);
+            if (held is null)
+            {
+                return Cli.DataError;
+            }
+
+            Clear(storeFolder, keep: StoreLock.Files);
+            if (Directory.Exists(outbox))
+            {
+                Directory.Delete(outbox, recursive: true);
+            }
+
+            watch.Restart();
+
             var tables = SqliteTables.Open(storeFolder, clock);
             var input = ImportSource.Read(data);
             if (input.NothingFound)
@@ -153,7 +195,7 @@ internal static class LocalCommands
             }
 
             using var senders = LocalSenders.Create(engine, outbox, clock);
-            var local = LocalMode.Create(tables, clock, engine.Delivery, settings.Zone, senders.Tally, senders.Tally, loggers);
+            var local = LocalMode.Create(tables, held, clock, engine.Delivery, settings.Zone, senders.Tally, senders.Tally, loggers);
             var logged = new List<EscalationEvent>();
             using var events = new StreamWriter(Path.Combine(root, "events.jsonl"), append: false);
             local.OnLogged(e =>
@@ -186,6 +228,90 @@ internal static class LocalCommands
         }
 
         return engine;
+    }
+
+    /// <summary><c>--lock-wait SECONDS</c>: 0 refuses at once when another run holds the store; default 60.</summary>
+    private static Duration? LockWait(Options options, TextWriter stderr)
+    {
+        if (options.Get("lock-wait") is not { } text)
+        {
+            return DefaultLockWait;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds <= 86_400)
+        {
+            return Duration.FromSeconds(seconds);
+        }
+
+        stderr.WriteLine($"--lock-wait '{text}' 不是 0 到 86400 之间的整数秒（另一运行占用本地存储时最多等待多久；0 表示不等待）。");
+        return null;
+    }
+
+    /// <summary><c>--at yyyy-MM-ddTHH:mm</c>, a local time in the deployment zone (resolved as the working calendar resolves times).</summary>
+    private static Instant? At(string text, DateTimeZone zone, TextWriter stderr)
+    {
+        if (AtPattern.Parse(text) is { Success: true } parsed)
+        {
+            return parsed.Value.InZone(zone, Resolvers.LenientResolver).ToInstant();
+        }
+
+        stderr.WriteLine($"--at '{text}' 不是本地时间：请写成 yyyy-MM-ddTHH:mm（部署时区 {zone.Id}），例如 --at 2026-06-01T08:30。");
+        return null;
+    }
+
+    /// <summary>
+    /// Takes the embedded store in <paramref name="folder"/> for this process, waiting up to <paramref name="wait"/> for
+    /// a run that holds it; null (with the reason on stderr) when it is still held then.
+    /// </summary>
+    private static async Task<StoreLock?> TakeStore(string folder, string command, Duration wait, DateTimeZone zone, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var seconds = (long)wait.TotalSeconds;
+        var (held, holder) = await StoreLock.Acquire(
+            folder,
+            command,
+            wait,
+            h => stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"本地存储 {folder} 正被另一个运行使用（{Describe(h, zone)}）；等它结束，最多 {seconds} 秒……")),
+            cancellationToken).ConfigureAwait(false);
+        if (held is null)
+        {
+            stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"未运行：本地存储 {folder} 正被另一个运行使用（{Describe(holder, zone)}），等了 {seconds} 秒仍未释放。同一存储同时只允许一个运行，否则同一提醒会发送两次。请等它结束后再运行，或用 --lock-wait 秒数 等得更久；如果那个进程已经卡住，结束它即可（进程退出时操作系统立即释放锁，不会留下过期的锁）。"));
+        }
+        else if (!held.IsExclusive)
+        {
+            stderr.WriteLine($"注意：{folder} 所在的文件系统（或 DOTNET_SYSTEM_IO_DISABLEFILELOCKING）不强制文件锁，无法独占本地存储；本次运行按共享存储处理，每次投递先加租约再发送。");
+        }
+
+        return held;
+    }
+
+    private static string Describe(StoreHolder? holder, DateTimeZone zone) => holder switch
+    {
+        null => "占用者未留下记录",
+        { Since: { } since } => string.Create(CultureInfo.InvariantCulture,
+            $"进程 {holder.ProcessId}，命令 {holder.Command}，自 {since.InZone(zone).LocalDateTime:yyyy-MM-dd HH:mm:ss} 起"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"进程 {holder.ProcessId}，命令 {holder.Command}"),
+    };
+
+    /// <summary>Deletes everything in <paramref name="folder"/> except the files named in <paramref name="keep"/>.</summary>
+    private static void Clear(string folder, IReadOnlySet<string> keep)
+    {
+        foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos())
+        {
+            if (keep.Contains(entry.Name))
+            {
+                continue;
+            }
+
+            if (entry is DirectoryInfo directory)
+            {
+                directory.Delete(recursive: true);
+            }
+            else
+            {
+                entry.Delete();
+            }
+        }
     }
 
     /// <summary>Runs a local command with logging to stderr (warnings, or everything with --verbose true).</summary>

@@ -29,20 +29,30 @@ internal sealed class LocalMode
 
     public Engine Engine { get; }
 
+    /// <summary>
+    /// Local mode over <paramref name="tables"/>. <paramref name="held"/> is the lock on the embedded store when this
+    /// process holds it; null when the tables may be shared with other processes or machines (Azure Table Storage, Azurite).
+    /// </summary>
     public static LocalMode Create(
-        IEntityTables tables, IClock clock, DeliveryOptions delivery, DateTimeZone zone, IEmailSender email, ISmsSender sms, ILoggerFactory loggers)
+        IEntityTables tables, StoreLock? held, IClock clock, DeliveryOptions delivery, DateTimeZone zone, IEmailSender email, ISmsSender sms, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         var bus = new InProcessBus(clock);
-
-        // One message at a time here: no other instance can be sending the same delivery, so no lease is needed (and a
-        // run killed mid-send is picked up at once by the next run).
-        var engine = new Engine(tables, bus, email, sms, delivery with { Lease = Duration.Zero }, clock, zone, loggers);
+        var engine = new Engine(tables, bus, email, sms, delivery with { Lease = Lease(held, delivery.Lease) }, clock, zone, loggers);
         bus.Queue(ServiceBusEntities.EvaluateQueue, engine.EvaluateUnit);
         bus.Subscription(ServiceBusEntities.EventsTopic, ServiceBusEntities.EmailSubscription, nameof(Channel.Email), (m, ct) => engine.Deliver(m, Channel.Email, ct));
         bus.Subscription(ServiceBusEntities.EventsTopic, ServiceBusEntities.SmsSubscription, nameof(Channel.Sms), (m, ct) => engine.Deliver(m, Channel.Sms, ct));
         return new LocalMode(bus, engine, clock);
     }
+
+    /// <summary>
+    /// The delivery lease of local mode. A process holding the store exclusively handles one message at a time and no
+    /// other process can claim a delivery, so it needs none, and a delivery left claimed by a killed run is sent again at
+    /// once by the next one (which waited for the lock the system released). Any other process may race another for the
+    /// same delivery: it keeps the configured lease, so that a delivery claimed by one is left alone by the others until
+    /// its sender has had time to record the outcome.
+    /// </summary>
+    internal static Duration Lease(StoreLock? held, Duration configured) => held is { IsExclusive: true } ? Duration.Zero : configured;
 
     /// <summary>
     /// One daily cycle at <paramref name="at"/>: first whatever was scheduled before it (deferred deliveries reaching the

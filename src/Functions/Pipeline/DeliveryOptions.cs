@@ -11,7 +11,8 @@ namespace Escalation.Functions.Pipeline;
 /// <param name="FirstRetry">Wait after the first transient failure; it doubles with each attempt, up to six hours.</param>
 /// <param name="Lease">
 /// How long a claimed delivery is left to its sender before another invocation may try it: guards against two copies of a
-/// message being processed at once on two instances. Zero in local mode, where one message is processed at a time.
+/// message being processed at once on two instances (or two local runs on shared tables). Zero only in local mode on an
+/// embedded store the process holds exclusively, where one message is processed at a time and no other process claims.
 /// </param>
 public sealed record DeliveryOptions(
     SendingWindow Window,

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Escalation.Domain.Wording;
+using Escalation.Functions.Local;
 using NodaTime;
 using NodaTime.Text;
 
@@ -11,7 +12,9 @@ namespace Escalation.Functions.Sending;
 /// Local mode's SMS: one JSON line per message appended to <c>{outbox}/sms.log</c>, Chinese unescaped so that
 /// <c>tail -f</c> shows it: <c>{"at":"…Z","deliveryId":"…","to":"+86…","segments":1,"text":"【督查室】…"}</c>.
 /// A delivery id already in the log is not appended again (a retry after a crash between sending and recording it in
-/// the ledger). One instance per log file: appends from the same process are serialized.
+/// the ledger). Writers in any number of processes take turns: each holds the file exclusively (an OS lock, released if
+/// the process dies) while it reads what others appended and writes its new lines in one write, so lines are never torn,
+/// interleaved or duplicated.
 /// </summary>
 public sealed class OutboxSmsSender : ISmsSender, IDisposable
 {
@@ -19,6 +22,10 @@ public sealed class OutboxSmsSender : ISmsSender, IDisposable
     public const string FileName = "sms.log";
 
     private static readonly JsonWriterOptions LineOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    // Another process holds the log only while it appends a batch (milliseconds); a longer hold is a hung writer, and the
+    // delivery is then retried later like any transient failure.
+    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
 
     private readonly string _outbox;
     private readonly IClock _clock;
@@ -64,7 +71,7 @@ public sealed class OutboxSmsSender : ISmsSender, IDisposable
         try
         {
             Directory.CreateDirectory(_outbox);
-            await using var log = new FileStream(LogFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 4096, useAsync: true);
+            await using var log = await ExclusiveFile.Open(LogFile, LockWait, cancellationToken);
             await CatchUp(log, cancellationToken);
 
             var at = InstantPattern.ExtendedIso.Format(_clock.GetCurrentInstant());
@@ -87,8 +94,7 @@ public sealed class OutboxSmsSender : ISmsSender, IDisposable
             if (fresh.Count > 0)
             {
                 log.Seek(0, SeekOrigin.End);
-                lines.Position = 0;
-                await lines.CopyToAsync(log, CancellationToken.None);
+                await log.WriteAsync(lines.GetBuffer().AsMemory(0, (int)lines.Length), CancellationToken.None);
                 log.Flush(flushToDisk: true);
                 _logged.UnionWith(fresh);
                 _scanned = log.Length;

@@ -33,6 +33,9 @@ public sealed class SqliteTables : IEntityTables
     /// <summary>The database file.</summary>
     public string Path { get; }
 
+    /// <summary>The store's folder (what <c>--store</c> names), which holds the database file.</summary>
+    public string Folder => System.IO.Path.GetDirectoryName(Path)!;
+
     public string Describe => $"embedded store {Path}";
 
     /// <summary>The database file's name inside the store's folder.</summary>

@@ -1,4 +1,5 @@
 using Escalation.Functions.Commands;
+using Escalation.Functions.Local;
 using Escalation.Functions.Tests.Import;
 using NodaTime;
 using NodaTime.Testing;
@@ -36,6 +37,78 @@ public sealed class RunCommandTests : IDisposable
         Assert.Empty(secondEvents);
         Assert.Contains("0 new events, 0 messages sent", secondSummary, StringComparison.Ordinal);
         Assert.DoesNotContain("wait for the sending window", secondSummary, StringComparison.Ordinal);
+    }
+
+    // Sunday 2026-12-06 17:00 Shanghai: outside the sending window, so without --at the run defers what it logs.
+    [Fact]
+    public void Run_LogsAndSendsAsOfTheGivenTime_WhenAtIsGiven()
+    {
+        var store = _files["store"];
+        var outbox = _files["outbox"];
+        var sunday = new FakeClock(Instant.FromUtc(2026, 12, 6, 9, 0), Duration.FromMilliseconds(1));
+        Assert.Equal(Cli.Ok, Cli.Run(["import", Repo.Samples, "--store", store], TextWriter.Null, TextWriter.Null, _ => null, sunday));
+
+        var (code, events, summary) = Run(sunday, "run", "--store", store, "--outbox", outbox, "--at", "2026-06-01T10:00");
+
+        Assert.Equal(Cli.Ok, code);
+        Assert.Equal(3, events.Count);
+        Assert.All(events, e => Assert.Contains("\"date\":\"2026-06-01\"", e, StringComparison.Ordinal));
+        Assert.Contains("Run of 2026-06-01 ", summary, StringComparison.Ordinal);
+        Assert.Contains("3 new events, 15 messages sent", summary, StringComparison.Ordinal);
+        Assert.Equal(9, Directory.GetFiles(Path.Combine(outbox, "email")).Length);
+    }
+
+    [Theory]
+    [InlineData("2026-06-01")]
+    [InlineData("2026-06-01 10:00")]
+    [InlineData("2026-02-30T10:00")]
+    public void Run_RefusesAt_WhenItIsNotALocalDateAndTime(string at)
+    {
+        var (code, _, summary) = Run(new FakeClock(MondayMorning), "run", "--store", _files["store"], "--at", at);
+
+        Assert.Equal(Cli.UsageError, code);
+        Assert.Contains($"--at '{at}' 不是本地时间：请写成 yyyy-MM-ddTHH:mm（部署时区 Asia/Shanghai）", summary, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_files["store"]));
+    }
+
+    [Fact]
+    public void Run_RefusesAt_WhenTheTablesAreSharedAzureTables()
+    {
+        var (code, _, summary) = Run(new FakeClock(MondayMorning), "run", "--connection", "UseDevelopmentStorage=true", "--at", "2026-06-01T10:00");
+
+        Assert.Equal(Cli.UsageError, code);
+        Assert.Contains("未运行：--at 只用于本地嵌入式存储（--store 目录）", summary, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("1.5")]
+    [InlineData("86401")]
+    [InlineData("一分钟")]
+    public void Run_RefusesLockWait_WhenItIsNotWholeSecondsUpToADay(string wait)
+    {
+        var (code, _, summary) = Run(new FakeClock(MondayMorning), "run", "--store", _files["store"], "--lock-wait", wait);
+
+        Assert.Equal(Cli.UsageError, code);
+        Assert.Contains($"--lock-wait '{wait}' 不是 0 到 86400 之间的整数秒", summary, StringComparison.Ordinal);
+    }
+
+    // Simulate clears its store before importing: it must take the store first, or it would delete a store in use.
+    [Fact]
+    public void Simulate_RefusesAndLeavesTheStoreAlone_WhenAnotherRunHoldsIt()
+    {
+        var store = Path.Combine(_files["sim"], "store");
+        Directory.CreateDirectory(store);
+        var data = Path.Combine(store, "tables.db");
+        File.WriteAllText(data, "in use");
+        using var held = StoreLock.TryAcquire(store, "run").Lock;
+
+        var (code, _, summary) = Run(new FakeClock(MondayMorning), "simulate", "--data", Repo.Samples, "--from", "2026-06-01", "--to", "2026-06-02", "--out", _files["sim"], "--lock-wait", "0");
+
+        Assert.NotNull(held);
+        Assert.Equal(Cli.DataError, code);
+        Assert.Contains($"未运行：本地存储 {store} 正被另一个运行使用（进程 {Environment.ProcessId}，命令 run，自 ", summary, StringComparison.Ordinal);
+        Assert.Equal("in use", File.ReadAllText(data));
     }
 
     public void Dispose() => _files.Dispose();

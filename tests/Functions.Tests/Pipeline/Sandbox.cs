@@ -35,6 +35,7 @@ internal sealed class Sandbox : IDisposable
         Directory.CreateDirectory(_folder["store"]);
         File.Copy(template, Path.Combine(_folder["store"], Path.GetFileName(template)));
         Tables = SqliteTables.Open(_folder["store"], Clock);
+        Held = StoreLock.TryAcquire(_folder["store"], "test").Lock ?? throw new InvalidOperationException("A fresh sandbox's store is locked.");
         Email = new RecordingEmailSender(Clock);
         Sms = new RecordingSmsSender(Clock);
     }
@@ -42,6 +43,9 @@ internal sealed class Sandbox : IDisposable
     public SteppingClock Clock { get; }
 
     public SqliteTables Tables { get; }
+
+    /// <summary>The store's lock, held for the sandbox's life as <c>run</c> holds it: local mode then claims without a lease.</summary>
+    public StoreLock Held { get; }
 
     public RecordingEmailSender Email { get; }
 
@@ -59,7 +63,7 @@ internal sealed class Sandbox : IDisposable
         LocalDateTimePattern.CreateWithInvariantCulture("uuuu-MM-dd'T'HH:mm").Parse(localDateTime).GetValueOrThrow().InZoneStrictly(Zone).ToInstant();
 
     public LocalMode Local(DeliveryOptions? options = null) =>
-        LocalMode.Create(Tables, Clock, options ?? DeliveryOptions.Default, Zone, Email, Sms, NullLoggerFactory.Instance);
+        LocalMode.Create(Tables, Held, Clock, options ?? DeliveryOptions.Default, Zone, Email, Sms, NullLoggerFactory.Instance);
 
     /// <summary>
     /// Local mode composed by hand, as <see cref="LocalMode.Create"/> does, for what it does not let a test change: the
@@ -95,7 +99,11 @@ internal sealed class Sandbox : IDisposable
         return [.. await table.Query(EntityQuery.WholeTable()).Select(DeliveryLedger.FromEntity).ToListAsync()];
     }
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose()
+    {
+        Held.Dispose();
+        _folder.Dispose();
+    }
 
     private static async Task<string> ImportSamples()
     {

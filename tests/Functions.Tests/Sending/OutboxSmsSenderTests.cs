@@ -113,6 +113,34 @@ public sealed class OutboxSmsSenderTests : IDisposable
         Assert.All(results, r => Assert.DoesNotContain("13812345678", Assert.IsType<SendResult.Transient>(r).Error, StringComparison.Ordinal));
     }
 
+    // Separate senders on one log stand for separate processes (each run has its own): every open of the log is its own
+    // OS lock, so they contend as processes do. Like two runs on one store, each sends the same deliveries in the same
+    // order at the same moment, a batch (one event's SMS) at a time. Real processes: OverlappingRunTests.
+    [Fact]
+    public async Task Send_WritesEveryLineWholeAndOnce_WhenSendersOfSeveralProcessesAppendAtOnce()
+    {
+        const int Senders = 4;
+        var batches = Enumerable.Range(0, 60)
+            .Select(b => Enumerable.Range(0, 3).Select(i => Mails.Sms($"ev-{b}:Sms:person-{i}", new string('督', 150))).ToList())
+            .ToList();
+        using var start = new Barrier(Senders);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, Senders).Select(_ => Task.Factory.StartNew(
+            () =>
+            {
+                using var sender = new OutboxSmsSender(_outbox.Path, Mails.Clock());
+                start.SignalAndWait();
+                return batches.SelectMany(batch => sender.Send(batch).GetAwaiter().GetResult()).ToList();
+            },
+            TaskCreationOptions.LongRunning)));
+
+        Assert.All(results.SelectMany(r => r), r => Assert.IsType<SendResult.Sent>(r));
+        var lines = File.ReadAllLines(Log, Encoding.UTF8);
+        Assert.All(lines, l => Assert.StartsWith("{\"at\":", l, StringComparison.Ordinal));
+        var ids = lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("deliveryId").GetString()).ToList();
+        Assert.Equal(batches.SelectMany(b => b).Select(m => m.DeliveryId).Order(), ids.Order());
+    }
+
     private List<JsonElement> Lines() =>
         File.ReadAllLines(Log, Encoding.UTF8).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
 

@@ -81,6 +81,21 @@ public abstract class EntityTableContract<TBackend>(TBackend backend)
         Assert.Equal("mine", (await table.Find("p", "r"))!.GetString("Status"));
     }
 
+    // A delivery claim: every runner read the same version and tries to claim it; the store lets exactly one through.
+    [Fact]
+    public async Task ReplaceIfMatch_LetsExactlyOneWriterWin_WhenManyReplaceTheSameVersionAtOnce()
+    {
+        var table = await Table();
+        await table.AddIfAbsent(new TableEntity("p", "claim") { ["Status"] = "Pending" });
+        var read = (await table.Find("p", "claim"))!;
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            Task.Run(() => table.ReplaceIfMatch(new TableEntity("p", "claim") { ["Status"] = "Pending", ["Claimant"] = i }, read.ETag))));
+
+        Assert.Single(results, r => r);
+        Assert.Equal(Array.IndexOf(results, true), (await table.Find("p", "claim"))!.GetInt32("Claimant"));
+    }
+
     [Fact]
     public async Task ReplaceIfMatch_Fails_WhenTheEntityIsGone()
     {

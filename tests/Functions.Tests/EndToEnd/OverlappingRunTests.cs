@@ -1,0 +1,305 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Escalation.Domain.Rules;
+using Escalation.Functions.Commands;
+using Escalation.Functions.Local;
+using Escalation.Functions.Sending;
+using Escalation.Functions.Storage;
+using Escalation.Functions.Tests.Import;
+using Microsoft.Data.Sqlite;
+using NodaTime;
+using NodaTime.Testing;
+
+namespace Escalation.Functions.Tests.EndToEnd;
+
+/// <summary>The samples imported once into a store that each test copies (a copy is a store no process has opened).</summary>
+public sealed class SeededStore : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public SeededStore()
+    {
+        var clock = new FakeClock(Instant.FromUtc(2026, 1, 1, 0, 0));
+        var code = Cli.Run(["import", Repo.Samples, "--store", _folder["store"]], TextWriter.Null, TextWriter.Null, _ => null, clock);
+        if (code != Cli.Ok)
+        {
+            throw new InvalidOperationException($"Importing the samples exited {code}.");
+        }
+
+        // Closing the last connection folds the write-ahead log into the database file.
+        SqliteConnection.ClearAllPools();
+    }
+
+    public string Folder => _folder["store"];
+
+    public void Dispose() => _folder.Dispose();
+}
+
+/// <summary>
+/// Overlapping runs as they happen: real <c>Escalation.Functions</c> processes (the built binary, as cron or an admin
+/// starts it) on one store at the same moment, each delivering to the outbox. Every (event, recipient, channel) is sent
+/// once: each .eml file and each sms.log line once, every line whole JSON, every ledger row sent at the first attempt.
+/// The runs are as of Wednesday 2026-07-01 10:00 Shanghai (<c>--at</c>), inside the sending window, where the samples
+/// raise 26 events and 121 messages.
+/// </summary>
+public sealed class OverlappingRunTests(SeededStore seeded) : IClassFixture<SeededStore>, IDisposable
+{
+    private const string At = "2026-07-01T10:00";
+    private static readonly TimeSpan ProcessTimeout = TimeSpan.FromMinutes(3);
+
+    private readonly TempFolder _files = new();
+
+    [Fact]
+    public async Task Run_SendsEachDeliveryOnce_WhenThreeRunsOnOneStoreStartTogether()
+    {
+        var store = _files.CopyOf(seeded.Folder, "store");
+        var outbox = _files["outbox"];
+
+        var runs = Enumerable.Range(0, 3).Select(_ => CommandProcess.Start(["run", "--store", store, "--outbox", outbox, "--at", At])).ToList();
+        var results = await Task.WhenAll(runs.Select(r => r.Finish(ProcessTimeout)));
+        var sent = Ledger(store).Where(d => d.Status == DeliveryStatus.Sent).ToList();
+
+        Assert.All(results, r => Assert.True(r.Code == Cli.Ok, r.Stderr));
+        Assert.Equal(121, sent.Count);
+        Assert.All(sent, d => Assert.Equal(1, d.Attempts));
+        Assert.Equal(2, results.Count(r => MessagesSent(r.Stderr) == 0));
+        Assert.Equal(121, results.Sum(r => MessagesSent(r.Stderr)));
+        Assert.Equal(sent.Count(d => d.Channel == Channel.Email), Directory.GetFiles(Path.Combine(outbox, OutboxEmailSender.Folder), "*.eml").Length);
+        Assert.Equal(sent.Where(d => d.Channel == Channel.Sms).Select(d => d.Id).Order(), SmsLogIds(outbox).Order());
+    }
+
+    // Three stores holding the same data (so the same delivery ids) and one outbox: three processes append to one sms.log
+    // at once, each holding its own store's lock. The log's own lock keeps every line whole and each delivery in it once.
+    // The processes' appends rarely meet within microseconds, so this end-to-end check seldom catches a sender without
+    // that lock; OutboxSmsSenderTests' senders starting together on one log catch it every time.
+    [Fact]
+    public async Task Run_WritesEverySmsLineWholeAndOnce_WhenRunsOnThreeStoresAppendToOneOutbox()
+    {
+        var stores = Enumerable.Range(0, 3).Select(i => _files.CopyOf(seeded.Folder, $"store{i}")).ToList();
+        var outbox = _files["outbox"];
+
+        var runs = stores.Select(s => CommandProcess.Start(["run", "--store", s, "--outbox", outbox, "--at", At])).ToList();
+        var results = await Task.WhenAll(runs.Select(r => r.Finish(ProcessTimeout)));
+        var smsIds = stores.SelectMany(Ledger).Where(d => d.Channel == Channel.Sms && d.Status == DeliveryStatus.Sent).Select(d => d.Id).ToHashSet();
+
+        Assert.All(results, r => Assert.True(r.Code == Cli.Ok, r.Stderr));
+        Assert.All(results, r => Assert.Equal(121, MessagesSent(r.Stderr)));
+        Assert.Equal(50, smsIds.Count);
+        Assert.Equal(smsIds.Order(), SmsLogIds(outbox).Order());
+        Assert.Equal(71, Directory.GetFiles(Path.Combine(outbox, OutboxEmailSender.Folder), "*.eml").Length);
+    }
+
+    [Fact]
+    public async Task Run_RefusesNamingTheHolder_WhenAnotherRunHoldsTheStorePastTheWait()
+    {
+        var store = _files.CopyOf(seeded.Folder, "store");
+        using var tarpit = new Tarpit();
+        using var holder = CommandProcess.Start(["run", "--store", store, "--outbox", _files["outbox"], "--at", At], tarpit.Settings);
+        await HolderRecorded(store, holder.Id);
+
+        var refused = await CommandProcess.Start(["run", "--store", store, "--lock-wait", "1"]).Finish(ProcessTimeout);
+
+        Assert.Equal(Cli.DataError, refused.Code);
+        Assert.Contains($"未运行：本地存储 {store} 正被另一个运行使用（进程 {holder.Id}，命令 run，自 ", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("等了 1 秒仍未释放", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--lock-wait", refused.Stderr, StringComparison.Ordinal);
+        Assert.False(holder.HasExited);
+    }
+
+    // The holder hangs on an SMTP server that never answers, holding the store (and maybe a claimed delivery); a second
+    // run waits for it. Killing the holder releases the lock at once (the system drops it with the process): the waiter
+    // goes on and delivers everything the killed run left, a claimed delivery included (no lease on a locked store).
+    [Fact]
+    public async Task Run_TakesTheStoreAndDeliversWhatWasLeft_WhenTheRunHoldingItIsKilled()
+    {
+        var store = _files.CopyOf(seeded.Folder, "store");
+        var outbox = _files["outbox"];
+        using var tarpit = new Tarpit();
+        using var holder = CommandProcess.Start(["run", "--store", store, "--outbox", outbox, "--at", At], tarpit.Settings);
+        await HolderRecorded(store, holder.Id);
+        using var waiter = CommandProcess.Start(["run", "--store", store, "--outbox", outbox, "--at", "2026-07-01T10:05", "--lock-wait", "600"]);
+        await waiter.StderrContains("最多 600 秒", ProcessTimeout);
+
+        var killedAt = Stopwatch.StartNew();
+        holder.Kill();
+        var result = await waiter.Finish(ProcessTimeout);
+        var ledger = Ledger(store);
+
+        Assert.True(result.Code == Cli.Ok, result.Stderr);
+        Assert.InRange(killedAt.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(60));
+        Assert.Contains($"（进程 {holder.Id}，命令 run，自 ", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(121, ledger.Count(d => d.Status == DeliveryStatus.Sent));
+        Assert.DoesNotContain(ledger, d => d.Status is DeliveryStatus.Pending or DeliveryStatus.Deferred);
+        Assert.Equal(71, Directory.GetFiles(Path.Combine(outbox, OutboxEmailSender.Folder), "*.eml").Length);
+        Assert.Equal(50, SmsLogIds(outbox).Count);
+    }
+
+    public void Dispose() => _files.Dispose();
+
+    private static int MessagesSent(string stderr) =>
+        Regex.Match(stderr, @"(\d+) messages sent") is { Success: true } m ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
+
+    /// <summary>The delivery id of every sms.log line, in order; a line that is not whole JSON fails the test.</summary>
+    private static List<string> SmsLogIds(string outbox)
+    {
+        var ids = new List<string>();
+        foreach (var line in File.ReadAllLines(Path.Combine(outbox, OutboxSmsSender.FileName), Encoding.UTF8))
+        {
+            using var json = JsonDocument.Parse(line);
+            ids.Add(json.RootElement.GetProperty("deliveryId").GetString()!);
+        }
+
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+        return ids;
+    }
+
+    private static List<Delivery> Ledger(string store)
+    {
+        var tables = SqliteTables.Open(store, new FakeClock(Instant.FromUtc(2026, 7, 1, 3, 0)));
+        var table = tables.Table(DeliveryLedger.TableName).GetAwaiter().GetResult();
+        return [.. table.Query(EntityQuery.WholeTable()).ToBlockingEnumerable().Select(DeliveryLedger.FromEntity)];
+    }
+
+    /// <summary>Waits until the process has taken the store (it records itself right after locking).</summary>
+    private static async Task HolderRecorded(string store, int processId)
+    {
+        var watch = Stopwatch.StartNew();
+        while (StoreLock.Holder(store)?.ProcessId != processId)
+        {
+            Assert.True(watch.Elapsed < ProcessTimeout, $"Process {processId} did not take the store {store}.");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>An SMTP "server" that accepts connections (the kernel does, from the backlog) and never greets: a send hangs.</summary>
+    private sealed class Tarpit : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+
+        public Tarpit() => _listener.Start();
+
+        public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+        {
+            [EngineSettings.SmtpHostKey] = "127.0.0.1",
+            [EngineSettings.SmtpPortKey] = ((IPEndPoint)_listener.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [EngineSettings.SmtpSecurityKey] = "none",
+        };
+
+        public void Dispose() => _listener.Dispose();
+    }
+
+    /// <summary>The built command line (<c>dotnet Escalation.Functions.dll</c>) as a child process, its output collected.</summary>
+    private sealed class CommandProcess : IDisposable
+    {
+        private readonly Process _process;
+        private readonly StringBuilder _stderr = new();
+        private readonly StringBuilder _stdout = new();
+
+        private CommandProcess(Process process) => _process = process;
+
+        public int Id => _process.Id;
+
+        public bool HasExited => _process.HasExited;
+
+        public static CommandProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? settings = null)
+        {
+            var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                StandardOutputEncoding = Encoding.UTF8,
+                StandardErrorEncoding = Encoding.UTF8,
+                UseShellExecute = false,
+            };
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Escalation.Functions.dll"));
+            foreach (var arg in args)
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            // Only the settings the test gives: none inherited from the machine running the tests.
+            foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("Escalation__", StringComparison.Ordinal)).ToList())
+            {
+                start.Environment.Remove(key);
+            }
+
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                start.Environment[key] = value;
+            }
+
+            var process = new CommandProcess(Process.Start(start)!);
+            process._process.OutputDataReceived += (_, e) => Append(process._stdout, e.Data);
+            process._process.ErrorDataReceived += (_, e) => Append(process._stderr, e.Data);
+            process._process.BeginOutputReadLine();
+            process._process.BeginErrorReadLine();
+            return process;
+        }
+
+        public async Task<(int Code, string Stdout, string Stderr)> Finish(TimeSpan timeout)
+        {
+            using var cancel = new CancellationTokenSource(timeout);
+            try
+            {
+                await _process.WaitForExitAsync(cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Kill();
+                throw new TimeoutException($"Process {Id} did not end within {timeout}: {Text(_stderr)}");
+            }
+
+            // The parameterless wait also waits for the redirected output to be read to its end.
+            _process.WaitForExit();
+            return (_process.ExitCode, Text(_stdout), Text(_stderr));
+        }
+
+        public async Task StderrContains(string text, TimeSpan timeout)
+        {
+            var watch = Stopwatch.StartNew();
+            while (!Text(_stderr).Contains(text, StringComparison.Ordinal))
+            {
+                Assert.True(watch.Elapsed < timeout && !_process.HasExited, $"Process {Id} did not write '{text}': {Text(_stderr)}");
+                await Task.Delay(50);
+            }
+        }
+
+        public void Kill()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit();
+            }
+        }
+
+        public void Dispose()
+        {
+            Kill();
+            _process.Dispose();
+        }
+
+        private static string Text(StringBuilder buffer)
+        {
+            lock (buffer)
+            {
+                return buffer.ToString();
+            }
+        }
+
+        private static void Append(StringBuilder buffer, string? line)
+        {
+            if (line is not null)
+            {
+                lock (buffer)
+                {
+                    buffer.AppendLine(line);
+                }
+            }
+        }
+    }
+}
