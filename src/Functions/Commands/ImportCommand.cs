@@ -19,7 +19,7 @@ internal static class ImportCommand
             return Cli.UsageError;
         }
 
-        var progress = ProgressLine.For(path, stderr);
+        var progress = ProgressLine.ForInput(path, LargeInputBytes, stderr);
         var input = ImportSource.Read(path, progress is null ? null : rows => progress.Show(string.Create(CultureInfo.InvariantCulture, $"已读取 {rows:N0} 行…")));
         if (input.NothingFound)
         {
@@ -106,7 +106,8 @@ internal static class ImportCommand
     }
 
     /// <summary>文件 行 列 值 原因（含如何修改）.</summary>
-    private static string Line(RowProblem r) =>
+    /// <summary>A rejected or warned row as admins read it: file and line, the column as they headed it, the value, why and how to fix.</summary>
+    internal static string Line(RowProblem r) =>
         $"  {r.Location}｜列：{(r.Column.Length == 0 ? "（整行）" : r.Column)}｜值：{(r.Problem.Value is { } v ? $"“{v}”" : "（空）")}｜原因：{r.Problem.Reason}";
 
     private static string Row(CultureInfo c, string table, params object[] counts)
@@ -115,67 +116,11 @@ internal static class ImportCommand
         foreach (var count in counts)
         {
             var text = count is int n ? n.ToString("N0", c) : count.ToString() ?? "";
-            line += new string(' ', Math.Max(1, 9 - Width(text))) + text;
+            line += new string(' ', Math.Max(1, 9 - Help.Width(text))) + text;
         }
 
         return line;
     }
 
-    private static string Pad(string text, int width) => text + new string(' ', Math.Max(1, width - Width(text)));
-
-    /// <summary>Columns a terminal gives the text: two for a CJK character.</summary>
-    private static int Width(string text) => text.Sum(ch => ch >= '\u2E80' ? 2 : 1);
-
-    /// <summary>
-    /// A running count on stderr for long imports: rewritten in place on a terminal; on a redirected stderr only for large
-    /// inputs, one line per step. Small imports into a redirected stderr (tests, scripts) print nothing.
-    /// </summary>
-    private sealed class ProgressLine(TextWriter stderr, bool terminal)
-    {
-        private int _width;
-
-        public static ProgressLine? For(string path, TextWriter stderr)
-        {
-            var terminal = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
-            return terminal || InputBytes(path) >= LargeInputBytes ? new ProgressLine(stderr, terminal) : null;
-        }
-
-        public void Show(string text)
-        {
-            if (terminal)
-            {
-                stderr.Write("\r" + text + new string(' ', Math.Max(0, _width - Width(text))));
-                _width = Width(text);
-            }
-            else
-            {
-                stderr.WriteLine(text);
-            }
-
-            stderr.Flush();
-        }
-
-        public void Done()
-        {
-            if (terminal && _width > 0)
-            {
-                stderr.Write("\r" + new string(' ', _width) + "\r");
-                stderr.Flush();
-            }
-        }
-
-        private static long InputBytes(string path)
-        {
-            try
-            {
-                return Directory.Exists(path) ? new DirectoryInfo(path).EnumerateFiles("*.csv").Sum(f => f.Length)
-                    : File.Exists(path) ? new FileInfo(path).Length
-                    : 0;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                return 0;
-            }
-        }
-    }
+    private static string Pad(string text, int width) => text + new string(' ', Math.Max(1, width - Help.Width(text)));
 }

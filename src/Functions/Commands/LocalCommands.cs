@@ -4,6 +4,7 @@ using Escalation.Domain.Calendar;
 using Escalation.Domain.Evaluation;
 using Escalation.Domain.Events;
 using Escalation.Domain.Rules;
+using Escalation.Domain.Wording;
 using Escalation.Functions.Import;
 using Escalation.Functions.Local;
 using Escalation.Functions.Messaging;
@@ -95,7 +96,7 @@ internal static class LocalCommands
 
             var outcome = await local.Cycle(clock.GetCurrentInstant(), null, cancellationToken).ConfigureAwait(false);
             stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Run of {IsoDate.Format(outcome.Date)} on {tables.Describe}: {outcome.Units} units evaluated, {logged.Count} new events, {senders.Tally.Sent} messages sent ({senders.Describe})."));
+                $"{IsoDate.Format(outcome.Date)} 的运行（{tables.Describe}）：评估了 {outcome.Units} 个单位，新事件 {logged.Count} 个，发出消息 {senders.Tally.Sent} 条（{senders.Describe}）。"));
             // The bus holds what this run left waiting; the ledger's totals are history, not this run, so they are not read.
             PrintWaiting(local.Bus.Waiting, settings.Zone, stderr);
             PrintDeadLetters(local.Bus.DeadLetters, stderr);
@@ -108,13 +109,13 @@ internal static class LocalCommands
     {
         if (options.Get("data") is not { } data)
         {
-            stderr.WriteLine("simulate needs --data DIR (a folder of CSV files as for import), --from YYYY-MM-DD and --to YYYY-MM-DD.");
+            stderr.WriteLine("simulate 需要 --data 数据文件夹（与 import 相同的 CSV 文件）、--from 开始日期和 --to 结束日期，如 simulate --data samples --from 2026-04-01 --to 2026-07-31。");
             return Cli.UsageError;
         }
 
         if (IsoDate.TryParse(options.Get("from")) is not { } from || IsoDate.TryParse(options.Get("to")) is not { } to || to < from)
         {
-            stderr.WriteLine($"simulate needs --from and --to as ISO dates, from on or before to (got '{options.Get("from")}' and '{options.Get("to")}').");
+            stderr.WriteLine($"simulate 需要 --from 和 --to 两个日期（写成 yyyy-MM-dd，开始日期不晚于结束日期），收到的是“{options.Get("from")}”和“{options.Get("to")}”。");
             return Cli.UsageError;
         }
 
@@ -126,7 +127,7 @@ internal static class LocalCommands
         var samples = options.Get("data") ?? SamplesFolder();
         if (samples is null)
         {
-            stderr.WriteLine("The demo needs the samples folder: run it from the repository root (dotnet run --project src/Functions -- demo).");
+            stderr.WriteLine("演示需要样例数据文件夹 samples：请在代码仓库的根目录运行（dotnet run --project src/Functions -- demo），或用 --data 指定样例文件夹。");
             return Cli.UsageError;
         }
 
@@ -188,10 +189,10 @@ internal static class LocalCommands
                 return Cli.DataError;
             }
 
-            summaryOut.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Imported {data}: {import.Accepted:N0} rows, {import.Rejected.Count} rejected."));
+            summaryOut.WriteLine(string.Create(CultureInfo.InvariantCulture, $"已导入 {data}：{import.Accepted:N0} 行，拒绝 {import.Rejected.Count} 行。"));
             foreach (var rejected in import.Rejected)
             {
-                stderr.WriteLine($"  rejected {rejected.Location}: {rejected.Problem}");
+                stderr.WriteLine(ImportCommand.Line(rejected));
             }
 
             using var senders = LocalSenders.Create(engine, outbox, clock);
@@ -211,7 +212,12 @@ internal static class LocalCommands
             var gaps = new List<CalendarGap>();
             local.Engine.Evaluated += o => gaps.AddRange(o.CalendarGaps);
 
-            var scans = await Simulation.Run(local, clock, engine.ScanSchedule, from, to, settings.Zone, cancellationToken).ConfigureAwait(false);
+            var progress = ProgressLine.OnTerminal(stderr);
+            var scans = await Simulation.Run(
+                local, clock, engine.ScanSchedule, from, to, settings.Zone,
+                (day, done, days) => progress?.Show(string.Create(CultureInfo.InvariantCulture, $"正在模拟 {IsoDate.Format(day)}（第 {done}/{days} 天），已记录督办事件 {logged.Count} 个……")),
+                cancellationToken).ConfigureAwait(false);
+            progress?.Done();
             var summary = await RunSummary.Of(tables, local, scans, logged, cancellationToken).ConfigureAwait(false);
             PrintSummary(summary, from, to, root, outbox, senders.Describe, watch.Elapsed, settings.Zone, summaryOut);
             CalendarGapReport.Print(gaps, summaryOut);
@@ -341,18 +347,18 @@ internal static class LocalCommands
     private static void PrintSummary(RunSummary s, LocalDate from, LocalDate to, string root, string outbox, string senders, TimeSpan elapsed, DateTimeZone zone, TextWriter w)
     {
         var c = CultureInfo.InvariantCulture;
-        w.WriteLine(string.Create(c, $"Simulated {IsoDate.Format(from)} to {IsoDate.Format(to)}: {s.Scans} daily scans in {elapsed.TotalSeconds:0.0} s."));
-        w.WriteLine(string.Create(c, $"Events: {s.Events} — 提醒 reminder {s.EventsByLevel.GetValueOrDefault(EventLevel.Reminder)}, 通报 notice {s.EventsByLevel.GetValueOrDefault(EventLevel.Notice)}, 约谈 summons {s.EventsByLevel.GetValueOrDefault(EventLevel.Summons)}."));
+        w.WriteLine(string.Create(c, $"已模拟 {IsoDate.Format(from)} 至 {IsoDate.Format(to)}：每日扫描 {s.Scans} 次，用时 {elapsed.TotalSeconds:0.0} 秒。"));
+        w.WriteLine(string.Create(c, $"督办事件 {s.Events} 个：提醒 {s.EventsByLevel.GetValueOrDefault(EventLevel.Reminder)}，通报 {s.EventsByLevel.GetValueOrDefault(EventLevel.Notice)}，约谈 {s.EventsByLevel.GetValueOrDefault(EventLevel.Summons)}。"));
         foreach (var channel in new[] { Channel.Email, Channel.Sms })
         {
             w.WriteLine(string.Create(c,
-                $"{channel,-6} deliveries: {s.Count(channel, DeliveryStatus.Sent)} sent, {s.Count(channel, DeliveryStatus.Deferred)} deferred, {s.Count(channel, DeliveryStatus.Failed)} failed, {s.Count(channel, DeliveryStatus.Skipped)} skipped, {s.Count(channel, DeliveryStatus.Pending)} pending."));
+                $"{ChineseNames.Of(channel)}：已发送 {s.Count(channel, DeliveryStatus.Sent)}，待发送时段 {s.Count(channel, DeliveryStatus.Deferred)}，失败 {s.Count(channel, DeliveryStatus.Failed)}，跳过 {s.Count(channel, DeliveryStatus.Skipped)}，处理中 {s.Count(channel, DeliveryStatus.Pending)}。"));
         }
 
         PrintWaiting(s.Waiting, zone, w);
         PrintDeadLetters(s.DeadLetters, w);
-        w.WriteLine($"Outbox: {outbox} ({senders})");
-        w.WriteLine($"Events as JSON lines: {Path.Combine(root, "events.jsonl")}; escalation log: export log --store {Path.Combine(root, "store")} --month YYYY-MM --format xlsx");
+        w.WriteLine($"发件箱：{outbox}（{senders}）");
+        w.WriteLine($"事件（每行一个 JSON）：{Path.Combine(root, "events.jsonl")}；导出督办记录：export log --store {Path.Combine(root, "store")} --month YYYY-MM --format xlsx");
     }
 
     private static void PrintWaiting(IReadOnlyList<(string Receiver, Instant VisibleAt)> waiting, DateTimeZone zone, TextWriter w)
@@ -361,7 +367,7 @@ internal static class LocalCommands
         {
             var next = waiting.Min(m => m.VisibleAt).InZone(zone).LocalDateTime;
             w.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{waiting.Count} deliveries wait for the sending window or a retry; the next at {next:yyyy-MM-dd HH:mm}. Run again then (the log and the ledger remember them)."));
+                $"还有 {waiting.Count} 条投递在等待发送时段或重试，最早在 {next:yyyy-MM-dd HH:mm}；届时再运行一次即可（督办记录和送达记录会记住它们，不会重复发送）。"));
         }
     }
 
@@ -369,7 +375,7 @@ internal static class LocalCommands
     {
         foreach (var dead in deadLetters)
         {
-            w.WriteLine($"Dead letter on {dead.Entity}, message {dead.MessageId}: {dead.Reason}");
+            w.WriteLine($"无法投递的消息（{dead.Entity}，消息 {dead.MessageId}）：{dead.Reason}");
         }
     }
 

@@ -12,7 +12,7 @@ internal sealed class LocalSenders : IDisposable
     private LocalSenders(IEmailSender email, ISmsSender sms, params IDisposable[] owned)
     {
         Tally = new Tally(email, sms);
-        Describe = $"email: {email.Describe}; SMS: {sms.Describe}";
+        Describe = $"邮件：{email.Describe}；短信：{sms.Describe}";
         _owned = owned;
     }
 

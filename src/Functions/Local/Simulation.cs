@@ -45,12 +45,14 @@ internal sealed record RunSummary(
 /// <summary>
 /// <c>simulate</c>: a simulated clock steps through each day from <c>from</c> to <c>to</c> (inclusive, local dates) at
 /// each occurrence of the scan schedule (the same NCRONTAB, UTC, the timer uses), and between them to each scheduled
-/// message: deferred deliveries at each sending-window opening, and retries.
+/// message: deferred deliveries at each sending-window opening, and retries. <c>onScan</c> is told after each daily scan:
+/// the day scanned, the scans so far, and the days of the whole stretch (for a running count).
 /// </summary>
 internal static class Simulation
 {
     public static async Task<int> Run(
-        LocalMode local, SteppingClock clock, CronExpression schedule, LocalDate from, LocalDate to, DateTimeZone zone, CancellationToken cancellationToken = default)
+        LocalMode local, SteppingClock clock, CronExpression schedule, LocalDate from, LocalDate to, DateTimeZone zone,
+        Action<LocalDate, int, int>? onScan = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(local);
         ArgumentNullException.ThrowIfNull(clock);
@@ -61,8 +63,10 @@ internal static class Simulation
         var scans = 0;
         foreach (var occurrence in schedule.GetOccurrences(start.ToDateTimeUtc(), end.ToDateTimeUtc(), fromInclusive: true, toInclusive: false))
         {
-            await local.Cycle(Instant.FromDateTimeUtc(occurrence), clock.AdvanceTo, cancellationToken).ConfigureAwait(false);
+            var at = Instant.FromDateTimeUtc(occurrence);
+            await local.Cycle(at, clock.AdvanceTo, cancellationToken).ConfigureAwait(false);
             scans++;
+            onScan?.Invoke(at.InZone(zone).Date, scans, Period.DaysBetween(from, to) + 1);
         }
 
         // Deliveries deferred to an opening or retried later on the last day still go out.

@@ -42,7 +42,7 @@ public sealed class OutboxEmailSender : IEmailSender
         _senderName = senderName;
     }
 
-    public string Describe => $"outbox {_folder}";
+    public string Describe => $"发件箱 {_folder}";
 
     /// <summary>Writes the email; <see cref="SendResult.Sent"/> carries the file's path relative to the outbox (<c>email/….eml</c>).</summary>
     /// <param name="email">The rendered email.</param>

@@ -50,7 +50,7 @@ public sealed class OutboxSmsSender : ISmsSender, IDisposable
     /// <summary>The log file.</summary>
     public string LogFile { get; }
 
-    public string Describe => $"outbox {LogFile}";
+    public string Describe => $"发件箱 {LogFile}";
 
     /// <summary>
     /// Appends the messages whose delivery id the log does not hold yet, in one write. Every message gets

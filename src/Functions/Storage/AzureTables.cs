@@ -22,11 +22,11 @@ public sealed class AzureTables : IEntityTables
 
     /// <summary>By connection string (Azurite, or an account with shared keys): for tests and the import command.</summary>
     public static AzureTables FromConnectionString(string connectionString) =>
-        new(new TableServiceClient(connectionString, Options()), "Azure Table Storage (connection string)");
+        new(new TableServiceClient(connectionString, Options()), "Azure 表存储（连接字符串）");
 
     /// <summary>By service URI and an Entra token (managed identity in Azure): no secret in settings.</summary>
     public static AzureTables FromServiceUri(Uri serviceUri, TokenCredential credential) =>
-        new(new TableServiceClient(serviceUri, credential, Options()), $"Azure Table Storage {serviceUri.Host}");
+        new(new TableServiceClient(serviceUri, credential, Options()), $"Azure 表存储 {serviceUri.Host}");
 
     public Task<IEntityTable> Table(string name, CancellationToken cancellationToken = default) =>
         _tables.GetOrAdd(name, n => new Lazy<Task<IEntityTable>>(async () =>

@@ -36,7 +36,7 @@ public sealed class SqliteTables : IEntityTables
     /// <summary>The store's folder (what <c>--store</c> names), which holds the database file.</summary>
     public string Folder => System.IO.Path.GetDirectoryName(Path)!;
 
-    public string Describe => $"embedded store {Path}";
+    public string Describe => $"本地存储 {Path}";
 
     /// <summary>The database file's name inside the store's folder.</summary>
     public const string FileName = "tables.db";

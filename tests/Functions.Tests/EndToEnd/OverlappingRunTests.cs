@@ -141,7 +141,7 @@ public sealed class OverlappingRunTests(SeededStore seeded) : IClassFixture<Seed
     public void Dispose() => _files.Dispose();
 
     private static int MessagesSent(string stderr) =>
-        Regex.Match(stderr, @"(\d+) messages sent") is { Success: true } m ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
+        Regex.Match(stderr, @"发出消息 (\d+) 条") is { Success: true } m ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
 
     /// <summary>The delivery id of every sms.log line, in order; a line that is not whole JSON fails the test.</summary>
     private static List<string> SmsLogIds(string outbox)

@@ -95,7 +95,7 @@ internal sealed class SimulatedRun
             stdout, stderr, setting ?? (_ => null), FakeClock.FromUtc(2000, 1, 1));
 
         Assert.True(code == Cli.Ok, $"simulate exited {code}:\n{stderr}");
-        Assert.True(stderr.ToString().Contains(" 0 rejected.", StringComparison.Ordinal), $"Some rows of {scenario} were rejected:\n{stderr}");
+        Assert.True(stderr.ToString().Contains("拒绝 0 行。", StringComparison.Ordinal), $"Some rows of {scenario} were rejected:\n{stderr}");
         var lines = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return new SimulatedRun(output, lines, stderr.ToString());
     }

@@ -30,12 +30,12 @@ public sealed class RunCommandTests : IDisposable
 
         Assert.Equal(Cli.Ok, firstCode);
         Assert.NotEmpty(firstEvents);
-        Assert.Contains($"{firstEvents.Count} new events, ", firstSummary, StringComparison.Ordinal);
-        Assert.DoesNotContain(" 0 messages sent", firstSummary, StringComparison.Ordinal);
+        Assert.Contains($"新事件 {firstEvents.Count} 个，", firstSummary, StringComparison.Ordinal);
+        Assert.DoesNotContain("发出消息 0 条", firstSummary, StringComparison.Ordinal);
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(outbox, "email")));
         Assert.Equal(Cli.Ok, secondCode);
         Assert.Empty(secondEvents);
-        Assert.Contains("0 new events, 0 messages sent", secondSummary, StringComparison.Ordinal);
+        Assert.Contains("新事件 0 个，发出消息 0 条", secondSummary, StringComparison.Ordinal);
         Assert.DoesNotContain("wait for the sending window", secondSummary, StringComparison.Ordinal);
     }
 
@@ -53,8 +53,8 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(Cli.Ok, code);
         Assert.Equal(3, events.Count);
         Assert.All(events, e => Assert.Contains("\"date\":\"2026-06-01\"", e, StringComparison.Ordinal));
-        Assert.Contains("Run of 2026-06-01 ", summary, StringComparison.Ordinal);
-        Assert.Contains("3 new events, 15 messages sent", summary, StringComparison.Ordinal);
+        Assert.Contains("2026-06-01 的运行", summary, StringComparison.Ordinal);
+        Assert.Contains("新事件 3 个，发出消息 15 条", summary, StringComparison.Ordinal);
         Assert.Equal(9, Directory.GetFiles(Path.Combine(outbox, "email")).Length);
     }
 
