@@ -45,6 +45,7 @@ var tables = [
   'escalationbymonth'
   'deliveries'
   'problems'
+  'firstseen'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {

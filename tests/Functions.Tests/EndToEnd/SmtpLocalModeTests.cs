@@ -21,7 +21,8 @@ public sealed class SmtpLocalModeTests
             [EngineSettings.EmailSenderKey] = "duchashi@example.gov.cn",
         };
 
-        var run = SimulatedRun.Of(temp, "two-lagging-months", "2024-05-27", "2024-06-04", setting: key => settings.GetValueOrDefault(key));
+        // From late April: the tasks are first seen before April's close, so April and May both count and May's close gives the notice.
+        var run = SimulatedRun.Of(temp, "two-lagging-months", "2024-04-22", "2024-06-04", setting: key => settings.GetValueOrDefault(key));
 
         var notice = Assert.Single(run.OfRule("R5"));
         var principal = notice.Recipients.First(r => r.Role == "unit-principal").Person;
