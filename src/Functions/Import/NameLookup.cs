@@ -16,8 +16,6 @@ public sealed record Named(string Id, string Name, string? Detail)
 /// </summary>
 public sealed class NameLookup
 {
-    private const int MaxSuggestions = 3;
-
     private readonly Dictionary<Reference, Dictionary<string, Named>> _byId = new()
     {
         [Reference.Person] = new(StringComparer.Ordinal),
@@ -70,59 +68,29 @@ public sealed class NameLookup
 
     /// <summary>
     /// The ids and names closest to a value that is neither: those containing it or contained in it first, then those a
-    /// few edits away (a third of the value's length, at least one); at most three.
+    /// typo away (<see cref="Suggestion"/>); at most three.
     /// </summary>
     public IReadOnlyList<Named> Closest(Reference kind, string value)
     {
         var scored = new List<(int Score, Named Named)>();
         foreach (var candidate in _byId[kind].Values)
         {
-            var score = Math.Min(Score(value, candidate.Id), Score(value, candidate.Name));
-            if (score <= Math.Max(1, value.Length / 3))
+            var (score, text) = new[] { (Score(value, candidate.Id), candidate.Id), (Score(value, candidate.Name), candidate.Name) }.MinBy(s => s.Item1);
+            if (score == 0 || Suggestion.IsTypo(value, text, score))
             {
                 scored.Add((score, candidate));
             }
         }
 
-        return [.. scored.OrderBy(s => s.Score).ThenBy(s => s.Named.Id, StringComparer.Ordinal).Take(MaxSuggestions).Select(s => s.Named)];
+        return [.. scored.OrderBy(s => s.Score).ThenBy(s => s.Named.Id, StringComparer.Ordinal).Take(Suggestion.Max).Select(s => s.Named)];
     }
 
     /// <summary>0 when one contains the other (two characters at least), else the edit distance.</summary>
-    private static int Score(string value, string candidate)
-    {
-        if (Math.Min(value.Length, candidate.Length) >= 2
-            && (candidate.Contains(value, StringComparison.OrdinalIgnoreCase) || value.Contains(candidate, StringComparison.OrdinalIgnoreCase)))
-        {
-            return 0;
-        }
-
-        return EditDistance(value.ToUpperInvariant(), candidate.ToUpperInvariant());
-    }
-
-    /// <summary>Levenshtein distance: insertions, deletions and substitutions of one character each.</summary>
-    private static int EditDistance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-                current[j] = Math.Min(substitution, Math.Min(previous[j] + 1, current[j - 1] + 1));
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
-    }
+    private static int Score(string value, string candidate) =>
+        Math.Min(value.Length, candidate.Length) >= 2
+        && (candidate.Contains(value, StringComparison.OrdinalIgnoreCase) || value.Contains(candidate, StringComparison.OrdinalIgnoreCase))
+            ? 0
+            : Suggestion.Distance(value, candidate);
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

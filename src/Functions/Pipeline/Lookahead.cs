@@ -119,18 +119,8 @@ public sealed class Lookahead(IEntityTables tables, IClock clock, DateTimeZone z
         return (new TaskForecast(state, configuration, today, last, events, evaluator.Snapshot(state, today)), null);
     }
 
-    /// <summary>Up to three ids nearest to <paramref name="wanted"/> by edit distance (case-insensitive), closest first.</summary>
-    internal static IReadOnlyList<string> Closest(string wanted, IEnumerable<string> ids)
-    {
-        var w = wanted.Trim().ToUpperInvariant();
-        return [.. ids
-            .Select(id => (Id: id, Distance: Quickenshtein.Levenshtein.GetDistance(w, id.ToUpperInvariant())))
-            .Where(c => c.Distance <= Math.Max(2, w.Length / 2))
-            .OrderBy(c => c.Distance)
-            .ThenBy(c => c.Id, StringComparer.Ordinal)
-            .Take(3)
-            .Select(c => c.Id)];
-    }
+    /// <summary>Up to three ids nearest to <paramref name="wanted"/>, closest first.</summary>
+    internal static IReadOnlyList<string> Closest(string wanted, IEnumerable<string> ids) => Suggestion.Nearest(wanted, ids);
 
     /// <summary>Looking ahead publishes nothing: a call here is a bug.</summary>
     private sealed class RefusingPublisher : IMessagePublisher

@@ -144,7 +144,7 @@ public class CliTests
     [InlineData("import", "impotr")]
     [InlineData("--store", "--stroe")]
     [InlineData("--connection", "--conection")]
-    [InlineData("run", "rnu")]
+    [InlineData("run", "nur")]
     public void Suggestion_FindsTheIntendedName_ForCommonTypos(string intended, string typed)
     {
         var names = new[] { "import", "export", "run", "rules", "--store", "--connection", "--month", "--unit" };
