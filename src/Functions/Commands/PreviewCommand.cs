@@ -51,7 +51,7 @@ internal static class PreviewCommand
                 return Cli.DataError;
             }
 
-            PrintForecast(forecast, stdout);
+            PrintForecast(forecast, days, stdout);
             return Cli.Ok;
         });
     }
@@ -108,8 +108,11 @@ internal static class PreviewCommand
         foreach (var e in events)
         {
             w.WriteLine();
-            var opening = delivery.SendAtOnce.Contains(e.Level) ? now : delivery.Window.NextOpening(now, next.Configuration.Calendar);
-            var when = opening == now ? "立即发送（当前在发送时段内）" : $"发送时段外，顺延至 {opening.InZone(zone).LocalDateTime.ToString("yyyy-MM-dd HH:mm", c)} 发送";
+            var atOnce = delivery.SendAtOnce.Contains(e.Level);
+            var opening = atOnce ? now : delivery.Window.NextOpening(now, next.Configuration.Calendar);
+            var when = atOnce ? $"立即发送（{ChineseNames.Of(e.Level)}按设置 Escalation__SendAtOnce 不等发送时段）"
+                : opening == now ? "立即发送（当前在发送时段内）"
+                : $"发送时段外，顺延至 {opening.InZone(zone).LocalDateTime.ToString("yyyy-MM-dd HH:mm", c)} 发送";
             PrintEvent(string.Create(c, $"[{++index}] "), e, next.Configuration, w, when);
         }
 
@@ -133,7 +136,7 @@ internal static class PreviewCommand
         }
     }
 
-    private static void PrintForecast(TaskForecast f, TextWriter w)
+    private static void PrintForecast(TaskForecast f, int days, TextWriter w)
     {
         var item = f.Item.Item;
         var c = CultureInfo.InvariantCulture;
@@ -146,6 +149,12 @@ internal static class PreviewCommand
 
         w.WriteLine($"首次纳入监测：{Date(f.Item.FirstSeen)}。{CountFrom(f.Configuration, f.Item)}");
         w.WriteLine("预览假设期间不再有新的进度报送、说明整改或豁免；通报要求的说明、整改视为未提交。");
+        if (Period.DaysBetween(f.From, f.To) + 1 < days)
+        {
+            var missing = f.To.PlusDays(1).Year;
+            w.WriteLine($"注意：只预览到{Date(f.To)}（而不是 {days.ToString(c)} 天）：{missing}年的节假日安排尚未加载，之后哪些天是工作日无法确定。{MissingYear.HowToLoad([missing])}");
+        }
+
         if (f.Events.Count == 0)
         {
             w.WriteLine();

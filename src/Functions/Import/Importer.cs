@@ -342,7 +342,7 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
             var closest = names.Closest(kind, value);
             return closest.Count == 0 ? problem : problem with
             {
-                Reason = $"{problem.Reason}；最接近的{NameLookup.Word(kind)}：{string.Join("、", closest)}",
+                Reason = $"{problem.Reason.TrimEnd('。')}。最接近的{NameLookup.Word(kind)}：{string.Join("、", closest)}。",
             };
         }
 
