@@ -29,7 +29,7 @@ public class CalendarCommandTests
 
         Assert.Equal(Cli.DataError, code);
         Assert.Equal("", stdout);
-        Assert.Contains("no holiday arrangement for 2027", stderr, StringComparison.Ordinal);
+        Assert.Contains("工作日历中没有2027年的节假日安排", stderr, StringComparison.Ordinal);
     }
 
     [Theory]

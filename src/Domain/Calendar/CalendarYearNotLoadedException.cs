@@ -38,8 +38,7 @@ public sealed class CalendarYearNotLoadedException : Exception
 
     private static string Describe(int year, IReadOnlyCollection<int> loadedYears)
     {
-        var loaded = loadedYears.Count == 0 ? "none" : string.Join(", ", loadedYears.Order());
-        return $"The working calendar has no holiday arrangement for {year} (loaded years: {loaded}). " +
-               $"Add the State Council's {year} arrangement as calendar corrections, with a 'year' row declaring {year} published.";
+        // Admins read this (the problems table, check, calendar): in Chinese, with the way to load the year.
+        return $"工作日历中没有{year}年的节假日安排（已加载：{MissingYear.Loaded([.. loadedYears.Order()])}）。" + MissingYear.HowToLoad([year]);
     }
 }

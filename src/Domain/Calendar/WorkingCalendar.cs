@@ -105,7 +105,7 @@ public sealed class WorkingCalendar
             {
                 problems.Add(new Problem(
                     "calendar", IsoDate.Format(correction.Date), "Date", IsoDate.Format(correction.Date),
-                    $"{correction.Date.Year} has no holiday arrangement loaded, so a single-day correction cannot be applied; declare the year first."));
+                    $"{correction.Date.Year}年的节假日安排尚未加载，单日调整无法生效：请先在 calendar（日历调整）表中加一行“日期={correction.Date.Year}，类型=全年”声明该年安排，再录入逐日的调整。"));
             }
         }
 

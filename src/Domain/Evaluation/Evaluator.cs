@@ -5,6 +5,7 @@ using Escalation.Domain.Items;
 using Escalation.Domain.Periods;
 using Escalation.Domain.Problems;
 using Escalation.Domain.Rules;
+using Escalation.Domain.Wording;
 using Escalation.Domain.Timelines;
 using NodaTime;
 
@@ -506,8 +507,8 @@ public sealed class Evaluator
             if (person is not { } who)
             {
                 run.Problems.Add(role == RecipientRole.SupervisionOffice
-                    ? new Problem("settings", "SupervisionOffice", "Person", null, $"rule {rule.Id} copies the supervision office, but no person or mailbox is set for it")
-                    : new Problem("units", Item.Unit.Value, role.ToString(), null, $"rule {rule.Id} addresses the unit's {role}, but {UnitName} has nobody in that role; the event goes to the others"));
+                    ? new Problem("settings", "SupervisionOffice", "Person", null, $"规则「{rule.Id}」要抄送督查室，但没有设置督查室的人员。请在「settings」表中设置「SupervisionOffice」为督查室人员（或公共邮箱）的人员编号；改正前这条抄送不发。")
+                    : new Problem("units", Item.Unit.Value, role.ToString(), null, $"规则「{rule.Id}」要发给单位的{ChineseNames.Of(role)}，但{UnitName}没有填写这一角色，这条消息只发给其他收件人。请在「units」表中为该单位填写{ChineseNames.Of(role)}的人员编号。"));
                 return;
             }
 

@@ -18,7 +18,7 @@ internal static class CalendarCommand
         var (calendar, _) = WorkingCalendar.Build(ShippedCalendar.ChinaMainland, [], settings.Zone);
         if (!calendar.IsLoaded(year))
         {
-            stderr.WriteLine($"calendar: {new CalendarYearNotLoadedException(year, calendar.LoadedYears).Message}");
+            stderr.WriteLine($"错误：{new CalendarYearNotLoadedException(year, calendar.LoadedYears).Message}（calendar 命令只显示内置的日历；用 check 核对 calendar 表中补录的年份。）");
             return Cli.DataError;
         }
 

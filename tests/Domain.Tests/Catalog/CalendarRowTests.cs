@@ -89,7 +89,7 @@ public class CalendarRowTests
 
         var (configuration, problems) = Build(rows);
 
-        AssertSingleProblem(problems, "calendar", "2027-02-20", "Date", "2027-02-20", "2027 has no holiday arrangement loaded");
+        AssertSingleProblem(problems, "calendar", "2027-02-20", "Date", "2027-02-20", "2027年的节假日安排尚未加载，单日调整无法生效");
         Assert.False(configuration.Calendar.IsLoaded(2027));
         Assert.True(configuration.Calendar.IsLoaded(2026));
     }

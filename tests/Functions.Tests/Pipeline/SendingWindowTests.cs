@@ -159,7 +159,7 @@ public sealed class SendingWindowTests
         Assert.Empty(sandbox.Sms.Calls);
         Assert.DoesNotContain(await sandbox.Ledger(), d => d.Status == DeliveryStatus.Sent);
         Assert.Equal(2 * log.Count, local.Bus.DeadLetters.Count);
-        Assert.All(local.Bus.DeadLetters, d => Assert.Contains("no holiday arrangement for 2027", d.Reason, StringComparison.Ordinal));
+        Assert.All(local.Bus.DeadLetters, d => Assert.Contains("工作日历中没有2027年的节假日安排", d.Reason, StringComparison.Ordinal));
     }
 
 }
