@@ -41,11 +41,11 @@ public sealed record SendingWindow
             || TimePattern.Parse(parts[0]) is not { Success: true } opens
             || TimePattern.Parse(parts[1]) is not { Success: true } closes)
         {
-            return (null, $"'{text}' is not a window of the form HH:mm-HH:mm (e.g. 08:30-18:00).");
+            return (null, $"'{text}' 不是 HH:mm-HH:mm 形式的发送时段（如 08:30-18:00）。");
         }
 
         return closes.Value <= opens.Value
-            ? (null, $"'{text}' closes before it opens.")
+            ? (null, $"'{text}' 的结束时间不晚于开始时间。")
             : (new SendingWindow(opens.Value, closes.Value), null);
     }
 

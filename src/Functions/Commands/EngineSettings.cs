@@ -108,7 +108,7 @@ internal sealed record EngineSettings(
         CronExpression? schedule = null;
         if (NcrontabFault(scheduleText) is { } fault)
         {
-            errors.Add($"Setting {ScanScheduleKey} = '{scheduleText}' is not a schedule the Functions host accepts: {fault}");
+            errors.Add($"设置 {ScanScheduleKey} = '{scheduleText}' 不是 Functions 主机接受的计划表达式：{fault}");
         }
         else
         {
@@ -118,7 +118,7 @@ internal sealed record EngineSettings(
             }
             catch (CronFormatException e)
             {
-                errors.Add($"Setting {ScanScheduleKey} = '{scheduleText}' is not a 6-field NCRONTAB schedule (second minute hour day month weekday, UTC): {e.Message}");
+                errors.Add($"设置 {ScanScheduleKey} = '{scheduleText}' 不是 6 段的 NCRONTAB 表达式（秒 分 时 日 月 星期，UTC 时间，如 0 30 0 * * * 即北京时间 08:30）：{e.Message}");
             }
         }
 
@@ -128,7 +128,7 @@ internal sealed record EngineSettings(
             var (parsed, error) = SendingWindow.Parse(windowText);
             if (parsed is null)
             {
-                errors.Add($"Setting {SendingWindowKey}: {error}");
+                errors.Add($"设置 {SendingWindowKey}：{error}");
             }
             else
             {
@@ -145,7 +145,7 @@ internal sealed record EngineSettings(
             }
             else
             {
-                errors.Add($"Setting {SendAtOnceKey}: '{name}' is not a level (reminder, notice, summons or 提醒, 通报, 约谈).");
+                errors.Add($"设置 {SendAtOnceKey}：'{name}' 不是督办级别，可填 提醒、通报、约谈（或 reminder、notice、summons），多个用逗号分隔。");
             }
         }
 
@@ -155,7 +155,7 @@ internal sealed record EngineSettings(
         var emailSender = Get(EmailSenderKey) ?? DefaultEmailSender;
         if (!Domain.Catalog.ContactAddress.IsEmail(emailSender))
         {
-            errors.Add($"Setting {EmailSenderKey} = '{emailSender}' is not an email address.");
+            errors.Add($"设置 {EmailSenderKey} = '{emailSender}' 不是有效的邮箱地址。");
         }
 
         SmtpOptions? smtp = null;
@@ -164,7 +164,7 @@ internal sealed record EngineSettings(
             var securityText = Get(SmtpSecurityKey) ?? "auto";
             if (!SmtpOptions.TryParseSecurity(securityText, out var security))
             {
-                errors.Add($"Setting {SmtpSecurityKey} = '{securityText}' is not one of auto, none, starttls, ssl-on-connect.");
+                errors.Add($"设置 {SmtpSecurityKey} = '{securityText}' 只能是 auto、none、starttls 或 ssl-on-connect。");
             }
 
             var allowPlainTextAuth = false;
@@ -194,13 +194,13 @@ internal sealed record EngineSettings(
         var acsEndpoint = Get(AcsEndpointKey);
         if (acsEndpoint is not null && (!Uri.TryCreate(acsEndpoint, UriKind.Absolute, out var acsUri) || acsUri.Scheme != Uri.UriSchemeHttps))
         {
-            errors.Add($"Setting {AcsEndpointKey} = '{acsEndpoint}' is not an absolute URI (https://<resource>.communication.azure.com).");
+            errors.Add($"设置 {AcsEndpointKey} = '{acsEndpoint}' 不是绝对 URI，应写成 https://<资源名>.communication.azure.com。");
         }
 
         var sbNamespace = Get(ServiceBusNamespaceKey);
         if (sbNamespace is not null && Uri.CheckHostName(sbNamespace.Replace("https://", "", StringComparison.OrdinalIgnoreCase).TrimEnd('/')) == UriHostNameType.Unknown)
         {
-            errors.Add($"Setting {ServiceBusNamespaceKey} = '{sbNamespace}' is not a host name (<namespace>.servicebus.windows.net).");
+            errors.Add($"设置 {ServiceBusNamespaceKey} = '{sbNamespace}' 不是主机名，应写成 <命名空间>.servicebus.windows.net。");
         }
 
 
@@ -234,7 +234,7 @@ internal sealed record EngineSettings(
                 return n;
             }
 
-            errors.Add(string.Create(CultureInfo.InvariantCulture, $"Setting {key} = '{text}' is not a whole number from {min} to {max}."));
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"设置 {key} = '{text}' 应为 {min} 到 {max} 之间的整数。"));
             return fallback;
         }
     }

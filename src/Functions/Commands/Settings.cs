@@ -18,7 +18,7 @@ internal sealed record Settings(DateTimeZone Zone, string? Error)
 
         var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(zoneId.Trim());
         return zone is null
-            ? new Settings(DateTimeZoneProviders.Tzdb[ShippedCalendar.DefaultZoneId], $"Setting {TimeZoneKey} = '{zoneId}' is not an IANA time zone id (e.g. Asia/Shanghai).")
+            ? new Settings(DateTimeZoneProviders.Tzdb[ShippedCalendar.DefaultZoneId], $"设置 {TimeZoneKey} = '{zoneId}' 不是 IANA 时区名，应写成如 Asia/Shanghai。")
             : new Settings(zone, null);
     }
 }
