@@ -32,6 +32,27 @@ public class CalendarCommandTests
         Assert.Contains("工作日历中没有2027年的节假日安排", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Calendar_ShowsAYearLoadedIntoTheStore_WhenAStoreIsGiven()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "escalation-cal-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(folder, "in"));
+        File.WriteAllText(Path.Combine(folder, "in", "calendar.csv"), "日期,类型,名称\n2027,全年,国务院办公厅关于2027年部分节假日安排的通知\n2027-01-01,休,元旦\n");
+        var store = Path.Combine(folder, "store");
+        Assert.Equal(Cli.Ok, Run("import", Path.Combine(folder, "in"), "--store", store).Code);
+
+        var (shipped, _, shippedError) = Run("calendar", "--year", "2027");
+        var (code, stdout, stderr) = Run("calendar", "--year", "2027", "--store", store);
+
+        Assert.Equal(Cli.DataError, shipped);
+        Assert.Contains("加 --store 可连同 calendar 表中补录的年份一起显示", shippedError, StringComparison.Ordinal);
+        Assert.Equal((Cli.Ok, ""), (code, stderr));
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(365, lines.Length);
+        Assert.Equal("2027-01-01\tO\t元旦", lines[0]);
+        Assert.Equal("2027-01-04\tW", lines[3]);
+    }
+
     [Theory]
     [InlineData("calendar")]
     [InlineData("calendar", "--year")]
