@@ -219,7 +219,7 @@ internal static class LocalCommands
                 cancellationToken).ConfigureAwait(false);
             progress?.Done();
             var summary = await RunSummary.Of(tables, local, scans, logged, cancellationToken).ConfigureAwait(false);
-            PrintSummary(summary, from, to, root, outbox, senders.Describe, watch.Elapsed, settings.Zone, summaryOut);
+            PrintSummary(summary, from, to, root, senders.Describe, watch.Elapsed, settings.Zone, summaryOut);
             CalendarGapReport.Print(gaps, summaryOut);
             return Cli.Ok;
         });
@@ -344,7 +344,7 @@ internal static class LocalCommands
         }
     }
 
-    private static void PrintSummary(RunSummary s, LocalDate from, LocalDate to, string root, string outbox, string senders, TimeSpan elapsed, DateTimeZone zone, TextWriter w)
+    private static void PrintSummary(RunSummary s, LocalDate from, LocalDate to, string root, string senders, TimeSpan elapsed, DateTimeZone zone, TextWriter w)
     {
         var c = CultureInfo.InvariantCulture;
         w.WriteLine(string.Create(c, $"已模拟 {IsoDate.Format(from)} 至 {IsoDate.Format(to)}：每日扫描 {s.Scans} 次，用时 {elapsed.TotalSeconds:0.0} 秒。"));
@@ -357,7 +357,7 @@ internal static class LocalCommands
 
         PrintWaiting(s.Waiting, zone, w);
         PrintDeadLetters(s.DeadLetters, w);
-        w.WriteLine($"发件箱：{outbox}（{senders}）");
+        w.WriteLine($"发送到：{senders}");
         w.WriteLine($"事件（每行一个 JSON）：{Path.Combine(root, "events.jsonl")}；导出督办记录：export log --store {Path.Combine(root, "store")} --month YYYY-MM --format xlsx");
     }
 

@@ -31,7 +31,7 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
         ("tasks.csv 第 6 行", "tasks", "fgw-2026-05", "Deadline", "2026/09/30", "不是有效的日期。请按「yyyy-MM-dd」格式填写"),
         ("tasks.csv 第 10 行", "tasks", "zjj-2026-04", "Owner", "zjj-sun", "「people」表中没有编号为「zjj-sun」的人员"),
         ("tasks.csv 第 11 行", "tasks", "rsj-2026-01", "Unit", "rsj", "「units」表中没有编号为「rsj」的单位"),
-        ("tasks.csv 第 12 行", "tasks", "zjj-2026-02", "Id", "zjj-2026-02", "与tasks.csv 第 8 行的键相同"),
+        ("tasks.csv 第 12 行", "tasks", "zjj-2026-02", "Id", "zjj-2026-02", "与 tasks.csv 第 8 行的键相同"),
         ("milestones.csv 第 7 行", "milestones", "zjj-2026-01:2026-12-31", "Due", "2026-12-31", "节点日期晚于任务的完成时限（2026-12-15）"),
         ("progress.csv 第 7 行", "progress", "fgw-2026-01:2026-03-20:01", "Progress", "15", "完成进度低于此前报送的 18（2026-03-10），且未填写说明"),
         ("progress.csv 第 16 行", "progress", "zjj-2026-03:2026-04-20:01", "Progress", "120", "应为 0 到 100 之间的数字"),
