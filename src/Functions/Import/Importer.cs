@@ -260,7 +260,7 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
                     if (seen.TryGetValue(unique, out var first))
                     {
                         var column = table.Schema.Columns[0].Name;
-                        refused.Add(Refuse(column, fields.GetValueOrDefault(column), $"键重复：与 {first} 的键相同；请只保留其中一行"));
+                        refused.Add(Refuse(column, fields.GetValueOrDefault(column), $"键重复：与 {first}的键相同；请只保留其中一行"));
                         continue;
                     }
 
