@@ -352,7 +352,7 @@ internal static class LocalCommands
         foreach (var channel in new[] { Channel.Email, Channel.Sms })
         {
             w.WriteLine(string.Create(c,
-                $"{ChineseNames.Of(channel)}：已发送 {s.Count(channel, DeliveryStatus.Sent)}，待发送时段 {s.Count(channel, DeliveryStatus.Deferred)}，失败 {s.Count(channel, DeliveryStatus.Failed)}，跳过 {s.Count(channel, DeliveryStatus.Skipped)}，处理中 {s.Count(channel, DeliveryStatus.Pending)}。"));
+                $"{ChineseNames.Of(channel)}：已发送 {s.Count(channel, DeliveryStatus.Sent)}，顺延 {s.Count(channel, DeliveryStatus.Deferred)}，失败 {s.Count(channel, DeliveryStatus.Failed)}，未发送 {s.Count(channel, DeliveryStatus.Skipped)}，待发送 {s.Count(channel, DeliveryStatus.Pending)}。"));
         }
 
         PrintWaiting(s.Waiting, zone, w);

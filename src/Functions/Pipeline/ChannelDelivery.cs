@@ -250,7 +250,7 @@ public sealed partial class ChannelDelivery(
         var failed = deliveries.Count(d => d.Status == DeliveryStatus.Failed);
         var skipped = deliveries.Count - sent - failed;
         var status = sent == 0 ? LogStatus.Failed : failed > 0 ? LogStatus.PartlyFailed : LogStatus.Delivered;
-        var note = $"已发送 {sent}，失败 {failed}，跳过 {skipped}"; // the office reads it in the exported log (备注)
+        var note = $"已发送 {sent}，失败 {failed}，未发送 {skipped}"; // in the export's words (备注): 未发送 = no such channel or no address
         await _log.SetStatus(e.Unit, e.Id, _ => status, note, now, cancellationToken).ConfigureAwait(false);
         LogSettled(logger, e.Id.Value, status, sent, failed, skipped);
         return status;

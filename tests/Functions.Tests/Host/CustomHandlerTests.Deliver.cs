@@ -112,7 +112,7 @@ public sealed partial class CustomHandlerTests
 
         var entry = await handler.Log.Find(new UnitId(Unit), EventId.Parse(id));
         Assert.Equal($"DeliverSms {id}: Sms for {id}: 2 sent, 0 deferred, 0 failed, 1 skipped, 0 already done; event Delivered", Assert.Single(sms.Logs));
-        Assert.Equal((LogStatus.Delivered, "已发送 5，失败 0，跳过 1"), (entry!.Status, entry.StatusNote));
+        Assert.Equal((LogStatus.Delivered, "已发送 5，失败 0，未发送 1"), (entry!.Status, entry.StatusNote));
         Assert.Equal(HttpStatusCode.OK, lateEmail.Status);
         Assert.Equal($"DeliverEmail {id}: Email for {id}: 0 sent, 0 deferred, 0 failed, 0 skipped, 0 already done", Assert.Single(lateEmail.Logs));
         Assert.Equal((3, 2), (handler.Email.Sent, handler.Sms.Sent));

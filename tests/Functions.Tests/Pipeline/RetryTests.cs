@@ -84,7 +84,7 @@ public sealed class RetryTests
             sandbox.Email.Calls.Where(c => c.Email.To == CaoEmail).Select(c => Time(c.At)));
         Assert.Equal((DeliveryStatus.Failed, 5, "gave up after 5 attempts: busy", null), (cao.Status, cao.Attempts, cao.LastError, cao.NextAttemptAt));
         var jtj = Assert.Single(log, e => e.Event.Id.Value == JtjNotice);
-        Assert.Equal((LogStatus.PartlyFailed, "已发送 4，失败 1，跳过 1"), (jtj.Status, jtj.StatusNote));
+        Assert.Equal((LogStatus.PartlyFailed, "已发送 4，失败 1，未发送 1"), (jtj.Status, jtj.StatusNote));
         Assert.All(log.Where(e => e.Event.Id.Value != JtjNotice), e => Assert.Equal(LogStatus.Delivered, e.Status));
         Assert.Empty(local.Bus.Waiting);
     }
@@ -112,9 +112,9 @@ public sealed class RetryTests
         var log = await sandbox.Log();
 
         var jtj = Assert.Single(log, e => e.Event.Id.Value == JtjNotice);
-        Assert.Equal((LogStatus.Failed, "已发送 0，失败 5，跳过 1"), (jtj.Status, jtj.StatusNote));
+        Assert.Equal((LogStatus.Failed, "已发送 0，失败 5，未发送 1"), (jtj.Status, jtj.StatusNote));
         Assert.All(ledger.Where(d => d.Event.Value == JtjNotice && d.Status != DeliveryStatus.Skipped), d => Assert.Equal((DeliveryStatus.Failed, 2), (d.Status, d.Attempts)));
-        Assert.All(log.Where(e => e.Event.Id.Value != JtjNotice), e => Assert.Equal((LogStatus.PartlyFailed, "已发送 4，失败 1，跳过 1"), (e.Status, e.StatusNote)));
+        Assert.All(log.Where(e => e.Event.Id.Value != JtjNotice), e => Assert.Equal((LogStatus.PartlyFailed, "已发送 4，失败 1，未发送 1"), (e.Status, e.StatusNote)));
         Assert.Empty(local.Bus.Waiting);
     }
 
