@@ -367,7 +367,7 @@ internal static class LocalCommands
         {
             var next = waiting.Min(m => m.VisibleAt).InZone(zone).LocalDateTime;
             w.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"还有 {waiting.Count} 条投递在等待发送时段或重试，最早在 {next:yyyy-MM-dd HH:mm}；届时再运行一次即可（督办记录和送达记录会记住它们，不会重复发送）。"));
+                $"还有 {waiting.Count} 批待发消息（每个事件的邮件或短信各为一批，发给该事件的全部收件人）在等待发送时段或重试，最早在 {next:yyyy-MM-dd HH:mm}；届时再运行一次即可（督办记录和送达记录会记住它们，不会重复发送）。"));
         }
     }
 
