@@ -2,6 +2,7 @@ using System.Globalization;
 using Escalation.Domain.Events;
 using Escalation.Domain.Periods;
 using Escalation.Domain.Rules;
+using NodaTime;
 
 namespace Escalation.Domain.Wording;
 
@@ -62,6 +63,9 @@ public static class ChineseNames
         PeriodKind.Week => "周",
         _ => throw new ArgumentOutOfRangeException(nameof(period), period, "Not a period kind."),
     };
+
+    /// <summary>2024年6月7日: the form Chinese official documents use, no leading zeros.</summary>
+    public static string Of(LocalDate date) => string.Create(CultureInfo.InvariantCulture, $"{date.Year}年{date.Month}月{date.Day}日");
 
     /// <summary>A rule's condition in one phrase, e.g. 「节点或截止日期前 3 个工作日未达目标」, 「连续 2 个月落后」.</summary>
     public static string Of(RuleTrigger trigger)

@@ -242,7 +242,7 @@ public static class MessageWording
 
     /// <summary>2024年6月7日: the form Chinese official documents use, no leading zeros.</summary>
     private static string Date(LocalDate? date) =>
-        date is { } d ? string.Create(CultureInfo.InvariantCulture, $"{d.Year}年{d.Month}月{d.Day}日") : "";
+        date is { } d ? ChineseNames.Of(d) : "";
 
     private static string Percent(double? value) => Number(value) is { Length: > 0 } n ? n + "%" : "";
 

@@ -206,7 +206,7 @@ internal static class PreviewCommand
         var who = $"{ChineseNames.Of(r.Role)} {contact?.Name ?? "（人员表中无此人）"}（{r.Person}）";
         var how = channels.Select(channel =>
         {
-            var name = channel == Channel.Email ? "邮件" : "短信";
+            var name = ChineseNames.Of(channel);
             if (contact is null)
             {
                 return name + "不发送";
@@ -247,7 +247,7 @@ internal static class PreviewCommand
             w.WriteLine($"任务 {task} 的数据有问题，无法预览（运行时也不会督办它）：");
             foreach (var p in not.Problems)
             {
-                w.WriteLine($"  {p}");
+                w.WriteLine($"  {ProblemText.Render(p)}");
             }
 
             return;
@@ -260,5 +260,5 @@ internal static class PreviewCommand
 
     /// <summary>2026年6月1日, as the messages write dates.</summary>
     private static string Date(LocalDate? date) =>
-        date is { } d ? string.Create(CultureInfo.InvariantCulture, $"{d.Year}年{d.Month}月{d.Day}日") : "尚未记录（运行时记为当日）";
+        date is { } d ? ChineseNames.Of(d) : "尚未记录（运行时记为当日）";
 }
