@@ -1,3 +1,4 @@
+using Escalation.Domain.Delivery;
 using System.Diagnostics;
 using System.Globalization;
 using Escalation.Domain.Calendar;
@@ -84,7 +85,7 @@ internal static class LocalCommands
             }
 
             using var senders = LocalSenders.Create(engine, outbox, clock);
-            var local = LocalMode.Create(tables, held, clock, engine.Delivery, settings.Zone, senders.Tally, senders.Tally, loggers);
+            var local = LocalMode.Create(tables, held, clock, engine.Delivery, settings.Zone, senders.Channels, loggers);
             var logged = new List<EscalationEvent>();
             local.OnLogged(e =>
             {
@@ -196,7 +197,7 @@ internal static class LocalCommands
             }
 
             using var senders = LocalSenders.Create(engine, outbox, clock);
-            var local = LocalMode.Create(tables, held, clock, engine.Delivery, settings.Zone, senders.Tally, senders.Tally, loggers);
+            var local = LocalMode.Create(tables, held, clock, engine.Delivery, settings.Zone, senders.Channels, loggers);
             var logged = new List<EscalationEvent>();
             using var events = new StreamWriter(Path.Combine(root, "events.jsonl"), append: false);
             local.OnLogged(e =>

@@ -1,3 +1,4 @@
+using Escalation.Domain.Delivery;
 using System.Globalization;
 using Escalation.Domain.Calendar;
 using Escalation.Domain.Catalog;

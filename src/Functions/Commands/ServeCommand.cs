@@ -1,3 +1,4 @@
+using Escalation.Domain.Delivery;
 using System.Globalization;
 using Azure.Core;
 using Azure.Identity;
@@ -95,7 +96,7 @@ internal static class ServeCommand
         ISmsSender sms = acs is not null && engine.SmsFrom is { } from
             ? AcsSmsSender.Create(acs, from)
             : new Unconfigured($"no SMS provider is configured ({EngineSettings.AcsEndpointKey} and {EngineSettings.SmsFromKey})");
-        return new Engine(tables, publisher, email, sms, engine.Delivery, clock, settings.Zone, loggers);
+        return new Engine(tables, publisher, ChannelSet.Of(email, sms), engine.Delivery, clock, settings.Zone, loggers);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Escalation.Domain.Delivery;
 using System.Data;
 using System.Globalization;
 using System.Text;

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Escalation.Domain.Rules;
 using Escalation.Functions.Messaging;
 using Escalation.Functions.Pipeline;
+using Escalation.Functions.Sending;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,13 +27,15 @@ internal static partial class CustomHandler
     {
         public const string ScanDeadlines = "ScanDeadlines";
         public const string EvaluateUnit = "EvaluateUnit";
-        public const string DeliverEmail = "DeliverEmail";
-        public const string DeliverSms = "DeliverSms";
         public const string TimerBinding = "timer";
         public const string MessageBinding = "message";
         public const string PoisonBinding = "poison";
 
-        public static IReadOnlyList<string> Functions { get; } = [ScanDeadlines, EvaluateUnit, DeliverEmail, DeliverSms];
+        /// <summary>The function delivering each channel (<c>Deliver{Channel}</c>), one folder each.</summary>
+        public static IReadOnlyDictionary<string, Channel> Deliver { get; } =
+            Enum.GetValues<Channel>().ToDictionary(ChannelSet.FunctionName, c => c, StringComparer.Ordinal);
+
+        public static IReadOnlyList<string> Functions { get; } = [ScanDeadlines, EvaluateUnit, .. Deliver.Keys];
     }
 
     /// <summary>
@@ -71,8 +74,7 @@ internal static partial class CustomHandler
             {
                 Names.ScanDeadlines => await Scan(e, payload, cancellationToken).ConfigureAwait(false),
                 Names.EvaluateUnit => await OnMessage(function, payload, m => e.EvaluateUnit(m, cancellationToken)).ConfigureAwait(false),
-                Names.DeliverEmail => await OnMessage(function, payload, m => e.Deliver(m, Channel.Email, cancellationToken)).ConfigureAwait(false),
-                _ => await OnMessage(function, payload, m => e.Deliver(m, Channel.Sms, cancellationToken)).ConfigureAwait(false),
+                _ => await OnMessage(function, payload, m => e.Deliver(m, Names.Deliver[function], cancellationToken)).ConfigureAwait(false),
             };
         }
 #pragma warning disable CA1031 // Every failure becomes a 500 with its reason in the logs (a timeout too; only the host aborting the request is let through): the host then retries, or dead-letters after max deliveries.

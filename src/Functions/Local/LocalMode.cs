@@ -1,3 +1,4 @@
+using Escalation.Domain.Delivery;
 using Escalation.Domain.Events;
 using Escalation.Domain.Rules;
 using Escalation.Functions.Messaging;
@@ -34,15 +35,36 @@ internal sealed class LocalMode
     /// process holds it; null when the tables may be shared with other processes or machines (Azure Table Storage, Azurite).
     /// </summary>
     public static LocalMode Create(
-        IEntityTables tables, StoreLock? held, IClock clock, DeliveryOptions delivery, DateTimeZone zone, IEmailSender email, ISmsSender sms, ILoggerFactory loggers)
+        IEntityTables tables, StoreLock? held, IClock clock, DeliveryOptions delivery, DateTimeZone zone, ChannelSet channels, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         var bus = new InProcessBus(clock);
-        var engine = new Engine(tables, bus, email, sms, delivery with { Lease = Lease(held, delivery.Lease) }, clock, zone, loggers);
-        bus.Queue(ServiceBusEntities.EvaluateQueue, engine.EvaluateUnit);
-        bus.Subscription(ServiceBusEntities.EventsTopic, ServiceBusEntities.EmailSubscription, nameof(Channel.Email), (m, ct) => engine.Deliver(m, Channel.Email, ct));
-        bus.Subscription(ServiceBusEntities.EventsTopic, ServiceBusEntities.SmsSubscription, nameof(Channel.Sms), (m, ct) => engine.Deliver(m, Channel.Sms, ct));
+        var engine = new Engine(tables, bus, channels, Options(held, delivery), clock, zone, loggers);
+        Wire(bus, engine);
         return new LocalMode(bus, engine, clock);
+    }
+
+    /// <summary>The engine's functions on the local bus: the <c>evaluate</c> queue, and one subscription to <c>events</c> per channel.</summary>
+    internal static void Wire(InProcessBus bus, Engine engine)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        ArgumentNullException.ThrowIfNull(engine);
+        bus.Queue(ServiceBusEntities.EvaluateQueue, engine.EvaluateUnit);
+        foreach (var channel in engine.Channels.Channels)
+        {
+            bus.Subscription(ServiceBusEntities.EventsTopic, ChannelSet.SubscriptionName(channel), ChannelSet.FilterProperty(channel), (m, ct) => engine.Deliver(m, channel, ct));
+        }
+    }
+
+    /// <summary>
+    /// Local mode's delivery options: no lease when this process holds the store (see <see cref="Lease"/>), and no gathering
+    /// time, because the local bus hands every evaluation of a cycle over before any message is sent and
+    /// <see cref="Cycle"/> holds the day's messages back until its scan is done.
+    /// </summary>
+    internal static DeliveryOptions Options(StoreLock? held, DeliveryOptions configured)
+    {
+        ArgumentNullException.ThrowIfNull(configured);
+        return configured with { Lease = Lease(held, configured.Lease), Gather = Duration.Zero };
     }
 
     /// <summary>
@@ -61,7 +83,9 @@ internal sealed class LocalMode
     /// </summary>
     public async Task<ScanOutcome> Cycle(Instant at, Action<Instant>? advanceTo, CancellationToken cancellationToken = default)
     {
-        await Bus.Drain(at, advanceTo, cancellationToken).ConfigureAwait(false);
+        // Messages due by now wait until the scan is done, so that a message deferred to this morning's opening also
+        // carries this morning's events: one message per person, day and level.
+        await Bus.Drain(at, advanceTo, HoldMessages, cancellationToken).ConfigureAwait(false);
         advanceTo?.Invoke(at);
         var outcome = await Engine.ScanDeadlines(cancellationToken).ConfigureAwait(false);
         if (advanceTo is not null)
@@ -78,6 +102,9 @@ internal sealed class LocalMode
 
         return outcome;
     }
+
+    private static bool HoldMessages(OutgoingMessage message) =>
+        message.Properties.TryGetValue(DispatchNotice.KindProperty, out var kind) && kind == DispatchNotice.KindValue;
 
     /// <summary>Subscribes <paramref name="onLogged"/> to every event logged for the first time.</summary>
     public void OnLogged(Action<EscalationEvent> onLogged) => Engine.Logged += onLogged;

@@ -1,3 +1,4 @@
+using Escalation.Domain.Wording;
 using Escalation.Functions.Commands;
 using Escalation.Functions.Sending;
 using NodaTime;
@@ -11,12 +12,16 @@ internal sealed class LocalSenders : IDisposable
 
     private LocalSenders(IEmailSender email, ISmsSender sms, params IDisposable[] owned)
     {
-        Tally = new Tally(email, sms);
-        Describe = $"邮件：{email.Describe}；短信：{sms.Describe}";
+        Channels = Tally.Counting(ChannelSet.Of(email, sms));
+        Describe = string.Join("；", Channels.Senders.Select(s => $"{ChineseNames.Of(s.Channel)}：{s.Describe}"));
         _owned = owned;
     }
 
-    public Tally Tally { get; }
+    /// <summary>What was sent, by channel and outcome.</summary>
+    public Tally Tally { get; } = new();
+
+    /// <summary>The channels, counted by <see cref="Tally"/>.</summary>
+    public ChannelSet Channels { get; }
 
     public string Describe { get; }
 

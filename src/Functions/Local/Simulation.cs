@@ -1,4 +1,5 @@
 using Cronos;
+using Escalation.Domain.Delivery;
 using Escalation.Domain.Events;
 using Escalation.Domain.Rules;
 using Escalation.Functions.Messaging;

@@ -1,17 +1,21 @@
+using Escalation.Domain.Delivery;
 using Escalation.Domain.Rules;
 using Escalation.Functions.Sending;
 
 namespace Escalation.Functions.Local;
 
-/// <summary>Counts what the senders were asked to send and what they said, for a run's summary.</summary>
-internal sealed class Tally(IEmailSender emailSender, ISmsSender smsSender) : IEmailSender, ISmsSender
+/// <summary>Counts what the channels were asked to send and what their providers said, for a run's summary.</summary>
+internal sealed class Tally
 {
     private readonly Dictionary<(Channel, string), int> _counts = [];
     private readonly Lock _gate = new();
 
-    string IEmailSender.Describe => emailSender.Describe;
-
-    string ISmsSender.Describe => smsSender.Describe;
+    /// <summary>The same channels, each counted here.</summary>
+    public ChannelSet Counting(ChannelSet channels)
+    {
+        ArgumentNullException.ThrowIfNull(channels);
+        return new ChannelSet(channels.Senders.Select(s => new Counted(s, this)));
+    }
 
     /// <summary>Results of this run by channel and outcome (<c>Sent</c>, <c>Transient</c>, <c>Rejected</c>).</summary>
     public int Count(Channel channel, string outcome)
@@ -22,24 +26,16 @@ internal sealed class Tally(IEmailSender emailSender, ISmsSender smsSender) : IE
         }
     }
 
-    public int Sent => Count(Channel.Email, nameof(SendResult.Sent)) + Count(Channel.Sms, nameof(SendResult.Sent));
-
-    public async Task<SendResult> Send(EmailToSend email, CancellationToken cancellationToken = default)
+    /// <summary>Messages the providers accepted, on every channel.</summary>
+    public int Sent
     {
-        var result = await emailSender.Send(email, cancellationToken).ConfigureAwait(false);
-        Add(Channel.Email, result);
-        return result;
-    }
-
-    public async Task<IReadOnlyList<SendResult>> Send(IReadOnlyList<SmsToSend> messages, CancellationToken cancellationToken = default)
-    {
-        var results = await smsSender.Send(messages, cancellationToken).ConfigureAwait(false);
-        foreach (var result in results)
+        get
         {
-            Add(Channel.Sms, result);
+            lock (_gate)
+            {
+                return _counts.Where(c => c.Key.Item2 == nameof(SendResult.Sent)).Sum(c => c.Value);
+            }
         }
-
-        return results;
     }
 
     private void Add(Channel channel, SendResult result)
@@ -48,6 +44,20 @@ internal sealed class Tally(IEmailSender emailSender, ISmsSender smsSender) : IE
         {
             var key = (channel, result.GetType().Name);
             _counts[key] = _counts.GetValueOrDefault(key) + 1;
+        }
+    }
+
+    private sealed class Counted(IChannelSender inner, Tally tally) : IChannelSender
+    {
+        public Channel Channel => inner.Channel;
+
+        public string Describe => inner.Describe;
+
+        public async Task<SendResult> Send(Parcel parcel, CancellationToken cancellationToken = default)
+        {
+            var result = await inner.Send(parcel, cancellationToken).ConfigureAwait(false);
+            tally.Add(inner.Channel, result);
+            return result;
         }
     }
 }

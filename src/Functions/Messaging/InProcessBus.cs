@@ -11,7 +11,7 @@ public sealed record DeadLetteredMessage(string Entity, string MessageId, string
 /// at-least-once delivery (a handler that throws gets the message again at once, like an abandoned lock), scheduled
 /// messages, duplicate detection by message id within a window, correlation filters on one application property, and
 /// dead letters (on request, or after <c>maxDeliveryCount</c> failed deliveries). Messages are handed over one at a time,
-/// in visible-time then publication order, by <see cref="Drain"/>; nothing runs in the background.
+/// in visible-time then publication order, by <see cref="Drain(Instant, Action{Instant}?, CancellationToken)"/>; nothing runs in the background.
 /// </summary>
 public sealed class InProcessBus(IClock clock, int maxDeliveryCount = 10, Duration? duplicateDetectionWindow = null) : IMessagePublisher
 {
@@ -90,10 +90,17 @@ public sealed class InProcessBus(IClock clock, int maxDeliveryCount = 10, Durati
     /// at a time. Before each, <paramref name="advanceTo"/> (if given) moves a simulated clock to the message's visible
     /// time. Returns how many deliveries were made.
     /// </summary>
-    public async Task<int> Drain(Instant until, Action<Instant>? advanceTo = null, CancellationToken cancellationToken = default)
+    public Task<int> Drain(Instant until, Action<Instant>? advanceTo = null, CancellationToken cancellationToken = default) =>
+        Drain(until, advanceTo, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="Drain(Instant, Action{Instant}?, CancellationToken)"/>, leaving queued the messages <paramref name="hold"/>
+    /// picks (they are handed over by a later drain, in their order).
+    /// </summary>
+    public async Task<int> Drain(Instant until, Action<Instant>? advanceTo, Func<OutgoingMessage, bool>? hold, CancellationToken cancellationToken = default)
     {
         var handed = 0;
-        while (Next(until) is { } next)
+        while (Next(until, hold) is { } next)
         {
             cancellationToken.ThrowIfCancellationRequested();
             advanceTo?.Invoke(next.VisibleAt);
@@ -132,14 +139,14 @@ public sealed class InProcessBus(IClock clock, int maxDeliveryCount = 10, Durati
         return handed;
     }
 
-    private Queued? Next(Instant until)
+    private Queued? Next(Instant until, Func<OutgoingMessage, bool>? hold)
     {
         lock (_gate)
         {
             Queued? best = null;
             foreach (var q in _queued)
             {
-                if (q.VisibleAt <= until && (best is null || q.VisibleAt < best.VisibleAt || (q.VisibleAt == best.VisibleAt && q.Sequence < best.Sequence)))
+                if (q.VisibleAt <= until && (hold is null || !hold(q.Message)) && (best is null || q.VisibleAt < best.VisibleAt || (q.VisibleAt == best.VisibleAt && q.Sequence < best.Sequence)))
                 {
                     best = q;
                 }

@@ -9,14 +9,11 @@ public static class ServiceBusEntities
     /// <summary>Queue of "evaluate this unit on this date" requests, one per unit per scan.</summary>
     public const string EvaluateQueue = "evaluate";
 
-    /// <summary>Topic of events to deliver; one subscription per channel.</summary>
+    /// <summary>
+    /// Topic of events to deliver and of messages to send; one subscription per channel, named by
+    /// <see cref="Sending.ChannelSet.SubscriptionName"/> and filtered on <see cref="Sending.ChannelSet.FilterProperty"/>.
+    /// </summary>
     public const string EventsTopic = "events";
-
-    /// <summary>Subscription of <see cref="EventsTopic"/> taking messages whose <c>Email</c> property is <c>true</c>.</summary>
-    public const string EmailSubscription = "email";
-
-    /// <summary>Subscription of <see cref="EventsTopic"/> taking messages whose <c>Sms</c> property is <c>true</c>.</summary>
-    public const string SmsSubscription = "sms";
 
     /// <summary>Queue where messages that can never succeed (malformed, unknown event) are parked with the reason.</summary>
     public const string PoisonQueue = "poison";

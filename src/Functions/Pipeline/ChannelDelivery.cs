@@ -1,6 +1,7 @@
+using System.Globalization;
 using Escalation.Domain.Catalog;
+using Escalation.Domain.Delivery;
 using Escalation.Domain.Events;
-using Escalation.Domain.Items;
 using Escalation.Domain.Rules;
 using Escalation.Domain.Wording;
 using Escalation.Functions.Messaging;
@@ -8,39 +9,46 @@ using Escalation.Functions.Sending;
 using Escalation.Functions.Storage;
 using Microsoft.Extensions.Logging;
 using NodaTime;
-using EventId = Escalation.Domain.Events.EventId;
 
 namespace Escalation.Functions.Pipeline;
 
-/// <summary>What one pass over an event's deliveries on a channel did, counted by recipient.</summary>
-public sealed record DeliveryOutcome(int Sent, int Deferred, int Failed, int Skipped, int AlreadyDone, LogStatus? EventStatus)
-{
-    public static DeliveryOutcome Nothing { get; } = new(0, 0, 0, 0, 0, null);
-}
+/// <summary>What one delivery step did, for the invocation's log.</summary>
+/// <param name="Summary">One line, English (operators' log).</param>
+/// <param name="EventStatus">The event's outcome, when this step settled it (event notices only).</param>
+public sealed record DeliveryOutcome(string Summary, LogStatus? EventStatus = null);
 
 /// <summary>
-/// DeliverEmail / DeliverSms: deliver one logged event on one channel to each of its recipients, recording each in the
-/// delivery ledger. A recipient already sent (or failed for good, or skipped) is not touched again, so the event may be
-/// published any number of times. Outside the sending window a delivery is deferred to the next opening (unless its
-/// level goes at once); a transient failure is retried with back-off by re-publishing a scheduled message, up to the
-/// configured attempts, then marked failed. One recipient's bad address or refusal never holds up the others. When every
-/// delivery of the event is final, the log row gets its outcome (delivered, partly failed, failed).
+/// DeliverEmail / DeliverSms, the shell around <see cref="DeliveryDecisions"/>: it reads the log, the ledger and the
+/// message store, asks the decisions what to do, sends through the channel's adapter, and writes. Two kinds of
+/// notice arrive on a channel's subscription:
+/// <list type="bullet">
+/// <item>an event notice (the event was logged, or re-published by a scan): each recipient's delivery is skipped, or
+/// joins that person's message of the day (<see cref="Dispatch"/>), and a dispatch notice is scheduled for the message's
+/// sending time;</item>
+/// <item>a dispatch notice: the message is claimed (its items fixed), rendered as one letter listing every event, sent,
+/// and its outcome written to it and mirrored onto each event's delivery; a transient failure schedules the retry;
+/// an event whose deliveries are all final gets its outcome in the log.</item>
+/// </list>
+/// Every write is conditional on the version read (ETag), so concurrent invocations cannot both claim a message, and a
+/// repeated notice finds its work done.
 /// </summary>
 public sealed partial class ChannelDelivery(
     IEntityTables tables,
     IMessagePublisher publisher,
-    IEmailSender email,
-    ISmsSender sms,
+    ChannelSet channels,
     ConfigurationCache configurations,
     DeliveryOptions options,
     IClock clock,
     ILogger logger)
 {
+    private const int MaxJoinRaces = 20;
+
     private readonly EscalationLog _log = new(tables);
     private readonly DeliveryLedger _ledger = new(tables);
+    private readonly DispatchStore _dispatches = new(tables);
 
-    /// <summary>Null with a reason when the message can never be delivered (the caller dead-letters it).</summary>
-    public async Task<(DeliveryOutcome? Outcome, string? Unusable)> Run(EventNotice notice, Channel channel, CancellationToken cancellationToken = default)
+    /// <summary>An event to deliver on <paramref name="channel"/>. Null with a reason when it can never be (the caller dead-letters it).</summary>
+    public async Task<(DeliveryOutcome? Outcome, string? Unusable)> OnEvent(EventNotice notice, Channel channel, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(notice);
         var entry = await _log.Find(notice.Unit, notice.Event, cancellationToken).ConfigureAwait(false);
@@ -52,158 +60,237 @@ public sealed partial class ChannelDelivery(
         var e = entry.Event;
         if (entry.Status is LogStatus.Delivered or LogStatus.PartlyFailed or LogStatus.Failed || !e.Channels.Contains(channel))
         {
-            return (DeliveryOutcome.Nothing, null);
+            return (new DeliveryOutcome("nothing to do"), null);
         }
 
         var configuration = await configurations.Get(cancellationToken).ConfigureAwait(false);
         var now = clock.GetCurrentInstant();
-        var opening = options.SendAtOnce.Contains(e.Level) ? now : options.Window.NextOpening(now, configuration.Calendar);
-        var tally = new Tally();
-        var reschedule = new SortedSet<Instant>();
-        var claimed = new List<(Delivery Delivery, Contact Contact, string Address)>();
+        var (day, sendAt) = DeliveryDecisions.Slot(e.Level, now, options, configuration.Calendar);
+        var notices = new Dictionary<string, (DispatchKey Key, Instant At)>(StringComparer.Ordinal);
+        int joined = 0, skipped = 0, done = 0;
 
         foreach (var recipient in Distinct(e.Recipients))
         {
             var delivery = await Current(e, channel, recipient, now, cancellationToken).ConfigureAwait(false);
-            if (delivery.IsFinal)
-            {
-                tally.AlreadyDone++;
-                continue;
-            }
-
-            if (delivery.NextAttemptAt is { } next && next > now)
-            {
-                // Deferred to later, or claimed by another invocation that is sending it now. Either way a message is
-                // scheduled for then: for a claim, so that a holder that died mid-send (the host redelivers its message
-                // at once, while the claim still stands) does not leave the delivery stranded until the next scan.
-                reschedule.Add(next);
-                if (delivery.Status == DeliveryStatus.Deferred)
-                {
-                    tally.Deferred++;
-                }
-
-                continue;
-            }
-
             var contact = configuration.People.GetValueOrDefault(recipient.Person);
-            var address = contact?.AddressFor(channel);
-            if (contact is null || address is null)
+            switch (DeliveryDecisions.ForRecipient(delivery, contact, day))
             {
-                var reason = contact is null
-                    ? $"person {recipient.Person} is not in the people table"
-                    : contact.Channels.Contains(channel) ? $"no valid {channel} address" : $"takes no {channel}";
-                await Finish(delivery with { Status = DeliveryStatus.Skipped, LastError = reason, NextAttemptAt = null, UpdatedAt = now }, cancellationToken).ConfigureAwait(false);
-                LogSkipped(logger, delivery.Id, reason);
-                tally.Skipped++;
-                continue;
-            }
-
-            if (opening > now)
-            {
-                await Finish(delivery with { Status = DeliveryStatus.Deferred, NextAttemptAt = opening, LastError = "outside the sending window", UpdatedAt = now }, cancellationToken).ConfigureAwait(false);
-                reschedule.Add(opening);
-                tally.Deferred++;
-                continue;
-            }
-
-            var claim = delivery with
-            {
-                Status = DeliveryStatus.Pending,
-                Attempts = delivery.Attempts + 1,
-                FirstAttemptAt = delivery.FirstAttemptAt ?? now,
-                NextAttemptAt = now + options.Lease,
-                MaskedAddress = ContactAddress.Mask(address),
-                UpdatedAt = now,
-            };
-            if (await _ledger.Update(claim, cancellationToken).ConfigureAwait(false))
-            {
-                // The claim changed the row's version: read it back so that the outcome can be written over it.
-                var current = await _ledger.Find(e.Id, channel, recipient.Person, cancellationToken).ConfigureAwait(false);
-                claimed.Add((current ?? claim, contact, address));
-            }
-        }
-
-        // Each outcome is written as soon as it is known, so that a crash on a later recipient cannot make an earlier
-        // one's accepted message be sent again.
-        async Task Record(Delivery d, SendResult result)
-        {
-            var after = Apply(d, result, e.Level, configuration.Calendar, now);
-            await Finish(after, cancellationToken).ConfigureAwait(false);
-            switch (after.Status)
-            {
-                case DeliveryStatus.Sent:
-                    tally.Sent++;
-                    LogSent(logger, d.Id, d.MaskedAddress ?? "", d.Attempts);
+                case RecipientStep.AlreadyDone:
+                    done++;
                     break;
-                case DeliveryStatus.Deferred:
-                    reschedule.Add(after.NextAttemptAt!.Value);
-                    tally.Deferred++;
-                    LogRetry(logger, d.Id, d.Attempts, after.LastError ?? "", after.NextAttemptAt!.Value);
+                case RecipientStep.Skip skip:
+                    await Write(delivery with { Status = DeliveryStatus.Skipped, LastError = skip.Reason, NextAttemptAt = null, UpdatedAt = now }, cancellationToken).ConfigureAwait(false);
+                    LogSkipped(logger, delivery.Id, skip.Reason);
+                    skipped++;
                     break;
-                default:
-                    tally.Failed++;
-                    LogFailed(logger, d.Id, d.Attempts, after.LastError ?? "");
+                case RecipientStep.Follow follow:
+                    // It joined a message before and the delivery was not brought in line: look at the message now.
+                    notices[follow.Dispatch.Id] = (follow.Dispatch, now);
+                    break;
+                case RecipientStep.Join join:
+                    if (delivery.DispatchDay is null)
+                    {
+                        // Fix the day first: a join retried after a crash, on a later day, must go to the same day's message.
+                        if (!await _ledger.Update(delivery with { DispatchDay = join.Day, MaskedAddress = ContactAddress.Mask(join.Address), UpdatedAt = now }, cancellationToken).ConfigureAwait(false))
+                        {
+                            LogLostRace(logger, delivery.Id);
+                            break;
+                        }
+
+                        delivery = await _ledger.Find(e.Id, channel, recipient.Person, cancellationToken).ConfigureAwait(false) ?? delivery;
+                    }
+
+                    var dispatch = await Join(
+                        new DispatchKey(channel, recipient.Person, join.Day, e.Level, 1),
+                        new DispatchItem(e.Id, e.Unit, recipient.IsCopy),
+                        sendAt,
+                        now,
+                        cancellationToken).ConfigureAwait(false);
+                    await Write(DeliveryDecisions.Mirror(delivery, dispatch, now, options), cancellationToken).ConfigureAwait(false);
+                    notices[dispatch.Key.Id] = (dispatch.Key, dispatch.IsOpen && dispatch.SendAt > now ? dispatch.SendAt : now);
+                    joined++;
                     break;
             }
         }
 
-        var template = configuration.Templates.GetValueOrDefault(e.Template);
-        if (template is null)
-        {
-            foreach (var c in claimed)
-            {
-                await Record(c.Delivery, new SendResult.Rejected($"message template '{e.Template}' does not exist")).ConfigureAwait(false);
-            }
-        }
-        else if (channel == Channel.Sms)
-        {
-            if (claimed.Count > 0)
-            {
-                var messages = claimed
-                    .Select(c => new SmsToSend(c.Delivery.Id, c.Address, MessageWording.RenderSms(e, template, c.Contact.Name, c.Delivery.IsCopy).Text, c.Delivery.FirstAttemptAt!.Value))
-                    .ToList();
-                var results = await sms.Send(messages, cancellationToken).ConfigureAwait(false);
-                for (var i = 0; i < claimed.Count; i++)
-                {
-                    await Record(claimed[i].Delivery, results[i]).ConfigureAwait(false);
-                }
-            }
-        }
-        else
-        {
-            foreach (var (delivery, contact, address) in claimed)
-            {
-                var message = MessageWording.RenderEmail(e, template, contact.Name, delivery.IsCopy);
-                var result = await email.Send(new EmailToSend(delivery.Id, address, contact.Name, message.Subject, message.PlainText, message.Html), cancellationToken).ConfigureAwait(false);
-                await Record(delivery, result).ConfigureAwait(false);
-            }
-        }
-
-        if (reschedule.Count > 0)
-        {
-            await publisher.Publish(
-                ServiceBusEntities.EventsTopic,
-                [.. reschedule.Select(at => new EventNotice(e.Id, e.Unit).Again(channel, at))],
-                cancellationToken).ConfigureAwait(false);
-        }
-
+        await Publish(notices.Values, cancellationToken).ConfigureAwait(false);
         var status = await Settle(entry, now, cancellationToken).ConfigureAwait(false);
-        return (new DeliveryOutcome(tally.Sent, tally.Deferred, tally.Failed, tally.Skipped, tally.AlreadyDone, status), null);
+        return (new DeliveryOutcome(
+            string.Create(CultureInfo.InvariantCulture, $"{joined} joined a message, {skipped} skipped, {done} already done, {notices.Count} messages to look at"),
+            status), null);
+    }
+
+    /// <summary>A message whose time has come. Null with a reason when it can never be sent (the caller dead-letters the notice).</summary>
+    public async Task<(DeliveryOutcome? Outcome, string? Unusable)> OnDispatch(DispatchNotice notice, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        var key = notice.Dispatch;
+        var d = await _dispatches.Find(key, cancellationToken).ConfigureAwait(false);
+        if (d is null)
+        {
+            return (null, $"message {key} is not in the {DispatchStore.TableName} table.");
+        }
+
+        if (channels[key.Channel] is not { } sender)
+        {
+            return (null, $"message {key} is for channel {key.Channel}, which this app does not deliver.");
+        }
+
+        var configuration = await configurations.Get(cancellationToken).ConfigureAwait(false);
+        var now = clock.GetCurrentInstant();
+        var contact = configuration.People.GetValueOrDefault(key.Person);
+        var address = contact?.AddressFor(key.Channel);
+        switch (DeliveryDecisions.ForDispatch(d, address is not null, now, options, configuration.Calendar))
+        {
+            case DispatchStep.Wait wait:
+                await Publish([(key, wait.Until)], cancellationToken).ConfigureAwait(false);
+                return (new DeliveryOutcome(string.Create(CultureInfo.InvariantCulture, $"message {key} waits until {wait.Until}")), null);
+            case DispatchStep.Settled settled:
+                await Conclude(settled.Dispatch, now, cancellationToken).ConfigureAwait(false);
+                return (new DeliveryOutcome($"message {key} was {settled.Dispatch.Status} already; its deliveries are in line"), null);
+            case DispatchStep.Defer defer:
+                if (await _dispatches.Update(defer.Dispatch, cancellationToken).ConfigureAwait(false))
+                {
+                    await Conclude(defer.Dispatch, now, cancellationToken).ConfigureAwait(false);
+                    await Publish([(key, defer.Dispatch.NextAttemptAt!.Value)], cancellationToken).ConfigureAwait(false);
+                }
+
+                return (new DeliveryOutcome(string.Create(CultureInfo.InvariantCulture, $"message {key} deferred to {defer.Dispatch.NextAttemptAt}")), null);
+            case DispatchStep.Unreachable unreachable:
+                if (await _dispatches.Update(unreachable.Failed, cancellationToken).ConfigureAwait(false))
+                {
+                    LogFailed(logger, key.Id, d.Attempts, unreachable.Failed.LastError ?? "");
+                    await Conclude(unreachable.Failed, now, cancellationToken).ConfigureAwait(false);
+                }
+
+                return (new DeliveryOutcome($"message {key} failed: {unreachable.Failed.LastError}"), null);
+            case DispatchStep.Send send:
+                return (await Send(send.Claimed with { MaskedAddress = ContactAddress.Mask(address) }, sender, contact!, address!, configuration, now, cancellationToken).ConfigureAwait(false), null);
+            default:
+                throw new InvalidOperationException("Unknown dispatch step.");
+        }
     }
 
     /// <summary>Each person once per event: addressed before copied, first role named wins.</summary>
     internal static IEnumerable<Recipient> Distinct(IEnumerable<Recipient> recipients) =>
         recipients.OrderBy(r => r.IsCopy).DistinctBy(r => r.Person);
 
-    private async Task<Delivery> Current(EscalationEvent e, Channel channel, Recipient recipient, Instant now, CancellationToken cancellationToken)
+    private async Task<DeliveryOutcome> Send(
+        Dispatch claim, IChannelSender sender, Contact contact, string address, Configuration configuration, Instant now, CancellationToken cancellationToken)
     {
-        var opened = new Delivery(e.Id, e.Unit, channel, recipient.Person, recipient.Role, recipient.IsCopy, DeliveryStatus.Pending, 0, null, null, null, null, now);
-        await _ledger.Open(opened, cancellationToken).ConfigureAwait(false);
-        return await _ledger.Find(e.Id, channel, recipient.Person, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Delivery {opened.Id} vanished after it was opened.");
+        var key = claim.Key;
+        if (!await _dispatches.Update(claim, cancellationToken).ConfigureAwait(false))
+        {
+            LogLostRace(logger, key.Id);
+            return new DeliveryOutcome($"message {key} was claimed by another invocation");
+        }
+
+        // The claim changed the row's version: read it back so that the outcome can be written over it.
+        var claimed = await _dispatches.Find(key, cancellationToken).ConfigureAwait(false) ?? claim;
+        var items = new List<LetterItem>();
+        foreach (var item in claimed.Items)
+        {
+            if (await _log.Find(item.Unit, item.Event, cancellationToken).ConfigureAwait(false) is { } entry)
+            {
+                items.Add(new LetterItem(entry.Event, configuration.Templates.GetValueOrDefault(entry.Event.Template), item.IsCopy));
+            }
+        }
+
+        SendResult result = items.Count == 0
+            ? new SendResult.Rejected("none of its events is in the escalation log")
+            : await sender.Send(
+                new Parcel(key.Id, address, contact.Name, new Letter(contact.Name, key.Level, key.Day, items), WordingSettings.Default, claimed.FirstAttemptAt ?? now),
+                cancellationToken).ConfigureAwait(false);
+        var after = DeliveryDecisions.AfterAttempt(claimed, result, now, options, configuration.Calendar);
+        if (!await _dispatches.Update(after, cancellationToken).ConfigureAwait(false))
+        {
+            LogLostRace(logger, key.Id);
+        }
+
+        switch (after.Status)
+        {
+            case DispatchStatus.Sent:
+                LogSent(logger, key.Id, items.Count, after.MaskedAddress ?? "", after.Attempts);
+                break;
+            case DispatchStatus.Deferred:
+                LogRetry(logger, key.Id, after.Attempts, after.LastError ?? "", after.NextAttemptAt!.Value);
+                await Publish([(key, after.NextAttemptAt!.Value)], cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                LogFailed(logger, key.Id, after.Attempts, after.LastError ?? "");
+                break;
+        }
+
+        await Conclude(after, now, cancellationToken).ConfigureAwait(false);
+        return new DeliveryOutcome(string.Create(CultureInfo.InvariantCulture, $"message {key} with {items.Count} events: {after.Status} (attempt {after.Attempts})"));
     }
 
-    private async Task Finish(Delivery delivery, CancellationToken cancellationToken)
+    /// <summary>Adds the item to the day's open message of that person (or starts one), whatever the races: returns the message that holds it.</summary>
+    private async Task<Dispatch> Join(DispatchKey first, DispatchItem item, Instant sendAt, Instant now, CancellationToken cancellationToken)
+    {
+        for (var race = 0; race < MaxJoinRaces; race++)
+        {
+            var slot = await _dispatches.Slot(first, cancellationToken).ConfigureAwait(false);
+            switch (DeliveryDecisions.Join(slot, first, item, sendAt, now))
+            {
+                case JoinStep.Already already:
+                    return already.Dispatch;
+                case JoinStep.Add add when await _dispatches.Update(add.Dispatch, cancellationToken).ConfigureAwait(false):
+                    return add.Dispatch;
+                case JoinStep.Create create when await _dispatches.Add(create.Dispatch, cancellationToken).ConfigureAwait(false):
+                    return create.Dispatch;
+                default:
+                    continue; // someone changed the slot since it was read: read it again
+            }
+        }
+
+        throw new InvalidOperationException($"Event {item.Event} could not join a message of {first.Partition} on {first.Day} after {MaxJoinRaces} races; the notice will be retried.");
+    }
+
+    /// <summary>Brings each event's delivery in line with the message that carries it, then settles the events whose deliveries are all final.</summary>
+    private async Task Conclude(Dispatch d, Instant now, CancellationToken cancellationToken)
+    {
+        foreach (var item in d.Items)
+        {
+            for (var race = 0; race < 3; race++)
+            {
+                var delivery = await _ledger.Find(item.Event, d.Key.Channel, d.Key.Person, cancellationToken).ConfigureAwait(false);
+                if (delivery is null || delivery.IsFinal)
+                {
+                    break;
+                }
+
+                var next = DeliveryDecisions.Mirror(delivery, d, now, options);
+                if (!DeliveryDecisions.Differs(delivery, next) || await _ledger.Update(next, cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+        }
+
+        if (!d.IsFinal)
+        {
+            return;
+        }
+
+        foreach (var item in d.Items)
+        {
+            if (await _log.Find(item.Unit, item.Event, cancellationToken).ConfigureAwait(false) is { } entry
+                && entry.Status is not (LogStatus.Delivered or LogStatus.PartlyFailed or LogStatus.Failed))
+            {
+                await Settle(entry, now, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<Delivery> Current(EscalationEvent e, Channel channel, Recipient recipient, Instant now, CancellationToken cancellationToken)
+    {
+        await _ledger.Open(Delivery.Open(e, channel, recipient, now), cancellationToken).ConfigureAwait(false);
+        return await _ledger.Find(e.Id, channel, recipient.Person, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Delivery {e.Id}:{channel}:{recipient.Person} vanished after it was opened.");
+    }
+
+    private async Task Write(Delivery delivery, CancellationToken cancellationToken)
     {
         if (!await _ledger.Update(delivery, cancellationToken).ConfigureAwait(false))
         {
@@ -212,27 +299,10 @@ public sealed partial class ChannelDelivery(
         }
     }
 
-    private Delivery Apply(Delivery d, SendResult result, EventLevel level, Domain.Calendar.WorkingCalendar calendar, Instant now)
+    private Task Publish(IEnumerable<(DispatchKey Key, Instant At)> notices, CancellationToken cancellationToken)
     {
-        switch (result)
-        {
-            case SendResult.Sent sent:
-                return d with { Status = DeliveryStatus.Sent, ProviderId = sent.ProviderId, LastError = null, NextAttemptAt = null, UpdatedAt = now };
-            case SendResult.Transient transient when d.Attempts < options.MaxAttempts:
-                var retryAt = now + options.RetryWait(d.Attempts, transient.RetryAfter);
-                if (!options.SendAtOnce.Contains(level))
-                {
-                    retryAt = options.Window.NextOpening(retryAt, calendar);
-                }
-
-                return d with { Status = DeliveryStatus.Deferred, LastError = transient.Error, NextAttemptAt = retryAt, UpdatedAt = now };
-            case SendResult.Transient transient:
-                return d with { Status = DeliveryStatus.Failed, LastError = $"gave up after {d.Attempts} attempts: {transient.Error}", NextAttemptAt = null, UpdatedAt = now };
-            case SendResult.Rejected rejected:
-                return d with { Status = DeliveryStatus.Failed, LastError = rejected.Error, NextAttemptAt = null, UpdatedAt = now };
-            default:
-                throw new InvalidOperationException($"Unknown send result {result}.");
-        }
+        var messages = notices.Select(n => new DispatchNotice(n.Key).At(n.At)).ToList();
+        return messages.Count == 0 ? Task.CompletedTask : publisher.Publish(ServiceBusEntities.EventsTopic, messages, cancellationToken);
     }
 
     /// <summary>When every delivery the event calls for is final, writes the event's outcome to the log.</summary>
@@ -241,49 +311,31 @@ public sealed partial class ChannelDelivery(
         var e = entry.Event;
         var expected = e.Channels.SelectMany(c => Distinct(e.Recipients).Select(r => $"{c}:{r.Person.Value}")).ToHashSet(StringComparer.Ordinal);
         var deliveries = (await _ledger.OfEvent(e.Id, cancellationToken).ConfigureAwait(false)).Where(d => expected.Contains(d.Key)).ToList();
-        if (deliveries.Count < expected.Count || deliveries.Any(d => !d.IsFinal))
+        if (DeliveryDecisions.Settle(expected.Count, deliveries) is not { } settled)
         {
             return null;
         }
 
-        var sent = deliveries.Count(d => d.Status == DeliveryStatus.Sent);
-        var failed = deliveries.Count(d => d.Status == DeliveryStatus.Failed);
-        var skipped = deliveries.Count - sent - failed;
-        var status = sent == 0 ? LogStatus.Failed : failed > 0 ? LogStatus.PartlyFailed : LogStatus.Delivered;
-        var note = $"已发送 {sent}，失败 {failed}，未发送 {skipped}"; // in the export's words (备注): 未发送 = no such channel or no address
-        await _log.SetStatus(e.Unit, e.Id, _ => status, note, now, cancellationToken).ConfigureAwait(false);
-        LogSettled(logger, e.Id.Value, status, sent, failed, skipped);
-        return status;
+        await _log.SetStatus(e.Unit, e.Id, _ => settled.Status, settled.Note, now, cancellationToken).ConfigureAwait(false);
+        LogSettled(logger, e.Id.Value, settled.Status, settled.Note);
+        return settled.Status;
     }
 
-    private sealed class Tally
-    {
-        public int Sent { get; set; }
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {DispatchId} with {Events} events sent to {Address} (attempt {Attempt})")]
+    private static partial void LogSent(ILogger logger, string dispatchId, int events, string address, int attempt);
 
-        public int Deferred { get; set; }
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {DispatchId} attempt {Attempt} failed ({Error}); retry at {RetryAt}")]
+    private static partial void LogRetry(ILogger logger, string dispatchId, int attempt, string error, Instant retryAt);
 
-        public int Failed { get; set; }
-
-        public int Skipped { get; set; }
-
-        public int AlreadyDone { get; set; }
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} sent to {Address} (attempt {Attempt})")]
-    private static partial void LogSent(ILogger logger, string deliveryId, string address, int attempt);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} attempt {Attempt} failed ({Error}); retry at {RetryAt}")]
-    private static partial void LogRetry(ILogger logger, string deliveryId, int attempt, string error, Instant retryAt);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId} failed after {Attempts} attempts: {Error}")]
-    private static partial void LogFailed(ILogger logger, string deliveryId, int attempts, string error);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {DispatchId} failed after {Attempts} attempts: {Error}")]
+    private static partial void LogFailed(ILogger logger, string dispatchId, int attempts, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} skipped: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string deliveryId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} was changed by another invocation; left to it")]
-    private static partial void LogLostRace(ILogger logger, string deliveryId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Id} was changed by another invocation; left to it")]
+    private static partial void LogLostRace(ILogger logger, string id);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} settled as {Status}: {Sent} sent, {Failed} failed, {Skipped} skipped")]
-    private static partial void LogSettled(ILogger logger, string eventId, LogStatus status, int sent, int failed, int skipped);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} settled as {Status}: {Note}")]
+    private static partial void LogSettled(ILogger logger, string eventId, LogStatus status, string note);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Escalation.Domain.Delivery;
 using Escalation.Domain.Events;
 using Escalation.Domain.Rules;
 using Escalation.Functions.Messaging;
@@ -22,16 +23,20 @@ public sealed partial class Engine
     private readonly ILogger _logger;
 
     public Engine(
-        IEntityTables tables, IMessagePublisher publisher, IEmailSender email, ISmsSender sms,
+        IEntityTables tables, IMessagePublisher publisher, ChannelSet channels,
         DeliveryOptions delivery, IClock clock, DateTimeZone zone, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(loggers);
+        Channels = channels ?? throw new ArgumentNullException(nameof(channels));
         _logger = loggers.CreateLogger("Escalation.Engine");
         _scan = new DailyScan(tables, publisher, clock, zone, loggers.CreateLogger("Escalation.ScanDeadlines"));
         var configurations = new ConfigurationCache(tables, clock, zone, ConfigurationTtl);
         _evaluation = new UnitEvaluation(tables, publisher, configurations, clock, zone, loggers.CreateLogger("Escalation.EvaluateUnit"));
-        _delivery = new ChannelDelivery(tables, publisher, email, sms, configurations, delivery, clock, loggers.CreateLogger("Escalation.Deliver"));
+        _delivery = new ChannelDelivery(tables, publisher, channels, configurations, delivery, clock, loggers.CreateLogger("Escalation.Deliver"));
     }
+
+    /// <summary>The channels it delivers, one adapter each.</summary>
+    public ChannelSet Channels { get; }
 
     /// <summary>How long the evaluate and deliver steps reuse the configuration they read.</summary>
     public static readonly Duration ConfigurationTtl = Duration.FromMinutes(1);
@@ -71,21 +76,34 @@ public sealed partial class Engine
             $"unit {request.Unit} on {request.Date:yyyy-MM-dd}: {outcome.Logged.Count} new events, {outcome.Republished} republished, {outcome.Problems} problems{(outcome.CalendarGaps.Count > 0 ? $", {outcome.CalendarGaps.Count} of them tasks needing a year without calendar" : "")}"));
     }
 
-    /// <summary>DeliverEmail / DeliverSms (topic <c>events</c>, subscription per channel).</summary>
+    /// <summary>Deliver{Channel} (topic <c>events</c>, subscription per channel): an event notice or a dispatch notice.</summary>
     public async Task<Settlement> Deliver(ReceivedMessage message, Channel channel, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var (notice, error) = EventNotice.Parse(message.Body);
-        if (notice is null)
-        {
-            return DeadLetter(message, error!);
-        }
-
         DeliveryOutcome? outcome;
         string? unusable;
         try
         {
-            (outcome, unusable) = await _delivery.Run(notice, channel, cancellationToken).ConfigureAwait(false);
+            if (DispatchNotice.Is(message.Body))
+            {
+                var (dispatch, error) = DispatchNotice.Parse(message.Body);
+                if (dispatch is null)
+                {
+                    return DeadLetter(message, error!);
+                }
+
+                (outcome, unusable) = await _delivery.OnDispatch(dispatch, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var (notice, error) = EventNotice.Parse(message.Body);
+                if (notice is null)
+                {
+                    return DeadLetter(message, error!);
+                }
+
+                (outcome, unusable) = await _delivery.OnEvent(notice, channel, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Domain.Calendar.CalendarYearNotLoadedException e)
         {
@@ -99,8 +117,7 @@ public sealed partial class Engine
             return DeadLetter(message, unusable!);
         }
 
-        return new Settlement.Completed(string.Create(CultureInfo.InvariantCulture,
-            $"{channel} for {notice.Event}: {outcome.Sent} sent, {outcome.Deferred} deferred, {outcome.Failed} failed, {outcome.Skipped} skipped, {outcome.AlreadyDone} already done{(outcome.EventStatus is { } s ? $"; event {s}" : "")}"));
+        return new Settlement.Completed($"{channel}: {outcome.Summary}{(outcome.EventStatus is { } s ? $"; event {s}" : "")}");
     }
 
     private Settlement.DeadLetter DeadLetter(ReceivedMessage message, string reason)

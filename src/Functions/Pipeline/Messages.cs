@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Escalation.Domain.Calendar;
+using Escalation.Domain.Delivery;
 using Escalation.Domain.Events;
 using Escalation.Domain.Items;
 using Escalation.Domain.Rules;
@@ -96,6 +97,48 @@ public sealed record EventNotice(EventId Event, UnitId Unit)
         BinaryData.FromObjectAsJson(new Body(id.Value, unit.Value), MessageJson.Options);
 
     private sealed record Body(string? EventId, string? UnitId);
+}
+
+/// <summary>
+/// "Send this message when its time comes": on the <c>events</c> topic for one channel's subscription, scheduled at the
+/// message's sending time (or its retry). Body <c>{"dispatch":"Email:fgw-zhang:20260602:Notice:001"}</c>; message id
+/// <c>dispatch-{hash of the dispatch id}@{yyyyMMddTHHmmssZ}</c>, so that every event joining the message publishes the same
+/// notice and duplicate detection keeps one.
+/// </summary>
+public sealed record DispatchNotice(DispatchKey Dispatch)
+{
+    public OutgoingMessage At(Instant at) => new(
+        $"dispatch-{Hash(Dispatch.Id)}@{InstantPattern.General.Format(at).Replace("-", "", StringComparison.Ordinal).Replace(":", "", StringComparison.Ordinal)}",
+        BinaryData.FromObjectAsJson(new Body(Dispatch.Id), MessageJson.Options),
+        new Dictionary<string, string>(StringComparer.Ordinal) { [Sending.ChannelSet.FilterProperty(Dispatch.Channel)] = "true", [KindProperty] = KindValue },
+        ScheduledEnqueueTime: at,
+        CorrelationId: Dispatch.Id);
+
+    /// <summary>The application property that tells a dispatch notice from an event notice (for filters and readers of the topic).</summary>
+    public const string KindProperty = "Kind";
+
+    public const string KindValue = "dispatch";
+
+    /// <summary>True when the body is a dispatch notice rather than an event notice.</summary>
+    public static bool Is(BinaryData body) =>
+        MessageJson.Read<Body>(body, out _) is { Dispatch: not null };
+
+    public static (DispatchNotice? Notice, string? Error) Parse(BinaryData body)
+    {
+        if (MessageJson.Read<Body>(body, out var error) is not { } b)
+        {
+            return (null, error);
+        }
+
+        return DispatchKey.TryParse(b.Dispatch) is { } key
+            ? (new DispatchNotice(key), null)
+            : (null, $"dispatch '{b.Dispatch}' is not a message id ({{channel}}:{{person}}:{{yyyyMMdd}}:{{level}}:{{sequence}}).");
+    }
+
+    private static string Hash(string id) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(id)).AsSpan(0, 16));
+
+    private sealed record Body(string? Dispatch);
 }
 
 internal static class MessageJson

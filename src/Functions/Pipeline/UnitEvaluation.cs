@@ -1,5 +1,6 @@
 using Escalation.Domain.Calendar;
 using Escalation.Domain.Catalog;
+using Escalation.Domain.Delivery;
 using Escalation.Domain.Evaluation;
 using Escalation.Domain.Events;
 using Escalation.Domain.Items;

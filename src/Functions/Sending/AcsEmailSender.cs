@@ -1,3 +1,4 @@
+using Escalation.Domain.Delivery;
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -68,7 +69,7 @@ public sealed class AcsEmailSender : IEmailSender
     public async Task<SendResult> Send(EmailToSend email, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(email);
-        var operationId = DeliveryUuid.From(email.DeliveryId).ToString("D");
+        var operationId = DeliveryUuid.From(email.DispatchId).ToString("D");
         string[] recipients = [email.To];
 
         using var message = _pipeline.CreateMessage();

@@ -1,3 +1,4 @@
+using Escalation.Domain.Delivery;
 using System.Buffers;
 using System.Globalization;
 using System.Text.Encodings.Web;
@@ -173,7 +174,7 @@ public sealed class AcsSmsSender : ISmsSender
                 var sms = messages[i];
                 writer.WriteStartObject();
                 writer.WriteString("to", sms.To);
-                writer.WriteString("repeatabilityRequestId", DeliveryUuid.From(sms.DeliveryId).ToString("D"));
+                writer.WriteString("repeatabilityRequestId", DeliveryUuid.From(sms.DispatchId).ToString("D"));
                 writer.WriteString("repeatabilityFirstSent", sms.FirstAttemptAt.ToDateTimeOffset().ToString("R", CultureInfo.InvariantCulture));
                 writer.WriteEndObject();
             }

@@ -17,12 +17,12 @@ public static class DeliveryUuid
     // A random UUID chosen once for this engine; it only has to differ from other applications' namespaces.
     private static readonly Guid Namespace = new("5b0f6c53-8a0e-4d7e-9f43-0c2a9e6d7b11");
 
-    /// <summary>The UUID of <paramref name="deliveryId"/>: equal ids give equal UUIDs, different ids different ones.</summary>
-    public static Guid From(string deliveryId)
+    /// <summary>The UUID of <paramref name="dispatchId"/>: equal ids give equal UUIDs, different ids different ones.</summary>
+    public static Guid From(string dispatchId)
     {
-        ArgumentException.ThrowIfNullOrEmpty(deliveryId);
+        ArgumentException.ThrowIfNullOrEmpty(dispatchId);
 
-        var name = Encoding.UTF8.GetBytes(deliveryId);
+        var name = Encoding.UTF8.GetBytes(dispatchId);
         var input = new byte[16 + name.Length];
         Namespace.TryWriteBytes(input, bigEndian: true, out _);
         name.CopyTo(input, 16);

@@ -44,8 +44,8 @@ public static class MailMessages
         message.To.Add(to);
         message.Headers.Replace(HeaderId.Subject, Encoding.UTF8, email.Subject);
         message.Date = sentAt.ToDateTimeOffset();
-        message.MessageId = MessageId(email.DeliveryId, from.Domain);
-        message.Headers.Add(DeliveryHeader, Encoding.UTF8, email.DeliveryId);
+        message.MessageId = MessageId(email.DispatchId, from.Domain);
+        message.Headers.Add(DeliveryHeader, Encoding.UTF8, email.DispatchId);
         // RFC 3834: tells mail servers and clients not to answer with vacation notices and the like.
         message.Headers.Add("Auto-Submitted", "auto-generated");
 
@@ -65,12 +65,12 @@ public static class MailMessages
     /// The Message-Id (without angle brackets) of a delivery: a hash of the delivery id, because delivery ids may hold
     /// characters a Message-Id cannot (<c>:</c>, CJK person ids); <see cref="DeliveryHeader"/> carries the readable id.
     /// </summary>
-    /// <param name="deliveryId">The ledger's delivery id.</param>
+    /// <param name="dispatchId">The ledger's delivery id.</param>
     /// <param name="domain">The domain after the <c>@</c>, normally the sender's.</param>
-    public static string MessageId(string deliveryId, string domain)
+    public static string MessageId(string dispatchId, string domain)
     {
-        ArgumentNullException.ThrowIfNull(deliveryId);
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(deliveryId));
+        ArgumentNullException.ThrowIfNull(dispatchId);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(dispatchId));
         return $"{Convert.ToHexStringLower(hash.AsSpan(0, 16))}.escalation@{(string.IsNullOrEmpty(domain) ? "localhost" : domain)}";
     }
 }

@@ -1,3 +1,4 @@
+using Escalation.Domain.Delivery;
 using System.Security.Cryptography;
 using System.Text;
 using Escalation.Domain.Catalog;
@@ -60,7 +61,7 @@ public sealed class OutboxEmailSender : IEmailSender
             return new SendResult.Rejected($"'{ContactAddress.Mask(email.To)}' is not a mailbox address.");
         }
 
-        var name = FileName(email.DeliveryId);
+        var name = FileName(email.DispatchId);
         var path = Path.Combine(_folder, name);
         // The temporary file sits next to the target (same volume, so the move is a rename) and does not end in .eml.
         var temp = $"{path}.{Guid.NewGuid():N}.tmp";
@@ -93,17 +94,17 @@ public sealed class OutboxEmailSender : IEmailSender
     /// to 60 of them), anything else becomes <c>_</c>, and a short hash of the whole id keeps two ids that differ only
     /// there apart. <c>ev-0123:Email:jtj-wang</c> → <c>ev-0123_Email_jtj-wang-1a2b3c4d.eml</c>.
     /// </summary>
-    /// <param name="deliveryId">The ledger's delivery id.</param>
-    public static string FileName(string deliveryId)
+    /// <param name="dispatchId">The ledger's delivery id.</param>
+    public static string FileName(string dispatchId)
     {
-        ArgumentNullException.ThrowIfNull(deliveryId);
-        var readable = new StringBuilder(Math.Min(deliveryId.Length, MaxReadableLength));
-        foreach (var c in deliveryId.AsSpan(0, Math.Min(deliveryId.Length, MaxReadableLength)))
+        ArgumentNullException.ThrowIfNull(dispatchId);
+        var readable = new StringBuilder(Math.Min(dispatchId.Length, MaxReadableLength));
+        foreach (var c in dispatchId.AsSpan(0, Math.Min(dispatchId.Length, MaxReadableLength)))
         {
             readable.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' || (c > 127 && char.IsLetterOrDigit(c)) ? c : '_');
         }
 
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(deliveryId)).AsSpan(0, 4));
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(dispatchId)).AsSpan(0, 4));
         // With the hash after '-' and no other dot, the name is never a reserved device name (CON, NUL.txt…) nor ends with a dot.
         return $"{readable}-{hash}.eml";
     }

@@ -1,3 +1,4 @@
+using Escalation.Domain.Delivery;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -10,7 +11,7 @@ namespace Escalation.Functions.Sending;
 
 /// <summary>
 /// Local mode's SMS: one JSON line per message appended to <c>{outbox}/sms.log</c>, Chinese unescaped so that
-/// <c>tail -f</c> shows it: <c>{"at":"…Z","deliveryId":"…","to":"+86…","segments":1,"text":"【督查室】…"}</c>.
+/// <c>tail -f</c> shows it: <c>{"at":"…Z","dispatchId":"…","to":"+86…","segments":1,"text":"【督查室】…"}</c>.
 /// A delivery id already in the log is not appended again (a retry after a crash between sending and recording it in
 /// the ledger). Writers in any number of processes take turns: each holds the file exclusively (an OS lock, released if
 /// the process dies) while it reads what others appended and writes its new lines in one write, so lines are never torn,
@@ -85,7 +86,7 @@ public sealed class OutboxSmsSender : ISmsSender, IDisposable
             var fresh = new HashSet<string>(StringComparer.Ordinal);
             foreach (var sms in messages)
             {
-                if (!_logged.Contains(sms.DeliveryId) && fresh.Add(sms.DeliveryId))
+                if (!_logged.Contains(sms.DispatchId) && fresh.Add(sms.DispatchId))
                 {
                     WriteLine(lines, sms, at);
                 }
@@ -124,7 +125,7 @@ public sealed class OutboxSmsSender : ISmsSender, IDisposable
         {
             json.WriteStartObject();
             json.WriteString("at", at);
-            json.WriteString("deliveryId", sms.DeliveryId);
+            json.WriteString("dispatchId", sms.DispatchId);
             json.WriteString("to", sms.To);
             json.WriteNumber("segments", MessageWording.Segments(sms.Text));
             json.WriteString("text", sms.Text);
@@ -136,7 +137,7 @@ public sealed class OutboxSmsSender : ISmsSender, IDisposable
 
     /// <summary>
     /// Reads the delivery ids of the lines appended since the last look (all of them when the file got shorter: deleted
-    /// or truncated by hand). Lines that are not JSON with a <c>deliveryId</c> (half a line after a crash) are passed over.
+    /// or truncated by hand). Lines that are not JSON with a <c>dispatchId</c> (half a line after a crash) are passed over.
     /// </summary>
     private async Task CatchUp(FileStream log, CancellationToken cancellationToken)
     {
@@ -159,7 +160,7 @@ public sealed class OutboxSmsSender : ISmsSender, IDisposable
         while (start <= end)
         {
             var newline = Array.IndexOf(rest, (byte)'\n', start);
-            if (DeliveryIdOf(rest.AsSpan(start, newline - start)) is { } id)
+            if (DispatchIdOf(rest.AsSpan(start, newline - start)) is { } id)
             {
                 _logged.Add(id);
             }
@@ -169,7 +170,7 @@ public sealed class OutboxSmsSender : ISmsSender, IDisposable
 
         // A last line without its end is read too (the crash may have cut only the newline) but not counted as
         // scanned, so the next append starts on a new line.
-        if (end + 1 < rest.Length && DeliveryIdOf(rest.AsSpan(end + 1)) is { } last)
+        if (end + 1 < rest.Length && DispatchIdOf(rest.AsSpan(end + 1)) is { } last)
         {
             _logged.Add(last);
         }
@@ -177,14 +178,14 @@ public sealed class OutboxSmsSender : ISmsSender, IDisposable
         _scanned += end + 1;
     }
 
-    private static string? DeliveryIdOf(ReadOnlySpan<byte> line)
+    private static string? DispatchIdOf(ReadOnlySpan<byte> line)
     {
         try
         {
             var reader = new Utf8JsonReader(line);
             using var document = JsonDocument.ParseValue(ref reader);
             return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("deliveryId", out var id)
+                && document.RootElement.TryGetProperty("dispatchId", out var id)
                 && id.ValueKind == JsonValueKind.String
                 ? id.GetString()
                 : null;

@@ -1,41 +1,150 @@
+using Escalation.Domain.Delivery;
+using Escalation.Domain.Rules;
+using Escalation.Domain.Wording;
 using NodaTime;
 
 namespace Escalation.Functions.Sending;
 
 /// <summary>One email to one recipient, already rendered.</summary>
-/// <param name="DeliveryId">The ledger's delivery id (<c>{event}:{channel}:{person}</c>): the provider's idempotency key derives from it.</param>
+/// <param name="DispatchId">The message's id (<c>{channel}:{person}:{day}:{level}:{sequence}</c>): the provider's idempotency key derives from it.</param>
 /// <param name="To">The recipient's address.</param>
 /// <param name="ToName">The recipient's display name.</param>
 /// <param name="Subject">The subject line.</param>
 /// <param name="PlainText">The plain-text body.</param>
 /// <param name="Html">The HTML body.</param>
-public sealed record EmailToSend(string DeliveryId, string To, string? ToName, string Subject, string PlainText, string Html);
+public sealed record EmailToSend(string DispatchId, string To, string? ToName, string Subject, string PlainText, string Html)
+{
+    /// <summary>The events it carries (their ids), for the outbox and tracing.</summary>
+    public IReadOnlyList<string> Events { get; init; } = [];
+
+    /// <summary>The sender's display name (the office's 落款); null for the sender's default.</summary>
+    public string? FromName { get; init; }
+}
 
 /// <summary>One SMS to one recipient, already rendered.</summary>
-/// <param name="DeliveryId">The ledger's delivery id: the provider's repeatability id derives from it.</param>
+/// <param name="DispatchId">The message's id: the provider's repeatability id derives from it.</param>
 /// <param name="To">E.164 number, e.g. +8613800138000.</param>
 /// <param name="Text">The whole text, signature included.</param>
-/// <param name="FirstAttemptAt">When this delivery was first attempted: repeated attempts must send the same value (SMS repeatability).</param>
-public sealed record SmsToSend(string DeliveryId, string To, string Text, Instant FirstAttemptAt);
-
-/// <summary>What a provider said about one message.</summary>
-public abstract record SendResult
+/// <param name="FirstAttemptAt">When this message was first attempted: repeated attempts must send the same value (SMS repeatability).</param>
+public sealed record SmsToSend(string DispatchId, string To, string Text, Instant FirstAttemptAt)
 {
-    private SendResult()
+    /// <summary>The events it carries (their ids), for the outbox and tracing.</summary>
+    public IReadOnlyList<string> Events { get; init; } = [];
+}
+
+/// <summary>
+/// One message ready for a channel: who it goes to, what it says (a <see cref="Letter"/>, rendered by the channel in its
+/// own form), and its identity for the provider's idempotency.
+/// </summary>
+/// <param name="DispatchId">The message's id (<see cref="DispatchKey.Id"/>).</param>
+/// <param name="To">The address on the channel.</param>
+/// <param name="ToName">The person's name.</param>
+/// <param name="Letter">What it says.</param>
+/// <param name="Wording">Who signs and how.</param>
+/// <param name="FirstAttemptAt">When it was first attempted: every attempt sends the same value.</param>
+public sealed record Parcel(string DispatchId, string To, string? ToName, Letter Letter, WordingSettings Wording, Instant FirstAttemptAt)
+{
+    /// <summary>The ids of the events it carries.</summary>
+    public IReadOnlyList<string> Events => [.. Letter.Items.Select(i => i.Event.Id.Value)];
+}
+
+/// <summary>
+/// The channel port: one adapter per channel renders a <see cref="Parcel"/> in its channel's form and hands it to its
+/// provider. The engine, the handler and local mode know channels only through a <see cref="ChannelSet"/> of these.
+/// </summary>
+public interface IChannelSender
+{
+    /// <summary>The channel it delivers.</summary>
+    Channel Channel { get; }
+
+    /// <summary>Where the messages go, for logs and summaries (no secrets).</summary>
+    string Describe { get; }
+
+    Task<SendResult> Send(Parcel parcel, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Email on the channel port: the letter rendered as subject, plain text and HTML, then the email provider.</summary>
+public sealed class EmailChannel(IEmailSender sender) : IChannelSender
+{
+    public Channel Channel => Channel.Email;
+
+    public string Describe => sender.Describe;
+
+    public IEmailSender Sender => sender;
+
+    public Task<SendResult> Send(Parcel parcel, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(parcel);
+        var message = LetterWording.RenderEmail(parcel.Letter, parcel.Wording);
+        return sender.Send(
+            new EmailToSend(parcel.DispatchId, parcel.To, parcel.ToName, message.Subject, message.PlainText, message.Html)
+            {
+                Events = parcel.Events,
+                FromName = parcel.Wording.SenderName,
+            },
+            cancellationToken);
+    }
+}
+
+/// <summary>SMS on the channel port: the letter rendered as one text, then the SMS provider.</summary>
+public sealed class SmsChannel(ISmsSender sender) : IChannelSender
+{
+    public Channel Channel => Channel.Sms;
+
+    public string Describe => sender.Describe;
+
+    public ISmsSender Sender => sender;
+
+    public async Task<SendResult> Send(Parcel parcel, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parcel);
+        var text = LetterWording.RenderSms(parcel.Letter, parcel.Wording).Text;
+        var results = await sender.Send([new SmsToSend(parcel.DispatchId, parcel.To, text, parcel.FirstAttemptAt) { Events = parcel.Events }], cancellationToken).ConfigureAwait(false);
+        return results[0];
+    }
+}
+
+/// <summary>
+/// The configured channels, one adapter each: the one place the engine, the custom handler, local mode and the tests get
+/// them from. A channel's function is <c>Deliver{Channel}</c> and its subscription to the <c>events</c> topic is the
+/// channel's name in lower case, filtered on the application property named after the channel.
+/// </summary>
+public sealed class ChannelSet
+{
+    private readonly Dictionary<Channel, IChannelSender> _senders;
+
+    public ChannelSet(IEnumerable<IChannelSender> senders)
+    {
+        ArgumentNullException.ThrowIfNull(senders);
+        _senders = [];
+        foreach (var sender in senders)
+        {
+            if (!_senders.TryAdd(sender.Channel, sender))
+            {
+                throw new ArgumentException($"Two adapters for channel {sender.Channel}.", nameof(senders));
+            }
+        }
     }
 
-    /// <summary>Accepted by the provider (for email: the send operation succeeded or is still running when polling stopped).</summary>
-    /// <param name="ProviderId">The provider's id for it (operation id, message id), for tracing.</param>
-    public sealed record Sent(string? ProviderId) : SendResult;
+    /// <summary>Email and SMS through these providers.</summary>
+    public static ChannelSet Of(IEmailSender email, ISmsSender sms) => new([new EmailChannel(email), new SmsChannel(sms)]);
 
-    /// <summary>Not sent, and trying again later may work (throttled, provider unavailable, connection lost).</summary>
-    /// <param name="Error">What went wrong, without the address.</param>
-    /// <param name="RetryAfter">The provider's requested wait, when it gave one.</param>
-    public sealed record Transient(string Error, Duration? RetryAfter = null) : SendResult;
+    /// <summary>The channels, in declaration order.</summary>
+    public IReadOnlyList<Channel> Channels => [.. _senders.Keys.Order()];
 
-    /// <summary>Not sent, and it never will be as it stands (address refused, request invalid).</summary>
-    public sealed record Rejected(string Error) : SendResult;
+    public IReadOnlyList<IChannelSender> Senders => [.. Channels.Select(c => _senders[c])];
+
+    /// <summary>The adapter of <paramref name="channel"/>, or null when none is configured.</summary>
+    public IChannelSender? this[Channel channel] => _senders.GetValueOrDefault(channel);
+
+    /// <summary>The function that delivers a channel: <c>DeliverEmail</c>, <c>DeliverSms</c>.</summary>
+    public static string FunctionName(Channel channel) => "Deliver" + channel;
+
+    /// <summary>The channel's subscription to the <c>events</c> topic: <c>email</c>, <c>sms</c>.</summary>
+    public static string SubscriptionName(Channel channel) => channel.ToString().ToLowerInvariant();
+
+    /// <summary>The application property the subscription's filter reads (<c>Email</c> = <c>true</c>).</summary>
+    public static string FilterProperty(Channel channel) => channel.ToString();
 }
 
 /// <summary>Sends emails. Implementations: Communication Services (REST), SMTP (MailKit), the outbox folder (local mode).</summary>

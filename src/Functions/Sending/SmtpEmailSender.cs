@@ -1,3 +1,4 @@
+using Escalation.Domain.Delivery;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;

@@ -1,5 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
+using Escalation.Domain.Calendar;
+using Escalation.Domain.Delivery;
 using Escalation.Domain.Events;
 using Escalation.Domain.Items;
 using Escalation.Domain.Rules;
@@ -7,60 +9,10 @@ using NodaTime;
 
 namespace Escalation.Functions.Storage;
 
-/// <summary>Where one delivery stands.</summary>
-public enum DeliveryStatus
-{
-    /// <summary>Recorded, not yet sent (or being sent).</summary>
-    Pending,
-
-    /// <summary>Outside the sending window or backing off after a transient failure; <see cref="Delivery.NextAttemptAt"/> says when.</summary>
-    Deferred,
-
-    /// <summary>The provider accepted it.</summary>
-    Sent,
-
-    /// <summary>Given up: attempts exhausted or the address can never work.</summary>
-    Failed,
-
-    /// <summary>Not sent on purpose (the person takes no such channel, or has no address for it).</summary>
-    Skipped,
-}
-
-/// <summary>One event to one recipient on one channel.</summary>
-public sealed record Delivery(
-    EventId Event,
-    UnitId Unit,
-    Channel Channel,
-    PersonId Person,
-    RecipientRole Role,
-    bool IsCopy,
-    DeliveryStatus Status,
-    int Attempts,
-    string? ProviderId,
-    string? LastError,
-    string? MaskedAddress,
-    Instant? NextAttemptAt,
-    Instant UpdatedAt)
-{
-    /// <summary>When the first attempt was made (SMS repeatability needs the same value on every attempt).</summary>
-    public Instant? FirstAttemptAt { get; init; }
-
-    /// <summary>True once nothing more will happen to it: sent, failed for good, or skipped.</summary>
-    public bool IsFinal => Status is DeliveryStatus.Sent or DeliveryStatus.Failed or DeliveryStatus.Skipped;
-
-    /// <summary>The row key: <c>{channel}:{person}</c>.</summary>
-    public string Key => $"{Channel}:{Person.Value}";
-
-    /// <summary>A stable id for provider idempotency keys and message ids.</summary>
-    public string Id => $"{Event.Value}:{Key}";
-
-    /// <summary>The stored version this record was read at; updates are conditional on it.</summary>
-    public ETag ETag { get; init; }
-}
-
 /// <summary>
 /// The delivery ledger (送达记录): PartitionKey = event id, RowKey = {channel}:{person}, so all deliveries of an event are one
 /// partition. A delivery is opened once (insert-if-absent) and updated only by whoever read its current version (ETag).
+/// <c>Dispatch</c> names the message (<see cref="DispatchStore"/>) that carries it.
 /// </summary>
 public sealed class DeliveryLedger(IEntityTables tables)
 {
@@ -86,7 +38,7 @@ public sealed class DeliveryLedger(IEntityTables tables)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         var table = await tables.Table(TableName, cancellationToken).ConfigureAwait(false);
-        return await table.ReplaceIfMatch(ToEntity(delivery), delivery.ETag, cancellationToken).ConfigureAwait(false);
+        return await table.ReplaceIfMatch(ToEntity(delivery), new ETag(delivery.Version ?? throw new ArgumentException($"Delivery {delivery.Id} was not read from the ledger.", nameof(delivery))), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>All deliveries of an event, by channel and person.</summary>
@@ -141,6 +93,16 @@ public sealed class DeliveryLedger(IEntityTables tables)
             entity["FirstAttemptAt"] = first.ToDateTimeOffset();
         }
 
+        if (d.DispatchDay is { } day)
+        {
+            entity["DispatchDay"] = IsoDate.Format(day);
+        }
+
+        if (d.DispatchId is not null)
+        {
+            entity["Dispatch"] = d.DispatchId;
+        }
+
         return entity;
     }
 
@@ -159,7 +121,9 @@ public sealed class DeliveryLedger(IEntityTables tables)
         e.GetDateTimeOffset("NextAttemptAt") is { } next ? Instant.FromDateTimeOffset(next) : null,
         Instant.FromDateTimeOffset(e.GetDateTimeOffset("UpdatedAt") ?? default))
     {
-        ETag = e.ETag,
+        Version = e.ETag.ToString(),
         FirstAttemptAt = e.GetDateTimeOffset("FirstAttemptAt") is { } first ? Instant.FromDateTimeOffset(first) : null,
+        DispatchDay = IsoDate.TryParse(e.GetString("DispatchDay")),
+        DispatchId = e.GetString("Dispatch"),
     };
 }

@@ -4,31 +4,13 @@ using Azure;
 using Azure.Data.Tables;
 using Escalation.Domain.Calendar;
 using Escalation.Domain.Catalog;
+using Escalation.Domain.Delivery;
 using Escalation.Domain.Events;
 using Escalation.Domain.Items;
 using Escalation.Domain.Rules;
 using NodaTime;
 
 namespace Escalation.Functions.Storage;
-
-/// <summary>Where an event is in its life: logged (the outbox), published to the topic, and how delivery went.</summary>
-public enum LogStatus
-{
-    /// <summary>Written to the log, not yet published: the next scan publishes it again.</summary>
-    Logged,
-
-    /// <summary>Published to the events topic; deliveries pending.</summary>
-    Published,
-
-    /// <summary>Every recipient on every channel received it.</summary>
-    Delivered,
-
-    /// <summary>Some deliveries failed for good; the others went out.</summary>
-    PartlyFailed,
-
-    /// <summary>No delivery succeeded.</summary>
-    Failed,
-}
 
 /// <summary>An event as the log holds it.</summary>
 public sealed record LogEntry(EscalationEvent Event, LogStatus Status, string? StatusNote, Instant LoggedAt, Instant UpdatedAt);

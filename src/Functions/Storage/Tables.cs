@@ -200,8 +200,32 @@ public static class Tables
             new("LastError", "最近错误", Text, false, "The last failure, as the provider put it.", "429 Too Many Requests"),
             new("Address", "地址（脱敏）", Text, false, "The address used, mostly hidden.", "+86138****8000"),
             new("NextAttemptAt", "下次尝试", Timestamp, false, "When a deferred delivery is tried again, or until when a sending invocation holds it.", "2026-06-03T00:30:00Z"),
-            new("FirstAttemptAt", "首次尝试", Timestamp, false, "When it was first attempted (SMS repeatability sends the same value on every attempt).", "2026-06-02T00:31:10Z"),
+            new("FirstAttemptAt", "首次尝试", Timestamp, false, "When its message was first attempted.", "2026-06-02T00:31:10Z"),
+            new("DispatchDay", "发送日", Date, false, "The day of the message it goes in, fixed before it joins one.", "2026-06-02"),
+            new("Dispatch", "合并消息", Text, false, "The message that carries it (a row of dispatches): `{channel}:{person}:{yyyyMMdd}:{level}:{sequence}`.", "Sms:fgw-zhang:20260602:Notice:001"),
             new("UpdatedAt", "更新时间", Timestamp, true, "Last change.", "2026-06-02T00:31:12Z"),
+        ],
+        false);
+
+    public static TableSchema Dispatches { get; } = new(
+        DispatchStore.TableName, "合并消息", "`{channel}:{person}`", "`{yyyyMMdd}:{level}:{sequence}` (three digits)",
+        "One message to one person on one channel carrying every event due to them that day at one level: gathered, claimed, sent and retried as a whole. Its deliveries in the ledger mirror it.",
+        [
+            new("Channel", "渠道", Choice, true, "Email or Sms.", "Email"),
+            new("Person", "人员编号", Id, true, "The recipient.", "fgw-zhang"),
+            new("Day", "发送日", Date, true, "The working day it is delivered (or the day a level that goes at once was raised).", "2026-06-02"),
+            new("Level", "级别", Choice, true, "Reminder, Notice or Summons.", "Summons"),
+            new("Sequence", "序号", WholeNumber, true, "1, or more when events came after the day's message had gone.", "1"),
+            new("Status", "状态", Choice, true, "Open (gathering), Sending, Deferred, Sent or Failed.", "Sent"),
+            new("Items", "事项", Text, true, "JSON list of the events it carries: {Event, Unit, Copy}.", "[{\"Event\":\"ev-3f2a…\",\"Unit\":\"fgw\",\"Copy\":false}]"),
+            new("SendAt", "计划发送", Timestamp, true, "When it goes: the window's opening (or the moment it could first go) plus the gathering time.", "2026-06-02T00:40:00Z"),
+            new("Attempts", "尝试次数", WholeNumber, true, "Sending attempts so far.", "1"),
+            new("FirstAttemptAt", "首次尝试", Timestamp, false, "When it was first attempted (SMS repeatability sends the same value on every attempt).", "2026-06-02T00:40:02Z"),
+            new("NextAttemptAt", "下次尝试", Timestamp, false, "When a deferred message is tried again, or until when a sending invocation holds it.", "2026-06-03T00:30:00Z"),
+            new("ProviderId", "服务商编号", Text, false, "The provider's message or operation id.", "6f1c…"),
+            new("LastError", "最近错误", Text, false, "The last failure, as the provider put it.", "429 Too Many Requests"),
+            new("Address", "地址（脱敏）", Text, false, "The address used, mostly hidden.", "+86138****8000"),
+            new("UpdatedAt", "更新时间", Timestamp, true, "Last change.", "2026-06-02T00:40:03Z"),
         ],
         false);
 
@@ -271,7 +295,7 @@ public static class Tables
     ];
 
     /// <summary>The tables the engine writes.</summary>
-    public static IReadOnlyList<TableSchema> Engine { get; } = [EscalationLog, EscalationByMonth, Deliveries, Problems, FirstSeen];
+    public static IReadOnlyList<TableSchema> Engine { get; } = [EscalationLog, EscalationByMonth, Deliveries, Dispatches, Problems, FirstSeen];
 
     public static IReadOnlyList<TableSchema> Admin { get; } =
         [Units, People, Tasks, Milestones, PlanTemplates, Progress, Rules, Templates, Calendar, Settings, Exemptions, Explanations];

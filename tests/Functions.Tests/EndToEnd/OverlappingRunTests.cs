@@ -150,7 +150,7 @@ public sealed class OverlappingRunTests(SeededStore seeded) : IClassFixture<Seed
         foreach (var line in File.ReadAllLines(Path.Combine(outbox, OutboxSmsSender.FileName), Encoding.UTF8))
         {
             using var json = JsonDocument.Parse(line);
-            ids.Add(json.RootElement.GetProperty("deliveryId").GetString()!);
+            ids.Add(json.RootElement.GetProperty("dispatchId").GetString()!);
         }
 
         Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());

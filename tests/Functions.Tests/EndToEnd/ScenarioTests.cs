@@ -240,13 +240,13 @@ public sealed class ScenarioTests : IDisposable
         {
             Assert.Equal(run.Lines, File.ReadAllLines(Path.Combine(run.Output, "events.jsonl")));
             Assert.Equal(run.Events.Count, run.Events.Select(e => e.EventId).Distinct().Count());
-            var deliveries = run.Sms.Select(s => s.DeliveryId).ToList();
+            var deliveries = run.Sms.Select(s => s.DispatchId).ToList();
             Assert.NotEmpty(deliveries);
             Assert.Equal(deliveries.Count, deliveries.Distinct().Count());
             Assert.All(deliveries, d => Assert.Contains(run.Events, e => d.StartsWith(e.EventId + ":Sms:", StringComparison.Ordinal)));
         }
 
-        Assert.Equal(first.Sms.Select(s => s.DeliveryId), second.Sms.Select(s => s.DeliveryId));
+        Assert.Equal(first.Sms.Select(s => s.DispatchId), second.Sms.Select(s => s.DispatchId));
         Assert.Equal(EmailFiles(first), EmailFiles(second));
     }
 

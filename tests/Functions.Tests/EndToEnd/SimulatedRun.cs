@@ -33,7 +33,7 @@ internal sealed record PrintedEvent(
 internal sealed record PrintedRecipient(string Role, string Person, bool Copy);
 
 /// <summary>One line of the outbox's <c>sms.log</c>.</summary>
-internal sealed record SmsLine(string At, string DeliveryId, string To, int Segments, string Text);
+internal sealed record SmsLine(string At, string DispatchId, string To, int Segments, string Text);
 
 /// <summary>
 /// <c>simulate --data Scenarios/NAME --from --to --out</c> run in process (settings all absent, so the defaults hold:
@@ -114,7 +114,7 @@ internal sealed class SimulatedRun
     public bool HasEmail(PrintedEvent e, string person) => File.Exists(EmailPath(e, person));
 
     /// <summary>The sms.log lines of <paramref name="e"/> (delivery ids <c>{event}:Sms:{person}</c>).</summary>
-    public IReadOnlyList<SmsLine> SmsOf(PrintedEvent e) => [.. Sms.Where(s => s.DeliveryId.StartsWith($"{e.EventId}:Sms:", StringComparison.Ordinal))];
+    public IReadOnlyList<SmsLine> SmsOf(PrintedEvent e) => [.. Sms.Where(s => s.DispatchId.StartsWith($"{e.EventId}:Sms:", StringComparison.Ordinal))];
 
     private string EmailPath(PrintedEvent e, string person) =>
         Path.Combine(Outbox, OutboxEmailSender.Folder, OutboxEmailSender.FileName($"{e.EventId}:Email:{person}"));

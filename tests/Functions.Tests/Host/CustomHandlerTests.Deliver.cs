@@ -78,7 +78,7 @@ public sealed partial class CustomHandlerTests
         Assert.Equal(("dcs-office", "takes no Sms"), (skipped.Person.Value, skipped.LastError));
         var sent = ledger.Where(d => d.Status == DeliveryStatus.Sent).ToList();
         Assert.Equal(2, sent.Count);
-        Assert.Equal(sent.Select(d => d.Id).Order(StringComparer.Ordinal), SmsLines(handler).Select(l => l.DeliveryId).Order(StringComparer.Ordinal));
+        Assert.Equal(sent.Select(d => d.Id).Order(StringComparer.Ordinal), SmsLines(handler).Select(l => l.DispatchId).Order(StringComparer.Ordinal));
         Assert.All(SmsLines(handler), l => Assert.StartsWith("+86", l.To, StringComparison.Ordinal));
         Assert.Equal(2, handler.Sms.Sent);
     }
@@ -126,14 +126,14 @@ public sealed partial class CustomHandlerTests
             : [];
     }
 
-    private static List<(string DeliveryId, string To)> SmsLines(HandlerHarness handler)
+    private static List<(string DispatchId, string To)> SmsLines(HandlerHarness handler)
     {
         var log = Path.Combine(handler.Outbox, OutboxSmsSender.FileName);
         return File.Exists(log)
             ? [.. File.ReadAllLines(log).Where(l => l.Length > 0).Select(l =>
             {
                 using var line = JsonDocument.Parse(l);
-                return (line.RootElement.GetProperty("deliveryId").GetString()!, line.RootElement.GetProperty("to").GetString()!);
+                return (line.RootElement.GetProperty("dispatchId").GetString()!, line.RootElement.GetProperty("to").GetString()!);
             })]
             : [];
     }

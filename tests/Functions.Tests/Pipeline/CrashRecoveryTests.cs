@@ -66,8 +66,8 @@ public sealed class CrashRecoveryTests
         Assert.Empty(loggedAgain);
         Assert.Equal(loggedBefore.Select(e => e.Event.Id.Value).Order(), log.Select(e => e.Event.Id.Value).Order());
         Assert.All(log, e => Assert.Equal(LogStatus.Delivered, e.Status));
-        Assert.All(sandbox.Email.Calls.CountBy(c => c.Email.DeliveryId), c => Assert.Equal(1, c.Value));
-        Assert.All(sandbox.Sms.Calls.CountBy(c => c.Sms.DeliveryId), c => Assert.Equal(1, c.Value));
+        Assert.All(sandbox.Email.Calls.CountBy(c => c.Email.DispatchId), c => Assert.Equal(1, c.Value));
+        Assert.All(sandbox.Sms.Calls.CountBy(c => c.Sms.DispatchId), c => Assert.Equal(1, c.Value));
         Assert.Equal((9, 6), (sandbox.Email.Calls.Count, sandbox.Sms.Calls.Count));
         Assert.Equal(15, ledger.Count(d => d.Status == DeliveryStatus.Sent && d.Attempts == 1));
     }
@@ -90,8 +90,8 @@ public sealed class CrashRecoveryTests
         var ledger = await sandbox.Ledger();
         var log = await sandbox.Log();
 
-        Assert.Equal(2, sandbox.Email.Calls.Count(c => c.Email.DeliveryId == CaoEmail));
-        Assert.All(sandbox.Email.Calls.Where(c => c.Email.DeliveryId != CaoEmail).CountBy(c => c.Email.DeliveryId), c => Assert.Equal(1, c.Value));
+        Assert.Equal(2, sandbox.Email.Calls.Count(c => c.Email.DispatchId == CaoEmail));
+        Assert.All(sandbox.Email.Calls.Where(c => c.Email.DispatchId != CaoEmail).CountBy(c => c.Email.DispatchId), c => Assert.Equal(1, c.Value));
         Assert.Equal(10, sandbox.Email.Calls.Count);
         Assert.Equal((DeliveryStatus.Sent, 2), ledger.Where(d => d.Id == CaoEmail).Select(d => (d.Status, d.Attempts)).Single());
         Assert.Equal(15, ledger.Count(d => d.Status == DeliveryStatus.Sent));
@@ -115,9 +115,9 @@ public sealed class CrashRecoveryTests
         var log = await sandbox.Log();
 
         Assert.Equal((DeliveryStatus.Pending, 1), (interrupted.Status, interrupted.Attempts));
-        Assert.Equal(2, sandbox.Email.Calls.Count(c => c.Email.DeliveryId == CaoEmail));
-        Assert.All(sandbox.Email.Calls.Where(c => c.Email.DeliveryId != CaoEmail).CountBy(c => c.Email.DeliveryId), c => Assert.Equal(1, c.Value));
-        Assert.All(sandbox.Sms.Calls.CountBy(c => c.Sms.DeliveryId), c => Assert.Equal(1, c.Value));
+        Assert.Equal(2, sandbox.Email.Calls.Count(c => c.Email.DispatchId == CaoEmail));
+        Assert.All(sandbox.Email.Calls.Where(c => c.Email.DispatchId != CaoEmail).CountBy(c => c.Email.DispatchId), c => Assert.Equal(1, c.Value));
+        Assert.All(sandbox.Sms.Calls.CountBy(c => c.Sms.DispatchId), c => Assert.Equal(1, c.Value));
         Assert.Equal((10, 6), (sandbox.Email.Calls.Count, sandbox.Sms.Calls.Count));
         Assert.Equal((DeliveryStatus.Sent, 2, SecondRun), ledger.Where(d => d.Id == CaoEmail).Select(d => (d.Status, d.Attempts, d.UpdatedAt)).Single());
         Assert.Equal(15, ledger.Count(d => d.Status == DeliveryStatus.Sent));
@@ -137,8 +137,8 @@ public sealed class CrashRecoveryTests
         await sandbox.Cycle(local, FirstRun);
         var ledger = await sandbox.Ledger();
 
-        Assert.Equal(2, sandbox.Email.Calls.Count(c => c.Email.DeliveryId == WangEmail));
-        Assert.Equal(1, sandbox.Email.Calls.Count(c => c.Email.DeliveryId == CaoEmail));
+        Assert.Equal(2, sandbox.Email.Calls.Count(c => c.Email.DispatchId == WangEmail));
+        Assert.Equal(1, sandbox.Email.Calls.Count(c => c.Email.DispatchId == CaoEmail));
         Assert.Equal((DeliveryStatus.Sent, 1), ledger.Where(d => d.Id == CaoEmail).Select(d => (d.Status, d.Attempts)).Single());
     }
 
@@ -160,7 +160,7 @@ public sealed class CrashRecoveryTests
 
         Assert.Equal(Duration.FromMinutes(2), DeliveryOptions.Default.Lease);
         Assert.Equal(DeliveryStatus.Sent, stranded.Status);
-        Assert.Equal(2, sandbox.Email.Calls.Count(c => c.Email.DeliveryId == CaoEmail));
+        Assert.Equal(2, sandbox.Email.Calls.Count(c => c.Email.DispatchId == CaoEmail));
         Assert.All(log, e => Assert.Equal(LogStatus.Delivered, e.Status));
     }
 

@@ -79,8 +79,8 @@ public sealed class RunTwiceTests
         await sandbox.Cycle(local, FirstRun);
         var ledger = await sandbox.Ledger();
 
-        Assert.Equal(9, sandbox.Email.Calls.Select(c => c.Email.DeliveryId).Distinct().Count());
-        Assert.Equal(6, sandbox.Sms.Calls.Select(c => c.Sms.DeliveryId).Distinct().Count());
+        Assert.Equal(9, sandbox.Email.Calls.Select(c => c.Email.DispatchId).Distinct().Count());
+        Assert.Equal(6, sandbox.Sms.Calls.Select(c => c.Sms.DispatchId).Distinct().Count());
         Assert.All(sandbox.Email.Calls, c => Assert.Equal(FirstRun, c.At));
         Assert.Equal(15, ledger.Count(d => d.Status == DeliveryStatus.Sent && d.Attempts == 1));
         Assert.Equal(3, ledger.Count(d => d.Status == DeliveryStatus.Skipped && d.Person.Value == "dcs-office"));

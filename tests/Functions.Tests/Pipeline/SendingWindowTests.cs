@@ -61,8 +61,8 @@ public sealed class SendingWindowTests
         Assert.Equal((0, 0), (beforeOpening, sentBeforeOpening));
         Assert.Equal(ledger.Count(d => d.Status == DeliveryStatus.Sent), sandbox.Email.Calls.Count + sandbox.Sms.Calls.Count);
         Assert.Equal(ledger.Count, ledger.Count(d => d.Status is DeliveryStatus.Sent or DeliveryStatus.Skipped));
-        Assert.All(sandbox.Email.Calls.CountBy(c => c.Email.DeliveryId), c => Assert.Equal(1, c.Value));
-        Assert.All(sandbox.Sms.Calls.CountBy(c => c.Sms.DeliveryId), c => Assert.Equal(1, c.Value));
+        Assert.All(sandbox.Email.Calls.CountBy(c => c.Email.DispatchId), c => Assert.Equal(1, c.Value));
+        Assert.All(sandbox.Sms.Calls.CountBy(c => c.Sms.DispatchId), c => Assert.Equal(1, c.Value));
         Assert.All(sandbox.Email.Calls, c => Assert.Equal(MondayOpening, c.At));
         Assert.All(sandbox.Sms.Calls, c => Assert.Equal(MondayOpening, c.At));
         Assert.All(log, e => Assert.Equal(LogStatus.Delivered, e.Status));

@@ -27,7 +27,7 @@ public sealed class AcsEmailSenderTests : IAsyncLifetime
     public async Task Send_PostsTheDocumentedRequest_WhenSendingAnEmail()
     {
         var email = Email("evt-1:email:alice");
-        var operationId = DeliveryUuid.From(email.DeliveryId).ToString("D");
+        var operationId = DeliveryUuid.From(email.DispatchId).ToString("D");
         _server.Answer(Answer.Json(202, $$"""{"id":"{{operationId}}","status":"Succeeded"}"""));
 
         var result = await Sender().Send(email);
@@ -53,7 +53,7 @@ public sealed class AcsEmailSenderTests : IAsyncLifetime
     public async Task Send_SignsEachRequestWithHmac_WhenGivenAConnectionString()
     {
         var email = Email("evt-1:email:alice");
-        var operationId = DeliveryUuid.From(email.DeliveryId).ToString("D");
+        var operationId = DeliveryUuid.From(email.DispatchId).ToString("D");
         _server.Answer(
             Answer.Json(202, $$"""{"id":"{{operationId}}","status":"Running"}""", ("Operation-Location", Location(operationId)), ("retry-after", "1")),
             Answer.Json(200, $$"""{"id":"{{operationId}}","status":"Succeeded"}"""));
@@ -116,7 +116,7 @@ public sealed class AcsEmailSenderTests : IAsyncLifetime
     public async Task Send_PollsUntilSucceeded_WhenTheOperationIsRunning()
     {
         var email = Email("evt-2:email:alice");
-        var operationId = DeliveryUuid.From(email.DeliveryId).ToString("D");
+        var operationId = DeliveryUuid.From(email.DispatchId).ToString("D");
         _server.Answer(
             Answer.Json(202, $$"""{"id":"{{operationId}}","status":"Running"}""", ("Operation-Location", Location(operationId)), ("retry-after", "3")),
             Answer.Json(200, $$"""{"id":"{{operationId}}","status":"NotStarted"}""", ("retry-after", "2")),
@@ -284,6 +284,6 @@ public sealed class AcsEmailSenderTests : IAsyncLifetime
 
     private string Location(string operationId) => $"https://{_server.Authority}/emails/operations/{operationId}?api-version=2025-09-01";
 
-    private static EmailToSend Email(string deliveryId) =>
-        new(deliveryId, deliveryId.EndsWith("bob", StringComparison.Ordinal) ? "bob@example.com" : "alice@example.com", "Alice Wang", "进度落后：第 3 周", "Plain text", "<p>HTML</p>");
+    private static EmailToSend Email(string dispatchId) =>
+        new(dispatchId, dispatchId.EndsWith("bob", StringComparison.Ordinal) ? "bob@example.com" : "alice@example.com", "Alice Wang", "进度落后：第 3 周", "Plain text", "<p>HTML</p>");
 }

@@ -191,5 +191,5 @@ public sealed class AcsSmsSenderTests : IAsyncLifetime
         return AcsSmsSender.Create(access, From, options);
     }
 
-    private static SmsToSend Sms(string deliveryId, string to, string text) => new(deliveryId, to, text, FirstAttempt);
+    private static SmsToSend Sms(string dispatchId, string to, string text) => new(dispatchId, to, text, FirstAttempt);
 }

@@ -36,7 +36,7 @@ public sealed class MailMessagesTests
         var body = Assert.IsType<MultipartAlternative>(message.Body);
         Assert.Equal(["text/plain", "text/html"], body.Select(p => p.ContentType.MimeType));
         Assert.All(body.OfType<TextPart>(), p => Assert.Equal("utf-8", p.ContentType.Charset));
-        Assert.Equal(email.DeliveryId, message.Headers[MailMessages.DeliveryHeader]);
+        Assert.Equal(email.DispatchId, message.Headers[MailMessages.DeliveryHeader]);
         Assert.Equal("督查室", Assert.IsType<MailboxAddress>(Assert.Single(message.From)).Name);
         Assert.Equal(Mails.Now.ToDateTimeOffset(), message.Date);
     }

@@ -27,8 +27,8 @@ public sealed class OutboxEmailSenderTests : IDisposable
         Assert.Equal(("王伟", "wang.wei@jtj.example.gov.cn"), (to.Name, to.Address));
         var from = Assert.IsType<MailboxAddress>(Assert.Single(message.From));
         Assert.Equal(("督查室", "duchashi@example.gov.cn"), (from.Name, from.Address));
-        Assert.Equal(MailMessages.MessageId(email.DeliveryId, "example.gov.cn"), message.MessageId);
-        Assert.Equal(email.DeliveryId, message.Headers[MailMessages.DeliveryHeader]);
+        Assert.Equal(MailMessages.MessageId(email.DispatchId, "example.gov.cn"), message.MessageId);
+        Assert.Equal(email.DispatchId, message.Headers[MailMessages.DeliveryHeader]);
         Assert.Equal(Mails.Now.ToDateTimeOffset(), message.Date);
     }
 
@@ -59,7 +59,7 @@ public sealed class OutboxEmailSenderTests : IDisposable
         var file = Assert.Single(Directory.GetFiles(Path.Combine(_outbox.Path, "email")));
         var message = await MimeMessage.LoadAsync(file);
         Assert.Equal("第二次", message.Subject);
-        Assert.Equal(MailMessages.MessageId(email.DeliveryId, "escalation.localhost"), message.MessageId);
+        Assert.Equal(MailMessages.MessageId(email.DispatchId, "escalation.localhost"), message.MessageId);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class OutboxEmailSenderTests : IDisposable
 
         foreach (var id in new[] { "ev-1:Email:a*b", "ev-1:Email:a?b", "ev-1:Email:a_b", "ev-1:Email:a/b" })
         {
-            Assert.IsType<SendResult.Sent>(await sender.Send(email with { DeliveryId = id }));
+            Assert.IsType<SendResult.Sent>(await sender.Send(email with { DispatchId = id }));
         }
 
         Assert.Equal(4, Directory.GetFiles(Path.Combine(_outbox.Path, "email"), "*.eml").Length);
@@ -83,22 +83,22 @@ public sealed class OutboxEmailSenderTests : IDisposable
     [InlineData("CON", "CON-")]
     [InlineData("..\\..\\etc/passwd", "______etc_passwd-")]
     [InlineData("a<b>c\"d|e* f.", "a_b_c_d_e__f_-")]
-    public void FileName_KeepsLettersDigitsDashesAndUnderscores_WhenTheIdHasOtherCharacters(string deliveryId, string start)
+    public void FileName_KeepsLettersDigitsDashesAndUnderscores_WhenTheIdHasOtherCharacters(string dispatchId, string start)
     {
-        var name = OutboxEmailSender.FileName(deliveryId);
+        var name = OutboxEmailSender.FileName(dispatchId);
 
         Assert.StartsWith(start, name, StringComparison.Ordinal);
         Assert.Matches(@"^[^.]+-[0-9a-f]{8}\.eml$", name);
         Assert.Equal(-1, name.IndexOfAny([.. Path.GetInvalidFileNameChars(), '<', '>', ':', '"', '/', '\\', '|', '?', '*', ' ']));
-        Assert.Equal(name, OutboxEmailSender.FileName(deliveryId));
+        Assert.Equal(name, OutboxEmailSender.FileName(dispatchId));
     }
 
     [Fact]
     public void FileName_StaysShort_WhenTheIdIsLongAndChinese()
     {
-        var deliveryId = "ev-" + new string('a', 64) + ":Email:" + new string('王', 100);
+        var dispatchId = "ev-" + new string('a', 64) + ":Email:" + new string('王', 100);
 
-        var name = OutboxEmailSender.FileName(deliveryId);
+        var name = OutboxEmailSender.FileName(dispatchId);
 
         Assert.True(Encoding.UTF8.GetByteCount(name) < 255, name);
     }

@@ -24,7 +24,7 @@ public sealed class OutboxSmsSenderTests : IDisposable
         var lines = Lines();
         Assert.Equal(2, lines.Count);
         Assert.Equal("2026-06-01T01:30:00Z", lines[0].GetProperty("at").GetString());
-        Assert.Equal("ev-1:Sms:jtj-wang", lines[0].GetProperty("deliveryId").GetString());
+        Assert.Equal("ev-1:Sms:jtj-wang", lines[0].GetProperty("dispatchId").GetString());
         Assert.Equal("+8613812345678", lines[0].GetProperty("to").GetString());
         Assert.Equal(messages[0].Text, lines[0].GetProperty("text").GetString());
         Assert.Equal(1, lines[0].GetProperty("segments").GetInt32());
@@ -59,7 +59,7 @@ public sealed class OutboxSmsSenderTests : IDisposable
         var again = await afterRestart.Send([Mails.Sms("ev-2:Sms:jtj-wang")]);
 
         Assert.All(results.Concat(again), r => Assert.IsType<SendResult.Sent>(r));
-        Assert.Equal(["ev-1:Sms:jtj-wang", "ev-2:Sms:jtj-wang"], Lines().Select(l => l.GetProperty("deliveryId").GetString()));
+        Assert.Equal(["ev-1:Sms:jtj-wang", "ev-2:Sms:jtj-wang"], Lines().Select(l => l.GetProperty("dispatchId").GetString()));
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class OutboxSmsSenderTests : IDisposable
         var results = await Task.WhenAll(ids.Select(id => Task.Run(() => sender.Send([Mails.Sms(id)]))));
 
         Assert.All(results, r => Assert.IsType<SendResult.Sent>(Assert.Single(r)));
-        var logged = Lines().Select(l => l.GetProperty("deliveryId").GetString()).ToList();
+        var logged = Lines().Select(l => l.GetProperty("dispatchId").GetString()).ToList();
         Assert.Equal(20, logged.Count);
         Assert.Equal(ids.Distinct().Order(), logged.Order());
     }
@@ -79,14 +79,14 @@ public sealed class OutboxSmsSenderTests : IDisposable
     [Fact]
     public async Task Send_StartsANewLine_WhenTheLogEndsWithHalfALine()
     {
-        await File.WriteAllTextAsync(Log, "{\"at\":\"2026-06-01T01:00:00Z\",\"deliveryId\":\"ev-0:Sms:jtj-wang\",\"to\":\"+86138", Encoding.UTF8);
+        await File.WriteAllTextAsync(Log, "{\"at\":\"2026-06-01T01:00:00Z\",\"dispatchId\":\"ev-0:Sms:jtj-wang\",\"to\":\"+86138", Encoding.UTF8);
         using var sender = new OutboxSmsSender(_outbox.Path, Mails.Clock());
 
         await sender.Send([Mails.Sms("ev-1:Sms:jtj-wang")]);
 
         var raw = await File.ReadAllLinesAsync(Log, Encoding.UTF8);
         Assert.Equal(2, raw.Length);
-        Assert.Equal("ev-1:Sms:jtj-wang", JsonDocument.Parse(raw[1]).RootElement.GetProperty("deliveryId").GetString());
+        Assert.Equal("ev-1:Sms:jtj-wang", JsonDocument.Parse(raw[1]).RootElement.GetProperty("dispatchId").GetString());
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class OutboxSmsSenderTests : IDisposable
 
         await sender.Send([Mails.Sms("ev-1:Sms:jtj-wang")]);
 
-        Assert.Equal("ev-1:Sms:jtj-wang", Assert.Single(Lines()).GetProperty("deliveryId").GetString());
+        Assert.Equal("ev-1:Sms:jtj-wang", Assert.Single(Lines()).GetProperty("dispatchId").GetString());
     }
 
     [Fact]
@@ -137,8 +137,8 @@ public sealed class OutboxSmsSenderTests : IDisposable
         Assert.All(results.SelectMany(r => r), r => Assert.IsType<SendResult.Sent>(r));
         var lines = File.ReadAllLines(Log, Encoding.UTF8);
         Assert.All(lines, l => Assert.StartsWith("{\"at\":", l, StringComparison.Ordinal));
-        var ids = lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("deliveryId").GetString()).ToList();
-        Assert.Equal(batches.SelectMany(b => b).Select(m => m.DeliveryId).Order(), ids.Order());
+        var ids = lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("dispatchId").GetString()).ToList();
+        Assert.Equal(batches.SelectMany(b => b).Select(m => m.DispatchId).Order(), ids.Order());
     }
 
     private List<JsonElement> Lines() =>

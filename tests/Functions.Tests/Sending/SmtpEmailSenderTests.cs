@@ -21,8 +21,8 @@ public sealed class SmtpEmailSenderTests
         var result = await sender.Send(email);
 
         var sent = Assert.IsType<SendResult.Sent>(result);
-        var message = await SmtpSink.Received(email.DeliveryId);
-        Assert.Equal(MailMessages.MessageId(email.DeliveryId, "example.gov.cn"), sent.ProviderId);
+        var message = await SmtpSink.Received(email.DispatchId);
+        Assert.Equal(MailMessages.MessageId(email.DispatchId, "example.gov.cn"), sent.ProviderId);
         Assert.Equal(sent.ProviderId, message.MessageId);
         Assert.Equal(email.Subject, message.Subject);
         Assert.Equal(email.PlainText, message.TextBody?.ReplaceLineEndings("\n"));
@@ -48,8 +48,8 @@ public sealed class SmtpEmailSenderTests
         Assert.Contains("re***@jtj.example.gov.cn", rejected.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(refused.To, rejected.Error, StringComparison.OrdinalIgnoreCase);
         Assert.IsType<SendResult.Sent>(afterwards);
-        Assert.Equal(next.Subject, (await SmtpSink.Received(next.DeliveryId)).Subject);
-        Assert.False(SmtpSink.HasReceived(refused.DeliveryId));
+        Assert.Equal(next.Subject, (await SmtpSink.Received(next.DispatchId)).Subject);
+        Assert.False(SmtpSink.HasReceived(refused.DispatchId));
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class SmtpEmailSenderTests
         var transient = Assert.IsType<SendResult.Transient>(result);
         Assert.Contains("451", transient.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(email.To, transient.Error, StringComparison.OrdinalIgnoreCase);
-        Assert.False(SmtpSink.HasReceived(email.DeliveryId));
+        Assert.False(SmtpSink.HasReceived(email.DispatchId));
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class SmtpEmailSenderTests
 
         Assert.Contains("421", Assert.IsType<SendResult.Transient>(result).Error, StringComparison.Ordinal);
         Assert.IsType<SendResult.Sent>(afterwards);
-        Assert.Equal(next.Subject, (await SmtpSink.Received(next.DeliveryId)).Subject);
+        Assert.Equal(next.Subject, (await SmtpSink.Received(next.DispatchId)).Subject);
     }
 
     [Theory]
@@ -100,7 +100,7 @@ public sealed class SmtpEmailSenderTests
         Assert.Contains("Escalation__Smtp__AllowPlainTextAuth", transient.Error, StringComparison.Ordinal);
         Assert.Contains("明文", transient.Error, StringComparison.Ordinal);
         Assert.Empty(SmtpSink.AuthAttempts(user));
-        Assert.False(SmtpSink.HasReceived(email.DeliveryId));
+        Assert.False(SmtpSink.HasReceived(email.DispatchId));
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class SmtpEmailSenderTests
         var result = await sender.Send(email);
 
         Assert.IsType<SendResult.Sent>(result);
-        Assert.Equal(email.Subject, (await SmtpSink.Received(email.DeliveryId)).Subject);
+        Assert.Equal(email.Subject, (await SmtpSink.Received(email.DispatchId)).Subject);
         Assert.Equal("accepted", Assert.Single(SmtpSink.AuthAttempts(user)).Split(' ')[1]);
     }
 
@@ -129,7 +129,7 @@ public sealed class SmtpEmailSenderTests
         var result = await sender.Send(email);
 
         Assert.IsType<SendResult.Sent>(result);
-        Assert.Equal(email.Subject, (await SmtpSink.Received(email.DeliveryId)).Subject);
+        Assert.Equal(email.Subject, (await SmtpSink.Received(email.DispatchId)).Subject);
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public sealed class SmtpEmailSenderTests
         Assert.All(results, r => Assert.IsType<SendResult.Sent>(r));
         foreach (var email in emails)
         {
-            Assert.Equal(email.Subject, (await SmtpSink.Received(email.DeliveryId)).Subject);
+            Assert.Equal(email.Subject, (await SmtpSink.Received(email.DispatchId)).Subject);
         }
     }
 

@@ -34,10 +34,10 @@ internal static class SmtpSink
     }
 
     /// <summary>The message the sink received for the delivery, waiting up to 10 seconds for it.</summary>
-    public static async Task<MimeMessage> Received(string deliveryId)
+    public static async Task<MimeMessage> Received(string dispatchId)
     {
         var folder = Required(FolderVariable);
-        var marker = $"{MailMessages.DeliveryHeader}: {deliveryId}\r\n";
+        var marker = $"{MailMessages.DeliveryHeader}: {dispatchId}\r\n";
         for (var waited = 0; waited < 10_000; waited += 100)
         {
             if (Find(folder, marker) is { } file)
@@ -48,11 +48,11 @@ internal static class SmtpSink
             await Task.Delay(100);
         }
 
-        throw new InvalidOperationException($"The sink in {folder} received no message for delivery {deliveryId} within 10 s.");
+        throw new InvalidOperationException($"The sink in {folder} received no message for delivery {dispatchId} within 10 s.");
     }
 
     /// <summary>True when a message for the delivery reached the sink (checked after the sender's answer, so no wait).</summary>
-    public static bool HasReceived(string deliveryId) => Find(Required(FolderVariable), $"{MailMessages.DeliveryHeader}: {deliveryId}\r\n") is not null;
+    public static bool HasReceived(string dispatchId) => Find(Required(FolderVariable), $"{MailMessages.DeliveryHeader}: {dispatchId}\r\n") is not null;
 
     /// <summary>The password the sink accepts; any other gets 535.</summary>
     public const string Password = "sink-password";

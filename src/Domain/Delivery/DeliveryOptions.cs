@@ -1,10 +1,9 @@
-using Escalation.Domain.Delivery;
 using Escalation.Domain.Rules;
 using NodaTime;
 
-namespace Escalation.Functions.Pipeline;
+namespace Escalation.Domain.Delivery;
 
-/// <summary>How deliveries are paced: the sending window, what may go at once, and retries.</summary>
+/// <summary>How deliveries are paced: the sending window, what may go at once, how long a message gathers, and retries.</summary>
 /// <param name="Window">When messages may go out (default working days 08:30–18:00).</param>
 /// <param name="SendAtOnce">Levels delivered even outside the window (none by default).</param>
 /// <param name="MaxAttempts">Attempts per delivery before it is marked failed.</param>
@@ -23,6 +22,17 @@ public sealed record DeliveryOptions(
 {
     public static DeliveryOptions Default { get; } = new(
         SendingWindow.Default, new HashSet<EventLevel>(), 5, Duration.FromMinutes(5), Duration.FromMinutes(2));
+
+    /// <summary>
+    /// How long a message to one person waits, after the moment it could first go, for the other events due to that person
+    /// the same day at the same level (the units of one scan are evaluated in parallel, over a few minutes), so that they
+    /// go as one message. Ten minutes in Azure; zero in local mode, whose bus hands every evaluation over before any
+    /// message is closed.
+    /// </summary>
+    public Duration Gather { get; init; } = DefaultGather;
+
+    /// <summary>The gathering time in Azure.</summary>
+    public static readonly Duration DefaultGather = Duration.FromMinutes(10);
 
     private static readonly Duration MaxRetryWait = Duration.FromHours(6);
 

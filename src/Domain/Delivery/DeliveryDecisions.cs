@@ -1,0 +1,288 @@
+using System.Globalization;
+using Escalation.Domain.Calendar;
+using Escalation.Domain.Catalog;
+using Escalation.Domain.Rules;
+using NodaTime;
+
+namespace Escalation.Domain.Delivery;
+
+/// <summary>What to do about one recipient of an event, on one channel.</summary>
+public abstract record RecipientStep
+{
+    private RecipientStep()
+    {
+    }
+
+    /// <summary>Nothing: it was sent, failed for good or skipped before.</summary>
+    public sealed record AlreadyDone : RecipientStep;
+
+    /// <summary>Record it as not sent on purpose, with the reason.</summary>
+    public sealed record Skip(string Reason) : RecipientStep;
+
+    /// <summary>Put it in that person's message of <paramref name="Day"/> (fix the day on the delivery first).</summary>
+    public sealed record Join(LocalDate Day, string Address) : RecipientStep;
+
+    /// <summary>It already went into that message: see to the message (it may have gone while the delivery was not yet updated).</summary>
+    public sealed record Follow(DispatchKey Dispatch) : RecipientStep;
+}
+
+/// <summary>How an event joins a day's messages to one person.</summary>
+public abstract record JoinStep
+{
+    private JoinStep()
+    {
+    }
+
+    /// <summary>It is in that message already (a repeated join): nothing to write.</summary>
+    public sealed record Already(Dispatch Dispatch) : JoinStep;
+
+    /// <summary>Add it to that open message (write it over the version read).</summary>
+    public sealed record Add(Dispatch Dispatch) : JoinStep;
+
+    /// <summary>Start that message (insert it unless someone else just did).</summary>
+    public sealed record Create(Dispatch Dispatch) : JoinStep;
+}
+
+/// <summary>What to do with a message when its time comes.</summary>
+public abstract record DispatchStep
+{
+    private DispatchStep()
+    {
+    }
+
+    /// <summary>Not yet: look again at <paramref name="Until"/> (nothing to write).</summary>
+    public sealed record Wait(Instant Until) : DispatchStep;
+
+    /// <summary>Outside the sending window: write the message as deferred to its next opening.</summary>
+    public sealed record Defer(Dispatch Dispatch) : DispatchStep;
+
+    /// <summary>Claim it (write it over the version read) and, if the claim holds, send it.</summary>
+    public sealed record Send(Dispatch Claimed) : DispatchStep;
+
+    /// <summary>It is final: bring its events' deliveries in line with it (after a crash they may lag behind).</summary>
+    public sealed record Settled(Dispatch Dispatch) : DispatchStep;
+
+    /// <summary>The person can no longer be reached on the channel: write it as failed.</summary>
+    public sealed record Unreachable(Dispatch Failed) : DispatchStep;
+}
+
+/// <summary>
+/// The delivery lifecycle as pure decisions: given what the ledger and the message store hold, the sending window and
+/// the clock's instant, what to do next. The shell reads, asks, sends and writes; it decides nothing itself.
+/// <para>
+/// One message per person, channel, day and level: an event due to a person joins the open message of the day it can
+/// first go (today, or the window's next opening), which gathers for <see cref="DeliveryOptions.Gather"/> after that
+/// moment and is then claimed (its items fixed), sent, and retried as a whole. An event that comes after the day's
+/// message was claimed starts the day's next message. Each event keeps one delivery per recipient and channel, which
+/// mirrors the message it went in.
+/// </para>
+/// </summary>
+public static class DeliveryDecisions
+{
+    /// <summary>At most this many events in one message; more start the next one (a message stays readable and well below the store's limits).</summary>
+    public const int MaxItems = 200;
+
+    /// <summary>
+    /// The day whose message an event of <paramref name="level"/> joins, and when that message goes if it is started now:
+    /// the window's next opening (now when open, or when the level goes at once) plus the gathering time.
+    /// </summary>
+    public static (LocalDate Day, Instant SendAt) Slot(EventLevel level, Instant now, DeliveryOptions options, WorkingCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(calendar);
+        var opening = options.SendAtOnce.Contains(level) ? now : options.Window.NextOpening(now, calendar);
+        return (opening.InZone(calendar.Zone).Date, opening + options.Gather);
+    }
+
+    /// <summary>What to do about <paramref name="current"/> (as the ledger holds it) for a person found as <paramref name="contact"/>.</summary>
+    public static RecipientStep ForRecipient(Delivery current, Contact? contact, LocalDate day)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        if (current.IsFinal)
+        {
+            return new RecipientStep.AlreadyDone();
+        }
+
+        if (DispatchKey.TryParse(current.DispatchId) is { } joined)
+        {
+            return new RecipientStep.Follow(joined);
+        }
+
+        if (contact is null)
+        {
+            return new RecipientStep.Skip($"person {current.Person} is not in the people table");
+        }
+
+        if (contact.AddressFor(current.Channel) is not { } address)
+        {
+            return new RecipientStep.Skip(contact.Channels.Contains(current.Channel) ? $"no valid {current.Channel} address" : $"takes no {current.Channel}");
+        }
+
+        return new RecipientStep.Join(current.DispatchDay ?? day, address);
+    }
+
+    /// <summary>
+    /// How <paramref name="item"/> joins the messages of one person, channel, day and level (<paramref name="slot"/>, every
+    /// sequence, as read): the one that already holds it, else the latest while it is open and not full, else a new one
+    /// going at <paramref name="sendAt"/>.
+    /// </summary>
+    public static JoinStep Join(IReadOnlyList<Dispatch> slot, DispatchKey first, DispatchItem item, Instant sendAt, Instant now)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(item);
+        if (slot.FirstOrDefault(d => d.Items.Any(i => i.Event == item.Event)) is { } holding)
+        {
+            return new JoinStep.Already(holding);
+        }
+
+        var latest = slot.MaxBy(d => d.Key.Sequence);
+        if (latest is { IsOpen: true } && latest.Items.Count < MaxItems)
+        {
+            return new JoinStep.Add(latest with { Items = [.. latest.Items, item], UpdatedAt = now });
+        }
+
+        var key = first with { Sequence = (latest?.Key.Sequence ?? 0) + 1 };
+        return new JoinStep.Create(new Dispatch(key, DispatchStatus.Open, [item], sendAt, 0, null, null, null, null, now));
+    }
+
+    /// <summary>
+    /// What to do with <paramref name="d"/> at <paramref name="now"/>. <paramref name="reachable"/>: whether the person still
+    /// has an address on its channel. An open message goes at its time, window or not (its time was set inside the
+    /// window, or for a level that goes at once); a retry, or a claim that lapsed, waits for the window.
+    /// </summary>
+    public static DispatchStep ForDispatch(Dispatch d, bool reachable, Instant now, DeliveryOptions options, WorkingCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(calendar);
+        if (d.IsFinal)
+        {
+            return new DispatchStep.Settled(d);
+        }
+
+        if (d.IsOpen && now < d.SendAt)
+        {
+            return new DispatchStep.Wait(d.SendAt);
+        }
+
+        if (!d.IsOpen && d.NextAttemptAt is { } next && next > now)
+        {
+            return new DispatchStep.Wait(next);
+        }
+
+        if (!d.IsOpen && !options.SendAtOnce.Contains(d.Key.Level) && options.Window.NextOpening(now, calendar) is var opening && opening > now)
+        {
+            return new DispatchStep.Defer(d with { Status = DispatchStatus.Deferred, NextAttemptAt = opening, LastError = d.LastError ?? "outside the sending window", UpdatedAt = now });
+        }
+
+        if (!reachable)
+        {
+            return new DispatchStep.Unreachable(d with { Status = DispatchStatus.Failed, NextAttemptAt = null, LastError = $"no {d.Key.Channel} address any more", UpdatedAt = now });
+        }
+
+        return new DispatchStep.Send(d with
+        {
+            Status = DispatchStatus.Sending,
+            Attempts = d.Attempts + 1,
+            FirstAttemptAt = d.FirstAttemptAt ?? now,
+            NextAttemptAt = now + options.Lease,
+            UpdatedAt = now,
+        });
+    }
+
+    /// <summary>The message after an attempt: sent, retried at a later time (inside the window unless its level goes at once), or given up.</summary>
+    public static Dispatch AfterAttempt(Dispatch claimed, SendResult result, Instant now, DeliveryOptions options, WorkingCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(claimed);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(calendar);
+        switch (result)
+        {
+            case SendResult.Sent sent:
+                return claimed with { Status = DispatchStatus.Sent, ProviderId = sent.ProviderId, LastError = null, NextAttemptAt = null, UpdatedAt = now };
+            case SendResult.Transient transient when claimed.Attempts < options.MaxAttempts:
+                var retryAt = now + options.RetryWait(claimed.Attempts, transient.RetryAfter);
+                if (!options.SendAtOnce.Contains(claimed.Key.Level))
+                {
+                    retryAt = options.Window.NextOpening(retryAt, calendar);
+                }
+
+                return claimed with { Status = DispatchStatus.Deferred, LastError = transient.Error, NextAttemptAt = retryAt, UpdatedAt = now };
+            case SendResult.Transient transient:
+                return claimed with
+                {
+                    Status = DispatchStatus.Failed,
+                    LastError = string.Create(CultureInfo.InvariantCulture, $"gave up after {claimed.Attempts} attempts: {transient.Error}"),
+                    NextAttemptAt = null,
+                    UpdatedAt = now,
+                };
+            case SendResult.Rejected rejected:
+                return claimed with { Status = DispatchStatus.Failed, LastError = rejected.Error, NextAttemptAt = null, UpdatedAt = now };
+            default:
+                throw new ArgumentException($"Unknown send result {result}.", nameof(result));
+        }
+    }
+
+    /// <summary>
+    /// A delivery as its message stands: sent or failed with it; deferred while it waits for a later day's window or a
+    /// retry; pending while it gathers or is being sent.
+    /// </summary>
+    public static Delivery Mirror(Delivery delivery, Dispatch d, Instant now, DeliveryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        ArgumentNullException.ThrowIfNull(d);
+        ArgumentNullException.ThrowIfNull(options);
+        var waitsForWindow = d.IsOpen && d.SendAt - now > options.Gather;
+        var status = d.Status switch
+        {
+            DispatchStatus.Sent => DeliveryStatus.Sent,
+            DispatchStatus.Failed => DeliveryStatus.Failed,
+            DispatchStatus.Deferred => DeliveryStatus.Deferred,
+            DispatchStatus.Open when waitsForWindow => DeliveryStatus.Deferred,
+            _ => DeliveryStatus.Pending,
+        };
+        return delivery with
+        {
+            Status = status,
+            DispatchId = d.Key.Id,
+            DispatchDay = d.Key.Day,
+            Attempts = d.Attempts,
+            FirstAttemptAt = d.FirstAttemptAt,
+            ProviderId = d.ProviderId,
+            LastError = d.LastError,
+            MaskedAddress = d.MaskedAddress ?? delivery.MaskedAddress,
+            NextAttemptAt = d.IsFinal ? null : d.IsOpen ? d.SendAt : d.NextAttemptAt,
+            UpdatedAt = now,
+        };
+    }
+
+    /// <summary>True when writing <paramref name="after"/> over <paramref name="before"/> would change what the ledger says.</summary>
+    public static bool Differs(Delivery before, Delivery after)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        return before with { UpdatedAt = after.UpdatedAt, Version = after.Version } != after;
+    }
+
+    /// <summary>
+    /// The event's outcome once every delivery it calls for (<paramref name="expected"/> of them) is final: delivered,
+    /// partly failed, or failed, with the office's note; null while any is still open.
+    /// </summary>
+    public static (LogStatus Status, string Note)? Settle(int expected, IReadOnlyCollection<Delivery> deliveries)
+    {
+        ArgumentNullException.ThrowIfNull(deliveries);
+        if (deliveries.Count < expected || deliveries.Any(d => !d.IsFinal))
+        {
+            return null;
+        }
+
+        var sent = deliveries.Count(d => d.Status == DeliveryStatus.Sent);
+        var failed = deliveries.Count(d => d.Status == DeliveryStatus.Failed);
+        var skipped = deliveries.Count - sent - failed;
+        var status = sent == 0 ? LogStatus.Failed : failed > 0 ? LogStatus.PartlyFailed : LogStatus.Delivered;
+
+        // In the export's words (备注): 未发送 = no such channel or no address.
+        return (status, string.Create(CultureInfo.InvariantCulture, $"已发送 {sent}，失败 {failed}，未发送 {skipped}"));
+    }
+}
