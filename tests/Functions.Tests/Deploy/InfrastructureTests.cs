@@ -8,6 +8,7 @@ using Escalation.Functions.Commands;
 using Escalation.Functions.Host;
 using Escalation.Functions.Messaging;
 using Escalation.Functions.Pipeline;
+using Escalation.Functions.Sending;
 using Escalation.Functions.Storage;
 using NodaTime;
 
@@ -86,7 +87,7 @@ public sealed class InfrastructureTests
         Assert.Equal([ServiceBusEntities.EvaluateQueue, ServiceBusEntities.PoisonQueue], queues.Order(StringComparer.Ordinal));
         Assert.Equal([ServiceBusEntities.EventsTopic], topics);
         Assert.Equal(
-            [$"{ServiceBusEntities.EventsTopic}/{ServiceBusEntities.EmailSubscription}", $"{ServiceBusEntities.EventsTopic}/{ServiceBusEntities.SmsSubscription}"],
+            Enum.GetValues<Channel>().Select(c => $"{ServiceBusEntities.EventsTopic}/{ChannelSet.SubscriptionName(c)}").Order(StringComparer.Ordinal),
             subscriptions.Order(StringComparer.Ordinal));
     }
 
@@ -302,12 +303,15 @@ public sealed class InfrastructureTests
 
         Assert.Equal(2, rules.Count);
         Assert.All(rules, r => Assert.Equal(("$Default", "CorrelationFilter"), (r.Leaf, r.Text("filterType"))));
-        foreach (var channel in new[] { Channel.Email, Channel.Sms })
+        foreach (var channel in Enum.GetValues<Channel>())
         {
-            var properties = notice.Again(channel, at).Properties;
-            var reached = rules.Where(r => Matches(r, properties)).Select(r => r.Name.Split('/')[2]).ToList();
+            var dispatch = new DispatchNotice(new DispatchKey(channel, new PersonId("fgw-zhang"), new LocalDate(2026, 11, 23), EventLevel.Notice, 1));
+            foreach (var properties in new[] { notice.Again(channel, at).Properties, dispatch.At(at).Properties })
+            {
+                var reached = rules.Where(r => Matches(r, properties)).Select(r => r.Name.Split('/')[2]).ToList();
 
-            Assert.Equal([channel == Channel.Email ? ServiceBusEntities.EmailSubscription : ServiceBusEntities.SmsSubscription], reached);
+                Assert.Equal([ChannelSet.SubscriptionName(channel)], reached);
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using Escalation.Domain.Delivery;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;

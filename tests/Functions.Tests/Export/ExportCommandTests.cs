@@ -1,3 +1,4 @@
+using Escalation.Domain.Delivery;
 using System.Globalization;
 using System.Text;
 using CsvHelper;

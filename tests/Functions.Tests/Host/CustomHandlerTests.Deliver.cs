@@ -1,3 +1,4 @@
+using Escalation.Domain.Delivery;
 using System.Net;
 using System.Text.Json;
 using Escalation.Domain.Events;
@@ -6,6 +7,8 @@ using Escalation.Domain.Rules;
 using Escalation.Functions.Sending;
 using Escalation.Functions.Storage;
 using static Escalation.Functions.Host.CustomHandler.Names;
+
+using static Escalation.Functions.Tests.Host.DeliverFunctionNames;
 
 namespace Escalation.Functions.Tests.Host;
 

@@ -1,3 +1,4 @@
+using Escalation.Domain.Delivery;
 using System.Net;
 using System.Text.Json.Nodes;
 using Azure;
@@ -5,6 +6,8 @@ using Escalation.Domain.Rules;
 using Escalation.Functions.Messaging;
 using Escalation.Functions.Storage;
 using static Escalation.Functions.Host.CustomHandler.Names;
+
+using static Escalation.Functions.Tests.Host.DeliverFunctionNames;
 
 namespace Escalation.Functions.Tests.Host;
 

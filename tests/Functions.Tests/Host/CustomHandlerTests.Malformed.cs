@@ -1,7 +1,10 @@
+using Escalation.Domain.Delivery;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using static Escalation.Functions.Host.CustomHandler.Names;
+
+using static Escalation.Functions.Tests.Host.DeliverFunctionNames;
 
 namespace Escalation.Functions.Tests.Host;
 

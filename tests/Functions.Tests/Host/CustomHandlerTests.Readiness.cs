@@ -1,9 +1,12 @@
+using Escalation.Domain.Delivery;
 using System.Diagnostics;
 using System.Net;
 using Escalation.Functions.Commands;
 using Microsoft.AspNetCore.TestHost;
 using NodaTime.Testing;
 using static Escalation.Functions.Host.CustomHandler.Names;
+
+using static Escalation.Functions.Tests.Host.DeliverFunctionNames;
 
 namespace Escalation.Functions.Tests.Host;
 

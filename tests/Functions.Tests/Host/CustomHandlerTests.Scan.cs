@@ -1,9 +1,12 @@
+using Escalation.Domain.Delivery;
 using System.Net;
 using System.Text.Json.Nodes;
 using Azure;
 using Escalation.Functions.Messaging;
 using NodaTime;
 using static Escalation.Functions.Host.CustomHandler.Names;
+
+using static Escalation.Functions.Tests.Host.DeliverFunctionNames;
 
 namespace Escalation.Functions.Tests.Host;
 

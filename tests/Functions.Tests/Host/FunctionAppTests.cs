@@ -20,7 +20,10 @@ public sealed partial class FunctionAppTests
 
     public static TheoryData<string> Functions => [.. CustomHandler.Names.Functions];
 
-    public static TheoryData<string> ServiceBusFunctions => [EvaluateUnit, DeliverEmail, DeliverSms];
+    public static TheoryData<string> ServiceBusFunctions => [EvaluateUnit, .. Deliver.Keys];
+
+    /// <summary>Every channel's delivery function: <c>Deliver{Channel}</c>.</summary>
+    public static TheoryData<string> DeliverFunctions => [.. Deliver.Keys];
 
     [Fact]
     public void FunctionFolders_AreExactlyTheHandlersFunctions()
@@ -34,8 +37,8 @@ public sealed partial class FunctionAppTests
     [Theory]
     [InlineData(ScanDeadlines, "timerTrigger", TimerBinding)]
     [InlineData(EvaluateUnit, "serviceBusTrigger", MessageBinding)]
-    [InlineData(DeliverEmail, "serviceBusTrigger", MessageBinding)]
-    [InlineData(DeliverSms, "serviceBusTrigger", MessageBinding)]
+    [InlineData("DeliverEmail", "serviceBusTrigger", MessageBinding)]
+    [InlineData("DeliverSms", "serviceBusTrigger", MessageBinding)]
     public void FunctionJson_HasOneTriggerWithTheBindingNameTheHandlerReads(string function, string type, string name)
     {
         using var json = FunctionJson(function);
@@ -46,17 +49,27 @@ public sealed partial class FunctionAppTests
         Assert.Equal((type, name, "in"), (Text(trigger, "type"), Text(trigger, "name"), Text(trigger, "direction")));
     }
 
+    [Fact]
+    public void EvaluateTrigger_ListensOnTheQueueTheScanPublishesTo()
+    {
+        using var json = FunctionJson(EvaluateUnit);
+
+        var trigger = Trigger(json);
+
+        Assert.Equal((ServiceBusEntities.EvaluateQueue, null, null), (Text(trigger, "queueName"), Text(trigger, "topicName"), Text(trigger, "subscriptionName")));
+    }
+
     [Theory]
-    [InlineData(EvaluateUnit, ServiceBusEntities.EvaluateQueue, null, null)]
-    [InlineData(DeliverEmail, null, ServiceBusEntities.EventsTopic, ServiceBusEntities.EmailSubscription)]
-    [InlineData(DeliverSms, null, ServiceBusEntities.EventsTopic, ServiceBusEntities.SmsSubscription)]
-    public void ServiceBusTrigger_ListensOnTheEntityTheEnginePublishesTo(string function, string? queue, string? topic, string? subscription)
+    [MemberData(nameof(DeliverFunctions))]
+    public void DeliverTrigger_ListensOnItsChannelsSubscriptionOfTheEventsTopic(string function)
     {
         using var json = FunctionJson(function);
 
         var trigger = Trigger(json);
 
-        Assert.Equal((queue, topic, subscription), (Text(trigger, "queueName"), Text(trigger, "topicName"), Text(trigger, "subscriptionName")));
+        Assert.Equal(
+            (null, ServiceBusEntities.EventsTopic, Escalation.Functions.Sending.ChannelSet.SubscriptionName(Deliver[function])),
+            (Text(trigger, "queueName"), Text(trigger, "topicName"), Text(trigger, "subscriptionName")));
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using Escalation.Domain.Delivery;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -53,7 +54,7 @@ internal sealed class HandlerHarness : IAsyncDisposable
         Email = new CountingEmailSender(new OutboxEmailSender(Outbox, clock));
         _smsOutbox = new OutboxSmsSender(Outbox, clock);
         Sms = new CountingSmsSender(_smsOutbox);
-        Engine = new Engine(tables, Publisher, Email, Sms, DeliveryOptions.Default, clock, Zone, NullLoggerFactory.Instance);
+        Engine = new Engine(tables, Publisher, ChannelSet.Of(Email, Sms), DeliveryOptions.Default, clock, Zone, NullLoggerFactory.Instance);
         EngineFactory = () => Engine;
         _app = Build(() => EngineFactory());
     }

@@ -1,3 +1,4 @@
+using Escalation.Domain.Delivery;
 using Escalation.Functions.Pipeline;
 using NodaTime;
 

@@ -1,3 +1,4 @@
+using Escalation.Domain.Delivery;
 using Escalation.Domain.Events;
 using Escalation.Functions.Storage;
 using NodaTime;

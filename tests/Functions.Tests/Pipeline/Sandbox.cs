@@ -1,8 +1,10 @@
+using Escalation.Domain.Delivery;
 using Escalation.Domain.Rules;
 using Escalation.Functions.Import;
 using Escalation.Functions.Local;
 using Escalation.Functions.Messaging;
 using Escalation.Functions.Pipeline;
+using Escalation.Functions.Sending;
 using Escalation.Functions.Storage;
 using Escalation.Functions.Tests.Import;
 using Microsoft.Data.Sqlite;
@@ -62,8 +64,11 @@ internal sealed class Sandbox : IDisposable
     public static Instant At(string localDateTime) =>
         LocalDateTimePattern.CreateWithInvariantCulture("uuuu-MM-dd'T'HH:mm").Parse(localDateTime).GetValueOrThrow().InZoneStrictly(Zone).ToInstant();
 
+    /// <summary>The recording senders as the engine's channels.</summary>
+    public ChannelSet Channels => ChannelSet.Of(Email, Sms);
+
     public LocalMode Local(DeliveryOptions? options = null) =>
-        LocalMode.Create(Tables, Held, Clock, options ?? DeliveryOptions.Default, Zone, Email, Sms, NullLoggerFactory.Instance);
+        LocalMode.Create(Tables, Held, Clock, options ?? DeliveryOptions.Default, Zone, Channels, NullLoggerFactory.Instance);
 
     /// <summary>
     /// Local mode composed by hand, as <see cref="LocalMode.Create"/> does, for what it does not let a test change: the
@@ -72,10 +77,8 @@ internal sealed class Sandbox : IDisposable
     public (InProcessBus Bus, Engine Engine) Compose(DeliveryOptions options, Func<InProcessBus, IMessagePublisher>? publisher = null)
     {
         var bus = new InProcessBus(Clock);
-        var engine = new Engine(Tables, publisher?.Invoke(bus) ?? bus, Email, Sms, options, Clock, Zone, NullLoggerFactory.Instance);
-        bus.Queue(ServiceBusEntities.EvaluateQueue, engine.EvaluateUnit);
-        bus.Subscription(ServiceBusEntities.EventsTopic, ServiceBusEntities.EmailSubscription, nameof(Channel.Email), (m, ct) => engine.Deliver(m, Channel.Email, ct));
-        bus.Subscription(ServiceBusEntities.EventsTopic, ServiceBusEntities.SmsSubscription, nameof(Channel.Sms), (m, ct) => engine.Deliver(m, Channel.Sms, ct));
+        var engine = new Engine(Tables, publisher?.Invoke(bus) ?? bus, Channels, options, Clock, Zone, NullLoggerFactory.Instance);
+        LocalMode.Wire(bus, engine);
         return (bus, engine);
     }
 
@@ -90,6 +93,13 @@ internal sealed class Sandbox : IDisposable
     {
         var table = await Tables.Table(EscalationLog.TableName);
         return [.. await table.Query(EntityQuery.WholeTable()).Select(EscalationLog.FromEntity).ToListAsync()];
+    }
+
+    /// <summary>Every message (dispatch) in the store.</summary>
+    public async Task<IReadOnlyList<Dispatch>> Dispatches()
+    {
+        var table = await Tables.Table(DispatchStore.TableName);
+        return [.. await table.Query(EntityQuery.WholeTable()).Select(DispatchStore.FromEntity).ToListAsync()];
     }
 
     /// <summary>Every delivery in the ledger.</summary>

@@ -1,3 +1,4 @@
+using Escalation.Domain.Delivery;
 using Escalation.Domain.Rules;
 using Escalation.Functions.Pipeline;
 using Escalation.Functions.Storage;

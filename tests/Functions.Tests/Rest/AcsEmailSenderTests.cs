@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Azure;
+using Escalation.Domain.Delivery;
 using Escalation.Functions.Sending;
 using NodaTime;
 using NodaTime.Testing;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure;
+using Escalation.Domain.Delivery;
 using Escalation.Functions.Sending;
 using NodaTime;
 using NodaTime.Testing;

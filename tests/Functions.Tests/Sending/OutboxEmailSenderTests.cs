@@ -1,4 +1,5 @@
 using System.Text;
+using Escalation.Domain.Delivery;
 using Escalation.Functions.Sending;
 using Escalation.Functions.Tests.Import;
 using MimeKit;

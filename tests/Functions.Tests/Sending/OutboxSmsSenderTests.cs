@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Escalation.Domain.Delivery;
 using Escalation.Functions.Sending;
 using Escalation.Functions.Tests.Import;
 

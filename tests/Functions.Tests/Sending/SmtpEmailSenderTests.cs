@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Escalation.Domain.Delivery;
 using Escalation.Functions.Sending;
 using MimeKit;
 

@@ -1,4 +1,5 @@
 using Escalation.Domain.Catalog;
+using Escalation.Domain.Delivery;
 using Escalation.Domain.Events;
 using Escalation.Domain.Items;
 using Escalation.Domain.Problems;
@@ -130,12 +131,68 @@ public abstract class StoreContract<TBackend>(TBackend backend)
     {
         var ledger = new DeliveryLedger(backend.Fresh());
         var delivery = new Delivery(Notice().Id, Unit, Channel.Email, new PersonId("dcs-office"), RecipientRole.SupervisionOffice, true,
-            DeliveryStatus.Deferred, 2, "op-1", "503 Service Unavailable", "dc***@example.gov.cn", Now.Plus(Duration.FromHours(8)), Now);
+            DeliveryStatus.Deferred, 2, "op-1", "503 Service Unavailable", "dc***@example.gov.cn", Now.Plus(Duration.FromHours(8)), Now)
+        {
+            FirstAttemptAt = Now,
+            DispatchDay = new LocalDate(2026, 6, 2),
+            DispatchId = "Email:dcs-office:20260602:Notice:001",
+        };
 
         await ledger.Open(delivery);
         var read = await ledger.Find(delivery.Event, Channel.Email, new PersonId("dcs-office"));
 
-        Assert.Equal(delivery, read! with { ETag = default });
+        Assert.NotNull(read!.Version);
+        Assert.Equal(delivery, read with { Version = null });
+    }
+
+    [Fact]
+    public async Task Dispatches_RoundTripEveryField_AndListOneDayAndLevelOfOnePerson()
+    {
+        var store = new DispatchStore(backend.Fresh());
+        var person = new PersonId("fgw:zhang 张");
+        DispatchKey Key(LocalDate day, EventLevel level, int sequence) => new(Channel.Sms, person, day, level, sequence);
+        var june2 = new LocalDate(2026, 6, 2);
+        var full = new Dispatch(Key(june2, EventLevel.Notice, 1), DispatchStatus.Deferred,
+            [new DispatchItem(Notice().Id, Unit, false), new DispatchItem(EventId.For(new RuleId("R9"), new ItemId("t-2"), "x"), new UnitId("wjw"), true)],
+            Now, 2, Now.Plus(Duration.FromMinutes(10)), "op-7", "429 Too Many Requests", "+86138****8000", Now)
+        {
+            FirstAttemptAt = Now,
+        };
+        var second = new Dispatch(Key(june2, EventLevel.Notice, 2), DispatchStatus.Open, [new DispatchItem(Notice().Id, Unit, false)], Now, 0, null, null, null, null, Now);
+        var otherLevel = second with { Key = Key(june2, EventLevel.Summons, 1) };
+        var otherDay = second with { Key = Key(june2.PlusDays(1), EventLevel.Notice, 1) };
+
+        Assert.True(await store.Add(full));
+        Assert.False(await store.Add(full));
+        foreach (var d in new[] { otherDay, second, otherLevel })
+        {
+            await store.Add(d);
+        }
+
+        var read = await store.Find(full.Key);
+        var slot = await store.Slot(Key(june2, EventLevel.Notice, 1));
+
+        Assert.Equal(full with { Items = [] }, read! with { Version = null, Items = [] });
+        Assert.Equal(full.Items, read.Items);
+        Assert.Equal([1, 2], slot.Select(d => d.Key.Sequence));
+        Assert.Equal(full.Key.Id, DispatchKey.TryParse(full.Key.Id)!.Id);
+    }
+
+    [Fact]
+    public async Task Dispatches_AreUpdatedOnlyOverTheVersionRead()
+    {
+        var store = new DispatchStore(backend.Fresh());
+        var open = new Dispatch(new DispatchKey(Channel.Email, new PersonId("fgw-zhang"), new LocalDate(2026, 6, 2), EventLevel.Reminder, 1),
+            DispatchStatus.Open, [new DispatchItem(Notice().Id, Unit, false)], Now, 0, null, null, null, null, Now);
+        await store.Add(open);
+        var read = (await store.Find(open.Key))!;
+
+        var claimed = await store.Update(read with { Status = DispatchStatus.Sending, Attempts = 1 });
+        var stale = await store.Update(read with { Items = [.. read.Items, new DispatchItem(EventId.For(new RuleId("R1"), new ItemId("t"), "y"), Unit, true)] });
+
+        Assert.True(claimed);
+        Assert.False(stale);
+        Assert.Equal((DispatchStatus.Sending, 1), ((await store.Find(open.Key))!.Status, (await store.Find(open.Key))!.Items.Count));
     }
 
     [Fact]
