@@ -44,6 +44,7 @@ var tables = [
   'escalationlog'
   'escalationbymonth'
   'deliveries'
+  'dispatches'
   'problems'
   'firstseen'
 ]

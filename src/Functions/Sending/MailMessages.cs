@@ -15,7 +15,10 @@ public static class MailMessages
     public const string DefaultSenderName = "督查室";
 
     /// <summary>The header that carries the ledger's delivery id, to trace a received mail back to its delivery.</summary>
-    public const string DeliveryHeader = "X-Escalation-Delivery";
+    public const string DeliveryHeader = "X-Escalation-Dispatch";
+
+    /// <summary>The ids of the events the message carries, comma-separated (event ids are ASCII).</summary>
+    public const string EventsHeader = "X-Escalation-Events";
 
     /// <summary>
     /// The message for <paramref name="email"/>: From the sender, To the recipient with display name, UTF-8 subject,
@@ -31,7 +34,7 @@ public static class MailMessages
     {
         ArgumentNullException.ThrowIfNull(email);
         ArgumentException.ThrowIfNullOrWhiteSpace(senderAddress);
-        var from = new MailboxAddress(Encoding.UTF8, senderName, senderAddress);
+        var from = new MailboxAddress(Encoding.UTF8, email.FromName ?? senderName, senderAddress);
         var message = new MimeMessage();
         message.From.Add(from);
         var to = new MailboxAddress(Encoding.UTF8, email.ToName, email.To);
@@ -46,6 +49,11 @@ public static class MailMessages
         message.Date = sentAt.ToDateTimeOffset();
         message.MessageId = MessageId(email.DispatchId, from.Domain);
         message.Headers.Add(DeliveryHeader, Encoding.UTF8, email.DispatchId);
+        if (email.Events.Count > 0)
+        {
+            message.Headers.Add(EventsHeader, Encoding.ASCII, string.Join(", ", email.Events));
+        }
+
         // RFC 3834: tells mail servers and clients not to answer with vacation notices and the like.
         message.Headers.Add("Auto-Submitted", "auto-generated");
 

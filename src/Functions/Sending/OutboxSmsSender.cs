@@ -11,7 +11,7 @@ namespace Escalation.Functions.Sending;
 
 /// <summary>
 /// Local mode's SMS: one JSON line per message appended to <c>{outbox}/sms.log</c>, Chinese unescaped so that
-/// <c>tail -f</c> shows it: <c>{"at":"…Z","dispatchId":"…","to":"+86…","segments":1,"text":"【督查室】…"}</c>.
+/// <c>tail -f</c> shows it: <c>{"at":"…Z","dispatchId":"…","events":["ev-…"],"to":"+86…","segments":1,"text":"【督查室】…"}</c>.
 /// A delivery id already in the log is not appended again (a retry after a crash between sending and recording it in
 /// the ledger). Writers in any number of processes take turns: each holds the file exclusively (an OS lock, released if
 /// the process dies) while it reads what others appended and writes its new lines in one write, so lines are never torn,
@@ -126,6 +126,13 @@ public sealed class OutboxSmsSender : ISmsSender, IDisposable
             json.WriteStartObject();
             json.WriteString("at", at);
             json.WriteString("dispatchId", sms.DispatchId);
+            json.WriteStartArray("events");
+            foreach (var e in sms.Events)
+            {
+                json.WriteStringValue(e);
+            }
+
+            json.WriteEndArray();
             json.WriteString("to", sms.To);
             json.WriteNumber("segments", MessageWording.Segments(sms.Text));
             json.WriteString("text", sms.Text);
