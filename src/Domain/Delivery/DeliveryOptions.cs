@@ -29,10 +29,7 @@ public sealed record DeliveryOptions(
     /// go as one message. Ten minutes in Azure; zero in local mode, whose bus hands every evaluation over before any
     /// message is closed.
     /// </summary>
-    public Duration Gather { get; init; } = DefaultGather;
-
-    /// <summary>The gathering time in Azure.</summary>
-    public static readonly Duration DefaultGather = Duration.FromMinutes(10);
+    public Duration Gather { get; init; } = Duration.FromMinutes(10);
 
     private static readonly Duration MaxRetryWait = Duration.FromHours(6);
 

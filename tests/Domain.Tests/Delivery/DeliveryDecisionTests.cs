@@ -1,0 +1,328 @@
+using Escalation.Domain.Calendar;
+using Escalation.Domain.Catalog;
+using Escalation.Domain.Delivery;
+using Escalation.Domain.Events;
+using Escalation.Domain.Items;
+using Escalation.Domain.Rules;
+using NodaTime;
+using NodaTime.Text;
+using LedgerRow = Escalation.Domain.Delivery.Delivery;
+
+namespace Escalation.Domain.Tests.Delivery;
+
+/// <summary>
+/// The delivery lifecycle as tables of (state, clock) → decision, with no store: when a message goes, who joins it,
+/// when it is claimed, deferred, retried, given up, and how its deliveries and the log row follow it.
+/// </summary>
+public class DeliveryDecisionTests
+{
+    //        2026 April/May                  劳动节: 05-01..05 off; Sunday 04-26 and Saturday 05-09 are make-up working days
+    //   Mo Tu We Th Fr Sa Su
+    //   27 28 29 30 [1][2][3]
+    //   [4][5] 6  7  8  9* 10
+    private static readonly WorkingCalendar China = ShippedCalendar.Default;
+    private static readonly DeliveryOptions Azure = DeliveryOptions.Default;
+    private static readonly PersonId Zhang = new("fgw-zhang");
+    private static readonly UnitId Fgw = new("fgw");
+
+    [Theory]
+    // level     now (local)          day          sends at          why
+    [InlineData("Reminder", "2026-04-29T10:00", "2026-04-29", "2026-04-29T10:10")] // open window: now + gathering
+    [InlineData("Reminder", "2026-04-29T08:00", "2026-04-29", "2026-04-29T08:40")] // before opening: this morning's opening + gathering
+    [InlineData("Notice", "2026-05-01T08:30", "2026-05-06", "2026-05-06T08:40")] // raised on 劳动节: the first working day after it
+    [InlineData("Summons", "2026-04-30T18:00", "2026-05-06", "2026-05-06T08:40")] // closing is exclusive
+    [InlineData("Notice", "2026-05-08T19:00", "2026-05-09", "2026-05-09T08:40")] // Friday night → Saturday make-up day
+    public void Slot_IsTheDayTheEventCanFirstGo_AndItsMessageGathersForTenMinutes(string level, string now, string day, string sendsAt)
+    {
+        var (slotDay, sendAt) = DeliveryDecisions.Slot(Enum.Parse<EventLevel>(level), At(now), Azure, China);
+
+        Assert.Equal((Date(day), At(sendsAt)), (slotDay, sendAt));
+    }
+
+    [Fact]
+    public void Slot_IsTodayAtOnce_ForALevelThatGoesAtOnce_EvenOnAHoliday()
+    {
+        var options = Azure with { SendAtOnce = new HashSet<EventLevel> { EventLevel.Summons } };
+
+        var (day, sendAt) = DeliveryDecisions.Slot(EventLevel.Summons, At("2026-05-02T21:00"), options, China);
+
+        Assert.Equal((Date("2026-05-02"), At("2026-05-02T21:10")), (day, sendAt));
+    }
+
+    [Fact]
+    public void Slot_DoesNotGather_InLocalMode()
+    {
+        var local = Azure with { Gather = Duration.Zero };
+
+        var (_, sendAt) = DeliveryDecisions.Slot(EventLevel.Reminder, At("2026-04-29T10:00"), local, China);
+
+        Assert.Equal(At("2026-04-29T10:00"), sendAt);
+    }
+
+    public static TheoryData<string, LedgerRow, Contact?, string> Recipients => new()
+    {
+        { "sent before: nothing", Pending() with { Status = DeliveryStatus.Sent }, Person(), "AlreadyDone" },
+        { "failed for good: nothing", Pending() with { Status = DeliveryStatus.Failed }, Person(), "AlreadyDone" },
+        { "skipped before: nothing", Pending() with { Status = DeliveryStatus.Skipped }, Person(), "AlreadyDone" },
+        { "not in the people table", Pending(), null, "Skip: person fgw-zhang is not in the people table" },
+        { "takes no SMS", Pending(Channel.Sms), Person(channels: [Channel.Email]), "Skip: takes no Sms" },
+        { "takes SMS but has no mobile", Pending(Channel.Sms), Person(mobile: null), "Skip: no valid Sms address" },
+        { "reachable: joins today's message", Pending(), Person(), "Join 2026-04-29 zhang@fgw.gov.example" },
+        { "day fixed before a crash: joins that day's message", Pending() with { DispatchDay = Date("2026-04-28") }, Person(), "Join 2026-04-28 zhang@fgw.gov.example" },
+        { "joined before: see to its message", Pending() with { DispatchId = Key(1).Id }, Person(), $"Follow {Key(1).Id}" },
+        { "joined before, then removed from people: still see to its message", Pending() with { DispatchId = Key(1).Id }, null, $"Follow {Key(1).Id}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Recipients))]
+    public void ForRecipient_DecidesEachRecipientsDelivery(string why, LedgerRow current, Contact? contact, string expected)
+    {
+        var step = DeliveryDecisions.ForRecipient(current, contact, Date("2026-04-29"));
+
+        Assert.True(expected == Describe(step), $"{why}: expected {expected}, got {Describe(step)}");
+    }
+
+    [Fact]
+    public void Join_StartsTheDaysFirstMessage_WhenThePersonHasNoneYet()
+    {
+        var step = DeliveryDecisions.Join([], Key(1), Item("a"), At("2026-04-29T08:40"), At("2026-04-29T08:30"));
+
+        var created = Assert.IsType<JoinStep.Create>(step).Dispatch;
+        Assert.Equal((1, DispatchStatus.Open, At("2026-04-29T08:40")), (created.Key.Sequence, created.Status, created.SendAt));
+        Assert.Equal([Item("a")], created.Items);
+    }
+
+    [Fact]
+    public void Join_AddsToTheOpenMessage_KeepingItsSendingTime()
+    {
+        var open = Message(1, DispatchStatus.Open, Item("a"));
+
+        var step = DeliveryDecisions.Join([open], Key(1), Item("b"), At("2026-04-29T08:45"), At("2026-04-29T08:35"));
+
+        var added = Assert.IsType<JoinStep.Add>(step).Dispatch;
+        Assert.Equal([Item("a"), Item("b")], added.Items);
+        Assert.Equal(open.SendAt, added.SendAt);
+    }
+
+    [Theory]
+    [InlineData(DispatchStatus.Open)]
+    [InlineData(DispatchStatus.Sending)]
+    [InlineData(DispatchStatus.Sent)]
+    public void Join_FindsTheMessageThatHoldsTheEvent_WhenTheJoinIsRepeated(DispatchStatus status)
+    {
+        var holding = Message(1, status, Item("a"), Item("b"));
+
+        var step = DeliveryDecisions.Join([holding, Message(2, DispatchStatus.Open, Item("c"))], Key(1), Item("b"), At("2026-04-29T09:00"), At("2026-04-29T09:00"));
+
+        Assert.Same(holding, Assert.IsType<JoinStep.Already>(step).Dispatch);
+    }
+
+    [Theory]
+    [InlineData(DispatchStatus.Sending)]
+    [InlineData(DispatchStatus.Deferred)]
+    [InlineData(DispatchStatus.Sent)]
+    [InlineData(DispatchStatus.Failed)]
+    public void Join_StartsTheDaysNextMessage_WhenTheLatestIsNoLongerGathering(DispatchStatus status)
+    {
+        var step = DeliveryDecisions.Join([Message(1, status, Item("a"))], Key(1), Item("b"), At("2026-04-29T09:10"), At("2026-04-29T09:00"));
+
+        var created = Assert.IsType<JoinStep.Create>(step).Dispatch;
+        Assert.Equal((2, At("2026-04-29T09:10")), (created.Key.Sequence, created.SendAt));
+    }
+
+    [Fact]
+    public void Join_StartsTheNextMessage_WhenTheOpenOneIsFull()
+    {
+        var full = Message(1, DispatchStatus.Open, [.. Enumerable.Range(0, DeliveryDecisions.MaxItems).Select(i => Item($"e{i}"))]);
+
+        var step = DeliveryDecisions.Join([full], Key(1), Item("one more"), At("2026-04-29T08:40"), At("2026-04-29T08:35"));
+
+        Assert.Equal(2, Assert.IsType<JoinStep.Create>(step).Dispatch.Key.Sequence);
+    }
+
+    public static TheoryData<string, Dispatch, bool, string, string> Messages => new()
+    {
+        // why, message, reachable, now (local), decision
+        { "gathering", Message(1, DispatchStatus.Open) with { SendAt = At("2026-04-29T08:40") }, true, "2026-04-29T08:35", "Wait 2026-04-29T08:40" },
+        { "its time: claim it", Message(1, DispatchStatus.Open) with { SendAt = At("2026-04-29T08:40") }, true, "2026-04-29T08:40", "Send attempt 1, held until 2026-04-29T08:42" },
+        { "gathered past the window's close: it still goes (its time was set inside the window)", Message(1, DispatchStatus.Open) with { SendAt = At("2026-04-29T18:05") }, true, "2026-04-29T18:05", "Send attempt 1, held until 2026-04-29T18:07" },
+        { "claimed by another sender", Message(1, DispatchStatus.Sending) with { Attempts = 1, NextAttemptAt = At("2026-04-29T08:42") }, true, "2026-04-29T08:41", "Wait 2026-04-29T08:42" },
+        { "claim lapsed (sender died): claim again", Message(1, DispatchStatus.Sending) with { Attempts = 1, NextAttemptAt = At("2026-04-29T08:42") }, true, "2026-04-29T08:42", "Send attempt 2, held until 2026-04-29T08:44" },
+        { "claim lapsed after hours: defer to the opening", Message(1, DispatchStatus.Sending) with { Attempts = 1, NextAttemptAt = At("2026-04-30T17:59") }, true, "2026-04-30T18:01", "Defer 2026-05-06T08:30" },
+        { "backing off", Message(1, DispatchStatus.Deferred) with { Attempts = 1, NextAttemptAt = At("2026-04-29T08:45") }, true, "2026-04-29T08:44", "Wait 2026-04-29T08:45" },
+        { "retry due", Message(1, DispatchStatus.Deferred) with { Attempts = 1, NextAttemptAt = At("2026-04-29T08:45") }, true, "2026-04-29T08:45", "Send attempt 2, held until 2026-04-29T08:47" },
+        { "sent: bring its deliveries in line", Message(1, DispatchStatus.Sent), true, "2026-04-29T09:00", "Settled Sent" },
+        { "failed: bring its deliveries in line", Message(1, DispatchStatus.Failed), true, "2026-04-29T09:00", "Settled Failed" },
+        { "the person lost the address", Message(1, DispatchStatus.Open) with { SendAt = At("2026-04-29T08:40") }, false, "2026-04-29T08:40", "Unreachable no Email address any more" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Messages))]
+    public void ForDispatch_DecidesWhatToDoWithAMessage_WhenItsNoticeArrives(string why, Dispatch message, bool reachable, string now, string expected)
+    {
+        var step = DeliveryDecisions.ForDispatch(message, reachable, At(now), Azure, China);
+
+        Assert.True(expected == Describe(step), $"{why}: expected {expected}, got {Describe(step)}");
+    }
+
+    [Fact]
+    public void ForDispatch_KeepsTheFirstAttemptTime_AcrossAttempts()
+    {
+        var retried = Message(1, DispatchStatus.Deferred) with { Attempts = 2, NextAttemptAt = At("2026-04-29T09:00"), FirstAttemptAt = At("2026-04-29T08:40") };
+
+        var claimed = Assert.IsType<DispatchStep.Send>(DeliveryDecisions.ForDispatch(retried, true, At("2026-04-29T09:00"), Azure, China)).Claimed;
+
+        Assert.Equal((At("2026-04-29T08:40"), 3, DispatchStatus.Sending), (claimed.FirstAttemptAt, claimed.Attempts, claimed.Status));
+    }
+
+    public static TheoryData<string, int, SendResult, string, string> Attempts => new()
+    {
+        // why, attempt, result, now (local), outcome
+        { "accepted", 1, new SendResult.Sent("op-1"), "2026-04-29T08:40", "Sent op-1" },
+        { "throttled: retry after 5 minutes", 1, new SendResult.Transient("429"), "2026-04-29T08:40", "Deferred 2026-04-29T08:45 429" },
+        { "third failure: 20 minutes", 3, new SendResult.Transient("503"), "2026-04-29T08:40", "Deferred 2026-04-29T09:00 503" },
+        { "provider asks for longer: its wait", 1, new SendResult.Transient("429", Duration.FromMinutes(30)), "2026-04-29T08:40", "Deferred 2026-04-29T09:10 429" },
+        { "retry would fall after hours: the next opening", 1, new SendResult.Transient("503"), "2026-04-30T17:58", "Deferred 2026-05-06T08:30 503" },
+        { "fifth failure: give up", 5, new SendResult.Transient("503"), "2026-04-29T08:40", "Failed gave up after 5 attempts: 503" },
+        { "refused: give up at once", 1, new SendResult.Rejected("invalid address"), "2026-04-29T08:40", "Failed invalid address" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Attempts))]
+    public void AfterAttempt_SendsRetriesOrGivesUp(string why, int attempt, SendResult result, string now, string expected)
+    {
+        var claimed = Message(1, DispatchStatus.Sending) with { Attempts = attempt };
+
+        var after = DeliveryDecisions.AfterAttempt(claimed, result, At(now), Azure, China);
+
+        var described = after.Status switch
+        {
+            DispatchStatus.Sent => $"Sent {after.ProviderId}",
+            DispatchStatus.Deferred => $"Deferred {Local(after.NextAttemptAt!.Value)} {after.LastError}",
+            _ => $"{after.Status} {after.LastError}",
+        };
+        Assert.True(expected == described, $"{why}: expected {expected}, got {described}");
+    }
+
+    [Fact]
+    public void AfterAttempt_RetriesAtNightToo_ForALevelThatGoesAtOnce()
+    {
+        var options = Azure with { SendAtOnce = new HashSet<EventLevel> { EventLevel.Notice } };
+
+        var after = DeliveryDecisions.AfterAttempt(Message(1, DispatchStatus.Sending) with { Attempts = 1 }, new SendResult.Transient("503"), At("2026-04-30T17:58"), options, China);
+
+        Assert.Equal(At("2026-04-30T18:03"), after.NextAttemptAt);
+    }
+
+    [Theory]
+    // message status, sends at, now, delivery becomes
+    [InlineData(DispatchStatus.Open, "2026-04-29T08:40", "2026-04-29T08:35", DeliveryStatus.Pending)]
+    [InlineData(DispatchStatus.Open, "2026-05-06T08:40", "2026-05-01T08:30", DeliveryStatus.Deferred)] // waits for the window: 顺延
+    [InlineData(DispatchStatus.Sending, "2026-04-29T08:40", "2026-04-29T08:40", DeliveryStatus.Pending)]
+    [InlineData(DispatchStatus.Deferred, "2026-04-29T08:40", "2026-04-29T08:41", DeliveryStatus.Deferred)]
+    [InlineData(DispatchStatus.Sent, "2026-04-29T08:40", "2026-04-29T08:41", DeliveryStatus.Sent)]
+    [InlineData(DispatchStatus.Failed, "2026-04-29T08:40", "2026-04-29T08:41", DeliveryStatus.Failed)]
+    public void Mirror_GivesEachDeliveryItsMessagesState(DispatchStatus status, string sendAt, string now, DeliveryStatus expected)
+    {
+        var message = Message(1, status, Item("a")) with { SendAt = At(sendAt), Attempts = 2, ProviderId = "op-9", MaskedAddress = "zh***@fgw.gov.example" };
+
+        var mirrored = DeliveryDecisions.Mirror(Pending(), message, At(now), Azure);
+
+        Assert.Equal((expected, message.Key.Id, 2), (mirrored.Status, mirrored.DispatchId, mirrored.Attempts));
+        Assert.Equal(status == DispatchStatus.Sent ? "op-9" : "op-9", mirrored.ProviderId);
+        Assert.Equal("zh***@fgw.gov.example", mirrored.MaskedAddress);
+    }
+
+    [Fact]
+    public void Differs_IsFalse_WhenOnlyTheTimeOfWritingWouldChange()
+    {
+        var message = Message(1, DispatchStatus.Sent, Item("a"));
+        var once = DeliveryDecisions.Mirror(Pending(), message, At("2026-04-29T08:41"), Azure);
+
+        var again = DeliveryDecisions.Mirror(once, message, At("2026-04-29T09:30"), Azure);
+
+        Assert.False(DeliveryDecisions.Differs(once, again));
+        Assert.True(DeliveryDecisions.Differs(Pending(), once));
+    }
+
+    public static TheoryData<string, int, DeliveryStatus[], string?> Settlements => new()
+    {
+        { "one still pending", 3, [DeliveryStatus.Sent, DeliveryStatus.Sent, DeliveryStatus.Pending], null },
+        { "one not yet opened", 3, [DeliveryStatus.Sent, DeliveryStatus.Sent], null },
+        { "all sent", 2, [DeliveryStatus.Sent, DeliveryStatus.Sent], "Delivered 已发送 2，失败 0，未发送 0" },
+        { "sent and skipped", 3, [DeliveryStatus.Sent, DeliveryStatus.Skipped, DeliveryStatus.Sent], "Delivered 已发送 2，失败 0，未发送 1" },
+        { "one failed", 3, [DeliveryStatus.Sent, DeliveryStatus.Failed, DeliveryStatus.Skipped], "PartlyFailed 已发送 1，失败 1，未发送 1" },
+        { "none sent", 2, [DeliveryStatus.Failed, DeliveryStatus.Skipped], "Failed 已发送 0，失败 1，未发送 1" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Settlements))]
+    public void Settle_GivesTheEventItsOutcome_OnceEveryDeliveryIsFinal(string why, int expected, DeliveryStatus[] statuses, string? outcome)
+    {
+        var settled = DeliveryDecisions.Settle(expected, [.. statuses.Select(s => Pending() with { Status = s })]);
+
+        var described = settled is { } s ? $"{s.Status} {s.Note}" : null;
+        Assert.True(outcome == described, $"{why}: expected {outcome}, got {described}");
+    }
+
+    [Theory]
+    [InlineData("Email:fgw-zhang:20260429:Reminder:001")]
+    [InlineData("Sms:a:b:c:20261231:Summons:012")]
+    public void DispatchKey_ReadsItsIdBack_EvenWithColonsInThePersonId(string id)
+    {
+        Assert.Equal(id, DispatchKey.TryParse(id)!.Id);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("Email:fgw-zhang:20260429:Reminder")]
+    [InlineData("Fax:fgw-zhang:20260429:Reminder:001")]
+    [InlineData("Email:fgw-zhang:2026-04-29:Reminder:001")]
+    [InlineData("Email:fgw-zhang:20260429:Warning:001")]
+    [InlineData("Email:fgw-zhang:20260429:Reminder:0")]
+    [InlineData("1:fgw-zhang:20260429:2:001")]
+    public void DispatchKey_RefusesWhatIsNotAnId(string id)
+    {
+        Assert.Null(DispatchKey.TryParse(id));
+    }
+
+    private static string Describe(RecipientStep step) => step switch
+    {
+        RecipientStep.AlreadyDone => "AlreadyDone",
+        RecipientStep.Skip s => $"Skip: {s.Reason}",
+        RecipientStep.Join j => $"Join {j.Day:yyyy-MM-dd} {j.Address}",
+        RecipientStep.Follow f => $"Follow {f.Dispatch.Id}",
+        _ => step.ToString(),
+    };
+
+    private static string Describe(DispatchStep step) => step switch
+    {
+        DispatchStep.Wait w => $"Wait {Local(w.Until)}",
+        DispatchStep.Send s => $"Send attempt {s.Claimed.Attempts}, held until {Local(s.Claimed.NextAttemptAt!.Value)}",
+        DispatchStep.Defer d => $"Defer {Local(d.Dispatch.NextAttemptAt!.Value)}",
+        DispatchStep.Settled s => $"Settled {s.Dispatch.Status}",
+        DispatchStep.Unreachable u => $"Unreachable {u.Failed.LastError}",
+        _ => step.ToString(),
+    };
+
+    private static LedgerRow Pending(Channel channel = Channel.Email) =>
+        new(EventId.For(new RuleId("R3"), new ItemId("fgw-2026-01"), "overdue:2026-04-28"), Fgw, channel, Zhang, RecipientRole.UnitPrincipal, false,
+            DeliveryStatus.Pending, 0, null, null, null, null, At("2026-04-29T08:30"));
+
+    private static Contact Person(string? mobile = "+8614000000001", Channel[]? channels = null) =>
+        new(Zhang, "张伟", Fgw, "主任", "zhang@fgw.gov.example", mobile, channels ?? [Channel.Email, Channel.Sms]);
+
+    private static DispatchKey Key(int sequence) => new(Channel.Email, Zhang, Date("2026-04-29"), EventLevel.Notice, sequence);
+
+    private static DispatchItem Item(string occurrence) => new(EventId.For(new RuleId("R3"), new ItemId("fgw-2026-01"), occurrence), Fgw, false);
+
+    private static Dispatch Message(int sequence, DispatchStatus status, params DispatchItem[] items) =>
+        new(Key(sequence), status, items, At("2026-04-29T08:40"), 0, null, null, null, null, At("2026-04-29T08:30"));
+
+    private static Instant At(string local) =>
+        LocalDateTimePattern.CreateWithInvariantCulture("uuuu-MM-dd'T'HH:mm").Parse(local).GetValueOrThrow().InZoneStrictly(China.Zone).ToInstant();
+
+    private static string Local(Instant at) => LocalDateTimePattern.CreateWithInvariantCulture("uuuu-MM-dd'T'HH:mm").Format(at.InZone(China.Zone).LocalDateTime);
+
+    private static LocalDate Date(string iso) => IsoDate.TryParse(iso)!.Value;
+}
