@@ -240,10 +240,12 @@ public sealed class ScenarioTests : IDisposable
         {
             Assert.Equal(run.Lines, File.ReadAllLines(Path.Combine(run.Output, "events.jsonl")));
             Assert.Equal(run.Events.Count, run.Events.Select(e => e.EventId).Distinct().Count());
-            var deliveries = run.Sms.Select(s => s.DispatchId).ToList();
-            Assert.NotEmpty(deliveries);
-            Assert.Equal(deliveries.Count, deliveries.Distinct().Count());
-            Assert.All(deliveries, d => Assert.Contains(run.Events, e => d.StartsWith(e.EventId + ":Sms:", StringComparison.Ordinal)));
+            var messages = run.Sms.Select(s => s.DispatchId).ToList();
+            Assert.NotEmpty(messages);
+            Assert.Equal(messages.Count, messages.Distinct().Count());
+            Assert.All(run.Sms, s => Assert.All(s.Events, id => Assert.Contains(run.Events, e => e.EventId == id)));
+            var carried = run.Sms.SelectMany(s => s.Events.Select(e => (s.Person, e))).ToList();
+            Assert.Equal(carried.Count, carried.Distinct().Count());
         }
 
         Assert.Equal(first.Sms.Select(s => s.DispatchId), second.Sms.Select(s => s.DispatchId));

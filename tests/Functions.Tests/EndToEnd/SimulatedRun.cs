@@ -33,7 +33,27 @@ internal sealed record PrintedEvent(
 internal sealed record PrintedRecipient(string Role, string Person, bool Copy);
 
 /// <summary>One line of the outbox's <c>sms.log</c>.</summary>
-internal sealed record SmsLine(string At, string DispatchId, string To, int Segments, string Text);
+internal sealed record SmsLine(string At, string DispatchId, string To, int Segments, string Text)
+{
+    /// <summary>The events the message carries.</summary>
+    public IReadOnlyList<string> Events { get; init; } = [];
+
+    /// <summary>The person it went to (from the message id <c>Sms:{person}:{day}:{level}:{sequence}</c>).</summary>
+    public string Person => Domain.Delivery.DispatchKey.TryParse(DispatchId)!.Person.Value;
+}
+
+/// <summary>An email of the outbox: who it went to (from its message id), the events it carries, and the message.</summary>
+internal sealed record OutboxEmail(string Path, string DispatchId, IReadOnlyList<string> Events, MimeMessage Message)
+{
+    public string Person => Domain.Delivery.DispatchKey.TryParse(DispatchId)!.Person.Value;
+
+    public static OutboxEmail Load(string path)
+    {
+        var message = MimeMessage.Load(path);
+        var events = message.Headers[MailMessages.EventsHeader]?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
+        return new OutboxEmail(path, message.Headers[MailMessages.DeliveryHeader] ?? "", events, message);
+    }
+}
 
 /// <summary>
 /// <c>simulate --data Scenarios/NAME --from --to --out</c> run in process (settings all absent, so the defaults hold:
@@ -84,14 +104,19 @@ internal sealed class SimulatedRun
     /// into <c>{temp}/{outName}</c>. Fails unless the command succeeds and imports every row: a rejected row would
     /// silently change the scenario.
     /// </summary>
-    public static SimulatedRun Of(TempFolder temp, string scenario, string from, string to, string outName = "out", Func<string, string?>? setting = null)
+    public static SimulatedRun Of(TempFolder temp, string scenario, string from, string to, string outName = "out", Func<string, string?>? setting = null) =>
+        OfData(temp, Scenario(scenario), from, to, outName, setting);
+
+    /// <summary>As <see cref="Of"/>, for any data folder (e.g. the shipped samples the demo imports).</summary>
+    public static SimulatedRun OfData(TempFolder temp, string data, string from, string to, string outName = "out", Func<string, string?>? setting = null)
     {
+        var scenario = data;
         var output = temp[outName];
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
 
         var code = Cli.Run(
-            ["simulate", "--data", Scenario(scenario), "--from", from, "--to", to, "--out", output],
+            ["simulate", "--data", data, "--from", from, "--to", to, "--out", output],
             stdout, stderr, setting ?? (_ => null), FakeClock.FromUtc(2000, 1, 1));
 
         Assert.True(code == Cli.Ok, $"simulate exited {code}:\n{stderr}");
@@ -103,19 +128,29 @@ internal sealed class SimulatedRun
     /// <summary>The events of one rule, in the order they were printed.</summary>
     public IReadOnlyList<PrintedEvent> OfRule(string ruleId) => [.. Events.Where(e => e.RuleId == ruleId)];
 
-    /// <summary>The .eml written for <paramref name="e"/> to <paramref name="person"/>; fails when there is none.</summary>
-    public MimeMessage Email(PrintedEvent e, string person)
+    /// <summary>Every .eml of the outbox.</summary>
+    public IReadOnlyList<OutboxEmail> Emails
     {
-        var path = EmailPath(e, person);
-        Assert.True(File.Exists(path), $"No email to {person} for {e.RuleId} {e.Occurrence} ({e.EventId}) in {Outbox}.");
-        return MimeMessage.Load(path);
+        get
+        {
+            var folder = Path.Combine(Outbox, OutboxEmailSender.Folder);
+            return Directory.Exists(folder) ? [.. Directory.GetFiles(folder, "*.eml").Order(StringComparer.Ordinal).Select(OutboxEmail.Load)] : [];
+        }
     }
 
-    public bool HasEmail(PrintedEvent e, string person) => File.Exists(EmailPath(e, person));
+    /// <summary>The one .eml that carried <paramref name="e"/> to <paramref name="person"/>; fails when there is none or more than one.</summary>
+    public MimeMessage Email(PrintedEvent e, string person)
+    {
+        var carrying = EmailsOf(e, person);
+        Assert.True(carrying.Count == 1, $"{carrying.Count} emails to {person} carry {e.RuleId} {e.Occurrence} ({e.EventId}) in {Outbox}; expected one.");
+        return carrying[0].Message;
+    }
 
-    /// <summary>The sms.log lines of <paramref name="e"/> (delivery ids <c>{event}:Sms:{person}</c>).</summary>
-    public IReadOnlyList<SmsLine> SmsOf(PrintedEvent e) => [.. Sms.Where(s => s.DispatchId.StartsWith($"{e.EventId}:Sms:", StringComparison.Ordinal))];
+    public bool HasEmail(PrintedEvent e, string person) => EmailsOf(e, person).Count > 0;
 
-    private string EmailPath(PrintedEvent e, string person) =>
-        Path.Combine(Outbox, OutboxEmailSender.Folder, OutboxEmailSender.FileName($"{e.EventId}:Email:{person}"));
+    /// <summary>The sms.log lines that carried <paramref name="e"/>.</summary>
+    public IReadOnlyList<SmsLine> SmsOf(PrintedEvent e) => [.. Sms.Where(s => s.Events.Contains(e.EventId))];
+
+    private List<OutboxEmail> EmailsOf(PrintedEvent e, string person) =>
+        [.. Emails.Where(m => m.Person == person && m.Events.Contains(e.EventId))];
 }

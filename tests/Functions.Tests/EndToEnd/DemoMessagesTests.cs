@@ -1,0 +1,62 @@
+using Escalation.Domain.Delivery;
+using Escalation.Domain.Rules;
+using Escalation.Functions.Local;
+using Escalation.Functions.Storage;
+using Escalation.Functions.Tests.Import;
+using NodaTime;
+
+namespace Escalation.Functions.Tests.EndToEnd;
+
+/// <summary>
+/// The demo's four months (the shipped samples, 2026-04-01..07-31), as <c>demo</c> runs them: nobody gets more than one
+/// message a day per channel and level, and every event reaches each of its recipients on each channel in exactly one
+/// message (or is recorded as not sent, when the person has no address for the channel).
+/// </summary>
+public sealed class DemoMessagesTests : IDisposable
+{
+    private static readonly DateTimeZone Zone = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
+    private readonly TempFolder _temp = new();
+
+    [Fact]
+    public async Task Demo_SendsEachPersonAtMostOneMessageADayPerChannelAndLevel_AndEveryEventInExactlyOneOfThem()
+    {
+        var run = SimulatedRun.OfData(_temp, Repo.Samples, "2026-04-01", "2026-07-31");
+        var messages = run.Emails.Select(m => (m.DispatchId, Day: Instant.FromDateTimeOffset(m.Message.Date).InZone(Zone).Date, m.Events))
+            .Concat(run.Sms.Select(s => (s.DispatchId, Day: Instant.FromDateTimeOffset(DateTimeOffset.Parse(s.At, System.Globalization.CultureInfo.InvariantCulture)).InZone(Zone).Date, s.Events)))
+            .Select(m => (Key: DispatchKey.TryParse(m.DispatchId)!, m.Day, m.Events))
+            .ToList();
+        var tables = SqliteTables.Open(Path.Combine(run.Output, "store"), new SteppingClock(Instant.FromUtc(2026, 8, 1, 0, 0)));
+        var ledger = await (await tables.Table(DeliveryLedger.TableName)).Query(EntityQuery.WholeTable()).Select(DeliveryLedger.FromEntity).ToListAsync();
+
+        // At most one message per (recipient, day, channel, level), by the day it was actually sent.
+        var perSlot = messages.GroupBy(m => (m.Key.Person, m.Day, m.Key.Channel, m.Key.Level)).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.Empty(perSlot);
+        Assert.All(messages, m => Assert.Equal(m.Key.Day, m.Day));
+
+        // Every delivery the ledger calls sent is in exactly one message to that person on that channel; nothing else is.
+        var carried = messages.SelectMany(m => m.Events.Select(e => (Event: e, m.Key.Person, m.Key.Channel))).ToList();
+        Assert.Equal(carried.Count, carried.Distinct().Count());
+        var sent = ledger.Where(d => d.Status == DeliveryStatus.Sent).Select(d => (Event: d.Event.Value, d.Person, d.Channel)).ToHashSet();
+        Assert.Equal(sent.OrderBy(s => s.ToString()), carried.OrderBy(c => c.ToString()));
+
+        // Every event of events.jsonl was delivered: each of its deliveries is sent, or not sent on purpose (no address).
+        Assert.Equal(147, run.Events.Count);
+        Assert.All(ledger, d => Assert.True(d.Status is DeliveryStatus.Sent or DeliveryStatus.Skipped, $"{d.Id} is {d.Status}"));
+        Assert.All(run.Events, e => Assert.Contains(ledger, d => d.Event.Value == e.EventId && d.Status == DeliveryStatus.Sent));
+        foreach (var e in run.Events)
+        {
+            foreach (var r in e.Recipients.DistinctBy(r => r.Person))
+            {
+                foreach (var channel in new[] { Channel.Email, Channel.Sms })
+                {
+                    Assert.Single(ledger, d => d.Event.Value == e.EventId && d.Person.Value == r.Person && d.Channel == channel);
+                }
+            }
+        }
+
+        // Grouping is real: far fewer messages than deliveries.
+        Assert.True(messages.Count < sent.Count * 2 / 3, $"{messages.Count} messages for {sent.Count} deliveries");
+    }
+
+    public void Dispose() => _temp.Dispose();
+}
