@@ -34,6 +34,11 @@ param deliveryMaxAttempts int = 5
 @maxValue(360)
 param deliveryFirstRetryMinutes int = 5
 
+@description('Minutes a person\'s message of the day waits for the day\'s other events at the same level before it goes (one message per person, day, channel and level).')
+@minValue(0)
+@maxValue(60)
+param deliveryGatherMinutes int = 10
+
 @description('Deploy Communication Services with an Azure-managed email domain. Turn off where it is not offered (e.g. Azure China) and use SMTP.')
 param deployCommunicationServices bool = true
 
@@ -249,6 +254,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Escalation__SendAtOnce: sendAtOnce
       Escalation__Delivery__MaxAttempts: string(deliveryMaxAttempts)
       Escalation__Delivery__FirstRetryMinutes: string(deliveryFirstRetryMinutes)
+      Escalation__Delivery__GatherMinutes: string(deliveryGatherMinutes)
       Escalation__Tables__ServiceUri: storage.outputs.tableEndpoint
       Escalation__Acs__Endpoint: deployCommunicationServices ? communication!.outputs.endpoint : ''
       Escalation__Email__Sender: sender

@@ -30,6 +30,9 @@ internal sealed record EngineSettings(
     public const string SendAtOnceKey = "Escalation__SendAtOnce";
     public const string MaxAttemptsKey = "Escalation__Delivery__MaxAttempts";
     public const string FirstRetryMinutesKey = "Escalation__Delivery__FirstRetryMinutes";
+
+    /// <summary>Minutes a person's message of the day waits for the day's other events before it goes (0–60, default 10).</summary>
+    public const string GatherMinutesKey = "Escalation__Delivery__GatherMinutes";
     public const string OutboxKey = "Escalation__Outbox";
     public const string EmailSenderKey = "Escalation__Email__Sender";
     public const string SmsFromKey = "Escalation__Sms__From";
@@ -59,7 +62,7 @@ internal sealed record EngineSettings(
     public static IReadOnlyList<string> Keys { get; } =
     [
         Settings.TimeZoneKey, StoreSettings.ServiceUriKey, StoreSettings.ConnectionStringKey, StoreSettings.LocalStoreKey,
-        ScanScheduleKey, SendingWindowKey, SendAtOnceKey, MaxAttemptsKey, FirstRetryMinutesKey, OutboxKey,
+        ScanScheduleKey, SendingWindowKey, SendAtOnceKey, MaxAttemptsKey, FirstRetryMinutesKey, GatherMinutesKey, OutboxKey,
         EmailSenderKey, SmsFromKey, AcsEndpointKey, AcsConnectionStringKey,
         SmtpHostKey, SmtpPortKey, SmtpSecurityKey, SmtpUserKey, SmtpPasswordKey, SmtpAllowPlainTextAuthKey,
         ServiceBusNamespaceKey, ServiceBusConnectionStringKey,
@@ -151,6 +154,7 @@ internal sealed record EngineSettings(
 
         var maxAttempts = Number(MaxAttemptsKey, 5, 1, 50);
         var firstRetry = Number(FirstRetryMinutesKey, 5, 1, 24 * 60);
+        var gather = Number(GatherMinutesKey, 10, 0, 60);
 
         var emailSender = Get(EmailSenderKey) ?? DefaultEmailSender;
         if (!Domain.Catalog.ContactAddress.IsEmail(emailSender))
@@ -210,7 +214,7 @@ internal sealed record EngineSettings(
         }
 
         return (new EngineSettings(
-            new DeliveryOptions(window, atOnce, maxAttempts, Duration.FromMinutes(firstRetry), DeliveryOptions.Default.Lease),
+            new DeliveryOptions(window, atOnce, maxAttempts, Duration.FromMinutes(firstRetry), DeliveryOptions.Default.Lease) { Gather = Duration.FromMinutes(gather) },
             schedule,
             scheduleText,
             Get(OutboxKey) ?? DefaultOutbox,
