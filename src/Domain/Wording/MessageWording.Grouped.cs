@@ -87,7 +87,8 @@ public static partial class MessageWording
                 var gap = Math.Round(facts.Planned - facts.Reported, 1, MidpointRounding.AwayFromZero) > 0 ? Number(facts.Planned - facts.Reported) + "个百分点" : "";
                 var streak = facts.Streak is { } n && n > 1 ? string.Create(CultureInfo.InvariantCulture, $"已连续{n}期") : "";
                 var period = style == Style.Sms && streak.Length == 0 ? Text(facts.Period) : "";
-                return (style == Style.Cell ? streak.TrimStart('已') : streak) + period + "进度落后" + gap;
+                // A table has a column for the streak: its cell says by how much.
+                return (style == Style.Cell ? "" : streak) + period + "进度落后" + gap;
         }
     }
 

@@ -69,8 +69,9 @@ public class LagGapTests
     [Fact]
     public void Evaluate_SendsLagNoticeToTheRulesRecipients_WhenGapBelowMinimum()
     {
-        // Lagging in March and April by a hair: streak 2, a notice (R5), which follows its rule whatever the gap.
-        var item = ItemState.Of(Annual2024(), [Report(D(2024, 3, 29), PlannedAt(D(2024, 3, 31)) - 0.2), Report(AprilClose, PlannedAt(AprilClose) - 0.2)]);
+        // On plan in February, lagging in March and April by a hair: streak 2, a notice (R5), which follows its rule whatever the gap.
+        var item = ItemState.Of(Annual2024(),
+            [Report(D(2024, 2, 29), PlannedAt(D(2024, 2, 29))), Report(D(2024, 3, 29), PlannedAt(D(2024, 3, 31)) - 0.2), Report(AprilClose, PlannedAt(AprilClose) - 0.2)]);
 
         var notice = Assert.Single(Run(Evaluator(), AfterMayDay, item));
 
