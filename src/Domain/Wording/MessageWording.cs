@@ -85,19 +85,20 @@ public static partial class MessageWording
     /// <param name="template">Usually the one named by <see cref="EscalationEvent.Template"/>.</param>
     /// <param name="recipientName">The addressed person's name for <c>{recipient}</c>; null or empty for none.</param>
     /// <param name="isCopy">True for a copy (抄送): copy wording, not the template's requests.</param>
-    public static EmailMessage RenderEmail(EscalationEvent e, MessageTemplate template, string? recipientName, bool isCopy = false)
+    /// <param name="wording">Who signs and how; null for <see cref="WordingSettings.Default"/>.</param>
+    public static EmailMessage RenderEmail(EscalationEvent e, MessageTemplate template, string? recipientName, bool isCopy = false, WordingSettings? wording = null)
     {
         ArgumentNullException.ThrowIfNull(e);
         EnsureValid(template);
-        return RenderEmail(new Letter(recipientName, e.Level, e.Date, [new LetterItem(e, template, isCopy)]), WordingSettings.Default);
+        return RenderEmail(new Letter(recipientName, e.Level, e.Date, [new LetterItem(e, template, isCopy)]), wording ?? WordingSettings.Default);
     }
 
     /// <summary>Renders one event as the text message of a one-item letter; same contract as the email overload.</summary>
-    public static SmsMessage RenderSms(EscalationEvent e, MessageTemplate template, string? recipientName, bool isCopy = false)
+    public static SmsMessage RenderSms(EscalationEvent e, MessageTemplate template, string? recipientName, bool isCopy = false, WordingSettings? wording = null)
     {
         ArgumentNullException.ThrowIfNull(e);
         EnsureValid(template);
-        return RenderSms(new Letter(recipientName, e.Level, e.Date, [new LetterItem(e, template, isCopy)]), WordingSettings.Default);
+        return RenderSms(new Letter(recipientName, e.Level, e.Date, [new LetterItem(e, template, isCopy)]), wording ?? WordingSettings.Default);
     }
 
     /// <summary>⌈length / 70⌉ in UTF-16 code units; see <see cref="SmsMessage.Segments"/>.</summary>
