@@ -16,7 +16,7 @@ namespace Escalation.Domain.Wording;
 /// </param>
 /// <param name="Sms">
 /// The text message, without the SMS signature (【督查室】, the SmsSignature setting), which is added when rendering; any
-/// other 【…】 in it is written 「…」, since a text message carries exactly one.
+/// other 【…】 in it is rewritten (a leading 【提醒】 as 提醒：, any other as 「…」), since a text message carries exactly one.
 /// </param>
 public sealed record MessageTemplate(string Id, string Subject, string Body, string Sms)
 {
