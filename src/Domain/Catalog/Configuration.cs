@@ -33,7 +33,11 @@ public sealed record Configuration(
     EvaluationOptions Options)
 {
     /// <summary>Setting keys admins may write in the settings table.</summary>
-    public static IReadOnlyList<string> SettingKeys { get; } = ["SupervisionOffice", "CatchUpWorkingDays", "YellowWithin", "GoLive"];
+    public static IReadOnlyList<string> SettingKeys { get; } =
+        ["SupervisionOffice", "CatchUpWorkingDays", "YellowWithin", "GoLive", "LagGapForHeads", "SenderName", "SmsSignature", "ContactLine"];
+
+    /// <summary>Who signs the messages and how (落款, 短信签名, 联系方式): the settings table's, else <see cref="WordingSettings.Default"/>'s.</summary>
+    public WordingSettings Wording { get; init; } = WordingSettings.Default;
 
     /// <summary>The go-live date's first name, still read so that stored settings keep working; GoLive wins when both are set.</summary>
     public const string GoLiveFormerKey = "StreaksFrom";
@@ -63,10 +67,13 @@ public sealed record Configuration(
         problems.AddRange(ruleProblems);
         var plans = BuildPlanTemplates(rows.PlanStages, problems);
         var calendar = BuildCalendar(rows.Calendar, shippedCalendar, zone, problems);
-        var (office, options) = BuildSettings(rows.Settings, people, problems);
+        var (office, options, wording) = BuildSettings(rows.Settings, people, problems);
 
         var configuration = new Configuration(
-            Roster.Of(units, office), people, plans, rules, templates, calendar, options);
+            Roster.Of(units, office), people, plans, rules, templates, calendar, options)
+        {
+            Wording = wording,
+        };
         return (configuration, problems);
     }
 
@@ -298,11 +305,12 @@ public sealed record Configuration(
         return calendar;
     }
 
-    private static (PersonId? Office, EvaluationOptions Options) BuildSettings(
+    private static (PersonId? Office, EvaluationOptions Options, WordingSettings Wording) BuildSettings(
         IReadOnlyList<SettingRow> rows, Dictionary<PersonId, Contact> people, List<Problem> problems)
     {
         PersonId? office = null;
         var options = EvaluationOptions.Default;
+        var wording = WordingSettings.Default;
         LocalDate? goLive = null;
         LocalDate? formerGoLive = null;
         foreach (var row in rows)
@@ -345,6 +353,41 @@ public sealed record Configuration(
                 case GoLiveFormerKey:
                     formerGoLive = read.Date(nameof(SettingRow.Value), row.Value, required: true) ?? formerGoLive;
                     break;
+                case "LagGapForHeads":
+                    if (read.Number(nameof(SettingRow.Value), row.Value, required: true, 0, EvaluationOptions.MaxLagGapForHeads) is { } gap)
+                    {
+                        options = options with { LagGapForHeads = gap };
+                    }
+
+                    break;
+                case "SenderName":
+                    if (WordingText(read, row.Value, WordingSettings.MaxSenderNameLength, "落款", $"改正前落款仍为{Words.Quote(WordingSettings.Default.SenderName)}。") is { } sender)
+                    {
+                        wording = wording with { SenderName = sender };
+                    }
+
+                    break;
+                case "SmsSignature":
+                    if (read.Text(nameof(SettingRow.Value), row.Value, required: true) is { } signature)
+                    {
+                        if (WordingSettings.SmsSignatureProblem(signature) is { } reason)
+                        {
+                            read.Fault(nameof(SettingRow.Value), row.Value, reason);
+                        }
+                        else
+                        {
+                            wording = wording with { SmsSignature = signature };
+                        }
+                    }
+
+                    break;
+                case "ContactLine":
+                    if (WordingText(read, row.Value, WordingSettings.MaxContactLineLength, "联系方式", "改正前消息中不写联系方式。") is { } contact)
+                    {
+                        wording = wording with { ContactLine = contact };
+                    }
+
+                    break;
                 default:
                     read.Fault(nameof(SettingRow.Key), row.Key, $"无法识别的设置项。可填：{Words.Choices(SettingKeys)}。");
                     break;
@@ -357,6 +400,29 @@ public sealed record Configuration(
                 $"{GoLiveFormerKey} is the former name of GoLive (上线日期), which is also set, to {IsoDate.Format(live)}, and wins; delete the {GoLiveFormerKey} row"));
         }
 
-        return (office, options with { GoLive = goLive ?? formerGoLive });
+        return (office, options with { GoLive = goLive ?? formerGoLive }, wording);
+    }
+
+    /// <summary>A one-line text of at most <paramref name="max"/> characters that messages print as is.</summary>
+    private static string? WordingText(FieldReader read, string? value, int max, string what, string meanwhile)
+    {
+        if (read.Text(nameof(SettingRow.Value), value, required: true) is not { } text)
+        {
+            return null;
+        }
+
+        if (text.Contains('\n', StringComparison.Ordinal) || text.Contains('\r', StringComparison.Ordinal))
+        {
+            read.Fault(nameof(SettingRow.Value), value, $"{what}只能写一行，请删除其中的换行。{meanwhile}");
+            return null;
+        }
+
+        if (text.Length > max)
+        {
+            read.Fault(nameof(SettingRow.Value), value, string.Create(CultureInfo.InvariantCulture, $"{what}不能超过 {max} 个字（现为 {text.Length} 个字），请精简。{meanwhile}"));
+            return null;
+        }
+
+        return text;
     }
 }

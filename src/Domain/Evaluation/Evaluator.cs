@@ -380,8 +380,20 @@ public sealed class Evaluator
                     Streak: streak,
                     Period: chain.Label(0),
                     PeriodKey: chain.Key(0));
-                Raise(rule, EventKind.Lagging, chain.Occurrence(0), facts, chain.Judged(0));
+                Raise(rule, EventKind.Lagging, chain.Occurrence(0), facts, chain.Judged(0), LagRecipients(rule, facts));
             }
+        }
+
+        /// <summary>
+        /// A reminder for a gap below <see cref="EvaluationOptions.LagGapForHeads"/> goes to the owner only; anything else
+        /// to the rule's recipients (null). The gap is compared as messages print it, to one decimal.
+        /// </summary>
+        private Recipient[]? LagRecipients(EscalationRule rule, EventFacts facts)
+        {
+            var gap = Math.Round(facts.Planned - facts.Reported, 1, MidpointRounding.AwayFromZero);
+            return rule.Level == EventLevel.Reminder && gap < Owner._options.LagGapForHeads
+                ? [new Recipient(RecipientRole.Owner, Item.Owner, IsCopy: false)]
+                : null;
         }
 
         /// <summary>
@@ -436,7 +448,8 @@ public sealed class Evaluator
         /// The day the occurrence happened (the due date, the close's working day, ...): a demand's time limit counts
         /// from it, so that every run that raises this event id gives the same date, whichever day it runs.
         /// </param>
-        private void Raise(EscalationRule rule, EventKind kind, string occurrence, EventFacts facts, LocalDate anchor)
+        /// <param name="recipients">Who is told, when not the rule's recipients (null).</param>
+        private void Raise(EscalationRule rule, EventKind kind, string occurrence, EventFacts facts, LocalDate anchor, Recipient[]? recipients = null)
         {
             Demand? demand = null;
             if (rule.Demand is { } spec)
@@ -462,7 +475,7 @@ public sealed class Evaluator
                 Item.Unit,
                 Today,
                 occurrence,
-                Recipients(rule),
+                recipients ?? Recipients(rule),
                 rule.Channels,
                 rule.Template,
                 facts,

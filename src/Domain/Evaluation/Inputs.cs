@@ -90,9 +90,18 @@ public sealed record ItemState(
 /// first import to count months the office already supervised by hand; null (the default) counts per item from its
 /// first-seen date, so that a first run over imported history starts each unit at the bottom of the ladder.
 /// </param>
-public sealed record EvaluationOptions(int CatchUpWorkingDays = 10, TrafficLightPolicy? Lights = null, LocalDate? GoLive = null)
+/// <param name="LagGapForHeads">
+/// The minimum lag gap for heads (通知单位负责人的最小落后幅度), in percentage points: a reminder-level lag event whose gap
+/// (planned − reported, rounded to one decimal as messages show it) is below it goes to the item's owner only, whatever
+/// roles its rule names, so that a unit head is not formally reminded of a lag of 0.1 points. At or above it, the rule's
+/// recipients. Notices and summons always follow their rule: they are earned by the streak, not by the size of one gap.
+/// </param>
+public sealed record EvaluationOptions(int CatchUpWorkingDays = 10, TrafficLightPolicy? Lights = null, LocalDate? GoLive = null, double LagGapForHeads = 5)
 {
     public static EvaluationOptions Default { get; } = new();
+
+    /// <summary>The largest value <see cref="LagGapForHeads"/> may take.</summary>
+    public const double MaxLagGapForHeads = 100;
 
     public TrafficLightPolicy LightPolicy => Lights ?? TrafficLightPolicy.Default;
 }

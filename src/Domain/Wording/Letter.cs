@@ -4,32 +4,22 @@ using NodaTime;
 
 namespace Escalation.Domain.Wording;
 
-/// <summary>Who signs and how: settings, not constants.</summary>
-public sealed record WordingSettings(string SenderName, string SmsSignature, string? ContactLine)
-{
-    public static WordingSettings Default { get; } = new("督查室", "【督查室】", null);
-}
-
-/// <summary>One item of a letter: the event, its template (null when missing), and whether it is a copy.</summary>
+/// <summary>One item of a letter: an event, how it is worded, and whether this person receives it as a copy (抄送).</summary>
+/// <param name="Event">The event.</param>
+/// <param name="Template">
+/// The template its rule names, or null when that template does not exist: the letter then uses the shipped template
+/// of the same id, or else the shipped wording for its kind and level. A template that does not validate is treated
+/// the same way: rendering never fails for want of wording.
+/// </param>
+/// <param name="IsCopy">True when this person receives it as a copy (抄送), for information, not to act on.</param>
 public sealed record LetterItem(EscalationEvent Event, MessageTemplate? Template, bool IsCopy);
 
-/// <summary>What one message to one person, on one channel, on one day, at one level says.</summary>
+/// <summary>
+/// What one message to one person, on one channel, on one day, at one level says: all the events due to them that day
+/// at that level, addressed and copied.
+/// </summary>
+/// <param name="RecipientName">The person's name for the salutation (张三同志：); null or empty for none.</param>
+/// <param name="Level">The level of every item.</param>
+/// <param name="Day">The working day it is delivered: the letter is dated and signed with it.</param>
+/// <param name="Items">At least one; any order (the wording orders them); the same event twice counts once.</param>
 public sealed record Letter(string? RecipientName, EventLevel Level, LocalDate Day, IReadOnlyList<LetterItem> Items);
-
-/// <summary>DRAFT until the grouped wording lands: renders each item with its template, one after the other.</summary>
-public static class LetterWording
-{
-    public static EmailMessage RenderEmail(Letter letter, WordingSettings wording)
-    {
-        ArgumentNullException.ThrowIfNull(letter);
-        var parts = letter.Items.Select(i => MessageWording.RenderEmail(i.Event, i.Template ?? DefaultTemplates.ById.Values.First(), letter.RecipientName, i.IsCopy)).ToList();
-        return new EmailMessage(parts[0].Subject, string.Join("\n", parts.Select(p => p.PlainText)), parts[0].Html);
-    }
-
-    public static SmsMessage RenderSms(Letter letter, WordingSettings wording)
-    {
-        ArgumentNullException.ThrowIfNull(letter);
-        var text = string.Join("", letter.Items.Select(i => MessageWording.RenderSms(i.Event, i.Template ?? DefaultTemplates.ById.Values.First(), letter.RecipientName, i.IsCopy).Text));
-        return new SmsMessage(text, MessageWording.Segments(text));
-    }
-}

@@ -14,7 +14,10 @@ namespace Escalation.Domain.Wording;
 /// The email body, one paragraph per line. A line whose placeholders all come out empty is left out, so that
 /// a salutation <c>{recipient}同志：</c> or a line holding only <c>{demand}</c> disappears when there is nothing to say.
 /// </param>
-/// <param name="Sms">The text message, without the 【督查室】 signature, which is added when rendering.</param>
+/// <param name="Sms">
+/// The text message, without the SMS signature (【督查室】, the SmsSignature setting), which is added when rendering; any
+/// other 【…】 in it is rewritten (a leading 【提醒】 as 提醒：, any other as 「…」), since a text message carries exactly one.
+/// </param>
 public sealed record MessageTemplate(string Id, string Subject, string Body, string Sms)
 {
     /// <summary>The table templates come from, as named in problem reports.</summary>
@@ -25,27 +28,34 @@ public sealed record MessageTemplate(string Id, string Subject, string Body, str
     /// <list type="table">
     /// <item><term>unit</term><description>the responsible unit's name</description></item>
     /// <item><term>item</term><description>the item's title</description></item>
+    /// <item><term>recipient</term><description>the addressed person's name, as the caller gives it; may be empty</description></item>
     /// <item><term>level</term><description>提醒, 通报 or 约谈</description></item>
-    /// <item><term>date</term><description>the evaluation date, e.g. 2024年6月7日</description></item>
+    /// <item><term>kind</term><description>what happened, e.g. 进度滞后, 逾期未完成 (<see cref="ChineseNames"/>)</description></item>
+    /// <item><term>date</term><description>the message's date: the working day it is delivered, e.g. 2024年6月7日 (for the signature)</description></item>
+    /// <item><term>asOf</term><description>the date the facts are stated as of (截至…): the day the event was raised</description></item>
     /// <item><term>checkpoint</term><description>the milestone's name (due-soon and overdue events)</description></item>
     /// <item><term>due</term><description>the milestone's due date</description></item>
+    /// <item><term>deadline</term><description>the same date as <c>due</c>, under the name admins try first</description></item>
     /// <item><term>target</term><description>the milestone's target, e.g. 60%</description></item>
     /// <item><term>planned</term><description>planned progress, e.g. 41.7%</description></item>
     /// <item><term>reported</term><description>reported progress, e.g. 35%</description></item>
     /// <item><term>gap</term><description>planned minus reported, in points without a % sign, e.g. 6.7</description></item>
     /// <item><term>when</term><description>还有3个工作日到期 (due soon), 今天到期 (due today) or 进入到期前最后一个工作日 (due on a day off, reminded the working day before); empty otherwise</description></item>
+    /// <item><term>daysLeft</term><description>working days until the milestone's due date, e.g. 3 (due-soon events)</description></item>
     /// <item><term>streak</term><description>consecutive lagging periods (lag events)</description></item>
     /// <item><term>period</term><description>the lagging period, e.g. 2024年5月</description></item>
     /// <item><term>reportDue</term><description>the missed report's due date</description></item>
     /// <item><term>demand</term><description>请于2024年6月7日前报送书面说明 or 请于…前完成整改; empty without a demand</description></item>
+    /// <item><term>demandKind</term><description>书面说明 or 限期整改; empty without a demand</description></item>
     /// <item><term>dueBy</term><description>the demand's date; for demand-overdue events the date that was missed</description></item>
-    /// <item><term>recipient</term><description>the addressed person's name, as the caller gives it; may be empty</description></item>
+    /// <item><term>sender</term><description>the signature (落款), the SenderName setting, e.g. 督查室</description></item>
+    /// <item><term>contact</term><description>the ContactLine setting, e.g. 联系人：王某，电话：0755-12345678; may be empty</description></item>
     /// </list>
     /// </summary>
     public static IReadOnlyList<string> Placeholders { get; } =
     [
-        "unit", "item", "level", "date", "checkpoint", "due", "target", "planned", "reported", "gap",
-        "when", "streak", "period", "reportDue", "demand", "dueBy", "recipient",
+        "unit", "item", "recipient", "level", "kind", "date", "asOf", "checkpoint", "due", "deadline", "target", "planned",
+        "reported", "gap", "when", "daysLeft", "streak", "period", "reportDue", "demand", "demandKind", "dueBy", "sender", "contact",
     ];
 
     private static readonly HashSet<string> Known = new(Placeholders, StringComparer.OrdinalIgnoreCase);

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Text;
 using Escalation.Domain.Events;
 using Escalation.Domain.Rules;
 using NodaTime;
@@ -14,7 +12,7 @@ namespace Escalation.Domain.Wording;
 public sealed record EmailMessage(string Subject, string PlainText, string Html);
 
 /// <summary>A text message ready to send.</summary>
-/// <param name="Text">Starts with the 【督查室】 signature.</param>
+/// <param name="Text">Starts with the SMS signature (【督查室】), the only 【…】 in it.</param>
 /// <param name="Segments">
 /// How many parts it is billed as: ⌈length / 70⌉ in UTF-16 code units, as the specification states (70 Chinese
 /// characters per SMS). Carriers that split long messages with a concatenation header carry 67 per part, so there
@@ -23,81 +21,84 @@ public sealed record EmailMessage(string Subject, string PlainText, string Html)
 public sealed record SmsMessage(string Text, int Segments);
 
 /// <summary>
-/// Turns an <see cref="EscalationEvent"/> into the words people receive, through an admin-edited
-/// <see cref="MessageTemplate"/>. Pure: same event, template and name, same text.
+/// Turns events into the words people receive. A <see cref="Letter"/> (one person, channel, day and level) of one
+/// addressed event reads through its admin-edited <see cref="MessageTemplate"/>; a copy (抄送) reads through wording
+/// written for a copy; several events make one grouped message in 公文 style with a table of the items. Pure: the same
+/// letter and settings give the same text, whatever the order of its items.
 /// </summary>
-public static class MessageWording
+public static partial class MessageWording
 {
-    /// <summary>The signature every text message starts with (短信签名).</summary>
+    /// <summary>The default SMS signature (短信签名); the SmsSignature setting replaces it.</summary>
     public const string SmsSignature = "【督查室】";
 
-    /// <summary>Marks a copy's subject and SMS: 【抄送】.</summary>
+    /// <summary>Starts the subject of an email that only carries copies: 【抄送】.</summary>
     public const string CopyMark = "【抄送】";
 
-    /// <summary>The first paragraph of a copy's email.</summary>
+    /// <summary>Starts the text of an SMS that only carries copies, after the signature (an SMS has one 【…】 only).</summary>
+    public const string SmsCopyMark = "抄送：";
+
+    /// <summary>The paragraph that says a copy is information.</summary>
     public const string CopyNote = "（此件抄送您知悉，无需办理。）";
 
     /// <summary>Characters per SMS segment, as the specification counts them.</summary>
     public const int SmsSegmentLength = 70;
 
     /// <summary>
-    /// Renders the email. <paramref name="template"/> must be valid (<see cref="MessageTemplate.Validate"/> empty);
-    /// an invalid one is a bug of the caller, who validates admin templates when loading them.
+    /// Renders the email of a letter: one addressed item through its template; one copied item in copy wording; several
+    /// items as a grouped message (subject with level and count, one request, a table of the items, signature, date and
+    /// contact line).
+    /// </summary>
+    /// <exception cref="ArgumentException">The letter has no item, or an item of another level (a bug of the caller).</exception>
+    public static EmailMessage RenderEmail(Letter letter, WordingSettings wording)
+    {
+        var items = Checked(letter, wording);
+        if (items.Count > 1)
+        {
+            return GroupedEmail(letter, items, wording);
+        }
+
+        return items[0].IsCopy ? CopyEmail(letter, items[0], wording) : TemplateEmail(letter, items[0], wording);
+    }
+
+    /// <summary>
+    /// Renders the text message of a letter: the signature once, then one addressed item through its template, one copied
+    /// item in copy wording (抄送：…), or several items in a short summary that refers to the email.
+    /// </summary>
+    /// <exception cref="ArgumentException">The letter has no item, or an item of another level (a bug of the caller).</exception>
+    public static SmsMessage RenderSms(Letter letter, WordingSettings wording)
+    {
+        var items = Checked(letter, wording);
+        if (items.Count > 1)
+        {
+            return GroupedSms(letter, items, wording);
+        }
+
+        return items[0].IsCopy ? CopySms(items[0].Event, wording) : TemplateSms(letter, items[0], wording);
+    }
+
+    /// <summary>
+    /// Renders one event as the email of a one-item letter dated the event's date, signed with the default settings.
+    /// <paramref name="template"/> must be valid (<see cref="MessageTemplate.Validate"/> empty); an invalid one is a bug of
+    /// the caller, who validates admin templates when loading them.
     /// </summary>
     /// <param name="e">The event.</param>
     /// <param name="template">Usually the one named by <see cref="EscalationEvent.Template"/>.</param>
     /// <param name="recipientName">The addressed person's name for <c>{recipient}</c>; null or empty for none.</param>
-    /// <param name="isCopy">
-    /// True for a copy (抄送): the subject starts with <see cref="CopyMark"/> and the body with <see cref="CopyNote"/>, so
-    /// that a copied leader or the supervision office reads it as information, not as addressed to them.
-    /// </param>
-    public static EmailMessage RenderEmail(EscalationEvent e, MessageTemplate template, string? recipientName, bool isCopy = false)
+    /// <param name="isCopy">True for a copy (抄送): copy wording, not the template's requests.</param>
+    /// <param name="wording">Who signs and how; null for <see cref="WordingSettings.Default"/>.</param>
+    public static EmailMessage RenderEmail(EscalationEvent e, MessageTemplate template, string? recipientName, bool isCopy = false, WordingSettings? wording = null)
     {
         ArgumentNullException.ThrowIfNull(e);
         EnsureValid(template);
-        var values = Values(e, recipientName);
-
-        var subject = OneLine(TemplateText.Render(template.Subject, values, out _));
-        var paragraphs = Paragraphs(template.Body, values);
-        if (isCopy)
-        {
-            subject = CopyMark + subject;
-            paragraphs.Insert(paragraphs.Count > 0 && paragraphs[0].EndsWith('：') ? 1 : 0, CopyNote);
-        }
-
-        var facts = Facts(e);
-
-        var plain = new StringBuilder();
-        plain.AppendJoin('\n', paragraphs);
-        if (facts.Count > 0)
-        {
-            plain.Append("\n\n附：有关情况\n");
-            plain.AppendJoin('\n', facts.Select(f => f.Label + "：" + f.Value));
-        }
-
-        plain.Append('\n');
-        return new EmailMessage(subject, plain.ToString(), Html(subject, paragraphs, facts));
+        return RenderEmail(new Letter(recipientName, e.Level, e.Date, [new LetterItem(e, template, isCopy)]), wording ?? WordingSettings.Default);
     }
 
-    /// <summary>
-    /// Renders the text message: the signature, then the template's <see cref="MessageTemplate.Sms"/> text
-    /// (the signature is not doubled when the template already starts with it). Same contract as <see cref="RenderEmail"/>.
-    /// </summary>
-    public static SmsMessage RenderSms(EscalationEvent e, MessageTemplate template, string? recipientName, bool isCopy = false)
+    /// <summary>Renders one event as the text message of a one-item letter; same contract as the email overload.</summary>
+    public static SmsMessage RenderSms(EscalationEvent e, MessageTemplate template, string? recipientName, bool isCopy = false, WordingSettings? wording = null)
     {
         ArgumentNullException.ThrowIfNull(e);
         EnsureValid(template);
-        var values = Values(e, recipientName);
-
-        var text = TemplateText.Render(template.Sms, values, out _).Trim();
-        if (text.StartsWith(SmsSignature, StringComparison.Ordinal))
-        {
-            text = text[SmsSignature.Length..];
-        }
-
-        text = SmsSignature + (isCopy ? CopyMark : "") + text;
-
-        return new SmsMessage(text, Segments(text));
+        return RenderSms(new Letter(recipientName, e.Level, e.Date, [new LetterItem(e, template, isCopy)]), wording ?? WordingSettings.Default);
     }
 
     /// <summary>⌈length / 70⌉ in UTF-16 code units; see <see cref="SmsMessage.Segments"/>.</summary>
@@ -107,41 +108,38 @@ public static class MessageWording
         return (text.Length + SmsSegmentLength - 1) / SmsSegmentLength;
     }
 
-    private static void EnsureValid(MessageTemplate template)
+    /// <summary>
+    /// The order a letter lists its items in, each event once: addressed before copies, then by unit, item title and
+    /// event id (ordinal), so that the same set always renders the same text.
+    /// </summary>
+    public static IReadOnlyList<LetterItem> Ordered(IEnumerable<LetterItem> items)
     {
-        ArgumentNullException.ThrowIfNull(template);
-        var problems = template.Validate();
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException($"Template '{template.Id}' cannot be rendered: {string.Join("; ", problems)}", nameof(template));
-        }
+        ArgumentNullException.ThrowIfNull(items);
+        return
+        [
+            .. items
+                .OrderBy(i => i.IsCopy)
+                .ThenBy(i => i.Event.Facts.UnitName, StringComparer.Ordinal)
+                .ThenBy(i => i.Event.Unit.Value, StringComparer.Ordinal)
+                .ThenBy(i => i.Event.Facts.ItemTitle, StringComparer.Ordinal)
+                .ThenBy(i => i.Event.Id.Value, StringComparer.Ordinal)
+                .DistinctBy(i => i.Event.Id),
+        ];
     }
 
-    /// <summary>The value of every placeholder for this event; missing facts are empty strings.</summary>
-    internal static IReadOnlyDictionary<string, string> Values(EscalationEvent e, string? recipientName)
+    /// <summary>
+    /// The wording an item reads through: its template when it validates, else the shipped template of the same id,
+    /// else the shipped template for its kind and level.
+    /// </summary>
+    public static MessageTemplate TemplateFor(LetterItem item)
     {
-        var facts = e.Facts;
-        var dueBy = e.Demand?.DueBy ?? facts.DemandDueBy;
-        return new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        ArgumentNullException.ThrowIfNull(item);
+        if (item.Template is { } template && template.Validate().Count == 0)
         {
-            ["unit"] = Text(facts.UnitName),
-            ["item"] = Text(facts.ItemTitle),
-            ["level"] = LevelName(e.Level),
-            ["date"] = Date(e.Date),
-            ["checkpoint"] = Text(facts.Checkpoint),
-            ["due"] = Date(facts.CheckpointDue),
-            ["target"] = Percent(facts.CheckpointTarget),
-            ["planned"] = Percent(facts.Planned),
-            ["reported"] = Percent(facts.Reported),
-            ["gap"] = Number(facts.Planned - facts.Reported),
-            ["when"] = When(e),
-            ["streak"] = facts.Streak?.ToString(CultureInfo.InvariantCulture) ?? "",
-            ["period"] = Text(facts.Period),
-            ["reportDue"] = Date(facts.ReportDue),
-            ["demand"] = DemandText(e.Demand),
-            ["dueBy"] = Date(dueBy),
-            ["recipient"] = Text(recipientName),
-        };
+            return template;
+        }
+
+        return DefaultTemplates.ById.GetValueOrDefault(item.Event.Template) ?? DefaultTemplates.ById[ShippedTemplateId(item.Event)];
     }
 
     /// <summary>The rows of the facts table (附：有关情况), only those with a value: the reasons, in Chinese.</summary>
@@ -174,9 +172,140 @@ public static class MessageWording
         var demand = e.Demand is { } d
             ? Date(d.DueBy) + (d.Kind == DemandKind.Explanation ? "前报送书面说明" : "前完成整改")
             : Date(facts.DemandDueBy) is { Length: > 0 } missed ? missed + "（已逾期）" : "";
-        Row("说明/整改期限", demand);
+        Row(DemandLabel, demand);
         return rows;
     }
+
+    private const string DemandLabel = "说明/整改期限";
+
+    private static List<LetterItem> Checked(Letter letter, WordingSettings wording)
+    {
+        ArgumentNullException.ThrowIfNull(letter);
+        ArgumentNullException.ThrowIfNull(wording);
+        ArgumentNullException.ThrowIfNull(letter.Items);
+        if (letter.Items.Count == 0)
+        {
+            throw new ArgumentException("A letter needs at least one item.", nameof(letter));
+        }
+
+        if (letter.Items.FirstOrDefault(i => i.Event.Level != letter.Level) is { } other)
+        {
+            throw new ArgumentException($"Event {other.Event.Id} is a {other.Event.Level}, in a letter of level {letter.Level}.", nameof(letter));
+        }
+
+        return [.. Ordered(letter.Items)];
+    }
+
+    private static void EnsureValid(MessageTemplate template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        var problems = template.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"Template '{template.Id}' cannot be rendered: {string.Join("; ", problems)}", nameof(template));
+        }
+    }
+
+    /// <summary>The shipped template that words an event of this kind and level, whatever template its rule named.</summary>
+    private static string ShippedTemplateId(EscalationEvent e) => e.Kind switch
+    {
+        EventKind.DueSoon or EventKind.DueToday => "due-soon",
+        EventKind.Overdue => "overdue",
+        EventKind.ReportMissing => "report-missing",
+        EventKind.DemandOverdue => "demand-overdue",
+        _ => e.Level switch
+        {
+            EventLevel.Reminder => "lag-reminder",
+            EventLevel.Notice => "lag-notice",
+            _ => "lag-summons",
+        },
+    };
+
+    // ---- One addressed item: its template -------------------------------------------------------------------------
+
+    private static EmailMessage TemplateEmail(Letter letter, LetterItem item, WordingSettings wording)
+    {
+        var template = TemplateFor(item);
+        var values = Values(item.Event, letter.RecipientName, letter.Day, wording);
+
+        var subject = OneLine(TemplateText.Render(template.Subject, values, out _));
+        var paragraphs = Paragraphs(template.Body, values);
+
+        // A template written before the ContactLine setting existed still carries it, last, as the shipped ones do.
+        if (Contact(wording) is { Length: > 0 } contact && !Uses(template.Body, "contact"))
+        {
+            paragraphs.Add(contact);
+        }
+
+        var document = new EmailDocument().AddRange(paragraphs).Facts(Facts(item.Event));
+        return new EmailMessage(subject, document.PlainText(), document.Html(subject));
+    }
+
+    private static SmsMessage TemplateSms(Letter letter, LetterItem item, WordingSettings wording)
+    {
+        var values = Values(item.Event, letter.RecipientName, letter.Day, wording);
+        var text = TemplateText.Render(TemplateFor(item).Sms, values, out _).Trim();
+        foreach (var signature in new[] { wording.SmsSignature, SmsSignature })
+        {
+            if (text.StartsWith(signature, StringComparison.Ordinal))
+            {
+                text = text[signature.Length..];
+                break;
+            }
+        }
+
+        return Sms(wording, text);
+    }
+
+    /// <summary>The signature, then the text with any other 【…】 as 「…」 (a leading one as …：): one 【…】 per SMS.</summary>
+    private static SmsMessage Sms(WordingSettings wording, string text)
+    {
+        text = OneLine(text).Trim();
+        if (text.StartsWith('【') && text.IndexOf('】', StringComparison.Ordinal) is > 1 and var close)
+        {
+            text = text[1..close] + "：" + text[(close + 1)..].TrimStart();
+        }
+
+        text = wording.SmsSignature + text.Replace('【', '「').Replace('】', '」');
+        return new SmsMessage(text, Segments(text));
+    }
+
+    /// <summary>The value of every placeholder for this event; missing facts are empty strings.</summary>
+    internal static IReadOnlyDictionary<string, string> Values(EscalationEvent e, string? recipientName, LocalDate day, WordingSettings wording)
+    {
+        var facts = e.Facts;
+        var dueBy = e.Demand?.DueBy ?? facts.DemandDueBy;
+        return new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["unit"] = Text(facts.UnitName),
+            ["item"] = Text(facts.ItemTitle),
+            ["recipient"] = Text(recipientName),
+            ["level"] = ChineseNames.Of(e.Level),
+            ["kind"] = ChineseNames.Of(e.Kind),
+            ["date"] = Date(day),
+            ["asOf"] = Date(e.Date),
+            ["checkpoint"] = Text(facts.Checkpoint),
+            ["due"] = Date(facts.CheckpointDue),
+            ["deadline"] = Date(facts.CheckpointDue),
+            ["target"] = Percent(facts.CheckpointTarget),
+            ["planned"] = Percent(facts.Planned),
+            ["reported"] = Percent(facts.Reported),
+            ["gap"] = Number(facts.Planned - facts.Reported),
+            ["when"] = When(e),
+            ["daysLeft"] = facts.WorkingDaysLeft?.ToString(CultureInfo.InvariantCulture) ?? "",
+            ["streak"] = facts.Streak?.ToString(CultureInfo.InvariantCulture) ?? "",
+            ["period"] = Text(facts.Period),
+            ["reportDue"] = Date(facts.ReportDue),
+            ["demand"] = DemandText(e.Demand),
+            ["demandKind"] = e.Demand is { } d ? ChineseNames.Of(d.Kind) : "",
+            ["dueBy"] = Date(dueBy),
+            ["sender"] = Text(wording.SenderName),
+            ["contact"] = Contact(wording),
+        };
+    }
+
+    private static bool Uses(string text, string placeholder) =>
+        TemplateText.Parse(text).Tokens.Any(t => t.IsPlaceholder && string.Equals(t.Text, placeholder, StringComparison.OrdinalIgnoreCase));
 
     private static List<string> Paragraphs(string body, IReadOnlyDictionary<string, string> values)
     {
@@ -193,37 +322,6 @@ public static class MessageWording
         return paragraphs;
     }
 
-    private static string Html(string subject, IReadOnlyList<string> paragraphs, IReadOnlyList<(string Label, string Value)> facts)
-    {
-        static string H(string text) => WebUtility.HtmlEncode(text);
-
-        var html = new StringBuilder();
-        html.Append("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");
-        html.Append("<title>").Append(H(subject)).Append("</title>\n</head>\n");
-        html.Append("<body style=\"font-family:sans-serif;line-height:1.6\">\n");
-        foreach (var paragraph in paragraphs)
-        {
-            html.Append("<p>").Append(H(paragraph)).Append("</p>\n");
-        }
-
-        if (facts.Count > 0)
-        {
-            html.Append("<table style=\"border-collapse:collapse\">\n<caption style=\"text-align:left\">附：有关情况</caption>\n");
-            foreach (var (label, value) in facts)
-            {
-                html.Append("<tr><th scope=\"row\" style=\"text-align:left;border:1px solid #999;padding:4px 8px\">").Append(H(label))
-                    .Append("</th><td style=\"border:1px solid #999;padding:4px 8px\">").Append(H(value)).Append("</td></tr>\n");
-            }
-
-            html.Append("</table>\n");
-        }
-
-        html.Append("</body>\n</html>\n");
-        return html.ToString();
-    }
-
-    private static string LevelName(EventLevel level) => ChineseNames.Of(level);
-
     private static string When(EscalationEvent e) => e.Kind switch
     {
         // A due date on a day off is reminded on the last working day before it: say which day it is.
@@ -239,6 +337,8 @@ public static class MessageWording
         { Kind: DemandKind.Explanation } => "请于" + Date(demand.DueBy) + "前报送书面说明",
         _ => "请于" + Date(demand.DueBy) + "前完成整改",
     };
+
+    private static string Contact(WordingSettings wording) => Text(wording.ContactLine);
 
     /// <summary>2024年6月7日: the form Chinese official documents use, no leading zeros.</summary>
     private static string Date(LocalDate? date) =>

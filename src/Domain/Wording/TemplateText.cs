@@ -78,7 +78,8 @@ internal static class TemplateText
     }
 
     /// <summary>
-    /// Fills the placeholders of a template that <see cref="MessageTemplate.Validate"/> accepted.
+    /// Fills the placeholders of a template that <see cref="MessageTemplate.Validate"/> accepted. A value placed inside
+    /// the template's “…” has its own “…” written as 「…」 (“关于「一网通办」改革”), as Chinese nests quotation marks.
     /// </summary>
     public static string Render(string text, IReadOnlyDictionary<string, string> values, out bool onlyEmptyPlaceholders)
     {
@@ -86,6 +87,7 @@ internal static class TemplateText
         var result = new StringBuilder(text.Length * 2);
         var placeholders = 0;
         var empty = 0;
+        var depth = 0;
         foreach (var token in tokens)
         {
             if (token.IsPlaceholder)
@@ -93,15 +95,28 @@ internal static class TemplateText
                 var value = values[token.Text];
                 placeholders++;
                 empty += value.Length == 0 ? 1 : 0;
-                result.Append(value);
+                result.Append(depth > 0 ? Nested(value) : value);
             }
             else
             {
                 result.Append(token.Text);
+                foreach (var c in token.Text)
+                {
+                    depth = c == '“' ? depth + 1 : c == '”' ? Math.Max(0, depth - 1) : depth;
+                }
             }
         }
 
         onlyEmptyPlaceholders = placeholders > 0 && empty == placeholders;
         return result.ToString();
     }
+
+    /// <summary>A value's double quotation marks as the inner marks 「」, for a value quoted with “”.</summary>
+    public static string Nested(string value) =>
+        value.Contains('“', StringComparison.Ordinal) || value.Contains('”', StringComparison.Ordinal)
+            ? value.Replace('“', '「').Replace('”', '」')
+            : value;
+
+    /// <summary>“<paramref name="value"/>”, with the value's own “” as 「」.</summary>
+    public static string Quoted(string value) => "“" + Nested(value) + "”";
 }

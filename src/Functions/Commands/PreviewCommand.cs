@@ -193,7 +193,7 @@ internal static class PreviewCommand
 
         if (configuration.Templates.GetValueOrDefault(e.Template) is { } template)
         {
-            w.WriteLine($"    短信：{MessageWording.RenderSms(e, template, null).Text}");
+            w.WriteLine($"    短信：{MessageWording.RenderSms(e, template, null, wording: configuration.Wording).Text}");
         }
         else
         {

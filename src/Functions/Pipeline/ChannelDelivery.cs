@@ -199,7 +199,7 @@ public sealed partial class ChannelDelivery(
         SendResult result = items.Count == 0
             ? new SendResult.Rejected("none of its events is in the escalation log")
             : await sender.Send(
-                new Parcel(key.Id, address, contact.Name, new Letter(contact.Name, key.Level, key.Day, items), WordingSettings.Default, claimed.FirstAttemptAt ?? now),
+                new Parcel(key.Id, address, contact.Name, new Letter(RecipientName(contact, configuration), key.Level, key.Day, items), configuration.Wording, claimed.FirstAttemptAt ?? now),
                 cancellationToken).ConfigureAwait(false);
         var after = DeliveryDecisions.AfterAttempt(claimed, result, now, options, configuration.Calendar);
         if (!await _dispatches.Update(after, cancellationToken).ConfigureAwait(false))
@@ -224,6 +224,13 @@ public sealed partial class ChannelDelivery(
         await Conclude(after, now, cancellationToken).ConfigureAwait(false);
         return new DeliveryOutcome(string.Create(CultureInfo.InvariantCulture, $"message {key} with {items.Count} events: {after.Status} (attempt {after.Attempts})"));
     }
+
+    /// <summary>
+    /// The name a letter greets: the person's, except for a shared mailbox such as the supervision office's (a letter to it
+    /// greets nobody by name rather than "督查室同志").
+    /// </summary>
+    private static string? RecipientName(Contact contact, Configuration configuration) =>
+        configuration.Roster.SupervisionOffice == contact.Id ? null : contact.Name;
 
     /// <summary>Adds the item to the day's open message of that person (or starts one), whatever the races: returns the message that holds it.</summary>
     private async Task<Dispatch> Join(DispatchKey first, DispatchItem item, Instant sendAt, Instant now, CancellationToken cancellationToken)

@@ -75,7 +75,7 @@ public sealed class EmailChannel(IEmailSender sender) : IChannelSender
     public Task<SendResult> Send(Parcel parcel, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parcel);
-        var message = LetterWording.RenderEmail(parcel.Letter, parcel.Wording);
+        var message = MessageWording.RenderEmail(parcel.Letter, parcel.Wording);
         return sender.Send(
             new EmailToSend(parcel.DispatchId, parcel.To, parcel.ToName, message.Subject, message.PlainText, message.Html)
             {
@@ -98,7 +98,7 @@ public sealed class SmsChannel(ISmsSender sender) : IChannelSender
     public async Task<SendResult> Send(Parcel parcel, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parcel);
-        var text = LetterWording.RenderSms(parcel.Letter, parcel.Wording).Text;
+        var text = MessageWording.RenderSms(parcel.Letter, parcel.Wording).Text;
         var results = await sender.Send([new SmsToSend(parcel.DispatchId, parcel.To, text, parcel.FirstAttemptAt) { Events = parcel.Events }], cancellationToken).ConfigureAwait(false);
         return results[0];
     }

@@ -138,8 +138,8 @@ public static class Tables
         "settings", "设置", "the constant `setting`", "the setting key",
         "Settings admins may change without a deployment.",
         [
-            new("Key", "设置项", Choice, true, "SupervisionOffice, CatchUpWorkingDays, YellowWithin or GoLive (StreaksFrom, its former name, is still read).", "SupervisionOffice"),
-            new("Value", "值", Text, true, "The value: a person id, a number of working days, percentage points, or a date.", "dcs-office"),
+            new("Key", "设置项", Choice, true, "SupervisionOffice, CatchUpWorkingDays, YellowWithin, GoLive (StreaksFrom, its former name, is still read), LagGapForHeads, SenderName, SmsSignature or ContactLine.", "SupervisionOffice"),
+            new("Value", "值", Text, true, "The value: a person id, a number of working days, percentage points, a date, or a text of the messages.", "dcs-office"),
             new("Note", "备注", Text, false, "Why it is set so.", "督查室公共邮箱"),
         ],
         true);

@@ -34,7 +34,7 @@ public class WordingTests
     }
 
     [Fact]
-    public void RenderEmail_MarksTheCopy_WhenTheRecipientIsCopied()
+    public void RenderEmail_WritesTheCopyInCopyWording_WhenTheRecipientIsCopied()
     {
         var e = Event(EventKind.DueSoon, EventLevel.Reminder, Facts() with { Checkpoint = "全部完成", CheckpointDue = D(2022, 7, 15), CheckpointTarget = 100, WorkingDaysLeft = 3 }, date: D(2022, 7, 12));
 
@@ -42,20 +42,22 @@ public class WordingTests
         var addressed = MessageWording.RenderEmail(e, Default("due-soon"), "王五");
 
         Assert.Equal("【抄送】" + addressed.Subject, copy.Subject);
-        Assert.StartsWith("王五同志：\n（此件抄送您知悉，无需办理。）\n商务局承担的", copy.PlainText, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "王五同志：\n（此件抄送您知悉，无需办理。）\n截至2022年7月12日，商务局承担的“外贸综合服务中心建设”“全部完成”时间节点还有3个工作日到期，尚未达到节点目标进度，已发出督查提醒。\n督查室\n2022年7月12日\n",
+            copy.PlainText, StringComparison.Ordinal);
+        Assert.DoesNotContain("请抓紧", copy.PlainText, StringComparison.Ordinal);
         Assert.Contains("<p>（此件抄送您知悉，无需办理。）</p>", copy.Html, StringComparison.Ordinal);
         Assert.DoesNotContain("抄送", addressed.PlainText, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void RenderSms_MarksTheCopyAfterTheSignature_WhenTheRecipientIsCopied()
+    public void RenderSms_WritesCopyAfterTheOneSignature_WhenTheRecipientIsCopied()
     {
         var e = Event(EventKind.DueSoon, EventLevel.Reminder, Facts() with { Checkpoint = "全部完成", CheckpointDue = D(2022, 7, 15), CheckpointTarget = 100, WorkingDaysLeft = 3 }, date: D(2022, 7, 12));
 
         var copy = MessageWording.RenderSms(e, Default("due-soon"), "王五", isCopy: true);
-        var addressed = MessageWording.RenderSms(e, Default("due-soon"), "王五");
 
-        Assert.Equal("【督查室】【抄送】" + addressed.Text["【督查室】".Length..], copy.Text);
+        Assert.Equal("【督查室】抄送：商务局“外贸综合服务中心建设”“全部完成”节点还有3个工作日到期，已发出督查提醒。", copy.Text);
     }
 
     [Fact]
@@ -106,7 +108,7 @@ public class WordingTests
         var sms = MessageWording.RenderSms(e, Default("overdue"), "李四");
 
         Assert.StartsWith("【督查通报】", email.Subject, StringComparison.Ordinal);
-        Assert.Contains("请于2022年8月1日前完成整改，并将整改情况书面报送督查室。", email.PlainText, StringComparison.Ordinal);
+        Assert.Contains("请于2022年8月1日前完成整改，并书面报送整改情况。", email.PlainText, StringComparison.Ordinal);
         Assert.Contains("说明/整改期限：2022年8月1日前完成整改", email.PlainText, StringComparison.Ordinal);
         Assert.Contains("<th scope=\"row\" style=\"text-align:left;border:1px solid #999;padding:4px 8px\">说明/整改期限</th>", email.Html, StringComparison.Ordinal);
         Assert.Contains("请于2022年8月1日前完成整改", sms.Text, StringComparison.Ordinal);
@@ -255,7 +257,7 @@ public class WordingTests
 
         var email = MessageWording.RenderEmail(e, Default("overdue"), null);
 
-        Assert.DoesNotContain("并将整改情况书面报送督查室", email.PlainText, StringComparison.Ordinal);
+        Assert.DoesNotContain("书面报送整改情况", email.PlainText, StringComparison.Ordinal);
         Assert.DoesNotContain("\n\n\n", email.PlainText, StringComparison.Ordinal);
     }
 
@@ -267,8 +269,8 @@ public class WordingTests
 
         var email = MessageWording.RenderEmail(e, Probe(all), null);
 
-        //                    unit|item|level|date       |checkpoint|due|target|planned|reported|gap|when|streak|period|reportDue|demand|dueBy|recipient
-        Assert.Equal("单位|事项|通报|2024年6月7日|||||10%||||||||", email.Subject);
+        //            unit|item|recipient|level|kind|date|asOf|checkpoint|due|deadline|target|planned|reported|gap|when|daysLeft|streak|period|reportDue|demand|demandKind|dueBy|sender|contact
+        Assert.Equal("单位|事项||通报|逾期未完成|2024年6月7日|2024年6月7日||||||10%||||||||||督查室|", email.Subject);
     }
 
     [Fact]

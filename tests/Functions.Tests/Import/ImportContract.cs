@@ -21,7 +21,7 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
     private static readonly Dictionary<string, int> SampleCounts = new()
     {
         ["units"] = 10, ["people"] = 56, ["tasks"] = 64, ["milestones"] = 70, ["plantemplates"] = 10, ["progress"] = 1698,
-        ["rules"] = 7, ["settings"] = 3, ["exemptions"] = 3, ["calendar"] = 0, ["templates"] = 0, ["explanations"] = 0,
+        ["rules"] = 7, ["settings"] = 4, ["exemptions"] = 3, ["calendar"] = 0, ["templates"] = 0, ["explanations"] = 0,
     };
 
     /// <summary>The rejected rows of samples/broken/EXPECTED.md (#3–#12): location, table, key, field, value, part of the reason.</summary>
