@@ -255,6 +255,26 @@ public sealed class ServiceBusPublisher : IMessagePublisher, IAsyncDisposable
             _ => "Check the namespace setting and the entity.",
         };
 
-        return $"A send of {count} message(s) to '{entity}' failed after the SDK's retries ({e.Reason}): {e.Message} {fix}";
+        var retried = e.IsTransient ? " after the SDK's retries" : "";
+        return $"A send of {count} message(s) to '{entity}' failed{retried}: {Cause(e)} {fix}";
+    }
+
+    /// <summary>
+    /// The SDK's own words without the suffix it adds to every message (entity, reason, troubleshooting link), which the
+    /// wrapping exception adds again.
+    /// </summary>
+    private static string Cause(ServiceBusException e)
+    {
+        var message = e.Message;
+        foreach (var suffix in new[] { $" ({e.EntityPath} - {e.Reason})", $" ({e.Reason})" })
+        {
+            var at = message.IndexOf(suffix, StringComparison.Ordinal);
+            if (at > 0)
+            {
+                return message[..at];
+            }
+        }
+
+        return message;
     }
 }

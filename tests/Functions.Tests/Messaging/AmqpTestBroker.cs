@@ -60,6 +60,7 @@ public sealed class AmqpTestBroker : IAsyncDisposable
     private readonly ConcurrentQueue<int> _sizes = new();
     private int _transfers = -1;
     private int _rejected;
+    private int _detaches;
 
     private AmqpTestBroker(ContainerHost host, int port, uint maxMessageSize)
     {
@@ -104,6 +105,9 @@ public sealed class AmqpTestBroker : IAsyncDisposable
     public IReadOnlyList<string> SenderAttaches => [.. _attaches];
 
     public IReadOnlyList<BrokerToken> Tokens => [.. _tokens];
+
+    /// <summary>Sender links closed so far.</summary>
+    public int SenderDetaches => Volatile.Read(ref _detaches);
 
     /// <summary>Transfers received (accepted or rejected).</summary>
     public int Transfers => Volatile.Read(ref _transfers) + 1;
@@ -276,7 +280,18 @@ public sealed class AmqpTestBroker : IAsyncDisposable
 
             broker._attaches.Enqueue(entity);
             attach.MaxMessageSize = broker.MaxMessageSize;
-            attachContext.Complete(new TargetLinkEndpoint(new EntityProcessor(broker, entity), attachContext.Link), 300);
+            attachContext.Complete(new EntityEndpoint(broker, entity, attachContext.Link), 300);
+        }
+    }
+
+    /// <summary>Counts the sender links that close (a client that disposes its sender or its connection detaches them).</summary>
+    private sealed class EntityEndpoint(AmqpTestBroker broker, string entity, ListenerLink link)
+        : TargetLinkEndpoint(new EntityProcessor(broker, entity), link)
+    {
+        public override void OnLinkClosed(ListenerLink link, Error error)
+        {
+            Interlocked.Increment(ref broker._detaches);
+            base.OnLinkClosed(link, error);
         }
     }
 

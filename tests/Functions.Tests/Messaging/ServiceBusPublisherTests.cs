@@ -181,6 +181,7 @@ public sealed class ServiceBusPublisherTests : IAsyncLifetime
         Assert.True(error.IsTransient, error.ToString());
         Assert.Equal("events", error.EntityPath);
         Assert.Contains("1 message(s) to 'events'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("The broker is restarting.", error.Message, StringComparison.Ordinal);
         Assert.Equal(1 + FastRetries.MaxRetries, _broker.Rejected);
         Assert.Empty(_broker.Messages);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
