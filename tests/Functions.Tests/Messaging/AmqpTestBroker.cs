@@ -97,7 +97,7 @@ public sealed class AmqpTestBroker : IAsyncDisposable
     public IReadOnlyList<int> TransferSizes => [.. _sizes];
 
     /// <summary>Transfers rejected so far.</summary>
-    public int Rejected => _rejected;
+    public int Rejected => Volatile.Read(ref _rejected);
 
     public IReadOnlyList<BrokerMessage> Messages => [.. _messages];
 
