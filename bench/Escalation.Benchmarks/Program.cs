@@ -9,6 +9,13 @@ using Perfolizer.Metrology;
 // dotnet run -c Release --project bench/Escalation.Benchmarks -- --quick         Stopwatch smoke check, ~25 s
 //   quick options: --items N, --date yyyy-MM-dd (repeatable), --breakdown (per-component split to find hot spots)
 // bench/storage.sh [--tasks N]                                                   import rows/s and the daily read on Azurite
+// dotnet run -c Release --project bench/Escalation.Benchmarks -- --servicebus    publish latency, SDK over AMQP to a loopback broker
+//   servicebus options: --firsts N, --sends N, --batches N; --namespace HOST (or --connection STRING) --entity QUEUE for a real one
+if (args.Contains("--servicebus", StringComparer.Ordinal))
+{
+    return await ServiceBusHarness.Run(args);
+}
+
 if (args.Contains("--tables", StringComparer.Ordinal))
 {
     return await StorageHarness.Run(args);

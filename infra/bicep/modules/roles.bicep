@@ -7,7 +7,7 @@ var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   // The engine's tables: read configuration, write the log, the ledger and problems.
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
-  // Publishing evaluate messages and events over REST.
+  // Publishing evaluate messages and events (the Service Bus SDK over AMQP).
   serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
   // The host's Service Bus triggers.
   serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'

@@ -16,7 +16,7 @@ param tags object
 @description('Resource id of the identity (names its role assignments, stable before deployment).')
 param identityId string
 
-@description('Principal id of the identity that publishes (REST) and receives (triggers).')
+@description('Principal id of the identity that publishes (Service Bus SDK, AMQP) and receives (triggers).')
 param principalId string
 
 // Duplicate detection catches a publish repeated within minutes (a retried invocation, two overlapping scans). It must stay
@@ -134,7 +134,7 @@ resource filter 'Microsoft.ServiceBus/namespaces/topics/subscriptions/rules@2026
   }
 ]
 
-// Sender: the engine publishes over REST and the poison output binding sends. Receiver: the host's triggers.
+// Sender: the engine publishes with the SDK (AMQP) and the poison output binding sends. Receiver: the host's triggers.
 resource identityRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for role in [roles.serviceBusDataSender, roles.serviceBusDataReceiver]: {
     scope: namespace
@@ -179,7 +179,9 @@ output id string = namespace.id
 @description('The queue where the handler parks unprocessable messages.')
 output poisonQueue string = poison.name
 
-// The endpoint is https://{name}.servicebus.windows.net:443/ in public Azure (another suffix in sovereign clouds).
+// The endpoint is https://{name}.servicebus.windows.net:443/ in public Azure (another suffix in sovereign clouds); the
+// engine's publisher and the host's triggers reach it over AMQP (TCP 5671), which needs no inbound rule and, without VNet
+// integration, no outbound one either.
 @description('Host name of the namespace, e.g. {name}.servicebus.windows.net.')
 output fullyQualifiedNamespace string = split(split(namespace.properties.serviceBusEndpoint, '//')[1], ':')[0]
 

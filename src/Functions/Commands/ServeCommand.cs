@@ -50,13 +50,30 @@ internal static class ServeCommand
         configure(builder.WebHost);
         var app = builder.Build();
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
-        var engine = new Lazy<Engine>(() => Compose(settings, setting, clock, loggers), LazyThreadSafetyMode.ExecutionAndPublication);
+        var owned = new List<IAsyncDisposable>();
+        var engine = new Lazy<Engine>(() => Compose(settings, setting, clock, loggers, owned.Add), LazyThreadSafetyMode.ExecutionAndPublication);
         CustomHandler.Map(app, () => engine.Value);
+
+        // The Service Bus connection is closed when the host stops the handler (a scale-in, a deployment), so that the
+        // broker sees the links detach instead of waiting for the connection's idle timeout.
+        app.Lifetime.ApplicationStopping.Register(() => Task.Run(async () =>
+        {
+            foreach (var resource in owned)
+            {
+                await resource.DisposeAsync().ConfigureAwait(false);
+            }
+        }).Wait(ShutdownGrace));
         return app;
     }
 
-    /// <summary>The Azure composition: Table Storage, Service Bus over REST, Communication Services (or SMTP) over the network.</summary>
-    internal static Engine Compose(Settings settings, Func<string, string?> setting, IClock clock, ILoggerFactory loggers)
+    /// <summary>How long the handler waits for its connections to close when it stops.</summary>
+    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The Azure composition: Table Storage, Service Bus (the SDK, over AMQP), Communication Services (or SMTP) over the
+    /// network. <paramref name="own"/> takes what must be disposed when the handler stops (the Service Bus client).
+    /// </summary>
+    internal static Engine Compose(Settings settings, Func<string, string?> setting, IClock clock, ILoggerFactory loggers, Action<IAsyncDisposable> own)
     {
         var (engine, errors) = EngineSettings.From(setting);
         if (engine is null)
@@ -71,14 +88,14 @@ internal static class ServeCommand
         }
 
         TokenCredential credential = new DefaultAzureCredential();
-        IMessagePublisher publisher = engine switch
+        var publisher = engine switch
         {
-            { ServiceBusNamespace: { } ns } => ServiceBusRestPublisher.WithCredential(
-                new Uri(ns.Contains("://", StringComparison.Ordinal) ? ns : $"https://{ns}/"), credential),
-            { ServiceBusConnectionString: { } connection } => ServiceBusRestPublisher.FromConnectionString(connection, clock),
+            { ServiceBusNamespace: { } ns } => ServiceBusPublisher.WithCredential(ns, credential),
+            { ServiceBusConnectionString: { } connection } => ServiceBusPublisher.FromConnectionString(connection),
             _ => throw new InvalidOperationException(
                 $"No Service Bus: set {EngineSettings.ServiceBusNamespaceKey} (with the managed identity) or {EngineSettings.ServiceBusConnectionStringKey}."),
         };
+        own(publisher);
 
         AcsAccess? acs = engine switch
         {

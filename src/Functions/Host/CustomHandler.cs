@@ -15,7 +15,7 @@ namespace Escalation.Functions.Host;
 /// <summary>
 /// The Functions custom-handler contract (architecture.md §2): <c>GET /</c> answers readiness; <c>POST /{FunctionName}</c>
 /// takes <c>{Data, Metadata}</c> and answers <c>{Outputs, Logs, ReturnValue}</c>. Outputs carry only the <c>poison</c>
-/// binding (a dead letter with its reason); everything else is published over REST, because the output binding cannot
+/// binding (a dead letter with its reason); everything else is published with the Service Bus SDK, because the output binding cannot
 /// set message ids, schedules or properties. A non-2xx answer fails the invocation, so that the host retries: it is given
 /// only for failures that may pass (storage or Service Bus unavailable, throttling) and for requests that are not
 /// invocations at all.

@@ -24,9 +24,13 @@ public sealed record OutgoingMessage(
 }
 
 /// <summary>
-/// Sends messages to a queue or topic. Implementations: <c>ServiceBusRestPublisher</c> (Azure, REST) and
-/// <c>InProcessBus</c> (local mode). A failure that may pass (throttling, a broker restart) throws, so that the
-/// invocation fails and is retried; nothing is swallowed.
+/// Sends messages to a queue or topic. Implementations: <see cref="ServiceBusPublisher"/> (Azure: the Service Bus SDK
+/// over AMQP, size-checked batches) and <see cref="InProcessBus"/> (local mode). A failure that may pass (throttling, a
+/// broker restart) throws once the implementation's own retries are spent (a <c>ServiceBusException</c> whose
+/// <c>IsTransient</c> is set), so that the invocation fails and is retried; one that cannot pass (no such entity, no
+/// send right, a message too large) throws too, naming what to fix. Nothing is swallowed. Messages of one call may be
+/// split over several sends: a failure can leave the earlier ones sent, which is harmless, as the broker's duplicate
+/// detection keys on <see cref="OutgoingMessage.MessageId"/>.
 /// </summary>
 public interface IMessagePublisher
 {

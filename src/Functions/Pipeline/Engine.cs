@@ -11,7 +11,7 @@ using NodaTime;
 namespace Escalation.Functions.Pipeline;
 
 /// <summary>
-/// The four functions, one body each, shared by both shells: the custom handler (Azure: Service Bus over REST,
+/// The four functions, one body each, shared by both shells: the custom handler (Azure: Service Bus SDK over AMQP,
 /// Communication Services) and local mode (in-process bus, outbox or SMTP). Each takes a received message, parses it,
 /// and settles it: completed, or dead-lettered with a reason when it can never succeed. Failures that may pass throw.
 /// </summary>

@@ -93,6 +93,17 @@ internal sealed class HandlerHarness : IAsyncDisposable
     /// <summary>A handler over a fresh copy of the seeded store.</summary>
     public static async Task<HandlerHarness> Start()
     {
+        var folder = await SeededCopy();
+        var clock = new FakeClock(ScanTime);
+        var harness = new HandlerHarness(folder, SqliteTables.Open(folder["store"], clock), clock);
+        await harness._app.StartAsync();
+        harness.Client = harness._app.GetTestClient();
+        return harness;
+    }
+
+    /// <summary>A temporary folder whose <c>store</c> is a fresh copy of the embedded store seeded with samples/.</summary>
+    public static async Task<TempFolder> SeededCopy()
+    {
         var seeded = await SeededStore.Value;
         var folder = new TempFolder();
         var store = folder["store"];
@@ -102,11 +113,7 @@ internal sealed class HandlerHarness : IAsyncDisposable
             File.Copy(file, Path.Combine(store, Path.GetFileName(file)));
         }
 
-        var clock = new FakeClock(ScanTime);
-        var harness = new HandlerHarness(folder, SqliteTables.Open(store, clock), clock);
-        await harness._app.StartAsync();
-        harness.Client = harness._app.GetTestClient();
-        return harness;
+        return folder;
     }
 
     /// <summary>The handler alone, over whatever <paramref name="engine"/> gives (or throws).</summary>
