@@ -356,6 +356,8 @@ internal static class LocalCommands
                 $"{ChineseNames.Of(channel)}：已发送 {s.Count(channel, DeliveryStatus.Sent)}，顺延 {s.Count(channel, DeliveryStatus.Deferred)}，失败 {s.Count(channel, DeliveryStatus.Failed)}，未发送 {s.Count(channel, DeliveryStatus.Skipped)}，待发送 {s.Count(channel, DeliveryStatus.Pending)}。"));
         }
 
+        w.WriteLine(string.Create(c,
+            $"合并发送（同一人同一天同一级别的事项合为一条）：邮件 {s.Count(Channel.Email, DispatchStatus.Sent)} 封，短信 {s.Count(Channel.Sms, DispatchStatus.Sent)} 条。"));
         PrintWaiting(s.Waiting, zone, w);
         PrintDeadLetters(s.DeadLetters, w);
         w.WriteLine($"发送到：{senders}");
@@ -368,7 +370,7 @@ internal static class LocalCommands
         {
             var next = waiting.Min(m => m.VisibleAt).InZone(zone).LocalDateTime;
             w.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"还有 {waiting.Count} 批待发消息（每个事件的邮件或短信各为一批，发给该事件的全部收件人）在等待发送时段或重试，最早在 {next:yyyy-MM-dd HH:mm}；届时再运行一次即可（督办记录和送达记录会记住它们，不会重复发送）。"));
+                $"还有 {waiting.Count} 项发送任务（合并消息或待归入消息的事件）在等待发送时段或重试，最早在 {next:yyyy-MM-dd HH:mm}；届时再运行一次即可（督办记录、送达记录和合并消息会记住它们，不会重复发送）。"));
         }
     }
 

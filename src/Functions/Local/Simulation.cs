@@ -13,12 +13,16 @@ internal sealed record RunSummary(
     int Scans,
     IReadOnlyDictionary<EventLevel, int> EventsByLevel,
     IReadOnlyDictionary<(Channel Channel, DeliveryStatus Status), int> Deliveries,
+    IReadOnlyDictionary<(Channel Channel, DispatchStatus Status), int> Messages,
     IReadOnlyList<DeadLetteredMessage> DeadLetters,
     IReadOnlyList<(string Receiver, Instant VisibleAt)> Waiting)
 {
     public int Events => EventsByLevel.Values.Sum();
 
     public int Count(Channel channel, DeliveryStatus status) => Deliveries.GetValueOrDefault((channel, status));
+
+    /// <summary>Messages (one per person, day and level) on <paramref name="channel"/> in <paramref name="status"/>.</summary>
+    public int Count(Channel channel, DispatchStatus status) => Messages.GetValueOrDefault((channel, status));
 
     public static async Task<RunSummary> Of(IEntityTables tables, LocalMode local, int scans, IReadOnlyList<EscalationEvent> logged, CancellationToken cancellationToken = default)
     {
@@ -34,10 +38,21 @@ internal sealed record RunSummary(
             }
         }
 
+        var messages = new Dictionary<(Channel, DispatchStatus), int>();
+        var dispatches = await tables.Table(DispatchStore.TableName, cancellationToken).ConfigureAwait(false);
+        await foreach (var row in dispatches.Query(EntityQuery.WholeTable(["Channel", "Status"]), cancellationToken).ConfigureAwait(false))
+        {
+            if (Enum.TryParse<Channel>(row.GetString("Channel"), out var channel) && Enum.TryParse<DispatchStatus>(row.GetString("Status"), out var status))
+            {
+                messages[(channel, status)] = messages.GetValueOrDefault((channel, status)) + 1;
+            }
+        }
+
         return new RunSummary(
             scans,
             logged.GroupBy(e => e.Level).ToDictionary(g => g.Key, g => g.Count()),
             deliveries,
+            messages,
             local.Bus.DeadLetters,
             local.Bus.Waiting);
     }
