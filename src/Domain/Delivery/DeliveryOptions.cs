@@ -20,6 +20,10 @@ public sealed record DeliveryOptions(
     Duration FirstRetry,
     Duration Lease)
 {
+    /// <summary>The gathering time in Azure.</summary>
+    /// <remarks>Declared before <see cref="Default"/>: static initializers run in text order, and Default's Gather reads it.</remarks>
+    public static readonly Duration DefaultGather = Duration.FromMinutes(10);
+
     public static DeliveryOptions Default { get; } = new(
         SendingWindow.Default, new HashSet<EventLevel>(), 5, Duration.FromMinutes(5), Duration.FromMinutes(2));
 
@@ -30,9 +34,6 @@ public sealed record DeliveryOptions(
     /// message is closed.
     /// </summary>
     public Duration Gather { get; init; } = DefaultGather;
-
-    /// <summary>The gathering time in Azure.</summary>
-    public static readonly Duration DefaultGather = Duration.FromMinutes(10);
 
     private static readonly Duration MaxRetryWait = Duration.FromHours(6);
 
