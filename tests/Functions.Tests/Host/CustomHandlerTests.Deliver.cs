@@ -207,6 +207,79 @@ public sealed partial class CustomHandlerTests
         Assert.Equal((3, 2), (handler.Email.Sent, handler.Sms.Sent));
     }
 
+    // wjw's two events of the day: wjw-1 to wjw-zhu and wjw-xie, wjw-2 to wjw-ma and wjw-xie, the office in copy of both.
+    // Handed over within the ten minutes of gathering (one after the other, or at once, racing for the same messages),
+    // they go as four emails: wjw-xie's and the office's each carry both events.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task DeliverEmail_SendsOneMessageCarryingBothEvents_WhenTwoEventsForAPersonComeWithinTheGatheringTime(bool atOnce)
+    {
+        await using var handler = await HandlerHarness.Start();
+        var notices = await EvaluateAndTakeNotices(handler);
+
+        if (atOnce)
+        {
+            await Task.WhenAll(notices.Select(n => handler.Post(DeliverEmail, Received(n, DeliverEmail))));
+        }
+        else
+        {
+            foreach (var notice in notices)
+            {
+                await handler.Post(DeliverEmail, Received(notice, DeliverEmail));
+            }
+        }
+
+        // Every event joining a message publishes the same notice (same message id): the broker's duplicate detection keeps one.
+        var dispatchNotices = TakeDispatchNotices(handler, Channel.Email).DistinctBy(n => n.MessageId).ToList();
+        await DeliverWhenDue(handler, DeliverEmail, dispatchNotices);
+        var dispatches = await Dispatches(handler, Channel.Email);
+        var ledger = (await Task.WhenAll(notices.Select(n => handler.Ledger.OfEvent(EventId.Parse(n.MessageId))))).SelectMany(l => l).ToList();
+
+        Assert.Equal(2, notices.Count);
+        Assert.Equal(4, dispatchNotices.Count);
+        Assert.Equal(
+            [("dcs-office", 2), ("wjw-ma", 1), ("wjw-xie", 2), ("wjw-zhu", 1)],
+            dispatches.Select(d => (d.Key.Person.Value, d.Items.Count)).Order());
+        Assert.All(dispatches, d => Assert.Equal((DispatchStatus.Sent, 1, 1), (d.Status, d.Attempts, d.Key.Sequence)));
+        Assert.Equal(4, handler.Email.Sent);
+        Assert.Equal(4, EmailFiles(handler).Count);
+        Assert.Equal(6, ledger.Count);
+        Assert.All(ledger, d => Assert.Equal((DeliveryStatus.Sent, 1, $"{d.Key}:20260601:Notice:001"), (d.Status, d.Attempts, d.DispatchId)));
+    }
+
+    // wjw-1's emails have gone (08:40) when wjw-2 is handed over: wjw-xie's and the office's messages of the day are
+    // sent, so wjw-2 starts each of them the day's next message (sequence 2, going at 08:50), and wjw-ma's first.
+    [Fact]
+    public async Task DeliverEmail_StartsTheDaysNextMessage_WhenAnEventComesAfterThePersonsMessageWent()
+    {
+        await using var handler = await HandlerHarness.Start();
+        var notices = await EvaluateAndTakeNotices(handler);
+        await handler.Post(DeliverEmail, Received(notices[0], DeliverEmail));
+        await DeliverWhenDue(handler, DeliverEmail, TakeDispatchNotices(handler, Channel.Email));
+
+        var later = await handler.Post(DeliverEmail, Received(notices[1], DeliverEmail));
+        var dispatchNotices = TakeDispatchNotices(handler, Channel.Email);
+        await DeliverWhenDue(handler, DeliverEmail, dispatchNotices);
+        var dispatches = await Dispatches(handler, Channel.Email);
+
+        Assert.Equal($"DeliverEmail {notices[1].MessageId}: Email: 3 joined a message, 0 skipped, 0 already done, 3 messages to look at", Assert.Single(later.Logs));
+        Assert.All(dispatchNotices, n => Assert.Equal(SendAt + Duration.FromMinutes(10), n.ScheduledEnqueueTime));
+        Assert.Equal(
+            [
+                ("dcs-office", 1, notices[0].MessageId), ("dcs-office", 2, notices[1].MessageId),
+                ("wjw-ma", 1, notices[1].MessageId),
+                ("wjw-xie", 1, notices[0].MessageId), ("wjw-xie", 2, notices[1].MessageId),
+                ("wjw-zhu", 1, notices[0].MessageId),
+            ],
+            dispatches.Select(d => (d.Key.Person.Value, d.Key.Sequence, Assert.Single(d.Items).Event.Value)).Order());
+        Assert.All(dispatches, d => Assert.Equal(DispatchStatus.Sent, d.Status));
+        Assert.Equal(6, handler.Email.Sent);
+        Assert.All(
+            await handler.Ledger.OfEvent(EventId.Parse(notices[1].MessageId)),
+            d => Assert.Equal((DeliveryStatus.Sent, $"{d.Key}:20260601:Notice:{(d.Person.Value == "wjw-ma" ? 1 : 2):D3}"), (d.Status, d.DispatchId)));
+    }
+
     /// <summary>The id of the message of 2026-06-01 to <paramref name="person"/> on <paramref name="channel"/> at the event's level.</summary>
     private static string MessageOf(Channel channel, string person, EscalationEvent e) =>
         new DispatchKey(channel, new PersonId(person), new LocalDate(2026, 6, 1), e.Level, 1).Id;
