@@ -127,7 +127,7 @@ public sealed class CrashRecoveryTests
         Assert.Equal(3, attempts[0].Email.Events.Count);
         Assert.Equal(attempts[0].Email.Events, attempts[1].Email.Events);
         Assert.Equal((attempts[0].Email.To, attempts[0].Email.Subject, attempts[0].Email.PlainText), (attempts[1].Email.To, attempts[1].Email.Subject, attempts[1].Email.PlainText));
-        Assert.Equal((DispatchStatus.Sent, 2, 3), (office.Status, office.Attempts, office.Items.Count));
+        Assert.Equal((DispatchStatus.Sent, 2, 3, FirstRun), (office.Status, office.Attempts, office.Items.Count, office.FirstAttemptAt));
         Assert.Equal(
             attempts[0].Email.Events.Order(StringComparer.Ordinal),
             ledger.Where(d => d.Key == "Email:dcs-office").Select(d => d.Event.Value).Order(StringComparer.Ordinal));
