@@ -11,6 +11,7 @@ using Escalation.Functions.Local;
 using Escalation.Functions.Sending;
 using Escalation.Functions.Storage;
 using Escalation.Functions.Tests.Import;
+using Escalation.Functions.Tests.Pipeline;
 using Microsoft.Data.Sqlite;
 using NodaTime;
 using NodaTime.Testing;
@@ -43,9 +44,10 @@ public sealed class SeededStore : IDisposable
 /// <summary>
 /// Overlapping runs as they happen: real <c>Escalation.Functions</c> processes (the built binary, as cron or an admin
 /// starts it) on one store at the same moment, each delivering to the outbox. Every (event, recipient, channel) is sent
-/// once: each .eml file and each sms.log line once, every line whole JSON, every ledger row sent at the first attempt.
-/// The runs are as of Wednesday 2026-07-01 10:00 Shanghai (<c>--at</c>), inside the sending window, where the samples
-/// raise 26 events and 113 messages (LagGapForHeads keeps principals off the reminders for small gaps).
+/// once, in one message per person, channel and level: each message's .eml file or sms.log line once, every line whole
+/// JSON, every message and every ledger row sent at the first attempt. The runs are as of Wednesday 2026-07-01 10:00
+/// Shanghai (<c>--at</c>), inside the sending window, where the samples raise 26 events: 113 deliveries in 35 messages (LagGapForHeads keeps principals off the reminders for small gaps)
+/// (19 emails, 16 SMS carrying 46 SMS deliveries).
 /// </summary>
 public sealed class OverlappingRunTests(SeededStore seeded) : IClassFixture<SeededStore>, IDisposable
 {
@@ -62,19 +64,24 @@ public sealed class OverlappingRunTests(SeededStore seeded) : IClassFixture<Seed
 
         var runs = Enumerable.Range(0, 3).Select(_ => CommandProcess.Start(["run", "--store", store, "--outbox", outbox, "--at", At])).ToList();
         var results = await Task.WhenAll(runs.Select(r => r.Finish(ProcessTimeout)));
-        var sent = Ledger(store).Where(d => d.Status == DeliveryStatus.Sent).ToList();
+        var ledger = Ledger(store);
+        var sent = ledger.Where(d => d.Status == DeliveryStatus.Sent).ToList();
+        var messages = Dispatches(store);
 
         Assert.All(results, r => Assert.True(r.Code == Cli.Ok, r.Stderr));
         Assert.Equal(113, sent.Count);
         Assert.All(sent, d => Assert.Equal(1, d.Attempts));
+        Assert.Equal(35, messages.Count);
+        Assert.All(messages, m => Assert.Equal((DispatchStatus.Sent, 1, 1), (m.Status, m.Attempts, m.Key.Sequence)));
+        SentMessages.AssertEachSentDeliveryCarriedOnce(ledger, [.. messages.Select(Carried)]);
         Assert.Equal(2, results.Count(r => MessagesSent(r.Stderr) == 0));
-        Assert.Equal(113, results.Sum(r => MessagesSent(r.Stderr)));
-        Assert.Equal(sent.Count(d => d.Channel == Channel.Email), Directory.GetFiles(Path.Combine(outbox, OutboxEmailSender.Folder), "*.eml").Length);
-        Assert.Equal(sent.Where(d => d.Channel == Channel.Sms).Select(d => d.Id).Order(), SmsLogIds(outbox).Order());
+        Assert.Equal(35, results.Sum(r => MessagesSent(r.Stderr)));
+        Assert.Equal(EmailFileNames(messages), EmailFiles(outbox));
+        Assert.Equal(messages.Where(m => m.Key.Channel == Channel.Sms).Select(m => m.Key.Id).Order(), SmsLogIds(outbox).Order());
     }
 
-    // Three stores holding the same data (so the same delivery ids) and one outbox: three processes append to one sms.log
-    // at once, each holding its own store's lock. The log's own lock keeps every line whole and each delivery in it once.
+    // Three stores holding the same data (so the same dispatch ids) and one outbox: three processes append to one sms.log
+    // at once, each holding its own store's lock. The log's own lock keeps every line whole and each message in it once.
     // The processes' appends rarely meet within microseconds, so this end-to-end check seldom catches a sender without
     // that lock; OutboxSmsSenderTests' senders starting together on one log catch it every time.
     [Fact]
@@ -85,13 +92,14 @@ public sealed class OverlappingRunTests(SeededStore seeded) : IClassFixture<Seed
 
         var runs = stores.Select(s => CommandProcess.Start(["run", "--store", s, "--outbox", outbox, "--at", At])).ToList();
         var results = await Task.WhenAll(runs.Select(r => r.Finish(ProcessTimeout)));
-        var smsIds = stores.SelectMany(Ledger).Where(d => d.Channel == Channel.Sms && d.Status == DeliveryStatus.Sent).Select(d => d.Id).ToHashSet();
+        var smsIds = stores.SelectMany(Dispatches).Where(m => m.Key.Channel == Channel.Sms && m.Status == DispatchStatus.Sent).Select(m => m.Key.Id).ToHashSet();
 
         Assert.All(results, r => Assert.True(r.Code == Cli.Ok, r.Stderr));
-        Assert.All(results, r => Assert.Equal(113, MessagesSent(r.Stderr)));
-        Assert.Equal(46, smsIds.Count);
+        Assert.All(results, r => Assert.Equal(35, MessagesSent(r.Stderr)));
+        Assert.All(stores, s => Assert.Equal(46, Ledger(s).Count(d => d.Channel == Channel.Sms && d.Status == DeliveryStatus.Sent)));
+        Assert.Equal(16, smsIds.Count);
         Assert.Equal(smsIds.Order(), SmsLogIds(outbox).Order());
-        Assert.Equal(67, Directory.GetFiles(Path.Combine(outbox, OutboxEmailSender.Folder), "*.eml").Length);
+        Assert.Equal(19, EmailFiles(outbox).Count);
     }
 
     [Fact]
@@ -129,14 +137,18 @@ public sealed class OverlappingRunTests(SeededStore seeded) : IClassFixture<Seed
         holder.Kill();
         var result = await waiter.Finish(ProcessTimeout);
         var ledger = Ledger(store);
+        var messages = Dispatches(store);
 
         Assert.True(result.Code == Cli.Ok, result.Stderr);
         Assert.InRange(killedAt.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(60));
         Assert.Contains($"（进程 {holder.Id}，命令 run，自 ", result.Stderr, StringComparison.Ordinal);
         Assert.Equal(113, ledger.Count(d => d.Status == DeliveryStatus.Sent));
         Assert.DoesNotContain(ledger, d => d.Status is DeliveryStatus.Pending or DeliveryStatus.Deferred);
-        Assert.Equal(67, Directory.GetFiles(Path.Combine(outbox, OutboxEmailSender.Folder), "*.eml").Length);
-        Assert.Equal(46, SmsLogIds(outbox).Count);
+        Assert.Equal(35, messages.Count);
+        Assert.All(messages, m => Assert.Equal((DispatchStatus.Sent, 1), (m.Status, m.Key.Sequence)));
+        SentMessages.AssertEachSentDeliveryCarriedOnce(ledger, [.. messages.Select(Carried)]);
+        Assert.Equal(EmailFileNames(messages), EmailFiles(outbox));
+        Assert.Equal(16, SmsLogIds(outbox).Count);
     }
 
     public void Dispose() => _files.Dispose();
@@ -144,7 +156,7 @@ public sealed class OverlappingRunTests(SeededStore seeded) : IClassFixture<Seed
     private static int MessagesSent(string stderr) =>
         Regex.Match(stderr, @"发出消息 (\d+) 条") is { Success: true } m ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
 
-    /// <summary>The delivery id of every sms.log line, in order; a line that is not whole JSON fails the test.</summary>
+    /// <summary>The dispatch id of every sms.log line, in order; a line that is not whole JSON fails the test.</summary>
     private static List<string> SmsLogIds(string outbox)
     {
         var ids = new List<string>();
@@ -164,6 +176,24 @@ public sealed class OverlappingRunTests(SeededStore seeded) : IClassFixture<Seed
         var table = tables.Table(DeliveryLedger.TableName).GetAwaiter().GetResult();
         return [.. table.Query(EntityQuery.WholeTable()).ToBlockingEnumerable().Select(DeliveryLedger.FromEntity)];
     }
+
+    /// <summary>Every message in the store.</summary>
+    private static List<Dispatch> Dispatches(string store)
+    {
+        var tables = SqliteTables.Open(store, new FakeClock(Instant.FromUtc(2026, 7, 1, 3, 0)));
+        var table = tables.Table(DispatchStore.TableName).GetAwaiter().GetResult();
+        return [.. table.Query(EntityQuery.WholeTable()).ToBlockingEnumerable().Select(DispatchStore.FromEntity)];
+    }
+
+    /// <summary>A message recorded Sent, as what it carried.</summary>
+    private static SentMessage Carried(Dispatch m) => new(m.Key.Id, [.. m.Items.Select(i => i.Event.Value)]);
+
+    /// <summary>The outbox's .eml file names the email messages must have been written to, in order.</summary>
+    private static List<string> EmailFileNames(IEnumerable<Dispatch> messages) =>
+        [.. messages.Where(m => m.Key.Channel == Channel.Email).Select(m => OutboxEmailSender.FileName(m.Key.Id)).Order(StringComparer.Ordinal)];
+
+    private static List<string> EmailFiles(string outbox) =>
+        [.. Directory.GetFiles(Path.Combine(outbox, OutboxEmailSender.Folder), "*.eml").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)];
 
     /// <summary>Waits until the process has taken the store (it records itself right after locking).</summary>
     private static async Task HolderRecorded(string store, int processId)

@@ -32,11 +32,19 @@ public sealed partial class CustomHandlerTests
     private static JsonObject Received(OutgoingMessage published, string function, int deliveryCount = 1, BodyForm form = BodyForm.Base64) =>
         HostPayloads.Message(function, published.Body, form, published.MessageId, published.Properties, HandlerHarness.ScanTime, deliveryCount, published.CorrelationId);
 
-    /// <summary>Evaluates <see cref="Unit"/> through the handler and returns the first event notice it published.</summary>
-    private static async Task<OutgoingMessage> EvaluateAndTakeFirstNotice(HandlerHarness handler)
+    /// <summary>
+    /// Evaluates <see cref="Unit"/> through the handler and returns the first event notice it published; the publisher is
+    /// then cleared, so that it holds only what the delivery functions publish.
+    /// </summary>
+    private static async Task<OutgoingMessage> EvaluateAndTakeFirstNotice(HandlerHarness handler) => (await EvaluateAndTakeNotices(handler))[0];
+
+    /// <summary>As <see cref="EvaluateAndTakeFirstNotice"/>, returning every event notice, in event id order.</summary>
+    private static async Task<IReadOnlyList<OutgoingMessage>> EvaluateAndTakeNotices(HandlerHarness handler)
     {
         var answer = await handler.Post(EvaluateUnit, EvaluateRequestFor(Unit, BodyForm.Base64));
         Assert.Equal(System.Net.HttpStatusCode.OK, answer.Status);
-        return handler.Publisher.To(ServiceBusEntities.EventsTopic).OrderBy(m => m.MessageId, StringComparer.Ordinal).First();
+        var notices = handler.Publisher.To(ServiceBusEntities.EventsTopic).OrderBy(m => m.MessageId, StringComparer.Ordinal).ToList();
+        handler.Publisher.Clear();
+        return notices;
     }
 }

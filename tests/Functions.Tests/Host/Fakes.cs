@@ -81,7 +81,7 @@ internal sealed class CountingEmailSender(IEmailSender inner) : IEmailSender
     }
 }
 
-/// <summary>Counts the SMS handed to the real outbox sender, which would itself drop a delivery id it has logged before.</summary>
+/// <summary>Counts the SMS handed to the real outbox sender, which would itself drop a dispatch id it has logged before.</summary>
 internal sealed class CountingSmsSender(ISmsSender inner) : ISmsSender
 {
     private int _sent;

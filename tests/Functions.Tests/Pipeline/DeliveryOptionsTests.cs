@@ -6,6 +6,14 @@ namespace Escalation.Functions.Tests.Pipeline;
 
 public sealed class DeliveryOptionsTests
 {
+    [Fact]
+    public void Default_GathersForTenMinutes_AsTheAzureShellNeeds()
+    {
+        var options = DeliveryOptions.Default;
+
+        Assert.Equal(Duration.FromMinutes(10), options.Gather);
+    }
+
     // First retry 5 min, doubling, capped at 6 h (360 min):
     // attempt  1    2    3    4    5     6     7     8     9 …
     // wait     5   10   20   40   80   160   320   360   360

@@ -74,7 +74,7 @@ internal sealed class RecordingSmsSender(IClock clock) : ISmsSender
 
     public string Describe => "recording SMS sender";
 
-    /// <summary>How many times <see cref="Send"/> was called (one batch per event and attempt).</summary>
+    /// <summary>How many times <see cref="Send"/> was called (one per message and attempt: the SMS channel hands over one message at a time).</summary>
     public int Batches { get; private set; }
 
     /// <summary>Every message handed over, in order, with what was answered.</summary>

@@ -1,4 +1,5 @@
 using Escalation.Domain.Delivery;
+using Escalation.Domain.Rules;
 using Escalation.Functions.Pipeline;
 using Escalation.Functions.Sending;
 using Escalation.Functions.Storage;
@@ -9,8 +10,8 @@ namespace Escalation.Functions.Tests.Pipeline;
 
 /// <summary>
 /// Transient failures are retried by re-publishing a scheduled message, with back-off (first retry 5 minutes, doubling)
-/// pushed into the sending window, up to the configured attempts; a refused address fails at once. Each recipient is its
-/// own delivery: one that fails never holds up the others.
+/// pushed into the sending window, up to the configured attempts; a refused address fails at once. Retries are per
+/// message: each recipient gets their own message on each channel, so one that fails never holds up the others.
 /// </summary>
 public sealed class RetryTests
 {
@@ -140,11 +141,15 @@ public sealed class RetryTests
         Assert.Empty(local.Bus.Waiting);
     }
 
-    // One SMS batch per event; the answer has one result per recipient, applied to that recipient only:
-    //  jtj notice:        jtj-cao sent,     jtj-wang busy (retried alone at 10:05, same first-attempt time)
-    //  wjw-2026-01 notice: wjw-zhu refused,  wjw-xie sent
+    // One SMS per person (one message each, its events listed together); each answer applies to that message's own
+    // deliveries, and only a transient one is retried, as the same message:
+    //  jtj-cao  [jtj]            sent
+    //  jtj-wang [jtj]            busy     → retried alone at 10:05 (same dispatch id, events, first-attempt time), then sent
+    //  wjw-zhu  [wjw-1]          refused  → failed at once; wjw-1 is then partly failed
+    //  wjw-xie  [wjw-1, wjw-2]   sent     → both its deliveries sent
+    //  wjw-ma   [wjw-2]          sent
     [Fact]
-    public async Task Deliver_AppliesEachSmsResultToItsOwnRecipient_WhenABatchGetsMixedAnswers()
+    public async Task Deliver_AppliesEachSmsResultToItsOwnRecipient_WhenTheMessagesOfARunGetMixedAnswers()
     {
         var run = Sandbox.At("2026-06-01T10:00");
         using var sandbox = await Sandbox.WithSamples(run);
@@ -157,19 +162,30 @@ public sealed class RetryTests
 
         await sandbox.Drain(local, Sandbox.At("2026-06-01T11:00"));
         var ledger = await sandbox.Ledger();
+        var dispatches = await sandbox.Dispatches();
+        var log = await sandbox.Log();
 
-        Assert.Equal(3, batchesAfterRun);
+        Assert.Equal(5, batchesAfterRun);
         Assert.Equal((DeliveryStatus.Sent, 1), (Delivery(afterRun, "Sms:jtj-cao").Status, Delivery(afterRun, "Sms:jtj-cao").Attempts));
         Assert.Equal((DeliveryStatus.Deferred, run + Duration.FromMinutes(5), "throttled"), (Delivery(afterRun, "Sms:jtj-wang").Status, Delivery(afterRun, "Sms:jtj-wang").NextAttemptAt!.Value, Delivery(afterRun, "Sms:jtj-wang").LastError));
         var zhu = Assert.Single(afterRun, d => d.Key == "Sms:wjw-zhu");
         Assert.Equal((DeliveryStatus.Failed, "number not reachable"), (zhu.Status, zhu.LastError));
-        Assert.All(afterRun.Where(d => d.Key == "Sms:wjw-xie"), d => Assert.Equal(DeliveryStatus.Sent, d.Status));
-        Assert.Equal(4, sandbox.Sms.Batches);
+        Assert.Equal(2, afterRun.Count(d => d.Key == "Sms:wjw-xie"));
+        Assert.All(afterRun.Where(d => d.Key is "Sms:wjw-xie" or "Sms:wjw-ma" || d.Channel == Channel.Email), d => Assert.Equal(DeliveryStatus.Sent, d.Status));
+        Assert.Equal(6, sandbox.Sms.Batches);
         var wangAttempts = sandbox.Sms.Calls.Where(c => c.Sms.To == WangMobile).ToList();
         Assert.Equal([run, run + Duration.FromMinutes(5)], wangAttempts.Select(c => c.At));
-        Assert.All(wangAttempts, c => Assert.Equal(run, c.Sms.FirstAttemptAt));
+        Assert.All(wangAttempts, c => Assert.Equal(("Sms:jtj-wang:20260601:Notice:001", run), (c.Sms.DispatchId, c.Sms.FirstAttemptAt)));
+        Assert.All(wangAttempts, c => Assert.Equal([JtjNotice], c.Sms.Events));
         Assert.Equal((DeliveryStatus.Sent, 2), (Delivery(ledger, "Sms:jtj-wang").Status, Delivery(ledger, "Sms:jtj-wang").Attempts));
         Assert.Single(sandbox.Sms.Calls, c => c.Sms.To == ZhuMobile);
+        Assert.Equal(
+            [("Sms:jtj-cao", DispatchStatus.Sent, 1), ("Sms:jtj-wang", DispatchStatus.Sent, 2), ("Sms:wjw-ma", DispatchStatus.Sent, 1), ("Sms:wjw-xie", DispatchStatus.Sent, 1), ("Sms:wjw-zhu", DispatchStatus.Failed, 1)],
+            dispatches.Where(d => d.Key.Channel == Channel.Sms).Select(d => (d.Key.Partition, d.Status, d.Attempts)).Order());
+        SentMessages.AssertEachSentDeliveryCarriedOnce(ledger, SentMessages.Accepted(sandbox));
+        var wjw1 = Assert.Single(log, e => e.Event.Id == zhu.Event);
+        Assert.Equal((LogStatus.PartlyFailed, "已发送 4，失败 1，未发送 1"), (wjw1.Status, wjw1.StatusNote));
+        Assert.All(log.Where(e => e.Event.Id != zhu.Event), e => Assert.Equal(LogStatus.Delivered, e.Status));
     }
 
     private static Delivery Delivery(IEnumerable<Delivery> ledger, string key) =>

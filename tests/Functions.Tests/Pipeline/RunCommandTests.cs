@@ -54,8 +54,10 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(3, events.Count);
         Assert.All(events, e => Assert.Contains("\"date\":\"2026-06-01\"", e, StringComparison.Ordinal));
         Assert.Contains("2026-06-01 的运行", summary, StringComparison.Ordinal);
-        Assert.Contains("新事件 3 个，发出消息 15 条", summary, StringComparison.Ordinal);
-        Assert.Equal(9, Directory.GetFiles(Path.Combine(outbox, "email")).Length);
+        // 15 deliveries in 11 messages, one per person and channel: 6 emails (the office's carries all three events) and 5 SMS.
+        Assert.Contains("新事件 3 个，发出消息 11 条", summary, StringComparison.Ordinal);
+        Assert.Equal(6, Directory.GetFiles(Path.Combine(outbox, "email")).Length);
+        Assert.Equal(5, File.ReadAllLines(Path.Combine(outbox, "sms.log")).Length);
     }
 
     [Theory]

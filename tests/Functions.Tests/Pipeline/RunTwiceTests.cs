@@ -7,7 +7,7 @@ namespace Escalation.Functions.Tests.Pipeline;
 
 /// <summary>
 /// The acceptance: running the daily cycle twice sends each message once. The second run finds every event in
-/// the log and every delivery final in the ledger, so it logs and sends nothing.
+/// the log, every delivery final in the ledger and every message sent, so it logs and sends nothing.
 /// </summary>
 public sealed class RunTwiceTests
 {
@@ -17,7 +17,11 @@ public sealed class RunTwiceTests
     //
     // 10:00 first run; second run at 10:00 again, or at 13:00.
     // With the samples, three R3 notices (jtj-2026-01, wjw-2026-01, wjw-2026-02), each to two unit staff (email and SMS)
-    // and the supervision office (email only, so its SMS is skipped): 9 emails and 6 SMS.
+    // and the supervision office (email only, so its SMS is skipped): 15 deliveries, sent as one message per person and
+    // channel: 6 emails (the office's carries the three notices, wjw-xie's the two of wjw) and 5 SMS (wjw-xie's carries two).
+    //
+    //   email  jtj-cao [jtj]  jtj-wang [jtj]  dcs-office [jtj, wjw-1, wjw-2]  wjw-zhu [wjw-1]  wjw-xie [wjw-1, wjw-2]  wjw-ma [wjw-2]
+    //   sms    jtj-cao [jtj]  jtj-wang [jtj]                                  wjw-zhu [wjw-1]  wjw-xie [wjw-1, wjw-2]  wjw-ma [wjw-2]
     private static readonly Instant FirstRun = Sandbox.At(2026, 6, 1, 10, 0);
 
     [Theory]
@@ -33,6 +37,7 @@ public sealed class RunTwiceTests
         var (emailsFirst, smsFirst) = (sandbox.Email.Calls.Count, sandbox.Sms.Calls.Count);
         var logFirst = await sandbox.Log();
         var ledgerFirst = await sandbox.Ledger();
+        var dispatchesFirst = await sandbox.Dispatches();
 
         var second = sandbox.Local();
         var loggedSecond = new List<EscalationEvent>();
@@ -41,14 +46,15 @@ public sealed class RunTwiceTests
         var logSecond = await sandbox.Log();
         var ledgerSecond = await sandbox.Ledger();
 
-        Assert.Equal((9, 6), (emailsFirst, smsFirst));
+        Assert.Equal((6, 5), (emailsFirst, smsFirst));
         Assert.Equal(3, loggedFirst.Count);
         Assert.All(logFirst, e => Assert.Equal(LogStatus.Delivered, e.Status));
         Assert.Equal(10, outcome.Units);
-        Assert.Equal((9, 6), (sandbox.Email.Calls.Count, sandbox.Sms.Calls.Count));
+        Assert.Equal((6, 5), (sandbox.Email.Calls.Count, sandbox.Sms.Calls.Count));
         Assert.Empty(loggedSecond);
         Assert.Equal(LogRows(logFirst), LogRows(logSecond));
         Assert.Equal(LedgerRows(ledgerFirst), LedgerRows(ledgerSecond));
+        Assert.Equal(DispatchRows(dispatchesFirst), DispatchRows(await sandbox.Dispatches()));
         Assert.Empty(second.Bus.Waiting);
         Assert.Empty(second.Bus.DeadLetters);
     }
@@ -62,13 +68,15 @@ public sealed class RunTwiceTests
         local.OnLogged(logged.Add);
         await sandbox.Cycle(local, FirstRun);
         var ledgerFirst = await sandbox.Ledger();
+        var dispatchesFirst = await sandbox.Dispatches();
 
         await sandbox.Cycle(local, FirstRun);
         var ledgerSecond = await sandbox.Ledger();
 
         Assert.Equal(3, logged.Count);
-        Assert.Equal((9, 6), (sandbox.Email.Calls.Count, sandbox.Sms.Calls.Count));
+        Assert.Equal((6, 5), (sandbox.Email.Calls.Count, sandbox.Sms.Calls.Count));
         Assert.Equal(LedgerRows(ledgerFirst), LedgerRows(ledgerSecond));
+        Assert.Equal(DispatchRows(dispatchesFirst), DispatchRows(await sandbox.Dispatches()));
     }
 
     [Fact]
@@ -79,12 +87,17 @@ public sealed class RunTwiceTests
 
         await sandbox.Cycle(local, FirstRun);
         var ledger = await sandbox.Ledger();
+        var dispatches = await sandbox.Dispatches();
 
-        Assert.Equal(9, sandbox.Email.Calls.Select(c => c.Email.DispatchId).Distinct().Count());
-        Assert.Equal(6, sandbox.Sms.Calls.Select(c => c.Sms.DispatchId).Distinct().Count());
+        Assert.Equal((6, 5), (sandbox.Email.Calls.Count, sandbox.Sms.Calls.Count));
+        SentMessages.AssertEachSentDeliveryCarriedOnce(ledger, SentMessages.Accepted(sandbox));
         Assert.All(sandbox.Email.Calls, c => Assert.Equal(FirstRun, c.At));
+        Assert.All(sandbox.Sms.Calls, c => Assert.Equal(FirstRun, c.At));
         Assert.Equal(15, ledger.Count(d => d.Status == DeliveryStatus.Sent && d.Attempts == 1));
         Assert.Equal(3, ledger.Count(d => d.Status == DeliveryStatus.Skipped && d.Person.Value == "dcs-office"));
+        Assert.All(dispatches, d => Assert.Equal((DispatchStatus.Sent, 1, 1), (d.Status, d.Attempts, d.Key.Sequence)));
+        Assert.Equal(3, Assert.Single(sandbox.Email.Calls, c => c.Email.DispatchId == "Email:dcs-office:20260601:Notice:001").Email.Events.Count);
+        Assert.Equal(2, Assert.Single(sandbox.Sms.Calls, c => c.Sms.DispatchId == "Sms:wjw-xie:20260601:Notice:001").Sms.Events.Count);
     }
 
     private static List<(string, LogStatus, Instant)> LogRows(IEnumerable<LogEntry> log) =>
@@ -92,4 +105,7 @@ public sealed class RunTwiceTests
 
     private static List<(string, DeliveryStatus, int, Instant)> LedgerRows(IEnumerable<Delivery> ledger) =>
         [.. ledger.Select(d => (d.Id, d.Status, d.Attempts, d.UpdatedAt)).Order()];
+
+    private static List<(string, DispatchStatus, int, int, Instant)> DispatchRows(IEnumerable<Dispatch> dispatches) =>
+        [.. dispatches.Select(d => (d.Key.Id, d.Status, d.Items.Count, d.Attempts, d.UpdatedAt)).Order()];
 }

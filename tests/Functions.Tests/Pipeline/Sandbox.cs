@@ -67,8 +67,9 @@ internal sealed class Sandbox : IDisposable
     /// <summary>The recording senders as the engine's channels.</summary>
     public ChannelSet Channels => ChannelSet.Of(Email, Sms);
 
-    public LocalMode Local(DeliveryOptions? options = null) =>
-        LocalMode.Create(Tables, Held, Clock, options ?? DeliveryOptions.Default, Zone, Channels, NullLoggerFactory.Instance);
+    /// <summary>Local mode as <c>run</c> composes it; over <paramref name="tables"/> (wrapping <see cref="Tables"/>) when given.</summary>
+    public LocalMode Local(DeliveryOptions? options = null, IEntityTables? tables = null) =>
+        LocalMode.Create(tables ?? Tables, Held, Clock, options ?? DeliveryOptions.Default, Zone, Channels, NullLoggerFactory.Instance);
 
     /// <summary>
     /// Local mode composed by hand, as <see cref="LocalMode.Create"/> does, for what it does not let a test change: the

@@ -19,6 +19,8 @@ public sealed class SendingWindowTests
     //  [8]  9  10  11  12  13  14      8: the window opens at 08:30
     //
     // Saturday 08:30 scan of the samples: 17 events (summonses R6, notices R3/R5, reminders R1/R4) of jtj, wjw, sthjj, zjj.
+    // Each recipient's deliveries join the message of Monday 8 (one per person, channel and level), which goes at the
+    // window's opening (local mode gathers for no time).
     private static readonly Instant Saturday = Sandbox.At(2026, 6, 6, 8, 30);
     private static readonly Instant Sunday = Sandbox.At(2026, 6, 7, 8, 30);
     private static readonly Instant MondayOpening = Sandbox.At(2026, 6, 8, 8, 30);
@@ -40,8 +42,14 @@ public sealed class SendingWindowTests
         var deferred = ledger.Where(d => d.Status == DeliveryStatus.Deferred).ToList();
         Assert.Equal(ledger.Count, deferred.Count + ledger.Count(d => d.Status == DeliveryStatus.Skipped));
         Assert.Equal(78, deferred.Count); // the R4 reminders for gaps under LagGapForHeads (5 points) go to owners only
-        Assert.All(deferred, d => Assert.Equal((MondayOpening, 0, "outside the sending window"), (d.NextAttemptAt!.Value, d.Attempts, d.LastError)));
+        Assert.All(deferred, d => Assert.Equal((MondayOpening, 0, new LocalDate(2026, 6, 8)), (d.NextAttemptAt!.Value, d.Attempts, DispatchKey.TryParse(d.DispatchId)!.Day)));
         Assert.Equal("2026-06-08T08:30:00+08", OffsetDateTimePattern.GeneralIso.Format(deferred[0].NextAttemptAt!.Value.WithOffset(Offset.FromHours(8))));
+        var dispatches = await sandbox.Dispatches();
+        Assert.All(dispatches, d => Assert.Equal((DispatchStatus.Open, MondayOpening, new LocalDate(2026, 6, 8), 0), (d.Status, d.SendAt, d.Key.Day, d.Attempts)));
+        Assert.Equal(
+            deferred.Select(d => d.Id).Order(StringComparer.Ordinal),
+            dispatches.SelectMany(d => d.Items.Select(i => $"{i.Event.Value}:{d.Key.Partition}")).Order(StringComparer.Ordinal));
+        Assert.NotEmpty(local.Bus.Waiting);
         Assert.All(local.Bus.Waiting, w => Assert.Equal(MondayOpening, w.VisibleAt));
     }
 
@@ -60,10 +68,10 @@ public sealed class SendingWindowTests
         var ledger = await sandbox.Ledger();
 
         Assert.Equal((0, 0), (beforeOpening, sentBeforeOpening));
-        Assert.Equal(ledger.Count(d => d.Status == DeliveryStatus.Sent), sandbox.Email.Calls.Count + sandbox.Sms.Calls.Count);
         Assert.Equal(ledger.Count, ledger.Count(d => d.Status is DeliveryStatus.Sent or DeliveryStatus.Skipped));
-        Assert.All(sandbox.Email.Calls.CountBy(c => c.Email.DispatchId), c => Assert.Equal(1, c.Value));
-        Assert.All(sandbox.Sms.Calls.CountBy(c => c.Sms.DispatchId), c => Assert.Equal(1, c.Value));
+        SentMessages.AssertEachSentDeliveryCarriedOnce(ledger, SentMessages.Accepted(sandbox));
+        Assert.Equal(SentMessages.Accepted(sandbox).Count, sandbox.Email.Calls.Count + sandbox.Sms.Calls.Count);
+        Assert.All(await sandbox.Dispatches(), d => Assert.Equal((DispatchStatus.Sent, 1, 1), (d.Status, d.Key.Sequence, d.Attempts)));
         Assert.All(sandbox.Email.Calls, c => Assert.Equal(MondayOpening, c.At));
         Assert.All(sandbox.Sms.Calls, c => Assert.Equal(MondayOpening, c.At));
         Assert.All(log, e => Assert.Equal(LogStatus.Delivered, e.Status));
@@ -87,8 +95,11 @@ public sealed class SendingWindowTests
         Assert.Contains(log, e => e.Event.Level == EventLevel.Reminder);
         Assert.NotEmpty(summonses);
         Assert.All(summonses, d => Assert.Equal(DeliveryStatus.Sent, d.Status));
-        Assert.Equal(summonses.Count, sandbox.Email.Calls.Count + sandbox.Sms.Calls.Count);
+        SentMessages.AssertEachSentDeliveryCarriedOnce(ledger, SentMessages.Accepted(sandbox));
+        Assert.Equal(SentMessages.Accepted(sandbox).Count, sandbox.Email.Calls.Count + sandbox.Sms.Calls.Count);
+        Assert.All(SentMessages.Accepted(sandbox), m => Assert.Equal((EventLevel.Summons, new LocalDate(2026, 6, 6)), (DispatchKey.TryParse(m.DispatchId)!.Level, DispatchKey.TryParse(m.DispatchId)!.Day)));
         Assert.All(sandbox.Email.Calls, c => Assert.Equal(Saturday, c.At));
+        Assert.All(sandbox.Sms.Calls, c => Assert.Equal(Saturday, c.At));
         Assert.NotEmpty(others);
         Assert.All(others, d => Assert.Equal((DeliveryStatus.Deferred, MondayOpening), (d.Status, d.NextAttemptAt!.Value)));
         Assert.All(log, e => Assert.Equal(e.Event.Level == EventLevel.Summons ? LogStatus.Delivered : LogStatus.Published, e.Status));
