@@ -4,6 +4,7 @@ using Escalation.Functions.Messaging;
 using Escalation.Functions.Pipeline;
 using Escalation.Functions.Sending;
 using Escalation.Functions.Storage;
+using Escalation.Functions.Telemetry;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 
@@ -38,7 +39,7 @@ internal sealed class LocalMode
     {
         ArgumentNullException.ThrowIfNull(delivery);
         var bus = new InProcessBus(clock);
-        var engine = new Engine(tables, bus, email, sms, delivery with { Lease = Lease(held, delivery.Lease) }, clock, zone, loggers);
+        var engine = new Engine(tables, new TracingPublisher(bus), email, sms, delivery with { Lease = Lease(held, delivery.Lease) }, clock, zone, loggers);
         bus.Queue(ServiceBusEntities.EvaluateQueue, engine.EvaluateUnit);
         bus.Subscription(ServiceBusEntities.EventsTopic, ServiceBusEntities.EmailSubscription, nameof(Channel.Email), (m, ct) => engine.Deliver(m, Channel.Email, ct));
         bus.Subscription(ServiceBusEntities.EventsTopic, ServiceBusEntities.SmsSubscription, nameof(Channel.Sms), (m, ct) => engine.Deliver(m, Channel.Sms, ct));

@@ -6,6 +6,7 @@ using Escalation.Domain.Wording;
 using Escalation.Functions.Messaging;
 using Escalation.Functions.Sending;
 using Escalation.Functions.Storage;
+using Escalation.Functions.Telemetry;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using EventId = Escalation.Domain.Events.EventId;
@@ -94,6 +95,7 @@ public sealed partial class ChannelDelivery(
                     : contact.Channels.Contains(channel) ? $"no valid {channel} address" : $"takes no {channel}";
                 await Finish(delivery with { Status = DeliveryStatus.Skipped, LastError = reason, NextAttemptAt = null, UpdatedAt = now }, cancellationToken).ConfigureAwait(false);
                 LogSkipped(logger, delivery.Id, reason);
+                EngineTelemetry.CountDelivery(channel, EngineTelemetry.DeliveryOutcomes.Skipped);
                 tally.Skipped++;
                 continue;
             }
@@ -102,6 +104,7 @@ public sealed partial class ChannelDelivery(
             {
                 await Finish(delivery with { Status = DeliveryStatus.Deferred, NextAttemptAt = opening, LastError = "outside the sending window", UpdatedAt = now }, cancellationToken).ConfigureAwait(false);
                 reschedule.Add(opening);
+                EngineTelemetry.CountDelivery(channel, EngineTelemetry.DeliveryOutcomes.Deferred);
                 tally.Deferred++;
                 continue;
             }
@@ -133,15 +136,18 @@ public sealed partial class ChannelDelivery(
             {
                 case DeliveryStatus.Sent:
                     tally.Sent++;
+                    EngineTelemetry.CountDelivery(channel, EngineTelemetry.DeliveryOutcomes.Sent);
                     LogSent(logger, d.Id, d.MaskedAddress ?? "", d.Attempts);
                     break;
                 case DeliveryStatus.Deferred:
                     reschedule.Add(after.NextAttemptAt!.Value);
                     tally.Deferred++;
+                    EngineTelemetry.CountDelivery(channel, EngineTelemetry.DeliveryOutcomes.Retry);
                     LogRetry(logger, d.Id, d.Attempts, after.LastError ?? "", after.NextAttemptAt!.Value);
                     break;
                 default:
                     tally.Failed++;
+                    EngineTelemetry.CountDelivery(channel, EngineTelemetry.DeliveryOutcomes.Failed);
                     LogFailed(logger, d.Id, d.Attempts, after.LastError ?? "");
                     break;
             }
