@@ -101,7 +101,7 @@ public sealed class ServiceBusRestPublisher : IMessagePublisher
     {
         ArgumentNullException.ThrowIfNull(messages);
         var uri = MessagesUri(entity);
-        if (messages.Count == 1)
+        if (messages.Count == 1 && !NeedsBatchForm(messages[0]))
         {
             await Send(entity, uri, Single(messages[0]), 1, cancellationToken).ConfigureAwait(false);
             return;
@@ -109,10 +109,16 @@ public sealed class ServiceBusRestPublisher : IMessagePublisher
 
         foreach (var batch in Batches(messages))
         {
-            var request = batch.Count == 1 ? Single(messages[batch.First]) : Batch(batch);
+            var request = batch.Count == 1 && !NeedsBatchForm(messages[batch.First]) ? Single(messages[batch.First]) : Batch(batch);
             await Send(entity, uri, request, batch.Count, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// A message carrying a trace context: its <c>traceparent</c> property cannot travel as a header (the request's own
+    /// traceparent header is HttpClient's), so it goes in the batch form, as a batch of one, where properties are JSON.
+    /// </summary>
+    private static bool NeedsBatchForm(OutgoingMessage message) => message.Properties.ContainsKey("traceparent");
 
     /// <summary>Splits <paramref name="messages"/>, in order, into runs that fit one batch request each.</summary>
     internal static IReadOnlyList<BatchRun> Batches(IReadOnlyList<OutgoingMessage> messages)

@@ -221,6 +221,26 @@ public sealed class ServiceBusRestPublisherTests : IAsyncLifetime
         Assert.Equal("/team%20queue%231/messages?timeout=60", Assert.Single(_server.Requests).RawTarget);
     }
 
+    [Fact]
+    public async Task Publish_SendsAMessageWithATraceContextAsABatchOfOne_SinceTraceparentCannotBeAPropertyHeader()
+    {
+        _server.Answer(Answer.Empty(201));
+        const string TraceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        var message = Message("evt-1") with
+        {
+            Properties = new Dictionary<string, string> { ["Email"] = "true", ["traceparent"] = TraceParent, ["Diagnostic-Id"] = TraceParent },
+        };
+
+        await Publisher().Publish("events", [message]);
+
+        var request = Assert.Single(_server.Requests);
+        Assert.Equal("application/vnd.microsoft.servicebus.json", request.Header("Content-Type"));
+        var entry = Assert.Single(request.Json().EnumerateArray().ToList());
+        Assert.Equal("evt-1", entry.GetProperty("BrokerProperties").GetProperty("MessageId").GetString());
+        var properties = entry.GetProperty("UserProperties");
+        Assert.Equal(("true", TraceParent, TraceParent), (properties.GetProperty("Email").GetString(), properties.GetProperty("traceparent").GetString(), properties.GetProperty("Diagnostic-Id").GetString()));
+    }
+
     [Theory]
     [InlineData("Authorization")]
     [InlineData("BrokerProperties")]
