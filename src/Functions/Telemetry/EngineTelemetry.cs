@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Escalation.Domain.Calendar;
 using Escalation.Domain.Events;
 using Escalation.Domain.Rules;
+using Escalation.Functions.Host;
 using Escalation.Functions.Messaging;
 using Escalation.Functions.Pipeline;
 
@@ -25,8 +26,10 @@ public static class EngineTelemetry
     /// <summary>The name of the activity source and of the meter.</summary>
     public const string Name = "Escalation";
 
-    public const string ScanDeadlines = "ScanDeadlines";
-    public const string EvaluateUnit = "EvaluateUnit";
+    /// <summary>The spans that start a function's work are named after the function (its folder in FunctionApp/).</summary>
+    public const string ScanDeadlines = CustomHandler.Names.ScanDeadlines;
+
+    public const string EvaluateUnit = CustomHandler.Names.EvaluateUnit;
 
     /// <summary>Counter of events logged for the first time; tags <c>level</c>, <c>kind</c>.</summary>
     public const string EventsMetric = "escalation.events";
@@ -62,7 +65,8 @@ public static class EngineTelemetry
     }
 
     /// <summary>The function name of a delivery: <c>DeliverEmail</c> or <c>DeliverSms</c>.</summary>
-    public static string DeliverFunction(Channel channel) => $"Deliver{channel}";
+    public static string DeliverFunction(Channel channel) =>
+        channel == Channel.Sms ? CustomHandler.Names.DeliverSms : CustomHandler.Names.DeliverEmail;
 
     /// <summary>
     /// Runs ScanDeadlines in a root span (kind server, trigger timer): a trace starts at each scan, not in whatever request

@@ -154,6 +154,24 @@ public sealed partial class PipelineTraceTests
     }
 
     [Fact]
+    public async Task AFailedScan_EndsItsSpanInErrorByExceptionType_AndIsTimedAsFailed()
+    {
+        using var capture = new TelemetryCapture();
+        var inAYearWithoutCalendar = Sandbox.At(2027, 6, 1, 10, 0);
+        using var sandbox = await Sandbox.WithSamples(inAYearWithoutCalendar);
+        var local = sandbox.Local();
+
+        await Assert.ThrowsAsync<Domain.Calendar.CalendarYearNotLoadedException>(() => sandbox.Cycle(local, inAYearWithoutCalendar));
+        var metrics = capture.Metrics();
+
+        var scan = Assert.Single(capture.Spans);
+        Assert.Equal((EngineTelemetry.ScanDeadlines, ActivityStatusCode.Error, "CalendarYearNotLoadedException"), (scan.DisplayName, scan.Status, scan.StatusDescription));
+        Assert.Equal(typeof(Domain.Calendar.CalendarYearNotLoadedException).FullName, scan.GetTagItem("error.type"));
+        var duration = Assert.Single(metrics[EngineTelemetry.ScanDurationMetric]);
+        Assert.Equal(("failed", 1d), (duration.Tags["outcome"], duration.Value));
+    }
+
+    [Fact]
     public async Task Spans_HoldNoAddressNoPhoneNumberAndNoMessageText()
     {
         using var capture = new TelemetryCapture();
