@@ -79,13 +79,15 @@ internal sealed class TelemetryExport : IDisposable
     /// <summary>
     /// Starts the providers. <paramref name="credential"/> is asked for only when exporting to Application Insights, whose
     /// ingestion accepts Entra tokens only (local auth is disabled). <paramref name="traces"/> and
-    /// <paramref name="metrics"/> add more (the tests' in-memory exporters). Nothing is built when nothing exports.
+    /// <paramref name="metrics"/> add more (the tests' in-memory exporters), <paramref name="azureMonitor"/> adjusts the
+    /// Azure Monitor exporter's client options (the tests' loopback transport). Nothing is built when nothing exports.
     /// </summary>
     public static TelemetryExport Start(
         TelemetryOptions options,
         Func<TokenCredential> credential,
         Action<TracerProviderBuilder>? traces = null,
-        Action<MeterProviderBuilder>? metrics = null)
+        Action<MeterProviderBuilder>? metrics = null,
+        Action<AzureMonitorExporterOptions>? azureMonitor = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(credential);
@@ -105,8 +107,19 @@ internal sealed class TelemetryExport : IDisposable
         if (options.ApplicationInsights is { } connection)
         {
             var token = credential();
-            traceBuilder.AddAzureMonitorTraceExporter(o => o.ConnectionString = connection, token);
-            meterBuilder.AddAzureMonitorMetricExporter(o => o.ConnectionString = connection, token);
+            void Configure(AzureMonitorExporterOptions o)
+            {
+                o.ConnectionString = connection;
+
+                // Every span: a few hundred a day, and a trace sampled per process (the exporter's default limits traces
+                // per second, decided anew in each invocation) would lose the deliveries of the scans it keeps.
+                o.TracesPerSecond = null;
+                o.SamplingRatio = 1.0F;
+                azureMonitor?.Invoke(o);
+            }
+
+            traceBuilder.AddAzureMonitorTraceExporter(Configure, token);
+            meterBuilder.AddAzureMonitorMetricExporter(Configure, token);
         }
 
         if (options.Otlp is { } endpoint)
