@@ -215,7 +215,6 @@ internal sealed record EngineSettings(
 
         errors.AddRange(Telemetry.TelemetryOptions.From(setting).Errors);
 
-
         if (errors.Count > 0 || schedule is null)
         {
             return (null, errors);
