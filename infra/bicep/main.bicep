@@ -243,7 +243,7 @@ module functionApp 'modules/functionapp.bicep' = {
       ServiceBusConnection__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
       ServiceBusConnection__credential: 'managedidentity'
       ServiceBusConnection__clientId: identity.properties.clientId
-      // Application Insights with Entra-only ingestion.
+      // Application Insights with Entra-only ingestion: the host's telemetry, and the handler's traces and metrics (with the identity).
       APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=${identity.properties.clientId}'
       // The handler: DefaultAzureCredential picks the user-assigned identity by its client id.

@@ -53,6 +53,15 @@ internal sealed record EngineSettings(
     /// <summary>Or a connection string with a shared access key (the same name the bindings read).</summary>
     public const string ServiceBusConnectionStringKey = "ServiceBusConnection";
 
+    /// <summary>Application Insights (the same setting the Functions host reads): the handler exports its traces and metrics there.</summary>
+    public const string ApplicationInsightsConnectionStringKey = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+
+    /// <summary>An OTLP/gRPC endpoint (the OpenTelemetry standard variable) to export traces and metrics to, e.g. locally.</summary>
+    public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>Whether spans and metrics are printed on stdout (<c>true</c>/<c>false</c>, default false).</summary>
+    public const string TelemetryConsoleKey = "Escalation__Telemetry__Console";
+
     /// <summary>08:30 Asia/Shanghai is 00:30 UTC; NCRONTAB with seconds, UTC (Flex Consumption has no WEBSITE_TIME_ZONE).</summary>
     public const string DefaultScanSchedule = "0 30 0 * * *";
     public const string DefaultOutbox = ".local/outbox";
@@ -66,6 +75,7 @@ internal sealed record EngineSettings(
         EmailSenderKey, SmsFromKey, AcsEndpointKey, AcsConnectionStringKey,
         SmtpHostKey, SmtpPortKey, SmtpSecurityKey, SmtpUserKey, SmtpPasswordKey, SmtpAllowPlainTextAuthKey,
         ServiceBusNamespaceKey, ServiceBusConnectionStringKey,
+        ApplicationInsightsConnectionStringKey, OtlpEndpointKey, TelemetryConsoleKey,
     ];
 
     private static readonly HashSet<string> CronNames = new(StringComparer.OrdinalIgnoreCase)
@@ -207,6 +217,7 @@ internal sealed record EngineSettings(
             errors.Add($"设置 {ServiceBusNamespaceKey} = '{sbNamespace}' 不是主机名，应写成 <命名空间>.servicebus.windows.net。");
         }
 
+        errors.AddRange(Telemetry.TelemetryOptions.From(setting).Errors);
 
         if (errors.Count > 0 || schedule is null)
         {

@@ -11,6 +11,7 @@ using Escalation.Functions.Local;
 using Escalation.Functions.Messaging;
 using Escalation.Functions.Sending;
 using Escalation.Functions.Storage;
+using Escalation.Functions.Telemetry;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using NodaTime.Text;
@@ -75,7 +76,7 @@ internal static class LocalCommands
         }
 
         var outbox = Path.GetFullPath(options.Get("outbox") ?? engine.Outbox);
-        return Execute(stderr, options, async (loggers, cancellationToken) =>
+        return Execute(stderr, options, setting, async (loggers, cancellationToken) =>
         {
             // Shared tables (Azure, Azurite) are not locked: there the delivery lease keeps two runs from sending one delivery twice.
             using var held = store is null ? null : await TakeStore(store.Folder, "run", lockWait, settings.Zone, stderr, cancellationToken).ConfigureAwait(false);
@@ -150,7 +151,7 @@ internal static class LocalCommands
         var outbox = Path.Combine(root, "outbox");
         var clock = new SteppingClock(from.AtStartOfDayInZone(settings.Zone).ToInstant());
         var summaryOut = printEvents ? stderr : stdout;
-        return Execute(stderr, options, async (loggers, cancellationToken) =>
+        return Execute(stderr, options, setting, async (loggers, cancellationToken) =>
         {
             // The store is taken before it is cleared: another simulate (or a run) on it keeps it until it is done.
             using var held = await TakeStore(storeFolder, printEvents ? "simulate" : "demo", lockWait, settings.Zone, stderr, cancellationToken).ConfigureAwait(false);
@@ -321,9 +322,13 @@ internal static class LocalCommands
         }
     }
 
-    /// <summary>Runs a local command with logging to stderr (warnings, or everything with --verbose true).</summary>
-    private static int Execute(TextWriter stderr, Options options, Func<ILoggerFactory, CancellationToken, Task<int>> body)
+    /// <summary>
+    /// Runs a local command with logging to stderr (warnings, or everything with --verbose true), and traces and metrics
+    /// exported as the settings say (flushed when the command ends).
+    /// </summary>
+    private static int Execute(TextWriter stderr, Options options, Func<string, string?> setting, Func<ILoggerFactory, CancellationToken, Task<int>> body)
     {
+        using var telemetry = TelemetryExport.Start(TelemetryOptions.From(setting).Options, () => new Azure.Identity.DefaultAzureCredential());
         var verbose = options.Get("verbose") is "true" or "1";
         using var loggers = LoggerFactory.Create(b => b
             .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning)

@@ -7,6 +7,7 @@ using Escalation.Functions.Messaging;
 using Escalation.Functions.Pipeline;
 using Escalation.Functions.Sending;
 using Escalation.Functions.Storage;
+using Escalation.Functions.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,7 +49,10 @@ internal static class ServeCommand
         builder.Logging.ClearProviders().AddJsonConsole(o => o.IncludeScopes = false)
             .AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         configure(builder.WebHost);
+        // Built with the app and disposed with it (app.Run disposes the host), which flushes what is buffered.
+        builder.Services.AddSingleton(_ => TelemetryExport.Start(TelemetryOptions.From(setting).Options, () => new DefaultAzureCredential()));
         var app = builder.Build();
+        _ = app.Services.GetRequiredService<TelemetryExport>();
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
         var owned = new List<IAsyncDisposable>();
         var engine = new Lazy<Engine>(() => Compose(settings, setting, clock, loggers, owned.Add), LazyThreadSafetyMode.ExecutionAndPublication);
@@ -113,7 +117,7 @@ internal static class ServeCommand
         ISmsSender sms = acs is not null && engine.SmsFrom is { } from
             ? AcsSmsSender.Create(acs, from)
             : new Unconfigured($"no SMS provider is configured ({EngineSettings.AcsEndpointKey} and {EngineSettings.SmsFromKey})");
-        return new Engine(tables, publisher, ChannelSet.Of(email, sms), engine.Delivery, clock, settings.Zone, loggers);
+        return new Engine(tables, new TracingPublisher(publisher), ChannelSet.Of(email, sms), engine.Delivery, clock, settings.Zone, loggers);
     }
 
     /// <summary>

@@ -107,7 +107,9 @@ internal sealed class HostPayload
         }
 
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (MetadataObject("ApplicationProperties") is { ValueKind: JsonValueKind.Object } props)
+        // Extension 5.x sends the properties twice, as ApplicationProperties and (for back-compat) UserProperties; older
+        // ones only as UserProperties. They carry the subscription filters' flags and the trace context (traceparent).
+        if ((MetadataObject("ApplicationProperties") ?? MetadataObject("UserProperties")) is { ValueKind: JsonValueKind.Object } props)
         {
             foreach (var p in props.EnumerateObject())
             {

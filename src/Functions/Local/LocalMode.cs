@@ -5,6 +5,7 @@ using Escalation.Functions.Messaging;
 using Escalation.Functions.Pipeline;
 using Escalation.Functions.Sending;
 using Escalation.Functions.Storage;
+using Escalation.Functions.Telemetry;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 
@@ -39,7 +40,7 @@ internal sealed class LocalMode
     {
         ArgumentNullException.ThrowIfNull(delivery);
         var bus = new InProcessBus(clock);
-        var engine = new Engine(tables, bus, channels, Options(held, delivery), clock, zone, loggers);
+        var engine = new Engine(tables, new TracingPublisher(bus), channels, Options(held, delivery), clock, zone, loggers);
         Wire(bus, engine);
         return new LocalMode(bus, engine, clock);
     }

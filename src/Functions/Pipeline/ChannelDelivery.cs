@@ -7,6 +7,7 @@ using Escalation.Domain.Wording;
 using Escalation.Functions.Messaging;
 using Escalation.Functions.Sending;
 using Escalation.Functions.Storage;
+using Escalation.Functions.Telemetry;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 
@@ -81,6 +82,7 @@ public sealed partial class ChannelDelivery(
                 case RecipientStep.Skip skip:
                     await Write(delivery with { Status = DeliveryStatus.Skipped, LastError = skip.Reason, NextAttemptAt = null, UpdatedAt = now }, cancellationToken).ConfigureAwait(false);
                     LogSkipped(logger, delivery.Id, skip.Reason);
+                    EngineTelemetry.CountDelivery(channel, EngineTelemetry.DeliveryOutcomes.Skipped);
                     skipped++;
                     break;
                 case RecipientStep.Follow follow:
@@ -106,7 +108,13 @@ public sealed partial class ChannelDelivery(
                         sendAt,
                         now,
                         cancellationToken).ConfigureAwait(false);
-                    await Write(DeliveryDecisions.Mirror(delivery, dispatch, now, options), cancellationToken).ConfigureAwait(false);
+                    var mirrored = DeliveryDecisions.Mirror(delivery, dispatch, now, options);
+                    await Write(mirrored, cancellationToken).ConfigureAwait(false);
+                    if (mirrored.Status == DeliveryStatus.Deferred)
+                    {
+                        EngineTelemetry.CountDelivery(channel, EngineTelemetry.DeliveryOutcomes.Deferred);
+                    }
+
                     notices[dispatch.Key.Id] = (dispatch.Key, dispatch.IsOpen && dispatch.SendAt > now ? dispatch.SendAt : now);
                     joined++;
                     break;
@@ -214,6 +222,11 @@ public sealed partial class ChannelDelivery(
                 break;
             case DispatchStatus.Deferred:
                 LogRetry(logger, key.Id, after.Attempts, after.LastError ?? "", after.NextAttemptAt!.Value);
+                foreach (var _ in claimed.Items)
+                {
+                    EngineTelemetry.CountDelivery(key.Channel, EngineTelemetry.DeliveryOutcomes.Retry);
+                }
+
                 await Publish([(key, after.NextAttemptAt!.Value)], cancellationToken).ConfigureAwait(false);
                 break;
             default:
@@ -268,8 +281,18 @@ public sealed partial class ChannelDelivery(
                 }
 
                 var next = DeliveryDecisions.Mirror(delivery, d, now, options);
-                if (!DeliveryDecisions.Differs(delivery, next) || await _ledger.Update(next, cancellationToken).ConfigureAwait(false))
+                if (!DeliveryDecisions.Differs(delivery, next))
                 {
+                    break;
+                }
+
+                if (await _ledger.Update(next, cancellationToken).ConfigureAwait(false))
+                {
+                    if (next.IsFinal)
+                    {
+                        EngineTelemetry.CountDelivery(d.Key.Channel, next.Status == DeliveryStatus.Sent ? EngineTelemetry.DeliveryOutcomes.Sent : EngineTelemetry.DeliveryOutcomes.Failed);
+                    }
+
                     break;
                 }
             }

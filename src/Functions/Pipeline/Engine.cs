@@ -5,6 +5,7 @@ using Escalation.Domain.Rules;
 using Escalation.Functions.Messaging;
 using Escalation.Functions.Sending;
 using Escalation.Functions.Storage;
+using Escalation.Functions.Telemetry;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 
@@ -33,6 +34,7 @@ public sealed partial class Engine
         var configurations = new ConfigurationCache(tables, clock, zone, ConfigurationTtl);
         _evaluation = new UnitEvaluation(tables, publisher, configurations, clock, zone, loggers.CreateLogger("Escalation.EvaluateUnit"));
         _delivery = new ChannelDelivery(tables, publisher, channels, configurations, delivery, clock, loggers.CreateLogger("Escalation.Deliver"));
+        Logged += EngineTelemetry.EventLogged;
     }
 
     /// <summary>The channels it delivers, one adapter each.</summary>
@@ -48,10 +50,17 @@ public sealed partial class Engine
     public event Action<EvaluationOutcome>? Evaluated;
 
     /// <summary>ScanDeadlines (timer).</summary>
-    public Task<ScanOutcome> ScanDeadlines(CancellationToken cancellationToken = default) => _scan.Run(cancellationToken);
+    public Task<ScanOutcome> ScanDeadlines(CancellationToken cancellationToken = default) => EngineTelemetry.Scan(() => _scan.Run(cancellationToken));
 
-    /// <summary>EvaluateUnit (queue <c>evaluate</c>).</summary>
-    public async Task<Settlement> EvaluateUnit(ReceivedMessage message, CancellationToken cancellationToken = default)
+    /// <summary>EvaluateUnit (queue <c>evaluate</c>), in a span that continues the trace the message carries.</summary>
+    public Task<Settlement> EvaluateUnit(ReceivedMessage message, CancellationToken cancellationToken = default) =>
+        EngineTelemetry.Evaluate(message, () => RunEvaluateUnit(message, cancellationToken));
+
+    /// <summary>DeliverEmail / DeliverSms (topic <c>events</c>, subscription per channel), in a span that continues the trace the message carries.</summary>
+    public Task<Settlement> Deliver(ReceivedMessage message, Channel channel, CancellationToken cancellationToken = default) =>
+        EngineTelemetry.Deliver(channel, message, () => RunDeliver(message, channel, cancellationToken));
+
+    private async Task<Settlement> RunEvaluateUnit(ReceivedMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         var (request, error) = EvaluateRequest.Parse(message.Body);
@@ -76,8 +85,7 @@ public sealed partial class Engine
             $"unit {request.Unit} on {request.Date:yyyy-MM-dd}: {outcome.Logged.Count} new events, {outcome.Republished} republished, {outcome.Problems} problems{(outcome.CalendarGaps.Count > 0 ? $", {outcome.CalendarGaps.Count} of them tasks needing a year without calendar" : "")}"));
     }
 
-    /// <summary>Deliver{Channel} (topic <c>events</c>, subscription per channel): an event notice or a dispatch notice.</summary>
-    public async Task<Settlement> Deliver(ReceivedMessage message, Channel channel, CancellationToken cancellationToken = default)
+    private async Task<Settlement> RunDeliver(ReceivedMessage message, Channel channel, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         DeliveryOutcome? outcome;

@@ -32,6 +32,8 @@ public sealed class InfrastructureTests
         [EngineSettings.SmtpPasswordKey] = "a secret; set only as a Key Vault reference when smtpPasswordSecretUri is given",
         [StoreSettings.LocalStoreKey] = "local mode only; in Azure it would be ignored for the service URI, and on a read-only package it cannot be written",
         [EngineSettings.OutboxKey] = "local mode only; in Azure mail goes to Communication Services or SMTP",
+        [EngineSettings.OtlpEndpointKey] = "local tracing; in Azure traces and metrics go to Application Insights",
+        [EngineSettings.TelemetryConsoleKey] = "local tracing; in Azure the handler's stdout is its log stream, forwarded by the host",
     };
 
     /// <summary>Settings the Functions host and the Azure SDK read (not the handler's own), which an identity-only app needs.</summary>
@@ -40,7 +42,7 @@ public sealed class InfrastructureTests
         "AzureWebJobsStorage__blobServiceUri", "AzureWebJobsStorage__queueServiceUri", "AzureWebJobsStorage__tableServiceUri",
         "AzureWebJobsStorage__credential", "AzureWebJobsStorage__clientId",
         "ServiceBusConnection__credential", "ServiceBusConnection__clientId",
-        "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "AZURE_CLIENT_ID",
+        "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "AZURE_CLIENT_ID",
     ];
 
     /// <summary>App settings Flex Consumption refuses or ignores (functions-app-settings, "Flex Consumption plan deprecations").</summary>
