@@ -355,14 +355,14 @@ internal static class LocalCommands
         var c = CultureInfo.InvariantCulture;
         w.WriteLine(string.Create(c, $"已模拟 {IsoDate.Format(from)} 至 {IsoDate.Format(to)}：每日扫描 {s.Scans} 次，用时 {elapsed.TotalSeconds:0.0} 秒。"));
         w.WriteLine(string.Create(c, $"督办事件 {s.Events} 个：提醒 {s.EventsByLevel.GetValueOrDefault(EventLevel.Reminder)}，通报 {s.EventsByLevel.GetValueOrDefault(EventLevel.Notice)}，约谈 {s.EventsByLevel.GetValueOrDefault(EventLevel.Summons)}。"));
-        foreach (var channel in new[] { Channel.Email, Channel.Sms })
+        foreach (var channel in Enum.GetValues<Channel>())
         {
             w.WriteLine(string.Create(c,
                 $"{ChineseNames.Of(channel)}：已发送 {s.Count(channel, DeliveryStatus.Sent)}，顺延 {s.Count(channel, DeliveryStatus.Deferred)}，失败 {s.Count(channel, DeliveryStatus.Failed)}，未发送 {s.Count(channel, DeliveryStatus.Skipped)}，待发送 {s.Count(channel, DeliveryStatus.Pending)}。"));
         }
 
         w.WriteLine(string.Create(c,
-            $"合并发送（同一人同一天同一级别的事项合为一条）：邮件 {s.Count(Channel.Email, DispatchStatus.Sent)} 封，短信 {s.Count(Channel.Sms, DispatchStatus.Sent)} 条。"));
+            $"合并发送（同一人同一天同一级别的事项合为一条）：{string.Join("，", Enum.GetValues<Channel>().Select(channel => $"{ChineseNames.Of(channel)} {s.Count(channel, DispatchStatus.Sent)} 条"))}。"));
         PrintWaiting(s.Waiting, zone, w);
         PrintDeadLetters(s.DeadLetters, w);
         w.WriteLine($"发送到：{senders}");
