@@ -26,7 +26,7 @@ public sealed class SmtpLocalModeTests
 
         var notice = Assert.Single(run.OfRule("R5"));
         var principal = notice.Recipients.First(r => r.Role == "unit-principal").Person;
-        var received = await SmtpSink.Received($"{notice.EventId}:Email:{principal}");
+        var received = await SmtpSink.ReceivedCarrying(notice.EventId, principal);
         Assert.Contains("通报", received.Subject, StringComparison.Ordinal);
         Assert.Equal("duchashi@example.gov.cn", received.From.Mailboxes.Single().Address);
         Assert.False(Directory.Exists(Path.Combine(run.Outbox, OutboxEmailSender.Folder)), "emails went to the outbox although SMTP is configured");

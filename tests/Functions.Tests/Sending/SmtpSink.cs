@@ -51,6 +51,31 @@ internal static class SmtpSink
         throw new InvalidOperationException($"The sink in {folder} received no message for delivery {dispatchId} within 10 s.");
     }
 
+    /// <summary>
+    /// The one message the sink received for <paramref name="person"/> carrying <paramref name="eventId"/> (a message
+    /// carries every event due to a person that day at one level), waiting up to 10 seconds for it.
+    /// </summary>
+    public static async Task<MimeMessage> ReceivedCarrying(string eventId, string person)
+    {
+        var folder = Required(FolderVariable);
+        var marker = $"{MailMessages.DeliveryHeader}: Email:{person}:";
+        for (var waited = 0; waited < 10_000; waited += 100)
+        {
+            foreach (var file in Directory.EnumerateFiles(folder, "*.eml"))
+            {
+                var text = File.ReadAllText(file, Encoding.UTF8);
+                if (text.Contains(marker, StringComparison.Ordinal) && text.Contains(eventId, StringComparison.Ordinal))
+                {
+                    return await MimeMessage.LoadAsync(file);
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new InvalidOperationException($"The sink in {folder} received no message to {person} carrying {eventId} within 10 s.");
+    }
+
     /// <summary>True when a message for the delivery reached the sink (checked after the sender's answer, so no wait).</summary>
     public static bool HasReceived(string dispatchId) => Find(Required(FolderVariable), $"{MailMessages.DeliveryHeader}: {dispatchId}\r\n") is not null;
 
