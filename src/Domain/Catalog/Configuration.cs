@@ -134,10 +134,11 @@ public sealed record Configuration(
                 }
             }
 
+            var contact = new Contact(new PersonId(id), name, unit, row.Title?.Trim(), email, mobile, []);
             var channels = string.IsNullOrWhiteSpace(row.Channels)
-                ? [.. email is null ? Array.Empty<Channel>() : [Channel.Email], .. mobile is null ? Array.Empty<Channel>() : [Channel.Sms]]
+                ? [.. ChannelCatalog.All.Where(c => c.Address(contact) is not null).Select(c => c.Channel)]
                 : read.List(RuleRow.ChannelNames, nameof(PersonRow.Channels), row.Channels);
-            people[new PersonId(id)] = new Contact(new PersonId(id), name, unit, row.Title?.Trim(), email, mobile, channels);
+            people[new PersonId(id)] = contact with { Channels = channels };
         }
 
         return people;

@@ -8,12 +8,7 @@ namespace Escalation.Domain.Catalog;
 public sealed record Contact(PersonId Id, string Name, UnitId? Unit, string? Title, string? Email, string? Mobile, IReadOnlyList<Channel> Channels)
 {
     /// <summary>The address for a channel, or null when the person has none or does not take that channel.</summary>
-    public string? AddressFor(Channel channel) => channel switch
-    {
-        Channel.Email when Channels.Contains(Channel.Email) => Email,
-        Channel.Sms when Channels.Contains(Channel.Sms) => Mobile,
-        _ => null,
-    };
+    public string? AddressFor(Channel channel) => Channels.Contains(channel) ? ChannelCatalog.Of(channel).Address(this) : null;
 }
 
 /// <summary>Address formats the engine accepts.</summary>

@@ -78,16 +78,6 @@ public enum RecipientRole
     SupervisionOffice,
 }
 
-/// <summary>How an event reaches people.</summary>
-public enum Channel
-{
-    /// <summary>Email.</summary>
-    Email,
-
-    /// <summary>SMS.</summary>
-    Sms,
-}
-
 /// <summary>What a notice demands of the unit.</summary>
 public enum DemandKind
 {

@@ -108,10 +108,7 @@ public sealed record RuleRow
         ["supervision-office"] = RecipientRole.SupervisionOffice, ["督查室"] = RecipientRole.SupervisionOffice,
     };
 
-    internal static readonly Dictionary<string, Channel> ChannelNames = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["email"] = Channel.Email, ["邮件"] = Channel.Email, ["sms"] = Channel.Sms, ["短信"] = Channel.Sms,
-    };
+    internal static readonly Dictionary<string, Channel> ChannelNames = new(ChannelCatalog.ByWord, StringComparer.OrdinalIgnoreCase);
 
     internal static readonly Dictionary<string, DemandKind> Demands = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -42,12 +42,7 @@ public static class ChineseNames
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Not a recipient role."),
     };
 
-    public static string Of(Channel channel) => channel switch
-    {
-        Channel.Email => "邮件",
-        Channel.Sms => "短信",
-        _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, "Not a channel."),
-    };
+    public static string Of(Channel channel) => ChannelCatalog.Of(channel).ChineseName;
 
     public static string Of(DemandKind demand) => demand switch
     {

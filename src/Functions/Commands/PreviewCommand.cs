@@ -215,7 +215,7 @@ internal static class PreviewCommand
 
             return contact.AddressFor(channel) is { } address
                 ? $"{name} {ContactAddress.Mask(address)}"
-                : contact.Channels.Contains(channel) ? $"{name}不发送（无有效{(channel == Channel.Email ? "邮箱" : "手机号")}）" : $"{name}不发送（本人不接收{name}）";
+                : contact.Channels.Contains(channel) ? $"{name}不发送（无有效{ChannelCatalog.Of(channel).AddressName}）" : $"{name}不发送（本人不接收{name}）";
         });
         return who + "：" + string.Join("，", how);
     }
