@@ -117,6 +117,20 @@ internal static class PreviewCommand
             PrintEvent(string.Create(c, $"[{++index}] "), e, next.Configuration, w, when);
         }
 
+        if (events.Count > 0)
+        {
+            // One message per person, channel, day and level: what these events become once merged.
+            var messages = events
+                .SelectMany(e => e.Channels.SelectMany(channel => ChannelDelivery.Distinct(e.Recipients)
+                    .Where(r => next.Configuration.People.GetValueOrDefault(r.Person)?.AddressFor(channel) is not null)
+                    .Select(r => (channel, r.Person, e.Level, DeliveryDecisions.Slot(e.Level, now, delivery, next.Configuration.Calendar).Day))))
+                .Distinct()
+                .ToList();
+            w.WriteLine();
+            w.WriteLine(string.Create(c,
+                $"合并发送：同一人同一天同一级别的事项合为一条，上述事件将发出{string.Join("、", Enum.GetValues<Channel>().Select(ch => $"{ChineseNames.Of(ch)} {messages.Count(m => m.channel == ch)} 条"))}（当天已有待发的合并消息时并入其中）。"));
+        }
+
         var undelivered = next.Units.Sum(u => u.Undelivered.Count());
         var unseen = next.Units.Sum(u => u.Items.Count(i => i.FirstSeen is null));
         var problems = next.Units.Sum(u => u.RowProblems.Count + u.Result.Problems.Count);
@@ -197,7 +211,7 @@ internal static class PreviewCommand
         }
         else
         {
-            w.WriteLine($"    消息模板“{e.Template}”不存在：运行时该事件的消息将发送失败。请在 templates 表中补充。");
+            w.WriteLine($"    消息模板“{e.Template}”不存在：运行时将改用系统自带的同类模板。请在 templates 表中补充。");
         }
     }
 

@@ -42,6 +42,11 @@ public sealed partial class LookaheadTests : IDisposable
         Assert.Contains("送达：具体责任人 ", dryRun, StringComparison.Ordinal);
         Assert.Matches(@"邮件 \w{1,2}\*\*\*@", dryRun);
         Assert.Contains("发送：立即发送", dryRun, StringComparison.Ordinal);
+
+        // The merged messages it announces are the messages the run then sends.
+        var emails = Directory.GetFiles(Path.Combine(outbox, Escalation.Functions.Sending.OutboxEmailSender.Folder), "*.eml").Length;
+        var sms = File.ReadAllLines(Path.Combine(outbox, Escalation.Functions.Sending.OutboxSmsSender.FileName)).Count(l => l.Length > 0);
+        Assert.Contains($"上述事件将发出邮件 {emails} 条、短信 {sms} 条", dryRun, StringComparison.Ordinal);
     }
 
     [Fact]
