@@ -22,4 +22,14 @@ public sealed record LetterItem(EscalationEvent Event, MessageTemplate? Template
 /// <param name="Level">The level of every item.</param>
 /// <param name="Day">The working day it is delivered: the letter is dated and signed with it.</param>
 /// <param name="Items">At least one; any order (the wording orders them); the same event twice counts once.</param>
-public sealed record Letter(string? RecipientName, EventLevel Level, LocalDate Day, IReadOnlyList<LetterItem> Items);
+public sealed record Letter(string? RecipientName, EventLevel Level, LocalDate Day, IReadOnlyList<LetterItem> Items)
+{
+    /// <summary>
+    /// The channels this person receives these items on; null when not known (then an email is assumed). A grouped text
+    /// message points to the email (详见邮件) only when there is one.
+    /// </summary>
+    public IReadOnlyList<Channel>? ReachedBy { get; init; }
+
+    /// <summary>True unless the person is known to get no email about these items.</summary>
+    public bool HasEmail => ReachedBy is null || ReachedBy.Contains(Channel.Email);
+}

@@ -163,13 +163,13 @@ public static partial class MessageWording
                 };
                 var salutation = Name(letter.RecipientName) is { Length: > 0 } name ? name + "同志：" : "";
                 var also = copies.Count > 0 ? "；另抄送" + Count(copies) + "项" : "";
-                return salutation + scope + titles + Topic(addressed) + "，" + ask + also + "，详见邮件。";
+                return salutation + scope + titles + Topic(addressed) + "，" + ask + also + SeeEmail();
             }
 
             var copied = Units(copies);
             if (copied.Count > 1)
             {
-                return SmsCopyMark + "今日共对" + Count(copied) + "个单位的" + Count(copies) + "项重点工作" + Issued(level) + "，详见邮件。";
+                return SmsCopyMark + "今日共对" + Count(copied) + "个单位的" + Count(copies) + "项重点工作" + Issued(level) + SeeEmail();
             }
 
             var unit = copied[0];
@@ -179,8 +179,11 @@ public static partial class MessageWording
                 EventLevel.Notice => "已予通报",
                 _ => "拟对" + unit + "开展约谈警示，具体时间另行通知",
             };
-            return SmsCopyMark + unit + Count(copies) + "项重点工作" + (titled ? Titles(copies) : "") + Topic(copies) + "，" + action + "，详见邮件。";
+            return SmsCopyMark + unit + Count(copies) + "项重点工作" + (titled ? Titles(copies) : "") + Topic(copies) + "，" + action + SeeEmail();
         }
+
+        // Only a person who also gets the email is sent to it.
+        string SeeEmail() => letter.HasEmail ? "，详见邮件。" : "。";
 
         var plain = Sms(wording, Compose(titled: false));
         var titledSms = Sms(wording, Compose(titled: true));

@@ -207,7 +207,10 @@ public sealed partial class ChannelDelivery(
         SendResult result = items.Count == 0
             ? new SendResult.Rejected("none of its events is in the escalation log")
             : await sender.Send(
-                new Parcel(key.Id, address, contact.Name, new Letter(RecipientName(contact, configuration), key.Level, key.Day, items), configuration.Wording, claimed.FirstAttemptAt ?? now),
+                new Parcel(key.Id, address, contact.Name, new Letter(RecipientName(contact, configuration), key.Level, key.Day, items)
+                {
+                    ReachedBy = [.. items.SelectMany(i => i.Event.Channels).Distinct().Where(c => contact.AddressFor(c) is not null)],
+                }, configuration.Wording, claimed.FirstAttemptAt ?? now),
                 cancellationToken).ConfigureAwait(false);
         var after = DeliveryDecisions.AfterAttempt(claimed, result, now, options, configuration.Calendar);
         if (!await _dispatches.Update(after, cancellationToken).ConfigureAwait(false))

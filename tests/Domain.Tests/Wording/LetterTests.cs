@@ -175,6 +175,19 @@ public class LetterTests
         Assert.Equal("【督查室】张三同志：你单位2项重点工作进度连续落后，现予通报，请于2026年6月9日前报送书面说明，详见邮件。", sms.Text);
     }
 
+    [Fact]
+    public void RenderSms_DoesNotPointToAnEmail_WhenThePersonGetsNone()
+    {
+        var due = new Demand(DemandKind.Explanation, new LocalDate(2026, 6, 9));
+        var events = new[] { Lag("公立医院高质量发展", level: EventLevel.Notice, demand: due), Lag("医疗废物集中处置", level: EventLevel.Notice, demand: due) };
+
+        var smsOnly = Sms(LetterOf("张三", events) with { ReachedBy = [Channel.Sms] });
+        var both = Sms(LetterOf("张三", events) with { ReachedBy = [Channel.Email, Channel.Sms] });
+
+        Assert.Equal("【督查室】张三同志：你单位2项重点工作进度连续落后，现予通报，请于2026年6月9日前报送书面说明。", smsOnly.Text);
+        Assert.EndsWith("，详见邮件。", both.Text, StringComparison.Ordinal);
+    }
+
     // ---- Copies -----------------------------------------------------------------------------------------------------
 
     public static TheoryData<EventLevel, int> LevelsAndCounts()
