@@ -64,6 +64,12 @@ public abstract record DispatchStep
 
     /// <summary>The person can no longer be reached on the channel: write it as failed.</summary>
     public sealed record Unreachable(Dispatch Failed) : DispatchStep;
+
+    /// <summary>
+    /// Every attempt's claim lapsed without an outcome (the sender died or threw each time): write it as failed rather than
+    /// try again without end.
+    /// </summary>
+    public sealed record GiveUp(Dispatch Failed) : DispatchStep;
 }
 
 /// <summary>
@@ -79,8 +85,17 @@ public abstract record DispatchStep
 /// </summary>
 public static class DeliveryDecisions
 {
-    /// <summary>At most this many events in one message; more start the next one (a message stays readable and well below the store's limits).</summary>
-    public const int MaxItems = 200;
+    /// <summary>
+    /// At most this many events in one message; more start the next one. A message stays readable, and its list of events
+    /// (about 175 characters each at most) within the 32K characters a Table Storage string holds.
+    /// </summary>
+    public const int MaxItems = 150;
+
+    /// <summary>
+    /// A notice that arrives this much before its time is taken as on time: the broker's clock and ours differ a little,
+    /// and a notice published again for the very same moment would be dropped by duplicate detection.
+    /// </summary>
+    public static readonly Duration Tolerance = Duration.FromSeconds(5);
 
     /// <summary>
     /// The day whose message an event of <paramref name="level"/> joins, and when that message goes if it is started now:
@@ -148,8 +163,10 @@ public static class DeliveryDecisions
 
     /// <summary>
     /// What to do with <paramref name="d"/> at <paramref name="now"/>. <paramref name="reachable"/>: whether the person still
-    /// has an address on its channel. An open message goes at its time, window or not (its time was set inside the
-    /// window, or for a level that goes at once); a retry, or a claim that lapsed, waits for the window.
+    /// has an address on its channel. An open message goes at its time even if the gathering took it a little past the
+    /// window's close (its time was set inside the window, or for a level that goes at once); one found later than that
+    /// (its notice was lost and a scan outside the window found it) waits for the window, as do retries and lapsed claims.
+    /// A claim that lapsed on the last attempt gives up.
     /// </summary>
     public static DispatchStep ForDispatch(Dispatch d, bool reachable, Instant now, DeliveryOptions options, WorkingCalendar calendar)
     {
@@ -161,17 +178,29 @@ public static class DeliveryDecisions
             return new DispatchStep.Settled(d);
         }
 
-        if (d.IsOpen && now < d.SendAt)
+        if (d.IsOpen && now + Tolerance < d.SendAt)
         {
             return new DispatchStep.Wait(d.SendAt);
         }
 
-        if (!d.IsOpen && d.NextAttemptAt is { } next && next > now)
+        if (!d.IsOpen && d.NextAttemptAt is { } next && now + Tolerance < next)
         {
             return new DispatchStep.Wait(next);
         }
 
-        if (!d.IsOpen && !options.SendAtOnce.Contains(d.Key.Level) && options.Window.NextOpening(now, calendar) is var opening && opening > now)
+        if (d.Status == DispatchStatus.Sending && d.Attempts >= options.MaxAttempts)
+        {
+            return new DispatchStep.GiveUp(d with
+            {
+                Status = DispatchStatus.Failed,
+                NextAttemptAt = null,
+                LastError = string.Create(CultureInfo.InvariantCulture, $"no outcome after {d.Attempts} attempts: each sender stopped before recording one"),
+                UpdatedAt = now,
+            });
+        }
+
+        var stale = !d.IsOpen || now - d.SendAt > options.Gather;
+        if (stale && !options.SendAtOnce.Contains(d.Key.Level) && options.Window.NextOpening(now, calendar) is var opening && opening > now)
         {
             return new DispatchStep.Defer(d with { Status = DispatchStatus.Deferred, NextAttemptAt = opening, LastError = d.LastError ?? "outside the sending window", UpdatedAt = now });
         }

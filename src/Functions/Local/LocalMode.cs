@@ -19,12 +19,14 @@ namespace Escalation.Functions.Local;
 internal sealed class LocalMode
 {
     private readonly IClock _clock;
+    private readonly DateTimeZone _zone;
 
-    private LocalMode(InProcessBus bus, Engine engine, IClock clock)
+    private LocalMode(InProcessBus bus, Engine engine, IClock clock, DateTimeZone zone)
     {
         Bus = bus;
         Engine = engine;
         _clock = clock;
+        _zone = zone;
     }
 
     public InProcessBus Bus { get; }
@@ -42,7 +44,7 @@ internal sealed class LocalMode
         var bus = new InProcessBus(clock);
         var engine = new Engine(tables, new TracingPublisher(bus), channels, Options(held, delivery), clock, zone, loggers);
         Wire(bus, engine);
-        return new LocalMode(bus, engine, clock);
+        return new LocalMode(bus, engine, clock, zone);
     }
 
     /// <summary>The engine's functions on the local bus: the <c>evaluate</c> queue, and one subscription to <c>events</c> per channel.</summary>
@@ -84,9 +86,11 @@ internal sealed class LocalMode
     /// </summary>
     public async Task<ScanOutcome> Cycle(Instant at, Action<Instant>? advanceTo, CancellationToken cancellationToken = default)
     {
-        // Messages due by now wait until the scan is done, so that a message deferred to this morning's opening also
-        // carries this morning's events: one message per person, day and level.
-        await Bus.Drain(at, advanceTo, HoldMessages, cancellationToken).ConfigureAwait(false);
+        // This day's messages wait until the scan is done, so that a message deferred to this morning's opening also
+        // carries this morning's events: one message per person, day and level. Earlier ones (a retry due yesterday
+        // afternoon) go first, at their time.
+        var today = at.InZone(_zone).Date.AtStartOfDayInZone(_zone).ToInstant();
+        await Bus.Drain(at, advanceTo, (message, visibleAt) => visibleAt >= today && IsDispatchNotice(message), cancellationToken).ConfigureAwait(false);
         advanceTo?.Invoke(at);
         var outcome = await Engine.ScanDeadlines(cancellationToken).ConfigureAwait(false);
         if (advanceTo is not null)
@@ -104,7 +108,7 @@ internal sealed class LocalMode
         return outcome;
     }
 
-    private static bool HoldMessages(OutgoingMessage message) =>
+    private static bool IsDispatchNotice(OutgoingMessage message) =>
         message.Properties.TryGetValue(DispatchNotice.KindProperty, out var kind) && kind == DispatchNotice.KindValue;
 
     /// <summary>Subscribes <paramref name="onLogged"/> to every event logged for the first time.</summary>

@@ -95,9 +95,9 @@ public sealed class InProcessBus(IClock clock, int maxDeliveryCount = 10, Durati
 
     /// <summary>
     /// As <see cref="Drain(Instant, Action{Instant}?, CancellationToken)"/>, leaving queued the messages <paramref name="hold"/>
-    /// picks (they are handed over by a later drain, in their order).
+    /// picks by message and visible time (they are handed over by a later drain, in their order).
     /// </summary>
-    public async Task<int> Drain(Instant until, Action<Instant>? advanceTo, Func<OutgoingMessage, bool>? hold, CancellationToken cancellationToken = default)
+    public async Task<int> Drain(Instant until, Action<Instant>? advanceTo, Func<OutgoingMessage, Instant, bool>? hold, CancellationToken cancellationToken = default)
     {
         var handed = 0;
         while (Next(until, hold) is { } next)
@@ -139,14 +139,14 @@ public sealed class InProcessBus(IClock clock, int maxDeliveryCount = 10, Durati
         return handed;
     }
 
-    private Queued? Next(Instant until, Func<OutgoingMessage, bool>? hold)
+    private Queued? Next(Instant until, Func<OutgoingMessage, Instant, bool>? hold)
     {
         lock (_gate)
         {
             Queued? best = null;
             foreach (var q in _queued)
             {
-                if (q.VisibleAt <= until && (hold is null || !hold(q.Message)) && (best is null || q.VisibleAt < best.VisibleAt || (q.VisibleAt == best.VisibleAt && q.Sequence < best.Sequence)))
+                if (q.VisibleAt <= until && (hold is null || !hold(q.Message, q.VisibleAt)) && (best is null || q.VisibleAt < best.VisibleAt || (q.VisibleAt == best.VisibleAt && q.Sequence < best.Sequence)))
                 {
                     best = q;
                 }

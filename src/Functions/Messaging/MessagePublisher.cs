@@ -6,7 +6,7 @@ namespace Escalation.Functions.Messaging;
 /// A message for a queue or topic. <see cref="MessageId"/> is what the broker's duplicate detection keys on: the same id
 /// published twice within the detection window is stored once.
 /// </summary>
-/// <param name="MessageId">The event id, or a delivery id for re-published (deferred or retried) deliveries.</param>
+/// <param name="MessageId">The event id, <c>evaluate:{date}:{unit}</c>, or <c>dispatch-{hash}@{time}</c> for a message's sending time (its first, deferred or retried attempt).</param>
 /// <param name="Body">UTF-8 JSON.</param>
 /// <param name="Properties">Application properties, used by subscription filters (string values).</param>
 /// <param name="ScheduledEnqueueTime">When the message becomes visible; null for at once.</param>

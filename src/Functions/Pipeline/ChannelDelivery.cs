@@ -115,7 +115,7 @@ public sealed partial class ChannelDelivery(
                         EngineTelemetry.CountDelivery(channel, EngineTelemetry.DeliveryOutcomes.Deferred);
                     }
 
-                    notices[dispatch.Key.Id] = (dispatch.Key, dispatch.IsOpen && dispatch.SendAt > now ? dispatch.SendAt : now);
+                    notices[dispatch.Key.Id] = (dispatch.Key, dispatch.IsOpen ? dispatch.SendAt : now);
                     joined++;
                     break;
             }
@@ -133,64 +133,98 @@ public sealed partial class ChannelDelivery(
     {
         ArgumentNullException.ThrowIfNull(notice);
         var key = notice.Dispatch;
-        var d = await _dispatches.Find(key, cancellationToken).ConfigureAwait(false);
-        if (d is null)
-        {
-            return (null, $"message {key} is not in the {DispatchStore.TableName} table.");
-        }
-
         if (channels[key.Channel] is not { } sender)
         {
             return (null, $"message {key} is for channel {key.Channel}, which this app does not deliver.");
         }
 
-        var configuration = await configurations.Get(cancellationToken).ConfigureAwait(false);
-        var now = clock.GetCurrentInstant();
-        var contact = configuration.People.GetValueOrDefault(key.Person);
-        var address = contact?.AddressFor(key.Channel);
-        switch (DeliveryDecisions.ForDispatch(d, address is not null, now, options, configuration.Calendar))
+        // A claim lost to an event joining at that moment is decided again on the new version: the joiner may have
+        // published its notice before this one was taken, and duplicate detection would then drop a new one.
+        for (var race = 0; race < MaxJoinRaces; race++)
         {
-            case DispatchStep.Wait wait:
-                await Publish([(key, wait.Until)], cancellationToken).ConfigureAwait(false);
-                return (new DeliveryOutcome(string.Create(CultureInfo.InvariantCulture, $"message {key} waits until {wait.Until}")), null);
-            case DispatchStep.Settled settled:
-                await Conclude(settled.Dispatch, now, cancellationToken).ConfigureAwait(false);
-                return (new DeliveryOutcome($"message {key} was {settled.Dispatch.Status} already; its deliveries are in line"), null);
-            case DispatchStep.Defer defer:
-                if (await _dispatches.Update(defer.Dispatch, cancellationToken).ConfigureAwait(false))
-                {
+            var d = await _dispatches.Find(key, cancellationToken).ConfigureAwait(false);
+            if (d is null)
+            {
+                return (null, $"message {key} is not in the {DispatchStore.TableName} table.");
+            }
+
+            var configuration = await configurations.Get(cancellationToken).ConfigureAwait(false);
+            var now = clock.GetCurrentInstant();
+            var contact = configuration.People.GetValueOrDefault(key.Person);
+            var address = contact?.AddressFor(key.Channel);
+            switch (DeliveryDecisions.ForDispatch(d, address is not null, now, options, configuration.Calendar))
+            {
+                case DispatchStep.Wait wait:
+                    await Publish([(key, wait.Until)], cancellationToken).ConfigureAwait(false);
+                    return (new DeliveryOutcome(string.Create(CultureInfo.InvariantCulture, $"message {key} waits until {wait.Until}")), null);
+                case DispatchStep.Settled settled:
+                    await Conclude(settled.Dispatch, now, cancellationToken).ConfigureAwait(false);
+                    return (new DeliveryOutcome($"message {key} was {settled.Dispatch.Status} already; its deliveries are in line"), null);
+                case DispatchStep.Defer defer:
+                    if (!await _dispatches.Update(defer.Dispatch, cancellationToken).ConfigureAwait(false))
+                    {
+                        continue;
+                    }
+
                     await Conclude(defer.Dispatch, now, cancellationToken).ConfigureAwait(false);
                     await Publish([(key, defer.Dispatch.NextAttemptAt!.Value)], cancellationToken).ConfigureAwait(false);
-                }
+                    return (new DeliveryOutcome(string.Create(CultureInfo.InvariantCulture, $"message {key} deferred to {defer.Dispatch.NextAttemptAt}")), null);
+                case DispatchStep.Unreachable unreachable:
+                    if (await Fail(unreachable.Failed, now, cancellationToken).ConfigureAwait(false) is { } unreached)
+                    {
+                        return (unreached, null);
+                    }
 
-                return (new DeliveryOutcome(string.Create(CultureInfo.InvariantCulture, $"message {key} deferred to {defer.Dispatch.NextAttemptAt}")), null);
-            case DispatchStep.Unreachable unreachable:
-                if (await _dispatches.Update(unreachable.Failed, cancellationToken).ConfigureAwait(false))
-                {
-                    LogFailed(logger, key.Id, d.Attempts, unreachable.Failed.LastError ?? "");
-                    await Conclude(unreachable.Failed, now, cancellationToken).ConfigureAwait(false);
-                }
+                    continue;
+                case DispatchStep.GiveUp giveUp:
+                    if (await Fail(giveUp.Failed, now, cancellationToken).ConfigureAwait(false) is { } gaveUp)
+                    {
+                        return (gaveUp, null);
+                    }
 
-                return (new DeliveryOutcome($"message {key} failed: {unreachable.Failed.LastError}"), null);
-            case DispatchStep.Send send:
-                return (await Send(send.Claimed with { MaskedAddress = ContactAddress.Mask(address) }, sender, contact!, address!, configuration, now, cancellationToken).ConfigureAwait(false), null);
-            default:
-                throw new InvalidOperationException("Unknown dispatch step.");
+                    continue;
+                case DispatchStep.Send send:
+                    if (await Send(send.Claimed with { MaskedAddress = ContactAddress.Mask(address) }, sender, contact!, address!, configuration, now, cancellationToken).ConfigureAwait(false) is { } sent)
+                    {
+                        return (sent, null);
+                    }
+
+                    continue;
+                default:
+                    throw new InvalidOperationException("Unknown dispatch step.");
+            }
         }
+
+        throw new InvalidOperationException($"Message {key} changed under {MaxJoinRaces} attempts to decide on it; the notice will be retried.");
     }
 
     /// <summary>Each person once per event: addressed before copied, first role named wins.</summary>
     internal static IEnumerable<Recipient> Distinct(IEnumerable<Recipient> recipients) =>
         recipients.OrderBy(r => r.IsCopy).DistinctBy(r => r.Person);
 
-    private async Task<DeliveryOutcome> Send(
+    /// <summary>Writes the message as failed for good and settles its events; null when it changed since it was read.</summary>
+    private async Task<DeliveryOutcome?> Fail(Dispatch failed, Instant now, CancellationToken cancellationToken)
+    {
+        if (!await _dispatches.Update(failed, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        LogFailed(logger, failed.Key.Id, failed.Attempts, failed.LastError ?? "");
+        await Conclude(failed, now, cancellationToken).ConfigureAwait(false);
+        return new DeliveryOutcome($"message {failed.Key} failed: {failed.LastError}");
+    }
+
+    /// <summary>Claims, sends and records the message; null when the claim lost a race (the caller reads it again).</summary>
+    private async Task<DeliveryOutcome?> Send(
         Dispatch claim, IChannelSender sender, Contact contact, string address, Configuration configuration, Instant now, CancellationToken cancellationToken)
     {
         var key = claim.Key;
         if (!await _dispatches.Update(claim, cancellationToken).ConfigureAwait(false))
         {
+            // Changed since it was read (another sender's claim, or an event joining): decide again on what is there now.
             LogLostRace(logger, key.Id);
-            return new DeliveryOutcome($"message {key} was claimed by another invocation");
+            return null;
         }
 
         // The claim changed the row's version: read it back so that the outcome can be written over it.
@@ -215,7 +249,10 @@ public sealed partial class ChannelDelivery(
         var after = DeliveryDecisions.AfterAttempt(claimed, result, now, options, configuration.Calendar);
         if (!await _dispatches.Update(after, cancellationToken).ConfigureAwait(false))
         {
+            // Another sender took the message over after this one's claim lapsed: its outcome, not this one, is the
+            // message's; it settles the deliveries. (The provider's idempotency key is the message id on both.)
             LogLostRace(logger, key.Id);
+            return new DeliveryOutcome(string.Create(CultureInfo.InvariantCulture, $"message {key}: {after.Status} at attempt {after.Attempts}, but another sender had taken it over; its outcome stands"));
         }
 
         switch (after.Status)
@@ -332,9 +369,11 @@ public sealed partial class ChannelDelivery(
         }
     }
 
+    /// <summary>Schedules a dispatch notice for each message at its time, or now (read afresh) when that has passed.</summary>
     private Task Publish(IEnumerable<(DispatchKey Key, Instant At)> notices, CancellationToken cancellationToken)
     {
-        var messages = notices.Select(n => new DispatchNotice(n.Key).At(n.At)).ToList();
+        var now = clock.GetCurrentInstant();
+        var messages = notices.Select(n => new DispatchNotice(n.Key).At(n.At > now ? n.At : now)).ToList();
         return messages.Count == 0 ? Task.CompletedTask : publisher.Publish(ServiceBusEntities.EventsTopic, messages, cancellationToken);
     }
 

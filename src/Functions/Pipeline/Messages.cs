@@ -46,10 +46,9 @@ public sealed record EvaluateRequest(UnitId Unit, LocalDate Date)
 
 /// <summary>
 /// "Deliver this logged event": on the <c>events</c> topic. The body names the event; the log row holds everything
-/// else, so the message can never disagree with the log. The first publication has message id = the event id and one
-/// application property per channel (<c>Email</c>/<c>Sms</c> = <c>true</c>) for the subscriptions' correlation
-/// filters; a deferred or retried delivery is re-published for one channel only, scheduled, with message id
-/// <c>{event}:{channel}@{yyyyMMddTHHmmssZ}</c> so that two deferrals to the same moment are one message.
+/// else, so the message can never disagree with the log. It has message id = the event id and one application property
+/// per channel (<c>Email</c>/<c>Sms</c> = <c>true</c>) for the subscriptions' correlation filters. Deferrals and retries
+/// are no longer per event: they are the message's (<see cref="DispatchNotice"/>).
 /// </summary>
 public sealed record EventNotice(EventId Event, UnitId Unit)
 {
@@ -68,13 +67,6 @@ public sealed record EventNotice(EventId Event, UnitId Unit)
 
         return new OutgoingMessage(e.Id.Value, BodyOf(e.Id, e.Unit), properties, CorrelationId: e.Id.Value);
     }
-
-    public OutgoingMessage Again(Channel channel, Instant at) => new(
-        $"{Event.Value}:{channel}@{InstantPattern.General.Format(at).Replace("-", "", StringComparison.Ordinal).Replace(":", "", StringComparison.Ordinal)}",
-        BodyOf(Event, Unit),
-        new Dictionary<string, string>(StringComparer.Ordinal) { ["Unit"] = Unit.Value, [channel.ToString()] = "true" },
-        ScheduledEnqueueTime: at,
-        CorrelationId: Event.Value);
 
     public static (EventNotice? Notice, string? Error) Parse(BinaryData body)
     {
@@ -102,17 +94,20 @@ public sealed record EventNotice(EventId Event, UnitId Unit)
 /// <summary>
 /// "Send this message when its time comes": on the <c>events</c> topic for one channel's subscription, scheduled at the
 /// message's sending time (or its retry). Body <c>{"dispatch":"Email:fgw-zhang:20260602:Notice:001"}</c>; message id
-/// <c>dispatch-{hash of the dispatch id}@{yyyyMMddTHHmmssZ}</c>, so that every event joining the message publishes the same
-/// notice and duplicate detection keeps one.
+/// <c>dispatch-{hash of the dispatch id}@{yyyyMMddTHHmmss.fffZ}</c>, so that every event joining the message publishes the
+/// same notice for its sending time and duplicate detection keeps one.
 /// </summary>
 public sealed record DispatchNotice(DispatchKey Dispatch)
 {
     public OutgoingMessage At(Instant at) => new(
-        $"dispatch-{Hash(Dispatch.Id)}@{InstantPattern.General.Format(at).Replace("-", "", StringComparison.Ordinal).Replace(":", "", StringComparison.Ordinal)}",
+        $"{CorrelationId}@{InstantPattern.ExtendedIso.Format(at).Replace("-", "", StringComparison.Ordinal).Replace(":", "", StringComparison.Ordinal)}",
         BinaryData.FromObjectAsJson(new Body(Dispatch.Id), MessageJson.Options),
         new Dictionary<string, string>(StringComparer.Ordinal) { [Sending.ChannelSet.FilterProperty(Dispatch.Channel)] = "true", [KindProperty] = KindValue },
         ScheduledEnqueueTime: at,
-        CorrelationId: Dispatch.Id);
+        CorrelationId: CorrelationId);
+
+    /// <summary><c>dispatch-{hash of the message id}</c>: the same for every notice of one message, and short whatever the person id.</summary>
+    public string CorrelationId => $"dispatch-{Hash(Dispatch.Id)}";
 
     /// <summary>The application property that tells a dispatch notice from an event notice (for filters and readers of the topic).</summary>
     public const string KindProperty = "Kind";

@@ -20,7 +20,8 @@ public sealed class DispatchStore(IEntityTables tables)
 {
     public const string TableName = "dispatches";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
+    // Ids as they are (Chinese unit ids are not escaped to \uXXXX): the list stays within a Table Storage string's 32K characters.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Every message of one person, channel, day and level (all sequences), in sequence order.</summary>
     public async Task<IReadOnlyList<Dispatch>> Slot(DispatchKey first, CancellationToken cancellationToken = default)

@@ -153,6 +153,9 @@ public class DeliveryDecisionTests
         { "retry due", Message(1, DispatchStatus.Deferred) with { Attempts = 1, NextAttemptAt = At("2026-04-29T08:45") }, true, "2026-04-29T08:45", "Send attempt 2, held until 2026-04-29T08:47" },
         { "sent: bring its deliveries in line", Message(1, DispatchStatus.Sent), true, "2026-04-29T09:00", "Settled Sent" },
         { "failed: bring its deliveries in line", Message(1, DispatchStatus.Failed), true, "2026-04-29T09:00", "Settled Failed" },
+        { "claim lapsed on the last attempt: give up", Message(1, DispatchStatus.Sending) with { Attempts = 5, NextAttemptAt = At("2026-04-29T09:02") }, true, "2026-04-29T09:02", "GiveUp no outcome after 5 attempts: each sender stopped before recording one" },
+        { "found long after its time, after hours (its notice was lost): defer to the opening", Message(1, DispatchStatus.Open) with { SendAt = At("2026-04-29T08:40") }, true, "2026-04-29T20:00", "Defer 2026-04-30T08:30" },
+        { "found long after its time, in the window: send", Message(1, DispatchStatus.Open) with { SendAt = At("2026-04-29T08:40") }, true, "2026-04-29T15:00", "Send attempt 1, held until 2026-04-29T15:02" },
         { "the person lost the address", Message(1, DispatchStatus.Open) with { SendAt = At("2026-04-29T08:40") }, false, "2026-04-29T08:40", "Unreachable no Email address any more" },
     };
 
@@ -163,6 +166,18 @@ public class DeliveryDecisionTests
         var step = DeliveryDecisions.ForDispatch(message, reachable, At(now), Azure, China);
 
         Assert.True(expected == Describe(step), $"{why}: expected {expected}, got {Describe(step)}");
+    }
+
+    [Fact]
+    public void ForDispatch_TakesANoticeThatArrivesAMomentEarly_AsOnTime()
+    {
+        var open = Message(1, DispatchStatus.Open) with { SendAt = At("2026-04-29T08:40") };
+
+        var early = DeliveryDecisions.ForDispatch(open, true, At("2026-04-29T08:40") - Duration.FromSeconds(3), Azure, China);
+        var tooEarly = DeliveryDecisions.ForDispatch(open, true, At("2026-04-29T08:40") - Duration.FromSeconds(30), Azure, China);
+
+        Assert.IsType<DispatchStep.Send>(early);
+        Assert.IsType<DispatchStep.Wait>(tooEarly);
     }
 
     [Fact]
@@ -302,6 +317,7 @@ public class DeliveryDecisionTests
         DispatchStep.Defer d => $"Defer {Local(d.Dispatch.NextAttemptAt!.Value)}",
         DispatchStep.Settled s => $"Settled {s.Dispatch.Status}",
         DispatchStep.Unreachable u => $"Unreachable {u.Failed.LastError}",
+        DispatchStep.GiveUp g => $"GiveUp {g.Failed.LastError}",
         _ => step.ToString(),
     };
 

@@ -308,7 +308,8 @@ public sealed class InfrastructureTests
         foreach (var channel in Enum.GetValues<Channel>())
         {
             var dispatch = new DispatchNotice(new DispatchKey(channel, new PersonId("fgw-zhang"), new LocalDate(2026, 11, 23), EventLevel.Notice, 1));
-            foreach (var properties in new[] { notice.Again(channel, at).Properties, dispatch.At(at).Properties })
+            var eventNotice = new Dictionary<string, string>(StringComparer.Ordinal) { ["Unit"] = notice.Unit.Value, [ChannelSet.FilterProperty(channel)] = "true" };
+            foreach (var properties in new[] { eventNotice, dispatch.At(at).Properties })
             {
                 var reached = rules.Where(r => Matches(r, properties)).Select(r => r.Name.Split('/')[2]).ToList();
 

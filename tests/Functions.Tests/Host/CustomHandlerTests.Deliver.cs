@@ -50,9 +50,9 @@ public sealed partial class CustomHandlerTests
         Assert.All(dispatchNotices, n => Assert.Equal(SendAt, n.ScheduledEnqueueTime));
         Assert.Equal(
             entry!.Event.Recipients.Select(r => MessageOf(Channel.Email, r.Person.Value, entry.Event)).Order(StringComparer.Ordinal),
-            dispatchNotices.Select(n => n.CorrelationId).Order(StringComparer.Ordinal));
+            dispatchNotices.Select(DispatchOf).Order(StringComparer.Ordinal));
         Assert.All(sends, s => Assert.Equal(HttpStatusCode.OK, s.Answer.Status));
-        Assert.All(sends, s => Assert.Equal($"DeliverEmail {s.Notice.MessageId}: Email: message {s.Notice.CorrelationId} with 1 events: Sent (attempt 1)", Assert.Single(s.Answer.Logs)));
+        Assert.All(sends, s => Assert.Equal($"DeliverEmail {s.Notice.MessageId}: Email: message {DispatchOf(s.Notice)} with 1 events: Sent (attempt 1)", Assert.Single(s.Answer.Logs)));
         Assert.Equal(
             entry.Event.Recipients.Select(r => $"Email:{r.Person.Value}").Order(StringComparer.Ordinal),
             ledger.Select(d => d.Key).Order(StringComparer.Ordinal));
@@ -107,7 +107,7 @@ public sealed partial class CustomHandlerTests
 
         Assert.Equal($"DeliverEmail {id}: Email: 0 joined a message, 0 skipped, 0 already done, 3 messages to look at", Assert.Single(again.Logs));
         Assert.All(early, n => Assert.Equal(HandlerHarness.ScanTime, n.ScheduledEnqueueTime));
-        Assert.All(waits, w => Assert.Equal($"DeliverEmail {w.Notice.MessageId}: Email: message {w.Notice.CorrelationId} waits until {SendAt}", Assert.Single(w.Answer.Logs)));
+        Assert.All(waits, w => Assert.Equal($"DeliverEmail {w.Notice.MessageId}: Email: message {DispatchOf(w.Notice)} waits until {SendAt}", Assert.Single(w.Answer.Logs)));
         Assert.Equal(
             first.Select(n => (n.MessageId, n.ScheduledEnqueueTime)).Order(),
             rescheduled.Select(n => (n.MessageId, n.ScheduledEnqueueTime)).Order());
@@ -130,7 +130,7 @@ public sealed partial class CustomHandlerTests
         var again = await handler.Post(DeliverEmail, Received(dispatchNotices[0], DeliverEmail, deliveryCount: 2));
 
         Assert.Equal(HttpStatusCode.OK, again.Status);
-        Assert.Equal($"DeliverEmail {dispatchNotices[0].MessageId}: Email: message {dispatchNotices[0].CorrelationId} was Sent already; its deliveries are in line", Assert.Single(again.Logs));
+        Assert.Equal($"DeliverEmail {dispatchNotices[0].MessageId}: Email: message {DispatchOf(dispatchNotices[0])} was Sent already; its deliveries are in line", Assert.Single(again.Logs));
         Assert.Empty(handler.Publisher.Published);
         Assert.Equal(3, handler.Email.Sent);
         Assert.Equal(
@@ -153,14 +153,14 @@ public sealed partial class CustomHandlerTests
         Assert.Equal(HttpStatusCode.OK, joined.Status);
         Assert.Equal("{}", joined.Outputs.ToJsonString());
         Assert.Equal($"DeliverSms {id}: Sms: 2 joined a message, 1 skipped, 0 already done, 2 messages to look at", Assert.Single(joined.Logs));
-        Assert.All(sends, s => Assert.Equal($"DeliverSms {s.Notice.MessageId}: Sms: message {s.Notice.CorrelationId} with 1 events: Sent (attempt 1)", Assert.Single(s.Answer.Logs)));
+        Assert.All(sends, s => Assert.Equal($"DeliverSms {s.Notice.MessageId}: Sms: message {DispatchOf(s.Notice)} with 1 events: Sent (attempt 1)", Assert.Single(s.Answer.Logs)));
         Assert.All(ledger, d => Assert.Equal(Channel.Sms, d.Channel));
         var skipped = Assert.Single(ledger, d => d.Status == DeliveryStatus.Skipped);
         Assert.Equal(("dcs-office", "takes no Sms", null), (skipped.Person.Value, skipped.LastError, skipped.DispatchId));
         var sent = ledger.Where(d => d.Status == DeliveryStatus.Sent).ToList();
         Assert.Equal(2, sent.Count);
         Assert.Equal(sent.Select(d => d.DispatchId!).Order(StringComparer.Ordinal), SmsLines(handler).Select(l => l.DispatchId).Order(StringComparer.Ordinal));
-        Assert.Equal(dispatchNotices.Select(n => n.CorrelationId!).Order(StringComparer.Ordinal), SmsLines(handler).Select(l => l.DispatchId).Order(StringComparer.Ordinal));
+        Assert.Equal(dispatchNotices.Select(DispatchOf).Order(StringComparer.Ordinal), SmsLines(handler).Select(l => l.DispatchId).Order(StringComparer.Ordinal));
         Assert.All(SmsLines(handler), l => Assert.StartsWith("+86", l.To, StringComparison.Ordinal));
         Assert.Equal(2, handler.Sms.Sent);
     }
@@ -341,4 +341,7 @@ public sealed partial class CustomHandlerTests
             })]
             : [];
     }
+
+    /// <summary>The message a dispatch notice names (its body; the correlation id is a hash of it).</summary>
+    private static string DispatchOf(OutgoingMessage notice) => DispatchNotice.Parse(notice.Body).Notice!.Dispatch.Id;
 }
