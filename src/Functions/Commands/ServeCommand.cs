@@ -46,7 +46,10 @@ internal static class ServeCommand
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(configure);
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders().AddJsonConsole(o => o.IncludeScopes = false)
+        // Each log line carries the trace and span it was written in (a scope), so that a line in the host's log leads to
+        // the reminder's trace in Application Insights.
+        builder.Logging.ClearProviders().AddJsonConsole(o => o.IncludeScopes = true)
+            .Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId)
             .AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         configure(builder.WebHost);
         // Built with the app and disposed with it (app.Run disposes the host), which flushes what is buffered.
