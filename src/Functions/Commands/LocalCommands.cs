@@ -1,7 +1,7 @@
-using Escalation.Domain.Delivery;
 using System.Diagnostics;
 using System.Globalization;
 using Escalation.Domain.Calendar;
+using Escalation.Domain.Delivery;
 using Escalation.Domain.Evaluation;
 using Escalation.Domain.Events;
 using Escalation.Domain.Rules;
@@ -13,9 +13,9 @@ using Escalation.Functions.Sending;
 using Escalation.Functions.Storage;
 using Escalation.Functions.Telemetry;
 using Microsoft.Extensions.Logging;
-using NodaTime;
 using NodaTime.Text;
 using NodaTime.TimeZones;
+using NodaTime;
 
 namespace Escalation.Functions.Commands;
 

@@ -1,7 +1,7 @@
-using Escalation.Domain.Delivery;
 using System.Globalization;
 using Escalation.Domain.Calendar;
 using Escalation.Domain.Catalog;
+using Escalation.Domain.Delivery;
 using Escalation.Domain.Events;
 using Escalation.Domain.Rules;
 using Escalation.Domain.Wording;

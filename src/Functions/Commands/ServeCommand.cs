@@ -1,7 +1,7 @@
-using Escalation.Domain.Delivery;
 using System.Globalization;
 using Azure.Core;
 using Azure.Identity;
+using Escalation.Domain.Delivery;
 using Escalation.Functions.Host;
 using Escalation.Functions.Messaging;
 using Escalation.Functions.Pipeline;

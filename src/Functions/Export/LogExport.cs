@@ -1,17 +1,17 @@
-using Escalation.Domain.Delivery;
 using System.Data;
 using System.Globalization;
 using System.Text;
-using CsvHelper;
 using CsvHelper.Configuration;
+using CsvHelper;
 using Escalation.Domain.Calendar;
+using Escalation.Domain.Delivery;
 using Escalation.Domain.Events;
-using Escalation.Domain.Wording;
 using Escalation.Domain.Rules;
+using Escalation.Domain.Wording;
 using Escalation.Functions.Storage;
-using MiniExcelLibs;
 using MiniExcelLibs.Attributes;
 using MiniExcelLibs.OpenXml;
+using MiniExcelLibs;
 using NodaTime;
 
 namespace Escalation.Functions.Export;

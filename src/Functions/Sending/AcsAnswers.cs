@@ -1,7 +1,7 @@
-using Escalation.Domain.Delivery;
 using System.Globalization;
 using System.Text.Json;
 using Azure;
+using Escalation.Domain.Delivery;
 using NodaTime;
 
 namespace Escalation.Functions.Sending;

@@ -1,11 +1,11 @@
-using Escalation.Domain.Delivery;
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
-using Azure;
-using Azure.Core;
 using Azure.Core.Pipeline;
+using Azure.Core;
+using Azure;
+using Escalation.Domain.Delivery;
 using NodaTime;
 
 namespace Escalation.Functions.Sending;

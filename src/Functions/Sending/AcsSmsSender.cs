@@ -1,12 +1,12 @@
-using Escalation.Domain.Delivery;
 using System.Buffers;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
-using Azure;
-using Azure.Core;
 using Azure.Core.Pipeline;
+using Azure.Core;
+using Azure;
+using Escalation.Domain.Delivery;
 
 namespace Escalation.Functions.Sending;
 

@@ -1,7 +1,7 @@
-using Escalation.Domain.Delivery;
 using System.Security.Cryptography;
 using System.Text;
 using Escalation.Domain.Catalog;
+using Escalation.Domain.Delivery;
 using MimeKit;
 using NodaTime;
 

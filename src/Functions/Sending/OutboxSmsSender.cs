@@ -1,11 +1,11 @@
-using Escalation.Domain.Delivery;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text;
+using Escalation.Domain.Delivery;
 using Escalation.Domain.Wording;
 using Escalation.Functions.Local;
-using NodaTime;
 using NodaTime.Text;
+using NodaTime;
 
 namespace Escalation.Functions.Sending;
 

@@ -1,11 +1,11 @@
-using Escalation.Domain.Delivery;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Escalation.Domain.Catalog;
-using MailKit;
+using Escalation.Domain.Delivery;
 using MailKit.Net.Smtp;
 using MailKit.Security;
+using MailKit;
 using MimeKit;
 using NodaTime;
 

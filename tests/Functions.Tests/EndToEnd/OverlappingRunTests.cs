@@ -1,10 +1,10 @@
-using Escalation.Domain.Delivery;
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
-using System.Text;
+using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Text;
+using Escalation.Domain.Delivery;
 using Escalation.Domain.Rules;
 using Escalation.Functions.Commands;
 using Escalation.Functions.Local;
@@ -13,8 +13,8 @@ using Escalation.Functions.Storage;
 using Escalation.Functions.Tests.Import;
 using Escalation.Functions.Tests.Pipeline;
 using Microsoft.Data.Sqlite;
-using NodaTime;
 using NodaTime.Testing;
+using NodaTime;
 
 namespace Escalation.Functions.Tests.EndToEnd;
 

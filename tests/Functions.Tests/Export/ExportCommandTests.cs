@@ -1,7 +1,7 @@
-using Escalation.Domain.Delivery;
 using System.Globalization;
 using System.Text;
 using CsvHelper;
+using Escalation.Domain.Delivery;
 using Escalation.Domain.Events;
 using Escalation.Domain.Items;
 using Escalation.Domain.Rules;
@@ -11,8 +11,8 @@ using Escalation.Functions.Storage;
 using Escalation.Functions.Tests.Import;
 using Escalation.Functions.Tests.Storage;
 using MiniExcelLibs;
-using NodaTime;
 using NodaTime.Testing;
+using NodaTime;
 
 namespace Escalation.Functions.Tests.Export;
 

@@ -1,6 +1,6 @@
-using Escalation.Domain.Delivery;
 using System.Net;
 using System.Text.Json;
+using Escalation.Domain.Delivery;
 using Escalation.Domain.Events;
 using Escalation.Domain.Items;
 using Escalation.Domain.Rules;
@@ -10,7 +10,6 @@ using Escalation.Functions.Sending;
 using Escalation.Functions.Storage;
 using NodaTime;
 using static Escalation.Functions.Host.CustomHandler.Names;
-
 using static Escalation.Functions.Tests.Host.DeliverFunctionNames;
 
 namespace Escalation.Functions.Tests.Host;

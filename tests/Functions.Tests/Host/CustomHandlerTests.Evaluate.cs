@@ -1,12 +1,11 @@
-using Escalation.Domain.Delivery;
 using System.Net;
 using System.Text.Json.Nodes;
 using Azure;
+using Escalation.Domain.Delivery;
 using Escalation.Domain.Rules;
 using Escalation.Functions.Messaging;
 using Escalation.Functions.Storage;
 using static Escalation.Functions.Host.CustomHandler.Names;
-
 using static Escalation.Functions.Tests.Host.DeliverFunctionNames;
 
 namespace Escalation.Functions.Tests.Host;

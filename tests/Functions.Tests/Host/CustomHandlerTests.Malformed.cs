@@ -1,9 +1,8 @@
-using Escalation.Domain.Delivery;
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
+using Escalation.Domain.Delivery;
 using static Escalation.Functions.Host.CustomHandler.Names;
-
 using static Escalation.Functions.Tests.Host.DeliverFunctionNames;
 
 namespace Escalation.Functions.Tests.Host;

@@ -1,11 +1,12 @@
-using Escalation.Domain.Delivery;
 using System.Diagnostics;
 using System.Net;
+using Escalation.Domain.Delivery;
 using Escalation.Functions.Commands;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using NodaTime.Testing;
 using static Escalation.Functions.Host.CustomHandler.Names;
-
 using static Escalation.Functions.Tests.Host.DeliverFunctionNames;
 
 namespace Escalation.Functions.Tests.Host;
@@ -51,6 +52,20 @@ public sealed partial class CustomHandlerTests
             "ScanDeadlines failed and will be retried: InvalidOperationException: The handler's settings are not usable: no Service Bus.",
             Assert.Single(answer.Logs));
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    [Fact]
+    public async Task ServeBuild_StampsEachLogLineWithItsTraceAndSpan_AsJsonScopes()
+    {
+        string? Setting(string key) => null;
+        await using var app = ServeCommand.Build(Settings.From(Setting), Setting, new FakeClock(HandlerHarness.ScanTime), web => web.UseTestServer());
+
+        var factory = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LoggerFactoryOptions>>().Value;
+        var console = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.Extensions.Logging.Console.JsonConsoleFormatterOptions>>()
+            .CurrentValue;
+
+        Assert.Equal(ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId, factory.ActivityTrackingOptions);
+        Assert.True(console.IncludeScopes);
     }
 
     [Fact]

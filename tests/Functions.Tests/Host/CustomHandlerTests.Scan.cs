@@ -1,11 +1,10 @@
-using Escalation.Domain.Delivery;
 using System.Net;
 using System.Text.Json.Nodes;
 using Azure;
+using Escalation.Domain.Delivery;
 using Escalation.Functions.Messaging;
 using NodaTime;
 using static Escalation.Functions.Host.CustomHandler.Names;
-
 using static Escalation.Functions.Tests.Host.DeliverFunctionNames;
 
 namespace Escalation.Functions.Tests.Host;

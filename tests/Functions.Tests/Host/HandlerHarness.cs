@@ -1,7 +1,7 @@
-using Escalation.Domain.Delivery;
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
+using Escalation.Domain.Delivery;
 using Escalation.Domain.Items;
 using Escalation.Functions.Host;
 using Escalation.Functions.Import;
@@ -12,10 +12,10 @@ using Escalation.Functions.Tests.Import;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using NodaTime;
+using Microsoft.Extensions.Logging;
 using NodaTime.Testing;
+using NodaTime;
 
 namespace Escalation.Functions.Tests.Host;
 
