@@ -52,13 +52,17 @@ internal static class ServeCommand
             .Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId)
             .AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         configure(builder.WebHost);
+        // One credential for the process (the managed identity), made only if something needs it: telemetry export,
+        // Service Bus, Communication Services. It caches its tokens, so sharing it saves a token request per client.
+        var credential = new Lazy<TokenCredential>(() => new DefaultAzureCredential(), LazyThreadSafetyMode.ExecutionAndPublication);
+
         // Built with the app and disposed with it (app.Run disposes the host), which flushes what is buffered.
-        builder.Services.AddSingleton(_ => TelemetryExport.Start(TelemetryOptions.From(setting).Options, () => new DefaultAzureCredential()));
+        builder.Services.AddSingleton(_ => TelemetryExport.Start(TelemetryOptions.From(setting).Options, () => credential.Value));
         var app = builder.Build();
         _ = app.Services.GetRequiredService<TelemetryExport>();
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
         var owned = new List<IAsyncDisposable>();
-        var engine = new Lazy<Engine>(() => Compose(settings, setting, clock, loggers, owned.Add), LazyThreadSafetyMode.ExecutionAndPublication);
+        var engine = new Lazy<Engine>(() => Compose(settings, setting, clock, loggers, credential, owned.Add), LazyThreadSafetyMode.ExecutionAndPublication);
         CustomHandler.Map(app, () => engine.Value);
 
         // The Service Bus connection is closed when the host stops the handler (a scale-in, a deployment), so that the
@@ -80,7 +84,8 @@ internal static class ServeCommand
     /// The Azure composition: Table Storage, Service Bus (the SDK, over AMQP), Communication Services (or SMTP) over the
     /// network. <paramref name="own"/> takes what must be disposed when the handler stops (the Service Bus client).
     /// </summary>
-    internal static Engine Compose(Settings settings, Func<string, string?> setting, IClock clock, ILoggerFactory loggers, Action<IAsyncDisposable> own)
+    internal static Engine Compose(
+        Settings settings, Func<string, string?> setting, IClock clock, ILoggerFactory loggers, Lazy<TokenCredential> credential, Action<IAsyncDisposable> own)
     {
         var (engine, errors) = EngineSettings.From(setting);
         if (engine is null)
@@ -94,10 +99,9 @@ internal static class ServeCommand
             throw new InvalidOperationException(tablesError);
         }
 
-        TokenCredential credential = new DefaultAzureCredential();
         var publisher = engine switch
         {
-            { ServiceBusNamespace: { } ns } => ServiceBusPublisher.WithCredential(ns, credential),
+            { ServiceBusNamespace: { } ns } => ServiceBusPublisher.WithCredential(ns, credential.Value),
             { ServiceBusConnectionString: { } connection } => ServiceBusPublisher.FromConnectionString(connection),
             _ => throw new InvalidOperationException(
                 $"No Service Bus: set {EngineSettings.ServiceBusNamespaceKey} (with the managed identity) or {EngineSettings.ServiceBusConnectionStringKey}."),
@@ -106,7 +110,7 @@ internal static class ServeCommand
 
         AcsAccess? acs = engine switch
         {
-            { AcsEndpoint: { } endpoint } => AcsAccess.WithCredential(new Uri(endpoint), credential),
+            { AcsEndpoint: { } endpoint } => AcsAccess.WithCredential(new Uri(endpoint), credential.Value),
             { AcsConnectionString: { } connection } => AcsAccess.FromConnectionString(connection, clock),
             _ => null,
         };

@@ -122,7 +122,8 @@ public sealed partial class ChannelDelivery(
         }
 
         await Publish(notices.Values, cancellationToken).ConfigureAwait(false);
-        var status = await Settle(entry, now, cancellationToken).ConfigureAwait(false);
+        // While a recipient waits in a message the event cannot be settled; only skips and repairs can settle it here.
+        var status = joined > 0 ? null : await Settle(entry, now, cancellationToken).ConfigureAwait(false);
         return (new DeliveryOutcome(
             string.Create(CultureInfo.InvariantCulture, $"{joined} joined a message, {skipped} skipped, {done} already done, {notices.Count} messages to look at"),
             status), null);
@@ -229,11 +230,13 @@ public sealed partial class ChannelDelivery(
 
         // The claim changed the row's version: read it back so that the outcome can be written over it.
         var claimed = await _dispatches.Find(key, cancellationToken).ConfigureAwait(false) ?? claim;
+        var entries = new List<LogEntry>();
         var items = new List<LetterItem>();
         foreach (var item in claimed.Items)
         {
             if (await _log.Find(item.Unit, item.Event, cancellationToken).ConfigureAwait(false) is { } entry)
             {
+                entries.Add(entry);
                 items.Add(new LetterItem(entry.Event, configuration.Templates.GetValueOrDefault(entry.Event.Template), item.IsCopy));
             }
         }
@@ -274,7 +277,7 @@ public sealed partial class ChannelDelivery(
                 break;
         }
 
-        await Conclude(after, now, cancellationToken).ConfigureAwait(false);
+        await Conclude(after, now, cancellationToken, entries).ConfigureAwait(false);
         return new DeliveryOutcome(string.Create(CultureInfo.InvariantCulture, $"message {key} with {items.Count} events: {after.Status} (attempt {after.Attempts})"));
     }
 
@@ -308,7 +311,11 @@ public sealed partial class ChannelDelivery(
     }
 
     /// <summary>Brings each event's delivery in line with the message that carries it, then settles the events whose deliveries are all final.</summary>
-    private async Task Conclude(Dispatch d, Instant now, CancellationToken cancellationToken)
+    /// <param name="d">The message as written.</param>
+    /// <param name="now">The clock's instant.</param>
+    /// <param name="cancellationToken">Cancels the reads and writes.</param>
+    /// <param name="entries">Its events' log rows when the caller has just read them (sending does), so they are not read twice.</param>
+    private async Task Conclude(Dispatch d, Instant now, CancellationToken cancellationToken, IReadOnlyList<LogEntry>? entries = null)
     {
         foreach (var item in d.Items)
         {
@@ -345,8 +352,10 @@ public sealed partial class ChannelDelivery(
 
         foreach (var item in d.Items)
         {
-            if (await _log.Find(item.Unit, item.Event, cancellationToken).ConfigureAwait(false) is { } entry
-                && entry.Status is not (LogStatus.Delivered or LogStatus.PartlyFailed or LogStatus.Failed))
+            var entry = entries is null
+                ? await _log.Find(item.Unit, item.Event, cancellationToken).ConfigureAwait(false)
+                : entries.FirstOrDefault(e => e.Event.Id == item.Event);
+            if (entry is not null && entry.Status is not (LogStatus.Delivered or LogStatus.PartlyFailed or LogStatus.Failed))
             {
                 await Settle(entry, now, cancellationToken).ConfigureAwait(false);
             }
