@@ -87,7 +87,8 @@ public class CalendarCommandTests
         Assert.Equal(8, lines.Length);
         Assert.Equal("编号\t级别\t触发条件\t发送给\t抄送\t渠道\t模板\t重复\t要求\t名称", lines[0]);
         Assert.StartsWith("R6\t约谈\t连续 3 个月及以上落后\t主要负责人、分管负责同志\t包保领导、督查室\t邮件、短信", lines[6], StringComparison.Ordinal);
-        Assert.Contains("\t5 个工作日内书面说明\t", lines[5], StringComparison.Ordinal);
+        Assert.Contains("\t5个工作日内书面说明\t", lines[5], StringComparison.Ordinal);
+        Assert.StartsWith("R1\t提醒\t时间节点或截止日期前3个工作日未达目标\t", lines[1], StringComparison.Ordinal);
     }
 
     private static (int Code, string Stdout, string Stderr) Run(params string[] args) => Run(_ => null, args);

@@ -33,6 +33,7 @@ public sealed class Evaluator
     private readonly EscalationRule[] _pointRules;
     private readonly Ladder[] _ladders;
     private readonly bool _anyRuleRepeats;
+    private readonly int _longestDelay;
 
     public Evaluator(WorkingCalendar calendar, IEnumerable<EscalationRule> rules, Roster roster, EvaluationOptions? options = null)
     {
@@ -43,6 +44,9 @@ public sealed class Evaluator
         var all = rules.ToList();
         _pointRules = all.Where(r => r.Trigger.Kind != TriggerKind.LagStreak).ToArray();
         _anyRuleRepeats = _pointRules.Any(r => r.Repeat.Kind == RepeatKind.EveryWorkingDays);
+
+        // A delay of N calendar days is never more than N working days, so the count bounds either unit.
+        _longestDelay = _pointRules.Where(r => r.Trigger.Kind != TriggerKind.DueSoon).Select(r => r.Trigger.Days?.Count ?? 0).DefaultIfEmpty(0).Max();
 
         // Lag-streak rules of one period and tolerance are one ladder: at a close only its highest matching rung fires.
         _ladders = all.Where(r => r.Trigger.Kind == TriggerKind.LagStreak)
@@ -201,7 +205,8 @@ public sealed class Evaluator
     }
 
     /// <summary>
-    /// True when every checkpoint (all are on or before the deadline) is out of the catch-up window. False when that
+    /// True when every checkpoint (all are on or before the deadline) is out of the catch-up window (after the longest
+    /// delay a rule names). False when that
     /// cannot be counted (a year in between without calendar): the item is then evaluated and any problem reported.
     /// </summary>
     private bool LongPast(LocalDate deadline, LocalDate today)
@@ -219,7 +224,7 @@ public sealed class Evaluator
             }
         }
 
-        return _calendar.WorkingDaysBetween(deadline, today) > _options.CatchUpWorkingDays;
+        return _calendar.WorkingDaysBetween(deadline, today) > _options.CatchUpWorkingDays + _longestDelay;
     }
 
     private static string Iso(LocalDate date) => IsoDate.Format(date);
@@ -239,6 +244,7 @@ public sealed class Evaluator
 
         public void DueSoon(EscalationRule rule)
         {
+            var ahead = rule.Trigger.Days ?? default;
             foreach (var checkpoint in timeline.Checkpoints)
             {
                 if (checkpoint.Due < Today || !InScope(rule.Trigger.Scope, checkpoint) || !Timeline.IsBelow(reported, checkpoint.Target))
@@ -250,7 +256,7 @@ public sealed class Evaluator
                 {
                     // Dated by a year without calendar (this and every later checkpoint): held back while it could be due
                     // within the rule's window, i.e. when no more working days than the window are left in this year.
-                    if (Calendar.WorkingDaysBetween(Today, new LocalDate(Today.Year, 12, 31)) <= rule.Trigger.WorkingDays)
+                    if (ahead.CountBetween(Today, new LocalDate(Today.Year, 12, 31), Calendar) <= ahead.Count)
                     {
                         run.Hold([rule.Id], checkpoint.Due.Year);
                     }
@@ -259,7 +265,7 @@ public sealed class Evaluator
                 }
 
                 var left = Calendar.WorkingDaysBetween(Today, checkpoint.Due);
-                if (left > rule.Trigger.WorkingDays)
+                if ((ahead.Unit == DayUnit.WorkingDays ? left : Period.DaysBetween(Today, checkpoint.Due)) > ahead.Count)
                 {
                     break;
                 }
@@ -288,13 +294,13 @@ public sealed class Evaluator
                 // downward correction does not make a met milestone missed. Repeats stop once the target is reached.
                 if (!InScope(rule.Trigger.Scope, checkpoint)
                     || !Timeline.IsBelow(state.Progress.ProgressOn(checkpoint.Due), checkpoint.Target)
-                    || Round(rule, checkpoint.Due) is not { } round
+                    || Round(rule, checkpoint.Due, checkpoint) is not { } round
                     || (round > 0 && !Timeline.IsBelow(reported, checkpoint.Target)))
                 {
                     continue;
                 }
 
-                Raise(rule, EventKind.Overdue, Key($"overdue:{Iso(checkpoint.Due)}", round), CheckpointFacts(checkpoint, null), checkpoint.Due);
+                Raise(rule, EventKind.Overdue, Key($"overdue:{Iso(checkpoint.Due)}", round), CheckpointFacts(checkpoint, null), FirstDay(rule, checkpoint.Due));
             }
         }
 
@@ -308,7 +314,7 @@ public sealed class Evaluator
             var windowStart = due.Previous is { } previous && previous >= Item.Start ? due.PreviousRolled : Item.Start.PlusDays(-1);
             if (!state.Progress.HasReportIn(windowStart, Today) && Round(rule, due.Rolled) is { } round)
             {
-                Raise(rule, EventKind.ReportMissing, Key($"report:{Iso(due.Nominal)}", round), new EventFacts(Item.Title, UnitName, PlannedToday, reported, ReportDue: due.Rolled), due.Rolled);
+                Raise(rule, EventKind.ReportMissing, Key($"report:{Iso(due.Nominal)}", round), new EventFacts(Item.Title, UnitName, PlannedToday, reported, ReportDue: due.Rolled), FirstDay(rule, due.Rolled));
             }
         }
 
@@ -324,7 +330,7 @@ public sealed class Evaluator
                 if (Round(rule, demand.DueBy) is { } round)
                 {
                     Raise(rule, EventKind.DemandOverdue, Key($"demand:{demand.Notice.Value}", round),
-                        new EventFacts(Item.Title, UnitName, PlannedToday, reported, DemandOf: demand.Notice, DemandDueBy: demand.DueBy), demand.DueBy);
+                        new EventFacts(Item.Title, UnitName, PlannedToday, reported, DemandOf: demand.Notice, DemandDueBy: demand.DueBy), FirstDay(rule, demand.DueBy));
                 }
             }
         }
@@ -408,18 +414,65 @@ public sealed class Evaluator
         }
 
         /// <summary>
-        /// Which round of a condition that started on <paramref name="anchor"/> today belongs to: 0 for the first, n for
-        /// the n-th repeat of an every-N rule; null when a one-off occurrence is older than the catch-up window.
+        /// Which round of a condition that fell due on <paramref name="anchor"/> today belongs to: 0 for the first, n for
+        /// the n-th repeat of an every-N rule, counted from the rule's first firing day (<see cref="FirstDay"/>). Null
+        /// when the rule is not due today: its delay has not run yet, a one-off occurrence is older than the catch-up
+        /// window, the repeats reached the rule's limit, or (until-higher) a higher rung has taken over.
         /// </summary>
-        private int? Round(EscalationRule rule, LocalDate anchor)
+        /// <param name="rule">An overdue, report-missing or demand-overdue rule.</param>
+        /// <param name="anchor">The due date (the checkpoint's, the report's rolled, the demand's); before today.</param>
+        /// <param name="checkpoint">For overdue rules: the checkpoint, whose scope a higher rung must cover.</param>
+        private int? Round(EscalationRule rule, LocalDate anchor, Checkpoint? checkpoint = null)
         {
-            var since = Calendar.WorkingDaysBetween(anchor, Today);
-            if (rule.Repeat.Kind == RepeatKind.EveryWorkingDays)
+            var first = FirstDay(rule, anchor);
+            if (first > Today)
             {
-                return Math.Max(0, since) / rule.Repeat.EveryWorkingDays;
+                return null;
             }
 
-            return since <= Owner._options.CatchUpWorkingDays ? 0 : null;
+            if (rule.Repeat.Kind == RepeatKind.EveryWorkingDays)
+            {
+                var interval = rule.Repeat.Interval;
+                var round = Math.Max(0, interval.CountBetween(first, Today, Calendar)) / interval.Count;
+                if ((rule.Repeat.Max is { } max && round >= max)
+                    || (round > 0 && rule.Repeat.UntilHigher && HigherRungReached(rule, anchor, checkpoint)))
+                {
+                    return null;
+                }
+
+                return round;
+            }
+
+            return Calendar.WorkingDaysBetween(first, Today) <= Owner._options.CatchUpWorkingDays ? 0 : null;
+        }
+
+        /// <summary>
+        /// The day a rule first fires for an occurrence that fell due on <paramref name="anchor"/>: the due date itself
+        /// when the rule names no delay (it fires at the first run after it), else the due date plus the delay.
+        /// </summary>
+        private LocalDate FirstDay(EscalationRule rule, LocalDate anchor) =>
+            rule.Trigger.Days is { } delay ? delay.AddTo(anchor, Calendar) : anchor;
+
+        /// <summary>
+        /// True when a higher rung has reached the occurrence: an applicable rule of the same trigger kind and a higher
+        /// level, covering the checkpoint, whose first firing day for it has come. Decided from the rules alone, so that
+        /// every run on the same day answers the same.
+        /// </summary>
+        private bool HigherRungReached(EscalationRule rule, LocalDate anchor, Checkpoint? checkpoint)
+        {
+            foreach (var other in Owner._pointRules)
+            {
+                if (other.Trigger.Kind == rule.Trigger.Kind
+                    && other.Level > rule.Level
+                    && other.AppliesOn(Today)
+                    && (checkpoint is not { } c || InScope(other.Trigger.Scope, c))
+                    && FirstDay(other, anchor) <= Today)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static string Key(string occurrence, int round) =>
@@ -445,8 +498,9 @@ public sealed class Evaluator
         /// <param name="occurrence">The occurrence key.</param>
         /// <param name="facts">The reasons.</param>
         /// <param name="anchor">
-        /// The day the occurrence happened (the due date, the close's working day, ...): a demand's time limit counts
-        /// from it, so that every run that raises this event id gives the same date, whichever day it runs.
+        /// The day the occurrence happened (the due date, the close's working day, ...; for a rule with a delay, the
+        /// day it first fires): a demand's time limit counts from it, so that every run that raises this event id gives
+        /// the same date, whichever day it runs.
         /// </param>
         /// <param name="recipients">Who is told, when not the rule's recipients (null).</param>
         private void Raise(EscalationRule rule, EventKind kind, string occurrence, EventFacts facts, LocalDate anchor, Recipient[]? recipients = null)
@@ -456,7 +510,7 @@ public sealed class Evaluator
             {
                 try
                 {
-                    demand = new Demand(spec.Kind, Calendar.AddWorkingDays(anchor, spec.WorkingDays));
+                    demand = new Demand(spec.Kind, spec.DueBy(anchor, Calendar));
                 }
                 catch (CalendarYearNotLoadedException e)
                 {

@@ -1,3 +1,4 @@
+using Escalation.Domain.Calendar;
 using Escalation.Domain.Items;
 using Escalation.Domain.Periods;
 using NodaTime;
@@ -97,33 +98,85 @@ public enum RepeatKind
     /// <summary>Once ahead and once more on the due day (due-soon rules only).</summary>
     OnDueDay,
 
-    /// <summary>Again every N working days while the condition holds (overdue, report-missing and demand-overdue rules).</summary>
+    /// <summary>
+    /// Again every interval (N working days, or N calendar days when written so) while the condition holds (overdue,
+    /// report-missing and demand-overdue rules), up to <see cref="Repeat.Max"/> events.
+    /// </summary>
     EveryWorkingDays,
 }
 
 /// <summary>The condition of a rule and its parameters.</summary>
 /// <param name="Kind">What makes it fire.</param>
-/// <param name="WorkingDays">For <see cref="TriggerKind.DueSoon"/>: how many working days ahead.</param>
+/// <param name="Days">
+/// The rule's <c>Days</c>. For <see cref="TriggerKind.DueSoon"/>: how far ahead (working or calendar days). For
+/// <see cref="TriggerKind.Overdue"/>, <see cref="TriggerKind.ReportMissing"/> and <see cref="TriggerKind.DemandOverdue"/>:
+/// a delay, the rule first fires once the checkpoint, report or demand is that many days past its due date; null fires
+/// at the first run after the due date. Null for other kinds.
+/// </param>
 /// <param name="Scope">For due-soon and overdue: which checkpoints.</param>
 /// <param name="MinStreak">For <see cref="TriggerKind.LagStreak"/>: the streak length from which it fires.</param>
 /// <param name="Period">For lag streaks: the period whose closes are assessed.</param>
 /// <param name="LagTolerance">For lag streaks: how many points below plan still count as on plan.</param>
 public sealed record RuleTrigger(
     TriggerKind Kind,
-    int WorkingDays = 0,
+    DaySpan? Days = null,
     CheckpointScope Scope = CheckpointScope.All,
     int MinStreak = 1,
     PeriodKind Period = PeriodKind.Month,
     double LagTolerance = 0);
 
 /// <summary>How often a rule repeats for one condition.</summary>
-public readonly record struct Repeat(RepeatKind Kind, int EveryWorkingDays = 0)
+/// <param name="Kind">Once, on the due day too, or every <paramref name="Interval"/>.</param>
+/// <param name="Interval">For <see cref="RepeatKind.EveryWorkingDays"/>: the days between two events.</param>
+public readonly record struct Repeat(RepeatKind Kind, DaySpan Interval = default)
 {
+    /// <summary>Every <paramref name="everyWorkingDays"/> working days.</summary>
+    public Repeat(RepeatKind kind, int everyWorkingDays)
+        : this(kind, DaySpan.Working(everyWorkingDays))
+    {
+    }
+
     public static Repeat Once => new(RepeatKind.Once);
+
+    /// <summary>
+    /// For a repeating rule: at most this many events for one occurrence, the first included; null for no limit. An
+    /// overdue rule written <c>every N</c> without a limit gets <see cref="DefaultOverdueMax"/> when its row is read.
+    /// </summary>
+    public int? Max { get; init; }
+
+    /// <summary>
+    /// For a repeating rule: the repeats stop once a higher rung fires for the same occurrence, i.e. an enabled rule of
+    /// the same trigger kind and a higher level, whose scope covers the checkpoint and whose first firing day for the
+    /// occurrence has come. The first event is never held back.
+    /// </summary>
+    public bool UntilHigher { get; init; }
+
+    /// <summary>How many events an overdue rule repeating <c>every N</c> raises for one checkpoint when its row names no limit.</summary>
+    public const int DefaultOverdueMax = 3;
+
+    /// <summary>The largest limit a rule may name.</summary>
+    public const int MaxLimit = 100;
 }
 
-/// <summary>What a notice demands, and in how many working days from the day it is issued.</summary>
-public sealed record DemandSpec(DemandKind Kind, int WorkingDays);
+/// <summary>What a notice demands, and in how many days from the day it is issued.</summary>
+/// <param name="Kind">Explanation or rectification.</param>
+/// <param name="Days">The time limit: working days (the due date is a working day) or calendar days (限期15天).</param>
+/// <param name="Roll">For a calendar-day limit: a due date on a day off rolls to the next working day (遇休息日顺延).</param>
+public sealed record DemandSpec(DemandKind Kind, DaySpan Days, bool Roll = false)
+{
+    /// <summary>A time limit of <paramref name="workingDays"/> working days, as before calendar days existed.</summary>
+    public DemandSpec(DemandKind kind, int workingDays)
+        : this(kind, DaySpan.Working(workingDays))
+    {
+    }
+
+    /// <summary>The last day the demand is on time when the notice is issued for an occurrence of <paramref name="anchor"/>.</summary>
+    public LocalDate DueBy(LocalDate anchor, WorkingCalendar calendar)
+    {
+        var due = Days.AddTo(anchor, calendar);
+        return Roll && Days.Unit == DayUnit.CalendarDays ? calendar.WorkingDayOnOrAfter(due) : due;
+    }
+}
 
 /// <summary>
 /// One rung of the escalation ladder, as admins configure it. Lag-streak rules of the same period and tolerance

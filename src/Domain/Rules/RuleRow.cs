@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Escalation.Domain.Calendar;
 using Escalation.Domain.Items;
 using Escalation.Domain.Periods;
@@ -11,7 +12,7 @@ namespace Escalation.Domain.Rules;
 /// A rule as admins write it (a table row, a CSV line, an entry of the shipped defaults): every field a string.
 /// <see cref="Parse"/> turns it into an <see cref="EscalationRule"/> or says, field by field, what is wrong.
 /// </summary>
-public sealed record RuleRow
+public sealed partial record RuleRow
 {
     public string? Id { get; init; }
 
@@ -23,7 +24,11 @@ public sealed record RuleRow
     /// <summary><c>due-soon</c>, <c>overdue</c>, <c>report-missing</c>, <c>lag-streak</c>, <c>demand-overdue</c>.</summary>
     public string? Trigger { get; init; }
 
-    /// <summary>For <c>due-soon</c>: working days ahead.</summary>
+    /// <summary>
+    /// For <c>due-soon</c>: how far ahead (required). For <c>overdue</c>, <c>report-missing</c>, <c>demand-overdue</c>: a
+    /// delay after the due date before the rule first fires (empty: at once). Working days (<c>10</c>, <c>10wd</c>,
+    /// <c>10个工作日</c>) or calendar days (<c>15d</c>, <c>15天</c>, <c>15个自然日</c>); see <see cref="DaySpan.Parse(string?)"/>.
+    /// </summary>
     public string? Days { get; init; }
 
     /// <summary>For <c>due-soon</c> and <c>overdue</c>: <c>all</c> (default), <c>milestones</c>, <c>deadline</c>.</summary>
@@ -49,7 +54,11 @@ public sealed record RuleRow
 
     public string? Template { get; init; }
 
-    /// <summary><c>once</c> (default), <c>on-due-day</c>, or <c>every N</c> (working days).</summary>
+    /// <summary>
+    /// <c>once</c> (default), <c>on-due-day</c>, or <c>every N</c> (working days; also <c>every 15d</c>, <c>每10个工作日</c>,
+    /// <c>每15天</c>), optionally followed by <c>max N</c>/<c>最多N次</c>, <c>max none</c>/<c>不限次数</c> and
+    /// <c>until-higher</c>/<c>直至升级</c>, separated by spaces or commas.
+    /// </summary>
     public string? Repeat { get; init; }
 
     /// <summary>ISO date from which the rule applies; empty for always.</summary>
@@ -61,8 +70,17 @@ public sealed record RuleRow
     /// <summary>For notices: <c>explanation</c>/<c>说明</c> or <c>rectification</c>/<c>整改</c>; empty for none.</summary>
     public string? Demand { get; init; }
 
-    /// <summary>Working days the unit has to meet the demand, counted from the day the notice is issued.</summary>
+    /// <summary>
+    /// The days the unit has to meet the demand, counted from the occurrence the notice is about: working days
+    /// (<c>10</c>, <c>10个工作日</c>) or calendar days (<c>15天</c>, 限期整改15天).
+    /// </summary>
     public string? DemandDays { get; init; }
+
+    /// <summary>
+    /// For calendar-day <see cref="DemandDays"/>: <c>roll</c>/<c>顺延</c>/<c>true</c>/<c>是</c> moves a due date on a day
+    /// off to the next working day; empty/<c>none</c>/<c>不顺延</c>/<c>false</c>/<c>否</c> (default) keeps it.
+    /// </summary>
+    public string? DemandRoll { get; init; }
 
     /// <summary>The table rules come from, as named in problem reports.</summary>
     public const string Table = "rules";
@@ -177,7 +195,7 @@ public sealed record RuleRow
         var trigger = Lookup(Triggers, nameof(Trigger), Trigger, required: true, Fault);
         var scope = Lookup(Scopes, nameof(Scope), Scope, required: false, Fault) ?? CheckpointScope.All;
         var period = Lookup(PeriodKinds, nameof(Period), Period, required: false, Fault) ?? PeriodKind.Month;
-        var days = Integer(nameof(Days), Days, trigger == TriggerKind.DueSoon, min: 1, max: MaxWorkingDays, Fault);
+        var days = Span(nameof(Days), Days, trigger == TriggerKind.DueSoon, Fault);
         var streak = Integer(nameof(Streak), Streak, trigger == TriggerKind.LagStreak, min: 1, max: 120, Fault);
         var tolerance = 0.0;
         if (!string.IsNullOrWhiteSpace(Tolerance) &&
@@ -228,10 +246,25 @@ public sealed record RuleRow
 
         DemandSpec? demand = null;
         var demandKind = Lookup(Demands, nameof(Demand), Demand, required: false, Fault);
+        var notes = new List<Problem>();
+        var roll = ParseRoll(Fault);
         if (demandKind is { } kind)
         {
-            var demandDays = Integer(nameof(DemandDays), DemandDays, required: true, min: 1, max: MaxWorkingDays, Fault);
-            demand = demandDays is { } n ? new DemandSpec(kind, n) : null;
+            var demandDays = Span(nameof(DemandDays), DemandDays, required: true, Fault);
+            if (roll && demandDays is { Unit: DayUnit.WorkingDays })
+            {
+                // Not worth rejecting the rule: a working-day due date is a working day already.
+                notes.Add(new Problem(Table, key, nameof(DemandRoll), DemandRoll,
+                    $"「要求时限」为工作日（{demandDays}），到期日本来就是工作日，「遇休息日顺延」不起作用，已忽略。如要按自然日计算，请把「要求时限」写成「15天」这样的形式；否则请清空此项。"));
+                roll = false;
+            }
+
+            demand = demandDays is { } n ? new DemandSpec(kind, n, roll) : null;
+        }
+        else if (roll)
+        {
+            notes.Add(new Problem(Table, key, nameof(DemandRoll), DemandRoll,
+                "规则没有「要求」，「遇休息日顺延」不起作用，已忽略。请清空此项，或填写「要求」和按自然日计的「要求时限」（如「15天」）。"));
         }
         else if (!string.IsNullOrWhiteSpace(DemandDays) && string.IsNullOrWhiteSpace(Demand))
         {
@@ -240,14 +273,14 @@ public sealed record RuleRow
 
         if (problems.Count > 0)
         {
-            return (null, problems);
+            return (null, [.. problems, .. notes]);
         }
 
         var rule = new EscalationRule(
             id!.Value,
             string.IsNullOrWhiteSpace(Name) ? key : Name.Trim(),
             level!.Value,
-            new RuleTrigger(trigger!.Value, days ?? 0, scope, streak ?? 1, period, tolerance),
+            new RuleTrigger(trigger!.Value, trigger == TriggerKind.LagStreak ? null : days, scope, streak ?? 1, period, tolerance),
             to,
             copy,
             channels,
@@ -256,18 +289,41 @@ public sealed record RuleRow
             effectiveFrom,
             enabled,
             demand);
-        return (rule, problems);
+        return (rule, notes);
     }
+
+    private bool ParseRoll(Action<string, string?, string> fault)
+    {
+        switch (DemandRoll?.Trim().ToUpperInvariant() ?? "")
+        {
+            case "" or "NONE" or "不顺延" or "FALSE" or "否": return false;
+            case "ROLL" or "顺延" or "TRUE" or "是": return true;
+            default:
+                fault(nameof(DemandRoll), DemandRoll, "无法识别。请填写「顺延」（到期日遇休息日顺延到下一个工作日，也可写「roll」「true」「是」），或「不顺延」（默认，也可写「none」「false」「否」或留空）。");
+                return false;
+        }
+    }
+
+    private const string RepeatForms =
+        "请填写「once」（只一次，默认）、「on-due-day」（到期当天再提醒一次）或「every N」（每 N 个工作日重复，如「every 3」；按自然日写「every 15d」；也可写「每10个工作日」「每15天」），" +
+        "重复时可加次数上限「max 3」（或「最多3次」；「max none」或「不限次数」为不限）和「until-higher」（或「直至升级」：更高一级的规则开始触发后不再重复），用空格或逗号分隔，如「every 20 max 3」「每20个工作日，最多3次」。";
 
     private Repeat ParseRepeat(TriggerKind? trigger, Action<string, string?, string> fault)
     {
         var text = Repeat?.Trim() ?? "";
-        if (text.Length == 0 || text.Equals("once", StringComparison.OrdinalIgnoreCase))
+        var (head, caps) = SplitCaps(text);
+        if (caps is not null && (head.Length == 0 || head.Equals("once", StringComparison.OrdinalIgnoreCase) || head.Equals("on-due-day", StringComparison.OrdinalIgnoreCase)))
+        {
+            fault(nameof(Repeat), Repeat, "次数上限（「max N」「最多N次」「不限次数」）和「until-higher」（「直至升级」）只能与「every N」一起使用，如「every 20 max 3」。请在前面写明重复间隔，或删去它们。");
+            return Rules.Repeat.Once;
+        }
+
+        if (head.Length == 0 || head.Equals("once", StringComparison.OrdinalIgnoreCase))
         {
             return Rules.Repeat.Once;
         }
 
-        if (text.Equals("on-due-day", StringComparison.OrdinalIgnoreCase))
+        if (head.Equals("on-due-day", StringComparison.OrdinalIgnoreCase))
         {
             if (trigger is not (null or TriggerKind.DueSoon))
             {
@@ -277,20 +333,84 @@ public sealed record RuleRow
             return new Repeat(RepeatKind.OnDueDay);
         }
 
-        var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (parts is ["every", var n] && int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var every) && every >= 1)
+        if (EveryPattern().Match(head) is not { Success: true } every)
         {
-            if (trigger is TriggerKind.DueSoon or TriggerKind.LagStreak)
-            {
-                fault(nameof(Repeat), Repeat, "「every N」只适用于触发条件为「overdue」、「report-missing」、「demand-overdue」的规则；「due-soon」和「lag-streak」规则按节点或期间各触发一次。请改为「once」，或清空此项。");
-            }
-
-            return new Repeat(RepeatKind.EveryWorkingDays, every);
+            fault(nameof(Repeat), Repeat, "无法识别。" + RepeatForms);
+            return Rules.Repeat.Once;
         }
 
-        fault(nameof(Repeat), Repeat, "无法识别。请填写「once」（只一次，默认）、「on-due-day」（到期当天再提醒一次）或「every N」（每 N 个工作日重复，如「every 3」）。");
-        return Rules.Repeat.Once;
+        var (interval, reason) = DaySpan.Parse(every.Groups["span"].Value, MaxRepeatDays, MaxRepeatDays);
+        if (interval is null)
+        {
+            fault(nameof(Repeat), Repeat, "重复间隔" + reason);
+            return Rules.Repeat.Once;
+        }
+
+        if (trigger is TriggerKind.DueSoon or TriggerKind.LagStreak)
+        {
+            fault(nameof(Repeat), Repeat, "「every N」只适用于触发条件为「overdue」、「report-missing」、「demand-overdue」的规则；「due-soon」和「lag-streak」规则按节点或期间各触发一次。请改为「once」，或清空此项。");
+        }
+
+        int? max = trigger == TriggerKind.Overdue ? Rules.Repeat.DefaultOverdueMax : null;
+        var untilHigher = false;
+        if (caps is not null)
+        {
+            if (CapsPattern().Match(caps) is not { Success: true } m)
+            {
+                fault(nameof(Repeat), Repeat, $"无法识别「{caps}」。" + RepeatForms);
+                return Rules.Repeat.Once;
+            }
+
+            var limits = m.Groups["max"].Captures;
+            if (limits.Count > 1 || m.Groups["until"].Captures.Count > 1)
+            {
+                fault(nameof(Repeat), Repeat, "次数上限或「until-higher」（「直至升级」）写了不止一次。请只保留一个。");
+                return Rules.Repeat.Once;
+            }
+
+            if (limits.Count == 1)
+            {
+                var limit = limits[0].Value;
+                if (limit.Equals("none", StringComparison.OrdinalIgnoreCase) || limit == "不限次数")
+                {
+                    max = null;
+                }
+                else if (int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= Rules.Repeat.MaxLimit)
+                {
+                    max = n;
+                }
+                else
+                {
+                    fault(nameof(Repeat), Repeat, string.Create(CultureInfo.InvariantCulture,
+                        $"次数上限「{limit}」超出范围：应为 1 到 {Rules.Repeat.MaxLimit} 之间的整数（含第一次），或「none」（「不限次数」）。"));
+                    return Rules.Repeat.Once;
+                }
+            }
+
+            untilHigher = m.Groups["until"].Success;
+        }
+
+        return new Repeat(RepeatKind.EveryWorkingDays, interval.Value) { Max = max, UntilHigher = untilHigher };
     }
+
+    /// <summary>The longest repeat interval: repeats were never bounded, so only an absurd value is refused.</summary>
+    private const int MaxRepeatDays = 10000;
+
+    /// <summary>Splits <c>every 20 max 3, until-higher</c> into the interval part and the caps (null when none).</summary>
+    private static (string Head, string? Caps) SplitCaps(string text)
+    {
+        var at = CapStart().Match(text);
+        return at.Success ? (text[..at.Index].TrimEnd(' ', ',', '，'), text[at.Index..]) : (text, null);
+    }
+
+    [GeneratedRegex(@"max|最多|不限次数|until-higher|直至升级", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CapStart();
+
+    [GeneratedRegex(@"^(?:every\s+|每\s*)(?<span>[0-9]+\s*(?:wd|个工作日|工作日|个自然日|自然日|d|天|日)?)\s*(?:重复)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex EveryPattern();
+
+    [GeneratedRegex(@"^(?:[\s,，]*(?:max\s*(?<max>[0-9]+|none)|最多\s*(?<max>[0-9]+)\s*次|(?<max>不限次数)|(?<until>until-higher|直至升级)))+[\s。]*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CapsPattern();
 
     internal static T? Lookup<T>(Dictionary<string, T> names, string field, string? value, bool required, Action<string, string?, string> fault)
         where T : struct
@@ -343,6 +463,28 @@ public sealed record RuleRow
 
     /// <summary>The longest span in working days a rule may name (about three months): more is a typing error.</summary>
     public const int MaxWorkingDays = 60;
+
+    private static DaySpan? Span(string field, string? value, bool required, Action<string, string?, string> fault)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required)
+            {
+                fault(field, value, string.Create(CultureInfo.InvariantCulture,
+                    $"此触发条件下此项必填，请填写天数（工作日 1 到 {MaxWorkingDays}，自然日 1 到 {DaySpan.MaxCalendarDays}）：{DaySpan.Forms}。"));
+            }
+
+            return null;
+        }
+
+        var (span, reason) = DaySpan.Parse(value);
+        if (reason is not null)
+        {
+            fault(field, value, reason);
+        }
+
+        return span;
+    }
 
     private static int? Integer(string field, string? value, bool required, int min, int max, Action<string, string?, string> fault)
     {

@@ -62,7 +62,10 @@ public static class ChineseNames
     /// <summary>2024年6月7日: the form Chinese official documents use, no leading zeros.</summary>
     public static string Of(LocalDate date) => string.Create(CultureInfo.InvariantCulture, $"{date.Year}年{date.Month}月{date.Day}日");
 
-    /// <summary>A rule's condition in one phrase, e.g. 「节点或截止日期前 3 个工作日未达目标」, 「连续 2 个月落后」.</summary>
+    /// <summary>
+    /// A rule's condition in one phrase, e.g. 「时间节点或截止日期前3个工作日未达目标」, 「时间节点或截止日期已过20个工作日仍未达目标」,
+    /// 「连续 2 个月落后」.
+    /// </summary>
     public static string Of(RuleTrigger trigger)
     {
         ArgumentNullException.ThrowIfNull(trigger);
@@ -74,22 +77,33 @@ public static class ChineseNames
         };
         return trigger.Kind switch
         {
-            TriggerKind.DueSoon => string.Create(CultureInfo.InvariantCulture, $"{scope}前 {trigger.WorkingDays} 个工作日未达目标"),
-            TriggerKind.Overdue => $"{scope}已过仍未达目标",
-            TriggerKind.ReportMissing => "进展报送到期未报",
+            TriggerKind.DueSoon => $"{scope}前{trigger.Days}未达目标",
+            TriggerKind.Overdue => trigger.Days is { } delay ? $"{scope}已过{delay}仍未达目标" : $"{scope}已过仍未达目标",
+            TriggerKind.ReportMissing => trigger.Days is { } delay ? $"进展报送到期{delay}仍未报" : "进展报送到期未报",
             TriggerKind.LagStreak => string.Create(CultureInfo.InvariantCulture,
                 $"连续 {trigger.MinStreak} 个{Of(trigger.Period)}及以上落后{(trigger.LagTolerance > 0 ? $"（允差 {trigger.LagTolerance:0.#} 个百分点）" : "")}"),
-            TriggerKind.DemandOverdue => "要求的说明或整改逾期未交",
+            TriggerKind.DemandOverdue => trigger.Days is { } delay ? $"要求的说明或整改逾期{delay}仍未交" : "要求的说明或整改逾期未交",
             _ => throw new ArgumentOutOfRangeException(nameof(trigger), trigger.Kind, "Not a trigger kind."),
         };
     }
 
-    /// <summary>How often a rule repeats, e.g. 「一次」, 「提前一次、到期当天再一次」, 「每 5 个工作日一次」.</summary>
+    /// <summary>
+    /// How often a rule repeats, e.g. 「一次」, 「提前一次、到期当天再一次」, 「每20个工作日重复，最多3次」,
+    /// 「每15天重复，不限次数，直至升级」.
+    /// </summary>
     public static string Of(Repeat repeat) => repeat.Kind switch
     {
         RepeatKind.Once => "一次",
         RepeatKind.OnDueDay => "提前一次、到期当天再一次",
-        RepeatKind.EveryWorkingDays => string.Create(CultureInfo.InvariantCulture, $"每 {repeat.EveryWorkingDays} 个工作日一次"),
+        RepeatKind.EveryWorkingDays => string.Create(CultureInfo.InvariantCulture,
+            $"每{repeat.Interval}重复，{(repeat.Max is { } max ? $"最多{max}次" : "不限次数")}{(repeat.UntilHigher ? "，直至升级" : "")}"),
         _ => throw new ArgumentOutOfRangeException(nameof(repeat), repeat.Kind, "Not a repeat kind."),
     };
+
+    /// <summary>What a notice demands and by when, e.g. 「10个工作日内限期整改」, 「15天内书面说明（遇休息日顺延）」.</summary>
+    public static string Of(DemandSpec demand)
+    {
+        ArgumentNullException.ThrowIfNull(demand);
+        return $"{demand.Days}内{Of(demand.Kind)}{(demand.Roll ? "（遇休息日顺延）" : "")}";
+    }
 }

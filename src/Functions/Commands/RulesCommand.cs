@@ -24,7 +24,7 @@ internal static class RulesCommand
                 continue;
             }
 
-            var demand = rule.Demand is { } d ? $"{d.WorkingDays} 个工作日内{ChineseNames.Of(d.Kind)}" : "";
+            var demand = rule.Demand is { } d ? ChineseNames.Of(d) : "";
             stdout.WriteLine(string.Join('\t',
                 rule.Id, ChineseNames.Of(rule.Level), ChineseNames.Of(rule.Trigger),
                 string.Join('、', rule.To.Select(ChineseNames.Of)), string.Join('、', rule.Copy.Select(ChineseNames.Of)),

@@ -92,6 +92,9 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
             // Units and people survive a faulty role or address (the field is dropped, the row kept): import them and warn.
             UnitRow.Table => UnitId.IsValid(key) && configuration.Roster.Units.ContainsKey(new UnitId(key)),
             PersonRow.Table => UnitId.IsValid(key) && configuration.People.ContainsKey(new PersonId(key)),
+
+            // A rule is adopted despite a field that is reported and ignored (a roll-over with working days): import it and warn.
+            RuleRow.Table => configuration.Rules.Any(r => r.Id.Value == key) && byRow[(table, key)].All(p => p.Field == nameof(RuleRow.DemandRoll)),
             _ => !byRow.Contains((table, key)),
         };
 

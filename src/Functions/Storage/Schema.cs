@@ -42,7 +42,15 @@ public enum Reference
 }
 
 /// <summary>A column: its name in the table and in CSV headers, its Chinese header, what it holds, and what it refers to.</summary>
-public sealed record Column(string Name, string Chinese, ColumnType Type, bool Required, string Description, string Example, Reference Refers = Reference.None);
+/// <param name="Name">The column's name in the table and in CSV headers.</param>
+/// <param name="Chinese">Its Chinese header.</param>
+/// <param name="Type">What it holds.</param>
+/// <param name="Required">True when every row must fill it.</param>
+/// <param name="Description">One sentence for the docs.</param>
+/// <param name="Example">A value, for the docs and templates.</param>
+/// <param name="Refers">What an id column refers to.</param>
+/// <param name="FormerChinese">A Chinese header the column had before, still accepted on import (files made from an older template).</param>
+public sealed record Column(string Name, string Chinese, ColumnType Type, bool Required, string Description, string Example, Reference Refers = Reference.None, string? FormerChinese = null);
 
 /// <summary>A table as admins see it in Storage Explorer and in import files.</summary>
 /// <param name="Name">The table's name in Azure Storage, the CSV file name (<c>{Name}.csv</c>) and a worksheet name.</param>
@@ -54,10 +62,10 @@ public sealed record Column(string Name, string Chinese, ColumnType Type, bool R
 /// <param name="Importable">True for the tables admins fill; false for the tables the engine writes.</param>
 public sealed record TableSchema(string Name, string Chinese, string PartitionKey, string RowKey, string Purpose, IReadOnlyList<Column> Columns, bool Importable)
 {
-    /// <summary>The column with this English or Chinese header (case-insensitive, surrounding spaces ignored), or null.</summary>
+    /// <summary>The column with this English or Chinese (or former Chinese) header (case-insensitive, surrounding spaces ignored), or null.</summary>
     public Column? ColumnFor(string header)
     {
         var h = header.Trim().TrimStart('\uFEFF');
-        return Columns.FirstOrDefault(c => string.Equals(c.Name, h, StringComparison.OrdinalIgnoreCase) || c.Chinese == h);
+        return Columns.FirstOrDefault(c => string.Equals(c.Name, h, StringComparison.OrdinalIgnoreCase) || c.Chinese == h || c.FormerChinese == h);
     }
 }

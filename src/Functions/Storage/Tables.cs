@@ -96,7 +96,7 @@ public static class Tables
             new("Name", "规则名称", Text, false, "A name for people.", "节点到期前提醒"),
             new("Level", "级别", Choice, true, "reminder/提醒, notice/通报, summons/约谈.", "提醒"),
             new("Trigger", "触发条件", Choice, true, "due-soon, overdue, report-missing, lag-streak, demand-overdue.", "due-soon"),
-            new("Days", "提前工作日", WholeNumber, false, "For due-soon: working days ahead.", "3"),
+            new("Days", "天数", Choice, false, "For due-soon: how far ahead (required). For overdue, report-missing, demand-overdue: a delay after the due date before the rule first fires (empty: at once). Working days (10, 10wd, 10个工作日) or calendar days (15d, 15天).", "3", FormerChinese: "提前工作日"),
             new("Scope", "范围", Choice, false, "For due-soon and overdue: all (default), milestones, deadline.", "all"),
             new("Streak", "连续期数", WholeNumber, false, "For lag-streak: the streak length from which the rule fires.", "2"),
             new("Period", "期间", Choice, false, "For lag-streak: month (default), xun/旬, week.", "month"),
@@ -105,11 +105,12 @@ public static class Tables
             new("Copy", "抄送", Choice, false, "Roles in copy, as in To.", "supervision-office"),
             new("Channels", "渠道", Choice, true, "email/邮件, sms/短信, or both.", "email,sms"),
             new("Template", "模板", Id, true, "Message template id.", "due-soon"),
-            new("Repeat", "重复", Choice, false, "once (default), on-due-day, or every N (working days).", "once"),
+            new("Repeat", "重复", Choice, false, "once (default), on-due-day, or every N (working days; every 15d, 每15天 for calendar days), optionally with max N/最多N次 (overdue: 3 unless stated; max none/不限次数) and until-higher/直至升级.", "once"),
             new("EffectiveFrom", "生效日期", Date, false, "The rule applies from this date; empty for always.", "2026-01-01"),
             new("Enabled", "启用", Choice, false, "true (default) or false.", "true"),
             new("Demand", "要求", Choice, false, "For notices: explanation/说明 or rectification/整改.", "说明"),
-            new("DemandDays", "要求时限", WholeNumber, false, "Working days the unit has to meet the demand.", "5"),
+            new("DemandDays", "要求时限", Choice, false, "Days the unit has to meet the demand: working days (10, 10个工作日) or calendar days (15天).", "5"),
+            new("DemandRoll", "遇休息日顺延", Choice, false, "For calendar-day DemandDays: 顺延/roll moves a due date on a day off to the next working day; empty/不顺延 (default) keeps it.", "顺延"),
         ],
         true);
 

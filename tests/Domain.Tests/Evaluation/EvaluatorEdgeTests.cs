@@ -141,7 +141,7 @@ public class EvaluatorEdgeTests
     public void DueSoon_WatchesOnlyTheCheckpointsInScope(CheckpointScope scope, string expected)
     {
         // Milestone Friday 03-15, deadline Monday 03-18; on Wednesday 03-13 both are within 3 working days.
-        var rule = Only("R1").Single() with { Trigger = new RuleTrigger(TriggerKind.DueSoon, 3, scope) };
+        var rule = Only("R1").Single() with { Trigger = new RuleTrigger(TriggerKind.DueSoon, DaySpan.Working(3), scope) };
         var plan = Plan.WithMilestones([new Milestone("方案", D(2024, 3, 15), 50)]);
         var item = ItemState.Of(Item("S-1", D(2024, 3, 4), D(2024, 3, 18), plan), [Report(D(2024, 3, 12), 40)]);
 

@@ -20,7 +20,7 @@ public class RuleRowTests
         Assert.Empty(problems);
         Assert.NotNull(rule);
         Assert.Equal(EventLevel.Notice, rule.Level);
-        Assert.Equal(new RuleTrigger(TriggerKind.LagStreak, 0, CheckpointScope.All, 2, PeriodKind.Xun, 5), rule.Trigger);
+        Assert.Equal(new RuleTrigger(TriggerKind.LagStreak, null, CheckpointScope.All, 2, PeriodKind.Xun, 5), rule.Trigger);
         Assert.Equal([RecipientRole.UnitPrincipal, RecipientRole.DeputyInCharge], rule.To);
         Assert.Equal([RecipientRole.SupervisionOffice], rule.Copy);
         Assert.Equal([Channel.Email, Channel.Sms], rule.Channels);
@@ -41,7 +41,7 @@ public class RuleRowTests
     [InlineData(nameof(RuleRow.EffectiveFrom), "2025/01/01", "不是有效的日期。请按「yyyy-MM-dd」格式填写")]
     [InlineData(nameof(RuleRow.Enabled), "maybe", "请填写「true」（启用）或「false」（停用）")]
     [InlineData(nameof(RuleRow.Repeat), "sometimes", "无法识别。请填写「once」")]
-    [InlineData(nameof(RuleRow.DemandDays), "five", "应为 1 到 60 之间的整数")]
+    [InlineData(nameof(RuleRow.DemandDays), "five", "无法识别「five」")]
     [InlineData(nameof(RuleRow.Id), "R/9", "不能用作规则编号：编号含有表格行键不允许的字符")]
     public void Parse_RejectsBadField_NamingRuleAndField(string field, string value, string reason)
     {
@@ -67,7 +67,7 @@ public class RuleRowTests
 
         Assert.Null(rule);
         Assert.Equal(["Level", "Days", "To", "Template"], problems.Select(p => p.Field));
-        Assert.Contains("此触发条件下此项必填，请填写 1 到 60 之间的整数", problems[1].Reason, StringComparison.Ordinal);
+        Assert.Contains("此触发条件下此项必填，请填写天数（工作日 1 到 60，自然日 1 到 90）", problems[1].Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public class RuleRowTests
         Assert.Equal(
             [EventLevel.Reminder, EventLevel.Reminder, EventLevel.Notice, EventLevel.Reminder, EventLevel.Notice, EventLevel.Summons, EventLevel.Summons],
             rules.Select(r => r.Level));
-        Assert.Equal(3, rules[0].Trigger.WorkingDays);
+        Assert.Equal(DaySpan.Working(3), rules[0].Trigger.Days);
         Assert.Equal(RepeatKind.OnDueDay, rules[0].Repeat.Kind);
         Assert.Equal(new DemandSpec(DemandKind.Rectification, 10), rules[2].Demand);
         Assert.Equal([1, 2, 3], rules.Where(r => r.Trigger.Kind == TriggerKind.LagStreak).Select(r => r.Trigger.MinStreak));

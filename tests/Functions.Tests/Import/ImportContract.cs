@@ -317,6 +317,26 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
         Assert.Equal(1, report.Accepted);
     }
 
+    [Fact]
+    public async Task Import_KeepsARuleWhoseRollIsIgnored_AndWarnsNamingTheColumn()
+    {
+        var tables = backend.Fresh();
+        using var folder = new TempFolder();
+        folder.Write("rules.csv", bom: false,
+            "规则编号,级别,触发条件,天数,送达,渠道,模板,要求,要求时限,遇休息日顺延",
+            "R3,通报,overdue,,具体责任人,邮件,overdue,整改,10个工作日,顺延",
+            "R8,约谈,overdue,20个工作日,主要负责人,邮件,overdue,整改,15天,顺延");
+
+        var report = await Import(tables, folder.Path);
+        var stored = await new AdminStore(tables).ReadAll();
+
+        Assert.Empty(report.Rejected);
+        var warning = Assert.Single(report.Warnings);
+        Assert.Equal(("rules", "R3", "DemandRoll", "遇休息日顺延"), (warning.Problem.Table, warning.Problem.Key, warning.Problem.Field, warning.Column));
+        Assert.Equal(["15天", "10个工作日"], stored.Rules.OrderByDescending(r => r.Id, StringComparer.Ordinal).Select(r => r.DemandDays));
+        Assert.Equal("20个工作日", stored.Rules.Single(r => r.Id == "R8").Days);
+    }
+
     private async Task<ImportReport> Import(IEntityTables tables, string path)
     {
         return await new Importer(tables, _clock, Zone).Import(ImportSource.Read(path));

@@ -1,0 +1,119 @@
+using Escalation.Domain.Periods;
+using Escalation.Domain.Rules;
+using Escalation.Functions.Import;
+using Escalation.Functions.Storage;
+using NodaTime;
+
+namespace Escalation.Functions.Tests.Import;
+
+/// <summary>
+/// The shipped samples/rules.csv, read by the import code, means exactly what it meant before rules could name calendar
+/// days, delays and repeat limits: bare numbers are working days, an empty Days is no delay, nothing rolls or is capped.
+/// </summary>
+public class SampleRulesTests
+{
+    private static readonly RecipientRole[] Owner = [RecipientRole.Owner];
+    private static readonly Channel[] Both = [Channel.Email, Channel.Sms];
+
+    /// <summary>The ladder as it was built before DaySpan existed: every day count a number of working days.</summary>
+    private static readonly EscalationRule[] Before =
+    [
+        Rule("R1", "时间节点临近提醒", EventLevel.Reminder, new RuleTrigger(TriggerKind.DueSoon, DaySpan.Working(3)), Owner, [], "due-soon", new Repeat(RepeatKind.OnDueDay)),
+        Rule("R2", "进展报送缺报提醒", EventLevel.Reminder, new RuleTrigger(TriggerKind.ReportMissing), Owner, [], "report-missing"),
+        Rule("R3", "逾期未完成挂牌督办", EventLevel.Notice, new RuleTrigger(TriggerKind.Overdue), [RecipientRole.Owner, RecipientRole.UnitPrincipal], [RecipientRole.SupervisionOffice], "overdue",
+            demand: new DemandSpec(DemandKind.Rectification, 10)),
+        Rule("R4", "月度落后提醒", EventLevel.Reminder, new RuleTrigger(TriggerKind.LagStreak, null, CheckpointScope.All, 1, PeriodKind.Month), [RecipientRole.Owner, RecipientRole.UnitPrincipal], [], "lag-reminder"),
+        Rule("R5", "连续两月落后通报", EventLevel.Notice, new RuleTrigger(TriggerKind.LagStreak, null, CheckpointScope.All, 2, PeriodKind.Month), [RecipientRole.UnitPrincipal], [RecipientRole.SupervisionOffice], "lag-notice",
+            demand: new DemandSpec(DemandKind.Explanation, 5)),
+        Rule("R6", "连续三月落后约谈", EventLevel.Summons, new RuleTrigger(TriggerKind.LagStreak, null, CheckpointScope.All, 3, PeriodKind.Month), [RecipientRole.UnitPrincipal, RecipientRole.DeputyInCharge],
+            [RecipientRole.LeadOfficial, RecipientRole.SupervisionOffice], "lag-summons"),
+        Rule("R7", "说明或整改逾期约谈", EventLevel.Summons, new RuleTrigger(TriggerKind.DemandOverdue), [RecipientRole.UnitPrincipal, RecipientRole.DeputyInCharge], [], "demand-overdue"),
+    ];
+
+    [Fact]
+    public void SampleRules_ParseToTheSameRulesAsBefore_WhenReadByTheImportCode()
+    {
+        var table = ImportSource.Read(Repo.Samples).Tables.Single(t => t.Schema.Name == "rules");
+        var rows = table.Rows.Select(r => AdminTables.Rules.Create(r.Field)).ToList();
+
+        var (rules, problems) = RuleRow.ParseAll(rows);
+
+        Assert.Empty(problems);
+        Assert.Equal(Before.Length, rules.Count);
+        for (var i = 0; i < Before.Length; i++)
+        {
+            AssertSame(Before[i], rules[i]);
+        }
+    }
+
+    [Fact]
+    public void DefaultRules_ParseToTheSameRulesAsBefore()
+    {
+        var rules = DefaultRules.All;
+
+        Assert.Equal(Before.Length, rules.Count);
+        for (var i = 0; i < Before.Length; i++)
+        {
+            AssertSame(Before[i], rules[i]);
+        }
+    }
+
+    [Fact]
+    public void Import_ReadsCalendarDaysAndTheRollColumn_UnderChineseHeaders()
+    {
+        var folder = Directory.CreateTempSubdirectory("rules-offsets-");
+        try
+        {
+            File.WriteAllText(Path.Combine(folder.FullName, "rules.csv"),
+                "规则编号,级别,触发条件,天数,送达,渠道,模板,重复,要求,要求时限,遇休息日顺延\n" +
+                "R3,通报,overdue,,具体责任人,邮件,overdue,\"每20个工作日，最多3次\",整改,15天,顺延\n" +
+                "R8,约谈,overdue,20个工作日,主要负责人,邮件,overdue,,,,\n");
+            var table = ImportSource.Read(folder.FullName).Tables.Single(t => t.Schema.Name == "rules");
+            var rows = table.Rows.Select(r => AdminTables.Rules.Create(r.Field)).ToList();
+
+            var (rules, problems) = RuleRow.ParseAll(rows);
+
+            Assert.Empty(problems);
+            Assert.Equal(new DemandSpec(DemandKind.Rectification, DaySpan.Calendar(15), Roll: true), rules[0].Demand);
+            Assert.Equal(new Repeat(RepeatKind.EveryWorkingDays, 20) { Max = 3 }, rules[0].Repeat);
+            Assert.Equal(DaySpan.Working(20), rules[1].Trigger.Days);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Import_StillReadsTheFormerDaysHeader()
+    {
+        Assert.Equal("Days", Tables.Rules.ColumnFor("提前工作日")?.Name);
+        Assert.Equal("Days", Tables.Rules.ColumnFor("天数")?.Name);
+        Assert.Equal("DemandRoll", Tables.Rules.ColumnFor("遇休息日顺延")?.Name);
+    }
+
+    [Fact]
+    public void Rows_RoundTripTheNewColumn_ThroughATableEntity()
+    {
+        var row = new RuleRow { Id = "R3", Trigger = "overdue", Days = "20天", DemandDays = "15天", DemandRoll = "顺延", Repeat = "every 5 max 3" };
+
+        var back = AdminTables.Rules.FromEntity(AdminTables.Rules.ToEntity(row));
+
+        Assert.Equal(row, back);
+    }
+
+    private static void AssertSame(EscalationRule expected, EscalationRule actual)
+    {
+        Assert.Equal(
+            (expected.Id, expected.Name, expected.Level, expected.Trigger, expected.Template, expected.Repeat, expected.EffectiveFrom, expected.Enabled, expected.Demand),
+            (actual.Id, actual.Name, actual.Level, actual.Trigger, actual.Template, actual.Repeat, actual.EffectiveFrom, actual.Enabled, actual.Demand));
+        Assert.Equal(expected.To, actual.To);
+        Assert.Equal(expected.Copy, actual.Copy);
+        Assert.Equal(expected.Channels, actual.Channels);
+    }
+
+    private static EscalationRule Rule(
+        string id, string name, EventLevel level, RuleTrigger trigger, RecipientRole[] to, RecipientRole[] copy, string template,
+        Repeat? repeat = null, DemandSpec? demand = null) =>
+        new(new RuleId(id), name, level, trigger, to, copy, Both, template, repeat ?? Repeat.Once, LocalDate.MinIsoValue, Enabled: true, Demand: demand);
+}
