@@ -44,6 +44,9 @@ public enum TriggerKind
 
     /// <summary>An explanation or rectification demanded by a notice is overdue.</summary>
     DemandOverdue,
+
+    /// <summary>未按期开工: the item's planned start has passed and it has not started (or started late), without an objective cause.</summary>
+    StartMissed,
 }
 
 /// <summary>Which checkpoints a due-soon or overdue rule watches.</summary>
@@ -76,6 +79,9 @@ public enum RecipientRole
 
     /// <summary>督查室: the supervision office.</summary>
     SupervisionOffice,
+
+    /// <summary>建设单位主要负责人: the principal of the item's builder unit (建设单位).</summary>
+    BuilderPrincipal,
 }
 
 /// <summary>What a notice demands of the unit.</summary>
@@ -86,6 +92,19 @@ public enum DemandKind
 
     /// <summary>Rectification by a date (限期整改).</summary>
     Rectification,
+
+    /// <summary>A special explanation (专题说明), e.g. of a missed start.</summary>
+    SpecialExplanation,
+}
+
+/// <summary>Who owes what a notice demands.</summary>
+public enum DemandSubmitter
+{
+    /// <summary>The item's responsible unit (责任单位, 主管部门).</summary>
+    Unit,
+
+    /// <summary>The item's builder unit (建设单位).</summary>
+    Builder,
 }
 
 /// <summary>How often one condition may raise an event.</summary>
@@ -123,7 +142,11 @@ public readonly record struct Repeat(RepeatKind Kind, int EveryWorkingDays = 0)
 }
 
 /// <summary>What a notice demands, and in how many working days from the day it is issued.</summary>
-public sealed record DemandSpec(DemandKind Kind, int WorkingDays);
+public sealed record DemandSpec(DemandKind Kind, int WorkingDays)
+{
+    /// <summary>Who owes it, in order; the item's unit alone unless the rule's <c>DemandFrom</c> says otherwise.</summary>
+    public IReadOnlyList<DemandSubmitter> From { get; init; } = [DemandSubmitter.Unit];
+}
 
 /// <summary>
 /// One rung of the escalation ladder, as admins configure it. Lag-streak rules of the same period and tolerance
