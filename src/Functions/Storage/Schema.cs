@@ -42,7 +42,11 @@ public enum Reference
 }
 
 /// <summary>A column: its name in the table and in CSV headers, its Chinese header, what it holds, and what it refers to.</summary>
-public sealed record Column(string Name, string Chinese, ColumnType Type, bool Required, string Description, string Example, Reference Refers = Reference.None);
+public sealed record Column(string Name, string Chinese, ColumnType Type, bool Required, string Description, string Example, Reference Refers = Reference.None)
+{
+    /// <summary>Other Chinese headers import files may use for the column (e.g. 原因类型 beside 原因性质).</summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+}
 
 /// <summary>A table as admins see it in Storage Explorer and in import files.</summary>
 /// <param name="Name">The table's name in Azure Storage, the CSV file name (<c>{Name}.csv</c>) and a worksheet name.</param>
@@ -58,6 +62,6 @@ public sealed record TableSchema(string Name, string Chinese, string PartitionKe
     public Column? ColumnFor(string header)
     {
         var h = header.Trim().TrimStart('\uFEFF');
-        return Columns.FirstOrDefault(c => string.Equals(c.Name, h, StringComparison.OrdinalIgnoreCase) || c.Chinese == h);
+        return Columns.FirstOrDefault(c => string.Equals(c.Name, h, StringComparison.OrdinalIgnoreCase) || c.Chinese == h || c.Aliases.Contains(h, StringComparer.Ordinal));
     }
 }
