@@ -270,7 +270,7 @@ public sealed class EscalationLog(IEntityTables tables)
             entity.GetString("DemandOfUnit") is { Length: > 0 } owing ? new UnitId(owing) : null);
         var unit = new UnitId(entity.GetString("Unit"));
         var demand = entity.GetString("Demand") is { } kind && Date(entity, "DueBy") is { } dueBy
-            ? new Demand(Enum.Parse<DemandKind>(kind), dueBy) { From = Units(entity.GetString("DemandFrom")) is { Length: > 0 } from ? from : [unit] }
+            ? new Demand(Enum.Parse<DemandKind>(kind), dueBy) { From = Units(entity.GetString("DemandFrom")) }
             : null;
         var @event = new EscalationEvent(
             id,
