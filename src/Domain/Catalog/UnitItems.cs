@@ -428,7 +428,7 @@ public static class UnitItems
             return null;
         }
 
-        read.Fault(nameof(ExemptionRow.Period), row.Period, $"无法识别{Words.Quote(text)}。" + OccurrenceForms);
+        read.Fault(nameof(ExemptionRow.Period), row.Period, $"不是有效的期次，也不是节点、完成时限或开工：无法识别{Words.Quote(text)}。" + OccurrenceForms);
         return null;
     }
 

@@ -146,6 +146,11 @@ public sealed record DemandSpec(DemandKind Kind, int WorkingDays)
 {
     /// <summary>Who owes it, in order; the item's unit alone unless the rule's <c>DemandFrom</c> says otherwise.</summary>
     public IReadOnlyList<DemandSubmitter> From { get; init; } = [DemandSubmitter.Unit];
+
+    public bool Equals(DemandSpec? other) =>
+        other is not null && Kind == other.Kind && WorkingDays == other.WorkingDays && From.SequenceEqual(other.From);
+
+    public override int GetHashCode() => HashCode.Combine(Kind, WorkingDays, From.Count);
 }
 
 /// <summary>
