@@ -36,7 +36,10 @@ public sealed record TaskRow(
     string? PlanTemplate = null,
     string? Status = null,
     string? Cadence = null,
-    string? LeadOfficial = null)
+    string? LeadOfficial = null,
+    string? PlannedStart = null,
+    string? ActualStart = null,
+    string? Builder = null)
 {
     public const string Table = "tasks";
 
@@ -90,8 +93,13 @@ public sealed record SettingRow(string? Key, string? Value, string? Note = null)
     public const string Table = "settings";
 }
 
-/// <summary>An exemption approved by the supervision office: the task's period is neither judged nor chased.</summary>
-public sealed record ExemptionRow(string? Unit, string? Task, string? Period, string? ApprovedBy = null, string? ApprovedOn = null, string? Reason = null)
+/// <summary>
+/// A cause recorded by the supervision office for one occurrence of a task: a period (neither judged nor chased), a
+/// milestone (<c>milestone:2026-06-30</c>), the deadline or the start. An objective cause exempts it; a subjective one
+/// is recorded only.
+/// </summary>
+public sealed record ExemptionRow(
+    string? Unit, string? Task, string? Period, string? ApprovedBy = null, string? ApprovedOn = null, string? Reason = null, string? Cause = null)
 {
     public const string Table = "exemptions";
 
@@ -99,11 +107,18 @@ public sealed record ExemptionRow(string? Unit, string? Task, string? Period, st
     public string Key => $"{UnitRow.KeyOf(Task)}:{Period?.Trim()}";
 }
 
-/// <summary>An explanation (情况说明) or rectification report (整改报告) a unit submitted against a notice.</summary>
-public sealed record ExplanationRow(string? Unit, string? Notice, string? Task, string? Kind, string? SubmittedOn, string? SubmittedBy = null, string? Text = null)
+/// <summary>
+/// An explanation (情况说明), rectification report (整改报告) or special explanation (专题说明) submitted against a notice,
+/// by the item's unit or another unit the notice demanded it of (<see cref="From"/>, e.g. the builder).
+/// </summary>
+public sealed record ExplanationRow(
+    string? Unit, string? Notice, string? Task, string? Kind, string? SubmittedOn, string? SubmittedBy = null, string? Text = null, string? From = null)
 {
     public const string Table = "explanations";
 
-    /// <summary><c>{notice}:{kind}</c>.</summary>
-    public string Key => $"{UnitRow.KeyOf(Notice)}:{Kind?.Trim()}";
+    /// <summary><c>{notice}:{kind}</c>, and <c>:{from}</c> when another unit than the item's submitted it.</summary>
+    public string Key => $"{UnitRow.KeyOf(Notice)}:{Kind?.Trim()}{(IsFromAnotherUnit ? ":" + From!.Trim() : "")}";
+
+    /// <summary>True when <see cref="From"/> names a unit other than the row's own (the item's unit).</summary>
+    public bool IsFromAnotherUnit => !string.IsNullOrWhiteSpace(From) && From.Trim() != Unit?.Trim();
 }

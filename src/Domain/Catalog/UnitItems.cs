@@ -11,7 +11,15 @@ using NodaTime;
 namespace Escalation.Domain.Catalog;
 
 /// <summary>A notice already issued with a demand (from the escalation log), which explanations may meet.</summary>
-public sealed record IssuedDemand(EventId Notice, ItemId Item, DemandKind Kind, LocalDate DueBy);
+/// <param name="Notice">The notice.</param>
+/// <param name="Item">The item it was about.</param>
+/// <param name="Kind">What it demands.</param>
+/// <param name="DueBy">By when (inclusive).</param>
+public sealed record IssuedDemand(EventId Notice, ItemId Item, DemandKind Kind, LocalDate DueBy)
+{
+    /// <summary>The units that owe it; empty for the item's unit alone (log rows written before several submitters existed).</summary>
+    public IReadOnlyList<UnitId> From { get; init; } = [];
+}
 
 /// <summary>One unit's rows: what a daily evaluation of that unit reads (one partition of each table).</summary>
 public sealed record UnitRows(
@@ -63,8 +71,8 @@ public static class UnitItems
 
         var milestones = Milestones(rows.Milestones, tasks, problems);
         var reports = Reports(rows.Progress, tasks, configuration.People, problems);
-        var exemptions = Exemptions(rows.Exemptions, tasks, problems);
-        var met = Explanations(rows.Explanations, rows.Demands, tasks, problems);
+        var exemptions = Exemptions(rows.Exemptions, tasks, configuration.People, problems);
+        var met = Explanations(configuration, rows.Unit, rows.Explanations, rows.Demands, tasks, problems);
 
         var items = new List<ItemState>(tasks.Count);
         foreach (var (id, (row, item)) in tasks)
@@ -81,14 +89,26 @@ public static class UnitItems
                 built = item with { Plan = Plan.WithMilestones([.. list.OrderBy(m => m.Due)]) };
             }
 
+            // A demand owed by several units is met by each on its own.
             var demands = rows.Demands
                 .Where(d => d.Item.Value == id)
-                .Select(d => new OpenDemand(d.Notice, d.Kind, d.DueBy, met.TryGetValue((d.Notice.Value, d.Kind), out var on) ? on : null));
-            items.Add(ItemState.Of(
-                built,
-                reports.TryGetValue(id, out var r) ? r : null,
-                exemptions.TryGetValue(id, out var e) ? e : null,
-                demands));
+                .SelectMany(d => (d.From.Count == 0 ? [built.Unit] : d.From).Select(from =>
+                    new OpenDemand(d.Notice, d.Kind, d.DueBy, met.TryGetValue((d.Notice.Value, d.Kind, from.Value), out var on) ? on : null)
+                    {
+                        From = from == built.Unit ? null : from,
+                    }));
+            var exempt = exemptions.TryGetValue(id, out var e) ? e : null;
+            var state = ItemState.Of(built, reports.TryGetValue(id, out var r) ? r : null, exempt?.Periods, demands);
+            if (exempt is not null)
+            {
+                state = state with
+                {
+                    ExemptCheckpoints = ExemptCheckpoints(configuration, built, exempt, problems),
+                    StartCause = exempt.Start,
+                };
+            }
+
+            items.Add(state);
         }
 
         return (items, problems);
@@ -133,12 +153,32 @@ public static class UnitItems
 
         var status = string.IsNullOrWhiteSpace(row.Status) ? ItemStatus.Active : read.Enum(Statuses, nameof(TaskRow.Status), row.Status, required: true);
         var cadence = Cadence(read, row.Cadence);
+        var plannedStart = read.Date(nameof(TaskRow.PlannedStart), row.PlannedStart, required: false);
+        var actualStart = read.Date(nameof(TaskRow.ActualStart), row.ActualStart, required: false);
+        UnitId? builder = null;
+        if (read.Id(nameof(TaskRow.Builder), row.Builder, required: false) is { } builderId)
+        {
+            if (configuration.Roster.Units.ContainsKey(new UnitId(builderId)))
+            {
+                builder = new UnitId(builderId);
+            }
+            else
+            {
+                read.Fault(nameof(TaskRow.Builder), row.Builder, Words.NoUnit(builderId) + "没有建设单位时请清空此项。");
+            }
+        }
+
         if (!read.Ok || id is null || title is null || kind is null || start is null || deadline is null || owner is null || status is null || cadence is null)
         {
             return null;
         }
 
-        return new SupervisedItem(new ItemId(id), unit, title, kind.Value, start.Value, deadline.Value, owner.Value, plan, cadence, status.Value, lead);
+        return new SupervisedItem(new ItemId(id), unit, title, kind.Value, start.Value, deadline.Value, owner.Value, plan, cadence, status.Value, lead)
+        {
+            PlannedStart = plannedStart,
+            ActualStart = actualStart,
+            Builder = builder,
+        };
     }
 
     private static PersonId? Person(FieldReader read, Configuration configuration, string field, string? value, bool required)
@@ -272,38 +312,186 @@ public static class UnitItems
         return result;
     }
 
-    private static Dictionary<string, List<string>> Exemptions(
-        IReadOnlyList<ExemptionRow> rows, Dictionary<string, (TaskRow Row, SupervisedItem Item)> tasks, List<Problem> problems)
+    private static readonly Dictionary<string, CauseKind> Causes = new(StringComparer.OrdinalIgnoreCase)
     {
-        var result = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        ["objective"] = CauseKind.Objective, ["客观"] = CauseKind.Objective,
+        ["subjective"] = CauseKind.Subjective, ["主观"] = CauseKind.Subjective,
+    };
+
+    private const string OccurrenceForms =
+        "请填写期次（「2026-05」月、「2026-05-X2」旬、「2026-W21」周）、「milestone:2026-06-30」或「节点:2026-06-30」（该日到期的节点）、「deadline」或「完成时限」、「start」或「开工」。";
+
+    /// <summary>What one task's exemption rows exempt, before the milestone dates are checked against its plan.</summary>
+    private sealed class TaskExemptions
+    {
+        public List<string> Periods { get; } = [];
+
+        /// <summary>Objective milestone exemptions with the row that named them, checked once the plan is known.</summary>
+        public List<(LocalDate Due, ExemptionRow Row)> Milestones { get; } = [];
+
+        public bool Deadline { get; set; }
+
+        public StartCause? Start { get; set; }
+    }
+
+    private static Dictionary<string, TaskExemptions> Exemptions(
+        IReadOnlyList<ExemptionRow> rows,
+        Dictionary<string, (TaskRow Row, SupervisedItem Item)> tasks,
+        IReadOnlyDictionary<PersonId, Contact> people,
+        List<Problem> problems)
+    {
+        var result = new Dictionary<string, TaskExemptions>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
             var read = new FieldReader(ExemptionRow.Table, row.Key, problems);
             var item = KnownTask(read, tasks, nameof(ExemptionRow.Task), row.Task);
-            var period = read.Text(nameof(ExemptionRow.Period), row.Period, required: true);
-            if (period is not null && !ReportingPeriod.IsKey(period))
+            var text = read.Text(nameof(ExemptionRow.Period), row.Period, required: true);
+            var cause = string.IsNullOrWhiteSpace(row.Cause) ? CauseKind.Objective : read.Enum(Causes, nameof(ExemptionRow.Cause), row.Cause, required: true);
+            var occurrence = text is null ? null : Occurrence(read, row, text, item);
+            read.Date(nameof(ExemptionRow.ApprovedOn), row.ApprovedOn, required: false);
+            if (!read.Ok || item is null || occurrence is not { } o || cause is not { } c)
             {
-                read.Fault(nameof(ExemptionRow.Period), row.Period, "不是有效的期次。请按以下格式填写：「2026-05」（月）、「2026-05-X2」（旬：X1 上旬、X2 中旬、X3 下旬）、「2026-W21」（周）。");
+                continue;
             }
 
-            read.Date(nameof(ExemptionRow.ApprovedOn), row.ApprovedOn, required: false);
-            if (read.Ok && item is not null && period is not null)
+            // Who approved it is for the record: an unknown approver is reported, and the approved exemption still holds.
+            if (!string.IsNullOrWhiteSpace(row.ApprovedBy) && (Key.TryValidate(row.ApprovedBy.Trim()) is not null || !people.ContainsKey(new PersonId(row.ApprovedBy.Trim()))))
             {
-                (result.TryGetValue(item.Id.Value, out var found) ? found : result[item.Id.Value] = []).Add(period);
+                problems.Add(new Problem(ExemptionRow.Table, row.Key, nameof(ExemptionRow.ApprovedBy), row.ApprovedBy,
+                    Words.NoPerson(row.ApprovedBy.Trim()) + "豁免照常生效。请填写批准人在「people」表中的人员编号（如督查室的人员编号）。"));
+            }
+
+            var exempt = result.TryGetValue(item.Id.Value, out var found) ? found : result[item.Id.Value] = new TaskExemptions();
+            if (o.Start)
+            {
+                // An objective cause wins over a subjective one recorded too.
+                if (exempt.Start is not { Cause: CauseKind.Objective })
+                {
+                    exempt.Start = new StartCause(c, string.IsNullOrWhiteSpace(row.Reason) ? null : row.Reason.Trim());
+                }
+            }
+            else if (c == CauseKind.Subjective)
+            {
+                // Recorded, exempts nothing.
+            }
+            else if (o.Period is { } period)
+            {
+                exempt.Periods.Add(period);
+            }
+            else if (o.Milestone is { } due)
+            {
+                exempt.Milestones.Add((due, row));
+            }
+            else
+            {
+                exempt.Deadline = true;
             }
         }
 
         return result;
     }
 
-    private static Dictionary<(string Notice, DemandKind Kind), LocalDate> Explanations(
+    /// <summary>Reads what an exemption row's Period names: a period key, a milestone, the deadline or the start.</summary>
+    private static (string? Period, LocalDate? Milestone, bool Start)? Occurrence(FieldReader read, ExemptionRow row, string text, SupervisedItem? item)
+    {
+        if (ReportingPeriod.IsKey(text))
+        {
+            return (text, null, false);
+        }
+
+        if (text.Equals("deadline", StringComparison.OrdinalIgnoreCase) || text == "完成时限")
+        {
+            return (null, null, false);
+        }
+
+        if (text.Equals("start", StringComparison.OrdinalIgnoreCase) || text == "开工")
+        {
+            if (item is not null && item.PlannedStart is null)
+            {
+                read.Fault(nameof(ExemptionRow.Period), row.Period, "该任务没有填写计划开工日期（「PlannedStart」），不按开工时间督办，开工的豁免无从适用。请先在「tasks」表中填写计划开工日期，或删除此行。");
+                return null;
+            }
+
+            return (null, null, true);
+        }
+
+        var colon = text.IndexOfAny([':', '：']);
+        var word = colon < 0 ? "" : text[..colon].Trim();
+        if (word.Equals("milestone", StringComparison.OrdinalIgnoreCase) || word == "节点")
+        {
+            if (IsoDate.TryParse(text[(colon + 1)..].Trim()) is { } due)
+            {
+                return (null, due, false);
+            }
+
+            read.Fault(nameof(ExemptionRow.Period), row.Period, "节点日期无法识别。请按「milestone:2026-06-30」或「节点:2026-06-30」填写，日期为 yyyy-MM-dd。");
+            return null;
+        }
+
+        read.Fault(nameof(ExemptionRow.Period), row.Period, $"不是有效的期次，也不是节点、完成时限或开工：无法识别{Words.Quote(text)}。" + OccurrenceForms);
+        return null;
+    }
+
+    /// <summary>
+    /// The due dates the item's objective exemptions name, each checked against the item's checkpoints (explicit
+    /// milestones, a template's stages, the deadline); a date that is none of them is reported and not used.
+    /// </summary>
+    private static HashSet<LocalDate> ExemptCheckpoints(Configuration configuration, SupervisedItem item, TaskExemptions exempt, List<Problem> problems)
+    {
+        var dates = new HashSet<LocalDate>();
+        if (exempt.Deadline)
+        {
+            dates.Add(item.Deadline);
+        }
+
+        if (exempt.Milestones.Count == 0)
+        {
+            return dates;
+        }
+
+        var checkpoints = Checkpoints(configuration, item);
+        foreach (var (due, row) in exempt.Milestones)
+        {
+            if (checkpoints is null || checkpoints.Any(c => c.Due == due))
+            {
+                dates.Add(due);
+                continue;
+            }
+
+            var existing = string.Join("、", checkpoints.Select(c => IsoDate.Format(c.Due) + (c.IsDeadline ? "（完成时限）" : "")));
+            problems.Add(new Problem(ExemptionRow.Table, row.Key, nameof(ExemptionRow.Period), row.Period,
+                $"任务{Words.Quote(item.Id.Value)}没有在 {IsoDate.Format(due)} 到期的节点。该任务的节点日期为：{existing}。请填写其中之一。"));
+        }
+
+        return dates;
+    }
+
+    /// <summary>The item's checkpoints, or null when its plan cannot be laid out (the evaluator reports why).</summary>
+    private static IReadOnlyList<Timelines.Checkpoint>? Checkpoints(Configuration configuration, SupervisedItem item)
+    {
+        try
+        {
+            return Timelines.Timeline.Build(item, configuration.Calendar).Timeline?.Checkpoints;
+        }
+        catch (CalendarYearNotLoadedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The day each (notice, kind, submitting unit) was first met.</summary>
+    private static Dictionary<(string Notice, DemandKind Kind, string From), LocalDate> Explanations(
+        Configuration configuration,
+        UnitId unit,
         IReadOnlyList<ExplanationRow> rows,
         IReadOnlyList<IssuedDemand> demands,
         Dictionary<string, (TaskRow Row, SupervisedItem Item)> tasks,
         List<Problem> problems)
     {
         var itemOfNotice = demands.GroupBy(d => d.Notice.Value, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Item.Value, StringComparer.Ordinal);
-        var result = new Dictionary<(string, DemandKind), LocalDate>();
+        var submittersOf = demands.GroupBy(d => d.Notice.Value, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.SelectMany(d => d.From.Count == 0 ? [unit] : d.From).ToHashSet(), StringComparer.Ordinal);
+        var result = new Dictionary<(string, DemandKind, string), LocalDate>();
         foreach (var row in rows)
         {
             var read = new FieldReader(ExplanationRow.Table, row.Key, problems);
@@ -322,9 +510,24 @@ public static class UnitItems
 
             var kind = read.Enum(RuleRow.Demands, nameof(ExplanationRow.Kind), row.Kind, required: true);
             var on = read.Date(nameof(ExplanationRow.SubmittedOn), row.SubmittedOn, required: true);
+            var from = unit.Value;
+            if (row.IsFromAnotherUnit && read.Id(nameof(ExplanationRow.From), row.From, required: false) is { } fromId)
+            {
+                from = fromId;
+                if (!configuration.Roster.Units.ContainsKey(new UnitId(fromId)))
+                {
+                    read.Fault(nameof(ExplanationRow.From), row.From, Words.NoUnit(fromId) + "由本单位提交时请清空此项。");
+                }
+                else if (notice is not null && submittersOf.TryGetValue(notice, out var owing) && !owing.Contains(new UnitId(fromId)))
+                {
+                    read.Fault(nameof(ExplanationRow.From), row.From,
+                        $"通报{Words.Quote(notice)}没有要求单位{Words.Quote(fromId)}提交。请填写该通报要求提交的单位（{Words.Choices(owing.Select(u => u.Value))}），由本单位提交时请清空此项。");
+                }
+            }
+
             if (read.Ok && notice is not null && kind is { } k && on is { } date)
             {
-                var key = (notice, k);
+                var key = (notice, k, from);
                 result[key] = result.TryGetValue(key, out var earlier) && earlier < date ? earlier : date;
             }
         }

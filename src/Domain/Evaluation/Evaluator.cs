@@ -171,6 +171,7 @@ public sealed class Evaluator
                     case TriggerKind.Overdue: context.Overdue(rule); break;
                     case TriggerKind.ReportMissing: context.ReportMissing(rule); break;
                     case TriggerKind.DemandOverdue: context.DemandOverdue(rule); break;
+                    case TriggerKind.StartMissed: context.StartMissed(rule); break;
                 }
             }
             catch (CalendarYearNotLoadedException e)
@@ -227,6 +228,9 @@ public sealed class Evaluator
         return _calendar.WorkingDaysBetween(deadline, today) > _options.CatchUpWorkingDays + _longestDelay;
     }
 
+    /// <summary>The cause a start-missed event states when the office recorded none: it then counts as subjective.</summary>
+    public const string NoCauseRecorded = "未记录原因，按主观原因处理";
+
     private static string Iso(LocalDate date) => IsoDate.Format(date);
 
     private sealed record Ladder(PeriodKind Period, double Tolerance, EscalationRule[] RungsHighestFirst);
@@ -247,7 +251,7 @@ public sealed class Evaluator
             var ahead = rule.Trigger.Days ?? default;
             foreach (var checkpoint in timeline.Checkpoints)
             {
-                if (checkpoint.Due < Today || !InScope(rule.Trigger.Scope, checkpoint) || !Timeline.IsBelow(reported, checkpoint.Target))
+                if (checkpoint.Due < Today || !InScope(rule.Trigger.Scope, checkpoint) || !Timeline.IsBelow(reported, checkpoint.Target) || Exempt(checkpoint))
                 {
                     continue;
                 }
@@ -293,6 +297,7 @@ public sealed class Evaluator
                 // Missed means not reached by the due date (inclusive): a late completion was still a miss, and a later
                 // downward correction does not make a met milestone missed. Repeats stop once the target is reached.
                 if (!InScope(rule.Trigger.Scope, checkpoint)
+                    || Exempt(checkpoint)
                     || !Timeline.IsBelow(state.Progress.ProgressOn(checkpoint.Due), checkpoint.Target)
                     || Round(rule, checkpoint.Due, checkpoint) is not { } round
                     || (round > 0 && !Timeline.IsBelow(reported, checkpoint.Target)))
@@ -329,11 +334,46 @@ public sealed class Evaluator
 
                 if (Round(rule, demand.DueBy) is { } round)
                 {
-                    Raise(rule, EventKind.DemandOverdue, Key($"demand:{demand.Notice.Value}", round),
-                        new EventFacts(Item.Title, UnitName, PlannedToday, reported, DemandOf: demand.Notice, DemandDueBy: demand.DueBy), FirstDay(rule, demand.DueBy));
+                    // The item's unit keeps the occurrence it always had; another submitter (a builder) has its own,
+                    // addressed through its own roster.
+                    var other = demand.From is { } from && from != Item.Unit ? from : (UnitId?)null;
+                    var occurrence = other is { } unit ? $"demand:{demand.Notice.Value}:{unit.Value}" : $"demand:{demand.Notice.Value}";
+                    Raise(rule, EventKind.DemandOverdue, Key(occurrence, round),
+                        new EventFacts(Item.Title, UnitName, PlannedToday, reported, DemandOf: demand.Notice, DemandDueBy: demand.DueBy, DemandFrom: other),
+                        FirstDay(rule, demand.DueBy), other is null ? null : Recipients(rule, other));
                 }
             }
         }
+
+        /// <summary>
+        /// 未按期开工: from the day after the planned start (inclusive, like checkpoints), while the item has not started
+        /// or started after it; once per item, within the catch-up window; never with an objective cause recorded.
+        /// </summary>
+        public void StartMissed(EscalationRule rule)
+        {
+            if (Item.PlannedStart is not { } planned
+                || Today <= planned
+                || Item.ActualStart is { } actual && actual <= planned
+                || state.StartCause is { Cause: CauseKind.Objective })
+            {
+                return;
+            }
+
+            var since = Calendar.WorkingDaysBetween(planned, Today);
+            if (since > Owner._options.CatchUpWorkingDays)
+            {
+                return;
+            }
+
+            var cause = state.StartCause is { } recorded
+                ? string.IsNullOrWhiteSpace(recorded.Reason) ? "主观原因（未填写具体理由）" : recorded.Reason.Trim()
+                : NoCauseRecorded;
+            Raise(rule, EventKind.StartMissed, $"start:{Iso(planned)}",
+                new EventFacts(Item.Title, UnitName, PlannedToday, reported, PlannedStart: planned, Cause: cause), planned);
+        }
+
+        private bool Exempt(Checkpoint checkpoint) =>
+            state.ExemptCheckpoints.Count > 0 && state.ExemptCheckpoints.Contains(checkpoint.Due);
 
         public void Lagging(Ladder ladder, PeriodChain chain)
         {
@@ -410,7 +450,31 @@ public sealed class Evaluator
         {
             var close = chain[index].Close;
             var reportedThen = state.Progress.ProgressOn(chain.Judged(index));
-            return Timeline.IsBelow(reportedThen, timeline.PlannedOn(close) - tolerance) || timeline.OverdueOn(close, reportedThen) is not null;
+            if (Timeline.IsBelow(reportedThen, timeline.PlannedOn(close) - tolerance))
+            {
+                return true;
+            }
+
+            if (state.ExemptCheckpoints.Count == 0)
+            {
+                return timeline.OverdueOn(close, reportedThen) is not null;
+            }
+
+            // A checkpoint exempted for an objective cause does not make the period lag.
+            foreach (var checkpoint in timeline.Checkpoints)
+            {
+                if (checkpoint.Due >= close)
+                {
+                    break;
+                }
+
+                if (!Exempt(checkpoint) && Timeline.IsBelow(reportedThen, checkpoint.Target))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>
@@ -510,7 +574,7 @@ public sealed class Evaluator
             {
                 try
                 {
-                    demand = new Demand(spec.Kind, spec.DueBy(anchor, Calendar));
+                    demand = new Demand(spec.Kind, spec.DueBy(anchor, Calendar)) { From = Submitters(rule, spec) };
                 }
                 catch (CalendarYearNotLoadedException e)
                 {
@@ -536,9 +600,39 @@ public sealed class Evaluator
                 demand));
         }
 
-        private Recipient[] Recipients(EscalationRule rule)
+        /// <summary>The units that owe a demand: the item's unit, its builder, or both (the unit alone when a builder is wanted but none is set).</summary>
+        private UnitId[] Submitters(EscalationRule rule, DemandSpec spec)
         {
-            Owner._roster.Units.TryGetValue(Item.Unit, out var unit);
+            var from = new List<UnitId>(2);
+            foreach (var submitter in spec.From)
+            {
+                var unit = submitter == DemandSubmitter.Builder ? Item.Builder : Item.Unit;
+                if (unit is null)
+                {
+                    run.Problems.Add(new Problem("tasks", Item.Id.Value, "Builder", null,
+                        $"规则「{rule.Id}」要求建设单位提交{ChineseNames.Of(spec.Kind)}，但该任务没有填写建设单位，此要求只向责任单位提出。请在「tasks」表的「Builder」（建设单位）中填写建设单位的单位编号。"));
+                    unit = Item.Unit;
+                }
+
+                if (!from.Contains(unit.Value))
+                {
+                    from.Add(unit.Value);
+                }
+            }
+
+            if (from.Remove(Item.Unit))
+            {
+                from.Insert(0, Item.Unit);
+            }
+
+            return [.. from];
+        }
+
+        /// <param name="rule">The rule.</param>
+        /// <param name="unitId">The unit whose roles the rule's unit roles mean: the item's unit, or another submitter of a demand.</param>
+        private Recipient[] Recipients(EscalationRule rule, UnitId? unitId = null)
+        {
+            Owner._roster.Units.TryGetValue(unitId ?? Item.Unit, out var unit);
             var recipients = new Recipient[rule.To.Count + rule.Copy.Count];
             var count = 0;
             foreach (var role in rule.To)
@@ -568,14 +662,19 @@ public sealed class Evaluator
                 RecipientRole.DeputyInCharge => unit?.DeputyInCharge,
                 RecipientRole.LeadOfficial => Item.LeadOfficial ?? unit?.LeadOfficial,
                 RecipientRole.SupervisionOffice => Owner._roster.SupervisionOffice,
+                RecipientRole.BuilderPrincipal => Item.Builder is { } builder && Owner._roster.Units.TryGetValue(builder, out var b) ? b.Principal : null,
                 _ => null,
             };
 
             if (person is not { } who)
             {
-                run.Problems.Add(role == RecipientRole.SupervisionOffice
-                    ? new Problem("settings", "SupervisionOffice", "Person", null, $"规则「{rule.Id}」要抄送督查室，但没有设置督查室的人员。请在「settings」表中设置「SupervisionOffice」为督查室人员（或公共邮箱）的人员编号；改正前这条抄送不发。")
-                    : new Problem("units", Item.Unit.Value, role.ToString(), null, $"规则「{rule.Id}」要发给单位的{ChineseNames.Of(role)}，但{UnitName}没有填写这一角色，这条消息只发给其他收件人。请在「units」表中为该单位填写{ChineseNames.Of(role)}的人员编号。"));
+                run.Problems.Add(role switch
+                {
+                    RecipientRole.SupervisionOffice => new Problem("settings", "SupervisionOffice", "Person", null, $"规则「{rule.Id}」要抄送督查室，但没有设置督查室的人员。请在「settings」表中设置「SupervisionOffice」为督查室人员（或公共邮箱）的人员编号；改正前这条抄送不发。"),
+                    RecipientRole.BuilderPrincipal when Item.Builder is not { } builder => new Problem("tasks", Item.Id.Value, "Builder", null, $"规则「{rule.Id}」要发给建设单位主要负责人，但该任务没有填写建设单位，这条消息只发给其他收件人。请在「tasks」表的「Builder」（建设单位）中填写建设单位的单位编号。"),
+                    RecipientRole.BuilderPrincipal => new Problem("units", Item.Builder.Value.Value, "Principal", null, $"规则「{rule.Id}」要发给建设单位主要负责人，但建设单位{Words.Quote(Item.Builder.Value.Value)}没有填写主要负责人，这条消息只发给其他收件人。请在「units」表中为该单位填写主要负责人的人员编号。"),
+                    _ => new Problem("units", unit?.Id.Value ?? Item.Unit.Value, role.ToString(), null, $"规则「{rule.Id}」要发给单位的{ChineseNames.Of(role)}，但{unit?.Name ?? UnitName}没有填写这一角色，这条消息只发给其他收件人。请在「units」表中为该单位填写{ChineseNames.Of(role)}的人员编号。"),
+                });
                 return;
             }
 

@@ -25,7 +25,27 @@ public sealed record Roster(IReadOnlyDictionary<UnitId, UnitRoster> Units, Perso
 /// <param name="Kind">Explanation or rectification.</param>
 /// <param name="DueBy">The last day it is on time.</param>
 /// <param name="MetOn">The day it was submitted (and accepted), or null while outstanding.</param>
-public sealed record OpenDemand(EventId Notice, DemandKind Kind, LocalDate DueBy, LocalDate? MetOn = null);
+/// <remarks>A demand owed by several units is one <see cref="OpenDemand"/> per unit, each met on its own.</remarks>
+public sealed record OpenDemand(EventId Notice, DemandKind Kind, LocalDate DueBy, LocalDate? MetOn = null)
+{
+    /// <summary>The unit that owes it; null for the item's unit.</summary>
+    public UnitId? From { get; init; }
+}
+
+/// <summary>Whether a cause the supervision office recorded exempts anything: objective (客观) does, subjective (主观) does not.</summary>
+public enum CauseKind
+{
+    /// <summary>客观: an approved objective cause; what it names raises nothing.</summary>
+    Objective,
+
+    /// <summary>主观: a subjective cause; recorded (and shown in a missed start's facts), exempts nothing.</summary>
+    Subjective,
+}
+
+/// <summary>The cause recorded for an item's missed start.</summary>
+/// <param name="Cause">Objective or subjective.</param>
+/// <param name="Reason">The reason as the office wrote it, or null.</param>
+public sealed record StartCause(CauseKind Cause, string? Reason);
 
 /// <summary>Everything the engine knows of one item on evaluation day.</summary>
 /// <param name="Item">The item and its plan.</param>
@@ -47,6 +67,17 @@ public sealed record ItemState(
     /// the evaluation day for an item it has never seen (<see cref="SeenBy"/>).
     /// </summary>
     public LocalDate? FirstSeen { get; init; }
+
+    /// <summary>
+    /// Due dates of checkpoints (milestones, a template's stages, the deadline) exempted for an objective cause: they raise
+    /// nothing (due-soon, overdue and its repeats), and missing them does not make a period lag.
+    /// </summary>
+    public IReadOnlySet<LocalDate> ExemptCheckpoints { get; init; } = NoDates;
+
+    /// <summary>The cause recorded for a missed start, or null when none is recorded (which counts as subjective).</summary>
+    public StartCause? StartCause { get; init; }
+
+    private static readonly IReadOnlySet<LocalDate> NoDates = new HashSet<LocalDate>();
 
     public static ItemState Of(
         SupervisedItem item,

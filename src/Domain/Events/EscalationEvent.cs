@@ -95,6 +95,9 @@ public enum EventKind
 
     /// <summary>A demanded explanation or rectification did not come by its date.</summary>
     DemandOverdue,
+
+    /// <summary>The item did not start by its planned start (未按期开工).</summary>
+    StartMissed,
 }
 
 /// <summary>A person an event goes to, and in which role.</summary>
@@ -104,7 +107,24 @@ public enum EventKind
 public readonly record struct Recipient(RecipientRole Role, PersonId Person, bool IsCopy);
 
 /// <summary>What a notice demands, and by when (inclusive).</summary>
-public sealed record Demand(DemandKind Kind, LocalDate DueBy);
+/// <param name="Kind">Explanation, rectification or special explanation.</param>
+/// <param name="DueBy">The last day it is on time.</param>
+public sealed record Demand(DemandKind Kind, LocalDate DueBy)
+{
+    /// <summary>
+    /// The units that owe it (each is tracked on its own), the item's unit first; empty means the item's unit alone, as
+    /// demands logged before several submitters existed are read back.
+    /// </summary>
+    public IReadOnlyList<UnitId> From { get; init; } = [];
+
+    /// <summary>The submitters, with the item's unit standing in for an empty <see cref="From"/>.</summary>
+    public IReadOnlyList<UnitId> SubmittersOf(UnitId itemUnit) => From.Count == 0 ? [itemUnit] : From;
+
+    public bool Equals(Demand? other) =>
+        other is not null && Kind == other.Kind && DueBy == other.DueBy && From.SequenceEqual(other.From);
+
+    public override int GetHashCode() => HashCode.Combine(Kind, DueBy, From.Count);
+}
 
 /// <summary>The facts behind an event, for the message and for the supervision office's log.</summary>
 /// <param name="ItemTitle">The item's title.</param>
@@ -122,6 +142,9 @@ public sealed record Demand(DemandKind Kind, LocalDate DueBy);
 /// <param name="ReportDue">For report-missing events: the due date (rolled to a working day).</param>
 /// <param name="DemandOf">For demand-overdue events: the notice that made the demand.</param>
 /// <param name="DemandDueBy">For demand-overdue events: the date the demand was due.</param>
+/// <param name="PlannedStart">For start-missed events: the planned start (计划开工日期).</param>
+/// <param name="Cause">For start-missed events: the recorded cause, or 「未记录原因，按主观原因处理」.</param>
+/// <param name="DemandFrom">For demand-overdue events: the unit that still owes the demand.</param>
 public sealed record EventFacts(
     string ItemTitle,
     string UnitName,
@@ -137,7 +160,10 @@ public sealed record EventFacts(
     string? PeriodKey = null,
     LocalDate? ReportDue = null,
     EventId? DemandOf = null,
-    LocalDate? DemandDueBy = null);
+    LocalDate? DemandDueBy = null,
+    LocalDate? PlannedStart = null,
+    string? Cause = null,
+    UnitId? DemandFrom = null);
 
 /// <summary>
 /// A decision of the engine: this rule fired for this item on this date, and these people are to be told.

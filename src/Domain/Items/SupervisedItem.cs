@@ -94,4 +94,14 @@ public sealed record SupervisedItem(
     Plan Plan,
     ReportCadence Cadence,
     ItemStatus Status = ItemStatus.Active,
-    PersonId? LeadOfficial = null);
+    PersonId? LeadOfficial = null)
+{
+    /// <summary>计划开工日期: the last day on which starting is on time; null when the item is not judged on its start.</summary>
+    public LocalDate? PlannedStart { get; init; }
+
+    /// <summary>实际开工日期: the day work actually started, or null while it has not.</summary>
+    public LocalDate? ActualStart { get; init; }
+
+    /// <summary>建设单位: the unit building the project, which a rule may also demand explanations of; null for none.</summary>
+    public UnitId? Builder { get; init; }
+}

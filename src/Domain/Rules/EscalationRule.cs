@@ -45,6 +45,9 @@ public enum TriggerKind
 
     /// <summary>An explanation or rectification demanded by a notice is overdue.</summary>
     DemandOverdue,
+
+    /// <summary>未按期开工: the item's planned start has passed and it has not started (or started late), without an objective cause.</summary>
+    StartMissed,
 }
 
 /// <summary>Which checkpoints a due-soon or overdue rule watches.</summary>
@@ -77,6 +80,9 @@ public enum RecipientRole
 
     /// <summary>督查室: the supervision office.</summary>
     SupervisionOffice,
+
+    /// <summary>建设单位主要负责人: the principal of the item's builder unit (建设单位).</summary>
+    BuilderPrincipal,
 }
 
 /// <summary>What a notice demands of the unit.</summary>
@@ -87,6 +93,19 @@ public enum DemandKind
 
     /// <summary>Rectification by a date (限期整改).</summary>
     Rectification,
+
+    /// <summary>A special explanation (专题说明), e.g. of a missed start.</summary>
+    SpecialExplanation,
+}
+
+/// <summary>Who owes what a notice demands.</summary>
+public enum DemandSubmitter
+{
+    /// <summary>The item's responsible unit (责任单位, 主管部门).</summary>
+    Unit,
+
+    /// <summary>The item's builder unit (建设单位).</summary>
+    Builder,
 }
 
 /// <summary>How often one condition may raise an event.</summary>
@@ -159,7 +178,7 @@ public readonly record struct Repeat(RepeatKind Kind, DaySpan Interval = default
 }
 
 /// <summary>What a notice demands, and in how many days from the day it is issued.</summary>
-/// <param name="Kind">Explanation or rectification.</param>
+/// <param name="Kind">Explanation, rectification or special explanation.</param>
 /// <param name="Days">The time limit: working days (the due date is a working day) or calendar days (限期15天).</param>
 /// <param name="Roll">For a calendar-day limit: a due date on a day off rolls to the next working day (遇休息日顺延).</param>
 public sealed record DemandSpec(DemandKind Kind, DaySpan Days, bool Roll = false)
@@ -170,12 +189,20 @@ public sealed record DemandSpec(DemandKind Kind, DaySpan Days, bool Roll = false
     {
     }
 
+    /// <summary>Who owes it, in order; the item's unit alone unless the rule's <c>DemandFrom</c> says otherwise.</summary>
+    public IReadOnlyList<DemandSubmitter> From { get; init; } = [DemandSubmitter.Unit];
+
     /// <summary>The last day the demand is on time when the notice is issued for an occurrence of <paramref name="anchor"/>.</summary>
     public LocalDate DueBy(LocalDate anchor, WorkingCalendar calendar)
     {
         var due = Days.AddTo(anchor, calendar);
         return Roll && Days.Unit == DayUnit.CalendarDays ? calendar.WorkingDayOnOrAfter(due) : due;
     }
+
+    public bool Equals(DemandSpec? other) =>
+        other is not null && Kind == other.Kind && Days == other.Days && Roll == other.Roll && From.SequenceEqual(other.From);
+
+    public override int GetHashCode() => HashCode.Combine(Kind, Days, Roll, From.Count);
 }
 
 /// <summary>

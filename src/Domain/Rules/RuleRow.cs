@@ -82,6 +82,9 @@ public sealed partial record RuleRow
     /// </summary>
     public string? DemandRoll { get; init; }
 
+    /// <summary>Who owes the demand, separated by commas: <c>unit</c>/<c>责任单位</c>/<c>主管部门</c> (default), <c>builder</c>/<c>建设单位</c>.</summary>
+    public string? DemandFrom { get; init; }
+
     /// <summary>The table rules come from, as named in problem reports.</summary>
     public const string Table = "rules";
 
@@ -103,6 +106,7 @@ public sealed partial record RuleRow
         ["report-missing"] = TriggerKind.ReportMissing,
         ["lag-streak"] = TriggerKind.LagStreak,
         ["demand-overdue"] = TriggerKind.DemandOverdue,
+        ["start-missed"] = TriggerKind.StartMissed, ["未按期开工"] = TriggerKind.StartMissed,
     };
 
     private static readonly Dictionary<string, CheckpointScope> Scopes = new(StringComparer.OrdinalIgnoreCase)
@@ -124,6 +128,7 @@ public sealed partial record RuleRow
         ["deputy"] = RecipientRole.DeputyInCharge, ["分管负责同志"] = RecipientRole.DeputyInCharge, ["分管负责人"] = RecipientRole.DeputyInCharge,
         ["lead-official"] = RecipientRole.LeadOfficial, ["包保领导"] = RecipientRole.LeadOfficial, ["分管市领导"] = RecipientRole.LeadOfficial,
         ["supervision-office"] = RecipientRole.SupervisionOffice, ["督查室"] = RecipientRole.SupervisionOffice,
+        ["builder"] = RecipientRole.BuilderPrincipal, ["建设单位"] = RecipientRole.BuilderPrincipal, ["建设单位主要负责人"] = RecipientRole.BuilderPrincipal,
     };
 
     internal static readonly Dictionary<string, Channel> ChannelNames = new(ChannelCatalog.ByWord, StringComparer.OrdinalIgnoreCase);
@@ -132,6 +137,13 @@ public sealed partial record RuleRow
     {
         ["explanation"] = DemandKind.Explanation, ["说明"] = DemandKind.Explanation,
         ["rectification"] = DemandKind.Rectification, ["整改"] = DemandKind.Rectification,
+        ["special-explanation"] = DemandKind.SpecialExplanation, ["专题说明"] = DemandKind.SpecialExplanation,
+    };
+
+    private static readonly Dictionary<string, DemandSubmitter> Submitters = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["unit"] = DemandSubmitter.Unit, ["责任单位"] = DemandSubmitter.Unit, ["主管部门"] = DemandSubmitter.Unit,
+        ["builder"] = DemandSubmitter.Builder, ["建设单位"] = DemandSubmitter.Builder,
     };
 
     private static readonly char[] ListSeparators = [',', ';', '、', '，', '；', ' '];
@@ -259,7 +271,8 @@ public sealed partial record RuleRow
                 roll = false;
             }
 
-            demand = demandDays is { } n ? new DemandSpec(kind, n, roll) : null;
+            var from = List(Submitters, nameof(DemandFrom), DemandFrom, required: false, Fault);
+            demand = demandDays is { } n ? new DemandSpec(kind, n, roll) { From = from.Count == 0 ? [DemandSubmitter.Unit] : from } : null;
         }
         else if (roll)
         {
@@ -269,6 +282,11 @@ public sealed partial record RuleRow
         else if (!string.IsNullOrWhiteSpace(DemandDays) && string.IsNullOrWhiteSpace(Demand))
         {
             Fault(nameof(Demand), Demand, "填写了「DemandDays」，但「Demand」为空，没有说明要求什么。请在「Demand」填写「explanation」（说明）或「rectification」（整改），或清空「DemandDays」。");
+        }
+
+        if (demandKind is null && !string.IsNullOrWhiteSpace(DemandFrom) && string.IsNullOrWhiteSpace(Demand))
+        {
+            Fault(nameof(DemandFrom), DemandFrom, "填写了「DemandFrom」（说明提交单位），但「Demand」为空，没有要求提交什么。请在「Demand」填写要求（如「专题说明」），或清空「DemandFrom」。");
         }
 
         if (problems.Count > 0)
@@ -346,7 +364,7 @@ public sealed partial record RuleRow
             return Rules.Repeat.Once;
         }
 
-        if (trigger is TriggerKind.DueSoon or TriggerKind.LagStreak)
+        if (trigger is TriggerKind.DueSoon or TriggerKind.LagStreak or TriggerKind.StartMissed)
         {
             fault(nameof(Repeat), Repeat, "「every N」只适用于触发条件为「overdue」、「report-missing」、「demand-overdue」的规则；「due-soon」和「lag-streak」规则按节点或期间各触发一次。请改为「once」，或清空此项。");
         }

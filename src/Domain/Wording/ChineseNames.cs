@@ -29,6 +29,7 @@ public static class ChineseNames
         EventKind.ReportMissing => "未按时报送",
         EventKind.Lagging => "进度滞后",
         EventKind.DemandOverdue => "说明整改逾期",
+        EventKind.StartMissed => "未按期开工",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not an event kind."),
     };
 
@@ -39,6 +40,7 @@ public static class ChineseNames
         RecipientRole.DeputyInCharge => "分管负责同志",
         RecipientRole.LeadOfficial => "包保领导",
         RecipientRole.SupervisionOffice => "督查室",
+        RecipientRole.BuilderPrincipal => "建设单位主要负责人",
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Not a recipient role."),
     };
 
@@ -48,6 +50,7 @@ public static class ChineseNames
     {
         DemandKind.Explanation => "书面说明",
         DemandKind.Rectification => "限期整改",
+        DemandKind.SpecialExplanation => "专题说明",
         _ => throw new ArgumentOutOfRangeException(nameof(demand), demand, "Not a demand."),
     };
 
@@ -83,6 +86,7 @@ public static class ChineseNames
             TriggerKind.LagStreak => string.Create(CultureInfo.InvariantCulture,
                 $"连续 {trigger.MinStreak} 个{Of(trigger.Period)}及以上落后{(trigger.LagTolerance > 0 ? $"（允差 {trigger.LagTolerance:0.#} 个百分点）" : "")}"),
             TriggerKind.DemandOverdue => trigger.Days is { } delay ? $"要求的说明或整改逾期{delay}仍未交" : "要求的说明或整改逾期未交",
+            TriggerKind.StartMissed => "计划开工日期已过仍未开工（无经批准的客观原因）",
             _ => throw new ArgumentOutOfRangeException(nameof(trigger), trigger.Kind, "Not a trigger kind."),
         };
     }

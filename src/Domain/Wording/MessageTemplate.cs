@@ -48,6 +48,8 @@ public sealed record MessageTemplate(string Id, string Subject, string Body, str
     /// <item><term>demand</term><description>请于2024年6月7日前报送书面说明 or 请于…前完成整改; empty without a demand</description></item>
     /// <item><term>demandKind</term><description>书面说明 or 限期整改; empty without a demand</description></item>
     /// <item><term>dueBy</term><description>the demand's date; for demand-overdue events the date that was missed</description></item>
+    /// <item><term>plannedStart</term><description>the planned start a start-missed event is about</description></item>
+    /// <item><term>cause</term><description>the cause recorded for a missed start, or 未记录原因，按主观原因处理</description></item>
     /// <item><term>sender</term><description>the signature (落款), the SenderName setting, e.g. 督查室</description></item>
     /// <item><term>contact</term><description>the ContactLine setting, e.g. 联系人：王某，电话：0755-12345678; may be empty</description></item>
     /// </list>
@@ -56,6 +58,7 @@ public sealed record MessageTemplate(string Id, string Subject, string Body, str
     [
         "unit", "item", "recipient", "level", "kind", "date", "asOf", "checkpoint", "due", "deadline", "target", "planned",
         "reported", "gap", "when", "daysLeft", "streak", "period", "reportDue", "demand", "demandKind", "dueBy", "sender", "contact",
+        "plannedStart", "cause",
     ];
 
     private static readonly HashSet<string> Known = new(Placeholders, StringComparer.OrdinalIgnoreCase);

@@ -59,7 +59,7 @@ public static partial class MessageWording
     {
         EventLevel.Reminder => "已发出督查提醒",
         EventLevel.Notice => "现予通报" + (e.Demand is { } d
-            ? "，要求" + (style == Style.Sms ? "" : Unit(e)) + "于" + Date(d.DueBy) + "前" + (d.Kind == DemandKind.Explanation ? "报送书面说明" : "完成整改")
+            ? "，要求" + (style == Style.Sms ? "" : Unit(e)) + "于" + Date(d.DueBy) + "前" + (d.Kind switch { DemandKind.Explanation => "报送书面说明", DemandKind.SpecialExplanation => "报送专题说明", _ => "完成整改" })
             : ""),
         _ => style == Style.Sms
             ? "拟对" + Unit(e) + "开展约谈警示，具体时间另行通知"
@@ -83,6 +83,8 @@ public static partial class MessageWording
                 return style == Style.Cell || facts.ReportDue is null ? "进展情况未按时报送" : "应于" + Date(facts.ReportDue) + "报送的进展情况未按时报送";
             case EventKind.DemandOverdue:
                 return style == Style.Cell || facts.DemandDueBy is null ? "说明或整改逾期未办结" : "应于" + Date(facts.DemandDueBy) + "前办结的说明或整改逾期未办结";
+            case EventKind.StartMissed:
+                return style == Style.Cell || facts.PlannedStart is null ? "未按期开工" : "计划于" + Date(facts.PlannedStart) + "开工，未按期开工";
             default:
                 var gap = Math.Round(facts.Planned - facts.Reported, 1, MidpointRounding.AwayFromZero) > 0 ? Number(facts.Planned - facts.Reported) + "个百分点" : "";
                 var streak = facts.Streak is { } n && n > 1 ? string.Create(CultureInfo.InvariantCulture, $"已连续{n}期") : "";
@@ -99,6 +101,7 @@ public static partial class MessageWording
         EventKind.Overdue => "时间节点逾期未完成",
         EventKind.ReportMissing => "进展情况未按时报送",
         EventKind.DemandOverdue => "说明或整改逾期未办结",
+        EventKind.StartMissed => "未按期开工",
         _ => e.Facts.Streak is > 1 ? "进度连续落后" : "进度落后",
     };
 
@@ -254,7 +257,7 @@ public static partial class MessageWording
         }
 
         return demands.Distinct().Count() == 1 && demands[0] is { } d
-            ? "请于" + Date(d.DueBy) + "前" + (d.Kind == DemandKind.Explanation ? "报送书面说明" : "完成整改")
+            ? "请于" + Date(d.DueBy) + "前" + (d.Kind switch { DemandKind.Explanation => "报送书面说明", DemandKind.SpecialExplanation => "报送专题说明", _ => "完成整改" })
             : "请按要求限期报送说明或完成整改";
     }
 

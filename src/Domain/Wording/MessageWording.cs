@@ -213,6 +213,7 @@ public static partial class MessageWording
         EventKind.Overdue => "overdue",
         EventKind.ReportMissing => "report-missing",
         EventKind.DemandOverdue => "demand-overdue",
+        EventKind.StartMissed => "start-missed",
         _ => e.Level switch
         {
             EventLevel.Reminder => "lag-reminder",
@@ -299,6 +300,8 @@ public static partial class MessageWording
             ["demand"] = DemandText(e.Demand),
             ["demandKind"] = e.Demand is { } d ? ChineseNames.Of(d.Kind) : "",
             ["dueBy"] = Date(dueBy),
+            ["plannedStart"] = Date(facts.PlannedStart),
+            ["cause"] = Text(facts.Cause),
             ["sender"] = Text(wording.SenderName),
             ["contact"] = Contact(wording),
         };
@@ -335,6 +338,7 @@ public static partial class MessageWording
     {
         null => "",
         { Kind: DemandKind.Explanation } => "请于" + Date(demand.DueBy) + "前报送书面说明",
+        { Kind: DemandKind.SpecialExplanation } => "请于" + Date(demand.DueBy) + "前报送专题说明",
         _ => "请于" + Date(demand.DueBy) + "前完成整改",
     };
 

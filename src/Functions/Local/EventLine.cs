@@ -8,7 +8,7 @@ namespace Escalation.Functions.Local;
 
 /// <summary>
 /// One JSON line per logged event, as <c>run</c> and <c>simulate</c> print them: ids, date, level, kind, unit, task,
-/// rule, recipients with their roles, channels, and the demand's due date when the event makes one. Enum values are
+/// rule, recipients with their roles, channels, and the demand's due date and the units that owe it when the event makes one. Enum values are
 /// kebab-case (<c>due-soon</c>, <c>unit-principal</c>), as in the rules table; Chinese is written as is.
 /// </summary>
 internal static class EventLine
@@ -37,6 +37,7 @@ internal static class EventLine
                 [.. e.Channels],
                 e.Demand?.Kind,
                 e.Demand is { } d ? IsoDate.Format(d.DueBy) : null,
+                e.Demand is { } owed ? [.. owed.SubmittersOf(e.Unit).Select(u => u.Value)] : null,
                 e.Facts.UnitName,
                 e.Facts.ItemTitle),
             Options);
@@ -55,6 +56,7 @@ internal static class EventLine
         IReadOnlyList<Domain.Rules.Channel> Channels,
         Domain.Rules.DemandKind? Demand,
         string? DueBy,
+        IReadOnlyList<string>? DemandFrom,
         string UnitName,
         string TaskTitle);
 

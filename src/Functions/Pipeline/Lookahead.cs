@@ -111,7 +111,8 @@ public sealed class Lookahead(IEntityTables tables, IClock clock, DateTimeZone z
                 events.Add(new ForecastEvent(day, e));
                 if (e.Demand is { } demand)
                 {
-                    state = state with { Demands = [.. state.Demands, new OpenDemand(e.Id, demand.Kind, demand.DueBy)] };
+                    var owed = demand.SubmittersOf(e.Unit).Select(u => new OpenDemand(e.Id, demand.Kind, demand.DueBy) { From = u == e.Unit ? null : u });
+                    state = state with { Demands = [.. state.Demands, .. owed] };
                 }
             }
         }

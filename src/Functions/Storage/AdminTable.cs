@@ -119,8 +119,10 @@ public static class AdminTables
         Tables.Tasks,
         ["Unit", "Id"],
         r => (UnitRow.KeyOf(r.Unit), r.Key),
-        r => [r.Id, r.Unit, r.Title, r.Kind, r.Start, r.Deadline, r.Owner, r.PlanTemplate, r.Status, r.Cadence, r.LeadOfficial],
-        f => new TaskRow(f("Id"), f("Unit"), f("Title"), f("Kind"), f("Start"), f("Deadline"), f("Owner"), f("PlanTemplate"), f("Status"), f("Cadence"), f("LeadOfficial")),
+        r => [r.Id, r.Unit, r.Title, r.Kind, r.Start, r.Deadline, r.Owner, r.PlanTemplate, r.Status, r.Cadence, r.LeadOfficial, r.PlannedStart, r.ActualStart, r.Builder],
+        f => new TaskRow(
+            f("Id"), f("Unit"), f("Title"), f("Kind"), f("Start"), f("Deadline"), f("Owner"), f("PlanTemplate"), f("Status"), f("Cadence"), f("LeadOfficial"),
+            f("PlannedStart"), f("ActualStart"), f("Builder")),
         r => r.Key);
 
     public static AdminTable<MilestoneRow> Milestones { get; } = new(
@@ -151,13 +153,13 @@ public static class AdminTables
         Tables.Rules,
         ["Id"],
         r => ("rule", UnitRow.KeyOf(r.Id)),
-        r => [r.Id, r.Name, r.Level, r.Trigger, r.Days, r.Scope, r.Streak, r.Period, r.Tolerance, r.To, r.Copy, r.Channels, r.Template, r.Repeat, r.EffectiveFrom, r.Enabled, r.Demand, r.DemandDays, r.DemandRoll],
+        r => [r.Id, r.Name, r.Level, r.Trigger, r.Days, r.Scope, r.Streak, r.Period, r.Tolerance, r.To, r.Copy, r.Channels, r.Template, r.Repeat, r.EffectiveFrom, r.Enabled, r.Demand, r.DemandDays, r.DemandRoll, r.DemandFrom],
         f => new RuleRow
         {
             Id = f("Id"), Name = f("Name"), Level = f("Level"), Trigger = f("Trigger"), Days = f("Days"), Scope = f("Scope"),
             Streak = f("Streak"), Period = f("Period"), Tolerance = f("Tolerance"), To = f("To"), Copy = f("Copy"),
             Channels = f("Channels"), Template = f("Template"), Repeat = f("Repeat"), EffectiveFrom = f("EffectiveFrom"),
-            Enabled = f("Enabled"), Demand = f("Demand"), DemandDays = f("DemandDays"), DemandRoll = f("DemandRoll"),
+            Enabled = f("Enabled"), Demand = f("Demand"), DemandDays = f("DemandDays"), DemandRoll = f("DemandRoll"), DemandFrom = f("DemandFrom"),
         },
         r => UnitRow.KeyOf(r.Id));
 
@@ -189,15 +191,15 @@ public static class AdminTables
         Tables.Exemptions,
         ["Unit", "Task", "Period"],
         r => (UnitRow.KeyOf(r.Unit), r.Key),
-        r => [r.Unit, r.Task, r.Period, r.ApprovedBy, r.ApprovedOn, r.Reason],
-        f => new ExemptionRow(f("Unit"), f("Task"), f("Period"), f("ApprovedBy"), f("ApprovedOn"), f("Reason")),
+        r => [r.Unit, r.Task, r.Period, r.ApprovedBy, r.ApprovedOn, r.Reason, r.Cause],
+        f => new ExemptionRow(f("Unit"), f("Task"), f("Period"), f("ApprovedBy"), f("ApprovedOn"), f("Reason"), f("Cause")),
         r => r.Key);
 
     public static AdminTable<ExplanationRow> Explanations { get; } = new(
         Tables.Explanations,
-        ["Unit", "Notice", "Kind"],
+        ["Unit", "Notice", "Kind", "From"],
         r => (UnitRow.KeyOf(r.Unit), r.Key),
-        r => [r.Unit, r.Notice, r.Task, r.Kind, r.SubmittedOn, r.SubmittedBy, r.Text],
-        f => new ExplanationRow(f("Unit"), f("Notice"), f("Task"), f("Kind"), f("SubmittedOn"), f("SubmittedBy"), f("Text")),
+        r => [r.Unit, r.Notice, r.Task, r.Kind, r.SubmittedOn, r.SubmittedBy, r.Text, r.From],
+        f => new ExplanationRow(f("Unit"), f("Notice"), f("Task"), f("Kind"), f("SubmittedOn"), f("SubmittedBy"), f("Text"), f("From")),
         r => r.Key);
 }

@@ -31,7 +31,7 @@ public sealed class EscalationLog(IEntityTables tables)
     public const string MonthTableName = "escalationbymonth";
 
     private static readonly string[] StateColumns = ["Status", "Indexed"];
-    private static readonly string[] DemandColumns = ["Task", "Demand", "DueBy"];
+    private static readonly string[] DemandColumns = ["Task", "Demand", "DueBy", "DemandFrom"];
 
     /// <summary>Logs the event unless it is already logged. True when this call logged it.</summary>
     public async Task<bool> Record(EscalationEvent @event, Instant now, CancellationToken cancellationToken = default)
@@ -96,7 +96,10 @@ public sealed class EscalationLog(IEntityTables tables)
         {
             if (entity.GetString("Demand") is { Length: > 0 } demand && IsoDate.TryParse(entity.GetString("DueBy")) is { } dueBy)
             {
-                demands.Add(new IssuedDemand(EventId.Parse(entity.RowKey), new ItemId(entity.GetString("Task")), Enum.Parse<DemandKind>(demand), dueBy));
+                demands.Add(new IssuedDemand(EventId.Parse(entity.RowKey), new ItemId(entity.GetString("Task")), Enum.Parse<DemandKind>(demand), dueBy)
+                {
+                    From = Units(entity.GetString("DemandFrom")),
+                });
             }
         }
 
@@ -230,8 +233,12 @@ public sealed class EscalationLog(IEntityTables tables)
         Set("ReportDue", f.ReportDue is { } report ? IsoDate.Format(report) : null);
         Set("DemandOf", f.DemandOf?.Value);
         Set("DemandOfDueBy", f.DemandDueBy is { } ofDue ? IsoDate.Format(ofDue) : null);
+        Set("DemandOfUnit", f.DemandFrom?.Value);
+        Set("PlannedStart", f.PlannedStart is { } planned ? IsoDate.Format(planned) : null);
+        Set("Cause", f.Cause);
         Set("Demand", e.Demand?.Kind.ToString());
         Set("DueBy", e.Demand is { } d ? IsoDate.Format(d.DueBy) : null);
+        Set("DemandFrom", e.Demand is { From.Count: > 0 } owed ? string.Join(",", owed.From.Select(u => u.Value)) : null);
         return entity;
     }
 
@@ -257,9 +264,13 @@ public sealed class EscalationLog(IEntityTables tables)
             entity.GetString("PeriodKey"),
             Date(entity, "ReportDue"),
             entity.GetString("DemandOf") is { } of ? EventId.Parse(of) : null,
-            Date(entity, "DemandOfDueBy"));
+            Date(entity, "DemandOfDueBy"),
+            Date(entity, "PlannedStart"),
+            entity.GetString("Cause"),
+            entity.GetString("DemandOfUnit") is { Length: > 0 } owing ? new UnitId(owing) : null);
+        var unit = new UnitId(entity.GetString("Unit"));
         var demand = entity.GetString("Demand") is { } kind && Date(entity, "DueBy") is { } dueBy
-            ? new Demand(Enum.Parse<DemandKind>(kind), dueBy)
+            ? new Demand(Enum.Parse<DemandKind>(kind), dueBy) { From = Units(entity.GetString("DemandFrom")) }
             : null;
         var @event = new EscalationEvent(
             id,
@@ -267,7 +278,7 @@ public sealed class EscalationLog(IEntityTables tables)
             Enum.Parse<EventLevel>(entity.GetString("Level")),
             Enum.Parse<EventKind>(entity.GetString("Kind")),
             new ItemId(entity.GetString("Task")),
-            new UnitId(entity.GetString("Unit")),
+            unit,
             Date(entity, "Date") ?? throw new InvalidDataException($"Log row {entity.RowKey} has no Date."),
             entity.GetString("Occurrence") ?? "",
             recipients,
@@ -282,6 +293,10 @@ public sealed class EscalationLog(IEntityTables tables)
             Instant.FromDateTimeOffset(entity.GetDateTimeOffset("LoggedAt") ?? default),
             Instant.FromDateTimeOffset(entity.GetDateTimeOffset("UpdatedAt") ?? default));
     }
+
+    /// <summary>Unit ids written comma-separated; empty (a row logged before demands had several submitters) for none.</summary>
+    private static UnitId[] Units(string? text) =>
+        [.. (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => new UnitId(u))];
 
     private sealed record RecipientJson(string Role, string Person, bool Copy);
 }

@@ -49,8 +49,14 @@ public enum Reference
 /// <param name="Description">One sentence for the docs.</param>
 /// <param name="Example">A value, for the docs and templates.</param>
 /// <param name="Refers">What an id column refers to.</param>
-/// <param name="FormerChinese">A Chinese header the column had before, still accepted on import (files made from an older template).</param>
-public sealed record Column(string Name, string Chinese, ColumnType Type, bool Required, string Description, string Example, Reference Refers = Reference.None, string? FormerChinese = null);
+public sealed record Column(string Name, string Chinese, ColumnType Type, bool Required, string Description, string Example, Reference Refers = Reference.None)
+{
+    /// <summary>
+    /// Other Chinese headers import files may use for the column: synonyms (原因类型 beside 原因性质) and headers the column
+    /// had before (files made from an older template).
+    /// </summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+}
 
 /// <summary>A table as admins see it in Storage Explorer and in import files.</summary>
 /// <param name="Name">The table's name in Azure Storage, the CSV file name (<c>{Name}.csv</c>) and a worksheet name.</param>
@@ -66,6 +72,6 @@ public sealed record TableSchema(string Name, string Chinese, string PartitionKe
     public Column? ColumnFor(string header)
     {
         var h = header.Trim().TrimStart('\uFEFF');
-        return Columns.FirstOrDefault(c => string.Equals(c.Name, h, StringComparison.OrdinalIgnoreCase) || c.Chinese == h || c.FormerChinese == h);
+        return Columns.FirstOrDefault(c => string.Equals(c.Name, h, StringComparison.OrdinalIgnoreCase) || c.Chinese == h || c.Aliases.Contains(h, StringComparer.Ordinal));
     }
 }

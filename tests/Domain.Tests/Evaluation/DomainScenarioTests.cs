@@ -39,7 +39,7 @@ public class DomainScenarioTests
         Assert.Equal(new Recipient(RecipientRole.UnitPrincipal, Principal, IsCopy: false), notice.Recipients[0]);
         Assert.Contains(new Recipient(RecipientRole.SupervisionOffice, Office, IsCopy: true), notice.Recipients);
         // 5 working days after Saturday 06-01: 06-03 .. 06-07.
-        Assert.Equal(new Demand(DemandKind.Explanation, D(2024, 6, 7)), notice.Demand);
+        Assert.Equal(new Demand(DemandKind.Explanation, D(2024, 6, 7)) { From = [Commerce] }, notice.Demand);
         Assert.DoesNotContain(events, e => e.Level == EventLevel.Summons);
     }
 
@@ -188,7 +188,7 @@ public class DomainScenarioTests
         Assert.Contains(new Recipient(RecipientRole.SupervisionOffice, Office, IsCopy: true), notice.Recipients);
         Assert.Contains(new Recipient(RecipientRole.UnitPrincipal, Principal, IsCopy: false), notice.Recipients);
         // Rectify by 10 working days after Saturday 07-16: 07-18 .. 07-29.
-        Assert.Equal(new Demand(DemandKind.Rectification, D(2022, 7, 29)), notice.Demand);
+        Assert.Equal(new Demand(DemandKind.Rectification, D(2022, 7, 29)) { From = [Commerce] }, notice.Demand);
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public class EvaluatorEdgeTests
         var raised = new[] { D(2024, 6, 1), D(2024, 6, 3), D(2024, 6, 14) }.Select(day => Assert.Single(Run(_engine, day, item))).ToList();
 
         Assert.Single(raised.Select(e => e.Id).Distinct());
-        Assert.All(raised, e => Assert.Equal(new Demand(DemandKind.Explanation, D(2024, 6, 7)), e.Demand));
+        Assert.All(raised, e => Assert.Equal(new Demand(DemandKind.Explanation, D(2024, 6, 7)) { From = [Commerce] }, e.Demand));
         Assert.All(raised, e => Assert.Equal(raised[0].Facts, e.Facts with { Planned = raised[0].Facts.Planned, Reported = raised[0].Facts.Reported }));
     }
 
@@ -95,7 +95,7 @@ public class EvaluatorEdgeTests
         // Met on time and corrected later: no notice. Reached three days late: a notice, though today's progress is fine.
         var notice = Assert.Single(events);
         Assert.Equal(new ItemId("O-2"), notice.Item);
-        Assert.Equal(new Demand(DemandKind.Rectification, D(2024, 3, 29)), notice.Demand); // 10 working days after 03-15
+        Assert.Equal(new Demand(DemandKind.Rectification, D(2024, 3, 29)) { From = [Commerce] }, notice.Demand); // 10 working days after 03-15
     }
 
     [Fact]

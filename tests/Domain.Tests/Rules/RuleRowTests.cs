@@ -99,9 +99,9 @@ public class RuleRowTests
     {
         var rules = DefaultRules.All;
 
-        Assert.Equal(["R1", "R2", "R3", "R4", "R5", "R6", "R7"], rules.Select(r => r.Id.Value));
+        Assert.Equal(["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8"], rules.Select(r => r.Id.Value));
         Assert.Equal(
-            [EventLevel.Reminder, EventLevel.Reminder, EventLevel.Notice, EventLevel.Reminder, EventLevel.Notice, EventLevel.Summons, EventLevel.Summons],
+            [EventLevel.Reminder, EventLevel.Reminder, EventLevel.Notice, EventLevel.Reminder, EventLevel.Notice, EventLevel.Summons, EventLevel.Summons, EventLevel.Notice],
             rules.Select(r => r.Level));
         Assert.Equal(DaySpan.Working(3), rules[0].Trigger.Days);
         Assert.Equal(RepeatKind.OnDueDay, rules[0].Repeat.Kind);
@@ -136,11 +136,11 @@ public class RuleTableTests
     {
         var rows = DefaultRules.Rows
             .Append(DefaultRules.Rows[0] with { Name = "重复的R1" })
-            .Append(new RuleRow { Id = "R8", Level = "提醒", Trigger = "overdue", To = "owner", Channels = "pigeon", Template = "overdue" });
+            .Append(new RuleRow { Id = "R99", Level = "提醒", Trigger = "overdue", To = "owner", Channels = "pigeon", Template = "overdue" });
 
         var (rules, problems) = RuleRow.ParseAll(rows);
 
-        Assert.Equal(["R2", "R3", "R4", "R5", "R6", "R7"], rules.Select(r => r.Id.Value));
-        Assert.Equal([("R1", "Id"), ("R1", "Id"), ("R8", "Channels")], problems.Select(p => (p.Key, p.Field)));
+        Assert.Equal(["R2", "R3", "R4", "R5", "R6", "R7", "R8"], rules.Select(r => r.Id.Value));
+        Assert.Equal([("R1", "Id"), ("R1", "Id"), ("R99", "Channels")], problems.Select(p => (p.Key, p.Field)));
     }
 }

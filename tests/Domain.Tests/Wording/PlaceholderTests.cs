@@ -16,7 +16,7 @@ public class PlaceholderTests
         EventLevel.Notice,
         new EventFacts("外贸综合服务中心建设", "商务局", 41.666, 35,
             Checkpoint: "全部完成", CheckpointDue: D(2024, 6, 6), CheckpointTarget: 100, IsDeadline: true, WorkingDaysLeft: 3,
-            Streak: 2, Period: "2024年5月", PeriodKey: "2024-05", ReportDue: D(2024, 5, 31)),
+            Streak: 2, Period: "2024年5月", PeriodKey: "2024-05", ReportDue: D(2024, 5, 31), PlannedStart: D(2024, 3, 29), Cause: "未记录原因，按主观原因处理"),
         new Demand(DemandKind.Explanation, D(2024, 6, 11)),
         D(2024, 6, 3));
 
@@ -46,6 +46,8 @@ public class PlaceholderTests
         { "dueBy", "2024年6月11日" },
         { "sender", "市政府督查室" },
         { "contact", "联系人：王某，电话：0755-12345678" },
+        { "plannedStart", "2024年3月29日" },
+        { "cause", "未记录原因，按主观原因处理" },
     };
 
     [Theory]

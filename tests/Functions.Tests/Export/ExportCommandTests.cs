@@ -116,7 +116,7 @@ public sealed class ExportCommandTests : IAsyncLifetime, IDisposable
         Assert.Equal($"已导出 2026-06 的督办记录 3 条：{Path.GetFullPath(file)}", stdout.TrimEnd());
         Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
         Assert.Equal(string.Join(",", LogExport.Headers), File.ReadAllLines(file, Encoding.UTF8)[0]);
-        Assert.Equal(23, LogExport.Headers.Count);
+        Assert.Equal(24, LogExport.Headers.Count);
         Assert.Equal(4, rows.Count);
         Assert.Equal([JuneFgw.Id.Value, JuneZjj.Id.Value, JuneFgwLater.Id.Value], rows.Skip(1).Select(r => r[1]));
         Assert.Equal(
