@@ -92,6 +92,9 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
             // Units and people survive a faulty role or address (the field is dropped, the row kept): import them and warn.
             UnitRow.Table => UnitId.IsValid(key) && configuration.Roster.Units.ContainsKey(new UnitId(key)),
             PersonRow.Table => UnitId.IsValid(key) && configuration.People.ContainsKey(new PersonId(key)),
+
+            // So do rules whose named recipient (person:X, unit:U/role) names no one, as long as someone is left in To.
+            RuleRow.Table => configuration.Rules.Any(r => r.Id.Value == key),
             _ => !byRow.Contains((table, key)),
         };
 
