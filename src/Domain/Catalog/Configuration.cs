@@ -65,6 +65,7 @@ public sealed record Configuration(
             ? (DefaultRules.All, [])
             : RuleRow.ParseAll(rows.Rules, templates.Keys.ToHashSet(StringComparer.Ordinal));
         problems.AddRange(ruleProblems);
+        rules = ResolveRecipients(rules, people, units, problems);
         var plans = BuildPlanTemplates(rows.PlanStages, problems);
         var calendar = BuildCalendar(rows.Calendar, shippedCalendar, zone, problems);
         var (office, options, wording) = BuildSettings(rows.Settings, people, problems);
@@ -188,6 +189,120 @@ public sealed record Configuration(
 
         return [.. units.Values];
     }
+
+    /// <summary>
+    /// Resolves the people and units rules name (<c>person:X</c>, <c>unit:U/role</c>) to ids. A reference that names no one,
+    /// or a name two people (units) share, is reported against the rule and dropped; the rule stays unless its To is left
+    /// without anyone. A named unit's empty role is reported like a role the item's unit leaves empty.
+    /// </summary>
+    private static IReadOnlyList<EscalationRule> ResolveRecipients(
+        IReadOnlyList<EscalationRule> rules, Dictionary<PersonId, Contact> people, List<UnitRoster> units, List<Problem> problems)
+    {
+        if (!rules.Any(r => r.To.Concat(r.Copy).Any(s => s is not RecipientSpec.ByRole)))
+        {
+            return rules;
+        }
+
+        var unitsById = units.ToDictionary(u => u.Id.Value, StringComparer.Ordinal);
+        var resolved = new List<EscalationRule>(rules.Count);
+        foreach (var rule in rules)
+        {
+            var faults = new List<(string Field, string Token, string Reason)>();
+            var to = Resolve(rule, nameof(RuleRow.To), rule.To, people, units, unitsById, faults, problems);
+            var copy = Resolve(rule, nameof(RuleRow.Copy), rule.Copy, people, units, unitsById, faults, problems);
+            var adopted = to.Count > 0;
+            var meanwhile = adopted
+                ? "改正前，这条规则的消息不发给此收件人，照常发给其他收件人。"
+                : "这条规则的「To」（发送给）中已没有可发送的收件人，改正前此规则未采用。";
+            problems.AddRange(faults.Select(f => new Problem(RuleRow.Table, rule.Id.Value, f.Field, f.Token, f.Reason + meanwhile)));
+            if (adopted)
+            {
+                resolved.Add(rule with { To = to, Copy = copy });
+            }
+        }
+
+        return resolved;
+    }
+
+    private static List<RecipientSpec> Resolve(
+        EscalationRule rule,
+        string field,
+        IReadOnlyList<RecipientSpec> specs,
+        Dictionary<PersonId, Contact> people,
+        List<UnitRoster> units,
+        Dictionary<string, UnitRoster> unitsById,
+        List<(string Field, string Token, string Reason)> faults,
+        List<Problem> problems)
+    {
+        var result = new List<RecipientSpec>(specs.Count);
+        foreach (var spec in specs)
+        {
+            switch (spec)
+            {
+                case RecipientSpec.NamedPerson named:
+                    List<Contact> person = people.TryGetValue(new PersonId(named.Reference), out var byId)
+                        ? [byId]
+                        : people.Values.Where(p => p.Name == named.Reference).OrderBy(p => p.Id.Value, StringComparer.Ordinal).ToList();
+                    switch (person)
+                    {
+                        case [var one]:
+                            result.Add(named with { Reference = one.Id.Value });
+                            break;
+                        case []:
+                            faults.Add((field, named.Token, $"「people」表中没有编号或姓名为{Words.Quote(named.Reference)}的人员。请填写已有人员的编号（如「person:人员编号」），或先在「people」表中添加此人。"));
+                            break;
+                        default:
+                            faults.Add((field, named.Token, $"「people」表中有 {person.Count} 位人员名为{Words.Quote(named.Reference)}（编号{Words.Choices(person.Select(p => p.Id.Value))}），无法确定是哪一位。请改用编号指明，如{Words.Quote("person:" + person[0].Id.Value)}。"));
+                            break;
+                    }
+
+                    break;
+                case RecipientSpec.NamedUnitRole named:
+                    List<UnitRoster> unit = unitsById.TryGetValue(named.Unit, out var unitById)
+                        ? [unitById]
+                        : units.Where(u => u.Name == named.Unit).OrderBy(u => u.Id.Value, StringComparer.Ordinal).ToList();
+                    switch (unit)
+                    {
+                        case [var one]:
+                            result.Add(named with { Unit = one.Id.Value });
+                            if (one.Holder(named.Role) is null)
+                            {
+                                problems.Add(new Problem(UnitRow.Table, one.Id.Value, UnitField(named.Role), null,
+                                    $"规则「{rule.Id}」要发给{one.Name}的{ChineseNames.Of(named.Role)}（{named.Token}），但{one.Name}没有填写这一角色，这条消息只发给其他收件人。请在「units」表中为该单位填写{ChineseNames.Of(named.Role)}的人员编号。"));
+                            }
+
+                            break;
+                        case []:
+                            faults.Add((field, named.Token, $"「units」表中没有编号或名称为{Words.Quote(named.Unit)}的单位。请填写已有单位的编号（如「unit:单位编号/principal」），或先在「units」表中添加此单位。"));
+                            break;
+                        default:
+                            faults.Add((field, named.Token, $"「units」表中有 {unit.Count} 个单位名为{Words.Quote(named.Unit)}（编号{Words.Choices(unit.Select(u => u.Id.Value))}），无法确定是哪一个。请改用单位编号指明，如{Words.Quote("unit:" + unit[0].Id.Value + "/" + RoleWord(named.Role))}。"));
+                            break;
+                    }
+
+                    break;
+                default:
+                    result.Add(spec);
+                    break;
+            }
+        }
+
+        return result;
+    }
+
+    private static string UnitField(RecipientRole role) => role switch
+    {
+        RecipientRole.UnitPrincipal => nameof(UnitRow.Principal),
+        RecipientRole.DeputyInCharge => nameof(UnitRow.DeputyInCharge),
+        _ => nameof(UnitRow.LeadOfficial),
+    };
+
+    private static string RoleWord(RecipientRole role) => role switch
+    {
+        RecipientRole.UnitPrincipal => "principal",
+        RecipientRole.DeputyInCharge => "deputy",
+        _ => "lead-official",
+    };
 
     private static Dictionary<string, MessageTemplate> BuildTemplates(IReadOnlyList<MessageTemplate> rows, List<Problem> problems)
     {

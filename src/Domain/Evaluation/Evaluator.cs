@@ -635,14 +635,14 @@ public sealed class Evaluator
             Owner._roster.Units.TryGetValue(unitId ?? Item.Unit, out var unit);
             var recipients = new Recipient[rule.To.Count + rule.Copy.Count];
             var count = 0;
-            foreach (var role in rule.To)
+            foreach (var spec in rule.To)
             {
-                AddRecipient(recipients, ref count, unit, rule, role, isCopy: false);
+                AddRecipient(recipients, ref count, unit, rule, spec, isCopy: false);
             }
 
-            foreach (var role in rule.Copy)
+            foreach (var spec in rule.Copy)
             {
-                AddRecipient(recipients, ref count, unit, rule, role, isCopy: true);
+                AddRecipient(recipients, ref count, unit, rule, spec, isCopy: true);
             }
 
             if (count < recipients.Length)
@@ -651,6 +651,27 @@ public sealed class Evaluator
             }
 
             return recipients;
+        }
+
+        private void AddRecipient(Recipient[] recipients, ref int count, UnitRoster? unit, EscalationRule rule, RecipientSpec spec, bool isCopy)
+        {
+            switch (spec)
+            {
+                case RecipientSpec.ByRole { Role: var role }:
+                    AddRecipient(recipients, ref count, unit, rule, role, isCopy);
+                    break;
+                case RecipientSpec.NamedPerson named:
+                    Add(recipients, ref count, new Recipient(RecipientRole.Named, new PersonId(named.Reference), isCopy));
+                    break;
+                case RecipientSpec.NamedUnitRole named:
+                    // Configuration resolved the unit and reported an empty role once, for the rule: nothing to say per event.
+                    if (Owner._roster.Units.TryGetValue(new UnitId(named.Unit), out var other) && other.Holder(named.Role) is { } holder)
+                    {
+                        Add(recipients, ref count, new Recipient(named.Role, holder, isCopy, other.Id, other.Name));
+                    }
+
+                    break;
+            }
         }
 
         private void AddRecipient(Recipient[] recipients, ref int count, UnitRoster? unit, EscalationRule rule, RecipientRole role, bool isCopy)
@@ -678,15 +699,21 @@ public sealed class Evaluator
                 return;
             }
 
+            Add(recipients, ref count, new Recipient(role, who, isCopy));
+        }
+
+        /// <summary>Adds the recipient unless the person is already in the list: the first role they are named in wins.</summary>
+        private static void Add(Recipient[] recipients, ref int count, Recipient recipient)
+        {
             for (var i = 0; i < count; i++)
             {
-                if (recipients[i].Person == who)
+                if (recipients[i].Person == recipient.Person)
                 {
                     return;
                 }
             }
 
-            recipients[count++] = new Recipient(role, who, isCopy);
+            recipients[count++] = recipient;
         }
 
         private static bool InScope(CheckpointScope scope, Checkpoint checkpoint) => scope switch

@@ -11,7 +11,20 @@ namespace Escalation.Domain.Evaluation;
 /// <param name="Principal">主要负责人.</param>
 /// <param name="DeputyInCharge">分管负责同志.</param>
 /// <param name="LeadOfficial">分管市领导, used when an item names no sponsor of its own.</param>
-public sealed record UnitRoster(UnitId Id, string Name, PersonId? Principal = null, PersonId? DeputyInCharge = null, PersonId? LeadOfficial = null);
+public sealed record UnitRoster(UnitId Id, string Name, PersonId? Principal = null, PersonId? DeputyInCharge = null, PersonId? LeadOfficial = null)
+{
+    /// <summary>
+    /// Who holds the unit's principal, deputy or lead-official role (null for an empty role or any other role). An item's
+    /// own lead official may differ: this is the unit's, as a rule naming the unit (<c>unit:fgw/lead-official</c>) means.
+    /// </summary>
+    public PersonId? Holder(RecipientRole role) => role switch
+    {
+        RecipientRole.UnitPrincipal => Principal,
+        RecipientRole.DeputyInCharge => DeputyInCharge,
+        RecipientRole.LeadOfficial => LeadOfficial,
+        _ => null,
+    };
+}
 
 /// <summary>Who holds which role: the units' people and the supervision office's mailbox.</summary>
 public sealed record Roster(IReadOnlyDictionary<UnitId, UnitRoster> Units, PersonId? SupervisionOffice)

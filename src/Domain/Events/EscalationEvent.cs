@@ -104,7 +104,12 @@ public enum EventKind
 /// <param name="Role">Why they receive it.</param>
 /// <param name="Person">Who.</param>
 /// <param name="IsCopy">True when they receive a copy (抄送) rather than being addressed.</param>
-public readonly record struct Recipient(RecipientRole Role, PersonId Person, bool IsCopy);
+/// <param name="Unit">
+/// For a role of a unit the rule names (<c>unit:fgw/principal</c>): that unit, whose role <paramref name="Role"/> is;
+/// null for roles of the item's own unit and for everyone else.
+/// </param>
+/// <param name="UnitName">That unit's name when the event was raised, so that the log reads 「发改委主要负责人」 as it was.</param>
+public readonly record struct Recipient(RecipientRole Role, PersonId Person, bool IsCopy, UnitId? Unit = null, string? UnitName = null);
 
 /// <summary>What a notice demands, and by when (inclusive).</summary>
 /// <param name="Kind">Explanation, rectification or special explanation.</param>

@@ -83,6 +83,40 @@ public enum RecipientRole
 
     /// <summary>建设单位主要负责人: the principal of the item's builder unit (建设单位).</summary>
     BuilderPrincipal,
+
+    /// <summary>指定人员: a person the rule names (<c>person:ID</c>), whatever their role.</summary>
+    Named,
+}
+
+/// <summary>
+/// Who a rule's To or Copy names: a role relative to the item, a named person, or a role of a named unit. Rows are parsed
+/// without the people and units tables, so a named person or unit is held as written (an id or a name);
+/// <see cref="Catalog.Configuration.Build"/> resolves names, after which the reference is always the id.
+/// </summary>
+public abstract record RecipientSpec
+{
+    private RecipientSpec()
+    {
+    }
+
+    /// <summary>A role relative to the item (its owner, its unit's principal, ..., the supervision office).</summary>
+    public sealed record ByRole(RecipientRole Role) : RecipientSpec;
+
+    /// <summary>A person by id or (until resolved) by name, e.g. <c>person:fgw-chen</c>, <c>人员:陈主任</c>.</summary>
+    /// <param name="Reference">The person's id, or their name as written until configuration resolves it.</param>
+    /// <param name="Token">The token as written in the rule, for problem reports.</param>
+    public sealed record NamedPerson(string Reference, string Token) : RecipientSpec;
+
+    /// <summary>The principal, deputy or lead official of a named unit, e.g. <c>unit:fgw/principal</c>, <c>单位:发改委/主要负责人</c>.</summary>
+    /// <param name="Unit">The unit's id, or its name as written until configuration resolves it.</param>
+    /// <param name="Role"><see cref="RecipientRole.UnitPrincipal"/>, <see cref="RecipientRole.DeputyInCharge"/> or <see cref="RecipientRole.LeadOfficial"/>.</param>
+    /// <param name="Token">The token as written in the rule, for problem reports.</param>
+    public sealed record NamedUnitRole(string Unit, RecipientRole Role, string Token) : RecipientSpec;
+
+    /// <summary>A role relative to the item, as the role words of To and Copy have always meant.</summary>
+    public static RecipientSpec FromRecipientRole(RecipientRole role) => new ByRole(role);
+
+    public static implicit operator RecipientSpec(RecipientRole role) => FromRecipientRole(role);
 }
 
 /// <summary>What a notice demands of the unit.</summary>
@@ -214,8 +248,8 @@ public sealed record EscalationRule(
     string Name,
     EventLevel Level,
     RuleTrigger Trigger,
-    IReadOnlyList<RecipientRole> To,
-    IReadOnlyList<RecipientRole> Copy,
+    IReadOnlyList<RecipientSpec> To,
+    IReadOnlyList<RecipientSpec> Copy,
     IReadOnlyList<Channel> Channels,
     string Template,
     Repeat Repeat,

@@ -43,7 +43,12 @@ public sealed partial record RuleRow
     /// <summary>For <c>lag-streak</c>: points below plan still counted as on plan (default 0).</summary>
     public string? Tolerance { get; init; }
 
-    /// <summary>Roles, separated by commas: <c>owner</c>, <c>principal</c>, <c>deputy</c>, <c>lead-official</c>, <c>supervision-office</c> (or the Chinese names).</summary>
+    /// <summary>
+    /// Recipients, separated by commas: roles <c>owner</c>, <c>principal</c>, <c>deputy</c>, <c>lead-official</c>,
+    /// <c>supervision-office</c> (or the Chinese names); a named person <c>person:ID</c> / <c>人员:ID</c> (or their name);
+    /// a named unit's role <c>unit:U/principal</c>, <c>unit:U/deputy</c>, <c>unit:U/lead-official</c> /
+    /// <c>单位:U/主要负责人</c> (U a unit id or name). The colon may be full-width (<c>：</c>).
+    /// </summary>
     public string? To { get; init; }
 
     /// <summary>Roles in copy, same form as <see cref="To"/>.</summary>
@@ -131,6 +136,22 @@ public sealed partial record RuleRow
         ["builder"] = RecipientRole.BuilderPrincipal, ["建设单位"] = RecipientRole.BuilderPrincipal, ["建设单位主要负责人"] = RecipientRole.BuilderPrincipal,
     };
 
+    /// <summary>The roles a named unit may be asked for after <c>unit:U/</c>.</summary>
+    private static readonly Dictionary<string, RecipientRole> UnitRoles = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["principal"] = RecipientRole.UnitPrincipal, ["主要负责人"] = RecipientRole.UnitPrincipal,
+        ["deputy"] = RecipientRole.DeputyInCharge, ["分管负责同志"] = RecipientRole.DeputyInCharge, ["分管负责人"] = RecipientRole.DeputyInCharge,
+        ["lead-official"] = RecipientRole.LeadOfficial, ["包保领导"] = RecipientRole.LeadOfficial, ["分管市领导"] = RecipientRole.LeadOfficial,
+    };
+
+    private static readonly string[] PersonPrefixes = ["person", "人员"];
+
+    private static readonly string[] UnitPrefixes = ["unit", "单位"];
+
+    /// <summary>What To and Copy accept besides the role words, for the reasons of problems.</summary>
+    private const string NamedForms =
+        "也可指定人员「person:人员编号」（或「人员:姓名」），或指定单位的负责人「unit:单位编号/principal」（或「单位:单位名称/主要负责人」，角色可为主要负责人、分管负责同志、包保领导）。";
+
     internal static readonly Dictionary<string, Channel> ChannelNames = new(ChannelCatalog.ByWord, StringComparer.OrdinalIgnoreCase);
 
     internal static readonly Dictionary<string, DemandKind> Demands = new(StringComparer.OrdinalIgnoreCase)
@@ -216,8 +237,8 @@ public sealed partial record RuleRow
             Fault(nameof(Tolerance), Tolerance, "应为 0 到 100 之间的百分点数，请改正。");
         }
 
-        var to = List(Roles, nameof(To), To, required: true, Fault);
-        var copy = List(Roles, nameof(Copy), Copy, required: false, Fault);
+        var to = Recipients(nameof(To), To, required: true, Fault);
+        var copy = Recipients(nameof(Copy), Copy, required: false, Fault);
         var channels = List(ChannelNames, nameof(Channels), Channels, required: true, Fault);
 
         var template = Template?.Trim();
@@ -477,6 +498,95 @@ public sealed partial record RuleRow
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Reads To or Copy: role words, <c>person:X</c> and <c>unit:U/role</c> tokens (Chinese prefixes and a full-width colon
+    /// too). Names are kept as written; <see cref="Catalog.Configuration.Build"/> resolves them against the tables.
+    /// </summary>
+    private static List<RecipientSpec> Recipients(string field, string? value, bool required, Action<string, string?, string> fault)
+    {
+        var result = new List<RecipientSpec>();
+        foreach (var part in (value ?? "").Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            RecipientSpec? spec = null;
+            if (Roles.TryGetValue(part, out var role))
+            {
+                spec = new RecipientSpec.ByRole(role);
+            }
+            else if (SplitPrefix(part) is var (prefix, rest))
+            {
+                spec = NamedRecipient(part, prefix, rest, field, value, fault);
+            }
+            else
+            {
+                fault(field, value, Words.NotOneOf(part, Roles.Keys) + NamedForms);
+            }
+
+            if (spec is not null && !result.Contains(spec))
+            {
+                result.Add(spec);
+            }
+        }
+
+        if (required && string.IsNullOrWhiteSpace(value))
+        {
+            fault(field, value, Words.RequiredSomeOf(Roles.Keys) + NamedForms);
+        }
+
+        return result;
+    }
+
+    /// <summary>Splits <c>person:x</c> / <c>单位：x</c> at its colon; null when the token has no known prefix.</summary>
+    private static (string Prefix, string Remainder)? SplitPrefix(string token)
+    {
+        var colon = token.IndexOfAny([':', '：']);
+        if (colon <= 0)
+        {
+            return null;
+        }
+
+        var prefix = token[..colon].Trim();
+        return PersonPrefixes.Concat(UnitPrefixes).Any(p => p.Equals(prefix, StringComparison.OrdinalIgnoreCase))
+            ? (prefix, token[(colon + 1)..].Trim())
+            : null;
+    }
+
+    private static RecipientSpec? NamedRecipient(string token, string prefix, string rest, string field, string? value, Action<string, string?, string> fault)
+    {
+        if (PersonPrefixes.Any(p => p.Equals(prefix, StringComparison.OrdinalIgnoreCase)))
+        {
+            if (rest.Length == 0 || Items.Key.TryValidate(rest) is not null)
+            {
+                fault(field, value, $"{Words.Quote(token)}没有写清是哪位人员。请写成「person:人员编号」或「人员:姓名」，如「person:fgw-chen」。");
+                return null;
+            }
+
+            return new RecipientSpec.NamedPerson(rest, token);
+        }
+
+        var slash = rest.LastIndexOfAny(['/', '／']);
+        if (slash < 0)
+        {
+            fault(field, value, $"{Words.Quote(token)}没有写明要发给该单位的哪位负责人。请写成「unit:单位编号/principal」，角色可填：{Words.Choices(UnitRoles.Keys)}。");
+            return null;
+        }
+
+        var unit = rest[..slash].Trim();
+        var roleText = rest[(slash + 1)..].Trim();
+        if (unit.Length == 0 || Items.Key.TryValidate(unit) is not null)
+        {
+            fault(field, value, $"{Words.Quote(token)}没有写清是哪个单位。请在「unit:」后填写单位编号或单位名称，如「unit:fgw/principal」。");
+            return null;
+        }
+
+        if (!UnitRoles.TryGetValue(roleText, out var role))
+        {
+            fault(field, value, $"{Words.Quote(token)}中的{Words.Quote(roleText)}不是单位的负责人角色。斜杠后可填：{Words.Choices(UnitRoles.Keys)}。");
+            return null;
+        }
+
+        return new RecipientSpec.NamedUnitRole(unit, role, token);
     }
 
     /// <summary>The longest span in working days a rule may name (about three months): more is a typing error.</summary>

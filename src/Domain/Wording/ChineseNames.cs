@@ -1,5 +1,8 @@
 using System.Globalization;
+using Escalation.Domain.Catalog;
+using Escalation.Domain.Evaluation;
 using Escalation.Domain.Events;
+using Escalation.Domain.Items;
 using Escalation.Domain.Periods;
 using Escalation.Domain.Rules;
 using NodaTime;
@@ -41,8 +44,39 @@ public static class ChineseNames
         RecipientRole.LeadOfficial => "包保领导",
         RecipientRole.SupervisionOffice => "督查室",
         RecipientRole.BuilderPrincipal => "建设单位主要负责人",
+        RecipientRole.Named => "指定人员",
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "Not a recipient role."),
     };
+
+    /// <summary>
+    /// Why a person receives an event, as people read it: 「主要负责人」 for the item's unit, 「发改委主要负责人」 for a unit the
+    /// rule names, 「指定人员」 for a person it names.
+    /// </summary>
+    public static string Of(Recipient recipient) =>
+        recipient.Unit is { } unit ? (recipient.UnitName ?? unit.Value) + Of(recipient.Role) : Of(recipient.Role);
+
+    /// <summary>
+    /// A rule's recipient as admins read it back, with names and ids when the tables are given: 「主要负责人」,
+    /// 「指定人员 陈主任（fgw-chen）」, 「发改委（fgw）主要负责人」. Without them (or for a reference not in them) the reference
+    /// is shown as written.
+    /// </summary>
+    public static string Of(RecipientSpec spec, IReadOnlyDictionary<PersonId, Contact>? people = null, Roster? roster = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        switch (spec)
+        {
+            case RecipientSpec.ByRole byRole:
+                return Of(byRole.Role);
+            case RecipientSpec.NamedPerson named:
+                var person = Key.TryValidate(named.Reference) is null && people is not null && people.TryGetValue(new PersonId(named.Reference), out var contact) ? contact : null;
+                return person is null ? $"{Of(RecipientRole.Named)}「{named.Reference}」" : $"{Of(RecipientRole.Named)} {person.Name}（{person.Id}）";
+            case RecipientSpec.NamedUnitRole named:
+                var unit = UnitId.IsValid(named.Unit) && roster is not null && roster.Units.TryGetValue(new UnitId(named.Unit), out var found) ? found : null;
+                return unit is null ? $"单位「{named.Unit}」{Of(named.Role)}" : $"{unit.Name}（{unit.Id}）{Of(named.Role)}";
+            default:
+                throw new ArgumentOutOfRangeException(nameof(spec), spec, "Not a recipient spec.");
+        }
+    }
 
     public static string Of(Channel channel) => ChannelCatalog.Of(channel).ChineseName;
 

@@ -218,7 +218,7 @@ internal static class PreviewCommand
     private static string Recipient(Recipient r, IReadOnlyList<Channel> channels, Configuration configuration)
     {
         var contact = configuration.People.GetValueOrDefault(r.Person);
-        var who = $"{ChineseNames.Of(r.Role)} {contact?.Name ?? "（人员表中无此人）"}（{r.Person}）";
+        var who = $"{ChineseNames.Of(r)} {contact?.Name ?? "（人员表中无此人）"}（{r.Person}）";
         var how = channels.Select(channel =>
         {
             var name = ChineseNames.Of(channel);

@@ -72,7 +72,7 @@ public static class LogExport
         ArgumentNullException.ThrowIfNull(deliveries);
         var e = entry.Event;
         var f = e.Facts;
-        string People(bool copy) => string.Join("、", e.Recipients.Where(r => r.IsCopy == copy).Select(r => $"{ChineseNames.Of(r.Role)}({r.Person.Value})"));
+        string People(bool copy) => string.Join("、", e.Recipients.Where(r => r.IsCopy == copy).Select(r => $"{ChineseNames.Of(r)}({r.Person.Value})"));
         var delivered = deliveries.Count == 0
             ? "尚无送达记录"
             : string.Join("；", deliveries.GroupBy(d => d.Status).OrderBy(g => g.Key).Select(g => $"{DeliveryStatuses[g.Key]}{g.Count()}"));

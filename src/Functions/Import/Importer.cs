@@ -93,8 +93,9 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
             UnitRow.Table => UnitId.IsValid(key) && configuration.Roster.Units.ContainsKey(new UnitId(key)),
             PersonRow.Table => UnitId.IsValid(key) && configuration.People.ContainsKey(new PersonId(key)),
 
-            // A rule is adopted despite a field that is reported and ignored (a roll-over with working days): import it and warn.
-            RuleRow.Table => configuration.Rules.Any(r => r.Id.Value == key) && byRow[(table, key)].All(p => p.Field == nameof(RuleRow.DemandRoll)),
+            // So do rules adopted despite a problem: a named recipient (person:X, unit:U/role) that names no one, as long as
+            // someone is left in To, or a roll-over that is ignored because the time limit is in working days.
+            RuleRow.Table => configuration.Rules.Any(r => r.Id.Value == key),
             _ => !byRow.Contains((table, key)),
         };
 

@@ -33,7 +33,7 @@ internal static class EventLine
                 e.Item.Value,
                 e.Rule.Value,
                 e.Occurrence,
-                [.. e.Recipients.Select(r => new RecipientLine(r.Role, r.Person.Value, r.IsCopy))],
+                [.. e.Recipients.Select(r => new RecipientLine(r.Role, r.Person.Value, r.IsCopy, r.Unit?.Value, r.UnitName))],
                 [.. e.Channels],
                 e.Demand?.Kind,
                 e.Demand is { } d ? IsoDate.Format(d.DueBy) : null,
@@ -60,5 +60,6 @@ internal static class EventLine
         string UnitName,
         string TaskTitle);
 
-    private sealed record RecipientLine(Domain.Rules.RecipientRole Role, string Person, bool Copy);
+    /// <summary>Unit and UnitName only for a role of a unit the rule names (<c>unit:fgw/principal</c>); left out otherwise.</summary>
+    private sealed record RecipientLine(Domain.Rules.RecipientRole Role, string Person, bool Copy, string? Unit, string? UnitName);
 }

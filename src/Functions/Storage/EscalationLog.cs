@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
 using Escalation.Domain.Calendar;
@@ -202,7 +203,7 @@ public sealed class EscalationLog(IEntityTables tables)
             ["Task"] = e.Item.Value,
             ["Unit"] = e.Unit.Value,
             ["Occurrence"] = e.Occurrence,
-            ["Recipients"] = JsonSerializer.Serialize(e.Recipients.Select(r => new RecipientJson(r.Role.ToString(), r.Person.Value, r.IsCopy))),
+            ["Recipients"] = JsonSerializer.Serialize(e.Recipients.Select(r => new RecipientJson(r.Role.ToString(), r.Person.Value, r.IsCopy, r.Unit?.Value, r.UnitName))),
             ["Channels"] = string.Join(",", e.Channels),
             ["Template"] = e.Template,
             ["TaskTitle"] = f.ItemTitle,
@@ -247,7 +248,7 @@ public sealed class EscalationLog(IEntityTables tables)
         static LocalDate? Date(TableEntity e, string name) => IsoDate.TryParse(e.GetString(name));
         var id = EventId.Parse(entity.RowKey.Contains(':', StringComparison.Ordinal) ? entity.RowKey[(entity.RowKey.LastIndexOf(':') + 1)..] : entity.RowKey);
         var recipients = JsonSerializer.Deserialize<List<RecipientJson>>(entity.GetString("Recipients") ?? "[]")!
-            .Select(r => new Recipient(Enum.Parse<RecipientRole>(r.Role), new PersonId(r.Person), r.Copy))
+            .Select(r => new Recipient(Enum.Parse<RecipientRole>(r.Role), new PersonId(r.Person), r.Copy, r.Unit is { } unit ? new UnitId(unit) : null, r.UnitName))
             .ToList();
         var facts = new EventFacts(
             entity.GetString("TaskTitle") ?? "",
@@ -298,5 +299,11 @@ public sealed class EscalationLog(IEntityTables tables)
     private static UnitId[] Units(string? text) =>
         [.. (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => new UnitId(u))];
 
-    private sealed record RecipientJson(string Role, string Person, bool Copy);
+    /// <summary>A recipient as the log stores it; Unit and UnitName only for a role of a unit the rule names (older rows have neither).</summary>
+    private sealed record RecipientJson(
+        string Role,
+        string Person,
+        bool Copy,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Unit = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? UnitName = null);
 }
