@@ -45,7 +45,7 @@ public class OffsetEvaluationTests
 
         var notice = Assert.Single(Run(engine, D(2026, 7, 6), LateItem));
 
-        Assert.Equal(new Demand(DemandKind.Rectification, D(2026, 7, 18)), notice.Demand); // 07-03 + 15 days, a Saturday
+        Assert.Equal((DemandKind.Rectification, D(2026, 7, 18)), (notice.Demand!.Kind, notice.Demand.DueBy)); // 07-03 + 15 days, a Saturday
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public class OffsetEvaluationTests
 
         var notice = Assert.Single(Run(engine, D(2026, 7, 6), LateItem));
 
-        Assert.Equal(new Demand(DemandKind.Rectification, D(2026, 7, 20)), notice.Demand);
+        Assert.Equal((DemandKind.Rectification, D(2026, 7, 20)), (notice.Demand!.Kind, notice.Demand.DueBy));
     }
 
     // September/October 2026   Mo Tu We Th Fr Sa Su

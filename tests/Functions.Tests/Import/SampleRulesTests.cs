@@ -115,5 +115,5 @@ public class SampleRulesTests
     private static EscalationRule Rule(
         string id, string name, EventLevel level, RuleTrigger trigger, RecipientRole[] to, RecipientRole[] copy, string template,
         Repeat? repeat = null, DemandSpec? demand = null) =>
-        new(new RuleId(id), name, level, trigger, to, copy, Both, template, repeat ?? Repeat.Once, LocalDate.MinIsoValue, Enabled: true, Demand: demand);
+        new(new RuleId(id), name, level, trigger, [.. to.Select(r => (RecipientSpec)r)], [.. copy.Select(r => (RecipientSpec)r)], Both, template, repeat ?? Repeat.Once, LocalDate.MinIsoValue, Enabled: true, Demand: demand);
 }
