@@ -44,6 +44,19 @@ public enum TriggerKind
 
     /// <summary>An explanation or rectification demanded by a notice is overdue.</summary>
     DemandOverdue,
+
+    /// <summary>A progress report is due within N working days (0 = today) and none has come in its window yet.</summary>
+    ReportDueSoon,
+}
+
+/// <summary>Which of the two daily scans evaluates a rule; a rule belongs to exactly one.</summary>
+public enum ScanSlot
+{
+    /// <summary>上午: the morning scan (the default, and the only one before the afternoon scan existed).</summary>
+    Morning,
+
+    /// <summary>下午: the afternoon scan, for same-day chases before the sending window closes.</summary>
+    Afternoon,
 }
 
 /// <summary>Which checkpoints a due-soon or overdue rule watches.</summary>
@@ -103,7 +116,7 @@ public enum RepeatKind
 
 /// <summary>The condition of a rule and its parameters.</summary>
 /// <param name="Kind">What makes it fire.</param>
-/// <param name="WorkingDays">For <see cref="TriggerKind.DueSoon"/>: how many working days ahead.</param>
+/// <param name="WorkingDays">For <see cref="TriggerKind.DueSoon"/> and <see cref="TriggerKind.ReportDueSoon"/>: how many working days ahead (report-due-soon: 0 = on the due day).</param>
 /// <param name="Scope">For due-soon and overdue: which checkpoints.</param>
 /// <param name="MinStreak">For <see cref="TriggerKind.LagStreak"/>: the streak length from which it fires.</param>
 /// <param name="Period">For lag streaks: the period whose closes are assessed.</param>
@@ -141,7 +154,8 @@ public sealed record EscalationRule(
     Repeat Repeat,
     LocalDate EffectiveFrom,
     bool Enabled = true,
-    DemandSpec? Demand = null)
+    DemandSpec? Demand = null,
+    ScanSlot Scan = ScanSlot.Morning)
 {
     /// <summary>True when the rule applies on <paramref name="date"/>.</summary>
     public bool AppliesOn(LocalDate date) => Enabled && date >= EffectiveFrom;

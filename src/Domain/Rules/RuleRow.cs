@@ -20,10 +20,10 @@ public sealed record RuleRow
     /// <summary><c>reminder</c>/<c>提醒</c>, <c>notice</c>/<c>通报</c>, <c>summons</c>/<c>约谈</c>.</summary>
     public string? Level { get; init; }
 
-    /// <summary><c>due-soon</c>, <c>overdue</c>, <c>report-missing</c>, <c>lag-streak</c>, <c>demand-overdue</c>.</summary>
+    /// <summary><c>due-soon</c>, <c>overdue</c>, <c>report-missing</c>, <c>lag-streak</c>, <c>demand-overdue</c>, <c>report-due-soon</c>.</summary>
     public string? Trigger { get; init; }
 
-    /// <summary>For <c>due-soon</c>: working days ahead.</summary>
+    /// <summary>For <c>due-soon</c>: working days ahead. For <c>report-due-soon</c>: working days before the report is due (empty = 1, 0 = on the due day).</summary>
     public string? Days { get; init; }
 
     /// <summary>For <c>due-soon</c> and <c>overdue</c>: <c>all</c> (default), <c>milestones</c>, <c>deadline</c>.</summary>
@@ -64,6 +64,9 @@ public sealed record RuleRow
     /// <summary>Working days the unit has to meet the demand, counted from the day the notice is issued.</summary>
     public string? DemandDays { get; init; }
 
+    /// <summary><c>morning</c>/<c>上午</c> (default) or <c>afternoon</c>/<c>下午</c>: the daily scan that evaluates the rule.</summary>
+    public string? Scan { get; init; }
+
     /// <summary>The table rules come from, as named in problem reports.</summary>
     public const string Table = "rules";
 
@@ -85,7 +88,18 @@ public sealed record RuleRow
         ["report-missing"] = TriggerKind.ReportMissing,
         ["lag-streak"] = TriggerKind.LagStreak,
         ["demand-overdue"] = TriggerKind.DemandOverdue,
+        ["report-due-soon"] = TriggerKind.ReportDueSoon,
     };
+
+    internal static readonly Dictionary<string, ScanSlot> ScanSlots = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["morning"] = ScanSlot.Morning, ["上午"] = ScanSlot.Morning,
+        ["afternoon"] = ScanSlot.Afternoon, ["下午"] = ScanSlot.Afternoon,
+    };
+
+    /// <summary>Reads a scan slot as admins write it (morning/afternoon or 上午/下午); null when it is neither.</summary>
+    public static ScanSlot? ParseScan(string? text) =>
+        text is not null && ScanSlots.TryGetValue(text.Trim(), out var slot) ? slot : null;
 
     private static readonly Dictionary<string, CheckpointScope> Scopes = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -177,7 +191,10 @@ public sealed record RuleRow
         var trigger = Lookup(Triggers, nameof(Trigger), Trigger, required: true, Fault);
         var scope = Lookup(Scopes, nameof(Scope), Scope, required: false, Fault) ?? CheckpointScope.All;
         var period = Lookup(PeriodKinds, nameof(Period), Period, required: false, Fault) ?? PeriodKind.Month;
-        var days = Integer(nameof(Days), Days, trigger == TriggerKind.DueSoon, min: 1, max: MaxWorkingDays, Fault);
+        var days = trigger == TriggerKind.ReportDueSoon
+            ? Integer(nameof(Days), Days, required: false, min: 0, max: MaxWorkingDays, Fault) ?? 1
+            : Integer(nameof(Days), Days, trigger == TriggerKind.DueSoon, min: 1, max: MaxWorkingDays, Fault);
+        var scan = Lookup(ScanSlots, nameof(Scan), Scan, required: false, Fault) ?? ScanSlot.Morning;
         var streak = Integer(nameof(Streak), Streak, trigger == TriggerKind.LagStreak, min: 1, max: 120, Fault);
         var tolerance = 0.0;
         if (!string.IsNullOrWhiteSpace(Tolerance) &&
@@ -255,7 +272,8 @@ public sealed record RuleRow
             repeat,
             effectiveFrom,
             enabled,
-            demand);
+            demand,
+            scan);
         return (rule, problems);
     }
 
@@ -280,9 +298,9 @@ public sealed record RuleRow
         var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (parts is ["every", var n] && int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var every) && every >= 1)
         {
-            if (trigger is TriggerKind.DueSoon or TriggerKind.LagStreak)
+            if (trigger is TriggerKind.DueSoon or TriggerKind.LagStreak or TriggerKind.ReportDueSoon)
             {
-                fault(nameof(Repeat), Repeat, "「every N」只适用于触发条件为「overdue」、「report-missing」、「demand-overdue」的规则；「due-soon」和「lag-streak」规则按节点或期间各触发一次。请改为「once」，或清空此项。");
+                fault(nameof(Repeat), Repeat, "「every N」只适用于触发条件为「overdue」、「report-missing」、「demand-overdue」的规则；「due-soon」、「lag-streak」和「report-due-soon」规则按节点、期间或报送截止日各触发一次。请改为「once」，或清空此项。");
             }
 
             return new Repeat(RepeatKind.EveryWorkingDays, every);

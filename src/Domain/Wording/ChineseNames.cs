@@ -29,6 +29,7 @@ public static class ChineseNames
         EventKind.ReportMissing => "未按时报送",
         EventKind.Lagging => "进度滞后",
         EventKind.DemandOverdue => "说明整改逾期",
+        EventKind.ReportDueSoon => "报送临近",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not an event kind."),
     };
 
@@ -80,6 +81,9 @@ public static class ChineseNames
             TriggerKind.LagStreak => string.Create(CultureInfo.InvariantCulture,
                 $"连续 {trigger.MinStreak} 个{Of(trigger.Period)}及以上落后{(trigger.LagTolerance > 0 ? $"（允差 {trigger.LagTolerance:0.#} 个百分点）" : "")}"),
             TriggerKind.DemandOverdue => "要求的说明或整改逾期未交",
+            TriggerKind.ReportDueSoon => trigger.WorkingDays == 0
+                ? "进展报送截止当天仍未报送"
+                : string.Create(CultureInfo.InvariantCulture, $"进展报送截止前 {trigger.WorkingDays} 个工作日仍未报送"),
             _ => throw new ArgumentOutOfRangeException(nameof(trigger), trigger.Kind, "Not a trigger kind."),
         };
     }

@@ -90,13 +90,13 @@ public static class Tables
 
     public static TableSchema Rules { get; } = new(
         "rules", "规则", "the constant `rule`", "the rule id",
-        "The escalation ladder. Empty means the shipped default rules R1–R7.",
+        "The escalation ladder. Empty means the shipped default rules R1–R7, R9 and R10.",
         [
             new("Id", "规则编号", Id, true, "The rule's id, part of every event id it raises.", "R1"),
             new("Name", "规则名称", Text, false, "A name for people.", "节点到期前提醒"),
             new("Level", "级别", Choice, true, "reminder/提醒, notice/通报, summons/约谈.", "提醒"),
-            new("Trigger", "触发条件", Choice, true, "due-soon, overdue, report-missing, lag-streak, demand-overdue.", "due-soon"),
-            new("Days", "提前工作日", WholeNumber, false, "For due-soon: working days ahead.", "3"),
+            new("Trigger", "触发条件", Choice, true, "due-soon, overdue, report-missing, lag-streak, demand-overdue, report-due-soon.", "due-soon"),
+            new("Days", "提前工作日", WholeNumber, false, "For due-soon: working days ahead. For report-due-soon: working days before the report is due (empty = 1, 0 = on the due day).", "3"),
             new("Scope", "范围", Choice, false, "For due-soon and overdue: all (default), milestones, deadline.", "all"),
             new("Streak", "连续期数", WholeNumber, false, "For lag-streak: the streak length from which the rule fires.", "2"),
             new("Period", "期间", Choice, false, "For lag-streak: month (default), xun/旬, week.", "month"),
@@ -110,6 +110,7 @@ public static class Tables
             new("Enabled", "启用", Choice, false, "true (default) or false.", "true"),
             new("Demand", "要求", Choice, false, "For notices: explanation/说明 or rectification/整改.", "说明"),
             new("DemandDays", "要求时限", WholeNumber, false, "Working days the unit has to meet the demand.", "5"),
+            new("Scan", "扫描时段", Choice, false, "The daily scan that evaluates the rule: morning/上午 (default) or afternoon/下午.", "afternoon"),
         ],
         true);
 

@@ -99,10 +99,13 @@ public class RuleRowTests
     {
         var rules = DefaultRules.All;
 
-        Assert.Equal(["R1", "R2", "R3", "R4", "R5", "R6", "R7"], rules.Select(r => r.Id.Value));
+        Assert.Equal(["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R9", "R10"], rules.Select(r => r.Id.Value));
         Assert.Equal(
-            [EventLevel.Reminder, EventLevel.Reminder, EventLevel.Notice, EventLevel.Reminder, EventLevel.Notice, EventLevel.Summons, EventLevel.Summons],
+            [EventLevel.Reminder, EventLevel.Reminder, EventLevel.Notice, EventLevel.Reminder, EventLevel.Notice, EventLevel.Summons, EventLevel.Summons, EventLevel.Reminder, EventLevel.Reminder],
             rules.Select(r => r.Level));
+        Assert.Equal((TriggerKind.ReportDueSoon, 1, ScanSlot.Morning, "report-due-soon"), (rules[7].Trigger.Kind, rules[7].Trigger.WorkingDays, rules[7].Scan, rules[7].Template));
+        Assert.Equal((TriggerKind.ReportDueSoon, 0, ScanSlot.Afternoon, "report-due-today"), (rules[8].Trigger.Kind, rules[8].Trigger.WorkingDays, rules[8].Scan, rules[8].Template));
+        Assert.Equal([Channel.Sms], rules[8].Channels);
         Assert.Equal(3, rules[0].Trigger.WorkingDays);
         Assert.Equal(RepeatKind.OnDueDay, rules[0].Repeat.Kind);
         Assert.Equal(new DemandSpec(DemandKind.Rectification, 10), rules[2].Demand);
@@ -140,7 +143,7 @@ public class RuleTableTests
 
         var (rules, problems) = RuleRow.ParseAll(rows);
 
-        Assert.Equal(["R2", "R3", "R4", "R5", "R6", "R7"], rules.Select(r => r.Id.Value));
+        Assert.Equal(["R2", "R3", "R4", "R5", "R6", "R7", "R9", "R10"], rules.Select(r => r.Id.Value));
         Assert.Equal([("R1", "Id"), ("R1", "Id"), ("R8", "Channels")], problems.Select(p => (p.Key, p.Field)));
     }
 }
