@@ -20,7 +20,8 @@ internal static class EventLine
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 
-    public static string Of(EscalationEvent e)
+    /// <summary>The line of <paramref name="e"/>, raised by the scan of <paramref name="scan"/> (field <c>scan</c>: morning or afternoon).</summary>
+    public static string Of(EscalationEvent e, Domain.Rules.ScanSlot scan = Domain.Rules.ScanSlot.Morning)
     {
         ArgumentNullException.ThrowIfNull(e);
         return JsonSerializer.Serialize(
@@ -38,7 +39,8 @@ internal static class EventLine
                 e.Demand?.Kind,
                 e.Demand is { } d ? IsoDate.Format(d.DueBy) : null,
                 e.Facts.UnitName,
-                e.Facts.ItemTitle),
+                e.Facts.ItemTitle,
+                scan),
             Options);
     }
 
@@ -56,7 +58,8 @@ internal static class EventLine
         Domain.Rules.DemandKind? Demand,
         string? DueBy,
         string UnitName,
-        string TaskTitle);
+        string TaskTitle,
+        Domain.Rules.ScanSlot Scan);
 
     private sealed record RecipientLine(Domain.Rules.RecipientRole Role, string Person, bool Copy);
 }
