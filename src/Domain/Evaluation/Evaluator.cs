@@ -733,7 +733,8 @@ public sealed class Evaluator
                 previous = cadence.LastDueOnOrBefore(p.PlusDays(-1), start);
             }
 
-            return new ReportDue(best, bestRolled, previous, previousRolled);
+            // The earliest upcoming day may still be beyond the window (a due date on a day off rolls past the horizon).
+            return bestRolled > horizon ? null : new ReportDue(best, bestRolled, previous, previousRolled);
         }
 
         private ReportDue? Compute(ReportCadence cadence, LocalDate start)

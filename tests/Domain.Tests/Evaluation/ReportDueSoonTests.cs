@@ -80,6 +80,8 @@ public class ReportDueSoonTests
         var item = Xun(Report(D(2025, 4, 30), 20));
 
         Assert.Empty(Scan(On(5, 9), ScanSlot.Afternoon, item, DueDay));
+        Assert.Empty(Scan(On(5, 10), ScanSlot.Afternoon, item, DueDay)); // the nominal Saturday is not the due day: Monday is
+        Assert.Empty(Scan(On(5, 11), ScanSlot.Afternoon, item, DueDay));
         Assert.Empty(Scan(On(5, 12), ScanSlot.Morning, item, DueDay));
         var first = Assert.Single(Scan(On(5, 12), ScanSlot.Afternoon, item, DueDay));
         var again = Assert.Single(Scan(On(5, 12), ScanSlot.Afternoon, item, DueDay));
