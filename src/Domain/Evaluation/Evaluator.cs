@@ -316,8 +316,8 @@ public sealed class Evaluator
         }
 
         /// <summary>
-        /// The next report due date (rolled to a working day as report-missing rolls it) is within the rule's working days
-        /// (0 = today) and no report has come in its window (the same window report-missing checks after the date).
+        /// The next report due date (rolled to a working day as report-missing rolls it) is 1 to N working days ahead (a rule
+        /// of N ≥ 1: the due day itself is for a rule of 0, like R10), or today (N = 0), and no report has come in its window (the same window report-missing checks after the date).
         /// Occurrence <c>report-soon:{nominal due}</c>: one event per due date, whichever day of the window raises it.
         /// </summary>
         public void ReportDueSoon(EscalationRule rule)
@@ -331,6 +331,11 @@ public sealed class Evaluator
             if (!state.Progress.HasReportIn(windowStart, Today))
             {
                 var left = Calendar.WorkingDaysBetween(Today, due.Rolled);
+                if (left == 0 && rule.Trigger.WorkingDays > 0)
+                {
+                    return;
+                }
+
                 Raise(rule, EventKind.ReportDueSoon, $"report-soon:{Iso(due.Nominal)}",
                     new EventFacts(Item.Title, UnitName, PlannedToday, reported, WorkingDaysLeft: left, ReportDue: due.Rolled), due.Rolled);
             }

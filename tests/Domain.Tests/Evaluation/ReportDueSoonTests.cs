@@ -51,15 +51,17 @@ public class ReportDueSoonTests
     }
 
     [Fact]
-    public void ReportDueSoon_RaisesOneEventPerDueDate_WhicheverDayOfItsWindowRaisesIt()
+    public void ReportDueSoon_RaisesOneEventPerDueDate_WhicheverDayOfItsWindowRaisesIt_ButNotOnTheDueDay()
     {
+        var threeAhead = Rule("S3", days: "3");
         var item = Xun(Report(D(2025, 4, 30), 20));
 
-        var friday = Assert.Single(Scan(On(5, 9), ScanSlot.Morning, item, DayBefore));
-        var monday = Assert.Single(Scan(On(5, 12), ScanSlot.Morning, item, DayBefore));
+        var wednesday = Assert.Single(Scan(On(5, 7), ScanSlot.Morning, item, threeAhead));
+        var friday = Assert.Single(Scan(On(5, 9), ScanSlot.Morning, item, threeAhead));
 
-        Assert.Equal(friday.Id, monday.Id);
-        Assert.Empty(Scan(On(5, 13), ScanSlot.Morning, item, DayBefore)); // past: report-missing's business now
+        Assert.Equal(wednesday.Id, friday.Id);
+        Assert.Empty(Scan(On(5, 12), ScanSlot.Morning, item, threeAhead)); // the due day is for a rule of Days 0
+        Assert.Empty(Scan(On(5, 13), ScanSlot.Morning, item, threeAhead)); // past: report-missing's business now
     }
 
     [Fact]
@@ -95,12 +97,12 @@ public class ReportDueSoonTests
     public void Evaluate_MorningScanIgnoresAfternoonRules_AndViceVersa()
     {
         var item = Xun(Report(D(2025, 4, 30), 20));
-        var rules = new[] { DayBefore, DueDay };
+        var rules = new[] { Rule("S4", days: "0"), DueDay };
 
         var morning = Scan(On(5, 12), ScanSlot.Morning, item, rules);
         var afternoon = Scan(On(5, 12), ScanSlot.Afternoon, item, rules);
 
-        Assert.Equal([new RuleId("S1")], morning.Select(e => e.Rule));
+        Assert.Equal([new RuleId("S4")], morning.Select(e => e.Rule));
         Assert.Equal([new RuleId("S2")], afternoon.Select(e => e.Rule));
         Assert.NotEqual(morning[0].Id, afternoon[0].Id);
     }
