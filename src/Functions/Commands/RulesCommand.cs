@@ -26,7 +26,7 @@ internal static class RulesCommand
 
             var demand = rule.Demand is { } d ? $"{d.WorkingDays} 个工作日内{ChineseNames.Of(d.Kind)}" : "";
             stdout.WriteLine(string.Join('\t',
-                rule.Id, ChineseNames.Of(rule.Level), ChineseNames.Of(rule.Trigger),
+                rule.Id, ChineseNames.Of(rule.Level), ChineseNames.Of(rule.Trigger) + (rule.Scan == ScanSlot.Afternoon ? "（下午扫描）" : ""),
                 string.Join('、', rule.To.Select(ChineseNames.Of)), string.Join('、', rule.Copy.Select(ChineseNames.Of)),
                 string.Join('、', rule.Channels.Select(ChineseNames.Of)), rule.Template, ChineseNames.Of(rule.Repeat), demand, rule.Name));
         }
