@@ -18,6 +18,9 @@ param timeZone string = 'Asia/Shanghai'
 @description('When the daily scan runs: 6-field NCRONTAB, in UTC (Flex does not support WEBSITE_TIME_ZONE). The default is 08:30 in Shanghai.')
 param scanSchedule string = '0 30 0 * * *'
 
+@description('When the afternoon scan runs (rules with Scan afternoon, e.g. same-day report chases): 6-field NCRONTAB, in UTC. The default is 16:00 in Shanghai, before the sending window closes.')
+param afternoonScanSchedule string = '0 0 8 * * *'
+
 @description('Local hours, on working days, in which messages are sent ("HH:mm-HH:mm"); outside them deliveries wait for the next opening.')
 param sendingWindow string = '08:30-18:00'
 
@@ -250,6 +253,7 @@ module functionApp 'modules/functionapp.bicep' = {
       AZURE_CLIENT_ID: identity.properties.clientId
       Escalation__TimeZone: timeZone
       Escalation__ScanSchedule: scanSchedule
+      Escalation__AfternoonScanSchedule: afternoonScanSchedule
       Escalation__SendingWindow: sendingWindow
       Escalation__SendAtOnce: sendAtOnce
       Escalation__Delivery__MaxAttempts: string(deliveryMaxAttempts)

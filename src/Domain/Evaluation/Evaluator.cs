@@ -59,13 +59,15 @@ public sealed class Evaluator
     /// Evaluates every item on <paramref name="today"/>. Throws <see cref="CalendarYearNotLoadedException"/> when today's
     /// year has no calendar (the whole run is wrong then). An item whose plan or events need another year without
     /// calendar is still chased on the loaded days, on a provisional plan, and reported as a <see cref="CalendarGap"/>
-    /// (and its problem) every run until the year is loaded.
+    /// (and its problem) every run until the year is loaded. Only the rules of <paramref name="scan"/> raise events: each
+    /// rule belongs to one of the two daily scans, so each occurrence is raised by one of them (a lag ladder still picks
+    /// its highest matching rung among all its rules, and that rung fires in its own scan).
     /// </summary>
-    public EvaluationResult Evaluate(IEnumerable<ItemState> items, LocalDate today)
+    public EvaluationResult Evaluate(IEnumerable<ItemState> items, LocalDate today, ScanSlot scan = ScanSlot.Morning)
     {
         ArgumentNullException.ThrowIfNull(items);
         _calendar.EnsureLoaded(today);
-        var run = new RunState(this, today);
+        var run = new RunState(this, today, scan);
         foreach (var state in items)
         {
             EvaluateItem(state, run);
@@ -157,7 +159,7 @@ public sealed class Evaluator
         var context = new ItemContext(run, state, built.Timeline!, reported);
         foreach (var rule in _pointRules)
         {
-            if (!rule.AppliesOn(today) || (done && rule.Trigger.Kind is not (TriggerKind.Overdue or TriggerKind.DemandOverdue)))
+            if (rule.Scan != run.Scan || !rule.AppliesOn(today) || (done && rule.Trigger.Kind is not (TriggerKind.Overdue or TriggerKind.DemandOverdue)))
             {
                 continue;
             }
@@ -172,6 +174,7 @@ public sealed class Evaluator
                     case TriggerKind.ReportMissing: context.ReportMissing(rule); break;
                     case TriggerKind.DemandOverdue: context.DemandOverdue(rule); break;
                     case TriggerKind.StartMissed: context.StartMissed(rule); break;
+                    case TriggerKind.ReportDueSoon: context.ReportDueSoon(rule); break;
                 }
             }
             catch (CalendarYearNotLoadedException e)
@@ -323,6 +326,34 @@ public sealed class Evaluator
             }
         }
 
+        /// <summary>
+        /// The next report due date (rolled to a working day as report-missing rolls it) is 1 to N working days ahead (a rule
+        /// of N ≥ 1: the due day itself is for a rule of 0, like R10), or today (N = 0), and no report has come in its
+        /// window (the same window report-missing checks after the date).
+        /// Occurrence <c>report-soon:{nominal due}</c>: one event per due date, whichever day of the window raises it.
+        /// </summary>
+        public void ReportDueSoon(EscalationRule rule)
+        {
+            var ahead = rule.Trigger.Days?.Count ?? 1;
+            if (run.UpcomingReportDue(Item, ahead) is not { } due || due.Nominal < Item.Start || due.Nominal > Item.Deadline)
+            {
+                return;
+            }
+
+            var windowStart = due.Previous is { } previous && previous >= Item.Start ? due.PreviousRolled : Item.Start.PlusDays(-1);
+            if (!state.Progress.HasReportIn(windowStart, Today))
+            {
+                var left = Calendar.WorkingDaysBetween(Today, due.Rolled);
+                if (left == 0 && ahead > 0)
+                {
+                    return;
+                }
+
+                Raise(rule, EventKind.ReportDueSoon, $"report-soon:{Iso(due.Nominal)}",
+                    new EventFacts(Item.Title, UnitName, PlannedToday, reported, WorkingDaysLeft: left, ReportDue: due.Rolled), due.Rolled);
+            }
+        }
+
         public void DemandOverdue(EscalationRule rule)
         {
             foreach (var demand in state.Demands)
@@ -418,6 +449,12 @@ public sealed class Evaluator
                 }
 
                 firing = rule.Trigger.MinStreak;
+                if (rule.Scan != run.Scan)
+                {
+                    // The ladder's rung for this streak belongs to the other scan, which raises it.
+                    continue;
+                }
+
                 var facts = new EventFacts(
                     Item.Title,
                     UnitName,
@@ -725,14 +762,18 @@ public sealed class Evaluator
     }
 
     /// <summary>What one run shares across items: today, its results, and what is the same for every item today.</summary>
-    private sealed class RunState(Evaluator owner, LocalDate today)
+    private sealed class RunState(Evaluator owner, LocalDate today, ScanSlot scan)
     {
         private readonly Dictionary<PeriodKind, ReportDue?> _periodDues = [];
+        private readonly Dictionary<(PeriodKind, int), ReportDue?> _upcomingPeriodDues = [];
         private readonly PeriodChain?[] _chains = new PeriodChain?[owner._ladders.Length];
 
         public Evaluator Owner => owner;
 
         public LocalDate Today => today;
+
+        /// <summary>The scan whose rules raise events in this run.</summary>
+        public ScanSlot Scan => scan;
 
         private List<RuleId>? _held;
         private List<int>? _heldYears;
@@ -824,6 +865,63 @@ public sealed class Evaluator
             }
 
             return due;
+        }
+
+        /// <summary>
+        /// The next report due date that rolls to today or later, if it rolls within <paramref name="workingDays"/> working
+        /// days of today; null otherwise. Due dates rolling to the same working day are one occurrence, named by the last
+        /// of them (as <see cref="ReportDue"/> names it once that day has passed). Period-close cadences: once per run.
+        /// </summary>
+        public ReportDue? UpcomingReportDue(SupervisedItem item, int workingDays)
+        {
+            var cadence = item.Cadence;
+            if (cadence.Kind != CadenceKind.PeriodClose)
+            {
+                return Upcoming(cadence, item.Start, workingDays);
+            }
+
+            if (!_upcomingPeriodDues.TryGetValue((cadence.Period, workingDays), out var due))
+            {
+                due = Upcoming(cadence, item.Start, workingDays);
+                _upcomingPeriodDues[(cadence.Period, workingDays)] = due;
+            }
+
+            return due;
+        }
+
+        private ReportDue? Upcoming(ReportCadence cadence, LocalDate start, int workingDays)
+        {
+            var calendar = owner._calendar;
+            var horizon = calendar.AddWorkingDays(today, workingDays);
+            if (cadence.LastDueOnOrBefore(horizon, start) is not { } last || calendar.WorkingDayOnOrAfter(last) < today)
+            {
+                return null;
+            }
+
+            // Step back over the due dates that roll to today or later: the earliest rolled day wins, named by its last
+            // due date (the first met going back); the first that rolls before today opens the report window.
+            var best = last;
+            var bestRolled = calendar.WorkingDayOnOrAfter(last);
+            var previous = cadence.LastDueOnOrBefore(last.PlusDays(-1), start);
+            var previousRolled = LocalDate.MinIsoValue;
+            for (var guard = 0; previous is { } p && guard < 128; guard++)
+            {
+                previousRolled = calendar.IsLoaded(p.Year) ? calendar.WorkingDayOnOrAfter(p) : p;
+                if (previousRolled < today)
+                {
+                    break;
+                }
+
+                if (previousRolled < bestRolled)
+                {
+                    (best, bestRolled) = (p, previousRolled);
+                }
+
+                previous = cadence.LastDueOnOrBefore(p.PlusDays(-1), start);
+            }
+
+            // The earliest upcoming day may still be beyond the window (a due date on a day off rolls past the horizon).
+            return bestRolled > horizon ? null : new ReportDue(best, bestRolled, previous, previousRolled);
         }
 
         private ReportDue? Compute(ReportCadence cadence, LocalDate start)

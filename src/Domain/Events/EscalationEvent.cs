@@ -98,6 +98,9 @@ public enum EventKind
 
     /// <summary>The item did not start by its planned start (未按期开工).</summary>
     StartMissed,
+
+    /// <summary>A progress report is due in a few working days, or today, and has not come yet.</summary>
+    ReportDueSoon,
 }
 
 /// <summary>A person an event goes to, and in which role.</summary>
@@ -140,11 +143,11 @@ public sealed record Demand(DemandKind Kind, LocalDate DueBy)
 /// <param name="CheckpointDue">The milestone's due date.</param>
 /// <param name="CheckpointTarget">The milestone's target.</param>
 /// <param name="IsDeadline">True when the checkpoint is the deadline.</param>
-/// <param name="WorkingDaysLeft">For due-soon events: working days until the due date.</param>
+/// <param name="WorkingDaysLeft">For due-soon and report-due-soon events: working days until the due date (0 = today).</param>
 /// <param name="Streak">For lag events: consecutive lagging periods.</param>
 /// <param name="Period">For lag events: the period's Chinese label, e.g. 2024年5月.</param>
 /// <param name="PeriodKey">For lag events: the period's key, e.g. 2024-05.</param>
-/// <param name="ReportDue">For report-missing events: the due date (rolled to a working day).</param>
+/// <param name="ReportDue">For report-missing and report-due-soon events: the due date (rolled to a working day).</param>
 /// <param name="DemandOf">For demand-overdue events: the notice that made the demand.</param>
 /// <param name="DemandDueBy">For demand-overdue events: the date the demand was due.</param>
 /// <param name="PlannedStart">For start-missed events: the planned start (计划开工日期).</param>

@@ -48,6 +48,19 @@ public enum TriggerKind
 
     /// <summary>未按期开工: the item's planned start has passed and it has not started (or started late), without an objective cause.</summary>
     StartMissed,
+
+    /// <summary>A progress report is due within N working days (0 = today) and none has come in its window yet.</summary>
+    ReportDueSoon,
+}
+
+/// <summary>Which of the two daily scans evaluates a rule; a rule belongs to exactly one.</summary>
+public enum ScanSlot
+{
+    /// <summary>上午: the morning scan (the default, and the only one before the afternoon scan existed).</summary>
+    Morning,
+
+    /// <summary>下午: the afternoon scan, for same-day chases before the sending window closes.</summary>
+    Afternoon,
 }
 
 /// <summary>Which checkpoints a due-soon or overdue rule watches.</summary>
@@ -162,6 +175,7 @@ public enum RepeatKind
 /// <param name="Kind">What makes it fire.</param>
 /// <param name="Days">
 /// The rule's <c>Days</c>. For <see cref="TriggerKind.DueSoon"/>: how far ahead (working or calendar days). For
+/// <see cref="TriggerKind.ReportDueSoon"/>: working days before the report is due (0 = on the due day; null = 1). For
 /// <see cref="TriggerKind.Overdue"/>, <see cref="TriggerKind.ReportMissing"/> and <see cref="TriggerKind.DemandOverdue"/>:
 /// a delay, the rule first fires once the checkpoint, report or demand is that many days past its due date; null fires
 /// at the first run after the due date. Null for other kinds.
@@ -255,7 +269,8 @@ public sealed record EscalationRule(
     Repeat Repeat,
     LocalDate EffectiveFrom,
     bool Enabled = true,
-    DemandSpec? Demand = null)
+    DemandSpec? Demand = null,
+    ScanSlot Scan = ScanSlot.Morning)
 {
     /// <summary>True when the rule applies on <paramref name="date"/>.</summary>
     public bool AppliesOn(LocalDate date) => Enabled && date >= EffectiveFrom;

@@ -21,13 +21,14 @@ public sealed partial record RuleRow
     /// <summary><c>reminder</c>/<c>提醒</c>, <c>notice</c>/<c>通报</c>, <c>summons</c>/<c>约谈</c>.</summary>
     public string? Level { get; init; }
 
-    /// <summary><c>due-soon</c>, <c>overdue</c>, <c>report-missing</c>, <c>lag-streak</c>, <c>demand-overdue</c>.</summary>
+    /// <summary><c>due-soon</c>, <c>overdue</c>, <c>report-missing</c>, <c>lag-streak</c>, <c>demand-overdue</c>, <c>report-due-soon</c>.</summary>
     public string? Trigger { get; init; }
 
     /// <summary>
-    /// For <c>due-soon</c>: how far ahead (required). For <c>overdue</c>, <c>report-missing</c>, <c>demand-overdue</c>: a
-    /// delay after the due date before the rule first fires (empty: at once). Working days (<c>10</c>, <c>10wd</c>,
-    /// <c>10个工作日</c>) or calendar days (<c>15d</c>, <c>15天</c>, <c>15个自然日</c>); see <see cref="DaySpan.Parse(string?)"/>.
+    /// For <c>due-soon</c>: how far ahead (required). For <c>report-due-soon</c>: working days before the report is due
+    /// (empty = 1, 0 = on the due day). For <c>overdue</c>, <c>report-missing</c>, <c>demand-overdue</c>: a delay after
+    /// the due date before the rule first fires (empty: at once). Working days (<c>10</c>, <c>10wd</c>, <c>10个工作日</c>)
+    /// or calendar days (<c>15d</c>, <c>15天</c>, <c>15个自然日</c>); see <see cref="DaySpan.Parse(string?)"/>.
     /// </summary>
     public string? Days { get; init; }
 
@@ -90,6 +91,9 @@ public sealed partial record RuleRow
     /// <summary>Who owes the demand, separated by commas: <c>unit</c>/<c>责任单位</c>/<c>主管部门</c> (default), <c>builder</c>/<c>建设单位</c>.</summary>
     public string? DemandFrom { get; init; }
 
+    /// <summary><c>morning</c>/<c>上午</c> (default) or <c>afternoon</c>/<c>下午</c>: the daily scan that evaluates the rule.</summary>
+    public string? Scan { get; init; }
+
     /// <summary>The table rules come from, as named in problem reports.</summary>
     public const string Table = "rules";
 
@@ -112,7 +116,18 @@ public sealed partial record RuleRow
         ["lag-streak"] = TriggerKind.LagStreak,
         ["demand-overdue"] = TriggerKind.DemandOverdue,
         ["start-missed"] = TriggerKind.StartMissed, ["未按期开工"] = TriggerKind.StartMissed,
+        ["report-due-soon"] = TriggerKind.ReportDueSoon,
     };
+
+    internal static readonly Dictionary<string, ScanSlot> ScanSlots = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["morning"] = ScanSlot.Morning, ["上午"] = ScanSlot.Morning,
+        ["afternoon"] = ScanSlot.Afternoon, ["下午"] = ScanSlot.Afternoon,
+    };
+
+    /// <summary>Reads a scan slot as admins write it (morning/afternoon or 上午/下午); null when it is neither.</summary>
+    public static ScanSlot? ParseScan(string? text) =>
+        text is not null && ScanSlots.TryGetValue(text.Trim(), out var slot) ? slot : null;
 
     private static readonly Dictionary<string, CheckpointScope> Scopes = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -228,7 +243,10 @@ public sealed partial record RuleRow
         var trigger = Lookup(Triggers, nameof(Trigger), Trigger, required: true, Fault);
         var scope = Lookup(Scopes, nameof(Scope), Scope, required: false, Fault) ?? CheckpointScope.All;
         var period = Lookup(PeriodKinds, nameof(Period), Period, required: false, Fault) ?? PeriodKind.Month;
-        var days = Span(nameof(Days), Days, trigger == TriggerKind.DueSoon, Fault);
+        var days = trigger == TriggerKind.ReportDueSoon
+            ? ReportLead(Fault)
+            : Span(nameof(Days), Days, trigger == TriggerKind.DueSoon, Fault);
+        var scan = Lookup(ScanSlots, nameof(Scan), Scan, required: false, Fault) ?? ScanSlot.Morning;
         var streak = Integer(nameof(Streak), Streak, trigger == TriggerKind.LagStreak, min: 1, max: 120, Fault);
         var tolerance = 0.0;
         if (!string.IsNullOrWhiteSpace(Tolerance) &&
@@ -327,7 +345,8 @@ public sealed partial record RuleRow
             repeat,
             effectiveFrom,
             enabled,
-            demand);
+            demand,
+            scan);
         return (rule, notes);
     }
 
@@ -385,9 +404,9 @@ public sealed partial record RuleRow
             return Rules.Repeat.Once;
         }
 
-        if (trigger is TriggerKind.DueSoon or TriggerKind.LagStreak or TriggerKind.StartMissed)
+        if (trigger is TriggerKind.DueSoon or TriggerKind.LagStreak or TriggerKind.StartMissed or TriggerKind.ReportDueSoon)
         {
-            fault(nameof(Repeat), Repeat, "「every N」只适用于触发条件为「overdue」、「report-missing」、「demand-overdue」的规则；「due-soon」和「lag-streak」规则按节点或期间各触发一次。请改为「once」，或清空此项。");
+            fault(nameof(Repeat), Repeat, "「every N」只适用于触发条件为「overdue」、「report-missing」、「demand-overdue」的规则；「due-soon」、「lag-streak」、「start-missed」和「report-due-soon」规则按节点、期间、开工或报送截止日各触发一次。请改为「once」，或清空此项。");
         }
 
         int? max = trigger == TriggerKind.Overdue ? Rules.Repeat.DefaultOverdueMax : null;
@@ -591,6 +610,35 @@ public sealed partial record RuleRow
 
     /// <summary>The longest span in working days a rule may name (about three months): more is a typing error.</summary>
     public const int MaxWorkingDays = 60;
+
+    /// <summary>
+    /// A report-due-soon rule's <c>Days</c>: working days before the report is due, <c>0</c> for the due day itself, 1 when
+    /// empty. Only working days: a report is due on a working day, and the reminder goes on one.
+    /// </summary>
+    private DaySpan ReportLead(Action<string, string?, string> fault)
+    {
+        var text = Days?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            return DaySpan.Working(1);
+        }
+
+        if (text is "0" or "0wd" or "0个工作日" or "当天" or "当日")
+        {
+            return DaySpan.Working(0);
+        }
+
+        var (span, reason) = DaySpan.Parse(text);
+        if (span is { Unit: DayUnit.WorkingDays } working)
+        {
+            return working;
+        }
+
+        fault(nameof(Days), Days, span is null
+            ? reason + "用于「report-due-soon」时还可填「0」（截止当天）。"
+            : "「report-due-soon」的天数按工作日计（报送截止日和提醒都在工作日）。请填写「1」「2个工作日」这样的工作日数，或「0」（截止当天）。");
+        return DaySpan.Working(1);
+    }
 
     private static DaySpan? Span(string field, string? value, bool required, Action<string, string?, string> fault)
     {

@@ -33,6 +33,7 @@ public static class ChineseNames
         EventKind.Lagging => "进度滞后",
         EventKind.DemandOverdue => "说明整改逾期",
         EventKind.StartMissed => "未按期开工",
+        EventKind.ReportDueSoon => "报送临近",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not an event kind."),
     };
 
@@ -121,6 +122,9 @@ public static class ChineseNames
                 $"连续 {trigger.MinStreak} 个{Of(trigger.Period)}及以上落后{(trigger.LagTolerance > 0 ? $"（允差 {trigger.LagTolerance:0.#} 个百分点）" : "")}"),
             TriggerKind.DemandOverdue => trigger.Days is { } delay ? $"要求的说明或整改逾期{delay}仍未交" : "要求的说明或整改逾期未交",
             TriggerKind.StartMissed => "计划开工日期已过仍未开工（无经批准的客观原因）",
+            TriggerKind.ReportDueSoon => trigger.Days is { Count: 0 }
+                ? "进展报送截止当天仍未报送"
+                : $"进展报送截止前{trigger.Days ?? DaySpan.Working(1)}仍未报送",
             _ => throw new ArgumentOutOfRangeException(nameof(trigger), trigger.Kind, "Not a trigger kind."),
         };
     }

@@ -79,6 +79,8 @@ public static partial class MessageWording
                 return checkpoint + node + when + (style == Style.Sms ? "" : "，尚未达到节点目标进度");
             case EventKind.Overdue:
                 return checkpoint + node + "逾期未完成";
+            case EventKind.ReportDueSoon:
+                return style == Style.Cell || facts.ReportDue is null ? "进展情况临近报送截止" : "进展情况应于" + Date(facts.ReportDue) + "报送，" + When(e) + "，尚未报送";
             case EventKind.ReportMissing:
                 return style == Style.Cell || facts.ReportDue is null ? "进展情况未按时报送" : "应于" + Date(facts.ReportDue) + "报送的进展情况未按时报送";
             case EventKind.DemandOverdue:
@@ -100,6 +102,7 @@ public static partial class MessageWording
         EventKind.DueSoon or EventKind.DueToday => "时间节点临近到期",
         EventKind.Overdue => "时间节点逾期未完成",
         EventKind.ReportMissing => "进展情况未按时报送",
+        EventKind.ReportDueSoon => "进展情况临近报送截止",
         EventKind.DemandOverdue => "说明或整改逾期未办结",
         EventKind.StartMissed => "未按期开工",
         _ => e.Facts.Streak is > 1 ? "进度连续落后" : "进度落后",

@@ -212,6 +212,7 @@ public static partial class MessageWording
         EventKind.DueSoon or EventKind.DueToday => "due-soon",
         EventKind.Overdue => "overdue",
         EventKind.ReportMissing => "report-missing",
+        EventKind.ReportDueSoon => e.Facts.WorkingDaysLeft == 0 ? "report-due-today" : "report-due-soon",
         EventKind.DemandOverdue => "demand-overdue",
         EventKind.StartMissed => "start-missed",
         _ => e.Level switch
@@ -331,6 +332,8 @@ public static partial class MessageWording
         EventKind.DueToday when e.Facts.CheckpointDue is { } due && due != e.Date => "进入到期前最后一个工作日",
         EventKind.DueToday => "今天到期",
         EventKind.DueSoon when e.Facts.WorkingDaysLeft is { } left => string.Create(CultureInfo.InvariantCulture, $"还有{left}个工作日到期"),
+        EventKind.ReportDueSoon when e.Facts.WorkingDaysLeft is 0 => "今天是报送截止日",
+        EventKind.ReportDueSoon when e.Facts.WorkingDaysLeft is { } left => string.Create(CultureInfo.InvariantCulture, $"距报送截止还有{left}个工作日"),
         _ => "",
     };
 

@@ -33,6 +33,12 @@ internal static class CheckCommand
         }
 
         CalendarGapReport.Print(gaps, stdout);
+        var (engine, _) = EngineSettings.From(setting);
+        foreach (var warning in engine?.ScheduleWarnings(clock.GetCurrentInstant(), settings.Zone) ?? [])
+        {
+            stdout.WriteLine(warning);
+        }
+
         return found.Count == 0 ? Cli.Ok : Cli.DataError;
     }
 

@@ -60,6 +60,7 @@ internal static class Cli
             [Store, Connection, new("outbox", "发件箱文件夹（默认设置 Escalation__Outbox，即 .local/outbox）。", "文件夹"),
              new("dry-run", "试运行：只显示这次运行将发送什么、发给谁、为什么，不写入任何数据、不发送（同 preview）。"),
              new("at", "按部署时区的指定时刻运行一次（仅限本地嵌入式存储），如 2026-06-01T08:30；用于补跑某天或测试。", "yyyy-MM-ddTHH:mm"),
+             new("scan", "运行哪一次每日扫描：morning（上午，默认）或 afternoon（下午，只判定「扫描时段」为下午的规则，如报送当日未报催报）。", "morning|afternoon"),
              LockWait, Verbose]),
         new("preview", "预览督办，不写入任何数据、不发送：不带 --task 时显示下一次运行将发送的内容、对象和原因（同 run --dry-run）；带 --task 时逐日显示该任务今后若干天将发出的提醒、通报、约谈及原因。",
             (o, c) => PreviewCommand.Run(o, c.Settings, c.Setting, c.Clock, c.Stdout, c.Stderr),

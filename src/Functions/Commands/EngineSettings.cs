@@ -25,7 +25,15 @@ internal sealed record EngineSettings(
     string? ServiceBusNamespace,
     string? ServiceBusConnectionString)
 {
+    /// <summary>The afternoon scan's schedule (ScanAfternoon's timer), NCRONTAB, UTC.</summary>
+    public CronExpression AfternoonScanSchedule { get; init; } = CronExpression.Parse(DefaultAfternoonScanSchedule, CronFormat.IncludeSeconds);
+
+    public string AfternoonScanScheduleText { get; init; } = DefaultAfternoonScanSchedule;
+
     public const string ScanScheduleKey = "Escalation__ScanSchedule";
+
+    /// <summary>When ScanAfternoon runs (NCRONTAB, UTC): the same-day chases of afternoon rules.</summary>
+    public const string AfternoonScanScheduleKey = "Escalation__AfternoonScanSchedule";
     public const string SendingWindowKey = "Escalation__SendingWindow";
     public const string SendAtOnceKey = "Escalation__SendAtOnce";
     public const string MaxAttemptsKey = "Escalation__Delivery__MaxAttempts";
@@ -64,6 +72,9 @@ internal sealed record EngineSettings(
 
     /// <summary>08:30 Asia/Shanghai is 00:30 UTC; NCRONTAB with seconds, UTC (Flex Consumption has no WEBSITE_TIME_ZONE).</summary>
     public const string DefaultScanSchedule = "0 30 0 * * *";
+
+    /// <summary>16:00 Asia/Shanghai is 08:00 UTC: two hours before the default sending window closes at 18:00.</summary>
+    public const string DefaultAfternoonScanSchedule = "0 0 8 * * *";
     public const string DefaultOutbox = ".local/outbox";
     public const string DefaultEmailSender = OutboxEmailSender.DefaultSenderAddress;
 
@@ -71,7 +82,7 @@ internal sealed record EngineSettings(
     public static IReadOnlyList<string> Keys { get; } =
     [
         Settings.TimeZoneKey, StoreSettings.ServiceUriKey, StoreSettings.ConnectionStringKey, StoreSettings.LocalStoreKey,
-        ScanScheduleKey, SendingWindowKey, SendAtOnceKey, MaxAttemptsKey, FirstRetryMinutesKey, GatherMinutesKey, OutboxKey,
+        ScanScheduleKey, AfternoonScanScheduleKey, SendingWindowKey, SendAtOnceKey, MaxAttemptsKey, FirstRetryMinutesKey, GatherMinutesKey, OutboxKey,
         EmailSenderKey, SmsFromKey, AcsEndpointKey, AcsConnectionStringKey,
         SmtpHostKey, SmtpPortKey, SmtpSecurityKey, SmtpUserKey, SmtpPasswordKey, SmtpAllowPlainTextAuthKey,
         ServiceBusNamespaceKey, ServiceBusConnectionStringKey,
@@ -110,6 +121,38 @@ internal sealed record EngineSettings(
         return null;
     }
 
+    /// <summary>
+    /// What is odd about the two scans' times, in the deployment's zone (for <c>check</c>): an afternoon scan at or after
+    /// the sending window closes (its chases would wait for the next morning), or not after the morning scan. Read on the
+    /// first occurrence of each on or after <paramref name="from"/>'s local day.
+    /// </summary>
+    public IReadOnlyList<string> ScheduleWarnings(Instant from, DateTimeZone zone)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        var dayStart = from.InZone(zone).Date.AtStartOfDayInZone(zone).ToInstant().ToDateTimeUtc();
+        if (ScanSchedule.GetNextOccurrence(dayStart, inclusive: true) is not { } morningUtc
+            || AfternoonScanSchedule.GetNextOccurrence(dayStart, inclusive: true) is not { } afternoonUtc)
+        {
+            return [];
+        }
+
+        var morning = Instant.FromDateTimeUtc(morningUtc).InZone(zone).TimeOfDay;
+        var afternoon = Instant.FromDateTimeUtc(afternoonUtc).InZone(zone).TimeOfDay;
+        var warnings = new List<string>();
+        var c = CultureInfo.InvariantCulture;
+        if (afternoon >= Delivery.Window.Closes)
+        {
+            warnings.Add(string.Create(c, $"注意：下午扫描（{AfternoonScanScheduleKey} = '{AfternoonScanScheduleText}'）在 {zone.Id} 时间 {afternoon:HH:mm}，不早于发送时段的结束时间 {Delivery.Window.Closes:HH:mm}（{SendingWindowKey}）：当天下午的催报要等到下一个工作日早上才发出。请把下午扫描提前到 {Delivery.Window.Closes:HH:mm} 之前（注意计划表达式是 UTC 时间），或把发送时段延后。"));
+        }
+
+        if (afternoon <= morning)
+        {
+            warnings.Add(string.Create(c, $"注意：下午扫描（{AfternoonScanScheduleKey} = '{AfternoonScanScheduleText}'）在 {zone.Id} 时间 {afternoon:HH:mm}，不晚于上午扫描（{ScanScheduleKey} = '{ScanScheduleText}'，{morning:HH:mm}）。下午扫描用于当天的催报，应在上午扫描之后；请调整两者的时间（计划表达式是 UTC 时间）。"));
+        }
+
+        return warnings;
+    }
+
     /// <summary>Reads and checks every setting; each fault names the key, the value and what is expected.</summary>
     public static (EngineSettings? Settings, IReadOnlyList<string> Errors) From(Func<string, string?> setting)
     {
@@ -118,22 +161,9 @@ internal sealed record EngineSettings(
         string? Get(string key) => setting(key) is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
 
         var scheduleText = Get(ScanScheduleKey) ?? DefaultScanSchedule;
-        CronExpression? schedule = null;
-        if (NcrontabFault(scheduleText) is { } fault)
-        {
-            errors.Add($"设置 {ScanScheduleKey} = '{scheduleText}' 不是 Functions 主机接受的计划表达式：{fault}");
-        }
-        else
-        {
-            try
-            {
-                schedule = CronExpression.Parse(scheduleText, CronFormat.IncludeSeconds);
-            }
-            catch (CronFormatException e)
-            {
-                errors.Add($"设置 {ScanScheduleKey} = '{scheduleText}' 不是 6 段的 NCRONTAB 表达式（秒 分 时 日 月 星期，UTC 时间，如 0 30 0 * * * 即北京时间 08:30）：{e.Message}");
-            }
-        }
+        var schedule = Schedule(ScanScheduleKey, scheduleText, "0 30 0 * * * 即北京时间 08:30");
+        var afternoonText = Get(AfternoonScanScheduleKey) ?? DefaultAfternoonScanSchedule;
+        var afternoon = Schedule(AfternoonScanScheduleKey, afternoonText, "0 0 8 * * * 即北京时间 16:00");
 
         var window = SendingWindow.Default;
         if (Get(SendingWindowKey) is { } windowText)
@@ -219,7 +249,7 @@ internal sealed record EngineSettings(
 
         errors.AddRange(Telemetry.TelemetryOptions.From(setting).Errors);
 
-        if (errors.Count > 0 || schedule is null)
+        if (errors.Count > 0 || schedule is null || afternoon is null)
         {
             return (null, errors);
         }
@@ -235,7 +265,30 @@ internal sealed record EngineSettings(
             acsEndpoint,
             Get(AcsConnectionStringKey),
             sbNamespace,
-            Get(ServiceBusConnectionStringKey)), errors);
+            Get(ServiceBusConnectionStringKey))
+        {
+            AfternoonScanSchedule = afternoon,
+            AfternoonScanScheduleText = afternoonText,
+        }, errors);
+
+        CronExpression? Schedule(string key, string text, string example)
+        {
+            if (NcrontabFault(text) is { } fault)
+            {
+                errors.Add($"设置 {key} = '{text}' 不是 Functions 主机接受的计划表达式：{fault}");
+                return null;
+            }
+
+            try
+            {
+                return CronExpression.Parse(text, CronFormat.IncludeSeconds);
+            }
+            catch (CronFormatException e)
+            {
+                errors.Add($"设置 {key} = '{text}' 不是 6 段的 NCRONTAB 表达式（秒 分 时 日 月 星期，UTC 时间，如 {example}）：{e.Message}");
+                return null;
+            }
+        }
 
         int Number(string key, int fallback, int min, int max)
         {

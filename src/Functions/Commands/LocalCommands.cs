@@ -45,6 +45,18 @@ internal static class LocalCommands
             return Cli.UsageError;
         }
 
+        var scan = ScanSlot.Morning;
+        if (options.Get("scan") is { } scanText)
+        {
+            if (RuleRow.ParseScan(scanText) is not { } parsed)
+            {
+                stderr.WriteLine($"--scan '{scanText}' 无法识别：请填写 morning（上午扫描，默认）或 afternoon（下午扫描）。");
+                return Cli.UsageError;
+            }
+
+            scan = parsed;
+        }
+
         if (options.Get("at") is { } atText)
         {
             if (At(atText, settings.Zone, stderr) is not { } at)
@@ -91,14 +103,14 @@ internal static class LocalCommands
             local.OnLogged(e =>
             {
                 logged.Add(e);
-                stdout.WriteLine(EventLine.Of(e));
+                stdout.WriteLine(EventLine.Of(e, scan));
             });
             var gaps = new List<CalendarGap>();
             local.Engine.Evaluated += o => gaps.AddRange(o.CalendarGaps);
 
-            var outcome = await local.Cycle(clock.GetCurrentInstant(), null, cancellationToken).ConfigureAwait(false);
+            var outcome = await local.Cycle(clock.GetCurrentInstant(), scan, null, cancellationToken).ConfigureAwait(false);
             stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{IsoDate.Format(outcome.Date)} 的运行（{tables.Describe}）：评估了 {outcome.Units} 个单位，新事件 {logged.Count} 个，发出消息 {senders.Tally.Sent} 条（{senders.Describe}）。"));
+                $"{IsoDate.Format(outcome.Date)} 的{(scan == ScanSlot.Afternoon ? "下午" : "")}运行（{tables.Describe}）：评估了 {outcome.Units} 个单位，新事件 {logged.Count} 个，发出消息 {senders.Tally.Sent} 条（{senders.Describe}）。"));
             // The bus holds what this run left waiting; the ledger's totals are history, not this run, so they are not read.
             PrintWaiting(local.Bus.Waiting, settings.Zone, stderr);
             PrintDeadLetters(local.Bus.DeadLetters, stderr);
@@ -204,7 +216,7 @@ internal static class LocalCommands
             local.OnLogged(e =>
             {
                 logged.Add(e);
-                var line = EventLine.Of(e);
+                var line = EventLine.Of(e, local.CurrentScan);
                 events.WriteLine(line);
                 if (printEvents)
                 {
@@ -214,9 +226,12 @@ internal static class LocalCommands
             var gaps = new List<CalendarGap>();
             local.Engine.Evaluated += o => gaps.AddRange(o.CalendarGaps);
 
+            // The afternoon scan runs only when a rule is for it: without one it would publish nothing anyway.
+            var (configuration, _) = await new DailyRead(tables, clock, settings.Zone).ConfigurationUnrecorded(cancellationToken).ConfigureAwait(false);
+            var afternoon = configuration.Rules.Any(r => r.Enabled && r.Scan == ScanSlot.Afternoon) ? engine.AfternoonScanSchedule : null;
             var progress = ProgressLine.OnTerminal(stderr);
             var scans = await Simulation.Run(
-                local, clock, engine.ScanSchedule, from, to, settings.Zone,
+                local, clock, engine.ScanSchedule, afternoon, from, to, settings.Zone,
                 (day, done, days) => progress?.Show(string.Create(CultureInfo.InvariantCulture, $"正在模拟 {IsoDate.Format(day)}（第 {done}/{days} 天），已记录督办事件 {logged.Count} 个……")),
                 cancellationToken).ConfigureAwait(false);
             progress?.Done();

@@ -73,7 +73,9 @@ internal static class PreviewCommand
 
         return WithStore(options, setting, clock, stderr, async tables =>
         {
-            var next = await new Lookahead(tables, clock, settings.Zone).Next().ConfigureAwait(false);
+            // run --dry-run shows what that run does (its --scan, morning by default); preview shows the day's two scans.
+            ScanSlot? only = options.Get("dry-run") is "true" ? RuleRow.ParseScan(options.Get("scan")) ?? ScanSlot.Morning : null;
+            var next = await new Lookahead(tables, clock, settings.Zone).Next(only).ConfigureAwait(false);
             PrintNextRun(next, engine.Delivery, clock.GetCurrentInstant(), settings.Zone, stdout);
             return Cli.Ok;
         });
@@ -105,6 +107,10 @@ internal static class PreviewCommand
         var c = CultureInfo.InvariantCulture;
         w.WriteLine(string.Create(c,
             $"试运行：{Date(next.Date)}的运行将新记录并发送 {events.Count} 条督办事件（{Tally(events)}），涉及 {events.Select(e => e.Unit).Distinct().Count()} 个单位。未写入任何数据，未发送任何消息。"));
+        if (next.Afternoon is { Count: > 0 })
+        {
+            w.WriteLine(string.Create(c, $"其中 {next.NewInTheAfternoon.Count()} 条由当天下午的扫描判定（规则的「扫描时段」为下午），按今天的数据预计；下午之前报送的，届时不再发出。"));
+        }
         var index = 0;
         foreach (var e in events)
         {

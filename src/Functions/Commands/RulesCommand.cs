@@ -26,7 +26,7 @@ internal static class RulesCommand
 
             var demand = rule.Demand is { } d ? ChineseNames.Of(d) : "";
             stdout.WriteLine(string.Join('\t',
-                rule.Id, ChineseNames.Of(rule.Level), ChineseNames.Of(rule.Trigger),
+                rule.Id, ChineseNames.Of(rule.Level), ChineseNames.Of(rule.Trigger) + (rule.Scan == ScanSlot.Afternoon ? "（下午扫描）" : ""),
                 string.Join('、', rule.To.Select(r => ChineseNames.Of(r))), string.Join('、', rule.Copy.Select(r => ChineseNames.Of(r))),
                 string.Join('、', rule.Channels.Select(ChineseNames.Of)), rule.Template, ChineseNames.Of(rule.Repeat), demand, rule.Name));
         }

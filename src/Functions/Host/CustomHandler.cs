@@ -26,6 +26,9 @@ internal static partial class CustomHandler
     public static class Names
     {
         public const string ScanDeadlines = "ScanDeadlines";
+
+        /// <summary>The afternoon scan's timer (schedule <c>Escalation__AfternoonScanSchedule</c>).</summary>
+        public const string ScanAfternoon = "ScanAfternoon";
         public const string EvaluateUnit = "EvaluateUnit";
         public const string TimerBinding = "timer";
         public const string MessageBinding = "message";
@@ -35,7 +38,7 @@ internal static partial class CustomHandler
         public static IReadOnlyDictionary<string, Channel> Deliver { get; } =
             Enum.GetValues<Channel>().ToDictionary(ChannelSet.FunctionName, c => c, StringComparer.Ordinal);
 
-        public static IReadOnlyList<string> Functions { get; } = [ScanDeadlines, EvaluateUnit, .. Deliver.Keys];
+        public static IReadOnlyList<string> Functions { get; } = [ScanDeadlines, ScanAfternoon, EvaluateUnit, .. Deliver.Keys];
     }
 
     /// <summary>
@@ -72,7 +75,8 @@ internal static partial class CustomHandler
             var e = engine();
             return function switch
             {
-                Names.ScanDeadlines => await Scan(e, payload, cancellationToken).ConfigureAwait(false),
+                Names.ScanDeadlines => await Scan(function, () => e.ScanDeadlines(cancellationToken), payload).ConfigureAwait(false),
+                Names.ScanAfternoon => await Scan(function, () => e.ScanAfternoon(cancellationToken), payload).ConfigureAwait(false),
                 Names.EvaluateUnit => await OnMessage(function, payload, m => e.EvaluateUnit(m, cancellationToken)).ConfigureAwait(false),
                 _ => await OnMessage(function, payload, m => e.Deliver(m, Names.Deliver[function], cancellationToken)).ConfigureAwait(false),
             };
@@ -86,13 +90,13 @@ internal static partial class CustomHandler
         }
     }
 
-    private static async Task<IResult> Scan(Engine engine, HostPayload payload, CancellationToken cancellationToken)
+    private static async Task<IResult> Scan(string function, Func<Task<ScanOutcome>> scan, HostPayload payload)
     {
         var pastDue = payload.DataObject(Names.TimerBinding) is { ValueKind: JsonValueKind.Object } timer
             && timer.TryGetProperty("IsPastDue", out var p) && p.ValueKind == JsonValueKind.True;
-        var outcome = await engine.ScanDeadlines(cancellationToken).ConfigureAwait(false);
+        var outcome = await scan().ConfigureAwait(false);
         return Answer(StatusCodes.Status200OK, null, [string.Create(CultureInfo.InvariantCulture,
-            $"ScanDeadlines{(pastDue ? " (past due)" : "")}: {outcome.Units} units to evaluate on {outcome.Date:yyyy-MM-dd}, {outcome.ConfigurationProblems} configuration problems open")]);
+            $"{function}{(pastDue ? " (past due)" : "")}: {outcome.Units} units to evaluate on {outcome.Date:yyyy-MM-dd}, {outcome.ConfigurationProblems} configuration problems open")]);
     }
 
     private static async Task<IResult> OnMessage(string function, HostPayload payload, Func<ReceivedMessage, Task<Settlement>> handle)

@@ -20,7 +20,8 @@ internal static class EventLine
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 
-    public static string Of(EscalationEvent e)
+    /// <summary>The line of <paramref name="e"/>, raised by the scan of <paramref name="scan"/> (field <c>scan</c>: morning or afternoon).</summary>
+    public static string Of(EscalationEvent e, Domain.Rules.ScanSlot scan = Domain.Rules.ScanSlot.Morning)
     {
         ArgumentNullException.ThrowIfNull(e);
         return JsonSerializer.Serialize(
@@ -39,7 +40,8 @@ internal static class EventLine
                 e.Demand is { } d ? IsoDate.Format(d.DueBy) : null,
                 e.Demand is { } owed ? [.. owed.SubmittersOf(e.Unit).Select(u => u.Value)] : null,
                 e.Facts.UnitName,
-                e.Facts.ItemTitle),
+                e.Facts.ItemTitle,
+                scan),
             Options);
     }
 
@@ -58,7 +60,8 @@ internal static class EventLine
         string? DueBy,
         IReadOnlyList<string>? DemandFrom,
         string UnitName,
-        string TaskTitle);
+        string TaskTitle,
+        Domain.Rules.ScanSlot Scan);
 
     /// <summary>Unit and UnitName only for a role of a unit the rule names (<c>unit:fgw/principal</c>); left out otherwise.</summary>
     private sealed record RecipientLine(Domain.Rules.RecipientRole Role, string Person, bool Copy, string? Unit, string? UnitName);

@@ -62,7 +62,7 @@ internal sealed class LocalMode
     /// <summary>
     /// Local mode's delivery options: no lease when this process holds the store (see <see cref="Lease"/>), and no gathering
     /// time, because the local bus hands every evaluation of a cycle over before any message is sent and
-    /// <see cref="Cycle"/> holds the day's messages back until its scan is done.
+    /// <see cref="Cycle(Instant, ScanSlot, Action{Instant}?, CancellationToken)"/> holds the day's messages back until its scan is done.
     /// </summary>
     internal static DeliveryOptions Options(StoreLock? held, DeliveryOptions configured)
     {
@@ -84,15 +84,24 @@ internal sealed class LocalMode
     /// window's opening, retries), then the scan and everything it sets off that is due by then. With a simulated
     /// clock, <paramref name="advanceTo"/> moves it to each message's time.
     /// </summary>
-    public async Task<ScanOutcome> Cycle(Instant at, Action<Instant>? advanceTo, CancellationToken cancellationToken = default)
+    public async Task<ScanOutcome> Cycle(Instant at, Action<Instant>? advanceTo, CancellationToken cancellationToken = default) =>
+        await Cycle(at, ScanSlot.Morning, advanceTo, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The scan whose cycle is running (events logged meanwhile are that scan's).</summary>
+    public ScanSlot CurrentScan { get; private set; } = ScanSlot.Morning;
+
+    /// <summary><see cref="Cycle(Instant, Action{Instant}?, CancellationToken)"/> with the scan of <paramref name="scan"/>.</summary>
+    public async Task<ScanOutcome> Cycle(Instant at, ScanSlot scan, Action<Instant>? advanceTo, CancellationToken cancellationToken = default)
     {
         // This day's messages wait until the scan is done, so that a message deferred to this morning's opening also
         // carries this morning's events: one message per person, day and level. Earlier ones (a retry due yesterday
         // afternoon) go first, at their time.
-        var today = at.InZone(_zone).Date.AtStartOfDayInZone(_zone).ToInstant();
-        await Bus.Drain(at, advanceTo, (message, visibleAt) => visibleAt >= today && IsDispatchNotice(message), cancellationToken).ConfigureAwait(false);
+        // The afternoon scan holds back only what is due from its own time: the morning's messages went out in the morning.
+        var holdFrom = scan == ScanSlot.Morning ? at.InZone(_zone).Date.AtStartOfDayInZone(_zone).ToInstant() : at;
+        await Bus.Drain(at, advanceTo, (message, visibleAt) => visibleAt >= holdFrom && IsDispatchNotice(message), cancellationToken).ConfigureAwait(false);
         advanceTo?.Invoke(at);
-        var outcome = await Engine.ScanDeadlines(cancellationToken).ConfigureAwait(false);
+        CurrentScan = scan;
+        var outcome = await Engine.Scan(scan, cancellationToken).ConfigureAwait(false);
         if (advanceTo is not null)
         {
             await Bus.Drain(at, advanceTo, cancellationToken).ConfigureAwait(false);

@@ -61,13 +61,20 @@ internal sealed record RunSummary(
 /// <summary>
 /// <c>simulate</c>: a simulated clock steps through each day from <c>from</c> to <c>to</c> (inclusive, local dates) at
 /// each occurrence of the scan schedule (the same NCRONTAB, UTC, the timer uses), and between them to each scheduled
-/// message: deferred deliveries at each sending-window opening, and retries. <c>onScan</c> is told after each daily scan:
-/// the day scanned, the scans so far, and the days of the whole stretch (for a running count).
+/// message: deferred deliveries at each sending-window opening, and retries. With an <c>afternoon</c> schedule (given when
+/// an afternoon rule exists) the afternoon scan runs too, at each of its occurrences, in time order with the morning's.
+/// <c>onScan</c> is told after each scan: the day scanned, the morning scans so far, and the days of the whole stretch.
 /// </summary>
 internal static class Simulation
 {
     public static async Task<int> Run(
         LocalMode local, SteppingClock clock, CronExpression schedule, LocalDate from, LocalDate to, DateTimeZone zone,
+        Action<LocalDate, int, int>? onScan = null, CancellationToken cancellationToken = default) =>
+        await Run(local, clock, schedule, null, from, to, zone, onScan, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The morning scans by <paramref name="schedule"/> and, when given, the afternoon scans by <paramref name="afternoon"/>; returns the scans run.</summary>
+    public static async Task<int> Run(
+        LocalMode local, SteppingClock clock, CronExpression schedule, CronExpression? afternoon, LocalDate from, LocalDate to, DateTimeZone zone,
         Action<LocalDate, int, int>? onScan = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(local);
@@ -77,12 +84,23 @@ internal static class Simulation
         var end = to.PlusDays(1).AtStartOfDayInZone(zone).ToInstant();
         clock.AdvanceTo(start);
         var scans = 0;
-        foreach (var occurrence in schedule.GetOccurrences(start.ToDateTimeUtc(), end.ToDateTimeUtc(), fromInclusive: true, toInclusive: false))
+        var mornings = 0;
+        var occurrences = schedule.GetOccurrences(start.ToDateTimeUtc(), end.ToDateTimeUtc(), fromInclusive: true, toInclusive: false)
+            .Select(o => (At: Instant.FromDateTimeUtc(o), Scan: ScanSlot.Morning));
+        if (afternoon is not null)
         {
-            var at = Instant.FromDateTimeUtc(occurrence);
-            await local.Cycle(at, clock.AdvanceTo, cancellationToken).ConfigureAwait(false);
+            occurrences = occurrences
+                .Concat(afternoon.GetOccurrences(start.ToDateTimeUtc(), end.ToDateTimeUtc(), fromInclusive: true, toInclusive: false)
+                    .Select(o => (At: Instant.FromDateTimeUtc(o), Scan: ScanSlot.Afternoon)))
+                .OrderBy(o => o.At).ThenBy(o => o.Scan);
+        }
+
+        foreach (var (at, scan) in occurrences)
+        {
+            await local.Cycle(at, scan, clock.AdvanceTo, cancellationToken).ConfigureAwait(false);
             scans++;
-            onScan?.Invoke(at.InZone(zone).Date, scans, Period.DaysBetween(from, to) + 1);
+            mornings += scan == ScanSlot.Morning ? 1 : 0;
+            onScan?.Invoke(at.InZone(zone).Date, mornings, Period.DaysBetween(from, to) + 1);
         }
 
         // Deliveries deferred to an opening or retried later on the last day still go out.

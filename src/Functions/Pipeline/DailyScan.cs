@@ -1,6 +1,7 @@
 using Escalation.Domain.Calendar;
 using Escalation.Domain.Items;
 using Escalation.Domain.Problems;
+using Escalation.Domain.Rules;
 using Escalation.Functions.Messaging;
 using Escalation.Functions.Storage;
 using Microsoft.Extensions.Logging;
@@ -12,16 +13,18 @@ namespace Escalation.Functions.Pipeline;
 /// <param name="Date">The local date evaluated.</param>
 /// <param name="Units">Evaluate requests published, one per unit.</param>
 /// <param name="ConfigurationProblems">Problems open in the configuration (recorded in the problems table).</param>
-public sealed record ScanOutcome(LocalDate Date, int Units, int ConfigurationProblems);
+/// <param name="Scan">Which of the two daily scans it was.</param>
+public sealed record ScanOutcome(LocalDate Date, int Units, int ConfigurationProblems, ScanSlot Scan = ScanSlot.Morning);
 
 /// <summary>
 /// ScanDeadlines: once a day, validate the configuration (recording its problems) and ask for each unit to be evaluated
 /// as of today, local date. Fans out by unit so that units are evaluated in parallel and each in one table partition.
 /// A date in a year the calendar does not hold fails the run loudly, with a problem for the admins: no guessing.
+/// ScanAfternoon is the same with the afternoon's rules; it publishes nothing when no enabled rule is for the afternoon.
 /// </summary>
 public sealed partial class DailyScan(IEntityTables tables, IMessagePublisher publisher, IClock clock, DateTimeZone zone, ILogger logger)
 {
-    public async Task<ScanOutcome> Run(CancellationToken cancellationToken = default)
+    public async Task<ScanOutcome> Run(ScanSlot scan = ScanSlot.Morning, CancellationToken cancellationToken = default)
     {
         var read = new DailyRead(tables, clock, zone);
         var (configuration, today, problems) = await read.Configuration(cancellationToken).ConfigureAwait(false);
@@ -31,17 +34,26 @@ public sealed partial class DailyScan(IEntityTables tables, IMessagePublisher pu
             throw new CalendarYearNotLoadedException(today.Year, configuration.Calendar.LoadedYears);
         }
 
+        if (scan != ScanSlot.Morning && !configuration.Rules.Any(r => r.Enabled && r.Scan == scan))
+        {
+            LogNoRules(logger, today, scan);
+            return new ScanOutcome(today, 0, problems.Count, scan);
+        }
+
         var requests = configuration.Roster.Units.Keys
             .OrderBy(u => u.Value, StringComparer.Ordinal)
-            .Select(unit => new EvaluateRequest(unit, today).ToMessage())
+            .Select(unit => new EvaluateRequest(unit, today, scan).ToMessage())
             .ToList();
         await publisher.Publish(ServiceBusEntities.EvaluateQueue, requests, cancellationToken).ConfigureAwait(false);
-        LogScanned(logger, today, requests.Count, problems.Count);
-        return new ScanOutcome(today, requests.Count, problems.Count);
+        LogScanned(logger, scan, today, requests.Count, problems.Count);
+        return new ScanOutcome(today, requests.Count, problems.Count, scan);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Scan of {Date}: {Units} units to evaluate, {Problems} configuration problems open")]
-    private static partial void LogScanned(ILogger logger, LocalDate date, int units, int problems);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scan ({Scan}) of {Date}: no enabled rule is for this scan; nothing to evaluate")]
+    private static partial void LogNoRules(ILogger logger, LocalDate date, ScanSlot scan);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scan ({Scan}) of {Date}: {Units} units to evaluate, {Problems} configuration problems open")]
+    private static partial void LogScanned(ILogger logger, ScanSlot scan, LocalDate date, int units, int problems);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Scan refused: no working calendar for {Year}")]
     private static partial void LogYearMissing(ILogger logger, int year);

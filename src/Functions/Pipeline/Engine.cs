@@ -49,8 +49,17 @@ public sealed partial class Engine
     /// <summary>Called for each unit evaluated (local mode sums up the items that need a year without calendar).</summary>
     public event Action<EvaluationOutcome>? Evaluated;
 
-    /// <summary>ScanDeadlines (timer).</summary>
-    public Task<ScanOutcome> ScanDeadlines(CancellationToken cancellationToken = default) => EngineTelemetry.Scan(() => _scan.Run(cancellationToken));
+    /// <summary>ScanDeadlines (timer): the morning scan.</summary>
+    public Task<ScanOutcome> ScanDeadlines(CancellationToken cancellationToken = default) =>
+        EngineTelemetry.Scan(EngineTelemetry.ScanDeadlines, () => _scan.Run(ScanSlot.Morning, cancellationToken));
+
+    /// <summary>ScanAfternoon (timer): the afternoon scan, with the afternoon's rules only.</summary>
+    public Task<ScanOutcome> ScanAfternoon(CancellationToken cancellationToken = default) =>
+        EngineTelemetry.Scan(EngineTelemetry.ScanAfternoon, () => _scan.Run(ScanSlot.Afternoon, cancellationToken));
+
+    /// <summary>The scan of <paramref name="scan"/>: <see cref="ScanDeadlines"/> or <see cref="ScanAfternoon"/>.</summary>
+    public Task<ScanOutcome> Scan(ScanSlot scan, CancellationToken cancellationToken = default) =>
+        scan == ScanSlot.Afternoon ? ScanAfternoon(cancellationToken) : ScanDeadlines(cancellationToken);
 
     /// <summary>EvaluateUnit (queue <c>evaluate</c>), in a span that continues the trace the message carries.</summary>
     public Task<Settlement> EvaluateUnit(ReceivedMessage message, CancellationToken cancellationToken = default) =>

@@ -4,6 +4,7 @@ using Escalation.Domain.Evaluation;
 using Escalation.Domain.Events;
 using Escalation.Domain.Items;
 using Escalation.Domain.Problems;
+using Escalation.Domain.Rules;
 using Escalation.Functions.Messaging;
 using Escalation.Functions.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -14,10 +15,15 @@ namespace Escalation.Functions.Pipeline;
 /// <summary>What the next run would do: its date, the new events of every unit, and what it would publish again.</summary>
 /// <param name="Date">The day the run would evaluate.</param>
 /// <param name="Configuration">The configuration read.</param>
-/// <param name="Units">Each unit's plan, by unit id.</param>
-public sealed record NextRun(LocalDate Date, Configuration Configuration, IReadOnlyList<UnitPlan> Units)
+/// <param name="Units">Each unit's plan for the morning scan, by unit id.</param>
+/// <param name="Afternoon">Each unit's plan for the afternoon scan of the same day (its rules only); empty without afternoon rules.</param>
+public sealed record NextRun(LocalDate Date, Configuration Configuration, IReadOnlyList<UnitPlan> Units, IReadOnlyList<UnitPlan>? Afternoon = null)
 {
-    public IEnumerable<EscalationEvent> New => Units.SelectMany(u => u.New);
+    /// <summary>The new events of both scans: the morning's, then the afternoon's.</summary>
+    public IEnumerable<EscalationEvent> New => Units.SelectMany(u => u.New).Concat((Afternoon ?? []).SelectMany(u => u.New));
+
+    /// <summary>The new events of the afternoon scan.</summary>
+    public IEnumerable<EscalationEvent> NewInTheAfternoon => (Afternoon ?? []).SelectMany(u => u.New);
 }
 
 /// <summary>One event a task would raise on a coming day.</summary>
@@ -54,19 +60,31 @@ public sealed class Lookahead(IEntityTables tables, IClock clock, DateTimeZone z
         tables, new RefusingPublisher(), new ConfigurationCache(tables, clock, zone, Engine.ConfigurationTtl), clock, zone, NullLogger.Instance);
 
     /// <summary>The next run, evaluated on today's local date; throws <see cref="CalendarYearNotLoadedException"/> when today's year has no calendar.</summary>
-    public async Task<NextRun> Next(CancellationToken cancellationToken = default)
+    public async Task<NextRun> Next(CancellationToken cancellationToken = default) => await Next(null, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// The next run of <paramref name="only"/> (what <c>run --dry-run [--scan]</c> then does), or, when null, the day's two
+    /// scans (<c>preview</c>): the afternoon's only when an enabled rule is for it.
+    /// </summary>
+    public async Task<NextRun> Next(ScanSlot? only, CancellationToken cancellationToken = default)
     {
         var (configuration, _) = await new DailyRead(tables, clock, zone).ConfigurationUnrecorded(cancellationToken).ConfigureAwait(false);
         var today = configuration.Calendar.DateAt(clock.GetCurrentInstant());
         configuration.Calendar.EnsureLoaded(today);
         var plans = new List<UnitPlan>();
-        foreach (var unit in configuration.Roster.Units.Keys.OrderBy(u => u.Value, StringComparer.Ordinal))
+        var afternoon = new List<UnitPlan>();
+        var slots = only is { } one ? [one] : AnyAfternoonRule(configuration) ? new[] { ScanSlot.Morning, ScanSlot.Afternoon } : [ScanSlot.Morning];
+        foreach (var slot in slots)
         {
-            var (plan, unusable) = await _evaluation.Plan(new EvaluateRequest(unit, today), cancellationToken).ConfigureAwait(false);
-            plans.Add(plan ?? throw new InvalidOperationException($"Unit {unit} cannot be evaluated: {unusable}"));
+            foreach (var unit in configuration.Roster.Units.Keys.OrderBy(u => u.Value, StringComparer.Ordinal))
+            {
+                var (plan, unusable) = await _evaluation.Plan(new EvaluateRequest(unit, today, slot), cancellationToken).ConfigureAwait(false);
+                (slot == ScanSlot.Morning ? plans : afternoon).Add(plan ?? throw new InvalidOperationException($"Unit {unit} cannot be evaluated: {unusable}"));
+            }
         }
 
-        return new NextRun(today, configuration, plans);
+        // A run of the afternoon alone is reported as the run (its plans in Units), as run --scan afternoon does it.
+        return only == ScanSlot.Afternoon ? new NextRun(today, configuration, afternoon) : new NextRun(today, configuration, plans, afternoon);
     }
 
     /// <summary>
@@ -102,11 +120,11 @@ public sealed class Lookahead(IEntityTables tables, IClock clock, DateTimeZone z
         var raised = new HashSet<string>(known.Keys, StringComparer.Ordinal);
         var events = new List<ForecastEvent>();
         var last = today;
+        var slots = AnyAfternoonRule(configuration) ? new[] { ScanSlot.Morning, ScanSlot.Afternoon } : [ScanSlot.Morning];
         for (var day = today; day < today.PlusDays(days) && configuration.Calendar.IsLoaded(day.Year); day = day.PlusDays(1))
         {
             last = day;
-            var result = evaluator.Evaluate([state], day);
-            foreach (var e in result.Events.Where(e => raised.Add(e.Id.Value)))
+            foreach (var e in slots.SelectMany(slot => evaluator.Evaluate([state], day, slot).Events).Where(e => raised.Add(e.Id.Value)).ToList())
             {
                 events.Add(new ForecastEvent(day, e));
                 if (e.Demand is { } demand)
@@ -119,6 +137,10 @@ public sealed class Lookahead(IEntityTables tables, IClock clock, DateTimeZone z
 
         return (new TaskForecast(state, configuration, today, last, events, evaluator.Snapshot(state, today)), null);
     }
+
+    /// <summary>True when an enabled rule is for the afternoon scan: only then does it run (and is looked ahead at).</summary>
+    internal static bool AnyAfternoonRule(Configuration configuration) =>
+        configuration.Rules.Any(r => r.Enabled && r.Scan == ScanSlot.Afternoon);
 
     /// <summary>Up to three ids nearest to <paramref name="wanted"/>, closest first.</summary>
     internal static IReadOnlyList<string> Closest(string wanted, IEnumerable<string> ids) => Suggestion.Nearest(wanted, ids);

@@ -12,15 +12,17 @@ using NodaTime.Text;
 namespace Escalation.Functions.Pipeline;
 
 /// <summary>
-/// "Evaluate this unit as of this date": one per unit per scan, on the <c>evaluate</c> queue.
-/// Body <c>{"unitId":"jtj","date":"2026-06-01"}</c>; message id <c>evaluate:{date}:{unit}</c>, so a second scan of the
-/// same day is dropped by duplicate detection (and would change nothing anyway: the log keeps events once).
+/// "Evaluate this unit as of this date, with the rules of this scan": one per unit per scan, on the <c>evaluate</c> queue.
+/// Body <c>{"unitId":"jtj","date":"2026-06-01"}</c> for the morning scan (a body without <c>scan</c>, as queued before the
+/// afternoon scan existed, is the morning's), <c>{"unitId":"jtj","date":"2026-06-01","scan":"afternoon"}</c> for the
+/// afternoon's. Message id <c>evaluate:{date}:{unit}</c> (morning) or <c>evaluate:{date}:afternoon:{unit}</c>, so a second
+/// scan of the same day and slot is dropped by duplicate detection (and would change nothing anyway: the log keeps events once).
 /// </summary>
-public sealed record EvaluateRequest(UnitId Unit, LocalDate Date)
+public sealed record EvaluateRequest(UnitId Unit, LocalDate Date, ScanSlot Scan = ScanSlot.Morning)
 {
     public OutgoingMessage ToMessage() => new(
-        $"evaluate:{IsoDate.Format(Date)}:{Unit.Value}",
-        BinaryData.FromObjectAsJson(new Body(Unit.Value, IsoDate.Format(Date)), MessageJson.Options),
+        Scan == ScanSlot.Morning ? $"evaluate:{IsoDate.Format(Date)}:{Unit.Value}" : $"evaluate:{IsoDate.Format(Date)}:afternoon:{Unit.Value}",
+        BinaryData.FromObjectAsJson(new Body(Unit.Value, IsoDate.Format(Date), Scan == ScanSlot.Morning ? null : "afternoon"), MessageJson.Options),
         new Dictionary<string, string>(StringComparer.Ordinal) { ["Unit"] = Unit.Value });
 
     /// <summary>Reads a message body; a reason when it is not an evaluate request (the message is then dead-lettered).</summary>
@@ -36,12 +38,26 @@ public sealed record EvaluateRequest(UnitId Unit, LocalDate Date)
             return (null, $"unitId '{b.UnitId}' is not a unit id.");
         }
 
+        var scan = b.Scan?.Trim().ToUpperInvariant() switch
+        {
+            null or "MORNING" => ScanSlot.Morning,
+            "AFTERNOON" => ScanSlot.Afternoon,
+            _ => (ScanSlot?)null,
+        };
+        if (scan is null)
+        {
+            return (null, $"scan '{b.Scan}' is not a scan slot (morning or afternoon).");
+        }
+
         return IsoDate.TryParse(b.Date) is { } date
-            ? (new EvaluateRequest(new UnitId(b.UnitId!), date), null)
+            ? (new EvaluateRequest(new UnitId(b.UnitId!), date, scan.Value), null)
             : (null, $"date '{b.Date}' is not an ISO date (yyyy-MM-dd).");
     }
 
-    private sealed record Body(string? UnitId, string? Date);
+    private sealed record Body(
+        string? UnitId,
+        string? Date,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Scan = null);
 }
 
 /// <summary>

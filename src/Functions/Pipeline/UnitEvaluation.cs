@@ -75,7 +75,7 @@ public sealed partial class UnitEvaluation(IEntityTables tables, IMessagePublish
             return (null, $"no working calendar for {request.Date.Year} (loaded: {string.Join(", ", configuration.Calendar.LoadedYears)}).");
         }
 
-        var assessed = await new DailyRead(tables, clock, zone).Assess(configuration, request.Unit, request.Date, cancellationToken).ConfigureAwait(false);
+        var assessed = await new DailyRead(tables, clock, zone).Assess(configuration, request.Unit, request.Date, request.Scan, cancellationToken).ConfigureAwait(false);
         var result = assessed.Result;
         var known = await _log.Known(request.Unit, cancellationToken).ConfigureAwait(false);
         var fresh = result.Events.Where(e => !known.ContainsKey(e.Id.Value)).ToList();

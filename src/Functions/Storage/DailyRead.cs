@@ -3,6 +3,7 @@ using Escalation.Domain.Catalog;
 using Escalation.Domain.Evaluation;
 using Escalation.Domain.Items;
 using Escalation.Domain.Problems;
+using Escalation.Domain.Rules;
 using NodaTime;
 
 namespace Escalation.Functions.Storage;
@@ -90,12 +91,13 @@ public sealed class DailyRead(IEntityTables tables, IClock clock, DateTimeZone z
     /// Reads one unit and evaluates it on <paramref name="today"/>, writing nothing. Items never seen before are evaluated
     /// as first seen today; <see cref="UnitAssessment.Items"/> keeps them as stored (first-seen null) for the caller to record.
     /// </summary>
-    public async Task<UnitAssessment> Assess(Configuration configuration, UnitId unit, LocalDate today, CancellationToken cancellationToken = default)
+    public async Task<UnitAssessment> Assess(
+        Configuration configuration, UnitId unit, LocalDate today, ScanSlot scan = ScanSlot.Morning, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var (items, rowProblems) = await Unit(configuration, unit, cancellationToken).ConfigureAwait(false);
         var evaluator = new Evaluator(configuration.Calendar, configuration.Rules, configuration.Roster, configuration.Options);
-        var result = evaluator.Evaluate([.. items.Select(i => i.SeenBy(today))], today);
+        var result = evaluator.Evaluate([.. items.Select(i => i.SeenBy(today))], today, scan);
         return new UnitAssessment(items, rowProblems, result);
     }
 
@@ -106,7 +108,7 @@ public sealed class DailyRead(IEntityTables tables, IClock clock, DateTimeZone z
     /// </summary>
     public async Task<UnitCheck> Evaluate(Configuration configuration, UnitId unit, LocalDate today, CancellationToken cancellationToken = default)
     {
-        var assessed = await Assess(configuration, unit, today, cancellationToken).ConfigureAwait(false);
+        var assessed = await Assess(configuration, unit, today, cancellationToken: cancellationToken).ConfigureAwait(false);
         List<Problem> problems = [.. assessed.RowProblems, .. assessed.Result.Problems];
         var recorded = await Record(unit, problems, cancellationToken).ConfigureAwait(false);
         return new UnitCheck(assessed.Items, assessed.Result, problems, recorded);

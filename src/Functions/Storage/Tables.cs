@@ -93,13 +93,13 @@ public static class Tables
 
     public static TableSchema Rules { get; } = new(
         "rules", "规则", "the constant `rule`", "the rule id",
-        "The escalation ladder. Empty means the shipped default rules R1–R7.",
+        "The escalation ladder. Empty means the shipped default rules R1–R7, R9 and R10.",
         [
             new("Id", "规则编号", Id, true, "The rule's id, part of every event id it raises.", "R1"),
             new("Name", "规则名称", Text, false, "A name for people.", "节点到期前提醒"),
             new("Level", "级别", Choice, true, "reminder/提醒, notice/通报, summons/约谈.", "提醒"),
-            new("Trigger", "触发条件", Choice, true, "due-soon, overdue, report-missing, lag-streak, demand-overdue, start-missed/未按期开工.", "due-soon"),
-            new("Days", "天数", Choice, false, "For due-soon: how far ahead (required). For overdue, report-missing, demand-overdue: a delay after the due date before the rule first fires (empty: at once). Working days (10, 10wd, 10个工作日) or calendar days (15d, 15天).", "3") { Aliases = ["提前工作日"] },
+            new("Trigger", "触发条件", Choice, true, "due-soon, overdue, report-missing, lag-streak, demand-overdue, start-missed/未按期开工, report-due-soon.", "due-soon"),
+            new("Days", "天数", Choice, false, "For due-soon: how far ahead (required). For report-due-soon: working days before the report is due (empty = 1, 0 = on the due day). For overdue, report-missing, demand-overdue: a delay after the due date before the rule first fires (empty: at once). Working days (10, 10wd, 10个工作日) or calendar days (15d, 15天).", "3") { Aliases = ["提前工作日"] },
             new("Scope", "范围", Choice, false, "For due-soon and overdue: all (default), milestones, deadline.", "all"),
             new("Streak", "连续期数", WholeNumber, false, "For lag-streak: the streak length from which the rule fires.", "2"),
             new("Period", "期间", Choice, false, "For lag-streak: month (default), xun/旬, week.", "month"),
@@ -115,6 +115,7 @@ public static class Tables
             new("DemandDays", "要求时限", Choice, false, "Days the unit has to meet the demand: working days (10, 10个工作日) or calendar days (15天).", "5"),
             new("DemandRoll", "遇休息日顺延", Choice, false, "For calendar-day DemandDays: 顺延/roll moves a due date on a day off to the next working day; empty/不顺延 (default) keeps it.", "顺延"),
             new("DemandFrom", "说明提交单位", Choice, false, "Who owes the demand: unit/责任单位/主管部门 (default), builder/建设单位, or both separated by a comma.", "unit,builder"),
+            new("Scan", "扫描时段", Choice, false, "The daily scan that evaluates the rule: morning/上午 (default) or afternoon/下午.", "afternoon"),
         ],
         true);
 

@@ -28,6 +28,7 @@ public static class EngineTelemetry
 
     /// <summary>The spans that start a function's work are named after the function (its folder in FunctionApp/).</summary>
     public const string ScanDeadlines = CustomHandler.Names.ScanDeadlines;
+    public const string ScanAfternoon = CustomHandler.Names.ScanAfternoon;
 
     public const string EvaluateUnit = CustomHandler.Names.EvaluateUnit;
 
@@ -71,11 +72,14 @@ public static class EngineTelemetry
     /// Runs ScanDeadlines in a root span (kind server, trigger timer): a trace starts at each scan, not in whatever request
     /// carried the timer, which is linked instead. Records the scan's duration.
     /// </summary>
-    public static async Task<ScanOutcome> Scan(Func<Task<ScanOutcome>> run)
+    public static async Task<ScanOutcome> Scan(Func<Task<ScanOutcome>> run) => await Scan(ScanDeadlines, run).ConfigureAwait(false);
+
+    /// <summary>Runs a scan function (<see cref="ScanDeadlines"/> or <see cref="ScanAfternoon"/>) in a root span; see <see cref="Scan(Func{Task{ScanOutcome}})"/>.</summary>
+    public static async Task<ScanOutcome> Scan(string function, Func<Task<ScanOutcome>> run)
     {
         ArgumentNullException.ThrowIfNull(run);
         var watch = Stopwatch.StartNew();
-        using var span = StartEntry(ScanDeadlines, ActivityKind.Server, default, [new("faas.trigger", "timer")]);
+        using var span = StartEntry(function, ActivityKind.Server, default, [new("faas.trigger", "timer")]);
         try
         {
             var outcome = await run().ConfigureAwait(false);

@@ -99,10 +99,13 @@ public class RuleRowTests
     {
         var rules = DefaultRules.All;
 
-        Assert.Equal(["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8"], rules.Select(r => r.Id.Value));
+        Assert.Equal(["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10"], rules.Select(r => r.Id.Value));
         Assert.Equal(
-            [EventLevel.Reminder, EventLevel.Reminder, EventLevel.Notice, EventLevel.Reminder, EventLevel.Notice, EventLevel.Summons, EventLevel.Summons, EventLevel.Notice],
+            [EventLevel.Reminder, EventLevel.Reminder, EventLevel.Notice, EventLevel.Reminder, EventLevel.Notice, EventLevel.Summons, EventLevel.Summons, EventLevel.Notice, EventLevel.Reminder, EventLevel.Reminder],
             rules.Select(r => r.Level));
+        Assert.Equal((TriggerKind.ReportDueSoon, (DaySpan?)DaySpan.Working(1), ScanSlot.Morning, "report-due-soon"), (rules[8].Trigger.Kind, rules[8].Trigger.Days, rules[8].Scan, rules[8].Template));
+        Assert.Equal((TriggerKind.ReportDueSoon, (DaySpan?)DaySpan.Working(0), ScanSlot.Afternoon, "report-due-today"), (rules[9].Trigger.Kind, rules[9].Trigger.Days, rules[9].Scan, rules[9].Template));
+        Assert.Equal([Channel.Sms], rules[9].Channels);
         Assert.Equal(DaySpan.Working(3), rules[0].Trigger.Days);
         Assert.Equal(RepeatKind.OnDueDay, rules[0].Repeat.Kind);
         Assert.Equal(new DemandSpec(DemandKind.Rectification, 10), rules[2].Demand);
@@ -140,7 +143,7 @@ public class RuleTableTests
 
         var (rules, problems) = RuleRow.ParseAll(rows);
 
-        Assert.Equal(["R2", "R3", "R4", "R5", "R6", "R7", "R8"], rules.Select(r => r.Id.Value));
+        Assert.Equal(["R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10"], rules.Select(r => r.Id.Value));
         Assert.Equal([("R1", "Id"), ("R1", "Id"), ("R99", "Channels")], problems.Select(p => (p.Key, p.Field)));
     }
 }

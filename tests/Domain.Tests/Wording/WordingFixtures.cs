@@ -51,6 +51,7 @@ internal static class WordingFixtures
             TriggerKind.Overdue => EventKind.Overdue,
             TriggerKind.ReportMissing => EventKind.ReportMissing,
             TriggerKind.LagStreak => EventKind.Lagging,
+            TriggerKind.ReportDueSoon => EventKind.ReportDueSoon,
             _ => EventKind.DemandOverdue,
         };
         facts = eventKind switch
@@ -64,6 +65,7 @@ internal static class WordingFixtures
                 WorkingDaysLeft = eventKind == EventKind.DueSoon ? 10 : eventKind == EventKind.DueToday ? 0 : null,
             },
             EventKind.ReportMissing => facts with { ReportDue = D(2024, 12, 31) },
+            EventKind.ReportDueSoon => facts with { ReportDue = D(2024, 12, 31), WorkingDaysLeft = rule.Trigger.Days?.Count ?? 1 },
             EventKind.Lagging => facts with { Streak = 12, Period = "2024年12月", PeriodKey = "2024-12" },
             _ => facts with { DemandOf = EventId.For(new RuleId("R5"), new ItemId("x"), "lag:2024-11"), DemandDueBy = D(2024, 12, 31) },
         };

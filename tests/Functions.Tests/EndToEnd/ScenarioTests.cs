@@ -159,8 +159,19 @@ public sealed class ScenarioTests : IDisposable
             ("2021-ZD-007", "R2", "reminder", "2021-04-13", "report:2021-04-10"),
             (chase.TaskId, chase.RuleId, chase.Level, chase.Date, chase.Occurrence));
         Assert.Equal([To("owner", Owner)], chase.Recipients);
-        Assert.DoesNotContain(run.Events, e => e.Date is "2021-04-10" or "2021-04-11" or "2021-04-12");
-        Assert.DoesNotContain(run.Events, e => e.TaskId == "2021-ZD-008");
+        Assert.DoesNotContain(run.Events, e => e.Date is "2021-04-10" or "2021-04-11");
+        Assert.Equal("morning", chase.Scan);
+
+        // Before it: R9 reminds both on Friday 04-09 (one working day before the rolled due date), in the morning scan;
+        // R10 chases 2021-ZD-007 on Monday 04-12 in the afternoon scan, once; 2021-ZD-008 has reported by then.
+        Assert.Equal(
+            [("2021-04-09", "R9", "2021-ZD-007", "morning"), ("2021-04-09", "R9", "2021-ZD-008", "morning"), ("2021-04-12", "R10", "2021-ZD-007", "afternoon")],
+            run.Events.Where(e => e.Kind == "report-due-soon").Select(e => (e.Date, e.RuleId, e.TaskId, e.Scan)).Order());
+        Assert.All(run.Events.Where(e => e.Kind == "report-due-soon"), e => Assert.Equal("report-soon:2021-04-10", e.Occurrence));
+        Assert.Equal(["report-due-soon"], run.Events.Where(e => e.TaskId == "2021-ZD-008").Select(e => e.Kind));
+        var sameDay = Assert.Single(run.SmsOf(run.Events.Single(e => e.RuleId == "R10")));
+        Assert.Contains("今天是", sameDay.Text, StringComparison.Ordinal);
+        Assert.Equal(Shanghai(2021, 4, 12, 16, 0), DateTimeOffset.Parse(sameDay.At, CultureInfo.InvariantCulture));
         var mail = run.Email(chase, Owner);
         Assert.Contains("应于2021年4月12日报送“外贸稳增长行动”进展情况，截至2021年4月13日尚未报送", mail.TextBody, StringComparison.Ordinal);
         Assert.Equal(Shanghai(2021, 4, 13, 8, 30), mail.Date);

@@ -22,7 +22,8 @@ internal sealed record PrintedEvent(
     string? Demand,
     string? DueBy,
     string UnitName,
-    string TaskTitle)
+    string TaskTitle,
+    string Scan)
 {
     /// <summary>Readable in assertion failures: <c>2024-06-01 R5 notice lagging 2024-ZD-001 lag:2024-05 → unit-principal:swj-zhang, (cc) …</c>.</summary>
     public override string ToString() =>

@@ -20,8 +20,8 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
     /// <summary>Rows per table in samples/ (samples/README.md); calendar and templates are header only.</summary>
     private static readonly Dictionary<string, int> SampleCounts = new()
     {
-        ["units"] = 11, ["people"] = 58, ["tasks"] = 66, ["milestones"] = 70, ["plantemplates"] = 10, ["progress"] = 1704,
-        ["rules"] = 8, ["settings"] = 4, ["exemptions"] = 4, ["calendar"] = 0, ["templates"] = 0, ["explanations"] = 1,
+        ["units"] = 11, ["people"] = 58, ["tasks"] = 66, ["milestones"] = 70, ["plantemplates"] = 10, ["progress"] = 1698,
+        ["rules"] = 10, ["settings"] = 4, ["exemptions"] = 4, ["calendar"] = 0, ["templates"] = 0, ["explanations"] = 1,
     };
 
     /// <summary>The rejected rows of samples/broken/EXPECTED.md (#3–#12): location, table, key, field, value, part of the reason.</summary>
@@ -35,7 +35,7 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
         ("milestones.csv 第 7 行", "milestones", "zjj-2026-01:2026-12-31", "Due", "2026-12-31", "节点日期晚于任务的完成时限（2026-12-15）"),
         ("progress.csv 第 7 行", "progress", "fgw-2026-01:2026-03-20:01", "Progress", "15", "完成进度低于此前报送的 18（2026-03-10），且未填写说明"),
         ("progress.csv 第 16 行", "progress", "zjj-2026-03:2026-04-20:01", "Progress", "120", "应为 0 到 100 之间的数字"),
-        ("rules.csv 第 9 行", "rules", "R8", "Trigger", "whenever", "无法识别「whenever」。可填：「due-soon」、「overdue」、「report-missing」、「lag-streak」、「demand-overdue」。"),
+        ("rules.csv 第 9 行", "rules", "R8", "Trigger", "whenever", "无法识别「whenever」。可填：「due-soon」、「overdue」、「report-missing」、「lag-streak」、「demand-overdue」、「report-due-soon」。"),
         ("templates.csv 第 6 行", "templates", "lag-notice", "Subject", "【督查通报】{unit}“{item}”连续{streak}期落后（{foo}）", "无法识别占位符「{foo}」"),
     ];
 

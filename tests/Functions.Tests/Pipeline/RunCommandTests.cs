@@ -60,6 +60,36 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(5, File.ReadAllLines(Path.Combine(outbox, "sms.log")).Length);
     }
 
+    // Monday 2026-06-01: the 旬 report due Sunday 05-31 rolls to today. The afternoon scan runs R10 only.
+    [Fact]
+    public void Run_RunsTheAfternoonRulesOnly_WhenScanIsAfternoon()
+    {
+        var store = _files["store"];
+        var clock = new FakeClock(Instant.FromUtc(2026, 12, 6, 9, 0), Duration.FromMilliseconds(1));
+        Assert.Equal(Cli.Ok, Cli.Run(["import", Repo.Samples, "--store", store], TextWriter.Null, TextWriter.Null, _ => null, clock));
+
+        var (code, events, summary) = Run(clock, "run", "--store", store, "--outbox", _files["outbox"], "--at", "2026-06-01T16:00", "--scan", "afternoon");
+        var (again, repeated, _) = Run(clock, "run", "--store", store, "--outbox", _files["outbox"], "--at", "2026-06-01T16:05", "--scan", "下午");
+
+        Assert.Equal(Cli.Ok, code);
+        Assert.NotEmpty(events);
+        Assert.All(events, e => Assert.Contains("\"ruleId\":\"R10\"", e, StringComparison.Ordinal));
+        Assert.All(events, e => Assert.Contains("\"scan\":\"afternoon\"", e, StringComparison.Ordinal));
+        Assert.All(events, e => Assert.Contains("\"occurrence\":\"report-soon:2026-05-31\"", e, StringComparison.Ordinal));
+        Assert.Contains("2026-06-01 的下午运行", summary, StringComparison.Ordinal);
+        Assert.Equal(Cli.Ok, again);
+        Assert.Empty(repeated);
+    }
+
+    [Fact]
+    public void Run_RefusesScan_WhenItIsNeitherMorningNorAfternoon()
+    {
+        var (code, _, summary) = Run(new FakeClock(MondayMorning), "run", "--store", _files["store"], "--scan", "evening");
+
+        Assert.Equal(Cli.UsageError, code);
+        Assert.Contains("--scan 'evening' 无法识别：请填写 morning（上午扫描，默认）或 afternoon（下午扫描）。", summary, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("2026-06-01")]
     [InlineData("2026-06-01 10:00")]

@@ -18,7 +18,8 @@ public sealed class SendingWindowTests
     //   1   2   3   4   5  [6] [7]     6, 7: weekend
     //  [8]  9  10  11  12  13  14      8: the window opens at 08:30
     //
-    // Saturday 08:30 scan of the samples: 17 events (summonses R6, notices R3/R5, reminders R1/R4) of jtj, wjw, sthjj, zjj.
+    // Saturday 08:30 scan of the samples: 18 events (summonses R6, notices R3/R5, reminders R1/R4, and one R9: a report due
+    // on Sunday 06-07, rolled to Monday, one working day ahead) of jtj, wjw, sthjj, zjj and others.
     // Each recipient's deliveries join the message of Monday 8 (one per person, channel and level), which goes at the
     // window's opening (local mode gathers for no time).
     private static readonly Instant Saturday = Sandbox.At(2026, 6, 6, 8, 30);
@@ -35,13 +36,14 @@ public sealed class SendingWindowTests
         var log = await sandbox.Log();
         var ledger = await sandbox.Ledger();
 
-        Assert.Equal(17, log.Count);
+        Assert.Equal(18, log.Count);
+        Assert.Single(log, e => e.Event.Rule.Value == "R9" && e.Event.Facts.ReportDue == new LocalDate(2026, 6, 8));
         Assert.All(log, e => Assert.Equal(LogStatus.Published, e.Status));
         Assert.Empty(sandbox.Email.Calls);
         Assert.Empty(sandbox.Sms.Calls);
         var deferred = ledger.Where(d => d.Status == DeliveryStatus.Deferred).ToList();
         Assert.Equal(ledger.Count, deferred.Count + ledger.Count(d => d.Status == DeliveryStatus.Skipped));
-        Assert.Equal(78, deferred.Count); // the R4 reminders for gaps under LagGapForHeads (5 points) go to owners only
+        Assert.Equal(80, deferred.Count); // R9 adds its owner's email and SMS; the R4 reminders for gaps under LagGapForHeads (5 points) go to owners only
         Assert.All(deferred, d => Assert.Equal((MondayOpening, 0, new LocalDate(2026, 6, 8)), (d.NextAttemptAt!.Value, d.Attempts, DispatchKey.TryParse(d.DispatchId)!.Day)));
         Assert.Equal("2026-06-08T08:30:00+08", OffsetDateTimePattern.GeneralIso.Format(deferred[0].NextAttemptAt!.Value.WithOffset(Offset.FromHours(8))));
         var dispatches = await sandbox.Dispatches();
