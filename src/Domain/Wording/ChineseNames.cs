@@ -146,6 +146,8 @@ public static class ChineseNames
     public static string Of(DemandSpec demand)
     {
         ArgumentNullException.ThrowIfNull(demand);
-        return $"{demand.Days}内{Of(demand.Kind)}{(demand.Roll ? "（遇休息日顺延）" : "")}";
+        var from = demand.From is [DemandSubmitter.Unit] ? ""
+            : "（" + string.Join("、", demand.From.Select(f => f == DemandSubmitter.Builder ? "建设单位" : "责任单位")) + "分别提交）";
+        return $"{demand.Days}内{Of(demand.Kind)}{(demand.Roll ? "（遇休息日顺延）" : "")}{from}";
     }
 }
