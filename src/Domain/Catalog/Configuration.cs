@@ -73,7 +73,7 @@ public sealed record Configuration(
         var configuration = new Configuration(
             Roster.Of(units, office), people, plans, rules, templates, calendar, options)
         {
-            Wording = wording,
+            Wording = wording with { UnitNames = units.ToDictionary(u => u.Id, u => u.Name) },
         };
         return (configuration, problems);
     }

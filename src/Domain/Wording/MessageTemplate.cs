@@ -45,9 +45,10 @@ public sealed record MessageTemplate(string Id, string Subject, string Body, str
     /// <item><term>streak</term><description>consecutive lagging periods (lag events)</description></item>
     /// <item><term>period</term><description>the lagging period, e.g. 2024年5月</description></item>
     /// <item><term>reportDue</term><description>the missed report's due date</description></item>
-    /// <item><term>demand</term><description>请于2024年6月7日前报送书面说明 or 请于…前完成整改; empty without a demand</description></item>
+    /// <item><term>demand</term><description>请于2024年6月7日前报送书面说明 or 请于…前完成整改; a demand owed by several units names them (请市住房城乡建设局、市城市建设投资集团于…前分别报送专题说明); empty without a demand</description></item>
     /// <item><term>demandKind</term><description>书面说明 or 限期整改; empty without a demand</description></item>
     /// <item><term>dueBy</term><description>the demand's date; for demand-overdue events the date that was missed</description></item>
+    /// <item><term>owedBy</term><description>for demand-overdue events, the unit that owes what is overdue: the item's unit, or another submitter such as the builder (建设单位)</description></item>
     /// <item><term>plannedStart</term><description>the planned start a start-missed event is about</description></item>
     /// <item><term>cause</term><description>the cause recorded for a missed start, or 未记录原因，按主观原因处理</description></item>
     /// <item><term>sender</term><description>the signature (落款), the SenderName setting, e.g. 督查室</description></item>
@@ -57,7 +58,7 @@ public sealed record MessageTemplate(string Id, string Subject, string Body, str
     public static IReadOnlyList<string> Placeholders { get; } =
     [
         "unit", "item", "recipient", "level", "kind", "date", "asOf", "checkpoint", "due", "deadline", "target", "planned",
-        "reported", "gap", "when", "daysLeft", "streak", "period", "reportDue", "demand", "demandKind", "dueBy", "sender", "contact",
+        "reported", "gap", "when", "daysLeft", "streak", "period", "reportDue", "demand", "demandKind", "dueBy", "owedBy", "sender", "contact",
         "plannedStart", "cause",
     ];
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Escalation.Domain.Events;
+using Escalation.Domain.Items;
 using Escalation.Domain.Rules;
 using NodaTime;
 
@@ -298,7 +299,8 @@ public static partial class MessageWording
             ["streak"] = facts.Streak?.ToString(CultureInfo.InvariantCulture) ?? "",
             ["period"] = Text(facts.Period),
             ["reportDue"] = Date(facts.ReportDue),
-            ["demand"] = DemandText(e.Demand),
+            ["demand"] = DemandText(e.Demand, e.Unit, wording),
+            ["owedBy"] = facts.DemandFrom is { } owing ? Text(wording.NameOf(owing)) : Text(facts.UnitName),
             ["demandKind"] = e.Demand is { } d ? ChineseNames.Of(d.Kind) : "",
             ["dueBy"] = Date(dueBy),
             ["plannedStart"] = Date(facts.PlannedStart),
@@ -337,13 +339,32 @@ public static partial class MessageWording
         _ => "",
     };
 
-    private static string DemandText(Demand? demand) => demand switch
+    /// <summary>
+    /// 「请于2026年7月23日前报送专题说明」; when the demand is owed by units other than the item's alone (a builder too),
+    /// it names them: 「请市住房城乡建设局、市城市建设投资集团于2026年7月23日前分别报送专题说明」.
+    /// </summary>
+    private static string DemandText(Demand? demand, UnitId itemUnit, WordingSettings wording)
     {
-        null => "",
-        { Kind: DemandKind.Explanation } => "请于" + Date(demand.DueBy) + "前报送书面说明",
-        { Kind: DemandKind.SpecialExplanation } => "请于" + Date(demand.DueBy) + "前报送专题说明",
-        _ => "请于" + Date(demand.DueBy) + "前完成整改",
-    };
+        if (demand is null)
+        {
+            return "";
+        }
+
+        var what = demand.Kind switch
+        {
+            DemandKind.Explanation => "报送书面说明",
+            DemandKind.SpecialExplanation => "报送专题说明",
+            _ => "完成整改",
+        };
+        var owing = demand.SubmittersOf(itemUnit);
+        if (owing is [var only] && only == itemUnit)
+        {
+            return "请于" + Date(demand.DueBy) + "前" + what;
+        }
+
+        var names = string.Join("、", owing.Select(u => Text(wording.NameOf(u))));
+        return "请" + names + "于" + Date(demand.DueBy) + "前" + (owing.Count > 1 ? "分别" : "") + what;
+    }
 
     private static string Contact(WordingSettings wording) => Text(wording.ContactLine);
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Escalation.Domain.Items;
 
 namespace Escalation.Domain.Wording;
 
@@ -12,6 +13,23 @@ namespace Escalation.Domain.Wording;
 public sealed record WordingSettings(string SenderName, string SmsSignature, string? ContactLine)
 {
     public static WordingSettings Default { get; } = new("督查室", "【督查室】", null);
+
+    /// <summary>
+    /// Unit names by id (the units table's), so that a demand owed by a unit other than the item's (a builder, 建设单位)
+    /// is worded with its name; an id without a name is printed as it is.
+    /// </summary>
+    public IReadOnlyDictionary<UnitId, string> UnitNames { get; init; } = new Dictionary<UnitId, string>();
+
+    /// <summary>Equal when the settings and the unit names (by content) are equal.</summary>
+    public bool Equals(WordingSettings? other) =>
+        other is not null && SenderName == other.SenderName && SmsSignature == other.SmsSignature && ContactLine == other.ContactLine
+        && UnitNames.Count == other.UnitNames.Count
+        && UnitNames.All(n => other.UnitNames.TryGetValue(n.Key, out var name) && name == n.Value);
+
+    public override int GetHashCode() => HashCode.Combine(SenderName, SmsSignature, ContactLine, UnitNames.Count);
+
+    /// <summary>The name of <paramref name="unit"/>, or its id when the units table has none.</summary>
+    public string NameOf(UnitId unit) => UnitNames.TryGetValue(unit, out var name) ? name : unit.Value;
 
     /// <summary>The longest <see cref="SenderName"/> the settings table accepts.</summary>
     public const int MaxSenderNameLength = 30;

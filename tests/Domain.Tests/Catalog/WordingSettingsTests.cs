@@ -1,5 +1,6 @@
 using Escalation.Domain.Catalog;
 using Escalation.Domain.Evaluation;
+using Escalation.Domain.Items;
 using Escalation.Domain.Wording;
 using static Escalation.Domain.Tests.Catalog.CatalogFixture;
 
@@ -16,7 +17,7 @@ public class WordingSettingsTests
         var (configuration, problems) = Build(Rows);
 
         Assert.Empty(problems);
-        Assert.Equal(new WordingSettings("督查室", "【督查室】", null), configuration.Wording);
+        Assert.Equal(("督查室", "【督查室】", (string?)null), (configuration.Wording.SenderName, configuration.Wording.SmsSignature, configuration.Wording.ContactLine));
         Assert.Equal(5, configuration.Options.LagGapForHeads);
     }
 
@@ -32,7 +33,7 @@ public class WordingSettingsTests
         var (configuration, problems) = Build(rows);
 
         Assert.Empty(problems);
-        Assert.Equal(new WordingSettings("市政府督查室", "【市督查室】", "联系人：王某，电话：0755-12345678"), configuration.Wording);
+        Assert.Equal(("市政府督查室", "【市督查室】", (string?)"联系人：王某，电话：0755-12345678"), (configuration.Wording.SenderName, configuration.Wording.SmsSignature, configuration.Wording.ContactLine));
         Assert.Equal(3.5, configuration.Options.LagGapForHeads);
     }
 
@@ -97,5 +98,16 @@ public class WordingSettingsTests
         var (_, problems) = Build(With(new SettingRow("Signature", "【督查室】")));
 
         AssertSingleProblem(problems, "settings", "Signature", "Key", "Signature", "「LagGapForHeads」、「SenderName」、「SmsSignature」、「ContactLine」");
+    }
+
+    [Fact]
+    public void Build_GivesTheWordingEveryUnitsName_SoThatABuildersDemandNamesIt()
+    {
+        var rows = ConfigurationRows.Empty with { Units = [new UnitRow("zjj", "市住房城乡建设局"), new UnitRow("cjt", "市城市建设投资集团")] };
+
+        var (configuration, _) = Build(rows);
+
+        Assert.Equal("市城市建设投资集团", configuration.Wording.NameOf(new UnitId("cjt")));
+        Assert.Equal("unknown", configuration.Wording.NameOf(new UnitId("unknown")));
     }
 }

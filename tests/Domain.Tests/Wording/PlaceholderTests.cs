@@ -44,6 +44,7 @@ public class PlaceholderTests
         { "demand", "请于2024年6月11日前报送书面说明" },
         { "demandKind", "书面说明" },
         { "dueBy", "2024年6月11日" },
+        { "owedBy", "商务局" },
         { "sender", "市政府督查室" },
         { "contact", "联系人：王某，电话：0755-12345678" },
         { "plannedStart", "2024年3月29日" },

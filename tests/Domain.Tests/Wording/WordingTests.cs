@@ -181,9 +181,10 @@ public class WordingTests
         var email = MessageWording.RenderEmail(e, Default("demand-overdue"), null);
         var sms = MessageWording.RenderSms(e, Default("demand-overdue"), null);
 
-        Assert.Contains("督查室要求于2024年6月11日前报送书面说明或完成整改，截至2024年6月12日仍未办结。", email.PlainText, StringComparison.Ordinal);
+        Assert.Contains("督查室要求商务局于2024年6月11日前报送书面说明或完成整改，截至2024年6月12日仍未办结。", email.PlainText, StringComparison.Ordinal);
+        Assert.Contains("拟对商务局主要负责同志、分管负责同志开展约谈", email.PlainText, StringComparison.Ordinal);
         Assert.Contains("说明/整改期限：2024年6月11日（已逾期）", email.PlainText, StringComparison.Ordinal);
-        Assert.Contains("应于2024年6月11日前办结", sms.Text, StringComparison.Ordinal);
+        Assert.Contains("商务局应于2024年6月11日前就“外贸综合服务中心建设”办结", sms.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -262,6 +263,41 @@ public class WordingTests
     }
 
     [Fact]
+    public void RenderEmail_NamesEachOwingUnit_WhenASpecialExplanationIsDemandedOfTheUnitAndTheBuilder()
+    {
+        var wording = WordingSettings.Default with
+        {
+            UnitNames = new Dictionary<UnitId, string> { [new UnitId("swj")] = "市水务局", [new UnitId("cjt")] = "市城市建设投资集团" },
+        };
+        var demand = new Demand(DemandKind.SpecialExplanation, D(2026, 7, 23)) { From = [new UnitId("swj"), new UnitId("cjt")] };
+        var e = Event(EventKind.StartMissed, EventLevel.Notice, Facts() with { PlannedStart = D(2026, 7, 15), Cause = "未记录原因，按主观原因处理" }, demand, D(2026, 7, 16));
+
+        var email = MessageWording.RenderEmail(e, Default("start-missed"), "何建平", wording: wording);
+        var sms = MessageWording.RenderSms(e, Default("start-missed"), null, wording: wording);
+
+        Assert.Contains("请市水务局、市城市建设投资集团于2026年7月23日前分别报送专题说明", email.PlainText, StringComparison.Ordinal);
+        Assert.Contains("请市水务局、市城市建设投资集团于2026年7月23日前分别报送专题说明", sms.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RenderEmail_SummonsTheBuilder_WhenOnlyTheBuildersSpecialExplanationIsOverdue()
+    {
+        var wording = WordingSettings.Default with { UnitNames = new Dictionary<UnitId, string> { [new UnitId("cjt")] = "市城市建设投资集团" } };
+        var facts = Facts() with
+        {
+            DemandOf = EventId.For(new RuleId("R8"), new ItemId("x"), "start:2026-07-15"), DemandDueBy = D(2026, 7, 23), DemandFrom = new UnitId("cjt"),
+        };
+        var e = Event(EventKind.DemandOverdue, EventLevel.Summons, facts, date: D(2026, 7, 24));
+
+        var email = MessageWording.RenderEmail(e, Default("demand-overdue"), "何建平", wording: wording);
+        var sms = MessageWording.RenderSms(e, Default("demand-overdue"), null, wording: wording);
+
+        Assert.Contains("商务局承担的“外贸综合服务中心建设”，督查室要求市城市建设投资集团于2026年7月23日前报送书面说明或完成整改", email.PlainText, StringComparison.Ordinal);
+        Assert.Contains("拟对市城市建设投资集团主要负责同志、分管负责同志开展约谈", email.PlainText, StringComparison.Ordinal);
+        Assert.StartsWith("【督查室】市城市建设投资集团应于2026年7月23日前", sms.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RenderEmail_RendersMissingValuesEmpty_NeverNull()
     {
         var all = string.Join("|", MessageTemplate.Placeholders.Select(p => "{" + p + "}"));
@@ -269,8 +305,8 @@ public class WordingTests
 
         var email = MessageWording.RenderEmail(e, Probe(all), null);
 
-        //            unit|item|recipient|level|kind|date|asOf|checkpoint|due|deadline|target|planned|reported|gap|when|daysLeft|streak|period|reportDue|demand|demandKind|dueBy|sender|contact|plannedStart|cause
-        Assert.Equal("单位|事项||通报|逾期未完成|2024年6月7日|2024年6月7日||||||10%||||||||||督查室|||", email.Subject);
+        //            unit|item|recipient|level|kind|date|asOf|checkpoint|due|deadline|target|planned|reported|gap|when|daysLeft|streak|period|reportDue|demand|demandKind|dueBy|owedBy|sender|contact|plannedStart|cause
+        Assert.Equal("单位|事项||通报|逾期未完成|2024年6月7日|2024年6月7日||||||10%||||||||||单位|督查室|||", email.Subject);
     }
 
     [Fact]
