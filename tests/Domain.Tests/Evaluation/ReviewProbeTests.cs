@@ -100,6 +100,21 @@ public class ReviewProbeTests
         Assert.Empty(after);
     }
 
+    // R8 (start-missed) demands a special explanation within 5 working days, counted from the planned start, while the
+    // event itself may be raised up to CatchUpWorkingDays (10) later: a project whose planned start (Monday 2025-06-30)
+    // the engine first judges on Wednesday 07-09 (an outage, or PlannedStart entered late) gets a notice whose due date
+    // (07-07) has already passed, and R7's summons for the overdue explanation the next morning.
+    [Fact]
+    public void Probe_StartMissedNotice_RaisedInTheCatchUpWindow_DoesNotDemandByADayAlreadyPast()
+    {
+        var roster = Escalation.Domain.Evaluation.Roster.Of([new UnitRoster(Commerce, "商务局", Principal, Deputy, LeadOfficial)], Office);
+        var project = ItemState.Of(Item("P1", D(2025, 6, 2), D(2025, 12, 31), kind: ItemKind.KeyProject) with { PlannedStart = D(2025, 6, 30) });
+
+        var notice = Assert.Single(Evaluator(roster: roster).Evaluate([project], D(2025, 7, 9)).Events, e => e.Kind == EventKind.StartMissed);
+
+        Assert.True(notice.Demand!.DueBy >= notice.Date, $"demand due {notice.Demand.DueBy} before the notice of {notice.Date}");
+    }
+
     // A problem must name the table, key, field and value. The units table's columns are Principal, DeputyInCharge and
     // LeadOfficial (Configuration reports a named unit's empty role under them), but the evaluator reports an empty role
     // of the item's unit (or of a builder owing a demand) under the enum name "UnitPrincipal", which is no column.
@@ -114,5 +129,25 @@ public class ReviewProbeTests
 
         Assert.Equal(("units", "swj"), (problem.Table, problem.Key));
         Assert.Equal("Principal", problem.Field);
+    }
+}
+
+/// <summary>Review probes on reading rule rows.</summary>
+public class ReviewProbeRuleRowTests
+{
+    // Days means something for due-soon, report-due-soon and (as a delay) overdue, report-missing and demand-overdue.
+    // A start-missed rule written with Days = 5 (an admin expecting 「计划开工5天后仍未开工」) is adopted without a word and
+    // fires the day after the planned start: the value should be refused or at least reported as ignored.
+    [Fact]
+    public void Probe_StartMissedRule_WithDays_IsReported()
+    {
+        var row = new RuleRow
+        {
+            Id = "R8", Level = "notice", Trigger = "start-missed", Days = "5", To = "principal", Channels = "email", Template = "start-missed",
+        };
+
+        var (_, problems) = row.Parse();
+
+        Assert.Contains(problems, p => p.Field == nameof(RuleRow.Days));
     }
 }
