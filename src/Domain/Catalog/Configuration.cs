@@ -290,7 +290,8 @@ public sealed record Configuration(
         return result;
     }
 
-    private static string UnitField(RecipientRole role) => role switch
+    /// <summary>The units table's column holding <paramref name="role"/> (Principal, DeputyInCharge, LeadOfficial).</summary>
+    internal static string UnitField(RecipientRole role) => role switch
     {
         RecipientRole.UnitPrincipal => nameof(UnitRow.Principal),
         RecipientRole.DeputyInCharge => nameof(UnitRow.DeputyInCharge),

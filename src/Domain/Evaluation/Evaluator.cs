@@ -298,12 +298,13 @@ public sealed class Evaluator
                 }
 
                 // Missed means not reached by the due date (inclusive): a late completion was still a miss, and a later
-                // downward correction does not make a met milestone missed. Repeats stop once the target is reached.
+                // downward correction does not make a met milestone missed. Repeats stop once the target is reached, and
+                // so does a delayed rule (逾期满N天仍未完成): it is about what is still undone when its delay runs out.
                 if (!InScope(rule.Trigger.Scope, checkpoint)
                     || Exempt(checkpoint)
                     || !Timeline.IsBelow(state.Progress.ProgressOn(checkpoint.Due), checkpoint.Target)
                     || Round(rule, checkpoint.Due, checkpoint) is not { } round
-                    || (round > 0 && !Timeline.IsBelow(reported, checkpoint.Target)))
+                    || ((round > 0 || rule.Trigger.Days is not null) && !Timeline.IsBelow(reported, checkpoint.Target)))
                 {
                     continue;
                 }
@@ -314,7 +315,13 @@ public sealed class Evaluator
 
         public void ReportMissing(EscalationRule rule)
         {
-            if (run.ReportDue(Item) is not { } due || due.Nominal < Item.Start || due.Nominal > Item.Deadline)
+            // A delayed rule chases the latest due date whose delay has run out, which may be several report cycles back
+            // (a delay of 10 working days on 旬 reports): the due dates in between are not yet its business.
+            var context = this;
+            var latest = rule.Trigger.Days is null
+                ? run.ReportDue(Item)
+                : run.ReportDue(Item, rolled => context.FirstDay(rule, rolled) <= context.Today);
+            if (latest is not { } due || due.Nominal < Item.Start || due.Nominal > Item.Deadline)
             {
                 return;
             }
@@ -482,10 +489,16 @@ public sealed class Evaluator
         /// <summary>
         /// Lagging at a close: progress reported by the close's working day (a report due on a Sunday close may come on
         /// Monday) below the plan at the close, by more than the tolerance, or a milestone due before the close missed.
+        /// Never after a deadline the office exempted for an objective cause: the plan is over and the delay accepted.
         /// </summary>
         private bool IsLagging(PeriodChain chain, int index, double tolerance)
         {
             var close = chain[index].Close;
+            if (close > Item.Deadline && state.ExemptCheckpoints.Count > 0 && state.ExemptCheckpoints.Contains(Item.Deadline))
+            {
+                return false;
+            }
+
             var reportedThen = state.Progress.ProgressOn(chain.Judged(index));
             if (Timeline.IsBelow(reportedThen, timeline.PlannedOn(close) - tolerance))
             {
@@ -611,7 +624,16 @@ public sealed class Evaluator
             {
                 try
                 {
-                    demand = new Demand(spec.Kind, spec.DueBy(anchor, Calendar)) { From = Submitters(rule, spec) };
+                    // Counted from the occurrence, so that every run raising this id gives the same date; but a notice
+                    // raised late (catch-up, a planned start entered after the fact) never demands by a day already past:
+                    // its time limit then counts from the day it is raised.
+                    var dueBy = spec.DueBy(anchor, Calendar);
+                    if (dueBy < Today)
+                    {
+                        dueBy = spec.DueBy(Today, Calendar);
+                    }
+
+                    demand = new Demand(spec.Kind, dueBy) { From = Submitters(rule, spec) };
                 }
                 catch (CalendarYearNotLoadedException e)
                 {
@@ -731,7 +753,7 @@ public sealed class Evaluator
                     RecipientRole.SupervisionOffice => new Problem("settings", "SupervisionOffice", "Person", null, $"规则「{rule.Id}」要抄送督查室，但没有设置督查室的人员。请在「settings」表中设置「SupervisionOffice」为督查室人员（或公共邮箱）的人员编号；改正前这条抄送不发。"),
                     RecipientRole.BuilderPrincipal when Item.Builder is not { } builder => new Problem("tasks", Item.Id.Value, "Builder", null, $"规则「{rule.Id}」要发给建设单位主要负责人，但该任务没有填写建设单位，这条消息只发给其他收件人。请在「tasks」表的「Builder」（建设单位）中填写建设单位的单位编号。"),
                     RecipientRole.BuilderPrincipal => new Problem("units", Item.Builder.Value.Value, "Principal", null, $"规则「{rule.Id}」要发给建设单位主要负责人，但建设单位{Words.Quote(Item.Builder.Value.Value)}没有填写主要负责人，这条消息只发给其他收件人。请在「units」表中为该单位填写主要负责人的人员编号。"),
-                    _ => new Problem("units", unit?.Id.Value ?? Item.Unit.Value, role.ToString(), null, $"规则「{rule.Id}」要发给单位的{ChineseNames.Of(role)}，但{unit?.Name ?? UnitName}没有填写这一角色，这条消息只发给其他收件人。请在「units」表中为该单位填写{ChineseNames.Of(role)}的人员编号。"),
+                    _ => new Problem("units", unit?.Id.Value ?? Item.Unit.Value, Catalog.Configuration.UnitField(role), null, $"规则「{rule.Id}」要发给单位的{ChineseNames.Of(role)}，但{unit?.Name ?? UnitName}没有填写这一角色，这条消息只发给其他收件人。请在「units」表中为该单位填写{ChineseNames.Of(role)}的人员编号。"),
                 });
                 return;
             }
@@ -870,7 +892,7 @@ public sealed class Evaluator
         /// <summary>
         /// The next report due date that rolls to today or later, if it rolls within <paramref name="workingDays"/> working
         /// days of today; null otherwise. Due dates rolling to the same working day are one occurrence, named by the last
-        /// of them (as <see cref="ReportDue"/> names it once that day has passed). Period-close cadences: once per run.
+        /// of them (as <see cref="ReportDue(SupervisedItem)"/> names it once that day has passed). Period-close cadences: once per run.
         /// </summary>
         public ReportDue? UpcomingReportDue(SupervisedItem item, int workingDays)
         {
@@ -924,13 +946,20 @@ public sealed class Evaluator
             return bestRolled > horizon ? null : new ReportDue(best, bestRolled, previous, previousRolled);
         }
 
-        private ReportDue? Compute(ReportCadence cadence, LocalDate start)
+        /// <summary>
+        /// The latest report due date whose rolled working day <paramref name="passed"/> says has passed (by default: it is
+        /// before today). Not cached: a delayed rule's answer depends on its delay.
+        /// </summary>
+        public ReportDue? ReportDue(SupervisedItem item, Func<LocalDate, bool> passed) => Compute(item.Cadence, item.Start, passed);
+
+        private ReportDue? Compute(ReportCadence cadence, LocalDate start, Func<LocalDate, bool>? passed = null)
         {
             var calendar = owner._calendar;
 
-            // A holiday can push one due date's deadline past the next one's, so step back until one has passed.
+            // A holiday can push one due date's deadline past the next one's, so step back until one has passed (for a
+            // delayed rule, until its delay has run out: up to about three months of weekly reports).
             var due = cadence.LastDueOnOrBefore(today.PlusDays(-1), start);
-            for (var guard = 0; due is { } d && calendar.WorkingDayOnOrAfter(d) >= today && guard < 16; guard++)
+            for (var guard = 0; due is { } d && !(passed?.Invoke(calendar.WorkingDayOnOrAfter(d)) ?? calendar.WorkingDayOnOrAfter(d) < today) && guard < 128; guard++)
             {
                 due = cadence.LastDueOnOrBefore(d.PlusDays(-1), start);
             }

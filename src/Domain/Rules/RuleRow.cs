@@ -246,6 +246,13 @@ public sealed partial record RuleRow
         var days = trigger == TriggerKind.ReportDueSoon
             ? ReportLead(Fault)
             : Span(nameof(Days), Days, trigger == TriggerKind.DueSoon, Fault);
+        if (trigger == TriggerKind.StartMissed && !string.IsNullOrWhiteSpace(Days))
+        {
+            // Not silently ignored: an admin writing 5 expects "5 days after the planned start", which this rule does not do.
+            Fault(nameof(Days), Days, "「start-missed」（未按期开工）规则在计划开工日期后第一次运行即触发，不使用天数。请清空此项；如要开工后延后若干天再督办，请把任务的计划开工日期相应推后。");
+            days = null;
+        }
+
         var scan = Lookup(ScanSlots, nameof(Scan), Scan, required: false, Fault) ?? ScanSlot.Morning;
         var streak = Integer(nameof(Streak), Streak, trigger == TriggerKind.LagStreak, min: 1, max: 120, Fault);
         var tolerance = 0.0;

@@ -36,14 +36,14 @@ public static partial class MessageWording
         var document = new EmailDocument();
         Salutation(document, letter);
         document.Add(CopyNote)
-            .Add(Statement(e) + "，" + CopyAction(e, Style.Sentence) + "。");
+            .Add(Statement(e) + "，" + CopyAction(e, Style.Sentence, wording) + "。");
         Signature(document, letter, wording);
         document.Facts(Facts(e));
         return new EmailMessage(subject, document.PlainText(), document.Html(subject));
     }
 
     private static SmsMessage CopySms(EscalationEvent e, WordingSettings wording) =>
-        Sms(wording, SmsCopyMark + Unit(e) + Q(e.Facts.ItemTitle) + Situation(e, Style.Sms) + "，" + CopyAction(e, Style.Sms) + "。");
+        Sms(wording, SmsCopyMark + Unit(e) + Q(e.Facts.ItemTitle) + Situation(e, Style.Sms) + "，" + CopyAction(e, Style.Sms, wording) + "。");
 
     /// <summary>What happened, as of when: 截至2024年6月3日，商务局承担的“…”“…”时间节点逾期未完成.</summary>
     private static string Statement(EscalationEvent e)
@@ -55,11 +55,12 @@ public static partial class MessageWording
     }
 
     /// <summary>What the office did about it, for someone who is only told: 已发出督查提醒 / 现予通报… / 拟对…开展约谈警示….</summary>
-    private static string CopyAction(EscalationEvent e, Style style) => e.Level switch
+    private static string CopyAction(EscalationEvent e, Style style, WordingSettings wording) => e.Level switch
     {
         EventLevel.Reminder => "已发出督查提醒",
         EventLevel.Notice => "现予通报" + (e.Demand is { } d
-            ? "，要求" + (style == Style.Sms ? "" : Unit(e)) + "于" + Date(d.DueBy) + "前" + (d.Kind switch { DemandKind.Explanation => "报送书面说明", DemandKind.SpecialExplanation => "报送专题说明", _ => "完成整改" })
+            ? "，要求" + (style == Style.Sms && !OwedByOthers(d, e.Unit) ? "" : Owing(d, e, wording)) + "于" + Date(d.DueBy) + "前"
+                + (d.SubmittersOf(e.Unit).Count > 1 ? "分别" : "") + DemandAction(d.Kind)
             : ""),
         _ => style == Style.Sms
             ? "拟对" + Unit(e) + "开展约谈警示，具体时间另行通知"

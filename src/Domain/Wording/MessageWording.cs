@@ -350,21 +350,31 @@ public static partial class MessageWording
             return "";
         }
 
-        var what = demand.Kind switch
-        {
-            DemandKind.Explanation => "报送书面说明",
-            DemandKind.SpecialExplanation => "报送专题说明",
-            _ => "完成整改",
-        };
-        var owing = demand.SubmittersOf(itemUnit);
-        if (owing is [var only] && only == itemUnit)
+        var what = DemandAction(demand.Kind);
+        if (!OwedByOthers(demand, itemUnit))
         {
             return "请于" + Date(demand.DueBy) + "前" + what;
         }
 
+        var owing = demand.SubmittersOf(itemUnit);
         var names = string.Join("、", owing.Select(u => Text(wording.NameOf(u))));
         return "请" + names + "于" + Date(demand.DueBy) + "前" + (owing.Count > 1 ? "分别" : "") + what;
     }
+
+    /// <summary>报送书面说明, 报送专题说明 or 完成整改.</summary>
+    private static string DemandAction(DemandKind kind) => kind switch
+    {
+        DemandKind.Explanation => "报送书面说明",
+        DemandKind.SpecialExplanation => "报送专题说明",
+        _ => "完成整改",
+    };
+
+    /// <summary>True when a unit other than the item's owes the demand (alone or with it): the words must name who owes it.</summary>
+    private static bool OwedByOthers(Demand demand, UnitId itemUnit) => demand.SubmittersOf(itemUnit) is not [var only] || only != itemUnit;
+
+    /// <summary>The units owing <paramref name="demand"/>, by name: the item's unit as the event names it, others from the units table.</summary>
+    private static string Owing(Demand demand, EscalationEvent e, WordingSettings wording) =>
+        string.Join("、", demand.SubmittersOf(e.Unit).Select(u => u == e.Unit ? Unit(e) : Text(wording.NameOf(u))));
 
     private static string Contact(WordingSettings wording) => Text(wording.ContactLine);
 

@@ -146,12 +146,15 @@ public class OffsetEvaluationTests
     }
 
     [Fact]
-    public void Evaluate_StillChasesAFinishedItem_ForAMissedDeadline_WhenARuleWaitsLongerThanTheCatchUpWindow()
+    public void Evaluate_DoesNotSummonAnItemFinishedBeforeTheDelayRanOut_ButStillSummonsOneThatIsNot()
     {
+        // 逾期满20个工作日仍未完成 → 约谈: about what is still undone when the delay runs out (07-31), not about a late finish.
         var finished = ItemState.Of(Item("D-3", D(2026, 6, 1), D(2026, 7, 3)), [Report(D(2026, 7, 2), 80), Report(D(2026, 7, 8), 100)]);
+        var unfinished = ItemState.Of(Item("D-4", D(2026, 6, 1), D(2026, 7, 3)), [Report(D(2026, 7, 2), 80), Report(D(2026, 7, 8), 95)]);
         var engine = Engine(Summons with { Days = "20" });
 
-        Assert.Single(Run(engine, D(2026, 7, 31), finished));
+        Assert.Empty(Run(engine, D(2026, 7, 31), finished));
+        Assert.Equal("overdue:2026-07-03", Assert.Single(Run(engine, D(2026, 7, 31), unfinished)).Occurrence);
     }
 
     [Fact]

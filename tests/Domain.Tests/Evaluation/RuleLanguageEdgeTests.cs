@@ -8,10 +8,10 @@ using static Escalation.Domain.Tests.Evaluation.Fixture;
 namespace Escalation.Domain.Tests.Evaluation;
 
 /// <summary>
-/// Review probes for issue 13 (the rule language): each test states what the issue and the admin docs promise and
-/// fails while the code does otherwise. They are kept as regression tests for the fixes.
+/// Edge cases of issue 13's rule language found in review: each test states what the issue and the admin docs promise
+/// (they failed before the fixes and are kept as regression tests).
 /// </summary>
-public class ReviewProbeTests
+public class RuleLanguageEdgeTests
 {
     private static EscalationRule Rule(RuleRow row)
     {
@@ -29,7 +29,7 @@ public class ReviewProbeTests
     // A summons 「逾期 20 个工作日仍未完成的，约谈」 (Days = 20, due 07-31) must not go to a task that finished on 07-10:
     // docs/tables.zh-CN.md, Days: 「节点、报送或要求到期后再过这么多天仍未办结才触发」.
     [Fact]
-    public void Probe_DelayedOverdueRule_DoesNotFire_WhenTheTargetWasReachedBeforeTheDelayRanOut()
+    public void DelayedOverdueRule_DoesNotFire_WhenTheTargetWasReachedBeforeTheDelayRanOut()
     {
         var engine = Evaluator([Rule(Overdue with { Id = "R8", Level = "summons", Days = "20" })]);
         var finishedLate = ItemState.Of(
@@ -42,7 +42,7 @@ public class ReviewProbeTests
     // The same with a milestone (target 50 on 2026-06-15, reached on 06-22) of a task still running: a delayed notice
     // 10 working days after the milestone (06-30, Dragon Boat Festival 06-19 off) must not go out; the milestone is met by then.
     [Fact]
-    public void Probe_DelayedOverdueRule_DoesNotFire_ForAMilestoneMetLateButBeforeTheDelay()
+    public void DelayedOverdueRule_DoesNotFire_ForAMilestoneMetLateButBeforeTheDelay()
     {
         var engine = Evaluator([Rule(Overdue with { Days = "10", Scope = "milestones" })]);
         var plan = Plan.WithMilestones([new Milestone("方案批复", D(2026, 6, 15), 50)]);
@@ -58,11 +58,10 @@ public class ReviewProbeTests
     }
 
     // A report-missing rule with a delay longer than the report cycle: 旬 reports (the default cadence) fall due every 7–8
-    // working days. 「逾期10个工作日仍未报送」 (Days = 10, valid: 1–60) should fire for a task that never reports; it never
-    // does, because the evaluator only looks at the latest due date, and by the time the delay has run out the next
-    // due date has passed and replaced it.
+    // working days. 「逾期10个工作日仍未报送」 (Days = 10, valid: 1–60) must fire for a task that never reports, although by
+    // the time the delay has run out the next due date has passed: the rule chases the latest due date whose delay ran out.
     [Fact]
-    public void Probe_DelayedReportMissingRule_FiresAtSomePoint_WhenTheDelayIsLongerThanTheReportCycle()
+    public void DelayedReportMissingRule_FiresAtSomePoint_WhenTheDelayIsLongerThanTheReportCycle()
     {
         var silent = ItemState.Of(Item("X-1", D(2025, 3, 3), D(2025, 12, 31), cadence: ReportCadence.Default));
         var fiveDays = Evaluator([Rule(Overdue with { Id = "R2", Level = "reminder", Trigger = "report-missing", Days = "5", Template = "report-missing" })]);
@@ -80,7 +79,7 @@ public class ReviewProbeTests
     // August, a notice demanding an explanation in September, a summons in October, for a missed deadline the office
     // approved an objective cause for.
     [Fact]
-    public void Probe_ExemptedDeadline_DoesNotClimbTheLagLadderAfterTheDeadline()
+    public void ExemptedDeadline_DoesNotClimbTheLagLadderAfterTheDeadline()
     {
         var lagRules = DefaultRules.All.Where(r => r.Trigger.Kind == TriggerKind.LagStreak).ToList();
         var engine = Evaluator(lagRules);
@@ -105,7 +104,7 @@ public class ReviewProbeTests
     // the engine first judges on Wednesday 07-09 (an outage, or PlannedStart entered late) gets a notice whose due date
     // (07-07) has already passed, and R7's summons for the overdue explanation the next morning.
     [Fact]
-    public void Probe_StartMissedNotice_RaisedInTheCatchUpWindow_DoesNotDemandByADayAlreadyPast()
+    public void StartMissedNotice_RaisedInTheCatchUpWindow_DoesNotDemandByADayAlreadyPast()
     {
         var roster = Escalation.Domain.Evaluation.Roster.Of([new UnitRoster(Commerce, "商务局", Principal, Deputy, LeadOfficial)], Office);
         var project = ItemState.Of(Item("P1", D(2025, 6, 2), D(2025, 12, 31), kind: ItemKind.KeyProject) with { PlannedStart = D(2025, 6, 30) });
@@ -119,7 +118,7 @@ public class ReviewProbeTests
     // LeadOfficial (Configuration reports a named unit's empty role under them), but the evaluator reports an empty role
     // of the item's unit (or of a builder owing a demand) under the enum name "UnitPrincipal", which is no column.
     [Fact]
-    public void Probe_EmptyPrincipal_IsReportedUnderTheUnitsColumnName()
+    public void EmptyPrincipal_IsReportedUnderTheUnitsColumnName()
     {
         var roster = Escalation.Domain.Evaluation.Roster.Of([new UnitRoster(Commerce, "商务局", null, Deputy, LeadOfficial)], Office);
         var engine = Evaluator([Rule(Overdue with { To = "owner,principal" })], roster);
@@ -132,14 +131,14 @@ public class ReviewProbeTests
     }
 }
 
-/// <summary>Review probes on reading rule rows.</summary>
-public class ReviewProbeRuleRowTests
+/// <summary>Edge cases of reading rule rows found in review.</summary>
+public class RuleLanguageRowEdgeTests
 {
     // Days means something for due-soon, report-due-soon and (as a delay) overdue, report-missing and demand-overdue.
     // A start-missed rule written with Days = 5 (an admin expecting 「计划开工5天后仍未开工」) is adopted without a word and
     // fires the day after the planned start: the value should be refused or at least reported as ignored.
     [Fact]
-    public void Probe_StartMissedRule_WithDays_IsReported()
+    public void StartMissedRule_WithDays_IsReported()
     {
         var row = new RuleRow
         {
