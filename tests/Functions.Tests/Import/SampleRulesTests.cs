@@ -141,10 +141,10 @@ public class SampleRulesTests
         return (rules, problems);
     }
 
-    private static void AssertLadder(IReadOnlyList<EscalationRule> expected, IReadOnlyList<EscalationRule> actual)
+    private static void AssertLadder(EscalationRule[] expected, IReadOnlyList<EscalationRule> actual)
     {
         Assert.Equal(expected.Select(r => r.Id.Value), actual.Select(r => r.Id.Value));
-        for (var i = 0; i < expected.Count; i++)
+        for (var i = 0; i < expected.Length; i++)
         {
             AssertSame(expected[i], actual[i]);
         }
