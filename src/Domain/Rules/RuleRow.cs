@@ -635,14 +635,16 @@ public sealed partial record RuleRow
             return DaySpan.Working(0);
         }
 
-        var (span, reason) = DaySpan.Parse(text);
+        var (span, _) = DaySpan.Parse(text);
         if (span is { Unit: DayUnit.WorkingDays } working)
         {
             return working;
         }
 
+        // One reason for every wrong value: the accepted range is 0 to MaxWorkingDays working days, not DaySpan's 1 to 60.
         fault(nameof(Days), Days, span is null
-            ? reason + "用于「report-due-soon」时还可填「0」（截止当天）。"
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"「report-due-soon」的天数应为 0 到 {MaxWorkingDays} 之间的工作日数（0 为截止当天），如「0」「1」「2个工作日」，请改正。")
             : "「report-due-soon」的天数按工作日计（报送截止日和提醒都在工作日）。请填写「1」「2个工作日」这样的工作日数，或「0」（截止当天）。");
         return DaySpan.Working(1);
     }

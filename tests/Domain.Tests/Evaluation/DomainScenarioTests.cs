@@ -187,8 +187,8 @@ public class DomainScenarioTests
         Assert.Equal(EventLevel.Notice, notice.Level);
         Assert.Contains(new Recipient(RecipientRole.SupervisionOffice, Office, IsCopy: true), notice.Recipients);
         Assert.Contains(new Recipient(RecipientRole.UnitPrincipal, Principal, IsCopy: false), notice.Recipients);
-        // Rectify by 10 working days after Saturday 07-16: 07-18 .. 07-29.
-        Assert.Equal(new Demand(DemandKind.Rectification, D(2022, 7, 29)) { From = [Commerce] }, notice.Demand);
+        // R3 (限期整改15天): 15 calendar days after the deadline 07-15 is Saturday 07-30, rolled to Monday 08-01.
+        Assert.Equal(new Demand(DemandKind.Rectification, D(2022, 8, 1)) { From = [Commerce] }, notice.Demand);
     }
 
     [Fact]

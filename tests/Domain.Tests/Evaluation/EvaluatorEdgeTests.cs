@@ -99,7 +99,7 @@ public class EvaluatorEdgeTests
         // Met on time and corrected later: no notice. Reached three days late: a notice, though today's progress is fine.
         var notice = Assert.Single(events);
         Assert.Equal(new ItemId("O-2"), notice.Item);
-        Assert.Equal(new Demand(DemandKind.Rectification, D(2024, 3, 29)) { From = [Commerce] }, notice.Demand); // 10 working days after 03-15
+        Assert.Equal(new Demand(DemandKind.Rectification, D(2024, 4, 1)) { From = [Commerce] }, notice.Demand); // 15 days after 03-15 is Saturday 03-30, rolled to Monday
     }
 
     [Fact]

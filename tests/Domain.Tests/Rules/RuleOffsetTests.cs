@@ -212,11 +212,17 @@ public class RuleOffsetTests
     public void DefaultRules_MeanWhatTheyMeantBefore_BareNumbersWorkingDaysAndNoDelays()
     {
         var rules = DefaultRules.All.ToDictionary(r => r.Id.Value);
+        string[] delayless = ["R2", "R3", "R4", "R5", "R6", "R7", "R8"];
 
         Assert.Equal(DaySpan.Working(3), rules["R1"].Trigger.Days);
-        Assert.All(rules.Values.Where(r => r.Id.Value != "R1"), r => Assert.Null(r.Trigger.Days));
-        Assert.Equal(new DemandSpec(DemandKind.Rectification, DaySpan.Working(10), Roll: false), rules["R3"].Demand);
+        Assert.All(delayless, id => Assert.Null(rules[id].Trigger.Days));
         Assert.Equal(new DemandSpec(DemandKind.Explanation, DaySpan.Working(5), Roll: false), rules["R5"].Demand);
         Assert.All(rules.Values.Where(r => r.Id.Value != "R1"), r => Assert.Equal(Repeat.Once, r.Repeat));
+
+        // Changed on purpose with issue 13: R3's rectification is 15 calendar days, rolled to the next working day
+        // (限期整改15天); R9/R10 remind 1 working day before a report is due and on the due day (report-due-soon Days).
+        Assert.Equal(new DemandSpec(DemandKind.Rectification, DaySpan.Calendar(15), Roll: true), rules["R3"].Demand);
+        Assert.Equal(DaySpan.Working(1), rules["R9"].Trigger.Days);
+        Assert.Equal(DaySpan.Working(0), rules["R10"].Trigger.Days);
     }
 }

@@ -108,7 +108,7 @@ public class RuleRowTests
         Assert.Equal([Channel.Sms], rules[9].Channels);
         Assert.Equal(DaySpan.Working(3), rules[0].Trigger.Days);
         Assert.Equal(RepeatKind.OnDueDay, rules[0].Repeat.Kind);
-        Assert.Equal(new DemandSpec(DemandKind.Rectification, 10), rules[2].Demand);
+        Assert.Equal(new DemandSpec(DemandKind.Rectification, DaySpan.Calendar(15), Roll: true), rules[2].Demand); // 限期整改15天, rolled to a working day
         Assert.Equal([1, 2, 3], rules.Where(r => r.Trigger.Kind == TriggerKind.LagStreak).Select(r => r.Trigger.MinStreak));
         Assert.Equal(new DemandSpec(DemandKind.Explanation, 5), rules[4].Demand);
         Assert.Equal([RecipientRole.LeadOfficial, RecipientRole.SupervisionOffice], rules[5].Copy);

@@ -45,10 +45,12 @@ public sealed class DemoMessagesTests : IDisposable
         Assert.Equal(sent.OrderBy(s => s.ToString()), carried.OrderBy(c => c.ToString()));
 
         // Every event of events.jsonl was delivered: each of its deliveries is sent, or not sent on purpose (no address).
-        // 147 of R1–R7 (as before R9 and R10 existed), 495 day-before reminders of R9 (the samples report on the due day
-        // itself, so nearly every task is reminded each 旬) and 42 same-day afternoon chases of R10.
-        Assert.Equal(684, run.Events.Count);
-        Assert.Equal(147, run.Events.Count(e => e.RuleId is not ("R9" or "R10")));
+        // 149 of R1–R8 (zjj-2026-08, a builder project, adds R8's start-missed notice of 07-16 and R7's summons of 07-23:
+        // the builder cjt explained on 07-20, zjj did not; R3's 15 calendar days moved R7's dates, not their count), 495 day-before reminders of R9 (the samples report on the due
+        // day itself, so nearly every task is reminded each 旬) and 42 same-day afternoon chases of R10.
+        Assert.Equal(686, run.Events.Count);
+        Assert.Equal(149, run.Events.Count(e => e.RuleId is not ("R9" or "R10")));
+        Assert.Single(run.Events, e => e.RuleId == "R8");
         Assert.Equal((495, 42), (run.Events.Count(e => e.RuleId == "R9"), run.Events.Count(e => e.RuleId == "R10")));
         Assert.All(run.Events, e => Assert.Equal(e.RuleId == "R10" ? "afternoon" : "morning", e.Scan));
         Assert.All(ledger, d => Assert.True(d.Status is DeliveryStatus.Sent or DeliveryStatus.Skipped, $"{d.Id} is {d.Status}"));

@@ -6,7 +6,7 @@ namespace Escalation.Functions.Tests.EndToEnd;
 /// <summary>
 /// The example scenarios of the specification (docs/domain.md), end to end in local mode: <c>simulate</c> imports a
 /// scenario folder (EndToEnd/Scenarios/NAME: one unit, 商务局 <c>swj</c>, with its people, the office <c>dcs-office</c>
-/// set by settings.csv, the shipped rules R1–R7 and calendar), steps the clock day by day, and we read the JSON lines it
+/// set by settings.csv, the shipped rules R1–R10 and calendar), steps the clock day by day, and we read the JSON lines it
 /// prints and the outbox it writes. The same facts and dates as Domain.Tests' DomainScenarioTests, through the whole
 /// pipeline: import, daily scan, escalation log, bus, sending window, outbox.
 /// </summary>
@@ -182,7 +182,7 @@ public sealed class ScenarioTests : IDisposable
     {
         //  2021     Mo Tu We Th Fr Sa Su
         //  Mar/Apr  29 30 31  1  2  3h 4h    We 31: milestone (target 30) missed at 24; Th 1: notice
-        //  Apr       5h 6  7  8  9 10 11     working days after 03-31: 04-01, 04-02, 04-06 .. 04-09, 04-12 .. 04-15 (the 10th)
+        //  Apr       5h 6  7  8  9 10 11     R3's rectification: 15 calendar days after 03-31 is Th 04-15, a working day
         //           12 13 14 15 16 17 18     Fr 16: the rectification is overdue (none recorded): R7 summons
 
         var run = SimulatedRun.Of(_temp, "working-days-across-holiday", "2021-03-29", "2021-04-16");
@@ -206,6 +206,8 @@ public sealed class ScenarioTests : IDisposable
         //  2022     Mo Tu We Th Fr Sa Su
         //  Jul      11 12 13 14 15 16 17     Mo 11: 80 % reported; Tu 12: 3 working days left (13, 14, 15): R1
         //           18 19 20 21 22 23 24     Fr 15: due day (R1 again); Sa 16: overdue (done on the 15th would be on time)
+        //           25 26 27 28 29 30 31     R3's rectification: 15 calendar days after 07-15 is Sa 07-30, rolled to Mo 08-01
+        //  Aug       1
         // The task was behind at June's close (80 < 91.7), hence a lag reminder on 07-01 (not asserted).
 
         var run = SimulatedRun.Of(_temp, "absolute-deadline", "2022-07-01", "2022-07-18");
@@ -218,7 +220,7 @@ public sealed class ScenarioTests : IDisposable
         Assert.DoesNotContain(run.Events, e => e.Kind == "overdue" && string.CompareOrdinal(e.Date, "2022-07-16") < 0);
         var notice = Assert.Single(run.Events, e => e.Kind == "overdue");
         Assert.Equal(
-            ("R3", "notice", "2022-07-16", "overdue:2022-07-15", "rectification", "2022-07-29"),
+            ("R3", "notice", "2022-07-16", "overdue:2022-07-15", "rectification", "2022-08-01"),
             (notice.RuleId, notice.Level, notice.Date, notice.Occurrence, notice.Demand, notice.DueBy));
         Assert.Contains(To("unit-principal", Principal), notice.Recipients);
         Assert.Contains(Cc("supervision-office", Office), notice.Recipients);

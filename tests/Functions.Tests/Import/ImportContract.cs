@@ -35,7 +35,7 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
         ("milestones.csv 第 7 行", "milestones", "zjj-2026-01:2026-12-31", "Due", "2026-12-31", "节点日期晚于任务的完成时限（2026-12-15）"),
         ("progress.csv 第 7 行", "progress", "fgw-2026-01:2026-03-20:01", "Progress", "15", "完成进度低于此前报送的 18（2026-03-10），且未填写说明"),
         ("progress.csv 第 16 行", "progress", "zjj-2026-03:2026-04-20:01", "Progress", "120", "应为 0 到 100 之间的数字"),
-        ("rules.csv 第 9 行", "rules", "R8", "Trigger", "whenever", "无法识别「whenever」。可填：「due-soon」、「overdue」、「report-missing」、「lag-streak」、「demand-overdue」、「report-due-soon」。"),
+        ("rules.csv 第 9 行", "rules", "R8", "Trigger", "whenever", "无法识别「whenever」。可填：「due-soon」、「overdue」、「report-missing」、「lag-streak」、「demand-overdue」、「start-missed」、「未按期开工」、「report-due-soon」。"),
         ("templates.csv 第 6 行", "templates", "lag-notice", "Subject", "【督查通报】{unit}“{item}”连续{streak}期落后（{foo}）", "无法识别占位符「{foo}」"),
     ];
 
@@ -66,7 +66,7 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
         Assert.All(first.Tables, t => Assert.Equal((t.Read, 0, new WriteCount(t.Read, 0, 0)), (t.Accepted, t.Rejected, t.Written)));
         Assert.Empty(second.Rejected);
         Assert.All(second.Tables, t => Assert.Equal((t.Read, 0, new WriteCount(0, 0, t.Read)), (t.Accepted, t.Rejected, t.Written)));
-        Assert.Equal(1704, afterFirst.Progress.Count);
+        Assert.Equal(1698, afterFirst.Progress.Count);
         Assert.Equivalent(afterFirst, afterSecond, strict: true);
     }
 
@@ -222,7 +222,7 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
         Assert.Contains("本单位没有可用的编号为「fgw-2099-01」的任务", unknown.Reason, StringComparison.Ordinal);
         var down = Assert.Single(report.Rejected, r => r.Location.ToString() == "progress.csv 第 4 行").Problem;
         Assert.Contains("低于此前报送的 100（2026-12-10）", down.Reason, StringComparison.Ordinal);
-        Assert.Equal(1705, stored.Progress.Count);
+        Assert.Equal(1699, stored.Progress.Count);
         Assert.Contains(stored.Progress, p => p.Key == "fgw-2026-01:2026-12-10:02");
     }
 

@@ -7,8 +7,12 @@ using NodaTime;
 namespace Escalation.Functions.Tests.Import;
 
 /// <summary>
-/// The shipped samples/rules.csv, read by the import code, means exactly what it meant before rules could name calendar
-/// days, delays and repeat limits: bare numbers are working days, an empty Days is no delay, nothing rolls or is capped.
+/// Rule rows keep meaning what they meant before issue 13 (calendar-day offsets, delays, repeat limits, start-missed,
+/// report-due-soon, the afternoon scan): samples/rules.csv as it was then, frozen in Import/Data/rules-before-issue-13.csv
+/// and read by today's import code, parses to the ladder built by hand as it was (bare numbers are working days, an empty
+/// Days is no delay, nothing rolls or is capped, every rule in the morning scan). The shipped ladder (samples/rules.csv and
+/// default-rules.json) keeps R1, R2 and R4–R7 as they were; R3's rectification became 15 calendar days rolled to the next
+/// working day; R8–R10 are new.
 /// </summary>
 public class SampleRulesTests
 {
@@ -30,32 +34,59 @@ public class SampleRulesTests
         Rule("R7", "说明或整改逾期约谈", EventLevel.Summons, new RuleTrigger(TriggerKind.DemandOverdue), [RecipientRole.UnitPrincipal, RecipientRole.DeputyInCharge], [], "demand-overdue"),
     ];
 
+    /// <summary>
+    /// The ladder shipped with issue 13, built by hand: R1, R2 and R4–R7 as before; R3's rectification 15 calendar days
+    /// rolled to the next working day (限期整改15天); R8 start-missed with a special explanation from the unit and the
+    /// builder; R9 the working day before a report is due (email); R10 on the due day in the afternoon scan (SMS).
+    /// </summary>
+    private static readonly EscalationRule[] Shipped =
+    [
+        Before[0],
+        Before[1],
+        Before[2] with { Demand = new DemandSpec(DemandKind.Rectification, DaySpan.Calendar(15), Roll: true) },
+        Before[3],
+        Before[4],
+        Before[5],
+        Before[6],
+        Rule("R8", "未按期开工专题说明", EventLevel.Notice, new RuleTrigger(TriggerKind.StartMissed), [RecipientRole.UnitPrincipal, RecipientRole.BuilderPrincipal], [RecipientRole.SupervisionOffice], "start-missed",
+            demand: new DemandSpec(DemandKind.SpecialExplanation, 5) { From = [DemandSubmitter.Unit, DemandSubmitter.Builder] }),
+        Rule("R9", "报送截止前提醒", EventLevel.Reminder, new RuleTrigger(TriggerKind.ReportDueSoon, DaySpan.Working(1)), Owner, [], "report-due-soon", channels: [Channel.Email]),
+        Rule("R10", "报送当日未报催报", EventLevel.Reminder, new RuleTrigger(TriggerKind.ReportDueSoon, DaySpan.Working(0)), Owner, [], "report-due-today", channels: [Channel.Sms],
+            scan: ScanSlot.Afternoon),
+    ];
+
     [Fact]
-    public void SampleRules_ParseToTheSameRulesAsBefore_WhenReadByTheImportCode()
+    public void RulesBeforeIssue13_ParseToTheSameRulesAsBefore_WhenReadByTheImportCode()
     {
-        var table = ImportSource.Read(Repo.Samples).Tables.Single(t => t.Schema.Name == "rules");
-        var rows = table.Rows.Select(r => AdminTables.Rules.Create(r.Field)).ToList();
-
-        var (rules, problems) = RuleRow.ParseAll(rows);
-
-        Assert.Empty(problems);
-        Assert.Equal(Before.Length, rules.Count);
-        for (var i = 0; i < Before.Length; i++)
+        var folder = Directory.CreateTempSubdirectory("rules-before-issue-13-");
+        try
         {
-            AssertSame(Before[i], rules[i]);
+            File.Copy(Path.Combine(Repo.Root, "tests", "Functions.Tests", "Import", "Data", "rules-before-issue-13.csv"), Path.Combine(folder.FullName, "rules.csv"));
+
+            var (rules, problems) = ParseRulesIn(folder.FullName);
+
+            Assert.Empty(problems);
+            AssertLadder(Before, rules);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
         }
     }
 
     [Fact]
-    public void DefaultRules_ParseToTheSameRulesAsBefore()
+    public void SampleRules_ParseToTheShippedLadder_WhenReadByTheImportCode()
     {
-        var rules = DefaultRules.All;
+        var (rules, problems) = ParseRulesIn(Repo.Samples);
 
-        Assert.Equal(Before.Length, rules.Count);
-        for (var i = 0; i < Before.Length; i++)
-        {
-            AssertSame(Before[i], rules[i]);
-        }
+        Assert.Empty(problems);
+        AssertLadder(Shipped, rules);
+    }
+
+    [Fact]
+    public void DefaultRules_AreTheShippedLadder()
+    {
+        AssertLadder(Shipped, DefaultRules.All);
     }
 
     [Fact]
@@ -102,11 +133,28 @@ public class SampleRulesTests
         Assert.Equal(row, back);
     }
 
+    private static (IReadOnlyList<EscalationRule> Rules, IReadOnlyList<Escalation.Domain.Problems.Problem> Problems) ParseRulesIn(string folder)
+    {
+        var table = ImportSource.Read(folder).Tables.Single(t => t.Schema.Name == "rules");
+        var rows = table.Rows.Select(r => AdminTables.Rules.Create(r.Field)).ToList();
+        var (rules, problems) = RuleRow.ParseAll(rows);
+        return (rules, problems);
+    }
+
+    private static void AssertLadder(EscalationRule[] expected, IReadOnlyList<EscalationRule> actual)
+    {
+        Assert.Equal(expected.Select(r => r.Id.Value), actual.Select(r => r.Id.Value));
+        for (var i = 0; i < expected.Length; i++)
+        {
+            AssertSame(expected[i], actual[i]);
+        }
+    }
+
     private static void AssertSame(EscalationRule expected, EscalationRule actual)
     {
         Assert.Equal(
-            (expected.Id, expected.Name, expected.Level, expected.Trigger, expected.Template, expected.Repeat, expected.EffectiveFrom, expected.Enabled, expected.Demand),
-            (actual.Id, actual.Name, actual.Level, actual.Trigger, actual.Template, actual.Repeat, actual.EffectiveFrom, actual.Enabled, actual.Demand));
+            (expected.Id, expected.Name, expected.Level, expected.Trigger, expected.Template, expected.Repeat, expected.EffectiveFrom, expected.Enabled, expected.Demand, expected.Scan),
+            (actual.Id, actual.Name, actual.Level, actual.Trigger, actual.Template, actual.Repeat, actual.EffectiveFrom, actual.Enabled, actual.Demand, actual.Scan));
         Assert.Equal(expected.To, actual.To);
         Assert.Equal(expected.Copy, actual.Copy);
         Assert.Equal(expected.Channels, actual.Channels);
@@ -114,6 +162,7 @@ public class SampleRulesTests
 
     private static EscalationRule Rule(
         string id, string name, EventLevel level, RuleTrigger trigger, RecipientRole[] to, RecipientRole[] copy, string template,
-        Repeat? repeat = null, DemandSpec? demand = null) =>
-        new(new RuleId(id), name, level, trigger, [.. to.Select(r => (RecipientSpec)r)], [.. copy.Select(r => (RecipientSpec)r)], Both, template, repeat ?? Repeat.Once, LocalDate.MinIsoValue, Enabled: true, Demand: demand);
+        Repeat? repeat = null, DemandSpec? demand = null, Channel[]? channels = null, ScanSlot scan = ScanSlot.Morning) =>
+        new(new RuleId(id), name, level, trigger, [.. to.Select(r => (RecipientSpec)r)], [.. copy.Select(r => (RecipientSpec)r)], channels ?? Both, template, repeat ?? Repeat.Once, LocalDate.MinIsoValue,
+            Enabled: true, Demand: demand, Scan: scan);
 }

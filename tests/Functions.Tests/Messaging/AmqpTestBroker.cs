@@ -109,6 +109,21 @@ public sealed class AmqpTestBroker : IAsyncDisposable
     /// <summary>Sender links closed so far.</summary>
     public int SenderDetaches => Volatile.Read(ref _detaches);
 
+    /// <summary>
+    /// <see cref="SenderDetaches"/> once it reaches <paramref name="count"/>, or after <paramref name="timeout"/>: the
+    /// broker counts a detach on its own I/O thread, which may run after the client's close has returned.
+    /// </summary>
+    public async Task<int> SenderDetachesReaching(int count, TimeSpan timeout)
+    {
+        var step = TimeSpan.FromMilliseconds(20);
+        for (var waited = TimeSpan.Zero; SenderDetaches < count && waited < timeout; waited += step)
+        {
+            await Task.Delay(step);
+        }
+
+        return SenderDetaches;
+    }
+
     /// <summary>Transfers received (accepted or rejected).</summary>
     public int Transfers => Volatile.Read(ref _transfers) + 1;
 

@@ -40,6 +40,6 @@ public sealed class ServeOverAmqpTests
         Assert.Equal(1, broker.Transfers);
         Assert.Equal(["evaluate"], attachedWhileRunning);
         Assert.Equal(0, detachedWhileRunning);
-        Assert.Equal(1, broker.SenderDetaches);
+        Assert.Equal(1, await broker.SenderDetachesReaching(1, TimeSpan.FromSeconds(5)));
     }
 }

@@ -54,7 +54,7 @@ public sealed class NamedRecipientPreviewTests : IDisposable
 
         var (code, output, _) = Cli(["check", "--store", store]);
 
-        Assert.Contains("rules                   7        7", imported, StringComparison.Ordinal);
+        Assert.Contains("rules                  10       10", imported, StringComparison.Ordinal);
         Assert.Equal(Commands.Cli.DataError, code);
         Assert.Contains("R6", output, StringComparison.Ordinal);
         Assert.Contains("人员:王健国", output, StringComparison.Ordinal);
@@ -85,6 +85,9 @@ public sealed class NamedRecipientPreviewTests : IDisposable
                 "R5 principal | supervision-office",
                 "R6 principal,deputy | lead-official,supervision-office",
                 "R7 principal,deputy |",
+                "R8 principal,builder | supervision-office",
+                "R9 owner |",
+                "R10 owner |",
             ],
             configuration.Rules.Select(r => $"{r.Id} {Words(r.To)} | {Words(r.Copy)}".TrimEnd()));
     }
@@ -98,6 +101,7 @@ public sealed class NamedRecipientPreviewTests : IDisposable
         RecipientSpec.ByRole { Role: RecipientRole.DeputyInCharge } => "deputy",
         RecipientSpec.ByRole { Role: RecipientRole.LeadOfficial } => "lead-official",
         RecipientSpec.ByRole { Role: RecipientRole.SupervisionOffice } => "supervision-office",
+        RecipientSpec.ByRole { Role: RecipientRole.BuilderPrincipal } => "builder",
         _ => "named: " + s,
     }));
 
