@@ -315,12 +315,7 @@ public sealed class Evaluator
 
         public void ReportMissing(EscalationRule rule)
         {
-            // A delayed rule chases the latest due date whose delay has run out, which may be several report cycles back
-            // (a delay of 10 working days on 旬 reports): the due dates in between are not yet its business.
-            var context = this;
-            var latest = rule.Trigger.Days is null
-                ? run.ReportDue(Item)
-                : run.ReportDue(Item, rolled => context.FirstDay(rule, rolled) <= context.Today);
+            var latest = rule.Trigger.Days is null ? run.ReportDue(Item) : DelayedReportDue(rule);
             if (latest is not { } due || due.Nominal < Item.Start || due.Nominal > Item.Deadline)
             {
                 return;
@@ -331,6 +326,17 @@ public sealed class Evaluator
             {
                 Raise(rule, EventKind.ReportMissing, Key($"report:{Iso(due.Nominal)}", round), new EventFacts(Item.Title, UnitName, PlannedToday, reported, ReportDue: due.Rolled), FirstDay(rule, due.Rolled));
             }
+        }
+
+        /// <summary>
+        /// For a delayed report-missing rule: the latest due date whose delay has run out, which may be several report
+        /// cycles back (a delay of 10 working days on 旬 reports); the due dates in between are not yet its business. Apart
+        /// from <see cref="ReportMissing"/> so that its closure is made only for delayed rules.
+        /// </summary>
+        private ReportDue? DelayedReportDue(EscalationRule rule)
+        {
+            var context = this;
+            return run.ReportDue(Item, rolled => context.FirstDay(rule, rolled) <= context.Today);
         }
 
         /// <summary>
