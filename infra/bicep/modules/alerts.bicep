@@ -1,6 +1,7 @@
 // Alerts for the people who run the engine: it chases deadlines, so a day it silently does not run, or messages it
-// cannot process, must reach a person. One action group (email) and three rules:
-//   - no successful ScanDeadlines in the last 26 hours (Application Insights requests);
+// cannot process, must reach a person. One action group (email) and four rules:
+//   - no successful ScanDeadlines, or no successful ScanAfternoon (the same-day chases), in the last 26 hours
+//     (Application Insights requests; both timers fire every day, the afternoon one even without afternoon rules);
 //   - a message parked on the poison queue (unprocessable: malformed, or a year with no calendar);
 //   - a message dead-lettered by Service Bus (delivered 10 times without success, or expired).
 
@@ -42,14 +43,30 @@ resource group 'Microsoft.Insights/actionGroups@2023-01-01' = {
   }
 }
 
-resource scanMissing 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
-  name: '${namePrefix}-scan-missing'
+// The morning scan keeps the rule's original name, so that an existing deployment updates it in place.
+var scans = [
+  {
+    function: 'ScanDeadlines'
+    name: '${namePrefix}-scan-missing'
+    description: 'The daily scan did not run or kept failing: nobody is being reminded. Check the Function App and its logs.'
+    severity: 1
+  }
+  {
+    function: 'ScanAfternoon'
+    name: '${namePrefix}-afternoon-scan-missing'
+    description: 'The afternoon scan did not run or kept failing: the same-day chases (rules with Scan = afternoon) are not sent. Check the Function App and its logs.'
+    severity: 2
+  }
+]
+
+resource scanMissing 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = [for scan in scans: {
+  name: scan.name
   location: location
   tags: tags
   properties: {
-    displayName: 'ScanDeadlines has not succeeded for 26 hours'
-    description: 'The daily scan did not run or kept failing: nobody is being reminded. Check the Function App and its logs.'
-    severity: 1
+    displayName: '${scan.function} has not succeeded for 26 hours'
+    description: scan.description
+    severity: scan.severity
     enabled: true
     scopes: [
       insightsId
@@ -59,7 +76,7 @@ resource scanMissing 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
     criteria: {
       allOf: [
         {
-          query: 'requests | where operation_Name == "ScanDeadlines" and success == true and timestamp > ago(26h)'
+          query: 'requests | where operation_Name == "${scan.function}" and success == true and timestamp > ago(26h)'
           timeAggregation: 'Count'
           operator: 'LessThan'
           threshold: 1
@@ -77,7 +94,7 @@ resource scanMissing 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
       ]
     }
   }
-}
+}]
 
 resource poisonParked 'Microsoft.Insights/metricAlerts@2026-01-01' = {
   name: '${namePrefix}-poison'
