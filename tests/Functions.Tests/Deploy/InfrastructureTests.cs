@@ -366,15 +366,25 @@ public sealed class InfrastructureTests
     {
         var snapshot = await WithSmtp;
         var group = snapshot.One("Microsoft.Insights/actionGroups");
-        var scan = snapshot.One("Microsoft.Insights/scheduledQueryRules");
+        var scans = snapshot.OfType("Microsoft.Insights/scheduledQueryRules").ToList();
         var metrics = snapshot.OfType("Microsoft.Insights/metricAlerts").ToList();
         var space = snapshot.One("Microsoft.ServiceBus/namespaces");
 
         Assert.Equal("ops@example.gov.cn", group.Properties.GetProperty("emailReceivers")[0].GetProperty("emailAddress").GetString());
-        Assert.Equal([snapshot.One("Microsoft.Insights/components").Id], scan.Properties.GetProperty("scopes").EnumerateArray().Select(e => e.GetString()));
-        var query = scan.Properties.GetProperty("criteria").GetProperty("allOf")[0];
-        Assert.Contains($"operation_Name == \"{CustomHandler.Names.ScanDeadlines}\"", query.GetProperty("query").GetString(), StringComparison.Ordinal);
-        Assert.Equal(("LessThan", 1), (query.GetProperty("operator").GetString(), query.GetProperty("threshold").GetInt32()));
+        // One log alert per daily scan: the morning one (its name unchanged since before the afternoon scan) and the afternoon one.
+        Assert.Equal(
+            [("duban-afternoon-scan-missing", CustomHandler.Names.ScanAfternoon, 2), ("duban-scan-missing", CustomHandler.Names.ScanDeadlines, 1)],
+            scans.Select(s => (s.Name, s.Properties.GetProperty("displayName").GetString()!.Split(' ')[0], s.Properties.GetProperty("severity").GetInt32()))
+                .OrderBy(s => s.Name, StringComparer.Ordinal));
+        foreach (var scan in scans)
+        {
+            Assert.Equal([snapshot.One("Microsoft.Insights/components").Id], scan.Properties.GetProperty("scopes").EnumerateArray().Select(e => e.GetString()));
+            var query = scan.Properties.GetProperty("criteria").GetProperty("allOf")[0];
+            var function = scan.Properties.GetProperty("displayName").GetString()!.Split(' ')[0];
+            Assert.Contains($"operation_Name == \"{function}\" and success == true", query.GetProperty("query").GetString(), StringComparison.Ordinal);
+            Assert.Equal(("LessThan", 1), (query.GetProperty("operator").GetString(), query.GetProperty("threshold").GetInt32()));
+        }
+
         Assert.Equal(
             ["ActiveMessages:" + ServiceBusEntities.PoisonQueue, "DeadletteredMessages:*"],
             metrics.Select(m => m.Properties.GetProperty("criteria").GetProperty("allOf")[0])
