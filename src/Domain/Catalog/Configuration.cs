@@ -247,9 +247,18 @@ public sealed record Configuration(
                     {
                         case [var one]:
                             result.Add(named with { Reference = one.Id.Value });
+                            if (byId is not null && people.Values.FirstOrDefault(p => p.Name == named.Reference && p.Id != one.Id) is { } namesake)
+                            {
+                                // Not a fault (the id is what the docs say wins), but the admin may have meant the other one.
+                                problems.Add(new Problem(RuleRow.Table, rule.Id.Value, field, named.Token,
+                                    $"{Words.Quote(named.Reference)}是人员{Words.Quote(one.Name)}的编号，同时也是另一位人员（编号{Words.Quote(namesake.Id.Value)}）的姓名；已按编号发给{one.Name}。如要发给后者，请写{Words.Quote("person:" + namesake.Id.Value)}。"));
+                            }
+
                             break;
                         case []:
-                            faults.Add((field, named.Token, $"「people」表中没有编号或姓名为{Words.Quote(named.Reference)}的人员。请填写已有人员的编号（如「person:人员编号」），或先在「people」表中添加此人。"));
+                            faults.Add((field, named.Token, $"「people」表中没有编号或姓名为{Words.Quote(named.Reference)}的人员。"
+                                + DidYouMean(named.Reference, people.Values.SelectMany(p => new[] { p.Id.Value, p.Name }), "person:")
+                                + "请填写已有人员的编号（如「person:人员编号」），或先在「people」表中添加此人。"));
                             break;
                         default:
                             faults.Add((field, named.Token, $"「people」表中有 {person.Count} 位人员名为{Words.Quote(named.Reference)}（编号{Words.Choices(person.Select(p => p.Id.Value))}），无法确定是哪一位。请改用编号指明，如{Words.Quote("person:" + person[0].Id.Value)}。"));
@@ -273,7 +282,9 @@ public sealed record Configuration(
 
                             break;
                         case []:
-                            faults.Add((field, named.Token, $"「units」表中没有编号或名称为{Words.Quote(named.Unit)}的单位。请填写已有单位的编号（如「unit:单位编号/principal」），或先在「units」表中添加此单位。"));
+                            faults.Add((field, named.Token, $"「units」表中没有编号或名称为{Words.Quote(named.Unit)}的单位。"
+                                + DidYouMean(named.Unit, units.SelectMany(u => new[] { u.Id.Value, u.Name }), "unit:", "/" + RoleWord(named.Role))
+                                + "请填写已有单位的编号（如「unit:单位编号/principal」），或先在「units」表中添加此单位。"));
                             break;
                         default:
                             faults.Add((field, named.Token, $"「units」表中有 {unit.Count} 个单位名为{Words.Quote(named.Unit)}（编号{Words.Choices(unit.Select(u => u.Id.Value))}），无法确定是哪一个。请改用单位编号指明，如{Words.Quote("unit:" + unit[0].Id.Value + "/" + RoleWord(named.Role))}。"));
@@ -289,6 +300,12 @@ public sealed record Configuration(
 
         return result;
     }
+
+    /// <summary>「是不是想写「person:fgw-chen」？」 for the ids and names closest to a mistyped one; empty when none is close.</summary>
+    private static string DidYouMean(string typed, IEnumerable<string> known, string prefix, string suffix = "") =>
+        Suggestion.Nearest(typed, known.Distinct(StringComparer.Ordinal)) is { Count: > 0 } close
+            ? "是不是想写" + string.Join("或", close.Select(c => Words.Quote(prefix + c + suffix))) + "？"
+            : "";
 
     /// <summary>The units table's column holding <paramref name="role"/> (Principal, DeputyInCharge, LeadOfficial).</summary>
     internal static string UnitField(RecipientRole role) => role switch

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Escalation.Domain.Problems;
 using NodaTime;
 
 namespace Escalation.Functions.Commands;

@@ -1,4 +1,5 @@
 using Escalation.Domain.Catalog;
+using Escalation.Domain.Problems;
 using Escalation.Functions.Storage;
 
 namespace Escalation.Functions.Import;

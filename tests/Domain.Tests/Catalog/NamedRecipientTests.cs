@@ -42,6 +42,23 @@ public class NamedRecipientTests
     }
 
     [Fact]
+    public void Build_SuggestsTheClosestPerson_WhenANamedPersonIsMistyped()
+    {
+        var (configuration, problems) = BuildWith("owner", "person:fgw-chn");
+
+        AssertSingleProblem(problems, "rules", "R3", "Copy", "person:fgw-chn", "是不是想写「person:fgw-chen」？");
+        Assert.Empty(Single(configuration).Copy);
+    }
+
+    [Fact]
+    public void Build_SuggestsTheClosestUnit_WhenANamedUnitIsMistyped()
+    {
+        var (_, problems) = BuildWith("owner", "unit:fwg/principal");
+
+        AssertSingleProblem(problems, "rules", "R3", "Copy", "unit:fwg/principal", "是不是想写「unit:fgw/principal」");
+    }
+
+    [Fact]
     public void Build_DropsAmbiguousPersonAndAsksForTheId_WhenTwoPeopleShareTheName()
     {
         var rows = Rows with { People = [.. People, new PersonRow("fgw-chen2", "陈主任", "fgw")] };
@@ -111,13 +128,13 @@ public class NamedRecipientTests
     }
 
     [Fact]
-    public void Build_PrefersTheId_WhenAReferenceIsOnePersonsIdAndAnothersName()
+    public void Build_PrefersTheIdAndSaysSo_WhenAReferenceIsOnePersonsIdAndAnothersName()
     {
         var rows = Rows with { People = [.. People, new PersonRow("zz", "fgw-chen")] };
 
         var (configuration, problems) = BuildWith("person:fgw-chen", rows: rows);
 
-        Assert.Empty(problems);
+        AssertSingleProblem(problems, "rules", "R3", "To", "person:fgw-chen", "已按编号发给陈主任。如要发给后者，请写「person:zz」");
         Assert.Equal([new RecipientSpec.NamedPerson("fgw-chen", "person:fgw-chen")], Single(configuration).To);
     }
 

@@ -1,3 +1,4 @@
+using Escalation.Domain.Problems;
 using Escalation.Functions.Commands;
 using NodaTime.Testing;
 

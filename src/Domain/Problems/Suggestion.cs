@@ -1,11 +1,11 @@
-namespace Escalation.Functions;
+namespace Escalation.Domain.Problems;
 
 /// <summary>
 /// The names closest to what someone typed, for "did you mean" hints: a mistyped command or option, an unknown task id,
 /// a person or unit written wrongly. One rule everywhere: case-insensitive Levenshtein distance (Quickenshtein), close
 /// enough to be a typo when it is at most a third of the longer of the two, and always when it is at most 2.
 /// </summary>
-internal static class Suggestion
+public static class Suggestion
 {
     /// <summary>How many suggestions a list offers at most.</summary>
     public const int Max = 3;
