@@ -368,7 +368,7 @@ internal static class LocalCommands
     private static void PrintSummary(RunSummary s, LocalDate from, LocalDate to, string root, string senders, TimeSpan elapsed, DateTimeZone zone, TextWriter w)
     {
         var c = CultureInfo.InvariantCulture;
-        w.WriteLine(string.Create(c, $"已模拟 {IsoDate.Format(from)} 至 {IsoDate.Format(to)}：每日扫描 {s.Scans} 次，用时 {elapsed.TotalSeconds:0.0} 秒。"));
+        w.WriteLine(string.Create(c, $"已模拟 {IsoDate.Format(from)} 至 {IsoDate.Format(to)}：{s.Scans}，用时 {elapsed.TotalSeconds:0.0} 秒。"));
         w.WriteLine(string.Create(c, $"督办事件 {s.Events} 个：提醒 {s.EventsByLevel.GetValueOrDefault(EventLevel.Reminder)}，通报 {s.EventsByLevel.GetValueOrDefault(EventLevel.Notice)}，约谈 {s.EventsByLevel.GetValueOrDefault(EventLevel.Summons)}。"));
         foreach (var channel in Enum.GetValues<Channel>())
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Cronos;
 using Escalation.Domain.Delivery;
 using Escalation.Domain.Events;
@@ -10,7 +11,7 @@ namespace Escalation.Functions.Local;
 
 /// <summary>What a simulated (or real) stretch of days did.</summary>
 internal sealed record RunSummary(
-    int Scans,
+    ScanCount Scans,
     IReadOnlyDictionary<EventLevel, int> EventsByLevel,
     IReadOnlyDictionary<(Channel Channel, DeliveryStatus Status), int> Deliveries,
     IReadOnlyDictionary<(Channel Channel, DispatchStatus Status), int> Messages,
@@ -24,7 +25,7 @@ internal sealed record RunSummary(
     /// <summary>Messages (one per person, day and level) on <paramref name="channel"/> in <paramref name="status"/>.</summary>
     public int Count(Channel channel, DispatchStatus status) => Messages.GetValueOrDefault((channel, status));
 
-    public static async Task<RunSummary> Of(IEntityTables tables, LocalMode local, int scans, IReadOnlyList<EscalationEvent> logged, CancellationToken cancellationToken = default)
+    public static async Task<RunSummary> Of(IEntityTables tables, LocalMode local, ScanCount scans, IReadOnlyList<EscalationEvent> logged, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(local);
@@ -67,13 +68,13 @@ internal sealed record RunSummary(
 /// </summary>
 internal static class Simulation
 {
-    public static async Task<int> Run(
+    public static async Task<ScanCount> Run(
         LocalMode local, SteppingClock clock, CronExpression schedule, LocalDate from, LocalDate to, DateTimeZone zone,
         Action<LocalDate, int, int>? onScan = null, CancellationToken cancellationToken = default) =>
         await Run(local, clock, schedule, null, from, to, zone, onScan, cancellationToken).ConfigureAwait(false);
 
     /// <summary>The morning scans by <paramref name="schedule"/> and, when given, the afternoon scans by <paramref name="afternoon"/>; returns the scans run.</summary>
-    public static async Task<int> Run(
+    public static async Task<ScanCount> Run(
         LocalMode local, SteppingClock clock, CronExpression schedule, CronExpression? afternoon, LocalDate from, LocalDate to, DateTimeZone zone,
         Action<LocalDate, int, int>? onScan = null, CancellationToken cancellationToken = default)
     {
@@ -105,6 +106,17 @@ internal static class Simulation
 
         // Deliveries deferred to an opening or retried later on the last day still go out.
         await local.Bus.Drain(end - Duration.Epsilon, clock.AdvanceTo, cancellationToken).ConfigureAwait(false);
-        return scans;
+        return new ScanCount(mornings, scans - mornings);
     }
+}
+
+/// <summary>The scans a simulation ran: mornings (every rule but the afternoon ones) and afternoons.</summary>
+internal readonly record struct ScanCount(int Mornings, int Afternoons)
+{
+    public int Total => Mornings + Afternoons;
+
+    /// <summary>每日扫描 122 次, or 每日扫描 244 次（上午 122 次、下午 122 次） when afternoon scans ran.</summary>
+    public override string ToString() => Afternoons == 0
+        ? string.Create(CultureInfo.InvariantCulture, $"每日扫描 {Mornings} 次")
+        : string.Create(CultureInfo.InvariantCulture, $"每日扫描 {Total} 次（上午 {Mornings} 次、下午 {Afternoons} 次）");
 }
