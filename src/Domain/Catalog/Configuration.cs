@@ -69,6 +69,14 @@ public sealed record Configuration(
         var plans = BuildPlanTemplates(rows.PlanStages, problems);
         var calendar = BuildCalendar(rows.Calendar, shippedCalendar, zone, problems);
         var (office, options, wording) = BuildSettings(rows.Settings, people, problems);
+        if (office is null
+            && !rows.Settings.Any(s => s.Key?.Trim() == "SupervisionOffice" && !string.IsNullOrWhiteSpace(s.Value))
+            && rules.Where(r => r.Enabled && r.To.Concat(r.Copy).Contains(RecipientRole.SupervisionOffice)).Select(r => r.Id.Value).ToList() is { Count: > 0 } toOffice)
+        {
+            // Once for the configuration, not once per event or unit: every rule naming the office is listed.
+            problems.Add(new Problem(SettingRow.Table, "SupervisionOffice", nameof(SettingRow.Value), null,
+                $"规则{Words.Choices(toOffice)}要发给或抄送督查室，但「settings」表中没有设置督查室的人员。请设置「SupervisionOffice」为督查室人员（或公共邮箱）的人员编号；改正前这些规则不发给督查室，照常发给其他收件人。"));
+        }
 
         var configuration = new Configuration(
             Roster.Of(units, office), people, plans, rules, templates, calendar, options)

@@ -754,9 +754,14 @@ public sealed class Evaluator
 
             if (person is not { } who)
             {
+                if (role == RecipientRole.SupervisionOffice)
+                {
+                    // The configuration reports a missing office once, for every rule naming it (Configuration.Build).
+                    return;
+                }
+
                 run.Problems.Add(role switch
                 {
-                    RecipientRole.SupervisionOffice => new Problem("settings", "SupervisionOffice", "Person", null, $"规则「{rule.Id}」要抄送督查室，但没有设置督查室的人员。请在「settings」表中设置「SupervisionOffice」为督查室人员（或公共邮箱）的人员编号；改正前这条抄送不发。"),
                     RecipientRole.BuilderPrincipal when Item.Builder is not { } builder => new Problem("tasks", Item.Id.Value, "Builder", null, $"规则「{rule.Id}」要发给建设单位主要负责人，但该任务没有填写建设单位，这条消息只发给其他收件人。请在「tasks」表的「Builder」（建设单位）中填写建设单位的单位编号。"),
                     RecipientRole.BuilderPrincipal => new Problem("units", Item.Builder.Value.Value, "Principal", null, $"规则「{rule.Id}」要发给建设单位主要负责人，但建设单位{Words.Quote(Item.Builder.Value.Value)}没有填写主要负责人，这条消息只发给其他收件人。请在「units」表中为该单位填写主要负责人的人员编号。"),
                     _ => new Problem("units", unit?.Id.Value ?? Item.Unit.Value, Catalog.Configuration.UnitField(role), null, $"规则「{rule.Id}」要发给单位的{ChineseNames.Of(role)}，但{unit?.Name ?? UnitName}没有填写这一角色，这条消息只发给其他收件人。请在「units」表中为该单位填写{ChineseNames.Of(role)}的人员编号。"),

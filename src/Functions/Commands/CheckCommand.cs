@@ -60,7 +60,8 @@ internal static class CheckCommand
         {
             var unitCheck = await read.Evaluate(day.Configuration, unit, day.Today).ConfigureAwait(false);
             items += unitCheck.Items.Count;
-            found.AddRange(unitCheck.Problems);
+            // A problem several units run into (a rule's own fault, found per unit) is listed once.
+            found.AddRange(unitCheck.Problems.Where(p => !found.Contains(p)));
             resolved += unitCheck.Recorded.Resolved;
             gaps.AddRange(unitCheck.Result.CalendarGaps);
         }

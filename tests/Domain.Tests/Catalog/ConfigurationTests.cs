@@ -137,6 +137,17 @@ public class ConfigurationTests
     }
 
     [Fact]
+    public void Build_ReportsOnceForEveryRuleThatCopiesTheOffice_WhenNoSupervisionOfficeIsSet()
+    {
+        var rows = Rows with { Settings = [] };
+
+        var (configuration, problems) = Build(rows);
+
+        AssertSingleProblem(problems, "settings", "SupervisionOffice", "Value", null, "规则「R3」、「R5」、「R6」、「R8」要发给或抄送督查室，但「settings」表中没有设置督查室的人员");
+        Assert.Null(configuration.Roster.SupervisionOffice);
+    }
+
+    [Fact]
     public void Build_ReportsSettingAndKeepsDefault_WhenCatchUpWorkingDaysIsNotANumber()
     {
         var rows = Rows with { Settings = [.. Settings, new SettingRow("CatchUpWorkingDays", "abc")] };

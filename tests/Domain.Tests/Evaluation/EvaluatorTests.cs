@@ -196,7 +196,7 @@ public class EvaluatorTests
         var summons = Assert.Single(result.Events);
         Assert.Equal([RecipientRole.UnitPrincipal], summons.Recipients.Select(r => r.Role));
         Assert.Equal(
-            [("units", "swj", "DeputyInCharge"), ("units", "swj", "LeadOfficial"), ("settings", "SupervisionOffice", "Person")],
+            [("units", "swj", "DeputyInCharge"), ("units", "swj", "LeadOfficial")],
             result.Problems.Select(p => (p.Table, p.Key, p.Field)));
     }
 
