@@ -282,6 +282,12 @@ public sealed record Configuration(
                     {
                         case [var one]:
                             result.Add(named with { Unit = one.Id.Value });
+                            if (unitById is not null && units.FirstOrDefault(u => u.Name == named.Unit && u.Id != one.Id) is { } namesake)
+                            {
+                                problems.Add(new Problem(RuleRow.Table, rule.Id.Value, field, named.Token,
+                                    $"{Words.Quote(named.Unit)}是单位{Words.Quote(one.Name)}的编号，同时也是另一个单位（编号{Words.Quote(namesake.Id.Value)}）的名称；已按编号发给{one.Name}。如要发给后者，请写{Words.Quote("unit:" + namesake.Id.Value + "/" + RoleWord(named.Role))}。"));
+                            }
+
                             if (one.Holder(named.Role) is null)
                             {
                                 problems.Add(new Problem(UnitRow.Table, one.Id.Value, UnitField(named.Role), null,

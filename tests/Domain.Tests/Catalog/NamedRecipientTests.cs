@@ -59,6 +59,17 @@ public class NamedRecipientTests
     }
 
     [Fact]
+    public void Build_PrefersTheUnitIdAndSaysSo_WhenAReferenceIsOneUnitsIdAndAnothersName()
+    {
+        var rows = Rows with { Units = [.. Units, new UnitRow("zz", "fgw", Principal: "swj-zhang")] };
+
+        var (configuration, problems) = BuildWith("owner", "unit:fgw/principal", rows);
+
+        AssertSingleProblem(problems, "rules", "R3", "Copy", "unit:fgw/principal", "如要发给后者，请写「unit:zz/principal」");
+        Assert.Equal([new RecipientSpec.NamedUnitRole("fgw", RecipientRole.UnitPrincipal, "unit:fgw/principal")], Single(configuration).Copy);
+    }
+
+    [Fact]
     public void Build_DropsAmbiguousPersonAndAsksForTheId_WhenTwoPeopleShareTheName()
     {
         var rows = Rows with { People = [.. People, new PersonRow("fgw-chen2", "陈主任", "fgw")] };
