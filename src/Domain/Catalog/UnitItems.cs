@@ -15,8 +15,29 @@ namespace Escalation.Domain.Catalog;
 /// <param name="Item">The item it was about.</param>
 /// <param name="Kind">What it demands.</param>
 /// <param name="DueBy">By when (inclusive).</param>
-public sealed record IssuedDemand(EventId Notice, ItemId Item, DemandKind Kind, LocalDate DueBy)
+public sealed partial record IssuedDemand(EventId Notice, ItemId Item, DemandKind Kind, LocalDate DueBy)
 {
+    /// <summary>The rule of the notice; with <see cref="Occurrence"/>, tells the repeats of one notice apart (null: unknown).</summary>
+    public RuleId? Rule { get; init; }
+
+    /// <summary>The notice's occurrence, e.g. <c>overdue:2026-06-05</c> or, for its repeats, <c>overdue:2026-06-05:r1</c>.</summary>
+    public string? Occurrence { get; init; }
+
+    /// <summary>
+    /// What the repeats of one notice share: its rule, its occurrence without the round and the kind of demand. A notice
+    /// repeated every N days demands one thing, whichever of its repeats the unit answers (null: no rule or occurrence known).
+    /// </summary>
+    public (RuleId Rule, string Occurrence, DemandKind Kind)? Thread =>
+        Rule is { } rule && Occurrence is { } occurrence ? (rule, RoundSuffix().Replace(occurrence, ""), Kind) : null;
+
+    /// <summary>The round of a repeat (0 for the first notice).</summary>
+    public int Round => Occurrence is { } o && RoundSuffix().Match(o) is { Success: true } m
+        ? int.Parse(m.Groups[1].ValueSpan, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture)
+        : 0;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@":r([0-9]+)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex RoundSuffix();
+
     /// <summary>The units that owe it; empty for the item's unit alone (log rows written before several submitters existed).</summary>
     public IReadOnlyList<UnitId> From { get; init; } = [];
 }
@@ -74,6 +95,21 @@ public static class UnitItems
         var exemptions = Exemptions(rows.Exemptions, tasks, configuration.People, problems);
         var met = Explanations(configuration, rows.Unit, rows.Explanations, rows.Demands, tasks, problems);
 
+        // The earliest answer by `from` to any notice of a thread.
+        LocalDate? MetOn(IReadOnlyList<EventId> notices, DemandKind kind, UnitId from)
+        {
+            LocalDate? earliest = null;
+            foreach (var notice in notices)
+            {
+                if (met.TryGetValue((notice.Value, kind, from.Value), out var on) && (earliest is null || on < earliest))
+                {
+                    earliest = on;
+                }
+            }
+
+            return earliest;
+        }
+
         var items = new List<ItemState>(tasks.Count);
         foreach (var (id, (row, item)) in tasks)
         {
@@ -89,11 +125,11 @@ public static class UnitItems
                 built = item with { Plan = Plan.WithMilestones([.. list.OrderBy(m => m.Due)]) };
             }
 
-            // A demand owed by several units is met by each on its own.
-            var demands = rows.Demands
-                .Where(d => d.Item.Value == id)
-                .SelectMany(d => (d.From.Count == 0 ? [built.Unit] : d.From).Select(from =>
-                    new OpenDemand(d.Notice, d.Kind, d.DueBy, met.TryGetValue((d.Notice.Value, d.Kind, from.Value), out var on) ? on : null)
+            // A demand owed by several units is met by each on its own. A notice repeated every N days demands one thing:
+            // its first notice stands for the thread, and an answer to any of its repeats meets it.
+            var demands = Threads(rows.Demands.Where(d => d.Item.Value == id))
+                .SelectMany(t => (t.First.From.Count == 0 ? [built.Unit] : t.First.From).Select(from =>
+                    new OpenDemand(t.First.Notice, t.First.Kind, t.First.DueBy, MetOn(t.Notices, t.First.Kind, from))
                     {
                         From = from == built.Unit ? null : from,
                     }));
@@ -113,6 +149,16 @@ public static class UnitItems
 
         return (items, problems);
     }
+
+    /// <summary>The demands of an item, the repeats of one notice folded into its first: (first notice, every notice of the thread).</summary>
+    private static IEnumerable<(IssuedDemand First, IReadOnlyList<EventId> Notices)> Threads(IEnumerable<IssuedDemand> demands) =>
+        demands
+            .GroupBy(d => d.Thread is { } thread ? (object)thread : d.Notice)
+            .Select(g =>
+            {
+                var ordered = g.OrderBy(d => d.Round).ThenBy(d => d.Notice.Value, StringComparer.Ordinal).ToList();
+                return (ordered[0], (IReadOnlyList<EventId>)[.. ordered.Select(d => d.Notice)]);
+            });
 
     private static SupervisedItem? Task(Configuration configuration, UnitId unit, TaskRow row, List<Problem> problems)
     {

@@ -127,7 +127,8 @@ public sealed class Lookahead(IEntityTables tables, IClock clock, DateTimeZone z
             foreach (var e in slots.SelectMany(slot => evaluator.Evaluate([state], day, slot).Events).Where(e => raised.Add(e.Id.Value)).ToList())
             {
                 events.Add(new ForecastEvent(day, e));
-                if (e.Demand is { } demand)
+                // A repeat of a notice demands what its first notice demanded (one thread, as the daily run reads the log).
+                if (e.Demand is { } demand && new IssuedDemand(e.Id, e.Item, demand.Kind, demand.DueBy) { Rule = e.Rule, Occurrence = e.Occurrence }.Round == 0)
                 {
                     var owed = demand.SubmittersOf(e.Unit).Select(u => new OpenDemand(e.Id, demand.Kind, demand.DueBy) { From = u == e.Unit ? null : u });
                     state = state with { Demands = [.. state.Demands, .. owed] };

@@ -32,7 +32,7 @@ public sealed class EscalationLog(IEntityTables tables)
     public const string MonthTableName = "escalationbymonth";
 
     private static readonly string[] StateColumns = ["Status", "Indexed"];
-    private static readonly string[] DemandColumns = ["Task", "Demand", "DueBy", "DemandFrom"];
+    private static readonly string[] DemandColumns = ["Task", "Demand", "DueBy", "DemandFrom", "Rule", "Occurrence"];
 
     /// <summary>Logs the event unless it is already logged. True when this call logged it.</summary>
     public async Task<bool> Record(EscalationEvent @event, Instant now, CancellationToken cancellationToken = default)
@@ -100,6 +100,8 @@ public sealed class EscalationLog(IEntityTables tables)
                 demands.Add(new IssuedDemand(EventId.Parse(entity.RowKey), new ItemId(entity.GetString("Task")), Enum.Parse<DemandKind>(demand), dueBy)
                 {
                     From = Units(entity.GetString("DemandFrom")),
+                    Rule = entity.GetString("Rule") is { Length: > 0 } rule ? new RuleId(rule) : null,
+                    Occurrence = entity.GetString("Occurrence"),
                 });
             }
         }

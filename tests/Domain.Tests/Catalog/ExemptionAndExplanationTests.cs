@@ -94,6 +94,29 @@ public class ExemptionAndExplanationTests
     }
 
     [Fact]
+    public void Build_FoldsTheRepeatsOfANoticeIntoItsFirst_AndAnAnswerToAnyRepeatMeetsIt()
+    {
+        // R3 repeated every 5 working days: three notices of one missed milestone, each demanding the same rectification.
+        IssuedDemand Round(string occurrence) =>
+            new(EventId.For(new RuleId("R3"), new ItemId("T1"), occurrence), new ItemId("T1"), DemandKind.Rectification, D(2026, 6, 22))
+            {
+                Rule = new RuleId("R3"),
+                Occurrence = occurrence,
+            };
+        var first = Round("overdue:2026-06-05");
+        var second = Round("overdue:2026-06-05:r1");
+        var third = Round("overdue:2026-06-05:r2");
+        var rows = UnitRows(
+            explanations: [new("swj", second.Notice.Value, "T1", "整改", "2026-06-15")],
+            demands: [third, first, second]);
+
+        var (items, problems) = BuildItems(rows);
+
+        Assert.Empty(problems);
+        Assert.Equal(new OpenDemand(first.Notice, DemandKind.Rectification, D(2026, 6, 22), D(2026, 6, 15)), Assert.Single(Item(items, "T1").Demands));
+    }
+
+    [Fact]
     public void Build_LeavesDemandOpen_WhenOnlyAnotherKindWasSubmitted()
     {
         var rows = UnitRows(
