@@ -1,6 +1,7 @@
 using System.Globalization;
 using Escalation.Domain.Calendar;
 using Escalation.Domain.Catalog;
+using Escalation.Domain.Events;
 using Escalation.Domain.Rules;
 using NodaTime;
 
@@ -109,8 +110,23 @@ public static class DeliveryDecisions
         return (opening.InZone(calendar.Zone).Date, opening + options.Gather);
     }
 
-    /// <summary>What to do about <paramref name="current"/> (as the ledger holds it) for a person found as <paramref name="contact"/>.</summary>
-    public static RecipientStep ForRecipient(Delivery current, Contact? contact, LocalDate day)
+    /// <summary>
+    /// The last day on which telling <paramref name="e"/> still makes sense, or null when it keeps: a reminder that a report
+    /// is due in N working days (or today, 今天是报送截止日) is worded for the day it was raised; sent on a later day (a
+    /// scan after the sending window, a weekend) it would tell the owner something false, and the report-missing rule
+    /// chases a report that did not come.
+    /// </summary>
+    public static LocalDate? LastUsefulDay(EscalationEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.Kind == EventKind.ReportDueSoon ? e.Date : null;
+    }
+
+    /// <summary>
+    /// What to do about <paramref name="current"/> (as the ledger holds it) for a person found as <paramref name="contact"/>,
+    /// on <paramref name="day"/>; not after <paramref name="lastUsefulDay"/> (<see cref="LastUsefulDay"/>).
+    /// </summary>
+    public static RecipientStep ForRecipient(Delivery current, Contact? contact, LocalDate day, LocalDate? lastUsefulDay = null)
     {
         ArgumentNullException.ThrowIfNull(current);
         if (current.IsFinal)
@@ -121,6 +137,11 @@ public static class DeliveryDecisions
         if (DispatchKey.TryParse(current.DispatchId) is { } joined)
         {
             return new RecipientStep.Follow(joined);
+        }
+
+        if (lastUsefulDay is { } last && (current.DispatchDay ?? day) > last)
+        {
+            return new RecipientStep.Skip($"out of date: worded for {IsoDate.Format(last)}, the first day it could go is {IsoDate.Format(current.DispatchDay ?? day)}");
         }
 
         if (contact is null)

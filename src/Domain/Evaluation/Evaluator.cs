@@ -769,7 +769,10 @@ public sealed class Evaluator
                 return;
             }
 
-            Add(recipients, ref count, new Recipient(role, who, isCopy));
+            // A unit role held in another unit than the item's (a builder owing a demand) says which unit, as a named unit's does.
+            Add(recipients, ref count, unit is { } other && other.Id != Item.Unit && role is RecipientRole.UnitPrincipal or RecipientRole.DeputyInCharge
+                ? new Recipient(role, who, isCopy, other.Id, other.Name)
+                : new Recipient(role, who, isCopy));
         }
 
         /// <summary>Adds the recipient unless the person is already in the list: the first role they are named in wins.</summary>

@@ -74,7 +74,7 @@ public sealed partial class ChannelDelivery(
         {
             var delivery = await Current(e, channel, recipient, now, cancellationToken).ConfigureAwait(false);
             var contact = configuration.People.GetValueOrDefault(recipient.Person);
-            switch (DeliveryDecisions.ForRecipient(delivery, contact, day))
+            switch (DeliveryDecisions.ForRecipient(delivery, contact, day, DeliveryDecisions.LastUsefulDay(e)))
             {
                 case RecipientStep.AlreadyDone:
                     done++;

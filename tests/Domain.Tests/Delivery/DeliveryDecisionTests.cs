@@ -83,6 +83,17 @@ public class DeliveryDecisionTests
     }
 
     [Fact]
+    public void ForRecipient_SkipsAReminderWordedForAnEarlierDay_ButSendsItOnItsOwnDay()
+    {
+        // A report-due-soon reminder raised on 04-28 (今天是报送截止日 / 还有1个工作日) whose first window is 04-29.
+        var late = DeliveryDecisions.ForRecipient(Pending(), Person(), Date("2026-04-29"), lastUsefulDay: Date("2026-04-28"));
+        var onTime = DeliveryDecisions.ForRecipient(Pending(), Person(), Date("2026-04-28"), lastUsefulDay: Date("2026-04-28"));
+
+        Assert.StartsWith("Skip: out of date: worded for 2026-04-28", Describe(late), StringComparison.Ordinal);
+        Assert.Equal("Join 2026-04-28 zhang@fgw.gov.example", Describe(onTime));
+    }
+
+    [Fact]
     public void Join_StartsTheDaysFirstMessage_WhenThePersonHasNoneYet()
     {
         var step = DeliveryDecisions.Join([], Key(1), Item("a"), At("2026-04-29T08:40"), At("2026-04-29T08:30"));

@@ -244,6 +244,7 @@ public class OccurrenceTests
         var summons = Assert.Single(events, e => e.Kind == EventKind.DemandOverdue);
         Assert.Equal($"demand:{StartNotice.Value}:cgj", summons.Occurrence);
         Assert.Equal([BuilderHead, BuilderDeputy], summons.Recipients.Select(r => r.Person));
+        Assert.All(summons.Recipients, r => Assert.Equal(Builder, r.Unit)); // so that the log, export and letters name the builder
         Assert.Equal(Builder, summons.Facts.DemandFrom);
         Assert.Equal(Commerce, summons.Unit);
     }

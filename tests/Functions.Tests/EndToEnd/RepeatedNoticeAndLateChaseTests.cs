@@ -7,23 +7,23 @@ using NodaTime.Testing;
 namespace Escalation.Functions.Tests.EndToEnd;
 
 /// <summary>
-/// Review 2 of issue 13 (probes, through the command line as an office uses it). Each test states what should happen and
-/// fails until the behaviour is fixed.
+/// Found in review of issue 13, through the command line as an office uses it: a notice repeated every N days is one
+/// demand, and a reminder worded for one day is not sent on a later one.
 /// </summary>
-public sealed class Review2ProbeTests : IDisposable
+public sealed class RepeatedNoticeAndLateChaseTests : IDisposable
 {
     private readonly TempFolder _temp = new();
 
-    // Scenario review2-repeated-rectification: R3 is the shipped R3 (rectification in 15 calendar days, rolled) with the
+    // Scenario repeated-rectification: R3 is the shipped R3 (rectification in 15 calendar days, rolled) with the
     // repeat the docs show ("每5个工作日，直至升级"), R7 the shipped demand-overdue summons. The milestone of 06-05 is missed;
     // R3 notifies on 06-06 and repeats on 06-12 and 06-22, every one demanding the same rectification by 06-22. The unit
-    // files its rectification against the first notice on 06-15, a week early. Today each repeat counts as a demand of
-    // its own, nobody can answer it (the unit did what it was told), and on 06-23 R7 summons the principal and deputy
-    // twice, in one letter listing the same task twice ("涉及2项任务"). Without the explanation it summons three times.
+    // files its rectification against the first notice on 06-15, a week early. The repeats fold into the first notice's
+    // demand, which the answer meets: nobody is summoned (before the fix each repeat was a demand of its own, and R7
+    // summoned the principal and deputy twice in one letter listing the same task twice).
     [Fact]
     public void Simulate_SummonsNobody_WhenTheUnitRectifiedInTimeAgainstTheFirstOverdueNotice_ThoughR3RepeatedIt()
     {
-        var run = SimulatedRun.Of(_temp, "review2-repeated-rectification", "2026-06-01", "2026-07-10");
+        var run = SimulatedRun.Of(_temp, "repeated-rectification", "2026-06-01", "2026-07-10");
 
         Assert.Equal(3, run.OfRule("R3").Count);
         Assert.Empty(run.OfRule("R7"));
@@ -31,8 +31,8 @@ public sealed class Review2ProbeTests : IDisposable
 
     // The afternoon scan is late (a local cron or a catch-up at 19:00, after the 18:00 window closes; or an Azure timer
     // delayed by a retry). R10 is raised on the due day, waits for the next window and goes out the next working day,
-    // still saying "今天是…进展情况报送截止日，本期尚未报送，请于今日下班前报送" - on a day when the report is already overdue.
-    // What is sent on a later day must not say the due day is today (or the chase should not go at all).
+    // would still say "今天是…进展情况报送截止日，本期尚未报送，请于今日下班前报送" on a day when the report is already overdue:
+    // such a chase is not sent on a later day (DeliveryDecisions.LastUsefulDay); R2 chases the missing report instead.
     [Fact]
     public void Run_DoesNotTellTheOwnerTodayIsTheDueDay_WhenTheAfternoonChaseIsDeliveredOnALaterDay()
     {
