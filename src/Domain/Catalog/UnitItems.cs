@@ -201,6 +201,12 @@ public static class UnitItems
         var cadence = Cadence(read, row.Cadence);
         var plannedStart = read.Date(nameof(TaskRow.PlannedStart), row.PlannedStart, required: false);
         var actualStart = read.Date(nameof(TaskRow.ActualStart), row.ActualStart, required: false);
+        if (actualStart is not null && plannedStart is null && string.IsNullOrWhiteSpace(row.PlannedStart))
+        {
+            // Harmless (the task is kept), but an admin who fills one expects the start to be judged: say it is not.
+            problems.Add(new Problem(TaskRow.Table, row.Key, nameof(TaskRow.ActualStart), row.ActualStart,
+                "填写了实际开工日期，但没有填写计划开工日期，是否按期开工无从判断，不会督办开工。如需督办开工，请填写「PlannedStart」（计划开工日期）；否则可清空此项。"));
+        }
         UnitId? builder = null;
         if (read.Id(nameof(TaskRow.Builder), row.Builder, required: false) is { } builderId)
         {

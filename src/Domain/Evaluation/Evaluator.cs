@@ -347,6 +347,13 @@ public sealed class Evaluator
         /// </summary>
         public void ReportDueSoon(EscalationRule rule)
         {
+            // Worded for the day it is raised (还有N个工作日, 今天是报送截止日) and sent that day: only on working days. A
+            // weekend scan would be sent on Monday, the due day itself, saying one working day is left.
+            if (!Calendar.IsWorkingDay(Today))
+            {
+                return;
+            }
+
             var ahead = rule.Trigger.Days?.Count ?? 1;
             if (run.UpcomingReportDue(Item, ahead) is not { } due || due.Nominal < Item.Start || due.Nominal > Item.Deadline)
             {

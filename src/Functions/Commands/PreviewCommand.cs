@@ -213,7 +213,11 @@ internal static class PreviewCommand
 
         if (configuration.Templates.GetValueOrDefault(e.Template) is { } template)
         {
-            w.WriteLine($"    短信：{MessageWording.RenderSms(e, template, null, wording: configuration.Wording).Text}");
+            // The SMS as it would read, for rules that send one (R9 is email only).
+            if (e.Channels.Contains(Channel.Sms))
+            {
+                w.WriteLine($"    短信：{MessageWording.RenderSms(e, template, null, wording: configuration.Wording).Text}");
+            }
         }
         else
         {

@@ -51,6 +51,18 @@ public class ReportDueSoonTests
     }
 
     [Fact]
+    public void ReportDueSoon_IsNotRaisedOnADayOff_WhereItWouldGoOutOnTheDueDaySayingOneDayIsLeft()
+    {
+        var item = Xun(Report(D(2025, 4, 30), 20));
+
+        // Saturday 05-10 and Sunday 05-11: one working day is left to Monday 05-12, but a reminder raised then would be
+        // sent on Monday, the due day itself.
+        Assert.Empty(Scan(On(5, 10), ScanSlot.Morning, item, DayBefore));
+        Assert.Empty(Scan(On(5, 11), ScanSlot.Morning, item, DayBefore));
+        Assert.Single(Scan(On(5, 12), ScanSlot.Afternoon, item, DueDay));
+    }
+
+    [Fact]
     public void ReportDueSoon_RaisesOneEventPerDueDate_WhicheverDayOfItsWindowRaisesIt_ButNotOnTheDueDay()
     {
         var threeAhead = Rule("S3", days: "3");
