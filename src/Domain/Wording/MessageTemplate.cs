@@ -45,8 +45,8 @@ public sealed record MessageTemplate(string Id, string Subject, string Body, str
     /// <item><term>streak</term><description>consecutive lagging periods (lag events)</description></item>
     /// <item><term>period</term><description>the lagging period, e.g. 2024年5月</description></item>
     /// <item><term>reportDue</term><description>the missed report's due date</description></item>
-    /// <item><term>demand</term><description>请于2024年6月7日前报送书面说明 or 请于…前完成整改; a demand owed by several units names them (请市住房城乡建设局、市城市建设投资集团于…前分别报送专题说明); empty without a demand</description></item>
-    /// <item><term>demandKind</term><description>书面说明 or 限期整改; empty without a demand</description></item>
+    /// <item><term>demand</term><description>请于2024年6月7日前报送书面说明, 请于…前完成整改 or 请于…前报送专题说明; a demand owed by several units names them (请市住房城乡建设局、市城市建设投资集团于…前分别报送专题说明); empty without a demand</description></item>
+    /// <item><term>demandKind</term><description>书面说明, 限期整改 or 专题说明; empty without a demand</description></item>
     /// <item><term>dueBy</term><description>the demand's date; for demand-overdue events the date that was missed</description></item>
     /// <item><term>owedBy</term><description>for demand-overdue events, the unit that owes what is overdue: the item's unit, or another submitter such as the builder (建设单位)</description></item>
     /// <item><term>plannedStart</term><description>the planned start a start-missed event is about</description></item>

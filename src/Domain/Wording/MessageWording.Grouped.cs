@@ -38,7 +38,7 @@ public static partial class MessageWording
         document.Add(CopyNote)
             .Add(Statement(e) + "，" + CopyAction(e, Style.Sentence, wording) + "。");
         Signature(document, letter, wording);
-        document.Facts(Facts(e));
+        document.Facts(Facts(e, wording));
         return new EmailMessage(subject, document.PlainText(), document.Html(subject));
     }
 
@@ -58,10 +58,7 @@ public static partial class MessageWording
     private static string CopyAction(EscalationEvent e, Style style, WordingSettings wording) => e.Level switch
     {
         EventLevel.Reminder => "已发出督查提醒",
-        EventLevel.Notice => "现予通报" + (e.Demand is { } d
-            ? "，要求" + (style == Style.Sms && !OwedByOthers(d, e.Unit) ? "" : Owing(d, e, wording)) + "于" + Date(d.DueBy) + "前"
-                + (d.SubmittersOf(e.Unit).Count > 1 ? "分别" : "") + DemandAction(d.Kind)
-            : ""),
+        EventLevel.Notice => "现予通报" + (e.Demand is { } d ? "，要求" + Demanded(d, e, wording, named: style != Style.Sms) : ""),
         _ => style == Style.Sms
             ? "拟对" + Unit(e) + "开展约谈警示，具体时间另行通知"
             : "拟对" + Unit(e) + SummonsAction + "，具体时间、地点另行通知",
@@ -129,18 +126,18 @@ public static partial class MessageWording
         {
             document.Heading("一、请办理事项")
                 .Add(Request(letter.Level, addressed, wording))
-                .Items(Table(addressed))
+                .Items(Table(addressed, wording))
                 .Heading("二、抄送知悉事项")
                 .Add("以下事项抄送您知悉，无需办理。" + Summary(letter.Level, copies))
-                .Items(Table(copies));
+                .Items(Table(copies, wording));
         }
         else if (addressed.Count > 0)
         {
-            document.Add(Request(letter.Level, addressed, wording)).Items(Table(addressed));
+            document.Add(Request(letter.Level, addressed, wording)).Items(Table(addressed, wording));
         }
         else
         {
-            document.Add(CopyNote).Add(Summary(letter.Level, copies)).Items(Table(copies));
+            document.Add(CopyNote).Add(Summary(letter.Level, copies)).Items(Table(copies, wording));
         }
 
         Signature(document, letter, wording);
@@ -159,14 +156,14 @@ public static partial class MessageWording
             {
                 var units = Units(addressed);
                 var scope = units.Count > 1 ? Count(addressed) + "项重点工作"
-                    : addressed.Count == 1 ? "你单位" + Q(addressed[0].Event.Facts.ItemTitle)
-                    : "你单位" + Count(addressed) + "项重点工作";
+                    : addressed.Count == 1 ? YourUnit(addressed) + Q(addressed[0].Event.Facts.ItemTitle)
+                    : YourUnit(addressed) + Count(addressed) + "项重点工作";
                 var titles = titled && addressed.Count > 1 ? Titles(addressed) : "";
                 var ask = level switch
                 {
                     EventLevel.Reminder => "请抓紧推进并及时报送进展",
-                    EventLevel.Notice => "现予通报，" + (SmsDemand(addressed) ?? "请认真查找原因、制定整改措施"),
-                    _ => "拟对" + (units.Count > 1 ? "有关单位" : "你单位") + "开展约谈警示，具体时间另行通知",
+                    EventLevel.Notice => "现予通报，" + (SmsDemand(addressed, wording) ?? "请认真查找原因、制定整改措施"),
+                    _ => "拟对" + (units.Count > 1 ? "有关单位" : YourUnit(addressed)) + "开展约谈警示，具体时间另行通知",
                 };
                 var salutation = Name(letter.RecipientName) is { Length: > 0 } name ? name + "同志：" : "";
                 var also = copies.Count > 0 ? "；另抄送" + Count(copies) + "项" : "";
@@ -202,7 +199,7 @@ public static partial class MessageWording
         var items = addressed.Count > 0 ? addressed : copies;
         var units = Units(items);
         var whom = addressed.Count > 0
-            ? units.Count > 1 ? Count(units) + "个单位" : "你单位"
+            ? units.Count > 1 ? Count(units) + "个单位" : YourUnit(addressed)
             : units.Count > 1 ? Count(units) + "个单位" : units[0];
         var about = level == EventLevel.Summons
             ? "关于对" + whom + "开展约谈警示的通知（涉及" + Count(items) + "项任务）"
@@ -221,49 +218,73 @@ public static partial class MessageWording
             : events.Select(e => e.Date).Distinct().Count() == 1 ? "截至" + Date(events[0].Date) + "，" : "经督查，";
         var units = Units(items);
         var scope = units.Count > 1 ? "有关单位承担的以下" + Count(items) + "项重点工作"
-            : items.Count == 1 ? "你单位承担的" + Q(events[0].Facts.ItemTitle)
-            : "你单位承担的以下" + Count(items) + "项重点工作";
+            : items.Count == 1 ? YourUnit(items) + "承担的" + Q(events[0].Facts.ItemTitle)
+            : YourUnit(items) + "承担的以下" + Count(items) + "项重点工作";
         var demand = DemandSentence(events, wording);
         var ask = level switch
         {
             EventLevel.Reminder => "请认真分析原因，采取有效措施抓紧推进，并及时报送进展情况。" + demand,
             EventLevel.Notice => "根据督查工作有关规定，现予通报。" + (demand.Length > 0 ? demand : "请认真查找原因，制定整改措施。"),
-            _ => "根据督查工作有关规定，拟对" + (units.Count > 1 ? "有关单位" : "你单位") + SummonsAction + "，具体时间、地点另行通知。请提前做好原因分析，并形成整改措施。" + demand,
+            _ => "根据督查工作有关规定，拟对" + (units.Count > 1 ? "有关单位" : YourUnit(items)) + SummonsAction + "，具体时间、地点另行通知。请提前做好原因分析，并形成整改措施。" + demand,
         };
         return intro + scope + Topic(items) + "。" + ask;
     }
 
-    /// <summary>The items' demands in one sentence: their one date when they share it, else a pointer to the table; empty without any.</summary>
+    /// <summary>
+    /// The items' demands in one sentence, worded as each demands (报送书面说明, 报送专题说明, 完成整改) and naming the units
+    /// that owe them when not the item's alone: their one wording when they share it, else a pointer to the table;
+    /// empty without any.
+    /// </summary>
     private static string DemandSentence(List<EscalationEvent> events, WordingSettings wording)
     {
-        var demands = events.Select(e => e.Demand).ToList();
-        if (demands.All(d => d is null))
+        if (Demands(events, wording) is not var (words, kinds))
         {
             return "";
         }
 
-        if (demands.Distinct().Count() == 1 && demands[0] is { } d)
+        if (words is { } shared)
         {
-            return d.Kind == DemandKind.Explanation
-                ? "请于" + Date(d.DueBy) + "前报送书面说明，内容包括原因分析、整改措施和完成时限。"
-                : "请于" + Date(d.DueBy) + "前完成整改，并将整改情况书面报送" + Text(wording.SenderName) + "。";
+            var content = events.All(e => e.Kind == EventKind.StartMissed) ? "未按期开工的原因、整改措施和开工时间" : "原因分析、整改措施和完成时限";
+            return "请" + shared + (kinds is [DemandKind.Rectification]
+                ? "，并将整改情况书面报送" + Text(wording.SenderName) + "。"
+                : "，内容包括" + content + "。");
         }
 
-        return "请按下表“" + DemandLabel + "”所列时限报送书面说明或完成整改，并书面报送" + Text(wording.SenderName) + "。";
+        return "请按下表“" + DemandLabel + "”所列时限" + string.Join("或", kinds.Select(DemandAction))
+            + (kinds.Contains(DemandKind.Rectification) ? "，并书面报送" + Text(wording.SenderName) : "") + "。";
     }
 
-    private static string? SmsDemand(List<LetterItem> items)
+    private static string? SmsDemand(List<LetterItem> items, WordingSettings wording) =>
+        Demands([.. items.Select(i => i.Event)], wording) is var (words, kinds)
+            ? words is { } shared ? "请" + shared : "请按要求限期" + string.Join("或", kinds.Select(DemandAction))
+            : null;
+
+    /// <summary>
+    /// What the events demand: the one wording (于…前…, with the owing units when not the item's alone) when every
+    /// event demands the same, else null; and the kinds demanded. Null when none demands anything.
+    /// </summary>
+    private static (string? Shared, List<DemandKind> Kinds)? Demands(List<EscalationEvent> events, WordingSettings wording)
     {
-        var demands = items.Select(i => i.Event.Demand).ToList();
-        if (demands.All(d => d is null))
+        var demanded = events.Where(e => e.Demand is not null).ToList();
+        if (demanded.Count == 0)
         {
             return null;
         }
 
-        return demands.Distinct().Count() == 1 && demands[0] is { } d
-            ? "请于" + Date(d.DueBy) + "前" + (d.Kind switch { DemandKind.Explanation => "报送书面说明", DemandKind.SpecialExplanation => "报送专题说明", _ => "完成整改" })
-            : "请按要求限期报送说明或完成整改";
+        var words = demanded.Select(e => Demanded(e.Demand!, e, wording, named: false)).Distinct(StringComparer.Ordinal).ToList();
+        var kinds = demanded.Select(e => e.Demand!.Kind).Distinct().Order().ToList();
+        return (demanded.Count == events.Count && words is [var shared] ? shared : null, kinds);
     }
+
+    /// <summary>
+    /// 你单位 for the one unit of a letter's items, unless the letter may reach someone of another unit about them: the
+    /// builder's principal addressed about a missed start, or a unit owing the demand of another unit's item. A letter
+    /// does not know its recipient's unit, so those name the unit (市住建局承担的以下2项重点工作), true for every reader.
+    /// </summary>
+    private static string YourUnit(List<LetterItem> items) =>
+        items.Any(i => i.Event.Kind == EventKind.StartMissed || i.Event.Demand is { } d && OwedByOthers(d, i.Event.Unit))
+            ? Units(items)[0]
+            : "你单位";
 
     /// <summary>What the copies are about, for the office's daily summary and the copy section: 今日共对N个单位的M项重点工作….</summary>
     private static string Summary(EventLevel level, List<LetterItem> copies)
@@ -275,13 +296,13 @@ public static partial class MessageWording
     }
 
     /// <summary>A row per item, a column per fact that some item has; 情形 says as of when if the items differ in date.</summary>
-    private static EmailDocument.Table Table(List<LetterItem> items)
+    private static EmailDocument.Table Table(List<LetterItem> items, WordingSettings wording)
     {
         var dated = items.Select(i => i.Event.Date).Distinct().Count() > 1;
         var rows = items.Select(i =>
         {
             var e = i.Event;
-            var cells = Facts(e).ToDictionary(f => f.Label, f => f.Value, StringComparer.Ordinal);
+            var cells = Facts(e, wording).ToDictionary(f => f.Label, f => f.Value, StringComparer.Ordinal);
             cells["情形"] = (dated ? "截至" + Date(e.Date) + "，" : "") + Situation(e, Style.Cell);
             return Columns.Select(c => cells.GetValueOrDefault(c, "")).ToArray();
         }).ToList();

@@ -144,9 +144,12 @@ public static partial class MessageWording
     }
 
     /// <summary>The rows of the facts table (附：有关情况), only those with a value: the reasons, in Chinese.</summary>
-    public static IReadOnlyList<(string Label, string Value)> Facts(EscalationEvent e)
+    /// <param name="e">The event.</param>
+    /// <param name="wording">Names the units other than the item's that owe its demand; null for <see cref="WordingSettings.Default"/> (their ids).</param>
+    public static IReadOnlyList<(string Label, string Value)> Facts(EscalationEvent e, WordingSettings? wording = null)
     {
         ArgumentNullException.ThrowIfNull(e);
+        wording ??= WordingSettings.Default;
         var facts = e.Facts;
         var rows = new List<(string, string)>();
         void Row(string label, string value)
@@ -170,8 +173,9 @@ public static partial class MessageWording
         Row("连续落后期数", streak.Length == 0 ? "" : streak + "期" + Parenthesised(Prefixed("截至", Text(facts.Period))));
         Row("应报送日期", Date(facts.ReportDue));
 
+        // 2026年6月16日前完成整改; 市住建局、市城市建设投资集团于2025年7月7日前分别报送专题说明 when others owe it too.
         var demand = e.Demand is { } d
-            ? Date(d.DueBy) + (d.Kind == DemandKind.Explanation ? "前报送书面说明" : "前完成整改")
+            ? OwedByOthers(d, e.Unit) ? Demanded(d, e, wording, named: true) : By(d, e.Unit)
             : Date(facts.DemandDueBy) is { Length: > 0 } missed ? missed + "（已逾期）" : "";
         Row(DemandLabel, demand);
         return rows;
@@ -211,7 +215,7 @@ public static partial class MessageWording
     private static string ShippedTemplateId(EscalationEvent e) => e.Kind switch
     {
         EventKind.DueSoon or EventKind.DueToday => "due-soon",
-        EventKind.Overdue => "overdue",
+        EventKind.Overdue => e.Level == EventLevel.Summons ? "overdue-summons" : "overdue",
         EventKind.ReportMissing => "report-missing",
         EventKind.ReportDueSoon => e.Facts.WorkingDaysLeft == 0 ? "report-due-today" : "report-due-soon",
         EventKind.DemandOverdue => "demand-overdue",
@@ -240,7 +244,7 @@ public static partial class MessageWording
             paragraphs.Add(contact);
         }
 
-        var document = new EmailDocument().AddRange(paragraphs).Facts(Facts(item.Event));
+        var document = new EmailDocument().AddRange(paragraphs).Facts(Facts(item.Event, wording));
         return new EmailMessage(subject, document.PlainText(), document.Html(subject));
     }
 
@@ -299,7 +303,7 @@ public static partial class MessageWording
             ["streak"] = facts.Streak?.ToString(CultureInfo.InvariantCulture) ?? "",
             ["period"] = Text(facts.Period),
             ["reportDue"] = Date(facts.ReportDue),
-            ["demand"] = DemandText(e.Demand, e.Unit, wording),
+            ["demand"] = e.Demand is { } demand ? "请" + Demanded(demand, e, wording, named: false) : "",
             ["owedBy"] = facts.DemandFrom is { } owing ? Text(wording.NameOf(owing)) : Text(facts.UnitName),
             ["demandKind"] = e.Demand is { } d ? ChineseNames.Of(d.Kind) : "",
             ["dueBy"] = Date(dueBy),
@@ -339,27 +343,18 @@ public static partial class MessageWording
         _ => "",
     };
 
+    // The words of a demand, in one place: the copy, the facts table, {demand} and the grouped letters all say it so.
+
     /// <summary>
-    /// 「请于2026年7月23日前报送专题说明」; when the demand is owed by units other than the item's alone (a builder too),
-    /// it names them: 「请市住房城乡建设局、市城市建设投资集团于2026年7月23日前分别报送专题说明」.
+    /// 「于2026年7月23日前报送专题说明」, or, when <paramref name="named"/> or units other than the item's owe it (a
+    /// builder too), with who owes it: 「市住房城乡建设局、市城市建设投资集团于2026年7月23日前分别报送专题说明」.
     /// </summary>
-    private static string DemandText(Demand? demand, UnitId itemUnit, WordingSettings wording)
-    {
-        if (demand is null)
-        {
-            return "";
-        }
+    private static string Demanded(Demand demand, EscalationEvent e, WordingSettings wording, bool named) =>
+        (named || OwedByOthers(demand, e.Unit) ? Owing(demand, e, wording) : "") + "于" + By(demand, e.Unit);
 
-        var what = DemandAction(demand.Kind);
-        if (!OwedByOthers(demand, itemUnit))
-        {
-            return "请于" + Date(demand.DueBy) + "前" + what;
-        }
-
-        var owing = demand.SubmittersOf(itemUnit);
-        var names = string.Join("、", owing.Select(u => Text(wording.NameOf(u))));
-        return "请" + names + "于" + Date(demand.DueBy) + "前" + (owing.Count > 1 ? "分别" : "") + what;
-    }
+    /// <summary>2026年7月23日前报送专题说明, with 分别 when several units owe it.</summary>
+    private static string By(Demand demand, UnitId itemUnit) =>
+        Date(demand.DueBy) + "前" + (demand.SubmittersOf(itemUnit).Count > 1 ? "分别" : "") + DemandAction(demand.Kind);
 
     /// <summary>报送书面说明, 报送专题说明 or 完成整改.</summary>
     private static string DemandAction(DemandKind kind) => kind switch
@@ -372,9 +367,13 @@ public static partial class MessageWording
     /// <summary>True when a unit other than the item's owes the demand (alone or with it): the words must name who owes it.</summary>
     private static bool OwedByOthers(Demand demand, UnitId itemUnit) => demand.SubmittersOf(itemUnit) is not [var only] || only != itemUnit;
 
-    /// <summary>The units owing <paramref name="demand"/>, by name: the item's unit as the event names it, others from the units table.</summary>
+    /// <summary>
+    /// The units owing <paramref name="demand"/>, by name from the units table; the item's unit, when the table has no
+    /// name for it, as the event names it.
+    /// </summary>
     private static string Owing(Demand demand, EscalationEvent e, WordingSettings wording) =>
-        string.Join("、", demand.SubmittersOf(e.Unit).Select(u => u == e.Unit ? Unit(e) : Text(wording.NameOf(u))));
+        string.Join("、", demand.SubmittersOf(e.Unit).Select(u =>
+            u == e.Unit && !wording.UnitNames.ContainsKey(u) && Unit(e) is { Length: > 0 } name ? name : Text(wording.NameOf(u))));
 
     private static string Contact(WordingSettings wording) => Text(wording.ContactLine);
 

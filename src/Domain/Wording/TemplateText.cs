@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Escalation.Domain.Wording;
 
@@ -6,7 +7,7 @@ namespace Escalation.Domain.Wording;
 /// The placeholder syntax of message templates: <c>{name}</c> for a value, <c>{{</c> and <c>}}</c> for literal braces
 /// (as in .NET format strings, so that admins who know one know the other).
 /// </summary>
-internal static class TemplateText
+internal static partial class TemplateText
 {
     /// <summary>A run of literal text, or a placeholder's name.</summary>
     internal readonly record struct Token(bool IsPlaceholder, string Text);
@@ -108,8 +109,30 @@ internal static class TemplateText
         }
 
         onlyEmptyPlaceholders = placeholders > 0 && empty == placeholders;
-        return result.ToString();
+        return empty > 0 ? Tidied(result.ToString()) : result.ToString();
     }
+
+    /// <summary>
+    /// A line with an empty placeholder without the punctuation that was there for its value: 「现予通报，{demand}。」
+    /// reads 「现予通报。」, not 「现予通报，。」; empty （） and “” go, a comma run is one comma, and a comma at the start
+    /// or end of the line, after an opening mark or before a stop or closing mark goes.
+    /// </summary>
+    internal static string Tidied(string line)
+    {
+        // Commas first, so that （，） is seen as empty; again after, for the comma an empty （） leaves before 。.
+        return Commas(EmptyPair().Replace(Commas(line), ""));
+
+        static string Commas(string text) => DanglingComma().Replace(CommaRun().Replace(text, "，"), "");
+    }
+
+    [GeneratedRegex("（\\s*）|“\\s*”|「\\s*」")]
+    private static partial Regex EmptyPair();
+
+    [GeneratedRegex("，(\\s*，)+")]
+    private static partial Regex CommaRun();
+
+    [GeneratedRegex("^\\s*，|(?<=[（「“：；。、])，|，(?=\\s*($|[。；！？、：）」”]))")]
+    private static partial Regex DanglingComma();
 
     /// <summary>A value's double quotation marks as the inner marks 「」, for a value quoted with “”.</summary>
     public static string Nested(string value) =>

@@ -196,7 +196,7 @@ internal static class PreviewCommand
         var rule = configuration.Rules.FirstOrDefault(r => r.Id == e.Rule);
         w.WriteLine($"{prefix}【{ChineseNames.Of(e.Level)}】{ChineseNames.Of(e.Kind)} · 规则 {e.Rule}{(rule is { Name.Length: > 0 } ? "「" + rule.Name + "」" : "")} · 事件 {e.Id}");
         w.WriteLine($"    任务：{e.Item} {e.Facts.ItemTitle}（{e.Facts.UnitName}）");
-        w.WriteLine($"    原因：{string.Join("；", MessageWording.Facts(e).Where(f => f.Label is not ("单位" or "事项")).Select(f => f.Label + " " + f.Value))}");
+        w.WriteLine($"    原因：{string.Join("；", MessageWording.Facts(e, configuration.Wording).Where(f => f.Label is not ("单位" or "事项")).Select(f => f.Label + " " + f.Value))}");
         foreach (var copy in new[] { false, true })
         {
             var recipients = ChannelDelivery.Distinct(e.Recipients).Where(r => r.IsCopy == copy).ToList();

@@ -10,7 +10,26 @@ public class DefaultTemplatesTests
 {
     public static TheoryData<string> DefaultRuleIds() => new(DefaultRules.All.Select(r => r.Id.Value));
 
-    private static EscalationRule Rule(string id) => DefaultRules.All.Single(r => r.Id.Value == id);
+    /// <summary>
+    /// The summons rung of the overdue ladder the docs show (not a default rule): 约谈, overdue, 20个工作日 after the
+    /// checkpoint, worded by the shipped template overdue-summons.
+    /// </summary>
+    private static readonly EscalationRule OverdueSummons = DefaultRules.All.Single(r => r.Id.Value == "R3") with
+    {
+        Id = new RuleId("R11"),
+        Name = "逾期二十个工作日约谈",
+        Level = EventLevel.Summons,
+        Trigger = new RuleTrigger(TriggerKind.Overdue, DaySpan.Working(20)),
+        Template = "overdue-summons",
+        Demand = null,
+    };
+
+    /// <summary>Shipped for rungs admins add, not named by a default rule.</summary>
+    private static readonly string[] ShippedForAddedRungs = ["overdue-summons"];
+
+    private static IEnumerable<EscalationRule> RulesWithShippedWording => [.. DefaultRules.All, OverdueSummons];
+
+    private static EscalationRule Rule(string id) => RulesWithShippedWording.Single(r => r.Id.Value == id);
 
     [Theory]
     [MemberData(nameof(DefaultRuleIds))]
@@ -32,9 +51,9 @@ public class DefaultTemplatesTests
     }
 
     [Fact]
-    public void All_HasExactlyTheTemplatesTheDefaultRulesName()
+    public void All_HasExactlyTheTemplatesTheDefaultRulesName_AndTheOverdueSummons()
     {
-        var named = DefaultRules.All.Select(r => r.Template).Distinct().Order(StringComparer.Ordinal);
+        var named = DefaultRules.All.Select(r => r.Template).Concat(ShippedForAddedRungs).Distinct().Order(StringComparer.Ordinal);
 
         Assert.Equal(named, DefaultTemplates.All.Select(t => t.Id).Order(StringComparer.Ordinal));
     }
@@ -42,7 +61,7 @@ public class DefaultTemplatesTests
     public static TheoryData<string, EventKind?> RuleAndKind()
     {
         var data = new TheoryData<string, EventKind?>();
-        foreach (var rule in DefaultRules.All)
+        foreach (var rule in RulesWithShippedWording)
         {
             data.Add(rule.Id.Value, null);
             if (rule.Trigger.Kind == TriggerKind.DueSoon)
@@ -96,5 +115,28 @@ public class DefaultTemplatesTests
             Assert.DoesNotContain("，，", text, StringComparison.Ordinal);
             Assert.DoesNotContain("，。", text, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void OverdueSummons_SummonsTheUnit_ForACheckpointStillOverdue()
+    {
+        var e = TypicalEvent(OverdueSummons);
+
+        var email = MessageWording.RenderEmail(e, DefaultTemplates.ById["overdue-summons"], "张三");
+        var sms = MessageWording.RenderSms(e, DefaultTemplates.ById["overdue-summons"], "张三");
+
+        Assert.Equal("【约谈通知】市商务局“全市重点项目建设推进工作”“完成主体施工”时间节点逾期未完成", email.Subject);
+        Assert.Contains("拟对市商务局主要负责同志、分管负责同志开展约谈警示，具体时间、地点另行通知。", email.PlainText, StringComparison.Ordinal);
+        Assert.Equal("【督查室】市商务局“全市重点项目建设推进工作”“完成主体施工”节点逾期未完成，拟予约谈警示，具体时间另行通知。", sms.Text);
+    }
+
+    [Fact]
+    public void TemplateFor_WordsAnOverdueSummons_WithOverdueSummons_WhenItsTemplateIsMissing()
+    {
+        var e = TypicalEvent(OverdueSummons with { Template = "no-such-template" });
+
+        var template = MessageWording.TemplateFor(new LetterItem(e, null, IsCopy: false));
+
+        Assert.Equal("overdue-summons", template.Id);
     }
 }

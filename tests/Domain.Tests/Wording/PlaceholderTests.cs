@@ -78,4 +78,38 @@ public class PlaceholderTests
 
         Assert.Empty(template.Validate());
     }
+
+    // An admin's template around values that may be empty (no demand, no checkpoint, no cause): the punctuation that was
+    // there for the value goes with it, in the SMS and in each email paragraph alike. (A line whose every value is empty
+    // is left out of an email altogether.)
+    [Theory]
+    [InlineData("{unit}现予通报，{demand}。", "商务局现予通报。")]
+    [InlineData("{unit}现予通报，{demand}，{cause}，请抓紧。", "商务局现予通报，请抓紧。")]
+    [InlineData("{demand}，请{unit}抓紧。", "请商务局抓紧。")]
+    [InlineData("“{item}”（{checkpoint}），已逾期", "“外贸综合服务中心建设”，已逾期")]
+    [InlineData("“{item}”“{checkpoint}”节点，{demand}", "“外贸综合服务中心建设”节点")]
+    [InlineData("{unit}现予通报，（{cause}，{demand}）。", "商务局现予通报。")]
+    public void Render_DropsThePunctuationOfAnEmptyValue(string text, string expected)
+    {
+        var template = new MessageTemplate("probe", "主题", "{recipient}同志：\n" + text + "\n{sender}", text);
+        var bare = Event(EventKind.Overdue, EventLevel.Notice, new EventFacts("外贸综合服务中心建设", "商务局", 50, 40), demand: null, D(2024, 6, 3));
+        var letter = new Letter("张三", EventLevel.Notice, D(2024, 6, 4), [new LetterItem(bare, template, IsCopy: false)]);
+
+        var email = MessageWording.RenderEmail(letter, Wording);
+        var sms = MessageWording.RenderSms(letter, Wording);
+
+        Assert.Equal("【市督查室】" + expected, sms.Text);
+        Assert.StartsWith("张三同志：\n" + expected + "\n市政府督查室\n", email.PlainText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_KeepsTheAdminsPunctuation_WhenNoValueIsEmpty()
+    {
+        var template = new MessageTemplate("probe", "主题", "{unit}，，“”（）。", "{unit}，，“”（）。");
+        var letter = new Letter("张三", EventLevel.Notice, D(2024, 6, 4), [new LetterItem(Rich, template, IsCopy: false)]);
+
+        var sms = MessageWording.RenderSms(letter, Wording);
+
+        Assert.Equal("【市督查室】商务局，，“”（）。", sms.Text);
+    }
 }

@@ -52,6 +52,7 @@ internal static class WordingFixtures
             TriggerKind.ReportMissing => EventKind.ReportMissing,
             TriggerKind.LagStreak => EventKind.Lagging,
             TriggerKind.ReportDueSoon => EventKind.ReportDueSoon,
+            TriggerKind.StartMissed => EventKind.StartMissed,
             _ => EventKind.DemandOverdue,
         };
         facts = eventKind switch
@@ -67,6 +68,7 @@ internal static class WordingFixtures
             EventKind.ReportMissing => facts with { ReportDue = D(2024, 12, 31) },
             EventKind.ReportDueSoon => facts with { ReportDue = D(2024, 12, 31), WorkingDaysLeft = rule.Trigger.Days?.Count ?? 1 },
             EventKind.Lagging => facts with { Streak = 12, Period = "2024年12月", PeriodKey = "2024-12" },
+            EventKind.StartMissed => facts with { PlannedStart = D(2024, 12, 27), Cause = "未记录原因，按主观原因处理" },
             _ => facts with { DemandOf = EventId.For(new RuleId("R5"), new ItemId("x"), "lag:2024-11"), DemandDueBy = D(2024, 12, 31) },
         };
         var demand = rule.Demand is { } spec ? new Demand(spec.Kind, D(2024, 12, 31)) : null;
