@@ -159,6 +159,12 @@ public static class UnitItems
     {
         var read = new FieldReader(TaskRow.Table, row.Key, problems);
         var id = read.Id(nameof(TaskRow.Id), row.Id, required: true);
+        if (id is not null && id.StartsWith(Indicators.IndicatorItem.Prefix, StringComparison.Ordinal))
+        {
+            read.Fault(nameof(TaskRow.Id), row.Id, $"任务编号不能以「{Indicators.IndicatorItem.Prefix}」开头：这一前缀留给指标的督办记录。请改用其他编号。");
+            id = null;
+        }
+
         if (!configuration.Roster.Units.ContainsKey(unit))
         {
             read.Fault(nameof(TaskRow.Unit), row.Unit ?? unit.Value, Words.NoUnit(string.IsNullOrWhiteSpace(row.Unit) ? unit.Value : row.Unit.Trim()));

@@ -41,7 +41,8 @@ public sealed class Evaluator
         _calendar = calendar ?? throw new ArgumentNullException(nameof(calendar));
         _roster = roster ?? throw new ArgumentNullException(nameof(roster));
         _options = options ?? EvaluationOptions.Default;
-        var all = rules.ToList();
+        // Indicator rules are judged city-wide by Indicators.IndicatorEvaluator, not item by item.
+        var all = rules.Where(r => !Indicators.IndicatorTriggers.IsIndicator(r.Trigger.Kind)).ToList();
         _pointRules = all.Where(r => r.Trigger.Kind != TriggerKind.LagStreak).ToArray();
         _anyRuleRepeats = _pointRules.Any(r => r.Repeat.Kind == RepeatKind.EveryWorkingDays);
 

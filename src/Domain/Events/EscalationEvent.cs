@@ -101,6 +101,33 @@ public enum EventKind
 
     /// <summary>A progress report is due in a few working days, or today, and has not come yet.</summary>
     ReportDueSoon,
+
+    /// <summary>An indicator lagged (by rank or against plan) in the latest published period; the streak is in the facts.</summary>
+    IndicatorLagging,
+
+    /// <summary>An indicator's value missed its floor target (确保).</summary>
+    TargetMissed,
+
+    /// <summary>An indicator's value missed its stretch target (力争) while meeting the floor.</summary>
+    StretchMissed,
+
+    /// <summary>An indicator's value fell below the same year's earlier period it must not fall below (不低于一季度).</summary>
+    BelowEarlier,
+
+    /// <summary>At the year's end the unit is ranked outside the province's first third; an explanation is owed unless exempt (then logged only).</summary>
+    YearEndRank,
+
+    /// <summary>Below the provincial average and in the ranking group's bottom k (约谈).</summary>
+    BottomRank,
+
+    /// <summary>A ranking group's monthly scoreboard (成绩单), public.</summary>
+    Scoreboard,
+
+    /// <summary>A top unit of the month is invited to share its experience (分享经验).</summary>
+    ShareInvitation,
+
+    /// <summary>A bottom unit of the month is called on to pledge (表态发言).</summary>
+    Pledge,
 }
 
 /// <summary>A person an event goes to, and in which role.</summary>
@@ -171,7 +198,11 @@ public sealed record EventFacts(
     LocalDate? DemandDueBy = null,
     LocalDate? PlannedStart = null,
     string? Cause = null,
-    UnitId? DemandFrom = null);
+    UnitId? DemandFrom = null)
+{
+    /// <summary>For indicator events: the figures (value, plan, targets, ranks, the group's standings); null for task events.</summary>
+    public Indicators.IndicatorFacts? Indicator { get; init; }
+}
 
 /// <summary>
 /// A decision of the engine: this rule fired for this item on this date, and these people are to be told.
@@ -202,4 +233,12 @@ public sealed record EscalationEvent(
     IReadOnlyList<Channel> Channels,
     string Template,
     EventFacts Facts,
-    Demand? Demand);
+    Demand? Demand)
+{
+    /// <summary>
+    /// True for an event that is logged only (仅记录): raised and written to the escalation log once like any other, but
+    /// with no channels and no recipients, so nothing is sent; e.g. a year-end ranking outside the first third whose
+    /// objective cause the office approved. Rules always name channels, so only the engine makes such events.
+    /// </summary>
+    public bool LogOnly => Channels.Count == 0;
+}

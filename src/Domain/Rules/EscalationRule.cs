@@ -51,6 +51,36 @@ public enum TriggerKind
 
     /// <summary>A progress report is due within N working days (0 = today) and none has come in its window yet.</summary>
     ReportDueSoon,
+
+    // Indicator triggers (指标): judged city-wide by Indicators.IndicatorEvaluator when data is published; the task
+    // evaluator ignores them. See Indicators.IndicatorTriggers.
+
+    /// <summary>指标落后: an indicator lagged (rank worse than its floor, or below plan) in N or more consecutive published periods.</summary>
+    IndicatorLag,
+
+    /// <summary>未完成确保目标: a published value misses the indicator's floor target (确保).</summary>
+    TargetMissed,
+
+    /// <summary>未达力争目标: a published value meets the floor but misses the stretch target (力争).</summary>
+    StretchMissed,
+
+    /// <summary>低于前期: a published value is lower than the same year's earlier period it must not fall below (不低于一季度).</summary>
+    BelowEarlier,
+
+    /// <summary>年终排名靠后: the year's last value is ranked outside the province's first third (第一方阵, top ⌈N/3⌉).</summary>
+    YearEndRank,
+
+    /// <summary>低于全省平均且排名靠后: below the provincial average and in the ranking group's bottom k, ties included.</summary>
+    BottomRank,
+
+    /// <summary>成绩单: a ranking group's monthly scoreboard, one per group and month.</summary>
+    Scoreboard,
+
+    /// <summary>分享经验: a unit in its group's top k of the month is invited to share its experience.</summary>
+    ShareInvitation,
+
+    /// <summary>表态发言: a unit in its group's bottom k of the month is called on to pledge.</summary>
+    Pledge,
 }
 
 /// <summary>Which of the two daily scans evaluates a rule; a rule belongs to exactly one.</summary>
@@ -178,10 +208,11 @@ public enum RepeatKind
 /// <see cref="TriggerKind.ReportDueSoon"/>: working days before the report is due (0 = on the due day; null = 1). For
 /// <see cref="TriggerKind.Overdue"/>, <see cref="TriggerKind.ReportMissing"/> and <see cref="TriggerKind.DemandOverdue"/>:
 /// a delay, the rule first fires once the checkpoint, report or demand is that many days past its due date; null fires
-/// at the first run after the due date. Null for other kinds.
+/// at the first run after the due date. For the indicator kinds (<see cref="Indicators.IndicatorTriggers.IsIndicator"/>):
+/// a delay after the data's publication date; null fires from the publication date on. Null for other kinds.
 /// </param>
 /// <param name="Scope">For due-soon and overdue: which checkpoints.</param>
-/// <param name="MinStreak">For <see cref="TriggerKind.LagStreak"/>: the streak length from which it fires.</param>
+/// <param name="MinStreak">For <see cref="TriggerKind.LagStreak"/> and <see cref="TriggerKind.IndicatorLag"/>: the streak length from which it fires.</param>
 /// <param name="Period">For lag streaks: the period whose closes are assessed.</param>
 /// <param name="LagTolerance">For lag streaks: how many points below plan still count as on plan.</param>
 public sealed record RuleTrigger(

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Escalation.Domain.Calendar;
+using Escalation.Domain.Indicators;
 using Escalation.Domain.Items;
 using Escalation.Domain.Periods;
 using Escalation.Domain.Problems;
@@ -21,13 +22,19 @@ public sealed partial record RuleRow
     /// <summary><c>reminder</c>/<c>提醒</c>, <c>notice</c>/<c>通报</c>, <c>summons</c>/<c>约谈</c>.</summary>
     public string? Level { get; init; }
 
-    /// <summary><c>due-soon</c>, <c>overdue</c>, <c>report-missing</c>, <c>lag-streak</c>, <c>demand-overdue</c>, <c>report-due-soon</c>.</summary>
+    /// <summary>
+    /// <c>due-soon</c>, <c>overdue</c>, <c>report-missing</c>, <c>lag-streak</c>, <c>demand-overdue</c>, <c>report-due-soon</c>,
+    /// <c>start-missed</c>; for indicators <c>indicator-lag</c>, <c>target-missed</c>, <c>stretch-missed</c>,
+    /// <c>below-earlier</c>, <c>year-end-rank</c>, <c>bottom-rank</c>, <c>scoreboard</c>, <c>share</c>, <c>pledge</c> (or
+    /// their Chinese names).
+    /// </summary>
     public string? Trigger { get; init; }
 
     /// <summary>
     /// For <c>due-soon</c>: how far ahead (required). For <c>report-due-soon</c>: working days before the report is due
     /// (empty = 1, 0 = on the due day). For <c>overdue</c>, <c>report-missing</c>, <c>demand-overdue</c>: a delay after
-    /// the due date before the rule first fires (empty: at once). Working days (<c>10</c>, <c>10wd</c>, <c>10个工作日</c>)
+    /// the due date before the rule first fires (empty: at once). For the indicator triggers: a delay after the data's
+    /// publication date (empty: from the publication date itself). Working days (<c>10</c>, <c>10wd</c>, <c>10个工作日</c>)
     /// or calendar days (<c>15d</c>, <c>15天</c>, <c>15个自然日</c>); see <see cref="DaySpan.Parse(string?)"/>.
     /// </summary>
     public string? Days { get; init; }
@@ -35,7 +42,7 @@ public sealed partial record RuleRow
     /// <summary>For <c>due-soon</c> and <c>overdue</c>: <c>all</c> (default), <c>milestones</c>, <c>deadline</c>.</summary>
     public string? Scope { get; init; }
 
-    /// <summary>For <c>lag-streak</c>: the streak length from which the rule fires.</summary>
+    /// <summary>For <c>lag-streak</c> and <c>indicator-lag</c>: the streak length from which the rule fires.</summary>
     public string? Streak { get; init; }
 
     /// <summary>For <c>lag-streak</c>: <c>month</c> (default), <c>xun</c>/<c>旬</c>, <c>week</c>.</summary>
@@ -117,6 +124,15 @@ public sealed partial record RuleRow
         ["demand-overdue"] = TriggerKind.DemandOverdue,
         ["start-missed"] = TriggerKind.StartMissed, ["未按期开工"] = TriggerKind.StartMissed,
         ["report-due-soon"] = TriggerKind.ReportDueSoon,
+        ["indicator-lag"] = TriggerKind.IndicatorLag, ["指标落后"] = TriggerKind.IndicatorLag,
+        ["target-missed"] = TriggerKind.TargetMissed, ["未完成确保目标"] = TriggerKind.TargetMissed,
+        ["stretch-missed"] = TriggerKind.StretchMissed, ["未达力争目标"] = TriggerKind.StretchMissed,
+        ["below-earlier"] = TriggerKind.BelowEarlier, ["低于前期"] = TriggerKind.BelowEarlier,
+        ["year-end-rank"] = TriggerKind.YearEndRank, ["年终排名靠后"] = TriggerKind.YearEndRank,
+        ["bottom-rank"] = TriggerKind.BottomRank, ["低于平均且排名靠后"] = TriggerKind.BottomRank,
+        ["scoreboard"] = TriggerKind.Scoreboard, ["成绩单"] = TriggerKind.Scoreboard,
+        ["share"] = TriggerKind.ShareInvitation, ["分享经验"] = TriggerKind.ShareInvitation,
+        ["pledge"] = TriggerKind.Pledge, ["表态发言"] = TriggerKind.Pledge,
     };
 
     internal static readonly Dictionary<string, ScanSlot> ScanSlots = new(StringComparer.OrdinalIgnoreCase)
@@ -254,7 +270,7 @@ public sealed partial record RuleRow
         }
 
         var scan = Lookup(ScanSlots, nameof(Scan), Scan, required: false, Fault) ?? ScanSlot.Morning;
-        var streak = Integer(nameof(Streak), Streak, trigger == TriggerKind.LagStreak, min: 1, max: 120, Fault);
+        var streak = Integer(nameof(Streak), Streak, trigger is TriggerKind.LagStreak or TriggerKind.IndicatorLag, min: 1, max: 120, Fault);
         var tolerance = 0.0;
         if (!string.IsNullOrWhiteSpace(Tolerance) &&
             !(double.TryParse(Tolerance.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out tolerance) && tolerance is >= 0 and <= 100))
@@ -265,6 +281,21 @@ public sealed partial record RuleRow
         var to = Recipients(nameof(To), To, required: true, Fault);
         var copy = Recipients(nameof(Copy), Copy, required: false, Fault);
         var channels = List(ChannelNames, nameof(Channels), Channels, required: true, Fault);
+        if (trigger == TriggerKind.StretchMissed && level is { } stretchLevel && stretchLevel != EventLevel.Reminder)
+        {
+            Fault(nameof(Level), Level, "未达力争目标只作提醒（力争目标是争取的目标，未达到不通报、不约谈）。请把级别改为「reminder」（提醒）。");
+        }
+
+        if (trigger?.IsIndicator() == true)
+        {
+            foreach (var (field, value, specs) in new[] { (nameof(To), To, to), (nameof(Copy), Copy, copy) })
+            {
+                if (specs.FirstOrDefault(spec => !IndicatorTriggers.Allows(spec)) is RecipientSpec.ByRole { Role: var role })
+                {
+                    Fault(field, value, $"指标规则没有{Words.Quote(Wording.ChineseNames.Of(role))}：指标按单位考核。请改为单位的主要负责人（principal）、分管负责同志（deputy）、包保领导（lead-official）、督查室，或指定人员、指定单位的负责人。");
+                }
+            }
+        }
 
         var template = Template?.Trim();
         if (string.IsNullOrEmpty(template))
@@ -411,7 +442,11 @@ public sealed partial record RuleRow
             return Rules.Repeat.Once;
         }
 
-        if (trigger is TriggerKind.DueSoon or TriggerKind.LagStreak or TriggerKind.StartMissed or TriggerKind.ReportDueSoon)
+        if (trigger?.IsIndicator() == true)
+        {
+            fault(nameof(Repeat), Repeat, "指标规则按每期发布的数据各触发一次，不能「every N」重复。请改为「once」，或清空此项。");
+        }
+        else if (trigger is TriggerKind.DueSoon or TriggerKind.LagStreak or TriggerKind.StartMissed or TriggerKind.ReportDueSoon)
         {
             fault(nameof(Repeat), Repeat, "「every N」只适用于触发条件为「overdue」、「report-missing」、「demand-overdue」的规则；「due-soon」、「lag-streak」、「start-missed」和「report-due-soon」规则按节点、期间、开工或报送截止日各触发一次。请改为「once」，或清空此项。");
         }

@@ -34,6 +34,15 @@ public static class ChineseNames
         EventKind.DemandOverdue => "说明整改逾期",
         EventKind.StartMissed => "未按期开工",
         EventKind.ReportDueSoon => "报送临近",
+        EventKind.IndicatorLagging => "指标落后",
+        EventKind.TargetMissed => "未完成确保目标",
+        EventKind.StretchMissed => "未达力争目标",
+        EventKind.BelowEarlier => "低于前期",
+        EventKind.YearEndRank => "年终排名靠后",
+        EventKind.BottomRank => "低于平均且排名靠后",
+        EventKind.Scoreboard => "成绩单",
+        EventKind.ShareInvitation => "分享经验",
+        EventKind.Pledge => "表态发言",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not an event kind."),
     };
 
@@ -97,6 +106,14 @@ public static class ChineseNames
         _ => throw new ArgumentOutOfRangeException(nameof(period), period, "Not a period kind."),
     };
 
+    public static string Of(Indicators.IndicatorPeriodKind period) => period switch
+    {
+        Indicators.IndicatorPeriodKind.Month => "月",
+        Indicators.IndicatorPeriodKind.Quarter => "季",
+        Indicators.IndicatorPeriodKind.Week => "周",
+        _ => throw new ArgumentOutOfRangeException(nameof(period), period, "Not an indicator period kind."),
+    };
+
     /// <summary>2024年6月7日: the form Chinese official documents use, no leading zeros.</summary>
     public static string Of(LocalDate date) => string.Create(CultureInfo.InvariantCulture, $"{date.Year}年{date.Month}月{date.Day}日");
 
@@ -125,9 +142,21 @@ public static class ChineseNames
             TriggerKind.ReportDueSoon => trigger.Days is { Count: 0 }
                 ? "进展报送截止当天仍未报送"
                 : $"进展报送截止前{trigger.Days ?? DaySpan.Working(1)}仍未报送",
+            TriggerKind.IndicatorLag => string.Create(CultureInfo.InvariantCulture, $"指标连续 {trigger.MinStreak} 期及以上落后") + After(trigger),
+            TriggerKind.TargetMissed => "指标未完成确保目标" + After(trigger),
+            TriggerKind.StretchMissed => "指标未达力争目标" + After(trigger),
+            TriggerKind.BelowEarlier => "指标低于规定的前期水平（如一季度）" + After(trigger),
+            TriggerKind.YearEndRank => "年终全省排名在第一方阵（前三分之一）之外" + After(trigger),
+            TriggerKind.BottomRank => "低于全省平均且排在分组后列（并列计入）" + After(trigger),
+            TriggerKind.Scoreboard => "每月成绩单" + After(trigger),
+            TriggerKind.ShareInvitation => "成绩单排名前列，邀请分享经验" + After(trigger),
+            TriggerKind.Pledge => "成绩单排名后列，要求表态发言" + After(trigger),
             _ => throw new ArgumentOutOfRangeException(nameof(trigger), trigger.Kind, "Not a trigger kind."),
         };
     }
+
+    /// <summary>An indicator rule's delay after publication, as the condition's tail: 「（数据发布后3个工作日）」, or nothing.</summary>
+    private static string After(RuleTrigger trigger) => trigger.Days is { } delay ? $"（数据发布后{delay}）" : "";
 
     /// <summary>
     /// How often a rule repeats, e.g. 「一次」, 「提前一次、到期当天再一次」, 「每20个工作日重复，最多3次」,
