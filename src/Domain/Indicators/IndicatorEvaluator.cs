@@ -174,12 +174,21 @@ public sealed class IndicatorEvaluator
     }
 
     /// <summary>
-    /// The values published by today of usable indicators, sorted by indicator, unit and period (O(n log n)); a value of
+    /// The values published by today of usable indicators, grouped by indicator and sorted by unit and period (O(n log n)); a value of
     /// an unknown indicator, of another period kind, or repeating an (indicator, unit, period) is reported and left out.
     /// </summary>
     private static IndicatorValue[] Published(IReadOnlyList<IndicatorValue> values, Dictionary<IndicatorId, IndicatorDefinition> definitions, Run run)
     {
-        var kept = new List<IndicatorValue>(values.Count);
+        // Bucketed by indicator in O(n) (a counting sort on the definition's index), then each bucket sorted by unit and
+        // period: comparing short buckets by unit id is much cheaper than sorting every value by two strings.
+        var indexOf = new Dictionary<IndicatorId, int>(definitions.Count);
+        foreach (var id in definitions.Keys)
+        {
+            indexOf.Add(id, indexOf.Count);
+        }
+
+        var kept = new List<(int Index, IndicatorValue Value)>(values.Count);
+        var counts = new int[indexOf.Count + 1];
         foreach (var value in values)
         {
             if (value.Published > run.Today)
@@ -187,13 +196,14 @@ public sealed class IndicatorEvaluator
                 continue;
             }
 
-            if (!definitions.TryGetValue(value.Indicator, out var definition))
+            if (!indexOf.TryGetValue(value.Indicator, out var index))
             {
                 run.Problems.Add(new Problem(IndicatorValue.Table, value.Indicator.Value, nameof(IndicatorValue.Indicator), value.Indicator.Value,
                     $"没有编号为{Words.Quote(value.Indicator.Value)}的可用指标，该指标的数据均未采用。请填写「indicators」表中已有的指标编号，或先改正该指标的问题。"));
                 continue;
             }
 
+            var definition = definitions[value.Indicator];
             if (value.Period.Kind != definition.PeriodKind)
             {
                 run.Problems.Add(new Problem(IndicatorValue.Table, value.RowKey, nameof(IndicatorValue.Period), value.Period.Key,
@@ -201,20 +211,26 @@ public sealed class IndicatorEvaluator
                 continue;
             }
 
-            kept.Add(value);
+            kept.Add((index, value));
+            counts[index + 1]++;
         }
 
-        var sorted = kept.ToArray();
-        Array.Sort(sorted, static (a, b) =>
+        for (var i = 1; i < counts.Length; i++)
         {
-            var c = string.CompareOrdinal(a.Indicator.Value, b.Indicator.Value);
-            if (c == 0)
-            {
-                c = string.CompareOrdinal(a.Unit.Value, b.Unit.Value);
-            }
+            counts[i] += counts[i - 1];
+        }
 
-            return c != 0 ? c : a.Period.CompareTo(b.Period);
-        });
+        var sorted = new IndicatorValue[kept.Count];
+        var next = (int[])counts.Clone();
+        foreach (var (index, value) in kept)
+        {
+            sorted[next[index]++] = value;
+        }
+
+        for (var i = 0; i + 1 < counts.Length; i++)
+        {
+            Array.Sort(sorted, counts[i], counts[i + 1] - counts[i], ByUnitAndPeriod);
+        }
 
         var count = 0;
         for (var i = 0; i < sorted.Length; i++)
@@ -231,6 +247,12 @@ public sealed class IndicatorEvaluator
 
         return sorted[..count];
     }
+
+    private static readonly IComparer<IndicatorValue> ByUnitAndPeriod = Comparer<IndicatorValue>.Create(static (a, b) =>
+    {
+        var c = string.CompareOrdinal(a.Unit.Value, b.Unit.Value);
+        return c != 0 ? c : a.Period.CompareTo(b.Period);
+    });
 
     private void EvaluateGroup(
         Run run,
@@ -371,19 +393,34 @@ public sealed class IndicatorEvaluator
     {
         public void RaiseBottom(Run run, EscalationRule rule, Standing standing, IndicatorValue value, int consecutive)
         {
+            if (run.Due(rule, published) is not { } first)
+            {
+                return;
+            }
+
             var occurrence = $"ind-bottom:{group.Id.Value}/{standing.Unit.Value}/{period.Key}";
             var facts = Facts(value, standing) with { Consecutive = consecutive, Escalated = consecutive > 1 };
-            run.Raise(rule, EventKind.BottomRank, definition, standing.Unit, occurrence, published, facts, escalate: consecutive > 1);
+            run.Raise(rule, first, EventKind.BottomRank, definition, standing.Unit, occurrence, facts, escalate: consecutive > 1);
         }
 
         public void RaiseUnit(Run run, EscalationRule rule, EventKind kind, string prefix, Standing standing, IndicatorValue value)
         {
+            if (run.Due(rule, published) is not { } first)
+            {
+                return;
+            }
+
             var occurrence = $"{prefix}:{group.Id.Value}/{standing.Unit.Value}/{period.Key}";
-            run.Raise(rule, kind, definition, standing.Unit, occurrence, published, Facts(value, standing));
+            run.Raise(rule, first, kind, definition, standing.Unit, occurrence, Facts(value, standing));
         }
 
         public void RaiseScoreboard(Run run, EscalationRule rule, UnitId[] units)
         {
+            if (run.Due(rule, published) is not { } first)
+            {
+                return;
+            }
+
             var facts = new IndicatorFacts(definition.Id, period, period.Label(definition.IsCumulative), definition.MeasureUnit, published)
             {
                 Group = group.Id,
@@ -392,7 +429,7 @@ public sealed class IndicatorEvaluator
                 Ranks = definition.Ranks,
                 Standings = standings,
             };
-            run.Raise(rule, EventKind.Scoreboard, definition, definition.Owner, $"scoreboard:{group.Id.Value}/{period.Key}", published, facts, everyUnit: units);
+            run.Raise(rule, first, EventKind.Scoreboard, definition, definition.Owner, $"scoreboard:{group.Id.Value}/{period.Key}", facts, everyUnit: units);
         }
 
         private IndicatorFacts Facts(IndicatorValue value, Standing standing) => Run.ValueFacts(definition, value) with
@@ -478,8 +515,11 @@ public sealed class IndicatorEvaluator
                 }
 
                 // The highest matching rung is the one; if it belongs to the other scan, that scan raises it.
-                var facts = Run.ValueFacts(definition, values[index]);
-                run.Raise(rule, EventKind.IndicatorLagging, definition, values[index].Unit, Occurrence("ind-lag", values[index]), values[index].Published, facts, streak: streak);
+                if (run.Due(rule, values[index].Published) is { } first)
+                {
+                    run.Raise(rule, first, EventKind.IndicatorLagging, definition, values[index].Unit, Occurrence("ind-lag", values[index]), Run.ValueFacts(definition, values[index]), streak: streak);
+                }
+
                 return;
             }
         }
@@ -496,7 +536,10 @@ public sealed class IndicatorEvaluator
             {
                 foreach (var rule in Owner._floor)
                 {
-                    run.Raise(rule, EventKind.TargetMissed, definition, value.Unit, Occurrence("ind-floor", value), value.Published, Run.ValueFacts(definition, value) with { Target = floor });
+                    if (run.Due(rule, value.Published) is { } first)
+                    {
+                        run.Raise(rule, first, EventKind.TargetMissed, definition, value.Unit, Occurrence("ind-floor", value), Run.ValueFacts(definition, value) with { Target = floor });
+                    }
                 }
 
                 // Missing the floor is the failure; the stretch is not mentioned as well.
@@ -507,7 +550,10 @@ public sealed class IndicatorEvaluator
             {
                 foreach (var rule in Owner._stretch)
                 {
-                    run.Raise(rule, EventKind.StretchMissed, definition, value.Unit, Occurrence("ind-stretch", value), value.Published, Run.ValueFacts(definition, value) with { Target = stretch });
+                    if (run.Due(rule, value.Published) is { } first)
+                    {
+                        run.Raise(rule, first, EventKind.StretchMissed, definition, value.Unit, Occurrence("ind-stretch", value), Run.ValueFacts(definition, value) with { Target = stretch });
+                    }
                 }
             }
         }
@@ -530,10 +576,13 @@ public sealed class IndicatorEvaluator
 
                 if (definition.IsWorse(value.Value, values[j].Value))
                 {
-                    var facts = Run.ValueFacts(definition, value) with { Target = values[j].Value, EarlierPeriod = earlier };
                     foreach (var rule in Owner._earlier)
                     {
-                        run.Raise(rule, EventKind.BelowEarlier, definition, value.Unit, Occurrence("ind-earlier", value), value.Published, facts);
+                        if (run.Due(rule, value.Published) is { } first)
+                        {
+                            var facts = Run.ValueFacts(definition, value) with { Target = values[j].Value, EarlierPeriod = earlier };
+                            run.Raise(rule, first, EventKind.BelowEarlier, definition, value.Unit, Occurrence("ind-earlier", value), facts);
+                        }
                     }
                 }
 
@@ -558,10 +607,13 @@ public sealed class IndicatorEvaluator
                 return;
             }
 
-            var facts = Run.ValueFacts(definition, value) with { FirstThird = firstThird, Exempt = exempt };
             foreach (var rule in Owner._yearEnd)
             {
-                run.Raise(rule, EventKind.YearEndRank, definition, value.Unit, Occurrence("ind-yearend", value), value.Published, facts, logOnly: exempt);
+                if (run.Due(rule, value.Published) is { } first)
+                {
+                    var facts = Run.ValueFacts(definition, value) with { FirstThird = firstThird, Exempt = exempt };
+                    run.Raise(rule, first, EventKind.YearEndRank, definition, value.Unit, Occurrence("ind-yearend", value), facts, logOnly: exempt);
+                }
             }
         }
 
@@ -601,15 +653,53 @@ public sealed class IndicatorEvaluator
             };
 
         /// <summary>
-        /// Raises <paramref name="rule"/> for the occurrence if it is the rule's scan, the rule applies today, and today is
-        /// on or after its first day (publication + the rule's delay) and within the catch-up window of it.
+        /// The day <paramref name="rule"/> first fires for data published on <paramref name="published"/> (publication + the
+        /// rule's delay) when the rule is due today: it is the rule's scan, the rule applies today, and today is that day or
+        /// within the catch-up window after it. Null otherwise, and while the delay needs a year without calendar (reported).
+        /// Worked out once per publication date and delay: a run meets the same few dates for thousands of values.
         /// </summary>
+        public LocalDate? Due(EscalationRule rule, LocalDate published)
+        {
+            if (rule.Scan != scan || !rule.AppliesOn(today))
+            {
+                return null;
+            }
+
+            var key = (published, rule.Trigger.Days);
+            if (_due.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+
+            LocalDate? due = null;
+            var calendar = owner._calendar;
+            try
+            {
+                var first = rule.Trigger.Days is { } delay ? delay.AddTo(published, calendar) : published;
+                due = first <= today && calendar.WorkingDaysBetween(first, today) <= owner._options.CatchUpWorkingDays ? first : null;
+            }
+            catch (CalendarYearNotLoadedException e)
+            {
+                Held(rule, e);
+            }
+
+            _due[key] = due;
+            return due;
+        }
+
+        private readonly Dictionary<(LocalDate, DaySpan?), LocalDate?> _due = [];
+
+        private void Held(EscalationRule rule, CalendarYearNotLoadedException e) =>
+            Problems.Add(new Problem("calendar", e.Year.ToString(System.Globalization.CultureInfo.InvariantCulture), "", null,
+                $"指标规则{Words.Quote(rule.Id.Value)}的事件需要按{e.Year}年的工作日计算，但该年的节假日安排尚未载入，这些事件暂缓发出。请在「calendar」表中补充{e.Year}年的安排；补充后在补发期限内会自动补发。"));
+
+        /// <summary>Raises <paramref name="rule"/> for the occurrence, which <see cref="Due"/> found due with first day <paramref name="first"/>.</summary>
         /// <param name="rule">The rule.</param>
+        /// <param name="first">The rule's first day for the occurrence: the demand counts from it.</param>
         /// <param name="kind">What happened.</param>
         /// <param name="definition">The indicator.</param>
         /// <param name="unit">The unit the event is about (the scoreboard: the indicator's owner).</param>
         /// <param name="occurrence">The occurrence key.</param>
-        /// <param name="published">The publication date: the delay and the demand count from it.</param>
         /// <param name="facts">The figures.</param>
         /// <param name="streak">For lag events: the streak.</param>
         /// <param name="escalate">For bottom-rank: the deputy in charge is replaced by the principal.</param>
@@ -617,44 +707,32 @@ public sealed class IndicatorEvaluator
         /// <param name="everyUnit">For the scoreboard: the rule's unit roles are those of every unit here.</param>
         public void Raise(
             EscalationRule rule,
+            LocalDate first,
             EventKind kind,
             IndicatorDefinition definition,
             UnitId unit,
             string occurrence,
-            LocalDate published,
             IndicatorFacts facts,
             int? streak = null,
             bool escalate = false,
             bool logOnly = false,
             UnitId[]? everyUnit = null)
         {
-            if (rule.Scan != scan || !rule.AppliesOn(today))
-            {
-                return;
-            }
-
-            var calendar = owner._calendar;
             Demand? demand = null;
-            try
+            if (rule.Demand is { } spec && !logOnly)
             {
-                var first = rule.Trigger.Days is { } delay ? delay.AddTo(published, calendar) : published;
-                if (first > today || calendar.WorkingDaysBetween(first, today) > owner._options.CatchUpWorkingDays)
-                {
-                    return;
-                }
-
-                if (rule.Demand is { } spec && !logOnly)
+                try
                 {
                     // Counted from the first day, so every run raising this id gives the same date; never a day already past.
+                    var calendar = owner._calendar;
                     var dueBy = spec.DueBy(first, calendar);
                     demand = new Demand(spec.Kind, dueBy < today ? spec.DueBy(today, calendar) : dueBy) { From = [unit] };
                 }
-            }
-            catch (CalendarYearNotLoadedException e)
-            {
-                Problems.Add(new Problem("calendar", e.Year.ToString(System.Globalization.CultureInfo.InvariantCulture), "", null,
-                    $"指标规则{Words.Quote(rule.Id.Value)}的事件需要按{e.Year}年的工作日计算，但该年的节假日安排尚未载入，这些事件暂缓发出。请在「calendar」表中补充{e.Year}年的安排；补充后在补发期限内会自动补发。"));
-                return;
+                catch (CalendarYearNotLoadedException e)
+                {
+                    Held(rule, e);
+                    return;
+                }
             }
 
             var unitName = owner.UnitName(unit);
