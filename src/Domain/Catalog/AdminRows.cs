@@ -96,15 +96,31 @@ public sealed record SettingRow(string? Key, string? Value, string? Note = null)
 /// <summary>
 /// A cause recorded by the supervision office for one occurrence of a task: a period (neither judged nor chased), a
 /// milestone (<c>milestone:2026-06-30</c>), the deadline or the start. An objective cause exempts it; a subjective one
-/// is recorded only.
+/// is recorded only. A row naming an <see cref="Indicator"/> instead of a task exempts that indicator's period for
+/// <see cref="Unit"/> (<see cref="Indicators.IndicatorExemption"/>): every exemption is in one table for the office.
 /// </summary>
 public sealed record ExemptionRow(
-    string? Unit, string? Task, string? Period, string? ApprovedBy = null, string? ApprovedOn = null, string? Reason = null, string? Cause = null)
+    string? Unit,
+    string? Task,
+    string? Period,
+    string? ApprovedBy = null,
+    string? ApprovedOn = null,
+    string? Reason = null,
+    string? Cause = null,
+    string? Indicator = null)
 {
     public const string Table = "exemptions";
 
-    /// <summary><c>{task}:{period}</c>.</summary>
-    public string Key => $"{UnitRow.KeyOf(Task)}:{Period?.Trim()}";
+    /// <summary>True for an indicator's exemption (the Indicator column is filled), read with the indicator, not the unit.</summary>
+    public bool IsIndicator => !string.IsNullOrWhiteSpace(Indicator);
+
+    /// <summary>
+    /// <c>{task}:{period}</c>; for an indicator's exemption <c>ind:{indicator}/{unit}/{period}</c> (task ids cannot start
+    /// with <c>ind:</c>, so the two never meet).
+    /// </summary>
+    public string Key => IsIndicator
+        ? $"{Indicators.IndicatorItem.Prefix}{Indicator!.Trim()}/{UnitRow.KeyOf(Unit)}/{Period?.Trim()}"
+        : $"{UnitRow.KeyOf(Task)}:{Period?.Trim()}";
 }
 
 /// <summary>

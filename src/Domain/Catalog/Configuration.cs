@@ -20,6 +20,12 @@ public sealed record ConfigurationRows(
     IReadOnlyList<SettingRow> Settings)
 {
     public static ConfigurationRows Empty { get; } = new([], [], [], [], [], [], []);
+
+    /// <summary>The indicators (指标): small, one constant partition, read with the rest of the configuration.</summary>
+    public IReadOnlyList<IndicatorRow> Indicators { get; init; } = [];
+
+    /// <summary>The ranking groups (排名分组).</summary>
+    public IReadOnlyList<RankingGroupRow> RankingGroups { get; init; } = [];
 }
 
 /// <summary>Validated configuration: what the evaluator and the senders work with.</summary>
@@ -35,6 +41,9 @@ public sealed record Configuration(
     /// <summary>Setting keys admins may write in the settings table.</summary>
     public static IReadOnlyList<string> SettingKeys { get; } =
         ["SupervisionOffice", "CatchUpWorkingDays", "YellowWithin", "GoLive", "LagGapForHeads", "SenderName", "SmsSignature", "ContactLine"];
+
+    /// <summary>The usable indicators and ranking groups; their values and exemptions are read per indicator (<see cref="IndicatorItems.Build"/>).</summary>
+    public IndicatorCatalog Indicators { get; init; } = IndicatorCatalog.Empty;
 
     /// <summary>Who signs the messages and how (落款, 短信签名, 联系方式): the settings table's, else <see cref="WordingSettings.Default"/>'s.</summary>
     public WordingSettings Wording { get; init; } = WordingSettings.Default;
@@ -69,6 +78,7 @@ public sealed record Configuration(
         var plans = BuildPlanTemplates(rows.PlanStages, problems);
         var calendar = BuildCalendar(rows.Calendar, shippedCalendar, zone, problems);
         var (office, options, wording) = BuildSettings(rows.Settings, people, problems);
+        var indicators = IndicatorItems.Catalog(rows.Indicators, rows.RankingGroups, units, problems);
         if (office is null
             && !rows.Settings.Any(s => s.Key?.Trim() == "SupervisionOffice" && !string.IsNullOrWhiteSpace(s.Value))
             && rules.Where(r => r.Enabled && r.To.Concat(r.Copy).Contains(RecipientRole.SupervisionOffice)).Select(r => r.Id.Value).ToList() is { Count: > 0 } toOffice)
@@ -82,6 +92,7 @@ public sealed record Configuration(
             Roster.Of(units, office), people, plans, rules, templates, calendar, options)
         {
             Wording = wording with { UnitNames = units.ToDictionary(u => u.Id, u => u.Name) },
+            Indicators = indicators,
         };
         return (configuration, problems);
     }

@@ -96,6 +96,29 @@ internal sealed class FieldReader(string table, string key, List<Problem> proble
         return null;
     }
 
+    /// <summary>Any finite number, negative too (a growth rate, an indicator's value); a trailing % is ignored.</summary>
+    public double? Number(string field, string? value, bool required)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required)
+            {
+                Fault(field, value, Words.RequiredAnyNumber);
+            }
+
+            return null;
+        }
+
+        var text = value.Trim().TrimEnd('%', '％').Trim();
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n))
+        {
+            return n;
+        }
+
+        Fault(field, value, Words.NotAnyNumber);
+        return null;
+    }
+
     public int? Integer(string field, string? value, bool required, int min, int max)
     {
         var n = Number(field, value, required, min, max);

@@ -365,7 +365,7 @@ public static class UnitItems
         return result;
     }
 
-    private static readonly Dictionary<string, CauseKind> Causes = new(StringComparer.OrdinalIgnoreCase)
+    internal static readonly Dictionary<string, CauseKind> Causes = new(StringComparer.OrdinalIgnoreCase)
     {
         ["objective"] = CauseKind.Objective, ["客观"] = CauseKind.Objective,
         ["subjective"] = CauseKind.Subjective, ["主观"] = CauseKind.Subjective,
@@ -396,6 +396,12 @@ public static class UnitItems
         var result = new Dictionary<string, TaskExemptions>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
+            if (row.IsIndicator)
+            {
+                // An indicator's exemption: read and checked with the indicator (IndicatorItems), not with the unit's tasks.
+                continue;
+            }
+
             var read = new FieldReader(ExemptionRow.Table, row.Key, problems);
             var item = KnownTask(read, tasks, nameof(ExemptionRow.Task), row.Task);
             var text = read.Text(nameof(ExemptionRow.Period), row.Period, required: true);

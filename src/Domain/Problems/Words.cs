@@ -37,6 +37,10 @@ internal static class Words
 
     public static string NotANumber(double min, double max) => Invariant($"应为 {min} 到 {max} 之间的数字，请改正。");
 
+    public const string RequiredAnyNumber = "此项必填，请填写数字（如「6.5」「-2.3」）。";
+
+    public const string NotAnyNumber = "不是有效的数字。请填写数字，如「6.5」或「-2.3」（百分数写「6.5」或「6.5%」均可），不要带其他文字或单位。";
+
     public static string NotAWholeNumber(int min, int max) => Invariant($"应为 {min} 到 {max} 之间的整数（不带小数），请改正。");
 
     /// <summary>An id that names no row of the table where such ids are declared.</summary>
