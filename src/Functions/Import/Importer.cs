@@ -86,6 +86,8 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
             problems.AddRange(UnitItems.Build(configuration, rows).Problems);
         }
 
+        problems.AddRange(IndicatorItems.Check(configuration, merged.IndicatorValues, merged.Exemptions));
+
         var byRow = problems.ToLookup(p => (p.Table, p.Key));
         bool Kept(string table, string key) => table switch
         {
@@ -164,6 +166,9 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
         private readonly Incoming<SettingRow> _settings;
         private readonly Incoming<ExemptionRow> _exemptions;
         private readonly Incoming<ExplanationRow> _explanations;
+        private readonly Incoming<IndicatorRow> _indicators;
+        private readonly Incoming<IndicatorValueRow> _indicatorValues;
+        private readonly Incoming<RankingGroupRow> _rankingGroups;
 
         public Batch(AdminData stored, IReadOnlyList<SourceTable> sources)
         {
@@ -184,6 +189,9 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
             _settings = Take(AdminTables.Settings);
             _exemptions = Take(AdminTables.Exemptions);
             _explanations = Take(AdminTables.Explanations);
+            _indicators = Take(AdminTables.Indicators);
+            _indicatorValues = Take(AdminTables.IndicatorValues);
+            _rankingGroups = Take(AdminTables.RankingGroups);
 
             // A task id is unique across units: the same id under another unit is a second task, not a move.
             var storedUnits = stored.Tasks.GroupBy(t => UnitRow.KeyOf(t.Id), StringComparer.Ordinal)
@@ -200,12 +208,18 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
         /// <summary>Rows refused before validation: unreadable lines, bad keys, values the store cannot hold, duplicates.</summary>
         public List<RowProblem> Refused { get; } = [];
 
-        public IEnumerable<IIncoming> Tables => [_units, _people, _tasks, _milestones, _plans, _progress, _rules, _templates, _calendar, _settings, _exemptions, _explanations];
+        public IEnumerable<IIncoming> Tables =>
+            [_units, _people, _tasks, _milestones, _plans, _progress, _rules, _templates, _calendar, _settings, _exemptions, _explanations, _indicators, _indicatorValues, _rankingGroups];
 
         public AdminData Merged() => new(
             _units.Merge(_stored.Units), _people.Merge(_stored.People), _tasks.Merge(_stored.Tasks), _milestones.Merge(_stored.Milestones),
             _plans.Merge(_stored.PlanStages), _progress.Merge(_stored.Progress), _rules.Merge(_stored.Rules), _templates.Merge(_stored.Templates),
-            _calendar.Merge(_stored.Calendar), _settings.Merge(_stored.Settings), _exemptions.Merge(_stored.Exemptions), _explanations.Merge(_stored.Explanations));
+            _calendar.Merge(_stored.Calendar), _settings.Merge(_stored.Settings), _exemptions.Merge(_stored.Exemptions), _explanations.Merge(_stored.Explanations))
+        {
+            Indicators = _indicators.Merge(_stored.Indicators),
+            IndicatorValues = _indicatorValues.Merge(_stored.IndicatorValues),
+            RankingGroups = _rankingGroups.Merge(_stored.RankingGroups),
+        };
     }
 
     private interface IIncoming

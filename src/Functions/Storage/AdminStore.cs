@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Escalation.Domain.Catalog;
+using Escalation.Domain.Indicators;
 using Escalation.Domain.Items;
 using Escalation.Domain.Rules;
 using Escalation.Domain.Wording;
@@ -23,7 +24,23 @@ public sealed record AdminData(
 {
     public static AdminData Empty { get; } = new([], [], [], [], [], [], [], [], [], [], [], []);
 
-    public ConfigurationRows Configuration => new(Units, People, PlanStages, Rules, Templates, Calendar, Settings);
+    public IReadOnlyList<IndicatorRow> Indicators { get; init; } = [];
+
+    public IReadOnlyList<IndicatorValueRow> IndicatorValues { get; init; } = [];
+
+    public IReadOnlyList<RankingGroupRow> RankingGroups { get; init; } = [];
+
+    public ConfigurationRows Configuration => new(Units, People, PlanStages, Rules, Templates, Calendar, Settings)
+    {
+        Indicators = Indicators,
+        RankingGroups = RankingGroups,
+    };
+
+    /// <summary>The rows of one indicator, as <see cref="AdminStore.ReadIndicator"/> would return them.</summary>
+    public IndicatorRows OfIndicator(IndicatorId indicator) => new(
+        indicator,
+        [.. IndicatorValues.Where(r => UnitRow.KeyOf(r.Indicator) == indicator.Value)],
+        [.. Exemptions.Where(r => r.IsIndicator && r.Indicator!.Trim() == indicator.Value)]);
 
     /// <summary>The rows of every unit that has any, grouped in one pass (units whose id is not a usable key included as written).</summary>
     public IEnumerable<(string Unit, UnitRows Rows)> ByUnit()
@@ -31,7 +48,7 @@ public sealed record AdminData(
         var tasks = Tasks.ToLookup(r => UnitRow.KeyOf(r.Unit), StringComparer.Ordinal);
         var milestones = Milestones.ToLookup(r => UnitRow.KeyOf(r.Unit), StringComparer.Ordinal);
         var progress = Progress.ToLookup(r => UnitRow.KeyOf(r.Unit), StringComparer.Ordinal);
-        var exemptions = Exemptions.ToLookup(r => UnitRow.KeyOf(r.Unit), StringComparer.Ordinal);
+        var exemptions = Exemptions.Where(r => !r.IsIndicator).ToLookup(r => UnitRow.KeyOf(r.Unit), StringComparer.Ordinal);
         var explanations = Explanations.ToLookup(r => UnitRow.KeyOf(r.Unit), StringComparer.Ordinal);
         var units = tasks.Select(g => g.Key).Concat(milestones.Select(g => g.Key)).Concat(progress.Select(g => g.Key))
             .Concat(exemptions.Select(g => g.Key)).Concat(explanations.Select(g => g.Key)).Distinct(StringComparer.Ordinal);
@@ -53,7 +70,7 @@ public sealed record AdminData(
             [.. Tasks.Where(r => Of(r.Unit))],
             [.. Milestones.Where(r => Of(r.Unit))],
             [.. Progress.Where(r => Of(r.Unit))],
-            [.. Exemptions.Where(r => Of(r.Unit))],
+            [.. Exemptions.Where(r => !r.IsIndicator && Of(r.Unit))],
             [.. Explanations.Where(r => Of(r.Unit))],
             demands ?? []);
     }
@@ -71,7 +88,7 @@ public readonly record struct WriteCount(int Added, int Updated, int Unchanged)
 /// </summary>
 public sealed class AdminStore(IEntityTables tables)
 {
-    /// <summary>The configuration tables: seven small partitions.</summary>
+    /// <summary>The configuration tables: nine small partitions (indicator definitions and ranking groups included).</summary>
     public async Task<ConfigurationRows> ReadConfiguration(CancellationToken cancellationToken = default)
     {
         var units = Partition(AdminTables.Units, "unit", cancellationToken);
@@ -81,7 +98,26 @@ public sealed class AdminStore(IEntityTables tables)
         var templates = Partition(AdminTables.Templates, "template", cancellationToken);
         var calendar = Partition(AdminTables.Calendar, "calendar", cancellationToken);
         var settings = Partition(AdminTables.Settings, "setting", cancellationToken);
-        return new ConfigurationRows(await units, await people, await plans, await rules, await templates, await calendar, await settings);
+        var indicators = Partition(AdminTables.Indicators, "indicator", cancellationToken);
+        var groups = Partition(AdminTables.RankingGroups, "rankinggroup", cancellationToken);
+        return new ConfigurationRows(await units, await people, await plans, await rules, await templates, await calendar, await settings)
+        {
+            Indicators = await indicators,
+            RankingGroups = await groups,
+        };
+    }
+
+    /// <summary>
+    /// One indicator's rows: every unit's values (its partition of indicatorvalues) and its exemptions (partition
+    /// <c>ind:{indicator}</c> of exemptions). Two partition queries, whatever the number of units and periods.
+    /// </summary>
+    public async Task<IndicatorRows> ReadIndicator(IndicatorId indicator, CancellationToken cancellationToken = default)
+    {
+        var values = Partition(AdminTables.IndicatorValues, indicator.Value, cancellationToken);
+        var exemptions = Partition(AdminTables.Exemptions, AdminTables.IndicatorPartition(indicator.Value), cancellationToken);
+
+        // A unit whose id happens to be ind:{indicator} would share the partition: its task exemptions are not this indicator's.
+        return new IndicatorRows(indicator, await values, [.. (await exemptions).Where(e => e.IsIndicator)]);
     }
 
     /// <summary>One unit's tasks, milestones, progress, exemptions and explanations: one partition of each table.</summary>
@@ -121,7 +157,12 @@ public sealed class AdminStore(IEntityTables tables)
         await All(AdminTables.Calendar, cancellationToken),
         await All(AdminTables.Settings, cancellationToken),
         await All(AdminTables.Exemptions, cancellationToken),
-        await All(AdminTables.Explanations, cancellationToken));
+        await All(AdminTables.Explanations, cancellationToken))
+    {
+        Indicators = await All(AdminTables.Indicators, cancellationToken),
+        IndicatorValues = await All(AdminTables.IndicatorValues, cancellationToken),
+        RankingGroups = await All(AdminTables.RankingGroups, cancellationToken),
+    };
 
     /// <summary>
     /// Writes the rows, skipping those already stored with the same values, so that writing the same rows twice changes

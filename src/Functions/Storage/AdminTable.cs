@@ -1,6 +1,7 @@
 using System.Globalization;
 using Azure.Data.Tables;
 using Escalation.Domain.Catalog;
+using Escalation.Domain.Indicators;
 using Escalation.Domain.Rules;
 using Escalation.Domain.Wording;
 
@@ -96,7 +97,7 @@ public sealed class AdminTable<TRow>
     public IReadOnlyList<string> ColumnNames => [.. Schema.Columns.Select(c => c.Name)];
 }
 
-/// <summary>The twelve admin tables.</summary>
+/// <summary>The fifteen admin tables.</summary>
 public static class AdminTables
 {
     public static AdminTable<UnitRow> Units { get; } = new(
@@ -187,12 +188,17 @@ public static class AdminTables
         f => new SettingRow(f("Key"), f("Value"), f("Note")),
         r => UnitRow.KeyOf(r.Key));
 
+    /// <summary>
+    /// A task's exemption is stored with the unit's rows (partition: the unit); an indicator's with the indicator's, under
+    /// <c>ind:{indicator}</c> (its item id in the log; no task id may start so), so that one partition read gives the
+    /// indicator step every exemption of its indicator, as one partition of indicatorvalues gives it every value.
+    /// </summary>
     public static AdminTable<ExemptionRow> Exemptions { get; } = new(
         Tables.Exemptions,
-        ["Unit", "Task", "Period"],
-        r => (UnitRow.KeyOf(r.Unit), r.Key),
-        r => [r.Unit, r.Task, r.Period, r.ApprovedBy, r.ApprovedOn, r.Reason, r.Cause],
-        f => new ExemptionRow(f("Unit"), f("Task"), f("Period"), f("ApprovedBy"), f("ApprovedOn"), f("Reason"), f("Cause")),
+        ["Unit", "Task", "Indicator", "Period"],
+        r => r.IsIndicator ? (IndicatorPartition(r.Indicator!.Trim()), $"{UnitRow.KeyOf(r.Unit)}:{r.Period?.Trim()}") : (UnitRow.KeyOf(r.Unit), r.Key),
+        r => [r.Unit, r.Task, r.Indicator, r.Period, r.ApprovedBy, r.ApprovedOn, r.Reason, r.Cause],
+        f => new ExemptionRow(f("Unit"), f("Task"), f("Period"), f("ApprovedBy"), f("ApprovedOn"), f("Reason"), f("Cause"), f("Indicator")),
         r => r.Key);
 
     public static AdminTable<ExplanationRow> Explanations { get; } = new(
@@ -202,4 +208,37 @@ public static class AdminTables
         r => [r.Unit, r.Notice, r.Task, r.Kind, r.SubmittedOn, r.SubmittedBy, r.Text, r.From],
         f => new ExplanationRow(f("Unit"), f("Notice"), f("Task"), f("Kind"), f("SubmittedOn"), f("SubmittedBy"), f("Text"), f("From")),
         r => r.Key);
+
+    public static AdminTable<IndicatorRow> Indicators { get; } = new(
+        Tables.Indicators,
+        ["Id"],
+        r => ("indicator", r.Key),
+        r => [r.Id, r.Name, r.Owner, r.MeasureUnit, r.Direction, r.Accumulation, r.PeriodKind, r.AnnualTarget, r.Floor, r.Stretch, r.CheckAt, r.RankFloor, r.RankGoal, r.RankStretch, r.NotLowerThan, r.Lag, r.YellowRatio],
+        f => new IndicatorRow
+        {
+            Id = f("Id"), Name = f("Name"), Owner = f("Owner"), MeasureUnit = f("MeasureUnit"), Direction = f("Direction"), Accumulation = f("Accumulation"),
+            PeriodKind = f("PeriodKind"), AnnualTarget = f("AnnualTarget"), Floor = f("Floor"), Stretch = f("Stretch"), CheckAt = f("CheckAt"),
+            RankFloor = f("RankFloor"), RankGoal = f("RankGoal"), RankStretch = f("RankStretch"), NotLowerThan = f("NotLowerThan"), Lag = f("Lag"), YellowRatio = f("YellowRatio"),
+        },
+        r => r.Key);
+
+    /// <summary>Partitioned by indicator: the indicator step reads every unit's values of its indicator with one partition query.</summary>
+    public static AdminTable<IndicatorValueRow> IndicatorValues { get; } = new(
+        Tables.IndicatorValues,
+        ["Indicator", "Unit", "Period"],
+        r => (UnitRow.KeyOf(r.Indicator), $"{UnitRow.KeyOf(r.Unit)}:{r.Period?.Trim()}"),
+        r => [r.Indicator, r.Unit, r.Period, r.Value, r.Published, r.ProvincialRank, r.PeerCount, r.ProvincialAverage, r.EnteredBy],
+        f => new IndicatorValueRow(f("Indicator"), f("Unit"), f("Period"), f("Value"), f("Published"), f("ProvincialRank"), f("PeerCount"), f("ProvincialAverage"), f("EnteredBy")),
+        r => r.Key);
+
+    public static AdminTable<RankingGroupRow> RankingGroups { get; } = new(
+        Tables.RankingGroups,
+        ["Id"],
+        r => ("rankinggroup", r.Key),
+        r => [r.Id, r.Name, r.Indicator, r.Units, r.BottomK, r.TopK],
+        f => new RankingGroupRow(f("Id"), f("Name"), f("Indicator"), f("Units"), f("BottomK"), f("TopK")),
+        r => r.Key);
+
+    /// <summary>The exemptions partition of an indicator's exemptions: <c>ind:{indicator}</c>.</summary>
+    public static string IndicatorPartition(string indicator) => IndicatorItem.Prefix + indicator;
 }

@@ -1,6 +1,7 @@
 using Escalation.Domain.Calendar;
 using Escalation.Domain.Catalog;
 using Escalation.Domain.Evaluation;
+using Escalation.Domain.Indicators;
 using Escalation.Domain.Items;
 using Escalation.Domain.Problems;
 using Escalation.Domain.Rules;
@@ -81,6 +82,19 @@ public sealed class DailyRead(IEntityTables tables, IClock clock, DateTimeZone z
         var (items, problems) = UnitItems.Build(configuration, rows);
         var seen = await firstSeen.ConfigureAwait(false);
         return ([.. items.Select(i => seen.TryGetValue(i.Item.Id, out var date) ? i with { FirstSeen = date } : i)], problems);
+    }
+
+    /// <summary>
+    /// One indicator's inputs for <see cref="Domain.Indicators.IndicatorEvaluator"/>: its definition and ranking groups
+    /// from <paramref name="configuration"/>, every unit's values and its exemptions read with two partition queries, and
+    /// the problems of those rows (faulty rows are left out). The caller adds what the evaluator finds and records them.
+    /// </summary>
+    public async Task<(IndicatorInputs Inputs, IReadOnlyList<Problem> Problems)> Indicator(
+        Configuration configuration, IndicatorId indicator, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var rows = await _admin.ReadIndicator(indicator, cancellationToken).ConfigureAwait(false);
+        return IndicatorItems.Build(configuration, rows);
     }
 
     /// <summary>Records <paramref name="date"/> as the first-seen date of those of the unit's items that have none.</summary>

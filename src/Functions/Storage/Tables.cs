@@ -151,12 +151,13 @@ public static class Tables
         true);
 
     public static TableSchema Exemptions { get; } = new(
-        "exemptions", "豁免", "the unit id", "`{task}:{period}` (the Period as written)",
-        "Causes the supervision office recorded for an occurrence of a task (a period, a milestone, the deadline, the start): an objective cause exempts it (not judged, not chased, a period does not break a streak); a subjective one is recorded only.",
+        "exemptions", "豁免", "the unit id; for an indicator's exemption `ind:{indicator}`", "`{task}:{period}` (the Period as written); for an indicator's exemption `{unit}:{period}`",
+        "Causes the supervision office recorded for an occurrence of a task (a period, a milestone, the deadline, the start) or for a unit's period of an indicator: an objective cause exempts it (not judged, not chased, a period does not break a streak); a subjective one is recorded only.",
         [
-            new("Unit", "责任单位", Id, true, "The task's unit (the partition key).", "fgw", Reference.Unit),
-            new("Task", "任务编号", Id, true, "The task's id.", "2026-zd-001"),
-            new("Period", "期次", Text, true, "The occurrence: a period key 2026-05 (month), 2026-05-X2 (second 旬), 2026-W21 (week); milestone:2026-06-30 or 节点:2026-06-30 (the checkpoint due that day); deadline/完成时限; start/开工.", "2026-05"),
+            new("Unit", "责任单位", Id, true, "The task's unit (the partition key of a task's exemption); for an indicator's exemption, the unit exempted.", "fgw", Reference.Unit),
+            new("Task", "任务编号", Id, false, "The task's id; empty for an indicator's exemption (fill Task or Indicator, not both).", "2026-zd-001"),
+            new("Indicator", "指标编号", Id, false, "The indicator's id, for an indicator's exemption; empty for a task's.", "gdtz-zs"),
+            new("Period", "期次", Text, true, "The occurrence: a period key 2026-05 (month), 2026-05-X2 (second 旬), 2026-W21 (week); milestone:2026-06-30 or 节点:2026-06-30 (the checkpoint due that day); deadline/完成时限; start/开工. For an indicator: a period of its kind, 2025-05, 2025-Q1 or 2025-W10.", "2026-05"),
             new("ApprovedBy", "批准人", Id, false, "Person id of who approved it; an unknown id is reported, the exemption still holds.", "dcs-office", Reference.Person),
             new("ApprovedOn", "批准日期", Date, false, "When.", "2026-05-08"),
             new("Reason", "理由", Text, false, "Why; a subjective start cause is shown in the start-missed notice.", "受汛期影响停工"),
@@ -176,6 +177,59 @@ public static class Tables
             new("SubmittedBy", "提交人", Id, false, "Person id of the submitter.", "fgw-chen", Reference.Person),
             new("Text", "内容", Text, false, "The text, or where to find it.", "已于6月3日召开专题会……"),
             new("From", "提交单位", Id, false, "Unit id of the unit that submitted it, when a notice demanded it of another unit than the task's (e.g. the builder); empty: the task's unit.", "cgj", Reference.Unit),
+        ],
+        true);
+
+    public static TableSchema Indicators { get; } = new(
+        "indicators", "指标", "the constant `indicator`", "the indicator id",
+        "Indicators (指标) the office supervises: the owning unit, how they are published, their targets and what makes them lag.",
+        [
+            new("Id", "指标编号", Id, true, "The indicator's id, at most 96 characters (events name it `ind:{id}`).", "gdtz-zs"),
+            new("Name", "指标名称", Text, true, "The indicator's name as messages print it.", "固定资产投资增速"),
+            new("Owner", "主管部门", Id, true, "Unit id of the unit that answers for it (行业主管部门); a ranking group's scoreboard is filed under it.", "fgw", Reference.Unit) { Aliases = ["牵头单位"] },
+            new("MeasureUnit", "计量单位", Text, false, "Printed after a value: %, 亿元; empty for none.", "%"),
+            new("Direction", "指标方向", Choice, false, "higher/越高越好 (default) or lower/越低越好 (targets, ranks and averages compare the other way).", "越高越好"),
+            new("Accumulation", "统计口径", Choice, true, "cumulative/累计 (2025-05 is 1–5月; the annual target is planned in proportion) or per-period/当期.", "累计"),
+            new("PeriodKind", "发布周期", Choice, true, "month/月, quarter/季 or week/周 (also 月度, 季度, 每周): the kind of its values' periods.", "月"),
+            new("AnnualTarget", "年度目标", Number, false, "The annual target the plan and the light are computed from; required for lag by time.", "120"),
+            new("Floor", "确保目标", Number, false, "确保: a value below it misses the target (equal meets it).", "6.5"),
+            new("Stretch", "力争目标", Number, false, "力争: missing it with the floor met earns a reminder only; not below the floor.", "7.5"),
+            new("CheckAt", "考核时点", Choice, false, "When the floor and stretch are judged: every-period/每期 (default) or year-end/年末.", "每期"),
+            new("RankFloor", "名次底线", WholeNumber, false, "Provincial rank floor (保四: 4): ranked worse lags; required for lag by rank.", "4"),
+            new("RankGoal", "名次目标", WholeNumber, false, "Rank goal (争三: 3), shown with the facts; not worse than the floor.", "3"),
+            new("RankStretch", "名次力争", WholeNumber, false, "Rank stretch (奔第一: 1), shown with the facts; not worse than the goal.", "1"),
+            new("NotLowerThan", "不低于", Text, false, "A period of the same year later values may not fall below: Q1/一季度, 上半年, M3/3月, W10/第10周 (fitting the period kind).", "一季度"),
+            new("Lag", "落后判定", Choice, false, "What makes it lag for indicator-lag: rank/排名, time/时序 (below the time-proportional plan) or none/不判定 (default).", "排名"),
+            new("YellowRatio", "黄灯比例", Number, false, "Light: yellow from this share of plan (0.9 or 90%), in (0, 1]; default 0.9.", "0.9"),
+        ],
+        true);
+
+    public static TableSchema IndicatorValues { get; } = new(
+        "indicatorvalues", "指标数据", "the indicator id", "`{unit}:{period}`",
+        "Published values (指标数据): one per indicator, unit and period, with the provincial rank, peer count and average published with it; one partition holds every value of an indicator.",
+        [
+            new("Indicator", "指标编号", Id, true, "The indicator's id (the partition key).", "gdtz-zs"),
+            new("Unit", "单位", Id, true, "Unit id of the unit measured: the city for a provincial ranking, a town in a town ranking.", "city", Reference.Unit) { Aliases = ["责任单位"] },
+            new("Period", "期次", Text, true, "A period of the indicator's kind: 2025-05 (month; cumulative: 1–5月), 2025-Q1 (quarter), 2025-W10 (ISO week).", "2025-05"),
+            new("Value", "数值", Number, true, "The figure in the indicator's unit of measure; 6.9 % is 6.9; may be negative.", "6.9") { Aliases = ["指标值"] },
+            new("Published", "发布日期", Date, true, "The day it was published: rules act on it from that day, and demands count from it; not before the period starts.", "2025-06-18"),
+            new("ProvincialRank", "全省排名", WholeNumber, false, "Rank in the province, 1 the best; not above PeerCount.", "5"),
+            new("PeerCount", "参与排名数", WholeNumber, false, "How many the province ranked (全省第5/12: 12); the year-end first third is ⌈N/3⌉.", "12"),
+            new("ProvincialAverage", "全省平均", Number, false, "The provincial average, for below-average-and-bottom-k summonses.", "5.8"),
+            new("EnteredBy", "录入人", Id, false, "Person id of who entered it, for the record; an id not in people is reported and the value still counts.", "fgw-chen", Reference.Person),
+        ],
+        true);
+
+    public static TableSchema RankingGroups { get; } = new(
+        "rankinggroups", "排名分组", "the constant `rankinggroup`", "the group id",
+        "Units ranked together by one indicator (排名分组): bottom-k summonses, the monthly scoreboard, top-k sharing and bottom-k pledges are per group.",
+        [
+            new("Id", "分组编号", Id, true, "The group's id.", "towns-zjbf"),
+            new("Name", "分组名称", Text, true, "The group's name as messages and the scoreboard print it.", "各镇（街道）"),
+            new("Indicator", "指标编号", Id, true, "The indicator its units are ranked by.", "zjbf-jd"),
+            new("Units", "参与单位", Text, true, "The units ranked together: unit ids (or names only one unit has), separated by , 、 ; or spaces; at least two, none twice.", "town-jia、town-yi、town-bing"),
+            new("BottomK", "后N位", WholeNumber, false, "How many places at the bottom count (后3位, ties included); default 3, at most the number of units.", "3"),
+            new("TopK", "前N位", WholeNumber, false, "How many places at the top are invited to share; default 3, at most the number of units.", "3"),
         ],
         true);
 
@@ -310,5 +364,5 @@ public static class Tables
     public static IReadOnlyList<TableSchema> Engine { get; } = [EscalationLog, EscalationByMonth, Deliveries, Dispatches, Problems, FirstSeen];
 
     public static IReadOnlyList<TableSchema> Admin { get; } =
-        [Units, People, Tasks, Milestones, PlanTemplates, Progress, Rules, Templates, Calendar, Settings, Exemptions, Explanations];
+        [Units, People, Tasks, Milestones, PlanTemplates, Progress, Rules, Templates, Calendar, Settings, Exemptions, Explanations, Indicators, IndicatorValues, RankingGroups];
 }
