@@ -240,11 +240,25 @@ public static class IndicatorItems
             YellowRatio = yellow ?? IndicatorDefinition.DefaultYellowRatio,
         };
 
-        // The definition's own consistency (rank order, a lag basis without what it needs, a base period that does not fit).
+        // The definition's own consistency (rank order, a lag basis without what it needs, a base period that does not fit),
+        // each problem showing the value as the admin wrote it (「排名」, 「一季度」), not as the definition holds it.
         var faults = definition.Check();
-        problems.AddRange(faults);
+        problems.AddRange(faults.Select(p => Written(row, p.Field) is { } written ? p with { Value = written } : p));
         return faults.Count == 0 ? definition : null;
     }
+
+    private static string? Written(IndicatorRow row, string field) => field switch
+    {
+        nameof(IndicatorRow.Name) => row.Name,
+        nameof(IndicatorRow.Stretch) => row.Stretch,
+        nameof(IndicatorRow.RankFloor) => row.RankFloor,
+        nameof(IndicatorRow.RankGoal) => row.RankGoal,
+        nameof(IndicatorRow.RankStretch) => row.RankStretch,
+        nameof(IndicatorRow.NotLowerThan) => row.NotLowerThan,
+        nameof(IndicatorRow.Lag) => row.Lag,
+        nameof(IndicatorRow.YellowRatio) => row.YellowRatio,
+        _ => null,
+    };
 
     /// <summary>A ratio written <c>0.9</c> or <c>90%</c>, in (0, 1].</summary>
     private static double? YellowRatio(FieldReader read, string? value)

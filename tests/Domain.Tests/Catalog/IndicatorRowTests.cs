@@ -155,7 +155,7 @@ public class IndicatorRowTests
     {
         var (_, problems) = Build(Rows([InvestmentRow with { RankFloor = null, RankGoal = null, RankStretch = null }, FundsRow]));
 
-        AssertSingleProblem(problems, "indicators", "gdtz-zs", "Lag", "rank", "没有填写名次底线");
+        AssertSingleProblem(problems, "indicators", "gdtz-zs", "Lag", "排名", "没有填写名次底线");
     }
 
     [Fact]
@@ -163,7 +163,7 @@ public class IndicatorRowTests
     {
         var (configuration, problems) = Build(Rows([InvestmentRow, FundsRow with { NotLowerThan = "一季度" }], []));
 
-        AssertSingleProblem(problems, "indicators", "zjbf-jd", "NotLowerThan", "Q1", "周指标只能写周");
+        AssertSingleProblem(problems, "indicators", "zjbf-jd", "NotLowerThan", "一季度", "周指标只能写周");
         Assert.False(configuration.Indicators.Definitions.ContainsKey(Funds));
     }
 

@@ -22,6 +22,7 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
     {
         ["units"] = 11, ["people"] = 58, ["tasks"] = 66, ["milestones"] = 70, ["plantemplates"] = 10, ["progress"] = 1698,
         ["rules"] = 10, ["settings"] = 4, ["exemptions"] = 4, ["calendar"] = 0, ["templates"] = 0, ["explanations"] = 1,
+        ["indicators"] = 0, ["indicatorvalues"] = 0, ["rankinggroups"] = 0,
     };
 
     /// <summary>The rejected rows of samples/broken/EXPECTED.md (#3–#12): location, table, key, field, value, part of the reason.</summary>
@@ -91,6 +92,7 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
             {
                 ["units"] = (2, 2), ["people"] = (7, 7), ["tasks"] = (11, 6), ["milestones"] = (6, 5), ["plantemplates"] = (3, 3), ["progress"] = (16, 14),
                 ["rules"] = (8, 7), ["templates"] = (2, 1), ["calendar"] = (0, 0), ["settings"] = (2, 2), ["exemptions"] = (1, 1), ["explanations"] = (0, 0),
+                ["indicators"] = (0, 0), ["indicatorvalues"] = (0, 0), ["rankinggroups"] = (0, 0),
             },
             report.Tables.ToDictionary(t => t.Table, t => (t.Read, t.Accepted)));
         Assert.Equal(["fgw-2026-01", "fgw-2026-02", "fgw-2026-03", "zjj-2026-01", "zjj-2026-02", "zjj-2026-03"], stored.Tasks.Select(t => t.Id).Order());

@@ -1,4 +1,5 @@
 using Escalation.Domain.Catalog;
+using Escalation.Domain.Indicators;
 using Escalation.Domain.Items;
 using Escalation.Functions.Storage;
 using NodaTime;
@@ -72,6 +73,33 @@ public abstract class DailyReadContract<TBackend>(TBackend backend)
         Assert.Equal(new LocalDate(2026, 6, 1), Assert.Single(seen).FirstSeen);
         Assert.Equal(0, again);
         Assert.Equal(new LocalDate(2026, 6, 1), Assert.Single(later).FirstSeen);
+    }
+
+    [Fact]
+    public async Task Indicator_BuildsTheIndicatorsInputs_AndReportsItsBadRows()
+    {
+        var tables = backend.Fresh();
+        var store = new AdminStore(tables);
+        var data = StoreContract<TBackend>.SampleAdminData();
+        await store.Write(AdminTables.Units, data.Units);
+        await store.Write(AdminTables.People, data.People);
+        await store.Write(AdminTables.Indicators, data.Indicators);
+        await store.Write(AdminTables.RankingGroups, data.RankingGroups);
+        await store.Write(AdminTables.IndicatorValues, [.. data.IndicatorValues, new IndicatorValueRow("gdtz-zs", "fgw", "2025-W23", "7.0", "2025-06-09")]);
+        await store.Write(AdminTables.Exemptions, data.Exemptions);
+        var read = new DailyRead(tables, new FakeClock(Instant.FromUtc(2026, 6, 1, 0, 30)), Zone);
+        var (configuration, _, configurationProblems) = await read.Configuration();
+
+        var (inputs, problems) = await read.Indicator(configuration, new IndicatorId("gdtz-zs"));
+        var (funds, _) = await read.Indicator(configuration, new IndicatorId("zjbf-jd"));
+
+        Assert.DoesNotContain(configurationProblems, p => p.Table is "indicators" or "rankinggroups");
+        Assert.Equal(["gdtz-zs"], inputs.Definitions.Select(d => d.Id.Value));
+        Assert.Equal(["2025-04", "2025-05"], inputs.Values.Select(v => v.Period.Key).Order(StringComparer.Ordinal));
+        Assert.Equal([new IndicatorExemption(new IndicatorId("gdtz-zs"), Fgw, IndicatorPeriod.Month(2025, 12))], inputs.Exemptions);
+        var problem = Assert.Single(problems);
+        Assert.Equal(("indicatorvalues", "gdtz-zs/fgw/2025-W23", "Period"), (problem.Table, problem.Key, problem.Field));
+        Assert.Equal(["bureaus-zjbf"], funds.Groups.Select(g => g.Id.Value));
     }
 
     [Fact]

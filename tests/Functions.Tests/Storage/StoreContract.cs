@@ -1,6 +1,7 @@
 using Escalation.Domain.Catalog;
 using Escalation.Domain.Delivery;
 using Escalation.Domain.Events;
+using Escalation.Domain.Indicators;
 using Escalation.Domain.Items;
 using Escalation.Domain.Problems;
 using Escalation.Domain.Rules;
@@ -245,6 +246,25 @@ public abstract class StoreContract<TBackend>(TBackend backend)
     }
 
     [Fact]
+    public async Task AdminStore_ReadsOneIndicatorsValuesAndExemptions_AndLeavesThemOutOfTheUnits()
+    {
+        var store = new AdminStore(backend.Fresh());
+        var data = SampleAdminData();
+        await WriteAll(store, data);
+
+        var investment = await store.ReadIndicator(new IndicatorId("gdtz-zs"));
+        var funds = await store.ReadIndicator(new IndicatorId("zjbf-jd"));
+        var unit = await store.ReadUnit(Unit, []);
+
+        Assert.Equivalent(data.OfIndicator(new IndicatorId("gdtz-zs")), investment, strict: true);
+        Assert.Equal(["2025-04", "2025-05"], investment.Values.Select(v => v.Period));
+        Assert.Equal("gdtz-zs", Assert.Single(investment.Exemptions).Indicator);
+        Assert.Equal(("82.5", "70"), (Assert.Single(funds.Values).Value, funds.Values[0].ProvincialAverage));
+        Assert.Empty(funds.Exemptions);
+        Assert.Equal(["fgw-2026-01"], unit.Exemptions.Select(e => e.Task));
+    }
+
+    [Fact]
     public async Task AdminStore_WritingTheSameRowsTwice_ChangesNothing()
     {
         var store = new AdminStore(backend.Fresh());
@@ -276,7 +296,9 @@ public abstract class StoreContract<TBackend>(TBackend backend)
         + await store.Write(AdminTables.PlanTemplates, d.PlanStages) + await store.Write(AdminTables.Progress, d.Progress)
         + await store.Write(AdminTables.Rules, d.Rules) + await store.Write(AdminTables.Templates, d.Templates)
         + await store.Write(AdminTables.Calendar, d.Calendar) + await store.Write(AdminTables.Settings, d.Settings)
-        + await store.Write(AdminTables.Exemptions, d.Exemptions) + await store.Write(AdminTables.Explanations, d.Explanations);
+        + await store.Write(AdminTables.Exemptions, d.Exemptions) + await store.Write(AdminTables.Explanations, d.Explanations)
+        + await store.Write(AdminTables.Indicators, d.Indicators) + await store.Write(AdminTables.IndicatorValues, d.IndicatorValues)
+        + await store.Write(AdminTables.RankingGroups, d.RankingGroups);
 
     internal static AdminData SampleAdminData() => new(
         [new UnitRow("fgw", "市发展改革委", "fgw-zhang", "fgw-li", "city-wang"), new UnitRow("zjj", "市住房城乡建设局", "zjj-zhao")],
@@ -302,8 +324,30 @@ public abstract class StoreContract<TBackend>(TBackend backend)
         [new MessageTemplate("due-soon", "【提醒】{item}", "{recipient}：请注意{due}到期。", "{item}将于{due}到期")],
         [new CorrectionRow("2027", "year", "国办发明电〔2026〕X号"), new CorrectionRow("2027-01-01", "休", "元旦")],
         [new SettingRow("SupervisionOffice", "dcs-office", "督查室公共邮箱")],
-        [new ExemptionRow("fgw", "fgw-2026-01", "2026-07", "督查室", "2026-07-03", "汛期停工")],
-        [new ExplanationRow("fgw", "ev-0123456789abcdef0123456789abcdef", "fgw-2026-01", "说明", "2026-06-05", "fgw-li", "已召开专题会")]);
+        [
+            new ExemptionRow("fgw", "fgw-2026-01", "2026-07", "督查室", "2026-07-03", "汛期停工"),
+            new ExemptionRow("fgw", null, "2025-12", "fgw-zhang", "2026-01-20", "重大项目审批调整", "客观", "gdtz-zs"),
+        ],
+        [new ExplanationRow("fgw", "ev-0123456789abcdef0123456789abcdef", "fgw-2026-01", "说明", "2026-06-05", "fgw-li", "已召开专题会")])
+    {
+        Indicators =
+        [
+            new IndicatorRow
+            {
+                Id = "gdtz-zs", Name = "固定资产投资增速", Owner = "fgw", MeasureUnit = "%", Direction = "越高越好", Accumulation = "累计", PeriodKind = "月",
+                AnnualTarget = "8", Floor = "6.5", Stretch = "7.5", CheckAt = "每期", RankFloor = "4", RankGoal = "3", RankStretch = "1",
+                NotLowerThan = "一季度", Lag = "排名", YellowRatio = "90%",
+            },
+            new IndicatorRow { Id = "zjbf-jd", Name = "资金拨付进度", Owner = "zjj", Accumulation = "cumulative", PeriodKind = "week" },
+        ],
+        IndicatorValues =
+        [
+            new IndicatorValueRow("gdtz-zs", "fgw", "2025-04", "6.1", "2025-05-20", "5", "12", "5.8", "fgw-li"),
+            new IndicatorValueRow("gdtz-zs", "fgw", "2025-05", "-0.5", "2025-06-18", "11", "12", "6.1"),
+            new IndicatorValueRow("zjbf-jd", "zjj", "2025-W10", "82.5", "2025-03-10", ProvincialAverage: "70"),
+        ],
+        RankingGroups = [new RankingGroupRow("bureaus-zjbf", "各部门", "zjbf-jd", "fgw、zjj", "1", "1")],
+    };
 }
 
 public sealed class AzuriteStoreTests() : StoreContract<AzuriteBackend>(new AzuriteBackend());
