@@ -131,6 +131,7 @@ public abstract class IndicatorImportContract<TBackend>(TBackend backend) : IDis
                 ["gdtz-zs", "city", "2025-06", "7.1", "2025-07-18", "13", "12", "6.1", null],
                 ["gdtz-zs", "rsj", "2025-06", "7.1", "2025-07-18", null, null, null, null],
                 ["gdp-zs", "city", "2025-Q1", "5.2", "2025-04-18", "6", "12", "5.3", null],
+                ["gdtz-zs", "全市", "2025-05", "7.9", "2025-06-19", "2", "12", "6", null],
             ]),
             ("rankinggroups", Good[4].Headers, [.. Good[4].Rows, ["towns-all", "全部镇", "zjbf-jd", "town-jia、戊镇", null, null]]),
             ("exemptions", Good[5].Headers, [.. Good[5].Rows, ["town-jia", "T1", "zjbf-jd", "2025-W10", null, null, null, null]]),
@@ -147,6 +148,7 @@ public abstract class IndicatorImportContract<TBackend>(TBackend backend) : IDis
                 ("indicatorvalues.csv 第 10 行", "indicatorvalues", "gdtz-zs/rsj/2025-06", "责任单位", "rsj"),
                 ("indicatorvalues.csv 第 11 行", "indicatorvalues", "gdp-zs/city/2025-Q1", "指标编号", "gdp-zs"),
                 ("indicatorvalues.csv 第 8 行", "indicatorvalues", "gdtz-zs/city/2025-W23", "期次", "2025-W23"),
+                ("indicatorvalues.csv 第 12 行", "indicatorvalues", "gdtz-zs/city/2025-05", "指标编号", "gdtz-zs"),
                 ("rankinggroups.csv 第 3 行", "rankinggroups", "towns-all", "参与单位", "town-jia、戊镇"),
             ];
         Assert.Equal(
@@ -160,6 +162,10 @@ public abstract class IndicatorImportContract<TBackend>(TBackend backend) : IDis
         Assert.Contains("没有可用的编号为「gdp-zs」的指标", Reason("indicatorvalues.csv 第 11 行"), StringComparison.Ordinal);
         Assert.Contains("指标「固定资产投资增速」按月发布，2025-W23却是周的期次", Reason("indicatorvalues.csv 第 8 行"), StringComparison.Ordinal);
         Assert.Contains("没有编号或名称为「戊镇」的单位", Reason("rankinggroups.csv 第 3 行"), StringComparison.Ordinal);
+
+        // The same indicator, unit (全市 is city's name) and period as line 3: refused as a duplicate key, line 3 kept.
+        Assert.Contains("键重复：与 indicatorvalues.csv 第 3 行的键相同", Reason("indicatorvalues.csv 第 12 行"), StringComparison.Ordinal);
+        Assert.Equal("6.9", Assert.Single(stored.IndicatorValues, v => v.Period == "2025-05").Value);
         Assert.Equal(["gdtz-zs", "zjbf-jd"], stored.Indicators.Select(i => i.Id).Order(StringComparer.Ordinal));
         Assert.Equal(6, stored.IndicatorValues.Count);
         Assert.Equal(["towns-zjbf"], stored.RankingGroups.Select(g => g.Id));
