@@ -5,10 +5,11 @@ using NodaTime;
 namespace Escalation.Functions.Pipeline;
 
 /// <summary>
-/// The configuration (units, people, rules, templates, calendar, settings) as the evaluate and deliver steps read it:
-/// at most once per <paramref name="ttl"/> of the clock per process, because a scan sets off one evaluation per unit
-/// and one delivery per event and channel within seconds, and each would otherwise read the same seven tables. An
-/// admin's change is seen within the TTL; the scan itself always reads afresh (and records the problems).
+/// The configuration (units, people, plans, rules, templates, calendar, settings, indicators, ranking groups) as the
+/// evaluate and deliver steps read it: at most once per <paramref name="ttl"/> of the clock per process, because a scan
+/// sets off one evaluation per unit and one delivery per event and channel within seconds, and each would otherwise read
+/// the same nine tables. An admin's change is seen within the TTL; the scan itself always reads afresh (and records the
+/// problems).
 /// </summary>
 public sealed class ConfigurationCache(IEntityTables tables, IClock clock, DateTimeZone zone, Duration ttl)
 {
