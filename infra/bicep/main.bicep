@@ -24,7 +24,7 @@ param afternoonScanSchedule string = '0 0 8 * * *'
 @description('Local hours, on working days, in which messages are sent ("HH:mm-HH:mm"); outside them deliveries wait for the next opening.')
 param sendingWindow string = '08:30-18:00'
 
-@description('Levels delivered at once even outside the sending window, comma-separated (e.g. "summons"); empty for none.')
+@description('Levels delivered at once even outside the sending window, comma-separated: reminder, notice, summons, accountability (e.g. "summons,accountability"); empty for none.')
 param sendAtOnce string = ''
 
 @description('Attempts per recipient and channel before a delivery is given up as failed.')

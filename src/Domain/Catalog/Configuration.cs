@@ -89,7 +89,8 @@ public sealed record Configuration(
         }
 
         var configuration = new Configuration(
-            Roster.Of(units, office), people, plans, rules, templates, calendar, options)
+            Roster.Of(units, office) with { Members = people.Values.Where(p => p.Unit is not null).ToDictionary(p => p.Id, p => p.Unit!.Value) },
+            people, plans, rules, templates, calendar, options)
         {
             Wording = wording with { UnitNames = units.ToDictionary(u => u.Id, u => u.Name) },
             Indicators = indicators,
@@ -212,12 +213,14 @@ public sealed record Configuration(
     /// <summary>
     /// Resolves the people and units rules name (<c>person:X</c>, <c>unit:U/role</c>) to ids. A reference that names no one,
     /// or a name two people (units) share, is reported against the rule and dropped; the rule stays unless its To is left
-    /// without anyone. A named unit's empty role is reported like a role the item's unit leaves empty.
+    /// without anyone. A named unit's empty role is reported like a role the item's unit leaves empty. A consequence's
+    /// executing unit (<c>ConsequenceUnit</c>) is resolved the same way and its role becomes the first addressee; a rule
+    /// whose executing unit cannot be resolved is not adopted (its notice would have no one to go to).
     /// </summary>
     private static IReadOnlyList<EscalationRule> ResolveRecipients(
         IReadOnlyList<EscalationRule> rules, Dictionary<PersonId, Contact> people, List<UnitRoster> units, List<Problem> problems)
     {
-        if (!rules.Any(r => r.To.Concat(r.Copy).Any(s => s is not RecipientSpec.ByRole)))
+        if (!rules.Any(r => r.Consequence is not null || r.To.Concat(r.Copy).Any(s => s is not RecipientSpec.ByRole)))
         {
             return rules;
         }
@@ -229,14 +232,32 @@ public sealed record Configuration(
             var faults = new List<(string Field, string Token, string Reason)>();
             var to = Resolve(rule, nameof(RuleRow.To), rule.To, people, units, unitsById, faults, problems);
             var copy = Resolve(rule, nameof(RuleRow.Copy), rule.Copy, people, units, unitsById, faults, problems);
-            var adopted = to.Count > 0;
+            var consequence = rule.Consequence;
+            if (consequence is not null)
+            {
+                var executing = Resolve(rule, nameof(RuleRow.ConsequenceUnit),
+                    [new RecipientSpec.NamedUnitRole(consequence.Unit, consequence.Role, consequence.Token)], people, units, unitsById, faults, problems);
+                if (executing is [RecipientSpec.NamedUnitRole unit])
+                {
+                    consequence = consequence with { Unit = unit.Unit };
+                    to = [unit, .. to.Where(s => s != unit)];
+                }
+                else
+                {
+                    consequence = null;
+                }
+            }
+
+            var adopted = to.Count > 0 && (rule.Consequence is null || consequence is not null);
             var meanwhile = adopted
                 ? "改正前，这条规则的消息不发给此收件人，照常发给其他收件人。"
-                : "这条规则的「To」（发送给）中已没有可发送的收件人，改正前此规则未采用。";
+                : rule.Consequence is not null && consequence is null
+                    ? "这条规则的后果通知没有可发送的执行单位，改正前此规则未采用。"
+                    : "这条规则的「To」（发送给）中已没有可发送的收件人，改正前此规则未采用。";
             problems.AddRange(faults.Select(f => new Problem(RuleRow.Table, rule.Id.Value, f.Field, f.Token, f.Reason + meanwhile)));
             if (adopted)
             {
-                resolved.Add(rule with { To = to, Copy = copy });
+                resolved.Add(rule with { To = to, Copy = copy, Consequence = consequence });
             }
         }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Escalation.Domain.Accountability;
 using Escalation.Domain.Calendar;
 using Escalation.Domain.Events;
 using Escalation.Domain.Items;
@@ -656,6 +657,22 @@ public sealed class Evaluator
                 }
             }
 
+            var to = recipients ?? Recipients(rule);
+            if (rule.Level == EventLevel.Accountability)
+            {
+                // Defence in depth: rows naming the unit's own roles are refused when read, but a rule built otherwise (or
+                // a person the people table places in the unit) must still never receive it.
+                UnitId[] subjects = Item.Builder is { } builder && builder != Item.Unit ? [Item.Unit, builder] : [Item.Unit];
+                var (kept, dropped) = AccountabilityLevel.Screen(to, subjects, Item.Owner, Owner._roster);
+                foreach (var recipient in dropped)
+                {
+                    run.Problems.Add(AccountabilityLevel.Dropped(rule, recipient, UnitName));
+                }
+
+                to = kept;
+                facts = facts with { Accountability = AccountabilityLevel.Facts(rule, Owner._roster) };
+            }
+
             run.Events.Add(new EscalationEvent(
                 EventId.For(rule.Id, Item.Id, occurrence),
                 rule.Id,
@@ -665,7 +682,7 @@ public sealed class Evaluator
                 Item.Unit,
                 Today,
                 occurrence,
-                recipients ?? Recipients(rule),
+                to,
                 rule.Channels,
                 rule.Template,
                 facts,

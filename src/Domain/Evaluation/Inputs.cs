@@ -29,6 +29,14 @@ public sealed record UnitRoster(UnitId Id, string Name, PersonId? Principal = nu
 /// <summary>Who holds which role: the units' people and the supervision office's mailbox.</summary>
 public sealed record Roster(IReadOnlyDictionary<UnitId, UnitRoster> Units, PersonId? SupervisionOffice)
 {
+    private static readonly IReadOnlyDictionary<PersonId, UnitId> NoMembers = new Dictionary<PersonId, UnitId>();
+
+    /// <summary>
+    /// The unit each person belongs to (the people table's <c>Unit</c>), for people who have one: the accountability level
+    /// never reaches a person of the unit an event is about (<see cref="Accountability.AccountabilityLevel.Screen"/>).
+    /// </summary>
+    public IReadOnlyDictionary<PersonId, UnitId> Members { get; init; } = NoMembers;
+
     public static Roster Of(IEnumerable<UnitRoster> units, PersonId? supervisionOffice) =>
         new(units.ToDictionary(u => u.Id), supervisionOffice);
 }

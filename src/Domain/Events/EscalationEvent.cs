@@ -75,7 +75,7 @@ public readonly record struct EventId
     public override string ToString() => Value;
 }
 
-/// <summary>What the event says happened.</summary>
+/// <summary>What the event says happened (an accountability-level event has the kind of the failure it is about).</summary>
 public enum EventKind
 {
     /// <summary>A milestone or the deadline is due within a few working days.</summary>
@@ -202,6 +202,12 @@ public sealed record EventFacts(
 {
     /// <summary>For indicator events: the figures (value, plan, targets, ranks, the group's standings); null for task events.</summary>
     public Indicators.IndicatorFacts? Indicator { get; init; }
+
+    /// <summary>
+    /// For accountability-level events (问责建议, 后果通知): the rule they rest on and the consequence recommended, if any;
+    /// null below that level.
+    /// </summary>
+    public Accountability.AccountabilityFacts? Accountability { get; init; }
 }
 
 /// <summary>

@@ -737,6 +737,20 @@ public sealed class IndicatorEvaluator
 
             var unitName = owner.UnitName(unit);
             var recipients = logOnly ? [] : owner.Recipients(rule, unit, escalate, everyUnit, this);
+            Accountability.AccountabilityFacts? accountability = null;
+            if (rule.Level == EventLevel.Accountability)
+            {
+                // Never to the unit the indicator event is about, whatever the rule names (see AccountabilityLevel).
+                var (kept, dropped) = Accountability.AccountabilityLevel.Screen(recipients, [unit], null, owner._roster);
+                foreach (var recipient in dropped)
+                {
+                    Problems.Add(Accountability.AccountabilityLevel.Dropped(rule, recipient, unitName));
+                }
+
+                recipients = kept;
+                accountability = Accountability.AccountabilityLevel.Facts(rule, owner._roster);
+            }
+
             Events.Add(new EscalationEvent(
                 EventId.For(rule.Id, IndicatorItem.For(definition.Id), occurrence),
                 rule.Id,
@@ -752,6 +766,7 @@ public sealed class IndicatorEvaluator
                 new EventFacts(definition.Name, unitName, facts.Planned ?? 0, facts.Value ?? 0, Streak: streak, Period: facts.PeriodLabel, PeriodKey: facts.Period.Key)
                 {
                     Indicator = facts,
+                    Accountability = accountability,
                 },
                 demand));
         }

@@ -15,7 +15,7 @@ public readonly record struct RuleId
     public override string ToString() => Value;
 }
 
-/// <summary>How strong an event is; the ladder climbs reminder → notice → summons.</summary>
+/// <summary>How strong an event is; the ladder climbs reminder → notice → summons → accountability recommendation.</summary>
 public enum EventLevel
 {
     /// <summary>提醒: a nudge.</summary>
@@ -26,6 +26,13 @@ public enum EventLevel
 
     /// <summary>约谈: the unit's leaders are called in for a talk.</summary>
     Summons = 3,
+
+    /// <summary>
+    /// 问责建议: the office recommends holding those responsible to account, or (with a <see cref="ConsequenceSpec"/>) a
+    /// consequence to the unit that executes it. Never sent to the item's unit; the engine records it and executes nothing.
+    /// See <see cref="Accountability.AccountabilityLevel"/>.
+    /// </summary>
+    Accountability = 4,
 }
 
 /// <summary>What makes a rule fire.</summary>
@@ -285,6 +292,16 @@ public sealed record DemandSpec(DemandKind Kind, DaySpan Days, bool Roll = false
 }
 
 /// <summary>
+/// A consequence an accountability rule recommends (后果通知), e.g. 核减前期费, and the unit that executes it (市发改委). The
+/// engine never executes it: it tells that unit's holder of <see cref="Role"/> that the office recommends it.
+/// </summary>
+/// <param name="Action">What is recommended, as the rule's <c>Consequence</c> says it: 核减前期费, 停工整顿, 摘牌.</param>
+/// <param name="Unit">The executing unit's id, or its name as written until <see cref="Catalog.Configuration.Build"/> resolves it.</param>
+/// <param name="Role">Whom of that unit the notice goes to: its principal (default), deputy or lead official.</param>
+/// <param name="Token">The <c>ConsequenceUnit</c> as written, for problem reports.</param>
+public sealed record ConsequenceSpec(string Action, string Unit, RecipientRole Role, string Token);
+
+/// <summary>
 /// One rung of the escalation ladder, as admins configure it. Lag-streak rules of the same period and tolerance
 /// form one ladder: at each close only the matching rule with the highest streak threshold fires.
 /// </summary>
@@ -305,4 +322,11 @@ public sealed record EscalationRule(
 {
     /// <summary>True when the rule applies on <paramref name="date"/>.</summary>
     public bool AppliesOn(LocalDate date) => Enabled && date >= EffectiveFrom;
+
+    /// <summary>
+    /// For an <see cref="EventLevel.Accountability"/> rule: the consequence it recommends (后果通知) and who executes it; null
+    /// for a plain accountability recommendation (问责建议) and for every other level. Once the configuration is built, the
+    /// executing unit's role is the first of <see cref="To"/>.
+    /// </summary>
+    public ConsequenceSpec? Consequence { get; init; }
 }

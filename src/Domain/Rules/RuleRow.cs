@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Escalation.Domain.Accountability;
 using Escalation.Domain.Calendar;
 using Escalation.Domain.Indicators;
 using Escalation.Domain.Items;
@@ -19,7 +20,10 @@ public sealed partial record RuleRow
 
     public string? Name { get; init; }
 
-    /// <summary><c>reminder</c>/<c>提醒</c>, <c>notice</c>/<c>通报</c>, <c>summons</c>/<c>约谈</c>.</summary>
+    /// <summary>
+    /// <c>reminder</c>/<c>提醒</c>, <c>notice</c>/<c>通报</c>, <c>summons</c>/<c>约谈</c>, <c>accountability</c>/<c>问责建议</c>
+    /// (to the supervision office and decision makers only; see <see cref="AccountabilityLevel"/>).
+    /// </summary>
     public string? Level { get; init; }
 
     /// <summary>
@@ -101,6 +105,18 @@ public sealed partial record RuleRow
     /// <summary><c>morning</c>/<c>上午</c> (default) or <c>afternoon</c>/<c>下午</c>: the daily scan that evaluates the rule.</summary>
     public string? Scan { get; init; }
 
+    /// <summary>
+    /// For <c>accountability</c> rules: a consequence the office recommends (后果通知), e.g. <c>核减前期费</c>; the event then
+    /// goes to the executing unit named by <see cref="ConsequenceUnit"/>. Empty for a plain accountability recommendation.
+    /// </summary>
+    public string? Consequence { get; init; }
+
+    /// <summary>
+    /// The unit that executes <see cref="Consequence"/>: its id or name, optionally after <c>unit:</c>/<c>单位:</c> and
+    /// followed by the role addressed (<c>fgw</c>, <c>单位:市发改委</c>, <c>fgw/deputy</c>; the principal by default).
+    /// </summary>
+    public string? ConsequenceUnit { get; init; }
+
     /// <summary>The table rules come from, as named in problem reports.</summary>
     public const string Table = "rules";
 
@@ -109,9 +125,13 @@ public sealed partial record RuleRow
         ["reminder"] = EventLevel.Reminder, ["提醒"] = EventLevel.Reminder,
         ["notice"] = EventLevel.Notice, ["通报"] = EventLevel.Notice,
         ["summons"] = EventLevel.Summons, ["约谈"] = EventLevel.Summons,
+        ["accountability"] = EventLevel.Accountability, ["问责建议"] = EventLevel.Accountability,
     };
 
-    /// <summary>Reads a level as admins write it (reminder/notice/summons or 提醒/通报/约谈); null when it is none of them.</summary>
+    /// <summary>
+    /// Reads a level as admins write it (reminder/notice/summons/accountability or 提醒/通报/约谈/问责建议); null when it is
+    /// none of them.
+    /// </summary>
     public static EventLevel? ParseLevel(string? text) =>
         text is not null && Levels.TryGetValue(text.Trim(), out var level) ? level : null;
 
@@ -278,7 +298,7 @@ public sealed partial record RuleRow
             Fault(nameof(Tolerance), Tolerance, "应为 0 到 100 之间的百分点数，请改正。");
         }
 
-        var to = Recipients(nameof(To), To, required: true, Fault);
+        var to = Recipients(nameof(To), To, required: string.IsNullOrWhiteSpace(Consequence), Fault);
         var copy = Recipients(nameof(Copy), Copy, required: false, Fault);
         var channels = List(ChannelNames, nameof(Channels), Channels, required: true, Fault);
         if (trigger == TriggerKind.StretchMissed && level is { } stretchLevel && stretchLevel != EventLevel.Reminder)
@@ -295,6 +315,12 @@ public sealed partial record RuleRow
                     Fault(field, value, $"指标规则没有{Words.Quote(Wording.ChineseNames.Of(role))}：指标按单位考核。请改为单位的主要负责人（principal）、分管负责同志（deputy）、包保领导（lead-official）、督查室，或指定人员、指定单位的负责人。");
                 }
             }
+        }
+
+        var consequence = ParseConsequence(level, Fault);
+        if (level == EventLevel.Accountability)
+        {
+            CheckAccountability(trigger, Fault);
         }
 
         var template = Template?.Trim();
@@ -384,9 +410,110 @@ public sealed partial record RuleRow
             effectiveFrom,
             enabled,
             demand,
-            scan);
+            scan)
+        {
+            Consequence = consequence,
+        };
         return (rule, notes);
     }
+
+    /// <summary>What To and Copy of an accountability rule may name, for the reasons of problems.</summary>
+    private const string AccountabilityRecipients =
+        "可填：督查室（supervision-office）、包保领导（lead-official，即分管市领导）、指定人员（person:人员编号）或指定单位的负责人（unit:单位编号/principal，如纪检监察机关）；要把后果通知发给执行单位，请填写「Consequence」（后果）和「ConsequenceUnit」（执行单位）。";
+
+    /// <summary>
+    /// An accountability rule: a trigger that states a failure, no role of the item's own unit in To or Copy (each such
+    /// token is a problem of its own, naming it), and no demand (the unit never receives it).
+    /// </summary>
+    private void CheckAccountability(TriggerKind? trigger, Action<string, string?, string> fault)
+    {
+        if (trigger is { } kind && !AccountabilityLevel.MayRaise(kind))
+        {
+            fault(nameof(Level), Level, $"触发条件{Words.Quote(Trigger?.Trim() ?? "")}不能提出「问责建议」：问责建议针对已经发生的问题（逾期未完成、缺报、连续落后、说明整改逾期、未按期开工，或指标落后、未完成确保目标、低于前期、年终排名靠后、低于平均且排名靠后）。请改用其中之一，或把级别改为提醒、通报或约谈。");
+        }
+
+        foreach (var (field, value) in new[] { (nameof(To), To), (nameof(Copy), Copy) })
+        {
+            foreach (var part in (value ?? "").Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (Roles.TryGetValue(part, out var role) && !AccountabilityLevel.Allows(new RecipientSpec.ByRole(role)))
+                {
+                    fault(field, part, $"「问责建议」只发给督查室和决策人员，不发给被督办单位：{Words.Quote(part)}（{Wording.ChineseNames.Of(role)}）是被督办单位一方的人员，请从「{field}」中删去。" + AccountabilityRecipients);
+                }
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(Demand))
+        {
+            fault(nameof(Demand), Demand, "「问责建议」不发给被督办单位，不能向其提出要求。请清空「Demand」和「DemandDays」；要单位书面说明或整改，请用通报（notice）级别的规则。");
+        }
+    }
+
+    /// <summary>
+    /// Reads <see cref="Consequence"/> and <see cref="ConsequenceUnit"/>: both or neither, on an accountability rule only.
+    /// The unit is kept as written (id or name); the configuration resolves it.
+    /// </summary>
+    private ConsequenceSpec? ParseConsequence(EventLevel? level, Action<string, string?, string> fault)
+    {
+        var action = Consequence?.Trim();
+        var unitText = ConsequenceUnit?.Trim();
+        if (string.IsNullOrEmpty(action) && string.IsNullOrEmpty(unitText))
+        {
+            return null;
+        }
+
+        if (string.IsNullOrEmpty(action))
+        {
+            fault(nameof(Consequence), Consequence, "填写了「ConsequenceUnit」（执行单位），但没有写明后果。请在「Consequence」（后果）填写建议的后果，如「核减前期费」，或清空「ConsequenceUnit」。");
+            return null;
+        }
+
+        var ok = true;
+        if (level is { } l && l != EventLevel.Accountability)
+        {
+            fault(nameof(Consequence), Consequence, "后果通知属于第四级「问责建议」：引擎只记录并通知执行单位，不执行任何后果。请把「Level」（级别）改为「accountability」（问责建议），或清空「Consequence」和「ConsequenceUnit」。");
+            ok = false;
+        }
+
+        if (action.Contains('\n', StringComparison.Ordinal) || action.Contains('\r', StringComparison.Ordinal) || action.Length > MaxConsequenceLength)
+        {
+            fault(nameof(Consequence), Consequence, string.Create(CultureInfo.InvariantCulture,
+                $"后果应为一行、不超过 {MaxConsequenceLength} 个字的措施，如「核减前期费」「停工整顿」「摘牌」，请精简。"));
+            ok = false;
+        }
+
+        if (string.IsNullOrEmpty(unitText))
+        {
+            fault(nameof(ConsequenceUnit), ConsequenceUnit, "填写了「Consequence」（后果），但没有填写执行单位。请在「ConsequenceUnit」填写执行该后果的单位编号或名称，如「fgw」或「单位:市发改委」（发给其主要负责人；也可写「fgw/分管负责同志」）。");
+            return null;
+        }
+
+        var rest = SplitPrefix(unitText) is var (prefix, remainder) && UnitPrefixes.Any(p => p.Equals(prefix, StringComparison.OrdinalIgnoreCase)) ? remainder : unitText;
+        var role = RecipientRole.UnitPrincipal;
+        var slash = rest.LastIndexOfAny(['/', '／']);
+        if (slash >= 0)
+        {
+            var roleText = rest[(slash + 1)..].Trim();
+            if (!UnitRoles.TryGetValue(roleText, out role))
+            {
+                fault(nameof(ConsequenceUnit), ConsequenceUnit, $"{Words.Quote(roleText)}不是单位的负责人角色。斜杠后可填：{Words.Choices(UnitRoles.Keys)}；不写斜杠时发给主要负责人。");
+                return null;
+            }
+
+            rest = rest[..slash].Trim();
+        }
+
+        if (rest.Length == 0 || Items.Key.TryValidate(rest) is not null)
+        {
+            fault(nameof(ConsequenceUnit), ConsequenceUnit, "没有写清是哪个单位。请填写执行单位的单位编号或名称，如「fgw」「单位:市发改委」「fgw/分管负责同志」。");
+            return null;
+        }
+
+        return ok ? new ConsequenceSpec(action, rest, role, unitText) : null;
+    }
+
+    /// <summary>The longest consequence a rule may name: a measure, not a paragraph.</summary>
+    public const int MaxConsequenceLength = 30;
 
     private bool ParseRoll(Action<string, string?, string> fault)
     {

@@ -20,6 +20,7 @@ public static class ChineseNames
         EventLevel.Reminder => "提醒",
         EventLevel.Notice => "通报",
         EventLevel.Summons => "约谈",
+        EventLevel.Accountability => "问责建议",
         _ => throw new ArgumentOutOfRangeException(nameof(level), level, "Not an event level."),
     };
 

@@ -29,7 +29,7 @@ public sealed record MessageTemplate(string Id, string Subject, string Body, str
     /// <item><term>unit</term><description>the responsible unit's name</description></item>
     /// <item><term>item</term><description>the item's title</description></item>
     /// <item><term>recipient</term><description>the addressed person's name, as the caller gives it; may be empty</description></item>
-    /// <item><term>level</term><description>提醒, 通报 or 约谈</description></item>
+    /// <item><term>level</term><description>提醒, 通报, 约谈 or 问责建议</description></item>
     /// <item><term>kind</term><description>what happened, e.g. 进度滞后, 逾期未完成 (<see cref="ChineseNames"/>)</description></item>
     /// <item><term>date</term><description>the message's date: the working day it is delivered, e.g. 2024年6月7日 (for the signature)</description></item>
     /// <item><term>asOf</term><description>the date the facts are stated as of (截至…): the day the event was raised</description></item>
@@ -51,6 +51,10 @@ public sealed record MessageTemplate(string Id, string Subject, string Body, str
     /// <item><term>owedBy</term><description>for demand-overdue events, the unit that owes what is overdue: the item's unit, or another submitter such as the builder (建设单位)</description></item>
     /// <item><term>plannedStart</term><description>the planned start a start-missed event is about</description></item>
     /// <item><term>cause</term><description>the cause recorded for a missed start, or 未记录原因，按主观原因处理</description></item>
+    /// <item><term>situation</term><description>what happened, as a sentence continues 「{unit}承担的“{item}”」: “完成方案报批”时间节点逾期未完成, 已连续4期进度落后12.5个百分点, 应于2026年6月19日前办结的说明或整改逾期未办结; for indicators 2025年1–5月已连续4期落后（全省第7位）</description></item>
+    /// <item><term>rule</term><description>the name of the rule that raised the event, for accountability-level events (依据督办规则“…”); else the rule's id</description></item>
+    /// <item><term>consequence</term><description>for a consequence notice (后果通知): the consequence the office recommends, e.g. 核减前期费; empty otherwise</description></item>
+    /// <item><term>consequenceUnit</term><description>for a consequence notice: the unit that executes it, e.g. 市发改委; empty otherwise</description></item>
     /// <item><term>sender</term><description>the signature (落款), the SenderName setting, e.g. 督查室</description></item>
     /// <item><term>contact</term><description>the ContactLine setting, e.g. 联系人：王某，电话：0755-12345678; may be empty</description></item>
     /// </list>
@@ -59,7 +63,7 @@ public sealed record MessageTemplate(string Id, string Subject, string Body, str
     [
         "unit", "item", "recipient", "level", "kind", "date", "asOf", "checkpoint", "due", "deadline", "target", "planned",
         "reported", "gap", "when", "daysLeft", "streak", "period", "reportDue", "demand", "demandKind", "dueBy", "owedBy", "sender", "contact",
-        "plannedStart", "cause",
+        "plannedStart", "cause", "situation", "rule", "consequence", "consequenceUnit",
     ];
 
     private static readonly HashSet<string> Known = new(Placeholders, StringComparer.OrdinalIgnoreCase);

@@ -11,7 +11,7 @@ public static partial class MessageWording
     private const string SummonsAction = "主要负责同志、分管负责同志开展约谈警示";
 
     /// <summary>The table columns of a grouped letter, in this order, each shown when some item has a value for it.</summary>
-    private static readonly string[] Columns = ["单位", "事项", "情形", "计划进度", "实际进度", "时间节点", "连续落后期数", "应报送日期", DemandLabel];
+    private static readonly string[] Columns = ["单位", "事项", "情形", "计划进度", "实际进度", "时间节点", "连续落后期数", "应报送日期", DemandLabel, RecommendationLabel];
 
     private enum Style
     {
@@ -51,7 +51,7 @@ public static partial class MessageWording
         var since = e.Kind == EventKind.Lagging && Text(e.Facts.Period) is { Length: > 0 } period
             ? "经对" + period + "重点工作推进情况分析，"
             : "截至" + Date(e.Date) + "，";
-        return since + Unit(e) + "承担的" + Q(e.Facts.ItemTitle) + Situation(e, Style.Sentence);
+        return since + Unit(e) + "承担的" + Q(e.Facts.ItemTitle) + Happened(e);
     }
 
     /// <summary>What the office did about it, for someone who is only told: 已发出督查提醒 / 现予通报… / 拟对…开展约谈警示….</summary>
@@ -59,6 +59,7 @@ public static partial class MessageWording
     {
         EventLevel.Reminder => "已发出督查提醒",
         EventLevel.Notice => "现予通报" + (e.Demand is { } d ? "，要求" + Demanded(d, e, wording, named: style != Style.Sms) : ""),
+        EventLevel.Accountability => AccountabilityCopyAction(e, style),
         _ => style == Style.Sms
             ? "拟对" + Unit(e) + "开展约谈警示，具体时间另行通知"
             : "拟对" + Unit(e) + SummonsAction + "，具体时间、地点另行通知",
@@ -163,6 +164,7 @@ public static partial class MessageWording
                 {
                     EventLevel.Reminder => "请抓紧推进并及时报送进展",
                     EventLevel.Notice => "现予通报，" + (SmsDemand(addressed, wording) ?? "请认真查找原因、制定整改措施"),
+                    EventLevel.Accountability => AccountabilitySmsAsk(addressed),
                     _ => "拟对" + (units.Count > 1 ? "有关单位" : YourUnit(addressed)) + "开展约谈警示，具体时间另行通知",
                 };
                 var salutation = Name(letter.RecipientName) is { Length: > 0 } name ? name + "同志：" : "";
@@ -181,6 +183,7 @@ public static partial class MessageWording
             {
                 EventLevel.Reminder => "已发出督查提醒",
                 EventLevel.Notice => "已予通报",
+                EventLevel.Accountability => "已提出问责建议",
                 _ => "拟对" + unit + "开展约谈警示，具体时间另行通知",
             };
             return SmsCopyMark + unit + Count(copies) + "项重点工作" + (titled ? Titles(copies) : "") + Topic(copies) + "，" + action + SeeEmail();
@@ -201,11 +204,12 @@ public static partial class MessageWording
         var whom = addressed.Count > 0
             ? units.Count > 1 ? Count(units) + "个单位" : YourUnit(addressed)
             : units.Count > 1 ? Count(units) + "个单位" : units[0];
-        var about = level == EventLevel.Summons
+        var about = level == EventLevel.Accountability ? AccountabilityAbout(whom, items)
+            : level == EventLevel.Summons
             ? "关于对" + whom + "开展约谈警示的通知（涉及" + Count(items) + "项任务）"
             : "关于" + (addressed.Count > 0 && units.Count == 1 ? "" : whom) + Count(items) + "项重点工作" + Topic(items) + "的" + (level == EventLevel.Reminder ? "提醒" : "通报");
         var also = addressed.Count > 0 && copies.Count > 0 ? "（另抄送" + Count(copies) + "项）" : "";
-        return (addressed.Count > 0 ? "" : CopyMark) + Tag(level) + about + also;
+        return (addressed.Count > 0 ? "" : CopyMark) + Tag(level, items) + about + also;
     }
 
     /// <summary>The paragraph that says what the addressee is asked to do about the listed items.</summary>
@@ -225,6 +229,7 @@ public static partial class MessageWording
         {
             EventLevel.Reminder => "请认真分析原因，采取有效措施抓紧推进，并及时报送进展情况。" + demand,
             EventLevel.Notice => "根据督查工作有关规定，现予通报。" + (demand.Length > 0 ? demand : "请认真查找原因，制定整改措施。"),
+            EventLevel.Accountability => AccountabilityAsk(items, units, wording),
             _ => "根据督查工作有关规定，拟对" + (units.Count > 1 ? "有关单位" : YourUnit(items)) + SummonsAction + "，具体时间、地点另行通知。请提前做好原因分析，并形成整改措施。" + demand,
         };
         return intro + scope + Topic(items) + "。" + ask;
@@ -282,7 +287,7 @@ public static partial class MessageWording
     /// does not know its recipient's unit, so those name the unit (市住建局承担的以下2项重点工作), true for every reader.
     /// </summary>
     private static string YourUnit(List<LetterItem> items) =>
-        items.Any(i => i.Event.Kind == EventKind.StartMissed || i.Event.Demand is { } d && OwedByOthers(d, i.Event.Unit))
+        items.Any(i => i.Event.Level == EventLevel.Accountability || i.Event.Kind == EventKind.StartMissed || i.Event.Demand is { } d && OwedByOthers(d, i.Event.Unit))
             ? Units(items)[0]
             : "你单位";
 
@@ -334,6 +339,7 @@ public static partial class MessageWording
     {
         EventLevel.Reminder => "【督查提醒】",
         EventLevel.Notice => "【督查通报】",
+        EventLevel.Accountability => "【问责建议】",
         _ => "【约谈通知】",
     };
 
@@ -341,6 +347,7 @@ public static partial class MessageWording
     {
         EventLevel.Reminder => "发出督查提醒",
         EventLevel.Notice => "予以通报",
+        EventLevel.Accountability => "提出问责建议",
         _ => "发出约谈通知",
     };
 

@@ -178,6 +178,12 @@ public static partial class MessageWording
             ? OwedByOthers(d, e.Unit) ? Demanded(d, e, wording, named: true) : By(d, e.Unit)
             : Date(facts.DemandDueBy) is { Length: > 0 } missed ? missed + "（已逾期）" : "";
         Row(DemandLabel, demand);
+        if (facts.Accountability is { } accountability)
+        {
+            Row(BasisLabel, e.Rule.Value + (Text(accountability.RuleName) is { Length: > 0 } name && name != e.Rule.Value ? " " + name : ""));
+            Row(RecommendationLabel, Recommendation(accountability));
+        }
+
         return rows;
     }
 
@@ -212,7 +218,7 @@ public static partial class MessageWording
     }
 
     /// <summary>The shipped template that words an event of this kind and level, whatever template its rule named.</summary>
-    private static string ShippedTemplateId(EscalationEvent e) => e.Kind switch
+    private static string ShippedTemplateId(EscalationEvent e) => AccountabilityTemplateId(e) ?? e.Kind switch
     {
         EventKind.DueSoon or EventKind.DueToday => "due-soon",
         EventKind.Overdue => e.Level == EventLevel.Summons ? "overdue-summons" : "overdue",
@@ -309,6 +315,10 @@ public static partial class MessageWording
             ["dueBy"] = Date(dueBy),
             ["plannedStart"] = Date(facts.PlannedStart),
             ["cause"] = Text(facts.Cause),
+            ["situation"] = Happened(e),
+            ["rule"] = Text(facts.Accountability?.RuleName) is { Length: > 0 } rule ? rule : e.Rule.Value,
+            ["consequence"] = Text(facts.Accountability?.Consequence),
+            ["consequenceUnit"] = Text(facts.Accountability?.ExecutingUnitName),
             ["sender"] = Text(wording.SenderName),
             ["contact"] = Contact(wording),
         };

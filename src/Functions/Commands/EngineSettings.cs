@@ -188,7 +188,7 @@ internal sealed record EngineSettings(
             }
             else
             {
-                errors.Add($"设置 {SendAtOnceKey}：'{name}' 不是督办级别，可填 提醒、通报、约谈（或 reminder、notice、summons），多个用逗号分隔。");
+                errors.Add($"设置 {SendAtOnceKey}：'{name}' 不是督办级别，可填 提醒、通报、约谈、问责建议（或 reminder、notice、summons、accountability），多个用逗号分隔。");
             }
         }
 

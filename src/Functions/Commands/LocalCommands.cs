@@ -369,7 +369,8 @@ internal static class LocalCommands
     {
         var c = CultureInfo.InvariantCulture;
         w.WriteLine(string.Create(c, $"已模拟 {IsoDate.Format(from)} 至 {IsoDate.Format(to)}：{s.Scans}，用时 {elapsed.TotalSeconds:0.0} 秒。"));
-        w.WriteLine(string.Create(c, $"督办事件 {s.Events} 个：提醒 {s.EventsByLevel.GetValueOrDefault(EventLevel.Reminder)}，通报 {s.EventsByLevel.GetValueOrDefault(EventLevel.Notice)}，约谈 {s.EventsByLevel.GetValueOrDefault(EventLevel.Summons)}。"));
+        var accountability = s.EventsByLevel.GetValueOrDefault(EventLevel.Accountability) is > 0 and var n ? string.Create(c, $"，问责建议 {n}") : "";
+        w.WriteLine(string.Create(c, $"督办事件 {s.Events} 个：提醒 {s.EventsByLevel.GetValueOrDefault(EventLevel.Reminder)}，通报 {s.EventsByLevel.GetValueOrDefault(EventLevel.Notice)}，约谈 {s.EventsByLevel.GetValueOrDefault(EventLevel.Summons)}{accountability}。"));
         foreach (var channel in Enum.GetValues<Channel>())
         {
             w.WriteLine(string.Create(c,

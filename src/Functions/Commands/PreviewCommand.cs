@@ -260,8 +260,10 @@ internal static class PreviewCommand
 
     private static string Tally(IEnumerable<EscalationEvent> events)
     {
+        // The fourth level only when there is one: a run rarely raises it, and the three counts read as before.
         var byLevel = events.GroupBy(e => e.Level).ToDictionary(g => g.Key, g => g.Count());
-        return string.Join("，", new[] { EventLevel.Reminder, EventLevel.Notice, EventLevel.Summons }
+        return string.Join("，", new[] { EventLevel.Reminder, EventLevel.Notice, EventLevel.Summons, EventLevel.Accountability }
+            .Where(l => l != EventLevel.Accountability || byLevel.ContainsKey(l))
             .Select(l => string.Create(CultureInfo.InvariantCulture, $"{ChineseNames.Of(l)} {byLevel.GetValueOrDefault(l)} 条")));
     }
 

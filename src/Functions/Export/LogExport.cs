@@ -46,7 +46,8 @@ public static class LogExport
         new("任务名称", CellKind.Text), new("节点", CellKind.Text), new("节点日期", CellKind.Date), new("计划进度(%)", CellKind.Number),
         new("实际进度(%)", CellKind.Number), new("连续滞后期数", CellKind.Number), new("期间", CellKind.Text), new("送达对象", CellKind.Text),
         new("抄送", CellKind.Text), new("渠道", CellKind.Text), new("要求", CellKind.Text), new("要求时限", CellKind.Date),
-        new("要求提交单位", CellKind.Text), new("状态", CellKind.Text), new("送达情况", CellKind.Text), new("备注", CellKind.Text),
+        new("要求提交单位", CellKind.Text), new("建议事项", CellKind.Text), new("执行单位", CellKind.Text), new("状态", CellKind.Text),
+        new("送达情况", CellKind.Text), new("备注", CellKind.Text),
     ];
 
     /// <summary>The column headers, in order.</summary>
@@ -85,6 +86,8 @@ public static class LogExport
             e.Demand is { } d ? d.Kind switch { DemandKind.Explanation => "情况说明", DemandKind.SpecialExplanation => "专题说明", _ => "整改报告" } : null,
             e.Demand?.DueBy,
             e.Demand is { } owed ? string.Join("、", owed.SubmittersOf(e.Unit).Select(u => u.Value)) : f.DemandFrom?.Value,
+            f.Accountability is { } accountability ? accountability.Consequence ?? "启动问责程序" : null,
+            f.Accountability?.ExecutingUnit is { } executing ? $"{f.Accountability.ExecutingUnitName ?? executing.Value}({executing.Value})" : null,
             Statuses[entry.Status], delivered, entry.StatusNote,
         ];
     }

@@ -8,8 +8,9 @@ namespace Escalation.Functions.Local;
 
 /// <summary>
 /// One JSON line per logged event, as <c>run</c> and <c>simulate</c> print them: ids, date, level, kind, unit, task,
-/// rule, recipients with their roles, channels, and the demand's due date and the units that owe it when the event makes one. Enum values are
-/// kebab-case (<c>due-soon</c>, <c>unit-principal</c>), as in the rules table; Chinese is written as is.
+/// rule, recipients with their roles, channels, and the demand's due date and the units that owe it when the event makes one;
+/// for a consequence notice the consequence and its executing unit. Enum values are kebab-case (<c>due-soon</c>,
+/// <c>unit-principal</c>, level <c>accountability</c>), as in the rules table; Chinese is written as is.
 /// </summary>
 internal static class EventLine
 {
@@ -41,7 +42,11 @@ internal static class EventLine
                 e.Demand is { } owed ? [.. owed.SubmittersOf(e.Unit).Select(u => u.Value)] : null,
                 e.Facts.UnitName,
                 e.Facts.ItemTitle,
-                scan),
+                scan)
+            {
+                Consequence = e.Facts.Accountability?.Consequence,
+                ConsequenceUnit = e.Facts.Accountability?.ExecutingUnit?.Value,
+            },
             Options);
     }
 
@@ -61,7 +66,14 @@ internal static class EventLine
         IReadOnlyList<string>? DemandFrom,
         string UnitName,
         string TaskTitle,
-        Domain.Rules.ScanSlot Scan);
+        Domain.Rules.ScanSlot Scan)
+    {
+        /// <summary>For a consequence notice (后果通知): what is recommended, e.g. 核减前期费; left out otherwise.</summary>
+        public string? Consequence { get; init; }
+
+        /// <summary>For a consequence notice: the id of the unit that executes it; left out otherwise.</summary>
+        public string? ConsequenceUnit { get; init; }
+    }
 
     /// <summary>Unit and UnitName only for a role of a unit the rule names (<c>unit:fgw/principal</c>); left out otherwise.</summary>
     private sealed record RecipientLine(Domain.Rules.RecipientRole Role, string Person, bool Copy, string? Unit, string? UnitName);

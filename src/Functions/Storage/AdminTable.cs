@@ -154,13 +154,14 @@ public static class AdminTables
         Tables.Rules,
         ["Id"],
         r => ("rule", UnitRow.KeyOf(r.Id)),
-        r => [r.Id, r.Name, r.Level, r.Trigger, r.Days, r.Scope, r.Streak, r.Period, r.Tolerance, r.To, r.Copy, r.Channels, r.Template, r.Repeat, r.EffectiveFrom, r.Enabled, r.Demand, r.DemandDays, r.DemandRoll, r.DemandFrom, r.Scan],
+        r => [r.Id, r.Name, r.Level, r.Trigger, r.Days, r.Scope, r.Streak, r.Period, r.Tolerance, r.To, r.Copy, r.Channels, r.Template, r.Repeat, r.EffectiveFrom, r.Enabled, r.Demand, r.DemandDays, r.DemandRoll, r.DemandFrom, r.Scan, r.Consequence, r.ConsequenceUnit],
         f => new RuleRow
         {
             Id = f("Id"), Name = f("Name"), Level = f("Level"), Trigger = f("Trigger"), Days = f("Days"), Scope = f("Scope"),
             Streak = f("Streak"), Period = f("Period"), Tolerance = f("Tolerance"), To = f("To"), Copy = f("Copy"),
             Channels = f("Channels"), Template = f("Template"), Repeat = f("Repeat"), EffectiveFrom = f("EffectiveFrom"),
             Enabled = f("Enabled"), Demand = f("Demand"), DemandDays = f("DemandDays"), DemandRoll = f("DemandRoll"), DemandFrom = f("DemandFrom"), Scan = f("Scan"),
+            Consequence = f("Consequence"), ConsequenceUnit = f("ConsequenceUnit"),
         },
         r => UnitRow.KeyOf(r.Id));
 

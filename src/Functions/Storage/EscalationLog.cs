@@ -242,6 +242,10 @@ public sealed class EscalationLog(IEntityTables tables)
         Set("Demand", e.Demand?.Kind.ToString());
         Set("DueBy", e.Demand is { } d ? IsoDate.Format(d.DueBy) : null);
         Set("DemandFrom", e.Demand is { From.Count: > 0 } owed ? string.Join(",", owed.From.Select(u => u.Value)) : null);
+        Set("RuleName", f.Accountability?.RuleName);
+        Set("Consequence", f.Accountability?.Consequence);
+        Set("ConsequenceUnit", f.Accountability?.ExecutingUnit?.Value);
+        Set("ConsequenceUnitName", f.Accountability?.ExecutingUnitName);
         return entity;
     }
 
@@ -271,6 +275,19 @@ public sealed class EscalationLog(IEntityTables tables)
             Date(entity, "PlannedStart"),
             entity.GetString("Cause"),
             entity.GetString("DemandOfUnit") is { Length: > 0 } owing ? new UnitId(owing) : null);
+        var level = Enum.Parse<EventLevel>(entity.GetString("Level"));
+        if (level == EventLevel.Accountability)
+        {
+            facts = facts with
+            {
+                Accountability = new Domain.Accountability.AccountabilityFacts(
+                    entity.GetString("RuleName") ?? entity.GetString("Rule"),
+                    entity.GetString("Consequence"),
+                    entity.GetString("ConsequenceUnit") is { Length: > 0 } executing ? new UnitId(executing) : null,
+                    entity.GetString("ConsequenceUnitName")),
+            };
+        }
+
         var unit = new UnitId(entity.GetString("Unit"));
         var demand = entity.GetString("Demand") is { } kind && Date(entity, "DueBy") is { } dueBy
             ? new Demand(Enum.Parse<DemandKind>(kind), dueBy) { From = Units(entity.GetString("DemandFrom")) }
@@ -278,7 +295,7 @@ public sealed class EscalationLog(IEntityTables tables)
         var @event = new EscalationEvent(
             id,
             new RuleId(entity.GetString("Rule")),
-            Enum.Parse<EventLevel>(entity.GetString("Level")),
+            level,
             Enum.Parse<EventKind>(entity.GetString("Kind")),
             new ItemId(entity.GetString("Task")),
             unit,

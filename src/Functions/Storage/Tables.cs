@@ -93,11 +93,11 @@ public static class Tables
 
     public static TableSchema Rules { get; } = new(
         "rules", "规则", "the constant `rule`", "the rule id",
-        "The escalation ladder. Empty means the shipped default rules R1–R10.",
+        "The escalation ladder. Empty means the shipped default rules R1–R11.",
         [
             new("Id", "规则编号", Id, true, "The rule's id, part of every event id it raises.", "R1"),
             new("Name", "规则名称", Text, false, "A name for people.", "节点到期前提醒"),
-            new("Level", "级别", Choice, true, "reminder/提醒, notice/通报, summons/约谈.", "提醒"),
+            new("Level", "级别", Choice, true, "reminder/提醒, notice/通报, summons/约谈, accountability/问责建议 (to the supervision office and decision makers only, never the unit).", "提醒"),
             new("Trigger", "触发条件", Choice, true, "due-soon, overdue, report-missing, lag-streak, demand-overdue, start-missed/未按期开工, report-due-soon.", "due-soon"),
             new("Days", "天数", Choice, false, "For due-soon: how far ahead (required). For report-due-soon: working days before the report is due (empty = 1, 0 = on the due day). For overdue, report-missing, demand-overdue: a delay after the due date before the rule first fires (empty: at once). Working days (10, 10wd, 10个工作日) or calendar days (15d, 15天).", "3") { Aliases = ["提前工作日"] },
             new("Scope", "范围", Choice, false, "For due-soon and overdue: all (default), milestones, deadline.", "all"),
@@ -116,6 +116,8 @@ public static class Tables
             new("DemandRoll", "遇休息日顺延", Choice, false, "For calendar-day DemandDays: 顺延/roll moves a due date on a day off to the next working day; empty/不顺延 (default) keeps it.", "顺延"),
             new("DemandFrom", "说明提交单位", Choice, false, "Who owes the demand: unit/责任单位/主管部门 (default), builder/建设单位, or both separated by a comma.", "unit,builder"),
             new("Scan", "扫描时段", Choice, false, "The daily scan that evaluates the rule: morning/上午 (default) or afternoon/下午.", "afternoon"),
+            new("Consequence", "后果", Text, false, "For accountability rules: a consequence the office recommends (后果通知), e.g. 核减前期费; the engine records it and notifies the executing unit, never executes it. With ConsequenceUnit.", "核减前期费") { Aliases = ["后果措施"] },
+            new("ConsequenceUnit", "执行单位", Choice, false, "The unit that executes the Consequence: its id or name, optionally unit:/单位: before it and /principal, /deputy or /lead-official after it (the principal by default); addressed first.", "fgw") { Aliases = ["后果执行单位"] },
         ],
         true);
 
@@ -276,7 +278,7 @@ public static class Tables
             new("Channel", "渠道", Choice, true, "Email or Sms.", "Email"),
             new("Person", "人员编号", Id, true, "The recipient.", "fgw-zhang"),
             new("Day", "发送日", Date, true, "The working day it is delivered (or the day a level that goes at once was raised).", "2026-06-02"),
-            new("Level", "级别", Choice, true, "Reminder, Notice or Summons.", "Summons"),
+            new("Level", "级别", Choice, true, "Reminder, Notice, Summons or Accountability.", "Summons"),
             new("Sequence", "序号", WholeNumber, true, "1, or more when events came after the day's message had gone.", "1"),
             new("Status", "状态", Choice, true, "Open (gathering), Sending, Deferred, Sent or Failed.", "Sent"),
             new("Items", "事项", Text, true, "JSON list of the events it carries: {Event, Unit, Copy}.", "[{\"Event\":\"ev-3f2a…\",\"Unit\":\"fgw\",\"Copy\":false}]"),
@@ -324,7 +326,7 @@ public static class Tables
         new("Month", "月份", Text, true, "Month of the event's date (yyyy-MM): the partition of its copy in escalationbymonth.", "2026-06"),
         new("Date", "日期", Date, true, "The day the event was raised.", "2026-06-02"),
         new("Rule", "规则", Id, true, "The rule that raised it.", "R5"),
-        new("Level", "级别", Choice, true, "Reminder, Notice or Summons.", "Notice"),
+        new("Level", "级别", Choice, true, "Reminder, Notice, Summons or Accountability (问责建议).", "Notice"),
         new("Kind", "类型", Choice, true, "DueSoon, DueToday, Overdue, ReportMissing, Lagging, DemandOverdue or StartMissed.", "Lagging"),
         new("Task", "任务编号", Id, true, "The task.", "fgw-2026-01"),
         new("Unit", "责任单位", Id, true, "The unit.", "fgw"),
@@ -353,6 +355,10 @@ public static class Tables
         new("Demand", "要求", Choice, false, "Explanation, Rectification or SpecialExplanation demanded by a notice.", "Explanation"),
         new("DueBy", "要求时限", Date, false, "When the demand is due.", "2026-06-09"),
         new("DemandFrom", "要求提交单位", Text, false, "Unit ids that owe the demand, comma-separated; empty on rows logged before it existed: the task's unit.", "zjj,cgj"),
+        new("RuleName", "规则名称", Text, false, "For an accountability event: the rule's name when it was raised, which its message cites (依据督办规则).", "说明整改逾期问责建议"),
+        new("Consequence", "后果", Text, false, "For a consequence notice (后果通知): the consequence recommended, never executed by the engine.", "核减前期费"),
+        new("ConsequenceUnit", "执行单位", Id, false, "For a consequence notice: the unit that executes it.", "fgw"),
+        new("ConsequenceUnitName", "执行单位名称", Text, false, "That unit's name then.", "市发改委"),
         new("Status", "状态", Choice, true, "Logged, Published, Delivered, PartlyFailed or Failed.", "Published"),
         new("StatusNote", "状态说明", Text, false, "Why, when delivery failed.", "2 of 3 deliveries failed"),
         new("LoggedAt", "记录时间", Timestamp, true, "When the row was written.", "2026-06-02T00:30:04Z"),

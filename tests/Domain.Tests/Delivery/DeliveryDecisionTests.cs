@@ -32,6 +32,7 @@ public class DeliveryDecisionTests
     [InlineData("Notice", "2026-05-01T08:30", "2026-05-06", "2026-05-06T08:40")] // raised on 劳动节: the first working day after it
     [InlineData("Summons", "2026-04-30T18:00", "2026-05-06", "2026-05-06T08:40")] // closing is exclusive
     [InlineData("Notice", "2026-05-08T19:00", "2026-05-09", "2026-05-09T08:40")] // Friday night → Saturday make-up day
+    [InlineData("Accountability", "2026-05-02T09:00", "2026-05-06", "2026-05-06T08:40")] // the fourth level waits for the window too
     public void Slot_IsTheDayTheEventCanFirstGo_AndItsMessageGathersForTenMinutes(string level, string now, string day, string sendsAt)
     {
         var (slotDay, sendAt) = DeliveryDecisions.Slot(Enum.Parse<EventLevel>(level), At(now), Azure, China);

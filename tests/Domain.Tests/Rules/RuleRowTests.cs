@@ -99,9 +99,9 @@ public class RuleRowTests
     {
         var rules = DefaultRules.All;
 
-        Assert.Equal(["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10"], rules.Select(r => r.Id.Value));
+        Assert.Equal(["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11"], rules.Select(r => r.Id.Value));
         Assert.Equal(
-            [EventLevel.Reminder, EventLevel.Reminder, EventLevel.Notice, EventLevel.Reminder, EventLevel.Notice, EventLevel.Summons, EventLevel.Summons, EventLevel.Notice, EventLevel.Reminder, EventLevel.Reminder],
+            [EventLevel.Reminder, EventLevel.Reminder, EventLevel.Notice, EventLevel.Reminder, EventLevel.Notice, EventLevel.Summons, EventLevel.Summons, EventLevel.Notice, EventLevel.Reminder, EventLevel.Reminder, EventLevel.Accountability],
             rules.Select(r => r.Level));
         Assert.Equal((TriggerKind.ReportDueSoon, (DaySpan?)DaySpan.Working(1), ScanSlot.Morning, "report-due-soon"), (rules[8].Trigger.Kind, rules[8].Trigger.Days, rules[8].Scan, rules[8].Template));
         Assert.Equal((TriggerKind.ReportDueSoon, (DaySpan?)DaySpan.Working(0), ScanSlot.Afternoon, "report-due-today"), (rules[9].Trigger.Kind, rules[9].Trigger.Days, rules[9].Scan, rules[9].Template));
@@ -112,6 +112,14 @@ public class RuleRowTests
         Assert.Equal([1, 2, 3], rules.Where(r => r.Trigger.Kind == TriggerKind.LagStreak).Select(r => r.Trigger.MinStreak));
         Assert.Equal(new DemandSpec(DemandKind.Explanation, 5), rules[4].Demand);
         Assert.Equal([RecipientRole.LeadOfficial, RecipientRole.SupervisionOffice], rules[5].Copy);
+
+        // R11, the top rung: a demand still unmet 10 working days after it was due (R7 summoned at once) → 问责建议 to the
+        // office, copied to the lead official, never to the unit.
+        Assert.Equal((TriggerKind.DemandOverdue, (DaySpan?)DaySpan.Working(10), "accountability"), (rules[10].Trigger.Kind, rules[10].Trigger.Days, rules[10].Template));
+        Assert.Equal([RecipientRole.SupervisionOffice], rules[10].To);
+        Assert.Equal([RecipientRole.LeadOfficial], rules[10].Copy);
+        Assert.Null(rules[10].Demand);
+        Assert.Null(rules[10].Consequence);
     }
 
     private static RuleRow With(RuleRow row, string field, string value) => field switch
@@ -143,7 +151,7 @@ public class RuleTableTests
 
         var (rules, problems) = RuleRow.ParseAll(rows);
 
-        Assert.Equal(["R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10"], rules.Select(r => r.Id.Value));
+        Assert.Equal(["R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11"], rules.Select(r => r.Id.Value));
         Assert.Equal([("R1", "Id"), ("R1", "Id"), ("R99", "Channels")], problems.Select(p => (p.Key, p.Field)));
     }
 }

@@ -16,7 +16,7 @@ public class DefaultTemplatesTests
     /// </summary>
     private static readonly EscalationRule OverdueSummons = DefaultRules.All.Single(r => r.Id.Value == "R3") with
     {
-        Id = new RuleId("R11"),
+        Id = new RuleId("R12"),
         Name = "逾期二十个工作日约谈",
         Level = EventLevel.Summons,
         Trigger = new RuleTrigger(TriggerKind.Overdue, DaySpan.Working(20)),
@@ -24,10 +24,23 @@ public class DefaultTemplatesTests
         Demand = null,
     };
 
-    /// <summary>Shipped for rungs admins add, not named by a default rule.</summary>
-    private static readonly string[] ShippedForAddedRungs = ["overdue-summons"];
+    /// <summary>
+    /// A consequence notice as the docs show it (not a default rule): a project still overdue 20 working days after its
+    /// checkpoint, 市发改委 recommended to cut its preparatory funds (核减前期费).
+    /// </summary>
+    private static readonly EscalationRule ConsequenceNotice = DefaultRules.All.Single(r => r.Id.Value == "R11") with
+    {
+        Id = new RuleId("R13"),
+        Name = "逾期项目核减前期费",
+        Trigger = new RuleTrigger(TriggerKind.Overdue, DaySpan.Working(20)),
+        Template = "consequence-notice",
+        Consequence = new ConsequenceSpec("核减前期费", "fgw", RecipientRole.UnitPrincipal, "fgw"),
+    };
 
-    private static IEnumerable<EscalationRule> RulesWithShippedWording => [.. DefaultRules.All, OverdueSummons];
+    /// <summary>Shipped for rungs admins add, not named by a default rule.</summary>
+    private static readonly string[] ShippedForAddedRungs = ["overdue-summons", "consequence-notice"];
+
+    private static IEnumerable<EscalationRule> RulesWithShippedWording => [.. DefaultRules.All, OverdueSummons, ConsequenceNotice];
 
     private static EscalationRule Rule(string id) => RulesWithShippedWording.Single(r => r.Id.Value == id);
 
@@ -51,7 +64,7 @@ public class DefaultTemplatesTests
     }
 
     [Fact]
-    public void All_HasExactlyTheTemplatesTheDefaultRulesName_AndTheOverdueSummons()
+    public void All_HasExactlyTheTemplatesTheDefaultRulesName_TheOverdueSummonsAndTheConsequenceNotice()
     {
         var named = DefaultRules.All.Select(r => r.Template).Concat(ShippedForAddedRungs).Distinct().Order(StringComparer.Ordinal);
 

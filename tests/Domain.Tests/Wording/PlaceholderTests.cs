@@ -1,4 +1,6 @@
+using Escalation.Domain.Accountability;
 using Escalation.Domain.Events;
+using Escalation.Domain.Items;
 using Escalation.Domain.Rules;
 using Escalation.Domain.Wording;
 using static Escalation.Domain.Tests.Wording.WordingFixtures;
@@ -16,7 +18,10 @@ public class PlaceholderTests
         EventLevel.Notice,
         new EventFacts("外贸综合服务中心建设", "商务局", 41.666, 35,
             Checkpoint: "全部完成", CheckpointDue: D(2024, 6, 6), CheckpointTarget: 100, IsDeadline: true, WorkingDaysLeft: 3,
-            Streak: 2, Period: "2024年5月", PeriodKey: "2024-05", ReportDue: D(2024, 5, 31), PlannedStart: D(2024, 3, 29), Cause: "未记录原因，按主观原因处理"),
+            Streak: 2, Period: "2024年5月", PeriodKey: "2024-05", ReportDue: D(2024, 5, 31), PlannedStart: D(2024, 3, 29), Cause: "未记录原因，按主观原因处理")
+        {
+            Accountability = new AccountabilityFacts("逾期项目核减前期费", "核减前期费", new UnitId("fgw"), "市发改委"),
+        },
         new Demand(DemandKind.Explanation, D(2024, 6, 11)),
         D(2024, 6, 3));
 
@@ -49,6 +54,10 @@ public class PlaceholderTests
         { "contact", "联系人：王某，电话：0755-12345678" },
         { "plannedStart", "2024年3月29日" },
         { "cause", "未记录原因，按主观原因处理" },
+        { "situation", "“全部完成”时间节点还有3个工作日到期，尚未达到节点目标进度" },
+        { "rule", "逾期项目核减前期费" },
+        { "consequence", "核减前期费" },
+        { "consequenceUnit", "市发改委" },
     };
 
     [Theory]

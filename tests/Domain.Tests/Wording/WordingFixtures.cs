@@ -1,3 +1,4 @@
+using Escalation.Domain.Accountability;
 using Escalation.Domain.Events;
 using Escalation.Domain.Items;
 using Escalation.Domain.Rules;
@@ -71,6 +72,15 @@ internal static class WordingFixtures
             EventKind.StartMissed => facts with { PlannedStart = D(2024, 12, 27), Cause = "未记录原因，按主观原因处理" },
             _ => facts with { DemandOf = EventId.For(new RuleId("R5"), new ItemId("x"), "lag:2024-11"), DemandDueBy = D(2024, 12, 31) },
         };
+        if (rule.Level == EventLevel.Accountability)
+        {
+            // As the evaluator records it; the executing unit by a typical name of four characters.
+            facts = facts with
+            {
+                Accountability = new AccountabilityFacts(rule.Name, rule.Consequence?.Action, rule.Consequence is { } c ? new UnitId(c.Unit) : null, rule.Consequence is null ? null : "市发改委"),
+            };
+        }
+
         var demand = rule.Demand is { } spec ? new Demand(spec.Kind, D(2024, 12, 31)) : null;
         return Event(eventKind, rule.Level, facts, demand, D(2024, 12, 30), rule.Template);
     }

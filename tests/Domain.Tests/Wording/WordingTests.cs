@@ -305,8 +305,8 @@ public class WordingTests
 
         var email = MessageWording.RenderEmail(e, Probe(all), null);
 
-        //            unit|item|recipient|level|kind|date|asOf|checkpoint|due|deadline|target|planned|reported|gap|when|daysLeft|streak|period|reportDue|demand|demandKind|dueBy|owedBy|sender|contact|plannedStart|cause
-        Assert.Equal("单位|事项||通报|逾期未完成|2024年6月7日|2024年6月7日||||||10%||||||||||单位|督查室|||", email.Subject);
+        //            unit|item|recipient|level|kind|date|asOf|checkpoint|due|deadline|target|planned|reported|gap|when|daysLeft|streak|period|reportDue|demand|demandKind|dueBy|owedBy|sender|contact|plannedStart|cause|situation|rule|consequence|consequenceUnit
+        Assert.Equal("单位|事项||通报|逾期未完成|2024年6月7日|2024年6月7日||||||10%||||||||||单位|督查室||||时间节点逾期未完成|R1||", email.Subject);
     }
 
     [Fact]

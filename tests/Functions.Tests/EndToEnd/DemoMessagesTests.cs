@@ -47,9 +47,16 @@ public sealed class DemoMessagesTests : IDisposable
         // Every event of events.jsonl was delivered: each of its deliveries is sent, or not sent on purpose (no address).
         // 149 of R1–R8 (zjj-2026-08, a builder project, adds R8's start-missed notice of 07-16 and R7's summons of 07-23:
         // the builder cjt explained on 07-20, zjj did not; R3's 15 calendar days moved R7's dates, not their count), 495 day-before reminders of R9 (the samples report on the due
-        // day itself, so nearly every task is reminded each 旬) and 42 same-day afternoon chases of R10.
-        Assert.Equal(686, run.Events.Count);
-        Assert.Equal(149, run.Events.Count(e => e.RuleId is not ("R9" or "R10")));
+        // day itself, so nearly every task is reminded each 旬), 42 same-day afternoon chases of R10 and 23 accountability
+        // recommendations of R11 (a demand still unmet 10 working days after its date), to the office and lead officials only.
+        Assert.Equal(709, run.Events.Count);
+        Assert.Equal(149, run.Events.Count(e => e.RuleId is not ("R9" or "R10" or "R11")));
+        Assert.Equal(23, run.Events.Count(e => e.RuleId == "R11"));
+        Assert.All(run.Events.Where(e => e.RuleId == "R11"), e =>
+        {
+            Assert.Equal("accountability", e.Level);
+            Assert.All(e.Recipients, r => Assert.True(r.Role is "supervision-office" or "lead-official", $"{e} goes to {r.Role}"));
+        });
         Assert.Single(run.Events, e => e.RuleId == "R8");
         Assert.Equal((495, 42), (run.Events.Count(e => e.RuleId == "R9"), run.Events.Count(e => e.RuleId == "R10")));
         Assert.All(run.Events, e => Assert.Equal(e.RuleId == "R10" ? "afternoon" : "morning", e.Scan));

@@ -6,7 +6,7 @@ namespace Escalation.Functions.Tests.EndToEnd;
 /// <summary>
 /// The example scenarios of the specification (docs/domain.md), end to end in local mode: <c>simulate</c> imports a
 /// scenario folder (EndToEnd/Scenarios/NAME: one unit, 商务局 <c>swj</c>, with its people, the office <c>dcs-office</c>
-/// set by settings.csv, the shipped rules R1–R10 and calendar), steps the clock day by day, and we read the JSON lines it
+/// set by settings.csv, the shipped rules R1–R11 and calendar), steps the clock day by day, and we read the JSON lines it
 /// prints and the outbox it writes. The same facts and dates as Domain.Tests' DomainScenarioTests, through the whole
 /// pipeline: import, daily scan, escalation log, bus, sending window, outbox.
 /// </summary>

@@ -87,6 +87,17 @@ public sealed class EngineSettingsTests
         AssertRefused(EngineSettings.SendingWindowKey, window);
 
     [Theory]
+    [InlineData("问责建议")]
+    [InlineData("accountability")]
+    public void From_ReadsTheFourthLevel_WhenSendAtOnceNamesIt(string value)
+    {
+        var (settings, errors) = From((EngineSettings.SendAtOnceKey, "约谈," + value));
+
+        Assert.Empty(errors);
+        Assert.Equal([EventLevel.Summons, EventLevel.Accountability], settings!.Delivery.SendAtOnce.Order());
+    }
+
+    [Theory]
     [InlineData("reminder, urgent", "urgent")]
     [InlineData("提醒,督办", "督办")]
     public void From_NamesTheKeyAndTheLevel_WhenSendAtOnceNamesAnUnknownLevel(string value, string level) =>

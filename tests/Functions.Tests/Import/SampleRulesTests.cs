@@ -12,7 +12,7 @@ namespace Escalation.Functions.Tests.Import;
 /// and read by today's import code, parses to the ladder built by hand as it was (bare numbers are working days, an empty
 /// Days is no delay, nothing rolls or is capped, every rule in the morning scan). The shipped ladder (samples/rules.csv and
 /// default-rules.json) keeps R1, R2 and R4–R7 as they were; R3's rectification became 15 calendar days rolled to the next
-/// working day; R8–R10 are new.
+/// working day; R8–R10 are new, and R11 (issue 14) tops the ladder with the fourth level, 问责建议.
 /// </summary>
 public class SampleRulesTests
 {
@@ -53,6 +53,8 @@ public class SampleRulesTests
         Rule("R9", "报送截止前提醒", EventLevel.Reminder, new RuleTrigger(TriggerKind.ReportDueSoon, DaySpan.Working(1)), Owner, [], "report-due-soon", channels: [Channel.Email]),
         Rule("R10", "报送当日未报催报", EventLevel.Reminder, new RuleTrigger(TriggerKind.ReportDueSoon, DaySpan.Working(0)), Owner, [], "report-due-today", channels: [Channel.Sms],
             scan: ScanSlot.Afternoon),
+        Rule("R11", "说明整改逾期问责建议", EventLevel.Accountability, new RuleTrigger(TriggerKind.DemandOverdue, DaySpan.Working(10)), [RecipientRole.SupervisionOffice], [RecipientRole.LeadOfficial],
+            "accountability", channels: [Channel.Email]),
     ];
 
     [Fact]
@@ -116,6 +118,35 @@ public class SampleRulesTests
     }
 
     [Fact]
+    public void Import_ReadsTheFourthLevelAndAConsequence_UnderChineseHeaders()
+    {
+        var folder = Directory.CreateTempSubdirectory("rules-accountability-");
+        try
+        {
+            File.WriteAllText(Path.Combine(folder.FullName, "rules.csv"),
+                "规则编号,规则名称,级别,触发条件,天数,送达,抄送,渠道,模板,后果,执行单位\n" +
+                "R12,逾期项目核减前期费,问责建议,overdue,20个工作日,,督查室,邮件,consequence-notice,核减前期费,单位:fgw/分管负责同志\n" +
+                "R13,连续四月落后问责建议,问责建议,lag-streak,,\"督查室,包保领导\",,邮件,accountability,,\n");
+            var table = ImportSource.Read(folder.FullName).Tables.Single(t => t.Schema.Name == "rules");
+            var rows = table.Rows.Select(r => AdminTables.Rules.Create(r.Field)).ToList();
+
+            var (rules, problems) = RuleRow.ParseAll(rows);
+
+            // R13 names no streak: lag-streak needs one, reported like any rule's missing field.
+            Assert.Equal(("R13", "Streak"), (Assert.Single(problems).Key, problems[0].Field));
+            var consequence = Assert.Single(rules);
+            Assert.Equal(EventLevel.Accountability, consequence.Level);
+            Assert.Equal(new ConsequenceSpec("核减前期费", "fgw", RecipientRole.DeputyInCharge, "单位:fgw/分管负责同志"), consequence.Consequence);
+            Assert.Equal("Consequence", Tables.Rules.ColumnFor("后果措施")?.Name);
+            Assert.Equal("ConsequenceUnit", Tables.Rules.ColumnFor("后果执行单位")?.Name);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Import_StillReadsTheFormerDaysHeader()
     {
         Assert.Equal("Days", Tables.Rules.ColumnFor("提前工作日")?.Name);
@@ -126,7 +157,11 @@ public class SampleRulesTests
     [Fact]
     public void Rows_RoundTripTheNewColumn_ThroughATableEntity()
     {
-        var row = new RuleRow { Id = "R3", Trigger = "overdue", Days = "20天", DemandDays = "15天", DemandRoll = "顺延", Repeat = "every 5 max 3" };
+        var row = new RuleRow
+        {
+            Id = "R3", Trigger = "overdue", Days = "20天", DemandDays = "15天", DemandRoll = "顺延", Repeat = "every 5 max 3",
+            Consequence = "核减前期费", ConsequenceUnit = "fgw",
+        };
 
         var back = AdminTables.Rules.FromEntity(AdminTables.Rules.ToEntity(row));
 

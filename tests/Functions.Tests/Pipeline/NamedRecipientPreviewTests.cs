@@ -54,7 +54,7 @@ public sealed class NamedRecipientPreviewTests : IDisposable
 
         var (code, output, _) = Cli(["check", "--store", store]);
 
-        Assert.Contains("rules                  10       10", imported, StringComparison.Ordinal);
+        Assert.Contains("rules                  11       11", imported, StringComparison.Ordinal);
         Assert.Equal(Commands.Cli.DataError, code);
         Assert.Contains("R6", output, StringComparison.Ordinal);
         Assert.Contains("人员:王健国", output, StringComparison.Ordinal);
@@ -88,6 +88,7 @@ public sealed class NamedRecipientPreviewTests : IDisposable
                 "R8 principal,builder | supervision-office",
                 "R9 owner |",
                 "R10 owner |",
+                "R11 supervision-office | lead-official",
             ],
             configuration.Rules.Select(r => $"{r.Id} {Words(r.To)} | {Words(r.Copy)}".TrimEnd()));
     }
