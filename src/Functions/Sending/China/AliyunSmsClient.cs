@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using NodaTime;
 using NodaTime.Text;
@@ -44,6 +45,8 @@ public sealed class AliyunSmsClient
 
     /// <summary>The largest <c>PageSize</c> of <c>QuerySendDetails</c>.</summary>
     public const int MaxPageSize = 50;
+
+    private const string FormContentType = "application/x-www-form-urlencoded";
 
     private const string Reconcile = "短信可能已被接受：重发前请按 OutId 用 QuerySendDetails 核对该号码当天的发送记录";
 
@@ -497,10 +500,18 @@ public sealed class AliyunSmsClient
         }
     }
 
-    /// <summary>The request for one attempt: the parameters in the query, a new nonce and date, signed.</summary>
+    /// <summary>
+    /// The request for one attempt, with a new nonce and date, signed. The parameters go in the query string, as the
+    /// official SDK sends them; when that would be longer than <see cref="AliyunSmsOptions.MaxQueryLength"/> (a large
+    /// SendBatchSms) they go in a form body instead, which V3 signs through <c>content-type</c> and the payload hash.
+    /// </summary>
     internal HttpRequestMessage Signed(string action, IReadOnlyList<KeyValuePair<string, string>> parameters)
     {
-        var query = AliyunAcs3Signer.CanonicalQuery(parameters);
+        var encoded = AliyunAcs3Signer.CanonicalQuery(parameters);
+        var inBody = encoded.Length > _options.MaxQueryLength;
+        var query = inBody ? "" : encoded;
+        var body = inBody ? Encoding.UTF8.GetBytes(encoded) : [];
+        var payloadHash = inBody ? AliyunAcs3Signer.Sha256Hex(body) : AliyunAcs3Signer.EmptyPayloadHash;
         var uri = new UriBuilder(_options.Endpoint) { Path = "/", Query = query }.Uri;
         var headers = new List<KeyValuePair<string, string>>
         {
@@ -509,23 +520,34 @@ public sealed class AliyunSmsClient
             new("x-acs-version", ApiVersion),
             new("x-acs-date", InstantPattern.General.Format(_clock.GetCurrentInstant())),
             new("x-acs-signature-nonce", _nonce()),
-            new("x-acs-content-sha256", AliyunAcs3Signer.EmptyPayloadHash),
+            new("x-acs-content-sha256", payloadHash),
         };
         if (!string.IsNullOrEmpty(_credentials.SecurityToken))
         {
             headers.Add(new("x-acs-security-token", _credentials.SecurityToken));
         }
 
-        var (canonical, signedHeaders) = AliyunAcs3Signer.CanonicalRequest("POST", "/", query, headers, AliyunAcs3Signer.EmptyPayloadHash);
+        if (inBody)
+        {
+            headers.Add(new("content-type", FormContentType));
+        }
+
+        var (canonical, signedHeaders) = AliyunAcs3Signer.CanonicalRequest("POST", "/", query, headers, payloadHash);
         var signature = AliyunAcs3Signer.Signature(_credentials.AccessKeySecret, canonical);
 
         var request = new HttpRequestMessage(HttpMethod.Post, uri);
-        foreach (var (name, value) in headers.Where(h => h.Key != "host"))
+        foreach (var (name, value) in headers.Where(h => h.Key is not ("host" or "content-type")))
         {
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
         request.Headers.TryAddWithoutValidation("Authorization", AliyunAcs3Signer.Authorization(_credentials.AccessKeyId, signedHeaders, signature));
+        if (inBody)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", FormContentType);
+        }
+
         return request;
     }
 
@@ -628,6 +650,9 @@ public sealed class AliyunSmsOptions
 
     /// <summary>The first wait before a repeat; it doubles each time (with jitter).</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest query string; longer parameter lists travel as a signed form body (servers often cap the request line at 8 KB).</summary>
+    public int MaxQueryLength { get; init; } = 4096;
 
     /// <summary>The per-variable length limit values are fitted to (<see cref="AliyunTemplateParameters.DefaultMaxLength"/>).</summary>
     public int MaxParameterLength { get; init; } = AliyunTemplateParameters.DefaultMaxLength;
