@@ -290,7 +290,8 @@ public sealed partial class TencentSmsClient : IDisposable
             throw new ArgumentException("SendSms takes each number once (results are matched back by number): split them with Batches.", nameof(sms));
         }
 
-        if (sms.PhoneNumbers.Any(IsMainland) && !sms.PhoneNumbers.All(IsMainland))
+        var e164 = sms.PhoneNumbers.Where(IsE164).ToList();
+        if (e164.Any(IsMainland) && !e164.All(IsMainland))
         {
             throw new ArgumentException("SendSms takes mainland and international numbers in separate requests: split them with Batches.", nameof(sms));
         }
