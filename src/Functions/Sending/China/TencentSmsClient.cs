@@ -422,6 +422,7 @@ public sealed partial class TencentSmsClient : IDisposable
         _ => attempt.ToString(),
     };
 
+    /// <summary>Retries per <paramref name="repeat"/>, which never holds for an answered attempt (whose document it would leak).</summary>
     private static ResiliencePipeline<Attempt> Pipeline(TencentSmsOptions options, Func<Attempt, bool> repeat) =>
         new ResiliencePipelineBuilder<Attempt>()
             .AddRetry(new RetryStrategyOptions<Attempt>
@@ -431,12 +432,6 @@ public sealed partial class TencentSmsClient : IDisposable
                 Delay = options.RetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                OnRetry = args =>
-                {
-                    // The answer of an attempt that is repeated is of no further use.
-                    (args.Outcome.Result as Attempt.Answered)?.Document.Dispose();
-                    return default;
-                },
             })
             .Build();
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -10,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Escalation.Functions.Tests.Rest;
 using NodaTime;
 
 namespace Escalation.Functions.Tests.Sending.China;
@@ -39,7 +39,7 @@ public abstract record TencentScript
 }
 
 /// <summary>
-/// Tencent Cloud SMS 2021-01-11 on https://127.0.0.1 (Kestrel, a self-signed certificate made for the run). Each request is
+/// Tencent Cloud SMS 2021-01-11 on https://127.0.0.1 (Kestrel, with the loopback certificate of <see cref="LoopbackServer"/>). Each request is
 /// checked as Tencent does: TC3-HMAC-SHA256 recomputed here from the request as received (its own implementation, not
 /// the client's), the credential scope's UTC date, the 5-minute clock skew, the version and region headers; a failure
 /// answers <c>AuthFailure.SignatureFailure</c> and the like. SendSms answers one SendStatus per number (in reverse order,
@@ -52,7 +52,6 @@ public sealed class TencentSmsFake : IAsyncDisposable
     public const string SecretKey = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
     public const string SdkAppId = "1400006666";
 
-    private static readonly Lazy<X509Certificate2> Certificate = new(CreateCertificate);
     private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
 
     private readonly WebApplication _app;
@@ -96,7 +95,7 @@ public sealed class TencentSmsFake : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(Certificate.Value)));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(LoopbackServer.Certificate.Value)));
         var app = builder.Build();
         TencentSmsFake? fake = null;
         app.Run(context => fake!.Handle(context));
@@ -108,7 +107,7 @@ public sealed class TencentSmsFake : IAsyncDisposable
     /// <summary>A handler that trusts this fake's certificate and no other.</summary>
     public static HttpMessageHandler Handler()
     {
-        var expected = Certificate.Value.GetCertHashString(HashAlgorithmName.SHA256);
+        var expected = LoopbackServer.Certificate.Value.GetCertHashString(HashAlgorithmName.SHA256);
         return new SocketsHttpHandler
         {
             SslOptions =
@@ -353,19 +352,5 @@ public sealed class TencentSmsFake : IAsyncDisposable
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(body);
-    }
-
-    private static X509Certificate2 CreateCertificate()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=escalation-tests-tencent-sms", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        var start = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        using var certificate = request.CreateSelfSigned(start, start.AddYears(100));
-        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
     }
 }
