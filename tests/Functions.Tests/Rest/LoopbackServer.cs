@@ -46,7 +46,7 @@ public sealed record Answer(int Status, string? Body = null, IReadOnlyDictionary
 /// </summary>
 public sealed class LoopbackServer : IAsyncDisposable
 {
-    private static readonly Lazy<X509Certificate2> Certificate = new(CreateCertificate);
+    internal static readonly Lazy<X509Certificate2> Certificate = new(CreateCertificate);
 
     private readonly WebApplication _app;
     private readonly Queue<Answer> _answers = new();
