@@ -122,3 +122,20 @@ public sealed record ExplanationRow(
     /// <summary>True when <see cref="From"/> names a unit other than the row's own (the item's unit).</summary>
     public bool IsFromAnotherUnit => !string.IsNullOrWhiteSpace(From) && From.Trim() != Unit?.Trim();
 }
+
+/// <summary>
+/// An approved SMS template of a mainland gateway (短信模板) for one level and one event kind (or <c>grouped</c> for a
+/// message carrying several items), and how the event's facts fill its variables.
+/// </summary>
+/// <param name="Level">提醒, 通报 or 约谈 (reminder, notice, summons).</param>
+/// <param name="Kind">An event kind (due-soon, 进度滞后, …) or grouped/合并.</param>
+/// <param name="TemplateCode">The gateway's approved template code (Aliyun <c>SMS_…</c>, Tencent a template id).</param>
+/// <param name="Params">The variables in order: <c>name={placeholder};name2=text{placeholder}</c>.</param>
+/// <param name="Note">Why it is so, the approved wording, for people.</param>
+public sealed record SmsTemplateRow(string? Level, string? Kind, string? TemplateCode, string? Params, string? Note = null)
+{
+    public const string Table = "smstemplates";
+
+    /// <summary>The row key: <c>{Level}:{Kind}</c> in the canonical words (<c>Notice:Lagging</c>), else as written.</summary>
+    public string Key => Wording.SmsTemplateMap.KeyOf(Level, Kind);
+}

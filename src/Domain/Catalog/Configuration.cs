@@ -20,6 +20,9 @@ public sealed record ConfigurationRows(
     IReadOnlyList<SettingRow> Settings)
 {
     public static ConfigurationRows Empty { get; } = new([], [], [], [], [], [], []);
+
+    /// <summary>The approved templates of a mainland SMS gateway (smstemplates); empty when the provider is not a gateway.</summary>
+    public IReadOnlyList<SmsTemplateRow> SmsTemplates { get; init; } = [];
 }
 
 /// <summary>Validated configuration: what the evaluator and the senders work with.</summary>
@@ -38,6 +41,9 @@ public sealed record Configuration(
 
     /// <summary>Who signs the messages and how (落款, 短信签名, 联系方式): the settings table's, else <see cref="WordingSettings.Default"/>'s.</summary>
     public WordingSettings Wording { get; init; } = WordingSettings.Default;
+
+    /// <summary>The mainland SMS gateway's templates by level and kind (smstemplates), validated.</summary>
+    public SmsTemplateMap SmsTemplates { get; init; } = SmsTemplateMap.Empty;
 
     /// <summary>The go-live date's first name, still read so that stored settings keep working; GoLive wins when both are set.</summary>
     public const string GoLiveFormerKey = "StreaksFrom";
@@ -69,6 +75,7 @@ public sealed record Configuration(
         var plans = BuildPlanTemplates(rows.PlanStages, problems);
         var calendar = BuildCalendar(rows.Calendar, shippedCalendar, zone, problems);
         var (office, options, wording) = BuildSettings(rows.Settings, people, problems);
+        var smsTemplates = SmsTemplateMap.Build(rows.SmsTemplates, problems);
         if (office is null
             && !rows.Settings.Any(s => s.Key?.Trim() == "SupervisionOffice" && !string.IsNullOrWhiteSpace(s.Value))
             && rules.Where(r => r.Enabled && r.To.Concat(r.Copy).Contains(RecipientRole.SupervisionOffice)).Select(r => r.Id.Value).ToList() is { Count: > 0 } toOffice)
@@ -82,6 +89,7 @@ public sealed record Configuration(
             Roster.Of(units, office), people, plans, rules, templates, calendar, options)
         {
             Wording = wording with { UnitNames = units.ToDictionary(u => u.Id, u => u.Name) },
+            SmsTemplates = smsTemplates,
         };
         return (configuration, problems);
     }

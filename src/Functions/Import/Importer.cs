@@ -160,6 +160,7 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
         private readonly Incoming<ProgressRow> _progress;
         private readonly Incoming<RuleRow> _rules;
         private readonly Incoming<MessageTemplate> _templates;
+        private readonly Incoming<SmsTemplateRow> _smsTemplates;
         private readonly Incoming<CorrectionRow> _calendar;
         private readonly Incoming<SettingRow> _settings;
         private readonly Incoming<ExemptionRow> _exemptions;
@@ -180,6 +181,7 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
             _progress = Take(AdminTables.Progress);
             _rules = Take(AdminTables.Rules);
             _templates = Take(AdminTables.Templates);
+            _smsTemplates = Take(AdminTables.SmsTemplates);
             _calendar = Take(AdminTables.Calendar);
             _settings = Take(AdminTables.Settings);
             _exemptions = Take(AdminTables.Exemptions);
@@ -200,12 +202,15 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
         /// <summary>Rows refused before validation: unreadable lines, bad keys, values the store cannot hold, duplicates.</summary>
         public List<RowProblem> Refused { get; } = [];
 
-        public IEnumerable<IIncoming> Tables => [_units, _people, _tasks, _milestones, _plans, _progress, _rules, _templates, _calendar, _settings, _exemptions, _explanations];
+        public IEnumerable<IIncoming> Tables => [_units, _people, _tasks, _milestones, _plans, _progress, _rules, _templates, _smsTemplates, _calendar, _settings, _exemptions, _explanations];
 
         public AdminData Merged() => new(
             _units.Merge(_stored.Units), _people.Merge(_stored.People), _tasks.Merge(_stored.Tasks), _milestones.Merge(_stored.Milestones),
             _plans.Merge(_stored.PlanStages), _progress.Merge(_stored.Progress), _rules.Merge(_stored.Rules), _templates.Merge(_stored.Templates),
-            _calendar.Merge(_stored.Calendar), _settings.Merge(_stored.Settings), _exemptions.Merge(_stored.Exemptions), _explanations.Merge(_stored.Explanations));
+            _calendar.Merge(_stored.Calendar), _settings.Merge(_stored.Settings), _exemptions.Merge(_stored.Exemptions), _explanations.Merge(_stored.Explanations))
+        {
+            SmsTemplates = _smsTemplates.Merge(_stored.SmsTemplates),
+        };
     }
 
     private interface IIncoming

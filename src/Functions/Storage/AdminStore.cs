@@ -23,7 +23,10 @@ public sealed record AdminData(
 {
     public static AdminData Empty { get; } = new([], [], [], [], [], [], [], [], [], [], [], []);
 
-    public ConfigurationRows Configuration => new(Units, People, PlanStages, Rules, Templates, Calendar, Settings);
+    /// <summary>The smstemplates rows.</summary>
+    public IReadOnlyList<SmsTemplateRow> SmsTemplates { get; init; } = [];
+
+    public ConfigurationRows Configuration => new(Units, People, PlanStages, Rules, Templates, Calendar, Settings) { SmsTemplates = SmsTemplates };
 
     /// <summary>The rows of every unit that has any, grouped in one pass (units whose id is not a usable key included as written).</summary>
     public IEnumerable<(string Unit, UnitRows Rows)> ByUnit()
@@ -71,7 +74,7 @@ public readonly record struct WriteCount(int Added, int Updated, int Unchanged)
 /// </summary>
 public sealed class AdminStore(IEntityTables tables)
 {
-    /// <summary>The configuration tables: seven small partitions.</summary>
+    /// <summary>The configuration tables: eight small partitions.</summary>
     public async Task<ConfigurationRows> ReadConfiguration(CancellationToken cancellationToken = default)
     {
         var units = Partition(AdminTables.Units, "unit", cancellationToken);
@@ -81,7 +84,11 @@ public sealed class AdminStore(IEntityTables tables)
         var templates = Partition(AdminTables.Templates, "template", cancellationToken);
         var calendar = Partition(AdminTables.Calendar, "calendar", cancellationToken);
         var settings = Partition(AdminTables.Settings, "setting", cancellationToken);
-        return new ConfigurationRows(await units, await people, await plans, await rules, await templates, await calendar, await settings);
+        var smsTemplates = Partition(AdminTables.SmsTemplates, "smstemplate", cancellationToken);
+        return new ConfigurationRows(await units, await people, await plans, await rules, await templates, await calendar, await settings)
+        {
+            SmsTemplates = await smsTemplates,
+        };
     }
 
     /// <summary>One unit's tasks, milestones, progress, exemptions and explanations: one partition of each table.</summary>
@@ -121,7 +128,10 @@ public sealed class AdminStore(IEntityTables tables)
         await All(AdminTables.Calendar, cancellationToken),
         await All(AdminTables.Settings, cancellationToken),
         await All(AdminTables.Exemptions, cancellationToken),
-        await All(AdminTables.Explanations, cancellationToken));
+        await All(AdminTables.Explanations, cancellationToken))
+    {
+        SmsTemplates = await All(AdminTables.SmsTemplates, cancellationToken),
+    };
 
     /// <summary>
     /// Writes the rows, skipping those already stored with the same values, so that writing the same rows twice changes

@@ -130,6 +130,18 @@ public static class Tables
         ],
         true);
 
+    public static TableSchema SmsTemplates { get; } = new(
+        "smstemplates", "短信模板", "the constant `smstemplate`", "`{Level}:{Kind}` in the canonical words (`Notice:Lagging`, `Summons:grouped`)",
+        "Approved templates of a mainland SMS gateway (Alibaba Cloud, Tencent Cloud): per level and event kind (or grouped, for a message of several items) the template code and how the facts fill its variables. Used only when Escalation__Sms__Provider is aliyun or tencent.",
+        [
+            new("Level", "级别", Choice, true, "reminder/提醒, notice/通报, summons/约谈.", "通报"),
+            new("Kind", "事件类型", Choice, true, "An event kind: due-soon/节点临近, due-today/节点当日, overdue/逾期未完成, report-missing/未按时报送, lagging/进度滞后, demand-overdue/说明整改逾期, start-missed/未按期开工, report-due-soon/报送临近; or grouped/合并 for a message carrying several items.", "进度滞后"),
+            new("TemplateCode", "模板编号", Text, true, "The template code the gateway approved (Aliyun SMS_…, Tencent a numeric template id).", "SMS_154950909"),
+            new("Params", "模板变量", Text, true, "The template's variables in order: name={placeholder}, separated by semicolons; a value may mix text and placeholders. Grouped rows use {count}, {units}, {items}, {recipient}, {level}, {date}, {sender}, {contact}.", "unit={unit};item={item};streak={streak}"),
+            new("Note", "备注", Text, false, "The approved wording, for people.", "${unit}承担的${item}已连续${streak}期进度滞后…"),
+        ],
+        true);
+
     public static TableSchema Calendar { get; } = new(
         "calendar", "日历调整", "the constant `calendar`", "the date, or the year itself for a declaration row",
         "Corrections of the working calendar (调休), and declarations of years not shipped with the engine.",
@@ -310,5 +322,5 @@ public static class Tables
     public static IReadOnlyList<TableSchema> Engine { get; } = [EscalationLog, EscalationByMonth, Deliveries, Dispatches, Problems, FirstSeen];
 
     public static IReadOnlyList<TableSchema> Admin { get; } =
-        [Units, People, Tasks, Milestones, PlanTemplates, Progress, Rules, Templates, Calendar, Settings, Exemptions, Explanations];
+        [Units, People, Tasks, Milestones, PlanTemplates, Progress, Rules, Templates, SmsTemplates, Calendar, Settings, Exemptions, Explanations];
 }

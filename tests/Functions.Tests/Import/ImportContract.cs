@@ -21,7 +21,7 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
     private static readonly Dictionary<string, int> SampleCounts = new()
     {
         ["units"] = 11, ["people"] = 58, ["tasks"] = 66, ["milestones"] = 70, ["plantemplates"] = 10, ["progress"] = 1698,
-        ["rules"] = 10, ["settings"] = 4, ["exemptions"] = 4, ["calendar"] = 0, ["templates"] = 0, ["explanations"] = 1,
+        ["rules"] = 10, ["settings"] = 4, ["exemptions"] = 4, ["calendar"] = 0, ["templates"] = 0, ["smstemplates"] = 0, ["explanations"] = 1,
     };
 
     /// <summary>The rejected rows of samples/broken/EXPECTED.md (#3–#12): location, table, key, field, value, part of the reason.</summary>
@@ -90,7 +90,7 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
             new Dictionary<string, (int, int)>
             {
                 ["units"] = (2, 2), ["people"] = (7, 7), ["tasks"] = (11, 6), ["milestones"] = (6, 5), ["plantemplates"] = (3, 3), ["progress"] = (16, 14),
-                ["rules"] = (8, 7), ["templates"] = (2, 1), ["calendar"] = (0, 0), ["settings"] = (2, 2), ["exemptions"] = (1, 1), ["explanations"] = (0, 0),
+                ["rules"] = (8, 7), ["templates"] = (2, 1), ["smstemplates"] = (0, 0), ["calendar"] = (0, 0), ["settings"] = (2, 2), ["exemptions"] = (1, 1), ["explanations"] = (0, 0),
             },
             report.Tables.ToDictionary(t => t.Table, t => (t.Read, t.Accepted)));
         Assert.Equal(["fgw-2026-01", "fgw-2026-02", "fgw-2026-03", "zjj-2026-01", "zjj-2026-02", "zjj-2026-03"], stored.Tasks.Select(t => t.Id).Order());
@@ -157,6 +157,29 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
             [new UnitRowView("fgw", "市发展改革委", "fgw-zhang"), new UnitRowView("zjj", "市住房城乡建设局", null)],
             stored.Units.Select(u => new UnitRowView(u.Id, u.Name, u.Principal)).OrderBy(u => u.Id, StringComparer.Ordinal));
         Assert.Equal(("张伟", "13800138000", "邮件,短信"), stored.People.Select(p => (p.Name, p.Mobile, p.Channels)).Single());
+    }
+
+    [Fact]
+    public async Task Import_ReadsSmsTemplatesUnderChineseHeaders_AndRejectsAnUnknownPlaceholderNamingKeyAndField()
+    {
+        var tables = backend.Fresh();
+        var folder = _files["sms"];
+        _files.Write("sms/smstemplates.csv", bom: true,
+            "级别,事件类型,模板编号,模板变量,备注",
+            "通报,进度滞后,SMS_154950909,unit={unit};item={item};streak={streak},已审核",
+            "约谈,合并,SMS_154950910,count={count};units={units},",
+            "提醒,节点临近,SMS_1,item={itme},");
+
+        var report = await Import(tables, folder);
+        var stored = await new AdminStore(tables).ReadAll();
+
+        var rejected = Assert.Single(report.Rejected);
+        Assert.Equal(("smstemplates", "Reminder:DueSoon", "Params", "item={itme}"), (rejected.Problem.Table, rejected.Problem.Key, rejected.Problem.Field, rejected.Problem.Value));
+        Assert.Contains("{itme}", rejected.Problem.Reason, StringComparison.Ordinal);
+        Assert.Equal(
+            [("Notice:Lagging", "SMS_154950909"), ("Summons:grouped", "SMS_154950910")],
+            stored.SmsTemplates.Select(r => (r.Key, r.TemplateCode)).OrderBy(r => r.Key, StringComparer.Ordinal));
+        Assert.Equal("SMS_154950909", (await new AdminStore(tables).ReadConfiguration()).SmsTemplates.Single(r => r.Key == "Notice:Lagging").TemplateCode);
     }
 
     [Fact]
