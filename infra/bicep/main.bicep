@@ -69,6 +69,35 @@ param communicationDataLocation string = 'Asia Pacific'
 @description('Phone number (E.164) that Communication Services sends SMS from; empty leaves SMS unconfigured (ACS sends no SMS to mainland numbers).')
 param smsFrom string = ''
 
+@description('Who sends SMS: acs (Communication Services; no mainland numbers), aliyun (Alibaba Cloud SMS) or tencent (Tencent Cloud SMS).')
+@allowed([
+  'acs'
+  'aliyun'
+  'tencent'
+])
+param smsProvider string = 'acs'
+
+@description('The SMS gateway\'s approved signature name (签名, without 【】); required with aliyun or tencent.')
+param smsSignName string = ''
+
+@description('The SMS gateway\'s AccessKey id (Tencent: SecretId).')
+param smsAccessKeyId string = ''
+
+@description('Key Vault secret URI of the SMS gateway\'s AccessKey secret (Tencent: SecretKey). Grant the app\'s identity "Key Vault Secrets User" on it.')
+param smsAccessKeySecretUri string = ''
+
+@description('Tencent Cloud SMS application id (SmsSdkAppId).')
+param smsSdkAppId string = ''
+
+@description('Tencent Cloud region of the SMS API.')
+param smsRegion string = 'ap-guangzhou'
+
+@description('The SMS gateway\'s https endpoint; empty for the provider\'s public one.')
+param smsEndpoint string = ''
+
+@description('The longest template variable the SMS account allows; 0 for the provider\'s default (20 Aliyun, 12 Tencent).')
+param smsMaxParameterLength int = 0
+
 @description('SMTP server for email when Communication Services is not deployed (empty: none).')
 param smtpHost string = ''
 
@@ -235,6 +264,7 @@ module functionApp 'modules/functionapp.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     smtpPasswordSecretUri: smtpPasswordSecretUri
+    smsAccessKeySecretUri: smsAccessKeySecretUri
     appSettings: {
       // The Functions host: its own storage (timer leases, keys) and the Service Bus triggers, both through the identity.
       // Service URIs rather than __accountName, which only works with public Azure's default DNS suffixes.
@@ -263,6 +293,13 @@ module functionApp 'modules/functionapp.bicep' = {
       Escalation__Acs__Endpoint: deployCommunicationServices ? communication!.outputs.endpoint : ''
       Escalation__Email__Sender: sender
       Escalation__Sms__From: smsFrom
+      Escalation__Sms__Provider: smsProvider
+      Escalation__Sms__SignName: smsSignName
+      Escalation__Sms__AccessKeyId: smsAccessKeyId
+      Escalation__Sms__SdkAppId: smsSdkAppId
+      Escalation__Sms__Region: smsRegion
+      Escalation__Sms__Endpoint: smsEndpoint
+      Escalation__Sms__MaxParameterLength: smsMaxParameterLength == 0 ? '' : string(smsMaxParameterLength)
       Escalation__Smtp__Host: deployCommunicationServices ? '' : smtpHost
       Escalation__Smtp__Port: string(smtpPort)
       Escalation__Smtp__Security: smtpSecurity

@@ -29,16 +29,26 @@ param instanceMemoryMB int
 @description('Key Vault secret URI of the SMTP password, or empty.')
 param smtpPasswordSecretUri string
 
+@description('Key Vault secret URI of the SMS gateway\'s AccessKey secret, or empty.')
+param smsAccessKeySecretUri string = ''
+
 @description('App settings: name to value. None of them is a secret.')
 param appSettings object
 
-// The only secret the app may need (SMTP) stays in Key Vault; the app setting is a reference the platform resolves with
+// The secrets the app may need (the SMTP password, the SMS gateway secret) stay in Key Vault; the app setting is a reference the platform resolves with
 // the identity (keyVaultReferenceIdentity below).
-var secretSettings = empty(smtpPasswordSecretUri)
-  ? {}
-  : {
-      Escalation__Smtp__Password: '@Microsoft.KeyVault(SecretUri=${smtpPasswordSecretUri})'
-    }
+var secretSettings = union(
+  empty(smtpPasswordSecretUri)
+    ? {}
+    : {
+        Escalation__Smtp__Password: '@Microsoft.KeyVault(SecretUri=${smtpPasswordSecretUri})'
+      },
+  empty(smsAccessKeySecretUri)
+    ? {}
+    : {
+        Escalation__Sms__AccessKeySecret: '@Microsoft.KeyVault(SecretUri=${smsAccessKeySecretUri})'
+      }
+)
 
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName

@@ -30,6 +30,9 @@ internal sealed record EngineSettings(
 
     public string AfternoonScanScheduleText { get; init; } = DefaultAfternoonScanSchedule;
 
+    /// <summary>The SMS provider and, for a mainland gateway, its account; <see cref="SmsGatewaySettings.Acs"/> by default.</summary>
+    public SmsGatewaySettings SmsGateway { get; init; } = SmsGatewaySettings.Acs;
+
     public const string ScanScheduleKey = "Escalation__ScanSchedule";
 
     /// <summary>When ScanAfternoon runs (NCRONTAB, UTC): the same-day chases of afternoon rules.</summary>
@@ -44,6 +47,28 @@ internal sealed record EngineSettings(
     public const string OutboxKey = "Escalation__Outbox";
     public const string EmailSenderKey = "Escalation__Email__Sender";
     public const string SmsFromKey = "Escalation__Sms__From";
+
+    /// <summary>Which SMS provider sends: acs (default), aliyun or tencent (mainland gateways).</summary>
+    public const string SmsProviderKey = "Escalation__Sms__Provider";
+
+    /// <summary>The approved SMS signature name of the gateway account (签名), without 【】.</summary>
+    public const string SmsSignNameKey = "Escalation__Sms__SignName";
+    public const string SmsAccessKeyIdKey = "Escalation__Sms__AccessKeyId";
+
+    /// <summary>The gateway's secret (AccessKey secret, Tencent SecretKey): a Key Vault reference in Azure.</summary>
+    public const string SmsAccessKeySecretKey = "Escalation__Sms__AccessKeySecret";
+
+    /// <summary>Tencent Cloud's SMS application id (SmsSdkAppId).</summary>
+    public const string SmsSdkAppIdKey = "Escalation__Sms__SdkAppId";
+
+    /// <summary>Tencent Cloud's region (default ap-guangzhou).</summary>
+    public const string SmsRegionKey = "Escalation__Sms__Region";
+
+    /// <summary>The gateway's endpoint, https (default the provider's public one).</summary>
+    public const string SmsEndpointKey = "Escalation__Sms__Endpoint";
+
+    /// <summary>The longest template variable the account allows (default 20 Aliyun, 12 Tencent).</summary>
+    public const string SmsMaxParameterLengthKey = "Escalation__Sms__MaxParameterLength";
     public const string AcsEndpointKey = "Escalation__Acs__Endpoint";
     public const string AcsConnectionStringKey = "Escalation__Acs__ConnectionString";
     public const string SmtpHostKey = "Escalation__Smtp__Host";
@@ -84,6 +109,7 @@ internal sealed record EngineSettings(
         Settings.TimeZoneKey, StoreSettings.ServiceUriKey, StoreSettings.ConnectionStringKey, StoreSettings.LocalStoreKey,
         ScanScheduleKey, AfternoonScanScheduleKey, SendingWindowKey, SendAtOnceKey, MaxAttemptsKey, FirstRetryMinutesKey, GatherMinutesKey, OutboxKey,
         EmailSenderKey, SmsFromKey, AcsEndpointKey, AcsConnectionStringKey,
+        SmsProviderKey, SmsSignNameKey, SmsAccessKeyIdKey, SmsAccessKeySecretKey, SmsSdkAppIdKey, SmsRegionKey, SmsEndpointKey, SmsMaxParameterLengthKey,
         SmtpHostKey, SmtpPortKey, SmtpSecurityKey, SmtpUserKey, SmtpPasswordKey, SmtpAllowPlainTextAuthKey,
         ServiceBusNamespaceKey, ServiceBusConnectionStringKey,
         ApplicationInsightsConnectionStringKey, OtlpEndpointKey, TelemetryConsoleKey,
@@ -247,6 +273,8 @@ internal sealed record EngineSettings(
             errors.Add($"设置 {ServiceBusNamespaceKey} = '{sbNamespace}' 不是主机名，应写成 <命名空间>.servicebus.windows.net。");
         }
 
+        var smsGateway = SmsGatewaySettings.From(Get, errors);
+
         errors.AddRange(Telemetry.TelemetryOptions.From(setting).Errors);
 
         if (errors.Count > 0 || schedule is null || afternoon is null)
@@ -269,6 +297,7 @@ internal sealed record EngineSettings(
         {
             AfternoonScanSchedule = afternoon,
             AfternoonScanScheduleText = afternoonText,
+            SmsGateway = smsGateway,
         }, errors);
 
         CronExpression? Schedule(string key, string text, string example)

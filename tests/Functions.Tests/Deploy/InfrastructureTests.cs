@@ -30,6 +30,7 @@ public sealed class InfrastructureTests
         [EngineSettings.ServiceBusConnectionStringKey] = "a secret; the identity reaches Service Bus through ServiceBusConnection__fullyQualifiedNamespace",
         [EngineSettings.AcsConnectionStringKey] = "a secret; the identity reaches Communication Services through Escalation__Acs__Endpoint",
         [EngineSettings.SmtpPasswordKey] = "a secret; set only as a Key Vault reference when smtpPasswordSecretUri is given",
+        [EngineSettings.SmsAccessKeySecretKey] = "a secret; set only as a Key Vault reference when smsAccessKeySecretUri is given",
         [StoreSettings.LocalStoreKey] = "local mode only; in Azure it would be ignored for the service URI, and on a read-only package it cannot be written",
         [EngineSettings.OutboxKey] = "local mode only; in Azure mail goes to Communication Services or SMTP",
         [EngineSettings.OtlpEndpointKey] = "local tracing; in Azure traces and metrics go to Application Insights",
