@@ -124,7 +124,14 @@ internal static class ServeCommand
         ISmsSender sms = acs is not null && engine.SmsFrom is { } from
             ? AcsSmsSender.Create(acs, from)
             : new Unconfigured($"no SMS provider is configured ({EngineSettings.AcsEndpointKey} and {EngineSettings.SmsFromKey})");
-        return new Engine(tables, new TracingPublisher(publisher), ChannelSet.Of(email, sms), engine.Delivery, clock, settings.Zone, loggers);
+        IChannelSender smsChannel = engine.SmsGateway switch
+        {
+            { IsGateway: false } => new SmsChannel(sms),
+            var gateway => gateway.Channel(null, clock, d => own(new DisposedAtStop(d)))
+                ?? new SmsChannel(new Unconfigured(
+                    $"{gateway.ProviderName} has no credentials ({EngineSettings.SmsAccessKeyIdKey}, {EngineSettings.SmsAccessKeySecretKey}{(gateway.Provider == SmsProvider.Tencent ? ", " + EngineSettings.SmsSdkAppIdKey : "")})")),
+        };
+        return new Engine(tables, new TracingPublisher(publisher), new ChannelSet([new EmailChannel(email), smsChannel]), engine.Delivery, clock, settings.Zone, loggers);
     }
 
     /// <summary>
@@ -140,5 +147,15 @@ internal static class ServeCommand
 
         public Task<IReadOnlyList<SendResult>> Send(IReadOnlyList<SmsToSend> messages, CancellationToken cancellationToken = default) =>
             Task.FromResult<IReadOnlyList<SendResult>>([.. messages.Select(_ => new SendResult.Rejected(reason))]);
+    }
+
+    /// <summary>A disposable the handler closes when it stops.</summary>
+    private sealed class DisposedAtStop(IDisposable inner) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            inner.Dispose();
+            return ValueTask.CompletedTask;
+        }
     }
 }

@@ -149,6 +149,57 @@ internal sealed partial record SmsGatewaySettings(
         return new SmsGatewaySettings(provider.Value, signName, id, secret, appId, region, endpoint, max);
     }
 
+    /// <summary>
+    /// The SMS channel through the gateway: the Aliyun or Tencent client when the account has credentials; otherwise, in
+    /// local mode, <c>sms-gateway.log</c> in <paramref name="outbox"/>. Null for ACS, or for a gateway without
+    /// credentials outside local mode (the caller reports it). What must be disposed goes to <paramref name="own"/>.
+    /// </summary>
+    public Sending.IChannelSender? Channel(string? outbox, NodaTime.IClock clock, Action<IDisposable> own)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(own);
+        if (!IsGateway)
+        {
+            return null;
+        }
+
+        ISmsGateway gateway;
+        if (HasCredentials && Provider == SmsProvider.Aliyun)
+        {
+            var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            own(http);
+            gateway = new AliyunSmsGateway(new AliyunSmsClient(http, new AliyunCredentials(AccessKeyId!, AccessKeySecret!), clock, options: new AliyunSmsOptions
+            {
+                Endpoint = Endpoint ?? AliyunSmsOptions.DefaultEndpoint,
+                MaxParameterLength = MaxParameterLength,
+            }));
+        }
+        else if (HasCredentials)
+        {
+            var client = TencentSmsClient.Create(new TencentCredentials(AccessKeyId!, AccessKeySecret!), new TencentSmsOptions
+            {
+                Endpoint = Endpoint ?? TencentSmsOptions.DefaultEndpoint,
+                Region = Region,
+                SmsSdkAppId = SdkAppId!,
+                SignName = SignName!,
+            }, clock);
+            own(client);
+            gateway = new TencentSmsGateway(client);
+        }
+        else if (outbox is not null)
+        {
+            var log = new OutboxSmsGateway(outbox, Provider.ToString().ToLowerInvariant(), clock);
+            own(log);
+            gateway = log;
+        }
+        else
+        {
+            return null;
+        }
+
+        return new GatewaySmsChannel(gateway, SignName!, MaxParameterLength);
+    }
+
     [GeneratedRegex("^14[0-9]{8}$")]
     private static partial Regex SdkAppIdPattern();
 

@@ -11,8 +11,13 @@ internal sealed class LocalSenders : IDisposable
     private readonly IDisposable[] _owned;
 
     private LocalSenders(IEmailSender email, ISmsSender sms, params IDisposable[] owned)
+        : this(new EmailChannel(email), new SmsChannel(sms), owned)
     {
-        Channels = Tally.Counting(ChannelSet.Of(email, sms));
+    }
+
+    private LocalSenders(IChannelSender email, IChannelSender sms, IDisposable[] owned)
+    {
+        Channels = Tally.Counting(new ChannelSet([email, sms]));
         Describe = string.Join("；", Channels.Senders.Select(s => $"{ChineseNames.Of(s.Channel)}：{s.Describe}"));
         _owned = owned;
     }
@@ -28,6 +33,20 @@ internal sealed class LocalSenders : IDisposable
     public static LocalSenders Create(EngineSettings settings, string outbox, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        var owned = new List<IDisposable>();
+        if (settings.SmsGateway.Channel(outbox, clock, owned.Add) is { } gateway)
+        {
+            // A mainland gateway (aliyun, tencent): its client when credentials are set, else the outbox's sms-gateway.log.
+            if (settings.Smtp is { } gatewaySmtp)
+            {
+                var gatewayMail = new SmtpEmailSender(gatewaySmtp, clock);
+                owned.Add(gatewayMail);
+                return new LocalSenders(new EmailChannel(gatewayMail), gateway, [.. owned]);
+            }
+
+            return new LocalSenders(new EmailChannel(new OutboxEmailSender(outbox, clock, settings.EmailSender)), gateway, [.. owned]);
+        }
+
         var sms = new OutboxSmsSender(outbox, clock);
         if (settings.Smtp is { } smtp)
         {

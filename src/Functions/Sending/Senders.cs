@@ -46,6 +46,9 @@ public sealed record Parcel(string DispatchId, string To, string? ToName, Letter
 {
     /// <summary>The ids of the events it carries.</summary>
     public IReadOnlyList<string> Events => [.. Letter.Items.Select(i => i.Event.Id.Value)];
+
+    /// <summary>The mainland SMS gateway's templates (smstemplates), for a channel that sends template codes.</summary>
+    public SmsTemplateMap SmsTemplates { get; init; } = SmsTemplateMap.Empty;
 }
 
 /// <summary>
