@@ -37,6 +37,7 @@ var tables = [
   'progress'
   'rules'
   'templates'
+  'smstemplates'
   'calendar'
   'settings'
   'exemptions'
