@@ -59,7 +59,15 @@ public abstract record SendResult
     /// <summary>Not sent, and trying again later may work (throttled, provider unavailable, connection lost).</summary>
     /// <param name="Error">What went wrong, without the address.</param>
     /// <param name="RetryAfter">The provider's requested wait, when it gave one.</param>
-    public sealed record Transient(string Error, Duration? RetryAfter = null) : SendResult;
+    public sealed record Transient(string Error, Duration? RetryAfter = null) : SendResult
+    {
+        /// <summary>
+        /// Set when the message may have gone although no answer said so (the connection was lost after the request went,
+        /// the gateway faulted): since when it is unconfirmed. The next attempt must first ask the provider whether it went
+        /// (a mainland SMS gateway's OutId / SessionContext lookup) rather than send it again blindly.
+        /// </summary>
+        public Instant? UnconfirmedSince { get; init; }
+    }
 
     /// <summary>Not sent, and it never will be as it stands (address refused, request invalid).</summary>
     public sealed record Rejected(string Error) : SendResult;
@@ -198,6 +206,12 @@ public sealed record Dispatch(
 {
     /// <summary>When the first attempt was made (SMS repeatability needs the same value on every attempt).</summary>
     public Instant? FirstAttemptAt { get; init; }
+
+    /// <summary>
+    /// Since when an attempt may have sent it without the provider confirming it (<see cref="SendResult.Transient.UnconfirmedSince"/>):
+    /// the next attempt asks the provider first. Null when the last attempt's outcome was certain.
+    /// </summary>
+    public Instant? UnconfirmedSince { get; init; }
 
     /// <summary>The stored version this record was read at (opaque); updates are conditional on it.</summary>
     public string? Version { get; init; }

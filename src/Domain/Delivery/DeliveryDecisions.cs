@@ -250,7 +250,7 @@ public static class DeliveryDecisions
         switch (result)
         {
             case SendResult.Sent sent:
-                return claimed with { Status = DispatchStatus.Sent, ProviderId = sent.ProviderId, LastError = null, NextAttemptAt = null, UpdatedAt = now };
+                return claimed with { Status = DispatchStatus.Sent, ProviderId = sent.ProviderId, LastError = null, NextAttemptAt = null, UnconfirmedSince = null, UpdatedAt = now };
             case SendResult.Transient transient when claimed.Attempts < options.MaxAttempts:
                 var retryAt = now + options.RetryWait(claimed.Attempts, transient.RetryAfter);
                 if (!options.SendAtOnce.Contains(claimed.Key.Level))
@@ -258,17 +258,19 @@ public static class DeliveryDecisions
                     retryAt = options.Window.NextOpening(retryAt, calendar);
                 }
 
-                return claimed with { Status = DispatchStatus.Deferred, LastError = transient.Error, NextAttemptAt = retryAt, UpdatedAt = now };
+                return claimed with { Status = DispatchStatus.Deferred, LastError = transient.Error, NextAttemptAt = retryAt, UnconfirmedSince = transient.UnconfirmedSince, UpdatedAt = now };
             case SendResult.Transient transient:
+                var unconfirmed = transient.UnconfirmedSince is null ? "" : " (it may have been sent: the provider never confirmed it)";
                 return claimed with
                 {
                     Status = DispatchStatus.Failed,
-                    LastError = string.Create(CultureInfo.InvariantCulture, $"gave up after {claimed.Attempts} attempts: {transient.Error}"),
+                    LastError = string.Create(CultureInfo.InvariantCulture, $"gave up after {claimed.Attempts} attempts{unconfirmed}: {transient.Error}"),
                     NextAttemptAt = null,
+                    UnconfirmedSince = transient.UnconfirmedSince,
                     UpdatedAt = now,
                 };
             case SendResult.Rejected rejected:
-                return claimed with { Status = DispatchStatus.Failed, LastError = rejected.Error, NextAttemptAt = null, UpdatedAt = now };
+                return claimed with { Status = DispatchStatus.Failed, LastError = rejected.Error, NextAttemptAt = null, UnconfirmedSince = null, UpdatedAt = now };
             default:
                 throw new ArgumentException($"Unknown send result {result}.", nameof(result));
         }

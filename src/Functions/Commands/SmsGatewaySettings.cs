@@ -197,7 +197,7 @@ internal sealed partial record SmsGatewaySettings(
             return null;
         }
 
-        return new GatewaySmsChannel(gateway, SignName!, MaxParameterLength);
+        return new GatewaySmsChannel(gateway, SignName!, MaxParameterLength, clock);
     }
 
     [GeneratedRegex("^14[0-9]{8}$")]

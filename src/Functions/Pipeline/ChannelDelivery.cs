@@ -247,7 +247,11 @@ public sealed partial class ChannelDelivery(
                 new Parcel(key.Id, address, contact.Name, new Letter(RecipientName(contact, configuration), key.Level, key.Day, items)
                 {
                     ReachedBy = [.. items.SelectMany(i => i.Event.Channels).Distinct().Where(c => contact.AddressFor(c) is not null)],
-                }, configuration.Wording, claimed.FirstAttemptAt ?? now) { SmsTemplates = configuration.SmsTemplates },
+                }, configuration.Wording, claimed.FirstAttemptAt ?? now)
+                {
+                    SmsTemplates = configuration.SmsTemplates,
+                    UnconfirmedSince = claimed.UnconfirmedSince,
+                },
                 cancellationToken).ConfigureAwait(false);
         var after = DeliveryDecisions.AfterAttempt(claimed, result, now, options, configuration.Calendar);
         if (!await _dispatches.Update(after, cancellationToken).ConfigureAwait(false))

@@ -49,6 +49,12 @@ public sealed record Parcel(string DispatchId, string To, string? ToName, Letter
 
     /// <summary>The mainland SMS gateway's templates (smstemplates), for a channel that sends template codes.</summary>
     public SmsTemplateMap SmsTemplates { get; init; } = SmsTemplateMap.Empty;
+
+    /// <summary>
+    /// Since when an earlier attempt may have sent it unconfirmed (<see cref="Dispatch.UnconfirmedSince"/>): a channel that
+    /// can ask its provider does so before sending again.
+    /// </summary>
+    public Instant? UnconfirmedSince { get; init; }
 }
 
 /// <summary>

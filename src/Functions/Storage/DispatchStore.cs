@@ -86,6 +86,7 @@ public sealed class DispatchStore(IEntityTables tables)
         }
 
         Optional("FirstAttemptAt", d.FirstAttemptAt?.ToDateTimeOffset());
+        Optional("UnconfirmedSince", d.UnconfirmedSince?.ToDateTimeOffset());
         Optional("NextAttemptAt", d.NextAttemptAt?.ToDateTimeOffset());
         Optional("ProviderId", d.ProviderId);
         Optional("LastError", d.LastError);
@@ -116,6 +117,7 @@ public sealed class DispatchStore(IEntityTables tables)
             At(e.GetDateTimeOffset("UpdatedAt")) ?? default)
         {
             FirstAttemptAt = At(e.GetDateTimeOffset("FirstAttemptAt")),
+            UnconfirmedSince = At(e.GetDateTimeOffset("UnconfirmedSince")),
             Version = e.ETag.ToString(),
         };
     }

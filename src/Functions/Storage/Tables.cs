@@ -241,6 +241,7 @@ public static class Tables
             new("SendAt", "计划发送", Timestamp, true, "When it goes: the window's opening (or the moment it could first go) plus the gathering time.", "2026-06-02T00:40:00Z"),
             new("Attempts", "尝试次数", WholeNumber, true, "Sending attempts so far.", "1"),
             new("FirstAttemptAt", "首次尝试", Timestamp, false, "When it was first attempted (SMS repeatability sends the same value on every attempt).", "2026-06-02T00:40:02Z"),
+            new("UnconfirmedSince", "待核实发送", Timestamp, false, "Since when an attempt may have sent it without the provider confirming (a lost answer from a mainland SMS gateway): the next attempt asks the gateway first.", "2026-06-02T00:40:12Z"),
             new("NextAttemptAt", "下次尝试", Timestamp, false, "When a deferred message is tried again, or until when a sending invocation holds it.", "2026-06-03T00:30:00Z"),
             new("ProviderId", "服务商编号", Text, false, "The provider's message or operation id.", "6f1c…"),
             new("LastError", "最近错误", Text, false, "The last failure, as the provider put it.", "429 Too Many Requests"),

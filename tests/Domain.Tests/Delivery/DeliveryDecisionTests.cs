@@ -231,6 +231,46 @@ public class DeliveryDecisionTests
     }
 
     [Fact]
+    public void AfterAttempt_RemembersSinceWhenASendIsUnconfirmed_UntilAnAttemptSettlesIt()
+    {
+        var lost = At("2026-04-29T08:40");
+        var claimed = Message(1, DispatchStatus.Sending) with { Attempts = 1 };
+
+        var unconfirmed = DeliveryDecisions.AfterAttempt(claimed, new SendResult.Transient("connection lost") { UnconfirmedSince = lost }, lost, Azure, China);
+        var stillLooking = DeliveryDecisions.AfterAttempt(
+            unconfirmed with { Status = DispatchStatus.Sending, Attempts = 2 }, new SendResult.Transient("not found yet") { UnconfirmedSince = lost }, At("2026-04-29T08:45"), Azure, China);
+        var found = DeliveryDecisions.AfterAttempt(stillLooking with { Status = DispatchStatus.Sending, Attempts = 3 }, new SendResult.Sent("biz-1"), At("2026-04-29T08:55"), Azure, China);
+        var throttled = DeliveryDecisions.AfterAttempt(stillLooking with { Status = DispatchStatus.Sending, Attempts = 3 }, new SendResult.Transient("429"), At("2026-04-29T08:55"), Azure, China);
+
+        Assert.Equal((DispatchStatus.Deferred, lost), (unconfirmed.Status, unconfirmed.UnconfirmedSince));
+        Assert.Equal((DispatchStatus.Deferred, lost), (stillLooking.Status, stillLooking.UnconfirmedSince));
+        Assert.Equal((DispatchStatus.Sent, (Instant?)null), (found.Status, found.UnconfirmedSince));
+        Assert.Equal((DispatchStatus.Deferred, (Instant?)null), (throttled.Status, throttled.UnconfirmedSince));
+    }
+
+    [Fact]
+    public void AfterAttempt_SaysTheMessageMayHaveGone_WhenItGivesUpUnconfirmed()
+    {
+        var lost = At("2026-04-29T08:40");
+
+        var after = DeliveryDecisions.AfterAttempt(
+            Message(1, DispatchStatus.Sending) with { Attempts = 5 }, new SendResult.Transient("connection lost") { UnconfirmedSince = lost }, At("2026-04-29T10:00"), Azure, China);
+
+        Assert.Equal(DispatchStatus.Failed, after.Status);
+        Assert.Contains("may have been sent", after.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ForDispatch_KeepsTheUnconfirmedTime_WhenItClaimsTheNextAttempt()
+    {
+        var retried = Message(1, DispatchStatus.Deferred) with { Attempts = 1, NextAttemptAt = At("2026-04-29T08:45"), UnconfirmedSince = At("2026-04-29T08:40") };
+
+        var claimed = Assert.IsType<DispatchStep.Send>(DeliveryDecisions.ForDispatch(retried, true, At("2026-04-29T08:45"), Azure, China)).Claimed;
+
+        Assert.Equal(At("2026-04-29T08:40"), claimed.UnconfirmedSince);
+    }
+
+    [Fact]
     public void AfterAttempt_RetriesAtNightToo_ForALevelThatGoesAtOnce()
     {
         var options = Azure with { SendAtOnce = new HashSet<EventLevel> { EventLevel.Notice } };

@@ -55,7 +55,92 @@ public sealed class GatewaySmsChannelTests : IAsyncLifetime
     }
 
     private GatewaySmsChannel Gateway(int max = 20) => new(new AliyunSmsGateway(new AliyunSmsClient(_http, new AliyunCredentials(AliyunSmsFake.AccessKeyId, AliyunSmsFake.AccessKeySecret), _clock,
-        options: new AliyunSmsOptions { Endpoint = _fake.BaseUri, RetryDelay = TimeSpan.FromMilliseconds(5) })), Sign, max);
+        options: new AliyunSmsOptions { Endpoint = _fake.BaseUri, RetryDelay = TimeSpan.FromMilliseconds(5) })), Sign, max, _clock);
+
+    private static readonly DeliveryOptions Options = DeliveryOptions.Default;
+
+    /// <summary>
+    /// Attempts of one message as the engine makes them: claim (<see cref="DeliveryDecisions.ForDispatch"/>), send the
+    /// parcel with what the message remembers, record (<see cref="DeliveryDecisions.AfterAttempt"/>), then step the clock
+    /// to the next attempt; until it is final or <paramref name="attempts"/> are made.
+    /// </summary>
+    private async Task<(Dispatch Final, List<SendResult> Results)> Attempts(GatewaySmsChannel channel, int attempts)
+    {
+        var calendar = Escalation.Domain.Calendar.ShippedCalendar.Default;
+        _clock.Reset(Instant.FromUtc(2026, 6, 2, 2, 0)); // Tuesday 10:00 in Beijing, inside the sending window
+        var parcel = ParcelOf("+8613800000001");
+        var key = DispatchKey.TryParse(parcel.DispatchId)!;
+        var d = new Dispatch(key, DispatchStatus.Open, [], _clock.GetCurrentInstant(), 0, null, null, null, null, _clock.GetCurrentInstant());
+        var results = new List<SendResult>();
+        while (!d.IsFinal && results.Count < attempts)
+        {
+            if (d.NextAttemptAt is { } next && next > _clock.GetCurrentInstant())
+            {
+                _clock.Reset(next);
+            }
+
+            var claimed = Assert.IsType<DispatchStep.Send>(DeliveryDecisions.ForDispatch(d, true, _clock.GetCurrentInstant(), Options, calendar)).Claimed;
+            var result = await channel.Send(parcel with { FirstAttemptAt = claimed.FirstAttemptAt!.Value, UnconfirmedSince = claimed.UnconfirmedSince });
+            results.Add(result);
+            d = DeliveryDecisions.AfterAttempt(claimed, result, _clock.GetCurrentInstant(), Options, calendar);
+        }
+
+        return (d, results);
+    }
+
+    [Fact]
+    public async Task NextAttempt_FindsTheMessageByOutId_AndDoesNotSendItAgain_WhenTheAnswerWasLost()
+    {
+        _fake.After = (call, reply) => call.Action == "SendSms" ? reply with { HangUp = true } : reply;
+
+        var (final, results) = await Attempts(Gateway(), 5);
+
+        var first = Assert.IsType<SendResult.Transient>(results[0]);
+        Assert.NotNull(first.UnconfirmedSince);
+        Assert.Contains("可能已发出", first.Error, StringComparison.Ordinal);
+        Assert.IsType<SendResult.Sent>(results[1]);
+        Assert.Equal((DispatchStatus.Sent, 2, (Instant?)null), (final.Status, final.Attempts, final.UnconfirmedSince));
+        Assert.Single(_fake.Accepted);
+        Assert.Equal(["SendSms", "QuerySendDetails"], _fake.Calls.Select(c => c.Action));
+        var query = _fake.Calls[1];
+        Assert.Equal(("13800000001", "20260602"), (query["PhoneNumber"], query["SendDate"]));
+    }
+
+    [Fact]
+    public async Task NextAttempt_AsksAgainWithinTheWait_ThenSendsAgain_WhenTheGatewayHasNoRecord()
+    {
+        // The connection is lost before the gateway takes the request: it has no record, and the message must still go once.
+        var sends = 0;
+        _fake.Before = call => call.Action == "SendSms" && sends++ == 0 ? new AliyunReply(200, "{\"Code\":", HangUp: true) : null;
+
+        var (final, results) = await Attempts(Gateway(), 5);
+
+        // 10:00 lost; 10:05 not found (within 10 minutes): ask again later; 10:15 still not found: send again.
+        Assert.Equal(3, results.Count);
+        Assert.Contains("暂未查到", Assert.IsType<SendResult.Transient>(results[1]).Error, StringComparison.Ordinal);
+        Assert.Equal(results[0] is SendResult.Transient { UnconfirmedSince: { } lost } ? lost : default, ((SendResult.Transient)results[1]).UnconfirmedSince);
+        Assert.IsType<SendResult.Sent>(results[2]);
+        Assert.Equal(DispatchStatus.Sent, final.Status);
+        Assert.Single(_fake.Accepted);
+        Assert.Equal(["SendSms", "QuerySendDetails", "QuerySendDetails", "SendSms"], _fake.Calls.Select(c => c.Action));
+    }
+
+    [Fact]
+    public async Task NextAttempt_DoesNotSend_WhenTheLookupFails()
+    {
+        _fake.After = (call, reply) => call.Action == "SendSms" ? reply with { HangUp = true } : reply;
+        var channel = Gateway();
+        var first = Assert.IsType<SendResult.Transient>(await channel.Send(ParcelOf("+8613800000001")));
+        _fake.Before = call => call.Action == "QuerySendDetails" ? AliyunReply.Code("isv.SMS_SIGNATURE_ILLEGAL", "查询被拒") : null;
+        _clock.Advance(Duration.FromMinutes(30));
+
+        var second = await channel.Send(ParcelOf("+8613800000001") with { UnconfirmedSince = first.UnconfirmedSince });
+
+        var transient = Assert.IsType<SendResult.Transient>(second);
+        Assert.Equal(first.UnconfirmedSince, transient.UnconfirmedSince);
+        Assert.Contains("核实时出错", transient.Error, StringComparison.Ordinal);
+        Assert.Equal(1, _fake.Calls.Count(c => c.Action == "SendSms"));
+    }
 
     [Fact]
     public async Task Send_SendsTheTemplateCodeAndVariables_WithTheDispatchIdAsOutId()
@@ -120,7 +205,7 @@ public sealed class GatewaySmsChannelTests : IAsyncLifetime
     public async Task Outbox_WritesOneJsonLinePerRequest_ChineseUnescaped_AndOnlyOncePerDispatch()
     {
         using var log = new OutboxSmsGateway(_outbox, "aliyun", _clock);
-        var channel = new GatewaySmsChannel(log, Sign, 20);
+        var channel = new GatewaySmsChannel(log, Sign, 20, _clock);
 
         Assert.IsType<SendResult.Sent>(await channel.Send(ParcelOf("+8613800000001")));
         Assert.IsType<SendResult.Sent>(await channel.Send(ParcelOf("+8613800000001")));
