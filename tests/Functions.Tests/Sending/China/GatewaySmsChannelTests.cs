@@ -57,36 +57,8 @@ public sealed class GatewaySmsChannelTests : IAsyncLifetime
     private GatewaySmsChannel Gateway(int max = 20) => new(new AliyunSmsGateway(new AliyunSmsClient(_http, new AliyunCredentials(AliyunSmsFake.AccessKeyId, AliyunSmsFake.AccessKeySecret), _clock,
         options: new AliyunSmsOptions { Endpoint = _fake.BaseUri, RetryDelay = TimeSpan.FromMilliseconds(5) })), Sign, max, _clock);
 
-    private static readonly DeliveryOptions Options = DeliveryOptions.Default;
-
-    /// <summary>
-    /// Attempts of one message as the engine makes them: claim (<see cref="DeliveryDecisions.ForDispatch"/>), send the
-    /// parcel with what the message remembers, record (<see cref="DeliveryDecisions.AfterAttempt"/>), then step the clock
-    /// to the next attempt; until it is final or <paramref name="attempts"/> are made.
-    /// </summary>
-    private async Task<(Dispatch Final, List<SendResult> Results)> Attempts(GatewaySmsChannel channel, int attempts)
-    {
-        var calendar = Escalation.Domain.Calendar.ShippedCalendar.Default;
-        _clock.Reset(Instant.FromUtc(2026, 6, 2, 2, 0)); // Tuesday 10:00 in Beijing, inside the sending window
-        var parcel = ParcelOf("+8613800000001");
-        var key = DispatchKey.TryParse(parcel.DispatchId)!;
-        var d = new Dispatch(key, DispatchStatus.Open, [], _clock.GetCurrentInstant(), 0, null, null, null, null, _clock.GetCurrentInstant());
-        var results = new List<SendResult>();
-        while (!d.IsFinal && results.Count < attempts)
-        {
-            if (d.NextAttemptAt is { } next && next > _clock.GetCurrentInstant())
-            {
-                _clock.Reset(next);
-            }
-
-            var claimed = Assert.IsType<DispatchStep.Send>(DeliveryDecisions.ForDispatch(d, true, _clock.GetCurrentInstant(), Options, calendar)).Claimed;
-            var result = await channel.Send(parcel with { FirstAttemptAt = claimed.FirstAttemptAt!.Value, UnconfirmedSince = claimed.UnconfirmedSince });
-            results.Add(result);
-            d = DeliveryDecisions.AfterAttempt(claimed, result, _clock.GetCurrentInstant(), Options, calendar);
-        }
-
-        return (d, results);
-    }
+    private Task<(Dispatch Final, List<SendResult> Results)> Attempts(GatewaySmsChannel channel, int attempts) =>
+        GatewayAttempts.Run(channel, ParcelOf("+8613800000001"), _clock, attempts);
 
     [Fact]
     public async Task NextAttempt_FindsTheMessageByOutId_AndDoesNotSendItAgain_WhenTheAnswerWasLost()
