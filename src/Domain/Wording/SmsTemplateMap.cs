@@ -169,11 +169,14 @@ public sealed class SmsTemplateMap
         return new SmsGatewayMessage(template.TemplateCode, parameters, truncated);
     }
 
-    /// <summary>The row a letter of these items needs: (level, kind) for one item, (level, grouped) for several.</summary>
+    /// <summary>
+    /// The row a letter of these items needs: (level, kind) for one item, else the level's grouped row (which also serves
+    /// one item of a kind without a row of its own); (level, grouped) for several.
+    /// </summary>
     public SmsGatewayTemplate? TemplateOf(EventLevel level, IReadOnlyList<LetterItem> items)
     {
         ArgumentNullException.ThrowIfNull(items);
-        return items.Count == 1 ? Find(level, items[0].Event.Kind) : Find(level, null);
+        return items.Count == 1 ? Find(level, items[0].Event.Kind) ?? Find(level, null) : Find(level, null);
     }
 
     /// <summary>

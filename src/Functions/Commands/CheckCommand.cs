@@ -1,5 +1,6 @@
 using Escalation.Domain.Evaluation;
 using Escalation.Domain.Problems;
+using Escalation.Domain.Wording;
 using Escalation.Functions.Storage;
 using NodaTime;
 
@@ -23,7 +24,8 @@ internal static class CheckCommand
         }
 
         var read = new DailyRead(tables, clock, settings.Zone);
-        var (found, items, resolved, gaps) = Check(read).GetAwaiter().GetResult();
+        var gateway = SmsGatewaySettings.From(setting, []);
+        var (found, items, resolved, gaps) = Check(read, tables, gateway, clock).GetAwaiter().GetResult();
         stdout.WriteLine(found.Count == 0
             ? $"已检查 {tables.Describe}：可用任务 {items} 项，没有问题；自上次检查以来已解决 {resolved} 个问题。"
             : $"已检查 {tables.Describe}：可用任务 {items} 项，仍有 {found.Count} 个问题（已记入 problems 表，改正后再次检查即标为已解决）；自上次检查以来已解决 {resolved} 个问题。");
@@ -42,13 +44,23 @@ internal static class CheckCommand
         return found.Count == 0 ? Cli.Ok : Cli.DataError;
     }
 
-    private static async Task<(List<Problem> Found, int Items, int Resolved, List<CalendarGap> Gaps)> Check(DailyRead read)
+    private static async Task<(List<Problem> Found, int Items, int Resolved, List<CalendarGap> Gaps)> Check(
+        DailyRead read, IEntityTables tables, SmsGatewaySettings gateway, IClock clock)
     {
         var day = await read.Configuration().ConfigureAwait(false);
         var found = day.Problems.ToList();
         var items = 0;
         var resolved = 0;
         var gaps = new List<CalendarGap>();
+
+        // With a mainland gateway every SMS is an approved template: the rules' SMS must be covered by smstemplates rows.
+        // Only check looks at this (the daily run does not know the provider's rows are incomplete until a send is
+        // refused), so it has a scope of its own that the daily run never reconciles.
+        var coverage = gateway.IsGateway
+            ? SmsTemplateCoverage.Problems(day.Configuration.Rules, day.Configuration.SmsTemplates, gateway.ProviderName)
+            : [];
+        resolved += (await new ProblemLog(tables).Reconcile(ProblemLog.SmsGatewayScope, coverage, clock.GetCurrentInstant()).ConfigureAwait(false)).Resolved;
+        found.AddRange(coverage);
         if (!day.CanEvaluate)
         {
             // The daily run stops on such a day (the problem above says so), and so does check: the units' scopes are left
