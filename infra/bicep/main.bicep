@@ -98,6 +98,11 @@ param smsEndpoint string = ''
 @description('The longest template variable the SMS account allows; 0 for the provider\'s default (20 Aliyun, 12 Tencent).')
 param smsMaxParameterLength int = 0
 
+@description('At most this many SMS messages to one number a day (mainland gateways cap them); over it a message waits for the next day\'s first window. 0: no cap.')
+@minValue(0)
+@maxValue(100)
+param smsDailyCap int = 8
+
 @description('SMTP server for email when Communication Services is not deployed (empty: none).')
 param smtpHost string = ''
 
@@ -300,6 +305,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Escalation__Sms__Region: smsRegion
       Escalation__Sms__Endpoint: smsEndpoint
       Escalation__Sms__MaxParameterLength: smsMaxParameterLength == 0 ? '' : string(smsMaxParameterLength)
+      Escalation__Sms__DailyCap: string(smsDailyCap)
       Escalation__Smtp__Host: deployCommunicationServices ? '' : smtpHost
       Escalation__Smtp__Port: string(smtpPort)
       Escalation__Smtp__Security: smtpSecurity

@@ -187,9 +187,12 @@ public static class DeliveryDecisions
     /// has an address on its channel. An open message goes at its time even if the gathering took it a little past the
     /// window's close (its time was set inside the window, or for a level that goes at once); one found later than that
     /// (its notice was lost and a scan outside the window found it) waits for the window, as do retries and lapsed claims.
-    /// A claim that lapsed on the last attempt gives up.
+    /// A claim that lapsed on the last attempt gives up. An SMS message to a number that was sent
+    /// <paramref name="sentToday"/> messages already today (<see cref="SentOn"/>), at or over
+    /// <see cref="DeliveryOptions.SmsDailyCap"/>, is deferred to the next day's first window (the start of the next day for
+    /// a level that goes at once). It then goes as its own message: its items are not regrouped into the next day's.
     /// </summary>
-    public static DispatchStep ForDispatch(Dispatch d, bool reachable, Instant now, DeliveryOptions options, WorkingCalendar calendar)
+    public static DispatchStep ForDispatch(Dispatch d, bool reachable, Instant now, DeliveryOptions options, WorkingCalendar calendar, int sentToday = 0)
     {
         ArgumentNullException.ThrowIfNull(d);
         ArgumentNullException.ThrowIfNull(options);
@@ -231,6 +234,19 @@ public static class DeliveryDecisions
             return new DispatchStep.Unreachable(d with { Status = DispatchStatus.Failed, NextAttemptAt = null, LastError = $"no {d.Key.Channel} address any more", UpdatedAt = now });
         }
 
+        if (d.Key.Channel == Channel.Sms && options.SmsDailyCap > 0 && sentToday >= options.SmsDailyCap)
+        {
+            var tomorrow = now.InZone(calendar.Zone).Date.PlusDays(1).AtStartOfDayInZone(calendar.Zone).ToInstant();
+            var moved = options.SendAtOnce.Contains(d.Key.Level) ? tomorrow : options.Window.NextOpening(tomorrow, calendar);
+            return new DispatchStep.Defer(d with
+            {
+                Status = DispatchStatus.Deferred,
+                NextAttemptAt = moved,
+                LastError = string.Create(CultureInfo.InvariantCulture, $"daily SMS cap of {options.SmsDailyCap} messages to this number reached ({sentToday} sent today): moved to the next day's first window"),
+                UpdatedAt = now,
+            });
+        }
+
         return new DispatchStep.Send(d with
         {
             Status = DispatchStatus.Sending,
@@ -239,6 +255,17 @@ public static class DeliveryDecisions
             NextAttemptAt = now + options.Lease,
             UpdatedAt = now,
         });
+    }
+
+    /// <summary>
+    /// How many of <paramref name="messages"/> (one person's on one channel, recent ones) were sent on the local
+    /// <paramref name="day"/>, whatever day they were for: what counts against <see cref="DeliveryOptions.SmsDailyCap"/>.
+    /// </summary>
+    public static int SentOn(IEnumerable<Dispatch> messages, LocalDate day, DateTimeZone zone)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(zone);
+        return messages.Count(m => m.Status == DispatchStatus.Sent && m.UpdatedAt.InZone(zone).Date == day);
     }
 
     /// <summary>The message after an attempt: sent, retried at a later time (inside the window unless its level goes at once), or given up.</summary>

@@ -69,6 +69,9 @@ internal sealed record EngineSettings(
 
     /// <summary>The longest template variable the account allows (default 20 Aliyun, 12 Tencent).</summary>
     public const string SmsMaxParameterLengthKey = "Escalation__Sms__MaxParameterLength";
+
+    /// <summary>At most this many SMS messages to one number a day (0–100, default 8; 0: no cap).</summary>
+    public const string SmsDailyCapKey = "Escalation__Sms__DailyCap";
     public const string AcsEndpointKey = "Escalation__Acs__Endpoint";
     public const string AcsConnectionStringKey = "Escalation__Acs__ConnectionString";
     public const string SmtpHostKey = "Escalation__Smtp__Host";
@@ -109,7 +112,7 @@ internal sealed record EngineSettings(
         Settings.TimeZoneKey, StoreSettings.ServiceUriKey, StoreSettings.ConnectionStringKey, StoreSettings.LocalStoreKey,
         ScanScheduleKey, AfternoonScanScheduleKey, SendingWindowKey, SendAtOnceKey, MaxAttemptsKey, FirstRetryMinutesKey, GatherMinutesKey, OutboxKey,
         EmailSenderKey, SmsFromKey, AcsEndpointKey, AcsConnectionStringKey,
-        SmsProviderKey, SmsSignNameKey, SmsAccessKeyIdKey, SmsAccessKeySecretKey, SmsSdkAppIdKey, SmsRegionKey, SmsEndpointKey, SmsMaxParameterLengthKey,
+        SmsProviderKey, SmsSignNameKey, SmsAccessKeyIdKey, SmsAccessKeySecretKey, SmsSdkAppIdKey, SmsRegionKey, SmsEndpointKey, SmsMaxParameterLengthKey, SmsDailyCapKey,
         SmtpHostKey, SmtpPortKey, SmtpSecurityKey, SmtpUserKey, SmtpPasswordKey, SmtpAllowPlainTextAuthKey,
         ServiceBusNamespaceKey, ServiceBusConnectionStringKey,
         ApplicationInsightsConnectionStringKey, OtlpEndpointKey, TelemetryConsoleKey,
@@ -221,6 +224,7 @@ internal sealed record EngineSettings(
         var maxAttempts = Number(MaxAttemptsKey, 5, 1, 50);
         var firstRetry = Number(FirstRetryMinutesKey, 5, 1, 24 * 60);
         var gather = Number(GatherMinutesKey, 10, 0, 60);
+        var smsDailyCap = Number(SmsDailyCapKey, DeliveryOptions.DefaultSmsDailyCap, 0, 100);
 
         var emailSender = Get(EmailSenderKey) ?? DefaultEmailSender;
         if (!Domain.Catalog.ContactAddress.IsEmail(emailSender))
@@ -283,7 +287,7 @@ internal sealed record EngineSettings(
         }
 
         return (new EngineSettings(
-            new DeliveryOptions(window, atOnce, maxAttempts, Duration.FromMinutes(firstRetry), DeliveryOptions.Default.Lease) { Gather = Duration.FromMinutes(gather) },
+            new DeliveryOptions(window, atOnce, maxAttempts, Duration.FromMinutes(firstRetry), DeliveryOptions.Default.Lease) { Gather = Duration.FromMinutes(gather), SmsDailyCap = smsDailyCap },
             schedule,
             scheduleText,
             Get(OutboxKey) ?? DefaultOutbox,

@@ -153,7 +153,10 @@ public sealed partial class ChannelDelivery(
             var now = clock.GetCurrentInstant();
             var contact = configuration.People.GetValueOrDefault(key.Person);
             var address = contact?.AddressFor(key.Channel);
-            switch (DeliveryDecisions.ForDispatch(d, address is not null, now, options, configuration.Calendar))
+            var sentToday = key.Channel == Channel.Sms && options.SmsDailyCap > 0 && !d.IsFinal
+                ? await _dispatches.SentOn(key.Channel, key.Person, configuration.Calendar.DateAt(now), configuration.Calendar.Zone, cancellationToken).ConfigureAwait(false)
+                : 0;
+            switch (DeliveryDecisions.ForDispatch(d, address is not null, now, options, configuration.Calendar, sentToday))
             {
                 case DispatchStep.Wait wait:
                     await Publish([(key, wait.Until)], cancellationToken).ConfigureAwait(false);

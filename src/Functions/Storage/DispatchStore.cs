@@ -37,6 +37,30 @@ public sealed class DispatchStore(IEntityTables tables)
         return list;
     }
 
+    /// <summary>
+    /// How many messages to <paramref name="person"/> on <paramref name="channel"/> were sent on the local
+    /// <paramref name="day"/> (<see cref="DeliveryDecisions.SentOn"/>): the sent messages of the partition for the last
+    /// <see cref="RecentDays"/> days (a message deferred across a long holiday still counts on the day it goes).
+    /// </summary>
+    public async Task<int> SentOn(Channel channel, PersonId person, LocalDate day, DateTimeZone zone, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        var table = await tables.Table(TableName, cancellationToken).ConfigureAwait(false);
+        var partition = new DispatchKey(channel, person, day, EventLevel.Reminder, 1).Partition;
+        var from = DispatchKey.SlotPrefix(day.PlusDays(-RecentDays), EventLevel.Reminder)[..8];
+        var query = new EntityQuery(partition, from, null).WhereEquals("Status", nameof(DispatchStatus.Sent));
+        var sent = new List<Dispatch>();
+        await foreach (var entity in table.Query(query, cancellationToken).ConfigureAwait(false))
+        {
+            sent.Add(FromEntity(entity));
+        }
+
+        return DeliveryDecisions.SentOn(sent, day, zone);
+    }
+
+    /// <summary>How far back <see cref="SentOn"/> looks for messages sent late.</summary>
+    public const int RecentDays = 31;
+
     public async Task<Dispatch?> Find(DispatchKey key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);

@@ -230,6 +230,60 @@ public class DeliveryDecisionTests
         Assert.True(expected == described, $"{why}: expected {expected}, got {described}");
     }
 
+    //        April/May 2026: Wed 29 and Thu 30 April are working days; 1–5 May is the Labour Day holiday; Wed 6 May works.
+    [Theory]
+    // channel, sent today, now (local), outcome
+    [InlineData(Channel.Sms, 7, "2026-04-29T10:00", "Send")]
+    [InlineData(Channel.Sms, 8, "2026-04-29T10:00", "Defer 2026-04-30T08:30")]
+    [InlineData(Channel.Sms, 9, "2026-04-30T10:00", "Defer 2026-05-06T08:30")] // the next day's first window is after the holiday
+    [InlineData(Channel.Email, 20, "2026-04-29T10:00", "Send")]
+    public void ForDispatch_MovesAnSmsOverTheDailyCap_ToTheNextDaysFirstWindow(Channel channel, int sentToday, string now, string expected)
+    {
+        var d = Message(1, DispatchStatus.Open, Item("a")) with { Key = Key(1) with { Channel = channel }, SendAt = At(now) };
+
+        var step = DeliveryDecisions.ForDispatch(d, true, At(now), Azure, China, sentToday);
+
+        Assert.StartsWith(expected, Describe(step), StringComparison.Ordinal);
+        if (step is DispatchStep.Defer defer)
+        {
+            Assert.Equal(DispatchStatus.Deferred, defer.Dispatch.Status);
+            Assert.Contains("daily SMS cap of 8", defer.Dispatch.LastError, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void ForDispatch_HasNoCap_WhenTheCapIsZero()
+    {
+        var d = Message(1, DispatchStatus.Open, Item("a")) with { Key = Key(1) with { Channel = Channel.Sms }, SendAt = At("2026-04-29T10:00") };
+
+        var step = DeliveryDecisions.ForDispatch(d, true, At("2026-04-29T10:00"), Azure with { SmsDailyCap = 0 }, China, 50);
+
+        Assert.IsType<DispatchStep.Send>(step);
+    }
+
+    [Fact]
+    public void ForDispatch_MovesALevelThatGoesAtOnce_ToTheStartOfTheNextDay_WhenOverTheCap()
+    {
+        var options = Azure with { SendAtOnce = new HashSet<EventLevel> { EventLevel.Notice } };
+        var d = Message(1, DispatchStatus.Open, Item("a")) with { Key = Key(1) with { Channel = Channel.Sms }, SendAt = At("2026-04-29T20:00") };
+
+        var step = DeliveryDecisions.ForDispatch(d, true, At("2026-04-29T20:00"), options, China, 8);
+
+        Assert.Equal("Defer 2026-04-30T00:00", Describe(step));
+    }
+
+    [Fact]
+    public void SentOn_CountsTheMessagesSentThatLocalDay_WhateverDayTheyWereFor()
+    {
+        var sent = Message(1, DispatchStatus.Sent) with { UpdatedAt = At("2026-04-29T09:00") };
+        var movedFromYesterday = Message(2, DispatchStatus.Sent) with { Key = Key(2) with { Day = Date("2026-04-28") }, UpdatedAt = At("2026-04-29T08:31") };
+        var yesterday = Message(3, DispatchStatus.Sent) with { UpdatedAt = At("2026-04-28T17:59") };
+        var failed = Message(4, DispatchStatus.Failed) with { UpdatedAt = At("2026-04-29T09:00") };
+        var deferred = Message(5, DispatchStatus.Deferred) with { UpdatedAt = At("2026-04-29T09:00") };
+
+        Assert.Equal(2, DeliveryDecisions.SentOn([sent, movedFromYesterday, yesterday, failed, deferred], Date("2026-04-29"), China.Zone));
+    }
+
     [Fact]
     public void AfterAttempt_RemembersSinceWhenASendIsUnconfirmed_UntilAnAttemptSettlesIt()
     {
