@@ -26,7 +26,7 @@ public sealed class SmsTemplateCheckTests : IDisposable
     [Fact]
     public async Task Check_ReportsTheRulesWhoseSmsHasNoTemplateRow_WhenTheProviderIsAGateway()
     {
-        var store = ImportSamplesWithout("grouped");
+        var store = ImportSamplesWithout("通报,");
 
         var (code, output, _) = Cli(["check", "--store", store], Aliyun);
 
@@ -42,7 +42,7 @@ public sealed class SmsTemplateCheckTests : IDisposable
     [Fact]
     public async Task Check_ResolvesTheProblems_OnceTheProviderIsAcsAgain()
     {
-        var store = ImportSamplesWithout("grouped");
+        var store = ImportSamplesWithout("通报,");
         Cli(["check", "--store", store], Aliyun);
 
         var (_, output, _) = Cli(["check", "--store", store], []);
@@ -54,6 +54,17 @@ public sealed class SmsTemplateCheckTests : IDisposable
     }
 
     public void Dispose() => _files.Dispose();
+
+    [Fact]
+    public async Task Check_FindsNothingMissing_InTheSampleSmsTemplates()
+    {
+        var store = ImportSamplesWithout("no row has this");
+
+        var (_, output, _) = Cli(["check", "--store", store], Aliyun);
+
+        Assert.DoesNotContain("smstemplates", output, StringComparison.Ordinal);
+        Assert.Empty(await new ProblemLog(SqliteTables.Open(store, _clock)).Of(ProblemLog.SmsGatewayScope));
+    }
 
     /// <summary>The samples imported, without the smstemplates rows whose line contains <paramref name="dropped"/>.</summary>
     private string ImportSamplesWithout(string dropped)

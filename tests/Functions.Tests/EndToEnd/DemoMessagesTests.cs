@@ -20,9 +20,9 @@ public sealed class DemoMessagesTests : IDisposable
     [Fact]
     public async Task Demo_SendsEachPersonAtMostOneMessageADayPerChannelAndLevel_AndEveryEventInExactlyOneOfThem()
     {
-        var run = SimulatedRun.OfData(_temp, Repo.Samples, "2026-04-01", "2026-07-31");
+        var run = SimulatedRun.OfDemo(_temp);
         var messages = run.Emails.Select(m => (m.DispatchId, Day: Instant.FromDateTimeOffset(m.Message.Date).InZone(Zone).Date, m.Events))
-            .Concat(run.Sms.Select(s => (s.DispatchId, Day: Instant.FromDateTimeOffset(DateTimeOffset.Parse(s.At, System.Globalization.CultureInfo.InvariantCulture)).InZone(Zone).Date, s.Events)))
+            .Concat(run.GatewaySms.Select(s => (s.DispatchId, Day: Instant.FromDateTimeOffset(DateTimeOffset.Parse(s.At, System.Globalization.CultureInfo.InvariantCulture)).InZone(Zone).Date, s.Events)))
             .Select(m => (Key: DispatchKey.TryParse(m.DispatchId)!, m.Day, m.Events))
             .ToList();
         var tables = SqliteTables.Open(Path.Combine(run.Output, "store"), new SteppingClock(Instant.FromUtc(2026, 8, 1, 0, 0)));
@@ -72,6 +72,25 @@ public sealed class DemoMessagesTests : IDisposable
         // reminders are mostly one task per owner a day and so group less).
         Assert.True(messages.Count < sent.Count * 7 / 10, $"{messages.Count} messages for {sent.Count} deliveries");
         Assert.Contains(messages, m => m.Events.Count > 1 && m.Events.Any(e => run.Events.Any(p => p.EventId == e && p.RuleId == "R9")));
+
+        // The demo's SMS are mainland gateway requests (aliyun, as the demo sets it when no provider is set): the approved
+        // signature, a template code of the samples' smstemplates and its variables, each within the 20-character limit;
+        // the grouped template for several items. No free-text sms.log.
+        Assert.Empty(run.Sms);
+        Assert.Contains("sms-gateway.log", run.Stderr, StringComparison.Ordinal);
+        var sms = run.GatewaySms;
+        Assert.NotEmpty(sms);
+        Assert.All(sms, s =>
+        {
+            Assert.Equal(("aliyun", "某市督查室", s.DispatchId), (s.Provider, s.SignName, s.OutId));
+            Assert.Matches("^SMS_4900000(0[1-9]|1[0-3])$", s.TemplateCode);
+            Assert.NotEmpty(s.TemplateParam);
+            Assert.All(s.TemplateParam.Values, v => Assert.InRange(v.Length, 1, 20));
+            Assert.Equal(s.Events.Count > 1, s.TemplateCode is "SMS_490000011" or "SMS_490000012" or "SMS_490000013");
+        });
+        Assert.Equal(sent.Count(s => s.Channel == Channel.Sms), sms.Sum(s => s.Events.Count));
+        var lag = sms.First(s => s.TemplateCode == "SMS_490000009");
+        Assert.Equal(["unit", "item", "streak"], lag.TemplateParam.Keys);
     }
 
     public void Dispose() => _temp.Dispose();
