@@ -15,7 +15,7 @@ namespace Escalation.Domain.Catalog;
 /// <param name="Item">The item it was about.</param>
 /// <param name="Kind">What it demands.</param>
 /// <param name="DueBy">By when (inclusive).</param>
-public sealed partial record IssuedDemand(EventId Notice, ItemId Item, DemandKind Kind, LocalDate DueBy)
+public sealed record IssuedDemand(EventId Notice, ItemId Item, DemandKind Kind, LocalDate DueBy)
 {
     /// <summary>The rule of the notice; with <see cref="Occurrence"/>, tells the repeats of one notice apart (null: unknown).</summary>
     public RuleId? Rule { get; init; }
@@ -28,15 +28,10 @@ public sealed partial record IssuedDemand(EventId Notice, ItemId Item, DemandKin
     /// repeated every N days demands one thing, whichever of its repeats the unit answers (null: no rule or occurrence known).
     /// </summary>
     public (RuleId Rule, string Occurrence, DemandKind Kind)? Thread =>
-        Rule is { } rule && Occurrence is { } occurrence ? (rule, RoundSuffix().Replace(occurrence, ""), Kind) : null;
+        Rule is { } rule && Occurrence is { } occurrence ? (rule, OccurrenceKey.Split(occurrence).Base, Kind) : null;
 
     /// <summary>The round of a repeat (0 for the first notice).</summary>
-    public int Round => Occurrence is { } o && RoundSuffix().Match(o) is { Success: true } m
-        ? int.Parse(m.Groups[1].ValueSpan, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture)
-        : 0;
-
-    [System.Text.RegularExpressions.GeneratedRegex(@":r([0-9]+)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
-    private static partial System.Text.RegularExpressions.Regex RoundSuffix();
+    public int Round => Occurrence is { } o ? OccurrenceKey.Split(o).Round : 0;
 
     /// <summary>The units that owe it; empty for the item's unit alone (log rows written before several submitters existed).</summary>
     public IReadOnlyList<UnitId> From { get; init; } = [];

@@ -602,8 +602,7 @@ public sealed class Evaluator
             return false;
         }
 
-        private static string Key(string occurrence, int round) =>
-            round == 0 ? occurrence : occurrence + ":r" + round.ToString(CultureInfo.InvariantCulture);
+        private static string Key(string occurrence, int round) => OccurrenceKey.WithRound(occurrence, round);
 
         private double PlannedToday => timeline.PlannedOn(Today);
 

@@ -128,7 +128,7 @@ public sealed class Lookahead(IEntityTables tables, IClock clock, DateTimeZone z
             {
                 events.Add(new ForecastEvent(day, e));
                 // A repeat of a notice demands what its first notice demanded (one thread, as the daily run reads the log).
-                if (e.Demand is { } demand && new IssuedDemand(e.Id, e.Item, demand.Kind, demand.DueBy) { Rule = e.Rule, Occurrence = e.Occurrence }.Round == 0)
+                if (e.Demand is { } demand && OccurrenceKey.Split(e.Occurrence).Round == 0)
                 {
                     var owed = demand.SubmittersOf(e.Unit).Select(u => new OpenDemand(e.Id, demand.Kind, demand.DueBy) { From = u == e.Unit ? null : u });
                     state = state with { Demands = [.. state.Demands, .. owed] };
