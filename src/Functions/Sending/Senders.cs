@@ -49,6 +49,9 @@ public sealed record Parcel(string DispatchId, string To, string? ToName, Letter
 
     /// <summary>The mainland SMS gateway's templates (smstemplates), for a channel that sends template codes.</summary>
     public SmsTemplateMap SmsTemplates { get; init; } = SmsTemplateMap.Empty;
+
+    /// <summary>For a group robot: the mobiles its post @-mentions (the unit's addressed recipients), E.164.</summary>
+    public IReadOnlyList<string> Mentions { get; init; } = [];
 }
 
 /// <summary>
