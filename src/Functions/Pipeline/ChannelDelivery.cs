@@ -251,6 +251,7 @@ public sealed partial class ChannelDelivery(
                 {
                     SmsTemplates = configuration.SmsTemplates,
                     Mentions = configuration.Robots.ByPerson(key.Person) is { } robot ? RobotAddressing.Mentions(robot, entries.Select(e => e.Event), configuration) : [],
+                    Robot = configuration.Robots.ByPerson(key.Person),
                 },
                 cancellationToken).ConfigureAwait(false);
         var after = DeliveryDecisions.AfterAttempt(claimed, result, now, options, configuration.Calendar);

@@ -52,6 +52,9 @@ public sealed record Parcel(string DispatchId, string To, string? ToName, Letter
 
     /// <summary>For a group robot: the mobiles its post @-mentions (the unit's addressed recipients), E.164.</summary>
     public IReadOnlyList<string> Mentions { get; init; } = [];
+
+    /// <summary>For a group robot: the robot (robots table) the parcel goes to; null for a person.</summary>
+    public Escalation.Domain.Catalog.Robot? Robot { get; init; }
 }
 
 /// <summary>

@@ -21,7 +21,7 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
     private static readonly Dictionary<string, int> SampleCounts = new()
     {
         ["units"] = 11, ["people"] = 58, ["tasks"] = 66, ["milestones"] = 70, ["plantemplates"] = 10, ["progress"] = 1698,
-        ["rules"] = 10, ["settings"] = 4, ["exemptions"] = 4, ["calendar"] = 0, ["templates"] = 0, ["smstemplates"] = 0, ["robots"] = 0, ["explanations"] = 1,
+        ["rules"] = 10, ["settings"] = 4, ["exemptions"] = 4, ["calendar"] = 0, ["templates"] = 0, ["smstemplates"] = 0, ["robots"] = 2, ["explanations"] = 1,
     };
 
     /// <summary>The rejected rows of samples/broken/EXPECTED.md (#3–#12): location, table, key, field, value, part of the reason.</summary>
