@@ -38,6 +38,7 @@ var tables = [
   'rules'
   'templates'
   'smstemplates'
+  'robots'
   'calendar'
   'settings'
   'exemptions'

@@ -23,6 +23,9 @@ public sealed record ConfigurationRows(
 
     /// <summary>The approved templates of a mainland SMS gateway (smstemplates); empty when the provider is not a gateway.</summary>
     public IReadOnlyList<SmsTemplateRow> SmsTemplates { get; init; } = [];
+
+    /// <summary>The units' and the office's group robots (robots).</summary>
+    public IReadOnlyList<RobotRow> Robots { get; init; } = [];
 }
 
 /// <summary>Validated configuration: what the evaluator and the senders work with.</summary>
@@ -44,6 +47,12 @@ public sealed record Configuration(
 
     /// <summary>The mainland SMS gateway's templates by level and kind (smstemplates), validated.</summary>
     public SmsTemplateMap SmsTemplates { get; init; } = SmsTemplateMap.Empty;
+
+    /// <summary>The group robots (robots table), validated.</summary>
+    public RobotDirectory Robots { get; init; } = RobotDirectory.Empty;
+
+    /// <summary>Who a delivery goes to: a person of the people table, or a group robot (<c>robot-{id}</c>); null when neither.</summary>
+    public Contact? Reach(PersonId person) => People.GetValueOrDefault(person) ?? Robots.ByPerson(person)?.Contact;
 
     /// <summary>The go-live date's first name, still read so that stored settings keep working; GoLive wins when both are set.</summary>
     public const string GoLiveFormerKey = "StreaksFrom";
@@ -76,6 +85,7 @@ public sealed record Configuration(
         var calendar = BuildCalendar(rows.Calendar, shippedCalendar, zone, problems);
         var (office, options, wording) = BuildSettings(rows.Settings, people, problems);
         var smsTemplates = SmsTemplateMap.Build(rows.SmsTemplates, problems);
+        var robots = RobotDirectory.Build(rows.Robots, units.ToDictionary(u => u.Id, u => u.Name), people.Keys, problems);
         if (office is null
             && !rows.Settings.Any(s => s.Key?.Trim() == "SupervisionOffice" && !string.IsNullOrWhiteSpace(s.Value))
             && rules.Where(r => r.Enabled && r.To.Concat(r.Copy).Contains(RecipientRole.SupervisionOffice)).Select(r => r.Id.Value).ToList() is { Count: > 0 } toOffice)
@@ -90,6 +100,7 @@ public sealed record Configuration(
         {
             Wording = wording with { UnitNames = units.ToDictionary(u => u.Id, u => u.Name) },
             SmsTemplates = smsTemplates,
+            Robots = robots,
         };
         return (configuration, problems);
     }

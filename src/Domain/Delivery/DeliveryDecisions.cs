@@ -149,6 +149,11 @@ public static class DeliveryDecisions
             return new RecipientStep.Skip($"person {current.Person} is not in the people table");
         }
 
+        if (ChannelCatalog.IsRobot(current.Channel) && contact.Robot is null)
+        {
+            return new RecipientStep.Skip($"no {current.Channel} robot for {(contact.Unit is { } unit ? $"unit {unit}" : "the person")}'s group");
+        }
+
         if (contact.AddressFor(current.Channel) is not { } address)
         {
             return new RecipientStep.Skip(contact.Channels.Contains(current.Channel) ? $"no valid {current.Channel} address" : $"takes no {current.Channel}");

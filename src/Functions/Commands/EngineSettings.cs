@@ -33,6 +33,15 @@ internal sealed record EngineSettings(
     /// <summary>The SMS provider and, for a mainland gateway, its account; <see cref="SmsGatewaySettings.Acs"/> by default.</summary>
     public SmsGatewaySettings SmsGateway { get; init; } = SmsGatewaySettings.Acs;
 
+    /// <summary>
+    /// Reads the group robots' settings, named by robot id: <c>Escalation__Robots__{Id}__Webhook</c> and <c>__Secret</c>
+    /// (not in <see cref="Keys"/>: their names come from the robots table).
+    /// </summary>
+    public Func<string, string?> Robots { get; init; } = _ => null;
+
+    /// <summary>Local mode's secrets file: the robots' webhooks and secrets by setting name, so that they stay out of the tables.</summary>
+    public const string DefaultSecretsFile = ".local/secrets.json";
+
     public const string ScanScheduleKey = "Escalation__ScanSchedule";
 
     /// <summary>When ScanAfternoon runs (NCRONTAB, UTC): the same-day chases of afternoon rules.</summary>
@@ -302,6 +311,7 @@ internal sealed record EngineSettings(
             AfternoonScanSchedule = afternoon,
             AfternoonScanScheduleText = afternoonText,
             SmsGateway = smsGateway,
+            Robots = setting,
         }, errors);
 
         CronExpression? Schedule(string key, string text, string example)

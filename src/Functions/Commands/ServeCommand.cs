@@ -2,10 +2,12 @@ using System.Globalization;
 using Azure.Core;
 using Azure.Identity;
 using Escalation.Domain.Delivery;
+using Escalation.Domain.Rules;
 using Escalation.Functions.Host;
 using Escalation.Functions.Messaging;
 using Escalation.Functions.Pipeline;
 using Escalation.Functions.Sending;
+using Escalation.Functions.Sending.China;
 using Escalation.Functions.Storage;
 using Escalation.Functions.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -131,7 +133,20 @@ internal static class ServeCommand
                 ?? new SmsChannel(new Unconfigured(
                     $"{gateway.ProviderName} has no credentials ({EngineSettings.SmsAccessKeyIdKey}, {EngineSettings.SmsAccessKeySecretKey}{(gateway.Provider == SmsProvider.Tencent ? ", " + EngineSettings.SmsSdkAppIdKey : "")})")),
         };
-        return new Engine(tables, new TracingPublisher(publisher), new ChannelSet([new EmailChannel(email), smsChannel]), engine.Delivery, clock, settings.Zone, loggers);
+        // The group robots: webhooks and DingTalk secrets from the settings Escalation__Robots__{Id}__Webhook / __Secret.
+        var robotHttp = new HttpClient();
+        own(new DisposedAtStop(robotHttp));
+        RobotChannel[] robots =
+        [
+            new(Channel.WeCom, engine.Robots, robotHttp, clock, null),
+            new(Channel.DingTalk, engine.Robots, robotHttp, clock, null),
+        ];
+        foreach (var robot in robots)
+        {
+            own(new DisposedAtStop(robot));
+        }
+
+        return new Engine(tables, new TracingPublisher(publisher), new ChannelSet([new EmailChannel(email), smsChannel, .. robots]), engine.Delivery, clock, settings.Zone, loggers);
     }
 
     /// <summary>

@@ -161,6 +161,7 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
         private readonly Incoming<RuleRow> _rules;
         private readonly Incoming<MessageTemplate> _templates;
         private readonly Incoming<SmsTemplateRow> _smsTemplates;
+        private readonly Incoming<RobotRow> _robots;
         private readonly Incoming<CorrectionRow> _calendar;
         private readonly Incoming<SettingRow> _settings;
         private readonly Incoming<ExemptionRow> _exemptions;
@@ -182,6 +183,7 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
             _rules = Take(AdminTables.Rules);
             _templates = Take(AdminTables.Templates);
             _smsTemplates = Take(AdminTables.SmsTemplates);
+            _robots = Take(AdminTables.Robots);
             _calendar = Take(AdminTables.Calendar);
             _settings = Take(AdminTables.Settings);
             _exemptions = Take(AdminTables.Exemptions);
@@ -202,7 +204,7 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
         /// <summary>Rows refused before validation: unreadable lines, bad keys, values the store cannot hold, duplicates.</summary>
         public List<RowProblem> Refused { get; } = [];
 
-        public IEnumerable<IIncoming> Tables => [_units, _people, _tasks, _milestones, _plans, _progress, _rules, _templates, _smsTemplates, _calendar, _settings, _exemptions, _explanations];
+        public IEnumerable<IIncoming> Tables => [_units, _people, _tasks, _milestones, _plans, _progress, _rules, _templates, _smsTemplates, _robots, _calendar, _settings, _exemptions, _explanations];
 
         public AdminData Merged() => new(
             _units.Merge(_stored.Units), _people.Merge(_stored.People), _tasks.Merge(_stored.Tasks), _milestones.Merge(_stored.Milestones),
@@ -210,6 +212,7 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
             _calendar.Merge(_stored.Calendar), _settings.Merge(_stored.Settings), _exemptions.Merge(_stored.Exemptions), _explanations.Merge(_stored.Explanations))
         {
             SmsTemplates = _smsTemplates.Merge(_stored.SmsTemplates),
+            Robots = _robots.Merge(_stored.Robots),
         };
     }
 

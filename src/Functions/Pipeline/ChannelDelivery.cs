@@ -19,7 +19,7 @@ namespace Escalation.Functions.Pipeline;
 public sealed record DeliveryOutcome(string Summary, LogStatus? EventStatus = null);
 
 /// <summary>
-/// DeliverEmail / DeliverSms, the shell around <see cref="DeliveryDecisions"/>: it reads the log, the ledger and the
+/// Deliver{Channel} (DeliverEmail, DeliverSms, DeliverWeCom, DeliverDingTalk), the shell around <see cref="DeliveryDecisions"/>: it reads the log, the ledger and the
 /// message store, asks the decisions what to do, sends through the channel's adapter, and writes. Two kinds of
 /// notice arrive on a channel's subscription:
 /// <list type="bullet">
@@ -70,10 +70,11 @@ public sealed partial class ChannelDelivery(
         var notices = new Dictionary<string, (DispatchKey Key, Instant At)>(StringComparer.Ordinal);
         int joined = 0, skipped = 0, done = 0;
 
-        foreach (var recipient in Distinct(e.Recipients))
+        // On a robot channel the recipients are the groups' robots (robot-{id}); see RobotAddressing.
+        foreach (var recipient in RobotAddressing.Targets(e, channel, configuration))
         {
             var delivery = await Current(e, channel, recipient, now, cancellationToken).ConfigureAwait(false);
-            var contact = configuration.People.GetValueOrDefault(recipient.Person);
+            var contact = configuration.Reach(recipient.Person);
             switch (DeliveryDecisions.ForRecipient(delivery, contact, day, DeliveryDecisions.LastUsefulDay(e)))
             {
                 case RecipientStep.AlreadyDone:
@@ -123,7 +124,7 @@ public sealed partial class ChannelDelivery(
 
         await Publish(notices.Values, cancellationToken).ConfigureAwait(false);
         // While a recipient waits in a message the event cannot be settled; only skips and repairs can settle it here.
-        var status = joined > 0 ? null : await Settle(entry, now, cancellationToken).ConfigureAwait(false);
+        var status = joined > 0 ? null : await Settle(entry, configuration, now, cancellationToken).ConfigureAwait(false);
         return (new DeliveryOutcome(
             string.Create(CultureInfo.InvariantCulture, $"{joined} joined a message, {skipped} skipped, {done} already done, {notices.Count} messages to look at"),
             status), null);
@@ -151,7 +152,7 @@ public sealed partial class ChannelDelivery(
 
             var configuration = await configurations.Get(cancellationToken).ConfigureAwait(false);
             var now = clock.GetCurrentInstant();
-            var contact = configuration.People.GetValueOrDefault(key.Person);
+            var contact = configuration.Reach(key.Person);
             var address = contact?.AddressFor(key.Channel);
             var sentToday = key.Channel == Channel.Sms && options.SmsDailyCap > 0 && !d.IsFinal
                 ? await _dispatches.SentOn(key.Channel, key.Person, configuration.Calendar.DateAt(now), configuration.Calendar.Zone, cancellationToken).ConfigureAwait(false)
@@ -203,8 +204,7 @@ public sealed partial class ChannelDelivery(
     }
 
     /// <summary>Each person once per event: addressed before copied, first role named wins.</summary>
-    internal static IEnumerable<Recipient> Distinct(IEnumerable<Recipient> recipients) =>
-        recipients.OrderBy(r => r.IsCopy).DistinctBy(r => r.Person);
+    internal static IEnumerable<Recipient> Distinct(IEnumerable<Recipient> recipients) => RobotAddressing.Distinct(recipients);
 
     /// <summary>Writes the message as failed for good and settles its events; null when it changed since it was read.</summary>
     private async Task<DeliveryOutcome?> Fail(Dispatch failed, Instant now, CancellationToken cancellationToken)
@@ -254,6 +254,8 @@ public sealed partial class ChannelDelivery(
                 {
                     SmsTemplates = configuration.SmsTemplates,
                     UnconfirmedSince = claimed.UnconfirmedSince,
+                    Mentions = configuration.Robots.ByPerson(key.Person) is { } robot ? RobotAddressing.Mentions(robot, entries.Select(e => e.Event), configuration) : [],
+                    Robot = configuration.Robots.ByPerson(key.Person),
                 },
                 cancellationToken).ConfigureAwait(false);
         var after = DeliveryDecisions.AfterAttempt(claimed, result, now, options, configuration.Calendar);
@@ -293,7 +295,7 @@ public sealed partial class ChannelDelivery(
     /// greets nobody by name rather than "督查室同志").
     /// </summary>
     private static string? RecipientName(Contact contact, Configuration configuration) =>
-        configuration.Roster.SupervisionOffice == contact.Id ? null : contact.Name;
+        configuration.Roster.SupervisionOffice == contact.Id || contact.Robot is not null ? null : contact.Name;
 
     /// <summary>Adds the item to the day's open message of that person (or starts one), whatever the races: returns the message that holds it.</summary>
     private async Task<Dispatch> Join(DispatchKey first, DispatchItem item, Instant sendAt, Instant now, CancellationToken cancellationToken)
@@ -364,7 +366,7 @@ public sealed partial class ChannelDelivery(
                 : entries.FirstOrDefault(e => e.Event.Id == item.Event);
             if (entry is not null && entry.Status is not (LogStatus.Delivered or LogStatus.PartlyFailed or LogStatus.Failed))
             {
-                await Settle(entry, now, cancellationToken).ConfigureAwait(false);
+                await Settle(entry, await configurations.Get(cancellationToken).ConfigureAwait(false), now, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -394,10 +396,10 @@ public sealed partial class ChannelDelivery(
     }
 
     /// <summary>When every delivery the event calls for is final, writes the event's outcome to the log.</summary>
-    private async Task<LogStatus?> Settle(LogEntry entry, Instant now, CancellationToken cancellationToken)
+    private async Task<LogStatus?> Settle(LogEntry entry, Configuration configuration, Instant now, CancellationToken cancellationToken)
     {
         var e = entry.Event;
-        var expected = e.Channels.SelectMany(c => Distinct(e.Recipients).Select(r => $"{c}:{r.Person.Value}")).ToHashSet(StringComparer.Ordinal);
+        var expected = e.Channels.SelectMany(c => RobotAddressing.Targets(e, c, configuration).Select(r => $"{c}:{r.Person.Value}")).ToHashSet(StringComparer.Ordinal);
         var deliveries = (await _ledger.OfEvent(e.Id, cancellationToken).ConfigureAwait(false)).Where(d => expected.Contains(d.Key)).ToList();
         if (DeliveryDecisions.Settle(expected.Count, deliveries) is not { } settled)
         {

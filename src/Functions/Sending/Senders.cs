@@ -55,6 +55,12 @@ public sealed record Parcel(string DispatchId, string To, string? ToName, Letter
     /// can ask its provider does so before sending again.
     /// </summary>
     public Instant? UnconfirmedSince { get; init; }
+
+    /// <summary>For a group robot: the mobiles its post @-mentions (the unit's addressed recipients), E.164.</summary>
+    public IReadOnlyList<string> Mentions { get; init; } = [];
+
+    /// <summary>For a group robot: the robot (robots table) the parcel goes to; null for a person.</summary>
+    public Escalation.Domain.Catalog.Robot? Robot { get; init; }
 }
 
 /// <summary>

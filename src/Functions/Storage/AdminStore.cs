@@ -26,7 +26,10 @@ public sealed record AdminData(
     /// <summary>The smstemplates rows.</summary>
     public IReadOnlyList<SmsTemplateRow> SmsTemplates { get; init; } = [];
 
-    public ConfigurationRows Configuration => new(Units, People, PlanStages, Rules, Templates, Calendar, Settings) { SmsTemplates = SmsTemplates };
+    /// <summary>The robots rows.</summary>
+    public IReadOnlyList<RobotRow> Robots { get; init; } = [];
+
+    public ConfigurationRows Configuration => new(Units, People, PlanStages, Rules, Templates, Calendar, Settings) { SmsTemplates = SmsTemplates, Robots = Robots };
 
     /// <summary>The rows of every unit that has any, grouped in one pass (units whose id is not a usable key included as written).</summary>
     public IEnumerable<(string Unit, UnitRows Rows)> ByUnit()
@@ -74,7 +77,7 @@ public readonly record struct WriteCount(int Added, int Updated, int Unchanged)
 /// </summary>
 public sealed class AdminStore(IEntityTables tables)
 {
-    /// <summary>The configuration tables: eight small partitions.</summary>
+    /// <summary>The configuration tables: nine small partitions.</summary>
     public async Task<ConfigurationRows> ReadConfiguration(CancellationToken cancellationToken = default)
     {
         var units = Partition(AdminTables.Units, "unit", cancellationToken);
@@ -85,9 +88,11 @@ public sealed class AdminStore(IEntityTables tables)
         var calendar = Partition(AdminTables.Calendar, "calendar", cancellationToken);
         var settings = Partition(AdminTables.Settings, "setting", cancellationToken);
         var smsTemplates = Partition(AdminTables.SmsTemplates, "smstemplate", cancellationToken);
+        var robots = Partition(AdminTables.Robots, "robot", cancellationToken);
         return new ConfigurationRows(await units, await people, await plans, await rules, await templates, await calendar, await settings)
         {
             SmsTemplates = await smsTemplates,
+            Robots = await robots,
         };
     }
 
@@ -131,6 +136,7 @@ public sealed class AdminStore(IEntityTables tables)
         await All(AdminTables.Explanations, cancellationToken))
     {
         SmsTemplates = await All(AdminTables.SmsTemplates, cancellationToken),
+        Robots = await All(AdminTables.Robots, cancellationToken),
     };
 
     /// <summary>

@@ -142,6 +142,19 @@ public static class Tables
         ],
         true);
 
+    public static TableSchema Robots { get; } = new(
+        "robots", "机器人", "the constant `robot`", "the robot's id",
+        "Group robots of the units and of the supervision office on WeCom (企业微信) and DingTalk (钉钉): rules whose Channels name wecom or dingtalk post to the recipients' unit's robot. The webhook and DingTalk signing secret are never stored here: they are the settings Escalation__Robots__{Id}__Webhook and Escalation__Robots__{Id}__Secret (Key Vault references in Azure, .local/secrets.json in local mode).",
+        [
+            new("Id", "编号", Text, true, "Letters and digits, up to 32 (it names the robot's settings); the robot's deliveries are addressed to robot-{Id}.", "zjj"),
+            new("Unit", "所属单位", Text, true, "The unit id whose group the robot posts to, or 督查室/office for the supervision office's group. One robot per unit (or office) and platform.", "zjj"),
+            new("Platform", "平台", Choice, true, "wecom/企业微信 or dingtalk/钉钉.", "企业微信"),
+            new("Keyword", "关键词", Text, false, "DingTalk only: the robot's custom keyword (自定义关键词) when that is its security setting; put in the title of every post that lacks it.", "督办"),
+            new("BaseUrl", "接口地址", Text, false, "https host for a 政务微信 or 浙政钉 deployment; empty for the public one (qyapi.weixin.qq.com, oapi.dingtalk.com).", "https://oapi.dingtalk.com/"),
+            new("Note", "备注", Text, false, "Which group, who set it up.", "市住建局工作群"),
+        ],
+        true);
+
     public static TableSchema Calendar { get; } = new(
         "calendar", "日历调整", "the constant `calendar`", "the date, or the year itself for a declaration row",
         "Corrections of the working calendar (调休), and declarations of years not shipped with the engine.",
@@ -323,5 +336,5 @@ public static class Tables
     public static IReadOnlyList<TableSchema> Engine { get; } = [EscalationLog, EscalationByMonth, Deliveries, Dispatches, Problems, FirstSeen];
 
     public static IReadOnlyList<TableSchema> Admin { get; } =
-        [Units, People, Tasks, Milestones, PlanTemplates, Progress, Rules, Templates, SmsTemplates, Calendar, Settings, Exemptions, Explanations];
+        [Units, People, Tasks, Milestones, PlanTemplates, Progress, Rules, Templates, SmsTemplates, Robots, Calendar, Settings, Exemptions, Explanations];
 }

@@ -21,7 +21,7 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
     private static readonly Dictionary<string, int> SampleCounts = new()
     {
         ["units"] = 11, ["people"] = 58, ["tasks"] = 66, ["milestones"] = 70, ["plantemplates"] = 10, ["progress"] = 1698,
-        ["rules"] = 10, ["settings"] = 4, ["exemptions"] = 4, ["calendar"] = 0, ["templates"] = 0, ["smstemplates"] = 13, ["explanations"] = 1,
+        ["rules"] = 10, ["settings"] = 4, ["exemptions"] = 4, ["calendar"] = 0, ["templates"] = 0, ["smstemplates"] = 13, ["robots"] = 2, ["explanations"] = 1,
     };
 
     /// <summary>The rejected rows of samples/broken/EXPECTED.md (#3–#12): location, table, key, field, value, part of the reason.</summary>
@@ -90,7 +90,7 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
             new Dictionary<string, (int, int)>
             {
                 ["units"] = (2, 2), ["people"] = (7, 7), ["tasks"] = (11, 6), ["milestones"] = (6, 5), ["plantemplates"] = (3, 3), ["progress"] = (16, 14),
-                ["rules"] = (8, 7), ["templates"] = (2, 1), ["smstemplates"] = (0, 0), ["calendar"] = (0, 0), ["settings"] = (2, 2), ["exemptions"] = (1, 1), ["explanations"] = (0, 0),
+                ["rules"] = (8, 7), ["templates"] = (2, 1), ["smstemplates"] = (0, 0), ["robots"] = (0, 0), ["calendar"] = (0, 0), ["settings"] = (2, 2), ["exemptions"] = (1, 1), ["explanations"] = (0, 0),
             },
             report.Tables.ToDictionary(t => t.Table, t => (t.Read, t.Accepted)));
         Assert.Equal(["fgw-2026-01", "fgw-2026-02", "fgw-2026-03", "zjj-2026-01", "zjj-2026-02", "zjj-2026-03"], stored.Tasks.Select(t => t.Id).Order());
@@ -180,6 +180,26 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
             [("Notice:Lagging", "SMS_154950909"), ("Summons:grouped", "SMS_154950910")],
             stored.SmsTemplates.Select(r => (r.Key, r.TemplateCode)).OrderBy(r => r.Key, StringComparer.Ordinal));
         Assert.Equal("SMS_154950909", (await new AdminStore(tables).ReadConfiguration()).SmsTemplates.Single(r => r.Key == "Notice:Lagging").TemplateCode);
+    }
+
+    [Fact]
+    public async Task Import_ReadsRobotsUnderChineseHeaders_AndRejectsAnUnknownUnitNamingKeyAndField()
+    {
+        var tables = backend.Fresh();
+        var folder = _files["robots"];
+        _files.Write("robots/units.csv", bom: true, "Id,Name", "zjj,市住建局");
+        _files.Write("robots/robots.csv", bom: true,
+            "编号,所属单位,平台,关键词,接口地址,备注",
+            "zjj,zjj,企业微信,,,市住建局工作群",
+            "office,督查室,钉钉,督办,,督查室工作群",
+            "jtj,jtj,wecom,,,");
+
+        var report = await Import(tables, folder);
+        var configuration = await new AdminStore(tables).ReadConfiguration();
+
+        var rejected = Assert.Single(report.Rejected);
+        Assert.Equal(("robots", "jtj", "Unit", "jtj"), (rejected.Problem.Table, rejected.Problem.Key, rejected.Problem.Field, rejected.Problem.Value));
+        Assert.Equal([("office", "督查室", "钉钉", "督办"), ("zjj", "zjj", "企业微信", null)], configuration.Robots.Select(r => (r.Id, r.Unit, r.Platform, r.Keyword)).OrderBy(r => r.Id, StringComparer.Ordinal));
     }
 
     [Fact]

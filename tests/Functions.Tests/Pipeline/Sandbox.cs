@@ -5,6 +5,7 @@ using Escalation.Functions.Local;
 using Escalation.Functions.Messaging;
 using Escalation.Functions.Pipeline;
 using Escalation.Functions.Sending;
+using Escalation.Functions.Sending.China;
 using Escalation.Functions.Storage;
 using Escalation.Functions.Tests.Import;
 using Microsoft.Data.Sqlite;
@@ -40,7 +41,18 @@ internal sealed class Sandbox : IDisposable
         Held = StoreLock.TryAcquire(_folder["store"], "test").Lock ?? throw new InvalidOperationException("A fresh sandbox's store is locked.");
         Email = new RecordingEmailSender(Clock);
         Sms = new RecordingSmsSender(Clock);
+        WeCom = new RobotChannel(Channel.WeCom, _ => null, RobotHttp, Clock, _folder["outbox"]);
+        DingTalk = new RobotChannel(Channel.DingTalk, _ => null, RobotHttp, Clock, _folder["outbox"]);
     }
+
+    /// <summary>Never used to post: the sandbox's robots have no webhook, so their posts go to its outbox (wecom.log, dingtalk.log).</summary>
+    private static readonly HttpClient RobotHttp = new();
+
+    /// <summary>The samples' WeCom robot posts, written to the sandbox's outbox as local mode does without a webhook.</summary>
+    public RobotChannel WeCom { get; }
+
+    /// <summary>The samples' DingTalk robot posts, likewise.</summary>
+    public RobotChannel DingTalk { get; }
 
     public SteppingClock Clock { get; }
 
@@ -65,7 +77,7 @@ internal sealed class Sandbox : IDisposable
         LocalDateTimePattern.CreateWithInvariantCulture("uuuu-MM-dd'T'HH:mm").Parse(localDateTime).GetValueOrThrow().InZoneStrictly(Zone).ToInstant();
 
     /// <summary>The recording senders as the engine's channels.</summary>
-    public ChannelSet Channels => ChannelSet.Of(Email, Sms);
+    public ChannelSet Channels => new([new EmailChannel(Email), new SmsChannel(Sms), WeCom, DingTalk]);
 
     /// <summary>Local mode as <c>run</c> composes it; over <paramref name="tables"/> (wrapping <see cref="Tables"/>) when given.</summary>
     public LocalMode Local(DeliveryOptions? options = null, IEntityTables? tables = null) =>
@@ -113,6 +125,8 @@ internal sealed class Sandbox : IDisposable
     public void Dispose()
     {
         Held.Dispose();
+        WeCom.Dispose();
+        DingTalk.Dispose();
         _folder.Dispose();
     }
 
