@@ -33,6 +33,6 @@ param smsDailyCap = int(readEnvironmentVariable('ESCALATION_SMS_DAILY_CAP', '8')
 // The group robots: their ids (comma-separated, as in the robots table), the DingTalk ones with a signing secret, and
 // the webhooks and secrets themselves as one JSON object by id, which goes into the Key Vault only:
 // {"zjj":{"webhook":"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=..."},"office":{"webhook":"...","secret":"SEC..."}}
-param robotIds = filter(split(readEnvironmentVariable('ESCALATION_ROBOT_IDS', ''), ','), id => !empty(trim(id)))
-param signedRobotIds = filter(split(readEnvironmentVariable('ESCALATION_SIGNED_ROBOT_IDS', ''), ','), id => !empty(trim(id)))
+param robotIds = filter(map(split(readEnvironmentVariable('ESCALATION_ROBOT_IDS', ''), ','), id => trim(id)), id => !empty(id))
+param signedRobotIds = filter(map(split(readEnvironmentVariable('ESCALATION_SIGNED_ROBOT_IDS', ''), ','), id => trim(id)), id => !empty(id))
 param robotSecrets = json(readEnvironmentVariable('ESCALATION_ROBOT_SECRETS', '{}'))

@@ -19,17 +19,17 @@ param identityId string
 @description('Principal id of the identity that reads the secrets.')
 param principalId string
 
-@description('Whether to store the SMS gateway\'s AccessKey secret (a gateway account is configured).')
+@description('Whether the SMS gateway\'s AccessKey secret belongs in the vault (a gateway account is configured).')
 param storeSmsSecret bool
 
-@description('The SMS gateway\'s AccessKey secret (Tencent: SecretKey).')
+@description('The SMS gateway\'s AccessKey secret (Tencent: SecretKey); empty keeps the vault\'s.')
 @secure()
 param smsAccessKeySecret string
 
 @description('The robots\' Key Vault secrets to write: { id, kind (webhook or secret), name (the Key Vault secret\'s) }; no values.')
 param robotVaultSecrets array
 
-@description('The values, by robot id and kind: { "<id>": { "webhook": "...", "secret": "..." } }.')
+@description('The values, by robot id and kind: { "<id>": { "webhook": "...", "secret": "..." } }; a value left out keeps the vault\'s.')
 @secure()
 param robotSecrets object
 
@@ -59,7 +59,9 @@ resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
   }
 }
 
-resource smsSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (storeSmsSecret) {
+// A secret is written only when its value is given, so that a later deployment without the value (the references stay)
+// keeps what the vault holds instead of blanking it.
+resource smsSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (storeSmsSecret && !empty(smsAccessKeySecret)) {
   parent: vault
   name: 'sms-access-key-secret'
   properties: {
@@ -68,9 +70,8 @@ resource smsSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (storeSms
   }
 }
 
-// A robot listed without its value in robotSecrets fails the deployment here, naming the missing property.
 resource robotSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = [
-  for secret in robotVaultSecrets: {
+  for secret in robotVaultSecrets: if (!empty(robotSecrets[?secret.id][?secret.kind] ?? '')) {
     parent: vault
     name: secret.name
     properties: {
