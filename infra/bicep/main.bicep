@@ -383,5 +383,5 @@ output identityClientId string = identity.properties.clientId
 @description('Principal id of the identity (grant it "Key Vault Secrets User" on the SMTP password secret when you use SMTP).')
 output identityPrincipalId string = identity.properties.principalId
 
-@description('The Key Vault holding the SMS gateway\'s and the robots\' secrets (for az keyvault secret set --vault-name ...).')
+@description('The Key Vault holding the SMS gateway\'s and the robots\' secrets, which deployments write (smsAccessKeySecret, robotSecrets); `az keyvault secret set` on it needs "Key Vault Secrets Officer".')
 output keyVaultName string = keyVault.outputs.name
