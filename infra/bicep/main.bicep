@@ -83,8 +83,9 @@ param smsSignName string = ''
 @description('The SMS gateway\'s AccessKey id (Tencent: SecretId).')
 param smsAccessKeyId string = ''
 
-@description('Key Vault secret URI of the SMS gateway\'s AccessKey secret (Tencent: SecretKey). Grant the app\'s identity "Key Vault Secrets User" on it.')
-param smsAccessKeySecretUri string = ''
+@description('The SMS gateway\'s AccessKey secret (Tencent: SecretKey), stored in the deployment\'s Key Vault when smsAccessKeyId is set; Escalation__Sms__AccessKeySecret references it.')
+@secure()
+param smsAccessKeySecret string = ''
 
 @description('Tencent Cloud SMS application id (SmsSdkAppId).')
 param smsSdkAppId string = ''
@@ -102,6 +103,16 @@ param smsMaxParameterLength int = 0
 @minValue(0)
 @maxValue(100)
 param smsDailyCap int = 8
+
+@description('Ids of the group robots (the robots table\'s Id, same spelling) whose webhook robotSecrets holds. Not secret: they name the app settings Escalation__Robots__<Id>__Webhook.')
+param robotIds array = []
+
+@description('Ids of the DingTalk robots whose signing secret (加签, SEC...) robotSecrets holds: Escalation__Robots__<Id>__Secret.')
+param signedRobotIds array = []
+
+@description('The robots\' webhooks and DingTalk signing secrets by robot id: { "zjj": { "webhook": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=..." }, "office": { "webhook": "...", "secret": "SEC..." } }. Each value listed in robotIds / signedRobotIds becomes a Key Vault secret.')
+@secure()
+param robotSecrets object = {}
 
 @description('SMTP server for email when Communication Services is not deployed (empty: none).')
 param smtpHost string = ''
@@ -180,8 +191,25 @@ var names = {
   email: '${prefix}-email-${token}'
   plan: '${prefix}-plan-${token}'
   functionApp: '${prefix}-func-${token}'
+  keyVault: take('${prefix}-kv-${token}', 24)
 }
 var deploymentContainer = 'app-package'
+// The secrets in the deployment's Key Vault and the app settings that reference them. The names are known before the
+// deployment (what-if and the tests see them); the values come from the @secure() parameters. Key Vault secret names are
+// case-insensitive, so robot ids (letters and digits, unique regardless of case in the robots table) are lowercased there.
+var keyVaultUri = 'https://${names.keyVault}${environment().suffixes.keyvaultDns}/'
+var robotVaultSecrets = concat(
+  map(robotIds, id => { id: id, kind: 'webhook', name: 'robot-${toLower(id)}-webhook', setting: 'Escalation__Robots__${id}__Webhook' }),
+  map(signedRobotIds, id => { id: id, kind: 'secret', name: 'robot-${toLower(id)}-secret', setting: 'Escalation__Robots__${id}__Secret' })
+)
+var storeSmsSecret = !empty(smsAccessKeyId)
+// Versionless secret URIs: the app reads the latest version (a new one within a day, at once when its settings change).
+var keyVaultReferences = union(
+  storeSmsSecret ? { Escalation__Sms__AccessKeySecret: '${keyVaultUri}secrets/sms-access-key-secret' } : {},
+  toObject(robotVaultSecrets, s => s.setting, s => '${keyVaultUri}secrets/${s.name}'),
+  // The SMTP password stays in a vault of the office's own (smtpPasswordSecretUri), as before.
+  empty(smtpPasswordSecretUri) ? {} : { Escalation__Smtp__Password: smtpPasswordSecretUri }
+)
 // The sender: emailSender when given (a redeployment must not reset it); otherwise the managed domain's DoNotReply with
 // Communication Services, or the SMTP user's mailbox.
 var smtpSender = empty(emailSender) ? smtpUser : emailSender
@@ -244,6 +272,21 @@ module communication 'modules/communication.bicep' = if (deployCommunicationServ
   }
 }
 
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    name: names.keyVault
+    location: location
+    tags: tags
+    identityId: identity.id
+    principalId: identity.properties.principalId
+    storeSmsSecret: storeSmsSecret
+    smsAccessKeySecret: smsAccessKeySecret
+    robotVaultSecrets: map(robotVaultSecrets, s => { id: s.id, kind: s.kind, name: s.name })
+    robotSecrets: robotSecrets
+  }
+}
+
 module alerts 'modules/alerts.bicep' = if (!empty(alertEmail)) {
   name: 'alerts'
   params: {
@@ -259,6 +302,10 @@ module alerts 'modules/alerts.bicep' = if (!empty(alertEmail)) {
 
 module functionApp 'modules/functionapp.bicep' = {
   name: 'functionapp'
+  // The references must resolve on the first start: the secrets and the identity's role on the vault come first.
+  dependsOn: [
+    keyVault
+  ]
   params: {
     planName: names.plan
     name: names.functionApp
@@ -268,8 +315,8 @@ module functionApp 'modules/functionapp.bicep' = {
     deploymentContainerUrl: '${storage.outputs.blobEndpoint}${deploymentContainer}'
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
-    smtpPasswordSecretUri: smtpPasswordSecretUri
-    smsAccessKeySecretUri: smsAccessKeySecretUri
+    // Secret-valued settings, each a Key Vault reference resolved with the identity.
+    keyVaultReferences: keyVaultReferences
     appSettings: {
       // The Functions host: its own storage (timer leases, keys) and the Service Bus triggers, both through the identity.
       // Service URIs rather than __accountName, which only works with public Azure's default DNS suffixes.
@@ -335,3 +382,6 @@ output identityClientId string = identity.properties.clientId
 
 @description('Principal id of the identity (grant it "Key Vault Secrets User" on the SMTP password secret when you use SMTP).')
 output identityPrincipalId string = identity.properties.principalId
+
+@description('The Key Vault holding the SMS gateway\'s and the robots\' secrets, which deployments write (smsAccessKeySecret, robotSecrets); `az keyvault secret set` on it needs "Key Vault Secrets Officer".')
+output keyVaultName string = keyVault.outputs.name

@@ -1,6 +1,7 @@
 using Escalation.Domain.Evaluation;
 using Escalation.Domain.Problems;
 using Escalation.Domain.Wording;
+using Escalation.Functions.Local;
 using Escalation.Functions.Storage;
 using NodaTime;
 
@@ -23,9 +24,29 @@ internal static class CheckCommand
             return Cli.UsageError;
         }
 
+        // The robots' webhooks and secrets: the settings; in local mode (the embedded store) also the secrets file, as the
+        // local senders read them.
+        var local = tables is SqliteTables;
+        Func<string, string?> robotSetting = setting;
+        if (local)
+        {
+            IReadOnlyDictionary<string, string> secrets;
+            try
+            {
+                secrets = LocalSecrets.Read(EngineSettings.DefaultSecretsFile);
+            }
+            catch (InvalidOperationException e)
+            {
+                stderr.WriteLine($"错误：{e.Message}");
+                return Cli.UsageError;
+            }
+
+            robotSetting = key => setting(key) ?? secrets.GetValueOrDefault(key);
+        }
+
         var read = new DailyRead(tables, clock, settings.Zone);
         var gateway = SmsGatewaySettings.From(setting, []);
-        var (found, items, resolved, gaps) = Check(read, tables, gateway, clock).GetAwaiter().GetResult();
+        var (found, items, resolved, gaps) = Check(read, tables, gateway, robotSetting, local, clock).GetAwaiter().GetResult();
         stdout.WriteLine(found.Count == 0
             ? $"已检查 {tables.Describe}：可用任务 {items} 项，没有问题；自上次检查以来已解决 {resolved} 个问题。"
             : $"已检查 {tables.Describe}：可用任务 {items} 项，仍有 {found.Count} 个问题（已记入 problems 表，改正后再次检查即标为已解决）；自上次检查以来已解决 {resolved} 个问题。");
@@ -45,7 +66,7 @@ internal static class CheckCommand
     }
 
     private static async Task<(List<Problem> Found, int Items, int Resolved, List<CalendarGap> Gaps)> Check(
-        DailyRead read, IEntityTables tables, SmsGatewaySettings gateway, IClock clock)
+        DailyRead read, IEntityTables tables, SmsGatewaySettings gateway, Func<string, string?> robotSetting, bool local, IClock clock)
     {
         var day = await read.Configuration().ConfigureAwait(false);
         var found = day.Problems.ToList();
@@ -61,6 +82,12 @@ internal static class CheckCommand
             : [];
         resolved += (await new ProblemLog(tables).Reconcile(ProblemLog.SmsGatewayScope, coverage, clock.GetCurrentInstant()).ConfigureAwait(false)).Resolved;
         found.AddRange(coverage);
+
+        // The robots' webhooks and DingTalk security are settings, not table rows: only check looks at them (the daily run
+        // finds out when a post fails), under a scope of their own.
+        var robots = RobotSettingsCheck.Problems(day.Configuration.Robots, robotSetting, local);
+        resolved += (await new ProblemLog(tables).Reconcile(ProblemLog.RobotSettingsScope, robots, clock.GetCurrentInstant()).ConfigureAwait(false)).Resolved;
+        found.AddRange(robots);
         if (!day.CanEvaluate)
         {
             // The daily run stops on such a day (the problem above says so), and so does check: the units' scopes are left

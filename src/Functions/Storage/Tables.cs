@@ -264,10 +264,10 @@ public static class Tables
         false);
 
     public static TableSchema Problems { get; } = new(
-        ProblemLog.TableName, "问题", "the scope validated: `config`, a unit id, `import`, or `sms-gateway`", "`{table}|{key}|{field}` (characters keys may not hold written %XX)",
+        ProblemLog.TableName, "问题", "the scope validated: `config`, a unit id, `import`, `sms-gateway` or `robot-settings`", "`{table}|{key}|{field}` (characters keys may not hold written %XX)",
         "Bad input found while reading or importing tables, kept until it is fixed and then marked resolved.",
         [
-            new("Scope", "范围", Text, true, "config, a unit id, import, or sms-gateway (what check finds missing in smstemplates for a mainland SMS gateway).", "fgw"),
+            new("Scope", "范围", Text, true, "config, a unit id, import, sms-gateway (what check finds missing in smstemplates for a mainland SMS gateway) or robot-settings (what check finds missing in the robots' settings).", "fgw"),
             new("Table", "表", Text, true, "The table the bad row is in.", "tasks"),
             new("Key", "行键", Text, true, "The row's key (a task id, {task}:{due}, …).", "fgw-2026-05"),
             new("Field", "字段", Text, true, "The faulty column.", "Deadline"),
