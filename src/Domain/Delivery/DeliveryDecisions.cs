@@ -227,7 +227,8 @@ public static class DeliveryDecisions
     /// <see cref="DeliveryOptions.SmsDailyCap"/>, moves (<see cref="DispatchStep.Move"/>): its items join the person's
     /// message of that level on the next day's first window (the start of the next day for a level that goes at once),
     /// so that the next day brings one message, not the moved one besides the day's own. A move under way is resumed,
-    /// whatever the day and the count, to the day it named.
+    /// whatever the day and the count, to the day it named. A message attempted before (it may have gone unconfirmed)
+    /// is not moved but deferred to that window as itself, keeping its id, which the provider deduplicates or is asked by.
     /// </summary>
     public static DispatchStep ForDispatch(Dispatch d, bool reachable, Instant now, DeliveryOptions options, WorkingCalendar calendar, int sentToday = 0)
     {
@@ -281,6 +282,19 @@ public static class DeliveryDecisions
         {
             var tomorrow = now.InZone(calendar.Zone).Date.PlusDays(1).AtStartOfDayInZone(calendar.Zone).ToInstant();
             var nextFirst = options.SendAtOnce.Contains(d.Key.Level) ? tomorrow : options.Window.NextOpening(tomorrow, calendar);
+            if (d.Attempts > 0)
+            {
+                // Tried before: it may have gone without an answer saying so (a claim that lapsed, an unconfirmed gateway
+                // send). Under another message's id the provider could not tell it from a new text, so it stays itself.
+                return new DispatchStep.Defer(d with
+                {
+                    Status = DispatchStatus.Deferred,
+                    NextAttemptAt = nextFirst,
+                    LastError = string.Create(CultureInfo.InvariantCulture, $"daily SMS cap of {options.SmsDailyCap} messages to this number reached ({sentToday} sent today): tried before, so it goes on its own in the next day's first window"),
+                    UpdatedAt = now,
+                });
+            }
+
             var into = d.Key with { Day = nextFirst.InZone(calendar.Zone).Date, Sequence = 1 };
             return new DispatchStep.Move(
                 d with

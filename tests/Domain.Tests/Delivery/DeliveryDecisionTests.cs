@@ -274,6 +274,18 @@ public class DeliveryDecisionTests
         Assert.Equal("Move into Sms:fgw-zhang:20260430:Notice:001, a new one going 2026-04-30T00:10", Describe(step));
     }
 
+    [Fact]
+    public void ForDispatch_DefersAMessageTriedBefore_AsItself_WhenOverTheCap()
+    {
+        // Its claim lapsed (or the gateway never confirmed it): it may have gone, and only its own id lets the provider tell.
+        var lapsed = Message(1, DispatchStatus.Sending, Item("a")) with { Key = SmsKey(1), Attempts = 1, NextAttemptAt = At("2026-04-29T10:02") };
+
+        var step = DeliveryDecisions.ForDispatch(lapsed, true, At("2026-04-29T10:02"), Azure, China, 8);
+
+        Assert.Equal("Defer 2026-04-30T08:30", Describe(step));
+        Assert.Null(((DispatchStep.Defer)step).Dispatch.MovedTo);
+    }
+
     public static TheoryData<string, string, int, bool, string> ResumedMoves => new()
     {
         // why, now (local), sent today, reachable, outcome
