@@ -28,7 +28,8 @@ public sealed record DeliveryOutcome(string Summary, LogStatus? EventStatus = nu
 /// sending time;</item>
 /// <item>a dispatch notice: the message is claimed (its items fixed), rendered as one letter listing every event, sent,
 /// and its outcome written to it and mirrored onto each event's delivery; a transient failure schedules the retry;
-/// an event whose deliveries are all final gets its outcome in the log.</item>
+/// an event whose deliveries are all final gets its outcome in the log. An SMS message over the daily cap is not sent:
+/// its events join the person's message of the next day's first window, and their deliveries follow that one.</item>
 /// </list>
 /// Every write is conditional on the version read (ETag), so concurrent invocations cannot both claim a message, and a
 /// repeated notice finds its work done.
