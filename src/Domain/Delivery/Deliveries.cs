@@ -140,6 +140,12 @@ public enum DispatchStatus
 
     /// <summary>Given up, or the person can no longer be reached on the channel.</summary>
     Failed,
+
+    /// <summary>
+    /// Never sent: it came over the daily SMS cap, and its items joined the person's message of the next day's first window
+    /// (<see cref="Dispatch.MovedTo"/>), which carries them. Final; its deliveries follow that message.
+    /// </summary>
+    Moved,
 }
 
 /// <summary>
@@ -213,11 +219,18 @@ public sealed record Dispatch(
     /// </summary>
     public Instant? UnconfirmedSince { get; init; }
 
+    /// <summary>
+    /// Where its items went over the daily SMS cap: the message that took them once it is <see cref="DispatchStatus.Moved"/>;
+    /// before that, while the move is under way (<see cref="DispatchStatus.Deferred"/>), the first message of the day and
+    /// level they go to, so that a move resumed after a crash, on whatever day, goes to the same place. Null otherwise.
+    /// </summary>
+    public DispatchKey? MovedTo { get; init; }
+
     /// <summary>The stored version this record was read at (opaque); updates are conditional on it.</summary>
     public string? Version { get; init; }
 
     /// <summary>True once nothing more will happen to it.</summary>
-    public bool IsFinal => Status is DispatchStatus.Sent or DispatchStatus.Failed;
+    public bool IsFinal => Status is DispatchStatus.Sent or DispatchStatus.Failed or DispatchStatus.Moved;
 
     /// <summary>True while events may still join it.</summary>
     public bool IsOpen => Status == DispatchStatus.Open;

@@ -63,6 +63,16 @@ public abstract record DispatchStep
     /// <summary>It is final: bring its events' deliveries in line with it (after a crash they may lag behind).</summary>
     public sealed record Settled(Dispatch Dispatch) : DispatchStep;
 
+    /// <summary>
+    /// Over the daily SMS cap: its items go into the person's message of the next day's first window instead of a message
+    /// of their own. When the message read does not yet name where they go (<see cref="Dispatch.MovedTo"/> is null),
+    /// write <paramref name="Moving"/> (deferred, naming <paramref name="Into"/>) and decide again; once it does, join its
+    /// items to <paramref name="Into"/>'s day and level (<see cref="DeliveryDecisions.JoinAll"/>, a message started there
+    /// going at <paramref name="SendAt"/>), then write it as moved (<see cref="DeliveryDecisions.Moved"/>), then bring its
+    /// deliveries in line with the message that took its items.
+    /// </summary>
+    public sealed record Move(Dispatch Moving, DispatchKey Into, Instant SendAt) : DispatchStep;
+
     /// <summary>The person can no longer be reached on the channel: write it as failed.</summary>
     public sealed record Unreachable(Dispatch Failed) : DispatchStep;
 
@@ -169,22 +179,42 @@ public static class DeliveryDecisions
     /// </summary>
     public static JoinStep Join(IReadOnlyList<Dispatch> slot, DispatchKey first, DispatchItem item, Instant sendAt, Instant now)
     {
+        ArgumentNullException.ThrowIfNull(item);
+        return JoinAll(slot, first, [item], sendAt, now);
+    }
+
+    /// <summary>
+    /// How <paramref name="items"/> (a moved message's, <see cref="DispatchStep.Move"/>) join the messages of one person,
+    /// channel, day and level, in one write, so that they stay together: those no message of the slot holds yet are added
+    /// to the latest while it is open and has room for all of them, else start a new one going at
+    /// <paramref name="sendAt"/>; when every one is held already (a repeated join), the message holding the first. A
+    /// message that moved on still counts as holding its items (they went on from there).
+    /// </summary>
+    public static JoinStep JoinAll(IReadOnlyList<Dispatch> slot, DispatchKey first, IReadOnlyList<DispatchItem> items, Instant sendAt, Instant now)
+    {
         ArgumentNullException.ThrowIfNull(slot);
         ArgumentNullException.ThrowIfNull(first);
-        ArgumentNullException.ThrowIfNull(item);
-        if (slot.FirstOrDefault(d => d.Items.Any(i => i.Event == item.Event)) is { } holding)
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.Count == 0)
         {
-            return new JoinStep.Already(holding);
+            throw new ArgumentException("Nothing to join.", nameof(items));
+        }
+
+        var held = slot.SelectMany(d => d.Items).Select(i => i.Event).ToHashSet();
+        var missing = items.Where(i => !held.Contains(i.Event)).ToList();
+        if (missing.Count == 0)
+        {
+            return new JoinStep.Already(slot.First(d => d.Items.Any(i => i.Event == items[0].Event)));
         }
 
         var latest = slot.MaxBy(d => d.Key.Sequence);
-        if (latest is { IsOpen: true } && latest.Items.Count < MaxItems)
+        if (latest is { IsOpen: true } && latest.Items.Count + missing.Count <= MaxItems)
         {
-            return new JoinStep.Add(latest with { Items = [.. latest.Items, item], UpdatedAt = now });
+            return new JoinStep.Add(latest with { Items = [.. latest.Items, .. missing], UpdatedAt = now });
         }
 
         var key = first with { Sequence = (latest?.Key.Sequence ?? 0) + 1 };
-        return new JoinStep.Create(new Dispatch(key, DispatchStatus.Open, [item], sendAt, 0, null, null, null, null, now));
+        return new JoinStep.Create(new Dispatch(key, DispatchStatus.Open, missing, sendAt, 0, null, null, null, null, now));
     }
 
     /// <summary>
@@ -194,8 +224,11 @@ public static class DeliveryDecisions
     /// (its notice was lost and a scan outside the window found it) waits for the window, as do retries and lapsed claims.
     /// A claim that lapsed on the last attempt gives up. An SMS message to a number that was sent
     /// <paramref name="sentToday"/> messages already today (<see cref="SentOn"/>), at or over
-    /// <see cref="DeliveryOptions.SmsDailyCap"/>, is deferred to the next day's first window (the start of the next day for
-    /// a level that goes at once). It then goes as its own message: its items are not regrouped into the next day's.
+    /// <see cref="DeliveryOptions.SmsDailyCap"/>, moves (<see cref="DispatchStep.Move"/>): its items join the person's
+    /// message of that level on the next day's first window (the start of the next day for a level that goes at once),
+    /// so that the next day brings one message, not the moved one besides the day's own. A move under way is resumed,
+    /// whatever the day and the count, to the day it named. A message attempted before (it may have gone unconfirmed)
+    /// is not moved but deferred to that window as itself, keeping its id, which the provider deduplicates or is asked by.
     /// </summary>
     public static DispatchStep ForDispatch(Dispatch d, bool reachable, Instant now, DeliveryOptions options, WorkingCalendar calendar, int sentToday = 0)
     {
@@ -205,6 +238,12 @@ public static class DeliveryDecisions
         if (d.IsFinal)
         {
             return new DispatchStep.Settled(d);
+        }
+
+        if (d.MovedTo is { } under)
+        {
+            // Its items may already be in that message (a crash between the writes): joining them again finds them there.
+            return new DispatchStep.Move(d, under, FirstWindowOn(under.Day, under.Level, options, calendar) + options.Gather);
         }
 
         if (d.IsOpen && now + Tolerance < d.SendAt)
@@ -242,14 +281,32 @@ public static class DeliveryDecisions
         if (d.Key.Channel == Channel.Sms && options.SmsDailyCap > 0 && sentToday >= options.SmsDailyCap)
         {
             var tomorrow = now.InZone(calendar.Zone).Date.PlusDays(1).AtStartOfDayInZone(calendar.Zone).ToInstant();
-            var moved = options.SendAtOnce.Contains(d.Key.Level) ? tomorrow : options.Window.NextOpening(tomorrow, calendar);
-            return new DispatchStep.Defer(d with
+            var nextFirst = options.SendAtOnce.Contains(d.Key.Level) ? tomorrow : options.Window.NextOpening(tomorrow, calendar);
+            if (d.Attempts > 0)
             {
-                Status = DispatchStatus.Deferred,
-                NextAttemptAt = moved,
-                LastError = string.Create(CultureInfo.InvariantCulture, $"daily SMS cap of {options.SmsDailyCap} messages to this number reached ({sentToday} sent today): moved to the next day's first window"),
-                UpdatedAt = now,
-            });
+                // Tried before: it may have gone without an answer saying so (a claim that lapsed, an unconfirmed gateway
+                // send). Under another message's id the provider could not tell it from a new text, so it stays itself.
+                return new DispatchStep.Defer(d with
+                {
+                    Status = DispatchStatus.Deferred,
+                    NextAttemptAt = nextFirst,
+                    LastError = string.Create(CultureInfo.InvariantCulture, $"daily SMS cap of {options.SmsDailyCap} messages to this number reached ({sentToday} sent today): tried before, so it goes on its own in the next day's first window"),
+                    UpdatedAt = now,
+                });
+            }
+
+            var into = d.Key with { Day = nextFirst.InZone(calendar.Zone).Date, Sequence = 1 };
+            return new DispatchStep.Move(
+                d with
+                {
+                    Status = DispatchStatus.Deferred,
+                    NextAttemptAt = nextFirst,
+                    MovedTo = into,
+                    LastError = string.Create(CultureInfo.InvariantCulture, $"daily SMS cap of {options.SmsDailyCap} messages to this number reached ({sentToday} sent today): its events join the message of {IsoDate.Format(into.Day)}, the next day's first window"),
+                    UpdatedAt = now,
+                },
+                into,
+                nextFirst + options.Gather);
         }
 
         return new DispatchStep.Send(d with
@@ -260,6 +317,41 @@ public static class DeliveryDecisions
             NextAttemptAt = now + options.Lease,
             UpdatedAt = now,
         });
+    }
+
+    /// <summary>
+    /// <paramref name="moving"/> (a message whose move is under way) once <paramref name="into"/> holds its items: moved,
+    /// for good, naming that message.
+    /// </summary>
+    public static Dispatch Moved(Dispatch moving, Dispatch into, Instant now)
+    {
+        ArgumentNullException.ThrowIfNull(moving);
+        ArgumentNullException.ThrowIfNull(into);
+        if (moving.MovedTo is null || moving.IsFinal)
+        {
+            throw new ArgumentException($"Message {moving.Key} is {moving.Status} and not being moved.", nameof(moving));
+        }
+
+        return moving with { Status = DispatchStatus.Moved, MovedTo = into.Key, NextAttemptAt = null, UpdatedAt = now };
+    }
+
+    /// <summary>
+    /// The messages of <paramref name="slot"/> (the day and level <paramref name="moved"/> moved to, every sequence) that
+    /// carry its items: normally the one it names; every one holding any of them, should a join have spread them.
+    /// </summary>
+    public static IReadOnlyList<Dispatch> Carriers(Dispatch moved, IReadOnlyList<Dispatch> slot)
+    {
+        ArgumentNullException.ThrowIfNull(moved);
+        ArgumentNullException.ThrowIfNull(slot);
+        var events = moved.Items.Select(i => i.Event).ToHashSet();
+        return [.. slot.Where(d => d.Key != moved.Key && d.Items.Any(i => events.Contains(i.Event)))];
+    }
+
+    /// <summary>When the first window of <paramref name="day"/> opens for <paramref name="level"/>: its start for a level that goes at once.</summary>
+    private static Instant FirstWindowOn(LocalDate day, EventLevel level, DeliveryOptions options, WorkingCalendar calendar)
+    {
+        var start = day.AtStartOfDayInZone(calendar.Zone).ToInstant();
+        return options.SendAtOnce.Contains(level) ? start : options.Window.NextOpening(start, calendar);
     }
 
     /// <summary>
@@ -310,7 +402,8 @@ public static class DeliveryDecisions
 
     /// <summary>
     /// A delivery as its message stands: sent or failed with it; deferred while it waits for a later day's window or a
-    /// retry; pending while it gathers or is being sent.
+    /// retry; pending while it gathers or is being sent. A message that moved over the daily SMS cap leaves it deferred,
+    /// naming that message, until it is brought in line with the message its items joined (<see cref="Carriers"/>).
     /// </summary>
     public static Delivery Mirror(Delivery delivery, Dispatch d, Instant now, DeliveryOptions options)
     {
@@ -322,7 +415,7 @@ public static class DeliveryDecisions
         {
             DispatchStatus.Sent => DeliveryStatus.Sent,
             DispatchStatus.Failed => DeliveryStatus.Failed,
-            DispatchStatus.Deferred => DeliveryStatus.Deferred,
+            DispatchStatus.Deferred or DispatchStatus.Moved => DeliveryStatus.Deferred,
             DispatchStatus.Open when waitsForWindow => DeliveryStatus.Deferred,
             _ => DeliveryStatus.Pending,
         };
@@ -336,7 +429,7 @@ public static class DeliveryDecisions
             ProviderId = d.ProviderId,
             LastError = d.LastError,
             MaskedAddress = d.MaskedAddress ?? delivery.MaskedAddress,
-            NextAttemptAt = d.IsFinal ? null : d.IsOpen ? d.SendAt : d.NextAttemptAt,
+            NextAttemptAt = d.Status == DispatchStatus.Moved ? delivery.NextAttemptAt : d.IsFinal ? null : d.IsOpen ? d.SendAt : d.NextAttemptAt,
             UpdatedAt = now,
         };
     }

@@ -36,7 +36,8 @@ public sealed record DeliveryOptions(
 
     /// <summary>
     /// At most this many SMS messages to one number a day (mainland gateways cap notification SMS per number and day, and
-    /// the engine keeps under it rather than be refused); a message over it waits for the next day's first window. 0: no cap.
+    /// the engine keeps under it rather than be refused); the items of a message over it join the person's message of the
+    /// next day's first window, so that the next day brings one message. 0: no cap.
     /// </summary>
     public int SmsDailyCap { get; init; } = DefaultSmsDailyCap;
 

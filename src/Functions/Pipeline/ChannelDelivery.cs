@@ -28,7 +28,8 @@ public sealed record DeliveryOutcome(string Summary, LogStatus? EventStatus = nu
 /// sending time;</item>
 /// <item>a dispatch notice: the message is claimed (its items fixed), rendered as one letter listing every event, sent,
 /// and its outcome written to it and mirrored onto each event's delivery; a transient failure schedules the retry;
-/// an event whose deliveries are all final gets its outcome in the log.</item>
+/// an event whose deliveries are all final gets its outcome in the log. An SMS message over the daily cap is not sent:
+/// its events join the person's message of the next day's first window, and their deliveries follow that one.</item>
 /// </list>
 /// Every write is conditional on the version read (ETag), so concurrent invocations cannot both claim a message, and a
 /// repeated notice finds its work done.
@@ -105,7 +106,7 @@ public sealed partial class ChannelDelivery(
 
                     var dispatch = await Join(
                         new DispatchKey(channel, recipient.Person, join.Day, e.Level, 1),
-                        new DispatchItem(e.Id, e.Unit, recipient.IsCopy),
+                        [new DispatchItem(e.Id, e.Unit, recipient.IsCopy)],
                         sendAt,
                         now,
                         cancellationToken).ConfigureAwait(false);
@@ -164,7 +165,28 @@ public sealed partial class ChannelDelivery(
                     return (new DeliveryOutcome(string.Create(CultureInfo.InvariantCulture, $"message {key} waits until {wait.Until}")), null);
                 case DispatchStep.Settled settled:
                     await Conclude(settled.Dispatch, now, cancellationToken).ConfigureAwait(false);
+                    if (settled.Dispatch.Status == DispatchStatus.Moved)
+                    {
+                        // A crash may have come before the message that took its items was announced.
+                        await Publish(Notices(await Carriers(settled.Dispatch, cancellationToken).ConfigureAwait(false), now), cancellationToken).ConfigureAwait(false);
+                    }
+
                     return (new DeliveryOutcome($"message {key} was {settled.Dispatch.Status} already; its deliveries are in line"), null);
+                case DispatchStep.Move move when d.MovedTo is null:
+                    // Name where the items go before they go there, so that a move resumed after a crash goes to the same place.
+                    if (await _dispatches.Update(move.Moving, cancellationToken).ConfigureAwait(false))
+                    {
+                        LogMoving(logger, key.Id, move.Into.Day);
+                    }
+
+                    continue;
+                case DispatchStep.Move move:
+                    if (await Move(d, move, now, cancellationToken).ConfigureAwait(false) is { } moved)
+                    {
+                        return (moved, null);
+                    }
+
+                    continue;
                 case DispatchStep.Defer defer:
                     if (!await _dispatches.Update(defer.Dispatch, cancellationToken).ConfigureAwait(false))
                     {
@@ -205,6 +227,37 @@ public sealed partial class ChannelDelivery(
 
     /// <summary>Each person once per event: addressed before copied, first role named wins.</summary>
     internal static IEnumerable<Recipient> Distinct(IEnumerable<Recipient> recipients) => RobotAddressing.Distinct(recipients);
+
+    /// <summary>
+    /// Moves the items of <paramref name="moving"/> (over the daily SMS cap, its move named) into the person's message of the
+    /// day it names: first the message that takes them is written (a repeated join finds them there), then the moving one
+    /// as moved, then the deliveries follow the new message. Null when the moving message changed since it was read.
+    /// </summary>
+    private async Task<DeliveryOutcome?> Move(Dispatch moving, DispatchStep.Move move, Instant now, CancellationToken cancellationToken)
+    {
+        var into = await Join(move.Into, moving.Items, move.SendAt, now, cancellationToken).ConfigureAwait(false);
+        var moved = DeliveryDecisions.Moved(moving, into, now);
+        if (!await _dispatches.Update(moved, cancellationToken).ConfigureAwait(false))
+        {
+            LogLostRace(logger, moving.Key.Id);
+            return null;
+        }
+
+        LogMoved(logger, moving.Key.Id, moving.Items.Count, into.Key.Id);
+        await Conclude(moved, now, cancellationToken).ConfigureAwait(false);
+        await Publish(Notices([into], now), cancellationToken).ConfigureAwait(false);
+        return new DeliveryOutcome(string.Create(CultureInfo.InvariantCulture, $"message {moving.Key} over the daily SMS cap: its {moving.Items.Count} events joined message {into.Key}"));
+    }
+
+    /// <summary>The messages that took the items of <paramref name="moved"/> (<see cref="DeliveryDecisions.Carriers"/>).</summary>
+    private async Task<IReadOnlyList<Dispatch>> Carriers(Dispatch moved, CancellationToken cancellationToken) =>
+        moved.MovedTo is { } into
+            ? DeliveryDecisions.Carriers(moved, await _dispatches.Slot(into, cancellationToken).ConfigureAwait(false))
+            : throw new InvalidOperationException($"Message {moved.Key} is {moved.Status} without MovedTo.");
+
+    /// <summary>A notice for each message not yet final, at its time (or now).</summary>
+    private static IEnumerable<(DispatchKey Key, Instant At)> Notices(IEnumerable<Dispatch> messages, Instant now) =>
+        messages.Where(m => !m.IsFinal).Select(m => (m.Key, m.IsOpen ? m.SendAt : m.NextAttemptAt ?? now));
 
     /// <summary>Writes the message as failed for good and settles its events; null when it changed since it was read.</summary>
     private async Task<DeliveryOutcome?> Fail(Dispatch failed, Instant now, CancellationToken cancellationToken)
@@ -297,13 +350,16 @@ public sealed partial class ChannelDelivery(
     private static string? RecipientName(Contact contact, Configuration configuration) =>
         configuration.Roster.SupervisionOffice == contact.Id || contact.Robot is not null ? null : contact.Name;
 
-    /// <summary>Adds the item to the day's open message of that person (or starts one), whatever the races: returns the message that holds it.</summary>
-    private async Task<Dispatch> Join(DispatchKey first, DispatchItem item, Instant sendAt, Instant now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds the items to the day's open message of that person (or starts one), together, whatever the races: returns the
+    /// message that holds them.
+    /// </summary>
+    private async Task<Dispatch> Join(DispatchKey first, IReadOnlyList<DispatchItem> items, Instant sendAt, Instant now, CancellationToken cancellationToken)
     {
         for (var race = 0; race < MaxJoinRaces; race++)
         {
             var slot = await _dispatches.Slot(first, cancellationToken).ConfigureAwait(false);
-            switch (DeliveryDecisions.Join(slot, first, item, sendAt, now))
+            switch (DeliveryDecisions.JoinAll(slot, first, items, sendAt, now))
             {
                 case JoinStep.Already already:
                     return already.Dispatch;
@@ -316,7 +372,7 @@ public sealed partial class ChannelDelivery(
             }
         }
 
-        throw new InvalidOperationException($"Event {item.Event} could not join a message of {first.Partition} on {first.Day} after {MaxJoinRaces} races; the notice will be retried.");
+        throw new InvalidOperationException($"Event {items[0].Event} could not join a message of {first.Partition} on {first.Day} after {MaxJoinRaces} races; the notice will be retried.");
     }
 
     /// <summary>Brings each event's delivery in line with the message that carries it, then settles the events whose deliveries are all final.</summary>
@@ -326,6 +382,18 @@ public sealed partial class ChannelDelivery(
     /// <param name="entries">Its events' log rows when the caller has just read them (sending does), so they are not read twice.</param>
     private async Task Conclude(Dispatch d, Instant now, CancellationToken cancellationToken, IReadOnlyList<LogEntry>? entries = null)
     {
+        if (d.Status == DispatchStatus.Moved)
+        {
+            // Its deliveries follow the message that took its items (and, should that one have moved on too, the next).
+            foreach (var carrier in await Carriers(d, cancellationToken).ConfigureAwait(false))
+            {
+                await Conclude(carrier, now, cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        var left = new Dictionary<string, (DispatchKey Key, Instant At)>(StringComparer.Ordinal);
         foreach (var item in d.Items)
         {
             for (var race = 0; race < 3; race++)
@@ -344,6 +412,13 @@ public sealed partial class ChannelDelivery(
 
                 if (await _ledger.Update(next, cancellationToken).ConfigureAwait(false))
                 {
+                    if (delivery.DispatchId != next.DispatchId && DispatchKey.TryParse(delivery.DispatchId) is { } before)
+                    {
+                        // It named a message whose items moved here over the SMS cap: see to that one, whose move may
+                        // have been cut short (no delivery names it any more, so nothing else would).
+                        left[before.Id] = (before, now);
+                    }
+
                     if (next.IsFinal)
                     {
                         EngineTelemetry.CountDelivery(d.Key.Channel, next.Status == DeliveryStatus.Sent ? EngineTelemetry.DeliveryOutcomes.Sent : EngineTelemetry.DeliveryOutcomes.Failed);
@@ -354,6 +429,7 @@ public sealed partial class ChannelDelivery(
             }
         }
 
+        await Publish(left.Values, cancellationToken).ConfigureAwait(false);
         if (!d.IsFinal)
         {
             return;
@@ -419,6 +495,12 @@ public sealed partial class ChannelDelivery(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Message {DispatchId} failed after {Attempts} attempts: {Error}")]
     private static partial void LogFailed(ILogger logger, string dispatchId, int attempts, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {DispatchId} is over the daily SMS cap: its events move to the message of {Day}")]
+    private static partial void LogMoving(ILogger logger, string dispatchId, LocalDate day);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {DispatchId} moved: its {Events} events joined message {Into}")]
+    private static partial void LogMoved(ILogger logger, string dispatchId, int events, string into);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} skipped: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string deliveryId, string reason);

@@ -115,6 +115,7 @@ public sealed class DispatchStore(IEntityTables tables)
         Optional("ProviderId", d.ProviderId);
         Optional("LastError", d.LastError);
         Optional("Address", d.MaskedAddress);
+        Optional("MovedTo", d.MovedTo?.Id);
         return entity;
     }
 
@@ -142,6 +143,9 @@ public sealed class DispatchStore(IEntityTables tables)
         {
             FirstAttemptAt = At(e.GetDateTimeOffset("FirstAttemptAt")),
             UnconfirmedSince = At(e.GetDateTimeOffset("UnconfirmedSince")),
+            MovedTo = e.GetString("MovedTo") is { } movedTo
+                ? DispatchKey.TryParse(movedTo) ?? throw new FormatException($"Message {e.PartitionKey}/{e.RowKey} has MovedTo '{movedTo}', which is not a message id.")
+                : null,
             Version = e.ETag.ToString(),
         };
     }

@@ -249,7 +249,7 @@ public static class Tables
             new("Day", "发送日", Date, true, "The working day it is delivered (or the day a level that goes at once was raised).", "2026-06-02"),
             new("Level", "级别", Choice, true, "Reminder, Notice or Summons.", "Summons"),
             new("Sequence", "序号", WholeNumber, true, "1, or more when events came after the day's message had gone.", "1"),
-            new("Status", "状态", Choice, true, "Open (gathering), Sending, Deferred, Sent or Failed.", "Sent"),
+            new("Status", "状态", Choice, true, "Open (gathering), Sending, Deferred, Sent, Failed, or Moved (over the daily SMS cap: its events joined the next day's message, MovedTo).", "Sent"),
             new("Items", "事项", Text, true, "JSON list of the events it carries: {Event, Unit, Copy}.", "[{\"Event\":\"ev-3f2a…\",\"Unit\":\"fgw\",\"Copy\":false}]"),
             new("SendAt", "计划发送", Timestamp, true, "When it goes: the window's opening (or the moment it could first go) plus the gathering time.", "2026-06-02T00:40:00Z"),
             new("Attempts", "尝试次数", WholeNumber, true, "Sending attempts so far.", "1"),
@@ -259,6 +259,7 @@ public static class Tables
             new("ProviderId", "服务商编号", Text, false, "The provider's message or operation id.", "6f1c…"),
             new("LastError", "最近错误", Text, false, "The last failure, as the provider put it.", "429 Too Many Requests"),
             new("Address", "地址（脱敏）", Text, false, "The address used, mostly hidden.", "+86138****8000"),
+            new("MovedTo", "并入消息", Text, false, "Over the daily SMS cap: the next day's message its events joined (Moved); while the move is under way (Deferred), that day's first message of the level.", "Sms:fgw-zhang:20260603:Notice:001"),
             new("UpdatedAt", "更新时间", Timestamp, true, "Last change.", "2026-06-02T00:40:03Z"),
         ],
         false);

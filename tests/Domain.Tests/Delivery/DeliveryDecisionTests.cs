@@ -234,20 +234,22 @@ public class DeliveryDecisionTests
     [Theory]
     // channel, sent today, now (local), outcome
     [InlineData(Channel.Sms, 7, "2026-04-29T10:00", "Send")]
-    [InlineData(Channel.Sms, 8, "2026-04-29T10:00", "Defer 2026-04-30T08:30")]
-    [InlineData(Channel.Sms, 9, "2026-04-30T10:00", "Defer 2026-05-06T08:30")] // the next day's first window is after the holiday
+    [InlineData(Channel.Sms, 8, "2026-04-29T10:00", "Move into Sms:fgw-zhang:20260430:Notice:001, a new one going 2026-04-30T08:40")]
+    [InlineData(Channel.Sms, 9, "2026-04-30T10:00", "Move into Sms:fgw-zhang:20260506:Notice:001, a new one going 2026-05-06T08:40")] // the next day's first window is after the holiday
     [InlineData(Channel.Email, 20, "2026-04-29T10:00", "Send")]
-    public void ForDispatch_MovesAnSmsOverTheDailyCap_ToTheNextDaysFirstWindow(Channel channel, int sentToday, string now, string expected)
+    public void ForDispatch_MovesAnSmsOverTheDailyCap_IntoTheNextDaysFirstMessage(Channel channel, int sentToday, string now, string expected)
     {
         var d = Message(1, DispatchStatus.Open, Item("a")) with { Key = Key(1) with { Channel = channel }, SendAt = At(now) };
 
         var step = DeliveryDecisions.ForDispatch(d, true, At(now), Azure, China, sentToday);
 
         Assert.StartsWith(expected, Describe(step), StringComparison.Ordinal);
-        if (step is DispatchStep.Defer defer)
+        if (step is DispatchStep.Move move)
         {
-            Assert.Equal(DispatchStatus.Deferred, defer.Dispatch.Status);
-            Assert.Contains("daily SMS cap of 8", defer.Dispatch.LastError, StringComparison.Ordinal);
+            // First written as deferred, naming where its items go, so that a resumed move goes to the same place.
+            Assert.Equal((DispatchStatus.Deferred, move.Into, move.SendAt - Azure.Gather), (move.Moving.Status, move.Moving.MovedTo, move.Moving.NextAttemptAt));
+            Assert.Equal(d.Items, move.Moving.Items);
+            Assert.Contains("daily SMS cap of 8", move.Moving.LastError, StringComparison.Ordinal);
         }
     }
 
@@ -262,14 +264,125 @@ public class DeliveryDecisionTests
     }
 
     [Fact]
-    public void ForDispatch_MovesALevelThatGoesAtOnce_ToTheStartOfTheNextDay_WhenOverTheCap()
+    public void ForDispatch_MovesALevelThatGoesAtOnce_IntoTheMessageOfTheStartOfTheNextDay_WhenOverTheCap()
     {
         var options = Azure with { SendAtOnce = new HashSet<EventLevel> { EventLevel.Notice } };
         var d = Message(1, DispatchStatus.Open, Item("a")) with { Key = Key(1) with { Channel = Channel.Sms }, SendAt = At("2026-04-29T20:00") };
 
         var step = DeliveryDecisions.ForDispatch(d, true, At("2026-04-29T20:00"), options, China, 8);
 
-        Assert.Equal("Defer 2026-04-30T00:00", Describe(step));
+        Assert.Equal("Move into Sms:fgw-zhang:20260430:Notice:001, a new one going 2026-04-30T00:10", Describe(step));
+    }
+
+    [Fact]
+    public void ForDispatch_DefersAMessageTriedBefore_AsItself_WhenOverTheCap()
+    {
+        // Its claim lapsed (or the gateway never confirmed it): it may have gone, and only its own id lets the provider tell.
+        var lapsed = Message(1, DispatchStatus.Sending, Item("a")) with { Key = SmsKey(1), Attempts = 1, NextAttemptAt = At("2026-04-29T10:02") };
+
+        var step = DeliveryDecisions.ForDispatch(lapsed, true, At("2026-04-29T10:02"), Azure, China, 8);
+
+        Assert.Equal("Defer 2026-04-30T08:30", Describe(step));
+        Assert.Null(((DispatchStep.Defer)step).Dispatch.MovedTo);
+    }
+
+    public static TheoryData<string, string, int, bool, string> ResumedMoves => new()
+    {
+        // why, now (local), sent today, reachable, outcome
+        { "same day, right after the first write (a crash, or the decision again)", "2026-04-29T10:00", 8, true, "Move into Sms:fgw-zhang:20260430:Notice:001, a new one going 2026-04-30T08:40" },
+        { "a later day under the cap: still the day it named, never sent on its own", "2026-05-06T09:00", 0, true, "Move into Sms:fgw-zhang:20260430:Notice:001, a new one going 2026-04-30T08:40" },
+        { "after hours", "2026-04-29T20:00", 8, true, "Move into Sms:fgw-zhang:20260430:Notice:001, a new one going 2026-04-30T08:40" },
+        { "the person lost the number: the message that takes the items sees to it", "2026-04-29T10:00", 8, false, "Move into Sms:fgw-zhang:20260430:Notice:001, a new one going 2026-04-30T08:40" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ResumedMoves))]
+    public void ForDispatch_ResumesAMoveUnderWay_IntoTheDayItNamed(string why, string now, int sentToday, bool reachable, string expected)
+    {
+        var into = SmsKey(1) with { Day = Date("2026-04-30") };
+        var moving = Message(1, DispatchStatus.Deferred, Item("a")) with { Key = SmsKey(1), NextAttemptAt = At("2026-04-30T08:30"), MovedTo = into };
+
+        var step = DeliveryDecisions.ForDispatch(moving, reachable, At(now), Azure, China, sentToday);
+
+        Assert.True(expected == Describe(step), $"{why}: expected {expected}, got {Describe(step)}");
+        Assert.Same(moving, ((DispatchStep.Move)step).Moving); // nothing to write before joining
+    }
+
+    [Fact]
+    public void ForDispatch_SettlesAMovedMessage_SoItsDeliveriesFollowWhereItsItemsWent()
+    {
+        var moved = Message(1, DispatchStatus.Moved, Item("a")) with { Key = SmsKey(1), MovedTo = SmsKey(1) with { Day = Date("2026-04-30") } };
+
+        var step = DeliveryDecisions.ForDispatch(moved, true, At("2026-04-30T09:00"), Azure, China, 0);
+
+        Assert.Equal("Settled Moved", Describe(step));
+    }
+
+    private static readonly string[] ItemNames = ["x", "y", "c", "d"];
+
+    public static TheoryData<string, Dispatch[], string[], string> JoinsOfMovedItems => new()
+    {
+        // why, the next day's slot, items moved, outcome
+        { "nothing there yet: start the day's message with them", [], ["c", "d"], "Create 001 [c d] at 2026-04-30T08:40" },
+        { "the day's message is gathering: add them to it", [Next(1, DispatchStatus.Open, "x")], ["c", "d"], "Add 001 [x c d] at 2026-04-30T08:40" },
+        { "a repeated join (a crash before the move was written): they are there", [Next(1, DispatchStatus.Open, "x", "c", "d")], ["c", "d"], "Already 001" },
+        { "already there, and that message has gone since", [Next(1, DispatchStatus.Sent, "x", "c", "d")], ["c", "d"], "Already 001" },
+        { "there, in a message that moved on itself: they went on from there", [Next(1, DispatchStatus.Moved, "c", "d"), Next(2, DispatchStatus.Open, "y")], ["c", "d"], "Already 001" },
+        { "one of them there: add only the other", [Next(1, DispatchStatus.Open, "x", "c")], ["c", "d"], "Add 001 [x c d] at 2026-04-30T08:40" },
+        { "the day's message has gone: the next one", [Next(1, DispatchStatus.Sent, "x")], ["c", "d"], "Create 002 [c d] at 2026-04-30T08:40" },
+        { "no room for all of them: together in the next one", [Next(1, DispatchStatus.Open, [.. Enumerable.Range(0, DeliveryDecisions.MaxItems - 1).Select(i => $"e{i}")])], ["c", "d"], "Create 002 [c d] at 2026-04-30T08:40" },
+    };
+
+    [Theory]
+    [MemberData(nameof(JoinsOfMovedItems))]
+    public void JoinAll_PutsAMovedMessagesItemsTogether_IntoTheNextDaysMessage(string why, Dispatch[] slot, string[] items, string expected)
+    {
+        var step = DeliveryDecisions.JoinAll(slot, NextKey(1), [.. items.Select(Item)], At("2026-04-30T08:40"), At("2026-04-29T10:00"));
+
+        var described = step switch
+        {
+            JoinStep.Already a => $"Already {a.Dispatch.Key.Sequence:D3}",
+            JoinStep.Add a => $"Add {a.Dispatch.Key.Sequence:D3} [{Names(a.Dispatch)}] at {Local(a.Dispatch.SendAt)}",
+            JoinStep.Create c => $"Create {c.Dispatch.Key.Sequence:D3} [{Names(c.Dispatch)}] at {Local(c.Dispatch.SendAt)}",
+            _ => step.ToString(),
+        };
+        Assert.True(expected == described, $"{why}: expected {expected}, got {described}");
+
+        static string Names(Dispatch d) => string.Join(' ', d.Items.Select(i => ItemNames.FirstOrDefault(n => Item(n).Event == i.Event) ?? "e"));
+    }
+
+    [Fact]
+    public void Moved_IsFinal_AndNamesTheMessageThatTookTheItems()
+    {
+        var moving = Message(1, DispatchStatus.Deferred, Item("a")) with { Key = SmsKey(1), NextAttemptAt = At("2026-04-30T08:30"), MovedTo = NextKey(1), LastError = "daily SMS cap of 8 …" };
+        var into = Next(2, DispatchStatus.Open, "x", "a");
+
+        var moved = DeliveryDecisions.Moved(moving, into, At("2026-04-29T10:01"));
+
+        Assert.Equal((DispatchStatus.Moved, into.Key, (Instant?)null, true), (moved.Status, moved.MovedTo, moved.NextAttemptAt, moved.IsFinal));
+        Assert.Equal((moving.Items, moving.LastError, 0), (moved.Items, moved.LastError, moved.Attempts));
+        Assert.Throws<ArgumentException>(() => DeliveryDecisions.Moved(moving with { MovedTo = null }, into, At("2026-04-29T10:01")));
+    }
+
+    [Fact]
+    public void Carriers_AreTheMessagesOfTheNextDayHoldingTheMovedItems()
+    {
+        var moved = Message(1, DispatchStatus.Moved, Item("a"), Item("b")) with { Key = SmsKey(1), MovedTo = NextKey(1) };
+        var own = Next(1, DispatchStatus.Sent, "x");
+        var carrier = Next(2, DispatchStatus.Open, "a", "b", "y");
+
+        Assert.Equal([carrier], DeliveryDecisions.Carriers(moved, [own, carrier]));
+    }
+
+    [Fact]
+    public void Mirror_LeavesADeliveryDeferred_WhileItFollowsAMovedMessage()
+    {
+        var moved = Message(1, DispatchStatus.Moved, Item("a")) with { Key = SmsKey(1), MovedTo = NextKey(1) };
+        var pending = Pending(Channel.Sms) with { NextAttemptAt = At("2026-04-29T10:00") };
+
+        var mirrored = DeliveryDecisions.Mirror(pending, moved, At("2026-04-29T10:01"), Azure);
+
+        Assert.Equal((DeliveryStatus.Deferred, moved.Key.Id, false), (mirrored.Status, mirrored.DispatchId, mirrored.IsFinal));
     }
 
     [Fact]
@@ -280,8 +393,9 @@ public class DeliveryDecisionTests
         var yesterday = Message(3, DispatchStatus.Sent) with { UpdatedAt = At("2026-04-28T17:59") };
         var failed = Message(4, DispatchStatus.Failed) with { UpdatedAt = At("2026-04-29T09:00") };
         var deferred = Message(5, DispatchStatus.Deferred) with { UpdatedAt = At("2026-04-29T09:00") };
+        var overTheCap = Message(6, DispatchStatus.Moved) with { UpdatedAt = At("2026-04-29T09:00") };
 
-        Assert.Equal(2, DeliveryDecisions.SentOn([sent, movedFromYesterday, yesterday, failed, deferred], Date("2026-04-29"), China.Zone));
+        Assert.Equal(2, DeliveryDecisions.SentOn([sent, movedFromYesterday, yesterday, failed, deferred, overTheCap], Date("2026-04-29"), China.Zone));
     }
 
     [Fact]
@@ -423,6 +537,7 @@ public class DeliveryDecisionTests
         DispatchStep.Settled s => $"Settled {s.Dispatch.Status}",
         DispatchStep.Unreachable u => $"Unreachable {u.Failed.LastError}",
         DispatchStep.GiveUp g => $"GiveUp {g.Failed.LastError}",
+        DispatchStep.Move m => $"Move into {m.Into.Id}, a new one going {Local(m.SendAt)}",
         _ => step.ToString(),
     };
 
@@ -434,6 +549,14 @@ public class DeliveryDecisionTests
         new(Zhang, "张伟", Fgw, "主任", "zhang@fgw.gov.example", mobile, channels ?? [Channel.Email, Channel.Sms]);
 
     private static DispatchKey Key(int sequence) => new(Channel.Email, Zhang, Date("2026-04-29"), EventLevel.Notice, sequence);
+
+    private static DispatchKey SmsKey(int sequence) => Key(sequence) with { Channel = Channel.Sms };
+
+    /// <summary>A message of the next day (Thursday 30 April), where Wednesday's over the cap go.</summary>
+    private static DispatchKey NextKey(int sequence) => SmsKey(sequence) with { Day = Date("2026-04-30") };
+
+    private static Dispatch Next(int sequence, DispatchStatus status, params string[] items) =>
+        Message(sequence, status, [.. items.Select(Item)]) with { Key = NextKey(sequence), SendAt = At("2026-04-30T08:40") };
 
     private static DispatchItem Item(string occurrence) => new(EventId.For(new RuleId("R3"), new ItemId("fgw-2026-01"), occurrence), Fgw, false);
 
