@@ -6,6 +6,7 @@ using Escalation.Domain.Catalog;
 using Escalation.Domain.Delivery;
 using Escalation.Domain.Rules;
 using Escalation.Domain.Wording;
+using Escalation.Functions.Local;
 using NodaTime;
 using NodaTime.Text;
 
@@ -22,6 +23,10 @@ namespace Escalation.Functions.Sending.China;
 public sealed class RobotChannel : IChannelSender, IDisposable
 {
     private static readonly JsonWriterOptions LineOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    // Another process holds the outbox log only while it appends a line; a longer hold is a hung writer, and the post is
+    // then retried later like any transient failure.
+    private static readonly TimeSpan OutboxLockWait = TimeSpan.FromSeconds(30);
 
     private readonly Func<string, string?> _setting;
     private readonly HttpClient _http;
@@ -165,13 +170,26 @@ public sealed class RobotChannel : IChannelSender, IDisposable
         await _file.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // Runs in other processes may append to the same outbox: hold the log exclusively (an OS lock, released if the
+            // process dies) while reading what is there and appending, so a post is never written twice nor lines torn.
             Directory.CreateDirectory(Path.GetDirectoryName(LogFile)!);
-            if (File.Exists(LogFile) && (await File.ReadAllLinesAsync(LogFile!, cancellationToken).ConfigureAwait(false)).Any(l => DispatchIdOf(l) == parcel.DispatchId))
+            var log = await ExclusiveFile.Open(LogFile!, OutboxLockWait, cancellationToken).ConfigureAwait(false);
+            await using (log.ConfigureAwait(false))
             {
-                return new SendResult.Sent(FileNameOf(Channel));
+                var existing = new byte[log.Length];
+                await log.ReadExactlyAsync(existing, cancellationToken).ConfigureAwait(false);
+                if (Encoding.UTF8.GetString(existing).Split('\n').Any(l => DispatchIdOf(l) == parcel.DispatchId))
+                {
+                    return new SendResult.Sent(FileNameOf(Channel));
+                }
+
+                // A crash in the middle of a write leaves a line without its end: start on a new line so it stays apart.
+                var line = (existing.Length > 0 && existing[^1] != (byte)'\n' ? "\n" : "") + Line(parcel, robot, body) + "\n";
+                log.Seek(0, SeekOrigin.End);
+                await log.WriteAsync(Encoding.UTF8.GetBytes(line), CancellationToken.None).ConfigureAwait(false);
+                log.Flush(flushToDisk: true);
             }
 
-            await File.AppendAllTextAsync(LogFile!, Line(parcel, robot, body) + "\n", cancellationToken).ConfigureAwait(false);
             return new SendResult.Sent(FileNameOf(Channel));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
