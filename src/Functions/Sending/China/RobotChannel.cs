@@ -32,7 +32,7 @@ public sealed class RobotChannel : IChannelSender, IDisposable
     private readonly HttpClient _http;
     private readonly IClock _clock;
     private readonly string? _outbox;
-    private readonly Dictionary<string, (string Webhook, string? Secret, object Client)> _clients = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Robot Robot, string Webhook, string? Secret, object Client)> _clients = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RobotRateLimiter> _limiters = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _file = new(1, 1);
@@ -132,13 +132,15 @@ public sealed class RobotChannel : IChannelSender, IDisposable
     {
         lock (_gate)
         {
-            if (_clients.TryGetValue(robot.Id, out var known) && known.Webhook == webhook && known.Secret == secret)
+            // A robot row edited in the table (its keyword, its host) or new settings make a new client; the robot's rate
+            // limiter stays the same.
+            if (_clients.TryGetValue(robot.Id, out var known) && known.Robot == robot && known.Webhook == webhook && known.Secret == secret)
             {
                 return known.Client;
             }
 
             var client = NewClient(robot, webhook, secret);
-            _clients[robot.Id] = (webhook, secret, client);
+            _clients[robot.Id] = (robot, webhook, secret, client);
             return client;
         }
     }
