@@ -31,7 +31,11 @@ internal sealed record PrintedEvent(
         + (DueBy is null ? "" : $" ({Demand} by {DueBy})");
 }
 
-internal sealed record PrintedRecipient(string Role, string Person, bool Copy);
+internal sealed record PrintedRecipient(string Role, string Person, bool Copy)
+{
+    /// <summary>For a role of a unit the rule names (<c>unit:fgw/principal</c>): that unit; null otherwise.</summary>
+    public string? Unit { get; init; }
+}
 
 /// <summary>One line of the outbox's <c>sms.log</c>.</summary>
 internal sealed record SmsLine(string At, string DispatchId, string To, int Segments, string Text)
@@ -48,6 +52,13 @@ internal sealed record GatewaySmsLine(string At, string Provider, string Dispatc
 {
     /// <summary>The events the message carries.</summary>
     public IReadOnlyList<string> Events { get; init; } = [];
+}
+
+/// <summary>One line of the outbox's <c>wecom.log</c> or <c>dingtalk.log</c>: a group robot's post (the request body as it would be posted).</summary>
+internal sealed record RobotLine(string At, string Robot, string Group, string DispatchId, IReadOnlyList<string> Events, JsonElement Request)
+{
+    /// <summary>The channel, from the message id <c>{WeCom|DingTalk}:robot-{id}:{day}:{level}:{sequence}</c>.</summary>
+    public Domain.Rules.Channel Channel => Domain.Delivery.DispatchKey.TryParse(DispatchId)!.Channel;
 }
 
 /// <summary>An email of the outbox: who it went to (from its message id), the events it carries, and the message.</summary>
@@ -116,6 +127,17 @@ internal sealed class SimulatedRun
                 : [];
         }
     }
+
+    /// <summary>Every line of <c>outbox/wecom.log</c> then of <c>outbox/dingtalk.log</c>, in order (none when no robot posted).</summary>
+    public IReadOnlyList<RobotLine> RobotPosts =>
+    [
+        .. new[] { Domain.Rules.Channel.WeCom, Domain.Rules.Channel.DingTalk }
+            .Select(c => Path.Combine(Outbox, Escalation.Functions.Sending.China.RobotChannel.FileNameOf(c)))
+            .Where(File.Exists)
+            .SelectMany(File.ReadAllLines)
+            .Where(l => l.Length > 0)
+            .Select(l => JsonSerializer.Deserialize<RobotLine>(l, Json)!),
+    ];
 
     /// <summary>
     /// <c>demo --out</c> run in process (settings all absent, so the demo's own defaults hold: SMS through the aliyun

@@ -6,6 +6,7 @@ using Escalation.Domain.Catalog;
 using Escalation.Domain.Delivery;
 using Escalation.Domain.Rules;
 using Escalation.Domain.Wording;
+using Escalation.Functions.Local;
 using NodaTime;
 using NodaTime.Text;
 
@@ -23,11 +24,15 @@ public sealed class RobotChannel : IChannelSender, IDisposable
 {
     private static readonly JsonWriterOptions LineOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    // Another process holds the outbox log only while it appends a line; a longer hold is a hung writer, and the post is
+    // then retried later like any transient failure.
+    private static readonly TimeSpan OutboxLockWait = TimeSpan.FromSeconds(30);
+
     private readonly Func<string, string?> _setting;
     private readonly HttpClient _http;
     private readonly IClock _clock;
     private readonly string? _outbox;
-    private readonly Dictionary<string, (string Webhook, string? Secret, object Client)> _clients = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Robot Robot, string Webhook, string? Secret, object Client)> _clients = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RobotRateLimiter> _limiters = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _file = new(1, 1);
@@ -127,13 +132,15 @@ public sealed class RobotChannel : IChannelSender, IDisposable
     {
         lock (_gate)
         {
-            if (_clients.TryGetValue(robot.Id, out var known) && known.Webhook == webhook && known.Secret == secret)
+            // A robot row edited in the table (its keyword, its host) or new settings make a new client; the robot's rate
+            // limiter stays the same.
+            if (_clients.TryGetValue(robot.Id, out var known) && known.Robot == robot && known.Webhook == webhook && known.Secret == secret)
             {
                 return known.Client;
             }
 
             var client = NewClient(robot, webhook, secret);
-            _clients[robot.Id] = (webhook, secret, client);
+            _clients[robot.Id] = (robot, webhook, secret, client);
             return client;
         }
     }
@@ -165,13 +172,26 @@ public sealed class RobotChannel : IChannelSender, IDisposable
         await _file.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // Runs in other processes may append to the same outbox: hold the log exclusively (an OS lock, released if the
+            // process dies) while reading what is there and appending, so a post is never written twice nor lines torn.
             Directory.CreateDirectory(Path.GetDirectoryName(LogFile)!);
-            if (File.Exists(LogFile) && (await File.ReadAllLinesAsync(LogFile!, cancellationToken).ConfigureAwait(false)).Any(l => DispatchIdOf(l) == parcel.DispatchId))
+            var log = await ExclusiveFile.Open(LogFile!, OutboxLockWait, cancellationToken).ConfigureAwait(false);
+            await using (log.ConfigureAwait(false))
             {
-                return new SendResult.Sent(FileNameOf(Channel));
+                var existing = new byte[log.Length];
+                await log.ReadExactlyAsync(existing, cancellationToken).ConfigureAwait(false);
+                if (Encoding.UTF8.GetString(existing).Split('\n').Any(l => DispatchIdOf(l) == parcel.DispatchId))
+                {
+                    return new SendResult.Sent(FileNameOf(Channel));
+                }
+
+                // A crash in the middle of a write leaves a line without its end: start on a new line so it stays apart.
+                var line = (existing.Length > 0 && existing[^1] != (byte)'\n' ? "\n" : "") + Line(parcel, robot, body) + "\n";
+                log.Seek(0, SeekOrigin.End);
+                await log.WriteAsync(Encoding.UTF8.GetBytes(line), CancellationToken.None).ConfigureAwait(false);
+                log.Flush(flushToDisk: true);
             }
 
-            await File.AppendAllTextAsync(LogFile!, Line(parcel, robot, body) + "\n", cancellationToken).ConfigureAwait(false);
             return new SendResult.Sent(FileNameOf(Channel));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
