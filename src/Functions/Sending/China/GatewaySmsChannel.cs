@@ -3,6 +3,7 @@ using System.Text.Json;
 using Escalation.Domain.Delivery;
 using Escalation.Domain.Rules;
 using Escalation.Domain.Wording;
+using Escalation.Functions.Local;
 using NodaTime;
 using NodaTime.Text;
 
@@ -221,14 +222,9 @@ public sealed class OutboxSmsGateway(string outbox, string provider, IClock cloc
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(LogFile)!);
-            if (File.Exists(LogFile) && (await File.ReadAllLinesAsync(LogFile, cancellationToken).ConfigureAwait(false)).Any(l => DispatchIdOf(l) == sms.DispatchId))
-            {
-                return new GatewayResult(sms.To, GatewayOutcome.Sent, FileName, null, "已在发件箱中");
-            }
-
-            await File.AppendAllTextAsync(LogFile, Line(sms) + "\n", cancellationToken).ConfigureAwait(false);
-            return new GatewayResult(sms.To, GatewayOutcome.Sent, FileName, null, null);
+            return await OutboxLog.AppendOnce(LogFile, sms.DispatchId, Line(sms), cancellationToken).ConfigureAwait(false)
+                ? new GatewayResult(sms.To, GatewayOutcome.Sent, FileName, null, null)
+                : new GatewayResult(sms.To, GatewayOutcome.Sent, FileName, null, "已在发件箱中");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -246,7 +242,7 @@ public sealed class OutboxSmsGateway(string outbox, string provider, IClock cloc
     /// <summary>Found when a line of the log carries the dispatch id.</summary>
     public async Task<GatewayLookup> Find(string dispatchId, string phoneNumber, Instant since, CancellationToken cancellationToken = default)
     {
-        var found = File.Exists(LogFile) && (await File.ReadAllLinesAsync(LogFile, cancellationToken).ConfigureAwait(false)).Any(l => DispatchIdOf(l) == dispatchId);
+        var found = await OutboxLog.Contains(LogFile, dispatchId, cancellationToken).ConfigureAwait(false);
         return new GatewayLookup(found ? GatewayLookupVerdict.Found : GatewayLookupVerdict.NotFound, found ? FileName : null);
     }
 
@@ -283,18 +279,5 @@ public sealed class OutboxSmsGateway(string outbox, string provider, IClock cloc
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    private static string? DispatchIdOf(string line)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(line);
-            return document.RootElement.TryGetProperty("dispatchId", out var id) ? id.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }

@@ -26,7 +26,6 @@ public sealed class RobotChannel : IChannelSender, IDisposable
 
     // Another process holds the outbox log only while it appends a line; a longer hold is a hung writer, and the post is
     // then retried later like any transient failure.
-    private static readonly TimeSpan OutboxLockWait = TimeSpan.FromSeconds(30);
 
     private readonly Func<string, string?> _setting;
     private readonly HttpClient _http;
@@ -172,26 +171,7 @@ public sealed class RobotChannel : IChannelSender, IDisposable
         await _file.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // Runs in other processes may append to the same outbox: hold the log exclusively (an OS lock, released if the
-            // process dies) while reading what is there and appending, so a post is never written twice nor lines torn.
-            Directory.CreateDirectory(Path.GetDirectoryName(LogFile)!);
-            var log = await ExclusiveFile.Open(LogFile!, OutboxLockWait, cancellationToken).ConfigureAwait(false);
-            await using (log.ConfigureAwait(false))
-            {
-                var existing = new byte[log.Length];
-                await log.ReadExactlyAsync(existing, cancellationToken).ConfigureAwait(false);
-                if (Encoding.UTF8.GetString(existing).Split('\n').Any(l => DispatchIdOf(l) == parcel.DispatchId))
-                {
-                    return new SendResult.Sent(FileNameOf(Channel));
-                }
-
-                // A crash in the middle of a write leaves a line without its end: start on a new line so it stays apart.
-                var line = (existing.Length > 0 && existing[^1] != (byte)'\n' ? "\n" : "") + Line(parcel, robot, body) + "\n";
-                log.Seek(0, SeekOrigin.End);
-                await log.WriteAsync(Encoding.UTF8.GetBytes(line), CancellationToken.None).ConfigureAwait(false);
-                log.Flush(flushToDisk: true);
-            }
-
+            await OutboxLog.AppendOnce(LogFile!, parcel.DispatchId, Line(parcel, robot, body), cancellationToken).ConfigureAwait(false);
             return new SendResult.Sent(FileNameOf(Channel));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -231,18 +211,5 @@ public sealed class RobotChannel : IChannelSender, IDisposable
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    private static string? DispatchIdOf(string line)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(line);
-            return document.RootElement.TryGetProperty("dispatchId", out var id) ? id.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }
