@@ -105,6 +105,20 @@ public sealed class LoopbackServer : IAsyncDisposable
     /// <summary>Answers every request the queue has no answer for.</summary>
     public void AnswerWith(Func<RecordedRequest, Answer> handler) => _handler = handler;
 
+    /// <summary>An HTTP handler that trusts the loopback servers' certificate and no other (for the fakes' HttpClients).</summary>
+    public static SocketsHttpHandler TrustingHandler()
+    {
+        var expected = Certificate.Value.GetCertHashString(HashAlgorithmName.SHA256);
+        return new SocketsHttpHandler
+        {
+            SslOptions =
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                    certificate is not null && certificate.GetCertHashString(HashAlgorithmName.SHA256) == expected,
+            },
+        };
+    }
+
     /// <summary>A transport that trusts the loopback servers' certificate and no other.</summary>
     public static HttpPipelineTransport Transport()
     {

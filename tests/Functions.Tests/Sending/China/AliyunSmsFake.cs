@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Escalation.Functions.Tests.Rest;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -43,7 +43,6 @@ public sealed partial class AliyunSmsFake : IAsyncDisposable
     public const string AccessKeyId = "LTAI5tFakeKeyId00001";
     public const string AccessKeySecret = "FakeSecret0123456789abcdefghij";
 
-    private static readonly Lazy<X509Certificate2> Certificate = new(CreateCertificate);
     private static readonly Offset China = Offset.FromHours(8);
 
     private readonly WebApplication _app;
@@ -113,7 +112,7 @@ public sealed partial class AliyunSmsFake : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(Certificate.Value)));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(LoopbackServer.Certificate.Value)));
         var app = builder.Build();
         AliyunSmsFake? fake = null;
         app.Run(context => fake!.Handle(context));
@@ -122,19 +121,10 @@ public sealed partial class AliyunSmsFake : IAsyncDisposable
         return fake;
     }
 
-    /// <summary>An HTTP client that trusts this fake's certificate and no other.</summary>
-    public static HttpClient Client()
-    {
-        var expected = Certificate.Value.GetCertHashString(HashAlgorithmName.SHA256);
+    /// <summary>An HTTP client that trusts this fake's certificate (the loopback servers') and no other.</summary>
 #pragma warning disable CA2000 // The client owns the handler.
-        var handler = new HttpClientHandler
-        {
-            ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
-                certificate is not null && certificate.GetCertHashString(HashAlgorithmName.SHA256) == expected,
-        };
+    public static HttpClient Client() => new(LoopbackServer.TrustingHandler());
 #pragma warning restore CA2000
-        return new HttpClient(handler);
-    }
 
     public async ValueTask DisposeAsync()
     {
@@ -520,18 +510,4 @@ public sealed partial class AliyunSmsFake : IAsyncDisposable
 
     [GeneratedRegex("^1[0-9]{10}$")]
     private static partial Regex MobilePattern();
-
-    private static X509Certificate2 CreateCertificate()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=escalation-tests-aliyun-sms", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        var start = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        using var certificate = request.CreateSelfSigned(start, start.AddYears(100));
-        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
-    }
 }

@@ -1,7 +1,4 @@
 using System.Net;
-using System.Net.Security;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Escalation.Functions.Tests.Rest;
 using Microsoft.AspNetCore.Builder;
@@ -25,8 +22,6 @@ public sealed record FakeAnswer(int Status, string Body, bool HangUp = false, Ti
 /// </summary>
 public sealed class RobotFakeServer : IAsyncDisposable
 {
-    private static readonly Lazy<X509Certificate2> Certificate = new(CreateCertificate);
-
     private readonly WebApplication _app;
     private readonly List<RecordedRequest> _requests = [];
     private readonly Lock _gate = new();
@@ -57,7 +52,7 @@ public sealed class RobotFakeServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(Certificate.Value)));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(LoopbackServer.Certificate.Value)));
         var app = builder.Build();
         RobotFakeServer? server = null;
         app.Run(context => server!.Handle(context));
@@ -66,22 +61,10 @@ public sealed class RobotFakeServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>A client that trusts the fakes' certificate and no other.</summary>
-    public static HttpClient Client()
-    {
-        var expected = Certificate.Value.GetCertHashString(HashAlgorithmName.SHA256);
+    /// <summary>A client that trusts the fakes' certificate (the loopback servers') and no other.</summary>
 #pragma warning disable CA2000 // The client owns the handler.
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                    certificate is not null && certificate.GetCertHashString(HashAlgorithmName.SHA256) == expected,
-            },
-        };
+    public static HttpClient Client() => new(LoopbackServer.TrustingHandler());
 #pragma warning restore CA2000
-        return new HttpClient(handler);
-    }
 
     public async ValueTask DisposeAsync()
     {
@@ -132,19 +115,5 @@ public sealed class RobotFakeServer : IAsyncDisposable
         }
 
         await context.Response.Body.WriteAsync(bytes);
-    }
-
-    private static X509Certificate2 CreateCertificate()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=escalation-tests-robots", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        var start = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        using var certificate = request.CreateSelfSigned(start, start.AddYears(100));
-        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
     }
 }

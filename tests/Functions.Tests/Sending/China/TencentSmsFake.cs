@@ -105,18 +105,7 @@ public sealed class TencentSmsFake : IAsyncDisposable
     }
 
     /// <summary>A handler that trusts this fake's certificate and no other.</summary>
-    public static HttpMessageHandler Handler()
-    {
-        var expected = LoopbackServer.Certificate.Value.GetCertHashString(HashAlgorithmName.SHA256);
-        return new SocketsHttpHandler
-        {
-            SslOptions =
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                    certificate is not null && certificate.GetCertHashString(HashAlgorithmName.SHA256) == expected,
-            },
-        };
-    }
+    public static HttpMessageHandler Handler() => LoopbackServer.TrustingHandler();
 
     public void Script(params TencentScript[] scripts)
     {
