@@ -143,7 +143,8 @@ public enum DispatchStatus
 
     /// <summary>
     /// Never sent: it came over the daily SMS cap, and its items joined the person's message of the next day's first window
-    /// (<see cref="Dispatch.MovedTo"/>), which carries them. Final; its deliveries follow that message.
+    /// (<see cref="Dispatch.MovedTo"/>), which carries them. Final; its deliveries follow that message, except those of
+    /// items worded for their own day, which were out of date there and are skipped (<see cref="DeliveryDecisions.Cargo"/>).
     /// </summary>
     Moved,
 }
@@ -220,9 +221,10 @@ public sealed record Dispatch(
     public Instant? UnconfirmedSince { get; init; }
 
     /// <summary>
-    /// Where its items went over the daily SMS cap: the message that took them once it is <see cref="DispatchStatus.Moved"/>;
-    /// before that, while the move is under way (<see cref="DispatchStatus.Deferred"/>), the first message of the day and
-    /// level they go to, so that a move resumed after a crash, on whatever day, goes to the same place. Null otherwise.
+    /// Where its items went over the daily SMS cap: the message that took them once it is <see cref="DispatchStatus.Moved"/>
+    /// (the day's first message, untouched, when every item was out of date and none went on); before that, while the
+    /// move is under way (<see cref="DispatchStatus.Deferred"/>), the first message of the day and level they go to, so
+    /// that a move resumed after a crash, on whatever day, goes to the same place. Null otherwise.
     /// </summary>
     public DispatchKey? MovedTo { get; init; }
 

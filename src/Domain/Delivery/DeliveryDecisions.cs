@@ -66,10 +66,12 @@ public abstract record DispatchStep
     /// <summary>
     /// Over the daily SMS cap: its items go into the person's message of the next day's first window instead of a message
     /// of their own. When the message read does not yet name where they go (<see cref="Dispatch.MovedTo"/> is null),
-    /// write <paramref name="Moving"/> (deferred, naming <paramref name="Into"/>) and decide again; once it does, join its
-    /// items to <paramref name="Into"/>'s day and level (<see cref="DeliveryDecisions.JoinAll"/>, a message started there
-    /// going at <paramref name="SendAt"/>), then write it as moved (<see cref="DeliveryDecisions.Moved"/>), then bring its
-    /// deliveries in line with the message that took its items.
+    /// write <paramref name="Moving"/> (deferred, naming <paramref name="Into"/>) and decide again; once it does, sort its
+    /// items (<see cref="DeliveryDecisions.Cargo"/>): those still of use on <paramref name="Into"/>'s day join that day
+    /// and level (<see cref="DeliveryDecisions.JoinAll"/>, a message started there going at <paramref name="SendAt"/>),
+    /// those worded for an earlier day are left behind; then write it as moved (<see cref="DeliveryDecisions.Moved"/>),
+    /// then bring its deliveries in line: those carried with the message that took them, those left behind skipped
+    /// (<see cref="DeliveryDecisions.LeftBehind"/>). When every item is left behind, no message of that day is touched.
     /// </summary>
     public sealed record Move(Dispatch Moving, DispatchKey Into, Instant SendAt) : DispatchStep;
 
@@ -82,6 +84,15 @@ public abstract record DispatchStep
     /// </summary>
     public sealed record GiveUp(Dispatch Failed) : DispatchStep;
 }
+
+/// <summary>An item of a message moved over the daily SMS cap that does not go on, and why (its deliveries end skipped with it).</summary>
+public sealed record LeftItem(DispatchItem Item, string Reason);
+
+/// <summary>
+/// What a message moving over the daily SMS cap takes to the day it moves to (<see cref="Carried"/>, in its order) and
+/// what it leaves behind as out of date there (<see cref="OutOfDate"/>).
+/// </summary>
+public sealed record MoveCargo(IReadOnlyList<DispatchItem> Carried, IReadOnlyList<LeftItem> OutOfDate);
 
 /// <summary>
 /// The delivery lifecycle as pure decisions: given what the ledger and the message store hold, the sending window and
@@ -226,7 +237,8 @@ public static class DeliveryDecisions
     /// <paramref name="sentToday"/> messages already today (<see cref="SentOn"/>), at or over
     /// <see cref="DeliveryOptions.SmsDailyCap"/>, moves (<see cref="DispatchStep.Move"/>): its items join the person's
     /// message of that level on the next day's first window (the start of the next day for a level that goes at once),
-    /// so that the next day brings one message, not the moved one besides the day's own. A move under way is resumed,
+    /// so that the next day brings one message, not the moved one besides the day's own; items worded for their own day
+    /// (<see cref="LastUsefulDay"/>) do not go on (<see cref="Cargo"/>). A move under way is resumed,
     /// whatever the day and the count, to the day it named. A message attempted before (it may have gone unconfirmed)
     /// is not moved but deferred to that window as itself, keeping its id, which the provider deduplicates or is asked by.
     /// </summary>
@@ -320,24 +332,93 @@ public static class DeliveryDecisions
     }
 
     /// <summary>
-    /// <paramref name="moving"/> (a message whose move is under way) once <paramref name="into"/> holds its items: moved,
-    /// for good, naming that message.
+    /// <paramref name="moving"/> (a message whose move is under way) once <paramref name="into"/> holds the items it carries
+    /// (<see cref="Cargo"/>): moved, for good, naming that message. With <paramref name="into"/> null (it carries nothing:
+    /// every item was out of date) it keeps naming the day's first message it was moving to, which it did not touch.
     /// </summary>
-    public static Dispatch Moved(Dispatch moving, Dispatch into, Instant now)
+    public static Dispatch Moved(Dispatch moving, Dispatch? into, Instant now)
     {
         ArgumentNullException.ThrowIfNull(moving);
-        ArgumentNullException.ThrowIfNull(into);
         if (moving.MovedTo is null || moving.IsFinal)
         {
             throw new ArgumentException($"Message {moving.Key} is {moving.Status} and not being moved.", nameof(moving));
         }
 
-        return moving with { Status = DispatchStatus.Moved, MovedTo = into.Key, NextAttemptAt = null, UpdatedAt = now };
+        return moving with { Status = DispatchStatus.Moved, MovedTo = into?.Key ?? moving.MovedTo, NextAttemptAt = null, UpdatedAt = now };
+    }
+
+    /// <summary>
+    /// What <paramref name="moving"/> (a message moving, or moved, over the daily SMS cap: <see cref="Dispatch.MovedTo"/>
+    /// set) carries to the day it moves to, given its items' events as the log holds them (<paramref name="events"/>): an
+    /// item whose last useful day (<see cref="LastUsefulDay"/>) is before that day is left behind, as a recipient joining
+    /// on that day would be skipped (<see cref="ForRecipient"/>); the rest, and any item whose event is not among
+    /// <paramref name="events"/>, go on. The same on every call, so a move resumed after a crash sorts alike.
+    /// </summary>
+    public static MoveCargo Cargo(Dispatch moving, IEnumerable<EscalationEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(moving);
+        ArgumentNullException.ThrowIfNull(events);
+        if (moving.MovedTo is not { } into)
+        {
+            throw new ArgumentException($"Message {moving.Key} is {moving.Status} and not being moved.", nameof(moving));
+        }
+
+        var lastUseful = new Dictionary<EventId, LocalDate>();
+        foreach (var e in events)
+        {
+            if (LastUsefulDay(e) is { } last)
+            {
+                lastUseful[e.Id] = last;
+            }
+        }
+
+        var carried = new List<DispatchItem>();
+        var left = new List<LeftItem>();
+        foreach (var item in moving.Items)
+        {
+            if (lastUseful.TryGetValue(item.Event, out var last) && last < into.Day)
+            {
+                left.Add(new LeftItem(item, $"over the daily SMS cap, and out of date: worded for {IsoDate.Format(last)}, the first day it could go is {IsoDate.Format(into.Day)}"));
+            }
+            else
+            {
+                carried.Add(item);
+            }
+        }
+
+        return new MoveCargo(carried, left);
+    }
+
+    /// <summary>
+    /// <paramref name="delivery"/> of an item <paramref name="moved"/> left behind (<see cref="Cargo"/>): skipped for
+    /// <paramref name="left"/>'s reason, still naming that message; null when there is nothing to write (it is final
+    /// already, or it follows another message that carries it).
+    /// </summary>
+    public static Delivery? LeftBehind(Delivery delivery, Dispatch moved, LeftItem left, Instant now)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        ArgumentNullException.ThrowIfNull(moved);
+        ArgumentNullException.ThrowIfNull(left);
+        if (delivery.IsFinal || (delivery.DispatchId is { } named && named != moved.Key.Id))
+        {
+            return null;
+        }
+
+        return delivery with
+        {
+            Status = DeliveryStatus.Skipped,
+            DispatchId = moved.Key.Id,
+            DispatchDay = moved.Key.Day,
+            LastError = left.Reason,
+            NextAttemptAt = null,
+            UpdatedAt = now,
+        };
     }
 
     /// <summary>
     /// The messages of <paramref name="slot"/> (the day and level <paramref name="moved"/> moved to, every sequence) that
-    /// carry its items: normally the one it names; every one holding any of them, should a join have spread them.
+    /// carry its items: normally the one it names; every one holding any of them, should a join have spread them; none
+    /// when it carried nothing (<see cref="Cargo"/>).
     /// </summary>
     public static IReadOnlyList<Dispatch> Carriers(Dispatch moved, IReadOnlyList<Dispatch> slot)
     {

@@ -29,7 +29,8 @@ public sealed record DeliveryOutcome(string Summary, LogStatus? EventStatus = nu
 /// <item>a dispatch notice: the message is claimed (its items fixed), rendered as one letter listing every event, sent,
 /// and its outcome written to it and mirrored onto each event's delivery; a transient failure schedules the retry;
 /// an event whose deliveries are all final gets its outcome in the log. An SMS message over the daily cap is not sent:
-/// its events join the person's message of the next day's first window, and their deliveries follow that one.</item>
+/// its events join the person's message of the next day's first window, and their deliveries follow that one; those
+/// worded for their own day (a report due today) would be out of date there and are skipped instead.</item>
 /// </list>
 /// Every write is conditional on the version read (ETag), so concurrent invocations cannot both claim a message, and a
 /// repeated notice finds its work done.
@@ -229,13 +230,17 @@ public sealed partial class ChannelDelivery(
     internal static IEnumerable<Recipient> Distinct(IEnumerable<Recipient> recipients) => RobotAddressing.Distinct(recipients);
 
     /// <summary>
-    /// Moves the items of <paramref name="moving"/> (over the daily SMS cap, its move named) into the person's message of the
-    /// day it names: first the message that takes them is written (a repeated join finds them there), then the moving one
-    /// as moved, then the deliveries follow the new message. Null when the moving message changed since it was read.
+    /// Moves the items of <paramref name="moving"/> (over the daily SMS cap, its move named) that are still of use on the
+    /// day it names (<see cref="DeliveryDecisions.Cargo"/>) into the person's message of that day: first the message that
+    /// takes them is written (a repeated join finds them there; none when nothing goes on), then the moving one as moved,
+    /// then the deliveries follow the new message, and those of the items left behind are skipped. Null when the moving
+    /// message changed since it was read.
     /// </summary>
     private async Task<DeliveryOutcome?> Move(Dispatch moving, DispatchStep.Move move, Instant now, CancellationToken cancellationToken)
     {
-        var into = await Join(move.Into, moving.Items, move.SendAt, now, cancellationToken).ConfigureAwait(false);
+        var entries = await Entries(moving, cancellationToken).ConfigureAwait(false);
+        var cargo = DeliveryDecisions.Cargo(moving, entries.Select(e => e.Event));
+        var into = cargo.Carried.Count == 0 ? null : await Join(move.Into, cargo.Carried, move.SendAt, now, cancellationToken).ConfigureAwait(false);
         var moved = DeliveryDecisions.Moved(moving, into, now);
         if (!await _dispatches.Update(moved, cancellationToken).ConfigureAwait(false))
         {
@@ -243,10 +248,63 @@ public sealed partial class ChannelDelivery(
             return null;
         }
 
-        LogMoved(logger, moving.Key.Id, moving.Items.Count, into.Key.Id);
-        await Conclude(moved, now, cancellationToken).ConfigureAwait(false);
-        await Publish(Notices([into], now), cancellationToken).ConfigureAwait(false);
-        return new DeliveryOutcome(string.Create(CultureInfo.InvariantCulture, $"message {moving.Key} over the daily SMS cap: its {moving.Items.Count} events joined message {into.Key}"));
+        LogMoved(logger, moving.Key.Id, cargo.Carried.Count, into?.Key.Id ?? "none", cargo.OutOfDate.Count);
+        await Conclude(moved, now, cancellationToken, entries).ConfigureAwait(false);
+        if (into is not null)
+        {
+            await Publish(Notices([into], now), cancellationToken).ConfigureAwait(false);
+        }
+
+        return new DeliveryOutcome(string.Create(
+            CultureInfo.InvariantCulture,
+            $"message {moving.Key} over the daily SMS cap: {cargo.Carried.Count} events joined message {into?.Key.Id ?? "none"}, {cargo.OutOfDate.Count} left behind out of date"));
+    }
+
+    /// <summary>The log rows of the events <paramref name="d"/> carries (those still in the log), in its order.</summary>
+    private async Task<IReadOnlyList<LogEntry>> Entries(Dispatch d, CancellationToken cancellationToken)
+    {
+        var entries = new List<LogEntry>();
+        foreach (var item in d.Items)
+        {
+            if (await _log.Find(item.Unit, item.Event, cancellationToken).ConfigureAwait(false) is { } entry)
+            {
+                entries.Add(entry);
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>
+    /// Skips the deliveries of the items <paramref name="moved"/> left behind as out of date (<see cref="DeliveryDecisions.Cargo"/>,
+    /// <see cref="DeliveryDecisions.LeftBehind"/>), then settles their events whose deliveries are all final.
+    /// </summary>
+    private async Task LeaveBehind(Dispatch moved, IReadOnlyList<LogEntry> entries, Instant now, CancellationToken cancellationToken)
+    {
+        var cargo = DeliveryDecisions.Cargo(moved, entries.Select(e => e.Event));
+        foreach (var left in cargo.OutOfDate)
+        {
+            for (var race = 0; race < 3; race++)
+            {
+                var delivery = await _ledger.Find(left.Item.Event, moved.Key.Channel, moved.Key.Person, cancellationToken).ConfigureAwait(false);
+                if (delivery is null || DeliveryDecisions.LeftBehind(delivery, moved, left, now) is not { } skipped)
+                {
+                    break;
+                }
+
+                if (await _ledger.Update(skipped, cancellationToken).ConfigureAwait(false))
+                {
+                    LogSkipped(logger, skipped.Id, left.Reason);
+                    EngineTelemetry.CountDelivery(moved.Key.Channel, EngineTelemetry.DeliveryOutcomes.Skipped);
+                    break;
+                }
+            }
+
+            if (entries.FirstOrDefault(e => e.Event.Id == left.Item.Event) is { } entry && entry.Status is not (LogStatus.Delivered or LogStatus.PartlyFailed or LogStatus.Failed))
+            {
+                await Settle(entry, await configurations.Get(cancellationToken).ConfigureAwait(false), now, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>The messages that took the items of <paramref name="moved"/> (<see cref="DeliveryDecisions.Carriers"/>).</summary>
@@ -384,12 +442,14 @@ public sealed partial class ChannelDelivery(
     {
         if (d.Status == DispatchStatus.Moved)
         {
-            // Its deliveries follow the message that took its items (and, should that one have moved on too, the next).
+            // Its deliveries follow the message that took its items (and, should that one have moved on too, the next);
+            // those of the items it left behind as out of date end skipped.
             foreach (var carrier in await Carriers(d, cancellationToken).ConfigureAwait(false))
             {
                 await Conclude(carrier, now, cancellationToken).ConfigureAwait(false);
             }
 
+            await LeaveBehind(d, entries ?? await Entries(d, cancellationToken).ConfigureAwait(false), now, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -499,8 +559,8 @@ public sealed partial class ChannelDelivery(
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {DispatchId} is over the daily SMS cap: its events move to the message of {Day}")]
     private static partial void LogMoving(ILogger logger, string dispatchId, LocalDate day);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Message {DispatchId} moved: its {Events} events joined message {Into}")]
-    private static partial void LogMoved(ILogger logger, string dispatchId, int events, string into);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {DispatchId} moved: {Events} events joined message {Into}, {OutOfDate} left behind out of date")]
+    private static partial void LogMoved(ILogger logger, string dispatchId, int events, string into, int outOfDate);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} skipped: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string deliveryId, string reason);

@@ -364,6 +364,74 @@ public class DeliveryDecisionTests
         Assert.Throws<ArgumentException>(() => DeliveryDecisions.Moved(moving with { MovedTo = null }, into, At("2026-04-29T10:01")));
     }
 
+    public static TheoryData<string, (string Item, EventKind Kind, string Raised)[], string> Cargoes => new()
+    {
+        // why, the moving message's items (kind, day raised), outcome (Wednesday 29 April's message moves to Thursday 30)
+        { "nothing worded for its day: all go on", [("a", EventKind.Overdue, "2026-04-29"), ("b", EventKind.Lagging, "2026-04-29")], "carried [a b] left []" },
+        { "a report due today (今天是报送截止日) and a lag: only the lag goes on", [("a", EventKind.ReportDueSoon, "2026-04-29"), ("b", EventKind.Lagging, "2026-04-29")], "carried [b] left [a]" },
+        { "every item out of date: nothing goes on", [("a", EventKind.ReportDueSoon, "2026-04-29"), ("b", EventKind.ReportDueSoon, "2026-04-28")], "carried [] left [a b]" },
+        { "a reminder worded for the day it moves to: it goes on", [("a", EventKind.ReportDueSoon, "2026-04-30"), ("b", EventKind.Overdue, "2026-04-29")], "carried [a b] left []" },
+        { "an event not in the log: it goes on (the message that takes it sees to it)", [("a", EventKind.ReportDueSoon, "2026-04-29"), ("b", EventKind.Overdue, "")], "carried [b] left [a]" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cargoes))]
+    public void Cargo_LeavesBehindWhatIsWordedForADayBeforeTheOneItMovesTo(string why, (string Item, EventKind Kind, string Raised)[] items, string expected)
+    {
+        var moving = Message(1, DispatchStatus.Deferred, [.. items.Select(i => Item(i.Item))]) with { Key = SmsKey(1), MovedTo = NextKey(1) };
+        var events = items.Where(i => i.Raised.Length > 0).Select(i => Event(i.Item, i.Kind, Date(i.Raised)));
+
+        var cargo = DeliveryDecisions.Cargo(moving, events);
+
+        var described = $"carried [{string.Join(' ', cargo.Carried.Select(Name))}] left [{string.Join(' ', cargo.OutOfDate.Select(l => Name(l.Item)))}]";
+        Assert.True(expected == described, $"{why}: expected {expected}, got {described}");
+        Assert.All(cargo.OutOfDate, l => Assert.Equal(
+            $"over the daily SMS cap, and out of date: worded for {items.Single(i => i.Item == Name(l.Item)).Raised}, the first day it could go is 2026-04-30", l.Reason));
+        Assert.Equal(DeliveryDecisions.Cargo(moving, events), cargo, new CargoComparer()); // the same when a resumed move asks again
+
+        static string Name(DispatchItem item) => ((string[])["a", "b"]).First(n => Item(n).Event == item.Event);
+    }
+
+    [Fact]
+    public void Cargo_IsOnlyForAMessageBeingMoved()
+    {
+        Assert.Throws<ArgumentException>(() => DeliveryDecisions.Cargo(Message(1, DispatchStatus.Deferred, Item("a")) with { Key = SmsKey(1) }, []));
+    }
+
+    [Fact]
+    public void Moved_CarryingNothing_KeepsNamingTheDaysFirstMessage_WhichItDidNotTouch()
+    {
+        var moving = Message(1, DispatchStatus.Deferred, Item("a")) with { Key = SmsKey(1), NextAttemptAt = At("2026-04-30T08:30"), MovedTo = NextKey(1) };
+
+        var moved = DeliveryDecisions.Moved(moving, null, At("2026-04-29T10:01"));
+
+        Assert.Equal((DispatchStatus.Moved, NextKey(1), (Instant?)null, true), (moved.Status, moved.MovedTo, moved.NextAttemptAt, moved.IsFinal));
+        Assert.Empty(DeliveryDecisions.Carriers(moved, [Next(1, DispatchStatus.Open, "x")]));
+    }
+
+    public static TheoryData<string, LedgerRow, string> LeftBehinds => new()
+    {
+        // why, the delivery as the ledger holds it, outcome
+        { "it names the moved message: skipped, still naming it", Pending(Channel.Sms) with { Status = DeliveryStatus.Deferred, DispatchId = SmsKey(1).Id, NextAttemptAt = At("2026-04-30T08:30") }, "Skipped Sms:fgw-zhang:20260429:Notice:001 out of date" },
+        { "joined, but not yet updated (a crash): skipped, naming it", Pending(Channel.Sms) with { DispatchDay = Date("2026-04-29") }, "Skipped Sms:fgw-zhang:20260429:Notice:001 out of date" },
+        { "skipped already (a repeated conclusion): nothing", Pending(Channel.Sms) with { Status = DeliveryStatus.Skipped, DispatchId = SmsKey(1).Id }, "nothing" },
+        { "it follows a message that carries it: nothing", Pending(Channel.Sms) with { Status = DeliveryStatus.Deferred, DispatchId = NextKey(1).Id }, "nothing" },
+    };
+
+    [Theory]
+    [MemberData(nameof(LeftBehinds))]
+    public void LeftBehind_SkipsTheDeliveryOfAnItemLeftBehind_WithTheReason(string why, LedgerRow delivery, string expected)
+    {
+        var moved = Message(1, DispatchStatus.Moved, Item("a")) with { Key = SmsKey(1), MovedTo = NextKey(1) };
+        var left = new LeftItem(Item("a"), "over the daily SMS cap, and out of date: worded for 2026-04-29, the first day it could go is 2026-04-30");
+
+        var after = DeliveryDecisions.LeftBehind(delivery, moved, left, At("2026-04-29T10:01"));
+
+        var described = after is null ? "nothing" : $"{after.Status} {after.DispatchId} {(after.LastError == left.Reason ? "out of date" : after.LastError)}";
+        Assert.True(expected == described, $"{why}: expected {expected}, got {described}");
+        Assert.True(after is null || (after.IsFinal && after.NextAttemptAt is null), why);
+    }
+
     [Fact]
     public void Carriers_AreTheMessagesOfTheNextDayHoldingTheMovedItems()
     {
@@ -559,6 +627,22 @@ public class DeliveryDecisionTests
         Message(sequence, status, [.. items.Select(Item)]) with { Key = NextKey(sequence), SendAt = At("2026-04-30T08:40") };
 
     private static DispatchItem Item(string occurrence) => new(EventId.For(new RuleId("R3"), new ItemId("fgw-2026-01"), occurrence), Fgw, false);
+
+    /// <summary>The event of <see cref="Item"/>(<paramref name="occurrence"/>), of that kind, raised on <paramref name="raised"/>.</summary>
+    private static EscalationEvent Event(string occurrence, EventKind kind, LocalDate raised)
+    {
+        var item = Item(occurrence);
+        return new EscalationEvent(item.Event, new RuleId("R3"), EventLevel.Notice, kind, new ItemId("fgw-2026-01"), Fgw, raised, occurrence,
+            [new Recipient(RecipientRole.Owner, Zhang, false)], [Channel.Sms], "overdue-notice", new EventFacts("测试事项", "发改委", 50, 30), null);
+    }
+
+    private sealed class CargoComparer : IEqualityComparer<MoveCargo>
+    {
+        public bool Equals(MoveCargo? x, MoveCargo? y) =>
+            x is not null && y is not null && x.Carried.SequenceEqual(y.Carried) && x.OutOfDate.SequenceEqual(y.OutOfDate);
+
+        public int GetHashCode(MoveCargo obj) => obj.Carried.Count;
+    }
 
     private static Dispatch Message(int sequence, DispatchStatus status, params DispatchItem[] items) =>
         new(Key(sequence), status, items, At("2026-04-29T08:40"), 0, null, null, null, null, At("2026-04-29T08:30"));
