@@ -69,6 +69,51 @@ param communicationDataLocation string = 'Asia Pacific'
 @description('Phone number (E.164) that Communication Services sends SMS from; empty leaves SMS unconfigured (ACS sends no SMS to mainland numbers).')
 param smsFrom string = ''
 
+@description('Who sends SMS: acs (Communication Services; no mainland numbers), aliyun (Alibaba Cloud SMS) or tencent (Tencent Cloud SMS).')
+@allowed([
+  'acs'
+  'aliyun'
+  'tencent'
+])
+param smsProvider string = 'acs'
+
+@description('The SMS gateway\'s approved signature name (签名, without 【】); required with aliyun or tencent.')
+param smsSignName string = ''
+
+@description('The SMS gateway\'s AccessKey id (Tencent: SecretId).')
+param smsAccessKeyId string = ''
+
+@description('The SMS gateway\'s AccessKey secret (Tencent: SecretKey), stored in the deployment\'s Key Vault when smsAccessKeyId is set; Escalation__Sms__AccessKeySecret references it.')
+@secure()
+param smsAccessKeySecret string = ''
+
+@description('Tencent Cloud SMS application id (SmsSdkAppId).')
+param smsSdkAppId string = ''
+
+@description('Tencent Cloud region of the SMS API.')
+param smsRegion string = 'ap-guangzhou'
+
+@description('The SMS gateway\'s https endpoint; empty for the provider\'s public one.')
+param smsEndpoint string = ''
+
+@description('The longest template variable the SMS account allows; 0 for the provider\'s default (20 Aliyun, 12 Tencent).')
+param smsMaxParameterLength int = 0
+
+@description('At most this many SMS messages to one number a day (mainland gateways cap them); over it a message waits for the next day\'s first window. 0: no cap.')
+@minValue(0)
+@maxValue(100)
+param smsDailyCap int = 8
+
+@description('Ids of the group robots (the robots table\'s Id, same spelling) whose webhook robotSecrets holds. Not secret: they name the app settings Escalation__Robots__<Id>__Webhook.')
+param robotIds array = []
+
+@description('Ids of the DingTalk robots whose signing secret (加签, SEC...) robotSecrets holds: Escalation__Robots__<Id>__Secret.')
+param signedRobotIds array = []
+
+@description('The robots\' webhooks and DingTalk signing secrets by robot id: { "zjj": { "webhook": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=..." }, "office": { "webhook": "...", "secret": "SEC..." } }. Each value listed in robotIds / signedRobotIds becomes a Key Vault secret.')
+@secure()
+param robotSecrets object = {}
+
 @description('SMTP server for email when Communication Services is not deployed (empty: none).')
 param smtpHost string = ''
 
@@ -146,8 +191,25 @@ var names = {
   email: '${prefix}-email-${token}'
   plan: '${prefix}-plan-${token}'
   functionApp: '${prefix}-func-${token}'
+  keyVault: take('${prefix}-kv-${token}', 24)
 }
 var deploymentContainer = 'app-package'
+// The secrets in the deployment's Key Vault and the app settings that reference them. The names are known before the
+// deployment (what-if and the tests see them); the values come from the @secure() parameters. Key Vault secret names are
+// case-insensitive, so robot ids (letters and digits, unique regardless of case in the robots table) are lowercased there.
+var keyVaultUri = 'https://${names.keyVault}${environment().suffixes.keyvaultDns}/'
+var robotVaultSecrets = concat(
+  map(robotIds, id => { id: id, kind: 'webhook', name: 'robot-${toLower(id)}-webhook', setting: 'Escalation__Robots__${id}__Webhook' }),
+  map(signedRobotIds, id => { id: id, kind: 'secret', name: 'robot-${toLower(id)}-secret', setting: 'Escalation__Robots__${id}__Secret' })
+)
+var storeSmsSecret = !empty(smsAccessKeyId)
+// Versionless secret URIs: the app reads the latest version (a new one within a day, at once when its settings change).
+var keyVaultReferences = union(
+  storeSmsSecret ? { Escalation__Sms__AccessKeySecret: '${keyVaultUri}secrets/sms-access-key-secret' } : {},
+  toObject(robotVaultSecrets, s => s.setting, s => '${keyVaultUri}secrets/${s.name}'),
+  // The SMTP password stays in a vault of the office's own (smtpPasswordSecretUri), as before.
+  empty(smtpPasswordSecretUri) ? {} : { Escalation__Smtp__Password: smtpPasswordSecretUri }
+)
 // The sender: emailSender when given (a redeployment must not reset it); otherwise the managed domain's DoNotReply with
 // Communication Services, or the SMTP user's mailbox.
 var smtpSender = empty(emailSender) ? smtpUser : emailSender
@@ -210,6 +272,21 @@ module communication 'modules/communication.bicep' = if (deployCommunicationServ
   }
 }
 
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    name: names.keyVault
+    location: location
+    tags: tags
+    identityId: identity.id
+    principalId: identity.properties.principalId
+    storeSmsSecret: storeSmsSecret
+    smsAccessKeySecret: smsAccessKeySecret
+    robotVaultSecrets: map(robotVaultSecrets, s => { id: s.id, kind: s.kind, name: s.name })
+    robotSecrets: robotSecrets
+  }
+}
+
 module alerts 'modules/alerts.bicep' = if (!empty(alertEmail)) {
   name: 'alerts'
   params: {
@@ -225,6 +302,10 @@ module alerts 'modules/alerts.bicep' = if (!empty(alertEmail)) {
 
 module functionApp 'modules/functionapp.bicep' = {
   name: 'functionapp'
+  // The references must resolve on the first start: the secrets and the identity's role on the vault come first.
+  dependsOn: [
+    keyVault
+  ]
   params: {
     planName: names.plan
     name: names.functionApp
@@ -234,7 +315,8 @@ module functionApp 'modules/functionapp.bicep' = {
     deploymentContainerUrl: '${storage.outputs.blobEndpoint}${deploymentContainer}'
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
-    smtpPasswordSecretUri: smtpPasswordSecretUri
+    // Secret-valued settings, each a Key Vault reference resolved with the identity.
+    keyVaultReferences: keyVaultReferences
     appSettings: {
       // The Functions host: its own storage (timer leases, keys) and the Service Bus triggers, both through the identity.
       // Service URIs rather than __accountName, which only works with public Azure's default DNS suffixes.
@@ -263,6 +345,14 @@ module functionApp 'modules/functionapp.bicep' = {
       Escalation__Acs__Endpoint: deployCommunicationServices ? communication!.outputs.endpoint : ''
       Escalation__Email__Sender: sender
       Escalation__Sms__From: smsFrom
+      Escalation__Sms__Provider: smsProvider
+      Escalation__Sms__SignName: smsSignName
+      Escalation__Sms__AccessKeyId: smsAccessKeyId
+      Escalation__Sms__SdkAppId: smsSdkAppId
+      Escalation__Sms__Region: smsRegion
+      Escalation__Sms__Endpoint: smsEndpoint
+      Escalation__Sms__MaxParameterLength: smsMaxParameterLength == 0 ? '' : string(smsMaxParameterLength)
+      Escalation__Sms__DailyCap: string(smsDailyCap)
       Escalation__Smtp__Host: deployCommunicationServices ? '' : smtpHost
       Escalation__Smtp__Port: string(smtpPort)
       Escalation__Smtp__Security: smtpSecurity
@@ -292,3 +382,6 @@ output identityClientId string = identity.properties.clientId
 
 @description('Principal id of the identity (grant it "Key Vault Secrets User" on the SMTP password secret when you use SMTP).')
 output identityPrincipalId string = identity.properties.principalId
+
+@description('The Key Vault holding the SMS gateway\'s and the robots\' secrets, which deployments write (smsAccessKeySecret, robotSecrets); `az keyvault secret set` on it needs "Key Vault Secrets Officer".')
+output keyVaultName string = keyVault.outputs.name

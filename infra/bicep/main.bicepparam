@@ -19,3 +19,20 @@ param adminPrincipalId = readEnvironmentVariable('AZURE_PRINCIPAL_ID', '')
 param adminPrincipalType = readEnvironmentVariable('AZURE_PRINCIPAL_TYPE', 'User')
 // Who is told when the daily scan has not run or a message could not be processed (empty: no alerts).
 param alertEmail = readEnvironmentVariable('ESCALATION_ALERT_EMAIL', '')
+// A mainland SMS gateway instead of ACS (aliyun or tencent) and its account. The AccessKey secret goes into the
+// deployment's Key Vault, never into an app setting in clear.
+param smsProvider = readEnvironmentVariable('ESCALATION_SMS_PROVIDER', 'acs')
+param smsSignName = readEnvironmentVariable('ESCALATION_SMS_SIGN_NAME', '')
+param smsAccessKeyId = readEnvironmentVariable('ESCALATION_SMS_ACCESS_KEY_ID', '')
+param smsAccessKeySecret = readEnvironmentVariable('ESCALATION_SMS_ACCESS_KEY_SECRET', '')
+param smsSdkAppId = readEnvironmentVariable('ESCALATION_SMS_SDK_APP_ID', '')
+param smsRegion = readEnvironmentVariable('ESCALATION_SMS_REGION', 'ap-guangzhou')
+param smsEndpoint = readEnvironmentVariable('ESCALATION_SMS_ENDPOINT', '')
+param smsMaxParameterLength = int(readEnvironmentVariable('ESCALATION_SMS_MAX_PARAMETER_LENGTH', '0'))
+param smsDailyCap = int(readEnvironmentVariable('ESCALATION_SMS_DAILY_CAP', '8'))
+// The group robots: their ids (comma-separated, as in the robots table), the DingTalk ones with a signing secret, and
+// the webhooks and secrets themselves as one JSON object by id, which goes into the Key Vault only:
+// {"zjj":{"webhook":"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=..."},"office":{"webhook":"...","secret":"SEC..."}}
+param robotIds = filter(map(split(readEnvironmentVariable('ESCALATION_ROBOT_IDS', ''), ','), id => trim(id)), id => !empty(id))
+param signedRobotIds = filter(map(split(readEnvironmentVariable('ESCALATION_SIGNED_ROBOT_IDS', ''), ','), id => trim(id)), id => !empty(id))
+param robotSecrets = json(readEnvironmentVariable('ESCALATION_ROBOT_SECRETS', '{}'))

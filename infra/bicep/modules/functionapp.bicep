@@ -26,19 +26,15 @@ param maximumInstanceCount int
 @description('Memory per instance, in MB.')
 param instanceMemoryMB int
 
-@description('Key Vault secret URI of the SMTP password, or empty.')
-param smtpPasswordSecretUri string
+@description('Secret-valued app settings: name to the URI of the Key Vault secret that holds the value. Each becomes a Key Vault reference.')
+param keyVaultReferences object
 
 @description('App settings: name to value. None of them is a secret.')
 param appSettings object
 
-// The only secret the app may need (SMTP) stays in Key Vault; the app setting is a reference the platform resolves with
-// the identity (keyVaultReferenceIdentity below).
-var secretSettings = empty(smtpPasswordSecretUri)
-  ? {}
-  : {
-      Escalation__Smtp__Password: '@Microsoft.KeyVault(SecretUri=${smtpPasswordSecretUri})'
-    }
+// The secrets the app needs (the SMTP password, the SMS gateway's secret, the robots' webhooks and signing secrets) stay
+// in Key Vault; the app setting is a reference the platform resolves with the identity (keyVaultReferenceIdentity below).
+var secretSettings = toObject(items(keyVaultReferences), s => s.key, s => '@Microsoft.KeyVault(SecretUri=${s.value})')
 
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName

@@ -18,4 +18,6 @@ var roles = {
   // Sending email and SMS with an Entra token: Communication and Email Service Owner. No send-only built-in role exists;
   // this one is narrower than Contributor (README, Deploy, for the reasoning).
   communicationSender: '09976791-48a7-449e-bb21-39d1a415f350'
+  // Reading the app's secrets through Key Vault references (secrets' values and metadata only), on the engine's vault.
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
 }

@@ -42,6 +42,14 @@ var channels = [
     subscription: 'sms'
     property: 'Sms'
   }
+  {
+    subscription: 'wecom'
+    property: 'WeCom'
+  }
+  {
+    subscription: 'dingtalk'
+    property: 'DingTalk'
+  }
 ]
 
 resource namespace 'Microsoft.ServiceBus/namespaces@2026-01-01' = {

@@ -37,6 +37,8 @@ var tables = [
   'progress'
   'rules'
   'templates'
+  'smstemplates'
+  'robots'
   'calendar'
   'settings'
   'exemptions'

@@ -138,3 +138,37 @@ public sealed record ExplanationRow(
     /// <summary>True when <see cref="From"/> names a unit other than the row's own (the item's unit).</summary>
     public bool IsFromAnotherUnit => !string.IsNullOrWhiteSpace(From) && From.Trim() != Unit?.Trim();
 }
+
+/// <summary>
+/// An approved SMS template of a mainland gateway (短信模板) for one level and one event kind (or <c>grouped</c> for a
+/// message carrying several items), and how the event's facts fill its variables.
+/// </summary>
+/// <param name="Level">提醒, 通报 or 约谈 (reminder, notice, summons).</param>
+/// <param name="Kind">An event kind (due-soon, 进度滞后, …) or grouped/合并.</param>
+/// <param name="TemplateCode">The gateway's approved template code (Aliyun <c>SMS_…</c>, Tencent a template id).</param>
+/// <param name="Params">The variables in order: <c>name={placeholder};name2=text{placeholder}</c>.</param>
+/// <param name="Note">Why it is so, the approved wording, for people.</param>
+public sealed record SmsTemplateRow(string? Level, string? Kind, string? TemplateCode, string? Params, string? Note = null)
+{
+    public const string Table = "smstemplates";
+
+    /// <summary>The row key: <c>{Level}:{Kind}</c> in the canonical words (<c>Notice:Lagging</c>), else as written.</summary>
+    public string Key => Wording.SmsTemplateMap.KeyOf(Level, Kind);
+}
+
+/// <summary>
+/// A group robot (机器人) of a unit or of the supervision office on WeCom or DingTalk. Its webhook and DingTalk signing
+/// secret are never in the table: they are the settings <c>Escalation__Robots__{Id}__Webhook</c> and <c>__Secret</c>.
+/// </summary>
+/// <param name="Id">Letters and digits: it names the robot's settings.</param>
+/// <param name="Unit">The unit id whose group the robot posts to, or 督查室/office for the supervision office's group.</param>
+/// <param name="Platform">wecom/企业微信 or dingtalk/钉钉.</param>
+/// <param name="Keyword">The DingTalk robot's custom keyword (自定义关键词), when that is its security setting.</param>
+/// <param name="BaseUrl">Another host than the public one (a 政务微信 or 浙政钉 deployment), https.</param>
+/// <param name="Note">For people: which group, who set it up.</param>
+public sealed record RobotRow(string? Id, string? Unit, string? Platform, string? Keyword = null, string? BaseUrl = null, string? Note = null)
+{
+    public const string Table = "robots";
+
+    public string Key => UnitRow.KeyOf(Id);
+}

@@ -26,6 +26,11 @@ public sealed record ConfigurationRows(
 
     /// <summary>The ranking groups (排名分组).</summary>
     public IReadOnlyList<RankingGroupRow> RankingGroups { get; init; } = [];
+    /// <summary>The approved templates of a mainland SMS gateway (smstemplates); empty when the provider is not a gateway.</summary>
+    public IReadOnlyList<SmsTemplateRow> SmsTemplates { get; init; } = [];
+
+    /// <summary>The units' and the office's group robots (robots).</summary>
+    public IReadOnlyList<RobotRow> Robots { get; init; } = [];
 }
 
 /// <summary>Validated configuration: what the evaluator and the senders work with.</summary>
@@ -47,6 +52,15 @@ public sealed record Configuration(
 
     /// <summary>Who signs the messages and how (落款, 短信签名, 联系方式): the settings table's, else <see cref="WordingSettings.Default"/>'s.</summary>
     public WordingSettings Wording { get; init; } = WordingSettings.Default;
+
+    /// <summary>The mainland SMS gateway's templates by level and kind (smstemplates), validated.</summary>
+    public SmsTemplateMap SmsTemplates { get; init; } = SmsTemplateMap.Empty;
+
+    /// <summary>The group robots (robots table), validated.</summary>
+    public RobotDirectory Robots { get; init; } = RobotDirectory.Empty;
+
+    /// <summary>Who a delivery goes to: a person of the people table, or a group robot (<c>robot-{id}</c>); null when neither.</summary>
+    public Contact? Reach(PersonId person) => People.GetValueOrDefault(person) ?? Robots.ByPerson(person)?.Contact;
 
     /// <summary>The go-live date's first name, still read so that stored settings keep working; GoLive wins when both are set.</summary>
     public const string GoLiveFormerKey = "StreaksFrom";
@@ -79,6 +93,8 @@ public sealed record Configuration(
         var calendar = BuildCalendar(rows.Calendar, shippedCalendar, zone, problems);
         var (office, options, wording) = BuildSettings(rows.Settings, people, problems);
         var indicators = IndicatorItems.Catalog(rows.Indicators, rows.RankingGroups, units, problems);
+        var smsTemplates = SmsTemplateMap.Build(rows.SmsTemplates, problems);
+        var robots = RobotDirectory.Build(rows.Robots, units.ToDictionary(u => u.Id, u => u.Name), people.Keys, problems);
         if (office is null
             && !rows.Settings.Any(s => s.Key?.Trim() == "SupervisionOffice" && !string.IsNullOrWhiteSpace(s.Value))
             && rules.Where(r => r.Enabled && r.To.Concat(r.Copy).Contains(RecipientRole.SupervisionOffice)).Select(r => r.Id.Value).ToList() is { Count: > 0 } toOffice)
@@ -94,6 +110,8 @@ public sealed record Configuration(
         {
             Wording = wording with { UnitNames = units.ToDictionary(u => u.Id, u => u.Name) },
             Indicators = indicators,
+            SmsTemplates = smsTemplates,
+            Robots = robots,
         };
         return (configuration, problems);
     }

@@ -9,6 +9,12 @@ public sealed record Contact(PersonId Id, string Name, UnitId? Unit, string? Tit
 {
     /// <summary>The address for a channel, or null when the person has none or does not take that channel.</summary>
     public string? AddressFor(Channel channel) => Channels.Contains(channel) ? ChannelCatalog.Of(channel).Address(this) : null;
+
+    /// <summary>
+    /// For the contact of a group robot (robots table, person id <c>robot-{id}</c>): the robot's id, its address on its
+    /// platform's channel. Null for people.
+    /// </summary>
+    public string? Robot { get; init; }
 }
 
 /// <summary>Address formats the engine accepts.</summary>

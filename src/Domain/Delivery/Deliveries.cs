@@ -59,7 +59,15 @@ public abstract record SendResult
     /// <summary>Not sent, and trying again later may work (throttled, provider unavailable, connection lost).</summary>
     /// <param name="Error">What went wrong, without the address.</param>
     /// <param name="RetryAfter">The provider's requested wait, when it gave one.</param>
-    public sealed record Transient(string Error, Duration? RetryAfter = null) : SendResult;
+    public sealed record Transient(string Error, Duration? RetryAfter = null) : SendResult
+    {
+        /// <summary>
+        /// Set when the message may have gone although no answer said so (the connection was lost after the request went,
+        /// the gateway faulted): since when it is unconfirmed. The next attempt must first ask the provider whether it went
+        /// (a mainland SMS gateway's OutId / SessionContext lookup) rather than send it again blindly.
+        /// </summary>
+        public Instant? UnconfirmedSince { get; init; }
+    }
 
     /// <summary>Not sent, and it never will be as it stands (address refused, request invalid).</summary>
     public sealed record Rejected(string Error) : SendResult;
@@ -132,6 +140,13 @@ public enum DispatchStatus
 
     /// <summary>Given up, or the person can no longer be reached on the channel.</summary>
     Failed,
+
+    /// <summary>
+    /// Never sent: it came over the daily SMS cap, and its items joined the person's message of the next day's first window
+    /// (<see cref="Dispatch.MovedTo"/>), which carries them. Final; its deliveries follow that message, except those of
+    /// items worded for their own day, which were out of date there and are skipped (<see cref="DeliveryDecisions.Cargo"/>).
+    /// </summary>
+    Moved,
 }
 
 /// <summary>
@@ -199,11 +214,25 @@ public sealed record Dispatch(
     /// <summary>When the first attempt was made (SMS repeatability needs the same value on every attempt).</summary>
     public Instant? FirstAttemptAt { get; init; }
 
+    /// <summary>
+    /// Since when an attempt may have sent it without the provider confirming it (<see cref="SendResult.Transient.UnconfirmedSince"/>):
+    /// the next attempt asks the provider first. Null when the last attempt's outcome was certain.
+    /// </summary>
+    public Instant? UnconfirmedSince { get; init; }
+
+    /// <summary>
+    /// Where its items went over the daily SMS cap: the message that took them once it is <see cref="DispatchStatus.Moved"/>
+    /// (the day's first message, untouched, when every item was out of date and none went on); before that, while the
+    /// move is under way (<see cref="DispatchStatus.Deferred"/>), the first message of the day and level they go to, so
+    /// that a move resumed after a crash, on whatever day, goes to the same place. Null otherwise.
+    /// </summary>
+    public DispatchKey? MovedTo { get; init; }
+
     /// <summary>The stored version this record was read at (opaque); updates are conditional on it.</summary>
     public string? Version { get; init; }
 
     /// <summary>True once nothing more will happen to it.</summary>
-    public bool IsFinal => Status is DispatchStatus.Sent or DispatchStatus.Failed;
+    public bool IsFinal => Status is DispatchStatus.Sent or DispatchStatus.Failed or DispatchStatus.Moved;
 
     /// <summary>True while events may still join it.</summary>
     public bool IsOpen => Status == DispatchStatus.Open;

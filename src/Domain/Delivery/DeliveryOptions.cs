@@ -31,6 +31,16 @@ public sealed record DeliveryOptions(
     /// </summary>
     public Duration Gather { get; init; } = Duration.FromMinutes(10);
 
+    /// <summary>The default <see cref="SmsDailyCap"/>.</summary>
+    public const int DefaultSmsDailyCap = 8;
+
+    /// <summary>
+    /// At most this many SMS messages to one number a day (mainland gateways cap notification SMS per number and day, and
+    /// the engine keeps under it rather than be refused); the items of a message over it join the person's message of the
+    /// next day's first window, so that the next day brings one message. 0: no cap.
+    /// </summary>
+    public int SmsDailyCap { get; init; } = DefaultSmsDailyCap;
+
     private static readonly Duration MaxRetryWait = Duration.FromHours(6);
 
     /// <summary>The wait after the <paramref name="attempts"/>-th failed attempt (1-based), or the provider's, if longer.</summary>

@@ -1,5 +1,7 @@
 using Escalation.Domain.Evaluation;
 using Escalation.Domain.Problems;
+using Escalation.Domain.Wording;
+using Escalation.Functions.Local;
 using Escalation.Functions.Storage;
 using NodaTime;
 
@@ -22,8 +24,29 @@ internal static class CheckCommand
             return Cli.UsageError;
         }
 
+        // The robots' webhooks and secrets: the settings; in local mode (the embedded store) also the secrets file, as the
+        // local senders read them.
+        var local = tables is SqliteTables;
+        Func<string, string?> robotSetting = setting;
+        if (local)
+        {
+            IReadOnlyDictionary<string, string> secrets;
+            try
+            {
+                secrets = LocalSecrets.Read(EngineSettings.DefaultSecretsFile);
+            }
+            catch (InvalidOperationException e)
+            {
+                stderr.WriteLine($"错误：{e.Message}");
+                return Cli.UsageError;
+            }
+
+            robotSetting = key => setting(key) ?? secrets.GetValueOrDefault(key);
+        }
+
         var read = new DailyRead(tables, clock, settings.Zone);
-        var (found, items, resolved, gaps) = Check(read).GetAwaiter().GetResult();
+        var gateway = SmsGatewaySettings.From(setting, []);
+        var (found, items, resolved, gaps) = Check(read, tables, gateway, robotSetting, local, clock).GetAwaiter().GetResult();
         stdout.WriteLine(found.Count == 0
             ? $"已检查 {tables.Describe}：可用任务 {items} 项，没有问题；自上次检查以来已解决 {resolved} 个问题。"
             : $"已检查 {tables.Describe}：可用任务 {items} 项，仍有 {found.Count} 个问题（已记入 problems 表，改正后再次检查即标为已解决）；自上次检查以来已解决 {resolved} 个问题。");
@@ -42,13 +65,29 @@ internal static class CheckCommand
         return found.Count == 0 ? Cli.Ok : Cli.DataError;
     }
 
-    private static async Task<(List<Problem> Found, int Items, int Resolved, List<CalendarGap> Gaps)> Check(DailyRead read)
+    private static async Task<(List<Problem> Found, int Items, int Resolved, List<CalendarGap> Gaps)> Check(
+        DailyRead read, IEntityTables tables, SmsGatewaySettings gateway, Func<string, string?> robotSetting, bool local, IClock clock)
     {
         var day = await read.Configuration().ConfigureAwait(false);
         var found = day.Problems.ToList();
         var items = 0;
         var resolved = 0;
         var gaps = new List<CalendarGap>();
+
+        // With a mainland gateway every SMS is an approved template: the rules' SMS must be covered by smstemplates rows.
+        // Only check looks at this (the daily run does not know the provider's rows are incomplete until a send is
+        // refused), so it has a scope of its own that the daily run never reconciles.
+        var coverage = gateway.IsGateway
+            ? SmsTemplateCoverage.Problems(day.Configuration.Rules, day.Configuration.SmsTemplates, gateway.ProviderName)
+            : [];
+        resolved += (await new ProblemLog(tables).Reconcile(ProblemLog.SmsGatewayScope, coverage, clock.GetCurrentInstant()).ConfigureAwait(false)).Resolved;
+        found.AddRange(coverage);
+
+        // The robots' webhooks and DingTalk security are settings, not table rows: only check looks at them (the daily run
+        // finds out when a post fails), under a scope of their own.
+        var robots = RobotSettingsCheck.Problems(day.Configuration.Robots, robotSetting, local);
+        resolved += (await new ProblemLog(tables).Reconcile(ProblemLog.RobotSettingsScope, robots, clock.GetCurrentInstant()).ConfigureAwait(false)).Resolved;
+        found.AddRange(robots);
         if (!day.CanEvaluate)
         {
             // The daily run stops on such a day (the problem above says so), and so does check: the units' scopes are left

@@ -53,7 +53,7 @@ internal static class Cli
 
     private static readonly Spec[] Commands =
     [
-        new("demo", "演示：把样例数据导入新的本地存储（.local/demo），模拟 2026 年 4 月至 7 月的每日扫描、督办记录和发送（发件箱中的 .eml 文件和 sms.log），最后打印汇总。不需要 Azure。",
+        new("demo", "演示：把样例数据导入新的本地存储（.local/demo），模拟 2026 年 4 月至 7 月的每日扫描、督办记录和发送（发件箱中的 .eml 文件、发给短信服务商的请求 sms-gateway.log、企业微信和钉钉群机器人的消息 wecom.log、dingtalk.log），最后打印汇总。不需要 Azure。",
             (o, c) => LocalCommands.Demo(o, c.Settings, c.Setting, c.Stdout, c.Stderr),
             [new("data", "样例数据文件夹（默认 samples/）。", "文件夹"), new("out", "输出文件夹（默认 .local/demo）。", "文件夹"), LockWait, Verbose]),
         new("run", "现在执行一次每日流程：扫描、逐单位判定、每个事件只记录一次，并在发送时段内发送（发件箱或 SMTP）。新事件按行以 JSON 打印。存储必须已存在（先 import）。同一本地存储同时只能有一个运行：后来的运行会等待，超时则退出并说明谁在占用，绝不会重复发送。",

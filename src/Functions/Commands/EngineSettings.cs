@@ -30,6 +30,18 @@ internal sealed record EngineSettings(
 
     public string AfternoonScanScheduleText { get; init; } = DefaultAfternoonScanSchedule;
 
+    /// <summary>The SMS provider and, for a mainland gateway, its account; <see cref="SmsGatewaySettings.Acs"/> by default.</summary>
+    public SmsGatewaySettings SmsGateway { get; init; } = SmsGatewaySettings.Acs;
+
+    /// <summary>
+    /// Reads the group robots' settings, named by robot id: <c>Escalation__Robots__{Id}__Webhook</c> and <c>__Secret</c>
+    /// (not in <see cref="Keys"/>: their names come from the robots table).
+    /// </summary>
+    public Func<string, string?> Robots { get; init; } = _ => null;
+
+    /// <summary>Local mode's secrets file: the robots' webhooks and secrets by setting name, so that they stay out of the tables.</summary>
+    public const string DefaultSecretsFile = ".local/secrets.json";
+
     public const string ScanScheduleKey = "Escalation__ScanSchedule";
 
     /// <summary>When ScanAfternoon runs (NCRONTAB, UTC): the same-day chases of afternoon rules.</summary>
@@ -44,6 +56,31 @@ internal sealed record EngineSettings(
     public const string OutboxKey = "Escalation__Outbox";
     public const string EmailSenderKey = "Escalation__Email__Sender";
     public const string SmsFromKey = "Escalation__Sms__From";
+
+    /// <summary>Which SMS provider sends: acs (default), aliyun or tencent (mainland gateways).</summary>
+    public const string SmsProviderKey = "Escalation__Sms__Provider";
+
+    /// <summary>The approved SMS signature name of the gateway account (签名), without 【】.</summary>
+    public const string SmsSignNameKey = "Escalation__Sms__SignName";
+    public const string SmsAccessKeyIdKey = "Escalation__Sms__AccessKeyId";
+
+    /// <summary>The gateway's secret (AccessKey secret, Tencent SecretKey): a Key Vault reference in Azure.</summary>
+    public const string SmsAccessKeySecretKey = "Escalation__Sms__AccessKeySecret";
+
+    /// <summary>Tencent Cloud's SMS application id (SmsSdkAppId).</summary>
+    public const string SmsSdkAppIdKey = "Escalation__Sms__SdkAppId";
+
+    /// <summary>Tencent Cloud's region (default ap-guangzhou).</summary>
+    public const string SmsRegionKey = "Escalation__Sms__Region";
+
+    /// <summary>The gateway's endpoint, https (default the provider's public one).</summary>
+    public const string SmsEndpointKey = "Escalation__Sms__Endpoint";
+
+    /// <summary>The longest template variable the account allows (default 20 Aliyun, 12 Tencent).</summary>
+    public const string SmsMaxParameterLengthKey = "Escalation__Sms__MaxParameterLength";
+
+    /// <summary>At most this many SMS messages to one number a day (0–100, default 8; 0: no cap).</summary>
+    public const string SmsDailyCapKey = "Escalation__Sms__DailyCap";
     public const string AcsEndpointKey = "Escalation__Acs__Endpoint";
     public const string AcsConnectionStringKey = "Escalation__Acs__ConnectionString";
     public const string SmtpHostKey = "Escalation__Smtp__Host";
@@ -84,6 +121,7 @@ internal sealed record EngineSettings(
         Settings.TimeZoneKey, StoreSettings.ServiceUriKey, StoreSettings.ConnectionStringKey, StoreSettings.LocalStoreKey,
         ScanScheduleKey, AfternoonScanScheduleKey, SendingWindowKey, SendAtOnceKey, MaxAttemptsKey, FirstRetryMinutesKey, GatherMinutesKey, OutboxKey,
         EmailSenderKey, SmsFromKey, AcsEndpointKey, AcsConnectionStringKey,
+        SmsProviderKey, SmsSignNameKey, SmsAccessKeyIdKey, SmsAccessKeySecretKey, SmsSdkAppIdKey, SmsRegionKey, SmsEndpointKey, SmsMaxParameterLengthKey, SmsDailyCapKey,
         SmtpHostKey, SmtpPortKey, SmtpSecurityKey, SmtpUserKey, SmtpPasswordKey, SmtpAllowPlainTextAuthKey,
         ServiceBusNamespaceKey, ServiceBusConnectionStringKey,
         ApplicationInsightsConnectionStringKey, OtlpEndpointKey, TelemetryConsoleKey,
@@ -195,6 +233,7 @@ internal sealed record EngineSettings(
         var maxAttempts = Number(MaxAttemptsKey, 5, 1, 50);
         var firstRetry = Number(FirstRetryMinutesKey, 5, 1, 24 * 60);
         var gather = Number(GatherMinutesKey, 10, 0, 60);
+        var smsDailyCap = Number(SmsDailyCapKey, DeliveryOptions.DefaultSmsDailyCap, 0, 100);
 
         var emailSender = Get(EmailSenderKey) ?? DefaultEmailSender;
         if (!Domain.Catalog.ContactAddress.IsEmail(emailSender))
@@ -247,6 +286,8 @@ internal sealed record EngineSettings(
             errors.Add($"设置 {ServiceBusNamespaceKey} = '{sbNamespace}' 不是主机名，应写成 <命名空间>.servicebus.windows.net。");
         }
 
+        var smsGateway = SmsGatewaySettings.From(Get, errors);
+
         errors.AddRange(Telemetry.TelemetryOptions.From(setting).Errors);
 
         if (errors.Count > 0 || schedule is null || afternoon is null)
@@ -255,7 +296,7 @@ internal sealed record EngineSettings(
         }
 
         return (new EngineSettings(
-            new DeliveryOptions(window, atOnce, maxAttempts, Duration.FromMinutes(firstRetry), DeliveryOptions.Default.Lease) { Gather = Duration.FromMinutes(gather) },
+            new DeliveryOptions(window, atOnce, maxAttempts, Duration.FromMinutes(firstRetry), DeliveryOptions.Default.Lease) { Gather = Duration.FromMinutes(gather), SmsDailyCap = smsDailyCap },
             schedule,
             scheduleText,
             Get(OutboxKey) ?? DefaultOutbox,
@@ -269,6 +310,8 @@ internal sealed record EngineSettings(
         {
             AfternoonScanSchedule = afternoon,
             AfternoonScanScheduleText = afternoonText,
+            SmsGateway = smsGateway,
+            Robots = setting,
         }, errors);
 
         CronExpression? Schedule(string key, string text, string example)

@@ -145,8 +145,26 @@ internal static class LocalCommands
             return Cli.UsageError;
         }
 
-        return Simulate(samples, DemoFrom, DemoTo, options.Get("out") ?? ".local/demo", options, settings, setting, stdout, stderr, printEvents: false);
+        return Simulate(samples, DemoFrom, DemoTo, options.Get("out") ?? ".local/demo", options, settings, DemoSettings(setting), stdout, stderr, printEvents: false);
     }
+
+    /// <summary>The provider the demo shows when none is set: mainland SMS need a gateway (ACS cannot reach them).</summary>
+    public const string DemoSmsProvider = "aliyun";
+
+    /// <summary>The signature the demo's gateway requests carry when none is set.</summary>
+    public const string DemoSmsSignName = "某市督查室";
+
+    /// <summary>
+    /// The settings as the demo reads them: without an SMS provider, the mainland gateway <see cref="DemoSmsProvider"/>
+    /// with the signature <see cref="DemoSmsSignName"/>, so that the outbox shows gateway requests (sms-gateway.log: a
+    /// template code and its variables from the samples' smstemplates) rather than the free text of sms.log.
+    /// </summary>
+    internal static Func<string, string?> DemoSettings(Func<string, string?> setting) => key => key switch
+    {
+        EngineSettings.SmsProviderKey => setting(key) ?? DemoSmsProvider,
+        EngineSettings.SmsSignNameKey when setting(EngineSettings.SmsProviderKey) is null => setting(key) ?? DemoSmsSignName,
+        _ => setting(key),
+    };
 
     private static int Simulate(
         string data, LocalDate from, LocalDate to, string outFolder, Options options, Settings settings, Func<string, string?> setting,

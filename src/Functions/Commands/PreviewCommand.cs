@@ -127,8 +127,8 @@ internal static class PreviewCommand
         {
             // One message per person, channel, day and level: what these events become once merged.
             var messages = events
-                .SelectMany(e => e.Channels.SelectMany(channel => ChannelDelivery.Distinct(e.Recipients)
-                    .Where(r => next.Configuration.People.GetValueOrDefault(r.Person)?.AddressFor(channel) is not null)
+                .SelectMany(e => e.Channels.SelectMany(channel => RobotAddressing.Targets(e, channel, next.Configuration)
+                    .Where(r => next.Configuration.Reach(r.Person)?.AddressFor(channel) is not null)
                     .Select(r => (channel, r.Person, e.Level, DeliveryDecisions.Slot(e.Level, now, delivery, next.Configuration.Calendar).Day))))
                 .Distinct()
                 .ToList();
@@ -235,6 +235,11 @@ internal static class PreviewCommand
             if (contact is null)
             {
                 return name + "不发送";
+            }
+
+            if (ChannelCatalog.IsRobot(channel))
+            {
+                return RobotAddressing.RobotOf(r, channel, configuration) is { } robot ? $"{name}发到{robot.Name}（{robot.Id}）" : $"{name}不发送（所在单位没有{name}机器人）";
             }
 
             return contact.AddressFor(channel) is { } address

@@ -2,10 +2,12 @@ using System.Globalization;
 using Azure.Core;
 using Azure.Identity;
 using Escalation.Domain.Delivery;
+using Escalation.Domain.Rules;
 using Escalation.Functions.Host;
 using Escalation.Functions.Messaging;
 using Escalation.Functions.Pipeline;
 using Escalation.Functions.Sending;
+using Escalation.Functions.Sending.China;
 using Escalation.Functions.Storage;
 using Escalation.Functions.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -124,7 +126,27 @@ internal static class ServeCommand
         ISmsSender sms = acs is not null && engine.SmsFrom is { } from
             ? AcsSmsSender.Create(acs, from)
             : new Unconfigured($"no SMS provider is configured ({EngineSettings.AcsEndpointKey} and {EngineSettings.SmsFromKey})");
-        return new Engine(tables, new TracingPublisher(publisher), ChannelSet.Of(email, sms), engine.Delivery, clock, settings.Zone, loggers);
+        IChannelSender smsChannel = engine.SmsGateway switch
+        {
+            { IsGateway: false } => new SmsChannel(sms),
+            var gateway => gateway.Channel(null, clock, d => own(new DisposedAtStop(d)))
+                ?? new SmsChannel(new Unconfigured(
+                    $"{gateway.ProviderName} has no credentials ({EngineSettings.SmsAccessKeyIdKey}, {EngineSettings.SmsAccessKeySecretKey}{(gateway.Provider == SmsProvider.Tencent ? ", " + EngineSettings.SmsSdkAppIdKey : "")})")),
+        };
+        // The group robots: webhooks and DingTalk secrets from the settings Escalation__Robots__{Id}__Webhook / __Secret.
+        var robotHttp = new HttpClient();
+        own(new DisposedAtStop(robotHttp));
+        RobotChannel[] robots =
+        [
+            new(Channel.WeCom, engine.Robots, robotHttp, clock, null),
+            new(Channel.DingTalk, engine.Robots, robotHttp, clock, null),
+        ];
+        foreach (var robot in robots)
+        {
+            own(new DisposedAtStop(robot));
+        }
+
+        return new Engine(tables, new TracingPublisher(publisher), new ChannelSet([new EmailChannel(email), smsChannel, .. robots]), engine.Delivery, clock, settings.Zone, loggers);
     }
 
     /// <summary>
@@ -140,5 +162,15 @@ internal static class ServeCommand
 
         public Task<IReadOnlyList<SendResult>> Send(IReadOnlyList<SmsToSend> messages, CancellationToken cancellationToken = default) =>
             Task.FromResult<IReadOnlyList<SendResult>>([.. messages.Select(_ => new SendResult.Rejected(reason))]);
+    }
+
+    /// <summary>A disposable the handler closes when it stops.</summary>
+    private sealed class DisposedAtStop(IDisposable inner) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            inner.Dispose();
+            return ValueTask.CompletedTask;
+        }
     }
 }

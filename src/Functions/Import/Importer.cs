@@ -162,6 +162,8 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
         private readonly Incoming<ProgressRow> _progress;
         private readonly Incoming<RuleRow> _rules;
         private readonly Incoming<MessageTemplate> _templates;
+        private readonly Incoming<SmsTemplateRow> _smsTemplates;
+        private readonly Incoming<RobotRow> _robots;
         private readonly Incoming<CorrectionRow> _calendar;
         private readonly Incoming<SettingRow> _settings;
         private readonly Incoming<ExemptionRow> _exemptions;
@@ -185,6 +187,8 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
             _progress = Take(AdminTables.Progress);
             _rules = Take(AdminTables.Rules);
             _templates = Take(AdminTables.Templates);
+            _smsTemplates = Take(AdminTables.SmsTemplates);
+            _robots = Take(AdminTables.Robots);
             _calendar = Take(AdminTables.Calendar);
             _settings = Take(AdminTables.Settings);
             _exemptions = Take(AdminTables.Exemptions);
@@ -209,7 +213,7 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
         public List<RowProblem> Refused { get; } = [];
 
         public IEnumerable<IIncoming> Tables =>
-            [_units, _people, _tasks, _milestones, _plans, _progress, _rules, _templates, _calendar, _settings, _exemptions, _explanations, _indicators, _indicatorValues, _rankingGroups];
+            [_units, _people, _tasks, _milestones, _plans, _progress, _rules, _templates, _smsTemplates, _robots, _calendar, _settings, _exemptions, _explanations, _indicators, _indicatorValues, _rankingGroups];
 
         public AdminData Merged() => new(
             _units.Merge(_stored.Units), _people.Merge(_stored.People), _tasks.Merge(_stored.Tasks), _milestones.Merge(_stored.Milestones),
@@ -219,6 +223,8 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
             Indicators = _indicators.Merge(_stored.Indicators),
             IndicatorValues = _indicatorValues.Merge(_stored.IndicatorValues),
             RankingGroups = _rankingGroups.Merge(_stored.RankingGroups),
+            SmsTemplates = _smsTemplates.Merge(_stored.SmsTemplates),
+            Robots = _robots.Merge(_stored.Robots),
         };
     }
 

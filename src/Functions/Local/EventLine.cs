@@ -10,7 +10,8 @@ namespace Escalation.Functions.Local;
 /// One JSON line per logged event, as <c>run</c> and <c>simulate</c> print them: ids, date, level, kind, unit, task,
 /// rule, recipients with their roles, channels, and the demand's due date and the units that owe it when the event makes one;
 /// for a consequence notice the consequence and its executing unit. Enum values are kebab-case (<c>due-soon</c>,
-/// <c>unit-principal</c>, level <c>accountability</c>), as in the rules table; Chinese is written as is.
+/// <c>unit-principal</c>, level <c>accountability</c>), as in the rules table, and channels are the rules table's words
+/// (<c>email</c>, <c>sms</c>, <c>wecom</c>, <c>dingtalk</c>); Chinese is written as is.
 /// </summary>
 internal static class EventLine
 {
@@ -36,7 +37,7 @@ internal static class EventLine
                 e.Rule.Value,
                 e.Occurrence,
                 [.. e.Recipients.Select(r => new RecipientLine(r.Role, r.Person.Value, r.IsCopy, r.Unit?.Value, r.UnitName))],
-                [.. e.Channels],
+                [.. e.Channels.Select(c => Domain.Rules.ChannelCatalog.Of(c).Words[0])],
                 e.Demand?.Kind,
                 e.Demand is { } d ? IsoDate.Format(d.DueBy) : null,
                 e.Demand is { } owed ? [.. owed.SubmittersOf(e.Unit).Select(u => u.Value)] : null,
@@ -60,7 +61,7 @@ internal static class EventLine
         string RuleId,
         string Occurrence,
         IReadOnlyList<RecipientLine> Recipients,
-        IReadOnlyList<Domain.Rules.Channel> Channels,
+        IReadOnlyList<string> Channels,
         Domain.Rules.DemandKind? Demand,
         string? DueBy,
         IReadOnlyList<string>? DemandFrom,

@@ -19,7 +19,7 @@ namespace Escalation.Functions.Pipeline;
 public sealed record DeliveryOutcome(string Summary, LogStatus? EventStatus = null);
 
 /// <summary>
-/// DeliverEmail / DeliverSms, the shell around <see cref="DeliveryDecisions"/>: it reads the log, the ledger and the
+/// Deliver{Channel} (DeliverEmail, DeliverSms, DeliverWeCom, DeliverDingTalk), the shell around <see cref="DeliveryDecisions"/>: it reads the log, the ledger and the
 /// message store, asks the decisions what to do, sends through the channel's adapter, and writes. Two kinds of
 /// notice arrive on a channel's subscription:
 /// <list type="bullet">
@@ -28,7 +28,9 @@ public sealed record DeliveryOutcome(string Summary, LogStatus? EventStatus = nu
 /// sending time;</item>
 /// <item>a dispatch notice: the message is claimed (its items fixed), rendered as one letter listing every event, sent,
 /// and its outcome written to it and mirrored onto each event's delivery; a transient failure schedules the retry;
-/// an event whose deliveries are all final gets its outcome in the log.</item>
+/// an event whose deliveries are all final gets its outcome in the log. An SMS message over the daily cap is not sent:
+/// its events join the person's message of the next day's first window, and their deliveries follow that one; those
+/// worded for their own day (a report due today) would be out of date there and are skipped instead.</item>
 /// </list>
 /// Every write is conditional on the version read (ETag), so concurrent invocations cannot both claim a message, and a
 /// repeated notice finds its work done.
@@ -70,10 +72,11 @@ public sealed partial class ChannelDelivery(
         var notices = new Dictionary<string, (DispatchKey Key, Instant At)>(StringComparer.Ordinal);
         int joined = 0, skipped = 0, done = 0;
 
-        foreach (var recipient in Distinct(e.Recipients))
+        // On a robot channel the recipients are the groups' robots (robot-{id}); see RobotAddressing.
+        foreach (var recipient in RobotAddressing.Targets(e, channel, configuration))
         {
             var delivery = await Current(e, channel, recipient, now, cancellationToken).ConfigureAwait(false);
-            var contact = configuration.People.GetValueOrDefault(recipient.Person);
+            var contact = configuration.Reach(recipient.Person);
             switch (DeliveryDecisions.ForRecipient(delivery, contact, day, DeliveryDecisions.LastUsefulDay(e)))
             {
                 case RecipientStep.AlreadyDone:
@@ -104,7 +107,7 @@ public sealed partial class ChannelDelivery(
 
                     var dispatch = await Join(
                         new DispatchKey(channel, recipient.Person, join.Day, e.Level, 1),
-                        new DispatchItem(e.Id, e.Unit, recipient.IsCopy),
+                        [new DispatchItem(e.Id, e.Unit, recipient.IsCopy)],
                         sendAt,
                         now,
                         cancellationToken).ConfigureAwait(false);
@@ -123,7 +126,7 @@ public sealed partial class ChannelDelivery(
 
         await Publish(notices.Values, cancellationToken).ConfigureAwait(false);
         // While a recipient waits in a message the event cannot be settled; only skips and repairs can settle it here.
-        var status = joined > 0 ? null : await Settle(entry, now, cancellationToken).ConfigureAwait(false);
+        var status = joined > 0 ? null : await Settle(entry, configuration, now, cancellationToken).ConfigureAwait(false);
         return (new DeliveryOutcome(
             string.Create(CultureInfo.InvariantCulture, $"{joined} joined a message, {skipped} skipped, {done} already done, {notices.Count} messages to look at"),
             status), null);
@@ -151,16 +154,40 @@ public sealed partial class ChannelDelivery(
 
             var configuration = await configurations.Get(cancellationToken).ConfigureAwait(false);
             var now = clock.GetCurrentInstant();
-            var contact = configuration.People.GetValueOrDefault(key.Person);
+            var contact = configuration.Reach(key.Person);
             var address = contact?.AddressFor(key.Channel);
-            switch (DeliveryDecisions.ForDispatch(d, address is not null, now, options, configuration.Calendar))
+            var sentToday = key.Channel == Channel.Sms && options.SmsDailyCap > 0 && !d.IsFinal
+                ? await _dispatches.SentOn(key.Channel, key.Person, configuration.Calendar.DateAt(now), configuration.Calendar.Zone, cancellationToken).ConfigureAwait(false)
+                : 0;
+            switch (DeliveryDecisions.ForDispatch(d, address is not null, now, options, configuration.Calendar, sentToday))
             {
                 case DispatchStep.Wait wait:
                     await Publish([(key, wait.Until)], cancellationToken).ConfigureAwait(false);
                     return (new DeliveryOutcome(string.Create(CultureInfo.InvariantCulture, $"message {key} waits until {wait.Until}")), null);
                 case DispatchStep.Settled settled:
                     await Conclude(settled.Dispatch, now, cancellationToken).ConfigureAwait(false);
+                    if (settled.Dispatch.Status == DispatchStatus.Moved)
+                    {
+                        // A crash may have come before the message that took its items was announced.
+                        await Publish(Notices(await Carriers(settled.Dispatch, cancellationToken).ConfigureAwait(false), now), cancellationToken).ConfigureAwait(false);
+                    }
+
                     return (new DeliveryOutcome($"message {key} was {settled.Dispatch.Status} already; its deliveries are in line"), null);
+                case DispatchStep.Move move when d.MovedTo is null:
+                    // Name where the items go before they go there, so that a move resumed after a crash goes to the same place.
+                    if (await _dispatches.Update(move.Moving, cancellationToken).ConfigureAwait(false))
+                    {
+                        LogMoving(logger, key.Id, move.Into.Day);
+                    }
+
+                    continue;
+                case DispatchStep.Move move:
+                    if (await Move(d, move, now, cancellationToken).ConfigureAwait(false) is { } moved)
+                    {
+                        return (moved, null);
+                    }
+
+                    continue;
                 case DispatchStep.Defer defer:
                     if (!await _dispatches.Update(defer.Dispatch, cancellationToken).ConfigureAwait(false))
                     {
@@ -200,8 +227,95 @@ public sealed partial class ChannelDelivery(
     }
 
     /// <summary>Each person once per event: addressed before copied, first role named wins.</summary>
-    internal static IEnumerable<Recipient> Distinct(IEnumerable<Recipient> recipients) =>
-        recipients.OrderBy(r => r.IsCopy).DistinctBy(r => r.Person);
+    internal static IEnumerable<Recipient> Distinct(IEnumerable<Recipient> recipients) => RobotAddressing.Distinct(recipients);
+
+    /// <summary>
+    /// Moves the items of <paramref name="moving"/> (over the daily SMS cap, its move named) that are still of use on the
+    /// day it names (<see cref="DeliveryDecisions.Cargo"/>) into the person's message of that day: first the message that
+    /// takes them is written (a repeated join finds them there; none when nothing goes on), then the moving one as moved,
+    /// then the deliveries follow the new message, and those of the items left behind are skipped. Null when the moving
+    /// message changed since it was read.
+    /// </summary>
+    private async Task<DeliveryOutcome?> Move(Dispatch moving, DispatchStep.Move move, Instant now, CancellationToken cancellationToken)
+    {
+        var entries = await Entries(moving, cancellationToken).ConfigureAwait(false);
+        var cargo = DeliveryDecisions.Cargo(moving, entries.Select(e => e.Event));
+        var into = cargo.Carried.Count == 0 ? null : await Join(move.Into, cargo.Carried, move.SendAt, now, cancellationToken).ConfigureAwait(false);
+        var moved = DeliveryDecisions.Moved(moving, into, now);
+        if (!await _dispatches.Update(moved, cancellationToken).ConfigureAwait(false))
+        {
+            LogLostRace(logger, moving.Key.Id);
+            return null;
+        }
+
+        LogMoved(logger, moving.Key.Id, cargo.Carried.Count, into?.Key.Id ?? "none", cargo.OutOfDate.Count);
+        await Conclude(moved, now, cancellationToken, entries).ConfigureAwait(false);
+        if (into is not null)
+        {
+            await Publish(Notices([into], now), cancellationToken).ConfigureAwait(false);
+        }
+
+        return new DeliveryOutcome(string.Create(
+            CultureInfo.InvariantCulture,
+            $"message {moving.Key} over the daily SMS cap: {cargo.Carried.Count} events joined message {into?.Key.Id ?? "none"}, {cargo.OutOfDate.Count} left behind out of date"));
+    }
+
+    /// <summary>The log rows of the events <paramref name="d"/> carries (those still in the log), in its order.</summary>
+    private async Task<IReadOnlyList<LogEntry>> Entries(Dispatch d, CancellationToken cancellationToken)
+    {
+        var entries = new List<LogEntry>();
+        foreach (var item in d.Items)
+        {
+            if (await _log.Find(item.Unit, item.Event, cancellationToken).ConfigureAwait(false) is { } entry)
+            {
+                entries.Add(entry);
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>
+    /// Skips the deliveries of the items <paramref name="moved"/> left behind as out of date (<see cref="DeliveryDecisions.Cargo"/>,
+    /// <see cref="DeliveryDecisions.LeftBehind"/>), then settles their events whose deliveries are all final.
+    /// </summary>
+    private async Task LeaveBehind(Dispatch moved, IReadOnlyList<LogEntry> entries, Instant now, CancellationToken cancellationToken)
+    {
+        var cargo = DeliveryDecisions.Cargo(moved, entries.Select(e => e.Event));
+        foreach (var left in cargo.OutOfDate)
+        {
+            for (var race = 0; race < 3; race++)
+            {
+                var delivery = await _ledger.Find(left.Item.Event, moved.Key.Channel, moved.Key.Person, cancellationToken).ConfigureAwait(false);
+                if (delivery is null || DeliveryDecisions.LeftBehind(delivery, moved, left, now) is not { } skipped)
+                {
+                    break;
+                }
+
+                if (await _ledger.Update(skipped, cancellationToken).ConfigureAwait(false))
+                {
+                    LogSkipped(logger, skipped.Id, left.Reason);
+                    EngineTelemetry.CountDelivery(moved.Key.Channel, EngineTelemetry.DeliveryOutcomes.Skipped);
+                    break;
+                }
+            }
+
+            if (entries.FirstOrDefault(e => e.Event.Id == left.Item.Event) is { } entry && entry.Status is not (LogStatus.Delivered or LogStatus.PartlyFailed or LogStatus.Failed))
+            {
+                await Settle(entry, await configurations.Get(cancellationToken).ConfigureAwait(false), now, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The messages that took the items of <paramref name="moved"/> (<see cref="DeliveryDecisions.Carriers"/>).</summary>
+    private async Task<IReadOnlyList<Dispatch>> Carriers(Dispatch moved, CancellationToken cancellationToken) =>
+        moved.MovedTo is { } into
+            ? DeliveryDecisions.Carriers(moved, await _dispatches.Slot(into, cancellationToken).ConfigureAwait(false))
+            : throw new InvalidOperationException($"Message {moved.Key} is {moved.Status} without MovedTo.");
+
+    /// <summary>A notice for each message not yet final, at its time (or now).</summary>
+    private static IEnumerable<(DispatchKey Key, Instant At)> Notices(IEnumerable<Dispatch> messages, Instant now) =>
+        messages.Where(m => !m.IsFinal).Select(m => (m.Key, m.IsOpen ? m.SendAt : m.NextAttemptAt ?? now));
 
     /// <summary>Writes the message as failed for good and settles its events; null when it changed since it was read.</summary>
     private async Task<DeliveryOutcome?> Fail(Dispatch failed, Instant now, CancellationToken cancellationToken)
@@ -247,7 +361,13 @@ public sealed partial class ChannelDelivery(
                 new Parcel(key.Id, address, contact.Name, new Letter(RecipientName(contact, configuration), key.Level, key.Day, items)
                 {
                     ReachedBy = [.. items.SelectMany(i => i.Event.Channels).Distinct().Where(c => contact.AddressFor(c) is not null)],
-                }, configuration.Wording, claimed.FirstAttemptAt ?? now),
+                }, configuration.Wording, claimed.FirstAttemptAt ?? now)
+                {
+                    SmsTemplates = configuration.SmsTemplates,
+                    UnconfirmedSince = claimed.UnconfirmedSince,
+                    Mentions = configuration.Robots.ByPerson(key.Person) is { } robot ? RobotAddressing.Mentions(robot, entries.Select(e => e.Event), configuration) : [],
+                    Robot = configuration.Robots.ByPerson(key.Person),
+                },
                 cancellationToken).ConfigureAwait(false);
         var after = DeliveryDecisions.AfterAttempt(claimed, result, now, options, configuration.Calendar);
         if (!await _dispatches.Update(after, cancellationToken).ConfigureAwait(false))
@@ -286,15 +406,18 @@ public sealed partial class ChannelDelivery(
     /// greets nobody by name rather than "督查室同志").
     /// </summary>
     private static string? RecipientName(Contact contact, Configuration configuration) =>
-        configuration.Roster.SupervisionOffice == contact.Id ? null : contact.Name;
+        configuration.Roster.SupervisionOffice == contact.Id || contact.Robot is not null ? null : contact.Name;
 
-    /// <summary>Adds the item to the day's open message of that person (or starts one), whatever the races: returns the message that holds it.</summary>
-    private async Task<Dispatch> Join(DispatchKey first, DispatchItem item, Instant sendAt, Instant now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds the items to the day's open message of that person (or starts one), together, whatever the races: returns the
+    /// message that holds them.
+    /// </summary>
+    private async Task<Dispatch> Join(DispatchKey first, IReadOnlyList<DispatchItem> items, Instant sendAt, Instant now, CancellationToken cancellationToken)
     {
         for (var race = 0; race < MaxJoinRaces; race++)
         {
             var slot = await _dispatches.Slot(first, cancellationToken).ConfigureAwait(false);
-            switch (DeliveryDecisions.Join(slot, first, item, sendAt, now))
+            switch (DeliveryDecisions.JoinAll(slot, first, items, sendAt, now))
             {
                 case JoinStep.Already already:
                     return already.Dispatch;
@@ -307,7 +430,7 @@ public sealed partial class ChannelDelivery(
             }
         }
 
-        throw new InvalidOperationException($"Event {item.Event} could not join a message of {first.Partition} on {first.Day} after {MaxJoinRaces} races; the notice will be retried.");
+        throw new InvalidOperationException($"Event {items[0].Event} could not join a message of {first.Partition} on {first.Day} after {MaxJoinRaces} races; the notice will be retried.");
     }
 
     /// <summary>Brings each event's delivery in line with the message that carries it, then settles the events whose deliveries are all final.</summary>
@@ -317,6 +440,20 @@ public sealed partial class ChannelDelivery(
     /// <param name="entries">Its events' log rows when the caller has just read them (sending does), so they are not read twice.</param>
     private async Task Conclude(Dispatch d, Instant now, CancellationToken cancellationToken, IReadOnlyList<LogEntry>? entries = null)
     {
+        if (d.Status == DispatchStatus.Moved)
+        {
+            // Its deliveries follow the message that took its items (and, should that one have moved on too, the next);
+            // those of the items it left behind as out of date end skipped.
+            foreach (var carrier in await Carriers(d, cancellationToken).ConfigureAwait(false))
+            {
+                await Conclude(carrier, now, cancellationToken).ConfigureAwait(false);
+            }
+
+            await LeaveBehind(d, entries ?? await Entries(d, cancellationToken).ConfigureAwait(false), now, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var left = new Dictionary<string, (DispatchKey Key, Instant At)>(StringComparer.Ordinal);
         foreach (var item in d.Items)
         {
             for (var race = 0; race < 3; race++)
@@ -335,6 +472,13 @@ public sealed partial class ChannelDelivery(
 
                 if (await _ledger.Update(next, cancellationToken).ConfigureAwait(false))
                 {
+                    if (delivery.DispatchId != next.DispatchId && DispatchKey.TryParse(delivery.DispatchId) is { } before)
+                    {
+                        // It named a message whose items moved here over the SMS cap: see to that one, whose move may
+                        // have been cut short (no delivery names it any more, so nothing else would).
+                        left[before.Id] = (before, now);
+                    }
+
                     if (next.IsFinal)
                     {
                         EngineTelemetry.CountDelivery(d.Key.Channel, next.Status == DeliveryStatus.Sent ? EngineTelemetry.DeliveryOutcomes.Sent : EngineTelemetry.DeliveryOutcomes.Failed);
@@ -345,6 +489,7 @@ public sealed partial class ChannelDelivery(
             }
         }
 
+        await Publish(left.Values, cancellationToken).ConfigureAwait(false);
         if (!d.IsFinal)
         {
             return;
@@ -357,7 +502,7 @@ public sealed partial class ChannelDelivery(
                 : entries.FirstOrDefault(e => e.Event.Id == item.Event);
             if (entry is not null && entry.Status is not (LogStatus.Delivered or LogStatus.PartlyFailed or LogStatus.Failed))
             {
-                await Settle(entry, now, cancellationToken).ConfigureAwait(false);
+                await Settle(entry, await configurations.Get(cancellationToken).ConfigureAwait(false), now, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -387,10 +532,10 @@ public sealed partial class ChannelDelivery(
     }
 
     /// <summary>When every delivery the event calls for is final, writes the event's outcome to the log.</summary>
-    private async Task<LogStatus?> Settle(LogEntry entry, Instant now, CancellationToken cancellationToken)
+    private async Task<LogStatus?> Settle(LogEntry entry, Configuration configuration, Instant now, CancellationToken cancellationToken)
     {
         var e = entry.Event;
-        var expected = e.Channels.SelectMany(c => Distinct(e.Recipients).Select(r => $"{c}:{r.Person.Value}")).ToHashSet(StringComparer.Ordinal);
+        var expected = e.Channels.SelectMany(c => RobotAddressing.Targets(e, c, configuration).Select(r => $"{c}:{r.Person.Value}")).ToHashSet(StringComparer.Ordinal);
         var deliveries = (await _ledger.OfEvent(e.Id, cancellationToken).ConfigureAwait(false)).Where(d => expected.Contains(d.Key)).ToList();
         if (DeliveryDecisions.Settle(expected.Count, deliveries) is not { } settled)
         {
@@ -410,6 +555,12 @@ public sealed partial class ChannelDelivery(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Message {DispatchId} failed after {Attempts} attempts: {Error}")]
     private static partial void LogFailed(ILogger logger, string dispatchId, int attempts, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {DispatchId} is over the daily SMS cap: its events move to the message of {Day}")]
+    private static partial void LogMoving(ILogger logger, string dispatchId, LocalDate day);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {DispatchId} moved: {Events} events joined message {Into}, {OutOfDate} left behind out of date")]
+    private static partial void LogMoved(ILogger logger, string dispatchId, int events, string into, int outOfDate);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} skipped: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string deliveryId, string reason);

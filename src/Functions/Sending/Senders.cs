@@ -46,6 +46,21 @@ public sealed record Parcel(string DispatchId, string To, string? ToName, Letter
 {
     /// <summary>The ids of the events it carries.</summary>
     public IReadOnlyList<string> Events => [.. Letter.Items.Select(i => i.Event.Id.Value)];
+
+    /// <summary>The mainland SMS gateway's templates (smstemplates), for a channel that sends template codes.</summary>
+    public SmsTemplateMap SmsTemplates { get; init; } = SmsTemplateMap.Empty;
+
+    /// <summary>
+    /// Since when an earlier attempt may have sent it unconfirmed (<see cref="Dispatch.UnconfirmedSince"/>): a channel that
+    /// can ask its provider does so before sending again.
+    /// </summary>
+    public Instant? UnconfirmedSince { get; init; }
+
+    /// <summary>For a group robot: the mobiles its post @-mentions (the unit's addressed recipients), E.164.</summary>
+    public IReadOnlyList<string> Mentions { get; init; } = [];
+
+    /// <summary>For a group robot: the robot (robots table) the parcel goes to; null for a person.</summary>
+    public Escalation.Domain.Catalog.Robot? Robot { get; init; }
 }
 
 /// <summary>

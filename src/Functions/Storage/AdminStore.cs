@@ -30,10 +30,18 @@ public sealed record AdminData(
 
     public IReadOnlyList<RankingGroupRow> RankingGroups { get; init; } = [];
 
+    /// <summary>The smstemplates rows.</summary>
+    public IReadOnlyList<SmsTemplateRow> SmsTemplates { get; init; } = [];
+
+    /// <summary>The robots rows.</summary>
+    public IReadOnlyList<RobotRow> Robots { get; init; } = [];
+
     public ConfigurationRows Configuration => new(Units, People, PlanStages, Rules, Templates, Calendar, Settings)
     {
         Indicators = Indicators,
         RankingGroups = RankingGroups,
+        SmsTemplates = SmsTemplates,
+        Robots = Robots,
     };
 
     /// <summary>The rows of one indicator, as <see cref="AdminStore.ReadIndicator"/> would return them.</summary>
@@ -88,7 +96,7 @@ public readonly record struct WriteCount(int Added, int Updated, int Unchanged)
 /// </summary>
 public sealed class AdminStore(IEntityTables tables)
 {
-    /// <summary>The configuration tables: nine small partitions (indicator definitions and ranking groups included).</summary>
+    /// <summary>The configuration tables: eleven small partitions (indicator definitions, ranking groups, SMS templates and robots included).</summary>
     public async Task<ConfigurationRows> ReadConfiguration(CancellationToken cancellationToken = default)
     {
         var units = Partition(AdminTables.Units, "unit", cancellationToken);
@@ -100,10 +108,14 @@ public sealed class AdminStore(IEntityTables tables)
         var settings = Partition(AdminTables.Settings, "setting", cancellationToken);
         var indicators = Partition(AdminTables.Indicators, "indicator", cancellationToken);
         var groups = Partition(AdminTables.RankingGroups, "rankinggroup", cancellationToken);
+        var smsTemplates = Partition(AdminTables.SmsTemplates, "smstemplate", cancellationToken);
+        var robots = Partition(AdminTables.Robots, "robot", cancellationToken);
         return new ConfigurationRows(await units, await people, await plans, await rules, await templates, await calendar, await settings)
         {
             Indicators = await indicators,
             RankingGroups = await groups,
+            SmsTemplates = await smsTemplates,
+            Robots = await robots,
         };
     }
 
@@ -162,6 +174,8 @@ public sealed class AdminStore(IEntityTables tables)
         Indicators = await All(AdminTables.Indicators, cancellationToken),
         IndicatorValues = await All(AdminTables.IndicatorValues, cancellationToken),
         RankingGroups = await All(AdminTables.RankingGroups, cancellationToken),
+        SmsTemplates = await All(AdminTables.SmsTemplates, cancellationToken),
+        Robots = await All(AdminTables.Robots, cancellationToken),
     };
 
     /// <summary>

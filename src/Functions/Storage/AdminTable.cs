@@ -173,6 +173,22 @@ public static class AdminTables
         f => new MessageTemplate(f("Id") ?? "", f("Subject") ?? "", f("Body") ?? "", f("Sms") ?? ""),
         r => UnitRow.KeyOf(r.Id));
 
+    public static AdminTable<SmsTemplateRow> SmsTemplates { get; } = new(
+        Tables.SmsTemplates,
+        ["Level", "Kind"],
+        r => ("smstemplate", r.Key),
+        r => [r.Level, r.Kind, r.TemplateCode, r.Params, r.Note],
+        f => new SmsTemplateRow(f("Level"), f("Kind"), f("TemplateCode"), f("Params"), f("Note")),
+        r => r.Key);
+
+    public static AdminTable<RobotRow> Robots { get; } = new(
+        Tables.Robots,
+        ["Id"],
+        r => ("robot", r.Key),
+        r => [r.Id, r.Unit, r.Platform, r.Keyword, r.BaseUrl, r.Note],
+        f => new RobotRow(f("Id"), f("Unit"), f("Platform"), f("Keyword"), f("BaseUrl"), f("Note")),
+        r => r.Key);
+
     public static AdminTable<CorrectionRow> Calendar { get; } = new(
         Tables.Calendar,
         ["Date"],

@@ -37,6 +37,30 @@ public sealed class DispatchStore(IEntityTables tables)
         return list;
     }
 
+    /// <summary>
+    /// How many messages to <paramref name="person"/> on <paramref name="channel"/> were sent on the local
+    /// <paramref name="day"/> (<see cref="DeliveryDecisions.SentOn"/>): the sent messages of the partition for the last
+    /// <see cref="RecentDays"/> days (a message deferred across a long holiday still counts on the day it goes).
+    /// </summary>
+    public async Task<int> SentOn(Channel channel, PersonId person, LocalDate day, DateTimeZone zone, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        var table = await tables.Table(TableName, cancellationToken).ConfigureAwait(false);
+        var partition = new DispatchKey(channel, person, day, EventLevel.Reminder, 1).Partition;
+        var from = DispatchKey.SlotPrefix(day.PlusDays(-RecentDays), EventLevel.Reminder)[..8];
+        var query = new EntityQuery(partition, from, null).WhereEquals("Status", nameof(DispatchStatus.Sent));
+        var sent = new List<Dispatch>();
+        await foreach (var entity in table.Query(query, cancellationToken).ConfigureAwait(false))
+        {
+            sent.Add(FromEntity(entity));
+        }
+
+        return DeliveryDecisions.SentOn(sent, day, zone);
+    }
+
+    /// <summary>How far back <see cref="SentOn"/> looks for messages sent late.</summary>
+    public const int RecentDays = 31;
+
     public async Task<Dispatch?> Find(DispatchKey key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -86,10 +110,12 @@ public sealed class DispatchStore(IEntityTables tables)
         }
 
         Optional("FirstAttemptAt", d.FirstAttemptAt?.ToDateTimeOffset());
+        Optional("UnconfirmedSince", d.UnconfirmedSince?.ToDateTimeOffset());
         Optional("NextAttemptAt", d.NextAttemptAt?.ToDateTimeOffset());
         Optional("ProviderId", d.ProviderId);
         Optional("LastError", d.LastError);
         Optional("Address", d.MaskedAddress);
+        Optional("MovedTo", d.MovedTo?.Id);
         return entity;
     }
 
@@ -116,6 +142,10 @@ public sealed class DispatchStore(IEntityTables tables)
             At(e.GetDateTimeOffset("UpdatedAt")) ?? default)
         {
             FirstAttemptAt = At(e.GetDateTimeOffset("FirstAttemptAt")),
+            UnconfirmedSince = At(e.GetDateTimeOffset("UnconfirmedSince")),
+            MovedTo = e.GetString("MovedTo") is { } movedTo
+                ? DispatchKey.TryParse(movedTo) ?? throw new FormatException($"Message {e.PartitionKey}/{e.RowKey} has MovedTo '{movedTo}', which is not a message id.")
+                : null,
             Version = e.ETag.ToString(),
         };
     }

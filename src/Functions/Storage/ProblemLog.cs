@@ -27,6 +27,12 @@ public sealed class ProblemLog(IEntityTables tables)
     /// <summary>The scope of rows an import rejected.</summary>
     public const string ImportScope = "import";
 
+    /// <summary>The scope of what <c>check</c> finds missing in smstemplates for a mainland SMS gateway.</summary>
+    public const string SmsGatewayScope = "sms-gateway";
+
+    /// <summary>The scope of what <c>check</c> finds missing in the group robots' settings (webhooks, DingTalk security).</summary>
+    public const string RobotSettingsScope = "robot-settings";
+
     public async Task<ProblemCount> Reconcile(string scope, IReadOnlyList<Problem> current, Instant now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(current);

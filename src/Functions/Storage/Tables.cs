@@ -132,6 +132,31 @@ public static class Tables
         ],
         true);
 
+    public static TableSchema SmsTemplates { get; } = new(
+        "smstemplates", "短信模板", "the constant `smstemplate`", "`{Level}:{Kind}` in the canonical words (`Notice:Lagging`, `Summons:grouped`)",
+        "Approved templates of a mainland SMS gateway (Alibaba Cloud, Tencent Cloud): per level and event kind (or grouped, for a message of several items) the template code and how the facts fill its variables. Used only when Escalation__Sms__Provider is aliyun or tencent.",
+        [
+            new("Level", "级别", Choice, true, "reminder/提醒, notice/通报, summons/约谈.", "通报"),
+            new("Kind", "事件类型", Choice, true, "An event kind: due-soon/节点临近, due-today/节点当日, overdue/逾期未完成, report-missing/未按时报送, lagging/进度滞后, demand-overdue/说明整改逾期, start-missed/未按期开工, report-due-soon/报送临近; or grouped/合并 for a message carrying several items.", "进度滞后"),
+            new("TemplateCode", "模板编号", Text, true, "The template code the gateway approved (Aliyun SMS_…, Tencent a numeric template id).", "SMS_154950909"),
+            new("Params", "模板变量", Text, true, "The template's variables in order: name={placeholder}, separated by semicolons; a value may mix text and placeholders. Grouped rows use {count}, {units}, {items}, {recipient}, {level}, {date}, {sender}, {contact}.", "unit={unit};item={item};streak={streak}"),
+            new("Note", "备注", Text, false, "The approved wording, for people.", "${unit}承担的${item}已连续${streak}期进度滞后…"),
+        ],
+        true);
+
+    public static TableSchema Robots { get; } = new(
+        "robots", "机器人", "the constant `robot`", "the robot's id",
+        "Group robots of the units and of the supervision office on WeCom (企业微信) and DingTalk (钉钉): rules whose Channels name wecom or dingtalk post to the recipients' unit's robot. The webhook and DingTalk signing secret are never stored here: they are the settings Escalation__Robots__{Id}__Webhook and Escalation__Robots__{Id}__Secret (Key Vault references in Azure, .local/secrets.json in local mode).",
+        [
+            new("Id", "编号", Text, true, "Letters and digits, up to 32 (it names the robot's settings); the robot's deliveries are addressed to robot-{Id}.", "zjj"),
+            new("Unit", "所属单位", Text, true, "The unit id whose group the robot posts to, or 督查室/office for the supervision office's group. One robot per unit (or office) and platform.", "zjj"),
+            new("Platform", "平台", Choice, true, "wecom/企业微信 or dingtalk/钉钉.", "企业微信"),
+            new("Keyword", "关键词", Text, false, "DingTalk only: the robot's custom keyword (自定义关键词) when that is its security setting; put in the title of every post that lacks it.", "督办"),
+            new("BaseUrl", "接口地址", Text, false, "https host for a 政务微信 or 浙政钉 deployment; empty for the public one (qyapi.weixin.qq.com, oapi.dingtalk.com).", "https://oapi.dingtalk.com/"),
+            new("Note", "备注", Text, false, "Which group, who set it up.", "市住建局工作群"),
+        ],
+        true);
+
     public static TableSchema Calendar { get; } = new(
         "calendar", "日历调整", "the constant `calendar`", "the date, or the year itself for a declaration row",
         "Corrections of the working calendar (调休), and declarations of years not shipped with the engine.",
@@ -280,24 +305,26 @@ public static class Tables
             new("Day", "发送日", Date, true, "The working day it is delivered (or the day a level that goes at once was raised).", "2026-06-02"),
             new("Level", "级别", Choice, true, "Reminder, Notice, Summons or Accountability.", "Summons"),
             new("Sequence", "序号", WholeNumber, true, "1, or more when events came after the day's message had gone.", "1"),
-            new("Status", "状态", Choice, true, "Open (gathering), Sending, Deferred, Sent or Failed.", "Sent"),
+            new("Status", "状态", Choice, true, "Open (gathering), Sending, Deferred, Sent, Failed, or Moved (over the daily SMS cap: its events joined the next day's message, MovedTo).", "Sent"),
             new("Items", "事项", Text, true, "JSON list of the events it carries: {Event, Unit, Copy}.", "[{\"Event\":\"ev-3f2a…\",\"Unit\":\"fgw\",\"Copy\":false}]"),
             new("SendAt", "计划发送", Timestamp, true, "When it goes: the window's opening (or the moment it could first go) plus the gathering time.", "2026-06-02T00:40:00Z"),
             new("Attempts", "尝试次数", WholeNumber, true, "Sending attempts so far.", "1"),
             new("FirstAttemptAt", "首次尝试", Timestamp, false, "When it was first attempted (SMS repeatability sends the same value on every attempt).", "2026-06-02T00:40:02Z"),
+            new("UnconfirmedSince", "待核实发送", Timestamp, false, "Since when an attempt may have sent it without the provider confirming (a lost answer from a mainland SMS gateway): the next attempt asks the gateway first.", "2026-06-02T00:40:12Z"),
             new("NextAttemptAt", "下次尝试", Timestamp, false, "When a deferred message is tried again, or until when a sending invocation holds it.", "2026-06-03T00:30:00Z"),
             new("ProviderId", "服务商编号", Text, false, "The provider's message or operation id.", "6f1c…"),
             new("LastError", "最近错误", Text, false, "The last failure, as the provider put it.", "429 Too Many Requests"),
             new("Address", "地址（脱敏）", Text, false, "The address used, mostly hidden.", "+86138****8000"),
+            new("MovedTo", "并入消息", Text, false, "Over the daily SMS cap: the next day's message its events joined (Moved); while the move is under way (Deferred), that day's first message of the level.", "Sms:fgw-zhang:20260603:Notice:001"),
             new("UpdatedAt", "更新时间", Timestamp, true, "Last change.", "2026-06-02T00:40:03Z"),
         ],
         false);
 
     public static TableSchema Problems { get; } = new(
-        ProblemLog.TableName, "问题", "the scope validated: `config`, a unit id, or `import`", "`{table}|{key}|{field}` (characters keys may not hold written %XX)",
+        ProblemLog.TableName, "问题", "the scope validated: `config`, a unit id, `import`, `sms-gateway` or `robot-settings`", "`{table}|{key}|{field}` (characters keys may not hold written %XX)",
         "Bad input found while reading or importing tables, kept until it is fixed and then marked resolved.",
         [
-            new("Scope", "范围", Text, true, "config, a unit id, or import.", "fgw"),
+            new("Scope", "范围", Text, true, "config, a unit id, import, sms-gateway (what check finds missing in smstemplates for a mainland SMS gateway) or robot-settings (what check finds missing in the robots' settings).", "fgw"),
             new("Table", "表", Text, true, "The table the bad row is in.", "tasks"),
             new("Key", "行键", Text, true, "The row's key (a task id, {task}:{due}, …).", "fgw-2026-05"),
             new("Field", "字段", Text, true, "The faulty column.", "Deadline"),
@@ -370,5 +397,5 @@ public static class Tables
     public static IReadOnlyList<TableSchema> Engine { get; } = [EscalationLog, EscalationByMonth, Deliveries, Dispatches, Problems, FirstSeen];
 
     public static IReadOnlyList<TableSchema> Admin { get; } =
-        [Units, People, Tasks, Milestones, PlanTemplates, Progress, Rules, Templates, Calendar, Settings, Exemptions, Explanations, Indicators, IndicatorValues, RankingGroups];
+        [Units, People, Tasks, Milestones, PlanTemplates, Progress, Rules, Templates, SmsTemplates, Robots, Calendar, Settings, Exemptions, Explanations, Indicators, IndicatorValues, RankingGroups];
 }

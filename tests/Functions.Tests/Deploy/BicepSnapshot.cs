@@ -23,8 +23,11 @@ public sealed class BicepSnapshot
     /// <summary>The default deployment: main.bicepparam as shipped, with no environment variables set.</summary>
     public static Task<BicepSnapshot> Default { get; } = Take(null);
 
-    /// <summary>Takes a snapshot of main.bicep with <paramref name="parameters"/> as the .bicepparam text (null: main.bicepparam).</summary>
-    public static async Task<BicepSnapshot> Take(string? parameters)
+    /// <summary>
+    /// Takes a snapshot of main.bicep with <paramref name="parameters"/> as the .bicepparam text (null: main.bicepparam),
+    /// with <paramref name="environment"/> as the only ESCALATION_* / AZURE_* variables readEnvironmentVariable() sees.
+    /// </summary>
+    public static async Task<BicepSnapshot> Take(string? parameters, IReadOnlyDictionary<string, string>? environment = null)
     {
         var bicep = Environment.GetEnvironmentVariable(Variable);
         if (string.IsNullOrEmpty(bicep) || !File.Exists(bicep))
@@ -59,6 +62,11 @@ public sealed class BicepSnapshot
             foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("ESCALATION_", StringComparison.Ordinal) || k.StartsWith("AZURE_", StringComparison.Ordinal)).ToList())
             {
                 start.Environment.Remove(name);
+            }
+
+            foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            {
+                start.Environment[name] = value;
             }
 
             using var process = Process.Start(start)!;
@@ -113,6 +121,12 @@ public sealed class BicepSnapshot
             return value;
         }
 
+        // Any Key Vault reference (literal, or built from the vault's name): the platform puts the secret in its place.
+        if (IsKeyVaultReference(value))
+        {
+            return "resolved-from-key-vault";
+        }
+
         return key switch
         {
             StoreSettings.ServiceUriKey or "AzureWebJobsStorage__tableServiceUri" => "https://duban0example.table.core.windows.net/",
@@ -121,12 +135,23 @@ public sealed class BicepSnapshot
             EngineSettings.AcsEndpointKey => "https://duban-acs.asiapacific.communication.azure.com/",
             EngineSettings.EmailSenderKey => "DoNotReply@00000000-0000-0000-0000-000000000000.azurecomm.net",
             EngineSettings.ServiceBusNamespaceKey => "duban-sb.servicebus.windows.net",
-            EngineSettings.SmtpPasswordKey => "resolved-from-key-vault",
             "AZURE_CLIENT_ID" or "AzureWebJobsStorage__clientId" or "ServiceBusConnection__clientId" => "00000000-0000-0000-0000-00000000c1d0",
             "APPLICATIONINSIGHTS_CONNECTION_STRING" => "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://eastasia-0.in.applicationinsights.azure.com/",
             "APPLICATIONINSIGHTS_AUTHENTICATION_STRING" => "Authorization=AAD;ClientId=00000000-0000-0000-0000-00000000c1d0",
             _ => throw new InvalidOperationException($"{key} = {value}: an expression this test cannot stand in for"),
         };
+    }
+
+    /// <summary>
+    /// Whether an app setting's value is a Key Vault reference: literal (<c>@Microsoft.KeyVault(SecretUri=…)</c>) or an ARM
+    /// expression that formats one (<c>[format('@Microsoft.KeyVault(SecretUri={0})', …)]</c>, when the URI is built from the
+    /// vault's name and the cloud's Key Vault DNS suffix).
+    /// </summary>
+    public static bool IsKeyVaultReference(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.StartsWith("@Microsoft.KeyVault(SecretUri=https://", StringComparison.Ordinal)
+            || value.StartsWith("[format('@Microsoft.KeyVault(SecretUri={0})', ", StringComparison.Ordinal);
     }
 
     private static void Copy(string from, string to)

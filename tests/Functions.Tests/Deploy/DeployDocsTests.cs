@@ -62,6 +62,39 @@ public sealed partial class DeployDocsTests
         Assert.Contains("/functionapp\"", package, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AzureYaml_NamesEveryVariableMainBicepparamReads()
+    {
+        var yaml = await File.ReadAllTextAsync(Path.Combine(Repo.Root, "azure.yaml"));
+        var parameters = await File.ReadAllTextAsync(Path.Combine(Repo.Root, "infra", "bicep", "main.bicepparam"));
+
+        var variables = EnvironmentVariable().Matches(parameters).Select(m => m.Groups[1].Value).Where(v => v.StartsWith("ESCALATION_", StringComparison.Ordinal)).Distinct().ToList();
+
+        Assert.Contains("ESCALATION_ROBOT_SECRETS", variables);
+        Assert.Contains("ESCALATION_SMS_ACCESS_KEY_SECRET", variables);
+        Assert.All(variables, v => Assert.Matches($@"\b{v}\b", yaml));
+    }
+
+    [Fact]
+    public void Outputs_NameTheKeyVault_AndNoneIsBuiltFromASecureParameter()
+    {
+        var secure = SecureParameter().Matches(Bicep).Select(m => m.Groups[1].Value).ToList();
+        var outputs = OutputLine().Matches(Bicep).Select(m => m.Value).ToList();
+
+        Assert.Equal(["robotSecrets", "smsAccessKeySecret"], secure.Order(StringComparer.Ordinal));
+        Assert.Contains(outputs, o => o.StartsWith("output keyVaultName string = ", StringComparison.Ordinal));
+        Assert.All(outputs, o => Assert.DoesNotContain(secure, p => Regex.IsMatch(o, $@"\b{p}\b")));
+    }
+
+    [GeneratedRegex(@"readEnvironmentVariable\('(\w+)'")]
+    private static partial Regex EnvironmentVariable();
+
+    [GeneratedRegex(@"@secure\(\)\s+param (\w+) ")]
+    private static partial Regex SecureParameter();
+
+    [GeneratedRegex(@"^output .*$", RegexOptions.Multiline)]
+    private static partial Regex OutputLine();
+
     [GeneratedRegex(@"^param (\w+) ", RegexOptions.Multiline)]
     private static partial Regex Parameter();
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Xml;
+using Escalation.Domain.Catalog;
 using Escalation.Domain.Delivery;
 using Escalation.Domain.Events;
 using Escalation.Domain.Items;
@@ -30,6 +31,7 @@ public sealed class InfrastructureTests
         [EngineSettings.ServiceBusConnectionStringKey] = "a secret; the identity reaches Service Bus through ServiceBusConnection__fullyQualifiedNamespace",
         [EngineSettings.AcsConnectionStringKey] = "a secret; the identity reaches Communication Services through Escalation__Acs__Endpoint",
         [EngineSettings.SmtpPasswordKey] = "a secret; set only as a Key Vault reference when smtpPasswordSecretUri is given",
+        [EngineSettings.SmsAccessKeySecretKey] = "a secret; set only as a Key Vault reference to the deployment's vault when a gateway account (smsAccessKeyId) is given",
         [StoreSettings.LocalStoreKey] = "local mode only; in Azure it would be ignored for the service URI, and on a read-only package it cannot be written",
         [EngineSettings.OutboxKey] = "local mode only; in Azure mail goes to Communication Services or SMTP",
         [EngineSettings.OtlpEndpointKey] = "local tracing; in Azure traces and metrics go to Application Insights",
@@ -65,6 +67,25 @@ public sealed class InfrastructureTests
         param smtpPasswordSecretUri = 'https://kv-duban.vault.azure.net/secrets/smtp-password'
         param adminPrincipalId = '11111111-2222-3333-4444-555555555555'
         param alertEmail = 'ops@example.gov.cn'
+        """);
+
+    /// <summary>The secret values of <see cref="WithGatewayAndRobots"/>: none may appear anywhere in what would deploy.</summary>
+    private static readonly string[] SecretValues = ["sms-secret-7f3a91", "wecom-key-5d2c08", "dingtalk-token-b41e77", "SECdingtalk9a0c33"];
+
+    /// <summary>A mainland SMS gateway and two group robots (a WeCom one, a signed DingTalk one), secrets in the vault.</summary>
+    private static readonly Task<BicepSnapshot> WithGatewayAndRobots = BicepSnapshot.Take("""
+        using 'main.bicep'
+        param namePrefix = 'duban'
+        param smsProvider = 'aliyun'
+        param smsSignName = '某市督查室'
+        param smsAccessKeyId = 'LTAI5tExampleId'
+        param smsAccessKeySecret = 'sms-secret-7f3a91'
+        param robotIds = ['zjj', 'Office']
+        param signedRobotIds = ['Office']
+        param robotSecrets = {
+          zjj: { webhook: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=wecom-key-5d2c08' }
+          Office: { webhook: 'dingtalk-token-b41e77', secret: 'SECdingtalk9a0c33' }
+        }
         """);
 
     [Fact]
@@ -196,9 +217,12 @@ public sealed class InfrastructureTests
     [Fact]
     public async Task AppSettings_HoldNoSecret()
     {
-        foreach (var snapshot in new[] { await BicepSnapshot.Default, await WithSmtp })
+        foreach (var snapshot in new[] { await BicepSnapshot.Default, await WithSmtp, await WithGatewayAndRobots })
         {
             var settings = snapshot.AppSettings();
+            Assert.All(
+                settings.Where(s => s.Key.EndsWith("Secret", StringComparison.Ordinal) || s.Key.EndsWith("__Webhook", StringComparison.Ordinal)),
+                s => Assert.True(BicepSnapshot.IsKeyVaultReference(s.Value), $"{s.Key} holds a value instead of a Key Vault reference"));
 
             Assert.All(settings, s =>
             {
@@ -284,7 +308,7 @@ public sealed class InfrastructureTests
             .Concat(snapshot.OfType("Microsoft.ServiceBus/namespaces/queues").Where(q => q.Leaf == ServiceBusEntities.EvaluateQueue))
             .ToList();
 
-        Assert.Equal(3, receivers.Count);
+        Assert.Equal(1 + Enum.GetValues<Channel>().Length, receivers.Count);
         Assert.All(receivers, r =>
         {
             var lockDuration = XmlConvert.ToTimeSpan(r.Text("lockDuration")!);
@@ -303,7 +327,7 @@ public sealed class InfrastructureTests
         var notice = new EventNotice(EventId.Parse("ev-0123456789abcdef0123456789abcdef"), new UnitId("fgw"));
         var at = Instant.FromUtc(2026, 11, 23, 0, 30);
 
-        Assert.Equal(2, rules.Count);
+        Assert.Equal(Enum.GetValues<Channel>().Length, rules.Count);
         Assert.All(rules, r => Assert.Equal(("$Default", "CorrelationFilter"), (r.Leaf, r.Text("filterType"))));
         foreach (var channel in Enum.GetValues<Channel>())
         {
@@ -336,6 +360,7 @@ public sealed class InfrastructureTests
                 ("09976791-48a7-449e-bb21-39d1a415f350", "Microsoft.Communication/communicationServices"), // Communication and Email Service Owner
                 ("0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "Microsoft.Storage/storageAccounts"), // Storage Table Data Contributor
                 ("3913510d-42f4-4e42-8a64-420c390055eb", "Microsoft.Insights/components"), // Monitoring Metrics Publisher
+                ("4633458b-17de-408a-b874-0445c86b69e6", "Microsoft.KeyVault/vaults"), // Key Vault Secrets User
                 ("4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0", "Microsoft.ServiceBus/namespaces"), // Azure Service Bus Data Receiver
                 ("69a216fc-b8fb-44d8-bc22-1f3c2cd27a39", "Microsoft.ServiceBus/namespaces"), // Azure Service Bus Data Sender
                 ("b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "Microsoft.Storage/storageAccounts"), // Storage Blob Data Owner
@@ -471,6 +496,135 @@ public sealed class InfrastructureTests
         Assert.Contains("DoNotReply@", settings[EngineSettings.EmailSenderKey], StringComparison.Ordinal);
         Assert.Contains(domain.Id, settings[EngineSettings.EmailSenderKey], StringComparison.Ordinal);
         Assert.Contains(acs.Id, settings[EngineSettings.AcsEndpointKey], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KeyVault_IsRbacOnly_WithSoftDelete_OnThePublicEndpointLikeTheStorage_AndEmptyByDefault()
+    {
+        var snapshot = await BicepSnapshot.Default;
+        var vault = snapshot.One("Microsoft.KeyVault/vaults");
+        var account = snapshot.One("Microsoft.Storage/storageAccounts");
+
+        Assert.Equal(("true", "true", null), (vault.Text("enableRbacAuthorization"), vault.Text("enableSoftDelete"), vault.Text("accessPolicies")));
+        Assert.InRange(int.Parse(vault.Text("softDeleteRetentionInDays")!, System.Globalization.CultureInfo.InvariantCulture), 7, 90);
+        Assert.Equal(account.Text("publicNetworkAccess"), vault.Text("publicNetworkAccess"));
+        Assert.Equal("standard", vault.Text("sku", "name"));
+        Assert.StartsWith("duban-kv-", vault.Name, StringComparison.Ordinal);
+        Assert.InRange(vault.Name.Length, 3, 24);
+        // No gateway account and no robot: nothing to keep, and no setting refers to the vault.
+        Assert.Empty(snapshot.OfType("Microsoft.KeyVault/vaults/secrets"));
+        Assert.DoesNotContain(snapshot.AppSettings(), s => s.Value.Contains(vault.Name, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task KeyVault_OnlyTheIdentityReadsItsSecrets_AndTheSiteResolvesReferencesAsTheIdentity()
+    {
+        foreach (var snapshot in new[] { await BicepSnapshot.Default, await WithGatewayAndRobots })
+        {
+            var vault = snapshot.One("Microsoft.KeyVault/vaults");
+            var identity = snapshot.One("Microsoft.ManagedIdentity/userAssignedIdentities");
+
+            var onVault = snapshot.OfType("Microsoft.Authorization/roleAssignments").Where(a => a.Id.StartsWith(vault.Id + "/providers/", StringComparison.Ordinal)).ToList();
+
+            var grant = Assert.Single(onVault);
+            Assert.EndsWith("/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6", grant.Text("roleDefinitionId"), StringComparison.Ordinal);
+            Assert.Contains(identity.Id, grant.Text("principalId"), StringComparison.Ordinal);
+            Assert.Equal(identity.Id, snapshot.One("Microsoft.Web/sites").Text("keyVaultReferenceIdentity"));
+        }
+    }
+
+    [Fact]
+    public async Task GatewayAndRobotSecrets_GoIntoTheVault_FromTheSecureParameters_AndTheSettingsReferenceThem()
+    {
+        var snapshot = await WithGatewayAndRobots;
+        var vault = snapshot.One("Microsoft.KeyVault/vaults");
+        var settings = snapshot.AppSettings();
+        var secrets = snapshot.OfType("Microsoft.KeyVault/vaults/secrets").ToDictionary(s => s.Leaf, StringComparer.Ordinal);
+
+        // Key Vault names are case-insensitive: the ids are lowercased there; the settings keep the table's spelling.
+        var expected = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [EngineSettings.SmsAccessKeySecretKey] = "sms-access-key-secret",
+            [Robot.WebhookSetting("zjj")] = "robot-zjj-webhook",
+            [Robot.WebhookSetting("Office")] = "robot-office-webhook",
+            [Robot.SecretSetting("Office")] = "robot-office-secret",
+        };
+        Assert.Equal(expected.Values.Order(StringComparer.Ordinal), secrets.Keys.Order(StringComparer.Ordinal));
+        foreach (var (setting, secret) in expected)
+        {
+            Assert.True(settings.TryGetValue(setting, out var value), $"{setting} is not set");
+            Assert.True(BicepSnapshot.IsKeyVaultReference(value), $"{setting} = {value}");
+            // https://{vault}{the cloud's Key Vault suffix}/secrets/{secret}, versionless (the latest version is read).
+            Assert.Contains($"'{vault.Name}', environment().suffixes.keyvaultDns", value, StringComparison.Ordinal);
+            Assert.Contains("secrets/", value, StringComparison.Ordinal);
+            Assert.Contains(secret, value, StringComparison.Ordinal);
+
+            // The value comes from a @secure() parameter, and a deployment without it keeps what the vault holds.
+            var stored = secrets[secret];
+            Assert.StartsWith("[parameters('", stored.Text("value"), StringComparison.Ordinal);
+            Assert.Contains("parameters('", stored.Whole.GetProperty("condition").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.False(settings.ContainsKey(Robot.SecretSetting("zjj")), "zjj has no signing secret");
+    }
+
+    [Fact]
+    public async Task NoSecretValue_AppearsInWhatWouldDeploy()
+    {
+        var snapshot = await WithGatewayAndRobots;
+
+        var text = string.Join("\n", snapshot.Resources.Select(r => r.Whole.GetRawText()));
+
+        Assert.All(SecretValues, v => Assert.DoesNotContain(v, text, StringComparison.Ordinal));
+        Assert.NotEmpty(snapshot.OfType("Microsoft.KeyVault/vaults/secrets"));
+    }
+
+    [Fact]
+    public async Task WithGatewayAndRobots_TheSettingsAreTheHandlersKeysOrTheRobotsOnes_AndTheHandlerAcceptsThem()
+    {
+        var settings = (await WithGatewayAndRobots).AppSettings();
+        string[] robotSettings = [Robot.WebhookSetting("zjj"), Robot.WebhookSetting("Office"), Robot.SecretSetting("Office")];
+
+        var unknown = settings.Keys.Where(k => !EngineSettings.Keys.Contains(k) && !PlatformSettings.Contains(k) && !robotSettings.Contains(k)).ToList();
+        var (parsed, errors) = EngineSettings.From(key => BicepSnapshot.AsDeployed(settings, key));
+
+        Assert.Empty(unknown);
+        Assert.Empty(errors);
+        Assert.Equal(("aliyun", "某市督查室", "LTAI5tExampleId"), (settings[EngineSettings.SmsProviderKey], settings[EngineSettings.SmsSignNameKey], settings[EngineSettings.SmsAccessKeyIdKey]));
+        Assert.True(parsed!.SmsGateway.IsGateway);
+        Assert.Equal("resolved-from-key-vault", parsed.SmsGateway.AccessKeySecret);
+        Assert.Equal("resolved-from-key-vault", parsed.Robots(Robot.WebhookSetting("zjj")));
+    }
+
+    [Fact]
+    public async Task MainBicepparam_ReadsTheGatewayAndTheRobotsFromTheEnvironment()
+    {
+        var snapshot = await BicepSnapshot.Take(null, new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["ESCALATION_SMS_PROVIDER"] = "tencent",
+            ["ESCALATION_SMS_SIGN_NAME"] = "某市督查室",
+            ["ESCALATION_SMS_ACCESS_KEY_ID"] = "AKIDexample",
+            ["ESCALATION_SMS_ACCESS_KEY_SECRET"] = "sms-secret-7f3a91",
+            ["ESCALATION_SMS_SDK_APP_ID"] = "1400000000",
+            ["ESCALATION_SMS_REGION"] = "ap-beijing",
+            ["ESCALATION_SMS_MAX_PARAMETER_LENGTH"] = "6",
+            ["ESCALATION_SMS_DAILY_CAP"] = "5",
+            ["ESCALATION_ROBOT_IDS"] = "zjj, office",
+            ["ESCALATION_SIGNED_ROBOT_IDS"] = "office",
+            ["ESCALATION_ROBOT_SECRETS"] = """{"zjj":{"webhook":"wecom-key-5d2c08"},"office":{"webhook":"dingtalk-token-b41e77","secret":"SECdingtalk9a0c33"}}""",
+        });
+        var settings = snapshot.AppSettings();
+
+        Assert.Equal(
+            ("tencent", "某市督查室", "AKIDexample", "1400000000", "ap-beijing", "6", "5"),
+            (settings[EngineSettings.SmsProviderKey], settings[EngineSettings.SmsSignNameKey], settings[EngineSettings.SmsAccessKeyIdKey], settings[EngineSettings.SmsSdkAppIdKey],
+                settings[EngineSettings.SmsRegionKey], settings[EngineSettings.SmsMaxParameterLengthKey], settings[EngineSettings.SmsDailyCapKey]));
+        Assert.All(
+            [EngineSettings.SmsAccessKeySecretKey, Robot.WebhookSetting("zjj"), Robot.WebhookSetting("office"), Robot.SecretSetting("office")],
+            k => Assert.True(settings.TryGetValue(k, out var v) && BicepSnapshot.IsKeyVaultReference(v), $"{k} is not a Key Vault reference"));
+        Assert.Equal(
+            ["robot-office-secret", "robot-office-webhook", "robot-zjj-webhook", "sms-access-key-secret"],
+            snapshot.OfType("Microsoft.KeyVault/vaults/secrets").Select(s => s.Leaf).Order(StringComparer.Ordinal));
     }
 
     private static bool Matches(PredictedResource rule, IReadOnlyDictionary<string, string> properties) =>

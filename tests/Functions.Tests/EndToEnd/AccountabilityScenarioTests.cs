@@ -46,7 +46,7 @@ public sealed class AccountabilityScenarioTests : IDisposable
         var notice = Assert.Single(run.OfRule("R12"));
         Assert.Equal(("2026-07-31", "accountability", "overdue", "overdue:2026-07-03", "2026-ZD-007", "swj"),
             (notice.Date, notice.Level, notice.Kind, notice.Occurrence, notice.TaskId, notice.UnitId));
-        Assert.Equal([new PrintedRecipient("unit-principal", "fgw-chen", false), new PrintedRecipient("supervision-office", "dcs-office", true)], notice.Recipients);
+        Assert.Equal([new PrintedRecipient("unit-principal", "fgw-chen", false) { Unit = "fgw" }, new PrintedRecipient("supervision-office", "dcs-office", true)], notice.Recipients);
         using var line = JsonDocument.Parse(run.Lines.Single(l => l.Contains(notice.EventId, StringComparison.Ordinal)));
         Assert.Equal(("核减前期费", "fgw"), (line.RootElement.GetProperty("consequence").GetString(), line.RootElement.GetProperty("consequenceUnit").GetString()));
         Assert.Equal("fgw", line.RootElement.GetProperty("recipients")[0].GetProperty("unit").GetString());

@@ -1,5 +1,6 @@
 using Escalation.Domain.Delivery;
 using Escalation.Domain.Rules;
+using Escalation.Functions.Import;
 using Escalation.Functions.Local;
 using Escalation.Functions.Storage;
 using Escalation.Functions.Tests.Import;
@@ -10,7 +11,8 @@ namespace Escalation.Functions.Tests.EndToEnd;
 /// <summary>
 /// The demo's four months (the shipped samples, 2026-04-01..07-31), as <c>demo</c> runs them: nobody gets more than one
 /// message a day per channel, level and scan (morning, afternoon), and every event reaches each of its recipients on each channel in exactly one
-/// message (or is recorded as not sent, when the person has no address for the channel).
+/// message (or is recorded as not sent, when the person has no address for the channel). On the robot channels the group
+/// is the recipient: each event reaches the robot of each recipient's group once (wecom.log, dingtalk.log).
 /// </summary>
 public sealed class DemoMessagesTests : IDisposable
 {
@@ -20,9 +22,10 @@ public sealed class DemoMessagesTests : IDisposable
     [Fact]
     public async Task Demo_SendsEachPersonAtMostOneMessageADayPerChannelAndLevel_AndEveryEventInExactlyOneOfThem()
     {
-        var run = SimulatedRun.OfData(_temp, Repo.Samples, "2026-04-01", "2026-07-31");
+        var run = SimulatedRun.OfDemo(_temp);
         var messages = run.Emails.Select(m => (m.DispatchId, Day: Instant.FromDateTimeOffset(m.Message.Date).InZone(Zone).Date, m.Events))
-            .Concat(run.Sms.Select(s => (s.DispatchId, Day: Instant.FromDateTimeOffset(DateTimeOffset.Parse(s.At, System.Globalization.CultureInfo.InvariantCulture)).InZone(Zone).Date, s.Events)))
+            .Concat(run.GatewaySms.Select(s => (s.DispatchId, Day: DayOf(s.At), s.Events)))
+            .Concat(run.RobotPosts.Select(p => (p.DispatchId, Day: DayOf(p.At), p.Events)))
             .Select(m => (Key: DispatchKey.TryParse(m.DispatchId)!, m.Day, m.Events))
             .ToList();
         var tables = SqliteTables.Open(Path.Combine(run.Output, "store"), new SteppingClock(Instant.FromUtc(2026, 8, 1, 0, 0)));
@@ -64,21 +67,108 @@ public sealed class DemoMessagesTests : IDisposable
         // An event of an SMS-only rule (R10) to a person without a mobile number is recorded as not sent, and nothing else.
         Assert.All(run.Events, e => Assert.Contains(ledger, d => d.Event.Value == e.EventId
             && (d.Status == DeliveryStatus.Sent || (e.Channels is ["sms"] && d.Status == DeliveryStatus.Skipped))));
+        // A person channel has one delivery per (event, recipient); a robot channel one per (event, robot of a recipient's
+        // group), the robot as the person, and a recipient whose group has no robot on that platform is recorded as not sent.
+        var robotOf = Robots();
         foreach (var e in run.Events)
         {
-            foreach (var r in e.Recipients.DistinctBy(r => r.Person))
+            foreach (var channel in e.Channels.Select(c => ChannelCatalog.ByWord[c]))
             {
-                foreach (var channel in e.Channels.Select(c => Enum.Parse<Channel>(c, ignoreCase: true)))
+                if (!ChannelCatalog.IsRobot(channel))
                 {
-                    Assert.Single(ledger, d => d.Event.Value == e.EventId && d.Person.Value == r.Person && d.Channel == channel);
+                    foreach (var r in e.Recipients.DistinctBy(r => r.Person))
+                    {
+                        Assert.Single(ledger, d => d.Event.Value == e.EventId && d.Person.Value == r.Person && d.Channel == channel);
+                    }
+
+                    continue;
                 }
+
+                var targets = e.Recipients.DistinctBy(r => r.Person)
+                    .Select(r => robotOf(r, channel) is { } robot ? (Person: "robot-" + robot, Skipped: false) : (r.Person, Skipped: true))
+                    .Distinct().ToList();
+                // The office is on every robot rule (R5, R6, R8) and has a DingTalk robot; only zjj has a WeCom robot.
+                Assert.Equal(channel == Channel.DingTalk || e.UnitId == "zjj", targets.Any(t => !t.Skipped));
+                Assert.Equal(
+                    targets.Select(t => (t.Person, t.Skipped ? DeliveryStatus.Skipped : DeliveryStatus.Sent)).Order(),
+                    ledger.Where(d => d.Event.Value == e.EventId && d.Channel == channel).Select(d => (d.Person.Value, d.Status)).Order());
             }
         }
 
-        // Grouping is real: far fewer messages than deliveries (985 for 1,469; below two thirds before R9 and R10, whose
-        // reminders are mostly one task per owner a day and so group less).
+        // Grouping is real: far fewer messages than deliveries (686 for 1,054 sent: 504 emails, 175 SMS, 1 WeCom and 6
+        // DingTalk posts carrying 32 robot deliveries; below two thirds before R9 and R10, whose reminders are mostly one
+        // task per owner a day and so group less).
         Assert.True(messages.Count < sent.Count * 7 / 10, $"{messages.Count} messages for {sent.Count} deliveries");
         Assert.Contains(messages, m => m.Events.Count > 1 && m.Events.Any(e => run.Events.Any(p => p.EventId == e && p.RuleId == "R9")));
+
+        // The demo's SMS are mainland gateway requests (aliyun, as the demo sets it when no provider is set): the approved
+        // signature, a template code of the samples' smstemplates and its variables, each within the 20-character limit;
+        // the grouped template for several items. No free-text sms.log.
+        Assert.Empty(run.Sms);
+        Assert.Contains("sms-gateway.log", run.Stderr, StringComparison.Ordinal);
+        var sms = run.GatewaySms;
+        Assert.NotEmpty(sms);
+        Assert.All(sms, s =>
+        {
+            Assert.Equal(("aliyun", "某市督查室", s.DispatchId), (s.Provider, s.SignName, s.OutId));
+            Assert.Matches("^SMS_4900000(0[1-9]|1[0-3])$", s.TemplateCode);
+            Assert.NotEmpty(s.TemplateParam);
+            Assert.All(s.TemplateParam.Values, v => Assert.InRange(v.Length, 1, 20));
+            Assert.Equal(s.Events.Count > 1, s.TemplateCode is "SMS_490000011" or "SMS_490000012" or "SMS_490000013");
+        });
+        Assert.Equal(sent.Count(s => s.Channel == Channel.Sms), sms.Sum(s => s.Events.Count));
+        var lag = sms.First(s => s.TemplateCode == "SMS_490000009");
+        Assert.Equal(["unit", "item", "streak"], lag.TemplateParam.Keys);
+
+        // The robot posts (samples/robots.csv: zjj's WeCom group, the office's DingTalk group whose keyword is 督办), one
+        // line each in wecom.log / dingtalk.log: each post once, the request as the platform takes it, in Chinese.
+        var posts = run.RobotPosts;
+        Assert.Equal(posts.Count, posts.Select(p => p.DispatchId).Distinct().Count());
+        Assert.Equal(
+            messages.Where(m => ChannelCatalog.IsRobot(m.Key.Channel)).Select(m => m.Key.Id).Order(StringComparer.Ordinal),
+            ledger.Where(d => ChannelCatalog.IsRobot(d.Channel) && d.Status == DeliveryStatus.Sent).Select(d => d.DispatchId).Distinct().Order(StringComparer.Ordinal));
+        Assert.Contains(posts, p => p.Channel == Channel.WeCom);
+        Assert.Contains(posts, p => p.Channel == Channel.DingTalk);
+        Assert.All(posts, p =>
+        {
+            Assert.Equal(("robot-" + p.Robot, p.Channel == Channel.WeCom ? "zjj" : "office"), (DispatchKey.TryParse(p.DispatchId)!.Person.Value, p.Robot));
+            var type = p.Request.GetProperty("msgtype").GetString()!;
+            if (p.Channel == Channel.DingTalk)
+            {
+                Assert.Equal("markdown", type);
+                var markdown = p.Request.GetProperty("markdown");
+                Assert.Contains("督办", markdown.GetProperty("title").GetString() + markdown.GetProperty("text").GetString(), StringComparison.Ordinal);
+                Assert.False(p.Request.GetProperty("at").GetProperty("isAtAll").GetBoolean());
+            }
+            else
+            {
+                // WeCom @-mentions by mobile only in a text post.
+                Assert.Equal(p.Request.GetProperty(type).TryGetProperty("mentioned_mobile_list", out _), type == "text");
+            }
+
+            Assert.Contains("督查督办", p.Request.GetProperty(type).GetProperty(type == "markdown" && p.Channel == Channel.DingTalk ? "text" : "content").GetString(), StringComparison.Ordinal);
+        });
+    }
+
+    private static LocalDate DayOf(string at) =>
+        Instant.FromDateTimeOffset(DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture)).InZone(Zone).Date;
+
+    /// <summary>
+    /// The robot of a recipient's group on a platform, read from the samples themselves (robots.csv, people.csv): the
+    /// office's for the supervision office, else that of the person's unit; null when there is none.
+    /// </summary>
+    private static Func<PrintedRecipient, Channel, string?> Robots()
+    {
+        var input = ImportSource.Read(Repo.Samples);
+        var robots = input.Tables.Single(t => t.Schema.Name == "robots").Rows
+            .ToDictionary(r => (r.Field("Unit")!, ChannelCatalog.ByWord[r.Field("Platform")!]), r => r.Field("Id")!);
+        var units = input.Tables.Single(t => t.Schema.Name == "people").Rows
+            .ToDictionary(r => r.Field("Id")!, r => r.Field("Unit"));
+        return (r, channel) =>
+        {
+            var group = r.Role == "supervision-office" || r.Person == "dcs-office" ? "督查室" : units.GetValueOrDefault(r.Person) is { Length: > 0 } unit ? unit : r.Unit;
+            return group is null ? null : robots.GetValueOrDefault((group, channel));
+        };
     }
 
     public void Dispose() => _temp.Dispose();

@@ -9,6 +9,7 @@ using Escalation.Domain.Rules;
 using Escalation.Functions.Commands;
 using Escalation.Functions.Local;
 using Escalation.Functions.Sending;
+using Escalation.Functions.Sending.China;
 using Escalation.Functions.Storage;
 using Escalation.Functions.Tests.Import;
 using Escalation.Functions.Tests.Pipeline;
@@ -44,10 +45,13 @@ public sealed class SeededStore : IDisposable
 /// <summary>
 /// Overlapping runs as they happen: real <c>Escalation.Functions</c> processes (the built binary, as cron or an admin
 /// starts it) on one store at the same moment, each delivering to the outbox. Every (event, recipient, channel) is sent
-/// once, in one message per person, channel and level: each message's .eml file or sms.log line once, every line whole
-/// JSON, every message and every ledger row sent at the first attempt. The runs are as of Wednesday 2026-07-01 10:00
-/// Shanghai (<c>--at</c>), inside the sending window, where the samples raise 26 events: 113 deliveries in 35 messages (LagGapForHeads keeps principals off the reminders for small gaps)
-/// (19 emails, 16 SMS carrying 46 SMS deliveries).
+/// once, in one message per person (or robot), channel and level: each message's .eml file, sms.log line or
+/// dingtalk.log / wecom.log line once, every line whole JSON, every message and every ledger row sent at the first
+/// attempt. The runs are as of Wednesday 2026-07-01 10:00 Shanghai (<c>--at</c>), inside the sending window, where the
+/// samples raise 26 events: 125 deliveries in 37 messages (LagGapForHeads keeps principals off the reminders for small
+/// gaps): 19 emails, 16 SMS carrying 46 SMS deliveries, and 2 posts to the office's DingTalk group (samples/robots.csv)
+/// carrying 12 robot deliveries (the day's R5 notice and 11 R6 summonses, the office being copied on both rules); no zjj
+/// item is raised, so no WeCom post.
 /// </summary>
 public sealed class OverlappingRunTests(SeededStore seeded) : IClassFixture<SeededStore>, IDisposable
 {
@@ -69,15 +73,16 @@ public sealed class OverlappingRunTests(SeededStore seeded) : IClassFixture<Seed
         var messages = Dispatches(store);
 
         Assert.All(results, r => Assert.True(r.Code == Cli.Ok, r.Stderr));
-        Assert.Equal(113, sent.Count);
+        Assert.Equal((113, 12), (sent.Count(d => !ChannelCatalog.IsRobot(d.Channel)), sent.Count(d => ChannelCatalog.IsRobot(d.Channel))));
         Assert.All(sent, d => Assert.Equal(1, d.Attempts));
-        Assert.Equal(35, messages.Count);
+        Assert.Equal(37, messages.Count);
         Assert.All(messages, m => Assert.Equal((DispatchStatus.Sent, 1, 1), (m.Status, m.Attempts, m.Key.Sequence)));
         SentMessages.AssertEachSentDeliveryCarriedOnce(ledger, [.. messages.Select(Carried)]);
         Assert.Equal(2, results.Count(r => MessagesSent(r.Stderr) == 0));
-        Assert.Equal(35, results.Sum(r => MessagesSent(r.Stderr)));
+        Assert.Equal(37, results.Sum(r => MessagesSent(r.Stderr)));
         Assert.Equal(EmailFileNames(messages), EmailFiles(outbox));
         Assert.Equal(messages.Where(m => m.Key.Channel == Channel.Sms).Select(m => m.Key.Id).Order(), SmsLogIds(outbox).Order());
+        AssertRobotLogsHold(messages, outbox);
     }
 
     // Three stores holding the same data (so the same dispatch ids) and one outbox: three processes append to one sms.log
@@ -95,11 +100,14 @@ public sealed class OverlappingRunTests(SeededStore seeded) : IClassFixture<Seed
         var smsIds = stores.SelectMany(Dispatches).Where(m => m.Key.Channel == Channel.Sms && m.Status == DispatchStatus.Sent).Select(m => m.Key.Id).ToHashSet();
 
         Assert.All(results, r => Assert.True(r.Code == Cli.Ok, r.Stderr));
-        Assert.All(results, r => Assert.Equal(35, MessagesSent(r.Stderr)));
+        Assert.All(results, r => Assert.Equal(37, MessagesSent(r.Stderr)));
         Assert.All(stores, s => Assert.Equal(46, Ledger(s).Count(d => d.Channel == Channel.Sms && d.Status == DeliveryStatus.Sent)));
         Assert.Equal(16, smsIds.Count);
         Assert.Equal(smsIds.Order(), SmsLogIds(outbox).Order());
         Assert.Equal(19, EmailFiles(outbox).Count);
+        // The robots' logs likewise: each store posted the same 2 DingTalk messages; each is in dingtalk.log once, whole.
+        Assert.All(stores, s => AssertRobotLogsHold(Dispatches(s), outbox));
+        Assert.Equal(2, RobotLogIds(outbox).Count);
     }
 
     [Fact]
@@ -142,13 +150,14 @@ public sealed class OverlappingRunTests(SeededStore seeded) : IClassFixture<Seed
         Assert.True(result.Code == Cli.Ok, result.Stderr);
         Assert.InRange(killedAt.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(60));
         Assert.Contains($"（进程 {holder.Id}，命令 run，自 ", result.Stderr, StringComparison.Ordinal);
-        Assert.Equal(113, ledger.Count(d => d.Status == DeliveryStatus.Sent));
+        Assert.Equal(125, ledger.Count(d => d.Status == DeliveryStatus.Sent));
         Assert.DoesNotContain(ledger, d => d.Status is DeliveryStatus.Pending or DeliveryStatus.Deferred);
-        Assert.Equal(35, messages.Count);
+        Assert.Equal(37, messages.Count);
         Assert.All(messages, m => Assert.Equal((DispatchStatus.Sent, 1), (m.Status, m.Key.Sequence)));
         SentMessages.AssertEachSentDeliveryCarriedOnce(ledger, [.. messages.Select(Carried)]);
         Assert.Equal(EmailFileNames(messages), EmailFiles(outbox));
         Assert.Equal(16, SmsLogIds(outbox).Count);
+        AssertRobotLogsHold(messages, outbox);
     }
 
     public void Dispose() => _files.Dispose();
@@ -168,6 +177,29 @@ public sealed class OverlappingRunTests(SeededStore seeded) : IClassFixture<Seed
 
         Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
         return ids;
+    }
+
+    /// <summary>The dispatch id of every wecom.log and dingtalk.log line; a line that is not whole JSON, or a post written twice, fails the test.</summary>
+    private static List<string> RobotLogIds(string outbox)
+    {
+        var ids = new[] { Channel.WeCom, Channel.DingTalk }
+            .SelectMany(c => SentMessages.RobotLog(Path.Combine(outbox, RobotChannel.FileNameOf(c))))
+            .Select(m => m.DispatchId)
+            .ToList();
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+        return ids;
+    }
+
+    /// <summary>The robot messages recorded Sent are exactly the robot logs' lines, each with the events it carried.</summary>
+    private static void AssertRobotLogsHold(IEnumerable<Dispatch> messages, string outbox)
+    {
+        var posts = new[] { Channel.WeCom, Channel.DingTalk }
+            .SelectMany(c => SentMessages.RobotLog(Path.Combine(outbox, RobotChannel.FileNameOf(c))))
+            .ToList();
+        Assert.Equal(posts.Count, RobotLogIds(outbox).Count);
+        Assert.Equal(
+            messages.Where(m => ChannelCatalog.IsRobot(m.Key.Channel) && m.Status == DispatchStatus.Sent).Select(m => (m.Key.Id, string.Join(',', m.Items.Select(i => i.Event.Value).Order(StringComparer.Ordinal)))).Order(),
+            posts.Select(p => (p.DispatchId, string.Join(',', p.Events.Order(StringComparer.Ordinal)))).Order());
     }
 
     private static List<Delivery> Ledger(string store)

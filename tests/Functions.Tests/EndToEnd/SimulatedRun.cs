@@ -31,7 +31,11 @@ internal sealed record PrintedEvent(
         + (DueBy is null ? "" : $" ({Demand} by {DueBy})");
 }
 
-internal sealed record PrintedRecipient(string Role, string Person, bool Copy);
+internal sealed record PrintedRecipient(string Role, string Person, bool Copy)
+{
+    /// <summary>For a role of a unit the rule names (<c>unit:fgw/principal</c>): that unit; null otherwise.</summary>
+    public string? Unit { get; init; }
+}
 
 /// <summary>One line of the outbox's <c>sms.log</c>.</summary>
 internal sealed record SmsLine(string At, string DispatchId, string To, int Segments, string Text)
@@ -41,6 +45,20 @@ internal sealed record SmsLine(string At, string DispatchId, string To, int Segm
 
     /// <summary>The person it went to (from the message id <c>Sms:{person}:{day}:{level}:{sequence}</c>).</summary>
     public string Person => Domain.Delivery.DispatchKey.TryParse(DispatchId)!.Person.Value;
+}
+
+/// <summary>One line of the outbox's <c>sms-gateway.log</c>: a mainland SMS gateway request.</summary>
+internal sealed record GatewaySmsLine(string At, string Provider, string DispatchId, string To, string SignName, string TemplateCode, Dictionary<string, string> TemplateParam, string OutId)
+{
+    /// <summary>The events the message carries.</summary>
+    public IReadOnlyList<string> Events { get; init; } = [];
+}
+
+/// <summary>One line of the outbox's <c>wecom.log</c> or <c>dingtalk.log</c>: a group robot's post (the request body as it would be posted).</summary>
+internal sealed record RobotLine(string At, string Robot, string Group, string DispatchId, IReadOnlyList<string> Events, JsonElement Request)
+{
+    /// <summary>The channel, from the message id <c>{WeCom|DingTalk}:robot-{id}:{day}:{level}:{sequence}</c>.</summary>
+    public Domain.Rules.Channel Channel => Domain.Delivery.DispatchKey.TryParse(DispatchId)!.Channel;
 }
 
 /// <summary>An email of the outbox: who it went to (from its message id), the events it carries, and the message.</summary>
@@ -96,6 +114,47 @@ internal sealed class SimulatedRun
                 ? [.. File.ReadAllLines(log).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<SmsLine>(l, Json)!)]
                 : [];
         }
+    }
+
+    /// <summary>Every line of <c>outbox/sms-gateway.log</c>, in order (none when no SMS went through a gateway).</summary>
+    public IReadOnlyList<GatewaySmsLine> GatewaySms
+    {
+        get
+        {
+            var log = Path.Combine(Outbox, Escalation.Functions.Sending.China.OutboxSmsGateway.FileName);
+            return File.Exists(log)
+                ? [.. File.ReadAllLines(log).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<GatewaySmsLine>(l, Json)!)]
+                : [];
+        }
+    }
+
+    /// <summary>Every line of <c>outbox/wecom.log</c> then of <c>outbox/dingtalk.log</c>, in order (none when no robot posted).</summary>
+    public IReadOnlyList<RobotLine> RobotPosts =>
+    [
+        .. new[] { Domain.Rules.Channel.WeCom, Domain.Rules.Channel.DingTalk }
+            .Select(c => Path.Combine(Outbox, Escalation.Functions.Sending.China.RobotChannel.FileNameOf(c)))
+            .Where(File.Exists)
+            .SelectMany(File.ReadAllLines)
+            .Where(l => l.Length > 0)
+            .Select(l => JsonSerializer.Deserialize<RobotLine>(l, Json)!),
+    ];
+
+    /// <summary>
+    /// <c>demo --out</c> run in process (settings all absent, so the demo's own defaults hold: SMS through the aliyun
+    /// gateway's outbox log) on the shipped samples; the events from its <c>events.jsonl</c>, the summary from stdout.
+    /// </summary>
+    public static SimulatedRun OfDemo(TempFolder temp, string outName = "demo")
+    {
+        var output = temp[outName];
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var code = Cli.Run(["demo", "--data", Repo.Samples, "--out", output], stdout, stderr, _ => null, FakeClock.FromUtc(2000, 1, 1));
+
+        Assert.True(code == Cli.Ok, $"demo exited {code}:\n{stderr}");
+        Assert.True(stdout.ToString().Contains("拒绝 0 行。", StringComparison.Ordinal), $"Some sample rows were rejected:\n{stdout}\n{stderr}");
+        var lines = File.ReadAllLines(Path.Combine(output, "events.jsonl")).Where(l => l.Length > 0).ToList();
+        return new SimulatedRun(output, lines, stdout.ToString());
     }
 
     public static string Scenario(string name) => Path.Combine(Repo.Root, "tests", "Functions.Tests", "EndToEnd", "Scenarios", name);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Escalation.Domain.Rules;
 using Escalation.Functions.Commands;
 using Escalation.Functions.Host;
 using Escalation.Functions.Messaging;
@@ -132,7 +133,8 @@ public sealed partial class FunctionAppTests
             })
             .ToList();
 
-        Assert.Equal(6, connections.Count);
+        // EvaluateUnit's trigger and poison output, and each channel's Deliver function's two.
+        Assert.Equal(2 + (2 * Enum.GetValues<Channel>().Length), connections.Count);
         Assert.All(connections, c => Assert.True(
             EngineSettings.Keys.Contains($"{c.Connection}__fullyQualifiedNamespace") || EngineSettings.Keys.Contains(c.Connection!),
             $"{c.Function}: connection '{c.Connection}' is neither {c.Connection}__fullyQualifiedNamespace nor {c.Connection} among the settings"));

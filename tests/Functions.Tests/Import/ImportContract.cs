@@ -21,7 +21,7 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
     private static readonly Dictionary<string, int> SampleCounts = new()
     {
         ["units"] = 11, ["people"] = 58, ["tasks"] = 66, ["milestones"] = 70, ["plantemplates"] = 10, ["progress"] = 1698,
-        ["rules"] = 11, ["settings"] = 4, ["exemptions"] = 4, ["calendar"] = 0, ["templates"] = 0, ["explanations"] = 1,
+        ["rules"] = 11, ["settings"] = 4, ["exemptions"] = 4, ["calendar"] = 0, ["templates"] = 0, ["smstemplates"] = 13, ["robots"] = 2, ["explanations"] = 1,
         ["indicators"] = 0, ["indicatorvalues"] = 0, ["rankinggroups"] = 0,
     };
 
@@ -36,7 +36,7 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
         ("milestones.csv 第 7 行", "milestones", "zjj-2026-01:2026-12-31", "Due", "2026-12-31", "节点日期晚于任务的完成时限（2026-12-15）"),
         ("progress.csv 第 7 行", "progress", "fgw-2026-01:2026-03-20:01", "Progress", "15", "完成进度低于此前报送的 18（2026-03-10），且未填写说明"),
         ("progress.csv 第 16 行", "progress", "zjj-2026-03:2026-04-20:01", "Progress", "120", "应为 0 到 100 之间的数字"),
-        ("rules.csv 第 9 行", "rules", "R8", "Trigger", "whenever", "无法识别「whenever」。可填：「due-soon」、「overdue」、「report-missing」、「lag-streak」、「demand-overdue」、「start-missed」、「未按期开工」、「report-due-soon」。"),
+        ("rules.csv 第 9 行", "rules", "R8", "Trigger", "whenever", "无法识别「whenever」。可填：「due-soon」、「overdue」、「report-missing」、「lag-streak」、「demand-overdue」、「start-missed」、「未按期开工」、「report-due-soon」、「indicator-lag」、「指标落后」、「target-missed」、「未完成确保目标」、「stretch-missed」、「未达力争目标」、「below-earlier」、「低于前期」、「year-end-rank」、「年终排名靠后」、「bottom-rank」、「低于平均且排名靠后」、「scoreboard」、「成绩单」、「share」、「分享经验」、「pledge」、「表态发言」。"),
         ("templates.csv 第 6 行", "templates", "lag-notice", "Subject", "【督查通报】{unit}“{item}”连续{streak}期落后（{foo}）", "无法识别占位符「{foo}」"),
     ];
 
@@ -91,7 +91,7 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
             new Dictionary<string, (int, int)>
             {
                 ["units"] = (2, 2), ["people"] = (7, 7), ["tasks"] = (11, 6), ["milestones"] = (6, 5), ["plantemplates"] = (3, 3), ["progress"] = (16, 14),
-                ["rules"] = (8, 7), ["templates"] = (2, 1), ["calendar"] = (0, 0), ["settings"] = (2, 2), ["exemptions"] = (1, 1), ["explanations"] = (0, 0),
+                ["rules"] = (8, 7), ["templates"] = (2, 1), ["smstemplates"] = (0, 0), ["robots"] = (0, 0), ["calendar"] = (0, 0), ["settings"] = (2, 2), ["exemptions"] = (1, 1), ["explanations"] = (0, 0),
                 ["indicators"] = (0, 0), ["indicatorvalues"] = (0, 0), ["rankinggroups"] = (0, 0),
             },
             report.Tables.ToDictionary(t => t.Table, t => (t.Read, t.Accepted)));
@@ -159,6 +159,49 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
             [new UnitRowView("fgw", "市发展改革委", "fgw-zhang"), new UnitRowView("zjj", "市住房城乡建设局", null)],
             stored.Units.Select(u => new UnitRowView(u.Id, u.Name, u.Principal)).OrderBy(u => u.Id, StringComparer.Ordinal));
         Assert.Equal(("张伟", "13800138000", "邮件,短信"), stored.People.Select(p => (p.Name, p.Mobile, p.Channels)).Single());
+    }
+
+    [Fact]
+    public async Task Import_ReadsSmsTemplatesUnderChineseHeaders_AndRejectsAnUnknownPlaceholderNamingKeyAndField()
+    {
+        var tables = backend.Fresh();
+        var folder = _files["sms"];
+        _files.Write("sms/smstemplates.csv", bom: true,
+            "级别,事件类型,模板编号,模板变量,备注",
+            "通报,进度滞后,SMS_154950909,unit={unit};item={item};streak={streak},已审核",
+            "约谈,合并,SMS_154950910,count={count};units={units},",
+            "提醒,节点临近,SMS_1,item={itme},");
+
+        var report = await Import(tables, folder);
+        var stored = await new AdminStore(tables).ReadAll();
+
+        var rejected = Assert.Single(report.Rejected);
+        Assert.Equal(("smstemplates", "Reminder:DueSoon", "Params", "item={itme}"), (rejected.Problem.Table, rejected.Problem.Key, rejected.Problem.Field, rejected.Problem.Value));
+        Assert.Contains("{itme}", rejected.Problem.Reason, StringComparison.Ordinal);
+        Assert.Equal(
+            [("Notice:Lagging", "SMS_154950909"), ("Summons:grouped", "SMS_154950910")],
+            stored.SmsTemplates.Select(r => (r.Key, r.TemplateCode)).OrderBy(r => r.Key, StringComparer.Ordinal));
+        Assert.Equal("SMS_154950909", (await new AdminStore(tables).ReadConfiguration()).SmsTemplates.Single(r => r.Key == "Notice:Lagging").TemplateCode);
+    }
+
+    [Fact]
+    public async Task Import_ReadsRobotsUnderChineseHeaders_AndRejectsAnUnknownUnitNamingKeyAndField()
+    {
+        var tables = backend.Fresh();
+        var folder = _files["robots"];
+        _files.Write("robots/units.csv", bom: true, "Id,Name", "zjj,市住建局");
+        _files.Write("robots/robots.csv", bom: true,
+            "编号,所属单位,平台,关键词,接口地址,备注",
+            "zjj,zjj,企业微信,,,市住建局工作群",
+            "office,督查室,钉钉,督办,,督查室工作群",
+            "jtj,jtj,wecom,,,");
+
+        var report = await Import(tables, folder);
+        var configuration = await new AdminStore(tables).ReadConfiguration();
+
+        var rejected = Assert.Single(report.Rejected);
+        Assert.Equal(("robots", "jtj", "Unit", "jtj"), (rejected.Problem.Table, rejected.Problem.Key, rejected.Problem.Field, rejected.Problem.Value));
+        Assert.Equal([("office", "督查室", "钉钉", "督办"), ("zjj", "zjj", "企业微信", null)], configuration.Robots.Select(r => (r.Id, r.Unit, r.Platform, r.Keyword)).OrderBy(r => r.Id, StringComparer.Ordinal));
     }
 
     [Fact]

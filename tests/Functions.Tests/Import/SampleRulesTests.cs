@@ -81,8 +81,10 @@ public class SampleRulesTests
     {
         var (rules, problems) = ParseRulesIn(Repo.Samples);
 
+        // The samples add the group robots (samples/robots.csv) to R5, R6 and R8 so that the demo shows posts; the shipped
+        // ladder itself stays email and SMS.
         Assert.Empty(problems);
-        AssertLadder(Shipped, rules);
+        AssertLadder([.. Shipped.Select(r => r.Id.Value is "R5" or "R6" or "R8" ? r with { Channels = [Channel.Email, Channel.Sms, Channel.WeCom, Channel.DingTalk] } : r)], rules);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Escalation.Domain.Delivery;
+using Escalation.Domain.Rules;
 using Escalation.Functions.Sending;
 using NodaTime;
 
@@ -117,3 +118,48 @@ internal sealed class RecordingSmsSender(IClock clock) : ISmsSender
 }
 
 internal sealed record SentSms(SmsToSend Sms, Instant At, SendResult Result);
+
+/// <summary>
+/// A channel adapter that records every parcel handed to the adapter it wraps (the real <c>RobotChannel</c> in the
+/// sandbox, which writes the outbox's wecom.log / dingtalk.log) and what it answered, as the recording senders do for
+/// email and SMS: a second post of one message shows as a second call even though the outbox log keeps its line once.
+/// </summary>
+internal sealed class RecordingChannel(IChannelSender inner, IClock clock) : IChannelSender
+{
+    private readonly List<SentParcel> _calls = [];
+    private readonly Lock _gate = new();
+
+    public Channel Channel => inner.Channel;
+
+    public string Describe => inner.Describe;
+
+    /// <summary>Every parcel handed over, in order, with what was answered.</summary>
+    public IReadOnlyList<SentParcel> Calls
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _calls];
+            }
+        }
+    }
+
+    /// <summary>The parcels answered <see cref="SendResult.Sent"/>.</summary>
+    public IReadOnlyList<SentParcel> Sent => [.. Calls.Where(c => c.Result is SendResult.Sent)];
+
+    public async Task<SendResult> Send(Parcel parcel, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parcel);
+        var at = clock.GetCurrentInstant();
+        var result = await inner.Send(parcel, cancellationToken);
+        lock (_gate)
+        {
+            _calls.Add(new SentParcel(parcel, at, result));
+        }
+
+        return result;
+    }
+}
+
+internal sealed record SentParcel(Parcel Parcel, Instant At, SendResult Result);

@@ -5,6 +5,7 @@ using Escalation.Functions.Local;
 using Escalation.Functions.Messaging;
 using Escalation.Functions.Pipeline;
 using Escalation.Functions.Sending;
+using Escalation.Functions.Sending.China;
 using Escalation.Functions.Storage;
 using Escalation.Functions.Tests.Import;
 using Microsoft.Data.Sqlite;
@@ -40,7 +41,36 @@ internal sealed class Sandbox : IDisposable
         Held = StoreLock.TryAcquire(_folder["store"], "test").Lock ?? throw new InvalidOperationException("A fresh sandbox's store is locked.");
         Email = new RecordingEmailSender(Clock);
         Sms = new RecordingSmsSender(Clock);
+        _weCom = new RobotChannel(Channel.WeCom, _ => null, RobotHttp, Clock, _folder["outbox"]);
+        _dingTalk = new RobotChannel(Channel.DingTalk, _ => null, RobotHttp, Clock, _folder["outbox"]);
+        WeCom = new RecordingChannel(_weCom, Clock);
+        DingTalk = new RecordingChannel(_dingTalk, Clock);
     }
+
+    /// <summary>Never used to post: the sandbox's robots have no webhook, so their posts go to its outbox (wecom.log, dingtalk.log).</summary>
+    private static readonly HttpClient RobotHttp = new();
+
+    private readonly RobotChannel _weCom;
+    private readonly RobotChannel _dingTalk;
+
+    /// <summary>
+    /// The samples' WeCom robot posts, recorded as they are handed to the real robot channel, which writes them to the
+    /// sandbox's outbox (<see cref="RobotLog"/>) as local mode does without a webhook.
+    /// </summary>
+    public RecordingChannel WeCom { get; }
+
+    /// <summary>The samples' DingTalk robot posts, likewise.</summary>
+    public RecordingChannel DingTalk { get; }
+
+    /// <summary>The outbox file a robot channel's posts are written to (wecom.log, dingtalk.log).</summary>
+    public string RobotLog(Channel channel) => (channel == Channel.WeCom ? _weCom : _dingTalk).LogFile!;
+
+    /// <summary>How many messages were handed to a provider, on every channel (each attempt counts).</summary>
+    public int CallCount => Email.Calls.Count + Sms.Calls.Count + WeCom.Calls.Count + DingTalk.Calls.Count;
+
+    /// <summary>When each message was handed to a provider, on every channel.</summary>
+    public IEnumerable<Instant> CallTimes =>
+        Email.Calls.Select(c => c.At).Concat(Sms.Calls.Select(c => c.At)).Concat(WeCom.Calls.Select(c => c.At)).Concat(DingTalk.Calls.Select(c => c.At));
 
     public SteppingClock Clock { get; }
 
@@ -65,7 +95,7 @@ internal sealed class Sandbox : IDisposable
         LocalDateTimePattern.CreateWithInvariantCulture("uuuu-MM-dd'T'HH:mm").Parse(localDateTime).GetValueOrThrow().InZoneStrictly(Zone).ToInstant();
 
     /// <summary>The recording senders as the engine's channels.</summary>
-    public ChannelSet Channels => ChannelSet.Of(Email, Sms);
+    public ChannelSet Channels => new([new EmailChannel(Email), new SmsChannel(Sms), WeCom, DingTalk]);
 
     /// <summary>Local mode as <c>run</c> composes it; over <paramref name="tables"/> (wrapping <see cref="Tables"/>) when given.</summary>
     public LocalMode Local(DeliveryOptions? options = null, IEntityTables? tables = null) =>
@@ -113,6 +143,8 @@ internal sealed class Sandbox : IDisposable
     public void Dispose()
     {
         Held.Dispose();
+        _weCom.Dispose();
+        _dingTalk.Dispose();
         _folder.Dispose();
     }
 

@@ -21,7 +21,8 @@ public sealed class SendingWindowTests
     // Saturday 08:30 scan of the samples: 18 events (summonses R6, notices R3/R5, reminders R1/R4, and one R9: a report due
     // on Sunday 06-07, rolled to Monday, one working day ahead) of jtj, wjw, sthjj, zjj and others.
     // Each recipient's deliveries join the message of Monday 8 (one per person, channel and level), which goes at the
-    // window's opening (local mode gathers for no time).
+    // window's opening (local mode gathers for no time). The R5/R6 events also post to the office's DingTalk group
+    // (samples/robots.csv), one post per day and level like a person's message; no zjj item is raised, so no WeCom post.
     private static readonly Instant Saturday = Sandbox.At(2026, 6, 6, 8, 30);
     private static readonly Instant Sunday = Sandbox.At(2026, 6, 7, 8, 30);
     private static readonly Instant MondayOpening = Sandbox.At(2026, 6, 8, 8, 30);
@@ -41,11 +42,18 @@ public sealed class SendingWindowTests
         // a Saturday from which it would go out on Monday, the due day itself.
         Assert.DoesNotContain(log, e => e.Event.Rule.Value == "R9");
         Assert.All(log, e => Assert.Equal(LogStatus.Published, e.Status));
-        Assert.Empty(sandbox.Email.Calls);
-        Assert.Empty(sandbox.Sms.Calls);
+        Assert.Equal(0, sandbox.CallCount);
         var deferred = ledger.Where(d => d.Status == DeliveryStatus.Deferred).ToList();
         Assert.Equal(ledger.Count, deferred.Count + ledger.Count(d => d.Status == DeliveryStatus.Skipped));
-        Assert.Equal(78, deferred.Count); // the R4 reminders for gaps under LagGapForHeads (5 points) go to owners only
+        Assert.Equal(78, deferred.Count(d => !ChannelCatalog.IsRobot(d.Channel))); // the R4 reminders for gaps under LagGapForHeads (5 points) go to owners only
+        // The robots (samples/robots.csv): every event of a rule with dingtalk (R5, R6 copy the supervision office) posts
+        // once to the office's DingTalk group; an event of a zjj item (its principal addressed) once to zjj's WeCom group.
+        Assert.Equal(
+            log.Where(e => e.Event.Channels.Contains(Channel.DingTalk)).Select(e => $"{e.Event.Id.Value}:DingTalk:robot-office")
+                .Concat(log.Where(e => e.Event.Channels.Contains(Channel.WeCom) && e.Event.Unit.Value == "zjj").Select(e => $"{e.Event.Id.Value}:WeCom:robot-zjj"))
+                .Order(StringComparer.Ordinal),
+            deferred.Where(d => ChannelCatalog.IsRobot(d.Channel)).Select(d => d.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(11, deferred.Count(d => d.Channel == Channel.DingTalk)); // no zjj item is raised that weekend: no WeCom post
         Assert.All(deferred, d => Assert.Equal((MondayOpening, 0, new LocalDate(2026, 6, 8)), (d.NextAttemptAt!.Value, d.Attempts, DispatchKey.TryParse(d.DispatchId)!.Day)));
         Assert.Equal("2026-06-08T08:30:00+08", OffsetDateTimePattern.GeneralIso.Format(deferred[0].NextAttemptAt!.Value.WithOffset(Offset.FromHours(8))));
         var dispatches = await sandbox.Dispatches();
@@ -66,7 +74,7 @@ public sealed class SendingWindowTests
         await sandbox.Cycle(local, Sunday);
 
         var beforeOpening = await sandbox.Drain(local, MondayOpening - Duration.FromMinutes(1));
-        var sentBeforeOpening = sandbox.Email.Calls.Count + sandbox.Sms.Calls.Count;
+        var sentBeforeOpening = sandbox.CallCount;
         await sandbox.Drain(local, MondayOpening);
         var log = await sandbox.Log();
         var ledger = await sandbox.Ledger();
@@ -74,10 +82,12 @@ public sealed class SendingWindowTests
         Assert.Equal((0, 0), (beforeOpening, sentBeforeOpening));
         Assert.Equal(ledger.Count, ledger.Count(d => d.Status is DeliveryStatus.Sent or DeliveryStatus.Skipped));
         SentMessages.AssertEachSentDeliveryCarriedOnce(ledger, SentMessages.Accepted(sandbox));
-        Assert.Equal(SentMessages.Accepted(sandbox).Count, sandbox.Email.Calls.Count + sandbox.Sms.Calls.Count);
+        Assert.Equal(SentMessages.Accepted(sandbox).Count, sandbox.CallCount);
+        Assert.NotEmpty(sandbox.DingTalk.Sent); // the office's group gets the R5 notices and R6 summonses
+        Assert.Empty(sandbox.WeCom.Calls); // no zjj item is raised that weekend
+        SentMessages.AssertRobotLogsMatch(sandbox);
         Assert.All(await sandbox.Dispatches(), d => Assert.Equal((DispatchStatus.Sent, 1, 1), (d.Status, d.Key.Sequence, d.Attempts)));
-        Assert.All(sandbox.Email.Calls, c => Assert.Equal(MondayOpening, c.At));
-        Assert.All(sandbox.Sms.Calls, c => Assert.Equal(MondayOpening, c.At));
+        Assert.All(sandbox.CallTimes, at => Assert.Equal(MondayOpening, at));
         Assert.All(log, e => Assert.Equal(LogStatus.Delivered, e.Status));
         Assert.Empty(local.Bus.Waiting);
     }
@@ -100,10 +110,11 @@ public sealed class SendingWindowTests
         Assert.NotEmpty(summonses);
         Assert.All(summonses, d => Assert.Equal(DeliveryStatus.Sent, d.Status));
         SentMessages.AssertEachSentDeliveryCarriedOnce(ledger, SentMessages.Accepted(sandbox));
-        Assert.Equal(SentMessages.Accepted(sandbox).Count, sandbox.Email.Calls.Count + sandbox.Sms.Calls.Count);
+        Assert.Equal(SentMessages.Accepted(sandbox).Count, sandbox.CallCount);
+        Assert.NotEmpty(sandbox.DingTalk.Sent); // R6 summonses copy the office, whose DingTalk group is posted at once too
+        SentMessages.AssertRobotLogsMatch(sandbox);
         Assert.All(SentMessages.Accepted(sandbox), m => Assert.Equal((EventLevel.Summons, new LocalDate(2026, 6, 6)), (DispatchKey.TryParse(m.DispatchId)!.Level, DispatchKey.TryParse(m.DispatchId)!.Day)));
-        Assert.All(sandbox.Email.Calls, c => Assert.Equal(Saturday, c.At));
-        Assert.All(sandbox.Sms.Calls, c => Assert.Equal(Saturday, c.At));
+        Assert.All(sandbox.CallTimes, at => Assert.Equal(Saturday, at));
         Assert.NotEmpty(others);
         Assert.All(others, d => Assert.Equal((DeliveryStatus.Deferred, MondayOpening), (d.Status, d.NextAttemptAt!.Value)));
         Assert.All(log, e => Assert.Equal(e.Event.Level == EventLevel.Summons ? LogStatus.Delivered : LogStatus.Published, e.Status));
@@ -129,8 +140,7 @@ public sealed class SendingWindowTests
         await sandbox.Cycle(local, run);
         var ledger = await sandbox.Ledger();
 
-        Assert.Empty(sandbox.Email.Calls);
-        Assert.Empty(sandbox.Sms.Calls);
+        Assert.Equal(0, sandbox.CallCount);
         Assert.Contains(ledger, d => d.Status == DeliveryStatus.Deferred);
         Assert.All(ledger.Where(d => d.Status != DeliveryStatus.Skipped), d => Assert.Equal((DeliveryStatus.Deferred, Sandbox.At(opening)), (d.Status, d.NextAttemptAt!.Value)));
         Assert.All(local.Bus.Waiting, w => Assert.Equal(Sandbox.At(opening), w.VisibleAt));
@@ -171,8 +181,7 @@ public sealed class SendingWindowTests
 
         Assert.NotEmpty(log);
         Assert.All(log, e => Assert.Equal(LogStatus.Published, e.Status));
-        Assert.Empty(sandbox.Email.Calls);
-        Assert.Empty(sandbox.Sms.Calls);
+        Assert.Equal(0, sandbox.CallCount);
         Assert.DoesNotContain(await sandbox.Ledger(), d => d.Status == DeliveryStatus.Sent);
         Assert.Equal(2 * log.Count, local.Bus.DeadLetters.Count);
         Assert.All(local.Bus.DeadLetters, d => Assert.Contains("工作日历中没有2027年的节假日安排", d.Reason, StringComparison.Ordinal));

@@ -46,7 +46,7 @@ public sealed record Answer(int Status, string? Body = null, IReadOnlyDictionary
 /// </summary>
 public sealed class LoopbackServer : IAsyncDisposable
 {
-    private static readonly Lazy<X509Certificate2> Certificate = new(CreateCertificate);
+    internal static readonly Lazy<X509Certificate2> Certificate = new(CreateCertificate);
 
     private readonly WebApplication _app;
     private readonly Queue<Answer> _answers = new();
@@ -104,6 +104,20 @@ public sealed class LoopbackServer : IAsyncDisposable
 
     /// <summary>Answers every request the queue has no answer for.</summary>
     public void AnswerWith(Func<RecordedRequest, Answer> handler) => _handler = handler;
+
+    /// <summary>An HTTP handler that trusts the loopback servers' certificate and no other (for the fakes' HttpClients).</summary>
+    public static SocketsHttpHandler TrustingHandler()
+    {
+        var expected = Certificate.Value.GetCertHashString(HashAlgorithmName.SHA256);
+        return new SocketsHttpHandler
+        {
+            SslOptions =
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                    certificate is not null && certificate.GetCertHashString(HashAlgorithmName.SHA256) == expected,
+            },
+        };
+    }
 
     /// <summary>A transport that trusts the loopback servers' certificate and no other.</summary>
     public static HttpPipelineTransport Transport()

@@ -158,6 +158,7 @@ public abstract class StoreContract<TBackend>(TBackend backend)
             Now, 2, Now.Plus(Duration.FromMinutes(10)), "op-7", "429 Too Many Requests", "+86138****8000", Now)
         {
             FirstAttemptAt = Now,
+            UnconfirmedSince = Now.Plus(Duration.FromSeconds(3)),
         };
         var second = new Dispatch(Key(june2, EventLevel.Notice, 2), DispatchStatus.Open, [new DispatchItem(Notice().Id, Unit, false)], Now, 0, null, null, null, null, Now);
         var otherLevel = second with { Key = Key(june2, EventLevel.Summons, 1) };
