@@ -392,6 +392,11 @@ public sealed partial record RuleRow
             Fault(nameof(DemandFrom), DemandFrom, "填写了「DemandFrom」（说明提交单位），但「Demand」为空，没有要求提交什么。请在「Demand」填写要求（如「专题说明」），或清空「DemandFrom」。");
         }
 
+        if (trigger?.IsIndicator() == true)
+        {
+            CheckIndicatorColumns(trigger.Value, problems, Fault);
+        }
+
         if (problems.Count > 0)
         {
             return (null, [.. problems, .. notes]);
@@ -415,6 +420,39 @@ public sealed partial record RuleRow
             Consequence = consequence,
         };
         return (rule, notes);
+    }
+
+    /// <summary>
+    /// An indicator rule refuses the columns it would ignore, each a problem of its own (not silently ignored, like
+    /// start-missed refuses Days): Streak except on indicator-lag, Tolerance, Scope and Period (task columns: indicators
+    /// have their own periods and targets), and a DemandFrom naming the builder (an indicator has none: the unit owes
+    /// the demand). A field already reported for its value is not reported again.
+    /// </summary>
+    private void CheckIndicatorColumns(TriggerKind trigger, List<Problem> problems, Action<string, string?, string> fault)
+    {
+        var name = Words.Quote(Trigger?.Trim() ?? "");
+        void Unused(string field, string? value, string reason)
+        {
+            if (!string.IsNullOrWhiteSpace(value) && !problems.Any(p => p.Field == field))
+            {
+                fault(field, value, reason);
+            }
+        }
+
+        if (trigger != TriggerKind.IndicatorLag)
+        {
+            Unused(nameof(Streak), Streak, $"指标规则{name}不按连续期数触发，不使用「Streak」（连续期数只用于「indicator-lag」指标落后；低于平均且排名靠后的连续期数由引擎自动计算，连续第二期升为主要负责人）。请清空此项。");
+        }
+
+        Unused(nameof(Tolerance), Tolerance, $"指标规则{name}不使用「Tolerance」（容差只用于任务的「lag-streak」）。指标的目标、计划值和黄灯比例在「indicators」表中设定。请清空此项。");
+        Unused(nameof(Scope), Scope, $"指标规则{name}不使用「Scope」（范围只用于任务的节点提醒和逾期）。请清空此项。");
+        Unused(nameof(Period), Period, $"指标规则{name}不使用「Period」（周期只用于任务的「lag-streak」）。指标按「indicators」表中的发布周期（月、季、周）判定。请清空此项。");
+        var builder = (DemandFrom ?? "").Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .FirstOrDefault(part => Submitters.TryGetValue(part, out var submitter) && submitter == DemandSubmitter.Builder);
+        if (builder is not null && !problems.Any(p => p.Field == nameof(DemandFrom)))
+        {
+            fault(nameof(DemandFrom), DemandFrom, $"指标没有建设单位：指标规则{name}的要求由被督办单位提交（按全省排名考核全市的指标，由主管部门提交）。请从「DemandFrom」中删去{Words.Quote(builder)}，或清空此项。");
+        }
     }
 
     /// <summary>What To and Copy of an accountability rule may name, for the reasons of problems.</summary>

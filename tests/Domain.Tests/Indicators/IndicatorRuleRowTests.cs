@@ -105,6 +105,50 @@ public class IndicatorRuleRowTests
         Assert.Equal("Repeat", Assert.Single(problems).Field);
     }
 
+    [Theory]
+    [InlineData("bottom-rank", "Streak", "2", "不使用「Streak」")]
+    [InlineData("target-missed", "Streak", "1", "不使用「Streak」")]
+    [InlineData("indicator-lag", "Tolerance", "2", "不使用「Tolerance」")]
+    [InlineData("year-end-rank", "Scope", "deadline", "不使用「Scope」")]
+    [InlineData("below-earlier", "Period", "month", "不使用「Period」")]
+    [InlineData("target-missed", "DemandFrom", "主管部门、建设单位", "指标没有建设单位")]
+    public void Parse_IndicatorRule_RefusesAColumnItWouldIgnore_WithOneProblemNamingTheField(string trigger, string field, string value, string reason)
+    {
+        var row = Row(trigger) with { Demand = "说明", DemandDays = "5" };
+        row = field switch
+        {
+            "Streak" => row with { Streak = value },
+            "Tolerance" => row with { Tolerance = value },
+            "Scope" => row with { Scope = value },
+            "Period" => row with { Period = value },
+            _ => row with { DemandFrom = value },
+        };
+
+        var (rule, problems) = row.Parse();
+
+        Assert.Null(rule);
+        var problem = Assert.Single(problems);
+        Assert.Equal((field, value), (problem.Field, problem.Value));
+        Assert.Contains(reason, problem.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_IndicatorRule_AcceptsTheUnitAsWhoOwesTheDemand()
+    {
+        var (rule, problems) = (Row("target-missed") with { Demand = "说明", DemandDays = "5", DemandFrom = "主管部门" }).Parse();
+
+        Assert.Empty(problems);
+        Assert.Equal([DemandSubmitter.Unit], rule!.Demand!.From);
+    }
+
+    [Fact]
+    public void Parse_IndicatorRule_AnUnreadableScope_IsReportedOnce()
+    {
+        var (_, problems) = (Row("target-missed") with { Scope = "some" }).Parse();
+
+        Assert.Equal("Scope", Assert.Single(problems).Field);
+    }
+
     [Fact]
     public void TaskRows_MayNotUseTheIndicatorItemPrefix()
     {
