@@ -171,7 +171,9 @@ public sealed record IndicatorDefinition(
 
     /// <summary>
     /// The light of <paramref name="value"/> for <paramref name="period"/>: green when it meets the plan, yellow when it
-    /// reaches <see cref="YellowRatio"/> of it (lower is better: when plan ÷ value does), red below; null without a plan.
+    /// misses the plan by at most |plan| × (1 − <see cref="YellowRatio"/>) (plan 60, ratio 0.9: down to 54; lower is
+    /// better: up to 66; a plan of −3: down to −3.3), red beyond; null without a plan. The band is measured on the plan's
+    /// magnitude so that a negative plan (a fall written as a negative growth) has a yellow band too, and a plan of 0 none.
     /// </summary>
     public TrafficLight? LightOf(double value, IndicatorPeriod period)
     {
@@ -185,23 +187,32 @@ public sealed record IndicatorDefinition(
             return TrafficLight.Green;
         }
 
+        var band = Math.Abs(planned) * (1 - YellowRatio);
         var yellow = Direction == IndicatorDirection.HigherIsBetter
-            ? value >= (planned * YellowRatio) - Tolerance
-            : value * YellowRatio <= planned + Tolerance;
+            ? value >= planned - band - Tolerance
+            : value <= planned + band + Tolerance;
         return yellow ? TrafficLight.Yellow : TrafficLight.Red;
     }
 
     /// <summary>
-    /// True when <paramref name="value"/> lags by <see cref="Lag"/>: ranked worse than the rank floor (a value without a
-    /// rank does not lag), or below plan. Never for <see cref="LagBasis.None"/>.
+    /// True when <paramref name="value"/> lags by <see cref="Lag"/>: ranked worse than the rank floor, or below plan. False
+    /// when it does not, and also when it cannot be told (<see cref="Lagging"/> null). Never for <see cref="LagBasis.None"/>.
     /// </summary>
-    public bool IsLagging(IndicatorValue value)
+    public bool IsLagging(IndicatorValue value) => Lagging(value) == true;
+
+    /// <summary>
+    /// Whether <paramref name="value"/> lags by <see cref="Lag"/>: true when ranked worse than the rank floor (or below
+    /// plan), false when not, null when it cannot be told: lag by rank and the value has no provincial rank (not published,
+    /// or not entered), or there is no floor or plan to compare with. An unknown period is no evidence either way: it neither
+    /// counts in a lag streak nor breaks it. False for <see cref="LagBasis.None"/>.
+    /// </summary>
+    public bool? Lagging(IndicatorValue value)
     {
         ArgumentNullException.ThrowIfNull(value);
         return Lag switch
         {
-            LagBasis.Rank => value.ProvincialRank is { } rank && Ranks.Floor is { } floor && rank > floor,
-            LagBasis.TimeProportional => PlannedFor(value.Period) is { } planned && !Meets(value.Value, planned),
+            LagBasis.Rank => value.ProvincialRank is { } rank && Ranks.Floor is { } floor ? rank > floor : null,
+            LagBasis.TimeProportional => PlannedFor(value.Period) is { } planned ? !Meets(value.Value, planned) : null,
             _ => false,
         };
     }
@@ -236,9 +247,17 @@ public sealed record IndicatorDefinition(
             }
         }
 
-        if (Ranks is { Floor: { } f, Goal: { } g } && g > f || Ranks is { Goal: { } g2, Stretch: { } s } && s > g2 || Ranks is { Floor: { } f2, Stretch: { } s2 } && s2 > f2)
+        // Each rank out of order is reported on its own field: a goal worse than the floor on RankGoal, a stretch worse than
+        // the goal or the floor on RankStretch.
+        const string RankOrder = "名次目标顺序不对：应为 保（底线）≥ 争（目标）≥ 奔（力争），如「保四争三奔第一」为 4、3、1。请改正。";
+        if (Ranks is { Floor: { } f, Goal: { } g } && g > f)
         {
-            Fault("RankGoal", Format(Ranks.Goal), "名次目标顺序不对：应为 保（底线）≥ 争（目标）≥ 奔（力争），如「保四争三奔第一」为 4、3、1。请改正。");
+            Fault("RankGoal", Format(Ranks.Goal), RankOrder);
+        }
+
+        if (Ranks is { Goal: { } g2, Stretch: { } s } && s > g2 || Ranks is { Floor: { } f2, Stretch: { } s2 } && s2 > f2)
+        {
+            Fault("RankStretch", Format(Ranks.Stretch), RankOrder);
         }
 
         if (Targets is { Floor: { } floor, Stretch: { } stretch } && !Meets(stretch, floor))

@@ -56,11 +56,12 @@ public class IndicatorDefinitionTests
     [Theory]
     [InlineData(0.45, TrafficLight.Green)]
     [InlineData(0.40, TrafficLight.Green)]
-    [InlineData(0.50, TrafficLight.Yellow)]
-    [InlineData(0.51, TrafficLight.Red)]
+    [InlineData(0.49, TrafficLight.Yellow)]
+    [InlineData(0.495, TrafficLight.Yellow)]
+    [InlineData(0.50, TrafficLight.Red)]
     public void LightOf_LowerIsBetter_InvertsTheComparison(double value, TrafficLight light)
     {
-        // Planned 0.45; yellow while planned ÷ value ≥ 0.9, i.e. value ≤ 0.5.
+        // Planned 0.45; yellow while at most 10 % of the plan above it, i.e. value ≤ 0.495.
         Assert.Equal(light, Energy.LightOf(value, IndicatorPeriod.Quarter(2025, 2)));
     }
 
@@ -108,7 +109,7 @@ public class IndicatorDefinitionTests
         var problems = bad.Check();
 
         Assert.All(problems, p => Assert.Equal(("indicators", "gdtz"), (p.Table, p.Key)));
-        Assert.Equal(["YellowRatio", "RankGoal", "Stretch", "Lag", "NotLowerThan"], problems.Select(p => p.Field));
+        Assert.Equal(["YellowRatio", "RankStretch", "Stretch", "Lag", "NotLowerThan"], problems.Select(p => p.Field));
         Assert.Contains("保四争三奔第一", problems[1].Reason, StringComparison.Ordinal);
     }
 
@@ -119,6 +120,74 @@ public class IndicatorDefinitionTests
 
         Assert.Equal("Lag", problem.Field);
         Assert.Contains("年度目标", problem.Reason, StringComparison.Ordinal);
+    }
+
+    private static IndicatorDefinition PerPeriod(IndicatorDirection direction, double plan) =>
+        FixedInvestment with { Direction = direction, Accumulation = Accumulation.PerPeriod, Targets = new ValueTargets(Annual: plan) };
+
+    private static readonly IndicatorPeriod May = IndicatorPeriod.Parse("2025-05");
+
+    // A fall written as a negative growth: plan −3 %. The yellow band is 10 % of the plan's magnitude, 0.3 points.
+    [Theory]
+    [InlineData(IndicatorDirection.HigherIsBetter, -3.0, -2.5, TrafficLight.Green)]
+    [InlineData(IndicatorDirection.HigherIsBetter, -3.0, -3.2, TrafficLight.Yellow)]
+    [InlineData(IndicatorDirection.HigherIsBetter, -3.0, -3.3, TrafficLight.Yellow)]
+    [InlineData(IndicatorDirection.HigherIsBetter, -3.0, -3.5, TrafficLight.Red)]
+    [InlineData(IndicatorDirection.LowerIsBetter, -3.0, -3.5, TrafficLight.Green)]
+    [InlineData(IndicatorDirection.LowerIsBetter, -3.0, -2.8, TrafficLight.Yellow)]
+    [InlineData(IndicatorDirection.LowerIsBetter, -3.0, -2.5, TrafficLight.Red)]
+    public void LightOf_ANegativePlan_HasAYellowBandOfTenPercentOfItsMagnitude(IndicatorDirection direction, double plan, double value, TrafficLight light)
+    {
+        Assert.Equal(light, PerPeriod(direction, plan).LightOf(value, May));
+    }
+
+    // Lower is better, plan 60: yellow up to 66 (60 + 6), no longer up to 60 ÷ 0.9 = 66.7.
+    [Theory]
+    [InlineData(60.0, TrafficLight.Green)]
+    [InlineData(66.0, TrafficLight.Yellow)]
+    [InlineData(66.5, TrafficLight.Red)]
+    public void LightOf_LowerIsBetter_IsYellowUpToPlanPlusTenPercent(double value, TrafficLight light)
+    {
+        Assert.Equal(light, PerPeriod(IndicatorDirection.LowerIsBetter, 60).LightOf(value, May));
+    }
+
+    [Theory]
+    [InlineData(0.0, TrafficLight.Green)]
+    [InlineData(-0.1, TrafficLight.Red)]
+    public void LightOf_APlanOfZero_HasNoYellowBand(double value, TrafficLight light)
+    {
+        Assert.Equal(light, PerPeriod(IndicatorDirection.HigherIsBetter, 0).LightOf(value, May));
+    }
+
+    [Fact]
+    public void Lagging_ByRank_IsUnknownWithoutAProvincialRank()
+    {
+        Assert.Null(FixedInvestment.Lagging(Value(FixedInvestment, "2025-04", Fgw, 5.4, D(2025, 5, 20))));
+        Assert.True(FixedInvestment.Lagging(Value(FixedInvestment, "2025-04", Fgw, 5.4, D(2025, 5, 20), rank: 5, peers: 12)));
+        Assert.False(FixedInvestment.Lagging(Value(FixedInvestment, "2025-04", Fgw, 5.4, D(2025, 5, 20), rank: 4, peers: 12)));
+        Assert.False(FixedInvestment.IsLagging(Value(FixedInvestment, "2025-04", Fgw, 5.4, D(2025, 5, 20))));
+    }
+
+    [Theory]
+    [InlineData(4, 5, 1, "RankGoal", "5")]
+    [InlineData(4, 3, 5, "RankStretch", "5")]
+    [InlineData(4, null, 6, "RankStretch", "6")]
+    public void Check_ReportsTheRankOutOfOrder_OnItsOwnField(int? floor, int? goal, int? stretch, string field, string value)
+    {
+        var definition = FixedInvestment with { Ranks = new RankTargets(floor, goal, stretch) };
+
+        var problem = Assert.Single(definition.Check());
+
+        Assert.Equal((field, value), (problem.Field, problem.Value));
+        Assert.Contains("名次目标顺序不对", problem.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_ReportsBothFields_WhenTheGoalAndTheStretchAreWorseThanTheFloor()
+    {
+        var definition = FixedInvestment with { Ranks = new RankTargets(4, 6, 5) };
+
+        Assert.Equal(["RankGoal", "RankStretch"], definition.Check().Select(p => p.Field));
     }
 
     [Fact]
