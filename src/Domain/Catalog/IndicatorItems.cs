@@ -87,6 +87,7 @@ public static class IndicatorItems
 
         var groups = new List<RankingGroup>();
         var groupIds = new HashSet<string>(StringComparer.Ordinal);
+        var groupOf = new Dictionary<(IndicatorId, UnitId), RankingGroup>();
         foreach (var row in groupRows)
         {
             if (Group(row, definitions, units, unitsById, problems) is not { } group)
@@ -99,6 +100,19 @@ public static class IndicatorItems
                 problems.Add(new Problem(RankingGroupRow.Table, row.Key, nameof(RankingGroupRow.Id), row.Id,
                     $"已有其他排名分组使用编号{Words.Quote(group.Id.Value)}，此行未采用。请为每个分组设置不同的编号。"));
                 continue;
+            }
+
+            // One group per unit and indicator: first row wins, as for a repeated id.
+            if (group.Units.Where(u => groupOf.ContainsKey((group.Indicator, u))).Select(u => (UnitId?)u).FirstOrDefault() is { } shared)
+            {
+                problems.Add(new Problem(RankingGroupRow.Table, row.Key, nameof(RankingGroupRow.Units), row.Units,
+                    RankingGroup.Overlap(unitsById[shared.Value].Name, shared, definitions[group.Indicator].Name, groupOf[(group.Indicator, shared)], group)));
+                continue;
+            }
+
+            foreach (var unit in group.Units)
+            {
+                groupOf.Add((group.Indicator, unit), group);
             }
 
             groups.Add(group);
@@ -324,6 +338,14 @@ public static class IndicatorItems
         if (!read.Ok || id is null || name is null || indicator is not { } i || members is null)
         {
             return null;
+        }
+
+        if ((top ?? 3) + (bottom ?? 3) > members.Count)
+        {
+            // Reported, the group still ranked: a unit in both the top and the bottom places is called to pledge (or
+            // summoned), never invited to share (IndicatorEvaluator).
+            problems.Add(new Problem(RankingGroupRow.Table, row.Key, nameof(RankingGroupRow.TopK), row.TopK, string.Create(CultureInfo.InvariantCulture,
+                $"分组只有 {members.Count} 个单位，「前{top ?? 3}位」和「后{bottom ?? 3}位」合计 {(top ?? 3) + (bottom ?? 3)} 个，有的单位会同时排在前几位和后几位（这样的单位只要求表态发言或约谈，不邀请分享经验）。请把「TopK」（前N位）与「BottomK」（后N位）之和改为不超过 {members.Count}，如各填 {members.Count / 2}。不填时各为 3。")));
         }
 
         return new RankingGroup(new RankingGroupId(id), name, i, members)

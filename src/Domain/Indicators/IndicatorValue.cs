@@ -62,6 +62,18 @@ public sealed record RankingGroup(RankingGroupId Id, string Name, IndicatorId In
 
     /// <summary>The table groups come from, as problems name it.</summary>
     public const string Table = "rankinggroups";
+
+    /// <summary>
+    /// Why <paramref name="second"/> is not used (Chinese, for admins): it ranks <paramref name="unit"/> by the same
+    /// indicator as <paramref name="first"/>, so the unit would be summoned, invited or called to pledge twice a period.
+    /// </summary>
+    public static string Overlap(string unitName, UnitId unit, string indicatorName, RankingGroup first, RankingGroup second)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        return $"单位「{unitName}」（{unit.Value}）已在指标「{indicatorName}」的排名分组「{first.Name}」（{first.Id.Value}）中，又列在排名分组「{second.Name}」（{second.Id.Value}）中。"
+            + "同一指标下一个单位只能在一个排名分组中，否则同一期会被约谈、邀请两次。此分组未采用：请从其中一个分组中删去该单位，或为另一种排名另设一个指标。";
+    }
 }
 
 /// <summary>

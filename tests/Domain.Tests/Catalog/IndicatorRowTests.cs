@@ -223,6 +223,53 @@ public class IndicatorRowTests
     }
 
     [Fact]
+    public void Build_KeepsTheFirstGroupAndReportsTheSecond_WhenTwoGroupsOfOneIndicatorShareAUnit()
+    {
+        var south = new RankingGroupRow("south", "南片", "zjbf-jd", "town-wu、town-ji、town-geng、town-jia", BottomK: "2", TopK: "2");
+
+        var (configuration, problems) = Build(Rows(groups: [TownsGroup, south]));
+
+        var problem = AssertSingleProblem(problems, "rankinggroups", "south", "Units", south.Units, "单位「戊镇」（town-wu）已在指标「资金拨付进度」的排名分组「各镇（街道）」（towns-zjbf）中，又列在排名分组「南片」（south）中");
+        Assert.Contains("此分组未采用", problem.Reason, StringComparison.Ordinal);
+        Assert.Equal(["towns-zjbf"], configuration.Indicators.GroupsOf(Funds).Select(g => g.Id.Value));
+    }
+
+    [Fact]
+    public void Build_KeepsBothGroups_WhenTheyShareAUnitForDifferentIndicators()
+    {
+        var byInvestment = new RankingGroupRow("towns-gdtz", "各镇固投", "gdtz-zs", "town-jia、town-yi、town-bing、town-ding、town-wu、town-ji");
+
+        var (configuration, problems) = Build(Rows(groups: [TownsGroup, byInvestment]));
+
+        Assert.Empty(problems);
+        Assert.Equal(2, configuration.Indicators.Groups.Count);
+    }
+
+    [Theory]
+    [InlineData(null, null, null, "分组只有 4 个单位，「前3位」和「后3位」合计 6 个")]
+    [InlineData("3", "2", "2", "分组只有 4 个单位，「前2位」和「后3位」合计 5 个")]
+    public void Build_ReportsTopAndBottomPlacesThatOverlap_AndStillRanksTheGroup(string? bottom, string? top, string? value, string reason)
+    {
+        var row = TownsGroup with { Units = "town-jia、town-yi、town-bing、town-ding", BottomK = bottom, TopK = top };
+
+        var (configuration, problems) = Build(Rows(groups: [row]));
+
+        AssertSingleProblem(problems, "rankinggroups", "towns-zjbf", "TopK", value, reason);
+        Assert.Single(configuration.Indicators.GroupsOf(Funds));
+    }
+
+    [Fact]
+    public void Build_AcceptsTopAndBottomPlacesThatTogetherFillTheGroup()
+    {
+        var row = TownsGroup with { Units = "town-jia、town-yi、town-bing、town-ding", BottomK = "2", TopK = "2" };
+
+        var (configuration, problems) = Build(Rows(groups: [row]));
+
+        Assert.Empty(problems);
+        Assert.Single(configuration.Indicators.GroupsOf(Funds));
+    }
+
+    [Fact]
     public void Build_ReportsTheName_WhenTwoUnitsHaveTheNameAGroupUses()
     {
         var rows = Rows(groups: [TownsGroup with { Units = "town-jia、town-yi、商务局" }]);
