@@ -21,6 +21,34 @@ public sealed record IndicatorInputs(
     IReadOnlyList<IndicatorExemption> Exemptions)
 {
     public static IndicatorInputs Empty { get; } = new([], [], [], []);
+
+    private static readonly IReadOnlyDictionary<IndicatorId, LocalDate> NoDates = new Dictionary<IndicatorId, LocalDate>();
+
+    /// <summary>
+    /// The day the engine first saw each indicator (first imported, or first evaluated), local date, like a task's
+    /// <see cref="ItemState.FirstSeen"/>: lag streaks and runs of bottom places count only values published on or after
+    /// it, unless a go-live date is set (<see cref="EvaluationOptions.GoLive"/>, which wins for every indicator). An
+    /// indicator without a date counts its whole history. The shell passes the stored dates and, for an indicator it has
+    /// never seen, the evaluation day (<see cref="SeenBy"/>), and records that day.
+    /// </summary>
+    public IReadOnlyDictionary<IndicatorId, LocalDate> FirstSeen { get; init; } = NoDates;
+
+    /// <summary>The inputs as a run on <paramref name="today"/> sees them: an indicator never seen before is first seen today.</summary>
+    public IndicatorInputs SeenBy(LocalDate today)
+    {
+        if (Definitions.All(d => FirstSeen.ContainsKey(d.Id)))
+        {
+            return this;
+        }
+
+        var dates = new Dictionary<IndicatorId, LocalDate>(FirstSeen);
+        foreach (var definition in Definitions)
+        {
+            dates.TryAdd(definition.Id, today);
+        }
+
+        return this with { FirstSeen = dates };
+    }
 }
 
 /// <summary>
@@ -46,9 +74,17 @@ public sealed record IndicatorInputs(
 /// <item><c>scoreboard:{group}/{period}</c> for the group's scoreboard.</item>
 /// </list>
 /// <para>
-/// Periods without a value (1–2月 published together, no January) are not judged: they neither count in a streak nor
-/// break it, like exempt periods. A group's period is ranked only when every unit of the group has a value for it; until
-/// then a problem names the missing units.
+/// Streaks (the lag ladder, a unit's run of bottom places) count consecutive periods: a period without a value breaks
+/// them, except January for cumulative monthly data (1–2月 are published together) and a period the unit was exempted
+/// for. An exempt period, and a value that cannot be judged (lag by rank without a provincial rank; bottom places without
+/// the provincial average, reported), neither counts nor breaks. Values published before the go-live date, or else
+/// before the day the engine first saw the indicator (<see cref="IndicatorInputs.FirstSeen"/>), do not count. A group's
+/// period is ranked only when every unit of the group has a value for it; until then a problem names the missing units.
+/// </para>
+/// <para>
+/// Who answers: a unit ranked in a group of the indicator for its own values; for any other unit's value (the city's in a
+/// provincial ranking) the indicator's owner, whose roles are addressed and who owes the demand (the occurrence still names
+/// the unit measured). An accountability recommendation never reaches the unit measured or the owner.
 /// </para>
 /// </remarks>
 public sealed class IndicatorEvaluator
@@ -108,6 +144,7 @@ public sealed class IndicatorEvaluator
         var definitions = Definitions(inputs.Definitions, run);
         var exemptions = inputs.Exemptions.Count == 0 ? null : inputs.Exemptions.Select(e => (e.Indicator, e.Unit, e.Period)).ToHashSet();
         var values = Published(inputs.Values, definitions, run);
+        var (ranked, overlapping) = Members(inputs.Groups, definitions, run);
 
         // Each (indicator, unit)'s values are one run of the sorted array, in period order.
         var series = new Dictionary<(IndicatorId, UnitId), (int Start, int Count)>();
@@ -120,7 +157,12 @@ public sealed class IndicatorEvaluator
             }
 
             var definition = definitions[values[start].Indicator];
-            var context = new SeriesContext(run, definition, values.AsMemory(start, end - start), exemptions);
+
+            // A unit ranked in a group of the indicator answers for its own values; any other unit's value (the city's, in
+            // a provincial ranking) is the owner's (行业主管部门) to answer for: its roles are addressed and it owes the demand.
+            var subject = ranked.Contains((definition.Id, values[start].Unit)) ? values[start].Unit : definition.Owner;
+            var firstSeen = inputs.FirstSeen.TryGetValue(definition.Id, out var seen) ? seen : (LocalDate?)null;
+            var context = new SeriesContext(run, definition, values.AsMemory(start, end - start), exemptions, subject, CountsFrom(firstSeen));
             context.Evaluate();
             series[(values[start].Indicator, values[start].Unit)] = (start, end - start);
             start = end;
@@ -128,8 +170,9 @@ public sealed class IndicatorEvaluator
 
         if (_anyGroupRule)
         {
-            foreach (var group in inputs.Groups)
+            for (var g = 0; g < inputs.Groups.Count; g++)
             {
+                var group = inputs.Groups[g];
                 if (!definitions.TryGetValue(group.Indicator, out var definition))
                 {
                     run.Problems.Add(new Problem(RankingGroup.Table, group.Id.Value, nameof(RankingGroup.Indicator), group.Indicator.Value,
@@ -137,7 +180,13 @@ public sealed class IndicatorEvaluator
                     continue;
                 }
 
-                EvaluateGroup(run, definition, group, values, series, exemptions);
+                if (overlapping.Contains(g))
+                {
+                    continue;
+                }
+
+                var firstSeen = inputs.FirstSeen.TryGetValue(definition.Id, out var seen) ? seen : (LocalDate?)null;
+                EvaluateGroup(run, definition, group, values, series, exemptions, CountsFrom(firstSeen));
             }
         }
 
@@ -172,6 +221,53 @@ public sealed class IndicatorEvaluator
 
         return result;
     }
+
+    /// <summary>
+    /// The units ranked in a group of each usable indicator, and the indexes of the groups left out because they share a
+    /// unit with an earlier group of the same indicator (reported): a unit in two groups of one indicator would be summoned,
+    /// invited and called to pledge twice for one period. Configuration refuses such groups too (IndicatorItems).
+    /// </summary>
+    private (HashSet<(IndicatorId, UnitId)> Ranked, HashSet<int> Overlapping) Members(
+        IReadOnlyList<RankingGroup> groups, Dictionary<IndicatorId, IndicatorDefinition> definitions, Run run)
+    {
+        var ranked = new HashSet<(IndicatorId, UnitId)>();
+        var overlapping = new HashSet<int>();
+        var groupOf = new Dictionary<(IndicatorId, UnitId), RankingGroup>();
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var group = groups[g];
+            if (!definitions.TryGetValue(group.Indicator, out var definition))
+            {
+                continue;
+            }
+
+            var shared = group.Units.FirstOrDefault(u => groupOf.ContainsKey((group.Indicator, u)));
+            if (shared.Value is not null)
+            {
+                var other = groupOf[(group.Indicator, shared)];
+                run.Problems.Add(new Problem(RankingGroup.Table, group.Id.Value, nameof(RankingGroup.Units), shared.Value,
+                    RankingGroup.Overlap(UnitName(shared), shared, definition.Name, other, group)));
+                overlapping.Add(g);
+                continue;
+            }
+
+            foreach (var unit in group.Units)
+            {
+                groupOf.TryAdd((group.Indicator, unit), group);
+                ranked.Add((group.Indicator, unit));
+            }
+        }
+
+        return (ranked, overlapping);
+    }
+
+    /// <summary>
+    /// The first publication date whose values count in a lag streak or a run of bottom places: the go-live date when one
+    /// is set (it wins for every indicator), else the day the engine first saw the indicator
+    /// (<see cref="IndicatorInputs.FirstSeen"/>), else none (every value counts). Values published before it neither
+    /// count nor break: a first run over imported history starts each unit at the bottom of the ladder.
+    /// </summary>
+    private LocalDate? CountsFrom(LocalDate? firstSeen) => _options.GoLive ?? firstSeen;
 
     /// <summary>
     /// The values published by today of usable indicators, grouped by indicator and sorted by unit and period (O(n log n)); a value of
@@ -260,7 +356,8 @@ public sealed class IndicatorEvaluator
         RankingGroup group,
         IndicatorValue[] values,
         Dictionary<(IndicatorId, UnitId), (int Start, int Count)> series,
-        HashSet<(IndicatorId, UnitId, IndicatorPeriod)>? exemptions)
+        HashSet<(IndicatorId, UnitId, IndicatorPeriod)>? exemptions,
+        LocalDate? countsFrom)
     {
         var units = group.Units.Distinct().ToArray();
         var members = new List<IndicatorValue>();
@@ -282,6 +379,7 @@ public sealed class IndicatorEvaluator
         // Per unit (by its index in the group): consecutive ranked periods qualifying for bottom-rank, up to the current one.
         var consecutive = new int[units.Length];
         var slice = new (UnitId, double)[units.Length];
+        IndicatorPeriod? previous = null;
         for (var start = 0; start < members.Count;)
         {
             var end = start + 1;
@@ -291,6 +389,14 @@ public sealed class IndicatorEvaluator
             }
 
             var period = members[start].Period;
+            if (previous is { } before && !Follows(definition, before, period, exemptions: null))
+            {
+                // A period of the group without any value (not the January that cumulative monthly data skips): the runs of
+                // bottom places stop there, as they do at a period that does not qualify.
+                Array.Clear(consecutive);
+            }
+
+            previous = period;
             var published = members[start].Published;
             for (var i = start + 1; i < end; i++)
             {
@@ -327,11 +433,13 @@ public sealed class IndicatorEvaluator
                 var value = byUnit[at];
 
                 // Exempt: no bottom-rank summons and no pledge; the period neither counts nor breaks the run of bottom places.
+                // In the bottom without a provincial average (reported below): no evidence either way, the same.
                 var exempt = exemptions is not null && exemptions.Contains((definition.Id, standing.Unit, period));
+                var unknown = standing.InBottom(group.BottomK) && value.ProvincialAverage is null;
                 var qualifies = !exempt && standing.InBottom(group.BottomK) && value.ProvincialAverage is { } average && definition.IsWorse(value.Value, average);
-                if (!exempt)
+                if (!exempt && !unknown)
                 {
-                    var counted = _options.GoLive is not { } goLive || value.Published >= goLive;
+                    var counted = countsFrom is not { } from || value.Published >= from;
                     consecutive[at] = qualifies && counted ? consecutive[at] + 1 : 0;
                 }
 
@@ -345,7 +453,7 @@ public sealed class IndicatorEvaluator
                 else if (!exempt && standing.InBottom(group.BottomK) && value.ProvincialAverage is null && _bottom.Length > 0 && run.MayFire(published))
                 {
                     run.Problems.Add(new Problem(IndicatorValue.Table, value.RowKey, nameof(IndicatorValue.ProvincialAverage), null,
-                        $"{Words.Quote(UnitName(standing.Unit))}排在分组{Words.Quote(group.Name)}后{group.BottomK}位，但此行没有全省平均值，无法判断是否低于全省平均，未约谈。请补录全省平均值。"));
+                        $"{Words.Quote(UnitName(standing.Unit))}排在分组{Words.Quote(group.Name)}后{group.BottomK}位，但此行没有全省平均值，无法判断是否低于全省平均，未约谈；该期不计入也不中断连续排名靠后的期数。请补录全省平均值。"));
                 }
 
                 if (definition.PeriodKind != IndicatorPeriodKind.Month)
@@ -353,7 +461,9 @@ public sealed class IndicatorEvaluator
                     continue;
                 }
 
-                if (standing.InTop(group.TopK))
+                // A unit summoned for this period (below the average and in the bottom k: in a small group, or with ties, the
+                // top and bottom places overlap) is never invited to share; it is called to pledge instead.
+                if (standing.InTop(group.TopK) && !qualifies)
                 {
                     foreach (var rule in _share)
                     {
@@ -382,6 +492,25 @@ public sealed class IndicatorEvaluator
     }
 
     private string UnitName(UnitId unit) => _roster.Units.TryGetValue(unit, out var roster) ? roster.Name : unit.Value;
+
+    /// <summary>Which of <paramref name="subjects"/> <paramref name="person"/> belongs to (people.Unit, or a role held), the first one otherwise.</summary>
+    private UnitId SubjectOf(PersonId person, UnitId[] subjects)
+    {
+        if (_roster.Members.TryGetValue(person, out var member) && subjects.Contains(member))
+        {
+            return member;
+        }
+
+        foreach (var subject in subjects)
+        {
+            if (_roster.Units.TryGetValue(subject, out var held) && (held.Principal == person || held.DeputyInCharge == person))
+            {
+                return subject;
+            }
+        }
+
+        return subjects[0];
+    }
 
     /// <summary>One ranked period of one group: raises its unit events and its scoreboard.</summary>
     private sealed class RankedPeriod(
@@ -441,8 +570,43 @@ public sealed class IndicatorEvaluator
         };
     }
 
+    /// <summary>
+    /// True when <paramref name="later"/> comes right after <paramref name="earlier"/>: nothing is missing between them but
+    /// periods <paramref name="unit"/> was exempted for, and for cumulative monthly data January (1–2月 are published
+    /// together, so the first value of a year is February's). Call with <paramref name="earlier"/> before <paramref name="later"/>.
+    /// </summary>
+    private static bool Follows(
+        IndicatorDefinition definition, IndicatorPeriod earlier, IndicatorPeriod later, HashSet<(IndicatorId, UnitId, IndicatorPeriod)>? exemptions, UnitId? unit = null)
+    {
+        var between = later.Previous();
+        while (between > earlier)
+        {
+            var january = definition.IsCumulative && between.Kind == IndicatorPeriodKind.Month && between.Number == 1;
+            if (!january && !(unit is { } u && exemptions is not null && exemptions.Contains((definition.Id, u, between))))
+            {
+                return false;
+            }
+
+            between = between.Previous();
+        }
+
+        return between == earlier;
+    }
+
     /// <summary>One unit's values of one indicator, in period order: the per-unit triggers.</summary>
-    private readonly struct SeriesContext(Run run, IndicatorDefinition definition, ReadOnlyMemory<IndicatorValue> series, HashSet<(IndicatorId, UnitId, IndicatorPeriod)>? exemptions)
+    /// <param name="run">The evaluation.</param>
+    /// <param name="definition">The indicator.</param>
+    /// <param name="series">The unit's values, in period order.</param>
+    /// <param name="exemptions">The exempt (indicator, unit, period)s.</param>
+    /// <param name="subject">The unit that answers for these values: the measured unit when it is ranked in a group of the indicator, else the owner.</param>
+    /// <param name="countsFrom">Values published before this day neither count in nor break a lag streak (<see cref="CountsFrom"/>).</param>
+    private readonly struct SeriesContext(
+        Run run,
+        IndicatorDefinition definition,
+        ReadOnlyMemory<IndicatorValue> series,
+        HashSet<(IndicatorId, UnitId, IndicatorPeriod)>? exemptions,
+        UnitId subject,
+        LocalDate? countsFrom)
     {
         private IndicatorEvaluator Owner => run.Owner;
 
@@ -475,31 +639,43 @@ public sealed class IndicatorEvaluator
         private void Lag(int index)
         {
             var values = series.Span;
-            if (Owner._lagLadder.Length == 0 || !definition.IsLagging(values[index]))
+            if (Owner._lagLadder.Length == 0)
             {
                 return;
             }
 
-            var goLive = Owner._options.GoLive;
-            if (goLive is { } g && values[index].Published < g)
+            var value = values[index];
+            if (definition.Lagging(value) is not { } lagging)
+            {
+                Unknown(value);
+                return;
+            }
+
+            if (!lagging || countsFrom is { } from && value.Published < from)
             {
                 return;
             }
 
+            // Back through the unit's earlier values while each follows the next (a missing period breaks the streak):
+            // exempt values and values that cannot be judged neither count nor break it; a value that does not lag, or
+            // one published before the streak counts, ends it.
             var streak = 1;
+            var later = value.Period;
             for (var j = index - 1; j >= 0; j--)
             {
-                if (goLive is { } from && values[j].Published < from)
+                var earlier = values[j];
+                if (!Follows(definition, earlier.Period, later, exemptions, earlier.Unit) || countsFrom is { } start && earlier.Published < start)
                 {
                     break;
                 }
 
-                if (Exempt(values[j]))
+                later = earlier.Period;
+                if (Exempt(earlier) || definition.Lagging(earlier) is not { } lagged)
                 {
                     continue;
                 }
 
-                if (!definition.IsLagging(values[j]))
+                if (!lagged)
                 {
                     break;
                 }
@@ -515,12 +691,22 @@ public sealed class IndicatorEvaluator
                 }
 
                 // The highest matching rung is the one; if it belongs to the other scan, that scan raises it.
-                if (run.Due(rule, values[index].Published) is { } first)
+                if (run.Due(rule, value.Published) is { } first)
                 {
-                    run.Raise(rule, first, EventKind.IndicatorLagging, definition, values[index].Unit, Occurrence("ind-lag", values[index]), Run.ValueFacts(definition, values[index]), streak: streak);
+                    run.Raise(rule, first, EventKind.IndicatorLagging, definition, subject, Occurrence("ind-lag", value), Run.ValueFacts(definition, value), streak: streak, measured: value.Unit);
                 }
 
                 return;
+            }
+        }
+
+        /// <summary>A value whose lag cannot be told (no provincial rank for lag by rank): reported, no event.</summary>
+        private void Unknown(IndicatorValue value)
+        {
+            if (definition.Lag == LagBasis.Rank && value.ProvincialRank is null)
+            {
+                run.Problems.Add(new Problem(IndicatorValue.Table, value.RowKey, nameof(IndicatorValue.ProvincialRank), null,
+                    $"指标「{definition.Name}」按全省排名判定是否落后，但{value.Period.Label(definition.IsCumulative)}的这一行没有全省排名，无法判断该期是否落后：该期不提醒，也不计入、不中断连续落后的期数。请在「indicatorvalues」表中补录全省排名（如全省第5位填 5）。"));
             }
         }
 
@@ -538,7 +724,7 @@ public sealed class IndicatorEvaluator
                 {
                     if (run.Due(rule, value.Published) is { } first)
                     {
-                        run.Raise(rule, first, EventKind.TargetMissed, definition, value.Unit, Occurrence("ind-floor", value), Run.ValueFacts(definition, value) with { Target = floor });
+                        run.Raise(rule, first, EventKind.TargetMissed, definition, subject, Occurrence("ind-floor", value), Run.ValueFacts(definition, value) with { Target = floor }, measured: value.Unit);
                     }
                 }
 
@@ -552,7 +738,7 @@ public sealed class IndicatorEvaluator
                 {
                     if (run.Due(rule, value.Published) is { } first)
                     {
-                        run.Raise(rule, first, EventKind.StretchMissed, definition, value.Unit, Occurrence("ind-stretch", value), Run.ValueFacts(definition, value) with { Target = stretch });
+                        run.Raise(rule, first, EventKind.StretchMissed, definition, subject, Occurrence("ind-stretch", value), Run.ValueFacts(definition, value) with { Target = stretch }, measured: value.Unit);
                     }
                 }
             }
@@ -581,7 +767,7 @@ public sealed class IndicatorEvaluator
                         if (run.Due(rule, value.Published) is { } first)
                         {
                             var facts = Run.ValueFacts(definition, value) with { Target = values[j].Value, EarlierPeriod = earlier };
-                            run.Raise(rule, first, EventKind.BelowEarlier, definition, value.Unit, Occurrence("ind-earlier", value), facts);
+                            run.Raise(rule, first, EventKind.BelowEarlier, definition, subject, Occurrence("ind-earlier", value), facts, measured: value.Unit);
                         }
                     }
                 }
@@ -596,8 +782,23 @@ public sealed class IndicatorEvaluator
         /// </summary>
         private void YearEnd(IndicatorValue value, bool exempt)
         {
-            if (!value.Period.IsLastOfYear || value is not { ProvincialRank: { } rank, PeerCount: { } peers } || peers < 1)
+            if (!value.Period.IsLastOfYear || Owner._yearEnd.Length == 0)
             {
+                return;
+            }
+
+            if (value is not { ProvincialRank: { } rank, PeerCount: { } peers } || peers < 1)
+            {
+                // Not silently owed nothing: the admin has the figure the province published and can enter it.
+                foreach (var (field, missing, what) in new[] { (nameof(IndicatorValue.ProvincialRank), value.ProvincialRank is null, "全省排名"), (nameof(IndicatorValue.PeerCount), value.PeerCount is null, "参与排名数") })
+                {
+                    if (missing)
+                    {
+                        run.Problems.Add(new Problem(IndicatorValue.Table, value.RowKey, field, null,
+                            $"{value.Period.Label(definition.IsCumulative)}是指标「{definition.Name}」全年的最后一期，要按全省排名判断是否在第一方阵（前三分之一）之外，但这一行没有{what}，暂不能判断是否需要作出说明。请在「indicatorvalues」表中补录{what}（如「全省第5/12」填全省排名 5、参与排名数 12）。"));
+                    }
+                }
+
                 return;
             }
 
@@ -612,7 +813,7 @@ public sealed class IndicatorEvaluator
                 if (run.Due(rule, value.Published) is { } first)
                 {
                     var facts = Run.ValueFacts(definition, value) with { FirstThird = firstThird, Exempt = exempt };
-                    run.Raise(rule, first, EventKind.YearEndRank, definition, value.Unit, Occurrence("ind-yearend", value), facts, logOnly: exempt);
+                    run.Raise(rule, first, EventKind.YearEndRank, definition, subject, Occurrence("ind-yearend", value), facts, logOnly: exempt, measured: value.Unit);
                 }
             }
         }
@@ -698,13 +899,18 @@ public sealed class IndicatorEvaluator
         /// <param name="first">The rule's first day for the occurrence: the demand counts from it.</param>
         /// <param name="kind">What happened.</param>
         /// <param name="definition">The indicator.</param>
-        /// <param name="unit">The unit the event is about (the scoreboard: the indicator's owner).</param>
+        /// <param name="unit">
+        /// The unit the event is about, whose roles are addressed and which owes the demand: a ranked unit for its group
+        /// events and its own values, the indicator's owner for the scoreboard and for values of units ranked in no group
+        /// (the city's value in a provincial ranking).
+        /// </param>
         /// <param name="occurrence">The occurrence key.</param>
         /// <param name="facts">The figures.</param>
         /// <param name="streak">For lag events: the streak.</param>
         /// <param name="escalate">For bottom-rank: the deputy in charge is replaced by the principal.</param>
         /// <param name="logOnly">Logged only: no recipients, no channels, no demand.</param>
         /// <param name="everyUnit">For the scoreboard: the rule's unit roles are those of every unit here.</param>
+        /// <param name="measured">For a value's event: the unit measured, when it is not <paramref name="unit"/>.</param>
         public void Raise(
             EscalationRule rule,
             LocalDate first,
@@ -716,7 +922,8 @@ public sealed class IndicatorEvaluator
             int? streak = null,
             bool escalate = false,
             bool logOnly = false,
-            UnitId[]? everyUnit = null)
+            UnitId[]? everyUnit = null,
+            UnitId? measured = null)
         {
             Demand? demand = null;
             if (rule.Demand is { } spec && !logOnly)
@@ -740,11 +947,13 @@ public sealed class IndicatorEvaluator
             Accountability.AccountabilityFacts? accountability = null;
             if (rule.Level == EventLevel.Accountability)
             {
-                // Never to the unit the indicator event is about, whatever the rule names (see AccountabilityLevel).
-                var (kept, dropped) = Accountability.AccountabilityLevel.Screen(recipients, [unit], null, owner._roster);
+                // Never to the units the indicator event is about, whatever the rule names (see AccountabilityLevel): the
+                // unit addressed, the unit measured and the indicator's owner, who answers for it.
+                UnitId[] subjects = [.. new[] { unit, measured ?? unit, definition.Owner }.Distinct()];
+                var (kept, dropped) = Accountability.AccountabilityLevel.Screen(recipients, subjects, null, owner._roster);
                 foreach (var recipient in dropped)
                 {
-                    Problems.Add(Accountability.AccountabilityLevel.Dropped(rule, recipient, unitName));
+                    Problems.Add(Accountability.AccountabilityLevel.Dropped(rule, recipient, owner.UnitName(owner.SubjectOf(recipient.Person, subjects))));
                 }
 
                 recipients = kept;

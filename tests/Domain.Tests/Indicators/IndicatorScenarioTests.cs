@@ -1,6 +1,8 @@
+using Escalation.Domain.Calendar;
 using Escalation.Domain.Evaluation;
 using Escalation.Domain.Events;
 using Escalation.Domain.Indicators;
+using Escalation.Domain.Items;
 using Escalation.Domain.Rules;
 using static Escalation.Domain.Tests.Indicators.IndicatorFixture;
 
@@ -161,6 +163,92 @@ public class IndicatorScenarioTests
         Assert.Equal(new RuleId("I1"), reminder.Rule);
         Assert.Equal(1, reminder.Facts.Streak);
         Assert.Null(reminder.Demand);
+    }
+
+    // ---- Rank lag streak, the city's figure ---------------------------------------------------------------------------
+    // The same ranks entered, as the tables document, under a separate unit for the city as a whole (市政府, its principal
+    // the mayor). The city is ranked in no group of the indicator, so the owning unit 发改委 answers for its figure.
+
+    private static readonly UnitId City = new("city");
+
+    private static readonly PersonId Mayor = new("city-mayor");
+
+    private static readonly Domain.Evaluation.Roster CityRoster = Domain.Evaluation.Roster.Of(
+        [new UnitRoster(Fgw, "发改委", FgwPrincipal, FgwDeputy, new PersonId("city-wang")), new UnitRoster(City, "市政府", Mayor, new PersonId("city-deputy"))],
+        Office);
+
+    private static IndicatorInputs CityRanks() => Inputs(
+        [FixedInvestment],
+        [
+            Value(FixedInvestment, "2025-02", City, 6.1, D(2025, 3, 18), rank: 3, peers: 12),
+            Value(FixedInvestment, "2025-03", City, 5.2, D(2025, 4, 18), rank: 6, peers: 12),
+            Value(FixedInvestment, "2025-04", City, 5.4, D(2025, 5, 20), rank: 5, peers: 12),
+            Value(FixedInvestment, "2025-12", City, 5.0, D(2026, 1, 20), rank: 6, peers: 12),
+        ]);
+
+    [Fact]
+    public void RankLagStreak_TheCitysFigure_IssuesTheNoticeToTheOwningUnitsPrincipal_WhichOwesTheExplanation()
+    {
+        var engine = new IndicatorEvaluator(ShippedCalendar.Default, IndicatorFixture.Rules, CityRoster);
+
+        var notice = Assert.Single(Run(engine, D(2025, 5, 20), CityRanks()));
+
+        Assert.Equal(new RuleId("I2"), notice.Rule);
+        Assert.Equal(Fgw, notice.Unit);
+        Assert.Equal("发改委", notice.Facts.UnitName);
+        Assert.Equal(
+            [new Recipient(RecipientRole.UnitPrincipal, FgwPrincipal, false), new Recipient(RecipientRole.SupervisionOffice, Office, true)],
+            notice.Recipients);
+        Assert.Equal(new Demand(DemandKind.Explanation, D(2025, 5, 27)) { From = [Fgw] }, notice.Demand);
+        Assert.Equal("ind-lag:city/2025-04", notice.Occurrence);
+        Assert.Equal(EventId.For(new RuleId("I2"), IndicatorItem.For(FixedInvestment.Id), "ind-lag:city/2025-04"), notice.Id);
+    }
+
+    [Fact]
+    public void YearEnd_TheCitysFigure_IsOwedByTheOwningUnit()
+    {
+        var engine = new IndicatorEvaluator(ShippedCalendar.Default, IndicatorFixture.Rules, CityRoster);
+
+        var owed = Assert.Single(Run(engine, D(2026, 1, 20), CityRanks()), e => e.Kind == EventKind.YearEndRank);
+
+        Assert.Equal(Fgw, owed.Unit);
+        Assert.Equal(FgwPrincipal, owed.Recipients[0].Person);
+        Assert.DoesNotContain(owed.Recipients, r => r.Person == Mayor);
+        Assert.Equal([Fgw], owed.Demand!.From);
+        Assert.Equal("ind-yearend:city/2025-12", owed.Occurrence);
+    }
+
+    [Fact]
+    public void RankLagStreak_TheCitysFigure_AnAccountabilityRecommendationNeverReachesTheOwningUnitOrTheCity()
+    {
+        var accountability = Rule("A1", "问责建议", "indicator-lag", "督查室, unit:fgw/principal, unit:city/principal", copy: "lead-official", streak: "2");
+        var engine = new IndicatorEvaluator(ShippedCalendar.Default, [accountability], CityRoster);
+
+        var result = engine.Evaluate(CityRanks(), D(2025, 5, 20));
+
+        var recommendation = Assert.Single(result.Events);
+        Assert.Equal([Office, new PersonId("city-wang")], recommendation.Recipients.Select(r => r.Person));
+        Assert.Equal([("To", "fgw-zhang"), ("To", "city-mayor")], result.Problems.Select(p => (p.Field, p.Value)));
+        Assert.Contains("是发改委的人员", result.Problems[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("是市政府的人员", result.Problems[1].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FloorMissed_ATownRankedInAGroup_AnswersForItsOwnValue()
+    {
+        var completion = Completion with { Id = new IndicatorId("wcl-town") };
+        var inputs = Inputs(
+            [completion],
+            [Value(completion, "2025-06", Town("甲"), 69, D(2025, 7, 15)), Value(completion, "2025-06", Town("乙"), 90, D(2025, 7, 15)), Value(completion, "2025-06", City, 60, D(2025, 7, 15))],
+            [Towns(completion, "甲", "乙") with { BottomK = 1, TopK = 1 }]);
+        var roster = Domain.Evaluation.Roster.Of([.. IndicatorFixture.Roster.Units.Values, .. CityRoster.Units.Values.Where(u => u.Id == City)], Office);
+        var engine = new IndicatorEvaluator(ShippedCalendar.Default, IndicatorFixture.Rules, roster);
+
+        var missed = Run(engine, D(2025, 7, 15), inputs).Where(e => e.Kind == EventKind.TargetMissed).ToList();
+
+        Assert.Equal(
+            [(Fgw, FgwPrincipal, "ind-floor:city/2025-06"), (Town("甲"), PrincipalOf("甲"), "ind-floor:town-0/2025-06")],
+            missed.Select(e => (e.Unit, e.Recipients[0].Person, e.Occurrence)).OrderBy(e => e.Occurrence, StringComparer.Ordinal));
     }
 
     // ---- Time half gone, indicator ------------------------------------------------------------------------------------
