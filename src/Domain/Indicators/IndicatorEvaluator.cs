@@ -160,7 +160,7 @@ public sealed class IndicatorEvaluator
 
             // A unit ranked in a group of the indicator answers for its own values; any other unit's value (the city's, in
             // a provincial ranking) is the owner's (行业主管部门) to answer for: its roles are addressed and it owes the demand.
-            var subject = ranked.Contains((definition.Id, values[start].Unit)) ? values[start].Unit : definition.Owner;
+            var subject = ranked.ContainsKey((definition.Id, values[start].Unit)) ? values[start].Unit : definition.Owner;
             var firstSeen = inputs.FirstSeen.TryGetValue(definition.Id, out var seen) ? seen : (LocalDate?)null;
             var context = new SeriesContext(run, definition, values.AsMemory(start, end - start), exemptions, subject, CountsFrom(firstSeen));
             context.Evaluate();
@@ -223,14 +223,13 @@ public sealed class IndicatorEvaluator
     }
 
     /// <summary>
-    /// The units ranked in a group of each usable indicator, and the indexes of the groups left out because they share a
+    /// The units ranked in a group of each usable indicator (with their group), and the indexes of the groups left out because they share a
     /// unit with an earlier group of the same indicator (reported): a unit in two groups of one indicator would be summoned,
     /// invited and called to pledge twice for one period. Configuration refuses such groups too (IndicatorItems).
     /// </summary>
-    private (HashSet<(IndicatorId, UnitId)> Ranked, HashSet<int> Overlapping) Members(
+    private (Dictionary<(IndicatorId, UnitId), RankingGroup> Ranked, HashSet<int> Overlapping) Members(
         IReadOnlyList<RankingGroup> groups, Dictionary<IndicatorId, IndicatorDefinition> definitions, Run run)
     {
-        var ranked = new HashSet<(IndicatorId, UnitId)>();
         var overlapping = new HashSet<int>();
         var groupOf = new Dictionary<(IndicatorId, UnitId), RankingGroup>();
         for (var g = 0; g < groups.Count; g++)
@@ -254,11 +253,10 @@ public sealed class IndicatorEvaluator
             foreach (var unit in group.Units)
             {
                 groupOf.TryAdd((group.Indicator, unit), group);
-                ranked.Add((group.Indicator, unit));
             }
         }
 
-        return (ranked, overlapping);
+        return (groupOf, overlapping);
     }
 
     /// <summary>
