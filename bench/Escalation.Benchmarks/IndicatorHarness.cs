@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Globalization;
+using Escalation.Domain.Evaluation;
+using NodaTime;
+
+namespace Escalation.Benchmarks;
+
+/// <summary>
+/// <c>--indicators</c>: the whole daily evaluation on ONE core, tasks and indicators, timed in CPU seconds. Pins the process
+/// to one CPU (<see cref="Process.ProcessorAffinity"/>; <c>--cpu N</c> picks it, <c>--no-affinity</c> leaves it), builds
+/// 1,000,000 tasks (<see cref="Workload"/>) and 10,000 indicators × 12 monthly periods × groups of 20 units
+/// (<see cref="IndicatorWorkload"/>, 2,400,000 values), warms up, then times three runs of: every task through
+/// <see cref="Evaluator"/> (one call, as the per-unit fan-out does in total) and every indicator through
+/// <see cref="Domain.Indicators.IndicatorEvaluator"/> as its own request (the city-wide step's shape). Prints tasks/s,
+/// indicator values/s, CPU seconds (the process's, so the GC and the JIT count), wall seconds and allocated bytes
+/// (<see cref="GC.GetTotalAllocatedBytes"/>), then the province-sized workload (100,000 tasks + 2,000 indicators) against
+/// the goal of one CPU second. Options: <c>--tasks N</c>, <c>--indicators N</c>, <c>--province-tasks N</c>,
+/// <c>--province-indicators N</c>, <c>--date yyyy-MM-dd</c> (default 2026-06-15), <c>--runs N</c>.
+/// Exit code 0; the goal is reported, not enforced.
+/// </summary>
+public static class IndicatorHarness
+{
+    private const double GoalCpuSeconds = 1.0;
+    private const int WarmupRuns = 2;
+
+    public static int Run(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var tasks = Workload.DefaultItemCount;
+        var indicators = IndicatorWorkload.DefaultIndicatorCount;
+        var provinceTasks = 100_000;
+        var provinceIndicators = 2_000;
+        var today = Workload.DefaultToday;
+        var runs = 3;
+        int? cpu = null;
+        var pin = true;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--indicators" when i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal):
+                    indicators = Number(args[++i]);
+                    break;
+                case "--indicators": break;
+                case "--tasks" when i + 1 < args.Length: tasks = Number(args[++i]); break;
+                case "--province-tasks" when i + 1 < args.Length: provinceTasks = Number(args[++i]); break;
+                case "--province-indicators" when i + 1 < args.Length: provinceIndicators = Number(args[++i]); break;
+                case "--date" when i + 1 < args.Length: today = Workload.ParseDate(args[++i]); break;
+                case "--runs" when i + 1 < args.Length: runs = Math.Max(1, Number(args[++i])); break;
+                case "--cpu" when i + 1 < args.Length: cpu = Number(args[++i]); break;
+                case "--no-affinity": pin = false; break;
+                default:
+                    Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: --indicators [N] [--tasks N] [--province-tasks N] [--province-indicators N] [--date yyyy-MM-dd] [--runs N] [--cpu N | --no-affinity]");
+                    return 2;
+            }
+        }
+
+        Print($"runtime {Environment.Version}, {Environment.ProcessorCount} logical cores, server GC {System.Runtime.GCSettings.IsServerGC}, concurrent GC {System.Runtime.GCSettings.LatencyMode}");
+        Print($"{(pin ? PinToOneCpu(cpu) : "affinity left as it is (--no-affinity); the evaluators are single-threaded")}; load average {LoadAverage()}");
+
+        Print($"\n== The whole evaluation: {tasks:N0} tasks + {indicators:N0} indicators × {IndicatorWorkload.PeriodsPerIndicator} periods in groups of {IndicatorWorkload.GroupSize}, today {today:yyyy-MM-dd}");
+        MeasureBoth(today, tasks, indicators, runs, headline: true);
+
+        Print($"\n== Province-sized: {provinceTasks:N0} tasks + {provinceIndicators:N0} indicators, goal under {GoalCpuSeconds:F0} CPU second");
+        var province = MeasureBoth(today, provinceTasks, provinceIndicators, runs, headline: false);
+        var verdict = province.TotalCpu.TotalSeconds < GoalCpuSeconds ? "meets" : "MISSES";
+        Print($"  province-sized total: {province.TotalCpu.TotalSeconds:F3} CPU s (median run)  -> {verdict} the goal of under {GoalCpuSeconds:F0} CPU second; load average {LoadAverage()}");
+        return 0;
+    }
+
+    private static Sample MeasureBoth(LocalDate today, int taskCount, int indicatorCount, int runs, bool headline)
+    {
+        var setup = Stopwatch.StartNew();
+        var tasks = Workload.Create(today, taskCount);
+        var taskSeconds = setup.Elapsed.TotalSeconds;
+        var indicators = IndicatorWorkload.Create(today, indicatorCount);
+        Print($"  data built in {taskSeconds:F1} s (tasks) + {setup.Elapsed.TotalSeconds - taskSeconds:F1} s (indicators: {indicators.ValueCount:N0} values), not measured");
+
+        var evaluator = tasks.CreateEvaluator();
+        var indicatorEvaluator = indicators.CreateEvaluator();
+        EvaluationResult? taskResult = null;
+        (int Events, int Problems) indicatorResult = default;
+        for (var run = 0; run < WarmupRuns; run++)
+        {
+            taskResult = evaluator.Evaluate(tasks.Items, today);
+            indicatorResult = indicators.EvaluateEach(indicatorEvaluator);
+        }
+
+        Print($"  tasks: {RunStats.Describe(tasks.Items, taskResult!)}");
+        Print($"  indicators: {indicatorResult.Events:N0} events per run, {indicatorResult.Problems:N0} problems; {IndicatorStats(indicators, indicatorEvaluator)}");
+        Thread.Sleep(200); // let tiered compilation promote what the warm-up made hot
+
+        var samples = new List<Sample>();
+        for (var run = 0; run < runs; run++)
+        {
+            var taskPart = Measure(() => taskResult = evaluator.Evaluate(tasks.Items, today));
+            var indicatorPart = Measure(() => indicatorResult = indicators.EvaluateEach(indicatorEvaluator));
+            samples.Add(new Sample(taskPart, indicatorPart));
+            Print($"  run {run + 1}: {Describe(samples[^1], tasks.Items.Length, indicators)}");
+        }
+
+        var median = samples.OrderBy(s => s.TotalCpu).ElementAt(samples.Count / 2);
+        Print($"  median: {Describe(median, tasks.Items.Length, indicators)}");
+        if (headline)
+        {
+            var t = median.Tasks;
+            var n = median.Indicators;
+            Print($"    tasks:      {t.Cpu.TotalSeconds,7:F3} CPU s, {tasks.Items.Length / t.Cpu.TotalSeconds,12:N0} tasks/CPU s, {(double)t.Allocated / tasks.Items.Length,8:F1} B/task, gen0 {t.Gen0} gen2 {t.Gen2}");
+            Print($"    indicators: {n.Cpu.TotalSeconds,7:F3} CPU s, {indicators.ValueCount / n.Cpu.TotalSeconds,12:N0} values/CPU s, {(double)n.Allocated / indicators.ValueCount,8:F1} B/value, {n.Cpu.TotalMicroseconds / indicators.IndicatorCount:F1} µs and {n.Allocated / indicators.IndicatorCount:N0} B per indicator, gen0 {n.Gen0} gen2 {n.Gen2}");
+
+            // The same indicators in one call, for comparison with one request each.
+            var whole = Measure(() => indicatorResult = (indicatorEvaluator.Evaluate(indicators.All, today) is var r ? (r.Events.Count, r.Problems.Count) : default));
+            Print($"    indicators in one call instead: {whole.Cpu.TotalSeconds:F3} CPU s, {whole.Allocated / (double)indicators.ValueCount:F1} B/value, {indicatorResult.Events:N0} events");
+        }
+
+        GC.KeepAlive(taskResult);
+        return median;
+    }
+
+    /// <summary>How many indicators raised anything today, to read the timings against.</summary>
+    private static string IndicatorStats(IndicatorWorkload workload, Domain.Indicators.IndicatorEvaluator evaluator)
+    {
+        var result = evaluator.Evaluate(workload.All, workload.Today);
+        var byRule = result.Events.GroupBy(e => e.Rule.Value, StringComparer.Ordinal)
+            .OrderBy(g => int.Parse(g.Key.AsSpan(1), CultureInfo.InvariantCulture))
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key}={g.Count():N0}"));
+        var raising = result.Events.Select(e => e.Item).Distinct().Count();
+        var problems = result.Problems.GroupBy(p => $"{p.Table}.{p.Field}", StringComparer.Ordinal)
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key}={g.Count():N0}"));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{raising:N0} of {workload.IndicatorCount:N0} indicators raise events; by rule: {string.Join(' ', byRule)}; problems by field: {string.Join(' ', problems)}");
+    }
+
+    private static Part Measure(Action body)
+    {
+        var gen0 = GC.CollectionCount(0);
+        var gen2 = GC.CollectionCount(2);
+        var bytes = GC.GetTotalAllocatedBytes(precise: true);
+        var cpu = CpuTime();
+        var watch = Stopwatch.StartNew();
+        body();
+        watch.Stop();
+        var cpuUsed = CpuTime() - cpu;
+        return new Part(cpuUsed, watch.Elapsed, GC.GetTotalAllocatedBytes(precise: true) - bytes, GC.CollectionCount(0) - gen0, GC.CollectionCount(2) - gen2);
+    }
+
+    private static TimeSpan CpuTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
+
+    private static string Describe(Sample run, int tasks, IndicatorWorkload indicators)
+    {
+        var cpu = run.TotalCpu.TotalSeconds;
+        var items = tasks + indicators.ValueCount;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{cpu:F3} CPU s (tasks {run.Tasks.Cpu.TotalSeconds:F3} + indicators {run.Indicators.Cpu.TotalSeconds:F3}), wall {(run.Tasks.Wall + run.Indicators.Wall).TotalSeconds:F3} s, "
+            + $"{items / cpu:N0} items/CPU s (tasks + indicator values), allocated {(run.Tasks.Allocated + run.Indicators.Allocated) / 1e6:N1} MB");
+    }
+
+    /// <summary>Pins the process to one CPU: the requested one, or the first the process may run on.</summary>
+    private static string PinToOneCpu(int? cpu)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsWindows())
+        {
+            return "affinity not supported on this platform (the evaluators are single-threaded; the GC and the JIT may use other cores)";
+        }
+
+        using var process = Process.GetCurrentProcess();
+        var allowed = (long)process.ProcessorAffinity;
+        var chosen = cpu ?? (int)long.TrailingZeroCount(allowed == 0 ? 1 : allowed);
+        process.ProcessorAffinity = (nint)(1L << chosen);
+        return string.Create(CultureInfo.InvariantCulture, $"pinned to CPU {chosen} (affinity mask 0x{(long)process.ProcessorAffinity:x}, was 0x{allowed:x}): everything, the GC and the JIT included, runs on one core");
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "unknown";
+        }
+    }
+
+    private static int Number(string text) => int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
+
+    private static void Print(FormattableString text) => Console.WriteLine(text.ToString(CultureInfo.InvariantCulture));
+
+    private sealed record Part(TimeSpan Cpu, TimeSpan Wall, long Allocated, int Gen0, int Gen2);
+
+    private sealed record Sample(Part Tasks, Part Indicators)
+    {
+        public TimeSpan TotalCpu => Tasks.Cpu + Indicators.Cpu;
+    }
+}
