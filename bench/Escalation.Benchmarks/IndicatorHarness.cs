@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Escalation.Domain.Evaluation;
+using Escalation.Domain.Indicators;
+using Escalation.Domain.Rules;
 using NodaTime;
 
 namespace Escalation.Benchmarks;
@@ -11,7 +13,7 @@ namespace Escalation.Benchmarks;
 /// 1,000,000 tasks (<see cref="Workload"/>) and 10,000 indicators × 12 monthly periods × groups of 20 units
 /// (<see cref="IndicatorWorkload"/>, 2,400,000 values), warms up, then times three runs of: every task through
 /// <see cref="Evaluator"/> (one call, as the per-unit fan-out does in total) and every indicator through
-/// <see cref="Domain.Indicators.IndicatorEvaluator"/> as its own request (the city-wide step's shape). Prints tasks/s,
+/// <see cref="IndicatorEvaluator"/> as its own request (the city-wide step's shape). Prints tasks/s,
 /// indicator values/s, CPU seconds (the process's, so the GC and the JIT count), wall seconds and allocated bytes
 /// (<see cref="GC.GetTotalAllocatedBytes"/>), then the province-sized workload (100,000 tasks + 2,000 indicators) against
 /// the goal of one CPU second. Options: <c>--tasks N</c>, <c>--indicators N</c>, <c>--province-tasks N</c>,
@@ -34,6 +36,8 @@ public static class IndicatorHarness
         var runs = 3;
         int? cpu = null;
         var pin = true;
+        var breakdown = false;
+        string? dump = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -49,14 +53,27 @@ public static class IndicatorHarness
                 case "--runs" when i + 1 < args.Length: runs = Math.Max(1, Number(args[++i])); break;
                 case "--cpu" when i + 1 < args.Length: cpu = Number(args[++i]); break;
                 case "--no-affinity": pin = false; break;
+                case "--breakdown": breakdown = true; break;
+                case "--dump" when i + 1 < args.Length: dump = args[++i]; break;
                 default:
-                    Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: --indicators [N] [--tasks N] [--province-tasks N] [--province-indicators N] [--date yyyy-MM-dd] [--runs N] [--cpu N | --no-affinity]");
+                    Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: --indicators [N] [--tasks N] [--province-tasks N] [--province-indicators N] [--date yyyy-MM-dd] [--runs N] [--cpu N | --no-affinity] [--breakdown] [--dump FILE]");
                     return 2;
             }
         }
 
         Print($"runtime {Environment.Version}, {Environment.ProcessorCount} logical cores, server GC {System.Runtime.GCSettings.IsServerGC}, concurrent GC {System.Runtime.GCSettings.LatencyMode}");
         Print($"{(pin ? PinToOneCpu(cpu) : "affinity left as it is (--no-affinity); the evaluators are single-threaded")}; load average {LoadAverage()}");
+
+        if (dump is not null)
+        {
+            return Dump(dump, today, provinceIndicators);
+        }
+
+        if (breakdown)
+        {
+            Breakdown(today, provinceIndicators);
+            return 0;
+        }
 
         Print($"\n== The whole evaluation: {tasks:N0} tasks + {indicators:N0} indicators × {IndicatorWorkload.PeriodsPerIndicator} periods in groups of {IndicatorWorkload.GroupSize}, today {today:yyyy-MM-dd}");
         MeasureBoth(today, tasks, indicators, runs, headline: true);
@@ -117,8 +134,80 @@ public static class IndicatorHarness
         return median;
     }
 
+    /// <summary>
+    /// Where an indicator's time goes (<c>--breakdown</c>): the province-sized indicators, one request each, through an
+    /// evaluator with no rules (reading, sorting and ranking only), with each rule alone, and with all of them.
+    /// </summary>
+    private static void Breakdown(LocalDate today, int indicatorCount)
+    {
+        var workload = IndicatorWorkload.Create(today, indicatorCount);
+        Print($"\n== Breakdown: {indicatorCount:N0} indicators ({workload.ValueCount:N0} values), one request each, today {today:yyyy-MM-dd}; median of 3 after a warm-up, CPU time of this thread");
+        var all = IndicatorWorkload.Rules;
+        var subsets = new List<(string Name, EscalationRule[] Rules)> { ("no rules (read, sort, rank)", []) };
+        subsets.AddRange(all.Select(r => ($"only {r.Id} ({r.Trigger.Kind})", new[] { r })));
+        subsets.Add(("all rules", [.. all]));
+        foreach (var (name, rules) in subsets)
+        {
+            var evaluator = new IndicatorEvaluator(workload.Calendar, rules, workload.Roster);
+            var events = workload.EvaluateEach(evaluator).Events;
+            Thread.Sleep(100);
+            var samples = new List<(double Us, double Bytes)>();
+            for (var run = 0; run < 3; run++)
+            {
+                var bytes = GC.GetAllocatedBytesForCurrentThread();
+                var cpu = CpuClock.Thread();
+                workload.EvaluateEach(evaluator);
+                var used = CpuClock.Thread() - cpu;
+                samples.Add((used.TotalMicroseconds / indicatorCount, (double)(GC.GetAllocatedBytesForCurrentThread() - bytes) / indicatorCount));
+            }
+
+            var (us, b) = samples.OrderBy(s => s.Us).ElementAt(1);
+            Print($"  {name,-36} {us,8:F1} µs CPU/indicator {b,10:N0} B/indicator {events,8:N0} events");
+        }
+    }
+
+    /// <summary>
+    /// <c>--dump FILE</c>: every event and problem of the province-sized indicators, one request each, one line each, so
+    /// that two builds of the evaluator can be compared (<c>cmp</c>) after an optimisation.
+    /// </summary>
+    private static int Dump(string file, LocalDate today, int indicatorCount)
+    {
+        var workload = IndicatorWorkload.Create(today, indicatorCount);
+        var evaluator = workload.CreateEvaluator();
+        var lines = Lines(workload.PerIndicator);
+
+        // The same rows in another order (as a store might return them) must decide exactly the same.
+        var rng = new Random(7);
+        var shuffled = workload.PerIndicator.Select(inputs => inputs with { Values = [.. inputs.Values.OrderBy(_ => rng.Next())] }).ToArray();
+        var same = Lines(shuffled).SequenceEqual(lines, StringComparer.Ordinal);
+        File.WriteAllLines(file, lines);
+        Print($"the same values shuffled decide {(same ? "the same events and problems" : "DIFFERENT events or problems")}");
+
+        List<string> Lines(IndicatorInputs[] requests)
+        {
+            var lines = new List<string>();
+            foreach (var inputs in requests)
+            {
+                var result = evaluator.Evaluate(inputs, today);
+                foreach (var e in result.Events)
+                {
+                    var facts = e.Facts.Indicator;
+                    lines.Add(string.Join(" | ", e.ToString(), string.Join(", ", e.Recipients), string.Join(", ", e.Channels), e.Facts.ToString(),
+                        facts?.ToString(), string.Join(", ", facts?.Standings ?? []), string.Join(", ", e.Demand?.From ?? []), e.Demand?.ToString()));
+                }
+
+                lines.AddRange(result.Problems.Select(p => p.ToString()));
+            }
+
+            return lines;
+        }
+
+        Print($"wrote the events and problems of {indicatorCount:N0} indicators on {today:yyyy-MM-dd} to {file}");
+        return same ? 0 : 1;
+    }
+
     /// <summary>How many indicators raised anything today, to read the timings against.</summary>
-    private static string IndicatorStats(IndicatorWorkload workload, Domain.Indicators.IndicatorEvaluator evaluator)
+    private static string IndicatorStats(IndicatorWorkload workload, IndicatorEvaluator evaluator)
     {
         var result = evaluator.Evaluate(workload.All, workload.Today);
         var byRule = result.Events.GroupBy(e => e.Rule.Value, StringComparer.Ordinal)
@@ -144,11 +233,7 @@ public static class IndicatorHarness
         return new Part(cpuUsed, watch.Elapsed, GC.GetTotalAllocatedBytes(precise: true) - bytes, GC.CollectionCount(0) - gen0, GC.CollectionCount(2) - gen2);
     }
 
-    private static TimeSpan CpuTime()
-    {
-        using var process = Process.GetCurrentProcess();
-        return process.TotalProcessorTime;
-    }
+    private static TimeSpan CpuTime() => CpuClock.Process();
 
     private static string Describe(Sample run, int tasks, IndicatorWorkload indicators)
     {
