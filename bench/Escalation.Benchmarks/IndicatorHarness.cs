@@ -11,7 +11,7 @@ namespace Escalation.Benchmarks;
 /// <c>--indicators</c>: the whole daily evaluation on ONE core, tasks and indicators, timed in CPU seconds. Pins the process
 /// to one CPU (<see cref="Process.ProcessorAffinity"/>; <c>--cpu N</c> picks it, <c>--no-affinity</c> leaves it), builds
 /// 1,000,000 tasks (<see cref="Workload"/>) and 10,000 indicators × 12 monthly periods × groups of 20 units
-/// (<see cref="IndicatorWorkload"/>, 2,400,000 values), warms up, then times three runs of: every task through
+/// (<see cref="IndicatorWorkload"/>, 2,400,000 values), warms up, then times five runs of: every task through
 /// <see cref="Evaluator"/> (one call, as the per-unit fan-out does in total) and every indicator through
 /// <see cref="IndicatorEvaluator"/> as its own request (the city-wide step's shape). Prints tasks/s,
 /// indicator values/s, CPU seconds (the process's, so the GC and the JIT count), wall seconds and allocated bytes
@@ -33,7 +33,7 @@ public static class IndicatorHarness
         var provinceTasks = 100_000;
         var provinceIndicators = 2_000;
         var today = Workload.DefaultToday;
-        var runs = 3;
+        var runs = 5;
         int? cpu = null;
         var pin = true;
         var breakdown = false;
@@ -81,7 +81,7 @@ public static class IndicatorHarness
         Print($"\n== Province-sized: {provinceTasks:N0} tasks + {provinceIndicators:N0} indicators, goal under {GoalCpuSeconds:F0} CPU second");
         var province = MeasureBoth(today, provinceTasks, provinceIndicators, runs, headline: false);
         var verdict = province.TotalCpu.TotalSeconds < GoalCpuSeconds ? "meets" : "MISSES";
-        Print($"  province-sized total: {province.TotalCpu.TotalSeconds:F3} CPU s (median run)  -> {verdict} the goal of under {GoalCpuSeconds:F0} CPU second; load average {LoadAverage()}");
+        Print($"  province-sized total: {province.TotalCpu.TotalSeconds:F3} CPU s (median of each part)  -> {verdict} the goal of under {GoalCpuSeconds:F0} CPU second; load average {LoadAverage()}");
         return 0;
     }
 
@@ -116,8 +116,13 @@ public static class IndicatorHarness
             Print($"  run {run + 1}: {Describe(samples[^1], tasks.Items.Length, indicators)}");
         }
 
-        var median = samples.OrderBy(s => s.TotalCpu).ElementAt(samples.Count / 2);
+        // Each part's median and fastest run: on a shared machine the fastest is the least disturbed.
+        var median = new Sample(
+            samples.Select(s => s.Tasks).OrderBy(p => p.Cpu).ElementAt(samples.Count / 2),
+            samples.Select(s => s.Indicators).OrderBy(p => p.Cpu).ElementAt(samples.Count / 2));
+        var best = new Sample(samples.Select(s => s.Tasks).MinBy(p => p.Cpu)!, samples.Select(s => s.Indicators).MinBy(p => p.Cpu)!);
         Print($"  median: {Describe(median, tasks.Items.Length, indicators)}");
+        Print($"  best:   {Describe(best, tasks.Items.Length, indicators)}");
         if (headline)
         {
             var t = median.Tasks;
