@@ -38,19 +38,20 @@ public sealed class EventsColumn : IColumn
     public UnitType UnitType => UnitType.Dimensionless;
 
     public string Legend => Share
-        ? "Share of the items for which one run raised at least one event"
-        : "Events one run raises over all items (computed once in the host from the same deterministic data)";
+        ? "Share of the items (indicators for IndicatorBenchmarks) for which one run raised at least one event"
+        : "Events one run raises over all items or indicators (computed once in the host from the same deterministic data)";
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase)
     {
         ArgumentNullException.ThrowIfNull(benchmarkCase);
-        if (benchmarkCase.Descriptor.Type != typeof(EvaluateBenchmarks)
+        var type = benchmarkCase.Descriptor.Type;
+        if (type != typeof(EvaluateBenchmarks) && type != typeof(IndicatorBenchmarks)
             || benchmarkCase.Parameters[nameof(EvaluateBenchmarks.Today)] is not string today)
         {
             return "-";
         }
 
-        var stats = Stats.GetOrAdd(today, Compute);
+        var stats = type == typeof(IndicatorBenchmarks) ? Stats.GetOrAdd("indicators " + today, ComputeIndicators) : Stats.GetOrAdd(today, Compute);
         return Share
             ? stats.ItemsWithEventsPercent.ToString("F2", CultureInfo.InvariantCulture) + "%"
             : stats.Events.ToString("N0", CultureInfo.InvariantCulture);
@@ -66,5 +67,11 @@ public sealed class EventsColumn : IColumn
     {
         var workload = Workload.Create(Workload.ParseDate(today), EvaluateBenchmarks.ItemCount);
         return RunStats.Of(workload.Items, workload.CreateEvaluator().Evaluate(workload.Items, workload.Today));
+    }
+
+    private static RunStats ComputeIndicators(string key)
+    {
+        var workload = IndicatorWorkload.Create(Workload.ParseDate(key["indicators ".Length..]), IndicatorBenchmarks.IndicatorCount);
+        return RunStats.OfIndicators(workload.IndicatorCount, workload.CreateEvaluator().Evaluate(workload.All, workload.Today));
     }
 }

@@ -5,7 +5,10 @@ using BenchmarkDotNet.Running;
 
 namespace Escalation.Benchmarks;
 
-/// <summary>Throughput on one core: 10^9 / mean ns per operation (an operation is one item; see OperationsPerInvoke).</summary>
+/// <summary>
+/// Throughput on one core: 10^9 / mean ns per operation (an operation is one item, or one indicator of 240 values for
+/// <see cref="IndicatorBenchmarks"/>; see OperationsPerInvoke).
+/// </summary>
 public sealed class ItemsPerSecondColumn : IColumn
 {
     private ItemsPerSecondColumn()
@@ -28,7 +31,7 @@ public sealed class ItemsPerSecondColumn : IColumn
 
     public UnitType UnitType => UnitType.Dimensionless;
 
-    public string Legend => "Items evaluated per second on one core (1 s / Mean); the goal is 1,000,000";
+    public string Legend => "Items (tasks; indicators for IndicatorBenchmarks) evaluated per second on one core (1 s / Mean); the task goal is 1,000,000";
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase)
     {

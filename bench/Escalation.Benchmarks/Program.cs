@@ -8,6 +8,8 @@ using Perfolizer.Metrology;
 // dotnet run -c Release --project bench/Escalation.Benchmarks -- --filter '*'    BenchmarkDotNet, about two minutes
 // dotnet run -c Release --project bench/Escalation.Benchmarks -- --quick         Stopwatch smoke check, ~25 s
 //   quick options: --items N, --date yyyy-MM-dd (repeatable), --breakdown (per-component split to find hot spots)
+// dotnet run -c Release --project bench/Escalation.Benchmarks -- --indicators    tasks + indicators on ONE core, CPU seconds, ~3 minutes
+//   indicators options: --indicators N, --tasks N, --province-tasks N, --province-indicators N, --date yyyy-MM-dd, --runs N, --cpu N, --no-affinity
 // bench/storage.sh [--tasks N]                                                   import rows/s and the daily read on Azurite
 // dotnet run -c Release --project bench/Escalation.Benchmarks -- --servicebus    publish latency, SDK over AMQP to a loopback broker
 //   servicebus options: --firsts N, --sends N, --batches N; --namespace HOST (or --connection STRING) --entity QUEUE for a real one
@@ -19,6 +21,11 @@ if (args.Contains("--servicebus", StringComparer.Ordinal))
 if (args.Contains("--tables", StringComparer.Ordinal))
 {
     return await StorageHarness.Run(args);
+}
+
+if (args.Contains("--indicators", StringComparer.Ordinal))
+{
+    return IndicatorHarness.Run(args);
 }
 
 if (args.Contains("--quick", StringComparer.Ordinal))

@@ -22,6 +22,18 @@ public sealed record RunStats(int Items, int Events, int ItemsWithEvents, int Pr
         return new RunStats(items.Count, result.Events.Count, itemsWithEvents, result.Problems.Count, byRule);
     }
 
+    /// <summary>The same for an indicator run: an item is an indicator (its events name it as <c>ind:</c> + id).</summary>
+    public static RunStats OfIndicators(int indicators, EvaluationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var byRule = result.Events
+            .GroupBy(e => e.Rule.Value, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.Count()))
+            .ToList();
+        return new RunStats(indicators, result.Events.Count, result.Events.Select(e => e.Item).Distinct().Count(), result.Problems.Count, byRule);
+    }
+
     public static string Describe(IReadOnlyCollection<ItemState> items, EvaluationResult result) => Of(items, result).ToString();
 
     public override string ToString()

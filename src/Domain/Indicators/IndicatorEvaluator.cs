@@ -275,29 +275,40 @@ public sealed class IndicatorEvaluator
     {
         // Bucketed by indicator in O(n) (a counting sort on the definition's index), then each bucket sorted by unit and
         // period: comparing short buckets by unit id is much cheaper than sorting every value by two strings.
-        var indexOf = new Dictionary<IndicatorId, int>(definitions.Count);
-        foreach (var id in definitions.Keys)
+        var indexOf = new Dictionary<IndicatorId, (int Index, IndicatorDefinition Definition)>(definitions.Count);
+        foreach (var (id, definition) in definitions)
         {
-            indexOf.Add(id, indexOf.Count);
+            indexOf.Add(id, (indexOf.Count, definition));
         }
 
-        var kept = new List<(int Index, IndicatorValue Value)>(values.Count);
+        // First pass, in input order (so problems keep their order): each value's bucket, or -1 when it is left out.
+        // Rows come grouped by indicator (one partition each), so the last indicator's lookup is reused.
+        var bucketOf = new int[values.Count];
         var counts = new int[indexOf.Count + 1];
-        foreach (var value in values)
+        var kept = 0;
+        var last = (Id: default(IndicatorId), Index: -1, Definition: (IndicatorDefinition?)null);
+        for (var i = 0; i < bucketOf.Length; i++)
         {
+            var value = values[i];
+            bucketOf[i] = -1;
             if (value.Published > run.Today)
             {
                 continue;
             }
 
-            if (!indexOf.TryGetValue(value.Indicator, out var index))
+            if (last.Definition is null || value.Indicator != last.Id)
             {
-                run.Problems.Add(new Problem(IndicatorValue.Table, value.Indicator.Value, nameof(IndicatorValue.Indicator), value.Indicator.Value,
-                    $"没有编号为{Words.Quote(value.Indicator.Value)}的可用指标，该指标的数据均未采用。请填写「indicators」表中已有的指标编号，或先改正该指标的问题。"));
-                continue;
+                if (!indexOf.TryGetValue(value.Indicator, out var found))
+                {
+                    run.Problems.Add(new Problem(IndicatorValue.Table, value.Indicator.Value, nameof(IndicatorValue.Indicator), value.Indicator.Value,
+                        $"没有编号为{Words.Quote(value.Indicator.Value)}的可用指标，该指标的数据均未采用。请填写「indicators」表中已有的指标编号，或先改正该指标的问题。"));
+                    continue;
+                }
+
+                last = (value.Indicator, found.Index, found.Definition);
             }
 
-            var definition = definitions[value.Indicator];
+            var definition = last.Definition;
             if (value.Period.Kind != definition.PeriodKind)
             {
                 run.Problems.Add(new Problem(IndicatorValue.Table, value.RowKey, nameof(IndicatorValue.Period), value.Period.Key,
@@ -305,8 +316,9 @@ public sealed class IndicatorEvaluator
                 continue;
             }
 
-            kept.Add((index, value));
-            counts[index + 1]++;
+            bucketOf[i] = last.Index;
+            counts[last.Index + 1]++;
+            kept++;
         }
 
         for (var i = 1; i < counts.Length; i++)
@@ -314,22 +326,30 @@ public sealed class IndicatorEvaluator
             counts[i] += counts[i - 1];
         }
 
-        var sorted = new IndicatorValue[kept.Count];
+        var sorted = new IndicatorValue[kept];
         var next = (int[])counts.Clone();
-        foreach (var (index, value) in kept)
+        for (var i = 0; i < bucketOf.Length; i++)
         {
-            sorted[next[index]++] = value;
+            if (bucketOf[i] >= 0)
+            {
+                sorted[next[bucketOf[i]]++] = values[i];
+            }
         }
 
+        // A partition read returns its rows in key order ({unit}:{period}), mostly sorted already: a bucket in strictly
+        // increasing order is what sorting would give (no two values compare equal), so the sort is skipped.
         for (var i = 0; i + 1 < counts.Length; i++)
         {
-            Array.Sort(sorted, counts[i], counts[i + 1] - counts[i], ByUnitAndPeriod);
+            if (!StrictlyIncreasing(sorted.AsSpan(counts[i], counts[i + 1] - counts[i])))
+            {
+                Array.Sort(sorted, counts[i], counts[i + 1] - counts[i], ByUnitAndPeriod);
+            }
         }
 
         var count = 0;
         for (var i = 0; i < sorted.Length; i++)
         {
-            if (count > 0 && sorted[count - 1] is var last && last.Indicator == sorted[i].Indicator && last.Unit == sorted[i].Unit && last.Period == sorted[i].Period)
+            if (count > 0 && sorted[count - 1] is var previous && previous.Indicator == sorted[i].Indicator && previous.Unit == sorted[i].Unit && previous.Period == sorted[i].Period)
             {
                 run.Problems.Add(new Problem(IndicatorValue.Table, sorted[i].RowKey, nameof(IndicatorValue.Period), sorted[i].Period.Key,
                     "同一指标、单位和期次有多行数据，只采用了其中一行。请删除重复的行（更正数据请直接修改原行）。"));
@@ -339,10 +359,23 @@ public sealed class IndicatorEvaluator
             sorted[count++] = sorted[i];
         }
 
-        return sorted[..count];
+        return count == sorted.Length ? sorted : sorted[..count];
     }
 
-    private static readonly IComparer<IndicatorValue> ByUnitAndPeriod = Comparer<IndicatorValue>.Create(static (a, b) =>
+    private static bool StrictlyIncreasing(ReadOnlySpan<IndicatorValue> values)
+    {
+        for (var i = 1; i < values.Length; i++)
+        {
+            if (ByUnitAndPeriod.Compare(values[i - 1], values[i]) >= 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static readonly Comparer<IndicatorValue> ByUnitAndPeriod = Comparer<IndicatorValue>.Create(static (a, b) =>
     {
         var c = string.CompareOrdinal(a.Unit.Value, b.Unit.Value);
         return c != 0 ? c : a.Period.CompareTo(b.Period);
@@ -358,35 +391,46 @@ public sealed class IndicatorEvaluator
         LocalDate? countsFrom)
     {
         var units = group.Units.Distinct().ToArray();
-        var members = new List<IndicatorValue>();
-        foreach (var unit in units)
-        {
-            if (series.TryGetValue((definition.Id, unit), out var range))
-            {
-                members.AddRange(values.AsSpan(range.Start, range.Count));
-            }
-        }
 
-        members.Sort(static (a, b) => a.Period.CompareTo(b.Period));
-        var index = new Dictionary<UnitId, int>(units.Length);
+        // Each unit's values (a run of the sorted array, in period order) are walked side by side, one period at a time,
+        // with a cursor per unit: no sort and no lookup per value. The periods are every period any unit has, in order.
+        var cursor = new int[units.Length];
+        var stop = new int[units.Length];
+        var periods = new List<IndicatorPeriod>();
+        var merged = new List<IndicatorPeriod>();
+        var index = new Dictionary<string, int>(units.Length, StringComparer.Ordinal);
         for (var i = 0; i < units.Length; i++)
         {
-            index[units[i]] = i;
+            index[units[i].Value] = i;
+            if (series.TryGetValue((definition.Id, units[i]), out var range))
+            {
+                cursor[i] = range.Start;
+                stop[i] = range.Start + range.Count;
+                Merge(periods, values.AsSpan(range.Start, range.Count), merged);
+            }
         }
 
         // Per unit (by its index in the group): consecutive ranked periods qualifying for bottom-rank, up to the current one.
         var consecutive = new int[units.Length];
         var slice = new (UnitId, double)[units.Length];
+        var byUnit = new IndicatorValue?[units.Length];
         IndicatorPeriod? previous = null;
-        for (var start = 0; start < members.Count;)
+        foreach (var period in periods)
         {
-            var end = start + 1;
-            while (end < members.Count && members[end].Period == members[start].Period)
+            var have = 0;
+            var published = default(LocalDate);
+            for (var i = 0; i < units.Length; i++)
             {
-                end++;
+                byUnit[i] = null;
+                if (cursor[i] < stop[i] && values[cursor[i]].Period == period)
+                {
+                    var value = values[cursor[i]++];
+                    byUnit[i] = value;
+                    published = have == 0 || value.Published > published ? value.Published : published;
+                    have++;
+                }
             }
 
-            var period = members[start].Period;
             if (previous is { } before && !Follows(definition, before, period, exemptions: null))
             {
                 // A period of the group without any value (not the January that cumulative monthly data skips): the runs of
@@ -395,40 +439,31 @@ public sealed class IndicatorEvaluator
             }
 
             previous = period;
-            var published = members[start].Published;
-            for (var i = start + 1; i < end; i++)
-            {
-                published = members[i].Published > published ? members[i].Published : published;
-            }
-
-            if (end - start < units.Length)
+            if (have < units.Length)
             {
                 // Not ranked: the period neither counts nor breaks a unit's run of bottom places.
                 if (run.MayFire(published))
                 {
-                    var have = members.GetRange(start, end - start).Select(v => v.Unit).ToHashSet();
                     run.Problems.Add(new Problem(IndicatorValue.Table, $"{definition.Id.Value}/{period.Key}", nameof(IndicatorValue.Unit),
-                        string.Join("、", units.Where(u => !have.Contains(u)).Select(u => u.Value)),
+                        string.Join("、", units.Where((_, i) => byUnit[i] is null).Select(u => u.Value)),
                         $"排名分组{Words.Quote(group.Name)}（{group.Id.Value}）{period.Label(definition.IsCumulative)}缺少这些单位的数据，该期暂不排名、不发成绩单和约谈。请补录这些单位的数据。"));
                 }
 
-                start = end;
                 continue;
             }
 
-            var byUnit = new IndicatorValue[units.Length];
-            for (var i = start; i < end; i++)
+            // Ranking orders by value, then unit id: the order the slice is filled in does not matter.
+            for (var i = 0; i < units.Length; i++)
             {
-                slice[i - start] = (members[i].Unit, members[i].Value);
-                byUnit[index[members[i].Unit]] = members[i];
+                slice[i] = (byUnit[i]!.Unit, byUnit[i]!.Value);
             }
 
             var standings = Ranking.Rank(slice, definition.Direction);
             var ranked = new RankedPeriod(definition, group, period, published, standings);
             foreach (var standing in standings)
             {
-                var at = index[standing.Unit];
-                var value = byUnit[at];
+                var at = index[standing.Unit.Value];
+                var value = byUnit[at]!;
 
                 // Exempt: no bottom-rank summons and no pledge; the period neither counts nor breaks the run of bottom places.
                 // In the bottom without a provincial average (reported below): no evidence either way, the same.
@@ -484,9 +519,49 @@ public sealed class IndicatorEvaluator
                     ranked.RaiseScoreboard(run, rule, units);
                 }
             }
-
-            start = end;
         }
+    }
+
+    /// <summary>
+    /// Adds the periods of <paramref name="series"/> (in order, each once) to <paramref name="periods"/> (in order, each
+    /// once). The group's units usually share their periods: then nothing is added, found in one linear walk.
+    /// </summary>
+    private static void Merge(List<IndicatorPeriod> periods, ReadOnlySpan<IndicatorValue> series, List<IndicatorPeriod> scratch)
+    {
+        var at = 0;
+        var all = true;
+        foreach (var value in series)
+        {
+            while (at < periods.Count && periods[at] < value.Period)
+            {
+                at++;
+            }
+
+            if (at == periods.Count || periods[at] != value.Period)
+            {
+                all = false;
+                break;
+            }
+        }
+
+        if (all)
+        {
+            return;
+        }
+
+        scratch.Clear();
+        var i = 0;
+        var j = 0;
+        while (i < periods.Count || j < series.Length)
+        {
+            var c = i == periods.Count ? 1 : j == series.Length ? -1 : periods[i].CompareTo(series[j].Period);
+            scratch.Add(c <= 0 ? periods[i] : series[j].Period);
+            i += c <= 0 ? 1 : 0;
+            j += c >= 0 ? 1 : 0;
+        }
+
+        periods.Clear();
+        periods.AddRange(scratch);
     }
 
     private string UnitName(UnitId unit) => _roster.Units.TryGetValue(unit, out var roster) ? roster.Name : unit.Value;
