@@ -426,6 +426,8 @@ public sealed class IndicatorEvaluator
                 Group = group.Id,
                 GroupName = group.Name,
                 GroupSize = standings.Length,
+                TopK = group.TopK,
+                BottomK = group.BottomK,
                 Ranks = definition.Ranks,
                 Standings = standings,
             };
@@ -437,6 +439,8 @@ public sealed class IndicatorEvaluator
             Group = group.Id,
             GroupName = group.Name,
             GroupSize = standings.Length,
+            TopK = group.TopK,
+            BottomK = group.BottomK,
             Standing = standing,
         };
     }
