@@ -97,9 +97,24 @@ public static partial class MessageWording
         : f.GroupSize is { } size ? string.Create(CultureInfo.InvariantCulture, $"第{standing.Rank}位（共{size}个）")
         : string.Create(CultureInfo.InvariantCulture, $"第{standing.Rank}位");
 
-    /// <summary>The earlier period as statistics name it (2026年1–3月), cumulative when the judged period's label is.</summary>
-    private static string EarlierLabel(IndicatorFacts f) =>
-        f.EarlierPeriod is { } earlier ? earlier.Label(cumulative: f.PeriodLabel == f.Period.Label(cumulative: true)) : "";
+    /// <summary>
+    /// The earlier period as statistics name it within the year judged (「不低于一季度」): 一季度, 上半年, 前三季度 for a
+    /// cumulative quarter's end, else the period's label without the year (1–4月, 5月, 第10周).
+    /// </summary>
+    private static string EarlierLabel(IndicatorFacts f)
+    {
+        if (f.EarlierPeriod is not { } earlier)
+        {
+            return "";
+        }
+
+        var cumulative = f.PeriodLabel == f.Period.Label(cumulative: true);
+        var label = cumulative && earlier.Kind == IndicatorPeriodKind.Month && earlier.Number % 3 == 0
+            ? IndicatorPeriod.Quarter(earlier.Year, earlier.Number / 3).Label(cumulative: true)
+            : earlier.Label(cumulative);
+        var year = earlier.Year.ToString(CultureInfo.InvariantCulture) + "年";
+        return label.StartsWith(year, StringComparison.Ordinal) ? label[year.Length..] : label;
+    }
 
     /// <summary>「保四争三奔第一」 from the rank floor, goal and stretch (those set); empty without any.</summary>
     private static string RankTargetWords(RankTargets ranks) =>
@@ -222,9 +237,9 @@ public static partial class MessageWording
         ]);
     }
 
-    /// <summary>The caption above a scoreboard table: 各镇（街道）“重点项目投资完成率”2026年1–5月排名（成绩单）.</summary>
+    /// <summary>The caption above a scoreboard table: 附：各镇（街道）“重点项目投资完成率”2026年1–5月排名（成绩单）.</summary>
     private static string StandingsCaption(EscalationEvent e) =>
-        Text(e.Facts.Indicator?.GroupName) + Q(e.Facts.ItemTitle) + Text(e.Facts.Indicator?.PeriodLabel) + "排名（成绩单）";
+        "附：" + Text(e.Facts.Indicator?.GroupName) + Q(e.Facts.ItemTitle) + Text(e.Facts.Indicator?.PeriodLabel) + "排名（成绩单）";
 
     /// <summary>Adds the scoreboard table of each scoreboard event among <paramref name="items"/>, each with its caption.</summary>
     private static void AddStandings(EmailDocument document, IEnumerable<LetterItem> items, WordingSettings wording)
