@@ -253,6 +253,30 @@ public static partial class MessageWording
         }
     }
 
+    /// <summary>
+    /// An indicator event in one short line, for a chat robot's post or a list: the period and what happened
+    /// (2026年第20周低于全省平均（41.5%）且在各镇（街道）中排第9位（共10个），处于后三位); for the scoreboard its short form
+    /// (2026年1–5月成绩单：前三位东湖街道、城关镇、西山镇；后三位南港镇、北塘镇、青石镇). Null for a task's event.
+    /// </summary>
+    public static string? IndicatorBrief(EscalationEvent e, WordingSettings wording)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(wording);
+        if (e.Facts.Indicator is not { } f)
+        {
+            return null;
+        }
+
+        if (e.Kind != EventKind.Scoreboard)
+        {
+            return Text(f.PeriodLabel) + IndicatorSituation(e, f, Style.Sms);
+        }
+
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        AddIndicatorValues(values, e, wording);
+        return Text(f.PeriodLabel) + "成绩单：" + Joined("；", Prefixed(values["topK"], values["top"]), Prefixed(values["bottomK"], values["bottom"]));
+    }
+
     /// <summary>项指标 when every item is an indicator, else 项重点工作: what a grouped letter counts.</summary>
     private static string Noun(IEnumerable<LetterItem> items) => items.All(i => IsIndicator(i.Event)) ? "项指标" : "项重点工作";
 }

@@ -225,6 +225,17 @@ public class IndicatorWordingTests
         Assert.Equal("【市督查室】青石镇“重点项目投资完成率”2026年1–5月排各镇（街道）第6位（共6个），居后三位，请准备表态发言，时间另行通知。", sms.Text);
     }
 
+    [Fact]
+    public void IndicatorBrief_SaysThePeriodAndWhatHappened_InOneLine_AndNothingForATask()
+    {
+        var bottom = Event("I8", EventLevel.Summons, EventKind.BottomRank, "zjbf-jd", "资金拨付进度", "town-f", Week20(1));
+        var scoreboard = Event("I9", EventLevel.Notice, EventKind.Scoreboard, "zdxm-wcl", "重点项目投资完成率", "fgw", TownsGroup());
+
+        Assert.Equal("2026年第20周低于全省平均（41.5%）且在各镇（街道）中排第9位（共10个），处于后三位", MessageWording.IndicatorBrief(bottom, Settings));
+        Assert.Equal("2026年1–5月成绩单：前三位东湖街道、城关镇、西山镇；后三位南港镇、北塘镇、青石镇", MessageWording.IndicatorBrief(scoreboard, Settings));
+        Assert.Null(MessageWording.IndicatorBrief(LetterFixtures.Lag("全民健康信息平台建设"), Settings));
+    }
+
     // ---- Every template ------------------------------------------------------------------------------------------------
 
     /// <summary>One event of each indicator template, with realistic figures and the default signature.</summary>
