@@ -628,6 +628,8 @@ public sealed class IndicatorEvaluator
                 Group = group.Id,
                 GroupName = group.Name,
                 GroupSize = standings.Length,
+                TopK = group.TopK,
+                BottomK = group.BottomK,
                 Ranks = definition.Ranks,
                 Standings = standings,
             };
@@ -639,6 +641,8 @@ public sealed class IndicatorEvaluator
             Group = group.Id,
             GroupName = group.Name,
             GroupSize = standings.Length,
+            TopK = group.TopK,
+            BottomK = group.BottomK,
             Standing = standing,
         };
     }

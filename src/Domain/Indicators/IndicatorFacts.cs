@@ -56,6 +56,12 @@ public sealed record IndicatorFacts(IndicatorId Indicator, IndicatorPeriod Perio
     /// <summary>For group events: how many units were ranked.</summary>
     public int? GroupSize { get; init; }
 
+    /// <summary>For group events: how many places at the top are invited to share (the group's <see cref="RankingGroup.TopK"/>).</summary>
+    public int? TopK { get; init; }
+
+    /// <summary>For group events: how many places at the bottom count as 后N位 (the group's <see cref="RankingGroup.BottomK"/>).</summary>
+    public int? BottomK { get; init; }
+
     /// <summary>For bottom-rank events: how many consecutive ranked periods the unit has qualified in, this one included.</summary>
     public int? Consecutive { get; init; }
 

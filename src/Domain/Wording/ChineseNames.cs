@@ -115,6 +115,15 @@ public static class ChineseNames
         _ => throw new ArgumentOutOfRangeException(nameof(period), period, "Not an indicator period kind."),
     };
 
+    /// <summary>An indicator's or item's light: 红, 黄 or 绿 (messages add 灯: 亮黄灯).</summary>
+    public static string Of(TrafficLight light) => light switch
+    {
+        TrafficLight.Green => "绿",
+        TrafficLight.Yellow => "黄",
+        TrafficLight.Red => "红",
+        _ => throw new ArgumentOutOfRangeException(nameof(light), light, "Not a light."),
+    };
+
     /// <summary>2024年6月7日: the form Chinese official documents use, no leading zeros.</summary>
     public static string Of(LocalDate date) => string.Create(CultureInfo.InvariantCulture, $"{date.Year}年{date.Month}月{date.Day}日");
 

@@ -55,6 +55,22 @@ public sealed record MessageTemplate(string Id, string Subject, string Body, str
     /// <item><term>rule</term><description>the name of the rule that raised the event, for accountability-level events (依据督办规则“…”); else the rule's id</description></item>
     /// <item><term>consequence</term><description>for a consequence notice (后果通知): the consequence the office recommends, e.g. 核减前期费; empty otherwise</description></item>
     /// <item><term>consequenceUnit</term><description>for a consequence notice: the unit that executes it, e.g. 市发改委; empty otherwise</description></item>
+    /// <item><term>value</term><description>indicator events: the value with its unit of measure, e.g. 5.2% or 52.3亿元 (<c>{reported}</c> says the same, <c>{planned}</c> the time-proportional plan, <c>{target}</c> the target judged, each with the unit)</description></item>
+    /// <item><term>figures</term><description>indicator events: every figure of the value as a phrase continuing 「“{item}”{period}」, e.g. 为5.2%，居全省第7位（共12个），全省平均5.8%</description></item>
+    /// <item><term>light</term><description>indicator events: 红灯, 黄灯 or 绿灯 against the plan; empty without an annual target</description></item>
+    /// <item><term>rank</term><description>indicator events: the provincial rank, e.g. 全省第6位（共12个）</description></item>
+    /// <item><term>average</term><description>indicator events: the provincial average, e.g. 5.8%</description></item>
+    /// <item><term>rankTarget</term><description>indicator events: the rank targets, e.g. 保四争三奔第一</description></item>
+    /// <item><term>earlier</term><description>below-earlier events: the earlier period compared with, e.g. 2026年1–3月</description></item>
+    /// <item><term>firstThird</term><description>year-end events: the province's first third, e.g. 前四位</description></item>
+    /// <item><term>group</term><description>group events: the ranking group's name, e.g. 各镇（街道）</description></item>
+    /// <item><term>groupRank</term><description>a unit's group event: its place in the group, e.g. 第9位（共10个）</description></item>
+    /// <item><term>topK</term><description>group events: the places invited to share, e.g. 前三位</description></item>
+    /// <item><term>bottomK</term><description>group events: the places counted as lagging, e.g. 后三位</description></item>
+    /// <item><term>top</term><description>the scoreboard: the units in the top places, e.g. 甲镇、乙镇、丙街道</description></item>
+    /// <item><term>bottom</term><description>the scoreboard: the units in the bottom places (ties included)</description></item>
+    /// <item><term>standings</term><description>the scoreboard in one line, e.g. 1.甲镇95.2%；2.乙镇91%；…</description></item>
+    /// <item><term>escalation</term><description>bottom-rank events of a second consecutive period: that the summons moved up to the principal; empty otherwise</description></item>
     /// <item><term>sender</term><description>the signature (落款), the SenderName setting, e.g. 督查室</description></item>
     /// <item><term>contact</term><description>the ContactLine setting, e.g. 联系人：王某，电话：0755-12345678; may be empty</description></item>
     /// </list>
@@ -64,6 +80,8 @@ public sealed record MessageTemplate(string Id, string Subject, string Body, str
         "unit", "item", "recipient", "level", "kind", "date", "asOf", "checkpoint", "due", "deadline", "target", "planned",
         "reported", "gap", "when", "daysLeft", "streak", "period", "reportDue", "demand", "demandKind", "dueBy", "owedBy", "sender", "contact",
         "plannedStart", "cause", "situation", "rule", "consequence", "consequenceUnit",
+        "value", "figures", "light", "rank", "average", "rankTarget", "earlier", "firstThird", "group", "groupRank", "topK", "bottomK",
+        "top", "bottom", "standings", "escalation",
     ];
 
     private static readonly HashSet<string> Known = new(Placeholders, StringComparer.OrdinalIgnoreCase);

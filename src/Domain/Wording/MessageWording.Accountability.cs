@@ -1,4 +1,3 @@
-using System.Globalization;
 using Escalation.Domain.Accountability;
 using Escalation.Domain.Events;
 using Escalation.Domain.Rules;
@@ -25,32 +24,9 @@ public static partial class MessageWording
 
     /// <summary>
     /// What happened, continuing 「{unit}承担的“{item}”」: the situation of a task event, or for an indicator event its period
-    /// and what it missed (2025年1–5月已连续4期落后（全省第7位）).
+    /// and what it missed (2025年1–5月已连续4期落后（全省第7位，实际4.6%）).
     /// </summary>
-    private static string Happened(EscalationEvent e) =>
-        e.Facts.Indicator is { } indicator ? Text(indicator.PeriodLabel) + IndicatorSituation(e, indicator) : Situation(e, Style.Sentence);
-
-    private static string IndicatorSituation(EscalationEvent e, Indicators.IndicatorFacts facts)
-    {
-        var measure = Text(facts.MeasureUnit);
-        string Figure(double? value) => Number(value) is { Length: > 0 } n ? n + measure : "";
-        var rank = facts.ProvincialRank is { } r ? string.Create(CultureInfo.InvariantCulture, $"全省第{r}位") : "";
-        var valueAndTarget = Joined("，", Figure(facts.Value), Prefixed("目标", Figure(facts.Target)));
-        return e.Kind switch
-        {
-            EventKind.IndicatorLagging => (e.Facts.Streak is > 1 and var n ? string.Create(CultureInfo.InvariantCulture, $"已连续{n}期落后") : "落后")
-                + Parenthesised(Joined("，", rank, Prefixed("实际", Figure(facts.Value)), Prefixed("计划", Figure(facts.Planned)))),
-            EventKind.TargetMissed => "未完成确保目标" + Parenthesised(valueAndTarget),
-            EventKind.StretchMissed => "未达力争目标" + Parenthesised(valueAndTarget),
-            EventKind.BelowEarlier => "低于规定的前期水平" + Parenthesised(Joined("，", Figure(facts.Value), Prefixed("前期", Figure(facts.Target)))),
-            EventKind.YearEndRank => rank.Length > 0 && facts.FirstThird is { } third
-                ? rank + string.Create(CultureInfo.InvariantCulture, $"，在第一方阵（前{third}位）之外")
-                : "年终排名在第一方阵之外",
-            EventKind.BottomRank => "低于全省平均且在" + (Text(facts.GroupName) is { Length: > 0 } group ? group : "分组") + "中排名靠后"
-                + Parenthesised(facts.Standing is { } standing ? string.Create(CultureInfo.InvariantCulture, $"第{standing.Rank}位") : ""),
-            _ => ChineseNames.Of(e.Kind),
-        };
-    }
+    private static string Happened(EscalationEvent e) => Situation(e, Style.Sentence);
 
     /// <summary>What an accountability-level event recommends: 对有关责任人员启动问责程序, or 核减前期费（执行单位：市发改委）.</summary>
     private static string Recommendation(AccountabilityFacts facts) => facts.IsConsequenceNotice
@@ -63,8 +39,8 @@ public static partial class MessageWording
 
     /// <summary>A grouped subject at the accountability level, always naming the units (the letter never goes to them).</summary>
     private static string AccountabilityAbout(string whom, List<LetterItem> items) => items.All(i => IsConsequenceNotice(i.Event))
-        ? "关于建议对" + whom + Count(items) + "项重点工作采取后果措施的通知"
-        : "关于" + whom + Count(items) + "项重点工作" + Topic(items) + "的问责建议";
+        ? "关于建议对" + whom + Count(items) + Noun(items) + "采取后果措施的通知"
+        : "关于" + whom + Count(items) + Noun(items) + Topic(items) + "的问责建议";
 
     /// <summary>What a grouped accountability letter asks: to decide on accountability, or to handle consequences within the addressee's remit.</summary>
     private static string AccountabilityAsk(List<LetterItem> items, List<string> units, WordingSettings wording)

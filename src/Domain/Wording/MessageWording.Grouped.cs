@@ -11,7 +11,7 @@ public static partial class MessageWording
     private const string SummonsAction = "主要负责同志、分管负责同志开展约谈警示";
 
     /// <summary>The table columns of a grouped letter, in this order, each shown when some item has a value for it.</summary>
-    private static readonly string[] Columns = ["单位", "事项", "情形", "计划进度", "实际进度", "时间节点", "连续落后期数", "应报送日期", DemandLabel, RecommendationLabel];
+    private static readonly string[] Columns = ["单位", "事项", "情形", "期间", "数值", "全省排名", "全省平均", "计划进度", "实际进度", "时间节点", "连续落后期数", "应报送日期", DemandLabel, RecommendationLabel];
 
     private enum Style
     {
@@ -69,6 +69,12 @@ public static partial class MessageWording
     private static string Situation(EscalationEvent e, Style style)
     {
         var facts = e.Facts;
+        if (facts.Indicator is { } indicator)
+        {
+            // A table has a column for the period; a sentence starts with it (2026年1–5月已连续3期落后…).
+            return (style == Style.Cell ? "" : Text(indicator.PeriodLabel)) + IndicatorSituation(e, indicator, style);
+        }
+
         var checkpoint = style == Style.Cell || Text(facts.Checkpoint).Length == 0 ? "" : Q(facts.Checkpoint);
         var node = style == Style.Sms ? "节点" : "时间节点";
         switch (e.Kind)
@@ -96,7 +102,7 @@ public static partial class MessageWording
     }
 
     /// <summary>The kind of trouble, as a subject names it: 进度落后, 时间节点逾期未完成, ….</summary>
-    private static string Topic(EscalationEvent e) => e.Kind switch
+    private static string Topic(EscalationEvent e) => IndicatorTopic(e) ?? e.Kind switch
     {
         EventKind.DueSoon or EventKind.DueToday => "时间节点临近到期",
         EventKind.Overdue => "时间节点逾期未完成",
@@ -141,6 +147,7 @@ public static partial class MessageWording
             document.Add(CopyNote).Add(Summary(letter.Level, copies)).Items(Table(copies, wording));
         }
 
+        AddStandings(document, items, wording);
         Signature(document, letter, wording);
         return new EmailMessage(subject, document.PlainText(), document.Html(subject));
     }
@@ -156,9 +163,9 @@ public static partial class MessageWording
             if (addressed.Count > 0)
             {
                 var units = Units(addressed);
-                var scope = units.Count > 1 ? Count(addressed) + "项重点工作"
+                var scope = units.Count > 1 ? Count(addressed) + Noun(addressed)
                     : addressed.Count == 1 ? YourUnit(addressed) + Q(addressed[0].Event.Facts.ItemTitle)
-                    : YourUnit(addressed) + Count(addressed) + "项重点工作";
+                    : YourUnit(addressed) + Count(addressed) + Noun(addressed);
                 var titles = titled && addressed.Count > 1 ? Titles(addressed) : "";
                 var ask = level switch
                 {
@@ -175,7 +182,7 @@ public static partial class MessageWording
             var copied = Units(copies);
             if (copied.Count > 1)
             {
-                return SmsCopyMark + "今日共对" + Count(copied) + "个单位的" + Count(copies) + "项重点工作" + Issued(level) + SeeEmail();
+                return SmsCopyMark + "今日共对" + Count(copied) + "个单位的" + Count(copies) + Noun(copies) + Issued(level) + SeeEmail();
             }
 
             var unit = copied[0];
@@ -186,7 +193,7 @@ public static partial class MessageWording
                 EventLevel.Accountability => "已提出问责建议",
                 _ => "拟对" + unit + "开展约谈警示，具体时间另行通知",
             };
-            return SmsCopyMark + unit + Count(copies) + "项重点工作" + (titled ? Titles(copies) : "") + Topic(copies) + "，" + action + SeeEmail();
+            return SmsCopyMark + unit + Count(copies) + Noun(copies) + (titled ? Titles(copies) : "") + Topic(copies) + "，" + action + SeeEmail();
         }
 
         // Only a person who also gets the email is sent to it.
@@ -207,7 +214,7 @@ public static partial class MessageWording
         var about = level == EventLevel.Accountability ? AccountabilityAbout(whom, items)
             : level == EventLevel.Summons
             ? "关于对" + whom + "开展约谈警示的通知（涉及" + Count(items) + "项任务）"
-            : "关于" + (addressed.Count > 0 && units.Count == 1 ? "" : whom) + Count(items) + "项重点工作" + Topic(items) + "的" + (level == EventLevel.Reminder ? "提醒" : "通报");
+            : "关于" + (addressed.Count > 0 && units.Count == 1 ? "" : whom) + Count(items) + Noun(items) + Topic(items) + "的" + (level == EventLevel.Reminder ? "提醒" : "通报");
         var also = addressed.Count > 0 && copies.Count > 0 ? "（另抄送" + Count(copies) + "项）" : "";
         return (addressed.Count > 0 ? "" : CopyMark) + Tag(level, items) + about + also;
     }
@@ -219,11 +226,13 @@ public static partial class MessageWording
         var periods = events.Select(e => Text(e.Facts.Period)).Distinct(StringComparer.Ordinal).ToList();
         var intro = events.All(e => e.Kind == EventKind.Lagging) && periods is [{ Length: > 0 } period]
             ? "经对" + period + "重点工作推进情况分析，"
+            : items.All(i => IsIndicator(i.Event)) && periods is [{ Length: > 0 } indicatorPeriod]
+            ? "经对" + indicatorPeriod + "主要指标运行情况分析，"
             : events.Select(e => e.Date).Distinct().Count() == 1 ? "截至" + Date(events[0].Date) + "，" : "经督查，";
         var units = Units(items);
-        var scope = units.Count > 1 ? "有关单位承担的以下" + Count(items) + "项重点工作"
+        var scope = units.Count > 1 ? "有关单位承担的以下" + Count(items) + Noun(items)
             : items.Count == 1 ? YourUnit(items) + "承担的" + Q(events[0].Facts.ItemTitle)
-            : YourUnit(items) + "承担的以下" + Count(items) + "项重点工作";
+            : YourUnit(items) + "承担的以下" + Count(items) + Noun(items);
         var demand = DemandSentence(events, wording);
         var ask = level switch
         {
@@ -297,7 +306,7 @@ public static partial class MessageWording
         var units = Units(copies);
         var whom = units.Count > 1 ? "今日共对" + Count(units) + "个单位的" : "今日对" + units[0] + "的";
         var summons = level == EventLevel.Summons ? "，拟对" + (units.Count > 1 ? "有关单位" : units[0]) + SummonsAction : "";
-        return whom + Count(copies) + "项重点工作" + Issued(level) + summons + "，情况如下：";
+        return whom + Count(copies) + Noun(copies) + Issued(level) + summons + "，情况如下：";
     }
 
     /// <summary>A row per item, a column per fact that some item has; 情形 says as of when if the items differ in date.</summary>
@@ -308,6 +317,11 @@ public static partial class MessageWording
         {
             var e = i.Event;
             var cells = Facts(e, wording).ToDictionary(f => f.Label, f => f.Value, StringComparer.Ordinal);
+            if (cells.Remove("指标", out var indicator))
+            {
+                cells["事项"] = indicator;
+            }
+
             cells["情形"] = (dated ? "截至" + Date(e.Date) + "，" : "") + Situation(e, Style.Cell);
             return Columns.Select(c => cells.GetValueOrDefault(c, "")).ToArray();
         }).ToList();

@@ -161,9 +161,17 @@ public static partial class MessageWording
         }
 
         Row("单位", Text(facts.UnitName));
-        Row("事项", Text(facts.ItemTitle));
-        Row("计划进度", Percent(facts.Planned));
-        Row("实际进度", Percent(facts.Reported));
+        if (facts.Indicator is { } indicator)
+        {
+            // The figures of an indicator are not progress: no 计划进度/实际进度 rows, and no milestone.
+            IndicatorFactRows(e, indicator, Row);
+        }
+        else
+        {
+            Row("事项", Text(facts.ItemTitle));
+            Row("计划进度", Percent(facts.Planned));
+            Row("实际进度", Percent(facts.Reported));
+        }
 
         var checkpointDetails = Joined("，", Date(facts.CheckpointDue), Prefixed("目标进度", Percent(facts.CheckpointTarget)));
         var checkpoint = Text(facts.Checkpoint);
@@ -218,7 +226,7 @@ public static partial class MessageWording
     }
 
     /// <summary>The shipped template that words an event of this kind and level, whatever template its rule named.</summary>
-    private static string ShippedTemplateId(EscalationEvent e) => AccountabilityTemplateId(e) ?? e.Kind switch
+    private static string ShippedTemplateId(EscalationEvent e) => AccountabilityTemplateId(e) ?? IndicatorTemplateId(e) ?? e.Kind switch
     {
         EventKind.DueSoon or EventKind.DueToday => "due-soon",
         EventKind.Overdue => e.Level == EventLevel.Summons ? "overdue-summons" : "overdue",
@@ -250,7 +258,9 @@ public static partial class MessageWording
             paragraphs.Add(contact);
         }
 
-        var document = new EmailDocument().AddRange(paragraphs).Facts(Facts(item.Event, wording));
+        var document = new EmailDocument().AddRange(paragraphs);
+        AddStandings(document, [item], wording);
+        document.Facts(Facts(item.Event, wording));
         return new EmailMessage(subject, document.PlainText(), document.Html(subject));
     }
 
@@ -288,7 +298,7 @@ public static partial class MessageWording
     {
         var facts = e.Facts;
         var dueBy = e.Demand?.DueBy ?? facts.DemandDueBy;
-        return new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
             ["unit"] = Text(facts.UnitName),
             ["item"] = Text(facts.ItemTitle),
@@ -322,6 +332,8 @@ public static partial class MessageWording
             ["sender"] = Text(wording.SenderName),
             ["contact"] = Contact(wording),
         };
+        AddIndicatorValues(values, e, wording);
+        return values;
     }
 
     private static bool Uses(string text, string placeholder) =>

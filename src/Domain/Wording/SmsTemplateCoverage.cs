@@ -26,6 +26,15 @@ public static class SmsTemplateCoverage
             TriggerKind.DemandOverdue => [EventKind.DemandOverdue],
             TriggerKind.StartMissed => [EventKind.StartMissed],
             TriggerKind.ReportDueSoon => [EventKind.ReportDueSoon],
+            TriggerKind.IndicatorLag => [EventKind.IndicatorLagging],
+            TriggerKind.TargetMissed => [EventKind.TargetMissed],
+            TriggerKind.StretchMissed => [EventKind.StretchMissed],
+            TriggerKind.BelowEarlier => [EventKind.BelowEarlier],
+            TriggerKind.YearEndRank => [EventKind.YearEndRank],
+            TriggerKind.BottomRank => [EventKind.BottomRank],
+            TriggerKind.Scoreboard => [EventKind.Scoreboard],
+            TriggerKind.ShareInvitation => [EventKind.ShareInvitation],
+            TriggerKind.Pledge => [EventKind.Pledge],
             _ => throw new ArgumentOutOfRangeException(nameof(rule), rule.Trigger.Kind, "Unknown trigger."),
         };
     }

@@ -37,8 +37,16 @@ public class DefaultTemplatesTests
         Consequence = new ConsequenceSpec("核减前期费", "fgw", RecipientRole.UnitPrincipal, "fgw"),
     };
 
-    /// <summary>Shipped for rungs admins add, not named by a default rule.</summary>
-    private static readonly string[] ShippedForAddedRungs = ["overdue-summons", "consequence-notice"];
+    /// <summary>
+    /// Shipped for rungs admins add, not named by a default rule: the overdue summons, the consequence notice, and the
+    /// indicator events' wording (no default rule judges indicators; samples/rules.csv adds them).
+    /// </summary>
+    private static readonly string[] ShippedForAddedRungs =
+    [
+        "overdue-summons", "consequence-notice",
+        "indicator-lag-reminder", "indicator-lag-notice", "indicator-lag-summons", "indicator-target-missed", "indicator-stretch-missed",
+        "indicator-below-earlier", "indicator-year-end", "indicator-bottom-rank", "scoreboard", "scoreboard-share", "scoreboard-pledge",
+    ];
 
     private static IEnumerable<EscalationRule> RulesWithShippedWording => [.. DefaultRules.All, OverdueSummons, ConsequenceNotice];
 
@@ -64,7 +72,7 @@ public class DefaultTemplatesTests
     }
 
     [Fact]
-    public void All_HasExactlyTheTemplatesTheDefaultRulesName_TheOverdueSummonsAndTheConsequenceNotice()
+    public void All_HasExactlyTheTemplatesTheDefaultRulesName_TheOverdueSummonsTheConsequenceNoticeAndTheIndicatorEvents()
     {
         var named = DefaultRules.All.Select(r => r.Template).Concat(ShippedForAddedRungs).Distinct().Order(StringComparer.Ordinal);
 

@@ -75,9 +75,9 @@ public class PlaceholderTests
     }
 
     [Fact]
-    public void Expected_CoversEveryPlaceholder_InTheirListedOrder()
+    public void Expected_CoversEveryPlaceholder_InTheirListedOrder_TheIndicatorOnesLast()
     {
-        Assert.Equal(MessageTemplate.Placeholders, Expected().Select(row => (string)row[0]));
+        Assert.Equal(MessageTemplate.Placeholders, Expected().Concat(IndicatorPlaceholderTests.Expected()).Select(row => (string)row[0]));
     }
 
     [Fact]

@@ -54,6 +54,43 @@ public class SmsTemplateCoverageTests
         Assert.Equal(3, problems.Count);
     }
 
+    // Each indicator trigger raises its own kind (IndicatorEvaluator); a summons by SMS about towns below the provincial
+    // average and in the bottom three needs the row 约谈 / 低于平均且排名靠后, or the summons' grouped row.
+    [Theory]
+    [InlineData("indicator-lag", "2", EventKind.IndicatorLagging)]
+    [InlineData("target-missed", null, EventKind.TargetMissed)]
+    [InlineData("stretch-missed", null, EventKind.StretchMissed)]
+    [InlineData("below-earlier", null, EventKind.BelowEarlier)]
+    [InlineData("year-end-rank", null, EventKind.YearEndRank)]
+    [InlineData("bottom-rank", null, EventKind.BottomRank)]
+    [InlineData("scoreboard", null, EventKind.Scoreboard)]
+    [InlineData("share", null, EventKind.ShareInvitation)]
+    [InlineData("pledge", null, EventKind.Pledge)]
+    public void KindsOf_GivesTheIndicatorKind_OfEachIndicatorTrigger(string trigger, string? streak, EventKind expected)
+    {
+        var (rule, problems) = new RuleRow
+        {
+            Id = "I1", Level = trigger == "stretch-missed" ? "提醒" : "约谈", Trigger = trigger, Streak = streak, To = "principal", Channels = "sms", Template = "x",
+        }.Parse();
+        Assert.Empty(problems);
+
+        Assert.Equal([expected], SmsTemplateCoverage.KindsOf(rule!));
+    }
+
+    [Fact]
+    public void Problems_NameTheIndicatorKind_WhenAnIndicatorSummonsBySmsHasNoRow()
+    {
+        var (rule, _) = new RuleRow { Id = "I8", Name = "低于全省平均且排名后三位约谈", Level = "约谈", Trigger = "bottom-rank", To = "deputy", Channels = "email,sms", Template = "indicator-bottom-rank" }.Parse();
+        var map = Map(new SmsTemplateRow("提醒", "grouped", "SMS_7", "count={count};items={items}"));
+
+        var problems = SmsTemplateCoverage.Problems([rule!], map, "阿里云短信");
+
+        Assert.Single(problems, p => p.Key == "I8" && p.Reason.Contains("「约谈」级「低于平均且排名靠后」", StringComparison.Ordinal));
+        Assert.Empty(SmsTemplateCoverage.Problems([rule!], Map(
+            new SmsTemplateRow("约谈", "低于平均且排名靠后", "SMS_8", "unit={unit};item={item};period={period};value={value};average={average}"),
+            new SmsTemplateRow("约谈", "grouped", "SMS_9", "count={count};items={items}")), "阿里云短信"));
+    }
+
     [Fact]
     public void Problems_AreNone_WhenEachLevelHasAGroupedRow()
     {

@@ -104,6 +104,6 @@ public sealed partial class CustomHandlerTests
 
         Assert.Equal(HttpStatusCode.InternalServerError, failed.Status);
         Assert.Equal(HttpStatusCode.OK, retried.Status);
-        Assert.Equal(11, handler.Publisher.To(Escalation.Functions.Messaging.ServiceBusEntities.EvaluateQueue).Count);
+        Assert.Equal(24, handler.Publisher.To(Escalation.Functions.Messaging.ServiceBusEntities.EvaluateQueue).Count);
     }
 }

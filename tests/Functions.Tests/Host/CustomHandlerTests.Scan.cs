@@ -23,7 +23,7 @@ public sealed partial class CustomHandlerTests
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.Equal("{}", answer.Outputs.ToJsonString());
-        Assert.Equal("ScanDeadlines: 11 units to evaluate on 2026-06-01, 0 configuration problems open", Assert.Single(answer.Logs));
+        Assert.Equal("ScanDeadlines: 24 units to evaluate on 2026-06-01, 0 configuration problems open", Assert.Single(answer.Logs));
         Assert.Null(answer.Body["ReturnValue"]);
         Assert.All(handler.Publisher.Published, p => Assert.Equal(ServiceBusEntities.EvaluateQueue, p.Entity));
         var requests = handler.Publisher.To(ServiceBusEntities.EvaluateQueue);
@@ -42,8 +42,8 @@ public sealed partial class CustomHandlerTests
         var answer = await handler.Post(ScanDeadlines, HostPayloads.Timer(HandlerHarness.ScanTime, pastDue: true));
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
-        Assert.Equal("ScanDeadlines (past due): 11 units to evaluate on 2026-06-01, 0 configuration problems open", Assert.Single(answer.Logs));
-        Assert.Equal(11, handler.Publisher.To(ServiceBusEntities.EvaluateQueue).Count);
+        Assert.Equal("ScanDeadlines (past due): 24 units to evaluate on 2026-06-01, 0 configuration problems open", Assert.Single(answer.Logs));
+        Assert.Equal(24, handler.Publisher.To(ServiceBusEntities.EvaluateQueue).Count);
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed partial class CustomHandlerTests
 
         var answer = await handler.Post(ScanDeadlines, HostPayloads.Timer(at));
 
-        Assert.Equal("ScanDeadlines: 11 units to evaluate on 2026-06-02, 0 configuration problems open", Assert.Single(answer.Logs));
+        Assert.Equal("ScanDeadlines: 24 units to evaluate on 2026-06-02, 0 configuration problems open", Assert.Single(answer.Logs));
         Assert.All(handler.Publisher.To(ServiceBusEntities.EvaluateQueue), m => Assert.StartsWith("evaluate:2026-06-02:", m.MessageId, StringComparison.Ordinal));
     }
 
@@ -64,7 +64,7 @@ public sealed partial class CustomHandlerTests
     public async Task ScanDeadlines_FailsForARetryThenAnswersTheNextRequest_WhenServiceBusIsUnavailable()
     {
         await using var handler = await HandlerHarness.Start();
-        handler.Publisher.FailNext(new RequestFailedException(503, "Service Bus answered 503 Service Unavailable to a send of 11 message(s) to 'evaluate'."));
+        handler.Publisher.FailNext(new RequestFailedException(503, "Service Bus answered 503 Service Unavailable to a send of 24 message(s) to 'evaluate'."));
 
         var failed = await handler.Post(ScanDeadlines, HostPayloads.Timer(HandlerHarness.ScanTime));
         var retried = await handler.Post(ScanDeadlines, HostPayloads.Timer(HandlerHarness.ScanTime));
@@ -72,10 +72,10 @@ public sealed partial class CustomHandlerTests
         Assert.Equal(HttpStatusCode.InternalServerError, failed.Status);
         Assert.Equal("{}", failed.Outputs.ToJsonString());
         Assert.Equal(
-            "ScanDeadlines failed and will be retried: RequestFailedException: Service Bus answered 503 Service Unavailable to a send of 11 message(s) to 'evaluate'.",
+            "ScanDeadlines failed and will be retried: RequestFailedException: Service Bus answered 503 Service Unavailable to a send of 24 message(s) to 'evaluate'.",
             Assert.Single(failed.Logs));
         Assert.Equal(HttpStatusCode.OK, retried.Status);
-        Assert.Equal(11, handler.Publisher.To(ServiceBusEntities.EvaluateQueue).Count);
+        Assert.Equal(24, handler.Publisher.To(ServiceBusEntities.EvaluateQueue).Count);
     }
 
     [Fact]

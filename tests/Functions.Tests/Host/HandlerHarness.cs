@@ -65,7 +65,7 @@ internal sealed class HandlerHarness : IAsyncDisposable
     public static Instant ScanTime { get; } = Instant.FromUtc(2026, 6, 1, 0, 30);
 
     /// <summary>The units of samples/units.csv.</summary>
-    public static IReadOnlyList<string> SampleUnits { get; } = ["cgj", "cjt", "fgw", "jtj", "jyj", "sthjj", "swj", "swuj", "wjw", "zjj", "zrzyj"];
+    public static IReadOnlyList<string> SampleUnits { get; } = ["cgj", "cjt", "czj", "fgw", "gxj", "jtj", "jyj", "rsj", "sthjj", "swj", "swuj", "town-bs", "town-bt", "town-cg", "town-dh", "town-jq", "town-lw", "town-ng", "town-qs", "town-sm", "town-xs", "wjw", "zjj", "zrzyj"];
 
     public FakeClock Clock { get; }
 

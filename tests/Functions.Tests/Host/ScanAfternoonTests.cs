@@ -24,7 +24,7 @@ public sealed class ScanAfternoonTests
         var answer = await handler.Post(ScanAfternoon, HostPayloads.Timer(HandlerHarness.ScanTime));
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
-        Assert.Equal("ScanAfternoon: 11 units to evaluate on 2026-06-01, 0 configuration problems open", Assert.Single(answer.Logs));
+        Assert.Equal("ScanAfternoon: 24 units to evaluate on 2026-06-01, 0 configuration problems open", Assert.Single(answer.Logs));
         var requests = handler.Publisher.To(ServiceBusEntities.EvaluateQueue);
         Assert.Equal(HandlerHarness.SampleUnits.Select(u => $"evaluate:2026-06-01:afternoon:{u}"), requests.Select(m => m.MessageId));
         Assert.All(requests, m => Assert.Equal("afternoon", JsonNode.Parse(m.Body.ToString())!["scan"]!.GetValue<string>()));

@@ -20,9 +20,9 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
     /// <summary>Rows per table in samples/ (samples/README.md); calendar and templates are header only.</summary>
     private static readonly Dictionary<string, int> SampleCounts = new()
     {
-        ["units"] = 11, ["people"] = 58, ["tasks"] = 66, ["milestones"] = 70, ["plantemplates"] = 10, ["progress"] = 1698,
-        ["rules"] = 11, ["settings"] = 4, ["exemptions"] = 4, ["calendar"] = 0, ["templates"] = 0, ["smstemplates"] = 13, ["robots"] = 2, ["explanations"] = 1,
-        ["indicators"] = 0, ["indicatorvalues"] = 0, ["rankinggroups"] = 0,
+        ["units"] = 24, ["people"] = 87, ["tasks"] = 66, ["milestones"] = 70, ["plantemplates"] = 10, ["progress"] = 1698,
+        ["rules"] = 22, ["settings"] = 4, ["exemptions"] = 4, ["calendar"] = 0, ["templates"] = 0, ["smstemplates"] = 15, ["robots"] = 2, ["explanations"] = 1,
+        ["indicators"] = 9, ["indicatorvalues"] = 707, ["rankinggroups"] = 2,
     };
 
     /// <summary>The rejected rows of samples/broken/EXPECTED.md (#3–#12): location, table, key, field, value, part of the reason.</summary>

@@ -82,10 +82,28 @@ public class SampleRulesTests
         var (rules, problems) = ParseRulesIn(Repo.Samples);
 
         // The samples add the group robots (samples/robots.csv) to R5, R6 and R8 so that the demo shows posts; the shipped
-        // ladder itself stays email and SMS.
+        // ladder itself stays email and SMS. After the shipped ladder come the sample city's indicator rules (I1–I11), which
+        // no default rule has: the shipped ladder judges tasks only.
         Assert.Empty(problems);
-        AssertLadder([.. Shipped.Select(r => r.Id.Value is "R5" or "R6" or "R8" ? r with { Channels = [Channel.Email, Channel.Sms, Channel.WeCom, Channel.DingTalk] } : r)], rules);
+        AssertLadder([.. Shipped.Select(r => r.Id.Value is "R5" or "R6" or "R8" ? r with { Channels = [Channel.Email, Channel.Sms, Channel.WeCom, Channel.DingTalk] } : r)], [.. rules.Take(Shipped.Length)]);
+        Assert.Equal(IndicatorLadder, rules.Skip(Shipped.Length).Select(r => $"{r.Id} {r.Level} {r.Trigger.Kind}{(r.Trigger.Kind == TriggerKind.IndicatorLag ? "≥" + r.Trigger.MinStreak : "")} {r.Template} {string.Join('+', r.Channels)}{(r.Demand is { } d ? $" {d.Kind} {d.Days}" : "")}"));
     }
+
+    /// <summary>The sample city's indicator rules (samples/rules.csv I1–I11), one line each: id, level, trigger, template, channels, demand.</summary>
+    private static readonly string[] IndicatorLadder =
+    [
+        "I1 Reminder IndicatorLag≥1 indicator-lag-reminder Email",
+        "I2 Notice IndicatorLag≥2 indicator-lag-notice Email Explanation 5个工作日",
+        "I3 Summons IndicatorLag≥3 indicator-lag-summons Email+Sms",
+        "I4 Notice TargetMissed indicator-target-missed Email Explanation 5个工作日",
+        "I5 Reminder StretchMissed indicator-stretch-missed Email",
+        "I6 Notice BelowEarlier indicator-below-earlier Email Explanation 5个工作日",
+        "I7 Notice YearEndRank indicator-year-end Email Explanation 10个工作日",
+        "I8 Summons BottomRank indicator-bottom-rank Email+Sms",
+        "I9 Notice Scoreboard scoreboard Email+DingTalk",
+        "I10 Reminder ShareInvitation scoreboard-share Email",
+        "I11 Notice Pledge scoreboard-pledge Email",
+    ];
 
     [Fact]
     public void DefaultRules_AreTheShippedLadder()

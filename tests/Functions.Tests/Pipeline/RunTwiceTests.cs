@@ -49,7 +49,7 @@ public sealed class RunTwiceTests
         Assert.Equal((6, 5), (emailsFirst, smsFirst));
         Assert.Equal(3, loggedFirst.Count);
         Assert.All(logFirst, e => Assert.Equal(LogStatus.Delivered, e.Status));
-        Assert.Equal(11, outcome.Units);
+        Assert.Equal(24, outcome.Units);
         Assert.Equal((6, 5), (sandbox.Email.Calls.Count, sandbox.Sms.Calls.Count));
         Assert.Empty(loggedSecond);
         Assert.Equal(LogRows(logFirst), LogRows(logSecond));

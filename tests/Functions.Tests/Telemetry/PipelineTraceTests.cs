@@ -61,8 +61,8 @@ public sealed partial class PipelineTraceTests
         var sendEvaluate = Assert.Single(spans, s => s.DisplayName == "send evaluate");
         Assert.Equal((ActivityKind.Producer, scan.SpanId), (sendEvaluate.Kind, sendEvaluate.ParentSpanId));
         var evaluations = spans.Where(s => s.DisplayName == EngineTelemetry.EvaluateUnit).ToList();
-        Assert.Equal(11, evaluations.Count);
-        Assert.Equal(11, sendEvaluate.GetTagItem("messaging.batch.message_count"));
+        Assert.Equal(24, evaluations.Count);
+        Assert.Equal(24, sendEvaluate.GetTagItem("messaging.batch.message_count"));
         Assert.All(evaluations, e => Assert.Equal((ActivityKind.Consumer, sendEvaluate.SpanId), (e.Kind, e.ParentSpanId)));
 
         // EvaluateUnit -> send events -> DeliverEmail, for each event (it joins its recipients' messages)
@@ -98,7 +98,7 @@ public sealed partial class PipelineTraceTests
                 .Select(e => (string)e.Tags.Single(t => t.Key == "escalation.event.id").Value!).Order());
 
         // Every message was received with the context of the span that sent it, under both names.
-        Assert.Equal(11 + 3 + 3 + sandbox.Email.Sent.Count + sandbox.Sms.Sent.Count, received.Count);
+        Assert.Equal(24 + 3 + 3 + sandbox.Email.Sent.Count + sandbox.Sms.Sent.Count, received.Count);
         Assert.All(received, m =>
         {
             var traceparent = m.Properties[TraceContext.TraceParent];
@@ -133,7 +133,7 @@ public sealed partial class PipelineTraceTests
         Assert.Equal((6, 5), (sandbox.Email.Sent.Count, sandbox.Sms.Sent.Count)); // 9 emails and 6 SMS deliveries, one message per person
         var scans = Assert.Single(metrics[EngineTelemetry.ScanDurationMetric]);
         Assert.Equal(("completed", 1d), (scans.Tags["outcome"], scans.Value));
-        Assert.Equal(11, metrics[EngineTelemetry.EvaluateDurationMetric].Sum(p => p.Value));
+        Assert.Equal(24, metrics[EngineTelemetry.EvaluateDurationMetric].Sum(p => p.Value));
     }
 
     //  10:00  DeliverEmail (event) -> send events -> DeliverEmail (jtj-cao's message): busy -> send events (scheduled 10:05)

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Escalation.Domain.Catalog;
 using Escalation.Domain.Delivery;
 using Escalation.Domain.Events;
+using Escalation.Domain.Indicators;
 using Escalation.Domain.Items;
 using Escalation.Domain.Rules;
 using Escalation.Domain.Wording;
@@ -89,6 +90,35 @@ public sealed class RobotChannelTests : IAsyncLifetime, IDisposable
 
     private static List<JsonElement> Lines(string path) =>
         [.. File.ReadAllLines(path, Encoding.UTF8).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement.Clone())];
+
+    // ---- indicator events ----
+
+    // The scoreboard (成绩单) copied to the office's group: the post carries its short form, the top and the bottom three,
+    // as the scoreboard's SMS does; the whole table is in the email.
+    [Fact]
+    public void Notice_PostsTheScoreboardsShortForm_TopAndBottomPlaces()
+    {
+        var towns = new (string Id, string Name, double Value)[] { ("town-dh", "东湖街道", 52.6), ("town-cg", "城关镇", 48.1), ("town-xs", "西山镇", 45), ("town-ng", "南港镇", 40.3), ("town-bt", "北塘镇", 36.8), ("town-qs", "青石镇", 31.5) };
+        var standings = towns.Select((t, i) => new Standing(new UnitId(t.Id), t.Value, i + 1, towns.Length - i)).ToArray();
+        var figures = new IndicatorFacts(new IndicatorId("zdxm-wcl"), IndicatorPeriod.Parse("2026-05"), "2026年1–5月", "%", new LocalDate(2026, 6, 10))
+        {
+            Group = new RankingGroupId("towns-xm"), GroupName = "各镇（街道）", GroupSize = 6, TopK = 3, BottomK = 3, Standings = standings,
+        };
+        var rule = new RuleId("I9");
+        var item = IndicatorItem.For(figures.Indicator);
+        var scoreboard = new EscalationEvent(EventId.For(rule, item, "scoreboard:towns-xm/2026-05"), rule, EventLevel.Notice, EventKind.Scoreboard, item, new UnitId("fgw"),
+            Day, "scoreboard:towns-xm/2026-05", [], [Channel.DingTalk], "scoreboard",
+            new EventFacts("重点项目投资完成率", "市发展改革委", 0, 0, Period: "2026年1–5月", PeriodKey: "2026-05") { Indicator = figures }, null);
+        var parcel = ParcelFor(OfficeRobot(), [], scoreboard) with
+        {
+            Wording = WordingSettings.Default with { UnitNames = towns.ToDictionary(t => new UnitId(t.Id), t => t.Name) },
+        };
+
+        var item0 = Assert.Single(RobotChannel.Notice(parcel).Items);
+
+        Assert.Equal("2026年1–5月成绩单：前三位东湖街道、城关镇、西山镇；后三位南港镇、北塘镇、青石镇", item0.WhatHappened);
+        Assert.Equal(("市发展改革委", "重点项目投资完成率"), (item0.Unit, item0.Item));
+    }
 
     // ---- local mode's outbox ----
 
