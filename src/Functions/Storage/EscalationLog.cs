@@ -92,6 +92,26 @@ public sealed class EscalationLog(IEntityTables tables)
         return known;
     }
 
+    /// <summary>
+    /// The state of those of <paramref name="events"/> already logged, by event id, read one row each (two columns): what
+    /// an indicator's evaluation dedups against, its events lying in the partitions of several units.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, LoggedState>> States(IEnumerable<EscalationEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var log = await tables.Table(TableName, cancellationToken).ConfigureAwait(false);
+        var known = new Dictionary<string, LoggedState>(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            if (!known.ContainsKey(e.Id.Value) && await log.Find(e.Unit.Value, e.Id.Value, StateColumns, cancellationToken).ConfigureAwait(false) is { } entity)
+            {
+                known[e.Id.Value] = new LoggedState(StatusOf(entity), entity.GetBoolean("Indexed") ?? false);
+            }
+        }
+
+        return known;
+    }
+
     /// <summary>The demands the unit's notices made (explanations or rectifications due), for the evaluator to chase.</summary>
     public async Task<IReadOnlyList<IssuedDemand>> Demands(UnitId unit, CancellationToken cancellationToken = default)
     {
