@@ -101,7 +101,7 @@ public sealed partial class Engine
             ? string.Create(CultureInfo.InvariantCulture,
                 $"unit {request.Unit} on {request.Date:yyyy-MM-dd}: {outcome.Logged.Count} new events, {outcome.Republished} republished, {outcome.Problems} problems{(outcome.CalendarGaps.Count > 0 ? $", {outcome.CalendarGaps.Count} of them tasks needing a year without calendar" : "")}")
             : string.Create(CultureInfo.InvariantCulture,
-                $"indicator {indicator!.Indicator} on {indicator.Date:yyyy-MM-dd}: {outcome.Logged.Count} new events, {outcome.Problems} problems"));
+                $"indicator {indicator!.Indicator} on {indicator.Date:yyyy-MM-dd}: {outcome.Logged.Count} new events, {outcome.Republished} republished, {outcome.Problems} problems"));
     }
 
     private async Task<Settlement> RunDeliver(ReceivedMessage message, Channel channel, CancellationToken cancellationToken)

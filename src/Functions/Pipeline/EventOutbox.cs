@@ -18,7 +18,7 @@ public sealed record CommitOutcome(IReadOnlyList<EscalationEvent> Logged, int Re
 /// The step after deciding, shared by every partition of work the evaluate queue carries (a unit's tasks, an indicator):
 /// logs each decided event exactly once (insert-if-absent keyed by the event id), re-indexes the known ones whose month
 /// copy is missing, publishes the new events and the given undelivered ones to the events topic, then marks the new ones
-/// published. A crash anywhere leaves the log ahead of the topic, never behind: the log is the outbox, the next run
+/// published; a log-only event (<see cref="EscalationEvent.LogOnly"/>) is logged and never published. A crash anywhere leaves the log ahead of the topic, never behind: the log is the outbox, the next run
 /// publishes again, and the ledger keeps re-publishing harmless.
 /// </summary>
 internal sealed partial class EventOutbox(EscalationLog log, IMessagePublisher publisher, ILogger logger)
@@ -52,8 +52,12 @@ internal sealed partial class EventOutbox(EscalationLog log, IMessagePublisher p
             if (await log.Record(e, now, cancellationToken).ConfigureAwait(false))
             {
                 logged.Add(e);
-                toPublish.Add((e, true));
                 LogLogged(logger, e.Id.Value, e.Unit.Value, e.Item.Value, e.Rule.Value, e.Level);
+                if (!e.LogOnly)
+                {
+                    // A log-only event (no channels) is logged LogOnly, final: nothing to deliver, never published.
+                    toPublish.Add((e, true));
+                }
             }
         }
 

@@ -1,3 +1,4 @@
+using Escalation.Domain.Delivery;
 using Escalation.Functions.Messaging;
 using Escalation.Functions.Storage;
 using Microsoft.Extensions.Logging;
@@ -10,8 +11,10 @@ namespace Escalation.Functions.Pipeline;
 /// groups (configuration), every unit's values and its exemptions (two partition reads), decide with the pure
 /// <see cref="Domain.Indicators.IndicatorEvaluator"/>, then log and publish exactly as a unit's evaluation does
 /// (<see cref="EventOutbox"/>): each event once, by its deterministic id, whatever the redeliveries and concurrent
-/// handlers. Its problems go to the indicator's scope (<c>ind:{indicator}</c>). Events logged earlier and not delivered
-/// are republished by their unit's own evaluation (each indicator event lies in its unit's log partition), not here.
+/// handlers. Its problems go to the indicator's scope (<c>ind:{indicator}</c>). Of the events logged earlier it publishes
+/// again only those it decided today that were never published (a crash between logging and publishing, then the
+/// message's redelivery); any other undelivered one is republished by its unit's own evaluation, as each indicator event
+/// lies in its unit's log partition.
 /// </summary>
 public sealed partial class IndicatorEvaluation(IEntityTables tables, IMessagePublisher publisher, ConfigurationCache configurations, IClock clock, DateTimeZone zone, ILogger logger)
 {
@@ -38,15 +41,19 @@ public sealed partial class IndicatorEvaluation(IEntityTables tables, IMessagePu
         var read = new DailyRead(tables, clock, zone);
         var assessed = await read.AssessIndicator(configuration, request.Indicator, request.Date, request.Scan, cancellationToken).ConfigureAwait(false);
         var known = await _log.States(assessed.Result.Events, cancellationToken).ConfigureAwait(false);
-        var (logged, _) = await _outbox.Commit(assessed.Result.Events, known, [], clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
+        var stranded = assessed.Result.Events
+            .Where(e => known.TryGetValue(e.Id.Value, out var state) && state.Status == LogStatus.Logged)
+            .Select(e => (e.Unit, e.Id, known[e.Id.Value]))
+            .ToList();
+        var (logged, republished) = await _outbox.Commit(assessed.Result.Events, known, stranded, clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
         var problems = assessed.Problems;
         await read.RecordIndicator(request.Indicator, problems, cancellationToken).ConfigureAwait(false);
-        LogEvaluated(logger, request.Indicator.Value, request.Date, assessed.Inputs.Values.Count, logged.Count, problems.Count);
-        return (new EvaluationOutcome(logged, 0, problems.Count, []), null);
+        LogEvaluated(logger, request.Indicator.Value, request.Date, assessed.Inputs.Values.Count, logged.Count, republished, problems.Count);
+        return (new EvaluationOutcome(logged, republished, problems.Count, []), null);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Evaluated indicator {Indicator} on {Date}: {Values} values, {Logged} new events, {Problems} problems")]
-    private static partial void LogEvaluated(ILogger logger, string indicator, LocalDate date, int values, int logged, int problems);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Evaluated indicator {Indicator} on {Date}: {Values} values, {Logged} new events, {Republished} republished, {Problems} problems")]
+    private static partial void LogEvaluated(ILogger logger, string indicator, LocalDate date, int values, int logged, int republished, int problems);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Indicator {Indicator} is no longer a usable indicator; nothing evaluated")]
     private static partial void LogUnknownIndicator(ILogger logger, string indicator);
