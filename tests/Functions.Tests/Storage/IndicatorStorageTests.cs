@@ -20,106 +20,12 @@ namespace Escalation.Functions.Tests.Storage;
 /// </summary>
 public sealed class IndicatorStorageTests : IDisposable
 {
-    private static readonly LocalDate Published = new(2025, 5, 20);
-    private static readonly IndicatorId Gdtz = new("gdtz-zs");
-    private static readonly IndicatorId Zjbf = new("zjbf-jd");
-
     private readonly SqliteBackend _backend = new();
-
-    private static EscalationEvent Indicator(
-        RuleId rule, EventLevel level, EventKind kind, IndicatorId indicator, string unit, string unitName, string occurrence, IndicatorFacts facts,
-        IReadOnlyList<Channel>? channels = null, Demand? demand = null, int? streak = null) => new(
-        EventId.For(rule, IndicatorItem.For(indicator), occurrence),
-        rule,
-        level,
-        kind,
-        IndicatorItem.For(indicator),
-        new UnitId(unit),
-        Published,
-        occurrence,
-        channels is { Count: 0 } ? [] : [new Recipient(RecipientRole.UnitPrincipal, new PersonId(unit + "-zhang"), false), new Recipient(RecipientRole.SupervisionOffice, new PersonId("dcs-office"), true)],
-        channels ?? [Channel.Email, Channel.Sms],
-        "indicator-lag-notice",
-        new EventFacts(indicator == Gdtz ? "固定资产投资增速" : "资金拨付进度", unitName, facts.Planned ?? 0, facts.Value ?? 0, Streak: streak, Period: facts.PeriodLabel, PeriodKey: facts.Period.Key)
-        {
-            Indicator = facts,
-        },
-        demand);
-
-    /// <summary>固投增速 1–4月 ranked 5th of 12 (floor 4): the second lagging period in a row, a notice with an explanation due.</summary>
-    private static EscalationEvent LagNotice() => Indicator(
-        new RuleId("I2"), EventLevel.Notice, EventKind.IndicatorLagging, Gdtz, "city", "某市", "ind-lag:city/2025-04",
-        new IndicatorFacts(Gdtz, IndicatorPeriod.Month(2025, 4), "2025年1–4月", "%", Published)
-        {
-            Value = 6.1,
-            Planned = 2.5,
-            Light = TrafficLight.Green,
-            ProvincialRank = 5,
-            PeerCount = 12,
-            ProvincialAverage = 5.8,
-            Ranks = new RankTargets(4, 3, 1),
-        },
-        demand: new Demand(DemandKind.Explanation, new LocalDate(2025, 5, 27)) { From = [new UnitId("city")] },
-        streak: 2);
-
-    /// <summary>己 below the provincial average and last of seven towns, the second week running: the summons moves up.</summary>
-    private static EscalationEvent BottomRank() => Indicator(
-        new RuleId("I6"), EventLevel.Summons, EventKind.BottomRank, Zjbf, "town-ji", "己镇", "ind-bottom:towns/town-ji/2025-W11",
-        new IndicatorFacts(Zjbf, IndicatorPeriod.Week(2025, 11), "2025年第11周", "%", new LocalDate(2025, 3, 17))
-        {
-            Value = 64,
-            ProvincialAverage = 70,
-            Group = new RankingGroupId("towns"),
-            GroupName = "各镇（街道）",
-            GroupSize = 7,
-            Standing = new Standing(new UnitId("town-ji"), 64, 7, 1),
-            Consecutive = 2,
-            Escalated = true,
-        });
-
-    /// <summary>October's scoreboard of nine bureaus, a tie at 3rd place.</summary>
-    private static EscalationEvent Scoreboard() => Indicator(
-        new RuleId("I7"), EventLevel.Reminder, EventKind.Scoreboard, Gdtz, "fgw", "市发改委", "scoreboard:bureaus/2025-10",
-        new IndicatorFacts(Gdtz, IndicatorPeriod.Month(2025, 10), "2025年1–10月", "%", new LocalDate(2025, 11, 18))
-        {
-            Group = new RankingGroupId("bureaus"),
-            GroupName = "市直部门",
-            GroupSize = 4,
-            Ranks = new RankTargets(4, null, null),
-            Standings =
-            [
-                new Standing(new UnitId("b1"), 9.5, 1, 4),
-                new Standing(new UnitId("b2"), 8.25, 2, 3),
-                new Standing(new UnitId("b3"), 7, 3, 1),
-                new Standing(new UnitId("b4"), 7, 3, 1),
-            ],
-        });
-
-    /// <summary>Year-end rank 9 of 12 with an approved objective cause: logged only.</summary>
-    private static EscalationEvent ExemptYearEnd() => Indicator(
-        new RuleId("I5"), EventLevel.Notice, EventKind.YearEndRank, Gdtz, "city", "某市", "ind-yearend:city/2025-12",
-        new IndicatorFacts(Gdtz, IndicatorPeriod.Month(2025, 12), "2025年1–12月", "%", new LocalDate(2026, 1, 20))
-        {
-            Value = 4.2,
-            ProvincialRank = 9,
-            PeerCount = 12,
-            FirstThird = 4,
-            Exempt = true,
-            Target = 6.5,
-            EarlierPeriod = IndicatorPeriod.Month(2025, 3),
-        },
-        channels: []);
 
     private static LogEntry RoundTrip(EscalationEvent e, LogStatus status = LogStatus.Logged) =>
         EscalationLog.FromEntity(EscalationLog.ToEntity(e, status, null, ExportData.Now, ExportData.Now));
 
-    /// <summary>Facts are equal when every figure is, the standings compared item by item (a record compares lists by reference).</summary>
-    private static void AssertSameFacts(IndicatorFacts expected, IndicatorFacts? actual)
-    {
-        Assert.NotNull(actual);
-        Assert.Equal(expected with { Standings = [] }, actual with { Standings = [] });
-        Assert.Equal(expected.Standings, actual.Standings);
-    }
+    private static void AssertSameFacts(IndicatorFacts expected, IndicatorFacts? actual) => IndicatorEvents.AssertSameFacts(expected, actual);
 
     private static readonly string[] Names = ["lag", "bottom", "scoreboard", "year-end"];
 
@@ -127,10 +33,10 @@ public sealed class IndicatorStorageTests : IDisposable
 
     private static EscalationEvent Of(string name) => name switch
     {
-        "lag" => LagNotice(),
-        "bottom" => BottomRank(),
-        "scoreboard" => Scoreboard(),
-        _ => ExemptYearEnd(),
+        "lag" => IndicatorEvents.LagNotice(),
+        "bottom" => IndicatorEvents.BottomRank(),
+        "scoreboard" => IndicatorEvents.Scoreboard(),
+        _ => IndicatorEvents.ExemptYearEnd(),
     };
 
     [Theory]
@@ -167,8 +73,8 @@ public sealed class IndicatorStorageTests : IDisposable
     [Fact]
     public void Log_StoresTheIndicatorColumnsByName_AndNoneForATask()
     {
-        var lag = EscalationLog.ToEntity(LagNotice(), LogStatus.Logged, null, ExportData.Now, ExportData.Now);
-        var scoreboard = EscalationLog.ToEntity(Scoreboard(), LogStatus.Logged, null, ExportData.Now, ExportData.Now);
+        var lag = EscalationLog.ToEntity(IndicatorEvents.LagNotice(), LogStatus.Logged, null, ExportData.Now, ExportData.Now);
+        var scoreboard = EscalationLog.ToEntity(IndicatorEvents.Scoreboard(), LogStatus.Logged, null, ExportData.Now, ExportData.Now);
         var task = EscalationLog.ToEntity(ExportData.Notice("lag:2026-05", "fgw", new LocalDate(2026, 6, 2)), LogStatus.Logged, null, ExportData.Now, ExportData.Now);
 
         Assert.Equal(("gdtz-zs", "ind:gdtz-zs", "2025-04", "2025-05-20"), (lag.GetString("Indicator"), lag.GetString("Task"), lag.GetString("PeriodKey"), lag.GetString("Published")));
@@ -196,7 +102,7 @@ public sealed class IndicatorStorageTests : IDisposable
     public async Task Record_LogsALogOnlyEventAsLogOnly_WhichNoRunPublishesAgain()
     {
         var log = new EscalationLog(_backend.Fresh());
-        var e = ExemptYearEnd();
+        var e = IndicatorEvents.ExemptYearEnd();
 
         Assert.True(e.LogOnly);
         Assert.True(await log.Record(e, ExportData.Now));
@@ -214,9 +120,9 @@ public sealed class IndicatorStorageTests : IDisposable
     {
         var header = LogExport.Headers.ToList();
 
-        var lag = LogExport.Row(RoundTrip(LagNotice()), []);
-        var bottom = LogExport.Row(RoundTrip(BottomRank()), []);
-        var scoreboard = LogExport.Row(RoundTrip(Scoreboard()), []);
+        var lag = LogExport.Row(RoundTrip(IndicatorEvents.LagNotice()), []);
+        var bottom = LogExport.Row(RoundTrip(IndicatorEvents.BottomRank()), []);
+        var scoreboard = LogExport.Row(RoundTrip(IndicatorEvents.Scoreboard()), []);
         var task = LogExport.Row(RoundTrip(ExportData.Notice("lag:2026-05", "fgw", new LocalDate(2026, 6, 2))), []);
 
         object? Cell(object?[] row, string column) => row[header.IndexOf(column)];
@@ -233,7 +139,7 @@ public sealed class IndicatorStorageTests : IDisposable
     [Fact]
     public void Export_ReadsLogOnly_For_ALogOnlyEvent()
     {
-        var row = LogExport.Row(RoundTrip(ExemptYearEnd(), LogStatus.LogOnly), []);
+        var row = LogExport.Row(RoundTrip(IndicatorEvents.ExemptYearEnd(), LogStatus.LogOnly), []);
 
         Assert.Equal("仅记录", row[LogExport.Headers.ToList().IndexOf("状态")]);
         Assert.Equal("仅记录，不发送", row[LogExport.Headers.ToList().IndexOf("送达情况")]);
@@ -242,9 +148,9 @@ public sealed class IndicatorStorageTests : IDisposable
     [Fact]
     public void EventLine_CarriesTheIndicatorThePeriodTheValueAndTheRanks()
     {
-        using var lag = JsonDocument.Parse(EventLine.Of(LagNotice()));
-        using var bottom = JsonDocument.Parse(EventLine.Of(BottomRank()));
-        using var yearEnd = JsonDocument.Parse(EventLine.Of(ExemptYearEnd()));
+        using var lag = JsonDocument.Parse(EventLine.Of(IndicatorEvents.LagNotice()));
+        using var bottom = JsonDocument.Parse(EventLine.Of(IndicatorEvents.BottomRank()));
+        using var yearEnd = JsonDocument.Parse(EventLine.Of(IndicatorEvents.ExemptYearEnd()));
         using var task = JsonDocument.Parse(EventLine.Of(ExportData.Notice("lag:2026-05", "fgw", new LocalDate(2026, 6, 2))));
 
         var l = lag.RootElement;
@@ -263,4 +169,107 @@ public sealed class IndicatorStorageTests : IDisposable
     }
 
     public void Dispose() => _backend.Dispose();
+}
+
+/// <summary>Indicator events with every figure their kind has, as the indicator evaluator raises them: for the log's tests.</summary>
+internal static class IndicatorEvents
+{
+    private static readonly LocalDate Published = new(2025, 5, 20);
+    private static readonly IndicatorId Gdtz = new("gdtz-zs");
+    private static readonly IndicatorId Zjbf = new("zjbf-jd");
+
+    private static EscalationEvent Indicator(
+        RuleId rule, EventLevel level, EventKind kind, IndicatorId indicator, string unit, string unitName, string occurrence, IndicatorFacts facts,
+        IReadOnlyList<Channel>? channels = null, Demand? demand = null, int? streak = null) => new(
+        EventId.For(rule, IndicatorItem.For(indicator), occurrence),
+        rule,
+        level,
+        kind,
+        IndicatorItem.For(indicator),
+        new UnitId(unit),
+        Published,
+        occurrence,
+        channels is { Count: 0 } ? [] : [new Recipient(RecipientRole.UnitPrincipal, new PersonId(unit + "-zhang"), false), new Recipient(RecipientRole.SupervisionOffice, new PersonId("dcs-office"), true)],
+        channels ?? [Channel.Email, Channel.Sms],
+        "indicator-lag-notice",
+        new EventFacts(indicator == Gdtz ? "固定资产投资增速" : "资金拨付进度", unitName, facts.Planned ?? 0, facts.Value ?? 0, Streak: streak, Period: facts.PeriodLabel, PeriodKey: facts.Period.Key)
+        {
+            Indicator = facts,
+        },
+        demand);
+
+    /// <summary>固投增速 1–4月 ranked 5th of 12 (floor 4): the second lagging period in a row, a notice with an explanation due.</summary>
+    public static EscalationEvent LagNotice() => Indicator(
+        new RuleId("I2"), EventLevel.Notice, EventKind.IndicatorLagging, Gdtz, "city", "某市", "ind-lag:city/2025-04",
+        new IndicatorFacts(Gdtz, IndicatorPeriod.Month(2025, 4), "2025年1–4月", "%", Published)
+        {
+            Value = 6.1,
+            Planned = 2.5,
+            Light = TrafficLight.Green,
+            ProvincialRank = 5,
+            PeerCount = 12,
+            ProvincialAverage = 5.8,
+            Ranks = new RankTargets(4, 3, 1),
+        },
+        demand: new Demand(DemandKind.Explanation, new LocalDate(2025, 5, 27)) { From = [new UnitId("city")] },
+        streak: 2);
+
+    /// <summary>己 below the provincial average and last of seven towns, the second week running: the summons moves up.</summary>
+    public static EscalationEvent BottomRank() => Indicator(
+        new RuleId("I6"), EventLevel.Summons, EventKind.BottomRank, Zjbf, "town-ji", "己镇", "ind-bottom:towns/town-ji/2025-W11",
+        new IndicatorFacts(Zjbf, IndicatorPeriod.Week(2025, 11), "2025年第11周", "%", new LocalDate(2025, 3, 17))
+        {
+            Value = 64,
+            ProvincialAverage = 70,
+            Group = new RankingGroupId("towns"),
+            GroupName = "各镇（街道）",
+            GroupSize = 7,
+            Standing = new Standing(new UnitId("town-ji"), 64, 7, 1),
+            Consecutive = 2,
+            Escalated = true,
+        });
+
+    /// <summary>October's scoreboard of nine bureaus, a tie at 3rd place.</summary>
+    public static EscalationEvent Scoreboard() => Indicator(
+        new RuleId("I7"), EventLevel.Reminder, EventKind.Scoreboard, Gdtz, "fgw", "市发改委", "scoreboard:bureaus/2025-10",
+        new IndicatorFacts(Gdtz, IndicatorPeriod.Month(2025, 10), "2025年1–10月", "%", new LocalDate(2025, 11, 18))
+        {
+            Group = new RankingGroupId("bureaus"),
+            GroupName = "市直部门",
+            GroupSize = 4,
+            Ranks = new RankTargets(4, null, null),
+            Standings =
+            [
+                new Standing(new UnitId("b1"), 9.5, 1, 4),
+                new Standing(new UnitId("b2"), 8.25, 2, 3),
+                new Standing(new UnitId("b3"), 7, 3, 1),
+                new Standing(new UnitId("b4"), 7, 3, 1),
+            ],
+        });
+
+    /// <summary>Year-end rank 9 of 12 with an approved objective cause: logged only.</summary>
+    public static EscalationEvent ExemptYearEnd() => Indicator(
+        new RuleId("I5"), EventLevel.Notice, EventKind.YearEndRank, Gdtz, "city", "某市", "ind-yearend:city/2025-12",
+        new IndicatorFacts(Gdtz, IndicatorPeriod.Month(2025, 12), "2025年1–12月", "%", new LocalDate(2026, 1, 20))
+        {
+            Value = 4.2,
+            ProvincialRank = 9,
+            PeerCount = 12,
+            FirstThird = 4,
+            Exempt = true,
+            Target = 6.5,
+            EarlierPeriod = IndicatorPeriod.Month(2025, 3),
+        },
+        channels: []);
+
+    /// <summary>All four, one of each kind of figures.</summary>
+    public static IReadOnlyList<EscalationEvent> All => [LagNotice(), BottomRank(), Scoreboard(), ExemptYearEnd()];
+
+    /// <summary>Facts are equal when every figure is, the standings compared item by item (a record compares lists by reference).</summary>
+    public static void AssertSameFacts(IndicatorFacts expected, IndicatorFacts? actual)
+    {
+        Assert.NotNull(actual);
+        Assert.Equal(expected with { Standings = [] }, actual with { Standings = [] });
+        Assert.Equal(expected.Standings, actual.Standings);
+    }
 }
