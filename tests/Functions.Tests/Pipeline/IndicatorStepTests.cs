@@ -289,33 +289,17 @@ public sealed class IndicatorStepTests : IDisposable
             await _all.Task.WaitAsync(TimeSpan.FromSeconds(30));
         }
 
-        private sealed class Gated(IEntityTable inner, RendezvousTables owner) : IEntityTable
+        private sealed class Gated(IEntityTable inner, RendezvousTables owner) : Storage.ForwardingTable(inner)
         {
-            public string Name => inner.Name;
-
-            public async Task<bool> AddIfAbsent(TableEntity entity, CancellationToken cancellationToken = default)
+            public override async Task<bool> AddIfAbsent(TableEntity entity, CancellationToken cancellationToken = default)
             {
                 if (!owner.Met)
                 {
                     await owner.Arrive();
                 }
 
-                return await inner.AddIfAbsent(entity, cancellationToken);
+                return await Inner.AddIfAbsent(entity, cancellationToken);
             }
-
-            public Task UpsertAll(IReadOnlyList<TableEntity> entities, CancellationToken cancellationToken = default) => inner.UpsertAll(entities, cancellationToken);
-
-            public Task<bool> ReplaceIfMatch(TableEntity entity, ETag ifMatch, CancellationToken cancellationToken = default) => inner.ReplaceIfMatch(entity, ifMatch, cancellationToken);
-
-            public Task Merge(TableEntity entity, CancellationToken cancellationToken = default) => inner.Merge(entity, cancellationToken);
-
-            public Task<bool> Delete(string partitionKey, string rowKey, ETag ifMatch, CancellationToken cancellationToken = default) =>
-                inner.Delete(partitionKey, rowKey, ifMatch, cancellationToken);
-
-            public Task<TableEntity?> Find(string partitionKey, string rowKey, IReadOnlyList<string>? properties = null, CancellationToken cancellationToken = default) =>
-                inner.Find(partitionKey, rowKey, properties, cancellationToken);
-
-            public IAsyncEnumerable<TableEntity> Query(EntityQuery query, CancellationToken cancellationToken = default) => inner.Query(query, cancellationToken);
         }
     }
 }
