@@ -24,6 +24,12 @@ public enum LogStatus
 
     /// <summary>No delivery succeeded.</summary>
     Failed,
+
+    /// <summary>
+    /// 仅记录: an event with no channels (<see cref="Events.EscalationEvent.LogOnly"/>), written to the log and never
+    /// published; final from the start.
+    /// </summary>
+    LogOnly,
 }
 
 /// <summary>Where one delivery (one event, one recipient, one channel) stands.</summary>

@@ -8,7 +8,8 @@ using NodaTime;
 namespace Escalation.Functions.Commands;
 
 /// <summary>
-/// <c>check</c>: reads, validates and evaluates every table as the daily run does today (sending nothing), records the
+/// <c>check</c>: reads, validates and evaluates every table as the daily run does today (sending nothing), each unit and
+/// each indicator (its values, exemptions and ranking groups, under its scope <c>ind:{indicator}</c>), records the
 /// problems in the problems table (resolving the ones fixed since), and prints them. It reconciles exactly what the
 /// daily run reconciles, so a problem the run still finds (an item needing a year without calendar) stays open. Exit
 /// code 0 when the tables are clean, 1 when problems remain.
@@ -46,10 +47,11 @@ internal static class CheckCommand
 
         var read = new DailyRead(tables, clock, settings.Zone);
         var gateway = SmsGatewaySettings.From(setting, []);
-        var (found, items, resolved, gaps) = Check(read, tables, gateway, robotSetting, local, clock).GetAwaiter().GetResult();
+        var (found, items, indicators, resolved, gaps) = Check(read, tables, gateway, robotSetting, local, clock).GetAwaiter().GetResult();
+        var checkedItems = indicators > 0 ? $"可用任务 {items} 项、指标 {indicators} 个" : $"可用任务 {items} 项";
         stdout.WriteLine(found.Count == 0
-            ? $"已检查 {tables.Describe}：可用任务 {items} 项，没有问题；自上次检查以来已解决 {resolved} 个问题。"
-            : $"已检查 {tables.Describe}：可用任务 {items} 项，仍有 {found.Count} 个问题（已记入 problems 表，改正后再次检查即标为已解决）；自上次检查以来已解决 {resolved} 个问题。");
+            ? $"已检查 {tables.Describe}：{checkedItems}，没有问题；自上次检查以来已解决 {resolved} 个问题。"
+            : $"已检查 {tables.Describe}：{checkedItems}，仍有 {found.Count} 个问题（已记入 problems 表，改正后再次检查即标为已解决）；自上次检查以来已解决 {resolved} 个问题。");
         foreach (var problem in found)
         {
             stdout.WriteLine($"  {ProblemText.Render(problem)}");
@@ -65,7 +67,7 @@ internal static class CheckCommand
         return found.Count == 0 ? Cli.Ok : Cli.DataError;
     }
 
-    private static async Task<(List<Problem> Found, int Items, int Resolved, List<CalendarGap> Gaps)> Check(
+    private static async Task<(List<Problem> Found, int Items, int Indicators, int Resolved, List<CalendarGap> Gaps)> Check(
         DailyRead read, IEntityTables tables, SmsGatewaySettings gateway, Func<string, string?> robotSetting, bool local, IClock clock)
     {
         var day = await read.Configuration().ConfigureAwait(false);
@@ -92,7 +94,7 @@ internal static class CheckCommand
         {
             // The daily run stops on such a day (the problem above says so), and so does check: the units' scopes are left
             // as the last run found them.
-            return (found, items, resolved, gaps);
+            return (found, items, 0, resolved, gaps);
         }
 
         foreach (var unit in day.Configuration.Roster.Units.Keys.OrderBy(u => u.Value, StringComparer.Ordinal))
@@ -105,6 +107,16 @@ internal static class CheckCommand
             gaps.AddRange(unitCheck.Result.CalendarGaps);
         }
 
-        return (found, items, resolved, gaps);
+        // Each usable indicator as its daily step reads and judges it (its values, exemptions and groups), reconciled under
+        // its own scope (ind:{indicator}); a definition's own problems are the configuration's, above.
+        var indicators = day.Configuration.Indicators.Definitions.Keys.OrderBy(i => i.Value, StringComparer.Ordinal).ToList();
+        foreach (var indicator in indicators)
+        {
+            var (assessed, recorded) = await read.EvaluateIndicator(day.Configuration, indicator, day.Today).ConfigureAwait(false);
+            found.AddRange(assessed.Problems.Where(p => !found.Contains(p)));
+            resolved += recorded.Resolved;
+        }
+
+        return (found, items, indicators.Count, resolved, gaps);
     }
 }

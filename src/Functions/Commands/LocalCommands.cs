@@ -110,7 +110,7 @@ internal static class LocalCommands
 
             var outcome = await local.Cycle(clock.GetCurrentInstant(), scan, null, cancellationToken).ConfigureAwait(false);
             stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{IsoDate.Format(outcome.Date)} 的{(scan == ScanSlot.Afternoon ? "下午" : "")}运行（{tables.Describe}）：评估了 {outcome.Units} 个单位，新事件 {logged.Count} 个，发出消息 {senders.Tally.Sent} 条（{senders.Describe}）。"));
+                $"{IsoDate.Format(outcome.Date)} 的{(scan == ScanSlot.Afternoon ? "下午" : "")}运行（{tables.Describe}）：评估了 {outcome.Units} 个单位{(outcome.Indicators > 0 ? $"和 {outcome.Indicators} 个指标" : "")}，新事件 {logged.Count} 个，发出消息 {senders.Tally.Sent} 条（{senders.Describe}）。"));
             // The bus holds what this run left waiting; the ledger's totals are history, not this run, so they are not read.
             PrintWaiting(local.Bus.Waiting, settings.Zone, stderr);
             PrintDeadLetters(local.Bus.DeadLetters, stderr);
@@ -388,7 +388,8 @@ internal static class LocalCommands
         var c = CultureInfo.InvariantCulture;
         w.WriteLine(string.Create(c, $"已模拟 {IsoDate.Format(from)} 至 {IsoDate.Format(to)}：{s.Scans}，用时 {elapsed.TotalSeconds:0.0} 秒。"));
         var accountability = s.EventsByLevel.GetValueOrDefault(EventLevel.Accountability) is > 0 and var n ? string.Create(c, $"，问责建议 {n}") : "";
-        w.WriteLine(string.Create(c, $"督办事件 {s.Events} 个：提醒 {s.EventsByLevel.GetValueOrDefault(EventLevel.Reminder)}，通报 {s.EventsByLevel.GetValueOrDefault(EventLevel.Notice)}，约谈 {s.EventsByLevel.GetValueOrDefault(EventLevel.Summons)}{accountability}。"));
+        var logOnly = s.LogOnly > 0 ? string.Create(c, $"；其中仅记录、不发送 {s.LogOnly}") : "";
+        w.WriteLine(string.Create(c, $"督办事件 {s.Events} 个：提醒 {s.EventsByLevel.GetValueOrDefault(EventLevel.Reminder)}，通报 {s.EventsByLevel.GetValueOrDefault(EventLevel.Notice)}，约谈 {s.EventsByLevel.GetValueOrDefault(EventLevel.Summons)}{accountability}{logOnly}。"));
         foreach (var channel in Enum.GetValues<Channel>())
         {
             w.WriteLine(string.Create(c,

@@ -3,6 +3,7 @@ using Escalation.Domain.Calendar;
 using Escalation.Domain.Catalog;
 using Escalation.Domain.Delivery;
 using Escalation.Domain.Events;
+using Escalation.Domain.Indicators;
 using Escalation.Domain.Rules;
 using Escalation.Domain.Wording;
 using Escalation.Functions.Export;
@@ -15,7 +16,8 @@ namespace Escalation.Functions.Commands;
 /// <summary>
 /// <c>run --dry-run</c> and <c>preview</c> (the next run), <c>preview --task T [--days N]</c> (a task's coming days):
 /// what would be sent, to whom, and why, in Chinese, from the store as it is; nothing is written or sent
-/// (<see cref="Lookahead"/>). Exit codes: 0 done, 1 the data does not allow it (unknown task, no calendar), 2 usage.
+/// (<see cref="Lookahead"/>). Indicators are not previewed (their city-wide step runs only in a real run or simulate):
+/// the next run's preview says so when indicator rules are enabled. Exit codes: 0 done, 1 the data does not allow it (unknown task, no calendar), 2 usage.
 /// </summary>
 internal static class PreviewCommand
 {
@@ -107,6 +109,12 @@ internal static class PreviewCommand
         var c = CultureInfo.InvariantCulture;
         w.WriteLine(string.Create(c,
             $"试运行：{Date(next.Date)}的运行将新记录并发送 {events.Count} 条督办事件（{Tally(events)}），涉及 {events.Select(e => e.Unit).Distinct().Count()} 个单位。未写入任何数据，未发送任何消息。"));
+        if (next.Configuration.Indicators.Definitions.Count is > 0 and var indicators && next.Configuration.Rules.Any(r => r.Enabled && r.Trigger.Kind.IsIndicator()))
+        {
+            // The city-wide step is not previewed: only the units' tasks are.
+            w.WriteLine(string.Create(c, $"指标的督办不在试运行和预览之列：运行时另外逐个评估 {indicators} 个指标（全省排名、分组排名、成绩单等），可用 simulate 查看。"));
+        }
+
         if (next.Afternoon is { Count: > 0 })
         {
             w.WriteLine(string.Create(c, $"其中 {next.NewInTheAfternoon.Count()} 条由当天下午的扫描判定（规则的「扫描时段」为下午），按今天的数据预计；下午之前报送的，届时不再发出。"));

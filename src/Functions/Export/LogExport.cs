@@ -44,7 +44,8 @@ public static class LogExport
         new("日期", CellKind.Date), new("事件编号", CellKind.Text), new("级别", CellKind.Text), new("类型", CellKind.Text),
         new("规则", CellKind.Text), new("责任单位", CellKind.Text), new("单位编号", CellKind.Text), new("任务编号", CellKind.Text),
         new("任务名称", CellKind.Text), new("节点", CellKind.Text), new("节点日期", CellKind.Date), new("计划进度(%)", CellKind.Number),
-        new("实际进度(%)", CellKind.Number), new("连续滞后期数", CellKind.Number), new("期间", CellKind.Text), new("送达对象", CellKind.Text),
+        new("实际进度(%)", CellKind.Number), new("连续滞后期数", CellKind.Number), new("期间", CellKind.Text),
+        new("指标值", CellKind.Number), new("计划值", CellKind.Number), new("名次", CellKind.Text), new("送达对象", CellKind.Text),
         new("抄送", CellKind.Text), new("渠道", CellKind.Text), new("要求", CellKind.Text), new("要求时限", CellKind.Date),
         new("要求提交单位", CellKind.Text), new("建议事项", CellKind.Text), new("执行单位", CellKind.Text), new("状态", CellKind.Text),
         new("送达情况", CellKind.Text), new("备注", CellKind.Text),
@@ -59,6 +60,7 @@ public static class LogExport
     private static readonly Dictionary<LogStatus, string> Statuses = new()
     {
         [LogStatus.Logged] = "待发布", [LogStatus.Published] = "发送中", [LogStatus.Delivered] = "已送达", [LogStatus.PartlyFailed] = "部分失败", [LogStatus.Failed] = "发送失败",
+        [LogStatus.LogOnly] = "仅记录",
     };
 
     private static readonly Dictionary<DeliveryStatus, string> DeliveryStatuses = new()
@@ -74,14 +76,16 @@ public static class LogExport
         var e = entry.Event;
         var f = e.Facts;
         string People(bool copy) => string.Join("、", e.Recipients.Where(r => r.IsCopy == copy).Select(r => $"{ChineseNames.Of(r)}({r.Person.Value})"));
+        var indicator = f.Indicator;
         var delivered = deliveries.Count == 0
-            ? "尚无送达记录"
+            ? entry.Status == LogStatus.LogOnly ? "仅记录，不发送" : "尚无送达记录"
             : string.Join("；", deliveries.GroupBy(d => d.Status).OrderBy(g => g.Key).Select(g => $"{DeliveryStatuses[g.Key]}{g.Count()}"));
         return
         [
             e.Date, e.Id.Value, ChineseNames.Of(e.Level), ChineseNames.Of(e.Kind), e.Rule.Value, f.UnitName, e.Unit.Value, e.Item.Value, f.ItemTitle,
             f.Checkpoint, f.CheckpointDue,
-            Math.Round(f.Planned, 1), Math.Round(f.Reported, 1), (double?)f.Streak, f.Period,
+            indicator is null ? Math.Round(f.Planned, 1) : null, indicator is null ? Math.Round(f.Reported, 1) : null, (double?)f.Streak, f.Period,
+            indicator?.Value, indicator?.Planned is { } planned ? Math.Round(planned, 2) : null, indicator is null ? null : Places(indicator),
             People(copy: false), People(copy: true), string.Join("、", e.Channels.Select(ChineseNames.Of)),
             e.Demand is { } d ? d.Kind switch { DemandKind.Explanation => "情况说明", DemandKind.SpecialExplanation => "专题说明", _ => "整改报告" } : null,
             e.Demand?.DueBy,
@@ -90,6 +94,31 @@ public static class LogExport
             f.Accountability?.ExecutingUnit is { } executing ? $"{f.Accountability.ExecutingUnitName ?? executing.Value}({executing.Value})" : null,
             Statuses[entry.Status], delivered, entry.StatusNote,
         ];
+    }
+
+    /// <summary>
+    /// An indicator event's places: 「全省第5/12位」 when the province ranked it, 「各镇（街道）第7/7位」 in its ranking group,
+    /// 「各镇（街道）7个单位」 for a group's scoreboard; null when there is none.
+    /// </summary>
+    private static string? Places(Domain.Indicators.IndicatorFacts f)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var places = new List<string>(2);
+        if (f.ProvincialRank is { } rank)
+        {
+            places.Add(f.PeerCount is { } peers ? string.Create(c, $"全省第{rank}/{peers}位") : string.Create(c, $"全省第{rank}位"));
+        }
+
+        if (f.Standing is { } standing)
+        {
+            places.Add(string.Create(c, $"{f.GroupName ?? f.Group?.Value}第{standing.Rank}/{f.GroupSize ?? standing.Rank}位"));
+        }
+        else if (f.Group is { } group && f.GroupSize is { } size)
+        {
+            places.Add(string.Create(c, $"{f.GroupName ?? group.Value}{size}个单位"));
+        }
+
+        return places.Count == 0 ? null : string.Join("；", places);
     }
 
     /// <summary>

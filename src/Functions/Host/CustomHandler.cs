@@ -96,7 +96,7 @@ internal static partial class CustomHandler
             && timer.TryGetProperty("IsPastDue", out var p) && p.ValueKind == JsonValueKind.True;
         var outcome = await scan().ConfigureAwait(false);
         return Answer(StatusCodes.Status200OK, null, [string.Create(CultureInfo.InvariantCulture,
-            $"{function}{(pastDue ? " (past due)" : "")}: {outcome.Units} units to evaluate on {outcome.Date:yyyy-MM-dd}, {outcome.ConfigurationProblems} configuration problems open")]);
+            $"{function}{(pastDue ? " (past due)" : "")}: {outcome.Units} units{(outcome.Indicators > 0 ? $" and {outcome.Indicators} indicators" : "")} to evaluate on {outcome.Date:yyyy-MM-dd}, {outcome.ConfigurationProblems} configuration problems open")]);
     }
 
     private static async Task<IResult> OnMessage(string function, HostPayload payload, Func<ReceivedMessage, Task<Settlement>> handle)

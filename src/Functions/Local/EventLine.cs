@@ -9,7 +9,8 @@ namespace Escalation.Functions.Local;
 /// <summary>
 /// One JSON line per logged event, as <c>run</c> and <c>simulate</c> print them: ids, date, level, kind, unit, task,
 /// rule, recipients with their roles, channels, and the demand's due date and the units that owe it when the event makes one;
-/// for a consequence notice the consequence and its executing unit. Enum values are kebab-case (<c>due-soon</c>,
+/// for a consequence notice the consequence and its executing unit; for an indicator event (taskId <c>ind:{indicator}</c>)
+/// the indicator, the period, the value and the ranks where there are some; <c>logOnly</c> for an event logged only (仅记录). Enum values are kebab-case (<c>due-soon</c>,
 /// <c>unit-principal</c>, level <c>accountability</c>), as in the rules table, and channels are the rules table's words
 /// (<c>email</c>, <c>sms</c>, <c>wecom</c>, <c>dingtalk</c>); Chinese is written as is.
 /// </summary>
@@ -47,6 +48,20 @@ internal static class EventLine
             {
                 Consequence = e.Facts.Accountability?.Consequence,
                 ConsequenceUnit = e.Facts.Accountability?.ExecutingUnit?.Value,
+                IndicatorId = e.Facts.Indicator?.Indicator.Value,
+                Period = e.Facts.Indicator?.Period.Key,
+                PeriodLabel = e.Facts.Indicator?.PeriodLabel,
+                Value = e.Facts.Indicator?.Value,
+                Planned = e.Facts.Indicator?.Planned is { } planned ? Math.Round(planned, 4) : null,
+                Rank = e.Facts.Indicator?.ProvincialRank,
+                PeerCount = e.Facts.Indicator?.PeerCount,
+                ProvincialAverage = e.Facts.Indicator?.ProvincialAverage,
+                Group = e.Facts.Indicator?.Group?.Value,
+                GroupRank = e.Facts.Indicator?.Standing?.Rank,
+                GroupSize = e.Facts.Indicator?.GroupSize,
+                Consecutive = e.Facts.Indicator?.Consecutive,
+                Escalated = e.Facts.Indicator is { Escalated: true } ? true : null,
+                LogOnly = e.LogOnly ? true : null,
             },
             Options);
     }
@@ -74,6 +89,48 @@ internal static class EventLine
 
         /// <summary>For a consequence notice: the id of the unit that executes it; left out otherwise.</summary>
         public string? ConsequenceUnit { get; init; }
+
+        /// <summary>For an indicator event (taskId <c>ind:{indicator}</c>): the indicator's id; left out for tasks, as are the fields below.</summary>
+        public string? IndicatorId { get; init; }
+
+        /// <summary>The indicator period's key: <c>2025-04</c>, <c>2025-Q1</c>, <c>2025-W10</c>.</summary>
+        public string? Period { get; init; }
+
+        /// <summary>The period as statistics name it: <c>2025年1–4月</c>.</summary>
+        public string? PeriodLabel { get; init; }
+
+        /// <summary>The unit's value, in the indicator's unit of measure (none for a scoreboard).</summary>
+        public double? Value { get; init; }
+
+        /// <summary>The time-proportional plan for the period, when the indicator has an annual target.</summary>
+        public double? Planned { get; init; }
+
+        /// <summary>The provincial rank, when published.</summary>
+        public int? Rank { get; init; }
+
+        /// <summary>How many the province ranked, when published.</summary>
+        public int? PeerCount { get; init; }
+
+        /// <summary>The provincial average, when published.</summary>
+        public double? ProvincialAverage { get; init; }
+
+        /// <summary>For a group event (bottom-rank, scoreboard, share, pledge): the ranking group's id.</summary>
+        public string? Group { get; init; }
+
+        /// <summary>For a unit's group event: its place in the group (ties share a place).</summary>
+        public int? GroupRank { get; init; }
+
+        /// <summary>For a group event: how many units were ranked.</summary>
+        public int? GroupSize { get; init; }
+
+        /// <summary>For bottom-rank: consecutive ranked periods the unit qualified in.</summary>
+        public int? Consecutive { get; init; }
+
+        /// <summary>For bottom-rank: true when the summons moved up one level; left out otherwise.</summary>
+        public bool? Escalated { get; init; }
+
+        /// <summary>True for an event logged only (仅记录: no channels, nothing sent); left out otherwise.</summary>
+        public bool? LogOnly { get; init; }
     }
 
     /// <summary>Unit and UnitName only for a role of a unit the rule names (<c>unit:fgw/principal</c>); left out otherwise.</summary>

@@ -20,6 +20,9 @@ internal sealed record RunSummary(
 {
     public int Events => EventsByLevel.Values.Sum();
 
+    /// <summary>Events logged only (仅记录: no channels, nothing sent), counted in <see cref="EventsByLevel"/> too.</summary>
+    public int LogOnly { get; init; }
+
     public int Count(Channel channel, DeliveryStatus status) => Deliveries.GetValueOrDefault((channel, status));
 
     /// <summary>Messages (one per person, day and level) on <paramref name="channel"/> in <paramref name="status"/>.</summary>
@@ -55,7 +58,10 @@ internal sealed record RunSummary(
             deliveries,
             messages,
             local.Bus.DeadLetters,
-            local.Bus.Waiting);
+            local.Bus.Waiting)
+        {
+            LogOnly = logged.Count(e => e.LogOnly),
+        };
     }
 }
 

@@ -1,4 +1,5 @@
 using Escalation.Domain.Calendar;
+using Escalation.Domain.Indicators;
 using Escalation.Domain.Items;
 using Escalation.Domain.Problems;
 using Escalation.Domain.Rules;
@@ -14,13 +15,20 @@ namespace Escalation.Functions.Pipeline;
 /// <param name="Units">Evaluate requests published, one per unit.</param>
 /// <param name="ConfigurationProblems">Problems open in the configuration (recorded in the problems table).</param>
 /// <param name="Scan">Which of the two daily scans it was.</param>
-public sealed record ScanOutcome(LocalDate Date, int Units, int ConfigurationProblems, ScanSlot Scan = ScanSlot.Morning);
+public sealed record ScanOutcome(LocalDate Date, int Units, int ConfigurationProblems, ScanSlot Scan = ScanSlot.Morning)
+{
+    /// <summary>Evaluate requests published for indicators, one per indicator (none without an enabled indicator rule for the scan).</summary>
+    public int Indicators { get; init; }
+}
 
 /// <summary>
 /// ScanDeadlines: once a day, validate the configuration (recording its problems) and ask for each unit to be evaluated
 /// as of today, local date. Fans out by unit so that units are evaluated in parallel and each in one table partition.
 /// A date in a year the calendar does not hold fails the run loudly, with a problem for the admins: no guessing.
 /// ScanAfternoon is the same with the afternoon's rules; it publishes nothing when no enabled rule is for the afternoon.
+/// When an enabled indicator rule is for the scan, it also asks for each usable indicator to be evaluated city-wide, on
+/// the same queue (<see cref="EvaluateIndicatorRequest"/>): ranking needs every unit's value of an indicator, which is
+/// one partition of <c>indicatorvalues</c>, so the indicator is the partition of work there, as the unit is for tasks.
 /// </summary>
 public sealed partial class DailyScan(IEntityTables tables, IMessagePublisher publisher, IClock clock, DateTimeZone zone, ILogger logger)
 {
@@ -44,16 +52,24 @@ public sealed partial class DailyScan(IEntityTables tables, IMessagePublisher pu
             .OrderBy(u => u.Value, StringComparer.Ordinal)
             .Select(unit => new EvaluateRequest(unit, today, scan).ToMessage())
             .ToList();
+        var units = requests.Count;
+        if (configuration.Rules.Any(r => r.Scan == scan && r.Trigger.Kind.IsIndicator() && r.AppliesOn(today)))
+        {
+            requests.AddRange(configuration.Indicators.Definitions.Keys
+                .OrderBy(i => i.Value, StringComparer.Ordinal)
+                .Select(indicator => new EvaluateIndicatorRequest(indicator, today, scan).ToMessage()));
+        }
+
         await publisher.Publish(ServiceBusEntities.EvaluateQueue, requests, cancellationToken).ConfigureAwait(false);
-        LogScanned(logger, scan, today, requests.Count, problems.Count);
-        return new ScanOutcome(today, requests.Count, problems.Count, scan);
+        LogScanned(logger, scan, today, units, requests.Count - units, problems.Count);
+        return new ScanOutcome(today, units, problems.Count, scan) { Indicators = requests.Count - units };
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scan ({Scan}) of {Date}: no enabled rule is for this scan; nothing to evaluate")]
     private static partial void LogNoRules(ILogger logger, LocalDate date, ScanSlot scan);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Scan ({Scan}) of {Date}: {Units} units to evaluate, {Problems} configuration problems open")]
-    private static partial void LogScanned(ILogger logger, ScanSlot scan, LocalDate date, int units, int problems);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scan ({Scan}) of {Date}: {Units} units and {Indicators} indicators to evaluate, {Problems} configuration problems open")]
+    private static partial void LogScanned(ILogger logger, ScanSlot scan, LocalDate date, int units, int indicators, int problems);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Scan refused: no working calendar for {Year}")]
     private static partial void LogYearMissing(ILogger logger, int year);

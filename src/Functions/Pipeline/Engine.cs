@@ -20,6 +20,7 @@ public sealed partial class Engine
 {
     private readonly DailyScan _scan;
     private readonly UnitEvaluation _evaluation;
+    private readonly IndicatorEvaluation _indicators;
     private readonly ChannelDelivery _delivery;
     private readonly ILogger _logger;
 
@@ -33,6 +34,7 @@ public sealed partial class Engine
         _scan = new DailyScan(tables, publisher, clock, zone, loggers.CreateLogger("Escalation.ScanDeadlines"));
         var configurations = new ConfigurationCache(tables, clock, zone, ConfigurationTtl);
         _evaluation = new UnitEvaluation(tables, publisher, configurations, clock, zone, loggers.CreateLogger("Escalation.EvaluateUnit"));
+        _indicators = new IndicatorEvaluation(tables, publisher, configurations, clock, zone, loggers.CreateLogger("Escalation.EvaluateUnit"));
         _delivery = new ChannelDelivery(tables, publisher, channels, configurations, delivery, clock, loggers.CreateLogger("Escalation.Deliver"));
         Logged += EngineTelemetry.EventLogged;
     }
@@ -61,7 +63,10 @@ public sealed partial class Engine
     public Task<ScanOutcome> Scan(ScanSlot scan, CancellationToken cancellationToken = default) =>
         scan == ScanSlot.Afternoon ? ScanAfternoon(cancellationToken) : ScanDeadlines(cancellationToken);
 
-    /// <summary>EvaluateUnit (queue <c>evaluate</c>), in a span that continues the trace the message carries.</summary>
+    /// <summary>
+    /// EvaluateUnit (queue <c>evaluate</c>), in a span that continues the trace the message carries: a unit's request, or
+    /// an indicator's (<see cref="EvaluateMessage"/>), each logged and published the same way.
+    /// </summary>
     public Task<Settlement> EvaluateUnit(ReceivedMessage message, CancellationToken cancellationToken = default) =>
         EngineTelemetry.Evaluate(message, () => RunEvaluateUnit(message, cancellationToken));
 
@@ -72,13 +77,15 @@ public sealed partial class Engine
     private async Task<Settlement> RunEvaluateUnit(ReceivedMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var (request, error) = EvaluateRequest.Parse(message.Body);
-        if (request is null)
+        var (request, indicator, error) = EvaluateMessage.Parse(message.Body);
+        if (request is null && indicator is null)
         {
             return DeadLetter(message, error!);
         }
 
-        var (outcome, unusable) = await _evaluation.Run(request, cancellationToken).ConfigureAwait(false);
+        var (outcome, unusable) = request is not null
+            ? await _evaluation.Run(request, cancellationToken).ConfigureAwait(false)
+            : await _indicators.Run(indicator!, cancellationToken).ConfigureAwait(false);
         if (outcome is null)
         {
             return DeadLetter(message, unusable!);
@@ -90,8 +97,11 @@ public sealed partial class Engine
         }
 
         Evaluated?.Invoke(outcome);
-        return new Settlement.Completed(string.Create(CultureInfo.InvariantCulture,
-            $"unit {request.Unit} on {request.Date:yyyy-MM-dd}: {outcome.Logged.Count} new events, {outcome.Republished} republished, {outcome.Problems} problems{(outcome.CalendarGaps.Count > 0 ? $", {outcome.CalendarGaps.Count} of them tasks needing a year without calendar" : "")}"));
+        return new Settlement.Completed(request is not null
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"unit {request.Unit} on {request.Date:yyyy-MM-dd}: {outcome.Logged.Count} new events, {outcome.Republished} republished, {outcome.Problems} problems{(outcome.CalendarGaps.Count > 0 ? $", {outcome.CalendarGaps.Count} of them tasks needing a year without calendar" : "")}")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"indicator {indicator!.Indicator} on {indicator.Date:yyyy-MM-dd}: {outcome.Logged.Count} new events, {outcome.Republished} republished, {outcome.Problems} problems"));
     }
 
     private async Task<Settlement> RunDeliver(ReceivedMessage message, Channel channel, CancellationToken cancellationToken)

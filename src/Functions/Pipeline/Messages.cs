@@ -3,6 +3,7 @@ using System.Text.Json;
 using Escalation.Domain.Calendar;
 using Escalation.Domain.Delivery;
 using Escalation.Domain.Events;
+using Escalation.Domain.Indicators;
 using Escalation.Domain.Items;
 using Escalation.Domain.Rules;
 using Escalation.Functions.Messaging;
@@ -38,7 +39,114 @@ public sealed record EvaluateRequest(UnitId Unit, LocalDate Date, ScanSlot Scan 
             return (null, $"unitId '{b.UnitId}' is not a unit id.");
         }
 
-        var scan = b.Scan?.Trim().ToUpperInvariant() switch
+        var (scan, date, invalid) = EvaluateMessage.ScanAndDate(b.Scan, b.Date);
+        return invalid is null ? (new EvaluateRequest(new UnitId(b.UnitId!), date, scan), null) : (null, invalid);
+    }
+
+    private sealed record Body(
+        string? UnitId,
+        string? Date,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Scan = null);
+}
+
+/// <summary>
+/// "Evaluate this indicator city-wide as of this date, with the rules of this scan": one per indicator on the same
+/// <c>evaluate</c> queue as the units' requests, published by the scan when an enabled indicator rule is for its slot.
+/// Ranking needs every unit's value, so an indicator is one partition of work (its values are one partition of
+/// <c>indicatorvalues</c>). Body <c>{"kind":"indicator","indicatorId":"gdtz-zs","date":"2025-05-20"}</c>, with
+/// <c>"scan":"afternoon"</c> for the afternoon's; the <c>kind</c> tells it from a unit's request, whose body has none.
+/// Message id <c>evaluate-indicator:{date}:{indicator}</c> (morning) or <c>evaluate-indicator:{date}:afternoon:{indicator}</c>,
+/// so a second scan of the same day and slot is dropped by duplicate detection (an id too long for a message id ends
+/// in a hash of the indicator id instead); application properties <c>Kind</c> = <c>indicator</c> and <c>Indicator</c>.
+/// </summary>
+public sealed record EvaluateIndicatorRequest(IndicatorId Indicator, LocalDate Date, ScanSlot Scan = ScanSlot.Morning)
+{
+    /// <summary>The body's <c>kind</c> and the application property <c>Kind</c> of an indicator's request.</summary>
+    public const string Kind = "indicator";
+
+    public OutgoingMessage ToMessage() => new(
+        MessageId,
+        BinaryData.FromObjectAsJson(new Body(Kind, Indicator.Value, IsoDate.Format(Date), Scan == ScanSlot.Morning ? null : "afternoon"), MessageJson.Options),
+        new Dictionary<string, string>(StringComparer.Ordinal) { [EvaluateMessage.KindProperty] = Kind, ["Indicator"] = Indicator.Value });
+
+    /// <summary>At most 128 characters, as Service Bus requires: a long indicator id is replaced by <c>h-</c> and a hash of it.</summary>
+    public string MessageId
+    {
+        get
+        {
+            var prefix = Scan == ScanSlot.Morning ? $"evaluate-indicator:{IsoDate.Format(Date)}:" : $"evaluate-indicator:{IsoDate.Format(Date)}:afternoon:";
+            return prefix.Length + Indicator.Value.Length <= MaxMessageId
+                ? prefix + Indicator.Value
+                : prefix + "h-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Indicator.Value)).AsSpan(0, 16));
+        }
+    }
+
+    private const int MaxMessageId = 128;
+
+    /// <summary>Reads an indicator's request; a reason when it is not one (the message is then dead-lettered).</summary>
+    public static (EvaluateIndicatorRequest? Request, string? Error) Parse(BinaryData body)
+    {
+        if (MessageJson.Read<Body>(body, out var error) is not { } b)
+        {
+            return (null, error);
+        }
+
+        if (b.Kind != Kind)
+        {
+            return (null, $"kind '{b.Kind}' is not '{Kind}'.");
+        }
+
+        if (IndicatorId.TryValidate(b.IndicatorId) is not null)
+        {
+            return (null, $"indicatorId '{b.IndicatorId}' is not an indicator id.");
+        }
+
+        var (scan, date, invalid) = EvaluateMessage.ScanAndDate(b.Scan, b.Date);
+        return invalid is null ? (new EvaluateIndicatorRequest(new IndicatorId(b.IndicatorId!), date, scan), null) : (null, invalid);
+    }
+
+    private sealed record Body(
+        string? Kind,
+        string? IndicatorId,
+        string? Date,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Scan = null);
+}
+
+/// <summary>
+/// The two kinds of message on the <c>evaluate</c> queue, told apart by the body's <c>kind</c>: none (or <c>unit</c>), a
+/// unit's request as queued before indicators existed (<see cref="EvaluateRequest"/>); <c>indicator</c>, an indicator's
+/// (<see cref="EvaluateIndicatorRequest"/>).
+/// </summary>
+public static class EvaluateMessage
+{
+    /// <summary>The application property naming the kind of an indicator's request (a unit's request has only <c>Unit</c>).</summary>
+    public const string KindProperty = "Kind";
+
+    /// <summary>Exactly one of the two requests, or the reason the body is neither (the message is then dead-lettered).</summary>
+    public static (EvaluateRequest? Unit, EvaluateIndicatorRequest? Indicator, string? Error) Parse(BinaryData body)
+    {
+        if (MessageJson.Read<Probe>(body, out var error) is not { } probe)
+        {
+            return (null, null, error);
+        }
+
+        switch (probe.Kind)
+        {
+            case null or "unit":
+                var (unit, unitError) = EvaluateRequest.Parse(body);
+                return (unit, null, unitError);
+            case EvaluateIndicatorRequest.Kind:
+                var (indicator, indicatorError) = EvaluateIndicatorRequest.Parse(body);
+                return (null, indicator, indicatorError);
+            default:
+                return (null, null, $"kind '{probe.Kind}' is not a kind of evaluate request (none or unit for a unit, indicator for an indicator).");
+        }
+    }
+
+    /// <summary>The scan slot (absent: the morning's) and the date of a request's body, or why they cannot be read.</summary>
+    internal static (ScanSlot Scan, LocalDate Date, string? Error) ScanAndDate(string? scanText, string? dateText)
+    {
+        var scan = scanText?.Trim().ToUpperInvariant() switch
         {
             null or "MORNING" => ScanSlot.Morning,
             "AFTERNOON" => ScanSlot.Afternoon,
@@ -46,18 +154,15 @@ public sealed record EvaluateRequest(UnitId Unit, LocalDate Date, ScanSlot Scan 
         };
         if (scan is null)
         {
-            return (null, $"scan '{b.Scan}' is not a scan slot (morning or afternoon).");
+            return (default, default, $"scan '{scanText}' is not a scan slot (morning or afternoon).");
         }
 
-        return IsoDate.TryParse(b.Date) is { } date
-            ? (new EvaluateRequest(new UnitId(b.UnitId!), date, scan.Value), null)
-            : (null, $"date '{b.Date}' is not an ISO date (yyyy-MM-dd).");
+        return IsoDate.TryParse(dateText) is { } date
+            ? (scan.Value, date, null)
+            : (default, default, $"date '{dateText}' is not an ISO date (yyyy-MM-dd).");
     }
 
-    private sealed record Body(
-        string? UnitId,
-        string? Date,
-        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Scan = null);
+    private sealed record Probe(string? Kind);
 }
 
 /// <summary>

@@ -55,6 +55,7 @@ public sealed record UnitPlan(
 public sealed partial class UnitEvaluation(IEntityTables tables, IMessagePublisher publisher, ConfigurationCache configurations, IClock clock, DateTimeZone zone, ILogger logger)
 {
     private readonly EscalationLog _log = new(tables);
+    private readonly EventOutbox _outbox = new(new EscalationLog(tables), publisher, logger);
 
     /// <summary>
     /// What evaluating the unit would do, decided from what the store holds and written nowhere: for a dry run, and the
@@ -98,56 +99,12 @@ public sealed partial class UnitEvaluation(IEntityTables tables, IMessagePublish
         }
 
         var read = new DailyRead(tables, clock, zone);
-        var (result, known) = (plan.Result, plan.Known);
-        var now = clock.GetCurrentInstant();
-        var logged = new List<EscalationEvent>();
-        var toPublish = new List<(EscalationEvent Event, bool WasLogged)>();
-        foreach (var e in result.Events)
-        {
-            if (known.TryGetValue(e.Id.Value, out var state))
-            {
-                if (!state.Indexed)
-                {
-                    await _log.EnsureIndexed(e.Unit, e.Id, cancellationToken).ConfigureAwait(false);
-                }
-
-                continue;
-            }
-
-            if (await _log.Record(e, now, cancellationToken).ConfigureAwait(false))
-            {
-                logged.Add(e);
-                toPublish.Add((e, true));
-                LogLogged(logger, e.Id.Value, e.Unit.Value, e.Item.Value, e.Rule.Value, e.Level);
-            }
-        }
-
-        var republished = 0;
-        foreach (var (id, state) in known)
-        {
-            if (state.Status is LogStatus.Logged or LogStatus.Published
-                && EventId.TryParse(id, out var eventId)
-                && await _log.Find(request.Unit, eventId, cancellationToken).ConfigureAwait(false) is { } entry)
-            {
-                if (!state.Indexed)
-                {
-                    await _log.EnsureIndexed(request.Unit, eventId, cancellationToken).ConfigureAwait(false);
-                }
-
-                toPublish.Add((entry.Event, state.Status == LogStatus.Logged));
-                republished++;
-            }
-        }
-
-        if (toPublish.Count > 0)
-        {
-            await publisher.Publish(ServiceBusEntities.EventsTopic, [.. toPublish.Select(p => EventNotice.First(p.Event))], cancellationToken).ConfigureAwait(false);
-            foreach (var (e, wasLogged) in toPublish.Where(p => p.WasLogged))
-            {
-                await _log.SetStatus(e.Unit, e.Id, s => s == LogStatus.Logged ? LogStatus.Published : s, null, now, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
+        var undelivered = plan.Known
+            .Where(k => k.Value.Status is LogStatus.Logged or LogStatus.Published && EventId.TryParse(k.Key, out _))
+            .Select(k => (request.Unit, EventId.Parse(k.Key), k.Value))
+            .ToList();
+        var (logged, republished) = await _outbox.Commit(plan.Result.Events, plan.Known, undelivered, clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
+        var result = plan.Result;
         await read.RecordFirstSeen(request.Unit, plan.Items, request.Date, cancellationToken).ConfigureAwait(false);
         List<Problem> problems = [.. plan.RowProblems, .. result.Problems];
         await read.Record(request.Unit, problems, cancellationToken).ConfigureAwait(false);
@@ -159,9 +116,6 @@ public sealed partial class UnitEvaluation(IEntityTables tables, IMessagePublish
 
         return (new EvaluationOutcome(logged, republished, problems.Count, result.CalendarGaps), null);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Logged event {EventId} for unit {Unit}, task {Task}, rule {Rule}, level {Level}")]
-    private static partial void LogLogged(ILogger logger, string eventId, string unit, string task, string rule, Domain.Rules.EventLevel level);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Evaluated unit {Unit} on {Date}: {Items} tasks, {Logged} new events, {Republished} republished, {Problems} problems")]
     private static partial void LogEvaluated(ILogger logger, string unit, LocalDate date, int items, int logged, int republished, int problems);

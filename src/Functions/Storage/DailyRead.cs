@@ -25,9 +25,16 @@ public sealed record UnitAssessment(IReadOnlyList<ItemState> Items, IReadOnlyLis
 /// <summary>One unit read and evaluated: its items, the evaluation, and every problem found (rows and evaluation).</summary>
 public sealed record UnitCheck(IReadOnlyList<ItemState> Items, EvaluationResult Result, IReadOnlyList<Problem> Problems, ProblemCount Recorded);
 
+/// <summary>One indicator read and evaluated city-wide, nothing written: its rows' problems and the evaluation.</summary>
+public sealed record IndicatorAssessment(IndicatorInputs Inputs, IReadOnlyList<Problem> RowProblems, EvaluationResult Result)
+{
+    /// <summary>Everything found: the rows' problems, then the evaluation's.</summary>
+    public IReadOnlyList<Problem> Problems => [.. RowProblems, .. Result.Problems];
+}
+
 /// <summary>
 /// What every run reads, validated: the configuration once, then each unit's rows. The problems found are reconciled
-/// into the problems table per scope (<c>config</c>, the unit id), so that a fixed row's problem is resolved on the next
+/// into the problems table per scope (<c>config</c>, the unit id, <c>ind:</c> and an indicator id), so that a fixed row's problem is resolved on the next
 /// read. Nothing here stops on bad input: faulty rows are left out and reported.
 /// </summary>
 public sealed class DailyRead(IEntityTables tables, IClock clock, DateTimeZone zone)
@@ -96,6 +103,36 @@ public sealed class DailyRead(IEntityTables tables, IClock clock, DateTimeZone z
         var rows = await _admin.ReadIndicator(indicator, cancellationToken).ConfigureAwait(false);
         return IndicatorItems.Build(configuration, rows);
     }
+
+    /// <summary>
+    /// Reads one indicator (<see cref="Indicator"/>) and evaluates it on <paramref name="today"/> with the rules of
+    /// <paramref name="scan"/>, city-wide, writing nothing. Throws <see cref="CalendarYearNotLoadedException"/> when
+    /// today's year has no calendar.
+    /// </summary>
+    public async Task<IndicatorAssessment> AssessIndicator(
+        Configuration configuration, IndicatorId indicator, LocalDate today, ScanSlot scan = ScanSlot.Morning, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var (inputs, rowProblems) = await Indicator(configuration, indicator, cancellationToken).ConfigureAwait(false);
+        var evaluator = new IndicatorEvaluator(configuration.Calendar, configuration.Rules, configuration.Roster, configuration.Options);
+        return new IndicatorAssessment(inputs, rowProblems, evaluator.Evaluate(inputs, today, scan));
+    }
+
+    /// <summary>
+    /// <see cref="AssessIndicator"/> with the morning's rules, then reconciles the indicator's scope with everything found,
+    /// as <see cref="Evaluate"/> does for a unit: <c>check</c> finds an indicator's problems this way.
+    /// </summary>
+    public async Task<(IndicatorAssessment Assessment, ProblemCount Recorded)> EvaluateIndicator(
+        Configuration configuration, IndicatorId indicator, LocalDate today, CancellationToken cancellationToken = default)
+    {
+        var assessed = await AssessIndicator(configuration, indicator, today, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var recorded = await RecordIndicator(indicator, assessed.Problems, cancellationToken).ConfigureAwait(false);
+        return (assessed, recorded);
+    }
+
+    /// <summary>Reconciles the indicator's scope (<see cref="ProblemLog.IndicatorScope"/>) with everything found this run.</summary>
+    public Task<ProblemCount> RecordIndicator(IndicatorId indicator, IReadOnlyList<Problem> problems, CancellationToken cancellationToken = default) =>
+        _problems.Reconcile(ProblemLog.IndicatorScope(indicator), problems, clock.GetCurrentInstant(), cancellationToken);
 
     /// <summary>Records <paramref name="date"/> as the first-seen date of those of the unit's items that have none.</summary>
     public Task<int> RecordFirstSeen(UnitId unit, IEnumerable<ItemState> items, LocalDate date, CancellationToken cancellationToken = default) =>

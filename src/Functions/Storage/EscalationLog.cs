@@ -34,11 +34,15 @@ public sealed class EscalationLog(IEntityTables tables)
     private static readonly string[] StateColumns = ["Status", "Indexed"];
     private static readonly string[] DemandColumns = ["Task", "Demand", "DueBy", "DemandFrom", "Rule", "Occurrence"];
 
-    /// <summary>Logs the event unless it is already logged. True when this call logged it.</summary>
+    /// <summary>
+    /// Logs the event unless it is already logged. True when this call logged it. A log-only event
+    /// (<see cref="EscalationEvent.LogOnly"/>) is logged <see cref="LogStatus.LogOnly"/>: final, never published.
+    /// </summary>
     public async Task<bool> Record(EscalationEvent @event, Instant now, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(@event);
         var log = await tables.Table(TableName, cancellationToken).ConfigureAwait(false);
-        var entity = ToEntity(@event, LogStatus.Logged, null, now, now);
+        var entity = ToEntity(@event, @event.LogOnly ? LogStatus.LogOnly : LogStatus.Logged, null, now, now);
         entity["Indexed"] = false;
         if (!await log.AddIfAbsent(entity, cancellationToken).ConfigureAwait(false))
         {
@@ -83,6 +87,26 @@ public sealed class EscalationLog(IEntityTables tables)
         await foreach (var entity in log.Query(EntityQuery.Partition(unit.Value, StateColumns), cancellationToken).ConfigureAwait(false))
         {
             known[entity.RowKey] = new LoggedState(StatusOf(entity), entity.GetBoolean("Indexed") ?? false);
+        }
+
+        return known;
+    }
+
+    /// <summary>
+    /// The state of those of <paramref name="events"/> already logged, by event id, read one row each (two columns): what
+    /// an indicator's evaluation dedups against, its events lying in the partitions of several units.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, LoggedState>> States(IEnumerable<EscalationEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var log = await tables.Table(TableName, cancellationToken).ConfigureAwait(false);
+        var known = new Dictionary<string, LoggedState>(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            if (!known.ContainsKey(e.Id.Value) && await log.Find(e.Unit.Value, e.Id.Value, StateColumns, cancellationToken).ConfigureAwait(false) is { } entity)
+            {
+                known[e.Id.Value] = new LoggedState(StatusOf(entity), entity.GetBoolean("Indexed") ?? false);
+            }
         }
 
         return known;
@@ -246,6 +270,11 @@ public sealed class EscalationLog(IEntityTables tables)
         Set("Consequence", f.Accountability?.Consequence);
         Set("ConsequenceUnit", f.Accountability?.ExecutingUnit?.Value);
         Set("ConsequenceUnitName", f.Accountability?.ExecutingUnitName);
+        if (f.Indicator is { } indicator)
+        {
+            IndicatorColumns.Write(indicator, Set);
+        }
+
         return entity;
     }
 
@@ -286,6 +315,11 @@ public sealed class EscalationLog(IEntityTables tables)
                     entity.GetString("ConsequenceUnit") is { Length: > 0 } executing ? new UnitId(executing) : null,
                     entity.GetString("ConsequenceUnitName")),
             };
+        }
+
+        if (IndicatorColumns.Read(entity, entity.GetString("PeriodKey"), entity.GetString("Period")) is { } indicator)
+        {
+            facts = facts with { Indicator = indicator };
         }
 
         var unit = new UnitId(entity.GetString("Unit"));

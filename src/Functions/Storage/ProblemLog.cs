@@ -13,7 +13,7 @@ public readonly record struct ProblemCount(int Open, int New, int Resolved);
 
 /// <summary>
 /// The problems table (问题): bad input found while reading tables, one row per (table, key, field), kept until the input
-/// is fixed. PartitionKey = the scope that was validated (<c>config</c>, a unit id, or <c>import</c>); RowKey =
+/// is fixed. PartitionKey = the scope that was validated (<c>config</c>, a unit id, <c>ind:{indicator}</c>, or <c>import</c>); RowKey =
 /// {table}|{key}|{field}, with characters keys may not hold written as %XX. Each validation of a scope reconciles it:
 /// problems seen again get a new LastSeen, new ones are added, and open ones no longer seen are marked resolved.
 /// </summary>
@@ -23,6 +23,12 @@ public sealed class ProblemLog(IEntityTables tables)
 
     /// <summary>The scope of the configuration tables (units, people, rules, templates, plans, calendar, settings).</summary>
     public const string ConfigScope = "config";
+
+    /// <summary>
+    /// The scope of an indicator: its values' and exemptions' problems and what its evaluation found, reconciled by the
+    /// indicator's evaluation and by <c>check</c>: <c>ind:</c> and the indicator id, as events name the indicator.
+    /// </summary>
+    public static string IndicatorScope(Domain.Indicators.IndicatorId indicator) => Domain.Indicators.IndicatorItem.For(indicator).Value;
 
     /// <summary>The scope of rows an import rejected.</summary>
     public const string ImportScope = "import";

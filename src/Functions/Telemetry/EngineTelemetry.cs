@@ -85,6 +85,7 @@ public static class EngineTelemetry
             var outcome = await run().ConfigureAwait(false);
             span?.SetTag("escalation.scan.date", IsoDate.Format(outcome.Date))
                 .SetTag("escalation.scan.units", outcome.Units)
+                .SetTag("escalation.scan.indicators", outcome.Indicators)
                 .SetTag("escalation.configuration.problems", outcome.ConfigurationProblems);
             ScanDuration.Record(watch.Elapsed.TotalSeconds, new KeyValuePair<string, object?>("outcome", "completed"));
             return outcome;
@@ -142,6 +143,11 @@ public static class EngineTelemetry
         if (message.Properties.TryGetValue("Unit", out var unit))
         {
             tags.Add(new("escalation.unit.id", unit));
+        }
+
+        if (message.Properties.TryGetValue("Indicator", out var indicator))
+        {
+            tags.Add(new("escalation.indicator.id", indicator));
         }
 
         using var span = StartEntry(function, ActivityKind.Consumer, TraceContext.Extract(message.Properties), tags);

@@ -26,25 +26,9 @@ internal sealed class CrashingTables(IEntityTables inner, Func<string, TableEnti
     private bool CrashesAt(string table, TableEntity entity) =>
         crashesAt(table, entity) && Interlocked.CompareExchange(ref _crashed, 1, 0) == 0;
 
-    private sealed class Crashing(IEntityTable inner, CrashingTables owner) : IEntityTable
+    private sealed class Crashing(IEntityTable inner, CrashingTables owner) : Tests.Storage.ForwardingTable(inner)
     {
-        public string Name => inner.Name;
-
-        public Task<bool> AddIfAbsent(TableEntity entity, CancellationToken cancellationToken = default) => inner.AddIfAbsent(entity, cancellationToken);
-
-        public Task UpsertAll(IReadOnlyList<TableEntity> entities, CancellationToken cancellationToken = default) => inner.UpsertAll(entities, cancellationToken);
-
-        public Task<bool> ReplaceIfMatch(TableEntity entity, ETag ifMatch, CancellationToken cancellationToken = default) =>
-            owner.CrashesAt(inner.Name, entity) ? throw owner.Crash : inner.ReplaceIfMatch(entity, ifMatch, cancellationToken);
-
-        public Task Merge(TableEntity entity, CancellationToken cancellationToken = default) => inner.Merge(entity, cancellationToken);
-
-        public Task<bool> Delete(string partitionKey, string rowKey, ETag ifMatch, CancellationToken cancellationToken = default) =>
-            inner.Delete(partitionKey, rowKey, ifMatch, cancellationToken);
-
-        public Task<TableEntity?> Find(string partitionKey, string rowKey, IReadOnlyList<string>? properties = null, CancellationToken cancellationToken = default) =>
-            inner.Find(partitionKey, rowKey, properties, cancellationToken);
-
-        public IAsyncEnumerable<TableEntity> Query(EntityQuery query, CancellationToken cancellationToken = default) => inner.Query(query, cancellationToken);
+        public override Task<bool> ReplaceIfMatch(TableEntity entity, ETag ifMatch, CancellationToken cancellationToken = default) =>
+            owner.CrashesAt(Inner.Name, entity) ? throw owner.Crash : Inner.ReplaceIfMatch(entity, ifMatch, cancellationToken);
     }
 }

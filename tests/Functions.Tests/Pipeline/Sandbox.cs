@@ -86,6 +86,9 @@ internal sealed class Sandbox : IDisposable
     /// <summary>A sandbox holding the shipped samples, its clock at <paramref name="start"/>.</summary>
     public static async Task<Sandbox> WithSamples(Instant start) => new(start, await SamplesTemplate.Value);
 
+    /// <summary>A sandbox holding the data folder <paramref name="data"/> (imported for it alone), its clock at <paramref name="start"/>.</summary>
+    public static async Task<Sandbox> WithData(string data, Instant start) => new(start, await Import(data));
+
     /// <summary>A local time in Asia/Shanghai as an instant.</summary>
     public static Instant At(int year, int month, int day, int hour, int minute) =>
         new LocalDateTime(year, month, day, hour, minute).InZoneStrictly(Zone).ToInstant();
@@ -148,16 +151,18 @@ internal sealed class Sandbox : IDisposable
         _folder.Dispose();
     }
 
-    private static async Task<string> ImportSamples()
+    private static Task<string> ImportSamples() => Import(Repo.Samples);
+
+    private static async Task<string> Import(string data)
     {
         var folder = new TempFolder();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => folder.Dispose();
         var clock = new SteppingClock(Instant.FromUtc(2026, 1, 1, 0, 0));
         var tables = SqliteTables.Open(folder["store"], clock);
-        var report = await new Importer(tables, clock, Zone).Import(ImportSource.Read(Repo.Samples));
+        var report = await new Importer(tables, clock, Zone).Import(ImportSource.Read(data));
         if (report.Rejected.Count > 0)
         {
-            throw new InvalidOperationException($"The samples did not import cleanly: {report.Rejected[0].Location}: {report.Rejected[0].Problem.Reason}");
+            throw new InvalidOperationException($"{data} did not import cleanly: {report.Rejected[0].Location}: {report.Rejected[0].Problem.Reason}");
         }
 
         // Everything into the database file itself, so that copying that one file copies the store.

@@ -66,31 +66,16 @@ public sealed class EscalationLogDatesTests : IDisposable
             new RecordingTable(await inner.Table(name, cancellationToken), Queries);
     }
 
-    private sealed class RecordingTable(IEntityTable inner, List<(string Table, EntityQuery Query)> queries) : IEntityTable
+    private sealed class RecordingTable(IEntityTable inner, List<(string Table, EntityQuery Query)> queries) : ForwardingTable(inner)
     {
-        public string Name => inner.Name;
-
-        public Task<bool> AddIfAbsent(Azure.Data.Tables.TableEntity entity, CancellationToken cancellationToken = default) => inner.AddIfAbsent(entity, cancellationToken);
-
-        public Task UpsertAll(IReadOnlyList<Azure.Data.Tables.TableEntity> entities, CancellationToken cancellationToken = default) => inner.UpsertAll(entities, cancellationToken);
-
-        public Task<bool> ReplaceIfMatch(Azure.Data.Tables.TableEntity entity, Azure.ETag ifMatch, CancellationToken cancellationToken = default) => inner.ReplaceIfMatch(entity, ifMatch, cancellationToken);
-
-        public Task Merge(Azure.Data.Tables.TableEntity entity, CancellationToken cancellationToken = default) => inner.Merge(entity, cancellationToken);
-
-        public Task<bool> Delete(string partitionKey, string rowKey, Azure.ETag ifMatch, CancellationToken cancellationToken = default) => inner.Delete(partitionKey, rowKey, ifMatch, cancellationToken);
-
-        public Task<Azure.Data.Tables.TableEntity?> Find(string partitionKey, string rowKey, IReadOnlyList<string>? properties = null, CancellationToken cancellationToken = default) =>
-            inner.Find(partitionKey, rowKey, properties, cancellationToken);
-
-        public IAsyncEnumerable<Azure.Data.Tables.TableEntity> Query(EntityQuery query, CancellationToken cancellationToken = default)
+        public override IAsyncEnumerable<Azure.Data.Tables.TableEntity> Query(EntityQuery query, CancellationToken cancellationToken = default)
         {
             lock (queries)
             {
                 queries.Add((Name, query));
             }
 
-            return inner.Query(query, cancellationToken);
+            return Inner.Query(query, cancellationToken);
         }
     }
 }

@@ -53,6 +53,31 @@ public abstract class StoreContract<TBackend>(TBackend backend)
     }
 
     [Fact]
+    public async Task Log_RecordsIndicatorEventsWithEveryFigure_AndALogOnlyOneAsLogOnly()
+    {
+        var log = new EscalationLog(backend.Fresh());
+        var events = Tests.Storage.IndicatorEvents.All;
+        foreach (var e in events)
+        {
+            Assert.True(await log.Record(e, Now));
+        }
+
+        var states = await log.States(events);
+
+        foreach (var e in events)
+        {
+            var read = (await log.Find(e.Unit, e.Id))!;
+            Tests.Storage.IndicatorEvents.AssertSameFacts(e.Facts.Indicator!, read.Event.Facts.Indicator);
+            Assert.Equal(e.LogOnly ? LogStatus.LogOnly : LogStatus.Logged, read.Status);
+            Assert.Equal(read.Status, states[e.Id.Value].Status);
+            var copy = Assert.Single(await log.OfMonth(e.Date.ToString("yyyy-MM", null), e.Unit).ToListAsync(), c => c.Event.Id == e.Id);
+            Tests.Storage.IndicatorEvents.AssertSameFacts(e.Facts.Indicator!, copy.Event.Facts.Indicator);
+        }
+
+        Assert.Empty(await log.States([Notice()]));
+    }
+
+    [Fact]
     public async Task Log_ListsEventsByMonthAndUnit_FromTheMonthIndex()
     {
         var log = new EscalationLog(backend.Fresh());

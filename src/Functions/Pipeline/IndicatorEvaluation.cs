@@ -1,0 +1,60 @@
+using Escalation.Domain.Delivery;
+using Escalation.Functions.Messaging;
+using Escalation.Functions.Storage;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+
+namespace Escalation.Functions.Pipeline;
+
+/// <summary>
+/// The city-wide step, one indicator per request on the <c>evaluate</c> queue: read the indicator's definition, ranking
+/// groups (configuration), every unit's values and its exemptions (two partition reads), decide with the pure
+/// <see cref="Domain.Indicators.IndicatorEvaluator"/>, then log and publish exactly as a unit's evaluation does
+/// (<see cref="EventOutbox"/>): each event once, by its deterministic id, whatever the redeliveries and concurrent
+/// handlers. Its problems go to the indicator's scope (<c>ind:{indicator}</c>). Of the events logged earlier it publishes
+/// again only those it decided today that were never published (a crash between logging and publishing, then the
+/// message's redelivery); any other undelivered one is republished by its unit's own evaluation, as each indicator event
+/// lies in its unit's log partition.
+/// </summary>
+public sealed partial class IndicatorEvaluation(IEntityTables tables, IMessagePublisher publisher, ConfigurationCache configurations, IClock clock, DateTimeZone zone, ILogger logger)
+{
+    private readonly EscalationLog _log = new(tables);
+    private readonly EventOutbox _outbox = new(new EscalationLog(tables), publisher, logger);
+
+    /// <summary>Null with a reason when the request cannot be evaluated, ever (the caller dead-letters it).</summary>
+    public async Task<(EvaluationOutcome? Outcome, string? Unusable)> Run(EvaluateIndicatorRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var configuration = await configurations.Get(cancellationToken).ConfigureAwait(false);
+        if (!configuration.Indicators.Definitions.ContainsKey(request.Indicator))
+        {
+            // Removed from the indicators table (or broken) since the scan: the configuration's scope says why.
+            LogUnknownIndicator(logger, request.Indicator.Value);
+            return (new EvaluationOutcome([], 0, 0, []), null);
+        }
+
+        if (!configuration.Calendar.IsLoaded(request.Date.Year))
+        {
+            return (null, $"no working calendar for {request.Date.Year} (loaded: {string.Join(", ", configuration.Calendar.LoadedYears)}).");
+        }
+
+        var read = new DailyRead(tables, clock, zone);
+        var assessed = await read.AssessIndicator(configuration, request.Indicator, request.Date, request.Scan, cancellationToken).ConfigureAwait(false);
+        var known = await _log.States(assessed.Result.Events, cancellationToken).ConfigureAwait(false);
+        var stranded = assessed.Result.Events
+            .Where(e => known.TryGetValue(e.Id.Value, out var state) && state.Status == LogStatus.Logged)
+            .Select(e => (e.Unit, e.Id, known[e.Id.Value]))
+            .ToList();
+        var (logged, republished) = await _outbox.Commit(assessed.Result.Events, known, stranded, clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
+        var problems = assessed.Problems;
+        await read.RecordIndicator(request.Indicator, problems, cancellationToken).ConfigureAwait(false);
+        LogEvaluated(logger, request.Indicator.Value, request.Date, assessed.Inputs.Values.Count, logged.Count, republished, problems.Count);
+        return (new EvaluationOutcome(logged, republished, problems.Count, []), null);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Evaluated indicator {Indicator} on {Date}: {Values} values, {Logged} new events, {Republished} republished, {Problems} problems")]
+    private static partial void LogEvaluated(ILogger logger, string indicator, LocalDate date, int values, int logged, int republished, int problems);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Indicator {Indicator} is no longer a usable indicator; nothing evaluated")]
+    private static partial void LogUnknownIndicator(ILogger logger, string indicator);
+}
