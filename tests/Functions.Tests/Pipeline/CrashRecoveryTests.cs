@@ -14,24 +14,23 @@ namespace Escalation.Functions.Tests.Pipeline;
 /// </summary>
 public sealed class CrashRecoveryTests
 {
-    //        June 2026 (Asia/Shanghai)
-    //  Mo  Tu  We  Th  Fr  Sa  Su
-    // [1]   2   3   4   5   6   7      1 = working day; window 08:30–18:00
-    //
     // 10:00 first run (dies somewhere); 10:05 second run, a new process over the same store.
-    // Samples: three R3 notices (jtj ×1, wjw ×2), two unit staff (email, SMS) and the office (email) each: 15 deliveries
-    // in one message per person and channel, 6 emails and 5 SMS (the office's email carries all three notices).
-    private static readonly Instant FirstRun = Sandbox.At(2026, 6, 1, 10, 0);
+    // SampleMonday: 7 events, 3 of the units' tasks (R3) and 4 of the indicators (I1, I2, I4, I8), 23 deliveries sent in
+    // 11 emails and 6 SMS; the office's notice email carries five of them (R3's three, I2's and I4's).
+    private static readonly Instant FirstRun = SampleMonday.Run;
     private static readonly Instant SecondRun = Sandbox.At(2026, 6, 1, 10, 5);
 
-    private const string JtjNotice = "ev-25017fe9e8a3fe66adefd38f9b774f05";
+    private const string JtjNotice = SampleMonday.JtjNotice;
 
-    /// <summary>The emails go out in this order: jtj-cao's, jtj-wang's (the jtj notice), then the office's (all three).</summary>
+    /// <summary>The emails go out in this order: jtj-cao's, jtj-wang's (the jtj notice), then the office's notice (five events).</summary>
     private const string CaoMessage = "Email:jtj-cao:20260601:Notice:001";
 
     private const string WangMessage = "Email:jtj-wang:20260601:Notice:001";
 
-    private const string OfficeMessage = "Email:dcs-office:20260601:Notice:001";
+    private const string OfficeMessage = SampleMonday.OfficeNoticeEmail;
+
+    /// <summary>The office's other email that day: I8's summons, a message of its own (another level).</summary>
+    private const string OfficeSummons = "Email:dcs-office:20260601:Summons:001";
 
     /// <summary>jtj-cao's delivery of the jtj notice by email, which <see cref="CaoMessage"/> carries.</summary>
     private const string CaoEmail = JtjNotice + ":Email:jtj-cao";
@@ -46,12 +45,18 @@ public sealed class CrashRecoveryTests
         await bus.Drain(FirstRun, sandbox.Clock.AdvanceTo);
         var log = await sandbox.Log();
 
-        Assert.Equal(3, log.Count);
+        Assert.Equal(SampleMonday.Events.Order(), log.Select(e => e.Event.Id.Value).Order());
         Assert.All(log, e => Assert.Equal(LogStatus.Logged, e.Status));
         Assert.Empty(sandbox.Email.Calls);
         Assert.Empty(sandbox.Sms.Calls);
         Assert.Empty(await sandbox.Ledger());
-        Assert.Equal(["jtj", "wjw"], bus.DeadLetters.Select(d => d.MessageId.Split(':')[^1]));
+        // The requests with events to publish failed for good: the units' (jtj, wjw) and the indicators' alike.
+        Assert.Equal(
+            [
+                "evaluate-indicator:2026-06-01:gdtz-zs", "evaluate-indicator:2026-06-01:shxf-zs", "evaluate-indicator:2026-06-01:wmjck",
+                "evaluate-indicator:2026-06-01:zjbf-jd", "evaluate:2026-06-01:jtj", "evaluate:2026-06-01:wjw",
+            ],
+            bus.DeadLetters.Select(d => d.MessageId).Order(StringComparer.Ordinal));
         Assert.All(bus.DeadLetters, d => Assert.Equal(
             "MaxDeliveryCountExceeded (10): InvalidOperationException: simulated crash before publishing to 'events'", d.Reason));
     }
@@ -76,8 +81,8 @@ public sealed class CrashRecoveryTests
         Assert.Equal(loggedBefore.Select(e => e.Event.Id.Value).Order(), log.Select(e => e.Event.Id.Value).Order());
         Assert.All(log, e => Assert.Equal(LogStatus.Delivered, e.Status));
         SentMessages.AssertEachSentDeliveryCarriedOnce(ledger, SentMessages.Accepted(sandbox));
-        Assert.Equal((6, 5), (sandbox.Email.Calls.Count, sandbox.Sms.Calls.Count));
-        Assert.Equal(15, ledger.Count(d => d.Status == DeliveryStatus.Sent && d.Attempts == 1));
+        Assert.Equal((SampleMonday.Emails, SampleMonday.Sms), (sandbox.Email.Calls.Count, sandbox.Sms.Calls.Count));
+        Assert.Equal(SampleMonday.SentDeliveries, ledger.Count(d => d.Status == DeliveryStatus.Sent && d.Attempts == 1));
     }
 
     // A crash after the provider took jtj-cao's email (the first of the day) and before the message store said so. Local
@@ -100,17 +105,18 @@ public sealed class CrashRecoveryTests
 
         Assert.Equal(2, sandbox.Email.Calls.Count(c => c.Email.DispatchId == CaoMessage));
         Assert.All(sandbox.Email.Calls.Where(c => c.Email.DispatchId != CaoMessage).CountBy(c => c.Email.DispatchId), c => Assert.Equal(1, c.Value));
-        Assert.Equal(7, sandbox.Email.Calls.Count);
+        Assert.Equal(SampleMonday.Emails + 1, sandbox.Email.Calls.Count);
         SentMessages.AssertEachSentDeliveryCarriedOnce(ledger, SentMessages.Accepted(sandbox));
         Assert.Equal((DeliveryStatus.Sent, 2), ledger.Where(d => d.Id == CaoEmail).Select(d => (d.Status, d.Attempts)).Single());
-        Assert.Equal(15, ledger.Count(d => d.Status == DeliveryStatus.Sent));
+        Assert.Equal(SampleMonday.SentDeliveries, ledger.Count(d => d.Status == DeliveryStatus.Sent));
         Assert.All(log, e => Assert.Equal(LogStatus.Delivered, e.Status));
         Assert.Empty(local.Bus.DeadLetters);
     }
 
-    // The same crash at the office's email, the one message carrying all three notices: the message sent again is the
-    // same message (same dispatch id, same events, same first-attempt time), and each of the three deliveries it carries
-    // is Sent once, at the second attempt.
+    // The same crash at the office's notice email, the one message carrying five events (R3's three notices of tasks, I2's
+    // and I4's of indicators): the message sent again is the same message (same dispatch id, same events, same
+    // first-attempt time), and each of the five deliveries it carries is Sent once, at the second attempt. The office's
+    // summons (I8) is another message, sent once.
     [Fact]
     public async Task Deliver_SendsTheSameMessageAgainWithTheSameEvents_WhenTheSenderThrowsAfterAMessageOfSeveralEventsWentOut()
     {
@@ -124,21 +130,25 @@ public sealed class CrashRecoveryTests
 
         var attempts = sandbox.Email.Calls.Where(c => c.Email.DispatchId == OfficeMessage).ToList();
         Assert.Equal(2, attempts.Count);
-        Assert.Equal(3, attempts[0].Email.Events.Count);
+        Assert.Equal(SampleMonday.OfficeNoticeEvents.Order(StringComparer.Ordinal), attempts[0].Email.Events.Order(StringComparer.Ordinal));
         Assert.Equal(attempts[0].Email.Events, attempts[1].Email.Events);
         Assert.Equal((attempts[0].Email.To, attempts[0].Email.Subject, attempts[0].Email.PlainText), (attempts[1].Email.To, attempts[1].Email.Subject, attempts[1].Email.PlainText));
-        Assert.Equal((DispatchStatus.Sent, 2, 3, FirstRun), (office.Status, office.Attempts, office.Items.Count, office.FirstAttemptAt));
+        Assert.Equal((DispatchStatus.Sent, 2, 5, FirstRun), (office.Status, office.Attempts, office.Items.Count, office.FirstAttemptAt));
+        var officeEmails = ledger.Where(d => d.Key == "Email:dcs-office").ToList();
         Assert.Equal(
-            attempts[0].Email.Events.Order(StringComparer.Ordinal),
-            ledger.Where(d => d.Key == "Email:dcs-office").Select(d => d.Event.Value).Order(StringComparer.Ordinal));
-        Assert.All(ledger.Where(d => d.Key == "Email:dcs-office"), d => Assert.Equal((DeliveryStatus.Sent, 2, OfficeMessage), (d.Status, d.Attempts, d.DispatchId)));
+            attempts[0].Email.Events.Append(SampleMonday.QingshiBottomSummons).Order(StringComparer.Ordinal),
+            officeEmails.Select(d => d.Event.Value).Order(StringComparer.Ordinal));
+        Assert.All(officeEmails.Where(d => d.Event.Value != SampleMonday.QingshiBottomSummons), d => Assert.Equal((DeliveryStatus.Sent, 2, OfficeMessage), (d.Status, d.Attempts, d.DispatchId)));
+        Assert.Equal((DeliveryStatus.Sent, 1, OfficeSummons), officeEmails.Where(d => d.Event.Value == SampleMonday.QingshiBottomSummons).Select(d => (d.Status, d.Attempts, d.DispatchId)).Single());
+        Assert.Single(sandbox.Email.Calls, c => c.Email.DispatchId == OfficeSummons);
         SentMessages.AssertEachSentDeliveryCarriedOnce(ledger, SentMessages.Accepted(sandbox));
         Assert.All(await sandbox.Log(), e => Assert.Equal(LogStatus.Delivered, e.Status));
     }
 
-    // The office's message carries the three notices. The process fails right after the message was recorded Sent,
-    // while its deliveries were being brought in line with it: the first is Sent, the second's write never happens. The
-    // redelivered dispatch notice finds the message Sent, does not send it again, and brings the other two in line.
+    // The office's notice message carries five events (three of tasks, two of indicators). The process fails right after
+    // the message was recorded Sent, while its deliveries were being brought in line with it: the first is Sent, the
+    // second's write never happens. The redelivered dispatch notice finds the message Sent, does not send it again, and
+    // brings the other four in line.
     [Fact]
     public async Task Deliver_BringsTheDeliveriesInLineWithoutSendingAgain_WhenTheSenderFailedAfterRecordingTheMessageSent()
     {
@@ -151,16 +161,17 @@ public sealed class CrashRecoveryTests
 
         Assert.True(tables.Crashed);
         Assert.Single(sandbox.Email.Calls, c => c.Email.DispatchId == OfficeMessage);
+        Assert.Equal(SampleMonday.OfficeNoticeEvents.Order(), ledger.Where(d => d.DispatchId == OfficeMessage).Select(d => d.Event.Value).Order());
         Assert.Equal(
-            [(DeliveryStatus.Sent, 1), (DeliveryStatus.Sent, 1), (DeliveryStatus.Sent, 1)],
+            Enumerable.Repeat((DeliveryStatus.Sent, 1), SampleMonday.OfficeNoticeEvents.Count + 1), // and the summons, in a message of its own
             ledger.Where(d => d.Key == "Email:dcs-office").Select(d => (d.Status, d.Attempts)));
         SentMessages.AssertEachSentDeliveryCarriedOnce(ledger, SentMessages.Accepted(sandbox));
         Assert.All(await sandbox.Log(), e => Assert.Equal(LogStatus.Delivered, e.Status));
         Assert.Empty(local.Bus.DeadLetters);
     }
 
-    // The same moment, but the process is killed: the office's message is Sent, one of its deliveries Sent and two still
-    // Pending, and every event still Published. The next run's scan publishes the events again; the two deliveries follow
+    // The same moment, but the process is killed: the office's notice message is Sent, one of its deliveries Sent and four
+    // still Pending, and every event still Published (the indicators' as much as the tasks'). The next run's scan publishes the events again; the two deliveries follow
     // their message, which is Sent, so they are brought in line without a second send, and the events are settled.
     [Fact]
     public async Task Cycle_BringsTheDeliveriesInLineWithoutSendingAgain_WhenTheRunBeforeWasKilledAfterRecordingTheMessageSent()
@@ -170,17 +181,20 @@ public sealed class CrashRecoveryTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sandbox.Cycle(sandbox.Local(tables: tables), FirstRun));
         var office = Assert.Single(await sandbox.Dispatches(), d => d.Key.Id == OfficeMessage);
-        var interrupted = (await sandbox.Ledger()).Where(d => d.Key == "Email:dcs-office").Select(d => d.Status).Order().ToList();
+        var interrupted = (await sandbox.Ledger()).Where(d => d.DispatchId == OfficeMessage).Select(d => d.Status).Order().ToList();
         await sandbox.Cycle(sandbox.Local(), SecondRun);
         var ledger = await sandbox.Ledger();
 
         Assert.Equal(DispatchStatus.Sent, office.Status);
-        Assert.Equal([DeliveryStatus.Pending, DeliveryStatus.Pending, DeliveryStatus.Sent], interrupted);
+        Assert.Equal([DeliveryStatus.Pending, DeliveryStatus.Pending, DeliveryStatus.Pending, DeliveryStatus.Pending, DeliveryStatus.Sent], interrupted);
         Assert.Single(sandbox.Email.Calls, c => c.Email.DispatchId == OfficeMessage);
         Assert.All(ledger.Where(d => d.Key == "Email:dcs-office"), d => Assert.Equal((DeliveryStatus.Sent, 1), (d.Status, d.Attempts)));
+        Assert.Equal((SampleMonday.Emails, SampleMonday.Sms), (sandbox.Email.Calls.Count, sandbox.Sms.Calls.Count));
         SentMessages.AssertEachSentDeliveryCarriedOnce(ledger, SentMessages.Accepted(sandbox));
         Assert.All(await sandbox.Dispatches(), d => Assert.Equal((DispatchStatus.Sent, 1), (d.Status, d.Key.Sequence)));
-        Assert.All(await sandbox.Log(), e => Assert.Equal(LogStatus.Delivered, e.Status));
+        var log = await sandbox.Log();
+        Assert.Equal(SampleMonday.Events.Order(), log.Select(e => e.Event.Id.Value).Order());
+        Assert.All(log, e => Assert.Equal(LogStatus.Delivered, e.Status));
     }
 
     // The same crash, but the process dies (the cancellation escapes the bus, as a kill would end the run): jtj-cao's
@@ -206,11 +220,12 @@ public sealed class CrashRecoveryTests
         Assert.Equal(2, sandbox.Email.Calls.Count(c => c.Email.DispatchId == CaoMessage));
         Assert.All(sandbox.Email.Calls.Where(c => c.Email.DispatchId != CaoMessage).CountBy(c => c.Email.DispatchId), c => Assert.Equal(1, c.Value));
         Assert.All(sandbox.Sms.Calls.CountBy(c => c.Sms.DispatchId), c => Assert.Equal(1, c.Value));
-        Assert.Equal((7, 5), (sandbox.Email.Calls.Count, sandbox.Sms.Calls.Count));
+        Assert.Equal((SampleMonday.Emails + 1, SampleMonday.Sms), (sandbox.Email.Calls.Count, sandbox.Sms.Calls.Count));
         SentMessages.AssertEachSentDeliveryCarriedOnce(ledger, SentMessages.Accepted(sandbox));
         Assert.All(await sandbox.Dispatches(), d => Assert.Equal((DispatchStatus.Sent, 1), (d.Status, d.Key.Sequence)));
         Assert.Equal((DeliveryStatus.Sent, 2, SecondRun), ledger.Where(d => d.Id == CaoEmail).Select(d => (d.Status, d.Attempts, d.UpdatedAt)).Single());
-        Assert.Equal(15, ledger.Count(d => d.Status == DeliveryStatus.Sent));
+        Assert.Equal(SampleMonday.SentDeliveries, ledger.Count(d => d.Status == DeliveryStatus.Sent));
+        Assert.Equal(SampleMonday.Events.Order(), log.Select(e => e.Event.Id.Value).Order());
         Assert.All(log, e => Assert.Equal(LogStatus.Delivered, e.Status));
     }
 

@@ -19,10 +19,12 @@ public sealed class RetryTests
     //  Mo  Tu  We  Th  Fr  Sa  Su
     // [1] [2]   3   4   5   6   7      working days; window 08:30–18:00
     //
-    // Samples on Monday 1: three R3 notices. The one of jtj-2026-01 goes to jtj-cao and jtj-wang (email and SMS) and to
-    // the supervision office dcs-office (email only; its SMS is skipped); those of wjw to wjw-zhu or wjw-ma, wjw-xie and
-    // the office. Addresses from samples/people.csv.
-    private const string JtjNotice = "ev-25017fe9e8a3fe66adefd38f9b774f05";
+    // Samples on Monday 1 (SampleMonday): three R3 notices. The one of jtj-2026-01 goes to jtj-cao and jtj-wang (email and
+    // SMS) and to the supervision office dcs-office (email only; its SMS is skipped); those of wjw to wjw-zhu or wjw-ma,
+    // wjw-xie and the office. Four events of indicators: I2's and I4's notices by email to fgw-yang or swuj-dong and the
+    // office, I1's reminder to swuj-dong, I8's summons to town-qs-guo (email and SMS) and the office. Addresses from
+    // samples/people.csv.
+    private const string JtjNotice = SampleMonday.JtjNotice;
     private const string CaoEmail = "caofang@jtj.gov.example";
     private const string WangEmail = "wanglin@jtj.gov.example";
     private const string OfficeEmail = "dcs@szf.gov.example";
@@ -113,10 +115,22 @@ public sealed class RetryTests
         var ledger = await sandbox.Ledger();
         var log = await sandbox.Log();
 
-        var jtj = Assert.Single(log, e => e.Event.Id.Value == JtjNotice);
-        Assert.Equal((LogStatus.Failed, "已发送 0，失败 5，未发送 1"), (jtj.Status, jtj.StatusNote));
+        // Every other event copies the office, whose emails fail too, except I1's reminder (swuj-dong alone).
+        var expected = new Dictionary<string, (LogStatus, string?)>
+        {
+            [JtjNotice] = (LogStatus.Failed, "已发送 0，失败 5，未发送 1"),
+            [SampleMonday.Wjw1Notice] = (LogStatus.PartlyFailed, "已发送 4，失败 1，未发送 1"),
+            [SampleMonday.Wjw2Notice] = (LogStatus.PartlyFailed, "已发送 4，失败 1，未发送 1"),
+            [SampleMonday.FgwLagNotice] = (LogStatus.PartlyFailed, "已发送 1，失败 1，未发送 0"),
+            [SampleMonday.SwujFloorNotice] = (LogStatus.PartlyFailed, "已发送 1，失败 1，未发送 0"),
+            [SampleMonday.SwujLagReminder] = (LogStatus.Delivered, "已发送 1，失败 0，未发送 0"),
+            [SampleMonday.QingshiBottomSummons] = (LogStatus.PartlyFailed, "已发送 2，失败 1，未发送 1"),
+        };
+        Assert.Equal(
+            expected.Select(e => (e.Key, e.Value.Item1, e.Value.Item2)).Order(),
+            log.Select(e => (e.Event.Id.Value, e.Status, e.StatusNote)).Order());
         Assert.All(ledger.Where(d => d.Event.Value == JtjNotice && d.Status != DeliveryStatus.Skipped), d => Assert.Equal((DeliveryStatus.Failed, 2), (d.Status, d.Attempts)));
-        Assert.All(log.Where(e => e.Event.Id.Value != JtjNotice), e => Assert.Equal((LogStatus.PartlyFailed, "已发送 4，失败 1，未发送 1"), (e.Status, e.StatusNote)));
+        Assert.All(ledger.Where(d => d.Key == "Email:dcs-office"), d => Assert.Equal((DeliveryStatus.Failed, 2), (d.Status, d.Attempts)));
         Assert.Empty(local.Bus.Waiting);
     }
 
@@ -148,6 +162,7 @@ public sealed class RetryTests
     //  wjw-zhu  [wjw-1]          refused  → failed at once; wjw-1 is then partly failed
     //  wjw-xie  [wjw-1, wjw-2]   sent     → both its deliveries sent
     //  wjw-ma   [wjw-2]          sent
+    //  town-qs-guo [I8]          sent     (a summons, another message than the notices)
     [Fact]
     public async Task Deliver_AppliesEachSmsResultToItsOwnRecipient_WhenTheMessagesOfARunGetMixedAnswers()
     {
@@ -165,14 +180,14 @@ public sealed class RetryTests
         var dispatches = await sandbox.Dispatches();
         var log = await sandbox.Log();
 
-        Assert.Equal(5, batchesAfterRun);
+        Assert.Equal(SampleMonday.Sms, batchesAfterRun);
         Assert.Equal((DeliveryStatus.Sent, 1), (Delivery(afterRun, "Sms:jtj-cao").Status, Delivery(afterRun, "Sms:jtj-cao").Attempts));
         Assert.Equal((DeliveryStatus.Deferred, run + Duration.FromMinutes(5), "throttled"), (Delivery(afterRun, "Sms:jtj-wang").Status, Delivery(afterRun, "Sms:jtj-wang").NextAttemptAt!.Value, Delivery(afterRun, "Sms:jtj-wang").LastError));
         var zhu = Assert.Single(afterRun, d => d.Key == "Sms:wjw-zhu");
         Assert.Equal((DeliveryStatus.Failed, "number not reachable"), (zhu.Status, zhu.LastError));
         Assert.Equal(2, afterRun.Count(d => d.Key == "Sms:wjw-xie"));
         Assert.All(afterRun.Where(d => d.Key is "Sms:wjw-xie" or "Sms:wjw-ma" || d.Channel == Channel.Email), d => Assert.Equal(DeliveryStatus.Sent, d.Status));
-        Assert.Equal(6, sandbox.Sms.Batches);
+        Assert.Equal(SampleMonday.Sms + 1, sandbox.Sms.Batches);
         var wangAttempts = sandbox.Sms.Calls.Where(c => c.Sms.To == WangMobile).ToList();
         Assert.Equal([run, run + Duration.FromMinutes(5)], wangAttempts.Select(c => c.At));
         Assert.All(wangAttempts, c => Assert.Equal(("Sms:jtj-wang:20260601:Notice:001", run), (c.Sms.DispatchId, c.Sms.FirstAttemptAt)));
@@ -180,7 +195,7 @@ public sealed class RetryTests
         Assert.Equal((DeliveryStatus.Sent, 2), (Delivery(ledger, "Sms:jtj-wang").Status, Delivery(ledger, "Sms:jtj-wang").Attempts));
         Assert.Single(sandbox.Sms.Calls, c => c.Sms.To == ZhuMobile);
         Assert.Equal(
-            [("Sms:jtj-cao", DispatchStatus.Sent, 1), ("Sms:jtj-wang", DispatchStatus.Sent, 2), ("Sms:wjw-ma", DispatchStatus.Sent, 1), ("Sms:wjw-xie", DispatchStatus.Sent, 1), ("Sms:wjw-zhu", DispatchStatus.Failed, 1)],
+            [("Sms:jtj-cao", DispatchStatus.Sent, 1), ("Sms:jtj-wang", DispatchStatus.Sent, 2), ("Sms:town-qs-guo", DispatchStatus.Sent, 1), ("Sms:wjw-ma", DispatchStatus.Sent, 1), ("Sms:wjw-xie", DispatchStatus.Sent, 1), ("Sms:wjw-zhu", DispatchStatus.Failed, 1)],
             dispatches.Where(d => d.Key.Channel == Channel.Sms).Select(d => (d.Key.Partition, d.Status, d.Attempts)).Order());
         SentMessages.AssertEachSentDeliveryCarriedOnce(ledger, SentMessages.Accepted(sandbox));
         var wjw1 = Assert.Single(log, e => e.Event.Id == zhu.Event);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Escalation.Functions.Commands;
 using Escalation.Functions.Local;
 using Escalation.Functions.Tests.Import;
@@ -51,13 +52,13 @@ public sealed class RunCommandTests : IDisposable
         var (code, events, summary) = Run(sunday, "run", "--store", store, "--outbox", outbox, "--at", "2026-06-01T10:00");
 
         Assert.Equal(Cli.Ok, code);
-        Assert.Equal(3, events.Count);
+        Assert.Equal(SampleMonday.Events.Order(), events.Select(e => JsonNode.Parse(e)!["eventId"]!.GetValue<string>()).Order());
         Assert.All(events, e => Assert.Contains("\"date\":\"2026-06-01\"", e, StringComparison.Ordinal));
         Assert.Contains("2026-06-01 的运行", summary, StringComparison.Ordinal);
-        // 15 deliveries in 11 messages, one per person and channel: 6 emails (the office's carries all three events) and 5 SMS.
-        Assert.Contains("新事件 3 个，发出消息 11 条", summary, StringComparison.Ordinal);
-        Assert.Equal(6, Directory.GetFiles(Path.Combine(outbox, "email")).Length);
-        Assert.Equal(5, File.ReadAllLines(Path.Combine(outbox, "sms.log")).Length);
+        // SampleMonday: 23 deliveries in 17 messages, one per person, channel and level: 11 emails and 6 SMS.
+        Assert.Contains("评估了 24 个单位和 9 个指标，新事件 7 个，发出消息 17 条", summary, StringComparison.Ordinal);
+        Assert.Equal(SampleMonday.Emails, Directory.GetFiles(Path.Combine(outbox, "email")).Length);
+        Assert.Equal(SampleMonday.Sms, File.ReadAllLines(Path.Combine(outbox, "sms.log")).Length);
     }
 
     // Monday 2026-06-01: the 旬 report due Sunday 05-31 rolls to today. The afternoon scan runs R10 only.

@@ -1,5 +1,6 @@
 using Escalation.Domain.Delivery;
 using Escalation.Domain.Events;
+using Escalation.Domain.Rules;
 using Escalation.Functions.Storage;
 using NodaTime;
 
@@ -11,18 +12,9 @@ namespace Escalation.Functions.Tests.Pipeline;
 /// </summary>
 public sealed class RunTwiceTests
 {
-    //        June 2026 (Asia/Shanghai)
-    //  Mo  Tu  We  Th  Fr  Sa  Su
-    // [1]   2   3   4   5   6   7      1 = working day; window 08:30–18:00
-    //
-    // 10:00 first run; second run at 10:00 again, or at 13:00.
-    // With the samples, three R3 notices (jtj-2026-01, wjw-2026-01, wjw-2026-02), each to two unit staff (email and SMS)
-    // and the supervision office (email only, so its SMS is skipped): 15 deliveries, sent as one message per person and
-    // channel: 6 emails (the office's carries the three notices, wjw-xie's the two of wjw) and 5 SMS (wjw-xie's carries two).
-    //
-    //   email  jtj-cao [jtj]  jtj-wang [jtj]  dcs-office [jtj, wjw-1, wjw-2]  wjw-zhu [wjw-1]  wjw-xie [wjw-1, wjw-2]  wjw-ma [wjw-2]
-    //   sms    jtj-cao [jtj]  jtj-wang [jtj]                                  wjw-zhu [wjw-1]  wjw-xie [wjw-1, wjw-2]  wjw-ma [wjw-2]
-    private static readonly Instant FirstRun = Sandbox.At(2026, 6, 1, 10, 0);
+    // 10:00 first run (SampleMonday: 7 events, 3 of tasks and 4 of indicators, 23 deliveries sent in 11 emails and 6 SMS);
+    // second run at 10:00 again, or at 13:00.
+    private static readonly Instant FirstRun = SampleMonday.Run;
 
     [Theory]
     [InlineData(0)]
@@ -46,11 +38,12 @@ public sealed class RunTwiceTests
         var logSecond = await sandbox.Log();
         var ledgerSecond = await sandbox.Ledger();
 
-        Assert.Equal((6, 5), (emailsFirst, smsFirst));
-        Assert.Equal(3, loggedFirst.Count);
+        Assert.Equal((SampleMonday.Emails, SampleMonday.Sms), (emailsFirst, smsFirst));
+        Assert.Equal(SampleMonday.Events.Order(), loggedFirst.Select(e => e.Id.Value).Order());
+        Assert.Equal(SampleMonday.Events.Order(), logFirst.Select(e => e.Event.Id.Value).Order());
         Assert.All(logFirst, e => Assert.Equal(LogStatus.Delivered, e.Status));
-        Assert.Equal(24, outcome.Units);
-        Assert.Equal((6, 5), (sandbox.Email.Calls.Count, sandbox.Sms.Calls.Count));
+        Assert.Equal((24, 9), (outcome.Units, outcome.Indicators));
+        Assert.Equal((SampleMonday.Emails, SampleMonday.Sms), (sandbox.Email.Calls.Count, sandbox.Sms.Calls.Count));
         Assert.Empty(loggedSecond);
         Assert.Equal(LogRows(logFirst), LogRows(logSecond));
         Assert.Equal(LedgerRows(ledgerFirst), LedgerRows(ledgerSecond));
@@ -73,8 +66,8 @@ public sealed class RunTwiceTests
         await sandbox.Cycle(local, FirstRun);
         var ledgerSecond = await sandbox.Ledger();
 
-        Assert.Equal(3, logged.Count);
-        Assert.Equal((6, 5), (sandbox.Email.Calls.Count, sandbox.Sms.Calls.Count));
+        Assert.Equal(SampleMonday.Events.Order(), logged.Select(e => e.Id.Value).Order());
+        Assert.Equal((SampleMonday.Emails, SampleMonday.Sms), (sandbox.Email.Calls.Count, sandbox.Sms.Calls.Count));
         Assert.Equal(LedgerRows(ledgerFirst), LedgerRows(ledgerSecond));
         Assert.Equal(DispatchRows(dispatchesFirst), DispatchRows(await sandbox.Dispatches()));
     }
@@ -89,14 +82,26 @@ public sealed class RunTwiceTests
         var ledger = await sandbox.Ledger();
         var dispatches = await sandbox.Dispatches();
 
-        Assert.Equal((6, 5), (sandbox.Email.Calls.Count, sandbox.Sms.Calls.Count));
+        Assert.Equal((SampleMonday.Emails, SampleMonday.Sms), (sandbox.Email.Calls.Count, sandbox.Sms.Calls.Count));
         SentMessages.AssertEachSentDeliveryCarriedOnce(ledger, SentMessages.Accepted(sandbox));
         Assert.All(sandbox.Email.Calls, c => Assert.Equal(FirstRun, c.At));
         Assert.All(sandbox.Sms.Calls, c => Assert.Equal(FirstRun, c.At));
-        Assert.Equal(15, ledger.Count(d => d.Status == DeliveryStatus.Sent && d.Attempts == 1));
-        Assert.Equal(3, ledger.Count(d => d.Status == DeliveryStatus.Skipped && d.Person.Value == "dcs-office"));
+        Assert.Equal(SampleMonday.SentDeliveries, ledger.Count(d => d.Status == DeliveryStatus.Sent && d.Attempts == 1));
+        Assert.Equal(SampleMonday.SkippedDeliveries, ledger.Count(d => d.Status == DeliveryStatus.Skipped && d.Person.Value == "dcs-office" && d.Channel == Channel.Sms));
+        Assert.Equal(SampleMonday.SentDeliveries + SampleMonday.SkippedDeliveries, ledger.Count);
         Assert.All(dispatches, d => Assert.Equal((DispatchStatus.Sent, 1, 1), (d.Status, d.Attempts, d.Key.Sequence)));
-        Assert.Equal(3, Assert.Single(sandbox.Email.Calls, c => c.Email.DispatchId == "Email:dcs-office:20260601:Notice:001").Email.Events.Count);
+        Assert.Equal(
+            SampleMonday.OfficeNoticeEvents.Order(),
+            Assert.Single(sandbox.Email.Calls, c => c.Email.DispatchId == SampleMonday.OfficeNoticeEmail).Email.Events.Order());
+        Assert.Equal(
+            [SampleMonday.QingshiBottomSummons],
+            Assert.Single(sandbox.Email.Calls, c => c.Email.DispatchId == "Email:dcs-office:20260601:Summons:001").Email.Events);
+        Assert.Equal(
+            [SampleMonday.SwujFloorNotice],
+            Assert.Single(sandbox.Email.Calls, c => c.Email.DispatchId == "Email:swuj-dong:20260601:Notice:001").Email.Events);
+        Assert.Equal(
+            [SampleMonday.SwujLagReminder],
+            Assert.Single(sandbox.Email.Calls, c => c.Email.DispatchId == "Email:swuj-dong:20260601:Reminder:001").Email.Events);
         Assert.Equal(2, Assert.Single(sandbox.Sms.Calls, c => c.Sms.DispatchId == "Sms:wjw-xie:20260601:Notice:001").Sms.Events.Count);
     }
 

@@ -1,6 +1,8 @@
 using Escalation.Domain.Delivery;
 using Escalation.Domain.Rules;
+using Escalation.Functions.Messaging;
 using Escalation.Functions.Pipeline;
+using Escalation.Functions.Sending;
 using Escalation.Functions.Storage;
 using NodaTime;
 using NodaTime.Text;
@@ -168,7 +170,9 @@ public sealed class SendingWindowTests
     //
     // The delivery cannot be deferred, so it is not attempted: nothing is sent outside the window, the events stay
     // Published (the next scan publishes them again once the 2027 calendar is entered; until then the scan itself
-    // refuses to run and records the problem), and the messages are parked naming the missing year.
+    // refuses to run and records the problem), and the messages are parked naming the missing year. That evening's events:
+    // nine R1 reminders of tasks due that day (email and SMS) and one I1 reminder of fgw's lagging indicator (email only);
+    // each event's notice to each of its channels is dead-lettered, 19 in all.
     [Fact]
     public async Task Cycle_SendsNothingAndKeepsTheEventsToPublishAgain_WhenTheNextOpeningIsInAYearWithoutACalendar()
     {
@@ -179,11 +183,14 @@ public sealed class SendingWindowTests
         await sandbox.Cycle(local, lastEvening);
         var log = await sandbox.Log();
 
-        Assert.NotEmpty(log);
+        Assert.Equal((9, 1), (log.Count(e => e.Event.Rule.Value == "R1"), log.Count(e => e.Event.Rule.Value == "I1")));
+        Assert.Equal(10, log.Count);
         Assert.All(log, e => Assert.Equal(LogStatus.Published, e.Status));
         Assert.Equal(0, sandbox.CallCount);
         Assert.DoesNotContain(await sandbox.Ledger(), d => d.Status == DeliveryStatus.Sent);
-        Assert.Equal(2 * log.Count, local.Bus.DeadLetters.Count);
+        Assert.Equal(
+            log.SelectMany(e => e.Event.Channels.Select(c => $"{ServiceBusEntities.EventsTopic}/{ChannelSet.SubscriptionName(c)} {e.Event.Id.Value}")).Order(StringComparer.Ordinal),
+            local.Bus.DeadLetters.Select(d => $"{d.Entity} {d.MessageId}").Order(StringComparer.Ordinal));
         Assert.All(local.Bus.DeadLetters, d => Assert.Contains("工作日历中没有2027年的节假日安排", d.Reason, StringComparison.Ordinal));
     }
 

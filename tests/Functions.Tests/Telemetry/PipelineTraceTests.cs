@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Escalation.Domain.Delivery;
 using Escalation.Domain.Events;
+using Escalation.Domain.Indicators;
+using Escalation.Domain.Rules;
 using Escalation.Functions.Messaging;
 using Escalation.Functions.Sending;
 using Escalation.Functions.Telemetry;
@@ -18,13 +20,10 @@ namespace Escalation.Functions.Tests.Telemetry;
 [Collection(TelemetryListeners.Name)]
 public sealed partial class PipelineTraceTests
 {
-    //        June 2026 (Asia/Shanghai)
-    //  Mo  Tu  We  Th  Fr  Sa  Su
-    // [1]   2   3   4   5   6   7      1 = working day; window 08:30–18:00; the run at 10:00
-    //
-    // With the samples, three R3 notices (jtj-2026-01, wjw-2026-01, wjw-2026-02), each to two unit staff (email and SMS)
-    // and the supervision office (email only, so its SMS is skipped): 9 emails and 6 SMS, 3 skipped.
-    private static readonly Instant Run = Sandbox.At(2026, 6, 1, 10, 0);
+    // SampleMonday: the run at 10:00 evaluates 24 units and 9 indicators; three R3 notices of tasks and four events of
+    // indicators (I1, I2, I4 by email; I8 by email and SMS): 16 email deliveries and 7 SMS sent, 4 SMS skipped (the
+    // office has no mobile number), in 11 emails and 6 SMS.
+    private static readonly Instant Run = SampleMonday.Run;
     private const string CaoEmail = "caofang@jtj.gov.example";
 
     [GeneratedRegex(@"[^\s@<>""']+@[^\s@<>""']+\.[^\s@<>""']+")]
@@ -57,30 +56,45 @@ public sealed partial class PipelineTraceTests
         var byId = spans.ToDictionary(s => s.SpanId);
         Activity ParentOf(Activity s) => byId[s.ParentSpanId];
 
-        // ScanDeadlines -> send evaluate -> EvaluateUnit (one per unit)
+        // ScanDeadlines -> send evaluate -> EvaluateUnit (one per unit, and one per indicator: the city-wide step)
         var sendEvaluate = Assert.Single(spans, s => s.DisplayName == "send evaluate");
         Assert.Equal((ActivityKind.Producer, scan.SpanId), (sendEvaluate.Kind, sendEvaluate.ParentSpanId));
         var evaluations = spans.Where(s => s.DisplayName == EngineTelemetry.EvaluateUnit).ToList();
-        Assert.Equal(24, evaluations.Count);
-        Assert.Equal(24, sendEvaluate.GetTagItem("messaging.batch.message_count"));
+        Assert.Equal((24, 9), (scan.GetTagItem("escalation.scan.units"), scan.GetTagItem("escalation.scan.indicators")));
+        Assert.Equal(24, evaluations.Count(e => e.GetTagItem("escalation.unit.id") is not null && e.GetTagItem("escalation.indicator.id") is null));
+        Assert.Equal(9, evaluations.Count(e => e.GetTagItem("escalation.indicator.id") is not null && e.GetTagItem("escalation.unit.id") is null));
+        Assert.Equal(33, evaluations.Count);
+        Assert.Equal(33, sendEvaluate.GetTagItem("messaging.batch.message_count"));
         Assert.All(evaluations, e => Assert.Equal((ActivityKind.Consumer, sendEvaluate.SpanId), (e.Kind, e.ParentSpanId)));
 
-        // EvaluateUnit -> send events -> DeliverEmail, for each event (it joins its recipients' messages)
+        // EvaluateUnit -> send events -> DeliverEmail, for each event (it joins its recipients' messages): a unit's event
+        // from its unit's evaluation, an indicator's from its indicator's.
         var emails = spans.Where(s => s.DisplayName == "DeliverEmail" && ((string)s.GetTagItem("messaging.message.id")!).StartsWith("ev-", StringComparison.Ordinal)).ToList();
-        Assert.Equal(3, logged.Count);
-        Assert.Equal(3, emails.Count);
+        Assert.Equal(SampleMonday.Events.Order(), logged.Select(e => e.Id.Value).Order());
         Assert.Equal(logged.Select(e => e.Id.Value).Order(), emails.Select(s => (string)s.GetTagItem("messaging.message.id")!).Order());
+        var byEvent = logged.ToDictionary(e => e.Id.Value);
         Assert.All(emails, email =>
         {
             var send = ParentOf(email);
             var evaluation = ParentOf(send);
+            var e = byEvent[(string)email.GetTagItem("messaging.message.id")!];
             Assert.Equal(ActivityKind.Consumer, email.Kind);
             Assert.Equal(("send events", ActivityKind.Producer), (send.DisplayName, send.Kind));
             Assert.Equal(EngineTelemetry.EvaluateUnit, evaluation.DisplayName);
             Assert.Equal(sendEvaluate.SpanId, evaluation.ParentSpanId);
-            Assert.Equal(email.GetTagItem("escalation.unit.id"), evaluation.GetTagItem("escalation.unit.id"));
+            Assert.Equal(e.Unit.Value, email.GetTagItem("escalation.unit.id"));
+            if (IndicatorItem.Is(e.Item))
+            {
+                Assert.Equal(e.Item.Value[IndicatorItem.Prefix.Length..], evaluation.GetTagItem("escalation.indicator.id"));
+            }
+            else
+            {
+                Assert.Equal(e.Unit.Value, evaluation.GetTagItem("escalation.unit.id"));
+            }
+
             Assert.Equal("completed", email.GetTagItem("escalation.outcome"));
         });
+        Assert.Equal(SampleMonday.IndicatorEvents.Count, emails.Count(email => ParentOf(ParentOf(email)).GetTagItem("escalation.indicator.id") is not null));
 
         // DeliverEmail (the event) -> send events -> DeliverEmail (the message that carries it, sent)
         var messages = spans.Where(s => s.DisplayName == "DeliverEmail" && ((string)s.GetTagItem("messaging.message.id")!).StartsWith("dispatch-", StringComparison.Ordinal)).ToList();
@@ -91,14 +105,16 @@ public sealed partial class PipelineTraceTests
             Assert.Equal(("send events", ActivityKind.Producer), (send.DisplayName, send.Kind));
             Assert.Contains(ParentOf(send), emails);
         });
-        Assert.Equal(3 + sandbox.Sms.Sent.Count, spans.Count(s => s.DisplayName == "DeliverSms"));
+        var smsEvents = logged.Count(e => e.Channels.Contains(Channel.Sms));
+        Assert.Equal(4, smsEvents); // R3's three notices and I8's summons
+        Assert.Equal(smsEvents + sandbox.Sms.Sent.Count, spans.Count(s => s.DisplayName == "DeliverSms"));
         Assert.Equal(
             logged.Select(e => e.Id.Value).Order(),
             evaluations.SelectMany(e => e.Events).Where(e => e.Name == EngineTelemetry.EventLoggedEvent)
                 .Select(e => (string)e.Tags.Single(t => t.Key == "escalation.event.id").Value!).Order());
 
         // Every message was received with the context of the span that sent it, under both names.
-        Assert.Equal(24 + 3 + 3 + sandbox.Email.Sent.Count + sandbox.Sms.Sent.Count, received.Count);
+        Assert.Equal(evaluations.Count + logged.Count + smsEvents + sandbox.Email.Sent.Count + sandbox.Sms.Sent.Count, received.Count);
         Assert.All(received, m =>
         {
             var traceparent = m.Properties[TraceContext.TraceParent];
@@ -125,15 +141,16 @@ public sealed partial class PipelineTraceTests
         Assert.Equal(
             logged.GroupBy(e => (e.Level.ToString(), e.Kind.ToString())).Select(g => (g.Key, (double)g.Count())).Order(),
             events.Select(p => ((p.Tags["level"], p.Tags["kind"]), p.Value)).Order());
-        Assert.Equal(3, events.Sum(p => p.Value));
+        Assert.Equal(SampleMonday.Events.Count, events.Sum(p => p.Value));
         var deliveries = metrics[EngineTelemetry.DeliveriesMetric].ToDictionary(p => (p.Tags["channel"], p.Tags["outcome"]), p => p.Value);
         Assert.Equal(
-            new Dictionary<(string, string), double> { [("Email", "sent")] = 9, [("Sms", "sent")] = 6, [("Sms", "skipped")] = 3 },
+            new Dictionary<(string, string), double> { [("Email", "sent")] = 16, [("Sms", "sent")] = 7, [("Sms", "skipped")] = SampleMonday.SkippedDeliveries },
             deliveries);
-        Assert.Equal((6, 5), (sandbox.Email.Sent.Count, sandbox.Sms.Sent.Count)); // 9 emails and 6 SMS deliveries, one message per person
+        Assert.Equal(SampleMonday.SentDeliveries, deliveries.Where(d => d.Key.Item2 == "sent").Sum(d => d.Value));
+        Assert.Equal((SampleMonday.Emails, SampleMonday.Sms), (sandbox.Email.Sent.Count, sandbox.Sms.Sent.Count)); // one message per person, channel and level
         var scans = Assert.Single(metrics[EngineTelemetry.ScanDurationMetric]);
         Assert.Equal(("completed", 1d), (scans.Tags["outcome"], scans.Value));
-        Assert.Equal(24, metrics[EngineTelemetry.EvaluateDurationMetric].Sum(p => p.Value));
+        Assert.Equal(24 + 9, metrics[EngineTelemetry.EvaluateDurationMetric].Sum(p => p.Value)); // one evaluation per unit and per indicator
     }
 
     //  10:00  DeliverEmail (event) -> send events -> DeliverEmail (jtj-cao's message): busy -> send events (scheduled 10:05)
@@ -165,7 +182,7 @@ public sealed partial class PipelineTraceTests
         Assert.Equal(("send events", "send events"), (reschedule.DisplayName, joined.DisplayName));
         Assert.Equal(("DeliverEmail", EngineTelemetry.EvaluateUnit), (eventDelivery.DisplayName, byId[byId[eventDelivery.ParentSpanId].ParentSpanId].DisplayName));
         var deliveries = metrics[EngineTelemetry.DeliveriesMetric].ToDictionary(p => (p.Tags["channel"], p.Tags["outcome"]), p => p.Value);
-        Assert.Equal(9d, deliveries[("Email", "sent")]);
+        Assert.Equal(16d, deliveries[("Email", "sent")]);
         Assert.True(deliveries[("Email", "retry")] >= 1);
         AssertNothingPersonal(spans, sandbox);
     }
