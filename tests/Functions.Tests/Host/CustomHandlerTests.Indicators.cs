@@ -10,8 +10,9 @@ namespace Escalation.Functions.Tests.Host;
 /// <summary>
 /// The city-wide step over the wire: the ScanDeadlines timer fans out one request per indicator besides the units', and
 /// the EvaluateUnit trigger (the same <c>evaluate</c> queue, no new function) evaluates an indicator's request however
-/// the body arrives, logging each event once. The samples plus one indicator of 市发改委 (fgw), 固定资产投资增速, ranked
-/// 6th of 12 for 1–3月 and 5th for 1–4月 (published 2026-06-01), and a notice rule at two lagging periods.
+/// the body arrives, logging each event once. The samples (24 units, 9 indicators, rules I1–I11) with 市发改委 (fgw)'s
+/// 固定资产投资增速 entered again as a plain indicator ranked 6th of 12 for 1–3月 and 5th for 1–4月, the latter published
+/// the day of the scan (2026-06-01), and one more notice rule at two lagging periods.
 /// </summary>
 public sealed partial class CustomHandlerTests
 {
@@ -43,9 +44,10 @@ public sealed partial class CustomHandlerTests
         var answer = await handler.Post(ScanDeadlines, HostPayloads.Timer(HandlerHarness.ScanTime));
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
-        Assert.Equal("ScanDeadlines: 11 units and 1 indicators to evaluate on 2026-06-01, 0 configuration problems open", Assert.Single(answer.Logs));
+        Assert.Equal("ScanDeadlines: 24 units and 9 indicators to evaluate on 2026-06-01, 0 configuration problems open", Assert.Single(answer.Logs));
         var requests = handler.Publisher.To(ServiceBusEntities.EvaluateQueue);
-        Assert.Equal([.. HandlerHarness.SampleUnits.Select(u => $"evaluate:2026-06-01:{u}"), "evaluate-indicator:2026-06-01:gdtz-zs"], requests.Select(m => m.MessageId));
+        Assert.Equal(HandlerHarness.SampleScanRequests("2026-06-01"), requests.Select(m => m.MessageId));
+        Assert.Contains("evaluate-indicator:2026-06-01:gdtz-zs", requests.Select(m => m.MessageId));
     }
 
     [Theory]

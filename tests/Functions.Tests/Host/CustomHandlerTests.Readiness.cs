@@ -104,6 +104,6 @@ public sealed partial class CustomHandlerTests
 
         Assert.Equal(HttpStatusCode.InternalServerError, failed.Status);
         Assert.Equal(HttpStatusCode.OK, retried.Status);
-        Assert.Equal(24, handler.Publisher.To(Escalation.Functions.Messaging.ServiceBusEntities.EvaluateQueue).Count);
+        Assert.Equal(HandlerHarness.SampleScanRequests("2026-06-01"), handler.Publisher.To(Escalation.Functions.Messaging.ServiceBusEntities.EvaluateQueue).Select(m => m.MessageId));
     }
 }

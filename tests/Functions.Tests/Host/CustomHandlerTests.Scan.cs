@@ -9,13 +9,16 @@ using static Escalation.Functions.Tests.Host.DeliverFunctionNames;
 
 namespace Escalation.Functions.Tests.Host;
 
-/// <summary>ScanDeadlines: the timer fans out one evaluate request per unit, for the local date.</summary>
+/// <summary>
+/// ScanDeadlines: the timer fans out one evaluate request per unit, and one per indicator (the samples enable indicator
+/// rules), for the local date.
+/// </summary>
 public sealed partial class CustomHandlerTests
 {
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task ScanDeadlines_PublishesOneEvaluateRequestPerUnit_WhenTheTimerFires(bool timerInfoAsText)
+    public async Task ScanDeadlines_PublishesOneEvaluateRequestPerUnitAndPerIndicator_WhenTheTimerFires(bool timerInfoAsText)
     {
         await using var handler = await HandlerHarness.Start();
 
@@ -23,15 +26,21 @@ public sealed partial class CustomHandlerTests
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.Equal("{}", answer.Outputs.ToJsonString());
-        Assert.Equal("ScanDeadlines: 24 units to evaluate on 2026-06-01, 0 configuration problems open", Assert.Single(answer.Logs));
+        Assert.Equal("ScanDeadlines: 24 units and 9 indicators to evaluate on 2026-06-01, 0 configuration problems open", Assert.Single(answer.Logs));
         Assert.Null(answer.Body["ReturnValue"]);
         Assert.All(handler.Publisher.Published, p => Assert.Equal(ServiceBusEntities.EvaluateQueue, p.Entity));
         var requests = handler.Publisher.To(ServiceBusEntities.EvaluateQueue);
-        Assert.Equal(HandlerHarness.SampleUnits.Select(u => $"evaluate:2026-06-01:{u}"), requests.Select(m => m.MessageId));
+        Assert.Equal(HandlerHarness.SampleScanRequests("2026-06-01"), requests.Select(m => m.MessageId));
+        var units = requests.Take(HandlerHarness.SampleUnits.Count).ToList();
         Assert.Equal(
             HandlerHarness.SampleUnits.Select(u => (u, "2026-06-01", u)),
-            requests.Select(m => JsonNode.Parse(m.Body.ToString())!).Zip(requests, (body, m) =>
+            units.Select(m => JsonNode.Parse(m.Body.ToString())!).Zip(units, (body, m) =>
                 (body["unitId"]!.GetValue<string>(), body["date"]!.GetValue<string>(), m.Properties["Unit"])));
+        var indicators = requests.Skip(HandlerHarness.SampleUnits.Count).ToList();
+        Assert.Equal(
+            HandlerHarness.SampleIndicators.Select(i => (i, "2026-06-01", i)),
+            indicators.Select(m => JsonNode.Parse(m.Body.ToString())!).Zip(indicators, (body, m) =>
+                (body["indicatorId"]!.GetValue<string>(), body["date"]!.GetValue<string>(), m.Properties["Indicator"])));
     }
 
     [Fact]
@@ -42,8 +51,8 @@ public sealed partial class CustomHandlerTests
         var answer = await handler.Post(ScanDeadlines, HostPayloads.Timer(HandlerHarness.ScanTime, pastDue: true));
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
-        Assert.Equal("ScanDeadlines (past due): 24 units to evaluate on 2026-06-01, 0 configuration problems open", Assert.Single(answer.Logs));
-        Assert.Equal(24, handler.Publisher.To(ServiceBusEntities.EvaluateQueue).Count);
+        Assert.Equal("ScanDeadlines (past due): 24 units and 9 indicators to evaluate on 2026-06-01, 0 configuration problems open", Assert.Single(answer.Logs));
+        Assert.Equal(HandlerHarness.SampleScanRequests("2026-06-01"), handler.Publisher.To(ServiceBusEntities.EvaluateQueue).Select(m => m.MessageId));
     }
 
     [Fact]
@@ -56,15 +65,15 @@ public sealed partial class CustomHandlerTests
 
         var answer = await handler.Post(ScanDeadlines, HostPayloads.Timer(at));
 
-        Assert.Equal("ScanDeadlines: 24 units to evaluate on 2026-06-02, 0 configuration problems open", Assert.Single(answer.Logs));
-        Assert.All(handler.Publisher.To(ServiceBusEntities.EvaluateQueue), m => Assert.StartsWith("evaluate:2026-06-02:", m.MessageId, StringComparison.Ordinal));
+        Assert.Equal("ScanDeadlines: 24 units and 9 indicators to evaluate on 2026-06-02, 0 configuration problems open", Assert.Single(answer.Logs));
+        Assert.Equal(HandlerHarness.SampleScanRequests("2026-06-02"), handler.Publisher.To(ServiceBusEntities.EvaluateQueue).Select(m => m.MessageId));
     }
 
     [Fact]
     public async Task ScanDeadlines_FailsForARetryThenAnswersTheNextRequest_WhenServiceBusIsUnavailable()
     {
         await using var handler = await HandlerHarness.Start();
-        handler.Publisher.FailNext(new RequestFailedException(503, "Service Bus answered 503 Service Unavailable to a send of 24 message(s) to 'evaluate'."));
+        handler.Publisher.FailNext(new RequestFailedException(503, "Service Bus answered 503 Service Unavailable to a send of 33 message(s) to 'evaluate'."));
 
         var failed = await handler.Post(ScanDeadlines, HostPayloads.Timer(HandlerHarness.ScanTime));
         var retried = await handler.Post(ScanDeadlines, HostPayloads.Timer(HandlerHarness.ScanTime));
@@ -72,10 +81,10 @@ public sealed partial class CustomHandlerTests
         Assert.Equal(HttpStatusCode.InternalServerError, failed.Status);
         Assert.Equal("{}", failed.Outputs.ToJsonString());
         Assert.Equal(
-            "ScanDeadlines failed and will be retried: RequestFailedException: Service Bus answered 503 Service Unavailable to a send of 24 message(s) to 'evaluate'.",
+            "ScanDeadlines failed and will be retried: RequestFailedException: Service Bus answered 503 Service Unavailable to a send of 33 message(s) to 'evaluate'.",
             Assert.Single(failed.Logs));
         Assert.Equal(HttpStatusCode.OK, retried.Status);
-        Assert.Equal(24, handler.Publisher.To(ServiceBusEntities.EvaluateQueue).Count);
+        Assert.Equal(HandlerHarness.SampleScanRequests("2026-06-01"), handler.Publisher.To(ServiceBusEntities.EvaluateQueue).Select(m => m.MessageId));
     }
 
     [Fact]

@@ -67,6 +67,16 @@ internal sealed class HandlerHarness : IAsyncDisposable
     /// <summary>The units of samples/units.csv.</summary>
     public static IReadOnlyList<string> SampleUnits { get; } = ["cgj", "cjt", "czj", "fgw", "gxj", "jtj", "jyj", "rsj", "sthjj", "swj", "swuj", "town-bs", "town-bt", "town-cg", "town-dh", "town-jq", "town-lw", "town-ng", "town-qs", "town-sm", "town-xs", "wjw", "zjj", "zrzyj"];
 
+    /// <summary>The indicators of samples/indicators.csv, in the order the scan publishes their requests (ordinal).</summary>
+    public static IReadOnlyList<string> SampleIndicators { get; } = ["czxz-jy", "gdtz-zs", "gygz-zs", "shxf-zs", "wmjck", "ybgg-zs", "zdxm-wcl", "zjbf-jd", "zsyz-dw"];
+
+    /// <summary>
+    /// The evaluate requests of a morning scan of the samples on <paramref name="date"/>, in the order published: one per
+    /// unit, then one per indicator (the samples' indicator rules are enabled).
+    /// </summary>
+    public static IReadOnlyList<string> SampleScanRequests(string date) =>
+        [.. SampleUnits.Select(u => $"evaluate:{date}:{u}"), .. SampleIndicators.Select(i => $"evaluate-indicator:{date}:{i}")];
+
     public FakeClock Clock { get; }
 
     public IEntityTables Tables { get; }

@@ -14,7 +14,7 @@ namespace Escalation.Functions.Tests.Messaging;
 public sealed class ServeOverAmqpTests
 {
     [Fact]
-    public async Task ScanDeadlines_PublishesOneEvaluateMessagePerUnitOverAmqp_AndClosesTheLinkWhenTheHandlerStops()
+    public async Task ScanDeadlines_PublishesOneEvaluateMessagePerUnitAndPerIndicatorOverAmqp_AndClosesTheLinkWhenTheHandlerStops()
     {
         await using var broker = AmqpTestBroker.Start();
         using var folder = await HandlerHarness.SeededCopy();
@@ -35,7 +35,7 @@ public sealed class ServeOverAmqpTests
         await app.DisposeAsync();
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
-        Assert.Equal(HandlerHarness.SampleUnits.Select(u => $"evaluate:2026-06-01:{u}"), broker.Messages.Select(m => m.MessageId).Order(StringComparer.Ordinal));
+        Assert.Equal(HandlerHarness.SampleScanRequests("2026-06-01").Order(StringComparer.Ordinal), broker.Messages.Select(m => m.MessageId).Order(StringComparer.Ordinal));
         Assert.All(broker.Messages, m => Assert.Equal("evaluate", m.Entity));
         Assert.Equal(1, broker.Transfers);
         Assert.Equal(["evaluate"], attachedWhileRunning);
