@@ -48,10 +48,12 @@ public sealed class SeededStore : IDisposable
 /// once, in one message per person (or robot), channel and level: each message's .eml file, sms.log line or
 /// dingtalk.log / wecom.log line once, every line whole JSON, every message and every ledger row sent at the first
 /// attempt. The runs are as of Wednesday 2026-07-01 10:00 Shanghai (<c>--at</c>), inside the sending window, where the
-/// samples raise 26 events: 125 deliveries in 37 messages (LagGapForHeads keeps principals off the reminders for small
-/// gaps): 19 emails, 16 SMS carrying 46 SMS deliveries, and 2 posts to the office's DingTalk group (samples/robots.csv)
-/// carrying 12 robot deliveries (the day's R5 notice and 11 R6 summonses, the office being copied on both rules); no zjj
-/// item is raised, so no WeCom post.
+/// samples raise 31 events, 26 of the units' tasks and 5 of the indicators (I3's summons and I6's notice to fgw about
+/// 固定资产投资增速, I5's reminder and I2's notice to swuj, I8's summons of town-sm): 138 deliveries in 42 messages
+/// (LagGapForHeads keeps principals off the reminders for small gaps): 23 emails carrying 78 email deliveries, 17 SMS
+/// carrying 48 SMS deliveries, and 2 posts to the office's DingTalk group (samples/robots.csv) carrying 12 robot
+/// deliveries (the day's R5 notice and 11 R6 summonses, the office being copied on both rules; the indicator rules post to
+/// no robot); no zjj item is raised, so no WeCom post.
 /// </summary>
 public sealed class OverlappingRunTests(SeededStore seeded) : IClassFixture<SeededStore>, IDisposable
 {
@@ -73,13 +75,15 @@ public sealed class OverlappingRunTests(SeededStore seeded) : IClassFixture<Seed
         var messages = Dispatches(store);
 
         Assert.All(results, r => Assert.True(r.Code == Cli.Ok, r.Stderr));
-        Assert.Equal((113, 12), (sent.Count(d => !ChannelCatalog.IsRobot(d.Channel)), sent.Count(d => ChannelCatalog.IsRobot(d.Channel))));
+        Assert.Equal((126, 12), (sent.Count(d => !ChannelCatalog.IsRobot(d.Channel)), sent.Count(d => ChannelCatalog.IsRobot(d.Channel))));
+        var indicatorEvents = IndicatorEvents(store);
+        Assert.Equal((5, 13), (indicatorEvents.Count, sent.Count(d => indicatorEvents.Contains(d.Event.Value))));
         Assert.All(sent, d => Assert.Equal(1, d.Attempts));
-        Assert.Equal(37, messages.Count);
+        Assert.Equal(42, messages.Count);
         Assert.All(messages, m => Assert.Equal((DispatchStatus.Sent, 1, 1), (m.Status, m.Attempts, m.Key.Sequence)));
         SentMessages.AssertEachSentDeliveryCarriedOnce(ledger, [.. messages.Select(Carried)]);
         Assert.Equal(2, results.Count(r => MessagesSent(r.Stderr) == 0));
-        Assert.Equal(37, results.Sum(r => MessagesSent(r.Stderr)));
+        Assert.Equal(42, results.Sum(r => MessagesSent(r.Stderr)));
         Assert.Equal(EmailFileNames(messages), EmailFiles(outbox));
         Assert.Equal(messages.Where(m => m.Key.Channel == Channel.Sms).Select(m => m.Key.Id).Order(), SmsLogIds(outbox).Order());
         AssertRobotLogsHold(messages, outbox);
@@ -100,11 +104,11 @@ public sealed class OverlappingRunTests(SeededStore seeded) : IClassFixture<Seed
         var smsIds = stores.SelectMany(Dispatches).Where(m => m.Key.Channel == Channel.Sms && m.Status == DispatchStatus.Sent).Select(m => m.Key.Id).ToHashSet();
 
         Assert.All(results, r => Assert.True(r.Code == Cli.Ok, r.Stderr));
-        Assert.All(results, r => Assert.Equal(37, MessagesSent(r.Stderr)));
-        Assert.All(stores, s => Assert.Equal(46, Ledger(s).Count(d => d.Channel == Channel.Sms && d.Status == DeliveryStatus.Sent)));
-        Assert.Equal(16, smsIds.Count);
+        Assert.All(results, r => Assert.Equal(42, MessagesSent(r.Stderr)));
+        Assert.All(stores, s => Assert.Equal(48, Ledger(s).Count(d => d.Channel == Channel.Sms && d.Status == DeliveryStatus.Sent)));
+        Assert.Equal(17, smsIds.Count);
         Assert.Equal(smsIds.Order(), SmsLogIds(outbox).Order());
-        Assert.Equal(19, EmailFiles(outbox).Count);
+        Assert.Equal(23, EmailFiles(outbox).Count);
         // The robots' logs likewise: each store posted the same 2 DingTalk messages; each is in dingtalk.log once, whole.
         Assert.All(stores, s => AssertRobotLogsHold(Dispatches(s), outbox));
         Assert.Equal(2, RobotLogIds(outbox).Count);
@@ -150,13 +154,13 @@ public sealed class OverlappingRunTests(SeededStore seeded) : IClassFixture<Seed
         Assert.True(result.Code == Cli.Ok, result.Stderr);
         Assert.InRange(killedAt.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(60));
         Assert.Contains($"（进程 {holder.Id}，命令 run，自 ", result.Stderr, StringComparison.Ordinal);
-        Assert.Equal(125, ledger.Count(d => d.Status == DeliveryStatus.Sent));
+        Assert.Equal(138, ledger.Count(d => d.Status == DeliveryStatus.Sent));
         Assert.DoesNotContain(ledger, d => d.Status is DeliveryStatus.Pending or DeliveryStatus.Deferred);
-        Assert.Equal(37, messages.Count);
+        Assert.Equal(42, messages.Count);
         Assert.All(messages, m => Assert.Equal((DispatchStatus.Sent, 1), (m.Status, m.Key.Sequence)));
         SentMessages.AssertEachSentDeliveryCarriedOnce(ledger, [.. messages.Select(Carried)]);
         Assert.Equal(EmailFileNames(messages), EmailFiles(outbox));
-        Assert.Equal(16, SmsLogIds(outbox).Count);
+        Assert.Equal(17, SmsLogIds(outbox).Count);
         AssertRobotLogsHold(messages, outbox);
     }
 
@@ -207,6 +211,15 @@ public sealed class OverlappingRunTests(SeededStore seeded) : IClassFixture<Seed
         var tables = SqliteTables.Open(store, new FakeClock(Instant.FromUtc(2026, 7, 1, 3, 0)));
         var table = tables.Table(DeliveryLedger.TableName).GetAwaiter().GetResult();
         return [.. table.Query(EntityQuery.WholeTable()).ToBlockingEnumerable().Select(DeliveryLedger.FromEntity)];
+    }
+
+    /// <summary>The ids of the indicators' events in the store's escalation log (their item is <c>ind:{indicator}</c>).</summary>
+    private static HashSet<string> IndicatorEvents(string store)
+    {
+        var tables = SqliteTables.Open(store, new FakeClock(Instant.FromUtc(2026, 7, 1, 3, 0)));
+        var table = tables.Table(EscalationLog.TableName).GetAwaiter().GetResult();
+        return [.. table.Query(EntityQuery.WholeTable()).ToBlockingEnumerable().Select(EscalationLog.FromEntity)
+            .Where(e => Domain.Indicators.IndicatorItem.Is(e.Event.Item)).Select(e => e.Event.Id.Value)];
     }
 
     /// <summary>Every message in the store.</summary>
