@@ -51,9 +51,10 @@ public sealed class DemoMessagesTests : IDisposable
         // 149 of R1–R8 (zjj-2026-08, a builder project, adds R8's start-missed notice of 07-16 and R7's summons of 07-23:
         // the builder cjt explained on 07-20, zjj did not; R3's 15 calendar days moved R7's dates, not their count), 495 day-before reminders of R9 (the samples report on the due
         // day itself, so nearly every task is reminded each 旬), 42 same-day afternoon chases of R10 and 23 accountability
-        // recommendations of R11 (a demand still unmet 10 working days after its date), to the office and lead officials only.
-        Assert.Equal(709, run.Events.Count);
-        Assert.Equal(149, run.Events.Count(e => e.RuleId is not ("R9" or "R10" or "R11")));
+        // recommendations of R11 (a demand still unmet 10 working days after its date), to the office and lead officials only;
+        // and 42 events of the indicators (I1–I11, below), all raised by the morning scan.
+        Assert.Equal(751, run.Events.Count);
+        Assert.Equal(149, run.Events.Count(e => e.RuleId.StartsWith('R') && e.RuleId is not ("R9" or "R10" or "R11")));
         Assert.Equal(23, run.Events.Count(e => e.RuleId == "R11"));
         Assert.All(run.Events.Where(e => e.RuleId == "R11"), e =>
         {
@@ -62,6 +63,21 @@ public sealed class DemoMessagesTests : IDisposable
         });
         Assert.Single(run.Events, e => e.RuleId == "R8");
         Assert.Equal((495, 42), (run.Events.Count(e => e.RuleId == "R9"), run.Events.Count(e => e.RuleId == "R10")));
+        // The indicators (samples/README.md tells their story): 固定资产投资增速 of fgw climbs the lag ladder, I1 on 04-20
+        // (1–3月), I2 on 05-20 (1–4月), I3's summons on 06-18 (1–5月, with I6: below its 一季度 level); swuj's 社会消费品零售总额增速
+        // misses its floor (I4, 1–4月) then its stretch (I5, 1–5月) and its 外贸进出口总额 lags its plan (I1, then I2);
+        // czj's 一般公共预算收入增速 lags in 1–6月 (I1). Weekly 资金拨付进度 puts a town below the provincial average in the
+        // bottom three five times (I8; town-qs twice running, so its second summons goes to the principal). Each month the
+        // towns' 重点项目投资完成率 is ranked (I9's scoreboard, 4 months), the top three are asked to share (I10) and the
+        // bottom three to pledge (I11). No year end in the window: no I7.
+        Assert.Equal(
+            [("I1", 3), ("I10", 12), ("I11", 12), ("I2", 2), ("I3", 1), ("I4", 1), ("I5", 1), ("I6", 1), ("I8", 5), ("I9", 4)],
+            run.Events.Where(e => e.RuleId.StartsWith('I')).CountBy(e => e.RuleId).Select(c => (c.Key, c.Value)).Order());
+        Assert.All(run.Events.Where(e => e.RuleId.StartsWith('I')), e => Assert.StartsWith("ind:", e.TaskId, StringComparison.Ordinal));
+        Assert.Equal(
+            [("town-qs-guo", "ind-bottom:towns-zjbf/town-qs/2026-W16"), ("town-qs-ren", "ind-bottom:towns-zjbf/town-qs/2026-W17")],
+            run.Events.Where(e => e.RuleId == "I8" && e.Occurrence is "ind-bottom:towns-zjbf/town-qs/2026-W16" or "ind-bottom:towns-zjbf/town-qs/2026-W17")
+                .Select(e => (e.Recipients.Single(r => !r.Copy).Person, e.Occurrence)).Order());
         Assert.All(run.Events, e => Assert.Equal(e.RuleId == "R10" ? "afternoon" : "morning", e.Scan));
         Assert.All(ledger, d => Assert.True(d.Status is DeliveryStatus.Sent or DeliveryStatus.Skipped, $"{d.Id} is {d.Status}"));
         // An event of an SMS-only rule (R10) to a person without a mobile number is recorded as not sent, and nothing else.
@@ -95,15 +111,15 @@ public sealed class DemoMessagesTests : IDisposable
             }
         }
 
-        // Grouping is real: far fewer messages than deliveries (686 for 1,054 sent: 504 emails, 175 SMS, 1 WeCom and 6
-        // DingTalk posts carrying 32 robot deliveries; below two thirds before R9 and R10, whose reminders are mostly one
+        // Grouping is real: far fewer messages than deliveries (803 for 1,216 sent: 611 emails, 181 SMS, 1 WeCom and 10
+        // DingTalk posts carrying 36 robot deliveries; below two thirds before R9 and R10, whose reminders are mostly one
         // task per owner a day and so group less).
         Assert.True(messages.Count < sent.Count * 7 / 10, $"{messages.Count} messages for {sent.Count} deliveries");
         Assert.Contains(messages, m => m.Events.Count > 1 && m.Events.Any(e => run.Events.Any(p => p.EventId == e && p.RuleId == "R9")));
 
         // The demo's SMS are mainland gateway requests (aliyun, as the demo sets it when no provider is set): the approved
         // signature, a template code of the samples' smstemplates and its variables, each within the 20-character limit;
-        // the grouped template for several items. No free-text sms.log.
+        // the grouped template for several items; the indicators' summonses (I3, I8) their own templates. No free-text sms.log.
         Assert.Empty(run.Sms);
         Assert.Contains("sms-gateway.log", run.Stderr, StringComparison.Ordinal);
         var sms = run.GatewaySms;
@@ -111,7 +127,7 @@ public sealed class DemoMessagesTests : IDisposable
         Assert.All(sms, s =>
         {
             Assert.Equal(("aliyun", "某市督查室", s.DispatchId), (s.Provider, s.SignName, s.OutId));
-            Assert.Matches("^SMS_4900000(0[1-9]|1[0-3])$", s.TemplateCode);
+            Assert.Matches("^SMS_4900000(0[1-9]|1[0-5])$", s.TemplateCode);
             Assert.NotEmpty(s.TemplateParam);
             Assert.All(s.TemplateParam.Values, v => Assert.InRange(v.Length, 1, 20));
             Assert.Equal(s.Events.Count > 1, s.TemplateCode is "SMS_490000011" or "SMS_490000012" or "SMS_490000013");
@@ -119,6 +135,11 @@ public sealed class DemoMessagesTests : IDisposable
         Assert.Equal(sent.Count(s => s.Channel == Channel.Sms), sms.Sum(s => s.Events.Count));
         var lag = sms.First(s => s.TemplateCode == "SMS_490000009");
         Assert.Equal(["unit", "item", "streak"], lag.TemplateParam.Keys);
+        var indicatorLag = Assert.Single(sms, s => s.TemplateCode == "SMS_490000014");
+        Assert.Equal(("市发展改革委", "固定资产投资增速", "3"), (indicatorLag.TemplateParam["unit"], indicatorLag.TemplateParam["item"], indicatorLag.TemplateParam["streak"]));
+        var bottom = sms.Where(s => s.TemplateCode == "SMS_490000015").ToList();
+        Assert.NotEmpty(bottom);
+        Assert.All(bottom, s => Assert.Equal(["unit", "item", "period", "value", "average"], s.TemplateParam.Keys));
 
         // The robot posts (samples/robots.csv: zjj's WeCom group, the office's DingTalk group whose keyword is 督办), one
         // line each in wecom.log / dingtalk.log: each post once, the request as the platform takes it, in Chinese.
