@@ -52,10 +52,8 @@ public sealed class CrashRecoveryTests
         Assert.Empty(await sandbox.Ledger());
         // The requests with events to publish failed for good: the units' (jtj, wjw) and the indicators' alike.
         Assert.Equal(
-            [
-                "evaluate-indicator:2026-06-01:gdtz-zs", "evaluate-indicator:2026-06-01:shxf-zs", "evaluate-indicator:2026-06-01:wmjck",
-                "evaluate-indicator:2026-06-01:zjbf-jd", "evaluate:2026-06-01:jtj", "evaluate:2026-06-01:wjw",
-            ],
+            SampleMonday.IndicatorsWithEvents.Select(i => $"evaluate-indicator:2026-06-01:{i}")
+                .Concat(["evaluate:2026-06-01:jtj", "evaluate:2026-06-01:wjw"]).Order(StringComparer.Ordinal),
             bus.DeadLetters.Select(d => d.MessageId).Order(StringComparer.Ordinal));
         Assert.All(bus.DeadLetters, d => Assert.Equal(
             "MaxDeliveryCountExceeded (10): InvalidOperationException: simulated crash before publishing to 'events'", d.Reason));
