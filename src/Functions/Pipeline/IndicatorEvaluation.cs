@@ -14,7 +14,8 @@ namespace Escalation.Functions.Pipeline;
 /// handlers. Its problems go to the indicator's scope (<c>ind:{indicator}</c>). Of the events logged earlier it publishes
 /// again only those it decided today that were never published (a crash between logging and publishing, then the
 /// message's redelivery); any other undelivered one is republished by its unit's own evaluation, as each indicator event
-/// lies in its unit's log partition.
+/// lies in its unit's log partition. An indicator evaluated for the first time is first seen that day (its history counts
+/// from then, unless GoLive is set), and that date is recorded under its owner in the first-seen table.
 /// </summary>
 public sealed partial class IndicatorEvaluation(IEntityTables tables, IMessagePublisher publisher, ConfigurationCache configurations, IClock clock, DateTimeZone zone, ILogger logger)
 {
@@ -46,6 +47,8 @@ public sealed partial class IndicatorEvaluation(IEntityTables tables, IMessagePu
             .Select(e => (e.Unit, e.Id, known[e.Id.Value]))
             .ToList();
         var (logged, republished) = await _outbox.Commit(assessed.Result.Events, known, stranded, clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
+        // After logging, as a unit's evaluation records its tasks: a crash before this line evaluates again as first seen today.
+        await read.RecordFirstSeen(configuration, assessed.Inputs, request.Date, cancellationToken).ConfigureAwait(false);
         var problems = assessed.Problems;
         await read.RecordIndicator(request.Indicator, problems, cancellationToken).ConfigureAwait(false);
         LogEvaluated(logger, request.Indicator.Value, request.Date, assessed.Inputs.Values.Count, logged.Count, republished, problems.Count);
