@@ -77,11 +77,13 @@ public sealed record TaskNotForecast(IReadOnlyList<string> Closest, IReadOnlyLis
 /// </summary>
 public sealed class Lookahead(IEntityTables tables, IClock clock, DateTimeZone zone)
 {
-    private readonly UnitEvaluation _units = new(
-        tables, new RefusingPublisher(), new ConfigurationCache(tables, clock, zone, Engine.ConfigurationTtl), clock, zone, NullLogger.Instance);
+    private static readonly RefusingPublisher Refusing = new();
 
-    private readonly IndicatorEvaluation _indicators = new(
-        tables, new RefusingPublisher(), new ConfigurationCache(tables, clock, zone, Engine.ConfigurationTtl), clock, zone, NullLogger.Instance);
+    private readonly ConfigurationCache _configurations = new(tables, clock, zone, Engine.ConfigurationTtl);
+
+    private UnitEvaluation UnitStep => new(tables, Refusing, _configurations, clock, zone, NullLogger.Instance);
+
+    private IndicatorEvaluation IndicatorStep => new(tables, Refusing, _configurations, clock, zone, NullLogger.Instance);
 
     /// <summary>The next run, evaluated on today's local date; throws <see cref="CalendarYearNotLoadedException"/> when today's year has no calendar.</summary>
     public async Task<NextRun> Next(CancellationToken cancellationToken = default) => await Next(null, cancellationToken).ConfigureAwait(false);
@@ -100,11 +102,12 @@ public sealed class Lookahead(IEntityTables tables, IClock clock, DateTimeZone z
         var indicators = new List<IndicatorPlan>();
         var afternoonIndicators = new List<IndicatorPlan>();
         var slots = only is { } one ? [one] : AnyAfternoonRule(configuration) ? new[] { ScanSlot.Morning, ScanSlot.Afternoon } : [ScanSlot.Morning];
+        var (unitStep, indicatorStep) = (UnitStep, IndicatorStep);
         foreach (var slot in slots)
         {
             foreach (var unit in configuration.Roster.Units.Keys.OrderBy(u => u.Value, StringComparer.Ordinal))
             {
-                var (plan, unusable) = await _units.Plan(new EvaluateRequest(unit, today, slot), cancellationToken).ConfigureAwait(false);
+                var (plan, unusable) = await unitStep.Plan(new EvaluateRequest(unit, today, slot), cancellationToken).ConfigureAwait(false);
                 (slot == ScanSlot.Morning ? plans : afternoon).Add(plan ?? throw new InvalidOperationException($"Unit {unit} cannot be evaluated: {unusable}"));
             }
 
@@ -113,7 +116,7 @@ public sealed class Lookahead(IEntityTables tables, IClock clock, DateTimeZone z
             {
                 foreach (var indicator in configuration.Indicators.Definitions.Keys.OrderBy(i => i.Value, StringComparer.Ordinal))
                 {
-                    var (plan, unusable) = await _indicators.Plan(new EvaluateIndicatorRequest(indicator, today, slot), cancellationToken).ConfigureAwait(false);
+                    var (plan, unusable) = await indicatorStep.Plan(new EvaluateIndicatorRequest(indicator, today, slot), cancellationToken).ConfigureAwait(false);
                     (slot == ScanSlot.Morning ? indicators : afternoonIndicators).Add(plan ?? throw new InvalidOperationException($"Indicator {indicator} cannot be evaluated: {unusable}"));
                 }
             }
