@@ -14,10 +14,10 @@ using NodaTime;
 namespace Escalation.Functions.Commands;
 
 /// <summary>
-/// <c>run --dry-run</c> and <c>preview</c> (the next run), <c>preview --task T [--days N]</c> (a task's coming days):
-/// what would be sent, to whom, and why, in Chinese, from the store as it is; nothing is written or sent
-/// (<see cref="Lookahead"/>). Indicators are not previewed (their city-wide step runs only in a real run or simulate):
-/// the next run's preview says so when indicator rules are enabled. Exit codes: 0 done, 1 the data does not allow it (unknown task, no calendar), 2 usage.
+/// <c>run --dry-run</c> and <c>preview [--days N]</c> (the next run, its units and indicators; <c>preview</c> adds the
+/// indicator events of the following days that the values already stored would raise), <c>preview --task T [--days N]</c>
+/// (a task's coming days): what would be sent, to whom, and why, in Chinese, from the store as it is; nothing is written
+/// or sent (<see cref="Lookahead"/>). Exit codes: 0 done, 1 the data does not allow it (unknown task, no calendar), 2 usage.
 /// </summary>
 internal static class PreviewCommand
 {
@@ -26,23 +26,17 @@ internal static class PreviewCommand
 
     public static int Run(Options options, Settings settings, Func<string, string?> setting, IClock clock, TextWriter stdout, TextWriter stderr)
     {
-        if (options.Get("task") is not { } task)
-        {
-            if (options.Get("days") is not null)
-            {
-                stderr.WriteLine("--days 只能与 --task 一起使用：preview --task 任务编号 [--days 天数]。不带 --task 的 preview 显示下一次运行将发送的内容。");
-                return Cli.UsageError;
-            }
-
-            return NextRun(options, settings, setting, clock, stdout, stderr);
-        }
-
         var daysText = options.Get("days");
         var days = DefaultDays;
         if (daysText is not null && (!int.TryParse(daysText, NumberStyles.None, CultureInfo.InvariantCulture, out days) || days is < 1 or > MaxDays))
         {
             stderr.WriteLine($"--days 的值“{daysText}”无效：应为 1 到 {MaxDays} 之间的整数（天数，不填为 {DefaultDays}）。");
             return Cli.UsageError;
+        }
+
+        if (options.Get("task") is not { } task)
+        {
+            return NextRun(options, settings, setting, clock, stdout, stderr, days);
         }
 
         return WithStore(options, setting, clock, stderr, async tables =>
@@ -59,8 +53,11 @@ internal static class PreviewCommand
         });
     }
 
-    /// <summary><c>run --dry-run</c>, and <c>preview</c> without a task: the next run, written nowhere.</summary>
-    public static int NextRun(Options options, Settings settings, Func<string, string?> setting, IClock clock, TextWriter stdout, TextWriter stderr)
+    /// <summary>
+    /// <c>run --dry-run</c>, and <c>preview</c> without a task: the next run, written nowhere; <c>preview</c> then lists
+    /// the indicator events of the rest of <paramref name="days"/> days (today included) from the values already stored.
+    /// </summary>
+    public static int NextRun(Options options, Settings settings, Func<string, string?> setting, IClock clock, TextWriter stdout, TextWriter stderr, int days = DefaultDays)
     {
         var (engine, errors) = EngineSettings.From(setting);
         if (engine is null)
@@ -77,8 +74,14 @@ internal static class PreviewCommand
         {
             // run --dry-run shows what that run does (its --scan, morning by default); preview shows the day's two scans.
             ScanSlot? only = options.Get("dry-run") is "true" ? RuleRow.ParseScan(options.Get("scan")) ?? ScanSlot.Morning : null;
-            var next = await new Lookahead(tables, clock, settings.Zone).Next(only).ConfigureAwait(false);
+            var lookahead = new Lookahead(tables, clock, settings.Zone);
+            var next = await lookahead.Next(only).ConfigureAwait(false);
             PrintNextRun(next, engine.Delivery, clock.GetCurrentInstant(), settings.Zone, stdout);
+            if (only is null && days > 1 && AnyIndicatorRule(next.Configuration))
+            {
+                PrintIndicatorForecast(await lookahead.Indicators(next, days).ConfigureAwait(false), next.Configuration, stdout);
+            }
+
             return Cli.Ok;
         });
     }
@@ -109,10 +112,18 @@ internal static class PreviewCommand
         var c = CultureInfo.InvariantCulture;
         w.WriteLine(string.Create(c,
             $"试运行：{Date(next.Date)}的运行将新记录并发送 {events.Count} 条督办事件（{Tally(events)}），涉及 {events.Select(e => e.Unit).Distinct().Count()} 个单位。未写入任何数据，未发送任何消息。"));
-        if (next.Configuration.Indicators.Definitions.Count is > 0 and var indicators && next.Configuration.Rules.Any(r => r.Enabled && r.Trigger.Kind.IsIndicator()))
+        if (next.AllIndicators.Select(p => p.Request.Indicator).Distinct().Count() is > 0 and var indicators)
         {
-            // The city-wide step is not previewed: only the units' tasks are.
-            w.WriteLine(string.Create(c, $"指标的督办不在试运行和预览之列：运行时另外逐个评估 {indicators} 个指标（全省排名、分组排名、成绩单等），可用 simulate 查看。"));
+            // The city-wide step, as the run does it after the units.
+            var fromIndicators = next.AllIndicators.Sum(p => p.New.Count);
+            w.WriteLine(fromIndicators > 0
+                ? string.Create(c, $"其中 {fromIndicators} 条来自指标：运行时逐个评估 {indicators} 个指标（全省排名、分组排名、成绩单等），按已录入的指标数据判定。")
+                : string.Create(c, $"运行时还逐个评估 {indicators} 个指标（全省排名、分组排名、成绩单等），按已录入的指标数据，今天没有新的指标督办。"));
+        }
+
+        if (events.Count(e => e.LogOnly) is > 0 and var logOnly)
+        {
+            w.WriteLine(string.Create(c, $"其中 {logOnly} 条只记入督办记录、不发送（仅记录，如经批准豁免的年终排名靠后）。"));
         }
 
         if (next.Afternoon is { Count: > 0 })
@@ -125,7 +136,8 @@ internal static class PreviewCommand
             w.WriteLine();
             var atOnce = delivery.SendAtOnce.Contains(e.Level);
             var opening = atOnce ? now : delivery.Window.NextOpening(now, next.Configuration.Calendar);
-            var when = atOnce ? $"立即发送（{ChineseNames.Of(e.Level)}按设置 Escalation__SendAtOnce 不等发送时段）"
+            var when = e.LogOnly ? "仅记录，不发送"
+                : atOnce ? $"立即发送（{ChineseNames.Of(e.Level)}按设置 Escalation__SendAtOnce 不等发送时段）"
                 : opening == now ? "立即发送（当前在发送时段内）"
                 : $"发送时段外，顺延至 {opening.InZone(zone).LocalDateTime.ToString("yyyy-MM-dd HH:mm", c)} 发送";
             PrintEvent(string.Create(c, $"[{++index}] "), e, next.Configuration, w, when);
@@ -147,7 +159,8 @@ internal static class PreviewCommand
 
         var undelivered = next.Units.Sum(u => u.Undelivered.Count());
         var unseen = next.Units.Sum(u => u.Items.Count(i => i.FirstSeen is null));
-        var problems = next.Units.Sum(u => u.RowProblems.Count + u.Result.Problems.Count);
+        var unseenIndicators = next.AllIndicators.Where(p => p.Unseen).Select(p => p.Request.Indicator).Distinct().Count();
+        var problems = next.Units.Sum(u => u.RowProblems.Count + u.Result.Problems.Count) + next.Indicators.Sum(p => p.Problems);
         w.WriteLine();
         if (undelivered > 0)
         {
@@ -159,9 +172,48 @@ internal static class PreviewCommand
             w.WriteLine(string.Create(c, $"{unseen} 项任务尚未记录首次纳入监测日期，运行时将记为{Date(next.Date)}。") + CountFrom(next.Configuration, null));
         }
 
+        if (unseenIndicators > 0)
+        {
+            var goLive = next.Configuration.Options.GoLive;
+            w.WriteLine(string.Create(c, $"{unseenIndicators} 个指标尚未记录首次纳入监测日期，运行时将记为{Date(next.Date)}。")
+                + (goLive is { } g ? $"已设置上线日期（GoLive）{Date(g)}：指标的连续落后、连续排名靠后只计该日起发布的数据。"
+                    : "未设置上线日期（GoLive）：这些指标的连续落后、连续排名靠后只计该日起发布的数据。"));
+        }
+
         if (problems > 0)
         {
-            w.WriteLine(string.Create(c, $"各单位数据中有 {problems} 个问题，运行时记入 problems 表；用 check 命令查看。"));
+            w.WriteLine(string.Create(c, $"各单位和指标的数据中有 {problems} 个问题，运行时记入 problems 表；用 check 命令查看。"));
+        }
+    }
+
+    /// <summary>True when an enabled rule is an indicator rule and there is an indicator to apply it to.</summary>
+    private static bool AnyIndicatorRule(Configuration configuration) =>
+        configuration.Indicators.Definitions.Count > 0 && configuration.Rules.Any(r => r.Enabled && r.Trigger.Kind.IsIndicator());
+
+    private static void PrintIndicatorForecast(IndicatorForecast f, Configuration configuration, TextWriter w)
+    {
+        var c = CultureInfo.InvariantCulture;
+        const string Unknown = "此后才发布的指标数据现在无法预知，由它们引起的督办不在此列。";
+        if (f.To < f.From)
+        {
+            w.WriteLine($"今后的指标督办：{f.From.Year}年的节假日安排尚未加载，无法预览{Date(f.From)}以后的指标督办。{MissingYear.HowToLoad([f.From.Year])}");
+            return;
+        }
+
+        var span = $"{Date(f.From)}至{Date(f.To)}";
+        w.WriteLine(f.Events.Count == 0
+            ? $"今后的指标督办：按已录入的指标数据，{span}不会再发出指标督办。{Unknown}"
+            : string.Create(c, $"今后的指标督办：按已录入的指标数据，{span}还将发出 {f.Events.Count} 条（{Tally(f.Events.Select(e => e.Event))}）。{Unknown}"));
+        if (f.To < f.Asked)
+        {
+            var missing = f.To.PlusDays(1).Year;
+            w.WriteLine($"注意：只预览到{Date(f.To)}：{missing}年的节假日安排尚未加载，之后哪些天是工作日无法确定。{MissingYear.HowToLoad([missing])}");
+        }
+
+        foreach (var (date, e) in f.Events)
+        {
+            w.WriteLine();
+            PrintEvent($"{IsoDate.Format(date)} ", e, configuration, w, e.LogOnly ? "仅记录，不发送" : null);
         }
     }
 
@@ -203,7 +255,9 @@ internal static class PreviewCommand
     {
         var rule = configuration.Rules.FirstOrDefault(r => r.Id == e.Rule);
         w.WriteLine($"{prefix}【{ChineseNames.Of(e.Level)}】{ChineseNames.Of(e.Kind)} · 规则 {e.Rule}{(rule is { Name.Length: > 0 } ? "「" + rule.Name + "」" : "")} · 事件 {e.Id}");
-        w.WriteLine($"    任务：{e.Item} {e.Facts.ItemTitle}（{e.Facts.UnitName}）");
+        w.WriteLine(IndicatorItem.Is(e.Item)
+            ? $"    指标：{e.Item.Value[IndicatorItem.Prefix.Length..]} {e.Facts.ItemTitle}（{e.Facts.UnitName}）"
+            : $"    任务：{e.Item} {e.Facts.ItemTitle}（{e.Facts.UnitName}）");
         w.WriteLine($"    原因：{string.Join("；", MessageWording.Facts(e, configuration.Wording).Where(f => f.Label is not ("单位" or "事项")).Select(f => f.Label + " " + f.Value))}");
         foreach (var copy in new[] { false, true })
         {

@@ -3,6 +3,7 @@ using System.Globalization;
 using Azure.Data.Tables;
 using Escalation.Domain.Calendar;
 using Escalation.Domain.Catalog;
+using Escalation.Domain.Indicators;
 using Escalation.Domain.Items;
 using Escalation.Domain.Problems;
 using Escalation.Domain.Rules;
@@ -122,6 +123,10 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
             var tasks = rows.Tasks.Where(t => Kept(TaskRow.Table, t.Key) && ItemId.IsValid(t.Key)).Select(t => new ItemId(t.Key)).ToList();
             await firstSeen.AddMissing(rows.Unit, tasks, today, FirstSeenSource.Import, cancellationToken).ConfigureAwait(false);
         }
+
+        // So is every usable indicator, under its owner: a year of values imported at once counts from today (unless GoLive).
+        var indicators = configuration.Indicators.Definitions.Values.Select(d => (d.Owner, d.Id));
+        await firstSeen.AddMissingIndicators(indicators, today, FirstSeenSource.Import, cancellationToken).ConfigureAwait(false);
 
         var allNotes = input.Notes.Concat(input.Tables.SelectMany(s => s.Notes)).ToList();
         return new ImportReport(outcomes, rejected, warnings, allNotes, [], watch.Elapsed);

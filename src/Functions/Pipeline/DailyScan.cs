@@ -1,4 +1,5 @@
 using Escalation.Domain.Calendar;
+using Escalation.Domain.Catalog;
 using Escalation.Domain.Indicators;
 using Escalation.Domain.Items;
 using Escalation.Domain.Problems;
@@ -53,7 +54,7 @@ public sealed partial class DailyScan(IEntityTables tables, IMessagePublisher pu
             .Select(unit => new EvaluateRequest(unit, today, scan).ToMessage())
             .ToList();
         var units = requests.Count;
-        if (configuration.Rules.Any(r => r.Scan == scan && r.Trigger.Kind.IsIndicator() && r.AppliesOn(today)))
+        if (EvaluatesIndicators(configuration, today, scan))
         {
             requests.AddRange(configuration.Indicators.Definitions.Keys
                 .OrderBy(i => i.Value, StringComparer.Ordinal)
@@ -63,6 +64,13 @@ public sealed partial class DailyScan(IEntityTables tables, IMessagePublisher pu
         await publisher.Publish(ServiceBusEntities.EvaluateQueue, requests, cancellationToken).ConfigureAwait(false);
         LogScanned(logger, scan, today, units, requests.Count - units, problems.Count);
         return new ScanOutcome(today, units, problems.Count, scan) { Indicators = requests.Count - units };
+    }
+
+    /// <summary>True when the scan of <paramref name="scan"/> on <paramref name="date"/> asks for the indicators to be evaluated: an indicator rule applies then.</summary>
+    public static bool EvaluatesIndicators(Configuration configuration, LocalDate date, ScanSlot scan)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return configuration.Rules.Any(r => r.Scan == scan && r.Trigger.Kind.IsIndicator() && r.AppliesOn(date));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scan ({Scan}) of {Date}: no enabled rule is for this scan; nothing to evaluate")]

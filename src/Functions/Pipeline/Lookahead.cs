@@ -2,6 +2,7 @@ using Escalation.Domain.Calendar;
 using Escalation.Domain.Catalog;
 using Escalation.Domain.Evaluation;
 using Escalation.Domain.Events;
+using Escalation.Domain.Indicators;
 using Escalation.Domain.Items;
 using Escalation.Domain.Problems;
 using Escalation.Domain.Rules;
@@ -12,19 +13,37 @@ using NodaTime;
 
 namespace Escalation.Functions.Pipeline;
 
-/// <summary>What the next run would do: its date, the new events of every unit, and what it would publish again.</summary>
+/// <summary>What the next run would do: its date, the new events of every unit and indicator, and what it would publish again.</summary>
 /// <param name="Date">The day the run would evaluate.</param>
 /// <param name="Configuration">The configuration read.</param>
 /// <param name="Units">Each unit's plan for the morning scan, by unit id.</param>
 /// <param name="Afternoon">Each unit's plan for the afternoon scan of the same day (its rules only); empty without afternoon rules.</param>
 public sealed record NextRun(LocalDate Date, Configuration Configuration, IReadOnlyList<UnitPlan> Units, IReadOnlyList<UnitPlan>? Afternoon = null)
 {
-    /// <summary>The new events of both scans: the morning's, then the afternoon's.</summary>
-    public IEnumerable<EscalationEvent> New => Units.SelectMany(u => u.New).Concat((Afternoon ?? []).SelectMany(u => u.New));
+    /// <summary>Each indicator's plan for the scan of <see cref="Units"/>, by indicator id; empty when that scan evaluates no indicator.</summary>
+    public IReadOnlyList<IndicatorPlan> Indicators { get; init; } = [];
+
+    /// <summary>Each indicator's plan for the afternoon scan of <see cref="Afternoon"/>; empty when it evaluates no indicator.</summary>
+    public IReadOnlyList<IndicatorPlan> AfternoonIndicators { get; init; } = [];
+
+    /// <summary>The new events of both scans: the morning's (units, then indicators), then the afternoon's.</summary>
+    public IEnumerable<EscalationEvent> New =>
+        Units.SelectMany(u => u.New).Concat(Indicators.SelectMany(i => i.New)).Concat(NewInTheAfternoon);
 
     /// <summary>The new events of the afternoon scan.</summary>
-    public IEnumerable<EscalationEvent> NewInTheAfternoon => (Afternoon ?? []).SelectMany(u => u.New);
+    public IEnumerable<EscalationEvent> NewInTheAfternoon =>
+        (Afternoon ?? []).SelectMany(u => u.New).Concat(AfternoonIndicators.SelectMany(i => i.New));
+
+    /// <summary>Every indicator plan of the run, both scans.</summary>
+    public IEnumerable<IndicatorPlan> AllIndicators => Indicators.Concat(AfternoonIndicators);
 }
+
+/// <summary>The indicator events of the days after the next run, decided from the values already in the store.</summary>
+/// <param name="From">The first day looked at (the day after the next run).</param>
+/// <param name="To">The last day looked at; earlier than asked when a later day's year has no calendar.</param>
+/// <param name="Asked">The last day asked for.</param>
+/// <param name="Events">The events neither in the escalation log nor raised by the next run, in date order, each on the first day it would be raised.</param>
+public sealed record IndicatorForecast(LocalDate From, LocalDate To, LocalDate Asked, IReadOnlyList<ForecastEvent> Events);
 
 /// <summary>One event a task would raise on a coming day.</summary>
 public sealed record ForecastEvent(LocalDate Date, EscalationEvent Event);
@@ -48,16 +67,23 @@ public sealed record TaskForecast(
 public sealed record TaskNotForecast(IReadOnlyList<string> Closest, IReadOnlyList<Problem> Problems);
 
 /// <summary>
-/// Looking ahead without writing anything: the next run (<c>run --dry-run</c>, <c>preview</c>) and a task's coming
-/// days (<c>preview --task</c>). Both read the store as a run does and decide with the same code: the next run is
-/// <see cref="UnitEvaluation.Plan"/> for every unit; a task's days are the real evaluator stepped a day at a time, with
-/// the notices it would raise added as open demands, so that their follow-ups show too. Nothing is logged, published,
-/// recorded or sent: the evaluation is given a publisher that refuses to publish.
+/// Looking ahead without writing anything: the next run (<c>run --dry-run</c>, <c>preview</c>), the indicator events of
+/// the days after it (<c>preview</c>) and a task's coming days (<c>preview --task</c>). All read the store as a run does
+/// and decide with the same code: the next run is <see cref="UnitEvaluation.Plan"/> for every unit and
+/// <see cref="IndicatorEvaluation.Plan"/> for every indicator when the scan evaluates indicators; the coming days are the
+/// real evaluators stepped a day at a time (a task with the notices it would raise added as open demands, so that their
+/// follow-ups show too; an indicator over the values already stored, as later publications cannot be known). Nothing is
+/// logged, published, recorded or sent: the evaluations are given a publisher that refuses to publish.
 /// </summary>
 public sealed class Lookahead(IEntityTables tables, IClock clock, DateTimeZone zone)
 {
-    private readonly UnitEvaluation _evaluation = new(
-        tables, new RefusingPublisher(), new ConfigurationCache(tables, clock, zone, Engine.ConfigurationTtl), clock, zone, NullLogger.Instance);
+    private static readonly RefusingPublisher Refusing = new();
+
+    private readonly ConfigurationCache _configurations = new(tables, clock, zone, Engine.ConfigurationTtl);
+
+    private UnitEvaluation UnitStep => new(tables, Refusing, _configurations, clock, zone, NullLogger.Instance);
+
+    private IndicatorEvaluation IndicatorStep => new(tables, Refusing, _configurations, clock, zone, NullLogger.Instance);
 
     /// <summary>The next run, evaluated on today's local date; throws <see cref="CalendarYearNotLoadedException"/> when today's year has no calendar.</summary>
     public async Task<NextRun> Next(CancellationToken cancellationToken = default) => await Next(null, cancellationToken).ConfigureAwait(false);
@@ -73,18 +99,79 @@ public sealed class Lookahead(IEntityTables tables, IClock clock, DateTimeZone z
         configuration.Calendar.EnsureLoaded(today);
         var plans = new List<UnitPlan>();
         var afternoon = new List<UnitPlan>();
+        var indicators = new List<IndicatorPlan>();
+        var afternoonIndicators = new List<IndicatorPlan>();
         var slots = only is { } one ? [one] : AnyAfternoonRule(configuration) ? new[] { ScanSlot.Morning, ScanSlot.Afternoon } : [ScanSlot.Morning];
+        var (unitStep, indicatorStep) = (UnitStep, IndicatorStep);
         foreach (var slot in slots)
         {
             foreach (var unit in configuration.Roster.Units.Keys.OrderBy(u => u.Value, StringComparer.Ordinal))
             {
-                var (plan, unusable) = await _evaluation.Plan(new EvaluateRequest(unit, today, slot), cancellationToken).ConfigureAwait(false);
+                var (plan, unusable) = await unitStep.Plan(new EvaluateRequest(unit, today, slot), cancellationToken).ConfigureAwait(false);
                 (slot == ScanSlot.Morning ? plans : afternoon).Add(plan ?? throw new InvalidOperationException($"Unit {unit} cannot be evaluated: {unusable}"));
+            }
+
+            // The city-wide step, as the scan asks for it (DailyScan): every indicator, when an indicator rule applies.
+            if (DailyScan.EvaluatesIndicators(configuration, today, slot))
+            {
+                foreach (var indicator in configuration.Indicators.Definitions.Keys.OrderBy(i => i.Value, StringComparer.Ordinal))
+                {
+                    var (plan, unusable) = await indicatorStep.Plan(new EvaluateIndicatorRequest(indicator, today, slot), cancellationToken).ConfigureAwait(false);
+                    (slot == ScanSlot.Morning ? indicators : afternoonIndicators).Add(plan ?? throw new InvalidOperationException($"Indicator {indicator} cannot be evaluated: {unusable}"));
+                }
             }
         }
 
         // A run of the afternoon alone is reported as the run (its plans in Units), as run --scan afternoon does it.
-        return only == ScanSlot.Afternoon ? new NextRun(today, configuration, afternoon) : new NextRun(today, configuration, plans, afternoon);
+        return only == ScanSlot.Afternoon
+            ? new NextRun(today, configuration, afternoon) { Indicators = afternoonIndicators }
+            : new NextRun(today, configuration, plans, afternoon) { Indicators = indicators, AfternoonIndicators = afternoonIndicators };
+    }
+
+    /// <summary>
+    /// The indicator events of the <paramref name="days"/> days from <paramref name="next"/>'s date (that day included in
+    /// the count, its events being the next run's), decided each day and scan the scan would evaluate indicators, from the
+    /// values stored now: values published later are not known, so their events cannot be shown. An indicator never seen
+    /// is taken as first seen on the next run's day, as that run records it. Stops before a year without calendar.
+    /// </summary>
+    public async Task<IndicatorForecast> Indicators(NextRun next, int days, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
+        var configuration = next.Configuration;
+        var from = next.Date.PlusDays(1);
+        var asked = next.Date.PlusDays(days - 1);
+        var last = next.Date;
+        while (last < asked && configuration.Calendar.IsLoaded(last.PlusDays(1).Year))
+        {
+            last = last.PlusDays(1);
+        }
+
+        // The days and scans that evaluate indicators (an indicator rule applies then), and what the next run already raises.
+        var slots = AnyAfternoonRule(configuration) ? new[] { ScanSlot.Morning, ScanSlot.Afternoon } : [ScanSlot.Morning];
+        var steps = new List<(LocalDate Day, ScanSlot Slot)>();
+        for (var day = from; day <= last; day = day.PlusDays(1))
+        {
+            steps.AddRange(slots.Where(slot => DailyScan.EvaluatesIndicators(configuration, day, slot)).Select(slot => (day, slot)));
+        }
+
+        var raised = new HashSet<string>(next.AllIndicators.SelectMany(p => p.New.Select(e => e.Id.Value).Concat(p.Known.Keys)), StringComparer.Ordinal);
+        var found = new List<ForecastEvent>();
+        var read = new DailyRead(tables, clock, zone);
+        var evaluator = new IndicatorEvaluator(configuration.Calendar, configuration.Rules, configuration.Roster, configuration.Options);
+        IEnumerable<IndicatorId> indicators = steps.Count == 0 ? [] : configuration.Indicators.Definitions.Keys.OrderBy(i => i.Value, StringComparer.Ordinal);
+        foreach (var indicator in indicators)
+        {
+            var (inputs, _) = await read.Indicator(configuration, indicator, cancellationToken).ConfigureAwait(false);
+            var seen = inputs.SeenBy(next.Date);
+            foreach (var (day, slot) in steps)
+            {
+                found.AddRange(evaluator.Evaluate(seen, day, slot).Events.Where(e => raised.Add(e.Id.Value)).Select(e => new ForecastEvent(day, e)));
+            }
+        }
+
+        var logged = await new EscalationLog(tables).States(found.Select(f => f.Event), cancellationToken).ConfigureAwait(false);
+        return new IndicatorForecast(from, last, asked, [.. found.Where(f => !logged.ContainsKey(f.Event.Id.Value)).OrderBy(f => f.Date)]);
     }
 
     /// <summary>

@@ -78,7 +78,7 @@ public sealed class DailyRead(IEntityTables tables, IClock clock, DateTimeZone z
     /// One unit's items, ready for the evaluator, and the problems of its rows. The caller adds what it finds later for
     /// the same unit (the evaluator's own problems) and hands them all to <see cref="Record"/>. Each item carries its
     /// first-seen date, or null when the engine has not seen it yet (<see cref="ItemState.SeenBy"/> and
-    /// <see cref="RecordFirstSeen"/>).
+    /// <see cref="RecordFirstSeen(UnitId, IEnumerable{ItemState}, LocalDate, CancellationToken)"/>).
     /// </summary>
     public async Task<(IReadOnlyList<ItemState> Items, IReadOnlyList<Problem> Problems)> Unit(
         Configuration configuration, UnitId unit, CancellationToken cancellationToken = default)
@@ -93,21 +93,30 @@ public sealed class DailyRead(IEntityTables tables, IClock clock, DateTimeZone z
 
     /// <summary>
     /// One indicator's inputs for <see cref="Domain.Indicators.IndicatorEvaluator"/>: its definition and ranking groups
-    /// from <paramref name="configuration"/>, every unit's values and its exemptions read with two partition queries, and
-    /// the problems of those rows (faulty rows are left out). The caller adds what the evaluator finds and records them.
+    /// from <paramref name="configuration"/>, every unit's values and its exemptions read with two partition queries, its
+    /// first-seen date (<see cref="IndicatorInputs.FirstSeen"/>, absent when the engine has not seen it yet: see
+    /// <see cref="IndicatorInputs.SeenBy"/> and <see cref="RecordFirstSeen(Configuration, IndicatorInputs, LocalDate, CancellationToken)"/>),
+    /// and the problems of those rows (faulty rows are left out). The caller adds what the evaluator finds and records them.
     /// </summary>
     public async Task<(IndicatorInputs Inputs, IReadOnlyList<Problem> Problems)> Indicator(
         Configuration configuration, IndicatorId indicator, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        var firstSeen = configuration.Indicators.Definitions.TryGetValue(indicator, out var definition)
+            ? _firstSeen.OfIndicator(definition.Owner, indicator, cancellationToken)
+            : Task.FromResult<LocalDate?>(null);
         var rows = await _admin.ReadIndicator(indicator, cancellationToken).ConfigureAwait(false);
-        return IndicatorItems.Build(configuration, rows);
+        var (inputs, problems) = IndicatorItems.Build(configuration, rows);
+        return await firstSeen.ConfigureAwait(false) is { } seen
+            ? (inputs with { FirstSeen = new Dictionary<IndicatorId, LocalDate> { [indicator] = seen } }, problems)
+            : (inputs, problems);
     }
 
     /// <summary>
     /// Reads one indicator (<see cref="Indicator"/>) and evaluates it on <paramref name="today"/> with the rules of
-    /// <paramref name="scan"/>, city-wide, writing nothing. Throws <see cref="CalendarYearNotLoadedException"/> when
-    /// today's year has no calendar.
+    /// <paramref name="scan"/>, city-wide, writing nothing. An indicator never seen before is evaluated as first seen today;
+    /// <see cref="IndicatorAssessment.Inputs"/> keeps it as stored (no first-seen date) for the caller to record. Throws
+    /// <see cref="CalendarYearNotLoadedException"/> when today's year has no calendar.
     /// </summary>
     public async Task<IndicatorAssessment> AssessIndicator(
         Configuration configuration, IndicatorId indicator, LocalDate today, ScanSlot scan = ScanSlot.Morning, CancellationToken cancellationToken = default)
@@ -115,7 +124,7 @@ public sealed class DailyRead(IEntityTables tables, IClock clock, DateTimeZone z
         ArgumentNullException.ThrowIfNull(configuration);
         var (inputs, rowProblems) = await Indicator(configuration, indicator, cancellationToken).ConfigureAwait(false);
         var evaluator = new IndicatorEvaluator(configuration.Calendar, configuration.Rules, configuration.Roster, configuration.Options);
-        return new IndicatorAssessment(inputs, rowProblems, evaluator.Evaluate(inputs, today, scan));
+        return new IndicatorAssessment(inputs, rowProblems, evaluator.Evaluate(inputs.SeenBy(today), today, scan));
     }
 
     /// <summary>
@@ -133,6 +142,20 @@ public sealed class DailyRead(IEntityTables tables, IClock clock, DateTimeZone z
     /// <summary>Reconciles the indicator's scope (<see cref="ProblemLog.IndicatorScope"/>) with everything found this run.</summary>
     public Task<ProblemCount> RecordIndicator(IndicatorId indicator, IReadOnlyList<Problem> problems, CancellationToken cancellationToken = default) =>
         _problems.Reconcile(ProblemLog.IndicatorScope(indicator), problems, clock.GetCurrentInstant(), cancellationToken);
+
+    /// <summary>
+    /// Records <paramref name="date"/> as the first-seen date of those of <paramref name="inputs"/>' indicators (as
+    /// <see cref="Indicator"/> read them) that have none, each under its owner unit.
+    /// </summary>
+    public Task<int> RecordFirstSeen(Configuration configuration, IndicatorInputs inputs, LocalDate date, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var unseen = inputs.Definitions
+            .Where(d => !inputs.FirstSeen.ContainsKey(d.Id) && configuration.Indicators.Definitions.ContainsKey(d.Id))
+            .Select(d => (d.Owner, d.Id));
+        return _firstSeen.AddMissingIndicators(unseen, date, FirstSeenSource.Evaluation, cancellationToken);
+    }
 
     /// <summary>Records <paramref name="date"/> as the first-seen date of those of the unit's items that have none.</summary>
     public Task<int> RecordFirstSeen(UnitId unit, IEnumerable<ItemState> items, LocalDate date, CancellationToken cancellationToken = default) =>

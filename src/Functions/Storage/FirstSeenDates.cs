@@ -1,24 +1,27 @@
 using Azure.Data.Tables;
 using Escalation.Domain.Calendar;
+using Escalation.Domain.Indicators;
 using Escalation.Domain.Items;
 using NodaTime;
 
 namespace Escalation.Functions.Storage;
 
-/// <summary>Who recorded a task's first-seen date.</summary>
+/// <summary>Who recorded a task's or an indicator's first-seen date.</summary>
 public enum FirstSeenSource
 {
-    /// <summary>An import wrote or found the task.</summary>
+    /// <summary>An import wrote or found the task (or the indicator).</summary>
     Import,
 
-    /// <summary>The daily run evaluated a task it had not seen (a task written by hand, or stored before the table existed).</summary>
+    /// <summary>The daily run evaluated a task (or an indicator) it had not seen (written by hand, or stored before the table existed).</summary>
     Evaluation,
 }
 
 /// <summary>
 /// The first-seen table (首次纳入监测): the local date the engine first saw each task, PartitionKey = the unit id,
-/// RowKey = the task id, so that the daily read of a unit gets its tasks' dates with one partition query. A date is
-/// written once and never changed; an import or a run only adds the tasks that have none.
+/// RowKey = the task id, so that the daily read of a unit gets its tasks' dates with one partition query. An indicator's
+/// date is filed under its owner unit with RowKey <c>ind:{indicator}</c> (<see cref="IndicatorItem.For"/>; no task id may
+/// start so), read with one point read by the indicator's step. A date is written once and never changed; an import or a
+/// run only adds the tasks and indicators that have none.
 /// </summary>
 public sealed class FirstSeenDates(IEntityTables tables)
 {
@@ -41,6 +44,30 @@ public sealed class FirstSeenDates(IEntityTables tables)
         }
 
         return dates;
+    }
+
+    /// <summary>The first-seen date of <paramref name="indicator"/>, filed under its <paramref name="owner"/>; null when never seen.</summary>
+    public async Task<LocalDate?> OfIndicator(UnitId owner, IndicatorId indicator, CancellationToken cancellationToken = default)
+    {
+        var table = await tables.Table(TableName, cancellationToken).ConfigureAwait(false);
+        var entity = await table.Find(owner.Value, IndicatorItem.For(indicator).Value, Columns, cancellationToken).ConfigureAwait(false);
+        return IsoDate.TryParse(entity?.GetString("FirstSeen"));
+    }
+
+    /// <summary>
+    /// Records <paramref name="date"/> for each of <paramref name="indicators"/> (with their owner units) that has no date
+    /// yet, one partition per owner; returns how many it recorded.
+    /// </summary>
+    public async Task<int> AddMissingIndicators(IEnumerable<(UnitId Owner, IndicatorId Indicator)> indicators, LocalDate date, FirstSeenSource source, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(indicators);
+        var added = 0;
+        foreach (var owned in indicators.GroupBy(i => i.Owner, i => IndicatorItem.For(i.Indicator)))
+        {
+            added += await AddMissing(owned.Key, [.. owned], date, source, cancellationToken).ConfigureAwait(false);
+        }
+
+        return added;
     }
 
     /// <summary>

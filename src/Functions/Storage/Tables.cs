@@ -338,13 +338,13 @@ public static class Tables
         false);
 
     public static TableSchema FirstSeen { get; } = new(
-        FirstSeenDates.TableName, "首次纳入监测", "the unit id", "the task id",
-        "The day the engine first saw each task (first imported, or first evaluated): lag streaks count only periods closed on or after it, unless the GoLive setting is set. Written once per task, never changed.",
+        FirstSeenDates.TableName, "首次纳入监测", "the unit id (for an indicator, its owner)", "the task id, or `ind:{indicator}`",
+        "The day the engine first saw each task and each indicator (first imported, or first evaluated): lag streaks (and an indicator's runs of bottom places) count only periods closed, or values published, on or after it, unless the GoLive setting is set. Written once per task or indicator, never changed.",
         [
-            new("Unit", "责任单位", Id, true, "The task's unit (the partition key).", "fgw"),
-            new("Task", "任务编号", Id, true, "The task (the row key).", "2026-zd-001"),
-            new("FirstSeen", "首次纳入日期", Date, true, "The local date the task was first imported or evaluated.", "2026-06-10"),
-            new("Source", "来源", Choice, true, "Import (written by an import) or Evaluation (by the daily run, for a task it had not seen).", "Import"),
+            new("Unit", "责任单位", Id, true, "The task's unit, or the indicator's owner (the partition key).", "fgw"),
+            new("Task", "任务编号", Id, true, "The task, or `ind:` and the indicator id (the row key).", "2026-zd-001"),
+            new("FirstSeen", "首次纳入日期", Date, true, "The local date the task or indicator was first imported or evaluated.", "2026-06-10"),
+            new("Source", "来源", Choice, true, "Import (written by an import) or Evaluation (by the daily run, for a task or indicator it had not seen).", "Import"),
         ],
         false);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsvHelper;
+using Escalation.Domain.Indicators;
 using Escalation.Domain.Items;
 using Escalation.Functions.Import;
 using Escalation.Functions.Storage;
@@ -287,10 +288,33 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
         var dates = await new FirstSeenDates(tables).OfUnit(new UnitId("fgw"));
 
         Assert.Single(report.Rejected);
-        Assert.Equal(7, dates.Count);
-        Assert.Equal(6, dates.Count(d => d.Value == new LocalDate(2026, 6, 1)));
+        var tasks = dates.Where(d => !IndicatorItem.Is(d.Key)).ToList();
+        Assert.Equal(7, tasks.Count);
+        Assert.Equal(6, tasks.Count(d => d.Value == new LocalDate(2026, 6, 1)));
         Assert.Equal(new LocalDate(2026, 7, 1), dates[new ItemId("fgw-2026-07")]);
         Assert.DoesNotContain(new ItemId("fgw-2026-08"), dates.Keys);
+    }
+
+    [Fact]
+    public async Task Import_RecordsEachIndicatorsFirstImportDateUnderItsOwner_AndKeepsItWhenImportedAgainLater()
+    {
+        var tables = backend.Fresh();
+        await Import(tables, Repo.Samples);
+        _clock.Advance(Duration.FromDays(30));
+        _files.Write("more/indicators.csv", bom: false,
+            "Id,Name,Owner,MeasureUnit,Direction,Accumulation,PeriodKind,AnnualTarget,Floor,Stretch,CheckAt,RankFloor,RankGoal,RankStretch,NotLowerThan,Lag,YellowRatio",
+            "xm-kg,重点项目开工率,fgw,%,越高越好,累计,月,,,,,4,3,1,,排名,");
+
+        await Import(tables, Repo.Samples);
+        await Import(tables, _files["more"]);
+        var firstSeen = new FirstSeenDates(tables);
+        var fgw = await firstSeen.OfUnit(new UnitId("fgw"));
+
+        Assert.Equal(
+            [("ind:gdtz-zs", new LocalDate(2026, 6, 1)), ("ind:xm-kg", new LocalDate(2026, 7, 1)), ("ind:zdxm-wcl", new LocalDate(2026, 6, 1))],
+            fgw.Where(d => IndicatorItem.Is(d.Key)).Select(d => (d.Key.Value, d.Value)).Order());
+        Assert.Equal(new LocalDate(2026, 6, 1), await firstSeen.OfIndicator(new UnitId("czj"), new IndicatorId("zjbf-jd")));
+        Assert.Null(await firstSeen.OfIndicator(new UnitId("fgw"), new IndicatorId("zjbf-jd")));
     }
 
     [Fact]

@@ -86,8 +86,13 @@ internal sealed class Sandbox : IDisposable
     /// <summary>A sandbox holding the shipped samples, its clock at <paramref name="start"/>.</summary>
     public static async Task<Sandbox> WithSamples(Instant start) => new(start, await SamplesTemplate.Value);
 
-    /// <summary>A sandbox holding the data folder <paramref name="data"/> (imported for it alone), its clock at <paramref name="start"/>.</summary>
-    public static async Task<Sandbox> WithData(string data, Instant start) => new(start, await Import(data));
+    /// <summary>
+    /// A sandbox holding the data folder <paramref name="data"/> (imported for it alone), its clock at <paramref name="start"/>.
+    /// The data is imported at <paramref name="imported"/>, by default on 2025-01-01, before any scenario's first
+    /// publication: its tasks and indicators are first seen then (their whole history counts), unless a test says otherwise.
+    /// </summary>
+    public static async Task<Sandbox> WithData(string data, Instant start, Instant? imported = null) =>
+        new(start, await Import(data, imported ?? Instant.FromUtc(2024, 12, 31, 16, 0)));
 
     /// <summary>A local time in Asia/Shanghai as an instant.</summary>
     public static Instant At(int year, int month, int day, int hour, int minute) =>
@@ -151,13 +156,13 @@ internal sealed class Sandbox : IDisposable
         _folder.Dispose();
     }
 
-    private static Task<string> ImportSamples() => Import(Repo.Samples);
+    private static Task<string> ImportSamples() => Import(Repo.Samples, Instant.FromUtc(2026, 1, 1, 0, 0));
 
-    private static async Task<string> Import(string data)
+    private static async Task<string> Import(string data, Instant at)
     {
         var folder = new TempFolder();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => folder.Dispose();
-        var clock = new SteppingClock(Instant.FromUtc(2026, 1, 1, 0, 0));
+        var clock = new SteppingClock(at);
         var tables = SqliteTables.Open(folder["store"], clock);
         var report = await new Importer(tables, clock, Zone).Import(ImportSource.Read(data));
         if (report.Rejected.Count > 0)
