@@ -63,7 +63,7 @@ internal static class Cli
              new("at", "按部署时区的指定时刻运行一次（仅限本地嵌入式存储），如 2026-06-01T08:30；用于补跑某天或测试。", "yyyy-MM-ddTHH:mm"),
              new("scan", "运行哪一次每日扫描：morning（上午，默认）或 afternoon（下午，只判定「扫描时段」为下午的规则，如报送当日未报催报）。", "morning|afternoon"),
              LockWait, Verbose]),
-        new("preview", "预览督办，不写入任何数据、不发送：不带 --task 时显示下一次运行将发送的内容、对象和原因（同 run --dry-run）；带 --task 时逐日显示该任务今后若干天将发出的提醒、通报、约谈及原因。",
+        new("preview", "预览督办，不写入任何数据、不发送：不带 --task 时显示下一次运行将发送的内容、对象和原因（同 run --dry-run，含指标），并按已录入的指标数据列出今后 --days 天的指标督办；带 --task 时逐日显示该任务今后若干天将发出的提醒、通报、约谈及原因。",
             (o, c) => PreviewCommand.Run(o, c.Settings, c.Setting, c.Clock, c.Stdout, c.Stderr),
             [new("task", "要预览的任务编号。", "任务编号"), new("days", "预览的天数（自今日起，1 到 366，默认 30）。", "天数"), Store, Connection]),
         new("simulate", "把一个数据文件夹导入新的存储，用模拟时钟逐日运行（每日扫描时间和每个发送时段开始时）。每个事件打印一行 JSON，发件箱写在 --out 下。",
