@@ -38,6 +38,8 @@ internal static class IndicatorColumns
         set("GroupSize", f.GroupSize);
         set("GroupRank", f.Standing?.Rank);
         set("GroupRankFromBottom", f.Standing?.RankFromBottom);
+        set("TopK", f.TopK);
+        set("BottomK", f.BottomK);
         set("Consecutive", f.Consecutive);
         set("Escalated", f.Escalated ? true : null);
         set("Exempt", f.Exempt ? true : null);
@@ -75,6 +77,8 @@ internal static class IndicatorColumns
             Standing = e.GetInt32("GroupRank") is { } rank && e.GetInt32("GroupRankFromBottom") is { } fromBottom
                 ? new Standing(new UnitId(e.GetString("Unit")), value ?? 0, rank, fromBottom)
                 : null,
+            TopK = e.GetInt32("TopK"),
+            BottomK = e.GetInt32("BottomK"),
             Consecutive = e.GetInt32("Consecutive"),
             Escalated = e.GetBoolean("Escalated") ?? false,
             Exempt = e.GetBoolean("Exempt") ?? false,

@@ -404,6 +404,8 @@ public static class Tables
         new("GroupSize", "分组单位数", WholeNumber, false, "For a group event: how many units were ranked.", "7"),
         new("GroupRank", "分组名次", WholeNumber, false, "For a unit's group event: its place from the top (ties share a place).", "7"),
         new("GroupRankFromBottom", "分组倒数名次", WholeNumber, false, "Its place from the bottom (1 the last).", "1"),
+        new("TopK", "前N位", WholeNumber, false, "For a group event: how many places at the top the group names (分享经验).", "3"),
+        new("BottomK", "后N位", WholeNumber, false, "For a group event: how many places at the bottom the group names (表态发言, bottom-rank).", "3"),
         new("Consecutive", "连续上榜期数", WholeNumber, false, "For bottom-rank: consecutive ranked periods the unit qualified in, this one included.", "2"),
         new("Escalated", "升级约谈", Flag, false, "For bottom-rank: true when the summons moved up one level (the deputy replaced by the principal).", "true"),
         new("Exempt", "已豁免", Flag, false, "True when the office approved an objective cause for the period: a year-end event is then logged only.", "true"),

@@ -224,6 +224,8 @@ internal static class IndicatorEvents
             Group = new RankingGroupId("towns"),
             GroupName = "各镇（街道）",
             GroupSize = 7,
+            TopK = 2,
+            BottomK = 5,
             Standing = new Standing(new UnitId("town-ji"), 64, 7, 1),
             Consecutive = 2,
             Escalated = true,
@@ -237,6 +239,8 @@ internal static class IndicatorEvents
             Group = new RankingGroupId("bureaus"),
             GroupName = "市直部门",
             GroupSize = 4,
+            TopK = 2,
+            BottomK = 1,
             Ranks = new RankTargets(4, null, null),
             Standings =
             [
