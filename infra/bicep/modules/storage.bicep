@@ -52,6 +52,7 @@ var tables = [
   'dispatches'
   'problems'
   'firstseen'
+  'indicatorclaims'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {

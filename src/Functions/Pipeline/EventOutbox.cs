@@ -37,19 +37,20 @@ internal sealed partial class EventOutbox(EscalationLog log, IMessagePublisher p
     {
         var logged = new List<EscalationEvent>();
         var toPublish = new List<(EscalationEvent Event, bool WasLogged)>();
-        foreach (var e in decided)
+        foreach (var decision in decided)
         {
-            if (known.TryGetValue(e.Id.Value, out var state))
+            if (known.TryGetValue(decision.Id.Value, out var state))
             {
                 if (!state.Indexed)
                 {
-                    await log.EnsureIndexed(e.Unit, e.Id, cancellationToken).ConfigureAwait(false);
+                    await log.EnsureIndexed(state.Unit ?? decision.Unit, decision.Id, cancellationToken).ConfigureAwait(false);
                 }
 
                 continue;
             }
 
-            if (await log.Record(e, now, cancellationToken).ConfigureAwait(false))
+            // Comes back as logged: an indicator event under the unit of its claim, which an earlier day may have fixed.
+            if (await log.Log(decision, now, cancellationToken).ConfigureAwait(false) is { } e)
             {
                 logged.Add(e);
                 LogLogged(logger, e.Id.Value, e.Unit.Value, e.Item.Value, e.Rule.Value, e.Level);

@@ -88,7 +88,7 @@ public sealed partial class IndicatorEvaluation(IEntityTables tables, IMessagePu
         var known = plan.Known;
         var stranded = assessed.Result.Events
             .Where(e => known.TryGetValue(e.Id.Value, out var state) && state.Status == LogStatus.Logged)
-            .Select(e => (e.Unit, e.Id, known[e.Id.Value]))
+            .Select(e => (known[e.Id.Value].Unit ?? e.Unit, e.Id, known[e.Id.Value]))
             .ToList();
         var (logged, republished) = await _outbox.Commit(assessed.Result.Events, known, stranded, clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
 

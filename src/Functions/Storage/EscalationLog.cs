@@ -7,6 +7,7 @@ using Escalation.Domain.Calendar;
 using Escalation.Domain.Catalog;
 using Escalation.Domain.Delivery;
 using Escalation.Domain.Events;
+using Escalation.Domain.Indicators;
 using Escalation.Domain.Items;
 using Escalation.Domain.Rules;
 using NodaTime;
@@ -17,7 +18,14 @@ namespace Escalation.Functions.Storage;
 public sealed record LogEntry(EscalationEvent Event, LogStatus Status, string? StatusNote, Instant LoggedAt, Instant UpdatedAt);
 
 /// <summary>What the daily run needs to know about an event already logged, read cheaply (three small columns).</summary>
-public readonly record struct LoggedState(LogStatus Status, bool Indexed);
+public readonly record struct LoggedState(LogStatus Status, bool Indexed)
+{
+    /// <summary>
+    /// The unit whose partition holds the row, when it may differ from the unit the event is decided for today (an
+    /// indicator event, logged under the unit of its claim); null: the decided event's own unit.
+    /// </summary>
+    public UnitId? Unit { get; init; }
+}
 
 /// <summary>
 /// The escalation log (督办记录): one row per event, exactly once. Primary rows live in <c>escalationlog</c> under the unit
@@ -31,27 +39,70 @@ public sealed class EscalationLog(IEntityTables tables)
     public const string TableName = "escalationlog";
     public const string MonthTableName = "escalationbymonth";
 
+    /// <summary>
+    /// The claims of indicator events (PartitionKey = ind:{indicator}, RowKey = event id, Unit = the log partition): an
+    /// indicator event's unit may change between days for the same id (a new owner, a unit joining or leaving a ranking
+    /// group), so the claim, written insert-if-absent before the log row, fixes once and for all which partition logs it.
+    /// </summary>
+    public const string ClaimTableName = "indicatorclaims";
+
     private static readonly string[] StateColumns = ["Status", "Indexed"];
+    private static readonly string[] ClaimColumns = ["Unit"];
     private static readonly string[] DemandColumns = ["Task", "Demand", "DueBy", "DemandFrom", "Rule", "Occurrence"];
 
     /// <summary>
     /// Logs the event unless it is already logged. True when this call logged it. A log-only event
-    /// (<see cref="EscalationEvent.LogOnly"/>) is logged <see cref="LogStatus.LogOnly"/>: final, never published.
+    /// (<see cref="EscalationEvent.LogOnly"/>) is logged <see cref="LogStatus.LogOnly"/>: final, never published. An
+    /// indicator event is logged under the unit of its claim (see <see cref="Log"/>).
     /// </summary>
-    public async Task<bool> Record(EscalationEvent @event, Instant now, CancellationToken cancellationToken = default)
+    public async Task<bool> Record(EscalationEvent @event, Instant now, CancellationToken cancellationToken = default) =>
+        await Log(@event, now, cancellationToken).ConfigureAwait(false) is not null;
+
+    /// <summary>
+    /// Logs the event unless it is already logged, and returns it as logged (null when it was logged before). A task's
+    /// event is logged under its unit. An indicator event is first claimed (<see cref="ClaimTableName"/>, insert-if-absent):
+    /// when an earlier run claimed the same id under another unit, it is logged there, with that unit, never in a second
+    /// partition; a claim without its row (a crash between the two writes) gets the row now.
+    /// </summary>
+    public async Task<EscalationEvent?> Log(EscalationEvent @event, Instant now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(@event);
+        if (IndicatorItem.Is(@event.Item) && await Claim(@event, cancellationToken).ConfigureAwait(false) is { } claimed && claimed != @event.Unit)
+        {
+            @event = @event with { Unit = claimed };
+        }
+
         var log = await tables.Table(TableName, cancellationToken).ConfigureAwait(false);
         var entity = ToEntity(@event, @event.LogOnly ? LogStatus.LogOnly : LogStatus.Logged, null, now, now);
         entity["Indexed"] = false;
         if (!await log.AddIfAbsent(entity, cancellationToken).ConfigureAwait(false))
         {
-            return false;
+            return null;
         }
 
         await Index(log, entity, cancellationToken).ConfigureAwait(false);
-        return true;
+        return @event;
     }
+
+    /// <summary>Claims the indicator event for its unit unless it is claimed already; the unit that holds the claim.</summary>
+    private async Task<UnitId> Claim(EscalationEvent @event, CancellationToken cancellationToken)
+    {
+        var claims = await tables.Table(ClaimTableName, cancellationToken).ConfigureAwait(false);
+        var claim = new TableEntity(@event.Item.Value, @event.Id.Value) { ["Unit"] = @event.Unit.Value };
+        if (await claims.AddIfAbsent(claim, cancellationToken).ConfigureAwait(false))
+        {
+            return @event.Unit;
+        }
+
+        return await ClaimedUnit(claims, @event, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Indicator event {@event.Id} is claimed in {ClaimTableName} (ind:{@event.Item}) but the claim could not be read back.");
+    }
+
+    private static async Task<UnitId?> ClaimedUnit(IEntityTable claims, EscalationEvent @event, CancellationToken cancellationToken) =>
+        await claims.Find(@event.Item.Value, @event.Id.Value, ClaimColumns, cancellationToken).ConfigureAwait(false) is { } found
+            && found.GetString("Unit") is { Length: > 0 } unit
+            ? new UnitId(unit)
+            : null;
 
     /// <summary>Writes (again) the month copy of a logged event and marks it indexed: safe to repeat.</summary>
     public async Task EnsureIndexed(UnitId unit, EventId id, CancellationToken cancellationToken = default)
@@ -94,18 +145,35 @@ public sealed class EscalationLog(IEntityTables tables)
 
     /// <summary>
     /// The state of those of <paramref name="events"/> already logged, by event id, read one row each (two columns): what
-    /// an indicator's evaluation dedups against, its events lying in the partitions of several units.
+    /// an indicator's evaluation dedups against, its events lying in the partitions of several units. An indicator event
+    /// is looked up first in its claim: claimed under another unit, its row is read there (and the state names that unit);
+    /// claimed without a row yet (a crash between the two writes), it counts as not logged, and logging it writes the row
+    /// under the claim's unit.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, LoggedState>> States(IEnumerable<EscalationEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
         var log = await tables.Table(TableName, cancellationToken).ConfigureAwait(false);
+        IEntityTable? claims = null;
         var known = new Dictionary<string, LoggedState>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in events)
         {
-            if (!known.ContainsKey(e.Id.Value) && await log.Find(e.Unit.Value, e.Id.Value, StateColumns, cancellationToken).ConfigureAwait(false) is { } entity)
+            if (!seen.Add(e.Id.Value))
             {
-                known[e.Id.Value] = new LoggedState(StatusOf(entity), entity.GetBoolean("Indexed") ?? false);
+                continue;
+            }
+
+            var unit = e.Unit;
+            if (IndicatorItem.Is(e.Item))
+            {
+                claims ??= await tables.Table(ClaimTableName, cancellationToken).ConfigureAwait(false);
+                unit = await ClaimedUnit(claims, e, cancellationToken).ConfigureAwait(false) ?? e.Unit;
+            }
+
+            if (await log.Find(unit.Value, e.Id.Value, StateColumns, cancellationToken).ConfigureAwait(false) is { } entity)
+            {
+                known[e.Id.Value] = new LoggedState(StatusOf(entity), entity.GetBoolean("Indexed") ?? false) { Unit = unit == e.Unit ? null : unit };
             }
         }
 

@@ -348,6 +348,16 @@ public static class Tables
         ],
         false);
 
+    public static TableSchema IndicatorClaims { get; } = new(
+        Storage.EscalationLog.ClaimTableName, "指标事件登记", "`ind:{indicator}`, the item of the indicator's events", "the event id",
+        "Which unit's partition of escalationlog holds each indicator event: written once (insert-if-absent) before the log row, so that an event whose unit changes between days (a new owner, a unit joining or leaving a ranking group) is logged and sent once, under the unit that first claimed it.",
+        [
+            new("Task", "任务编号", Id, true, "`ind:` and the indicator id (the partition key), as the event's Task in the log.", "ind:zjbf-jd"),
+            new("Event", "事件编号", Id, true, "The event id (the row key).", "ev-3f2a…"),
+            new("Unit", "责任单位", Id, true, "The unit whose escalationlog partition holds (or, after a crash, will hold) the event.", "town-ji"),
+        ],
+        false);
+
     private static List<Column> LogColumns(params Column[] extra) =>
     [
         new("Month", "月份", Text, true, "Month of the event's date (yyyy-MM): the partition of its copy in escalationbymonth.", "2026-06"),
@@ -418,7 +428,7 @@ public static class Tables
     ];
 
     /// <summary>The tables the engine writes.</summary>
-    public static IReadOnlyList<TableSchema> Engine { get; } = [EscalationLog, EscalationByMonth, Deliveries, Dispatches, Problems, FirstSeen];
+    public static IReadOnlyList<TableSchema> Engine { get; } = [EscalationLog, EscalationByMonth, Deliveries, Dispatches, Problems, FirstSeen, IndicatorClaims];
 
     public static IReadOnlyList<TableSchema> Admin { get; } =
         [Units, People, Tasks, Milestones, PlanTemplates, Progress, Rules, Templates, SmsTemplates, Robots, Calendar, Settings, Exemptions, Explanations, Indicators, IndicatorValues, RankingGroups];
