@@ -79,15 +79,25 @@ public sealed class LoopbackServer : IAsyncDisposable
 
     public static async Task<LoopbackServer> Start()
     {
+        LoopbackServer? server = null;
+        var (app, address) = await Serve(context => server!.Handle(context));
+        server = new LoopbackServer(app, address);
+        return server;
+    }
+
+    /// <summary>
+    /// Starts an HTTPS server on a free loopback port with the loopback certificate, handing every request to
+    /// <paramref name="handle"/>; the app (to stop) and its address (<c>https://127.0.0.1:port/</c>). For the fakes.
+    /// </summary>
+    public static async Task<(WebApplication App, Uri Address)> Serve(RequestDelegate handle)
+    {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(Certificate.Value)));
         var app = builder.Build();
-        LoopbackServer? server = null;
-        app.Run(context => server!.Handle(context));
+        app.Run(handle);
         await app.StartAsync();
-        server = new LoopbackServer(app, new Uri(app.Urls.Single().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal) + "/"));
-        return server;
+        return (app, new Uri(app.Urls.Single().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal) + "/"));
     }
 
     /// <summary>Queues answers, played in order before the handler is asked.</summary>

@@ -1,15 +1,12 @@
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Escalation.Functions.Tests.Rest;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging;
 using NodaTime;
 using NodaTime.Text;
 
@@ -110,14 +107,9 @@ public sealed partial class AliyunSmsFake : IAsyncDisposable
 
     public static async Task<AliyunSmsFake> Start(IClock clock)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(LoopbackServer.Certificate.Value)));
-        var app = builder.Build();
         AliyunSmsFake? fake = null;
-        app.Run(context => fake!.Handle(context));
-        await app.StartAsync();
-        fake = new AliyunSmsFake(app, clock, new Uri(app.Urls.Single().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal) + "/"));
+        var (app, address) = await LoopbackServer.Serve(context => fake!.Handle(context));
+        fake = new AliyunSmsFake(app, clock, address);
         return fake;
     }
 

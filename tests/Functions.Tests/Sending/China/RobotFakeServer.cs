@@ -1,11 +1,8 @@
-using System.Net;
 using System.Text;
 using Escalation.Functions.Tests.Rest;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging;
 
 namespace Escalation.Functions.Tests.Sending.China;
 
@@ -50,14 +47,9 @@ public sealed class RobotFakeServer : IAsyncDisposable
 
     public static async Task<RobotFakeServer> Start(Func<RecordedRequest, FakeAnswer> handler)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(LoopbackServer.Certificate.Value)));
-        var app = builder.Build();
         RobotFakeServer? server = null;
-        app.Run(context => server!.Handle(context));
-        await app.StartAsync();
-        server = new RobotFakeServer(app, new Uri(app.Urls.Single() + "/"), handler);
+        var (app, address) = await LoopbackServer.Serve(context => server!.Handle(context));
+        server = new RobotFakeServer(app, address, handler);
         return server;
     }
 

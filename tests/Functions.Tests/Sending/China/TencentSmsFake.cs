@@ -1,14 +1,11 @@
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Escalation.Functions.Tests.Rest;
 using NodaTime;
 
@@ -93,14 +90,9 @@ public sealed class TencentSmsFake : IAsyncDisposable
 
     public static async Task<TencentSmsFake> Start(IClock clock)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(LoopbackServer.Certificate.Value)));
-        var app = builder.Build();
         TencentSmsFake? fake = null;
-        app.Run(context => fake!.Handle(context));
-        await app.StartAsync();
-        fake = new TencentSmsFake(app, clock, new Uri(app.Urls.Single().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal) + "/"));
+        var (app, address) = await LoopbackServer.Serve(context => fake!.Handle(context));
+        fake = new TencentSmsFake(app, clock, address);
         return fake;
     }
 
