@@ -114,7 +114,7 @@ public sealed class InfrastructureTests
             subscriptions.Order(StringComparer.Ordinal));
     }
 
-    public static TheoryData<string> Functions => [.. CustomHandler.Names.Functions];
+    public static TheoryData<string> Functions => [.. CustomHandler.Names.Folders];
 
     [Theory]
     [MemberData(nameof(Functions))]
