@@ -51,8 +51,8 @@ public sealed partial class FunctionAppTests
     }
 
     [Theory]
-    [InlineData(Web, "{*path}", "anonymous")]
-    [InlineData(Api, "api/{*path}", "function")]
+    [InlineData(CustomHandler.Names.Web, "{*path}", "anonymous")]
+    [InlineData(CustomHandler.Names.Api, "api/{*path}", "function")]
     public void HttpFunction_HasItsRouteAndAuthLevel_AndOnlyAnHttpOutput_SoThatTheHostForwardsTheRequest(string function, string route, string authLevel)
     {
         using var json = FunctionJson(function);
