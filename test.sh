@@ -54,12 +54,17 @@ else
   grep -E "error|warning" "$results/package.log" | sort -u | tail -20; echo "building the deployment zip failed"; step_failures=$((step_failures + 1))
 fi
 
-echo "== Azurite (Table service, in memory)"
+echo "== Azurite (Table and Blob services, in memory)"
 start_azurite "$results/azurite.log"; azurite_status=$?
 [ -n "${AZURITE_PID:-}" ] && started+=("$AZURITE_PID")
 [ "$azurite_status" -eq 0 ] || { tail -20 "$results/azurite.log"; fail_early "Azurite did not start"; }
 export ESCALATION_TEST_TABLES="$AZURITE_TABLES"
 echo "Azurite table service on 127.0.0.1:$AZURITE_PORT"
+start_azurite_blob "$results/azurite-blob.log"; azurite_blob_status=$?
+[ -n "${AZURITE_BLOB_PID:-}" ] && started+=("$AZURITE_BLOB_PID")
+[ "$azurite_blob_status" -eq 0 ] || { tail -20 "$results/azurite-blob.log"; fail_early "Azurite's blob service did not start"; }
+export ESCALATION_TEST_BLOBS="$AZURITE_BLOBS"
+echo "Azurite blob service on 127.0.0.1:$AZURITE_BLOB_PORT"
 
 echo "== SMTP sink (tools/smtp-sink.js)"
 start_smtp_sink "$results/smtp" "$results/smtp.log"; smtp_status=$?

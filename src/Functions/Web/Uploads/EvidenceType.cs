@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Text;
 
 namespace Escalation.Functions.Web.Uploads;
 
@@ -134,11 +133,7 @@ public sealed class EvidenceType
             bytes = bytes[3..];
         }
 
-        if (!System.Text.Unicode.Utf8.IsValid(bytes))
-        {
-            return ContentVerdict.NotUtf8;
-        }
-
+        // Control bytes first: a binary file is "not text", whatever its encoding would be.
         foreach (var b in bytes)
         {
             if (b < 0x20 && b is not (byte)'\t' and not (byte)'\r' and not (byte)'\n')
@@ -147,7 +142,7 @@ public sealed class EvidenceType
             }
         }
 
-        return ContentVerdict.Matches;
+        return System.Text.Unicode.Utf8.IsValid(bytes) ? ContentVerdict.Matches : ContentVerdict.NotUtf8;
     }
 }
 
