@@ -2,8 +2,9 @@
 # Builds everything and runs every test project. Needs only the .NET SDK and Node/npm: it installs what the tests need
 # into the repo (Azurite and smtp-server, from package-lock.json; the Bicep CLI from NuGet), builds and lints the Bicep
 # (any warning fails), builds the deployment zip (./package.sh), starts Azurite and the SMTP sink on free loopback
-# ports, and stops them at the end.
-# Ends with one line: N passed, N failed.
+# ports, and stops them at the end. The browser tests (tests/Web.Tests) drive Debian's chromium, which it installs with
+# apt when /usr/bin/chromium is missing (tools/chromium.sh); without it they are skipped, unless CI=true.
+# Ends with one line: N passed, N failed (and ", N skipped" when tests were skipped).
 set -uo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -25,12 +26,22 @@ fail_early() {
 source tools/azurite.sh
 source tools/smtp.sh
 source tools/bicep.sh
+source tools/chromium.sh
 
 # Steps outside dotnet test that failed; each counts as one failure in the last line.
 step_failures=0
 
 echo "== tools (npm)"
 install_azurite "$results/npm.log" || { tail -20 "$results/npm.log"; fail_early "installing Azurite and smtp-server failed"; }
+
+echo "== chromium (Debian's, for the browser tests; installed with apt when missing)"
+if install_chromium "$results/chromium.log"; then
+  echo "chromium: $ESCALATION_TEST_CHROMIUM ($("$ESCALATION_TEST_CHROMIUM" --version 2>/dev/null | head -1))"
+elif [ "${CI:-}" = "true" ]; then
+  tail -20 "$results/chromium.log"; echo "installing chromium failed, and CI=true needs the browser tests"; step_failures=$((step_failures + 1))
+else
+  tail -5 "$results/chromium.log"; echo "no chromium: the browser tests (tests/Web.Tests) are skipped"
+fi
 
 echo "== build (Release, warnings are errors)"
 if ! dotnet build Escalation.sln -c Release -nologo > "$results/build.log" 2>&1; then
