@@ -85,3 +85,15 @@ public sealed class BrowserInfrastructureTests(BrowserFixture fixture) : IClassF
         public ValueTask DisposeAsync() => app.DisposeAsync();
     }
 }
+
+/// <summary>The store the page tests will run the <c>web</c> command over.</summary>
+public sealed class SampleStoreTests
+{
+    [Fact]
+    public async Task Samples_ImportIntoAFreshStore_WithTheEnginesOwnImport()
+    {
+        using var store = await SampleStore.Import();
+
+        Assert.NotEmpty(Directory.EnumerateFiles(store.Folder, "*", SearchOption.AllDirectories));
+    }
+}
