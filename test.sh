@@ -2,8 +2,9 @@
 # Builds everything and runs every test project. Needs only the .NET SDK and Node/npm: it installs what the tests need
 # into the repo (Azurite and smtp-server, from package-lock.json; the Bicep CLI from NuGet), builds and lints the Bicep
 # (any warning fails), builds the deployment zip (./package.sh), starts Azurite and the SMTP sink on free loopback
-# ports, and stops them at the end.
-# Ends with one line: N passed, N failed.
+# ports, and stops them at the end. The browser tests (tests/Web.Tests) drive Debian's chromium, which it installs with
+# apt when /usr/bin/chromium is missing (tools/chromium.sh); without it they are skipped, unless CI=true.
+# Ends with one line: N passed, N failed (and ", N skipped" when tests were skipped).
 set -uo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -25,12 +26,22 @@ fail_early() {
 source tools/azurite.sh
 source tools/smtp.sh
 source tools/bicep.sh
+source tools/chromium.sh
 
 # Steps outside dotnet test that failed; each counts as one failure in the last line.
 step_failures=0
 
 echo "== tools (npm)"
 install_azurite "$results/npm.log" || { tail -20 "$results/npm.log"; fail_early "installing Azurite and smtp-server failed"; }
+
+echo "== chromium (Debian's, for the browser tests; installed with apt when missing)"
+if install_chromium "$results/chromium.log"; then
+  echo "chromium: $ESCALATION_TEST_CHROMIUM ($("$ESCALATION_TEST_CHROMIUM" --version 2>/dev/null | head -1))"
+elif [ "${CI:-}" = "true" ]; then
+  tail -20 "$results/chromium.log"; echo "installing chromium failed, and CI=true needs the browser tests"; step_failures=$((step_failures + 1))
+else
+  tail -5 "$results/chromium.log"; echo "no chromium: the browser tests (tests/Web.Tests) are skipped"
+fi
 
 echo "== build (Release, warnings are errors)"
 if ! dotnet build Escalation.sln -c Release -nologo > "$results/build.log" 2>&1; then
@@ -54,12 +65,17 @@ else
   grep -E "error|warning" "$results/package.log" | sort -u | tail -20; echo "building the deployment zip failed"; step_failures=$((step_failures + 1))
 fi
 
-echo "== Azurite (Table service, in memory)"
+echo "== Azurite (Table and Blob services, in memory)"
 start_azurite "$results/azurite.log"; azurite_status=$?
 [ -n "${AZURITE_PID:-}" ] && started+=("$AZURITE_PID")
 [ "$azurite_status" -eq 0 ] || { tail -20 "$results/azurite.log"; fail_early "Azurite did not start"; }
 export ESCALATION_TEST_TABLES="$AZURITE_TABLES"
 echo "Azurite table service on 127.0.0.1:$AZURITE_PORT"
+start_azurite_blob "$results/azurite-blob.log"; azurite_blob_status=$?
+[ -n "${AZURITE_BLOB_PID:-}" ] && started+=("$AZURITE_BLOB_PID")
+[ "$azurite_blob_status" -eq 0 ] || { tail -20 "$results/azurite-blob.log"; fail_early "Azurite's blob service did not start"; }
+export ESCALATION_TEST_BLOBS="$AZURITE_BLOBS"
+echo "Azurite blob service on 127.0.0.1:$AZURITE_BLOB_PORT"
 
 echo "== SMTP sink (tools/smtp-sink.js)"
 start_smtp_sink "$results/smtp" "$results/smtp.log"; smtp_status=$?

@@ -176,6 +176,21 @@ param adminPrincipalId string = ''
 ])
 param adminPrincipalType string = 'User'
 
+@description('Application (client) id of the Entra ID app registration that signs people in to the web pages (App Service authentication). Empty: authentication still guards every page, but nobody can sign in (fail closed); /api stays reachable with a function key.')
+param authClientId string = ''
+
+@description('Tenant of that app registration; sign-in accepts accounts of this tenant only.')
+param authTenantId string = tenant().tenantId
+
+@description('A client secret of that app registration, written to the deployment\'s Key Vault (secret auth-client-secret); MICROSOFT_PROVIDER_AUTHENTICATION_SECRET references it. Empty keeps the vault\'s.')
+@secure()
+param authClientSecret string = ''
+
+@description('Largest evidence file accepted by an upload, in bytes (Escalation__Web__MaxUploadBytes).')
+@minValue(1024)
+@maxValue(104857600)
+param maxUploadBytes int = 20971520
+
 @description('Tags for every resource (azd adds azd-env-name).')
 param tags object = {}
 
@@ -194,6 +209,11 @@ var names = {
   keyVault: take('${prefix}-kv-${token}', 24)
 }
 var deploymentContainer = 'app-package'
+// Evidence files uploaded through the web pages (private; the app's identity reads and writes them).
+var evidenceContainer = 'evidence'
+// App Service authentication reads the Entra client secret from this app setting (a Key Vault reference).
+var authSecretSetting = 'MICROSOFT_PROVIDER_AUTHENTICATION_SECRET'
+var storeAuthSecret = !empty(authClientId)
 // The secrets in the deployment's Key Vault and the app settings that reference them. The names are known before the
 // deployment (what-if and the tests see them); the values come from the @secure() parameters. Key Vault secret names are
 // case-insensitive, so robot ids (letters and digits, unique regardless of case in the robots table) are lowercased there.
@@ -208,7 +228,8 @@ var keyVaultReferences = union(
   storeSmsSecret ? { Escalation__Sms__AccessKeySecret: '${keyVaultUri}secrets/sms-access-key-secret' } : {},
   toObject(robotVaultSecrets, s => s.setting, s => '${keyVaultUri}secrets/${s.name}'),
   // The SMTP password stays in a vault of the office's own (smtpPasswordSecretUri), as before.
-  empty(smtpPasswordSecretUri) ? {} : { Escalation__Smtp__Password: smtpPasswordSecretUri }
+  empty(smtpPasswordSecretUri) ? {} : { Escalation__Smtp__Password: smtpPasswordSecretUri },
+  storeAuthSecret ? { '${authSecretSetting}': '${keyVaultUri}secrets/auth-client-secret' } : {}
 )
 // The sender: emailSender when given (a redeployment must not reset it); otherwise the managed domain's DoNotReply with
 // Communication Services, or the SMTP user's mailbox.
@@ -228,6 +249,7 @@ module storage 'modules/storage.bicep' = {
     location: location
     tags: tags
     deploymentContainer: deploymentContainer
+    evidenceContainer: evidenceContainer
     adminPrincipalId: adminPrincipalId
     adminPrincipalType: adminPrincipalType
     identityId: identity.id
@@ -284,6 +306,8 @@ module keyVault 'modules/keyvault.bicep' = {
     smsAccessKeySecret: smsAccessKeySecret
     robotVaultSecrets: map(robotVaultSecrets, s => { id: s.id, kind: s.kind, name: s.name })
     robotSecrets: robotSecrets
+    storeAuthSecret: storeAuthSecret
+    authClientSecret: authClientSecret
   }
 }
 
@@ -317,6 +341,10 @@ module functionApp 'modules/functionapp.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     // Secret-valued settings, each a Key Vault reference resolved with the identity.
     keyVaultReferences: keyVaultReferences
+    // App Service authentication (Entra ID) in front of the pages; /api is left to function keys.
+    authClientId: authClientId
+    authTenantId: authTenantId
+    authCredentialAppSetting: storeAuthSecret ? authSecretSetting : ''
     appSettings: {
       // The Functions host: its own storage (timer leases, keys) and the Service Bus triggers, both through the identity.
       // Service URIs rather than __accountName, which only works with public Azure's default DNS suffixes.
@@ -358,6 +386,8 @@ module functionApp 'modules/functionapp.bicep' = {
       Escalation__Smtp__Security: smtpSecurity
       Escalation__Smtp__User: smtpUser
       Escalation__Smtp__AllowPlainTextAuth: string(smtpAllowPlainTextAuth)
+      Escalation__Web__EvidenceContainerUrl: '${storage.outputs.blobEndpoint}${evidenceContainer}'
+      Escalation__Web__MaxUploadBytes: string(maxUploadBytes)
     }
   }
 }

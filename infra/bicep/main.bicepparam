@@ -36,3 +36,9 @@ param smsDailyCap = int(readEnvironmentVariable('ESCALATION_SMS_DAILY_CAP', '8')
 param robotIds = filter(map(split(readEnvironmentVariable('ESCALATION_ROBOT_IDS', ''), ','), id => trim(id)), id => !empty(id))
 param signedRobotIds = filter(map(split(readEnvironmentVariable('ESCALATION_SIGNED_ROBOT_IDS', ''), ','), id => trim(id)), id => !empty(id))
 param robotSecrets = json(readEnvironmentVariable('ESCALATION_ROBOT_SECRETS', '{}'))
+// Sign-in to the web pages (App Service authentication with Entra ID): the app registration's client id and tenant, and
+// a client secret of it, which goes into the deployment's Key Vault only (the tenant is the deployment's, main.bicep
+// authTenantId). Without a client id every page is refused.
+param authClientId = readEnvironmentVariable('ESCALATION_AUTH_CLIENT_ID', '')
+param authClientSecret = readEnvironmentVariable('ESCALATION_AUTH_CLIENT_SECRET', '')
+param maxUploadBytes = int(readEnvironmentVariable('ESCALATION_MAX_UPLOAD_BYTES', '20971520'))

@@ -32,6 +32,15 @@ param keyVaultReferences object
 @description('App settings: name to value. None of them is a secret.')
 param appSettings object
 
+@description('Application (client) id of the Entra app registration for sign-in; empty: no provider, every page refused (fail closed).')
+param authClientId string
+
+@description('Tenant whose accounts may sign in.')
+param authTenantId string
+
+@description('Name of the app setting holding the Entra client secret (a Key Vault reference), or empty for none.')
+param authCredentialAppSetting string
+
 // The secrets the app needs (the SMTP password, the SMS gateway's secret, the robots' webhooks and signing secrets) stay
 // in Key Vault; the app setting is a reference the platform resolves with the identity (keyVaultReferenceIdentity below).
 var secretSettings = toObject(items(keyVaultReferences), s => s.key, s => '@Microsoft.KeyVault(SecretUri=${s.value})')
@@ -89,6 +98,65 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
+      }
+    }
+  }
+}
+
+// App Service authentication (Easy Auth) in front of the handler: every page needs a signed-in Entra account of the
+// office's tenant (a browser without a session is sent to the sign-in page); the handler reads the person from the
+// X-MS-CLIENT-PRINCIPAL headers, which the platform sets and strips from what clients send. /api is excluded: machine
+// callers use a function key (the Api function's authLevel), which the Functions host checks. No token store: the app
+// needs only the principal headers, not the provider's tokens. README, "Deploy", "Sign-in" for the sources.
+resource auth 'Microsoft.Web/sites/config@2025-03-01' = {
+  parent: site
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: true
+      unauthenticatedClientAction: empty(authClientId) ? 'Return401' : 'RedirectToLoginPage'
+      redirectToProvider: empty(authClientId) ? null : 'azureactivedirectory'
+      excludedPaths: [
+        '/api'
+        '/api/*'
+      ]
+    }
+    httpSettings: {
+      requireHttps: true
+      forwardProxy: {
+        convention: 'NoProxy'
+      }
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: !empty(authClientId)
+        registration: {
+          clientId: authClientId
+          clientSecretSettingName: empty(authCredentialAppSetting) ? null : authCredentialAppSetting
+          openIdIssuer: '${environment().authentication.loginEndpoint}${authTenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: empty(authClientId) ? [] : [
+            authClientId
+            'api://${authClientId}'
+          ]
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: false
+      }
+      preserveUrlFragmentsForLogins: false
+      cookieExpiration: {
+        convention: 'FixedTime'
+        timeToExpiration: '08:00:00'
+      }
+      nonce: {
+        validateNonce: true
       }
     }
   }

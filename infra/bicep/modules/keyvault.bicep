@@ -33,6 +33,13 @@ param robotVaultSecrets array
 @secure()
 param robotSecrets object
 
+@description('Whether the Entra client secret of App Service authentication belongs in the vault (authClientId is set).')
+param storeAuthSecret bool
+
+@description('That client secret; empty keeps the vault\'s.')
+@secure()
+param authClientSecret string
+
 resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
   name: name
   location: location
@@ -66,6 +73,15 @@ resource smsSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (storeSms
   name: 'sms-access-key-secret'
   properties: {
     value: smsAccessKeySecret
+    contentType: 'text/plain'
+  }
+}
+
+resource authSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (storeAuthSecret && !empty(authClientSecret)) {
+  parent: vault
+  name: 'auth-client-secret'
+  properties: {
+    value: authClientSecret
     contentType: 'text/plain'
   }
 }

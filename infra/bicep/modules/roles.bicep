@@ -5,6 +5,8 @@ var roles = {
   // Host storage with an identity (the timer's singleton lease, keys) and the Flex deployment package: the role the
   // Functions docs require for AzureWebJobsStorage.
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  // Evidence files uploaded through the web pages, on their container.
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   // The engine's tables: read configuration, write the log, the ledger and problems.
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   // Publishing evaluate messages and events (the Service Bus SDK over AMQP).

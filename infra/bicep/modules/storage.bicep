@@ -14,6 +14,9 @@ param tags object
 @description('Blob container the Flex Consumption plan deploys the app package from.')
 param deploymentContainer string
 
+@description('Blob container of the evidence files uploaded through the web pages (private).')
+param evidenceContainer string
+
 @description('Resource id of the identity (names its role assignments, stable before deployment).')
 param identityId string
 
@@ -105,6 +108,16 @@ resource container 'Microsoft.Storage/storageAccounts/blobServices/containers@20
   }
 }
 
+// Evidence files: private (no anonymous read, and shared keys and SAS are off on the account); downloads go through
+// the app, which serves them as attachments with their checked content type.
+resource evidence 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
+  parent: blobService
+  name: evidenceContainer
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2025-01-01' = {
   parent: account
   name: 'default'
@@ -130,6 +143,19 @@ resource identityRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   }
 ]
 
+// Reading and writing the evidence files, on their container only. The account-wide Blob Data Owner above (which the
+// host's storage needs) covers it today; this assignment keeps evidence working if that role is ever narrowed to the
+// host's own containers.
+resource evidenceContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: evidence
+  name: guid(evidence.id, identityId, roles.storageBlobDataContributor)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 // Data-plane access for the admin's `import`/`export` with az login: owning the resource group does not include it.
 resource adminTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(adminPrincipalId)) {
   scope: account
@@ -152,6 +178,9 @@ output queueEndpoint string = account.properties.primaryEndpoints.queue
 
 @description('Table endpoint, with a trailing slash.')
 output tableEndpoint string = account.properties.primaryEndpoints.table
+
+@description('Evidence container name.')
+output evidenceContainer string = evidence.name
 
 @description('Tables created.')
 output tables array = [for (tableName, i) in tables: table[i].name]

@@ -125,6 +125,7 @@ internal sealed record EngineSettings(
         SmtpHostKey, SmtpPortKey, SmtpSecurityKey, SmtpUserKey, SmtpPasswordKey, SmtpAllowPlainTextAuthKey,
         ServiceBusNamespaceKey, ServiceBusConnectionStringKey,
         ApplicationInsightsConnectionStringKey, OtlpEndpointKey, TelemetryConsoleKey,
+        Web.Uploads.UploadPolicy.MaxUploadBytesKey, Web.Uploads.BlobEvidenceStore.ContainerUrlKey,
     ];
 
     private static readonly HashSet<string> CronNames = new(StringComparer.OrdinalIgnoreCase)

@@ -38,7 +38,24 @@ internal static partial class CustomHandler
         public static IReadOnlyDictionary<string, Channel> Deliver { get; } =
             Enum.GetValues<Channel>().ToDictionary(ChannelSet.FunctionName, c => c, StringComparer.Ordinal);
 
+        /// <summary>The functions the host invokes with <c>POST /{FunctionName}</c> and a <c>{Data, Metadata}</c> payload.</summary>
         public static IReadOnlyList<string> Functions { get; } = [ScanDeadlines, ScanAfternoon, EvaluateUnit, .. Deliver.Keys];
+
+        /// <summary>
+        /// The web pages: an HTTP function (route <c>{*path}</c>, authLevel anonymous, App Service authentication in front
+        /// of it). With <c>enableForwardingHttpRequest</c> the host forwards the request itself (path, query, headers, body)
+        /// to the handler, not a payload.
+        /// </summary>
+        public const string Web = "Web";
+
+        /// <summary>The JSON API for machine callers: route <c>api/{*path}</c>, authLevel function (a function key).</summary>
+        public const string Api = "Api";
+
+        /// <summary>The HTTP functions, whose requests the host forwards as they came (host.json).</summary>
+        public static IReadOnlyList<string> HttpFunctions { get; } = [Web, Api];
+
+        /// <summary>Every function folder of src/Functions/FunctionApp: the invoked functions and the HTTP ones.</summary>
+        public static IReadOnlyList<string> Folders { get; } = [.. Functions, .. HttpFunctions];
     }
 
     /// <summary>

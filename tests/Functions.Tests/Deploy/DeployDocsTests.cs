@@ -72,6 +72,7 @@ public sealed partial class DeployDocsTests
 
         Assert.Contains("ESCALATION_ROBOT_SECRETS", variables);
         Assert.Contains("ESCALATION_SMS_ACCESS_KEY_SECRET", variables);
+        Assert.Contains("ESCALATION_AUTH_CLIENT_SECRET", variables);
         Assert.All(variables, v => Assert.Matches($@"\b{v}\b", yaml));
     }
 
@@ -81,7 +82,7 @@ public sealed partial class DeployDocsTests
         var secure = SecureParameter().Matches(Bicep).Select(m => m.Groups[1].Value).ToList();
         var outputs = OutputLine().Matches(Bicep).Select(m => m.Value).ToList();
 
-        Assert.Equal(["robotSecrets", "smsAccessKeySecret"], secure.Order(StringComparer.Ordinal));
+        Assert.Equal(["authClientSecret", "robotSecrets", "smsAccessKeySecret"], secure.Order(StringComparer.Ordinal));
         Assert.Contains(outputs, o => o.StartsWith("output keyVaultName string = ", StringComparison.Ordinal));
         Assert.All(outputs, o => Assert.DoesNotContain(secure, p => Regex.IsMatch(o, $@"\b{p}\b")));
     }

@@ -114,7 +114,7 @@ public sealed class InfrastructureTests
             subscriptions.Order(StringComparer.Ordinal));
     }
 
-    public static TheoryData<string> Functions => [.. CustomHandler.Names.Functions];
+    public static TheoryData<string> Functions => [.. CustomHandler.Names.Folders];
 
     [Theory]
     [MemberData(nameof(Functions))]
@@ -266,8 +266,10 @@ public sealed class InfrastructureTests
         var account = snapshot.One("Microsoft.Storage/storageAccounts");
 
         Assert.Equal(("false", "false", "TLS1_2", "true"), (account.Text("allowSharedKeyAccess"), account.Text("allowBlobPublicAccess"), account.Text("minimumTlsVersion"), account.Text("supportsHttpsTrafficOnly")));
-        var container = snapshot.One("Microsoft.Storage/storageAccounts/blobServices/containers");
-        Assert.Equal("None", container.Text("publicAccess"));
+        var containers = snapshot.OfType("Microsoft.Storage/storageAccounts/blobServices/containers").ToList();
+        Assert.Equal(["app-package", "evidence"], containers.Select(c => c.Leaf).Order(StringComparer.Ordinal));
+        Assert.All(containers, c => Assert.Equal("None", c.Text("publicAccess")));
+        var container = containers.Single(c => c.Leaf == "app-package");
         // [format('{0}{1}', reference(account).primaryEndpoints.blob, 'app-package')]: the account's blob endpoint and the container.
         var url = DeploymentStorage(snapshot).GetProperty("value").GetString()!;
         Assert.Contains($"reference('{account.Id}'", url, StringComparison.Ordinal);
@@ -364,6 +366,7 @@ public sealed class InfrastructureTests
                 ("4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0", "Microsoft.ServiceBus/namespaces"), // Azure Service Bus Data Receiver
                 ("69a216fc-b8fb-44d8-bc22-1f3c2cd27a39", "Microsoft.ServiceBus/namespaces"), // Azure Service Bus Data Sender
                 ("b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "Microsoft.Storage/storageAccounts"), // Storage Blob Data Owner
+                ("ba92f5b4-2d11-453d-a403-e96b0029c9fe", "Microsoft.Storage/storageAccounts/blobServices/containers"), // Storage Blob Data Contributor on evidence
             },
             assignments.Select(a => (a.Role, a.Scope)).Order());
         Assert.All(assignments, a =>

@@ -30,7 +30,7 @@ public sealed class PackageTests
         using var zip = Open();
 
         var outsideHandler = zip.Entries.Where(e => !e.FullName.StartsWith("handler/", StringComparison.Ordinal)).Select(e => e.FullName).Order(StringComparer.Ordinal);
-        var expected = CustomHandler.Names.Functions.Select(f => $"{f}/function.json").Append("host.json").Order(StringComparer.Ordinal);
+        var expected = CustomHandler.Names.Folders.Select(f => $"{f}/function.json").Append("host.json").Order(StringComparer.Ordinal);
 
         Assert.Equal(expected, outsideHandler);
         Assert.All(expected, name => Assert.Equal(File.ReadAllText(Path.Combine(AppFolder, name)), Read(zip, name)));

@@ -31,7 +31,7 @@ public sealed partial class FunctionAppTests
     {
         var folders = Directory.GetDirectories(AppFolder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
 
-        Assert.Equal(CustomHandler.Names.Functions.Order(StringComparer.Ordinal), folders);
+        Assert.Equal(CustomHandler.Names.Folders.Order(StringComparer.Ordinal), folders);
         Assert.All(folders, f => Assert.True(File.Exists(Path.Combine(AppFolder, f!, "function.json")), $"{f} has no function.json"));
     }
 
@@ -48,6 +48,38 @@ public sealed partial class FunctionAppTests
 
         var trigger = Assert.Single(triggers);
         Assert.Equal((type, name, "in"), (Text(trigger, "type"), Text(trigger, "name"), Text(trigger, "direction")));
+    }
+
+    [Theory]
+    [InlineData(CustomHandler.Names.Web, "{*path}", "anonymous")]
+    [InlineData(CustomHandler.Names.Api, "api/{*path}", "function")]
+    public void HttpFunction_HasItsRouteAndAuthLevel_AndOnlyAnHttpOutput_SoThatTheHostForwardsTheRequest(string function, string route, string authLevel)
+    {
+        using var json = FunctionJson(function);
+
+        var trigger = Trigger(json);
+        var outputs = Bindings(json).Where(b => Text(b, "direction") == "out").ToList();
+        var methods = trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()).Order(StringComparer.Ordinal);
+
+        Assert.Equal(("httpTrigger", route, authLevel), (Text(trigger, "type"), Text(trigger, "route"), Text(trigger, "authLevel")));
+        Assert.Equal(["get", "head", "post"], methods);
+        // The host forwards the request as it came only to functions whose one output is the HTTP response
+        // (azure-functions-host DefaultHttpWorkerService: IsHttpInAndOutFunction); any other binding would bring the payload back.
+        var output = Assert.Single(outputs);
+        Assert.Equal("http", Text(output, "type"));
+        Assert.Equal(2, Bindings(json).Count);
+    }
+
+    [Fact]
+    public void HostJson_ForwardsHttpRequests_WithoutARoutePrefix()
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppFolder, "host.json")));
+
+        var root = json.RootElement;
+
+        Assert.True(root.GetProperty("customHandler").GetProperty("enableForwardingHttpRequest").GetBoolean());
+        Assert.Equal("", Text(root.GetProperty("extensions").GetProperty("http"), "routePrefix"));
+        Assert.Empty(CustomHandler.Names.Functions.Intersect(CustomHandler.Names.HttpFunctions));
     }
 
     [Fact]
