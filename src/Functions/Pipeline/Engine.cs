@@ -39,7 +39,7 @@ public sealed partial class Engine
         _indicators = new IndicatorEvaluation(tables, publisher, configurations, clock, zone, loggers.CreateLogger("Escalation.EvaluateUnit"));
         _delivery = new ChannelDelivery(tables, publisher, channels, configurations, delivery, clock, loggers.CreateLogger("Escalation.Deliver"));
         _digests = new DigestIssuing(
-            tables, (channels[Channel.Email] as EmailChannel)?.Sender, digests ?? DigestOptions.Default, clock, zone, loggers.CreateLogger("Escalation.Digests"));
+            tables, (channels[Channel.Email] as IEmailCarrier)?.Mail, digests ?? DigestOptions.Default, clock, zone, loggers.CreateLogger("Escalation.Digests"));
         Logged += EngineTelemetry.EventLogged;
     }
 

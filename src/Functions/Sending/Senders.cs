@@ -91,9 +91,21 @@ public interface IChannelSender
     Task<SendResult> Send(Parcel parcel, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Email on the channel port: the letter rendered as subject, plain text and HTML, then the email provider.</summary>
-public sealed class EmailChannel(IEmailSender sender) : IChannelSender
+/// <summary>
+/// A channel adapter that also carries a ready-made email (a digest, with its attachment): the email channel, and the
+/// wrappers around it (local mode's tally), so that digests go through the same port and are counted the same way.
+/// </summary>
+public interface IEmailCarrier
 {
+    /// <summary>The email provider behind the channel.</summary>
+    IEmailSender Mail { get; }
+}
+
+/// <summary>Email on the channel port: the letter rendered as subject, plain text and HTML, then the email provider.</summary>
+public sealed class EmailChannel(IEmailSender sender) : IChannelSender, IEmailCarrier
+{
+    IEmailSender IEmailCarrier.Mail => sender;
+
     public Channel Channel => Channel.Email;
 
     public string Describe => sender.Describe;
