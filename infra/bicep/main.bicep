@@ -21,6 +21,20 @@ param scanSchedule string = '0 30 0 * * *'
 @description('When the afternoon scan runs (rules with Scan afternoon, e.g. same-day report chases): 6-field NCRONTAB, in UTC. The default is 16:00 in Shanghai, before the sending window closes.')
 param afternoonScanSchedule string = '0 0 8 * * *'
 
+@description('When the weekly supervision list timer runs (6-field NCRONTAB, UTC; it issues on the ISO week\'s first working day). Default 09:00 in Shanghai.')
+param weeklyListSchedule string = '0 0 1 * * *'
+
+@description('When the monthly notice timer runs (6-field NCRONTAB, UTC; it issues last month\'s notice once due). Default 09:10 in Shanghai.')
+param monthlyNoticeSchedule string = '0 10 1 * * *'
+
+@description('The red header (红头) of the weekly list and the monthly notice.')
+param digestHeader string = '市委市政府督查室'
+
+@description('The working day of the next month by which the monthly notice is issued even with data missing (1-20).')
+@minValue(1)
+@maxValue(20)
+param digestMonthlyLatestWorkingDay int = 10
+
 @description('Local hours, on working days, in which messages are sent ("HH:mm-HH:mm"); outside them deliveries wait for the next opening.')
 param sendingWindow string = '08:30-18:00'
 
@@ -364,6 +378,10 @@ module functionApp 'modules/functionapp.bicep' = {
       Escalation__TimeZone: timeZone
       Escalation__ScanSchedule: scanSchedule
       Escalation__AfternoonScanSchedule: afternoonScanSchedule
+      Escalation__WeeklyListSchedule: weeklyListSchedule
+      Escalation__MonthlyNoticeSchedule: monthlyNoticeSchedule
+      Escalation__DigestHeader: digestHeader
+      Escalation__DigestMonthlyLatestWorkingDay: string(digestMonthlyLatestWorkingDay)
       Escalation__SendingWindow: sendingWindow
       Escalation__SendAtOnce: sendAtOnce
       Escalation__Delivery__MaxAttempts: string(deliveryMaxAttempts)

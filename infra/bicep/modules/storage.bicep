@@ -56,6 +56,7 @@ var tables = [
   'problems'
   'firstseen'
   'indicatorclaims'
+  'digests'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {

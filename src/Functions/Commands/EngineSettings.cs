@@ -30,6 +30,15 @@ internal sealed record EngineSettings(
 
     public string AfternoonScanScheduleText { get; init; } = DefaultAfternoonScanSchedule;
 
+    /// <summary>The weekly list's timer (WeeklyList), NCRONTAB, UTC: each run decides whether today is the issue day.</summary>
+    public string WeeklyListScheduleText { get; init; } = DefaultWeeklyListSchedule;
+
+    /// <summary>The monthly notice's timer (MonthlyNotice), NCRONTAB, UTC.</summary>
+    public string MonthlyNoticeScheduleText { get; init; } = DefaultMonthlyNoticeSchedule;
+
+    /// <summary>The digests' red header and the monthly notice's latest working day.</summary>
+    public Digests.DigestOptions Digests { get; init; } = Functions.Digests.DigestOptions.Default;
+
     /// <summary>The SMS provider and, for a mainland gateway, its account; <see cref="SmsGatewaySettings.Acs"/> by default.</summary>
     public SmsGatewaySettings SmsGateway { get; init; } = SmsGatewaySettings.Acs;
 
@@ -47,6 +56,18 @@ internal sealed record EngineSettings(
     /// <summary>When ScanAfternoon runs (NCRONTAB, UTC): the same-day chases of afternoon rules.</summary>
     public const string AfternoonScanScheduleKey = "Escalation__AfternoonScanSchedule";
     public const string SendingWindowKey = "Escalation__SendingWindow";
+
+    /// <summary>When WeeklyList runs (NCRONTAB, UTC); it issues the week's list on the week's first working day.</summary>
+    public const string WeeklyListScheduleKey = "Escalation__WeeklyListSchedule";
+
+    /// <summary>When MonthlyNotice runs (NCRONTAB, UTC); it issues last month's notice once its data is published.</summary>
+    public const string MonthlyNoticeScheduleKey = "Escalation__MonthlyNoticeSchedule";
+
+    /// <summary>The red header (红头) of the weekly list and the monthly notice, e.g. XX市委市政府督查室.</summary>
+    public const string DigestHeaderKey = "Escalation__DigestHeader";
+
+    /// <summary>The working day of the next month by which the monthly notice is issued even with data missing (1–20, default 10).</summary>
+    public const string DigestMonthlyLatestWorkingDayKey = "Escalation__DigestMonthlyLatestWorkingDay";
     public const string SendAtOnceKey = "Escalation__SendAtOnce";
     public const string MaxAttemptsKey = "Escalation__Delivery__MaxAttempts";
     public const string FirstRetryMinutesKey = "Escalation__Delivery__FirstRetryMinutes";
@@ -112,6 +133,11 @@ internal sealed record EngineSettings(
 
     /// <summary>16:00 Asia/Shanghai is 08:00 UTC: two hours before the default sending window closes at 18:00.</summary>
     public const string DefaultAfternoonScanSchedule = "0 0 8 * * *";
+    /// <summary>09:00 Asia/Shanghai (01:00 UTC) every day, after the morning scan; the engine skips non-working days.</summary>
+    public const string DefaultWeeklyListSchedule = "0 0 1 * * *";
+
+    /// <summary>09:10 Asia/Shanghai (01:10 UTC) every day; the engine issues only when last month's notice is due.</summary>
+    public const string DefaultMonthlyNoticeSchedule = "0 10 1 * * *";
     public const string DefaultOutbox = ".local/outbox";
     public const string DefaultEmailSender = OutboxEmailSender.DefaultSenderAddress;
 
@@ -119,7 +145,7 @@ internal sealed record EngineSettings(
     public static IReadOnlyList<string> Keys { get; } =
     [
         Settings.TimeZoneKey, StoreSettings.ServiceUriKey, StoreSettings.ConnectionStringKey, StoreSettings.LocalStoreKey,
-        ScanScheduleKey, AfternoonScanScheduleKey, SendingWindowKey, SendAtOnceKey, MaxAttemptsKey, FirstRetryMinutesKey, GatherMinutesKey, OutboxKey,
+        ScanScheduleKey, AfternoonScanScheduleKey, WeeklyListScheduleKey, MonthlyNoticeScheduleKey, DigestHeaderKey, DigestMonthlyLatestWorkingDayKey, SendingWindowKey, SendAtOnceKey, MaxAttemptsKey, FirstRetryMinutesKey, GatherMinutesKey, OutboxKey,
         EmailSenderKey, SmsFromKey, AcsEndpointKey, AcsConnectionStringKey,
         SmsProviderKey, SmsSignNameKey, SmsAccessKeyIdKey, SmsAccessKeySecretKey, SmsSdkAppIdKey, SmsRegionKey, SmsEndpointKey, SmsMaxParameterLengthKey, SmsDailyCapKey,
         SmtpHostKey, SmtpPortKey, SmtpSecurityKey, SmtpUserKey, SmtpPasswordKey, SmtpAllowPlainTextAuthKey,
@@ -291,7 +317,19 @@ internal sealed record EngineSettings(
 
         errors.AddRange(Telemetry.TelemetryOptions.From(setting).Errors);
 
-        if (errors.Count > 0 || schedule is null || afternoon is null)
+        var weeklyText = Get(WeeklyListScheduleKey) ?? DefaultWeeklyListSchedule;
+        var weekly = Schedule(WeeklyListScheduleKey, weeklyText, "0 0 1 * * * 即北京时间 09:00");
+        var monthlyText = Get(MonthlyNoticeScheduleKey) ?? DefaultMonthlyNoticeSchedule;
+        var monthly = Schedule(MonthlyNoticeScheduleKey, monthlyText, "0 10 1 * * * 即北京时间 09:10");
+        var header = Get(DigestHeaderKey) ?? Functions.Digests.DigestLetterhead.DefaultOffice;
+        if (header.Length > 40)
+        {
+            errors.Add($"设置 {DigestHeaderKey} = '{header}' 太长：督查清单和通报的红头最多 40 个字，如「某某市委市政府督查室」。");
+        }
+
+        var latestDay = Number(DigestMonthlyLatestWorkingDayKey, Domain.Digests.DigestSchedule.DefaultMonthlyLatestWorkingDay, 1, 20);
+
+        if (errors.Count > 0 || schedule is null || afternoon is null || weekly is null || monthly is null)
         {
             return (null, errors);
         }
@@ -311,6 +349,9 @@ internal sealed record EngineSettings(
         {
             AfternoonScanSchedule = afternoon,
             AfternoonScanScheduleText = afternoonText,
+            WeeklyListScheduleText = weeklyText,
+            MonthlyNoticeScheduleText = monthlyText,
+            Digests = new Functions.Digests.DigestOptions(header, latestDay),
             SmsGateway = smsGateway,
             Robots = setting,
         }, errors);

@@ -98,7 +98,7 @@ internal static class LocalCommands
             }
 
             using var senders = LocalSenders.Create(engine, outbox, clock);
-            var local = LocalMode.Create(tables, held, clock, engine.Delivery, settings.Zone, senders.Channels, loggers);
+            var local = LocalMode.Create(tables, held, clock, engine.Delivery, settings.Zone, senders.Channels, loggers, engine.Digests);
             var logged = new List<EscalationEvent>();
             local.OnLogged(e =>
             {
@@ -228,7 +228,7 @@ internal static class LocalCommands
             }
 
             using var senders = LocalSenders.Create(engine, outbox, clock);
-            var local = LocalMode.Create(tables, held, clock, engine.Delivery, settings.Zone, senders.Channels, loggers);
+            var local = LocalMode.Create(tables, held, clock, engine.Delivery, settings.Zone, senders.Channels, loggers, engine.Digests);
             var logged = new List<EscalationEvent>();
             using var events = new StreamWriter(Path.Combine(root, "events.jsonl"), append: false);
             local.OnLogged(e =>
@@ -398,6 +398,10 @@ internal static class LocalCommands
 
         w.WriteLine(string.Create(c,
             $"合并发送（同一人同一天同一级别的事项合为一条）：{string.Join("，", Enum.GetValues<Channel>().Select(channel => $"{ChineseNames.Of(channel)} {s.Count(channel, DispatchStatus.Sent)} 条"))}。"));
+        var weekly = s.Digests.Where(d => d.Period?.Kind == Domain.Digests.DigestKind.WeeklyList).ToList();
+        var monthly = s.Digests.Where(d => d.Period?.Kind == Domain.Digests.DigestKind.MonthlyNotice).ToList();
+        w.WriteLine(string.Create(c,
+            $"督查清单 {weekly.Count} 期、月度通报 {monthly.Count} 期{(monthly.Count > 0 ? $"（{string.Join("、", monthly.Select(m => m.Period!.Value.Period.Key))}）" : "")}：邮件 {s.Digests.Sum(d => d.Count(DigestDeliveryStatus.Sent))} 封（附 Excel 表），未发送 {s.Digests.Sum(d => d.Count(DigestDeliveryStatus.Skipped))} 封，失败 {s.Digests.Sum(d => d.Count(DigestDeliveryStatus.Failed))} 封。"));
         PrintWaiting(s.Waiting, zone, w);
         PrintDeadLetters(s.DeadLetters, w);
         w.WriteLine($"发送到：{senders}");

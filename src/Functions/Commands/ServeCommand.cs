@@ -146,7 +146,7 @@ internal static class ServeCommand
             own(new DisposedAtStop(robot));
         }
 
-        return new Engine(tables, new TracingPublisher(publisher), new ChannelSet([new EmailChannel(email), smsChannel, .. robots]), engine.Delivery, clock, settings.Zone, loggers);
+        return new Engine(tables, new TracingPublisher(publisher), new ChannelSet([new EmailChannel(email), smsChannel, .. robots]), engine.Delivery, clock, settings.Zone, loggers, engine.Digests);
     }
 
     /// <summary>

@@ -30,6 +30,12 @@ internal static partial class CustomHandler
         /// <summary>The afternoon scan's timer (schedule <c>Escalation__AfternoonScanSchedule</c>).</summary>
         public const string ScanAfternoon = "ScanAfternoon";
         public const string EvaluateUnit = "EvaluateUnit";
+
+        /// <summary>The weekly supervision list's timer (schedule <c>Escalation__WeeklyListSchedule</c>).</summary>
+        public const string WeeklyList = "WeeklyList";
+
+        /// <summary>The monthly notice's timer (schedule <c>Escalation__MonthlyNoticeSchedule</c>).</summary>
+        public const string MonthlyNotice = "MonthlyNotice";
         public const string TimerBinding = "timer";
         public const string MessageBinding = "message";
         public const string PoisonBinding = "poison";
@@ -39,7 +45,7 @@ internal static partial class CustomHandler
             Enum.GetValues<Channel>().ToDictionary(ChannelSet.FunctionName, c => c, StringComparer.Ordinal);
 
         /// <summary>The functions the host invokes with <c>POST /{FunctionName}</c> and a <c>{Data, Metadata}</c> payload.</summary>
-        public static IReadOnlyList<string> Functions { get; } = [ScanDeadlines, ScanAfternoon, EvaluateUnit, .. Deliver.Keys];
+        public static IReadOnlyList<string> Functions { get; } = [ScanDeadlines, ScanAfternoon, WeeklyList, MonthlyNotice, EvaluateUnit, .. Deliver.Keys];
 
         /// <summary>
         /// The web pages: an HTTP function (route <c>{*path}</c>, authLevel anonymous, App Service authentication in front
@@ -94,6 +100,8 @@ internal static partial class CustomHandler
             {
                 Names.ScanDeadlines => await Scan(function, () => e.ScanDeadlines(cancellationToken), payload).ConfigureAwait(false),
                 Names.ScanAfternoon => await Scan(function, () => e.ScanAfternoon(cancellationToken), payload).ConfigureAwait(false),
+                Names.WeeklyList => await Digest(function, () => e.WeeklyList(cancellationToken), payload).ConfigureAwait(false),
+                Names.MonthlyNotice => await Digest(function, () => e.MonthlyNotice(cancellationToken), payload).ConfigureAwait(false),
                 Names.EvaluateUnit => await OnMessage(function, payload, m => e.EvaluateUnit(m, cancellationToken)).ConfigureAwait(false),
                 _ => await OnMessage(function, payload, m => e.Deliver(m, Names.Deliver[function], cancellationToken)).ConfigureAwait(false),
             };
@@ -114,6 +122,14 @@ internal static partial class CustomHandler
         var outcome = await scan().ConfigureAwait(false);
         return Answer(StatusCodes.Status200OK, null, [string.Create(CultureInfo.InvariantCulture,
             $"{function}{(pastDue ? " (past due)" : "")}: {outcome.Units} units{(outcome.Indicators > 0 ? $" and {outcome.Indicators} indicators" : "")} to evaluate on {outcome.Date:yyyy-MM-dd}, {outcome.ConfigurationProblems} configuration problems open")]);
+    }
+
+    private static async Task<IResult> Digest(string function, Func<Task<Digests.DigestOutcome>> issue, HostPayload payload)
+    {
+        var pastDue = payload.DataObject(Names.TimerBinding) is { ValueKind: JsonValueKind.Object } timer
+            && timer.TryGetProperty("IsPastDue", out var p) && p.ValueKind == JsonValueKind.True;
+        var outcome = await issue().ConfigureAwait(false);
+        return Answer(StatusCodes.Status200OK, null, [$"{function}{(pastDue ? " (past due)" : "")}: {outcome.Summary}"]);
     }
 
     private static async Task<IResult> OnMessage(string function, HostPayload payload, Func<ReceivedMessage, Task<Settlement>> handle)

@@ -38,11 +38,12 @@ internal sealed class LocalMode
     /// process holds it; null when the tables may be shared with other processes or machines (Azure Table Storage, Azurite).
     /// </summary>
     public static LocalMode Create(
-        IEntityTables tables, StoreLock? held, IClock clock, DeliveryOptions delivery, DateTimeZone zone, ChannelSet channels, ILoggerFactory loggers)
+        IEntityTables tables, StoreLock? held, IClock clock, DeliveryOptions delivery, DateTimeZone zone, ChannelSet channels, ILoggerFactory loggers,
+        Digests.DigestOptions? digests = null)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         var bus = new InProcessBus(clock);
-        var engine = new Engine(tables, new TracingPublisher(bus), channels, Options(held, delivery), clock, zone, loggers);
+        var engine = new Engine(tables, new TracingPublisher(bus), channels, Options(held, delivery), clock, zone, loggers, digests);
         Wire(bus, engine);
         return new LocalMode(bus, engine, clock, zone);
     }
@@ -119,6 +120,24 @@ internal sealed class LocalMode
 
     private static bool IsDispatchNotice(OutgoingMessage message) =>
         message.Properties.TryGetValue(DispatchNotice.KindProperty, out var kind) && kind == DispatchNotice.KindValue;
+
+    /// <summary>The digests this process issued (weekly lists and monthly notices), in order.</summary>
+    public List<Digests.DigestOutcome> Digests { get; } = [];
+
+    /// <summary>
+    /// The two digest timers' bodies, as the Functions host would run them after the morning scan: each issues its digest
+    /// when today is its issue day and it was not issued yet. Outcomes that issued something are added to <see cref="Digests"/>.
+    /// </summary>
+    public async Task IssueDigests(CancellationToken cancellationToken = default)
+    {
+        foreach (var outcome in new[] { await Engine.WeeklyList(cancellationToken).ConfigureAwait(false), await Engine.MonthlyNotice(cancellationToken).ConfigureAwait(false) })
+        {
+            if (outcome.Run == Functions.Digests.DigestRun.Issued)
+            {
+                Digests.Add(outcome);
+            }
+        }
+    }
 
     /// <summary>Subscribes <paramref name="onLogged"/> to every event logged for the first time.</summary>
     public void OnLogged(Action<EscalationEvent> onLogged) => Engine.Logged += onLogged;

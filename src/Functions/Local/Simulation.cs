@@ -25,6 +25,9 @@ internal sealed record RunSummary(
 
     public int Count(Channel channel, DeliveryStatus status) => Deliveries.GetValueOrDefault((channel, status));
 
+    /// <summary>The digests issued (weekly lists and monthly notices), in order.</summary>
+    public IReadOnlyList<Digests.DigestOutcome> Digests { get; init; } = [];
+
     /// <summary>Messages (one per person, day and level) on <paramref name="channel"/> in <paramref name="status"/>.</summary>
     public int Count(Channel channel, DispatchStatus status) => Messages.GetValueOrDefault((channel, status));
 
@@ -61,6 +64,7 @@ internal sealed record RunSummary(
             local.Bus.Waiting)
         {
             LogOnly = logged.Count(e => e.LogOnly),
+            Digests = [.. local.Digests],
         };
     }
 }
@@ -105,6 +109,12 @@ internal static class Simulation
         foreach (var (at, scan) in occurrences)
         {
             await local.Cycle(at, scan, clock.AdvanceTo, cancellationToken).ConfigureAwait(false);
+            if (scan == ScanSlot.Morning)
+            {
+                // The digest timers run after the morning scan (09:00 and 09:10 by default): each decides whether today issues.
+                await local.IssueDigests(cancellationToken).ConfigureAwait(false);
+            }
+
             scans++;
             mornings += scan == ScanSlot.Morning ? 1 : 0;
             onScan?.Invoke(at.InZone(zone).Date, mornings, Period.DaysBetween(from, to) + 1);

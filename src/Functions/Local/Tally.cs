@@ -14,7 +14,7 @@ internal sealed class Tally
     public ChannelSet Counting(ChannelSet channels)
     {
         ArgumentNullException.ThrowIfNull(channels);
-        return new ChannelSet(channels.Senders.Select(s => new Counted(s, this)));
+        return new ChannelSet(channels.Senders.Select(s => s is IEmailCarrier carrier ? new CountedEmail(s, carrier.Mail, this) : (IChannelSender)new Counted(s, this)));
     }
 
     /// <summary>Results of this run by channel and outcome (<c>Sent</c>, <c>Transient</c>, <c>Rejected</c>).</summary>
@@ -44,6 +44,30 @@ internal sealed class Tally
         {
             var key = (channel, result.GetType().Name);
             _counts[key] = _counts.GetValueOrDefault(key) + 1;
+        }
+    }
+
+    /// <summary>The email channel counted, and its ready-made emails (digests) too.</summary>
+    private sealed class CountedEmail(IChannelSender inner, IEmailSender mail, Tally tally) : IChannelSender, IEmailCarrier, IEmailSender
+    {
+        public Channel Channel => inner.Channel;
+
+        public string Describe => inner.Describe;
+
+        public IEmailSender Mail => this;
+
+        public async Task<SendResult> Send(Parcel parcel, CancellationToken cancellationToken = default)
+        {
+            var result = await inner.Send(parcel, cancellationToken).ConfigureAwait(false);
+            tally.Add(inner.Channel, result);
+            return result;
+        }
+
+        public async Task<SendResult> Send(EmailToSend email, CancellationToken cancellationToken = default)
+        {
+            var result = await mail.Send(email, cancellationToken).ConfigureAwait(false);
+            tally.Add(inner.Channel, result);
+            return result;
         }
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Escalation.Domain.Delivery;
 using Escalation.Domain.Events;
 using Escalation.Domain.Rules;
+using Escalation.Functions.Digests;
 using Escalation.Functions.Messaging;
 using Escalation.Functions.Sending;
 using Escalation.Functions.Storage;
@@ -22,11 +23,12 @@ public sealed partial class Engine
     private readonly UnitEvaluation _evaluation;
     private readonly IndicatorEvaluation _indicators;
     private readonly ChannelDelivery _delivery;
+    private readonly DigestIssuing _digests;
     private readonly ILogger _logger;
 
     public Engine(
         IEntityTables tables, IMessagePublisher publisher, ChannelSet channels,
-        DeliveryOptions delivery, IClock clock, DateTimeZone zone, ILoggerFactory loggers)
+        DeliveryOptions delivery, IClock clock, DateTimeZone zone, ILoggerFactory loggers, DigestOptions? digests = null)
     {
         ArgumentNullException.ThrowIfNull(loggers);
         Channels = channels ?? throw new ArgumentNullException(nameof(channels));
@@ -36,8 +38,19 @@ public sealed partial class Engine
         _evaluation = new UnitEvaluation(tables, publisher, configurations, clock, zone, loggers.CreateLogger("Escalation.EvaluateUnit"));
         _indicators = new IndicatorEvaluation(tables, publisher, configurations, clock, zone, loggers.CreateLogger("Escalation.EvaluateUnit"));
         _delivery = new ChannelDelivery(tables, publisher, channels, configurations, delivery, clock, loggers.CreateLogger("Escalation.Deliver"));
+        _digests = new DigestIssuing(
+            tables, (channels[Channel.Email] as IEmailCarrier)?.Mail, digests ?? DigestOptions.Default, clock, zone, loggers.CreateLogger("Escalation.Digests"));
         Logged += EngineTelemetry.EventLogged;
     }
+
+    /// <summary>The digests (weekly list, monthly notice): issued by the two timers, and by the <c>digest</c> command.</summary>
+    public DigestIssuing Digests => _digests;
+
+    /// <summary>WeeklyList (timer): issues this week's supervision list on its issue day, once.</summary>
+    public Task<DigestOutcome> WeeklyList(CancellationToken cancellationToken = default) => _digests.WeeklyList(cancellationToken);
+
+    /// <summary>MonthlyNotice (timer): issues last month's notice once it is due, once.</summary>
+    public Task<DigestOutcome> MonthlyNotice(CancellationToken cancellationToken = default) => _digests.MonthlyNotice(cancellationToken);
 
     /// <summary>The channels it delivers, one adapter each.</summary>
     public ChannelSet Channels { get; }

@@ -192,6 +192,22 @@ public sealed class AcsEmailSender : IEmailSender
             writer.WriteEndObject();
             writer.WriteEndArray();
             writer.WriteEndObject();
+            if (email.Attachments.Count > 0)
+            {
+                // EmailMessage.attachments: name, contentType, contentInBase64 (emails:send, 2023-03-31 and later).
+                writer.WriteStartArray("attachments");
+                foreach (var attachment in email.Attachments)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("name", attachment.Name);
+                    writer.WriteString("contentType", attachment.ContentType);
+                    writer.WriteBase64String("contentInBase64", attachment.Content.Span);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            }
+
             writer.WriteBoolean("userEngagementTrackingDisabled", true);
             writer.WriteEndObject();
         }

@@ -22,7 +22,8 @@ public static class MailMessages
 
     /// <summary>
     /// The message for <paramref name="email"/>: From the sender, To the recipient with display name, UTF-8 subject,
-    /// <c>multipart/alternative</c> with a plain-text and an HTML part, and a <c>Message-Id</c> that depends only on the
+    /// <c>multipart/alternative</c> with a plain-text and an HTML part (inside <c>multipart/mixed</c> with the attachments, when
+    /// there are any), and a <c>Message-Id</c> that depends only on the
     /// delivery id and the sender's domain, so sending the same delivery again produces the same id.
     /// </summary>
     /// <param name="email">The rendered email.</param>
@@ -61,7 +62,29 @@ public static class MailMessages
         plain.SetText(Encoding.UTF8, email.PlainText);
         var html = new TextPart(MimeKit.Text.TextFormat.Html);
         html.SetText(Encoding.UTF8, email.Html);
-        message.Body = new MultipartAlternative { plain, html };
+        var alternative = new MultipartAlternative { plain, html };
+        if (email.Attachments.Count == 0)
+        {
+            message.Body = alternative;
+        }
+        else
+        {
+            // multipart/mixed: the text first, then each file (base64, its name in RFC 2231 UTF-8 for Chinese names).
+            var mixed = new Multipart("mixed") { alternative };
+            foreach (var attachment in email.Attachments)
+            {
+                var part = new MimePart(ContentType.Parse(attachment.ContentType))
+                {
+                    Content = new MimeContent(new MemoryStream(attachment.Content.ToArray())),
+                    ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+                    ContentTransferEncoding = ContentEncoding.Base64,
+                    FileName = attachment.Name,
+                };
+                mixed.Add(part);
+            }
+
+            message.Body = mixed;
+        }
 
         // 8bit keeps the Chinese of the bodies readable in the .eml itself; parts with lines too long for 8bit (998
         // octets) get quoted-printable or base64 instead. An SMTP server without 8BITMIME makes MailKit re-encode.

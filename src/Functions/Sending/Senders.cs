@@ -19,6 +19,19 @@ public sealed record EmailToSend(string DispatchId, string To, string? ToName, s
 
     /// <summary>The sender's display name (the office's 落款); null for the sender's default.</summary>
     public string? FromName { get; init; }
+
+    /// <summary>Files sent with it (a digest's workbook); none for the engine's messages.</summary>
+    public IReadOnlyList<EmailAttachment> Attachments { get; init; } = [];
+}
+
+/// <summary>A file attached to an email.</summary>
+/// <param name="Name">The file name the recipient sees, e.g. 2026年第23周督查清单.xlsx.</param>
+/// <param name="ContentType">Its MIME type.</param>
+/// <param name="Content">Its bytes.</param>
+public sealed record EmailAttachment(string Name, string ContentType, ReadOnlyMemory<byte> Content)
+{
+    /// <summary>The MIME type of an .xlsx workbook.</summary>
+    public const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 }
 
 /// <summary>One SMS to one recipient, already rendered.</summary>
@@ -78,9 +91,21 @@ public interface IChannelSender
     Task<SendResult> Send(Parcel parcel, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Email on the channel port: the letter rendered as subject, plain text and HTML, then the email provider.</summary>
-public sealed class EmailChannel(IEmailSender sender) : IChannelSender
+/// <summary>
+/// A channel adapter that also carries a ready-made email (a digest, with its attachment): the email channel, and the
+/// wrappers around it (local mode's tally), so that digests go through the same port and are counted the same way.
+/// </summary>
+public interface IEmailCarrier
 {
+    /// <summary>The email provider behind the channel.</summary>
+    IEmailSender Mail { get; }
+}
+
+/// <summary>Email on the channel port: the letter rendered as subject, plain text and HTML, then the email provider.</summary>
+public sealed class EmailChannel(IEmailSender sender) : IChannelSender, IEmailCarrier
+{
+    IEmailSender IEmailCarrier.Mail => sender;
+
     public Channel Channel => Channel.Email;
 
     public string Describe => sender.Describe;

@@ -58,6 +58,27 @@ public sealed class DispatchStore(IEntityTables tables)
         return DeliveryDecisions.SentOn(sent, day, zone);
     }
 
+    /// <summary>
+    /// The messages that failed for good whose day is within <paramref name="days"/> (the weekly list's failed deliveries):
+    /// one query over the table filtered on the status, since failures are few.
+    /// </summary>
+    public async Task<IReadOnlyList<Dispatch>> Failed(DateInterval days, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(days);
+        var table = await tables.Table(TableName, cancellationToken).ConfigureAwait(false);
+        var failed = new List<Dispatch>();
+        await foreach (var entity in table.Query(EntityQuery.WholeTable().WhereEquals("Status", nameof(DispatchStatus.Failed)), cancellationToken).ConfigureAwait(false))
+        {
+            var dispatch = FromEntity(entity);
+            if (days.Contains(dispatch.Key.Day))
+            {
+                failed.Add(dispatch);
+            }
+        }
+
+        return failed;
+    }
+
     /// <summary>How far back <see cref="SentOn"/> looks for messages sent late.</summary>
     public const int RecentDays = 31;
 

@@ -358,6 +358,30 @@ public static class Tables
         ],
         false);
 
+    public static TableSchema Digests { get; } = new(
+        DigestStore.TableName, "督查清单和通报", "the digest: `week:{yyyy-Www}` or `month:{yyyy-MM}`", "`claim`, or `{channel}:{person}` for a recipient's copy",
+        "The weekly supervision lists and monthly notices issued: a claim row per period, inserted once by the run that issues it (fixing its issue day), and one row per recipient's copy, inserted once and leased (ETag) while it is sent, so that a retried or overlapping run never sends a copy twice.",
+        [
+            new("Digest", "清单编号", Text, true, "The digest (the partition key): week:2026-W23 or month:2026-06.", "week:2026-W23"),
+            new("Row", "行", Text, true, "claim, or {channel}:{person} (the row key).", "Email:fgw-zhang"),
+            new("Kind", "类别", Choice, false, "On the claim: WeeklyList or MonthlyNotice.", "WeeklyList"),
+            new("Period", "期别", Text, false, "On the claim: the ISO week or the month.", "2026-W23"),
+            new("IssuedOn", "签发日期", Date, false, "On the claim: the day it is issued; every retry renders it as of that day.", "2026-06-01"),
+            new("Missing", "缺报数据", Text, false, "On a monthly notice's claim: data missing when it was issued.", "gdp 2026-06: town-ji"),
+            new("ClaimedAt", "领取时间", Timestamp, false, "On the claim: when it was claimed.", "2026-06-01T01:00:02Z"),
+            new("Channel", "渠道", Choice, false, "On a copy: Email.", "Email"),
+            new("Person", "人员编号", Id, false, "On a copy: the recipient.", "fgw-zhang"),
+            new("Part", "单位部分", Id, false, "On a copy of a weekly list: the unit whose part it is; empty for the whole list.", "fgw"),
+            new("Status", "状态", Choice, true, "Claim: Claimed or Issued. Copy: Pending, Sending, Sent, Failed or Skipped.", "Sent"),
+            new("Attempts", "尝试次数", WholeNumber, false, "On a copy: sending attempts so far.", "1"),
+            new("LeaseUntil", "占用至", Timestamp, false, "On a copy being sent: until when the sending run holds it.", "2026-06-01T01:10:02Z"),
+            new("ProviderId", "服务商编号", Text, false, "On a copy: the provider's id, or the outbox file.", "email/week_2026-W23_Email_fgw-zhang-1a2b3c4d.eml"),
+            new("LastError", "最近错误", Text, false, "On a copy: the last failure, or why it was skipped.", "此人没有邮箱或不接收邮件"),
+            new("Address", "地址（脱敏）", Text, false, "On a copy: the address used, mostly hidden.", "zh****@fgw.example.gov.cn"),
+            new("UpdatedAt", "更新时间", Timestamp, true, "Last change.", "2026-06-01T01:00:03Z"),
+        ],
+        false);
+
     private static List<Column> LogColumns(params Column[] extra) =>
     [
         new("Month", "月份", Text, true, "Month of the event's date (yyyy-MM): the partition of its copy in escalationbymonth.", "2026-06"),
@@ -428,7 +452,7 @@ public static class Tables
     ];
 
     /// <summary>The tables the engine writes.</summary>
-    public static IReadOnlyList<TableSchema> Engine { get; } = [EscalationLog, EscalationByMonth, Deliveries, Dispatches, Problems, FirstSeen, IndicatorClaims];
+    public static IReadOnlyList<TableSchema> Engine { get; } = [EscalationLog, EscalationByMonth, Deliveries, Dispatches, Problems, FirstSeen, IndicatorClaims, Digests];
 
     public static IReadOnlyList<TableSchema> Admin { get; } =
         [Units, People, Tasks, Milestones, PlanTemplates, Progress, Rules, Templates, SmsTemplates, Robots, Calendar, Settings, Exemptions, Explanations, Indicators, IndicatorValues, RankingGroups];

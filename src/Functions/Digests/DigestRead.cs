@@ -1,0 +1,173 @@
+using System.Globalization;
+using Escalation.Domain.Catalog;
+using Escalation.Domain.Digests;
+using Escalation.Domain.Evaluation;
+using Escalation.Domain.Events;
+using Escalation.Domain.Indicators;
+using Escalation.Domain.Items;
+using Escalation.Domain.Rules;
+using Escalation.Domain.Wording;
+using Escalation.Functions.Storage;
+using NodaTime;
+
+namespace Escalation.Functions.Digests;
+
+/// <summary>
+/// Reads what the digests are built from, with the readers the daily run uses (<see cref="DailyRead"/> for units and
+/// indicators, <see cref="EscalationLog"/> for the month's events, <see cref="DispatchStore"/> for failed messages), then
+/// hands it to the pure builders (<see cref="WeeklyList.Build"/>, <see cref="MonthlyNotice.Build"/>). Writes nothing.
+/// </summary>
+public sealed class DigestRead(IEntityTables tables, IClock clock, DateTimeZone zone)
+{
+    private readonly DailyRead _read = new(tables, clock, zone);
+    private readonly EscalationLog _log = new(tables);
+    private readonly DispatchStore _dispatches = new(tables);
+
+    /// <summary>The configuration, its problems not recorded (the daily scan records them).</summary>
+    public async Task<Configuration> Configuration(CancellationToken cancellationToken = default) =>
+        (await _read.ConfigurationUnrecorded(cancellationToken).ConfigureAwait(false)).Configuration;
+
+    /// <summary>Every indicator's inputs (definitions, values, groups), read indicator by indicator and merged.</summary>
+    public async Task<IndicatorInputs> Indicators(Configuration configuration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var definitions = new List<IndicatorDefinition>();
+        var values = new List<IndicatorValue>();
+        foreach (var id in configuration.Indicators.Definitions.Keys.OrderBy(i => i.Value, StringComparer.Ordinal))
+        {
+            var (inputs, _) = await _read.Indicator(configuration, id, cancellationToken).ConfigureAwait(false);
+            definitions.AddRange(inputs.Definitions.Where(d => d.Id == id));
+            values.AddRange(inputs.Values.Where(v => v.Indicator == id));
+        }
+
+        return new IndicatorInputs(definitions, values, configuration.Indicators.Groups, []);
+    }
+
+    /// <summary>The weekly list of <paramref name="week"/>, as of <paramref name="issuedOn"/>.</summary>
+    public async Task<WeeklyList> Weekly(Configuration configuration, DigestPeriod week, LocalDate issuedOn, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var (lights, units) = await TaskLights(configuration, issuedOn, cancellationToken).ConfigureAwait(false);
+        var indicators = await Indicators(configuration, cancellationToken).ConfigureAwait(false);
+        lights.AddRange(IndicatorLights(indicators, issuedOn, null));
+        var demands = units.SelectMany(u => DemandEntries.Open(u.Unit, u.Items, issuedOn, overdueOnly: true, Notice)).ToList();
+
+        // The failures since the previous list: the seven days before the issue day.
+        var failed = await _dispatches.Failed(new DateInterval(issuedOn.PlusDays(-7), issuedOn), cancellationToken).ConfigureAwait(false);
+        var failures = failed.Select(d => new FailedMessage(
+            d.Key.Id,
+            d.Items.Count > 0 ? d.Items[0].Unit : null,
+            configuration.People.TryGetValue(d.Key.Person, out var person) ? person.Name : d.Key.Person.Value,
+            d.Key.Channel,
+            d.LastError ?? "发送失败",
+            d.Key.Day)).ToList();
+        return WeeklyList.Build(week, issuedOn, new WeeklyListInputs(lights, demands, failures, UnitNames(configuration)));
+    }
+
+    /// <summary>The monthly notice of <paramref name="month"/>, as of <paramref name="issuedOn"/>.</summary>
+    public async Task<MonthlyNotice> Monthly(Configuration configuration, DigestPeriod month, LocalDate issuedOn, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var close = month.Period.End;
+        var (lights, units) = await TaskLights(configuration, close, cancellationToken).ConfigureAwait(false);
+        var indicators = await Indicators(configuration, cancellationToken).ConfigureAwait(false);
+        lights.AddRange(IndicatorLights(indicators, issuedOn, month.Period));
+        var demands = units.SelectMany(u => DemandEntries.Open(u.Unit, u.Items, issuedOn, overdueOnly: false, Notice)).ToList();
+
+        var streaks = new List<StreakEntry>();
+        var summonses = new List<SummonsEntry>();
+        await foreach (var entry in _log.OfMonth(month.Period.Key, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var e = entry.Event;
+            if (e.Facts.Streak is { } streak && e.Kind is EventKind.Lagging or EventKind.IndicatorLagging)
+            {
+                streaks.Add(new StreakEntry(e.Unit, e.Item, e.Facts.ItemTitle, streak, e.Facts.Period ?? "", e.Level, e.Id.Value));
+            }
+
+            if (e.Level == EventLevel.Summons)
+            {
+                summonses.Add(new SummonsEntry(e.Unit, e.Item, e.Facts.ItemTitle, e.Id.Value, ChineseNames.Of(e.Kind), e.Date));
+            }
+        }
+
+        var missing = DigestSchedule.MissingData(month.Period, indicators.Definitions, indicators.Values, indicators.Groups, issuedOn);
+        return MonthlyNotice.Build(month, issuedOn,
+            new MonthlyNoticeInputs(lights, indicators.Definitions, indicators.Values, indicators.Groups, streaks, summonses, demands, UnitNames(configuration)),
+            missing);
+    }
+
+    /// <summary>True when every monthly (and, closing a quarter, quarterly) indicator has the month's data published by <paramref name="today"/>.</summary>
+    public static bool Published(IndicatorInputs indicators, IndicatorPeriod month, LocalDate today)
+    {
+        ArgumentNullException.ThrowIfNull(indicators);
+        return DigestSchedule.MissingData(month, indicators.Definitions, indicators.Values, indicators.Groups, today).Count == 0;
+    }
+
+    private async Task<(List<LightSighting> Lights, List<(UnitId Unit, IReadOnlyList<ItemState> Items)> Units)> TaskLights(
+        Configuration configuration, LocalDate date, CancellationToken cancellationToken)
+    {
+        var evaluator = new Evaluator(configuration.Calendar, configuration.Rules, configuration.Roster, configuration.Options);
+        var lights = new List<LightSighting>();
+        var units = new List<(UnitId, IReadOnlyList<ItemState>)>();
+        foreach (var unit in configuration.Roster.Units.Keys.OrderBy(u => u.Value, StringComparer.Ordinal))
+        {
+            var (items, _) = await _read.Unit(configuration, unit, cancellationToken).ConfigureAwait(false);
+            units.Add((unit, items));
+            foreach (var state in items)
+            {
+                if (state.Item.Status != ItemStatus.Active || date < state.Item.Start || !configuration.Calendar.Covers(date.Year))
+                {
+                    continue;
+                }
+
+                if (evaluator.Snapshot(state, date) is { } snapshot)
+                {
+                    var status = string.Create(CultureInfo.InvariantCulture, $"计划 {snapshot.Planned:0.0}%，实际 {snapshot.Reported:0.0}%");
+                    if (snapshot.Overdue is { } overdue)
+                    {
+                        status += $"；节点「{overdue.Name}」（{Domain.Calendar.IsoDate.Format(overdue.Due)}）已逾期";
+                    }
+
+                    lights.Add(new LightSighting(state.Item.Unit, state.Item.Id, state.Item.Title, snapshot.Light, status, date));
+                }
+            }
+        }
+
+        return (lights, units);
+    }
+
+    /// <summary>
+    /// Each unit's light on each indicator: its latest value published by <paramref name="publishedBy"/> (for a monthly
+    /// notice, of a period not after <paramref name="upTo"/>'s), judged against the time-proportional plan; indicators
+    /// without an annual target have no light.
+    /// </summary>
+    private static IEnumerable<LightSighting> IndicatorLights(IndicatorInputs indicators, LocalDate publishedBy, IndicatorPeriod? upTo)
+    {
+        var definitions = indicators.Definitions.ToDictionary(d => d.Id);
+        foreach (var latest in indicators.Values
+            .Where(v => v.Published <= publishedBy && (upTo is not { } last || v.Period.End <= last.End))
+            .GroupBy(v => (v.Indicator, v.Unit))
+            .Select(g => g.MaxBy(v => v.Period)!))
+        {
+            if (!definitions.TryGetValue(latest.Indicator, out var definition) || definition.LightOf(latest.Value, latest.Period) is not { } light)
+            {
+                continue;
+            }
+
+            var mu = definition.MeasureUnit;
+            var c = CultureInfo.InvariantCulture;
+            var status = string.Create(c, $"{latest.Period.Label(definition.IsCumulative)} {latest.Value:0.##}{mu}，计划 {definition.PlannedFor(latest.Period):0.##}{mu}");
+            if (latest.ProvincialRank is { } rank)
+            {
+                status += string.Create(c, $"，全省第{rank}位");
+            }
+
+            yield return new LightSighting(latest.Unit, IndicatorItem.For(latest.Indicator), definition.Name, light, status, latest.Published);
+        }
+    }
+
+    private static string Notice(EventId notice) => notice.Value;
+
+    private static Dictionary<UnitId, string> UnitNames(Configuration configuration) =>
+        configuration.Roster.Units.ToDictionary(u => u.Key, u => u.Value.Name);
+}
