@@ -28,6 +28,8 @@ public static class Tables
             new("Email", "邮箱", Text, false, "A plain mailbox name@domain.", "zhangwei@fgw.example.gov.cn"),
             new("Mobile", "手机", Text, false, "Mainland 11-digit mobile or E.164 (+86…); spaces and dashes are ignored.", "13800138000"),
             new("Channels", "接收方式", Choice, false, "email/邮件, sms/短信, or both separated by a comma; empty means every channel with an address.", "email,sms"),
+            new("Role", "网页角色", Choice, false, "What the person may do on the web: office/督查室 (everything), reporter/填报员 (their own unit only), leader/领导 (everything, read-only), none/无. Empty: the SupervisionOffice setting's person is office, a person with a unit is its reporter, others are leaders.", "填报员"),
+            new("Login", "登录账号", Text, false, "The Microsoft Entra sign-in name, when it is not the Email; matched case-insensitively.", "zhangwei@fgw.partner.onmschina.cn"),
         ],
         true);
 
