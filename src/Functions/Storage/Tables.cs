@@ -360,6 +360,15 @@ public static class Tables
         ],
         false);
 
+    public static TableSchema WebKeys { get; } = new(
+        Web.TableKeyRepository.TableName, "网页密钥", "the constant `key`", "the key's name (`key-{guid}`)",
+        "The web's ASP.NET Core data-protection key ring (it protects the forms' antiforgery tokens and the development sign-in cookie), shared by every instance: one row per key, written once by data protection when it creates a key (about every 90 days), never changed.",
+        [
+            new("Name", "密钥名称", Id, true, "The key's name (the row key), as data protection names it.", "key-0f8e…"),
+            new("Xml", "密钥内容", Text, true, "The key as data protection writes it (XML); unencrypted at rest: access to the storage account is the protection.", "<key id=\"0f8e…\" version=\"1\">…</key>"),
+        ],
+        false);
+
     private static List<Column> LogColumns(params Column[] extra) =>
     [
         new("Month", "月份", Text, true, "Month of the event's date (yyyy-MM): the partition of its copy in escalationbymonth.", "2026-06"),
@@ -430,7 +439,7 @@ public static class Tables
     ];
 
     /// <summary>The tables the engine writes.</summary>
-    public static IReadOnlyList<TableSchema> Engine { get; } = [EscalationLog, EscalationByMonth, Deliveries, Dispatches, Problems, FirstSeen, IndicatorClaims];
+    public static IReadOnlyList<TableSchema> Engine { get; } = [EscalationLog, EscalationByMonth, Deliveries, Dispatches, Problems, FirstSeen, IndicatorClaims, WebKeys];
 
     public static IReadOnlyList<TableSchema> Admin { get; } =
         [Units, People, Tasks, Milestones, PlanTemplates, Progress, Rules, Templates, SmsTemplates, Robots, Calendar, Settings, Exemptions, Explanations, Indicators, IndicatorValues, RankingGroups];
