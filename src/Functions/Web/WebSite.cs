@@ -48,7 +48,7 @@ internal sealed class WebSite(IPrincipalSource principals, Func<BoardCache> boar
         ArgumentNullException.ThrowIfNull(app);
         app.Use(async (context, next) =>
         {
-            var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+            var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
             context.Items[NonceKey] = nonce;
             var headers = context.Response.Headers;
             headers.ContentSecurityPolicy = $"default-src 'none'; style-src 'nonce-{nonce}'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
