@@ -89,6 +89,11 @@ internal sealed class WebSite(IPrincipalSource principals, Func<BoardCache> boar
             return Forbidden(context, viewer);
         }
 
+        if (query.Unit is { } named && !snapshot!.Configuration.Roster.Units.ContainsKey(named))
+        {
+            return NotFound(context, viewer!, named.Value);
+        }
+
         // A reporter's board is their unit's.
         query = viewer!.OnlyUnit is { } own ? query with { Unit = own } : query;
         var page = BoardPage.Of(snapshot!.Items, query);
