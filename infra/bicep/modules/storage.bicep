@@ -53,6 +53,7 @@ var tables = [
   'problems'
   'firstseen'
   'indicatorclaims'
+  'webkeys'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {
