@@ -54,7 +54,8 @@ internal sealed class WebSite(IPrincipalSource principals, Func<BoardCache> boar
             headers.ContentSecurityPolicy = $"default-src 'none'; style-src 'nonce-{nonce}'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "same-origin";
-            headers.CacheControl = "no-store";
+            headers.CacheControl = "no-cache, no-store";
+            headers.Pragma = "no-cache";
             await next(context).ConfigureAwait(false);
         });
 
