@@ -57,6 +57,7 @@ var tables = [
   'firstseen'
   'indicatorclaims'
   'digests'
+  'webkeys'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {

@@ -21,6 +21,12 @@ public sealed record PersonRow(string? Id, string? Name, string? Unit = null, st
 {
     public const string Table = "people";
 
+    /// <summary>网页角色: office, reporter, leader or none (Chinese words too); empty for the default.</summary>
+    public string? Role { get; init; }
+
+    /// <summary>登录账号: the Entra sign-in name when it is not the email.</summary>
+    public string? Login { get; init; }
+
     public string Key => UnitRow.KeyOf(Id);
 }
 

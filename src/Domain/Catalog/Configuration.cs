@@ -177,7 +177,18 @@ public sealed record Configuration(
             var channels = string.IsNullOrWhiteSpace(row.Channels)
                 ? [.. ChannelCatalog.All.Where(c => c.Address(contact) is not null).Select(c => c.Channel)]
                 : read.List(RuleRow.ChannelNames, nameof(PersonRow.Channels), row.Channels);
-            people[new PersonId(id)] = contact with { Channels = channels };
+            WebRole? role = null;
+            if (!string.IsNullOrWhiteSpace(row.Role))
+            {
+                role = WebRoles.Parse(row.Role);
+                if (role is null)
+                {
+                    read.Fault(nameof(PersonRow.Role), row.Role, $"不是可用的网页角色，应为 {WebRoles.Accepted}，或留空（按默认：督查室设置的人员为督查室，有所属单位的为该单位填报员，其他为领导）。改正前按默认角色。");
+                }
+            }
+
+            var login = string.IsNullOrWhiteSpace(row.Login) ? null : row.Login.Trim();
+            people[new PersonId(id)] = contact with { Channels = channels, WebRole = role, Login = login };
         }
 
         return people;

@@ -15,6 +15,12 @@ public sealed record Contact(PersonId Id, string Name, UnitId? Unit, string? Tit
     /// platform's channel. Null for people.
     /// </summary>
     public string? Robot { get; init; }
+
+    /// <summary>The role written in the people table (网页角色), or null for the default (<see cref="WebRoles.Of"/>).</summary>
+    public WebRole? WebRole { get; init; }
+
+    /// <summary>The sign-in name (登录账号) when it is not <see cref="Email"/>, or null.</summary>
+    public string? Login { get; init; }
 }
 
 /// <summary>Address formats the engine accepts.</summary>

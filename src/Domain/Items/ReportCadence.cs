@@ -28,6 +28,28 @@ public sealed record ReportCadence(CadenceKind Kind, PeriodKind Period = PeriodK
     /// <summary>No reports chased.</summary>
     public static ReportCadence None { get; } = new(CadenceKind.None);
 
+    /// <summary>
+    /// The first nominal due date on or after <paramref name="date"/> (not rolled to a working day), or null when there is
+    /// none (<see cref="CadenceKind.None"/>). For the web's upcoming deadlines.
+    /// </summary>
+    public LocalDate? NextDueOnOrAfter(LocalDate date, LocalDate start)
+    {
+        // Every cadence has a due date within a quarter: take the last one before then and step back while the one before
+        // it is still on or after the date.
+        var next = LastDueOnOrBefore(date.PlusDays(Kind == CadenceKind.EveryDays ? Math.Max(Days, 1) : 92), start);
+        if (next is not { } found || found < date)
+        {
+            return null;
+        }
+
+        for (var before = LastDueOnOrBefore(found.PlusDays(-1), start); before is { } b && b >= date; before = LastDueOnOrBefore(b.PlusDays(-1), start))
+        {
+            found = b;
+        }
+
+        return found;
+    }
+
     /// <summary>The last nominal due date on or before <paramref name="date"/>, or null when none can fall there.</summary>
     internal LocalDate? LastDueOnOrBefore(LocalDate date, LocalDate start)
     {

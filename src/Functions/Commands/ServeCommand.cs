@@ -10,6 +10,7 @@ using Escalation.Functions.Sending;
 using Escalation.Functions.Sending.China;
 using Escalation.Functions.Storage;
 using Escalation.Functions.Telemetry;
+using Escalation.Functions.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -60,12 +61,22 @@ internal static class ServeCommand
 
         // Built with the app and disposed with it (app.Run disposes the host), which flushes what is buffered.
         builder.Services.AddSingleton(_ => TelemetryExport.Start(TelemetryOptions.From(setting).Options, () => credential.Value));
+
+        // The web pages read the same store as the engine, opened on first use (a page, or the key ring).
+        var tables = new Lazy<IEntityTables>(() =>
+        {
+            var (opened, error) = StoreSettings.OpenOrCreate(Options.None, setting, clock);
+            return opened ?? throw new InvalidOperationException(error);
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
+        WebSite.AddServices(builder.Services, () => tables.Value);
         var app = builder.Build();
         _ = app.Services.GetRequiredService<TelemetryExport>();
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
         var owned = new List<IAsyncDisposable>();
         var engine = new Lazy<Engine>(() => Compose(settings, setting, clock, loggers, credential, owned.Add), LazyThreadSafetyMode.ExecutionAndPublication);
-        CustomHandler.Map(app, () => engine.Value);
+        CustomHandler.Map(app, () => engine.Value, readiness: false);
+        var board = new Lazy<BoardCache>(() => BoardCache.For(tables.Value, clock, settings.Zone), LazyThreadSafetyMode.ExecutionAndPublication);
+        new WebSite(new AppServicePrincipalSource(), () => board.Value, () => tables.Value).Map(app);
 
         // The Service Bus connection is closed when the host stops the handler (a scale-in, a deployment), so that the
         // broker sees the links detach instead of waiting for the connection's idle timeout.

@@ -68,18 +68,29 @@ internal static partial class CustomHandler
     /// Maps the endpoints. <paramref name="engine"/> is asked for on each invocation: it is built on first use, so that
     /// readiness answers at once, and a configuration fault fails invocations with the fault in their logs.
     /// </summary>
-    public static void Map(WebApplication app, Func<Engine> engine)
+    /// <param name="app">The application.</param>
+    /// <param name="engine">The engine, built on first use.</param>
+    /// <param name="readiness">True to answer <c>GET /</c> with <c>ready</c>; false when the web pages serve <c>/</c> (any answer is ready to the host).</param>
+    public static void Map(WebApplication app, Func<Engine> engine, bool readiness = true)
     {
         ArgumentNullException.ThrowIfNull(app);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Escalation.Handler");
-        app.MapGet("/", () => Results.Text("ready"));
+        if (readiness)
+        {
+            app.MapGet("/", () => Results.Text("ready"));
+        }
+
         app.MapPost("/{function}", (string function, HttpRequest request, CancellationToken cancellationToken) =>
             Invoke(function, request, engine, logger, cancellationToken));
     }
 
     private static async Task<IResult> Invoke(string function, HttpRequest request, Func<Engine> engine, ILogger logger, CancellationToken cancellationToken)
     {
-        if (!Names.Functions.Contains(function, StringComparer.Ordinal))
+        // Exact names only (routing ignores case), and never a browser's request: the Web function forwards every path,
+        // and App Service authentication stamps what it forwards with the principal headers, which the host's own
+        // invocations never carry.
+        if (!Names.Functions.Contains(function, StringComparer.Ordinal) || request.Headers.ContainsKey(Web.AppServicePrincipalSource.PrincipalHeader)
+            || request.Headers.ContainsKey(Web.AppServicePrincipalSource.PrincipalHeader + "-ID"))
         {
             return Answer(StatusCodes.Status404NotFound, null, [$"No function named '{function}' in this handler."]);
         }

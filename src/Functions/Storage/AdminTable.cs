@@ -112,8 +112,8 @@ public static class AdminTables
         Tables.People,
         ["Id"],
         r => ("person", r.Key),
-        r => [r.Id, r.Name, r.Unit, r.Title, r.Email, r.Mobile, r.Channels],
-        f => new PersonRow(f("Id"), f("Name"), f("Unit"), f("Title"), f("Email"), f("Mobile"), f("Channels")),
+        r => [r.Id, r.Name, r.Unit, r.Title, r.Email, r.Mobile, r.Channels, r.Role, r.Login],
+        f => new PersonRow(f("Id"), f("Name"), f("Unit"), f("Title"), f("Email"), f("Mobile"), f("Channels")) { Role = f("Role"), Login = f("Login") },
         r => r.Key);
 
     public static AdminTable<TaskRow> Tasks { get; } = new(

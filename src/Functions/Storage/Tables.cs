@@ -28,6 +28,8 @@ public static class Tables
             new("Email", "邮箱", Text, false, "A plain mailbox name@domain.", "zhangwei@fgw.example.gov.cn"),
             new("Mobile", "手机", Text, false, "Mainland 11-digit mobile or E.164 (+86…); spaces and dashes are ignored.", "13800138000"),
             new("Channels", "接收方式", Choice, false, "email/邮件, sms/短信, or both separated by a comma; empty means every channel with an address.", "email,sms"),
+            new("Role", "网页角色", Choice, false, "What the person may do on the web: office/督查室 (everything), reporter/填报员 (their own unit only), leader/领导 (everything, read-only), none/无. Empty: the SupervisionOffice setting's person is office, a person with a unit is its reporter, others are leaders.", "填报员"),
+            new("Login", "登录账号", Text, false, "The Microsoft Entra sign-in name, when it is not the Email; matched case-insensitively.", "zhangwei@fgw.partner.onmschina.cn"),
         ],
         true);
 
@@ -382,6 +384,15 @@ public static class Tables
         ],
         false);
 
+    public static TableSchema WebKeys { get; } = new(
+        Web.TableKeyRepository.TableName, "网页密钥", "the constant `key`", "the key's name (`key-{guid}`)",
+        "The web's ASP.NET Core data-protection key ring (it protects the forms' antiforgery tokens and the development sign-in cookie), shared by every instance: one row per key, written once by data protection when it creates a key (about every 90 days), never changed.",
+        [
+            new("Name", "密钥名称", Id, true, "The key's name (the row key), as data protection names it.", "key-0f8e…"),
+            new("Xml", "密钥内容", Text, true, "The key as data protection writes it (XML); unencrypted at rest: access to the storage account is the protection.", "<key id=\"0f8e…\" version=\"1\">…</key>"),
+        ],
+        false);
+
     private static List<Column> LogColumns(params Column[] extra) =>
     [
         new("Month", "月份", Text, true, "Month of the event's date (yyyy-MM): the partition of its copy in escalationbymonth.", "2026-06"),
@@ -452,7 +463,7 @@ public static class Tables
     ];
 
     /// <summary>The tables the engine writes.</summary>
-    public static IReadOnlyList<TableSchema> Engine { get; } = [EscalationLog, EscalationByMonth, Deliveries, Dispatches, Problems, FirstSeen, IndicatorClaims, Digests];
+    public static IReadOnlyList<TableSchema> Engine { get; } = [EscalationLog, EscalationByMonth, Deliveries, Dispatches, Problems, FirstSeen, IndicatorClaims, Digests, WebKeys];
 
     public static IReadOnlyList<TableSchema> Admin { get; } =
         [Units, People, Tasks, Milestones, PlanTemplates, Progress, Rules, Templates, SmsTemplates, Robots, Calendar, Settings, Exemptions, Explanations, Indicators, IndicatorValues, RankingGroups];

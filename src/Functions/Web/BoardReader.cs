@@ -1,0 +1,131 @@
+using Escalation.Domain.Calendar;
+using Escalation.Domain.Catalog;
+using Escalation.Domain.Evaluation;
+using Escalation.Domain.Indicators;
+using Escalation.Domain.Items;
+using Escalation.Domain.Timelines;
+using Escalation.Functions.Storage;
+using NodaTime;
+
+namespace Escalation.Functions.Web;
+
+/// <summary>
+/// Reads the whole city once and computes the board: every task's snapshot with <see cref="Evaluator.Snapshot"/> (the
+/// same lights the daily run and the digests use) and its timeline's checkpoints, every indicator's latest published
+/// value per unit with <see cref="IndicatorDefinition.PlannedFor"/> and <see cref="IndicatorDefinition.LightOf"/> and
+/// its place in each ranking group (<see cref="Ranking.Rank"/>), the demands each unit owes and its coming deadlines.
+/// Writes nothing.
+/// </summary>
+internal sealed class BoardReader(IEntityTables tables, IClock clock, DateTimeZone zone)
+{
+    /// <summary>How far ahead the unit page lists coming deadlines.</summary>
+    public const int DeadlineDays = 30;
+
+    public async Task<BoardSnapshot> Read(CancellationToken cancellationToken = default)
+    {
+        var read = new DailyRead(tables, clock, zone);
+        var (configuration, _) = await read.ConfigurationUnrecorded(cancellationToken).ConfigureAwait(false);
+        var today = configuration.Calendar.DateAt(clock.GetCurrentInstant());
+        var calendar = configuration.Calendar;
+        var evaluator = new Evaluator(calendar, configuration.Rules, configuration.Roster, configuration.Options);
+        var units = configuration.Roster.Units;
+        string NameOf(UnitId unit) => units.TryGetValue(unit, out var u) ? u.Name : unit.Value;
+
+        var items = new List<BoardItem>();
+        var demands = new Dictionary<UnitId, List<OwedDemand>>();
+        var deadlines = new Dictionary<UnitId, List<Deadline>>();
+        var horizon = today.PlusDays(DeadlineDays);
+        foreach (var unit in units.Keys.OrderBy(u => u.Value, StringComparer.Ordinal))
+        {
+            var (states, _) = await read.Unit(configuration, unit, cancellationToken).ConfigureAwait(false);
+            foreach (var state in states)
+            {
+                var item = state.Item;
+                // An unusable plan (or a year without calendar) leaves the task on the board without a light.
+                ItemSnapshot? snapshot = null;
+                IReadOnlyList<Checkpoint> checkpoints = [];
+                if (calendar.IsLoaded(today.Year))
+                {
+                    snapshot = evaluator.Snapshot(state, today);
+                    checkpoints = snapshot is null ? [] : Timeline.Build(item, calendar).Timeline?.Checkpoints ?? [];
+                }
+
+                var active = item.Status == ItemStatus.Active;
+                var nextReport = active && item.Cadence.NextDueOnOrAfter(today, item.Start) is { } due && due <= item.Deadline
+                    ? Roll(calendar, due)
+                    : (LocalDate?)null;
+                items.Add(new BoardTask(item.Id.Value, unit, NameOf(unit), item.Title, active ? snapshot?.Light : null,
+                    item.Kind, item.Status, item.Start, item.Deadline, snapshot, checkpoints, nextReport));
+
+                foreach (var demand in state.Demands.Where(d => d.MetOn is null))
+                {
+                    Add(demands, demand.From ?? unit, new OwedDemand(demand.Notice.Value, unit, item.Id.Value, item.Title, demand.Kind, demand.DueBy));
+                }
+
+                if (!active)
+                {
+                    continue;
+                }
+
+                foreach (var checkpoint in checkpoints.Where(c => c.Due >= today && c.Due <= horizon))
+                {
+                    Add(deadlines, unit, new Deadline(checkpoint.Due, item.Id.Value, item.Title, checkpoint.IsDeadline ? "完成时限" : $"节点：{checkpoint.Name}"));
+                }
+
+                if (nextReport is { } report && report <= horizon)
+                {
+                    Add(deadlines, unit, new Deadline(report, item.Id.Value, item.Title, "进度报送截止"));
+                }
+            }
+        }
+
+        foreach (var definition in configuration.Indicators.Definitions.Values.OrderBy(d => d.Id.Value, StringComparer.Ordinal))
+        {
+            var (inputs, _) = await read.Indicator(configuration, definition.Id, cancellationToken).ConfigureAwait(false);
+            items.AddRange(Indicators(definition, configuration.Indicators.GroupsOf(definition.Id), inputs.Values, today, NameOf));
+        }
+
+        return new BoardSnapshot(today, configuration, items,
+            demands.ToDictionary(d => d.Key, d => (IReadOnlyList<OwedDemand>)[.. d.Value.OrderBy(x => x.DueBy).ThenBy(x => x.Item, StringComparer.Ordinal)]),
+            deadlines.ToDictionary(d => d.Key, d => (IReadOnlyList<Deadline>)[.. d.Value.OrderBy(x => x.Due).ThenBy(x => x.Item, StringComparer.Ordinal)]));
+    }
+
+    /// <summary>
+    /// One row per unit with a value published by <paramref name="today"/>: its latest period's value, plan and light, its
+    /// provincial rank, and its place among the group's values of that same period.
+    /// </summary>
+    internal static IEnumerable<BoardIndicator> Indicators(
+        IndicatorDefinition definition, IReadOnlyList<RankingGroup> groups, IReadOnlyList<IndicatorValue> values, LocalDate today, Func<UnitId, string> nameOf)
+    {
+        var published = values.Where(v => v.Published <= today).ToList();
+        var byPeriod = published.ToLookup(v => v.Period.Key, StringComparer.Ordinal);
+        foreach (var latest in published.GroupBy(v => v.Unit).Select(g => g.OrderByDescending(v => v.Period.Year).ThenByDescending(v => v.Period.Number).First()))
+        {
+            var places = new List<GroupPlace>();
+            foreach (var group in groups.Where(g => g.Units.Contains(latest.Unit)))
+            {
+                var peers = byPeriod[latest.Period.Key].Where(v => group.Units.Contains(v.Unit)).Select(v => (v.Unit, v.Value)).ToArray();
+                var standing = Ranking.Rank(peers, definition.Direction).FirstOrDefault(s => s.Unit == latest.Unit);
+                places.Add(new GroupPlace(group.Name, standing.Rank, peers.Length));
+            }
+
+            yield return new BoardIndicator(
+                definition.Id.Value, latest.Unit, nameOf(latest.Unit), definition.Name, definition.LightOf(latest.Value, latest.Period),
+                latest.Period, latest.Period.Label(definition.IsCumulative), definition.MeasureUnit, latest.Value, definition.PlannedFor(latest.Period),
+                latest.ProvincialRank is { } rank ? (rank, latest.PeerCount) : null, places, latest.Published);
+        }
+    }
+
+    private static LocalDate Roll(WorkingCalendar calendar, LocalDate due) =>
+        calendar.IsLoaded(due.Year) ? calendar.WorkingDayOnOrAfter(due) : due;
+
+    private static void Add<T>(Dictionary<UnitId, List<T>> lists, UnitId unit, T value)
+    {
+        if (!lists.TryGetValue(unit, out var list))
+        {
+            lists[unit] = list = [];
+        }
+
+        list.Add(value);
+    }
+}
