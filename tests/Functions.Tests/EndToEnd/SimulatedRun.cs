@@ -188,14 +188,19 @@ internal sealed class SimulatedRun
     /// <summary>The events of one rule, in the order they were printed.</summary>
     public IReadOnlyList<PrintedEvent> OfRule(string ruleId) => [.. Events.Where(e => e.RuleId == ruleId)];
 
-    /// <summary>Every .eml of the outbox.</summary>
-    public IReadOnlyList<OutboxEmail> Emails
+    /// <summary>Every .eml of the outbox that carries events (a weekly list's or monthly notice's copy is in <see cref="Digests"/>).</summary>
+    public IReadOnlyList<OutboxEmail> Emails => [.. EmlFiles().Where(f => !IsDigest(f)).Select(OutboxEmail.Load)];
+
+    /// <summary>The weekly lists' and monthly notices' copies of the outbox (<c>week_…</c>, <c>month_…</c>).</summary>
+    public IReadOnlyList<string> Digests => [.. EmlFiles().Where(IsDigest)];
+
+    private static bool IsDigest(string path) =>
+        Path.GetFileName(path).StartsWith("week_", StringComparison.Ordinal) || Path.GetFileName(path).StartsWith("month_", StringComparison.Ordinal);
+
+    private IEnumerable<string> EmlFiles()
     {
-        get
-        {
-            var folder = Path.Combine(Outbox, OutboxEmailSender.Folder);
-            return Directory.Exists(folder) ? [.. Directory.GetFiles(folder, "*.eml").Order(StringComparer.Ordinal).Select(OutboxEmail.Load)] : [];
-        }
+        var folder = Path.Combine(Outbox, OutboxEmailSender.Folder);
+        return Directory.Exists(folder) ? Directory.GetFiles(folder, "*.eml").Order(StringComparer.Ordinal) : [];
     }
 
     /// <summary>The one .eml that carried <paramref name="e"/> to <paramref name="person"/>; fails when there is none or more than one.</summary>
