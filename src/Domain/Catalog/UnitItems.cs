@@ -35,6 +35,9 @@ public sealed record IssuedDemand(EventId Notice, ItemId Item, DemandKind Kind, 
 
     /// <summary>The units that owe it; empty for the item's unit alone (log rows written before several submitters existed).</summary>
     public IReadOnlyList<UnitId> From { get; init; } = [];
+
+    /// <summary>The notice's reference (文号) as issued, which an explanation may quote in place of its event id; null for none.</summary>
+    public string? Reference { get; init; }
 }
 
 /// <summary>One unit's rows: what a daily evaluation of that unit reads (one partition of each table).</summary>
