@@ -1,6 +1,7 @@
 using System.Globalization;
 using Escalation.Domain.Calendar;
 using Escalation.Domain.Evaluation;
+using Escalation.Domain.Events;
 using Escalation.Domain.Items;
 using Escalation.Domain.Problems;
 using Escalation.Domain.Rules;
@@ -45,7 +46,7 @@ public sealed record Configuration(
 {
     /// <summary>Setting keys admins may write in the settings table.</summary>
     public static IReadOnlyList<string> SettingKeys { get; } =
-        ["SupervisionOffice", "CatchUpWorkingDays", "YellowWithin", "GoLive", "LagGapForHeads", "SenderName", "SmsSignature", "ContactLine"];
+        ["SupervisionOffice", "CatchUpWorkingDays", "YellowWithin", "GoLive", "LagGapForHeads", "SenderName", "SmsSignature", "ContactLine", "ReferencePrefix"];
 
     /// <summary>The usable indicators and ranking groups; their values and exemptions are read per indicator (<see cref="IndicatorItems.Build"/>).</summary>
     public IndicatorCatalog Indicators { get; init; } = IndicatorCatalog.Empty;
@@ -594,6 +595,20 @@ public sealed record Configuration(
                     if (WordingText(read, row.Value, WordingSettings.MaxContactLineLength, "联系方式", "改正前消息中不写联系方式。") is { } contact)
                     {
                         wording = wording with { ContactLine = contact };
+                    }
+
+                    break;
+                case "ReferencePrefix":
+                    if (read.Text(nameof(SettingRow.Value), row.Value, required: true) is { } prefix)
+                    {
+                        if (ReferenceNumber.PrefixProblem(prefix) is { } reason)
+                        {
+                            read.Fault(nameof(SettingRow.Value), row.Value, reason);
+                        }
+                        else
+                        {
+                            wording = wording with { ReferencePrefix = prefix.Trim() };
+                        }
                     }
 
                     break;

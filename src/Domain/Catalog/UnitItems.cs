@@ -35,6 +35,9 @@ public sealed record IssuedDemand(EventId Notice, ItemId Item, DemandKind Kind, 
 
     /// <summary>The units that owe it; empty for the item's unit alone (log rows written before several submitters existed).</summary>
     public IReadOnlyList<UnitId> From { get; init; } = [];
+
+    /// <summary>The notice's reference (文号) as issued, which an explanation may quote in place of its event id; null for none.</summary>
+    public string? Reference { get; init; }
 }
 
 /// <summary>One unit's rows: what a daily evaluation of that unit reads (one partition of each table).</summary>
@@ -557,7 +560,21 @@ public static class UnitItems
             var notice = read.Text(nameof(ExplanationRow.Notice), row.Notice, required: true);
             if (notice is not null && !EventId.TryParse(notice, out _))
             {
-                read.Fault(nameof(ExplanationRow.Notice), row.Notice, "不是有效的通报编号。请从督办记录中复制该通报的事件编号（「ev-」加 32 位十六进制数字）。");
+                // A row written by hand may quote the notice's reference (文号): the unit's own notices name it.
+                if (ReferenceNumber.TryParse(notice, out var reference))
+                {
+                    var quoted = notice;
+                    notice = demands.FirstOrDefault(d => ReferenceNumber.TryParse(d.Reference, out var its) && its == reference)?.Notice.Value;
+                    if (notice is null)
+                    {
+                        read.Fault(nameof(ExplanationRow.Notice), quoted,
+                            $"本单位的督办记录中没有文号为 {reference.Format()} 且要求报送说明或整改的通报。请核对文号的年份和序号（可从通报邮件或督办记录中复制），或改填该通报的事件编号（「ev-」加 32 位十六进制数字）。");
+                    }
+                }
+                else
+                {
+                    read.Fault(nameof(ExplanationRow.Notice), row.Notice, "不是有效的通报编号。请填写通报的文号（如 督办〔2026〕0123号），或从督办记录中复制该通报的事件编号（「ev-」加 32 位十六进制数字）。");
+                }
             }
 
             var task = KnownTask(read, tasks, nameof(ExplanationRow.Task), row.Task);

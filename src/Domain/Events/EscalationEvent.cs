@@ -247,4 +247,11 @@ public sealed record EscalationEvent(
     /// objective cause the office approved. Rules always name channels, so only the engine makes such events.
     /// </summary>
     public bool LogOnly => Channels.Count == 0;
+
+    /// <summary>
+    /// The reference (文号) the engine assigned when it first logged the event, as issued (督办〔2026〕0123号); null for an
+    /// event as decided (not logged yet), one that is not numbered (<see cref="ReferenceNumber.IsNumbered"/>), and one
+    /// logged before references existed.
+    /// </summary>
+    public string? Reference { get; init; }
 }

@@ -55,6 +55,7 @@ public sealed record MessageTemplate(string Id, string Subject, string Body, str
     /// <item><term>rule</term><description>the name of the rule that raised the event, for accountability-level events (依据督办规则“…”); else the rule's id</description></item>
     /// <item><term>consequence</term><description>for a consequence notice (后果通知): the consequence the office recommends, e.g. 核减前期费; empty otherwise</description></item>
     /// <item><term>consequenceUnit</term><description>for a consequence notice: the unit that executes it, e.g. 市发改委; empty otherwise</description></item>
+    /// <item><term>reference</term><description>the reference (文号) of a notice, summons or accountability recommendation, e.g. 督办〔2026〕0123号; empty for reminders. A template that does not use it gets it anyway: after the subject and at the end of the SMS, in brackets, and as the first row of the facts table</description></item>
     /// <item><term>value</term><description>indicator events: the value with its unit of measure, e.g. 5.2% or 52.3亿元 (<c>{reported}</c> says the same, <c>{planned}</c> the time-proportional plan, <c>{target}</c> the target judged, each with the unit)</description></item>
     /// <item><term>figures</term><description>indicator events: every figure of the value as a phrase continuing 「“{item}”{period}」, e.g. 为5.2%，居全省第7位（共12个），全省平均5.8%</description></item>
     /// <item><term>light</term><description>indicator events: 红灯, 黄灯 or 绿灯 against the plan; empty without an annual target</description></item>
@@ -79,7 +80,7 @@ public sealed record MessageTemplate(string Id, string Subject, string Body, str
     [
         "unit", "item", "recipient", "level", "kind", "date", "asOf", "checkpoint", "due", "deadline", "target", "planned",
         "reported", "gap", "when", "daysLeft", "streak", "period", "reportDue", "demand", "demandKind", "dueBy", "owedBy", "sender", "contact",
-        "plannedStart", "cause", "situation", "rule", "consequence", "consequenceUnit",
+        "plannedStart", "cause", "situation", "rule", "consequence", "consequenceUnit", "reference",
         "value", "figures", "light", "rank", "average", "rankTarget", "earlier", "firstThird", "group", "groupRank", "topK", "bottomK",
         "top", "bottom", "standings", "escalation",
     ];

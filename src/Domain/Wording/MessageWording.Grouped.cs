@@ -11,7 +11,7 @@ public static partial class MessageWording
     private const string SummonsAction = "主要负责同志、分管负责同志开展约谈警示";
 
     /// <summary>The table columns of a grouped letter, in this order, each shown when some item has a value for it.</summary>
-    private static readonly string[] Columns = ["单位", "事项", "情形", "期间", "数值", "全省排名", "全省平均", "计划进度", "实际进度", "时间节点", "连续落后期数", "应报送日期", DemandLabel, RecommendationLabel];
+    private static readonly string[] Columns = [ReferenceLabel, "单位", "事项", "情形", "期间", "数值", "全省排名", "全省平均", "计划进度", "实际进度", "时间节点", "连续落后期数", "应报送日期", DemandLabel, RecommendationLabel];
 
     private enum Style
     {
@@ -31,7 +31,8 @@ public static partial class MessageWording
     {
         var e = item.Event;
         var values = Values(e, letter.RecipientName, letter.Day, wording);
-        var subject = CopyMark + OneLine(TemplateText.Render(TemplateFor(item).Subject, values, out _));
+        var template = TemplateFor(item).Subject;
+        var subject = CopyMark + OneLine(TemplateText.Render(template, values, out _)) + ReferenceNote(e, template);
 
         var document = new EmailDocument();
         Salutation(document, letter);
@@ -43,7 +44,7 @@ public static partial class MessageWording
     }
 
     private static SmsMessage CopySms(EscalationEvent e, WordingSettings wording) =>
-        Sms(wording, SmsCopyMark + Unit(e) + Q(e.Facts.ItemTitle) + Situation(e, Style.Sms) + "，" + CopyAction(e, Style.Sms, wording) + "。");
+        Sms(wording, SmsCopyMark + Unit(e) + Q(e.Facts.ItemTitle) + Situation(e, Style.Sms) + "，" + CopyAction(e, Style.Sms, wording) + "。" + ReferenceNote([e]));
 
     /// <summary>What happened, as of when: 截至2024年6月3日，商务局承担的“…”“…”时间节点逾期未完成.</summary>
     private static string Statement(EscalationEvent e)
@@ -125,7 +126,7 @@ public static partial class MessageWording
     {
         var addressed = items.Where(i => !i.IsCopy).ToList();
         var copies = items.Where(i => i.IsCopy).ToList();
-        var subject = OneLine(GroupSubject(letter.Level, addressed, copies));
+        var subject = OneLine(GroupSubject(letter.Level, addressed, copies)) + ReferenceNote(items.Select(i => i.Event));
 
         var document = new EmailDocument();
         Salutation(document, letter);
@@ -199,8 +200,9 @@ public static partial class MessageWording
         // Only a person who also gets the email is sent to it.
         string SeeEmail() => letter.HasEmail ? "，详见邮件。" : "。";
 
-        var plain = Sms(wording, Compose(titled: false));
-        var titledSms = Sms(wording, Compose(titled: true));
+        var references = ReferenceNote(items.Select(i => i.Event));
+        var plain = Sms(wording, Compose(titled: false) + references);
+        var titledSms = Sms(wording, Compose(titled: true) + references);
         return titledSms.Segments <= plain.Segments ? titledSms : plain;
     }
 

@@ -160,6 +160,7 @@ public static partial class MessageWording
             }
         }
 
+        Row(ReferenceLabel, Text(e.Reference));
         Row("单位", Text(facts.UnitName));
         if (facts.Indicator is { } indicator)
         {
@@ -196,6 +197,28 @@ public static partial class MessageWording
     }
 
     private const string DemandLabel = "说明/整改期限";
+
+    /// <summary>The label of the reference (文号) in the facts and the grouped tables.</summary>
+    private const string ReferenceLabel = "文号";
+
+    /// <summary>
+    /// The references of the items in brackets, to end a subject or a text message whose wording does not quote them:
+    /// （督办〔2026〕0123号）, （督办〔2026〕0123号等3件） for several; empty when none has one.
+    /// </summary>
+    private static string ReferenceNote(IEnumerable<EscalationEvent> events)
+    {
+        var references = events.Select(e => Text(e.Reference)).Where(r => r.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return references switch
+        {
+            [] => "",
+            [var one] => "（" + one + "）",
+            _ => string.Create(CultureInfo.InvariantCulture, $"（{references[0]}等{references.Count}件）"),
+        };
+    }
+
+    /// <summary>The reference note of one event, unless the template text already quotes {reference}.</summary>
+    private static string ReferenceNote(EscalationEvent e, string templateText) =>
+        Uses(templateText, "reference") ? "" : ReferenceNote([e]);
 
     private static List<LetterItem> Checked(Letter letter, WordingSettings wording)
     {
@@ -249,7 +272,7 @@ public static partial class MessageWording
         var template = TemplateFor(item);
         var values = Values(item.Event, letter.RecipientName, letter.Day, wording);
 
-        var subject = OneLine(TemplateText.Render(template.Subject, values, out _));
+        var subject = OneLine(TemplateText.Render(template.Subject, values, out _)) + ReferenceNote(item.Event, template.Subject);
         var paragraphs = Paragraphs(template.Body, values);
 
         // A template written before the ContactLine setting existed still carries it, last, as the shipped ones do.
@@ -267,7 +290,8 @@ public static partial class MessageWording
     private static SmsMessage TemplateSms(Letter letter, LetterItem item, WordingSettings wording)
     {
         var values = Values(item.Event, letter.RecipientName, letter.Day, wording);
-        var text = TemplateText.Render(TemplateFor(item).Sms, values, out _).Trim();
+        var sms = TemplateFor(item).Sms;
+        var text = TemplateText.Render(sms, values, out _).Trim() + ReferenceNote(item.Event, sms);
         foreach (var signature in new[] { wording.SmsSignature, SmsSignature })
         {
             if (text.StartsWith(signature, StringComparison.Ordinal))
@@ -329,6 +353,7 @@ public static partial class MessageWording
             ["rule"] = Text(facts.Accountability?.RuleName) is { Length: > 0 } rule ? rule : e.Rule.Value,
             ["consequence"] = Text(facts.Accountability?.Consequence),
             ["consequenceUnit"] = Text(facts.Accountability?.ExecutingUnitName),
+            ["reference"] = Text(e.Reference),
             ["sender"] = Text(wording.SenderName),
             ["contact"] = Contact(wording),
         };

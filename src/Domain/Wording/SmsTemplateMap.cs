@@ -39,7 +39,7 @@ public sealed class SmsTemplateMap
     public const string Ellipsis = "…";
 
     /// <summary>The placeholders only the grouped row has, besides the letter's own.</summary>
-    public static IReadOnlyList<string> GroupedPlaceholders { get; } = ["count", "units", "items", "recipient", "level", "date", "sender", "contact"];
+    public static IReadOnlyList<string> GroupedPlaceholders { get; } = ["count", "units", "items", "recipient", "level", "date", "sender", "contact", "references"];
 
     /// <summary>The placeholders of a one-item row: a message template's, plus count, units and items.</summary>
     public static IReadOnlyList<string> ItemPlaceholders { get; } = [.. MessageTemplate.Placeholders, "count", "units", "items"];
@@ -284,6 +284,7 @@ public sealed class SmsTemplateMap
             ["date"] = any["date"],
             ["sender"] = any["sender"],
             ["contact"] = any["contact"],
+            ["references"] = string.Join("、", items.Select(i => (i.Event.Reference ?? "").Trim()).Where(r => r.Length > 0).Distinct(StringComparer.Ordinal)),
         };
     }
 

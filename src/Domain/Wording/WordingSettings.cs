@@ -20,9 +20,16 @@ public sealed record WordingSettings(string SenderName, string SmsSignature, str
     /// </summary>
     public IReadOnlyDictionary<UnitId, string> UnitNames { get; init; } = new Dictionary<UnitId, string>();
 
+    /// <summary>
+    /// The word before the year of the references (文号) the engine assigns from now on, e.g. 督办 in 督办〔2026〕0123号 (the
+    /// ReferencePrefix setting). A reference keeps the prefix it was issued with.
+    /// </summary>
+    public string ReferencePrefix { get; init; } = Events.ReferenceNumber.DefaultPrefix;
+
     /// <summary>Equal when the settings and the unit names (by content) are equal.</summary>
     public bool Equals(WordingSettings? other) =>
         other is not null && SenderName == other.SenderName && SmsSignature == other.SmsSignature && ContactLine == other.ContactLine
+        && ReferencePrefix == other.ReferencePrefix
         && UnitNames.Count == other.UnitNames.Count
         && UnitNames.All(n => other.UnitNames.TryGetValue(n.Key, out var name) && name == n.Value);
 

@@ -48,7 +48,7 @@ public static class LogExport
         new("指标值", CellKind.Number), new("计划值", CellKind.Number), new("名次", CellKind.Text), new("送达对象", CellKind.Text),
         new("抄送", CellKind.Text), new("渠道", CellKind.Text), new("要求", CellKind.Text), new("要求时限", CellKind.Date),
         new("要求提交单位", CellKind.Text), new("建议事项", CellKind.Text), new("执行单位", CellKind.Text), new("状态", CellKind.Text),
-        new("送达情况", CellKind.Text), new("备注", CellKind.Text),
+        new("送达情况", CellKind.Text), new("备注", CellKind.Text), new("文号", CellKind.Text),
     ];
 
     /// <summary>The column headers, in order.</summary>
@@ -92,7 +92,7 @@ public static class LogExport
             e.Demand is { } owed ? string.Join("、", owed.SubmittersOf(e.Unit).Select(u => u.Value)) : f.DemandFrom?.Value,
             f.Accountability is { } accountability ? accountability.Consequence ?? "启动问责程序" : null,
             f.Accountability?.ExecutingUnit is { } executing ? $"{f.Accountability.ExecutingUnitName ?? executing.Value}({executing.Value})" : null,
-            Statuses[entry.Status], delivered, entry.StatusNote,
+            Statuses[entry.Status], delivered, entry.StatusNote, e.Reference,
         ];
     }
 

@@ -5,6 +5,7 @@ using Escalation.Domain.Calendar;
 using Escalation.Domain.Catalog;
 using Escalation.Domain.Indicators;
 using Escalation.Domain.Items;
+using Escalation.Domain.Events;
 using Escalation.Domain.Problems;
 using Escalation.Domain.Rules;
 using Escalation.Domain.Wording;
@@ -77,7 +78,8 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
         progress?.Invoke("正在读取存储中的现有数据…");
         var stored = await store.ReadAll(cancellationToken).ConfigureAwait(false);
         progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"正在校验 {input.Tables.Sum(t => t.Read):N0} 行…"));
-        var batch = new Batch(stored, input.Tables);
+        var references = await NoticeReferences(input.Tables, cancellationToken).ConfigureAwait(false);
+        var batch = new Batch(stored, input.Tables, references);
         var merged = batch.Merged();
 
         var (configuration, configurationProblems) = Configuration.Build(merged.Configuration, ShippedCalendar.ChinaMainland, zone);
@@ -177,13 +179,13 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
         private readonly Incoming<IndicatorValueRow> _indicatorValues;
         private readonly Incoming<RankingGroupRow> _rankingGroups;
 
-        public Batch(AdminData stored, IReadOnlyList<SourceTable> sources)
+        public Batch(AdminData stored, IReadOnlyList<SourceTable> sources, IReadOnlyDictionary<string, EventId?> references)
         {
             _stored = stored;
             IEnumerable<SourceRow> RowsOf(TableSchema schema) => sources.Where(s => s.Schema == schema && !s.Unusable).SelectMany(s => s.Rows);
             Names = NameLookup.Of(stored, RowsOf(Storage.Tables.Units), RowsOf(Storage.Tables.People));
             Incoming<TRow> Take<TRow>(AdminTable<TRow> table)
-                where TRow : class => new(table, sources.Where(s => s.Schema == table.Schema).ToList(), Names, Refused);
+                where TRow : class => new(table, sources.Where(s => s.Schema == table.Schema).ToList(), Names, Refused, references);
             _units = Take(AdminTables.Units);
             _people = Take(AdminTables.People);
             _tasks = Take(AdminTables.Tasks);
@@ -257,9 +259,12 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
         private readonly List<TRow> _accepted = [];
         private IReadOnlyList<TRow> _stored = [];
 
-        public Incoming(AdminTable<TRow> table, List<SourceTable> sources, NameLookup names, List<RowProblem> refused)
+        private readonly IReadOnlyDictionary<string, EventId?> _references;
+
+        public Incoming(AdminTable<TRow> table, List<SourceTable> sources, NameLookup names, List<RowProblem> refused, IReadOnlyDictionary<string, EventId?> references)
         {
             _table = table;
+            _references = references;
             Origin = string.Join("、", sources.Select(s => s.Origin));
             var seen = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
             foreach (var source in sources)
@@ -389,6 +394,18 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
         {
             var resolved = new List<(string, string, string)>();
             var fields = new Dictionary<string, string?>(row.Fields, StringComparer.Ordinal);
+            if (_table.Schema == Storage.Tables.Explanations && row.Field(nameof(ExplanationRow.Notice))?.Trim() is { Length: > 0 } quoted
+                && _references.TryGetValue(quoted, out var notice))
+            {
+                // A notice quoted by its reference (文号) is stored by the event id it stands for: the key and the evaluation use the id.
+                if (notice is not { } id)
+                {
+                    return (resolved, fields, new LineFault(nameof(ExplanationRow.Notice), quoted, UnknownReference(quoted)));
+                }
+
+                fields[nameof(ExplanationRow.Notice)] = id.Value;
+            }
+
             foreach (var (column, value) in row.Fields)
             {
                 var kind = ReferenceOf(column, row);
@@ -480,6 +497,32 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
         // Tasks are unique by id across units; every other table by its storage keys.
         private string UniqueKey(TRow row) => row is TaskRow task ? UnitRow.KeyOf(task.Id) : StorageKey(row);
     }
+
+    /// <summary>
+    /// The notices the incoming explanations quote by their reference (文号) rather than their event id, each with the event
+    /// it was assigned to (null: no event has it), as written in the files.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, EventId?>> NoticeReferences(IReadOnlyList<SourceTable> sources, CancellationToken cancellationToken)
+    {
+        var references = new ReferenceNumbers(tables);
+        var found = new Dictionary<string, EventId?>(StringComparer.Ordinal);
+        foreach (var row in sources.Where(s => s.Schema == Storage.Tables.Explanations && !s.Unusable).SelectMany(s => s.Rows))
+        {
+            if (row.Field(nameof(ExplanationRow.Notice))?.Trim() is { Length: > 0 } quoted && !found.ContainsKey(quoted)
+                && !EventId.TryParse(quoted, out _) && ReferenceNumber.TryParse(quoted, out var reference))
+            {
+                found[quoted] = await references.Resolve(reference, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Why a reference quoted for a notice names none, and how to fix it.</summary>
+    private static string UnknownReference(string quoted) =>
+        ReferenceNumber.TryParse(quoted, out var reference)
+            ? $"督办记录中没有文号为 {reference.Format()}（{reference.Key}）的通报：可能年份或序号写错了，或引用的是文号启用前发出的通报（这类通报没有文号）；请从通报邮件、短信或督办记录（导出的「文号」列）中复制文号，或改填该通报的事件编号（ev- 加 32 位十六进制数字）"
+            : $"“{quoted}”既不是文号也不是事件编号；请填写通报的文号（如 督办〔2026〕0123号）或事件编号（ev- 加 32 位十六进制数字）";
 
     /// <summary>Why a row is refused before validation: the column at fault, the value, and the reason with the fix.</summary>
     private sealed record LineFault(string Column, string? Value, string Reason);

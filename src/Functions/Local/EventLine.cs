@@ -10,7 +10,8 @@ namespace Escalation.Functions.Local;
 /// One JSON line per logged event, as <c>run</c> and <c>simulate</c> print them: ids, date, level, kind, unit, task,
 /// rule, recipients with their roles, channels, and the demand's due date and the units that owe it when the event makes one;
 /// for a consequence notice the consequence and its executing unit; for an indicator event (taskId <c>ind:{indicator}</c>)
-/// the indicator, the period, the value and the ranks where there are some; <c>logOnly</c> for an event logged only (仅记录). Enum values are kebab-case (<c>due-soon</c>,
+/// the indicator, the period, the value and the ranks where there are some; <c>logOnly</c> for an event logged only (仅记录);
+/// <c>reference</c>, the reference (文号) of a logged notice, summons or accountability recommendation. Enum values are kebab-case (<c>due-soon</c>,
 /// <c>unit-principal</c>, level <c>accountability</c>), as in the rules table, and channels are the rules table's words
 /// (<c>email</c>, <c>sms</c>, <c>wecom</c>, <c>dingtalk</c>); Chinese is written as is.
 /// </summary>
@@ -62,6 +63,7 @@ internal static class EventLine
                 Consecutive = e.Facts.Indicator?.Consecutive,
                 Escalated = e.Facts.Indicator is { Escalated: true } ? true : null,
                 LogOnly = e.LogOnly ? true : null,
+                Reference = e.Reference,
             },
             Options);
     }
@@ -131,6 +133,9 @@ internal static class EventLine
 
         /// <summary>True for an event logged only (仅记录: no channels, nothing sent); left out otherwise.</summary>
         public bool? LogOnly { get; init; }
+
+        /// <summary>The reference (文号) the log assigned, 督办〔2026〕0123号; left out for reminders and events logged only.</summary>
+        public string? Reference { get; init; }
     }
 
     /// <summary>Unit and UnitName only for a role of a unit the rule names (<c>unit:fgw/principal</c>); left out otherwise.</summary>

@@ -27,12 +27,14 @@ internal sealed partial class EventOutbox(EscalationLog log, IMessagePublisher p
     /// <param name="known">The state of those already in the log, by event id (events not in it are absent).</param>
     /// <param name="undelivered">Events logged earlier whose delivery is not finished, to publish again (with their state).</param>
     /// <param name="now">The time written on the rows.</param>
+    /// <param name="referencePrefix">The word before the year of the references assigned to new events (the ReferencePrefix setting).</param>
     /// <param name="cancellationToken">Cancels the writes.</param>
     public async Task<CommitOutcome> Commit(
         IReadOnlyList<EscalationEvent> decided,
         IReadOnlyDictionary<string, LoggedState> known,
         IReadOnlyList<(UnitId Unit, EventId Id, LoggedState State)> undelivered,
         Instant now,
+        string referencePrefix,
         CancellationToken cancellationToken = default)
     {
         var logged = new List<EscalationEvent>();
@@ -50,7 +52,7 @@ internal sealed partial class EventOutbox(EscalationLog log, IMessagePublisher p
             }
 
             // Comes back as logged: an indicator event under the unit of its claim, which an earlier day may have fixed.
-            if (await log.Log(decision, now, cancellationToken).ConfigureAwait(false) is { } e)
+            if (await log.Log(decision, now, referencePrefix, cancellationToken).ConfigureAwait(false) is { } e)
             {
                 logged.Add(e);
                 LogLogged(logger, e.Id.Value, e.Unit.Value, e.Item.Value, e.Rule.Value, e.Level);

@@ -90,7 +90,7 @@ public sealed partial class IndicatorEvaluation(IEntityTables tables, IMessagePu
             .Where(e => known.TryGetValue(e.Id.Value, out var state) && state.Status == LogStatus.Logged)
             .Select(e => (known[e.Id.Value].Unit ?? e.Unit, e.Id, known[e.Id.Value]))
             .ToList();
-        var (logged, republished) = await _outbox.Commit(assessed.Result.Events, known, stranded, clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
+        var (logged, republished) = await _outbox.Commit(assessed.Result.Events, known, stranded, clock.GetCurrentInstant(), plan.Configuration.Wording.ReferencePrefix, cancellationToken).ConfigureAwait(false);
 
         // After logging, as a unit's evaluation records its tasks: a crash before this line evaluates again as first seen today.
         await read.RecordFirstSeen(plan.Configuration, assessed.Inputs, request.Date, cancellationToken).ConfigureAwait(false);

@@ -103,7 +103,7 @@ public sealed partial class UnitEvaluation(IEntityTables tables, IMessagePublish
             .Where(k => k.Value.Status is LogStatus.Logged or LogStatus.Published && EventId.TryParse(k.Key, out _))
             .Select(k => (request.Unit, EventId.Parse(k.Key), k.Value))
             .ToList();
-        var (logged, republished) = await _outbox.Commit(plan.Result.Events, plan.Known, undelivered, clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
+        var (logged, republished) = await _outbox.Commit(plan.Result.Events, plan.Known, undelivered, clock.GetCurrentInstant(), plan.Configuration.Wording.ReferencePrefix, cancellationToken).ConfigureAwait(false);
         var result = plan.Result;
         await read.RecordFirstSeen(request.Unit, plan.Items, request.Date, cancellationToken).ConfigureAwait(false);
         List<Problem> problems = [.. plan.RowProblems, .. result.Problems];

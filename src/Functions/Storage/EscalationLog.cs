@@ -48,7 +48,7 @@ public sealed class EscalationLog(IEntityTables tables)
 
     private static readonly string[] StateColumns = ["Status", "Indexed"];
     private static readonly string[] ClaimColumns = ["Unit"];
-    private static readonly string[] DemandColumns = ["Task", "Demand", "DueBy", "DemandFrom", "Rule", "Occurrence"];
+    private static readonly string[] DemandColumns = ["Task", "Demand", "DueBy", "DemandFrom", "Rule", "Occurrence", "Reference"];
 
     /// <summary>
     /// Logs the event unless it is already logged. True when this call logged it. A log-only event
@@ -56,20 +56,32 @@ public sealed class EscalationLog(IEntityTables tables)
     /// indicator event is logged under the unit of its claim (see <see cref="Log"/>).
     /// </summary>
     public async Task<bool> Record(EscalationEvent @event, Instant now, CancellationToken cancellationToken = default) =>
-        await Log(@event, now, cancellationToken).ConfigureAwait(false) is not null;
+        await Log(@event, now, cancellationToken: cancellationToken).ConfigureAwait(false) is not null;
 
     /// <summary>
     /// Logs the event unless it is already logged, and returns it as logged (null when it was logged before). A task's
     /// event is logged under its unit. An indicator event is first claimed (<see cref="ClaimTableName"/>, insert-if-absent):
     /// when an earlier run claimed the same id under another unit, it is logged there, with that unit, never in a second
-    /// partition; a claim without its row (a crash between the two writes) gets the row now.
+    /// partition; a claim without its row (a crash between the two writes) gets the row now. A notice, summons or
+    /// accountability recommendation that is sent gets its reference (文号, <see cref="ReferenceNumbers"/>) before its
+    /// row is written, and the row carries it (<c>Reference</c>): a retry after a crash finds the same reference.
     /// </summary>
-    public async Task<EscalationEvent?> Log(EscalationEvent @event, Instant now, CancellationToken cancellationToken = default)
+    /// <param name="event">The event as decided.</param>
+    /// <param name="now">The time written on the row.</param>
+    /// <param name="referencePrefix">The word before the year of a new reference; null for <see cref="ReferenceNumber.DefaultPrefix"/>.</param>
+    /// <param name="cancellationToken">Cancels the writes.</param>
+    public async Task<EscalationEvent?> Log(EscalationEvent @event, Instant now, string? referencePrefix = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(@event);
         if (IndicatorItem.Is(@event.Item) && await Claim(@event, cancellationToken).ConfigureAwait(false) is { } claimed && claimed != @event.Unit)
         {
             @event = @event with { Unit = claimed };
+        }
+
+        if (ReferenceNumber.IsNumbered(@event.Level, @event.LogOnly))
+        {
+            var reference = await new ReferenceNumbers(tables).Assign(@event.Id, @event.Date.Year, referencePrefix ?? ReferenceNumber.DefaultPrefix, cancellationToken).ConfigureAwait(false);
+            @event = @event with { Reference = reference };
         }
 
         var log = await tables.Table(TableName, cancellationToken).ConfigureAwait(false);
@@ -194,6 +206,7 @@ public sealed class EscalationLog(IEntityTables tables)
                     From = Units(entity.GetString("DemandFrom")),
                     Rule = entity.GetString("Rule") is { Length: > 0 } rule ? new RuleId(rule) : null,
                     Occurrence = entity.GetString("Occurrence"),
+                    Reference = entity.GetString("Reference"),
                 });
             }
         }
@@ -318,6 +331,7 @@ public sealed class EscalationLog(IEntityTables tables)
         }
 
         Set("StatusNote", note);
+        Set("Reference", e.Reference);
         Set("Checkpoint", f.Checkpoint);
         Set("CheckpointDue", f.CheckpointDue is { } due ? IsoDate.Format(due) : null);
         Set("CheckpointTarget", f.CheckpointTarget);
@@ -407,7 +421,10 @@ public sealed class EscalationLog(IEntityTables tables)
             [.. (entity.GetString("Channels") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<Channel>)],
             entity.GetString("Template") ?? "",
             facts,
-            demand);
+            demand)
+        {
+            Reference = entity.GetString("Reference") is { Length: > 0 } reference ? reference : null,
+        };
         return new LogEntry(
             @event,
             StatusOf(entity),

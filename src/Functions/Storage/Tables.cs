@@ -173,7 +173,7 @@ public static class Tables
         "settings", "设置", "the constant `setting`", "the setting key",
         "Settings admins may change without a deployment.",
         [
-            new("Key", "设置项", Choice, true, "SupervisionOffice, CatchUpWorkingDays, YellowWithin, GoLive (StreaksFrom, its former name, is still read), LagGapForHeads, SenderName, SmsSignature or ContactLine.", "SupervisionOffice"),
+            new("Key", "设置项", Choice, true, "SupervisionOffice, CatchUpWorkingDays, YellowWithin, GoLive (StreaksFrom, its former name, is still read), LagGapForHeads, SenderName, SmsSignature, ContactLine or ReferencePrefix.", "SupervisionOffice"),
             new("Value", "值", Text, true, "The value: a person id, a number of working days, percentage points, a date, or a text of the messages.", "dcs-office"),
             new("Note", "备注", Text, false, "Why it is set so.", "督查室公共邮箱"),
         ],
@@ -199,7 +199,7 @@ public static class Tables
         "Explanations (情况说明) and rectification reports (整改报告) submitted against notices; they meet the notice's demand.",
         [
             new("Unit", "责任单位", Id, true, "The unit that submitted it (the partition key).", "fgw", Reference.Unit),
-            new("Notice", "通报编号", Id, true, "The notice's event id from the escalation log.", "ev-3f2a…"),
+            new("Notice", "通报编号", Id, true, "The notice's event id from the escalation log, or its reference (文号) as the notice prints it, 督办〔2026〕0123号 or 2026-0123: import stores the event id it stands for.", "ev-3f2a…") { Aliases = ["文号", "通报文号"] },
             new("Task", "任务编号", Id, true, "The task the notice was about.", "2026-zd-001"),
             new("Kind", "类型", Choice, true, "explanation/说明, rectification/整改 or special-explanation/专题说明.", "说明"),
             new("SubmittedOn", "提交日期", Date, true, "When it was submitted.", "2026-06-05"),
@@ -393,6 +393,19 @@ public static class Tables
         ],
         false);
 
+    public static TableSchema References { get; } = new(
+        ReferenceNumbers.TableName, "文号", "`counter` for the yearly counters, the year (`2026`) for its numbers, `event` for the events", "the year for a counter, the number's digits (`0123`) for a number, the event id for an event",
+        "The references (文号, 督办〔2026〕0123号) of notices, summonses and accountability recommendations: a counter per year taken with ETag checks, a row per number naming its event and a row per event naming its number, both written once (insert-if-absent); the event's row decides. A crash between steps leaves a gap in the numbers, never a number twice.",
+        [
+            new("Last", "已用到", WholeNumber, false, "Counter rows: the last number of the year handed out.", "123"),
+            new("Event", "事件编号", Id, false, "Number rows: the event the number was given to.", "ev-3f2a…"),
+            new("Reference", "文号", Text, false, "Number and event rows: the reference as issued, with the prefix of its day.", "督办〔2026〕0123号"),
+            new("Void", "作废", Flag, false, "Number rows: true when a concurrent run numbered the event first; the number is a gap and names no event.", "true"),
+            new("Year", "年度", WholeNumber, false, "Event rows: the year of the event's date.", "2026"),
+            new("Sequence", "序号", WholeNumber, false, "Event rows: the number within the year.", "123"),
+        ],
+        false);
+
     private static List<Column> LogColumns(params Column[] extra) =>
     [
         new("Month", "月份", Text, true, "Month of the event's date (yyyy-MM): the partition of its copy in escalationbymonth.", "2026-06"),
@@ -455,6 +468,7 @@ public static class Tables
         new("Escalated", "升级约谈", Flag, false, "For bottom-rank: true when the summons moved up one level (the deputy replaced by the principal).", "true"),
         new("Exempt", "已豁免", Flag, false, "True when the office approved an objective cause for the period: a year-end event is then logged only.", "true"),
         new("Standings", "排名表", Text, false, "For a scoreboard: every unit's standing, best first, as JSON [[unit, value, rank, rank from bottom], …].", "[[\"town-jia\",82,1,7],[\"town-geng\",73,2,6]]"),
+        new("Reference", "文号", Text, false, "The reference assigned when the event was first logged (notices, summonses and accountability recommendations that are sent; not reminders, not events logged only, not rows logged before references existed): quoted by messages, the export and answers.", "督办〔2026〕0123号"),
         new("Status", "状态", Choice, true, "Logged, Published, Delivered, PartlyFailed, Failed, or LogOnly (仅记录: an event without channels, never published).", "Published"),
         new("StatusNote", "状态说明", Text, false, "Why, when delivery failed.", "2 of 3 deliveries failed"),
         new("LoggedAt", "记录时间", Timestamp, true, "When the row was written.", "2026-06-02T00:30:04Z"),
@@ -463,7 +477,7 @@ public static class Tables
     ];
 
     /// <summary>The tables the engine writes.</summary>
-    public static IReadOnlyList<TableSchema> Engine { get; } = [EscalationLog, EscalationByMonth, Deliveries, Dispatches, Problems, FirstSeen, IndicatorClaims, Digests, WebKeys];
+    public static IReadOnlyList<TableSchema> Engine { get; } = [EscalationLog, EscalationByMonth, Deliveries, Dispatches, Problems, FirstSeen, IndicatorClaims, Digests, WebKeys, References];
 
     public static IReadOnlyList<TableSchema> Admin { get; } =
         [Units, People, Tasks, Milestones, PlanTemplates, Progress, Rules, Templates, SmsTemplates, Robots, Calendar, Settings, Exemptions, Explanations, Indicators, IndicatorValues, RankingGroups];

@@ -58,6 +58,7 @@ public class PlaceholderTests
         { "rule", "逾期项目核减前期费" },
         { "consequence", "核减前期费" },
         { "consequenceUnit", "市发改委" },
+        { "reference", "督办〔2024〕0007号" },
     };
 
     [Theory]
@@ -65,7 +66,9 @@ public class PlaceholderTests
     public void Render_FillsThePlaceholder_WithTheEventsFact(string placeholder, string expected)
     {
         var template = new MessageTemplate("probe", "{" + placeholder + "}", "{" + placeholder + "}", "{" + placeholder + "}");
-        var letter = new Letter("张三", EventLevel.Notice, D(2024, 6, 4), [new LetterItem(Rich, template, IsCopy: false)]);
+        // With a reference, a template that does not quote {reference} gets it appended (see ReferenceWordingTests).
+        var e = placeholder == "reference" ? Rich with { Reference = "督办〔2024〕0007号" } : Rich;
+        var letter = new Letter("张三", EventLevel.Notice, D(2024, 6, 4), [new LetterItem(e, template, IsCopy: false)]);
 
         var email = MessageWording.RenderEmail(letter, Wording);
         var sms = MessageWording.RenderSms(letter, Wording);

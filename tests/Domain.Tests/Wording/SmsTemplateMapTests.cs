@@ -109,6 +109,26 @@ public class SmsTemplateMapTests
         Assert.Equal(6, message.Parameters[2].Value.Split('、').Length);
     }
 
+    // An approved gateway template cannot be appended to: the reference (文号) reaches it only as a variable the row maps.
+    [Fact]
+    public void Render_FillsTheReference_ForALetterOfOneItemAndOfSeveral()
+    {
+        var (map, problems) = Build(
+            new SmsTemplateRow("约谈", "lagging", "SMS_9", "unit={unit};ref={reference}"),
+            new SmsTemplateRow("约谈", "grouped", "SMS_G", "count={count};refs={references}"));
+        var one = Lag("公立医院") with { Reference = "督办〔2026〕0123号" };
+        var two = Lag("妇幼保健院") with { Reference = "督办〔2026〕0124号" };
+
+        var single = map.Render(LetterOf("张局长", [one]), Office, 40)!;
+        var grouped = map.Render(LetterOf("张局长", [one, two]), Office, 40)!;
+        var unnumbered = map.Render(LetterOf("张局长", [Lag("公立医院")]), Office, 40)!;
+
+        Assert.Empty(problems);
+        Assert.Equal([new("unit", "市卫健委"), new("ref", "督办〔2026〕0123号")], single.Parameters);
+        Assert.Equal("督办〔2026〕0123号、督办〔2026〕0124号", grouped.Parameters[1].Value);
+        Assert.Equal("", unnumbered.Parameters[1].Value);
+    }
+
     [Fact]
     public void Render_ShortensALongValueByRule_AndNamesIt()
     {

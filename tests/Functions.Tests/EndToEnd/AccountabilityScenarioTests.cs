@@ -33,7 +33,7 @@ public sealed class AccountabilityScenarioTests : IDisposable
         Assert.Null(recommendation.Demand);
 
         var mail = Assert.Single(run.Emails, m => m.Events.Contains(recommendation.EventId) && m.Person == "dcs-office");
-        Assert.Equal("【问责建议】商务局“外贸综合服务中心建设”应于2026年7月20日前办结的说明或整改逾期未办结", mail.Message.Subject);
+        Assert.Equal("【问责建议】商务局“外贸综合服务中心建设”应于2026年7月20日前办结的说明或整改逾期未办结（督办〔2026〕0004号）", mail.Message.Subject);
         Assert.Contains("依据督办规则“说明整改逾期问责建议”，根据督查工作有关规定，建议对商务局有关责任人员启动问责程序", mail.Message.TextBody, StringComparison.Ordinal);
         Assert.Contains("本件不发送商务局", mail.Message.TextBody, StringComparison.Ordinal);
     }
@@ -52,7 +52,7 @@ public sealed class AccountabilityScenarioTests : IDisposable
         Assert.Equal("fgw", line.RootElement.GetProperty("recipients")[0].GetProperty("unit").GetString());
 
         var mail = Assert.Single(run.Emails, m => m.Events.Contains(notice.EventId) && m.Person == "fgw-chen");
-        Assert.Equal("【后果通知】关于建议对商务局“外贸综合服务中心建设”核减前期费的通知", mail.Message.Subject);
+        Assert.Equal("【后果通知】关于建议对商务局“外贸综合服务中心建设”核减前期费的通知（督办〔2026〕0003号）", mail.Message.Subject);
         Assert.Contains("截至2026年7月31日，商务局承担的“外贸综合服务中心建设”“完成选址和方案设计”时间节点逾期未完成。", mail.Message.TextBody, StringComparison.Ordinal);
         Assert.Contains("督查室建议由市发改委依职权对该事项核减前期费", mail.Message.TextBody, StringComparison.Ordinal);
         Assert.Contains("不代为执行任何处理措施", mail.Message.TextBody, StringComparison.Ordinal);

@@ -50,7 +50,7 @@ public sealed class IndicatorScenarioTests : IDisposable
         Assert.Null(summons.DueBy);
 
         var mail = run.Email(notice, "fgw-zhao");
-        Assert.Equal("【督查通报】市发改委“固定资产投资增速”连续2期全省排名落后", mail.Subject);
+        Assert.Equal("【督查通报】市发改委“固定资产投资增速”连续2期全省排名落后（督办〔2025〕0001号）", mail.Subject);
         Assert.Contains("请于2025年5月27日前报送书面说明", mail.TextBody, StringComparison.Ordinal);
         Assert.Equal(Shanghai(2025, 5, 20, 8, 30), mail.Date);
         Assert.True(run.HasEmail(notice, Office), "the office is copied by email");
@@ -89,7 +89,7 @@ public sealed class IndicatorScenarioTests : IDisposable
             run.Events.Select(e => Line(run, e)).Select(l => (l.GetProperty("consecutive").GetInt32(), l.TryGetProperty("escalated", out var up) && up.GetBoolean(), l.GetProperty("value").GetDouble())));
         Assert.All(run.Events.Select(e => Line(run, e)), l => Assert.Equal(("towns", 7, 7), (l.GetProperty("group").GetString(), l.GetProperty("groupRank").GetInt32(), l.GetProperty("groupSize").GetInt32())));
 
-        Assert.Equal("【约谈通知】己镇“资金拨付进度”2025年第11周低于全省平均且排名后三位", run.Email(run.Events[1], "ji-zhou").Subject);
+        Assert.Equal("【约谈通知】己镇“资金拨付进度”2025年第11周低于全省平均且排名后三位（督办〔2025〕0002号）", run.Email(run.Events[1], "ji-zhou").Subject);
         Assert.False(run.HasEmail(run.Events[1], "ji-wu"), "the summons moved up: the deputy is not addressed the second week");
         Assert.True(run.HasEmail(run.Events[2], "ji-wu"));
         Assert.Equal(Shanghai(2025, 3, 31, 8, 30), run.Email(run.Events[2], "ji-wu").Date);

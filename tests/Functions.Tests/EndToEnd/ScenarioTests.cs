@@ -56,7 +56,7 @@ public sealed class ScenarioTests : IDisposable
         Assert.DoesNotContain(run.Events, e => e.Level == "summons");
 
         var mail = run.Email(notice, Principal);
-        Assert.Equal("【督查通报】商务局“外贸稳增长行动”连续2期进度落后", mail.Subject);
+        Assert.Equal("【督查通报】商务局“外贸稳增长行动”连续2期进度落后（督办〔2024〕0001号）", mail.Subject);
         Assert.Equal("zhangming@swj.example.gov.cn", mail.To.Mailboxes.Single().Address);
         Assert.Contains("请于2024年6月7日前报送书面说明", mail.TextBody, StringComparison.Ordinal);
         Assert.Equal(Shanghai(2024, 6, 3, 8, 30), mail.Date);
@@ -88,7 +88,7 @@ public sealed class ScenarioTests : IDisposable
         foreach (var (person, copied) in new[] { (Principal, false), (Deputy, false), (LeadOfficial, true), (Office, true) })
         {
             var mail = run.Email(summons, person);
-            Assert.Equal((copied ? "【抄送】" : "") + "【约谈通知】商务局“外贸稳增长行动”连续3期进度落后", mail.Subject);
+            Assert.Equal((copied ? "【抄送】" : "") + "【约谈通知】商务局“外贸稳增长行动”连续3期进度落后（督办〔2024〕0002号）", mail.Subject);
             Assert.Equal(Shanghai(2024, 7, 2, 8, 30), mail.Date);
         }
 
@@ -224,8 +224,8 @@ public sealed class ScenarioTests : IDisposable
             (notice.RuleId, notice.Level, notice.Date, notice.Occurrence, notice.Demand, notice.DueBy));
         Assert.Contains(To("unit-principal", Principal), notice.Recipients);
         Assert.Contains(Cc("supervision-office", Office), notice.Recipients);
-        Assert.Equal("【督查通报】商务局“新建便民生活服务圈10个”“全部完成”时间节点逾期未完成", run.Email(notice, Principal).Subject);
-        Assert.Equal("【抄送】【督查通报】商务局“新建便民生活服务圈10个”“全部完成”时间节点逾期未完成", run.Email(notice, Office).Subject);
+        Assert.Equal("【督查通报】商务局“新建便民生活服务圈10个”“全部完成”时间节点逾期未完成（督办〔2022〕0001号）", run.Email(notice, Principal).Subject);
+        Assert.Equal("【抄送】【督查通报】商务局“新建便民生活服务圈10个”“全部完成”时间节点逾期未完成（督办〔2022〕0001号）", run.Email(notice, Office).Subject);
     }
 
     [Fact]

@@ -116,14 +116,14 @@ public sealed class ExportCommandTests : IAsyncLifetime, IDisposable
         Assert.Equal($"已导出 2026-06 的督办记录 3 条：{Path.GetFullPath(file)}", stdout.TrimEnd());
         Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
         Assert.Equal(string.Join(",", LogExport.Headers), File.ReadAllLines(file, Encoding.UTF8)[0]);
-        Assert.Equal(29, LogExport.Headers.Count);
+        Assert.Equal(30, LogExport.Headers.Count);
         Assert.Equal(4, rows.Count);
         Assert.Equal([JuneFgw.Id.Value, JuneZjj.Id.Value, JuneFgwLater.Id.Value], rows.Skip(1).Select(r => r[1]));
         Assert.Equal(
             [
                 "2026-06-02", JuneFgw.Id.Value, "通报", "进度滞后", "R5", "市发展改革委", "fgw", "fgw-2026-01", "推进城市更新“一号工程”", "完成方案报批", "2026-05-29",
                 "45.5", "20", "2", "2026年5月", "", "", "", "主要负责人(fgw-zhang)", "督查室(dcs-office)", "邮件、短信", "情况说明", "2026-06-09",
-                "fgw", "", "", "部分失败", "已发送1；失败1", "1 of 2 deliveries failed",
+                "fgw", "", "", "部分失败", "已发送1；失败1", "1 of 2 deliveries failed", "督办〔2026〕0003号",
             ],
             rows[1]);
         Assert.Equal("已发送2", rows[2][27]);

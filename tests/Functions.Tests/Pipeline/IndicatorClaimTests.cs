@@ -39,7 +39,7 @@ public sealed class IndicatorClaimTests : IDisposable
             .Where(e => known.TryGetValue(e.Id.Value, out var s) && s.Status == LogStatus.Logged)
             .Select(e => (known[e.Id.Value].Unit ?? e.Unit, e.Id, known[e.Id.Value]))
             .ToList();
-        return await new EventOutbox(log, publisher, NullLogger.Instance).Commit(decided, known, stranded, ExportData.Now);
+        return await new EventOutbox(log, publisher, NullLogger.Instance).Commit(decided, known, stranded, ExportData.Now, ReferenceNumber.DefaultPrefix);
     }
 
     private static async Task<List<TableEntity>> Rows(IEntityTables tables, string table) =>

@@ -11,7 +11,11 @@ namespace Escalation.Functions.Sending.China;
 /// <param name="Level">The level as shown to people, e.g. 黄色预警; empty for none.</param>
 /// <param name="WhatHappened">The event in a few words, e.g. 已逾期 3 个工作日.</param>
 /// <param name="Due">The due date, when there is one.</param>
-public sealed record RobotItem(string Unit, string Item, string Level, string WhatHappened, LocalDate? Due);
+public sealed record RobotItem(string Unit, string Item, string Level, string WhatHappened, LocalDate? Due)
+{
+    /// <summary>The event's reference (文号), e.g. 督办〔2026〕0123号; null for none (reminders).</summary>
+    public string? Reference { get; init; }
+}
 
 /// <summary>How a post is rendered: chat Markdown (headings, bold, a numbered list) or plain text.</summary>
 public enum RobotFormat
@@ -117,7 +121,7 @@ public static class RobotMarkdown
         return heading + shown + tail + end;
     }
 
-    /// <summary>One item's line, numbered: 「1. 【黄色预警】**市住建局**：老旧小区改造，已逾期（截止 2026-06-01）」.</summary>
+    /// <summary>One item's line, numbered: 「1. 【黄色预警】**市住建局**：老旧小区改造，已逾期（截止 2026-06-01）（文号：督办〔2026〕0123号）」.</summary>
     internal static string Line(RobotItem item, int number, bool markdown)
     {
         string Value(string? v) => markdown ? Escape(v) : Plain(v);
@@ -143,6 +147,11 @@ public static class RobotMarkdown
         if (item.Due is { } due)
         {
             line.Append("（截止 ").Append(DatePattern.Format(due)).Append('）');
+        }
+
+        if (Value(item.Reference) is { Length: > 0 } reference)
+        {
+            line.Append("（文号：").Append(reference).Append('）');
         }
 
         return line.ToString();

@@ -120,6 +120,23 @@ public sealed class RobotChannelTests : IAsyncLifetime, IDisposable
         Assert.Equal(("市发展改革委", "重点项目投资完成率"), (item0.Unit, item0.Item));
     }
 
+    // A notice's post quotes its reference (文号), as its email and SMS do; a reminder has none and says none.
+    [Fact]
+    public void Notice_PostsEachItemsReference_InMarkdownAndText()
+    {
+        var numbered = Event("zjj-2026-01", "老旧小区改造提升工程") with { Reference = "督办〔2026〕0123号" };
+        var parcel = ParcelFor(OfficeRobot(), [], numbered, Event("zjj-2026-02", "城中村改造安置房建设"));
+
+        var notice = RobotChannel.Notice(parcel);
+        var markdown = RobotMarkdown.Render(notice.Title, notice.Items, RobotFormat.Markdown, 4096);
+        var text = RobotMarkdown.Render(notice.Title, notice.Items, RobotFormat.Text, 4096);
+
+        Assert.Equal(["督办〔2026〕0123号", null], notice.Items.Select(i => i.Reference));
+        Assert.Contains("老旧小区改造提升工程，进度滞后（连续2期）（文号：督办〔2026〕0123号）", markdown, StringComparison.Ordinal);
+        Assert.Contains("（文号：督办〔2026〕0123号）", text, StringComparison.Ordinal);
+        Assert.Equal(2, markdown.Split("文号").Length);
+    }
+
     // ---- local mode's outbox ----
 
     [Fact]

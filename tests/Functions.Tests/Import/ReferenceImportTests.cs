@@ -1,0 +1,48 @@
+using Escalation.Domain.Catalog;
+using Escalation.Functions.Import;
+using Escalation.Functions.Storage;
+using Escalation.Functions.Tests.Export;
+using Escalation.Functions.Tests.Storage;
+using NodaTime;
+using NodaTime.Testing;
+
+namespace Escalation.Functions.Tests.Import;
+
+/// <summary>An explanation may quote its notice by the reference (文号) the notice printed, in any written form.</summary>
+public sealed class ReferenceImportTests(SqliteBackend backend) : IClassFixture<SqliteBackend>, IDisposable
+{
+    private static readonly DateTimeZone Zone = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
+
+    private readonly TempFolder _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    [Fact]
+    public async Task Import_StoresTheNoticesEventId_WhenAnExplanationQuotesItsReference_AndRefusesAnUnknownReference()
+    {
+        var tables = backend.Fresh();
+        var clock = new FakeClock(Instant.FromUtc(2026, 6, 1, 0, 30));
+        await new Importer(tables, clock, Zone).Import(ImportSource.Read(Repo.Samples));
+        var notice = (await new EscalationLog(tables).Log(ExportData.Notice("lag:2026-05", "zjj", new LocalDate(2026, 6, 2), "市住房城乡建设局"), ExportData.Now))!;
+        var folder = _files["answers"];
+        Directory.CreateDirectory(folder);
+        File.WriteAllLines(Path.Combine(folder, "explanations.csv"),
+        [
+            "责任单位,文号,任务编号,类型,提交日期,提交人,内容,提交单位",
+            "zjj,督办[2026]1号,zjj-2026-01,说明,2026-06-05,,已于6月3日召开专题会,",
+            "zjj,督办〔2026〕0999号,zjj-2026-01,整改,2026-06-05,,整改报告,",
+        ]);
+
+        var report = await new Importer(tables, clock, Zone).Import(ImportSource.Read(folder));
+        var stored = await new AdminStore(tables).ReadAll();
+
+        Assert.Equal("督办〔2026〕0001号", notice.Reference);
+        var refused = Assert.Single(report.Rejected);
+        Assert.Equal(("explanations.csv 第 3 行", "Notice", "督办〔2026〕0999号"), (refused.Location.ToString(), refused.Problem.Field, refused.Problem.Value));
+        Assert.Contains("督办记录中没有文号为 督办〔2026〕0999号", refused.Problem.Reason, StringComparison.Ordinal);
+        Assert.Contains("请从通报邮件", refused.Problem.Reason, StringComparison.Ordinal);
+        var answer = Assert.Single(stored.Explanations, e => e.Task == "zjj-2026-01");
+        Assert.Equal(notice.Id.Value, answer.Notice);
+        Assert.Equal(notice.Id.Value + ":说明", answer.Key);
+    }
+}
