@@ -58,6 +58,7 @@ var tables = [
   'indicatorclaims'
   'digests'
   'webkeys'
+  'references'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {

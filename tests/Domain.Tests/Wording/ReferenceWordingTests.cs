@@ -16,7 +16,7 @@ public class ReferenceWordingTests
         Event(EventKind.Lagging, EventLevel.Notice, new EventFacts(title, "商务局", 45, 20, Streak: 2, Period: "2026年5月", PeriodKey: "2026-05"),
             new Demand(DemandKind.Explanation, D(2026, 6, 9)), D(2026, 6, 2), "lag-notice") with
         {
-            Id = EventId.For(new RuleId("R5"), new Items.ItemId(title), occurrence),
+            Id = EventId.For(new RuleId("R5"), new Escalation.Domain.Items.ItemId(title), occurrence),
             Reference = reference,
         };
 
