@@ -57,8 +57,8 @@ var tables = [
   'firstseen'
   'indicatorclaims'
   'digests'
-  'webkeys'
   'references'
+  'webkeys'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {
