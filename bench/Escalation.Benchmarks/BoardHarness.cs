@@ -4,9 +4,12 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using Escalation.Domain.Calendar;
+using Escalation.Domain.Evaluation;
+using Escalation.Domain.Timelines;
 using Escalation.Functions.Commands;
 using Escalation.Functions.Import;
 using Escalation.Functions.Storage;
+using Escalation.Functions.Web;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -33,6 +36,7 @@ public static partial class BoardHarness
     {
         ArgumentNullException.ThrowIfNull(args);
         int tasks = 10_000, units = 100, indicators = 500, requests = 200;
+        bool profile = false, import = true;
         var date = new LocalDate(2026, 6, 15);
         string? store = null;
         for (var i = 0; i < args.Length; i++)
@@ -47,8 +51,10 @@ public static partial class BoardHarness
                 case "--requests" when i + 1 < args.Length: requests = Math.Max(1, Next()); break;
                 case "--date" when i + 1 < args.Length: date = Workload.ParseDate(args[++i]); break;
                 case "--store" when i + 1 < args.Length: store = args[++i]; break;
+                case "--profile": profile = true; break;
+                case "--no-import": import = false; break;
                 default:
-                    Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: --board [--tasks N] [--units N] [--indicators N] [--requests N] [--date yyyy-MM-dd] [--store DIR]");
+                    Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: --board [--tasks N] [--units N] [--indicators N] [--requests N] [--date yyyy-MM-dd] [--store DIR] [--no-import] [--profile]");
                     return 2;
             }
         }
@@ -57,16 +63,15 @@ public static partial class BoardHarness
         var clock = new FixedClock(date.At(new LocalTime(9, 0)).InZoneLeniently(zone).ToInstant());
         var folder = store ?? Path.Combine(Path.GetTempPath(), "escalation-board-" + Guid.NewGuid().ToString("N"));
         var tables = SqliteTables.Open(folder, clock);
-        var csv = Path.Combine(Path.GetTempPath(), "escalation-board-csv-" + Guid.NewGuid().ToString("N"));
-        var rows = WriteCity(csv, tasks, units, indicators, date);
-        var watch = Stopwatch.StartNew();
-        var import = await new Importer(tables, clock, zone).Import(ImportSource.Read(csv)).ConfigureAwait(false);
-        Directory.Delete(csv, recursive: true);
         Print($"{Environment.ProcessorCount} cores, runtime {Environment.Version}; store {tables.Path}");
-        Print($"city: {units} units, {tasks:N0} tasks, {indicators} indicators; {rows:N0} CSV rows imported in {watch.Elapsed.TotalSeconds:0.0} s, rejected {import.Rejected.Count}");
-        if (import.Rejected.Count > 0)
+        if (import)
         {
-            Print($"first rejected: {import.Rejected[0].Location}: {import.Rejected[0].Problem.Reason}");
+            await Import(tables, clock, zone, tasks, units, indicators, date).ConfigureAwait(false);
+        }
+
+        if (profile)
+        {
+            await Profile(tables, clock, zone).ConfigureAwait(false);
         }
 
         await using var app = WebCommand.Build(tables, clock, zone, web => web.UseUrls("http://127.0.0.1:0"));
@@ -78,7 +83,7 @@ public static partial class BoardHarness
         };
 
         // Sign in as the supervision office: the sign-in page itself computes the read model, so it is timed as the cold request.
-        watch.Restart();
+        var watch = Stopwatch.StartNew();
         var signIn = await http.GetStringAsync(new Uri("/signin", UriKind.Relative)).ConfigureAwait(false);
         var cold = watch.Elapsed.TotalMilliseconds;
         var token = WebUtility.HtmlDecode(TokenPattern().Match(signIn).Groups["t"].Value);
@@ -116,6 +121,103 @@ public static partial class BoardHarness
         }
 
         return 0;
+    }
+
+    /// <summary>Writes the city as CSV and imports it through the real import path.</summary>
+    private static async Task Import(SqliteTables tables, IClock clock, DateTimeZone zone, int tasks, int units, int indicators, LocalDate date)
+    {
+        var csv = Path.Combine(Path.GetTempPath(), "escalation-board-csv-" + Guid.NewGuid().ToString("N"));
+        var rows = WriteCity(csv, tasks, units, indicators, date);
+        var watch = Stopwatch.StartNew();
+        var import = await new Importer(tables, clock, zone).Import(ImportSource.Read(csv)).ConfigureAwait(false);
+        Directory.Delete(csv, recursive: true);
+        Print($"city: {units} units, {tasks:N0} tasks, {indicators} indicators; {rows:N0} CSV rows imported in {watch.Elapsed.TotalSeconds:0.0} s, rejected {import.Rejected.Count}");
+        if (import.Rejected.Count > 0)
+        {
+            Print($"first rejected: {import.Rejected[0].Location}: {import.Rejected[0].Problem.Reason}");
+        }
+    }
+
+    /// <summary>
+    /// <c>--profile</c>: the read model's steps timed one by one over the same store (configuration, each unit's rows,
+    /// the evaluator's snapshots, the timelines, the indicators), then the whole <see cref="BoardReader.Read"/> twice.
+    /// </summary>
+    private static async Task Profile(SqliteTables tables, IClock clock, DateTimeZone zone)
+    {
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < 2; i++)
+        {
+            watch.Restart();
+            _ = await new BoardReader(tables, clock, zone).Read().ConfigureAwait(false);
+            Print($"profile: BoardReader.Read {watch.Elapsed.TotalMilliseconds:N0} ms");
+        }
+
+        watch.Restart();
+        var read = new DailyRead(tables, clock, zone);
+        var (configuration, _) = await read.ConfigurationUnrecorded().ConfigureAwait(false);
+        var configured = watch.Elapsed.TotalMilliseconds;
+        var today = configuration.Calendar.DateAt(clock.GetCurrentInstant());
+        var evaluator = new Evaluator(configuration.Calendar, configuration.Rules, configuration.Roster, configuration.Options);
+        double rows = 0, snapshots = 0, timelines = 0;
+        var count = 0;
+        foreach (var unit in configuration.Roster.Units.Keys)
+        {
+            watch.Restart();
+            var (states, _) = await read.Unit(configuration, unit).ConfigureAwait(false);
+            rows += watch.Elapsed.TotalMilliseconds;
+            foreach (var state in states)
+            {
+                watch.Restart();
+                _ = evaluator.Snapshot(state, today);
+                snapshots += watch.Elapsed.TotalMilliseconds;
+                watch.Restart();
+                _ = Timeline.Build(state.Item, configuration.Calendar);
+                timelines += watch.Elapsed.TotalMilliseconds;
+                count++;
+            }
+        }
+
+        watch.Restart();
+        foreach (var definition in configuration.Indicators.Definitions.Values)
+        {
+            _ = await read.Indicator(configuration, definition.Id).ConfigureAwait(false);
+        }
+
+        var indicatorRows = watch.Elapsed.TotalMilliseconds;
+        double raw = 0, adminRows = 0, demands = 0, seen = 0, built = 0;
+        var admin = new AdminStore(tables);
+        var log = new EscalationLog(tables);
+        var first = new FirstSeenDates(tables);
+        var entities = 0;
+        foreach (var unit in configuration.Roster.Units.Keys)
+        {
+            watch.Restart();
+            foreach (var name in new[] { "tasks", "milestones", "progress", "exemptions", "explanations" })
+            {
+                var t = await tables.Table(name).ConfigureAwait(false);
+                await foreach (var e in t.Query(EntityQuery.Partition(unit.Value)).ConfigureAwait(false))
+                {
+                    entities++;
+                }
+            }
+
+            raw += watch.Elapsed.TotalMilliseconds;
+            watch.Restart();
+            var d = await log.Demands(unit).ConfigureAwait(false);
+            demands += watch.Elapsed.TotalMilliseconds;
+            watch.Restart();
+            _ = await first.OfUnit(unit).ConfigureAwait(false);
+            seen += watch.Elapsed.TotalMilliseconds;
+            watch.Restart();
+            var r = await admin.ReadUnit(unit, d).ConfigureAwait(false);
+            adminRows += watch.Elapsed.TotalMilliseconds;
+            watch.Restart();
+            _ = Domain.Catalog.UnitItems.Build(configuration, r);
+            built += watch.Elapsed.TotalMilliseconds;
+        }
+
+        Print($"profile: raw entities {entities:N0} {raw:N0} ms; demands {demands:N0} ms; first seen {seen:N0} ms; AdminStore.ReadUnit {adminRows:N0} ms; UnitItems.Build {built:N0} ms");
+        Print($"profile: configuration {configured:N0} ms; units' rows {rows:N0} ms; {count:N0} snapshots {snapshots:N0} ms; {count:N0} timelines {timelines:N0} ms; indicators' rows {indicatorRows:N0} ms");
     }
 
     private static async Task<string> Board(HttpClient http)
