@@ -78,6 +78,7 @@ internal static class ServeCommand
         var webLogger = loggers.CreateLogger("Escalation.Web");
         var board = new Lazy<BoardCache>(() => BoardCache.For(tables.Value, clock, settings.Zone, e => WebCommand.BoardFailed(webLogger, e)), LazyThreadSafetyMode.ExecutionAndPublication);
         new WebSite(new AppServicePrincipalSource(), () => board.Value, () => tables.Value).Map(app);
+        new Api(null, () => board.Value, () => tables.Value).Map(app);
 
         // The board is computed at start, so that the first page finds it ready; a store that cannot be opened is
         // reported here and again by the first page that needs it.

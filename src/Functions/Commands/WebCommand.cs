@@ -58,6 +58,7 @@ internal static class WebCommand
         var board = BoardCache.For(tables, clock, zone, e => BoardFailed(logger, e));
         var principals = new DevelopmentPrincipalSource(app.Services.GetRequiredService<IDataProtectionProvider>());
         new WebSite(principals, () => board, () => tables).Map(app);
+        new Api(principals, () => board, () => tables).Map(app);
         // The board is computed at start, so that the first page finds it ready.
         app.Lifetime.ApplicationStarted.Register(board.Warm);
         app.Lifetime.ApplicationStopped.Register(board.Dispose);
