@@ -70,7 +70,7 @@ public sealed class ApiTests
     [InlineData("/api/board?kind=project", "参数 kind")]
     [InlineData("/api/board?light=purple", "参数 light")]
     [InlineData("/api/board?page=0", "参数 page")]
-    [InlineData("/api/board?unit=no%20such", "参数 unit")]
+    [InlineData("/api/board?unit=a%23b", "参数 unit")]
     public async Task Board_Answers400WithAChineseMessage_OnBadInput(string path, string message)
     {
         await using var web = await Serve();
@@ -110,7 +110,7 @@ public sealed class ApiTests
 
     [Theory]
     [InlineData("/api/units/nosuchunit", HttpStatusCode.NotFound, "不在单位表中")]
-    [InlineData("/api/units/a%20b", HttpStatusCode.BadRequest, "不是单位编号")]
+    [InlineData("/api/units/a%23b", HttpStatusCode.BadRequest, "不是单位编号")]
     [InlineData("/api/nothing/here", HttpStatusCode.NotFound, "没有这个接口")]
     public async Task Api_AnswersAChineseJsonError_ForAnUnknownUnitOrPath(string path, HttpStatusCode status, string message)
     {
