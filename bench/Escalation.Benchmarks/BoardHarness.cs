@@ -100,7 +100,7 @@ public static partial class BoardHarness
         watch.Restart();
         var first = await Board(http).ConfigureAwait(false);
         var firstPage = watch.Elapsed.TotalMilliseconds;
-        Print($"cold: read model computed in the first request (the sign-in page) {cold:N0} ms; first /board after it {firstPage:N1} ms, {first.Length / 1024:N0} KiB, {RowPattern().Count(first)} rows, counts {CountsPattern().Match(first).Value}");
+        Print($"cold: the first request (the sign-in page) waited for the warm-up (the read model, computed at start) {cold:N0} ms; first /board after it {firstPage:N1} ms, {first.Length / 1024:N0} KiB, {RowPattern().Count(first)} rows, counts {CountsPattern().Match(first).Value}");
 
         var times = new double[requests];
         for (var r = 0; r < requests; r++)
@@ -113,6 +113,7 @@ public static partial class BoardHarness
         Array.Sort(times);
         double P(double q) => times[Math.Min(times.Length - 1, (int)Math.Ceiling(q * times.Length) - 1)];
         Print($"warm /board first page, {requests} requests: p50 {P(0.50):N1} ms, p95 {P(0.95):N1} ms, max {times[^1]:N1} ms (goal: under {GoalMilliseconds:N0} ms: {(P(0.95) < GoalMilliseconds ? "met" : "NOT met")})");
+        await WhileRecomputing(http, tables, first).ConfigureAwait(false);
         await app.StopAsync().ConfigureAwait(false);
         if (store is null)
         {
@@ -121,6 +122,43 @@ public static partial class BoardHarness
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Another process writes (a report of 100 % for the first red task): the cache sees the store's stamp change and
+    /// recomputes in the background. Times <c>/board</c> until its light counts change, i.e. the new model is served.
+    /// </summary>
+    private static async Task WhileRecomputing(HttpClient http, SqliteTables tables, string before)
+    {
+        var counts = CountsPattern().Match(before).Value;
+        var red = await http.GetStringAsync(new Uri("/board?kind=task&light=red", UriKind.Relative)).ConfigureAwait(false);
+        var row = RedRowPattern().Match(red);
+        var (task, unit) = (row.Groups["id"].Value, row.Groups["unit"].Value);
+        var progress = await tables.Table("progress").ConfigureAwait(false);
+        await progress.UpsertAll([new Azure.Data.Tables.TableEntity(unit, $"{task}:2026-06-14:99")
+        {
+            ["Unit"] = unit, ["Task"] = task, ["ReportedOn"] = "2026-06-14", ["Seq"] = "99", ["Progress"] = "100",
+        }]).ConfigureAwait(false);
+        var written = Stopwatch.StartNew();
+        var times = new List<double>();
+        var watch = new Stopwatch();
+        while (written.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            watch.Restart();
+            var page = await Board(http).ConfigureAwait(false);
+            times.Add(watch.Elapsed.TotalMilliseconds);
+            if (CountsPattern().Match(page).Value != counts)
+            {
+                times.Sort();
+                double P(double q) => times[Math.Min(times.Count - 1, (int)Math.Ceiling(q * times.Count) - 1)];
+                Print($"after a write: the new model was served {written.Elapsed.TotalMilliseconds:N0} ms later (store watched every {BoardCache.LocalWatchInterval.TotalSeconds:N0} s); {times.Count} /board requests meanwhile: p50 {P(0.50):N1} ms, p95 {P(0.95):N1} ms, max {times[^1]:N1} ms");
+                return;
+            }
+
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+
+        Print("after a write: the new model was NOT served within 120 s");
     }
 
     /// <summary>Writes the city as CSV and imports it through the real import path.</summary>
@@ -148,8 +186,9 @@ public static partial class BoardHarness
         for (var i = 0; i < 2; i++)
         {
             watch.Restart();
+            var cpu = CpuClock.Process();
             _ = await new BoardReader(tables, clock, zone).Read().ConfigureAwait(false);
-            Print($"profile: BoardReader.Read {watch.Elapsed.TotalMilliseconds:N0} ms");
+            Print($"profile: BoardReader.Read {watch.Elapsed.TotalMilliseconds:N0} ms wall, {(CpuClock.Process() - cpu).TotalMilliseconds:N0} ms CPU (all threads, JIT and GC included)");
         }
 
         watch.Restart();
@@ -276,6 +315,9 @@ public static partial class BoardHarness
 
     [GeneratedRegex("name=\"__csrf\" value=\"(?<t>[^\"]+)\"")]
     private static partial Regex TokenPattern();
+
+    [GeneratedRegex("<tr data-testid=\"row\" data-kind=\"task\" data-id=\"(?<id>[^\"]+)\" data-unit=\"(?<unit>[^\"]+)\" data-light=\"red\"")]
+    private static partial Regex RedRowPattern();
 
     [GeneratedRegex("<tr data-testid=\"row\"")]
     private static partial Regex RowPattern();

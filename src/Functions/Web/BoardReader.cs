@@ -80,8 +80,11 @@ internal sealed class BoardReader(IEntityTables tables, IClock clock, DateTimeZo
         };
     }
 
-    /// <summary>How many units or indicators are read at once: the store's round trips overlap, the computation uses every core.</summary>
-    private static int Parallelism => Math.Max(4, Environment.ProcessorCount * 2);
+    /// <summary>
+    /// How many units or indicators are read at once: one per core (at least two, so that a store round trip overlaps
+    /// with computation). Not more: a recomputation in the background must leave the pages their share of the cores.
+    /// </summary>
+    private static int Parallelism => Math.Max(2, Environment.ProcessorCount);
 
     /// <summary>One unit's part of the board: its tasks, the demands owed (to the unit that asked), its coming deadlines.</summary>
     private sealed record UnitPart(UnitId Unit, List<BoardItem> Items, List<(UnitId Owner, OwedDemand Demand)> Demands, List<Deadline> Deadlines);
