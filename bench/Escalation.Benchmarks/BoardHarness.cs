@@ -24,8 +24,10 @@ namespace Escalation.Benchmarks;
 /// <c>--units N</c> units (100), each with 3 milestones and 6 progress reports, and <c>--indicators N</c> monthly
 /// indicators (500) with 5 months of values for each of 10 units (a ranking group). Starts the local <c>web</c> application
 /// on Kestrel at 127.0.0.1 (a free port), signs in as the supervision office with the development sign-in, then GETs
-/// <c>/board</c> over HTTP: the first request (cold: it computes the board's read model) timed alone, then
-/// <c>--requests N</c> (200) more, and prints p50/p95/max. The clock stands at <c>--date</c> (2026-06-15) 09:00 Asia/Shanghai.
+/// <c>/board</c> over HTTP: the first request (cold: it waits for the warm-up computing the board's read model at start)
+/// timed alone, then <c>--requests N</c> (200) more, and prints p50/p95/max; then writes a progress report and times
+/// <c>/board</c> while the model is recomputed in the background, until the new one is served. <c>--profile</c> times
+/// the read model's steps first; <c>--no-import</c> reuses the store <c>--store</c> names. The clock stands at <c>--date</c> (2026-06-15) 09:00 Asia/Shanghai.
 /// The goal (first page under 300 ms, warm) is reported, not enforced.
 /// </summary>
 public static partial class BoardHarness
