@@ -11,7 +11,7 @@ using Perfolizer.Metrology;
 // dotnet run -c Release --project bench/Escalation.Benchmarks -- --indicators    tasks + indicators on ONE core, CPU seconds, ~3 minutes
 //   indicators options: --indicators N, --tasks N, --province-tasks N, --province-indicators N, --date yyyy-MM-dd, --runs N, --cpu N, --no-affinity
 // dotnet run -c Release --project bench/Escalation.Benchmarks -- --board         the web board's first page over HTTP for 10,000 tasks + 500 indicators, p50/p95
-//   board options: --tasks N, --units N, --indicators N, --requests N, --date yyyy-MM-dd, --store DIR
+//   board options: --tasks N, --units N, --indicators N, --requests N, --date yyyy-MM-dd, --store DIR, --no-import, --profile
 // bench/storage.sh [--tasks N]                                                   import rows/s and the daily read on Azurite
 // dotnet run -c Release --project bench/Escalation.Benchmarks -- --servicebus    publish latency, SDK over AMQP to a loopback broker
 //   servicebus options: --firsts N, --sends N, --batches N; --namespace HOST (or --connection STRING) --entity QUEUE for a real one

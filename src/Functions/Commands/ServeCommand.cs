@@ -75,8 +75,33 @@ internal static class ServeCommand
         var owned = new List<IAsyncDisposable>();
         var engine = new Lazy<Engine>(() => Compose(settings, setting, clock, loggers, credential, owned.Add), LazyThreadSafetyMode.ExecutionAndPublication);
         CustomHandler.Map(app, () => engine.Value, readiness: false);
-        var board = new Lazy<BoardCache>(() => BoardCache.For(tables.Value, clock, settings.Zone), LazyThreadSafetyMode.ExecutionAndPublication);
+        var webLogger = loggers.CreateLogger("Escalation.Web");
+        var board = new Lazy<BoardCache>(() => BoardCache.For(tables.Value, clock, settings.Zone, e => WebCommand.BoardFailed(webLogger, e)), LazyThreadSafetyMode.ExecutionAndPublication);
         new WebSite(new AppServicePrincipalSource(), () => board.Value, () => tables.Value).Map(app);
+        new Api(null, () => board.Value, () => tables.Value).Map(app);
+
+        // The board is computed at start, so that the first page finds it ready; a store that cannot be opened is
+        // reported here and again by the first page that needs it.
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            try
+            {
+                board.Value.Warm();
+            }
+#pragma warning disable CA1031 // A warm-up that cannot start must not stop the handler: invocations and pages report the fault themselves.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                WebCommand.BoardFailed(webLogger, e);
+            }
+        });
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            if (board.IsValueCreated)
+            {
+                board.Value.Dispose();
+            }
+        });
 
         // The Service Bus connection is closed when the host stops the handler (a scale-in, a deployment), so that the
         // broker sees the links detach instead of waiting for the connection's idle timeout.

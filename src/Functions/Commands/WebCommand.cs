@@ -54,10 +54,19 @@ internal static class WebCommand
         configure(builder.WebHost);
         WebSite.AddServices(builder.Services, () => tables);
         var app = builder.Build();
-        var board = BoardCache.For(tables, clock, zone);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Escalation.Web");
+        var board = BoardCache.For(tables, clock, zone, e => BoardFailed(logger, e));
         var principals = new DevelopmentPrincipalSource(app.Services.GetRequiredService<IDataProtectionProvider>());
         new WebSite(principals, () => board, () => tables).Map(app);
+        new Api(principals, () => board, () => tables).Map(app);
+        // The board is computed at start, so that the first page finds it ready.
+        app.Lifetime.ApplicationStarted.Register(board.Warm);
         app.Lifetime.ApplicationStopped.Register(board.Dispose);
         return app;
     }
+
+    private static readonly Action<ILogger, Exception?> BoardFailedMessage = LoggerMessage.Define(LogLevel.Error, new EventId(1, "BoardFailed"),
+        "挂图作战的数据计算失败，网页继续显示上一次的数据，稍后自动重试");
+
+    internal static void BoardFailed(ILogger logger, Exception exception) => BoardFailedMessage(logger, exception);
 }

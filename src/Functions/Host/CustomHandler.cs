@@ -86,11 +86,8 @@ internal static partial class CustomHandler
 
     private static async Task<IResult> Invoke(string function, HttpRequest request, Func<Engine> engine, ILogger logger, CancellationToken cancellationToken)
     {
-        // Exact names only (routing ignores case), and never a browser's request: the Web function forwards every path,
-        // and App Service authentication stamps what it forwards with the principal headers, which the host's own
-        // invocations never carry.
-        if (!Names.Functions.Contains(function, StringComparer.Ordinal) || request.Headers.ContainsKey(Web.AppServicePrincipalSource.PrincipalHeader)
-            || request.Headers.ContainsKey(Web.AppServicePrincipalSource.PrincipalHeader + "-ID"))
+        // Exact names only (routing ignores case), and never a forwarded web request (see ForwardedHeaders).
+        if (!Names.Functions.Contains(function, StringComparer.Ordinal) || ForwardedBy(request.Headers) is not null)
         {
             return Answer(StatusCodes.Status404NotFound, null, [$"No function named '{function}' in this handler."]);
         }
@@ -124,6 +121,42 @@ internal static partial class CustomHandler
             LogFailed(logger, ex, function, payload.Metadata("MessageId") ?? "");
             return Answer(StatusCodes.Status500InternalServerError, null, [$"{function} failed and will be retried: {ex.GetType().Name}: {ex.Message}"]);
         }
+    }
+
+    /// <summary>
+    /// Headers that a request forwarded from outside carries and the host's own invocations never do. The host builds each
+    /// invocation itself (<c>POST /{FunctionName}</c>, a <c>{Data, Metadata}</c> body, <c>Content-Type</c>, its
+    /// <c>X-Azure-Functions-InvocationId</c>, <c>X-Azure-Functions-HostVersion</c> and <c>User-Agent</c> headers), while a
+    /// request through the <c>Web</c> or <c>Api</c> function is a copy of the client's request with every header it came
+    /// with: what App Service authentication adds (<c>X-MS-CLIENT-PRINCIPAL*</c>), what the platform's front end adds
+    /// (<c>X-Forwarded-*</c>, <c>X-Original-URL</c>, <c>X-ARR-*</c>, <c>X-Client-IP</c>, <c>Disguised-Host</c>,
+    /// <c>X-WAWS-Unencoded-URL</c>) and what a browser always sends with a cross-site or form POST (<c>Cookie</c>,
+    /// <c>Origin</c>, <c>Referer</c>, <c>Sec-Fetch-*</c>). Any one of them refuses the invocation, so that which of them a
+    /// given front end adds does not matter.
+    /// </summary>
+    public static IReadOnlyList<string> ForwardedHeaders { get; } =
+    [
+        Web.AppServicePrincipalSource.PrincipalHeader, Web.AppServicePrincipalSource.PrincipalHeader + "-ID",
+        Web.AppServicePrincipalSource.NameHeader, Web.AppServicePrincipalSource.PrincipalHeader + "-IDP",
+        "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-TlsVersion", "Forwarded",
+        "X-Original-URL", "X-WAWS-Unencoded-URL", "X-ARR-SSL", "X-ARR-LOG-ID", "X-ARR-ClientCert", "X-Client-IP", "Client-IP", "Disguised-Host",
+        "X-AppService-Proto", "X-Site-Deployment-Id",
+        "Cookie", "Origin", "Referer",
+    ];
+
+    /// <summary>The first header that marks <paramref name="headers"/> as a forwarded request (any <c>Sec-Fetch-*</c> included), or null.</summary>
+    public static string? ForwardedBy(IHeaderDictionary headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        foreach (var name in ForwardedHeaders)
+        {
+            if (headers.ContainsKey(name))
+            {
+                return name;
+            }
+        }
+
+        return headers.Keys.FirstOrDefault(k => k.StartsWith("Sec-Fetch-", StringComparison.OrdinalIgnoreCase));
     }
 
     private static async Task<IResult> Scan(string function, Func<Task<ScanOutcome>> scan, HostPayload payload)

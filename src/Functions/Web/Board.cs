@@ -118,6 +118,12 @@ internal sealed class BoardSnapshot
 
     public IReadOnlyDictionary<UnitId, IReadOnlyList<Deadline>> Deadlines { get; }
 
+    /// <summary>When the model was computed: pages show it (「数据截至 HH:mm」), since they may serve it while a newer one is computed.</summary>
+    public Instant ComputedAt { get; init; }
+
+    /// <summary><see cref="ComputedAt"/> as local time of day, HH:mm.</summary>
+    public string ComputedAtText => ComputedAt.InZone(Configuration.Calendar.Zone).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Board order of lights: red first, then yellow, green, and rows without a light last.</summary>
     public static int LightOrder(TrafficLight? light) => light switch
     {

@@ -31,63 +31,109 @@ internal sealed class BoardReader(IEntityTables tables, IClock clock, DateTimeZo
         var units = configuration.Roster.Units;
         string NameOf(UnitId unit) => units.TryGetValue(unit, out var u) ? u.Name : unit.Value;
 
+        // Units and indicators are read and computed concurrently (each a few partition queries, then pure computation):
+        // the store's round trips overlap and the snapshots use every core. Results are merged in a fixed order.
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken };
+        var unitIds = units.Keys.OrderBy(u => u.Value, StringComparer.Ordinal).ToArray();
+        var parts = new UnitPart[unitIds.Length];
+        await Parallel.ForEachAsync(Enumerable.Range(0, unitIds.Length), options, async (i, ct) =>
+        {
+            var (states, _) = await read.Unit(configuration, unitIds[i], ct).ConfigureAwait(false);
+            parts[i] = UnitOf(unitIds[i], NameOf(unitIds[i]), states, evaluator, calendar, today);
+        }).ConfigureAwait(false);
+
+        var definitions = configuration.Indicators.Definitions.Values.OrderBy(d => d.Id.Value, StringComparer.Ordinal).ToArray();
+        var indicatorRows = new IReadOnlyList<BoardIndicator>[definitions.Length];
+        await Parallel.ForEachAsync(Enumerable.Range(0, definitions.Length), options, async (i, ct) =>
+        {
+            var (inputs, _) = await read.Indicator(configuration, definitions[i].Id, ct).ConfigureAwait(false);
+            indicatorRows[i] = [.. Indicators(definitions[i], configuration.Indicators.GroupsOf(definitions[i].Id), inputs.Values, today, NameOf)];
+        }).ConfigureAwait(false);
+
         var items = new List<BoardItem>();
         var demands = new Dictionary<UnitId, List<OwedDemand>>();
         var deadlines = new Dictionary<UnitId, List<Deadline>>();
-        var horizon = today.PlusDays(DeadlineDays);
-        foreach (var unit in units.Keys.OrderBy(u => u.Value, StringComparer.Ordinal))
+        foreach (var part in parts)
         {
-            var (states, _) = await read.Unit(configuration, unit, cancellationToken).ConfigureAwait(false);
-            foreach (var state in states)
+            items.AddRange(part.Items);
+            foreach (var (unit, demand) in part.Demands)
             {
-                var item = state.Item;
-                // An unusable plan (or a year without calendar) leaves the task on the board without a light.
-                ItemSnapshot? snapshot = null;
-                IReadOnlyList<Checkpoint> checkpoints = [];
-                if (calendar.IsLoaded(today.Year))
-                {
-                    snapshot = evaluator.Snapshot(state, today);
-                    checkpoints = snapshot is null ? [] : Timeline.Build(item, calendar).Timeline?.Checkpoints ?? [];
-                }
+                Add(demands, unit, demand);
+            }
 
-                var active = item.Status == ItemStatus.Active;
-                var nextReport = active && item.Cadence.NextDueOnOrAfter(today, item.Start) is { } due && due <= item.Deadline
-                    ? Roll(calendar, due)
-                    : (LocalDate?)null;
-                items.Add(new BoardTask(item.Id.Value, unit, NameOf(unit), item.Title, active ? snapshot?.Light : null,
-                    item.Kind, item.Status, item.Start, item.Deadline, snapshot, checkpoints, nextReport));
-
-                foreach (var demand in state.Demands.Where(d => d.MetOn is null))
-                {
-                    Add(demands, demand.From ?? unit, new OwedDemand(demand.Notice.Value, unit, item.Id.Value, item.Title, demand.Kind, demand.DueBy));
-                }
-
-                if (!active)
-                {
-                    continue;
-                }
-
-                foreach (var checkpoint in checkpoints.Where(c => c.Due >= today && c.Due <= horizon))
-                {
-                    Add(deadlines, unit, new Deadline(checkpoint.Due, item.Id.Value, item.Title, checkpoint.IsDeadline ? "完成时限" : $"节点：{checkpoint.Name}"));
-                }
-
-                if (nextReport is { } report && report <= horizon)
-                {
-                    Add(deadlines, unit, new Deadline(report, item.Id.Value, item.Title, "进度报送截止"));
-                }
+            foreach (var deadline in part.Deadlines)
+            {
+                Add(deadlines, part.Unit, deadline);
             }
         }
 
-        foreach (var definition in configuration.Indicators.Definitions.Values.OrderBy(d => d.Id.Value, StringComparer.Ordinal))
+        foreach (var rows in indicatorRows)
         {
-            var (inputs, _) = await read.Indicator(configuration, definition.Id, cancellationToken).ConfigureAwait(false);
-            items.AddRange(Indicators(definition, configuration.Indicators.GroupsOf(definition.Id), inputs.Values, today, NameOf));
+            items.AddRange(rows);
         }
 
         return new BoardSnapshot(today, configuration, items,
             demands.ToDictionary(d => d.Key, d => (IReadOnlyList<OwedDemand>)[.. d.Value.OrderBy(x => x.DueBy).ThenBy(x => x.Item, StringComparer.Ordinal)]),
-            deadlines.ToDictionary(d => d.Key, d => (IReadOnlyList<Deadline>)[.. d.Value.OrderBy(x => x.Due).ThenBy(x => x.Item, StringComparer.Ordinal)]));
+            deadlines.ToDictionary(d => d.Key, d => (IReadOnlyList<Deadline>)[.. d.Value.OrderBy(x => x.Due).ThenBy(x => x.Item, StringComparer.Ordinal)]))
+        {
+            ComputedAt = clock.GetCurrentInstant(),
+        };
+    }
+
+    /// <summary>
+    /// How many units or indicators are read at once: one per core (at least two, so that a store round trip overlaps
+    /// with computation). Not more: a recomputation in the background must leave the pages their share of the cores.
+    /// </summary>
+    private static int Parallelism => Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>One unit's part of the board: its tasks, the demands owed (to the unit that asked), its coming deadlines.</summary>
+    private sealed record UnitPart(UnitId Unit, List<BoardItem> Items, List<(UnitId Owner, OwedDemand Demand)> Demands, List<Deadline> Deadlines);
+
+    private static UnitPart UnitOf(UnitId unit, string unitName, IReadOnlyList<ItemState> states, Evaluator evaluator, WorkingCalendar calendar, LocalDate today)
+    {
+        var part = new UnitPart(unit, [], [], []);
+        var horizon = today.PlusDays(DeadlineDays);
+        foreach (var state in states)
+        {
+            var item = state.Item;
+            // An unusable plan (or a year without calendar) leaves the task on the board without a light.
+            ItemSnapshot? snapshot = null;
+            IReadOnlyList<Checkpoint> checkpoints = [];
+            if (calendar.IsLoaded(today.Year))
+            {
+                snapshot = evaluator.Snapshot(state, today);
+                checkpoints = snapshot is null ? [] : Timeline.Build(item, calendar).Timeline?.Checkpoints ?? [];
+            }
+
+            var active = item.Status == ItemStatus.Active;
+            var nextReport = active && item.Cadence.NextDueOnOrAfter(today, item.Start) is { } due && due <= item.Deadline
+                ? Roll(calendar, due)
+                : (LocalDate?)null;
+            part.Items.Add(new BoardTask(item.Id.Value, unit, unitName, item.Title, active ? snapshot?.Light : null,
+                item.Kind, item.Status, item.Start, item.Deadline, snapshot, checkpoints, nextReport));
+
+            foreach (var demand in state.Demands.Where(d => d.MetOn is null))
+            {
+                part.Demands.Add((demand.From ?? unit, new OwedDemand(demand.Notice.Value, unit, item.Id.Value, item.Title, demand.Kind, demand.DueBy)));
+            }
+
+            if (!active)
+            {
+                continue;
+            }
+
+            foreach (var checkpoint in checkpoints.Where(c => c.Due >= today && c.Due <= horizon))
+            {
+                part.Deadlines.Add(new Deadline(checkpoint.Due, item.Id.Value, item.Title, checkpoint.IsDeadline ? "完成时限" : $"节点：{checkpoint.Name}"));
+            }
+
+            if (nextReport is { } report && report <= horizon)
+            {
+                part.Deadlines.Add(new Deadline(report, item.Id.Value, item.Title, "进度报送截止"));
+            }
+        }
+
+        return part;
     }
 
     /// <summary>

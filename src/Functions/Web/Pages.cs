@@ -15,7 +15,7 @@ internal static class Pages
         var units = board.Configuration.Roster.Units.Values.Where(u => viewer.CanSee(u.Id)).OrderBy(u => u.Id.Value, StringComparer.Ordinal).ToList();
         var scope = query.Unit is { } unit ? board.Configuration.Roster.Units.TryGetValue(unit, out var u) ? u.Name : unit.Value : "全市";
         html.Raw("<h1 data-testid=\"board-title\">挂图作战 · ").Text(scope).Raw("</h1>")
-            .Raw("<p class=\"muted\">截至 <time data-testid=\"board-date\" datetime=\"").Text(Html.Date(board.Today)).Raw("\">").Text(Html.Date(board.Today)).Raw("</time>；灯色按计划进度与实际进度判定，与督办规则一致。</p>");
+            .Raw("<p class=\"muted\">截至 <time data-testid=\"board-date\" datetime=\"").Text(Html.Date(board.Today)).Raw("\">").Text(Html.Date(board.Today)).Raw("</time>；<span data-testid=\"data-as-of\">数据截至 ").Text(board.ComputedAtText).Raw("</span>；灯色按计划进度与实际进度判定，与督办规则一致。</p>");
 
         // Filters: a plain GET form, so that every view has its own address.
         html.Raw("<form method=\"get\" action=\"").Text(path).Raw("\" class=\"filters\" data-testid=\"filters\" role=\"search\">");
@@ -64,7 +64,7 @@ internal static class Pages
         var html = new Html();
         var items = board.ByUnit.TryGetValue(unit.Id, out var list) ? list : [];
         html.Raw("<h1 data-testid=\"unit-title\" data-unit=\"").Text(unit.Id.Value).Raw("\">").Text(unit.Name).Raw("</h1>")
-            .Raw("<p class=\"muted\">截至 ").Text(Html.Date(board.Today)).Raw("</p>");
+            .Raw("<p class=\"muted\">截至 ").Text(Html.Date(board.Today)).Raw("；<span data-testid=\"data-as-of\">数据截至 ").Text(board.ComputedAtText).Raw("</span></p>");
         var counts = items.GroupBy(i => BoardQuery.Of(i.Light)).ToDictionary(g => g.Key, g => g.Count());
         int Count(LightFilter l) => counts.TryGetValue(l, out var n) ? n : 0;
         html.Raw("<ul class=\"counts\" id=\"light-counts\" data-testid=\"light-counts\" aria-label=\"各灯色数量\"")

@@ -85,7 +85,7 @@ public sealed class LocalWebTests
     }
 
     [Fact]
-    public async Task Board_ShowsANewProgressReport_AfterTheStoreChanged()
+    public async Task Board_ShowsANewProgressReport_OnceTheBackgroundRecomputationAfterTheStoreChangedHasFinished()
     {
         await using var web = await WebHarness.Local();
         var cookies = await web.SignIn("dcs-office");
@@ -98,7 +98,22 @@ public sealed class LocalWebTests
         {
             ["Unit"] = red.Unit, ["Task"] = red.Id, ["ReportedOn"] = "2026-06-01", ["Seq"] = "99", ["Progress"] = "100",
         }]);
-        var after = await web.GetWithCookies("/units/" + red.Unit, cookies);
+
+        // The cache watches the store's file stamp and recomputes in the background; pages keep answering meanwhile.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        Answer after;
+        do
+        {
+            after = await web.GetWithCookies("/units/" + red.Unit, cookies);
+            Assert.Equal(HttpStatusCode.OK, after.Status);
+            if (after.Rows.Single(r => r.Id == red.Id).Light == "green")
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+        while (waited.Elapsed < TimeSpan.FromSeconds(30));
 
         Assert.Equal("green", after.Rows.Single(r => r.Id == red.Id).Light);
     }
@@ -111,19 +126,111 @@ public sealed class LocalWebTests
         var snapshot = Snapshot(clock);
         using var cache = new BoardCache(_ => Task.FromResult(snapshot), () => stamp, clock, Duration.FromSeconds(60));
 
-        await cache.Get();
+        await cache.Current();
+        await cache.Current();
         await cache.Get();
         var unchanged = cache.Computations;
         stamp = "b";
-        await cache.Get();
+        await cache.Current();
         var afterStamp = cache.Computations;
         clock.Advance(Duration.FromSeconds(61));
-        await cache.Get();
+        await cache.Current();
         var afterTime = cache.Computations;
         cache.Invalidate();
-        await cache.Get();
+        await cache.Current();
 
         Assert.Equal((1, 2, 3, 4), (unchanged, afterStamp, afterTime, cache.Computations));
+    }
+
+    [Fact]
+    public async Task Cache_ServesThePreviousModelAtOnce_WhileRecomputingInTheBackground()
+    {
+        var clock = new FakeClock(Instant.FromUtc(2026, 6, 1, 0, 30));
+        var stamp = "a";
+        var first = Snapshot(clock);
+        var second = Snapshot(clock);
+        var release = new TaskCompletionSource<BoardSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        using var cache = new BoardCache(_ => Interlocked.Increment(ref calls) == 1 ? Task.FromResult(first) : release.Task, () => stamp, clock, Duration.FromSeconds(60));
+        cache.Warm();
+        Assert.Same(first, await cache.Get());
+
+        stamp = "b";
+        var during = await cache.Get().WaitAsync(TimeSpan.FromSeconds(5));
+        var again = await cache.Get().WaitAsync(TimeSpan.FromSeconds(5));
+        release.SetResult(second);
+        var after = await cache.Current().WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Same(first, during);
+        Assert.Same(first, again);
+        Assert.Same(second, after);
+        Assert.Same(second, await cache.Get());
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task Cache_WaitsOnlyWhenColdAndSharesTheWarmUp()
+    {
+        var clock = new FakeClock(Instant.FromUtc(2026, 6, 1, 0, 30));
+        var snapshot = Snapshot(clock);
+        var release = new TaskCompletionSource<BoardSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        using var cache = new BoardCache(_ =>
+        {
+            Interlocked.Increment(ref calls);
+            return release.Task;
+        }, () => "a", clock, Duration.FromSeconds(60));
+
+        cache.Warm();
+        var waiting = cache.Get();
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted);
+        Assert.False(cache.Warmed);
+        release.SetResult(snapshot);
+
+        Assert.Same(snapshot, await waiting.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.True(cache.Warmed);
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
+    public async Task Cache_KeepsServingThePreviousModel_WhenARecomputationFails()
+    {
+        var clock = new FakeClock(Instant.FromUtc(2026, 6, 1, 0, 30));
+        var stamp = "a";
+        var snapshot = Snapshot(clock);
+        var failures = new List<Exception>();
+        var calls = 0;
+        using var cache = new BoardCache(
+            _ => Interlocked.Increment(ref calls) == 1 ? Task.FromResult(snapshot) : Task.FromException<BoardSnapshot>(new IOException("store unavailable")),
+            () => stamp, clock, Duration.FromSeconds(60), e => { lock (failures) { failures.Add(e); } });
+        await cache.Current();
+
+        stamp = "b";
+        Assert.Same(snapshot, await cache.Get());
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(5) && failures.Count == 0)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Same(snapshot, await cache.Get());
+        Assert.Equal("store unavailable", Assert.Single(failures).Message);
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task Pages_SayWhenTheirDataWasComputed()
+    {
+        await using var web = await WebHarness.Local();
+        var cookies = await web.SignIn("dcs-office");
+
+        var board = await web.GetWithCookies("/board", cookies);
+        var unit = await web.GetWithCookies("/units/fgw", cookies);
+
+        // The harness's clock stands at 08:30 in Shanghai.
+        Assert.Contains("<span data-testid=\"data-as-of\">数据截至 08:30</span>", board.Body, StringComparison.Ordinal);
+        Assert.Contains("<span data-testid=\"data-as-of\">数据截至 08:30</span>", unit.Body, StringComparison.Ordinal);
     }
 
     [Fact]
