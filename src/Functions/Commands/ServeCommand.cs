@@ -3,6 +3,7 @@ using Azure.Core;
 using Azure.Identity;
 using Escalation.Domain.Delivery;
 using Escalation.Domain.Rules;
+using Escalation.Functions.Digests;
 using Escalation.Functions.Host;
 using Escalation.Functions.Messaging;
 using Escalation.Functions.Pipeline;
@@ -76,7 +77,8 @@ internal static class ServeCommand
         var engine = new Lazy<Engine>(() => Compose(settings, setting, clock, loggers, credential, owned.Add), LazyThreadSafetyMode.ExecutionAndPublication);
         CustomHandler.Map(app, () => engine.Value, readiness: false);
         var board = new Lazy<BoardCache>(() => BoardCache.For(tables.Value, clock, settings.Zone), LazyThreadSafetyMode.ExecutionAndPublication);
-        new WebSite(new AppServicePrincipalSource(), () => board.Value, () => tables.Value).Map(app);
+        var digests = new DigestSource(EngineSettings.From(setting).Settings?.Digests ?? DigestOptions.Default, clock, settings.Zone);
+        new WebSite(new AppServicePrincipalSource(), () => board.Value, () => tables.Value, digests).Map(app);
 
         // The Service Bus connection is closed when the host stops the handler (a scale-in, a deployment), so that the
         // broker sees the links detach instead of waiting for the connection's idle timeout.
