@@ -189,12 +189,19 @@ public sealed partial class SampleCityBrowserTests(BrowserFixture browser, Simul
         Directory.CreateDirectory(output);
 
         var board = await page.ScreenshotAsync(new() { Path = Path.Combine(output, "board.png") });
+        await page.GotoAsync(city.Url($"/digests/week/{SimulatedCity.Week}").ToString());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(output, "digest-page.png"), FullPage = true });
+
+        // The email in a page of its own (about:blank), as a mail client shows it: not under the site's CSP.
+        page = await context.NewPageAsync();
         await page.SetContentAsync(city.EmailHtml($"week_{SimulatedCity.Week}", "dcs-office"));
         var email = await page.ScreenshotAsync(new() { Path = Path.Combine(output, "digest-email.png"), FullPage = true });
+        var red = await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.digest-office')).color");
 
         // CJK text must render as glyphs, not boxes: the title's width in the browser's fonts is that of Chinese text.
         var width = await page.EvaluateAsync<double>("() => { const s = document.createElement('span'); s.style.fontSize = '20px'; s.textContent = '督查清单督查清单'; document.body.appendChild(s); return s.getBoundingClientRect().width; }");
         Assert.InRange(width, 150, 170);
+        Assert.Equal("rgb(204, 0, 0)", red); // the red header's inline style applies
         Assert.True(board.Length > 20_000, $"the board's screenshot has only {board.Length} bytes");
         Assert.True(email.Length > 20_000, $"the email's screenshot has only {email.Length} bytes");
         if (Environment.GetEnvironmentVariable(UpdateScreenshots) == "1")

@@ -144,6 +144,7 @@ internal sealed class Html
         caption{text-align:left;font-weight:bold;padding:.3rem 0}
         th,td{border:1px solid #bbb;padding:.3rem .4rem;vertical-align:top;text-align:left}
         th{background:#f2f2f2}
+        tr[data-testid=row]>td:nth-child(-n+2){white-space:nowrap}
         .light{display:inline-block;padding:0 .4rem;border-radius:.2rem;font-weight:bold;white-space:nowrap}
         .light.red{background:#c00000;color:#fff}.light.yellow{background:#ffd54f;color:#000}.light.green{background:#2e7d32;color:#fff}.light.none{background:#e0e0e0;color:#000}
         .counts{list-style:none;padding:0;display:flex;gap:1rem}
