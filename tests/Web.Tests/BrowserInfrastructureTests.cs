@@ -44,7 +44,8 @@ public sealed class BrowserInfrastructureTests(BrowserFixture fixture) : IClassF
     [BrowserFact]
     public async Task Browser_ReachesTheEngineStartedAsAChildProcess()
     {
-        // The custom handler (serve) answers readiness at GET / on FUNCTIONS_CUSTOMHANDLER_PORT before any setting is read.
+        // The custom handler (serve) on FUNCTIONS_CUSTOMHANDLER_PORT serves the web pages at GET / (any answer is ready to
+        // the host): signed out, without App Service authentication's principal header, that is 401 with a Chinese page.
         var port = AppProcess.FreePort();
         await using var app = await AppProcess.App(port, ["serve"], environment: new Dictionary<string, string> { ["FUNCTIONS_CUSTOMHANDLER_PORT"] = $"{port}" });
         await using var context = await fixture.Browser.NewContextAsync();
@@ -52,8 +53,8 @@ public sealed class BrowserInfrastructureTests(BrowserFixture fixture) : IClassF
 
         var response = await page.GotoAsync(app.BaseUrl.ToString());
 
-        Assert.Equal(200, response!.Status);
-        Assert.Equal("ready", (await page.InnerTextAsync("body")).Trim());
+        Assert.Equal(401, response!.Status);
+        Assert.Contains("未登录", await page.InnerTextAsync("body"), StringComparison.Ordinal);
     }
 
     [Fact]
