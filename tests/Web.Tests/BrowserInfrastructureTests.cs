@@ -44,8 +44,8 @@ public sealed class BrowserInfrastructureTests(BrowserFixture fixture) : IClassF
     [BrowserFact]
     public async Task Browser_ReachesTheEngineStartedAsAChildProcess()
     {
-        // The custom handler (serve) answers at GET / on FUNCTIONS_CUSTOMHANDLER_PORT before any setting is read: the board,
-        // which signed out (no App Service principal) is 401 and shows no data.
+        // The custom handler (serve) on FUNCTIONS_CUSTOMHANDLER_PORT serves the web pages at GET / (any answer is ready to
+        // the host): signed out, without App Service authentication's principal header, that is 401 with a Chinese page.
         var port = AppProcess.FreePort();
         await using var app = await AppProcess.App(port, ["serve"], environment: new Dictionary<string, string> { ["FUNCTIONS_CUSTOMHANDLER_PORT"] = $"{port}" });
         await using var context = await fixture.Browser.NewContextAsync();
@@ -55,6 +55,7 @@ public sealed class BrowserInfrastructureTests(BrowserFixture fixture) : IClassF
 
         Assert.Equal(401, response!.Status);
         Assert.DoesNotContain("data-testid=\"board-title\"", await page.ContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("未登录", await page.InnerTextAsync("body"), StringComparison.Ordinal);
     }
 
     [Fact]

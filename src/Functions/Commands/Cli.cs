@@ -90,7 +90,8 @@ internal static class Cli
         new("rules", "打印内置的督办规则阶梯并检查。", (_, c) => RulesCommand.Run(c.Stdout, c.Stderr), []),
         new("web", "本地网页：在 127.0.0.1 上提供挂图作战、单位页等网页（默认端口 7071），数据来自本地存储；首次打开转到开发用登录页，选择一位人员即以其身份和角色查看（仅本地模式提供）。",
             (o, c) => WebCommand.Run(o, c.Settings, c.Setting, c.Clock, c.Stdout, c.Stderr),
-            [Store, new("port", "监听端口（默认 7071）。", "端口")]),
+            [Store, new("port", "监听端口（默认 7071）。", "端口"),
+             new("at", "按指定日期判定网页（仅限本地嵌入式存储），如 2026-07-31：查看 demo 结束时的样例城市；不带时按今天。", "yyyy-MM-dd")]),
         new("serve", "Azure Functions 自定义处理程序（由 Functions 主机启动，监听 FUNCTIONS_CUSTOMHANDLER_PORT）。",
             (_, c) => ServeCommand.Run(c.Settings, c.Setting, c.Clock, c.Stderr), []),
     ];

@@ -3,6 +3,7 @@ using Azure.Core;
 using Azure.Identity;
 using Escalation.Domain.Delivery;
 using Escalation.Domain.Rules;
+using Escalation.Functions.Digests;
 using Escalation.Functions.Host;
 using Escalation.Functions.Messaging;
 using Escalation.Functions.Pipeline;
@@ -77,7 +78,8 @@ internal static class ServeCommand
         CustomHandler.Map(app, () => engine.Value, readiness: false);
         var webLogger = loggers.CreateLogger("Escalation.Web");
         var board = new Lazy<BoardCache>(() => BoardCache.For(tables.Value, clock, settings.Zone, e => WebCommand.BoardFailed(webLogger, e)), LazyThreadSafetyMode.ExecutionAndPublication);
-        new WebSite(new AppServicePrincipalSource(), () => board.Value, () => tables.Value).Map(app);
+        var digests = new DigestSource(EngineSettings.From(setting).Settings?.Digests ?? DigestOptions.Default, clock, settings.Zone);
+        new WebSite(new AppServicePrincipalSource(), () => board.Value, () => tables.Value, digests).Map(app);
         new Api(null, () => board.Value, () => tables.Value).Map(app);
 
         // The board is computed at start, so that the first page finds it ready; a store that cannot be opened is

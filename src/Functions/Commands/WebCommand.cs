@@ -1,4 +1,6 @@
 using System.Globalization;
+using Escalation.Functions.Digests;
+using Escalation.Functions.Local;
 using Escalation.Functions.Storage;
 using Escalation.Functions.Web;
 using Microsoft.AspNetCore.Builder;
@@ -7,16 +9,22 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NodaTime;
+using NodaTime.Text;
+using NodaTime.TimeZones;
 
 namespace Escalation.Functions.Commands;
 
 /// <summary>
-/// <c>web [--store DIR] [--port N]</c>: the web pages over the embedded store (or the store the settings name), on
-/// 127.0.0.1 only, with the development sign-in (pick a person) that <c>serve</c> never offers.
+/// <c>web [--store DIR] [--port N] [--at yyyy-MM-dd]</c>: the web pages over the embedded store (or the store the
+/// settings name), on 127.0.0.1 only, with the development sign-in (pick a person) that <c>serve</c> never offers.
+/// <c>--at</c> (embedded store only) judges the pages as of that date, at noon in the deployment's zone, on a clock that
+/// keeps ticking from there (<see cref="AsOfClock"/>): the demo's store as the demo left it.
 /// </summary>
 internal static class WebCommand
 {
     public const int DefaultPort = 7071;
+
+    private static readonly LocalDatePattern AtPattern = LocalDatePattern.Iso;
 
     public static int Run(Options options, Settings settings, Func<string, string?> setting, IClock clock, TextWriter stdout, TextWriter stderr)
     {
@@ -30,6 +38,17 @@ internal static class WebCommand
             return Cli.UsageError;
         }
 
+        if (options.Get("at") is { } atText)
+        {
+            if (AtPattern.Parse(atText) is not { Success: true } parsed)
+            {
+                stderr.WriteLine($"错误：--at 的值“{atText}”不是日期，应写成 yyyy-MM-dd，例如 --at 2026-07-31（网页按该日判定灯色，不带 --at 时按今天）。");
+                return Cli.UsageError;
+            }
+
+            clock = new AsOfClock(clock, parsed.Value.At(new LocalTime(12, 0)).InZone(settings.Zone, Resolvers.LenientResolver).ToInstant());
+        }
+
         var (tables, error) = StoreSettings.Open(options, setting, clock);
         if (tables is null)
         {
@@ -37,16 +56,29 @@ internal static class WebCommand
             return Cli.UsageError;
         }
 
+        if (options.Get("at") is not null && tables is not SqliteTables)
+        {
+            stderr.WriteLine($"错误：--at 只用于本地嵌入式存储（--store 目录），而本次的存储是 {tables.Describe}。请去掉 --at，或用 --store 指定一个本地存储（例如 demo 留下的 .local/demo/store）。");
+            return Cli.UsageError;
+        }
+
+        var digests = EngineSettings.From(setting).Settings?.Digests ?? DigestOptions.Default;
+
         var address = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
-        using var app = Build(tables, clock, settings.Zone, web => web.UseUrls(address));
+        using var app = Build(tables, clock, settings.Zone, web => web.UseUrls(address), digests);
         stdout.WriteLine($"网页已启动：{address}/ （挂图作战）。存储：{tables.Describe}");
+        if (options.Get("at") is not null)
+        {
+            stdout.WriteLine($"网页按 {clock.GetCurrentInstant().InZone(settings.Zone).Date:yyyy-MM-dd} 判定灯色、督查清单和通报（--at）。");
+        }
+
         stdout.WriteLine($"首次打开会转到开发用登录页 {address}/signin ，选择一位人员即以其身份和角色查看。按 Ctrl+C 停止。");
         app.Run();
         return Cli.Ok;
     }
 
     /// <summary>The local web application over <paramref name="tables"/>; <paramref name="configure"/> sets where it listens.</summary>
-    public static WebApplication Build(IEntityTables tables, IClock clock, DateTimeZone zone, Action<IWebHostBuilder> configure)
+    public static WebApplication Build(IEntityTables tables, IClock clock, DateTimeZone zone, Action<IWebHostBuilder> configure, DigestOptions? digests = null)
     {
         ArgumentNullException.ThrowIfNull(configure);
         var builder = WebApplication.CreateSlimBuilder();
@@ -57,7 +89,7 @@ internal static class WebCommand
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Escalation.Web");
         var board = BoardCache.For(tables, clock, zone, e => BoardFailed(logger, e));
         var principals = new DevelopmentPrincipalSource(app.Services.GetRequiredService<IDataProtectionProvider>());
-        new WebSite(principals, () => board, () => tables).Map(app);
+        new WebSite(principals, () => board, () => tables, new DigestSource(digests ?? DigestOptions.Default, clock, zone)).Map(app);
         new Api(principals, () => board, () => tables).Map(app);
         // The board is computed at start, so that the first page finds it ready.
         app.Lifetime.ApplicationStarted.Register(board.Warm);

@@ -50,6 +50,7 @@ public sealed class DigestRead(IEntityTables tables, IClock clock, DateTimeZone 
         var (lights, units) = await TaskLights(configuration, issuedOn, cancellationToken).ConfigureAwait(false);
         var indicators = await Indicators(configuration, cancellationToken).ConfigureAwait(false);
         lights.AddRange(IndicatorLights(indicators, issuedOn, null));
+        units = await RaisedBy(units, issuedOn, cancellationToken).ConfigureAwait(false);
         var demands = units.SelectMany(u => DemandEntries.Open(u.Unit, u.Items, issuedOn, overdueOnly: true, Notice)).ToList();
 
         // The failures since the previous list: the seven days before the issue day.
@@ -72,6 +73,7 @@ public sealed class DigestRead(IEntityTables tables, IClock clock, DateTimeZone 
         var (lights, units) = await TaskLights(configuration, close, cancellationToken).ConfigureAwait(false);
         var indicators = await Indicators(configuration, cancellationToken).ConfigureAwait(false);
         lights.AddRange(IndicatorLights(indicators, issuedOn, month.Period));
+        units = await RaisedBy(units, issuedOn, cancellationToken).ConfigureAwait(false);
         var demands = units.SelectMany(u => DemandEntries.Open(u.Unit, u.Items, issuedOn, overdueOnly: false, Notice)).ToList();
 
         var streaks = new List<StreakEntry>();
@@ -164,6 +166,58 @@ public sealed class DigestRead(IEntityTables tables, IClock clock, DateTimeZone 
 
             yield return new LightSighting(latest.Unit, IndicatorItem.For(latest.Indicator), definition.Name, light, status, latest.Published);
         }
+    }
+
+    /// <summary>
+    /// The items with only the demands raised by <paramref name="date"/>: a digest rendered again later (the web's page of
+    /// a digest, a retry on a later day) lists the demands as they stood on its issue day, not those raised since. On the
+    /// issue day itself (the timers) nothing later exists, and nothing is read.
+    /// </summary>
+    private async Task<List<(UnitId Unit, IReadOnlyList<ItemState> Items)>> RaisedBy(
+        List<(UnitId Unit, IReadOnlyList<ItemState> Items)> units, LocalDate date, CancellationToken cancellationToken)
+    {
+        if (date >= clock.GetCurrentInstant().InZone(zone).Date)
+        {
+            return units;
+        }
+
+        var log = await tables.Table(EscalationLog.TableName, cancellationToken).ConfigureAwait(false);
+        var raised = new Dictionary<(UnitId, EventId), bool>();
+        var result = new List<(UnitId, IReadOnlyList<ItemState>)>(units.Count);
+        foreach (var (unit, items) in units)
+        {
+            var kept = new List<ItemState>(items.Count);
+            foreach (var state in items)
+            {
+                if (state.Demands.Count == 0)
+                {
+                    kept.Add(state);
+                    continue;
+                }
+
+                var demands = new List<OpenDemand>(state.Demands.Count);
+                foreach (var demand in state.Demands)
+                {
+                    if (!raised.TryGetValue((unit, demand.Notice), out var by))
+                    {
+                        var row = await log.Find(unit.Value, demand.Notice.Value, ["Date"], cancellationToken).ConfigureAwait(false);
+                        by = Domain.Calendar.IsoDate.TryParse(row?.GetString("Date")) is not { } on || on <= date;
+                        raised[(unit, demand.Notice)] = by;
+                    }
+
+                    if (by)
+                    {
+                        demands.Add(demand);
+                    }
+                }
+
+                kept.Add(demands.Count == state.Demands.Count ? state : state with { Demands = demands });
+            }
+
+            result.Add((unit, kept));
+        }
+
+        return result;
     }
 
     private static string Notice(EventId notice) => notice.Value;

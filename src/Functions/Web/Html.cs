@@ -58,6 +58,11 @@ internal sealed class Html
             .Raw("<title>").Text(title).Raw(" · 督查督办</title>")
             .Raw("<style nonce=\"").Text(nonce).Raw("\">").Raw(Style).Raw("</style></head><body>")
             .Raw("<header class=\"top\"><nav aria-label=\"主导航\"><a href=\"/board\" data-testid=\"nav-board\">挂图作战</a>");
+        if (viewer is not null)
+        {
+            page.Raw(" <a href=\"/digests\" data-testid=\"nav-digests\">督查清单和通报</a>");
+        }
+
         if (viewer?.OnlyUnit is { } own)
         {
             page.Raw(" <a href=\"/units/").Text(Uri.EscapeDataString(own.Value)).Raw("\" data-testid=\"nav-unit\">本单位</a>");
@@ -139,6 +144,7 @@ internal sealed class Html
         caption{text-align:left;font-weight:bold;padding:.3rem 0}
         th,td{border:1px solid #bbb;padding:.3rem .4rem;vertical-align:top;text-align:left}
         th{background:#f2f2f2}
+        tr[data-testid=row]>td:nth-child(-n+2){white-space:nowrap}
         .light{display:inline-block;padding:0 .4rem;border-radius:.2rem;font-weight:bold;white-space:nowrap}
         .light.red{background:#c00000;color:#fff}.light.yellow{background:#ffd54f;color:#000}.light.green{background:#2e7d32;color:#fff}.light.none{background:#e0e0e0;color:#000}
         .counts{list-style:none;padding:0;display:flex;gap:1rem}
@@ -148,6 +154,8 @@ internal sealed class Html
         .pager{margin:.8rem 0;display:flex;gap:1rem}
         .error{border:2px solid #c00000;padding:1rem;background:#fff5f5}
         .muted{color:#555}
+        .crumbs{margin-bottom:.4rem}
+        .digest-page{border:1px solid #ddd;padding:2rem 1.5rem;margin-top:.8rem;background:#fff;box-shadow:0 1px 4px rgba(0,0,0,.12)}
         @media print{header.top,.filters,.pager,form{display:none}body{font-size:10pt}.light{border:1px solid #000}th{background:none}a{color:inherit;text-decoration:none}}
         """;
 }

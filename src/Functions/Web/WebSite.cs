@@ -18,8 +18,9 @@ namespace Escalation.Functions.Web;
 /// Access: nothing is readable signed out (Azure: 401; local: a redirect to <c>/signin</c>); a signed-in account that
 /// is no person of the people table gets 403 「账号未登记」; a reporter sees only their own unit (any other unit's page or
 /// filter is 403, with none of its data); leadership reads only. Every form carries an antiforgery token, checked on post.
+/// The digests' pages (<c>/digests</c>, <c>/digests/week/{w}</c>, <c>/digests/month/{m}</c>) are in WebSite.Digests.cs.
 /// </summary>
-internal sealed class WebSite(IPrincipalSource principals, Func<BoardCache> board, Func<IEntityTables> tables)
+internal sealed partial class WebSite(IPrincipalSource principals, Func<BoardCache> board, Func<IEntityTables> tables, DigestSource digests)
 {
     /// <summary>The cookie and form field names of the antiforgery tokens.</summary>
     public const string AntiforgeryCookie = "escalation-csrf";
@@ -66,6 +67,7 @@ internal sealed class WebSite(IPrincipalSource principals, Func<BoardCache> boar
         app.MapPost("/signin", SignIn);
         app.MapGet("/signout", SignOutPage);
         app.MapPost("/signout", SignOut);
+        MapDigests(app);
     }
 
     private const string NonceKey = "csp-nonce";
