@@ -68,7 +68,7 @@ internal static class ServeCommand
             var (opened, error) = StoreSettings.OpenOrCreate(Options.None, setting, clock);
             return opened ?? throw new InvalidOperationException(error);
         }, LazyThreadSafetyMode.ExecutionAndPublication);
-        WebSite.AddServices(builder.Services, () => tables.Value);
+        WebSite.AddServices(builder.Services, () => tables.Value, secureCookies: true);
         var app = builder.Build();
         _ = app.Services.GetRequiredService<TelemetryExport>();
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
