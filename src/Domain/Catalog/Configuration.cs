@@ -138,16 +138,27 @@ public sealed record Configuration(
             }
 
             // From here on a fault drops the field, not the person: tasks and units refer to them.
+            // A Unit cell that names no unit is a typo: the person belongs to no unit and, until it is corrected, has no
+            // web access (the default role of a person without a unit is leader, who sees every unit).
             UnitId? unit = null;
-            if (read.Id(nameof(PersonRow.Unit), row.Unit, required: false) is { } unitText)
+            string? unknownUnit = null;
+            if (!string.IsNullOrWhiteSpace(row.Unit))
             {
-                if (unitIds.Contains(unitText))
+                var unitText = row.Unit.Trim();
+                const string Until = "改正前，此人不属于任何单位，也不能访问网页（无论网页角色写的是什么）。";
+                if (Items.Key.TryValidate(unitText) is { } reason)
+                {
+                    unknownUnit = unitText;
+                    read.Fault(nameof(PersonRow.Unit), row.Unit, $"不能用作编号：{reason}。{Until}");
+                }
+                else if (unitIds.Contains(unitText))
                 {
                     unit = new UnitId(unitText);
                 }
                 else
                 {
-                    read.Fault(nameof(PersonRow.Unit), row.Unit, Words.NoUnit(unitText) + "改正前，此人不属于任何单位。");
+                    unknownUnit = unitText;
+                    read.Fault(nameof(PersonRow.Unit), row.Unit, Words.NoUnit(unitText) + Until);
                 }
             }
 
@@ -189,7 +200,20 @@ public sealed record Configuration(
             }
 
             var login = string.IsNullOrWhiteSpace(row.Login) ? null : row.Login.Trim();
-            people[new PersonId(id)] = contact with { Channels = channels, WebRole = role, Login = login };
+            people[new PersonId(id)] = contact with { Channels = channels, WebRole = role, Login = login, UnknownUnit = unknownUnit };
+        }
+
+        // An account two people answer to is refused on the web (which one's role would it get?): say so at import.
+        foreach (var shared in Accounts.Shared(people.Values))
+        {
+            var field = shared.ByLogin ? nameof(PersonRow.Login) : nameof(PersonRow.Email);
+            var column = shared.ByLogin ? "登录账号" : "邮箱";
+            var who = string.Join("、", shared.People.Select(p => $"{p.Name}（{p.Id.Value}）"));
+            problems.Add(new Problem(PersonRow.Table, shared.People[0].Id.Value, field, shared.Name,
+                $"{column}{Words.Quote(shared.Name)}同时是 {shared.People.Count} 个人员的{column}：{who}。用这个账号登录网页时无法确定是其中哪一位，网页会拒绝访问（提示账号冲突）；发送消息不受影响。"
+                + (shared.ByLogin
+                    ? "请改正登录账号，使每个账号只属于一个人员。"
+                    : "如其中有人要登录网页，请在其“登录账号”列填写此邮箱（登录账号优先于邮箱），或改正邮箱；公共邮箱请只登记在一个人员名下。")));
         }
 
         return people;

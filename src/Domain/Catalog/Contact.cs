@@ -21,6 +21,13 @@ public sealed record Contact(PersonId Id, string Name, UnitId? Unit, string? Tit
 
     /// <summary>The sign-in name (登录账号) when it is not <see cref="Email"/>, or null.</summary>
     public string? Login { get; init; }
+
+    /// <summary>
+    /// The people table's Unit cell when it names no unit (a typo), or null. Such a person has no <see cref="Unit"/> and,
+    /// until the cell is corrected, no web access (<see cref="WebRoles.Of"/>): without it the default would make a unit's
+    /// reporter a leader who sees every unit.
+    /// </summary>
+    public string? UnknownUnit { get; init; }
 }
 
 /// <summary>Address formats the engine accepts.</summary>

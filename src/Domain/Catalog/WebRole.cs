@@ -39,11 +39,18 @@ public static class WebRoles
     /// <summary>
     /// A person's role: the one written in the people table, else by default the supervision office's person is the
     /// office, a person with a unit is that unit's reporter, and a person without a unit is leadership. A reporter
-    /// without a unit sees nothing (there is no unit to see), so that is <see cref="WebRole.None"/>.
+    /// without a unit sees nothing (there is no unit to see), so that is <see cref="WebRole.None"/>; so is anyone whose
+    /// Unit cell names no unit (<see cref="Contact.UnknownUnit"/>), whatever their role: a typo must not turn a unit's
+    /// reporter into a leader who sees every unit, so access waits until the cell is corrected.
     /// </summary>
     public static WebRole Of(Contact person, PersonId? supervisionOffice)
     {
         ArgumentNullException.ThrowIfNull(person);
+        if (person.UnknownUnit is not null)
+        {
+            return WebRole.None;
+        }
+
         var role = person.WebRole ?? (person.Id == supervisionOffice ? WebRole.Office : person.Unit is null ? WebRole.Leader : WebRole.Reporter);
         return role == WebRole.Reporter && person.Unit is null ? WebRole.None : role;
     }

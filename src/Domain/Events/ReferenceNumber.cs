@@ -70,8 +70,10 @@ public readonly partial record struct ReferenceNumber
 
     /// <summary>
     /// Reads a reference as people write it, half- or full-width alike: <c>督办〔2026〕0123号</c>, <c>督办[2026]0123号</c>,
-    /// <c>督办（2026）123号</c>, <c>督办〔2026〕第123号</c>, <c>2026-0123</c>, <c>2026〔0123〕</c>; any prefix word (or none)
-    /// before the year, 号 optional, spaces ignored. False for anything else, an event id (<c>ev-…</c>) included.
+    /// <c>督办（2026）123号</c>, <c>督办〔2026〕第123号</c>, <c>2026-0123</c>, <c>2026〔0123〕</c>; any prefix of Chinese
+    /// characters (or none) before the year, 号 optional, spaces ignored. The dashed form takes at least four digits after
+    /// the dash, as the engine prints it, so that a month (<c>2026-05</c>) or an occurrence key (<c>lag:2026-05</c>) pasted
+    /// into a cell is not read as some other notice's reference. False for anything else, an event id (<c>ev-…</c>) included.
     /// </summary>
     public static bool TryParse(string? text, out ReferenceNumber reference)
     {
@@ -96,18 +98,18 @@ public readonly partial record struct ReferenceNumber
 
     /// <summary>
     /// Why <paramref name="prefix"/> cannot be the word before the year, in Chinese for admins; null when it can: 1–12
-    /// characters, no digits, brackets, dashes, spaces or 号.
+    /// Chinese characters other than 号 (what <see cref="TryParse"/> reads back as a prefix).
     /// </summary>
     public static string? PrefixProblem(string? prefix)
     {
         var text = prefix?.Trim() ?? "";
-        if (text.Length is >= 1 and <= MaxPrefixLength && Normalized(text) == text && !text.Any(c => char.IsDigit(c) || char.IsWhiteSpace(c) || "[]()〔〕【】〖〗-号".Contains(c, StringComparison.Ordinal)))
+        if (text.Length is >= 1 and <= MaxPrefixLength && PrefixPattern().IsMatch(text) && !text.Contains('号', StringComparison.Ordinal))
         {
             return null;
         }
 
         return string.Create(CultureInfo.InvariantCulture,
-            $"文号前缀应为 1–{MaxPrefixLength} 个字，不含数字、括号、横线、空格和「号」，例如「{DefaultPrefix}」（文号形如「{DefaultPrefix}〔2026〕0123号」）。改正前文号前缀仍为「{DefaultPrefix}」。");
+            $"文号前缀应为 1–{MaxPrefixLength} 个汉字，不含数字、字母、标点、括号、横线、空格和「号」，例如「{DefaultPrefix}」（文号形如「{DefaultPrefix}〔2026〕0123号」）。改正前文号前缀仍为「{DefaultPrefix}」。");
     }
 
     /// <summary>Full-width ASCII to half-width, the brackets people use for 〔〕 to [ and ], dashes to -, spaces out.</summary>
@@ -141,9 +143,15 @@ public readonly partial record struct ReferenceNumber
         return builder.ToString();
     }
 
-    // After normalizing: an optional prefix without digits, brackets or dashes, then [2026]0123, 2026-0123 or 2026[0123].
+    /// <summary>The characters a prefix may have: Chinese characters (CJK unified ideographs, extension A, compatibility).</summary>
+    private const string Han = @"\p{IsCJKUnifiedIdeographs}\p{IsCJKUnifiedIdeographsExtensionA}\p{IsCJKCompatibilityIdeographs}";
+
+    // After normalizing: an optional prefix of Chinese characters, then [2026]0123, 2026-0123 (four digits at least) or 2026[0123].
     [GeneratedRegex(
-        @"^[^0-9\[\]\-]*(?:\[(?<year>[0-9]{4})\]第?(?<seq>[0-9]{1,9})|(?<year>[0-9]{4})-(?<seq>[0-9]{1,9})|(?<year>[0-9]{4})\[(?<seq>[0-9]{1,9})\])号?$",
+        @"^[" + Han + @"]*(?:\[(?<year>[0-9]{4})\]第?(?<seq>[0-9]{1,9})|(?<year>[0-9]{4})-(?<seq>[0-9]{4,9})|(?<year>[0-9]{4})\[(?<seq>[0-9]{1,9})\])号?$",
         RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     private static partial Regex Pattern();
+
+    [GeneratedRegex(@"^[" + Han + @"]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex PrefixPattern();
 }

@@ -69,8 +69,17 @@ internal static class ServeCommand
             var (opened, error) = StoreSettings.OpenOrCreate(Options.None, setting, clock);
             return opened ?? throw new InvalidOperationException(error);
         }, LazyThreadSafetyMode.ExecutionAndPublication);
-        WebSite.AddServices(builder.Services, () => tables.Value);
+        WebSite.AddServices(builder.Services, () => tables.Value, secureCookies: true);
         var app = builder.Build();
+
+        // App Service's front end takes HTTPS only (httpsOnly, requireHttps in the Bicep) and the Functions host forwards
+        // to the handler over http://127.0.0.1: every request the handler sees was HTTPS in the browser. Said so, the
+        // antiforgery cookie (SecurePolicy Always) is Secure and antiforgery's HTTPS check holds.
+        app.Use((context, next) =>
+        {
+            context.Request.Scheme = Uri.UriSchemeHttps;
+            return next(context);
+        });
         _ = app.Services.GetRequiredService<TelemetryExport>();
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
         var owned = new List<IAsyncDisposable>();

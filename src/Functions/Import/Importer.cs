@@ -78,8 +78,10 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
         progress?.Invoke("正在读取存储中的现有数据…");
         var stored = await store.ReadAll(cancellationToken).ConfigureAwait(false);
         progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"正在校验 {input.Tables.Sum(t => t.Read):N0} 行…"));
-        var references = await NoticeReferences(input.Tables, cancellationToken).ConfigureAwait(false);
-        var batch = new Batch(stored, input.Tables, references);
+        IEnumerable<SourceRow> RowsOf(TableSchema schema) => input.Tables.Where(s => s.Schema == schema && !s.Unusable).SelectMany(s => s.Rows);
+        var names = NameLookup.Of(stored, RowsOf(Storage.Tables.Units), RowsOf(Storage.Tables.People));
+        var references = await NoticeReferences(input.Tables, names, cancellationToken).ConfigureAwait(false);
+        var batch = new Batch(stored, input.Tables, names, references);
         var merged = batch.Merged();
 
         var (configuration, configurationProblems) = Configuration.Build(merged.Configuration, ShippedCalendar.ChinaMainland, zone);
@@ -179,11 +181,10 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
         private readonly Incoming<IndicatorValueRow> _indicatorValues;
         private readonly Incoming<RankingGroupRow> _rankingGroups;
 
-        public Batch(AdminData stored, IReadOnlyList<SourceTable> sources, IReadOnlyDictionary<string, EventId?> references)
+        public Batch(AdminData stored, IReadOnlyList<SourceTable> sources, NameLookup names, IReadOnlyDictionary<string, QuotedNotice> references)
         {
             _stored = stored;
-            IEnumerable<SourceRow> RowsOf(TableSchema schema) => sources.Where(s => s.Schema == schema && !s.Unusable).SelectMany(s => s.Rows);
-            Names = NameLookup.Of(stored, RowsOf(Storage.Tables.Units), RowsOf(Storage.Tables.People));
+            Names = names;
             Incoming<TRow> Take<TRow>(AdminTable<TRow> table)
                 where TRow : class => new(table, sources.Where(s => s.Schema == table.Schema).ToList(), Names, Refused, references);
             _units = Take(AdminTables.Units);
@@ -259,9 +260,9 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
         private readonly List<TRow> _accepted = [];
         private IReadOnlyList<TRow> _stored = [];
 
-        private readonly IReadOnlyDictionary<string, EventId?> _references;
+        private readonly IReadOnlyDictionary<string, QuotedNotice> _references;
 
-        public Incoming(AdminTable<TRow> table, List<SourceTable> sources, NameLookup names, List<RowProblem> refused, IReadOnlyDictionary<string, EventId?> references)
+        public Incoming(AdminTable<TRow> table, List<SourceTable> sources, NameLookup names, List<RowProblem> refused, IReadOnlyDictionary<string, QuotedNotice> references)
         {
             _table = table;
             _references = references;
@@ -394,18 +395,6 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
         {
             var resolved = new List<(string, string, string)>();
             var fields = new Dictionary<string, string?>(row.Fields, StringComparer.Ordinal);
-            if (_table.Schema == Storage.Tables.Explanations && row.Field(nameof(ExplanationRow.Notice))?.Trim() is { Length: > 0 } quoted
-                && _references.TryGetValue(quoted, out var notice))
-            {
-                // A notice quoted by its reference (文号) is stored by the event id it stands for: the key and the evaluation use the id.
-                if (notice is not { } id)
-                {
-                    return (resolved, fields, new LineFault(nameof(ExplanationRow.Notice), quoted, UnknownReference(quoted)));
-                }
-
-                fields[nameof(ExplanationRow.Notice)] = id.Value;
-            }
-
             foreach (var (column, value) in row.Fields)
             {
                 var kind = ReferenceOf(column, row);
@@ -427,7 +416,63 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
                 }
             }
 
+            if (_table.Schema == Storage.Tables.Explanations && row.Field(nameof(ExplanationRow.Notice))?.Trim() is { Length: > 0 } quoted
+                && _references.TryGetValue(quoted, out var notice))
+            {
+                // A notice quoted by its reference (文号) is stored by the event id it stands for: the key and the evaluation use the id.
+                if (QuoteFault(quoted, notice, UnitRow.KeyOf(fields.GetValueOrDefault(nameof(ExplanationRow.Unit))), fields.GetValueOrDefault(nameof(ExplanationRow.From))) is { } fault)
+                {
+                    return (resolved, fields, fault);
+                }
+
+                fields[nameof(ExplanationRow.Notice)] = notice.Event!.Value.Value;
+            }
+
             return (resolved, fields, null);
+        }
+
+        /// <summary>
+        /// Why a row may not quote the notice: no event has the reference; the notice is not the row's unit's (the references
+        /// table is city-wide, but an explanation is filed and met under the unit whose notice demanded it, so another
+        /// unit's notice would be met by nothing while the office believed it answered); it demanded nothing; or the row's
+        /// submitting unit is not one it demanded an answer from. Null when the row may quote it.
+        /// </summary>
+        private static LineFault? QuoteFault(string quoted, QuotedNotice notice, string unit, string? from)
+        {
+            var column = nameof(ExplanationRow.Notice);
+            if (notice.Event is null)
+            {
+                return new LineFault(column, quoted, UnknownReference(quoted));
+            }
+
+            var reference = ReferenceNumber.Parse(quoted).Format();
+            if (!notice.ByUnit.TryGetValue(unit, out var logged))
+            {
+                // A unit cell that is no usable id: the unit's own problem is reported when the row is validated.
+                return null;
+            }
+
+            if (logged is null)
+            {
+                return new LineFault(column, quoted,
+                    $"文号 {reference} 的通报不是发给本行责任单位“{unit}”的（督办记录中“{unit}”名下没有这份通报），按它导入的答复不会算作任何通报的答复；请核对文号，填写发给“{unit}”的通报的文号（可从本单位收到的通报邮件、短信或导出的督办记录“文号”列复制），或改正本行的“责任单位”为该通报所针对的单位（其他单位代为提交时，在“提交单位”填写提交的单位）");
+            }
+
+            if (!logged.Demands)
+            {
+                return new LineFault(column, quoted,
+                    $"文号 {reference} 的通报没有要求“{unit}”报送情况说明或整改报告，无需在此登记答复；请核对文号，填写要求报送说明或整改的通报的文号");
+            }
+
+            var submitter = from?.Trim();
+            var owing = logged.From.Count == 0 ? [unit] : logged.From;
+            if (submitter is { Length: > 0 } && submitter != unit && !owing.Contains(submitter, StringComparer.Ordinal))
+            {
+                return new LineFault(nameof(ExplanationRow.From), from,
+                    $"文号 {reference} 的通报没有要求单位“{submitter}”提交（要求提交的单位：{string.Join("、", owing)}）；请把“提交单位”改为其中之一，由本单位提交时请清空此项");
+            }
+
+            return null;
         }
 
         /// <summary>Why the Table service would refuse the row (a key it cannot hold, a value or entity too large), or null.</summary>
@@ -499,24 +544,64 @@ public sealed class Importer(IEntityTables tables, IClock clock, DateTimeZone zo
     }
 
     /// <summary>
-    /// The notices the incoming explanations quote by their reference (文号) rather than their event id, each with the event
-    /// it was assigned to (null: no event has it), as written in the files.
+    /// The notices the incoming explanations quote by their reference (文号) rather than their event id, as written in the
+    /// files: the event each was assigned to, and its log row under each unit the quoting rows name (names resolved to ids
+    /// as the rows' own will be). One point read per reference and per (reference, unit).
     /// </summary>
-    private async Task<IReadOnlyDictionary<string, EventId?>> NoticeReferences(IReadOnlyList<SourceTable> sources, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<string, QuotedNotice>> NoticeReferences(IReadOnlyList<SourceTable> sources, NameLookup names, CancellationToken cancellationToken)
     {
         var references = new ReferenceNumbers(tables);
-        var found = new Dictionary<string, EventId?>(StringComparer.Ordinal);
+        var events = new Dictionary<string, EventId?>(StringComparer.Ordinal);
+        var units = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var row in sources.Where(s => s.Schema == Storage.Tables.Explanations && !s.Unusable).SelectMany(s => s.Rows))
         {
-            if (row.Field(nameof(ExplanationRow.Notice))?.Trim() is { Length: > 0 } quoted && !found.ContainsKey(quoted)
-                && !EventId.TryParse(quoted, out _) && ReferenceNumber.TryParse(quoted, out var reference))
+            if (row.Field(nameof(ExplanationRow.Notice))?.Trim() is not { Length: > 0 } quoted
+                || EventId.TryParse(quoted, out _) || !ReferenceNumber.TryParse(quoted, out var reference))
             {
-                found[quoted] = await references.Resolve(reference, cancellationToken).ConfigureAwait(false);
+                continue;
             }
+
+            if (!events.ContainsKey(quoted))
+            {
+                events[quoted] = await references.Resolve(reference, cancellationToken).ConfigureAwait(false);
+                units[quoted] = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            var cell = row.Field(nameof(ExplanationRow.Unit));
+            var unit = cell is not null && !names.IsId(Reference.Unit, cell) && names.WithName(Reference.Unit, cell) is [var one] ? one.Id : cell;
+            units[quoted].Add(UnitRow.KeyOf(unit));
+        }
+
+        var log = await tables.Table(EscalationLog.TableName, cancellationToken).ConfigureAwait(false);
+        var found = new Dictionary<string, QuotedNotice>(StringComparer.Ordinal);
+        foreach (var (quoted, id) in events)
+        {
+            var byUnit = new Dictionary<string, LoggedDemand?>(StringComparer.Ordinal);
+            if (id is { } notice)
+            {
+                foreach (var unit in units[quoted].Where(UnitId.IsValid))
+                {
+                    byUnit[unit] = await log.Find(unit, notice.Value, DemandColumns, cancellationToken).ConfigureAwait(false) is { } row
+                        ? new LoggedDemand(row.GetString("Demand") is { Length: > 0 }, [.. (row.GetString("DemandFrom") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)])
+                        : null;
+                }
+            }
+
+            found[quoted] = new QuotedNotice(id, byUnit);
         }
 
         return found;
     }
+
+    private static readonly string[] DemandColumns = ["Demand", "DemandFrom"];
+
+    /// <summary>A reference an explanation quotes: the event it was given to (null: none) and its log row by unit.</summary>
+    /// <param name="Event">The notice's event id; null when no event has the reference.</param>
+    /// <param name="ByUnit">Per unit id the quoting rows name: the notice's demand as logged under it, or null when it is not logged there.</param>
+    private sealed record QuotedNotice(EventId? Event, IReadOnlyDictionary<string, LoggedDemand?> ByUnit);
+
+    /// <summary>What a notice's log row says it demanded: whether anything, and from which units (empty: the unit alone).</summary>
+    private sealed record LoggedDemand(bool Demands, IReadOnlyList<string> From);
 
     /// <summary>Why a reference quoted for a notice names none, and how to fix it.</summary>
     private static string UnknownReference(string quoted) =>

@@ -38,22 +38,41 @@ internal interface IPrincipalSource
 
 /// <summary>
 /// App Service authentication (Easy Auth) in front of the handler: it signs the user in with Microsoft Entra ID and
-/// injects <c>X-MS-CLIENT-PRINCIPAL</c>, base64 of <c>{"auth_typ", "claims": [{"typ", "val"}], "name_typ", "role_typ"}</c>,
-/// and <c>X-MS-CLIENT-PRINCIPAL-NAME</c>; external requests cannot set these headers
-/// (https://learn.microsoft.com/azure/app-service/configure-authentication-user-identities).
+/// injects <c>X-MS-CLIENT-PRINCIPAL</c>, base64 of <c>{"auth_typ", "claims": [{"typ", "val"}], "name_typ", "role_typ"}</c>
+/// (claim types after App Service's default claims mapping), and <c>X-MS-CLIENT-PRINCIPAL-NAME</c>, the principal's name;
+/// external requests cannot set these headers (https://learn.microsoft.com/azure/app-service/configure-authentication-user-identities).
 /// </summary>
+/// <remarks>
+/// The names an account is matched by are its sign-in names, which only the directory's administrators set: <c>upn</c>
+/// (short or mapped), <c>preferred_username</c> (the v2.0 endpoint's sign-in name, the UPN of a member), and the claim
+/// <c>name_typ</c> names together with <c>X-MS-CLIENT-PRINCIPAL-NAME</c> (its value). Never the display name (<c>name</c>:
+/// "display purposes only", settable by whoever administers a guest's home account), and never an email claim
+/// (<c>email</c>, <c>emails</c>, the mapped <c>emailaddress</c>): the Microsoft identity platform says the email claim "isn't
+/// guaranteed to be correct ... never use it for authorization", and a user without a mailbox may set any address as their
+/// mail attribute (https://learn.microsoft.com/entra/identity-platform/id-token-claims-reference,
+/// https://learn.microsoft.com/entra/identity-platform/migrate-off-email-claim-authorization). When <c>name_typ</c> is an
+/// email or the display name, as App Service sets it for some Entra tokens (<c>.../claims/emailaddress</c>), that claim and
+/// the name header (the same value) are left out too; the account is then matched by its UPN or preferred_username.
+/// </remarks>
 internal sealed class AppServicePrincipalSource : IPrincipalSource
 {
     public const string PrincipalHeader = "X-MS-CLIENT-PRINCIPAL";
     public const string NameHeader = "X-MS-CLIENT-PRINCIPAL-NAME";
 
-    /// <summary>Claims that may carry the sign-in name or the mailbox, besides the one <c>name_typ</c> names.</summary>
-    private static readonly string[] NameClaims =
+    /// <summary>The sign-in name claims, besides the one <c>name_typ</c> names.</summary>
+    private static readonly string[] SignInClaims =
     [
-        "preferred_username", "upn", "email", "emails", "name",
+        "preferred_username", "upn",
         "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn",
+    ];
+
+    /// <summary>Claims that are no sign-in name even when <c>name_typ</c> names them: display names and unverified mail.</summary>
+    private static readonly string[] NotSignInClaims =
+    [
+        "name", "email", "emails", "unique_name",
         "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
-        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
     ];
 
     public bool DevelopmentSignIn => false;
@@ -94,8 +113,10 @@ internal sealed class AppServicePrincipalSource : IPrincipalSource
                 return new Principal.Unreadable($"{PrincipalHeader} 中没有 claims 数组。");
             }
 
+            // The name header is the value of the name_typ claim: both count, or neither.
             var nameType = root.TryGetProperty("name_typ", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
-            if (nameHeader is not null)
+            var nameIsSignIn = nameType is { Length: > 0 } && !NotSignInClaims.Contains(nameType, StringComparer.OrdinalIgnoreCase);
+            if (nameHeader is not null && nameIsSignIn)
             {
                 names.Add(nameHeader);
             }
@@ -105,10 +126,10 @@ internal sealed class AppServicePrincipalSource : IPrincipalSource
                 if (claim.ValueKind == JsonValueKind.Object
                     && claim.TryGetProperty("typ", out var typ) && typ.ValueKind == JsonValueKind.String
                     && claim.TryGetProperty("val", out var val) && val.ValueKind == JsonValueKind.String
-                    && (string.Equals(typ.GetString(), nameType, StringComparison.Ordinal) || NameClaims.Contains(typ.GetString(), StringComparer.OrdinalIgnoreCase))
-                    && val.GetString() is { Length: > 0 } value)
+                    && ((nameIsSignIn && string.Equals(typ.GetString(), nameType, StringComparison.Ordinal)) || SignInClaims.Contains(typ.GetString(), StringComparer.OrdinalIgnoreCase))
+                    && val.GetString()?.Trim() is { Length: > 0 } value)
                 {
-                    names.Add(value.Trim());
+                    names.Add(value);
                 }
             }
         }
@@ -118,7 +139,7 @@ internal sealed class AppServicePrincipalSource : IPrincipalSource
         }
 
         var distinct = names.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        return distinct.Count == 0 ? new Principal.Unreadable($"{PrincipalHeader} 中没有登录名或邮箱。") : new Principal.Account(distinct);
+        return distinct.Count == 0 ? new Principal.Unreadable($"{PrincipalHeader} 中没有登录名（upn、preferred_username）。") : new Principal.Account(distinct);
     }
 }
 
@@ -192,20 +213,36 @@ internal sealed record Viewer(Contact Person, WebRole Role)
 /// <summary>How a principal maps to a viewer.</summary>
 internal static class Viewers
 {
-    /// <summary>
-    /// The person a signed-in account is: the first person whose <c>Login</c> or <c>Email</c> equals one of the account's
-    /// names, ignoring case. Null when none does.
-    /// </summary>
-    public static Contact? Match(Configuration configuration, IReadOnlyList<string> names)
+    /// <summary>The person a signed-in account is (<see cref="Accounts.Match"/>: Login first, then Email; two people refused).</summary>
+    public static AccountMatch Match(Configuration configuration, IReadOnlyList<string> names)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(names);
-        return configuration.People.Values
-            .Where(p => p.Robot is null)
-            .OrderBy(p => p.Id.Value, StringComparer.Ordinal)
-            .FirstOrDefault(p => names.Any(n => string.Equals(n, p.Login, StringComparison.OrdinalIgnoreCase) || string.Equals(n, p.Email, StringComparison.OrdinalIgnoreCase)));
+        return Accounts.Match(configuration.People.Values, names);
     }
 
     public static Viewer Of(Configuration configuration, Contact person) =>
         new(person, WebRoles.Of(person, configuration.Roster.SupervisionOffice));
+
+    /// <summary>The 403 page's text for an account several people answer to: who they are, and whom to ask.</summary>
+    public static string Conflict(IReadOnlyList<string> names, AccountMatch.Ambiguous ambiguous)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(ambiguous);
+        var column = ambiguous.ByLogin ? "登录账号" : "邮箱";
+        var who = string.Join("、", ambiguous.People.Select(p => $"{p.Name}（人员编号 {p.Id.Value}）"));
+        return $"您登录的账号（{string.Join("、", names)}）在人员表中同时是 {ambiguous.People.Count} 个人员的“{column}”：{who}，无法确定您是哪一位，"
+            + "为免按错误的角色显示，暂不允许访问。请联系督查室改正人员表：每个账号只登记给一个人员（要登录的人可在“登录账号”列填写此账号，登录账号优先于邮箱），导入后即可访问。";
+    }
+
+    /// <summary>The 403 page's text for a person without web access: why, and what the office should change.</summary>
+    public static string NoAccess(Viewer viewer)
+    {
+        ArgumentNullException.ThrowIfNull(viewer);
+        var person = viewer.Person;
+        var who = $"人员“{person.Name}”（{person.Id.Value}）";
+        return person.UnknownUnit is { } unit
+            ? $"{who}在人员表中的所属单位“{unit}”不是单位表中的单位编号，改正前不能访问网页。请联系督查室在人员表中改正所属单位，导入后即可访问。"
+            : $"{who}的网页角色为“无”，或是没有所属单位的填报员。如需查看，请联系督查室在人员表中设置网页角色。";
+    }
 }

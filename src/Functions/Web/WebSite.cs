@@ -30,7 +30,14 @@ internal sealed partial class WebSite(IPrincipalSource principals, Func<BoardCac
     /// Registers data protection (its key ring in the store's <c>webkeys</c> table, shared by all instances) and
     /// antiforgery. <paramref name="tables"/> is asked for when the key ring is first read, not now.
     /// </summary>
-    public static void AddServices(IServiceCollection services, Func<IEntityTables> tables)
+    /// <param name="services">The application's services.</param>
+    /// <param name="tables">The store holding the key ring.</param>
+    /// <param name="secureCookies">
+    /// True in Azure (<c>serve</c>): the browser reaches the front end over HTTPS only, though the handler sees
+    /// http://127.0.0.1 from the Functions host, so the cookie is marked Secure whatever the request's scheme. False for
+    /// the local <c>web</c> command, served over http://127.0.0.1, where a Secure cookie would not be sent back.
+    /// </param>
+    public static void AddServices(IServiceCollection services, Func<IEntityTables> tables, bool secureCookies = false)
     {
         services.AddDataProtection().SetApplicationName("escalation-web");
         services.Configure<KeyManagementOptions>(o => o.XmlRepository = new TableKeyRepository(tables));
@@ -38,6 +45,7 @@ internal sealed partial class WebSite(IPrincipalSource principals, Func<BoardCac
         {
             o.Cookie.Name = AntiforgeryCookie;
             o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = secureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
             o.FormFieldName = AntiforgeryField;
             o.HeaderName = null;
         });
@@ -218,12 +226,19 @@ internal sealed partial class WebSite(IPrincipalSource principals, Func<BoardCac
 
         var snapshot = await board().Get(context.RequestAborted).ConfigureAwait(false);
         var configuration = snapshot.Configuration;
-        var person = principal switch
+        var match = principal switch
         {
             Principal.Account account => Viewers.Match(configuration, account.Names),
-            Principal.Person p => configuration.People.GetValueOrDefault(p.Id),
-            _ => null,
+            Principal.Person p when configuration.People.GetValueOrDefault(p.Id) is { } known => new Domain.Catalog.AccountMatch.One(known),
+            _ => new Domain.Catalog.AccountMatch.Nobody(),
         };
+        if (match is Domain.Catalog.AccountMatch.Ambiguous ambiguous && principal is Principal.Account shared)
+        {
+            return (null, null, Respond(context, StatusCodes.Status403Forbidden, "账号冲突", null,
+                Pages.Problem("账号冲突", Viewers.Conflict(shared.Names, ambiguous)), withSignOut: false));
+        }
+
+        var person = (match as Domain.Catalog.AccountMatch.One)?.Person;
         if (person is null)
         {
             var names = principal is Principal.Account a ? string.Join("、", a.Names) : ((Principal.Person)principal).Id.Value;
@@ -240,7 +255,7 @@ internal sealed partial class WebSite(IPrincipalSource principals, Func<BoardCac
         if (viewer.Role == Domain.Catalog.WebRole.None)
         {
             return (null, null, Respond(context, StatusCodes.Status403Forbidden, "没有网页权限", viewer,
-                Pages.Problem("没有网页权限", $"人员“{person.Name}”（{person.Id.Value}）的网页角色为“无”，或是没有所属单位的填报员。如需查看，请联系督查室在人员表中设置网页角色。")));
+                Pages.Problem("没有网页权限", Viewers.NoAccess(viewer))));
         }
 
         return (viewer, snapshot, null);

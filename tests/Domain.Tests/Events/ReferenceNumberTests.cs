@@ -43,7 +43,7 @@ public class ReferenceNumberTests
     [InlineData("市督〔2026〕0123号")]
     [InlineData("〔2026〕0123号")]
     [InlineData("2026-0123")]
-    [InlineData("2026-123")]
+    [InlineData("督办2026-0123")]
     [InlineData("2026－0123")]
     [InlineData("2026—0123")]
     [InlineData("２０２６-０１２３")]
@@ -71,17 +71,26 @@ public class ReferenceNumberTests
     [InlineData("0123")]
     [InlineData("督办〔2026〕0123号附件")]
     [InlineData("督办〔0999〕0001号")]
+    [InlineData("DB〔2026〕0123号")]
+    [InlineData("no.2026-0123")]
+    [InlineData("督办:2026-0123")]
     public void TryParse_Refuses_WhatIsNoReference(string? text)
     {
         Assert.False(ReferenceNumber.TryParse(text, out _));
     }
 
-    [Fact]
-    public void TryParse_ReadsAPeriodLikeKeyAsAReference_SoInputsTellThemApartByColumn()
+    // A month, an occurrence key or a short dashed number pasted into a Notice cell must not name some other notice: the
+    // prefix is Chinese characters only, and the dashed form has the four digits (at least) the engine prints.
+    [Theory]
+    [InlineData("2026-05")]
+    [InlineData("lag:2026-05")]
+    [InlineData("overdue:2026-0605")]
+    [InlineData("2026-123")]
+    [InlineData("2026-W23")]
+    [InlineData("fgw-2026-01")]
+    public void TryParse_ReadsNoReference_FromAMonthAnOccurrenceOrAShortDashedNumber(string text)
     {
-        // Documented: 2026-05 reads as reference 督办〔2026〕0005号; only columns that take an event id accept references.
-        Assert.True(ReferenceNumber.TryParse("2026-05", out var reference));
-        Assert.Equal(new ReferenceNumber(2026, 5), reference);
+        Assert.False(ReferenceNumber.TryParse(text, out _));
     }
 
     [Fact]
@@ -124,6 +133,9 @@ public class ReferenceNumberTests
     [InlineData("督办〔", false)]
     [InlineData("督 办", false)]
     [InlineData("督办号", false)]
+    [InlineData("DB", false)]
+    [InlineData("督·办", false)]
+    [InlineData("ＤＢ", false)]
     [InlineData("一二三四五六七八九十一二三", false)]
     public void PrefixProblem_AcceptsWordsOnly(string prefix, bool ok)
     {

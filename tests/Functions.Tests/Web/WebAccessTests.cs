@@ -53,8 +53,8 @@ public sealed class WebAccessTests
     [InlineData("not base64 at all!", "不是 base64")]
     [InlineData("bm90IGpzb24=", "不是 JSON")]
     [InlineData("eyJhdXRoX3R5cCI6ImFhZCJ9", "没有 claims")]
-    [InlineData("eyJjbGFpbXMiOlt7InR5cCI6ImF1ZCIsInZhbCI6IngifV19", "没有登录名或邮箱")]
-    [InlineData("eyJjbGFpbXMiOlt7InR5cCI6Im5hbWUiLCJ2YWwiOjQyfV19", "没有登录名或邮箱")]
+    [InlineData("eyJjbGFpbXMiOlt7InR5cCI6ImF1ZCIsInZhbCI6IngifV19", "没有登录名")]
+    [InlineData("eyJjbGFpbXMiOlt7InR5cCI6Im5hbWUiLCJ2YWwiOjQyfV19", "没有登录名")]
     public async Task Board_Answers401WithoutCrashing_WhenThePrincipalHeaderIsUnreadable(string header, string reason)
     {
         await using var web = await Serve();
