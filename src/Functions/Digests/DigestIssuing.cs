@@ -275,7 +275,7 @@ public sealed partial class DigestIssuing(IEntityTables tables, IEmailSender? em
 
         leased = await _store.Find(copy.Period, copy.Key, cancellationToken).ConfigureAwait(false) ?? leased;
         var unitName = copy.Part is { } part ? configuration.Roster.Units.GetValueOrDefault(part)?.Name ?? part.Value : null;
-        var greeting = $"{contact.Name}同志：";
+        var greeting = DigestGreeting.For(copy.Person, contact.Name, copy.Part, configuration.Roster);
         var message = new EmailToSend(
             copy.Id, address, contact.Name, document.Subject(unitName),
             DigestHtml.PlainText(document, letterhead, greeting), DigestHtml.Document(document, letterhead, greeting))
