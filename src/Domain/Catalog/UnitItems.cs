@@ -130,6 +130,7 @@ public static class UnitItems
                     new OpenDemand(t.First.Notice, t.First.Kind, t.First.DueBy, MetOn(t.Notices, t.First.Kind, from))
                     {
                         From = from == built.Unit ? null : from,
+                        Reference = t.First.Reference,
                     }));
             var exempt = exemptions.TryGetValue(id, out var e) ? e : null;
             var state = ItemState.Of(built, reports.TryGetValue(id, out var r) ? r : null, exempt?.Periods, demands);

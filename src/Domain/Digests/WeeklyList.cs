@@ -125,11 +125,10 @@ public static class DemandEntries
     /// <param name="items">The unit's items, with the demands their notices made.</param>
     /// <param name="date">The day judged.</param>
     /// <param name="overdueOnly">True: only past their due date.</param>
-    /// <param name="notice">How a notice is shown: its reference when it has one, else its event id.</param>
-    public static IEnumerable<DemandEntry> Open(UnitId unit, IEnumerable<ItemState> items, LocalDate date, bool overdueOnly, Func<Events.EventId, string> notice)
+    /// <remarks>A notice is shown by its reference (文号) when the log row has one, else by its event id.</remarks>
+    public static IEnumerable<DemandEntry> Open(UnitId unit, IEnumerable<ItemState> items, LocalDate date, bool overdueOnly)
     {
         ArgumentNullException.ThrowIfNull(items);
-        ArgumentNullException.ThrowIfNull(notice);
         foreach (var state in items)
         {
             foreach (var demand in state.Demands)
@@ -139,7 +138,7 @@ public static class DemandEntries
                     continue;
                 }
 
-                yield return new DemandEntry(demand.From ?? unit, state.Item.Id, state.Item.Title, notice(demand.Notice), demand.Kind, demand.DueBy);
+                yield return new DemandEntry(demand.From ?? unit, state.Item.Id, state.Item.Title, demand.Reference ?? demand.Notice.Value, demand.Kind, demand.DueBy);
             }
         }
     }

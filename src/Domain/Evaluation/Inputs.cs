@@ -51,6 +51,9 @@ public sealed record OpenDemand(EventId Notice, DemandKind Kind, LocalDate DueBy
 {
     /// <summary>The unit that owes it; null for the item's unit.</summary>
     public UnitId? From { get; init; }
+
+    /// <summary>The notice's reference (文号) as logged, for people to read; null when it has none (then its event id stands in).</summary>
+    public string? Reference { get; init; }
 }
 
 /// <summary>Whether a cause the supervision office recorded exempts anything: objective (客观) does, subjective (主观) does not.</summary>

@@ -260,7 +260,7 @@ internal static class LocalCommands
         });
     }
 
-    private static EngineSettings? Configure(Func<string, string?> setting, TextWriter stderr)
+    internal static EngineSettings? Configure(Func<string, string?> setting, TextWriter stderr)
     {
         var (engine, errors) = EngineSettings.From(setting);
         foreach (var e in errors)
@@ -272,7 +272,7 @@ internal static class LocalCommands
     }
 
     /// <summary><c>--lock-wait SECONDS</c>: 0 refuses at once when another run holds the store; default 60.</summary>
-    private static Duration? LockWait(Options options, TextWriter stderr)
+    internal static Duration? LockWait(Options options, TextWriter stderr)
     {
         if (options.Get("lock-wait") is not { } text)
         {
@@ -304,7 +304,7 @@ internal static class LocalCommands
     /// Takes the embedded store in <paramref name="folder"/> for this process, waiting up to <paramref name="wait"/> for
     /// a run that holds it; null (with the reason on stderr) when it is still held then.
     /// </summary>
-    private static async Task<StoreLock?> TakeStore(string folder, string command, Duration wait, DateTimeZone zone, TextWriter stderr, CancellationToken cancellationToken)
+    internal static async Task<StoreLock?> TakeStore(string folder, string command, Duration wait, DateTimeZone zone, TextWriter stderr, CancellationToken cancellationToken)
     {
         var seconds = (long)wait.TotalSeconds;
         var (held, holder) = await StoreLock.Acquire(
@@ -359,7 +359,7 @@ internal static class LocalCommands
     /// Runs a local command with logging to stderr (warnings, or everything with --verbose true), and traces and metrics
     /// exported as the settings say (flushed when the command ends).
     /// </summary>
-    private static int Execute(TextWriter stderr, Options options, Func<string, string?> setting, Func<ILoggerFactory, CancellationToken, Task<int>> body)
+    internal static int Execute(TextWriter stderr, Options options, Func<string, string?> setting, Func<ILoggerFactory, CancellationToken, Task<int>> body)
     {
         using var telemetry = TelemetryExport.Start(TelemetryOptions.From(setting).Options, () => new Azure.Identity.DefaultAzureCredential());
         var verbose = options.Get("verbose") is "true" or "1";

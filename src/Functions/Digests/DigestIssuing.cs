@@ -68,6 +68,14 @@ public sealed partial class DigestIssuing(IEntityTables tables, IEmailSender? em
     /// <summary>The weekly list's timer: issues today's week's list when today is its issue day (or a later working day of the week).</summary>
     public async Task<DigestOutcome> WeeklyList(CancellationToken cancellationToken = default)
     {
+        // Issued already (every working day of the week after its issue day, and its weekend): one row read, not the
+        // configuration. Only a week issued in full stops here; a claimed one goes on below to finish its copies.
+        var thisWeek = DigestPeriod.Week(DigestSchedule.WeekOf(clock.GetCurrentInstant().InZone(zone).Date));
+        if (await _store.FindClaim(thisWeek, cancellationToken).ConfigureAwait(false) is { Status: DigestStatus.Issued } issuedWeek)
+        {
+            return new DigestOutcome(thisWeek, DigestRun.AlreadyIssued, clock.GetCurrentInstant().InZone(zone).Date, issuedWeek.IssuedOn, []);
+        }
+
         var configuration = await _read.Configuration(cancellationToken).ConfigureAwait(false);
         var today = configuration.Calendar.DateAt(clock.GetCurrentInstant());
         if (!configuration.Calendar.IsLoaded(today.Year) || Schedule(configuration).WeekDue(today) is not { } week)
@@ -81,6 +89,14 @@ public sealed partial class DigestIssuing(IEntityTables tables, IEmailSender? em
     /// <summary>The monthly notice's timer: issues last month's notice once its data is published, or on the latest working day.</summary>
     public async Task<DigestOutcome> MonthlyNotice(CancellationToken cancellationToken = default)
     {
+        // Issued already: one row read on each morning of the rest of the month, not the configuration and every indicator.
+        var date = clock.GetCurrentInstant().InZone(zone).Date;
+        var previous = DigestPeriod.Month(IndicatorPeriod.Containing(IndicatorPeriodKind.Month, date).Previous());
+        if (await _store.FindClaim(previous, cancellationToken).ConfigureAwait(false) is { Status: DigestStatus.Issued } issued)
+        {
+            return new DigestOutcome(previous, DigestRun.AlreadyIssued, date, issued.IssuedOn, []);
+        }
+
         var configuration = await _read.Configuration(cancellationToken).ConfigureAwait(false);
         var today = configuration.Calendar.DateAt(clock.GetCurrentInstant());
         if (!configuration.Calendar.IsLoaded(today.Year))
@@ -88,16 +104,16 @@ public sealed partial class DigestIssuing(IEntityTables tables, IEmailSender? em
             return new DigestOutcome(null, DigestRun.NotDue, today, null, []);
         }
 
+        // Every indicator is read only when its data decides: on a working day before the latest day. On a day off the
+        // notice is not due whatever the data; on or after the latest day it is due whatever the data.
         var schedule = Schedule(configuration);
-        var previous = DigestPeriod.Month(IndicatorPeriod.Containing(IndicatorPeriodKind.Month, today).Previous());
-        if (await _store.FindClaim(previous, cancellationToken).ConfigureAwait(false) is { Status: DigestStatus.Issued } issued)
+        var month = schedule.MonthDue(today, _ => false);
+        if (month is null && configuration.Calendar.IsWorkingDay(today))
         {
-            // Issued already: skip reading every indicator again on each working morning of the month.
-            return new DigestOutcome(previous, DigestRun.AlreadyIssued, today, issued.IssuedOn, []);
+            var indicators = await _read.Indicators(configuration, cancellationToken).ConfigureAwait(false);
+            month = schedule.MonthDue(today, m => DigestRead.Published(indicators, m, today));
         }
 
-        var indicators = await _read.Indicators(configuration, cancellationToken).ConfigureAwait(false);
-        var month = schedule.MonthDue(today, m => DigestRead.Published(indicators, m, today));
         return month is { } due
             ? await Issue(configuration, DigestPeriod.Month(due), today, cancellationToken).ConfigureAwait(false)
             : new DigestOutcome(null, DigestRun.NotDue, today, null, []);
@@ -136,10 +152,28 @@ public sealed partial class DigestIssuing(IEntityTables tables, IEmailSender? em
         var letterhead = new DigestLetterhead(options.Office, configuration.Wording.SenderName);
         var (document, parts) = await Render(configuration, period, claim.IssuedOn, cancellationToken).ConfigureAwait(false);
         var copies = new List<DigestDelivery>();
+        var workbooks = new Dictionary<UnitId, byte[]>();
+        byte[]? whole = null;
+        byte[] Workbook(UnitId? part)
+        {
+            // Written once per document: the monthly notice's copies all carry the same workbook, a unit's part its own.
+            if (part is not { } unit)
+            {
+                return whole ??= DigestWorkbook.Write(document);
+            }
+
+            if (!workbooks.TryGetValue(unit, out var bytes))
+            {
+                workbooks[unit] = bytes = DigestWorkbook.Write(parts[unit]);
+            }
+
+            return bytes;
+        }
+
         foreach (var (person, part) in Recipients(configuration, period, parts.Keys))
         {
             var copy = await _store.Open(new DigestDelivery(period, Channel.Email, person, part, DigestDeliveryStatus.Pending, 0, now), cancellationToken).ConfigureAwait(false);
-            copies.Add(await Send(configuration, copy, part is { } u ? parts[u] : document, letterhead, cancellationToken).ConfigureAwait(false));
+            copies.Add(await Send(configuration, copy, part is { } u ? parts[u] : document, () => Workbook(part), letterhead, cancellationToken).ConfigureAwait(false));
         }
 
         if (copies.All(c => c.IsFinal) && !await _store.MarkIssued(claim, clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false))
@@ -210,7 +244,8 @@ public sealed partial class DigestIssuing(IEntityTables tables, IEmailSender? em
         return list;
     }
 
-    private async Task<DigestDelivery> Send(Configuration configuration, DigestDelivery copy, DigestDocument document, DigestLetterhead letterhead, CancellationToken cancellationToken)
+    private async Task<DigestDelivery> Send(
+        Configuration configuration, DigestDelivery copy, DigestDocument document, Func<byte[]> workbook, DigestLetterhead letterhead, CancellationToken cancellationToken)
     {
         var now = clock.GetCurrentInstant();
         if (copy.IsFinal || copy.Status == DigestDeliveryStatus.Sending && copy.LeaseUntil > now)
@@ -240,13 +275,13 @@ public sealed partial class DigestIssuing(IEntityTables tables, IEmailSender? em
 
         leased = await _store.Find(copy.Period, copy.Key, cancellationToken).ConfigureAwait(false) ?? leased;
         var unitName = copy.Part is { } part ? configuration.Roster.Units.GetValueOrDefault(part)?.Name ?? part.Value : null;
-        var greeting = $"{contact.Name}同志：";
+        var greeting = DigestGreeting.For(copy.Person, contact.Name, copy.Part, configuration.Roster);
         var message = new EmailToSend(
             copy.Id, address, contact.Name, document.Subject(unitName),
             DigestHtml.PlainText(document, letterhead, greeting), DigestHtml.Document(document, letterhead, greeting))
         {
             FromName = configuration.Wording.SenderName,
-            Attachments = [new EmailAttachment(document.FileName(unitName), EmailAttachment.Xlsx, DigestWorkbook.Write(document))],
+            Attachments = [new EmailAttachment(document.FileName(unitName), EmailAttachment.Xlsx, workbook())],
         };
         var result = await email.Send(message, cancellationToken).ConfigureAwait(false);
         var done = clock.GetCurrentInstant();

@@ -51,7 +51,7 @@ public sealed class DigestRead(IEntityTables tables, IClock clock, DateTimeZone 
         var indicators = await Indicators(configuration, cancellationToken).ConfigureAwait(false);
         lights.AddRange(IndicatorLights(indicators, issuedOn, null));
         units = await RaisedBy(units, issuedOn, cancellationToken).ConfigureAwait(false);
-        var demands = units.SelectMany(u => DemandEntries.Open(u.Unit, u.Items, issuedOn, overdueOnly: true, Notice)).ToList();
+        var demands = units.SelectMany(u => DemandEntries.Open(u.Unit, u.Items, issuedOn, overdueOnly: true)).ToList();
 
         // The failures since the previous list: the seven days before the issue day.
         var failed = await _dispatches.Failed(new DateInterval(issuedOn.PlusDays(-7), issuedOn), cancellationToken).ConfigureAwait(false);
@@ -74,7 +74,7 @@ public sealed class DigestRead(IEntityTables tables, IClock clock, DateTimeZone 
         var indicators = await Indicators(configuration, cancellationToken).ConfigureAwait(false);
         lights.AddRange(IndicatorLights(indicators, issuedOn, month.Period));
         units = await RaisedBy(units, issuedOn, cancellationToken).ConfigureAwait(false);
-        var demands = units.SelectMany(u => DemandEntries.Open(u.Unit, u.Items, issuedOn, overdueOnly: false, Notice)).ToList();
+        var demands = units.SelectMany(u => DemandEntries.Open(u.Unit, u.Items, issuedOn, overdueOnly: false)).ToList();
 
         var streaks = new List<StreakEntry>();
         var summonses = new List<SummonsEntry>();
@@ -83,12 +83,12 @@ public sealed class DigestRead(IEntityTables tables, IClock clock, DateTimeZone 
             var e = entry.Event;
             if (e.Facts.Streak is { } streak && e.Kind is EventKind.Lagging or EventKind.IndicatorLagging)
             {
-                streaks.Add(new StreakEntry(e.Unit, e.Item, e.Facts.ItemTitle, streak, e.Facts.Period ?? "", e.Level, e.Id.Value));
+                streaks.Add(new StreakEntry(e.Unit, e.Item, e.Facts.ItemTitle, streak, e.Facts.Period ?? "", e.Level, Notice(e)));
             }
 
             if (e.Level == EventLevel.Summons)
             {
-                summonses.Add(new SummonsEntry(e.Unit, e.Item, e.Facts.ItemTitle, e.Id.Value, ChineseNames.Of(e.Kind), e.Date));
+                summonses.Add(new SummonsEntry(e.Unit, e.Item, e.Facts.ItemTitle, Notice(e), ChineseNames.Of(e.Kind), e.Date));
             }
         }
 
@@ -220,7 +220,8 @@ public sealed class DigestRead(IEntityTables tables, IClock clock, DateTimeZone 
         return result;
     }
 
-    private static string Notice(EventId notice) => notice.Value;
+    /// <summary>How a logged event is shown in a digest: its reference (文号) when it has one, else its event id.</summary>
+    private static string Notice(EscalationEvent logged) => logged.Reference ?? logged.Id.Value;
 
     private static Dictionary<UnitId, string> UnitNames(Configuration configuration) =>
         configuration.Roster.Units.ToDictionary(u => u.Key, u => u.Value.Name);

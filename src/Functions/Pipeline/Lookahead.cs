@@ -217,7 +217,7 @@ public sealed class Lookahead(IEntityTables tables, IClock clock, DateTimeZone z
                 // A repeat of a notice demands what its first notice demanded (one thread, as the daily run reads the log).
                 if (e.Demand is { } demand && OccurrenceKey.Split(e.Occurrence).Round == 0)
                 {
-                    var owed = demand.SubmittersOf(e.Unit).Select(u => new OpenDemand(e.Id, demand.Kind, demand.DueBy) { From = u == e.Unit ? null : u });
+                    var owed = demand.SubmittersOf(e.Unit).Select(u => new OpenDemand(e.Id, demand.Kind, demand.DueBy) { From = u == e.Unit ? null : u, Reference = e.Reference });
                     state = state with { Demands = [.. state.Demands, .. owed] };
                 }
             }

@@ -96,9 +96,27 @@ public class MonthlyNoticeTests
             new OpenDemand(met, DemandKind.Explanation, D(10, 10), MetOn: D(10, 9)),
         ]);
 
-        Assert.Single(DemandEntries.Open(unit, [state], D(10, 15), overdueOnly: false, e => e.Value));
-        Assert.Empty(DemandEntries.Open(unit, [state], D(10, 20), overdueOnly: true, e => e.Value));
-        Assert.Equal(notice.Value, Assert.Single(DemandEntries.Open(unit, [state], D(10, 21), overdueOnly: true, e => e.Value)).Notice);
+        Assert.Single(DemandEntries.Open(unit, [state], D(10, 15), overdueOnly: false));
+        Assert.Empty(DemandEntries.Open(unit, [state], D(10, 20), overdueOnly: true));
+        Assert.Equal(notice.Value, Assert.Single(DemandEntries.Open(unit, [state], D(10, 21), overdueOnly: true)).Notice);
+    }
+
+    [Fact]
+    public void OpenDemands_ShowTheNoticesReference_WhenItHasOne_ElseItsEventId()
+    {
+        var unit = new UnitId("zjj");
+        var item = Escalation.Domain.Tests.Evaluation.Fixture.Item("t1", D(1, 1), D(12, 31));
+        var numbered = EventIdOf("n1");
+        var bare = EventIdOf("n2");
+        var state = ItemState.Of(item, demands:
+        [
+            new OpenDemand(numbered, DemandKind.Rectification, D(10, 20)) { Reference = "督办〔2026〕0123号" },
+            new OpenDemand(bare, DemandKind.Explanation, D(10, 10)),
+        ]);
+
+        var entries = DemandEntries.Open(unit, [state], D(10, 21), overdueOnly: true).ToList();
+
+        Assert.Equal(["督办〔2026〕0123号", bare.Value], entries.Select(e => e.Notice).Order(StringComparer.Ordinal).Reverse());
     }
 
     private static Escalation.Domain.Events.EventId EventIdOf(string occurrence) =>

@@ -7,7 +7,7 @@ namespace Escalation.Functions.Tests.CommandLine;
 /// <summary>The command line as an admin meets it: Chinese help on every command, unknown names refused with a hint.</summary>
 public class CliTests
 {
-    public static TheoryData<string> AdminCommands() => ["demo", "run", "preview", "simulate", "import", "check", "export", "calendar", "rules", "serve"];
+    public static TheoryData<string> AdminCommands() => ["demo", "run", "preview", "simulate", "import", "check", "export", "digest", "calendar", "rules", "serve"];
 
     [Theory]
     [MemberData(nameof(AdminCommands))]

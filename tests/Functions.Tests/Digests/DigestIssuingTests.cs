@@ -104,6 +104,22 @@ public class DigestIssuingTests
         Assert.Contains("督查清单〔2026〕第23期", office.PlainText, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task WeeklyList_IsAddressedToTheOfficeAndToEachUnit_NotToAMailboxAsAComrade()
+    {
+        using var sandbox = await Sandbox.WithSamples(MondayMorning);
+
+        await sandbox.Local().Engine.WeeklyList();
+
+        var office = Assert.Single(sandbox.Email.Sent, c => c.Email.DispatchId == "week:2026-W23:Email:dcs-office").Email;
+        Assert.StartsWith("督查室：", office.PlainText, StringComparison.Ordinal);
+        Assert.Contains("督查室：", office.Html, StringComparison.Ordinal);
+        var parts = sandbox.Email.Sent.Select(c => c.Email).Where(e => e.Subject.EndsWith('）')).ToList();
+        Assert.NotEmpty(parts);
+        Assert.All(parts, e => Assert.StartsWith(e.Subject[(e.Subject.LastIndexOf('（') + 1)..^1] + "：", e.PlainText, StringComparison.Ordinal));
+        Assert.DoesNotContain(sandbox.Email.Sent, c => c.Email.PlainText.Contains("同志：", StringComparison.Ordinal));
+    }
+
     // 2026 July: the 10th working day is Tuesday 07-14. The samples' indicators lack June's data, so June's notice
     // waits until then and notes what is missing.
     [Fact]
