@@ -153,8 +153,7 @@ public sealed class SignInMappingTests
     [Fact]
     public async Task Board_Answers403AccountConflict_NamingThePeopleWhoShareTheAccount()
     {
-        await using var web = await Serve();
-        await AddPerson(web, "zjj-office", "住建局办公室", "zjj", email: "DCS@szf.gov.example");
+        await using var web = await Serve(tables => AddPerson(tables, "zjj-office", "住建局办公室", "zjj", email: "DCS@szf.gov.example"));
 
         var page = await web.Get("/board", PrincipalOf("dcs@szf.gov.example"));
 
@@ -170,8 +169,7 @@ public sealed class SignInMappingTests
     [Fact]
     public async Task Board_Answers403NoAccess_ForAPersonWhoseUnitCellNamesNoUnit()
     {
-        await using var web = await Serve();
-        await AddPerson(web, "fgw-typo", "错填单位", "fgww", login: "typo@fgw.partner.example");
+        await using var web = await Serve(tables => AddPerson(tables, "fgw-typo", "错填单位", "fgww", login: "typo@fgw.partner.example"));
 
         var page = await web.Get("/board", PrincipalOf("typo@fgw.partner.example"));
 
@@ -227,9 +225,9 @@ public sealed class SignInMappingTests
     }
 
     /// <summary>Writes a person row to the harness's store, as an import would, before the first page is asked for.</summary>
-    private static async Task AddPerson(WebHarness web, string id, string name, string unit, string? email = null, string? login = null)
+    private static async Task AddPerson(IEntityTables tables, string id, string name, string unit, string? email = null, string? login = null)
     {
-        var people = await web.Tables.Table(Tables.People.Name);
+        var people = await tables.Table(Tables.People.Name);
         var row = new TableEntity("person", id) { ["Id"] = id, ["Name"] = name, ["Unit"] = unit };
         if (email is not null)
         {

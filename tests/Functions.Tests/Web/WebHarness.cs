@@ -70,10 +70,16 @@ internal sealed class WebHarness : IAsyncDisposable
     public FakeClock Clock { get; }
 
     /// <summary>The handler as <c>serve</c> builds it, its store the seeded copy (Escalation__LocalStore), no Service Bus.</summary>
-    public static async Task<WebHarness> Serve()
+    public static async Task<WebHarness> Serve(Func<IEntityTables, Task>? seed = null)
     {
         var folder = await HandlerHarness.SeededCopy();
         var clock = new FakeClock(HandlerHarness.ScanTime);
+        if (seed is not null)
+        {
+            // Before the handler starts: it computes the board (and the people it maps accounts to) at start.
+            await seed(SqliteTables.Open(folder["store"], clock));
+        }
+
         string? Setting(string key) => key == StoreSettings.LocalStoreKey ? folder["store"] : null;
         var app = ServeCommand.Build(Settings.From(Setting), Setting, clock, web => web.UseTestServer());
         await app.StartAsync();
