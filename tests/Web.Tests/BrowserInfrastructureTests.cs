@@ -69,6 +69,30 @@ public sealed class BrowserInfrastructureTests(BrowserFixture fixture) : IClassF
         Assert.Contains("no-such-command", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RunEngine_ThatDoesNotEnd_IsKilledAtItsTimeout_AndFailsSayingSo()
+    {
+        var port = AppProcess.FreePort();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(() =>
+            AppProcess.RunEngine(["serve"], TimeSpan.FromSeconds(3), new Dictionary<string, string> { ["FUNCTIONS_CUSTOMHANDLER_PORT"] = $"{port}" }));
+
+        Assert.Contains("serve did not end within 3 s and was killed", error.Message, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+    }
+
+    [Theory]
+    [InlineData(200, "<form method=\"post\" action=\"/signin\" data-testid=\"signin-form\">", true)]
+    [InlineData(401, "<h1>未登录</h1>", true)]
+    [InlineData(200, "<html>another server</html>", false)]
+    [InlineData(401, "Unauthorized", false)]
+    [InlineData(404, "", false)]
+    public void Readiness_AcceptsOnlyTheEnginesWeb(int status, string body, bool ours)
+    {
+        Assert.Equal(ours, AppProcess.IsOurApp((System.Net.HttpStatusCode)status, body));
+    }
+
     private static async Task<ServedPage> ServePage(string html)
     {
         var builder = WebApplication.CreateSlimBuilder();

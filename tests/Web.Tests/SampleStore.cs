@@ -33,22 +33,7 @@ public sealed class SampleStore : IDisposable
     public static async Task<SampleStore> Import()
     {
         var folder = Path.Combine(Path.GetTempPath(), "escalation-web-tests", Guid.NewGuid().ToString("N"));
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { AppProcess.EngineDll, "import", SamplesFolder, "--store", folder },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().ConfigureAwait(false);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"import {SamplesFolder} --store {folder} exited {process.ExitCode}:\n{await output.ConfigureAwait(false)}{await error.ConfigureAwait(false)}");
-        }
-
+        await AppProcess.RunEngine(["import", SamplesFolder, "--store", folder]).ConfigureAwait(false);
         return new SampleStore(folder);
     }
 

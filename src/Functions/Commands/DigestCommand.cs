@@ -76,15 +76,31 @@ internal static class DigestCommand
             var asOf = AsOf(digest, today, issuing.Schedule(configuration));
             var outcome = await issuing.Issue(configuration, digest, asOf, cancellationToken).ConfigureAwait(false);
             var c = CultureInfo.InvariantCulture;
-            stdout.WriteLine(string.Create(c,
-                $"已发出 {digest.Title}（按 {IsoDate.Format(outcome.IssuedOn ?? asOf)} 的情况编制，{tables.Describe}）：共 {outcome.Copies.Count} 份，已发送 {outcome.Count(DigestDeliveryStatus.Sent)}，未发送 {outcome.Count(DigestDeliveryStatus.Skipped)}，失败 {outcome.Count(DigestDeliveryStatus.Failed)}，待发送 {outcome.Count(DigestDeliveryStatus.Pending) + outcome.Count(DigestDeliveryStatus.Sending)}。"));
-            PrintCopies(outcome.Copies, configuration, outbox, stdout);
-            if (outcome.Copies.Any(copy => !copy.IsFinal))
+            var failed = outcome.Count(DigestDeliveryStatus.Failed);
+            var unfinished = outcome.Count(DigestDeliveryStatus.Pending) + outcome.Count(DigestDeliveryStatus.Sending);
+            var counts = string.Create(c,
+                $"共 {outcome.Copies.Count} 份，已发送 {outcome.Count(DigestDeliveryStatus.Sent)}，未发送 {outcome.Count(DigestDeliveryStatus.Skipped)}，失败 {failed}，待发送 {unfinished}");
+            var compiled = $"按 {IsoDate.Format(outcome.IssuedOn ?? asOf)} 的情况编制，{tables.Describe}";
+            if (failed + unfinished == 0)
             {
-                stdout.WriteLine("有的份数尚未发完（临时故障或另一运行正在发送）：稍后再运行同一命令即可补发，已发出的不会重发。");
+                stdout.WriteLine($"已发出 {digest.Title}（{compiled}）：{counts}。");
+                PrintCopies(outcome.Copies, configuration, outbox, stdout);
+                return Cli.Ok;
             }
 
-            return Cli.Ok;
+            // Not every copy went out: the headline says so, with why, and the exit code tells a script.
+            var reasons = outcome.Copies.Where(copy => copy.Status is not (DigestDeliveryStatus.Sent or DigestDeliveryStatus.Skipped))
+                .Select(copy => copy.LastError).OfType<string>().Distinct(StringComparer.Ordinal).Take(3).ToList();
+            var why = reasons.Count > 0 ? "原因：" + string.Join("；", reasons) : "原因：另一运行正在发送，或发送尚未完成";
+            stdout.WriteLine(string.Create(c, $"未发完 {digest.Title}（{compiled}）：{failed + unfinished} 份没有发出（失败 {failed}，待发送 {unfinished}）。{why}"));
+            stdout.WriteLine($"  {counts}：");
+            PrintCopies(outcome.Copies, configuration, outbox, stdout);
+            if (unfinished > 0)
+            {
+                stdout.WriteLine("待发送的份数：排除上述原因后再运行同一命令即可补发，已发出的不会重发。");
+            }
+
+            return Cli.DataError;
         });
     }
 

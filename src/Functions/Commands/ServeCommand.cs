@@ -63,12 +63,10 @@ internal static class ServeCommand
         // Built with the app and disposed with it (app.Run disposes the host), which flushes what is buffered.
         builder.Services.AddSingleton(_ => TelemetryExport.Start(TelemetryOptions.From(setting).Options, () => credential.Value));
 
-        // The web pages read the same store as the engine, opened on first use (a page, or the key ring).
-        var tables = new Lazy<IEntityTables>(() =>
-        {
-            var (opened, error) = StoreSettings.OpenOrCreate(Options.None, setting, clock);
-            return opened ?? throw new InvalidOperationException(error);
-        }, LazyThreadSafetyMode.ExecutionAndPublication);
+        // The web pages read the same store as the engine, opened on first use (a page, or the key ring) and again on the
+        // next use when it could not be (a fault that clears needs no restart). The web never creates an embedded store:
+        // an empty one would only tell everyone 账号未登记.
+        var tables = new RetryingLazy<IEntityTables>(() => OpenForWeb(setting, clock));
         WebSite.AddServices(builder.Services, () => tables.Value, secureCookies: true);
         var app = builder.Build();
 
@@ -83,10 +81,10 @@ internal static class ServeCommand
         _ = app.Services.GetRequiredService<TelemetryExport>();
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
         var owned = new List<IAsyncDisposable>();
-        var engine = new Lazy<Engine>(() => Compose(settings, setting, clock, loggers, credential, owned.Add), LazyThreadSafetyMode.ExecutionAndPublication);
+        var engine = new RetryingLazy<Engine>(() => Compose(settings, setting, clock, loggers, credential, owned.Add));
         CustomHandler.Map(app, () => engine.Value, readiness: false);
         var webLogger = loggers.CreateLogger("Escalation.Web");
-        var board = new Lazy<BoardCache>(() => BoardCache.For(tables.Value, clock, settings.Zone, e => WebCommand.BoardFailed(webLogger, e)), LazyThreadSafetyMode.ExecutionAndPublication);
+        var board = new RetryingLazy<BoardCache>(() => BoardCache.For(tables.Value, clock, settings.Zone, e => WebCommand.BoardFailed(webLogger, e)));
         var digests = new DigestSource(EngineSettings.From(setting).Settings?.Digests ?? DigestOptions.Default, clock, settings.Zone);
         new WebSite(new AppServicePrincipalSource(), () => board.Value, () => tables.Value, digests).Map(app);
         new Api(null, () => board.Value, () => tables.Value).Map(app);
@@ -124,6 +122,26 @@ internal static class ServeCommand
             }
         }).Wait(ShutdownGrace));
         return app;
+    }
+
+    /// <summary>
+    /// The web's store, which must exist; else a <see cref="StoreUnavailableException"/> whose hint names the setting to
+    /// fix, in Chinese (the pages show it under their 503).
+    /// </summary>
+    internal static IEntityTables OpenForWeb(Func<string, string?> setting, IClock clock)
+    {
+        var (opened, error) = StoreSettings.Open(Options.None, setting, clock);
+        if (opened is not null)
+        {
+            return opened;
+        }
+
+        var configured = new[] { StoreSettings.ServiceUriKey, StoreSettings.ConnectionStringKey, StoreSettings.LocalStoreKey }
+            .Any(key => setting(key) is { Length: > 0 });
+        var hint = configured
+            ? error!
+            : $"函数应用没有配置数据存储：请在应用设置中设置 {StoreSettings.ServiceUriKey}（托管标识访问表存储）或 {StoreSettings.ConnectionStringKey}，保存后网页即可使用。";
+        throw new StoreUnavailableException("The web's store could not be opened: " + error, hint);
     }
 
     /// <summary>How long the handler waits for its connections to close when it stops.</summary>

@@ -80,7 +80,7 @@ public sealed class OutboxEmailSender : IEmailSender
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(temp);
-            return new SendResult.Transient($"Cannot write {Folder}/{name} in the outbox: {e.Message}");
+            return new SendResult.Transient($"发件箱无法写入 {Folder}/{name}（{e.Message}）：请确认发件箱 {Path.GetDirectoryName(_folder)} 是可写的文件夹（不是文件），再运行同一命令补发。");
         }
         catch (OperationCanceledException)
         {

@@ -36,10 +36,13 @@ internal sealed class Api(IPrincipalSource? localPrincipals, Func<BoardCache> bo
     public void Map(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGet("/api/board", (Func<HttpContext, Task<IResult>>)Board);
-        app.MapGet("/api/units/{id}", (HttpContext c, string id) => Unit(c, id));
-        app.MapGet("/api/digests", (Func<HttpContext, Task<IResult>>)Digests);
-        app.MapMethods("/api/{**rest}", [HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Delete, HttpMethods.Patch], (Func<HttpContext, IResult>)(c =>
+        // A store that cannot be reached is a 503 with the reason in Chinese, instead of an empty 500.
+        var api = app.MapGroup("/api");
+        api.AddEndpointFilter(StoreFault.Filter((_, text) => Error(StatusCodes.Status503ServiceUnavailable, text)));
+        api.MapMethods("/board", WebSite.GetOrHead, (Func<HttpContext, Task<IResult>>)Board);
+        api.MapMethods("/units/{id}", WebSite.GetOrHead, (HttpContext c, string id) => Unit(c, id));
+        api.MapMethods("/digests", WebSite.GetOrHead, (Func<HttpContext, Task<IResult>>)Digests);
+        app.MapMethods("/api/{**rest}", [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post, HttpMethods.Put, HttpMethods.Delete, HttpMethods.Patch], (Func<HttpContext, IResult>)(c =>
             Error(StatusCodes.Status404NotFound, $"没有这个接口：{c.Request.Method} {c.Request.Path}。可用的接口：GET /api/board、GET /api/units/{{单位编号}}、GET /api/digests。")));
     }
 

@@ -9,6 +9,7 @@ using Escalation.Functions.Sending;
 using Escalation.Functions.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
 
@@ -35,11 +36,11 @@ internal sealed partial class WebSite
 
     private sealed record RenderedDigest(DigestDocument Whole, IReadOnlyDictionary<UnitId, DigestDocument> Parts);
 
-    private void MapDigests(WebApplication app)
+    private void MapDigests(IEndpointRouteBuilder pages)
     {
-        app.MapGet("/digests", (Func<HttpContext, Task<IResult>>)Digests);
-        app.MapGet("/digests/week/{period}", (HttpContext c, string period) => Digest(c, DigestKind.WeeklyList, period));
-        app.MapGet("/digests/month/{period}", (HttpContext c, string period) => Digest(c, DigestKind.MonthlyNotice, period));
+        pages.MapMethods("/digests", GetOrHead, (Func<HttpContext, Task<IResult>>)Digests);
+        pages.MapMethods("/digests/week/{period}", GetOrHead, (HttpContext c, string period) => Digest(c, DigestKind.WeeklyList, period));
+        pages.MapMethods("/digests/month/{period}", GetOrHead, (HttpContext c, string period) => Digest(c, DigestKind.MonthlyNotice, period));
     }
 
     private async Task<IResult> Digests(HttpContext context)

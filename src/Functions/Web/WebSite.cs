@@ -65,18 +65,31 @@ internal sealed partial class WebSite(IPrincipalSource principals, Func<BoardCac
             headers["Referrer-Policy"] = "same-origin";
             headers.CacheControl = "no-cache, no-store";
             headers.Pragma = "no-cache";
+            if (HttpMethods.IsHead(context.Request.Method))
+            {
+                // HEAD is answered like GET without the body (Kestrel drops it too; this holds for any server).
+                context.Response.Body = Stream.Null;
+            }
+
             await next(context).ConfigureAwait(false);
         });
 
-        app.MapGet("/", (Func<HttpContext, Task<IResult>>)(c => Board(c, "/")));
-        app.MapGet("/board", (Func<HttpContext, Task<IResult>>)(c => Board(c, "/board")));
-        app.MapGet("/units/{id}", (HttpContext c, string id) => Unit(c, id));
-        app.MapGet("/signin", SignInPage);
-        app.MapPost("/signin", SignIn);
-        app.MapGet("/signout", SignOutPage);
-        app.MapPost("/signout", SignOut);
-        MapDigests(app);
+        // Every page answers a store that cannot be reached with a 503 that says so, instead of an empty 500.
+        var pages = app.MapGroup("");
+        pages.AddEndpointFilter(StoreFault.Filter((c, text) =>
+            Respond(c, StatusCodes.Status503ServiceUnavailable, "数据存储暂时无法访问", null, Pages.Problem("数据存储暂时无法访问", text), withSignOut: false)));
+        pages.MapMethods("/", GetOrHead, (Func<HttpContext, Task<IResult>>)(c => Board(c, "/")));
+        pages.MapMethods("/board", GetOrHead, (Func<HttpContext, Task<IResult>>)(c => Board(c, "/board")));
+        pages.MapMethods("/units/{id}", GetOrHead, (HttpContext c, string id) => Unit(c, id));
+        pages.MapMethods("/signin", GetOrHead, SignInPage);
+        pages.MapPost("/signin", SignIn);
+        pages.MapMethods("/signout", GetOrHead, SignOutPage);
+        pages.MapPost("/signout", SignOut);
+        MapDigests(pages);
     }
+
+    /// <summary>The methods of a page (function.json of Web and Api allows both).</summary>
+    internal static readonly string[] GetOrHead = [HttpMethods.Get, HttpMethods.Head];
 
     private const string NonceKey = "csp-nonce";
 

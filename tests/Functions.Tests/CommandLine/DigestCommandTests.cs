@@ -116,6 +116,25 @@ public sealed partial class DigestCommandTests : IDisposable
         Assert.Contains("digest 需要 --week 或 --month 二者之一", errors, StringComparison.Ordinal);
     }
 
+    /// <summary>An outbox that cannot be written: no copy is sent, so the command says so in Chinese and fails.</summary>
+    [Fact]
+    public void Digest_WhoseCopiesAllFail_ExitsNonZero_AndSaysWhyInChinese()
+    {
+        var store = _files["store"];
+        var import = Run(new FakeClock(Instant.FromUtc(2026, 5, 20, 1, 0)), "import", Repo.Samples, "--store", store);
+        Assert.True(import.Code == Cli.Ok, import.Stderr);
+        File.WriteAllText(_files["outbox-file"], "not a folder");
+
+        var (code, output, errors) = Run(new FakeClock(Instant.FromUtc(2026, 6, 1, 1, 0), Duration.FromMilliseconds(1)),
+            "digest", "--week", "2026-W23", "--store", store, "--outbox", _files["outbox-file"]);
+
+        Assert.DoesNotContain("   at ", errors, StringComparison.Ordinal); // no stack trace
+        Assert.Equal(Cli.DataError, code);
+        Assert.Matches(@"^未发完 2026年第23周督查清单（.+）：(\d+) 份没有发出（失败 0，待发送 \1）。原因：发件箱无法写入 ", output);
+        Assert.Contains("是可写的文件夹（不是文件）", output, StringComparison.Ordinal);
+        Assert.DoesNotMatch("^已发出", output);
+    }
+
     public void Dispose() => _files.Dispose();
 
     /// <summary>09:00 in Asia/Shanghai (01:00 UTC) on the day given.</summary>
