@@ -153,10 +153,10 @@ internal static class DigestCommand
 
     private static void PrintCopies(IReadOnlyList<DigestDelivery> copies, Configuration configuration, string outbox, TextWriter stdout)
     {
-        foreach (var copy in copies.OrderBy(c => c.Part is null ? 0 : 1).ThenBy(c => c.Part?.Value, StringComparer.Ordinal).ThenBy(c => c.Person.Value, StringComparer.Ordinal))
+        foreach (var copy in copies.OrderBy(c => c.Parts.Count == 0 ? 0 : 1).ThenBy(c => c.Parts.Count == 0 ? "" : c.Parts[0].Value, StringComparer.Ordinal).ThenBy(c => c.Person.Value, StringComparer.Ordinal))
         {
             var person = configuration.People.GetValueOrDefault(copy.Person)?.Name ?? copy.Person.Value;
-            var part = copy.Part is { } unit ? $"「{configuration.Roster.Units.GetValueOrDefault(unit)?.Name ?? unit.Value}」部分" : "全文";
+            var part = copy.Parts.Count == 0 ? "全文" : $"{string.Join("、", copy.Parts.Select(u => $"「{configuration.Roster.Units.GetValueOrDefault(u)?.Name ?? u.Value}」"))}部分";
             var where = copy.ProviderId switch
             {
                 null => copy.LastError is { } reason ? $"（{reason}）" : "",
