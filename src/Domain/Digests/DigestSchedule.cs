@@ -21,8 +21,8 @@ public sealed record MissingData(IndicatorId Indicator, IndicatorPeriod Period, 
 /// <item>the monthly notice of month M after M closes, on the first working day on which every monthly and cumulative
 /// indicator has its values for M published (a quarterly one in the month closing its quarter), and at the latest on
 /// the <c>n</c>-th working day after M, noting what data is missing: the <c>n</c>-th working day of the next month, or,
-/// when that month has fewer than <c>n</c> working days (February around the Spring Festival has 15 or 16, October
-/// around National Day about 17), the working day the count reaches in the month after it; the notice of M is then
+/// when that month has fewer than <c>n</c> working days (February around the Spring Festival has about 16, October
+/// around National Day about 18), the working day the count reaches in the month after it; the notice of M is then
 /// still due there, until it is issued.</item>
 /// </list>
 /// Pure: the caller says what today is and whether the data is published.
