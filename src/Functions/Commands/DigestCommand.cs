@@ -131,7 +131,7 @@ internal static class DigestCommand
         var first = digest.Period.End.PlusDays(1);
         var latest = schedule.MonthlyLatestDay(digest.Period);
         return $"{digest.Title}尚未到期：{digest.Period.Label(cumulative: false)}结束后才能通报，最早 {IsoDate.Format(first)} 起可运行此命令（今天是 {IsoDate.Format(today)}）；" +
-               $"定时任务在该月数据发布齐全后的第一个工作日自动发出，最迟 {IsoDate.Format(latest)}（次月第 {schedule.MonthlyLatestWorkingDay} 个工作日）。";
+               $"定时任务在该月数据发布齐全后的第一个工作日自动发出，最迟 {IsoDate.Format(latest)}（该月结束后的第 {schedule.MonthlyLatestWorkingDay} 个工作日）。";
     }
 
     /// <summary>
