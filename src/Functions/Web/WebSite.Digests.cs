@@ -25,7 +25,8 @@ internal sealed record DigestSource(DigestOptions Options, IClock Clock, DateTim
 /// <para>
 /// Nobody sees on the web more than their role was sent (<see cref="DigestIssuing.Recipients"/>): the office and
 /// leadership see the whole document; a reporter sees the weekly list's part of their own unit (what its principal
-/// received; nothing when the unit is not listed) and the whole monthly notice (it goes to every unit's principal).
+/// received, alongside the parts of any other listed unit the same person heads; nothing when the unit is not listed)
+/// and the whole monthly notice (it goes to every unit's principal).
 /// </para>
 /// </summary>
 internal sealed partial class WebSite
