@@ -21,7 +21,7 @@ param scanSchedule string = '0 30 0 * * *'
 @description('When the afternoon scan runs (rules with Scan afternoon, e.g. same-day report chases): 6-field NCRONTAB, in UTC. The default is 16:00 in Shanghai, before the sending window closes.')
 param afternoonScanSchedule string = '0 0 8 * * *'
 
-@description('When the weekly supervision list timer runs (6-field NCRONTAB, UTC; it issues on the ISO week\'s first working day). Default 09:00 in Shanghai.')
+@description('When the weekly supervision list timer runs (6-field NCRONTAB, UTC; it issues on the ISO week\'s first working day, or a later working day of the week if that run was missed). Default 09:00 in Shanghai.')
 param weeklyListSchedule string = '0 0 1 * * *'
 
 @description('When the monthly notice timer runs (6-field NCRONTAB, UTC; it issues last month\'s notice once due). Default 09:10 in Shanghai.')
@@ -30,7 +30,7 @@ param monthlyNoticeSchedule string = '0 10 1 * * *'
 @description('The red header (红头) of the weekly list and the monthly notice.')
 param digestHeader string = '市委市政府督查室'
 
-@description('The working day of the next month by which the monthly notice is issued even with data missing (1-20).')
+@description('The working day after the month by which the monthly notice is issued even with data missing (1-20; 10 = the next month\'s 10th; past a shorter next month it falls in the month after).')
 @minValue(1)
 @maxValue(20)
 param digestMonthlyLatestWorkingDay int = 10

@@ -10,10 +10,11 @@ param scanSchedule = '0 30 0 * * *'
 param afternoonScanSchedule = '0 0 8 * * *'
 param sendingWindow = '08:30-18:00'
 // 01:00 and 01:10 UTC = 09:00 and 09:10 in Shanghai, every day, after the morning scan: the weekly list goes out on the
-// week's first working day, the monthly notice when the month's data is published (the engine decides, on its calendar).
+// week's first working day (or a later working day of the week if that run was missed), the monthly notice when the
+// month's data is published (the engine decides, on its calendar).
 param weeklyListSchedule = '0 0 1 * * *'
 param monthlyNoticeSchedule = '0 10 1 * * *'
-// The digests' red header (红头) and the working day of the next month by which the monthly notice goes even with data missing.
+// The digests' red header (红头) and the working day after the month by which the monthly notice goes even with data missing.
 param digestHeader = readEnvironmentVariable('ESCALATION_DIGEST_HEADER', '市委市政府督查室')
 param digestMonthlyLatestWorkingDay = int(readEnvironmentVariable('ESCALATION_DIGEST_MONTHLY_LATEST_WORKING_DAY', '10'))
 param sendAtOnce = ''

@@ -9,7 +9,8 @@ namespace Escalation.Domain.Digests;
 /// an office or a unit is addressed to the office or unit, never to a comrade by the mailbox's name.
 /// <list type="bullet">
 /// <item>the supervision office's copy (its person is often a shared mailbox, 公共邮箱): 「督查室：」;</item>
-/// <item>a unit's part of the weekly list: 「{unit}：」;</item>
+/// <item>a unit's part of the weekly list: 「{unit}：」 (a principal of several listed units, one copy with each unit's
+/// part: joined with 、, in id order);</item>
 /// <item>the monthly notice to a unit's principal: 「{unit}：」 (several units: joined with 、, in id order);</item>
 /// <item>anyone else (a lead official): 「{name}同志：」.</item>
 /// </list>
@@ -21,19 +22,20 @@ public static class DigestGreeting
 
     /// <param name="person">The recipient.</param>
     /// <param name="name">The recipient's name in the people table (used only for a person addressed in person).</param>
-    /// <param name="part">The unit whose part of the weekly list the copy carries; null for a whole digest.</param>
+    /// <param name="parts">The units whose parts of the weekly list the copy carries; empty for a whole digest.</param>
     /// <param name="roster">Who holds which role.</param>
-    public static string For(PersonId person, string name, UnitId? part, Roster roster)
+    public static string For(PersonId person, string name, IReadOnlyCollection<UnitId> parts, Roster roster)
     {
+        ArgumentNullException.ThrowIfNull(parts);
         ArgumentNullException.ThrowIfNull(roster);
         if (person == roster.SupervisionOffice)
         {
             return Office;
         }
 
-        if (part is { } unit)
+        if (parts.Count > 0)
         {
-            return $"{roster.Units.GetValueOrDefault(unit)?.Name ?? unit.Value}：";
+            return $"{string.Join("、", parts.OrderBy(u => u.Value, StringComparer.Ordinal).Select(u => roster.Units.GetValueOrDefault(u)?.Name ?? u.Value))}：";
         }
 
         var led = roster.Units.Values.Where(u => u.Principal == person).OrderBy(u => u.Id.Value, StringComparer.Ordinal).Select(u => u.Name).ToList();

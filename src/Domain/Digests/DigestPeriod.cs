@@ -5,7 +5,7 @@ namespace Escalation.Domain.Digests;
 /// <summary>The office's two digests: 每周督查清单 and 月度通报.</summary>
 public enum DigestKind
 {
-    /// <summary>每周督查清单: issued on the first working day of each ISO week.</summary>
+    /// <summary>每周督查清单: issued on the first working day of each ISO week (or a later working day of it, when that day's run was missed).</summary>
     WeeklyList,
 
     /// <summary>月度通报: issued after the month closes, when its data is published (or at the latest on a set working day).</summary>

@@ -20,7 +20,10 @@ public sealed record MissingData(IndicatorId Indicator, IndicatorPeriod Period, 
 /// it to once);</item>
 /// <item>the monthly notice of month M after M closes, on the first working day on which every monthly and cumulative
 /// indicator has its values for M published (a quarterly one in the month closing its quarter), and at the latest on
-/// the <c>n</c>-th working day of the next month, noting what data is missing.</item>
+/// the <c>n</c>-th working day after M, noting what data is missing: the <c>n</c>-th working day of the next month, or,
+/// when that month has fewer than <c>n</c> working days (February around the Spring Festival has about 16, October
+/// around National Day about 18), the working day the count reaches in the month after it; the notice of M is then
+/// still due there, until it is issued.</item>
 /// </list>
 /// Pure: the caller says what today is and whether the data is published.
 /// </summary>
@@ -69,7 +72,10 @@ public sealed class DigestSchedule
         return _calendar.IsWorkingDay(today) && WeeklyIssueDay(week) is { } issue && today >= issue ? week : null;
     }
 
-    /// <summary>The <see cref="MonthlyLatestWorkingDay"/>-th working day of the month after <paramref name="month"/>.</summary>
+    /// <summary>
+    /// The <see cref="MonthlyLatestWorkingDay"/>-th working day after <paramref name="month"/>, counting from the first
+    /// working day of the next month: in the next month, or in the month after it when the next month has fewer working days.
+    /// </summary>
     public LocalDate MonthlyLatestDay(IndicatorPeriod month)
     {
         if (month.Kind != IndicatorPeriodKind.Month)
@@ -82,19 +88,53 @@ public sealed class DigestSchedule
     }
 
     /// <summary>
-    /// The month whose notice is due on <paramref name="today"/>: the month before today's, when today is a working day
-    /// and either <paramref name="published"/> says its data is all published or today is on or after its latest day.
+    /// The month whose notice is due on <paramref name="today"/>, a working day (else null):
+    /// <list type="number">
+    /// <item>the month before last, when its latest day fell in today's month (the month between had fewer working days
+    /// than the setting), today is on or after that day and <paramref name="claimed"/> says it was not issued yet (no
+    /// claim): its notice was never due on a day of the month between, so it is due now, whatever the data;</item>
+    /// <item>else the month before today's, when <paramref name="published"/> says its data is all published or today is
+    /// on or after its latest day (whether it was issued is the caller's claim to check).</item>
+    /// </list>
+    /// Once the month before last is claimed, the same day asks about the month before today's: a caller issues both in turn.
     /// </summary>
-    public IndicatorPeriod? MonthDue(LocalDate today, Func<IndicatorPeriod, bool> published)
+    /// <param name="today">The day asked about.</param>
+    /// <param name="published">Whether a month's data is all published by today.</param>
+    /// <param name="claimed">Whether a month's notice was issued (or is being issued): asked about the month before last only.</param>
+    public IndicatorPeriod? MonthDue(LocalDate today, Func<IndicatorPeriod, bool> published, Func<IndicatorPeriod, bool> claimed)
     {
         ArgumentNullException.ThrowIfNull(published);
+        ArgumentNullException.ThrowIfNull(claimed);
         if (!_calendar.IsWorkingDay(today))
         {
             return null;
         }
 
         var month = IndicatorPeriod.Containing(IndicatorPeriodKind.Month, today).Previous();
+        if (OverdueMonth(today) is { } overdue && !claimed(overdue))
+        {
+            return overdue;
+        }
+
         return today >= MonthlyLatestDay(month) || published(month) ? month : null;
+    }
+
+    /// <summary>
+    /// The month before last when its latest day fell after the next month ended, in today's month, on or before
+    /// <paramref name="today"/>: a notice whose whole next month passed without it being due. Null otherwise, and when
+    /// the month between is of a year whose calendar is not loaded.
+    /// </summary>
+    public IndicatorPeriod? OverdueMonth(LocalDate today)
+    {
+        var between = IndicatorPeriod.Containing(IndicatorPeriodKind.Month, today).Previous();
+        if (!_calendar.IsLoaded(between.End.Year))
+        {
+            return null;
+        }
+
+        var beforeLast = between.Previous();
+        var latest = MonthlyLatestDay(beforeLast);
+        return latest > between.End && latest <= today ? beforeLast : null;
     }
 
     /// <summary>

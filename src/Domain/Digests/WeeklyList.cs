@@ -46,7 +46,7 @@ public sealed record WeeklyListInputs(
 /// <summary>
 /// 每周督查清单: every red or yellow task and indicator, every overdue demand, every failed message of the week, one entry
 /// per item (an item red all week appears once, with its worst light and latest status). The office receives the whole
-/// list; each unit its own part (<see cref="Part"/>).
+/// list; each unit its own part (<see cref="Part(UnitId)"/>).
 /// </summary>
 /// <param name="Period">The week.</param>
 /// <param name="IssuedOn">The day it is issued.</param>
@@ -62,8 +62,11 @@ public sealed record WeeklyList(
     IReadOnlyList<FailedMessage> Failures,
     IReadOnlyDictionary<UnitId, string> UnitNames)
 {
-    /// <summary>The unit this part is for; null for the office's whole list.</summary>
-    public UnitId? Unit { get; init; }
+    /// <summary>
+    /// The units this part is for, by id: one for a unit's part, several when one person heads several listed units (they
+    /// receive one copy holding each unit's entries); empty for the office's whole list.
+    /// </summary>
+    public IReadOnlyList<UnitId> PartOf { get; init; } = [];
 
     public bool IsEmpty => Lights.Count == 0 && Demands.Count == 0 && Failures.Count == 0;
 
@@ -73,13 +76,26 @@ public sealed record WeeklyList(
             .Distinct().OrderBy(u => u.Value, StringComparer.Ordinal)];
 
     /// <summary>The unit's own part: its entries only.</summary>
-    public WeeklyList Part(UnitId unit) => this with
+    public WeeklyList Part(UnitId unit) => Part([unit]);
+
+    /// <summary>The part of several units (a principal heading them all): their entries only, in the list's order.</summary>
+    public WeeklyList Part(IEnumerable<UnitId> units)
     {
-        Unit = unit,
-        Lights = [.. Lights.Where(l => l.Unit == unit)],
-        Demands = [.. Demands.Where(d => d.Unit == unit)],
-        Failures = [.. Failures.Where(f => f.Unit == unit)],
-    };
+        ArgumentNullException.ThrowIfNull(units);
+        var set = units.Distinct().OrderBy(u => u.Value, StringComparer.Ordinal).ToList();
+        if (set.Count == 0)
+        {
+            throw new ArgumentException("A part is of at least one unit.", nameof(units));
+        }
+
+        return this with
+        {
+            PartOf = set,
+            Lights = [.. Lights.Where(l => set.Contains(l.Unit))],
+            Demands = [.. Demands.Where(d => set.Contains(d.Unit))],
+            Failures = [.. Failures.Where(f => f.Unit is { } u && set.Contains(u))],
+        };
+    }
 
     /// <summary>The unit's name, or its id when it has none.</summary>
     public string NameOf(UnitId unit) => UnitNames.GetValueOrDefault(unit) ?? unit.Value;

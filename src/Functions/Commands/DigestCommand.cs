@@ -147,7 +147,7 @@ internal static class DigestCommand
         var first = digest.Period.End.PlusDays(1);
         var latest = schedule.MonthlyLatestDay(digest.Period);
         return $"{digest.Title}尚未到期：{digest.Period.Label(cumulative: false)}结束后才能通报，最早 {IsoDate.Format(first)} 起可运行此命令（今天是 {IsoDate.Format(today)}）；" +
-               $"定时任务在该月数据发布齐全后的第一个工作日自动发出，最迟 {IsoDate.Format(latest)}（次月第 {schedule.MonthlyLatestWorkingDay} 个工作日）。";
+               $"定时任务在该月数据发布齐全后的第一个工作日自动发出，最迟 {IsoDate.Format(latest)}（该月结束后的第 {schedule.MonthlyLatestWorkingDay} 个工作日）。";
     }
 
     /// <summary>
@@ -169,10 +169,10 @@ internal static class DigestCommand
 
     private static void PrintCopies(IReadOnlyList<DigestDelivery> copies, Configuration configuration, string outbox, TextWriter stdout)
     {
-        foreach (var copy in copies.OrderBy(c => c.Part is null ? 0 : 1).ThenBy(c => c.Part?.Value, StringComparer.Ordinal).ThenBy(c => c.Person.Value, StringComparer.Ordinal))
+        foreach (var copy in copies.OrderBy(c => c.Parts.Count == 0 ? 0 : 1).ThenBy(c => c.Parts.Count == 0 ? "" : c.Parts[0].Value, StringComparer.Ordinal).ThenBy(c => c.Person.Value, StringComparer.Ordinal))
         {
             var person = configuration.People.GetValueOrDefault(copy.Person)?.Name ?? copy.Person.Value;
-            var part = copy.Part is { } unit ? $"「{configuration.Roster.Units.GetValueOrDefault(unit)?.Name ?? unit.Value}」部分" : "全文";
+            var part = copy.Parts.Count == 0 ? "全文" : $"{string.Join("、", copy.Parts.Select(u => $"「{configuration.Roster.Units.GetValueOrDefault(u)?.Name ?? u.Value}」"))}部分";
             var where = copy.ProviderId switch
             {
                 null => copy.LastError is { } reason ? $"（{reason}）" : "",

@@ -57,7 +57,7 @@ internal sealed record EngineSettings(
     public const string AfternoonScanScheduleKey = "Escalation__AfternoonScanSchedule";
     public const string SendingWindowKey = "Escalation__SendingWindow";
 
-    /// <summary>When WeeklyList runs (NCRONTAB, UTC); it issues the week's list on the week's first working day.</summary>
+    /// <summary>When WeeklyList runs (NCRONTAB, UTC); it issues the week's list on the week's first working day, or a later working day of the week if that run was missed.</summary>
     public const string WeeklyListScheduleKey = "Escalation__WeeklyListSchedule";
 
     /// <summary>When MonthlyNotice runs (NCRONTAB, UTC); it issues last month's notice once its data is published.</summary>
@@ -66,7 +66,7 @@ internal sealed record EngineSettings(
     /// <summary>The red header (红头) of the weekly list and the monthly notice, e.g. XX市委市政府督查室.</summary>
     public const string DigestHeaderKey = "Escalation__DigestHeader";
 
-    /// <summary>The working day of the next month by which the monthly notice is issued even with data missing (1–20, default 10).</summary>
+    /// <summary>The working day after the month by which the monthly notice is issued even with data missing (1–20, default 10: the next month's 10th; past a short next month, in the month after).</summary>
     public const string DigestMonthlyLatestWorkingDayKey = "Escalation__DigestMonthlyLatestWorkingDay";
     public const string SendAtOnceKey = "Escalation__SendAtOnce";
     public const string MaxAttemptsKey = "Escalation__Delivery__MaxAttempts";

@@ -40,17 +40,17 @@ public sealed record DigestDocument(DigestPeriod Period, string Kind, string Num
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    /// <summary>The subject of the email: 【督查清单】2026年第23周督查清单（商务局）.</summary>
+    /// <summary>The subject of the email: 【督查清单】2026年第23周督查清单（商务局）; several units' parts name them all (商务局、发改委).</summary>
     public string Subject(string? unitName = null) => $"【{Kind}】{Title}{(unitName is null ? "" : $"（{unitName}）")}";
 
-    /// <summary>The attachment's file name: the title (and the unit's name for a unit's part), .xlsx.</summary>
+    /// <summary>The attachment's file name: the title (and the units' names for a part), .xlsx.</summary>
     public string FileName(string? unitName = null) => $"{Title}{(unitName is null ? "" : "（" + unitName + "）")}.xlsx";
 
     public static DigestDocument Of(WeeklyList list)
     {
         ArgumentNullException.ThrowIfNull(list);
         var week = list.Period.Period;
-        var scope = list.Unit is { } unit ? $"{list.NameOf(unit)}的" : "全市";
+        var scope = list.PartOf.Count > 0 ? $"{string.Join("、", list.PartOf.Select(list.NameOf))}的" : "全市";
         var sections = new List<DigestSection>
         {
             new($"红灯、黄灯事项（{list.Lights.Count}项）", "红黄灯事项",

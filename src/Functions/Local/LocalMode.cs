@@ -126,15 +126,20 @@ internal sealed class LocalMode
 
     /// <summary>
     /// The two digest timers' bodies, as the Functions host would run them after the morning scan: each issues its digest
-    /// when today is its issue day and it was not issued yet. Outcomes that issued something are added to <see cref="Digests"/>.
+    /// when today is its issue day and it was not issued yet, after finishing earlier ones an interrupted run left claimed.
+    /// Outcomes that issued something (today's and earlier ones) are added to <see cref="Digests"/>.
     /// </summary>
     public async Task IssueDigests(CancellationToken cancellationToken = default)
     {
-        foreach (var outcome in new[] { await Engine.WeeklyList(cancellationToken).ConfigureAwait(false), await Engine.MonthlyNotice(cancellationToken).ConfigureAwait(false) })
+        foreach (var run in new[] { await Engine.WeeklyList(cancellationToken).ConfigureAwait(false), await Engine.MonthlyNotice(cancellationToken).ConfigureAwait(false) })
         {
-            if (outcome.Run == Functions.Digests.DigestRun.Issued)
+            // Earlier digests the run went on with first (an interrupted one, an overdue monthly notice), then today's.
+            foreach (var outcome in run.Earlier.Append(run))
             {
-                Digests.Add(outcome);
+                if (outcome.Run == Functions.Digests.DigestRun.Issued)
+                {
+                    Digests.Add(outcome);
+                }
             }
         }
     }

@@ -48,11 +48,12 @@ public enum DigestDeliveryStatus
 /// <param name="Period">The digest.</param>
 /// <param name="Channel">The channel (email).</param>
 /// <param name="Person">The recipient.</param>
-/// <param name="Part">The unit whose part they receive; null for the whole digest.</param>
+/// <param name="Parts">The units whose parts of the weekly list they receive, by id (one, or several for a principal of
+/// several listed units: one copy with each part); empty for the whole digest.</param>
 /// <param name="Status">How far it got.</param>
 /// <param name="Attempts">Sending attempts so far.</param>
 /// <param name="UpdatedAt">Last change.</param>
-public sealed record DigestDelivery(DigestPeriod Period, Channel Channel, PersonId Person, UnitId? Part, DigestDeliveryStatus Status, int Attempts, Instant UpdatedAt)
+public sealed record DigestDelivery(DigestPeriod Period, Channel Channel, PersonId Person, IReadOnlyList<UnitId> Parts, DigestDeliveryStatus Status, int Attempts, Instant UpdatedAt)
 {
     public Instant? LeaseUntil { get; init; }
 
@@ -208,7 +209,7 @@ public sealed class DigestStore(IEntityTables tables)
             }
         }
 
-        Optional("Part", d.Part?.Value);
+        Optional("Part", d.Parts.Count == 0 ? null : string.Join(",", d.Parts.Select(u => u.Value)));
         Optional("LeaseUntil", d.LeaseUntil?.ToDateTimeOffset());
         Optional("ProviderId", d.ProviderId);
         Optional("LastError", d.LastError);
@@ -220,7 +221,7 @@ public sealed class DigestStore(IEntityTables tables)
         DigestPeriod.TryParse(e.PartitionKey) ?? throw new FormatException($"Digest row {e.PartitionKey}/{e.RowKey}: the partition is not a digest key."),
         Enum.Parse<Channel>(e.GetString("Channel")),
         new PersonId(e.GetString("Person")),
-        e.GetString("Part") is { Length: > 0 } part ? new UnitId(part) : null,
+        e.GetString("Part") is { Length: > 0 } parts ? [.. parts.Split(',').Select(u => new UnitId(u))] : [],
         Enum.Parse<DigestDeliveryStatus>(e.GetString("Status")),
         e.GetInt32("Attempts") ?? 0,
         Instant.FromDateTimeOffset(e.GetDateTimeOffset("UpdatedAt") ?? default))

@@ -373,7 +373,7 @@ public static class Tables
             new("ClaimedAt", "领取时间", Timestamp, false, "On the claim: when it was claimed.", "2026-06-01T01:00:02Z"),
             new("Channel", "渠道", Choice, false, "On a copy: Email.", "Email"),
             new("Person", "人员编号", Id, false, "On a copy: the recipient.", "fgw-zhang"),
-            new("Part", "单位部分", Id, false, "On a copy of a weekly list: the unit whose part it is; empty for the whole list.", "fgw"),
+            new("Part", "单位部分", Text, false, "On a copy of a weekly list: the unit whose part it is, or the units, comma-separated, when one person heads several listed units (one copy with each unit's part); empty for the whole list.", "fgw"),
             new("Status", "状态", Choice, true, "Claim: Claimed or Issued. Copy: Pending, Sending, Sent, Failed or Skipped.", "Sent"),
             new("Attempts", "尝试次数", WholeNumber, false, "On a copy: sending attempts so far.", "1"),
             new("LeaseUntil", "占用至", Timestamp, false, "On a copy being sent: until when the sending run holds it.", "2026-06-01T01:10:02Z"),

@@ -12,7 +12,7 @@ internal static class DigestPages
     {
         var html = new Html();
         html.Raw("<h1 data-testid=\"digests-title\">督查清单和通报</h1>")
-            .Raw("<p class=\"muted\">每周一督查、每月一通报：每周督查清单在每周第一个工作日发出，月度通报在次月指标数据发布后发出。此处列出已发出的全部清单和通报，内容与当时发出的邮件一致（按发出日重新生成）。");
+            .Raw("<p class=\"muted\">每周一督查、每月一通报：每周督查清单在每周第一个工作日发出（当天未发的，本周之后的工作日补发），月度通报在次月指标数据发布后发出。此处列出已发出的全部清单和通报，内容与当时发出的邮件一致（按发出日重新生成）。");
         if (viewer.OnlyUnit is { } own)
         {
             var name = board.Configuration.Roster.Units.TryGetValue(own, out var unit) ? unit.Name : own.Value;

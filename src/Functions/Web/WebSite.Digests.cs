@@ -26,7 +26,8 @@ internal sealed record DigestSource(DigestOptions Options, IClock Clock, DateTim
 /// <para>
 /// Nobody sees on the web more than their role was sent (<see cref="DigestIssuing.Recipients"/>): the office and
 /// leadership see the whole document; a reporter sees the weekly list's part of their own unit (what its principal
-/// received; nothing when the unit is not listed) and the whole monthly notice (it goes to every unit's principal).
+/// received, alongside the parts of any other listed unit the same person heads; nothing when the unit is not listed)
+/// and the whole monthly notice (it goes to every unit's principal).
 /// </para>
 /// </summary>
 internal sealed partial class WebSite
@@ -171,7 +172,7 @@ internal sealed partial class WebSite
         var p = period.Period;
         if (period.Kind == DigestKind.WeeklyList)
         {
-            const string rule = "每周督查清单在每周第一个工作日发出（周一遇节假日顺延到本周第一个工作日）。";
+            const string rule = "每周督查清单在每周第一个工作日发出（周一遇节假日顺延到本周第一个工作日；当天定时任务未运行的，本周之后的工作日补发）。";
             if (!calendar.IsLoaded(p.Year) || !calendar.IsLoaded(p.End.Year))
             {
                 return rule + $"{p.End.Year} 年的工作日历尚未录入，无法确定该周的发出日。";
@@ -185,7 +186,7 @@ internal sealed partial class WebSite
             };
         }
 
-        var monthRule = $"月度通报在次月各项指标数据发布后的第一个工作日发出，最迟为次月第 {digests.Options.MonthlyLatestWorkingDay} 个工作日。";
+        var monthRule = $"月度通报在次月各项指标数据发布后的第一个工作日发出，最迟为该月结束后的第 {digests.Options.MonthlyLatestWorkingDay} 个工作日（次月工作日不足时顺延到再下个月）。";
         var next = p.End.PlusDays(1);
         if (!calendar.IsLoaded(next.Year))
         {

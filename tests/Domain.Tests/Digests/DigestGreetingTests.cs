@@ -26,10 +26,11 @@ public class DigestGreetingTests
     [InlineData("zjj-zhang", "张伟", null, "市住房城乡建设局：")]
     [InlineData("wang", "王强", null, "市发展改革委、市商务局：")]
     [InlineData("wang", "王强", "swj", "市商务局：")]
+    [InlineData("wang", "王强", "swj,fgw", "市发展改革委、市商务局：")] // both units' parts in one copy
     [InlineData("city-liu", "刘振华", null, "刘振华同志：")]
-    public void For_AddressesTheOfficeAndUnitsByName_AndALeaderInPerson(string person, string name, string? part, string expected)
+    public void For_AddressesTheOfficeAndUnitsByName_AndALeaderInPerson(string person, string name, string? parts, string expected)
     {
-        var greeting = DigestGreeting.For(new PersonId(person), name, part is null ? null : new UnitId(part), Roster);
+        var greeting = DigestGreeting.For(new PersonId(person), name, parts is null ? [] : [.. parts.Split(',').Select(u => new UnitId(u))], Roster);
 
         Assert.Equal(expected, greeting);
     }
@@ -39,6 +40,6 @@ public class DigestGreetingTests
     {
         var roster = Roster.Of([new UnitRoster(new UnitId("dcs"), "市委市政府督查室", Office)], Office);
 
-        Assert.Equal("督查室：", DigestGreeting.For(Office, "督查室", null, roster));
+        Assert.Equal("督查室：", DigestGreeting.For(Office, "督查室", [], roster));
     }
 }

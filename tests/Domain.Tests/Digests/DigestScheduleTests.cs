@@ -72,9 +72,91 @@ public class DigestScheduleTests
     [InlineData("2026-08-03", true, "2026-07")] // in August the notice due is July's
     public void MonthDue_WaitsForTheDataOrTheLatestDay(string today, bool published, string? month)
     {
-        var due = Schedule.MonthDue(IsoDate.TryParse(today)!.Value, _ => published);
+        var due = Schedule.MonthDue(IsoDate.TryParse(today)!.Value, _ => published, _ => false);
 
         Assert.Equal(month, due?.Key);
+    }
+
+    //   2026 February (Spring Festival: 02-15 … 02-23 off; Sat 02-14 and Sat 02-28 make-up working days): 16 working days.
+    //   With the latest day set to 20, January's latest day is the 4th working day of March:
+    //   Mo Tu We Th Fr Sa Su
+    //                       1
+    //    2  3  4  5  6  7  8      March: 2 (#17) 3 (#18) 4 (#19) 5 (#20) → January's notice is due on Thursday 03-05
+    //   February's own latest day is March's 20th working day, Friday 03-27; March's is April's 20th, Wednesday 04-29.
+    [Fact]
+    public void MonthDue_OfJanuary_IsThe20thWorkingDayInMarch_WhenFebruaryHasFewerWorkingDays_AndTheDataIsMissing()
+    {
+        var schedule = new DigestSchedule(ShippedCalendar.Default, 20);
+        var january = IndicatorPeriod.Month(2026, 1);
+        Assert.Equal(D(2026, 3, 5), schedule.MonthlyLatestDay(january));
+
+        var issued = Timers(schedule, D(2026, 2, 1), D(2026, 4, 30), _ => false);
+
+        Assert.Equal([("2026-03-05", "2026-01"), ("2026-03-27", "2026-02"), ("2026-04-29", "2026-03")], issued);
+    }
+
+    //   2026 October (National Day: 10-01 … 10-07 off, Sat 10-10 a make-up day): 18 working days, so September's 20th
+    //   is Tuesday 11-03; October's own 20th is Friday 11-27.
+    [Fact]
+    public void MonthDue_OfSeptember_IsTheThirdWorkingDayOfNovember_WithTheLatestDaySetTo20()
+    {
+        var schedule = new DigestSchedule(ShippedCalendar.Default, 20);
+
+        var issued = Timers(schedule, D(2026, 10, 1), D(2026, 11, 30), _ => false);
+
+        Assert.Equal([("2026-11-03", "2026-09"), ("2026-11-27", "2026-10")], issued);
+    }
+
+    [Theory]
+    [InlineData("2026-03-04", false, false, null)]      // before January's latest day: February is not due either (its data is missing)
+    [InlineData("2026-03-04", true, false, "2026-02")]  // ... unless February's data is published
+    [InlineData("2026-03-05", true, false, "2026-01")]  // January's latest day: January first, whatever the data
+    [InlineData("2026-03-05", true, true, "2026-02")]   // January claimed: the same run goes on with February, published
+    [InlineData("2026-03-05", false, true, null)]       // ... not yet due without its data
+    [InlineData("2026-03-20", false, false, "2026-01")] // a missed run catches up within March
+    public void MonthDue_IsTheMonthBeforeLast_UntilClaimed_WhenItsLatestDayFellInTodaysMonth(string today, bool published, bool januaryClaimed, string? month)
+    {
+        var schedule = new DigestSchedule(ShippedCalendar.Default, 20);
+        var january = IndicatorPeriod.Month(2026, 1);
+
+        var due = schedule.MonthDue(IsoDate.TryParse(today)!.Value, _ => published, m => januaryClaimed && m == january);
+
+        Assert.Equal(month, due?.Key);
+    }
+
+    [Fact]
+    public void OverdueMonth_IsNever_WithTheDefaultLatestDay()
+    {
+        for (var day = D(2026, 1, 1); day <= D(2026, 12, 31); day = day.PlusDays(1))
+        {
+            Assert.Null(Schedule.OverdueMonth(day));
+        }
+    }
+
+    // Evidence: a week wholly in the Spring Festival break has no issue day; the week after it starts on Tuesday, as
+    // Monday 02-23 is still off.
+    [Fact]
+    public void WeeklyIssueDay_IsNull_ForAWeekWhollyInTheSpringFestivalBreak()
+    {
+        Assert.Null(Schedule.WeeklyIssueDay(IndicatorPeriod.Week(2026, 8))); // 2026-02-16 … 02-22: all off
+        Assert.Equal(D(2026, 2, 24), Schedule.WeeklyIssueDay(IndicatorPeriod.Week(2026, 9)));
+    }
+
+    /// <summary>The monthly timer every day from <paramref name="from"/> to <paramref name="to"/>: what it issues, and when.</summary>
+    private static List<(string Day, string Month)> Timers(DigestSchedule schedule, LocalDate from, LocalDate to, Func<IndicatorPeriod, bool> published)
+    {
+        var claimed = new HashSet<IndicatorPeriod>();
+        var issued = new List<(string, string)>();
+        for (var day = from; day <= to; day = day.PlusDays(1))
+        {
+            // As the timer does: issue what is due, then ask again (the month before last first, then last month).
+            while (schedule.MonthDue(day, published, claimed.Contains) is { } month && claimed.Add(month))
+            {
+                issued.Add((IsoDate.Format(day), month.Key));
+            }
+        }
+
+        return issued;
     }
 
     private static readonly UnitId A = new("a");

@@ -71,11 +71,27 @@ public class WeeklyListTests
         var part = list.Part(Swj);
 
         Assert.Equal(new[] { Swj, Zjj }, list.Units);
-        Assert.Equal(Swj, part.Unit);
+        Assert.Equal([Swj], part.PartOf);
         Assert.Equal(["t3"], part.Lights.Select(l => l.Item.Value));
         Assert.Single(part.Demands);
         Assert.Empty(part.Failures);
         Assert.Equal("商务局", part.NameOf(Swj));
+    }
+
+    [Fact]
+    public void Part_OfTwoUnits_HoldsBothUnitsEntries_InTheListsOrder()
+    {
+        var list = Build(
+            [Light(Zjj, "t1", TrafficLight.Red, D(10, 9)), Light(Swj, "t3", TrafficLight.Yellow, D(10, 9)), Light(Swj, "t4", TrafficLight.Red, D(10, 9))],
+            [new DemandEntry(Swj, new ItemId("t3"), "t3", "ev-1", DemandKind.Explanation, D(9, 30))],
+            [new FailedMessage("m1", Zjj, "王某", Channel.Sms, "号码无效", D(10, 9)), new FailedMessage("m2", null, "李某", Channel.Sms, "号码无效", D(10, 9))]);
+
+        var part = list.Part([Zjj, Swj]);
+
+        Assert.Equal([Swj, Zjj], part.PartOf);
+        Assert.Equal(list.Lights, part.Lights);
+        Assert.Single(part.Demands);
+        Assert.Equal(["m1"], part.Failures.Select(f => f.Message));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using Escalation.Domain.Digests;
 using Escalation.Domain.Evaluation;
 using Escalation.Domain.Indicators;
@@ -73,5 +74,27 @@ public class DigestRenderingTests
         var message = MailMessages.Build(email, "dcs@example.gov.cn", Instant.FromUtc(2026, 6, 1, 1, 0));
 
         Assert.IsType<MultipartAlternative>(message.Body);
+    }
+
+    // A cell that looks like a formula is written as text, never as a formula: a task title cannot inject one into the
+    // workbook that the office forwards.
+    [Fact]
+    public void Workbook_WritesFormulaLikeTextAsText()
+    {
+        var section = new DigestSection("红黄灯事项", "红黄灯事项", ["事项"], [["=HYPERLINK(\"http://evil.example\",\"点此\")"], ["@SUM(1+1)"], ["+1+2"]], "无");
+        var document = new DigestDocument(DigestPeriod.Week(IndicatorPeriod.Week(2026, 23)), "督查清单", "督查清单〔2026〕第23期", "标题", "开头", [section], new LocalDate(2026, 6, 1));
+
+        var bytes = DigestWorkbook.Write(document);
+
+        using var zip = new ZipArchive(new MemoryStream(bytes));
+        var sheets = zip.Entries.Where(e => e.FullName.StartsWith("xl/worksheets/", StringComparison.Ordinal) && e.FullName.EndsWith(".xml", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(sheets);
+        foreach (var entry in sheets)
+        {
+            using var reader = new StreamReader(entry.Open());
+            var xml = reader.ReadToEnd();
+            Assert.DoesNotContain("<f>", xml, StringComparison.Ordinal);
+            Assert.DoesNotContain("<x:f>", xml, StringComparison.Ordinal);
+        }
     }
 }
