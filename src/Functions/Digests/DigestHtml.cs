@@ -15,6 +15,11 @@ public static class DigestHtml
 {
     private const string Cell = "border:1px solid #999;padding:4px 8px;text-align:left;vertical-align:top";
 
+    /// <summary>Short cells (a number, a date, 任务, 红) never wrap: a narrow column broke them in two.</summary>
+    private const string NoWrap = ";white-space:nowrap";
+
+    private static string Short(string text) => text.Length <= 10 ? NoWrap : "";
+
     /// <summary>The fragment of a weekly list (the office's whole list, or a unit's part).</summary>
     public static string Render(WeeklyList list, DigestLetterhead letterhead) => Render(DigestDocument.Of(list), letterhead);
 
@@ -108,21 +113,21 @@ public static class DigestHtml
         }
 
         h.Append("<table style=\"border-collapse:collapse;width:100%;font-size:14px;font-family:'SimSun','宋体',serif\"><thead><tr>");
-        h.Append("<th style=\"").Append(Cell).Append(";background:#f2f2f2\">序号</th>");
+        h.Append("<th style=\"").Append(Cell).Append(NoWrap).Append(";background:#f2f2f2\">序号</th>");
         foreach (var column in section.Columns)
         {
-            h.Append("<th style=\"").Append(Cell).Append(";background:#f2f2f2\">").Append(E(column)).Append("</th>");
+            h.Append("<th style=\"").Append(Cell).Append(Short(column)).Append(";background:#f2f2f2\">").Append(E(column)).Append("</th>");
         }
 
         h.Append("</tr></thead><tbody>");
         for (var r = 0; r < section.Rows.Count; r++)
         {
-            h.Append("<tr><td style=\"").Append(Cell).Append("\">").Append(r + 1).Append("</td>");
+            h.Append("<tr><td style=\"").Append(Cell).Append(NoWrap).Append("\">").Append(r + 1).Append("</td>");
             foreach (var cell in section.Rows[r])
             {
                 var text = DigestDocument.Text(cell);
                 var color = text switch { "红" => ";color:#c00;font-weight:bold", "黄" => ";color:#b8860b;font-weight:bold", "绿" => ";color:#080", _ => "" };
-                h.Append("<td style=\"").Append(Cell).Append(color).Append("\">").Append(E(text)).Append("</td>");
+                h.Append("<td style=\"").Append(Cell).Append(Short(text)).Append(color).Append("\">").Append(E(text)).Append("</td>");
             }
 
             h.Append("</tr>");
