@@ -37,6 +37,18 @@ public readonly record struct DigestPeriod
         ? new(DigestKind.MonthlyNotice, month)
         : throw new ArgumentException($"A monthly notice is for a month, not {month.Key}.", nameof(month));
 
+    /// <summary>
+    /// The period of an indicator of <paramref name="kind"/> that <paramref name="month"/> closes, which the month's notice
+    /// covers: the month itself for a monthly indicator, the quarter for a quarterly one in the quarter's last month; null
+    /// otherwise (a weekly indicator, or a quarterly one mid-quarter).
+    /// </summary>
+    public static IndicatorPeriod? ClosedBy(IndicatorPeriod month, IndicatorPeriodKind kind) => kind switch
+    {
+        IndicatorPeriodKind.Month => month,
+        IndicatorPeriodKind.Quarter when month.Number % 3 == 0 => IndicatorPeriod.Quarter(month.Year, month.Number / 3),
+        _ => null,
+    };
+
     /// <summary><c>week:2026-W23</c> or <c>month:2026-06</c>.</summary>
     public string Key => (Kind == DigestKind.WeeklyList ? "week:" : "month:") + Period.Key;
 

@@ -154,13 +154,7 @@ public sealed class DigestSchedule
         var missing = new List<MissingData>();
         foreach (var definition in definitions.OrderBy(d => d.Id.Value, StringComparer.Ordinal))
         {
-            IndicatorPeriod? period = definition.PeriodKind switch
-            {
-                IndicatorPeriodKind.Month => month,
-                IndicatorPeriodKind.Quarter when month.Number % 3 == 0 => IndicatorPeriod.Quarter(month.Year, month.Number / 3),
-                _ => null,
-            };
-            if (period is not { } p)
+            if (DigestPeriod.ClosedBy(month, definition.PeriodKind) is not { } p)
             {
                 continue;
             }

@@ -122,13 +122,7 @@ public sealed record MonthlyNotice(
                 continue;
             }
 
-            IndicatorPeriod? period = definition.PeriodKind switch
-            {
-                IndicatorPeriodKind.Month => month,
-                IndicatorPeriodKind.Quarter when month.Number % 3 == 0 => IndicatorPeriod.Quarter(month.Year, month.Number / 3),
-                _ => null,
-            };
-            if (period is not { } p)
+            if (DigestPeriod.ClosedBy(month, definition.PeriodKind) is not { } p)
             {
                 continue;
             }
