@@ -45,7 +45,7 @@ public sealed partial class SampleCityBrowserTests(BrowserFixture browser, Simul
         await page.SelectOptionAsync("[data-testid=filter-kind]", "task");
         await page.SelectOptionAsync("[data-testid=filter-light]", "red");
         await page.ClickAsync("[data-testid=filter-apply]");
-        await page.WaitForURLAsync(new Regex("unit=jtj"));
+        await Arrived(page, new Regex("unit=jtj"), "[data-testid=light-counts]");
         var jtjRed = BoardPage.Of(city.Board.Items, new BoardQuery(new UnitId("jtj"), BoardKind.Task, LightFilter.Red, 1));
         var rows = await Rows(page);
 
@@ -58,7 +58,7 @@ public sealed partial class SampleCityBrowserTests(BrowserFixture browser, Simul
         await page.SelectOptionAsync("[data-testid=filter-kind]", "indicator");
         await page.SelectOptionAsync("[data-testid=filter-light]", "");
         await page.ClickAsync("[data-testid=filter-apply]");
-        await page.WaitForURLAsync(new Regex("kind=indicator"));
+        await Arrived(page, new Regex("kind=indicator"), "[data-testid=light-counts]");
         var indicators = BoardPage.Of(city.Board.Items, new BoardQuery(null, BoardKind.Indicator, null, 1));
         var indicatorRows = await Rows(page);
 
@@ -75,13 +75,14 @@ public sealed partial class SampleCityBrowserTests(BrowserFixture browser, Simul
         await using var _ = context;
 
         await page.ClickAsync("[data-testid=nav-digests]");
+        await Arrived(page, new Regex("/digests$"), "[data-testid=digest-row]");
         var listed = await page.Locator("[data-testid=digest-row]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.key)");
         Assert.Equal([$"week:{SimulatedCity.Week}", $"month:{SimulatedCity.Month}"], listed);
 
         foreach (var (key, path) in new[] { ($"week_{SimulatedCity.Week}", $"/digests/week/{SimulatedCity.Week}"), ($"month_{SimulatedCity.Month}", $"/digests/month/{SimulatedCity.Month}") })
         {
             await page.ClickAsync($"a[href='{path}']");
-            await page.WaitForURLAsync("**" + path);
+            await Arrived(page, new Regex(Regex.Escape(path) + "$"), "[data-testid=digest] article.digest");
             var onWeb = Normalise(await page.Locator("[data-testid=digest] article.digest").TextContentAsync());
             var inEmail = await EmailText(context, city.EmailHtml(key, "dcs-office"));
 
@@ -217,13 +218,30 @@ public sealed partial class SampleCityBrowserTests(BrowserFixture browser, Simul
     private async Task<(IBrowserContext Context, IPage Page)> SignedIn(string person)
     {
         var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1366, Height = 900 }, Locale = "zh-CN" });
+        // A loaded build machine can be slow; a timeout still fails the test, with Playwright's log.
+        context.SetDefaultTimeout(60_000);
+        context.SetDefaultNavigationTimeout(60_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync(city.Url("/board").ToString());
         Assert.EndsWith("/signin", page.Url, StringComparison.Ordinal);
         await page.SelectOptionAsync("[data-testid=signin-person]", person);
+
+        // Wait for the board itself, not for a navigation event: the redirect after the form post can complete before a
+        // navigation wait is registered, and WaitForURL then waited for a load event that had already fired.
         await page.ClickAsync("[data-testid=signin-submit]");
-        await page.WaitForURLAsync("**/board");
+        await page.Locator("[data-testid=board-title]").WaitForAsync();
+        Assert.Contains("/board", page.Url, StringComparison.Ordinal);
         return (context, page);
+    }
+
+    /// <summary>
+    /// Waits until the page's URL is <paramref name="url"/> (committed) and an element of the new page, <paramref name="selector"/>,
+    /// is there: a wait for the navigation's load event could be registered after it had fired.
+    /// </summary>
+    private static async Task Arrived(IPage page, Regex url, string selector)
+    {
+        await page.WaitForURLAsync(url, new() { WaitUntil = WaitUntilState.Commit });
+        await page.Locator(selector).First.WaitForAsync();
     }
 
     /// <summary>The text of an email's HTML part as a browser reads it: loaded in a page of its own, whitespace normalised.</summary>
