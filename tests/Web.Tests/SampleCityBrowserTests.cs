@@ -235,12 +235,23 @@ public sealed partial class SampleCityBrowserTests(BrowserFixture browser, Simul
     }
 
     /// <summary>
-    /// Waits until the page's URL is <paramref name="url"/> (committed) and an element of the new page, <paramref name="selector"/>,
-    /// is there: a wait for the navigation's load event could be registered after it had fired.
+    /// Waits until the page's URL is <paramref name="url"/> and an element of the new page, <paramref name="selector"/>, is
+    /// there (locators query the page's current document).
     /// </summary>
     private static async Task Arrived(IPage page, Regex url, string selector)
     {
-        await page.WaitForURLAsync(url, new() { WaitUntil = WaitUntilState.Commit });
+        // Not WaitForURLAsync: when the URL already matched it waited for a load state that had already passed, and hung.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!url.IsMatch(page.Url))
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException($"the page did not go to {url} within 60 s; it is at {page.Url}");
+            }
+
+            await Task.Delay(50);
+        }
+
         await page.Locator(selector).First.WaitForAsync();
     }
 
