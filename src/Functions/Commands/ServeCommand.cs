@@ -89,21 +89,9 @@ internal static class ServeCommand
         new WebSite(new AppServicePrincipalSource(), () => board.Value, () => tables.Value, digests).Map(app);
         new Api(null, () => board.Value, () => tables.Value).Map(app);
 
-        // The board is computed at start, so that the first page finds it ready; a store that cannot be opened is
-        // reported here and again by the first page that needs it.
-        app.Lifetime.ApplicationStarted.Register(() =>
-        {
-            try
-            {
-                board.Value.Warm();
-            }
-#pragma warning disable CA1031 // A warm-up that cannot start must not stop the handler: invocations and pages report the fault themselves.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                WebCommand.BoardFailed(webLogger, e);
-            }
-        });
+        // The board is not computed at start here: on Flex Consumption an instance is often started only for the engine's
+        // timers and queues (functions scale apart from the HTTP ones), and would read the whole store for pages nobody
+        // asks for. The first page computes it; the local `web` command, which serves nothing else, warms it at start.
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             if (board.IsValueCreated)
