@@ -356,10 +356,9 @@ public static class UnitItems
         {
             var list = result.TryGetValue(report.Task, out var found) ? found : result[report.Task] = [];
             var note = report.Row.Note?.Trim();
-            if (list.Count > 0 && report.Progress < list[^1].Progress && string.IsNullOrEmpty(note))
+            if (ProgressReport.GoingDownWithoutNote(list.Count > 0 ? list[^1] : null, report.Progress, note, nameof(ProgressRow.Note)) is { } refusal)
             {
-                problems.Add(new Problem(ProgressRow.Table, report.Row.Key, nameof(ProgressRow.Progress), report.Row.Progress,
-                    string.Create(CultureInfo.InvariantCulture, $"完成进度低于此前报送的 {list[^1].Progress}（{IsoDate.Format(list[^1].ReportedOn)}），且未填写说明。请在「Note」中说明进度下降的原因，或改正进度。")));
+                problems.Add(new Problem(ProgressRow.Table, report.Row.Key, nameof(ProgressRow.Progress), report.Row.Progress, refusal));
                 continue;
             }
 

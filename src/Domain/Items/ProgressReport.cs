@@ -1,3 +1,7 @@
+using System.Globalization;
+using Escalation.Domain.Calendar;
+using Escalation.Domain.Catalog;
+using Escalation.Domain.Problems;
 using NodaTime;
 
 namespace Escalation.Domain.Items;
@@ -26,6 +30,34 @@ public sealed record ProgressReport
     public string? Note { get; }
 
     public PersonId? ReportedBy { get; }
+
+    /// <summary>
+    /// A progress value as the progress table reads its <c>Progress</c> cell (0–100, a trailing % allowed): the value, or
+    /// the table's refusal in Chinese. The web's report form reads its field with it.
+    /// </summary>
+    public static (double? Progress, string? Refusal) Parse(string? text)
+    {
+        var problems = new List<Problem>();
+        var progress = new FieldReader(ProgressRow.Table, Problem.NoKey, problems).Number(nameof(ProgressRow.Progress), text, required: true, 0, 100);
+        return (progress, problems.FirstOrDefault()?.Reason);
+    }
+
+    /// <summary>
+    /// Progress may go down only with a note saying why: the refusal (Chinese, naming <paramref name="noteField"/>, where
+    /// the note goes: the table's column <c>Note</c>, the web form's 说明) of a report of <paramref name="progress"/> after
+    /// <paramref name="previous"/> without one, or null when the report may stand. The progress table's validation and the
+    /// web's report form both ask this.
+    /// </summary>
+    public static string? GoingDownWithoutNote(ProgressReport? previous, double progress, string? note, string noteField)
+    {
+        if (previous is null || progress >= previous.Progress || !string.IsNullOrWhiteSpace(note))
+        {
+            return null;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $"完成进度低于此前报送的 {previous.Progress}（{IsoDate.Format(previous.ReportedOn)}），且未填写说明。请在「{noteField}」中说明进度下降的原因，或改正进度。");
+    }
 }
 
 /// <summary>An item's reports in date order, answering "what was reported as of a date".</summary>

@@ -39,6 +39,9 @@ internal sealed record EngineSettings(
     /// <summary>The digests' red header and the monthly notice's latest working day.</summary>
     public Digests.DigestOptions Digests { get; init; } = Functions.Digests.DigestOptions.Default;
 
+    /// <summary>The web's public address (https://host, no trailing slash), for links in calendar feeds; null when not set.</summary>
+    public string? WebBaseUrl { get; init; }
+
     /// <summary>The SMS provider and, for a mainland gateway, its account; <see cref="SmsGatewaySettings.Acs"/> by default.</summary>
     public SmsGatewaySettings SmsGateway { get; init; } = SmsGatewaySettings.Acs;
 
@@ -69,6 +72,9 @@ internal sealed record EngineSettings(
     /// <summary>The working day after the month by which the monthly notice is issued even with data missing (1–20, default 10: the next month's 10th; past a short next month, in the month after).</summary>
     public const string DigestMonthlyLatestWorkingDayKey = "Escalation__DigestMonthlyLatestWorkingDay";
     public const string SendAtOnceKey = "Escalation__SendAtOnce";
+
+    /// <summary>The web's public address as people's browsers reach it (https://duban.example.gov.cn), for links in calendar feeds.</summary>
+    public const string WebBaseUrlKey = "Escalation__Web__BaseUrl";
     public const string MaxAttemptsKey = "Escalation__Delivery__MaxAttempts";
     public const string FirstRetryMinutesKey = "Escalation__Delivery__FirstRetryMinutes";
 
@@ -152,6 +158,7 @@ internal sealed record EngineSettings(
         ServiceBusNamespaceKey, ServiceBusConnectionStringKey,
         ApplicationInsightsConnectionStringKey, OtlpEndpointKey, TelemetryConsoleKey,
         Web.Uploads.UploadPolicy.MaxUploadBytesKey, Web.Uploads.BlobEvidenceStore.ContainerUrlKey,
+        WebBaseUrlKey,
     ];
 
     private static readonly HashSet<string> CronNames = new(StringComparer.OrdinalIgnoreCase)
@@ -159,6 +166,21 @@ internal sealed record EngineSettings(
         "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
         "SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT",
     };
+
+    /// <summary>The web's base URL without a trailing slash, or the Chinese error naming the setting; (null, null) when not set.</summary>
+    internal static (string? Url, string? Error) ParseWebBaseUrl(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return (null, null);
+        }
+
+        var trimmed = text.Trim().TrimEnd('/');
+        return Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            && string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.Fragment)
+            ? (trimmed, null)
+            : (null, $"设置 {WebBaseUrlKey} = '{text}' 不是网页的地址：应写成浏览器打开本系统网页的地址，如 https://duban.example.gov.cn（不带路径以外的查询参数）。");
+    }
 
     /// <summary>
     /// The timer reads the schedule with NCrontab, which knows less than Cronos: six fields of numbers, <c>*</c>, lists,
@@ -328,6 +350,11 @@ internal sealed record EngineSettings(
         }
 
         var latestDay = Number(DigestMonthlyLatestWorkingDayKey, Domain.Digests.DigestSchedule.DefaultMonthlyLatestWorkingDay, 1, 20);
+        var (webBaseUrl, webBaseUrlError) = ParseWebBaseUrl(Get(WebBaseUrlKey));
+        if (webBaseUrlError is not null)
+        {
+            errors.Add(webBaseUrlError);
+        }
 
         if (errors.Count > 0 || schedule is null || afternoon is null || weekly is null || monthly is null)
         {
@@ -347,6 +374,7 @@ internal sealed record EngineSettings(
             sbNamespace,
             Get(ServiceBusConnectionStringKey))
         {
+            WebBaseUrl = webBaseUrl,
             AfternoonScanSchedule = afternoon,
             AfternoonScanScheduleText = afternoonText,
             WeeklyListScheduleText = weeklyText,

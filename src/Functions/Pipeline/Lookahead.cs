@@ -194,11 +194,31 @@ public sealed class Lookahead(IEntityTables tables, IClock clock, DateTimeZone z
             return (null, new TaskNotForecast(Closest(task, ids.Select(t => t.Task)), []));
         }
 
-        var unit = new UnitId(found.Unit);
+        return await Task(read, configuration, today, new UnitId(found.Unit), found.Task, days, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// As <see cref="Task(string, int, CancellationToken)"/> for a task of a known unit (the web's task page): reads that
+    /// unit's partition only; not forecast (no closest ids) when the unit has no usable task of that id.
+    /// </summary>
+    public async Task<(TaskForecast? Forecast, TaskNotForecast? Not)> Task(UnitId unit, string task, int days, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(days, 1);
+        ArgumentNullException.ThrowIfNull(task);
+        var read = new DailyRead(tables, clock, zone);
+        var (configuration, _) = await read.ConfigurationUnrecorded(cancellationToken).ConfigureAwait(false);
+        var today = configuration.Calendar.DateAt(clock.GetCurrentInstant());
+        configuration.Calendar.EnsureLoaded(today);
+        return await Task(read, configuration, today, unit, task.Trim(), days, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(TaskForecast? Forecast, TaskNotForecast? Not)> Task(
+        DailyRead read, Configuration configuration, LocalDate today, UnitId unit, string task, int days, CancellationToken cancellationToken)
+    {
         var (items, problems) = await read.Unit(configuration, unit, cancellationToken).ConfigureAwait(false);
-        if (items.FirstOrDefault(i => i.Item.Id.Value == found.Task) is not { } stored)
+        if (items.FirstOrDefault(i => i.Item.Id.Value == task) is not { } stored)
         {
-            return (null, new TaskNotForecast([], [.. problems.Where(p => p.Key == found.Task || p.Key.StartsWith(found.Task + ":", StringComparison.Ordinal))]));
+            return (null, new TaskNotForecast([], [.. problems.Where(p => p.Key == task || p.Key.StartsWith(task + ":", StringComparison.Ordinal))]));
         }
 
         var known = await new EscalationLog(tables).Known(unit, cancellationToken).ConfigureAwait(false);

@@ -46,6 +46,12 @@ internal sealed record BoardTask(
     : BoardItem(Id, Unit, UnitName, Title, Light)
 {
     public override BoardKind Kind => BoardKind.Task;
+
+    /// <summary>The person who does the work and reports progress (具体责任人): the task page and the personal calendar feeds.</summary>
+    public PersonId? Owner { get; init; }
+
+    /// <summary>When progress reports are due: the calendar feeds list the coming due dates.</summary>
+    public ReportCadence? Cadence { get; init; }
 }
 
 /// <summary>An indicator's latest published value for one unit, against its plan, with its provincial and group ranks.</summary>

@@ -110,7 +110,7 @@ internal sealed class BoardReader(IEntityTables tables, IClock clock, DateTimeZo
                 ? Roll(calendar, due)
                 : (LocalDate?)null;
             part.Items.Add(new BoardTask(item.Id.Value, unit, unitName, item.Title, active ? snapshot?.Light : null,
-                item.Kind, item.Status, item.Start, item.Deadline, snapshot, checkpoints, nextReport));
+                item.Kind, item.Status, item.Start, item.Deadline, snapshot, checkpoints, nextReport) { Owner = item.Owner, Cadence = item.Cadence });
 
             foreach (var demand in state.Demands.Where(d => d.MetOn is null))
             {
