@@ -205,6 +205,9 @@ param authClientSecret string = ''
 @maxValue(104857600)
 param maxUploadBytes int = 20971520
 
+@description('The web pages\' public address, e.g. https://duban.example.gov.cn (Escalation__Web__BaseUrl): the calendar feeds' addresses and their links to task pages. Empty: https:// and the app's default host name (WEBSITE_HOSTNAME).')
+param webBaseUrl string = ''
+
 @description('Tags for every resource (azd adds azd-env-name).')
 param tags object = {}
 
@@ -406,6 +409,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Escalation__Smtp__AllowPlainTextAuth: string(smtpAllowPlainTextAuth)
       Escalation__Web__EvidenceContainerUrl: '${storage.outputs.blobEndpoint}${evidenceContainer}'
       Escalation__Web__MaxUploadBytes: string(maxUploadBytes)
+      Escalation__Web__BaseUrl: webBaseUrl
     }
   }
 }

@@ -106,8 +106,9 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
 // App Service authentication (Easy Auth) in front of the handler: every page needs a signed-in Entra account of the
 // office's tenant (a browser without a session is sent to the sign-in page); the handler reads the person from the
 // X-MS-CLIENT-PRINCIPAL headers, which the platform sets and strips from what clients send. /api is excluded: machine
-// callers use a function key (the Api function's authLevel), which the Functions host checks. No token store: the app
-// needs only the principal headers, not the provider's tokens. README, "Deploy", "Sign-in" for the sources.
+// callers use a function key (the Api function's authLevel), which the Functions host checks. /ical/* is excluded too:
+// calendar applications fetch feeds without a session, and the feed's random token (only its hash is stored) authorises.
+// No token store: the app needs only the principal headers, not the provider's tokens. README, "Deploy", "Sign-in" for the sources.
 resource auth 'Microsoft.Web/sites/config@2025-03-01' = {
   parent: site
   name: 'authsettingsV2'
@@ -122,6 +123,7 @@ resource auth 'Microsoft.Web/sites/config@2025-03-01' = {
       excludedPaths: [
         '/api'
         '/api/*'
+        '/ical/*'
       ]
     }
     httpSettings: {

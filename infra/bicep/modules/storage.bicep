@@ -59,6 +59,7 @@ var tables = [
   'digests'
   'references'
   'webkeys'
+  'feeds'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {

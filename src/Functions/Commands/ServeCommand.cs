@@ -86,7 +86,7 @@ internal static class ServeCommand
         var webLogger = loggers.CreateLogger("Escalation.Web");
         var board = new RetryingLazy<BoardCache>(() => BoardCache.For(tables.Value, clock, settings.Zone, e => WebCommand.BoardFailed(webLogger, e)));
         var digests = new DigestSource(EngineSettings.From(setting).Settings?.Digests ?? DigestOptions.Default, clock, settings.Zone);
-        new WebSite(new AppServicePrincipalSource(), () => board.Value, () => tables.Value, digests).Map(app);
+        new WebSite(new AppServicePrincipalSource(), () => board.Value, () => tables.Value, digests) { BaseUrl = WebBaseUrl(setting) }.Map(app);
         new Api(null, () => board.Value, () => tables.Value).Map(app);
 
         // The board is not computed at start here: on Flex Consumption an instance is often started only for the engine's
@@ -111,6 +111,17 @@ internal static class ServeCommand
         }).Wait(ShutdownGrace));
         return app;
     }
+
+    /// <summary>
+    /// The web's public address: <c>Escalation__Web__BaseUrl</c>, else https:// and the host name App Service gives the app
+    /// (<c>WEBSITE_HOSTNAME</c>, set by the platform), else none (feeds then carry no links).
+    /// </summary>
+    internal static string? WebBaseUrl(Func<string, string?> setting) =>
+        EngineSettings.From(setting).Settings?.WebBaseUrl
+        ?? (setting(AppServiceHostNameKey) is { Length: > 0 } host && Uri.CheckHostName(host) != UriHostNameType.Unknown ? "https://" + host : null);
+
+    /// <summary>The app's default host name, set by App Service (not an app setting of ours).</summary>
+    internal const string AppServiceHostNameKey = "WEBSITE_HOSTNAME";
 
     /// <summary>
     /// The web's store, which must exist; else a <see cref="StoreUnavailableException"/> whose hint names the setting to

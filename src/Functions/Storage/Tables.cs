@@ -476,8 +476,20 @@ public static class Tables
         .. extra,
     ];
 
+    public static TableSchema Feeds { get; } = new(
+        Web.Feeds.FeedStore.TableName, "日历订阅", "the constant `feed`", "lowercase hex SHA-256 of the feed's token",
+        "Calendar feeds (iCal) people create on the web page /feeds: one row per feed, keyed by the hash of its token (the token itself, the secret in the feed's address, is never stored), so that /ical/{token}.ics is one point read. Written by the web when a feed is created; RevokedAt set when it is revoked; never deleted.",
+        [
+            new("Person", "创建人", Id, true, "Person id of who created it; the feed lists what this person may see, checked on every fetch.", "fgw-liu", Reference.Person),
+            new("Scope", "范围", Choice, true, "person (the person's own items) or unit (one unit's).", "unit"),
+            new("Unit", "单位", Id, false, "For a unit feed, the unit.", "fgw", Reference.Unit),
+            new("CreatedAt", "创建时间", Timestamp, true, "When it was created.", "2026-06-01T02:15:00Z"),
+            new("RevokedAt", "撤销时间", Timestamp, false, "When it was revoked; empty while it works.", "2026-06-20T08:01:00Z"),
+        ],
+        false);
+
     /// <summary>The tables the engine writes.</summary>
-    public static IReadOnlyList<TableSchema> Engine { get; } = [EscalationLog, EscalationByMonth, Deliveries, Dispatches, Problems, FirstSeen, IndicatorClaims, Digests, References, WebKeys];
+    public static IReadOnlyList<TableSchema> Engine { get; } = [EscalationLog, EscalationByMonth, Deliveries, Dispatches, Problems, FirstSeen, IndicatorClaims, Digests, References, WebKeys, Feeds];
 
     public static IReadOnlyList<TableSchema> Admin { get; } =
         [Units, People, Tasks, Milestones, PlanTemplates, Progress, Rules, Templates, SmsTemplates, Robots, Calendar, Settings, Exemptions, Explanations, Indicators, IndicatorValues, RankingGroups];

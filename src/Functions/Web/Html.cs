@@ -61,6 +61,7 @@ internal sealed class Html
         if (viewer is not null)
         {
             page.Raw(" <a href=\"/digests\" data-testid=\"nav-digests\">督查清单和通报</a>");
+            page.Raw(" <a href=\"/feeds\" data-testid=\"nav-feeds\">日历订阅</a>");
         }
 
         if (viewer?.OnlyUnit is { } own)
@@ -154,6 +155,8 @@ internal sealed class Html
         .pager{margin:.8rem 0;display:flex;gap:1rem}
         .error{border:2px solid #c00000;padding:1rem;background:#fff5f5}
         .muted{color:#555}
+        .notice{border:2px solid #2e7d32;padding:.6rem 1rem;background:#f3fbf3}
+        table.facts{width:auto}
         .crumbs{margin-bottom:.4rem}
         .digest-page{border:1px solid #ddd;padding:2rem 1.5rem;margin-top:.8rem;background:#fff;box-shadow:0 1px 4px rgba(0,0,0,.12)}
         @media print{header.top,.filters,.pager,form{display:none}body{font-size:10pt}.light{border:1px solid #000}th{background:none}a{color:inherit;text-decoration:none}}

@@ -163,7 +163,8 @@ internal static class Pages
             switch (row)
             {
                 case BoardTask task:
-                    html.Raw("<th scope=\"row\">").Text(task.Title).Raw("<br><span class=\"muted\">").Text(task.Id).Raw(" · ").Text(KindWord(task.ItemKind))
+                    html.Raw("<th scope=\"row\"><a data-testid=\"task-link\" href=\"/tasks/").Text(Uri.EscapeDataString(task.Unit.Value)).Raw("/").Text(Uri.EscapeDataString(task.Id)).Raw("\">")
+                        .Text(task.Title).Raw("</a><br><span class=\"muted\">").Text(task.Id).Raw(" · ").Text(KindWord(task.ItemKind))
                         .Raw(task.Status == ItemStatus.Active ? "" : task.Status == ItemStatus.Completed ? " · 已完成" : " · 已暂停").Raw("</span></th>")
                         .Raw("<td>");
                     if (task.Snapshot is { } s)

@@ -86,6 +86,8 @@ internal sealed partial class WebSite(IPrincipalSource principals, Func<BoardCac
         pages.MapMethods("/signout", GetOrHead, SignOutPage);
         pages.MapPost("/signout", SignOut);
         MapDigests(pages);
+        MapTasks(pages);
+        MapFeeds(pages);
     }
 
     /// <summary>The methods of a page (function.json of Web and Api allows both).</summary>

@@ -22,10 +22,11 @@ public sealed class WebInfrastructureTests
         param authTenantId = '{TenantId}'
         param authClientSecret = '{ClientSecret}'
         param maxUploadBytes = 10485760
+        param webBaseUrl = 'https://duban.example.gov.cn'
         """);
 
     [Fact]
-    public async Task SignIn_IsRequiredForEveryPage_WithEntraIdOfTheTenant_ExceptApi()
+    public async Task SignIn_IsRequiredForEveryPage_WithEntraIdOfTheTenant_ExceptApiAndCalendarFeeds()
     {
         var snapshot = await WithSignIn;
 
@@ -35,7 +36,7 @@ public sealed class WebInfrastructureTests
         Assert.Equal("true", auth.Text("platform", "enabled"));
         Assert.Equal(("true", "RedirectToLoginPage", "azureactivedirectory"),
             (auth.Text("globalValidation", "requireAuthentication"), auth.Text("globalValidation", "unauthenticatedClientAction"), auth.Text("globalValidation", "redirectToProvider")));
-        Assert.Equal(["/api", "/api/*"], auth.Properties.GetProperty("globalValidation").GetProperty("excludedPaths").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(["/api", "/api/*", "/ical/*"], auth.Properties.GetProperty("globalValidation").GetProperty("excludedPaths").EnumerateArray().Select(p => p.GetString()));
         Assert.Equal("true", auth.Text("httpSettings", "requireHttps"));
         Assert.True(entra.GetProperty("enabled").GetBoolean());
         Assert.Equal(ClientId, entra.GetProperty("registration").GetProperty("clientId").GetString());
@@ -118,6 +119,19 @@ public sealed class WebInfrastructureTests
         Assert.Null(error);
         Assert.Equal(10485760, policy!.MaxBytes);
         Assert.Equal(UploadPolicy.DefaultMaxBytes, defaultPolicy!.MaxBytes);
+    }
+
+    [Fact]
+    public async Task WebBaseUrl_IsTheParameter_AndEmptyByDefault_SoThatServeFallsBackToTheAppsHostName()
+    {
+        var settings = (await WithSignIn).AppSettings();
+        var defaults = (await BicepSnapshot.Default).AppSettings();
+
+        var (url, error) = Escalation.Functions.Commands.EngineSettings.ParseWebBaseUrl(BicepSnapshot.AsDeployed(settings, Escalation.Functions.Commands.EngineSettings.WebBaseUrlKey));
+
+        Assert.Null(error);
+        Assert.Equal("https://duban.example.gov.cn", url);
+        Assert.Equal("", BicepSnapshot.AsDeployed(defaults, Escalation.Functions.Commands.EngineSettings.WebBaseUrlKey));
     }
 
     private static PredictedResource AuthSettings(BicepSnapshot snapshot) =>

@@ -12,6 +12,9 @@ namespace Escalation.Functions.Web.Feeds;
 /// <summary>One all-day entry of a feed: its day, a UID that stays the same from fetch to fetch, and the Chinese text.</summary>
 internal sealed record FeedEntry(LocalDate Date, string Uid, string Summary, string Description, string? Link);
 
+/// <summary>What a feed lists: tasks, and open demands with the unit that owes each.</summary>
+internal sealed record FeedScopeItems(IReadOnlyList<BoardTask> Tasks, IReadOnlyList<(UnitId Owing, OwedDemand Demand)> Demands);
+
 /// <summary>
 /// What a calendar feed lists (decided from the board's model, so that the feed says what the pages say), and the feed as
 /// iCalendar (Ical.Net): all-day events for each milestone and the deadline of the tasks in scope, their coming report
@@ -28,8 +31,8 @@ internal static class FeedCalendar
 
     public const string ProductId = "-//Escalation//Duban calendar feeds 1.0//ZH";
 
-    /// <summary>The entries of <paramref name="feed"/>, for <paramref name="viewer"/> (its creator), in date order.</summary>
-    public static IReadOnlyList<FeedEntry> Entries(BoardSnapshot board, Feed feed, Viewer viewer, IReadOnlyDictionary<string, string> references, string? baseUrl)
+    /// <summary>The tasks and the open demands (with the unit that owes each) <paramref name="feed"/> lists for <paramref name="viewer"/>, its creator.</summary>
+    public static FeedScopeItems Scope(BoardSnapshot board, Feed feed, Viewer viewer)
     {
         ArgumentNullException.ThrowIfNull(board);
         ArgumentNullException.ThrowIfNull(feed);
@@ -50,17 +53,27 @@ internal static class FeedCalendar
             .OrderBy(t => t.Unit.Value, StringComparer.Ordinal).ThenBy(t => t.Id, StringComparer.Ordinal)
             .ToList();
 
+        // Demands owed by the units in scope, and, for a personal feed, those about the person's own tasks.
+        var own = tasks.Select(t => (t.Unit, t.Id)).ToHashSet();
+        var demands = board.Demands.OrderBy(d => d.Key.Value, StringComparer.Ordinal)
+            .Where(d => viewer.CanSee(d.Key))
+            .SelectMany(d => d.Value.Where(x => units.Contains(d.Key) || (feed.Scope == FeedScope.Person && own.Contains((x.LogUnit, x.Item)))).Select(x => (Owing: d.Key, Demand: x)))
+            .ToList();
+        return new FeedScopeItems(tasks, demands);
+    }
+
+    /// <summary>The entries of the items in scope, in date order; <paramref name="references"/> maps a notice's event id to its 文号.</summary>
+    public static IReadOnlyList<FeedEntry> Entries(BoardSnapshot board, FeedScopeItems scope, IReadOnlyDictionary<string, string> references, string? baseUrl)
+    {
+        ArgumentNullException.ThrowIfNull(board);
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(references);
         var entries = new List<FeedEntry>();
         var calendar = board.Configuration.Calendar;
-        foreach (var task in tasks)
+        foreach (var task in scope.Tasks.Where(t => t.Status == ItemStatus.Active))
         {
             var link = baseUrl is null ? null : $"{baseUrl}/tasks/{Uri.EscapeDataString(task.Unit.Value)}/{Uri.EscapeDataString(task.Id)}";
             var about = $"{task.UnitName} · {task.Title}（{task.Id}）";
-            if (task.Status != ItemStatus.Active)
-            {
-                continue;
-            }
-
             foreach (var checkpoint in task.Checkpoints)
             {
                 var what = checkpoint.IsDeadline ? "完成时限" : $"节点：{checkpoint.Name}";
@@ -79,24 +92,19 @@ internal static class FeedCalendar
             {
                 var rolled = calendar.IsLoaded(due.Year) ? calendar.WorkingDayOnOrAfter(due) : due;
                 entries.Add(new FeedEntry(rolled, Uid("report", task, due), $"【进度报送截止】{task.Title}",
-                    $"{about}\n报送截止：请在当天报送完成进度（报送期截止 {Html.Date(due)}，遇节假日顺延至工作日）。", link));
+                    $"{about}\n进度报送截止：请在当天前报送完成进度（报送期截止 {Html.Date(due)}，遇节假日顺延至工作日）。", link));
             }
         }
 
-        // Demands owed by the units in scope, and, for a personal feed, those about the person's own tasks.
-        var own = tasks.Select(t => (t.Unit, t.Id)).ToHashSet();
-        foreach (var (owing, demands) in board.Demands.OrderBy(d => d.Key.Value, StringComparer.Ordinal))
+        foreach (var (owing, demand) in scope.Demands)
         {
-            foreach (var demand in demands.Where(d => viewer.CanSee(owing) && (units.Contains(owing) || (feed.Scope == FeedScope.Person && own.Contains((d.LogUnit, d.Item))))))
-            {
-                var reference = references.GetValueOrDefault(demand.Notice);
-                var what = ChineseNames.Of(demand.Kind);
-                var owingName = board.Configuration.Roster.Units.TryGetValue(owing, out var u) ? u.Name : owing.Value;
-                entries.Add(new FeedEntry(demand.DueBy, $"demand.{owing.Value}.{demand.Notice}.{demand.Kind.ToString().ToLowerInvariant()}@escalation",
-                    $"【{what}时限】{demand.ItemTitle}",
-                    $"{owingName}应于 {Html.Date(demand.DueBy)} 前提交{what}（{reference ?? "通报编号 " + demand.Notice}）。\n事项：{demand.ItemTitle}（{demand.Item}）",
-                    baseUrl is null ? null : $"{baseUrl}/notices/{Uri.EscapeDataString(demand.Notice)}"));
-            }
+            var reference = references.GetValueOrDefault(demand.Notice);
+            var what = ChineseNames.Of(demand.Kind);
+            var owingName = board.Configuration.Roster.Units.TryGetValue(owing, out var u) ? u.Name : owing.Value;
+            entries.Add(new FeedEntry(demand.DueBy, $"demand.{owing.Value}.{demand.Notice}.{demand.Kind.ToString().ToLowerInvariant()}@escalation",
+                $"【{what}时限】{demand.ItemTitle}",
+                $"{owingName}应于 {Html.Date(demand.DueBy)} 前提交{what}（{reference ?? "通报编号 " + demand.Notice}）。\n事项：{demand.ItemTitle}（{demand.Item}）",
+                baseUrl is null ? null : $"{baseUrl}/notices/{Uri.EscapeDataString(demand.Notice)}"));
         }
 
         return [.. entries.OrderBy(e => e.Date).ThenBy(e => e.Uid, StringComparer.Ordinal)];
