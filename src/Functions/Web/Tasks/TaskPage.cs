@@ -21,8 +21,8 @@ internal sealed record ProgressRecord(IReadOnlyList<ProgressLine> Lines, Progres
     /// <summary>
     /// Reads the rows in key order as the progress table's validation does (<see cref="ProgressReport.Parse"/>,
     /// <see cref="ProgressReport.GoingDownWithoutNote"/>: a row that goes down without a note does not count, and the next
-    /// is compared with the last that counted). <see cref="NextSeqOn"/> is the next free sequence number of
-    /// <paramref name="today"/>.
+    /// is compared with the last that counted), up to <paramref name="today"/>: later rows are left out. <see cref="NextSeqOn"/>
+    /// is the next free sequence number of <paramref name="today"/>.
     /// </summary>
     public static ProgressRecord Of(IReadOnlyList<ProgressRow> rows, IReadOnlyDictionary<PersonId, Contact> people, LocalDate today)
     {
@@ -36,6 +36,12 @@ internal sealed record ProgressRecord(IReadOnlyList<ProgressLine> Lines, Progres
             if (on == today)
             {
                 next = Math.Max(next, seq + 1);
+            }
+
+            if (on > today)
+            {
+                // A report dated after today (a simulated year's data, a page viewed with web --at) is not history yet.
+                continue;
             }
 
             var (progress, refusal) = ProgressReport.Parse(row.Progress);
