@@ -238,7 +238,7 @@ public sealed partial class SampleCityBrowserTests(BrowserFixture browser, Simul
     /// Waits until the page's URL is <paramref name="url"/> and an element of the new page, <paramref name="selector"/>, is
     /// there (locators query the page's current document).
     /// </summary>
-    private static async Task Arrived(IPage page, Regex url, string selector)
+    internal static async Task Arrived(IPage page, Regex url, string selector)
     {
         // Not WaitForURLAsync: when the URL already matched it waited for a load state that had already passed, and hung.
         var clock = System.Diagnostics.Stopwatch.StartNew();
