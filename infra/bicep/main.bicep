@@ -205,7 +205,7 @@ param authClientSecret string = ''
 @maxValue(104857600)
 param maxUploadBytes int = 20971520
 
-@description('The web pages\' public address, e.g. https://duban.example.gov.cn (Escalation__Web__BaseUrl): the calendar feeds' addresses and their links to task pages. Empty: https:// and the app's default host name (WEBSITE_HOSTNAME).')
+@description('Public address of the web pages, e.g. https://duban.example.gov.cn (Escalation__Web__BaseUrl): the addresses of the calendar feeds and their links to task pages. Empty: https:// and the default host name of the app (WEBSITE_HOSTNAME).')
 param webBaseUrl string = ''
 
 @description('Tags for every resource (azd adds azd-env-name).')
