@@ -214,4 +214,45 @@ public sealed class EngineSettingsTests
         Assert.Contains(key, error, StringComparison.Ordinal);
         Assert.Contains($"'{value}'", error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("https://duban.example.gov.cn", "https://duban.example.gov.cn")]
+    [InlineData(" https://duban.example.gov.cn/ ", "https://duban.example.gov.cn")]
+    [InlineData("https://example.gov.cn/duban", "https://example.gov.cn/duban")]
+    [InlineData("", null)]
+    public void WebBaseUrl_IsReadWithoutTheTrailingSlash_AndIsNullWhenNotSet(string value, string? expected)
+    {
+        var (settings, errors) = From((EngineSettings.WebBaseUrlKey, value));
+
+        Assert.Empty(errors);
+        Assert.Equal(expected, settings!.WebBaseUrl);
+    }
+
+    [Theory]
+    [InlineData("duban.example.gov.cn")]
+    [InlineData("ftp://duban.example.gov.cn")]
+    [InlineData("https://duban.example.gov.cn/?a=1")]
+    public void WebBaseUrl_IsAnErrorNamingTheKey_WhenItIsNoWebAddress(string value)
+    {
+        var (settings, errors) = From((EngineSettings.WebBaseUrlKey, value));
+
+        Assert.Null(settings);
+        var error = Assert.Single(errors);
+        Assert.Contains(EngineSettings.WebBaseUrlKey, error, StringComparison.Ordinal);
+        Assert.Contains("不是网页的地址", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ServeWebBaseUrl_IsTheSetting_ElseTheAppServiceHostName_ElseNone()
+    {
+        const string host = "duban-func-x1.azurewebsites.net";
+
+        var fromSetting = ServeCommand.WebBaseUrl(key => key == EngineSettings.WebBaseUrlKey ? "https://duban.example.gov.cn/" : key == ServeCommand.AppServiceHostNameKey ? host : null);
+        var fromHost = ServeCommand.WebBaseUrl(key => key == ServeCommand.AppServiceHostNameKey ? host : null);
+        var none = ServeCommand.WebBaseUrl(_ => null);
+
+        Assert.Equal("https://duban.example.gov.cn", fromSetting);
+        Assert.Equal("https://" + host, fromHost);
+        Assert.Null(none);
+    }
 }
