@@ -221,6 +221,20 @@ public static class LoopKeys
     public static LoopDecision? ParseDecision(string? text) =>
         text is not null && Decisions.TryGetValue(text.Trim(), out var d) ? d : null;
 
+    private static readonly Dictionary<string, DemandKind> Kinds = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["explanation"] = DemandKind.Explanation, ["说明"] = DemandKind.Explanation, ["情况说明"] = DemandKind.Explanation, ["书面说明"] = DemandKind.Explanation,
+        ["rectification"] = DemandKind.Rectification, ["整改"] = DemandKind.Rectification, ["整改报告"] = DemandKind.Rectification,
+        ["special-explanation"] = DemandKind.SpecialExplanation, ["专题说明"] = DemandKind.SpecialExplanation,
+    };
+
+    /// <summary>The accepted words for an answer's kind, for refusals.</summary>
+    public const string KindWords = "explanation/说明、rectification/整改 或 special-explanation/专题说明";
+
+    /// <summary>An answer's kind as written (English or Chinese), or null.</summary>
+    public static DemandKind? ParseKind(string? text) =>
+        text is not null && Kinds.TryGetValue(text.Trim(), out var kind) ? kind : null;
+
     /// <summary>A subject table as written, or null.</summary>
     public static SubjectTable? ParseTable(string? text) => text?.Trim().ToLowerInvariant() switch
     {

@@ -424,6 +424,9 @@ public static class UnitItems
         ["subjective"] = CauseKind.Subjective, ["主观"] = CauseKind.Subjective,
     };
 
+    /// <summary>True when an exemption's Cause cell names an objective cause (客观, objective).</summary>
+    public static bool IsObjective(string? cause) => cause is not null && Causes.TryGetValue(cause.Trim(), out var kind) && kind == CauseKind.Objective;
+
     private const string OccurrenceForms =
         "请填写期次（「2026-05」月、「2026-05-X2」旬、「2026-W21」周）、「milestone:2026-06-30」或「节点:2026-06-30」（该日到期的节点）、「deadline」或「完成时限」、「start」或「开工」。";
 
