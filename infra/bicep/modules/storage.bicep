@@ -59,6 +59,8 @@ var tables = [
   'digests'
   'references'
   'webkeys'
+  'decisions'
+  'exemptionrequests'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {
