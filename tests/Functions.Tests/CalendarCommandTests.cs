@@ -84,7 +84,8 @@ public class CalendarCommandTests
         Assert.Equal(Cli.Ok, code);
         Assert.Equal("", stderr);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(12, lines.Length); // the header and R1–R11
+        Assert.Equal(16, lines.Length); // the header, R1–R11, and the closed loop's R12–R14 and R16
+        Assert.Equal("R14\t问责建议\t已销号的整改被认定为虚假整改\t督查室\t包保领导\t邮件\tfalse-rectification\t一次\t\t虚假整改问责建议", lines[14]);
         Assert.StartsWith("R10\t提醒\t进展报送截止当天仍未报送（下午扫描）\t具体责任人", lines[10], StringComparison.Ordinal);
         Assert.Equal("R11\t问责建议\t要求的说明或整改逾期10个工作日仍未交\t督查室\t包保领导\t邮件\taccountability\t一次\t\t说明整改逾期问责建议", lines[11]);
         Assert.StartsWith("R8\t通报\t", lines[8], StringComparison.Ordinal);

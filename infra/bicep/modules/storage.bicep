@@ -60,6 +60,8 @@ var tables = [
   'references'
   'webkeys'
   'feeds'
+  'decisions'
+  'exemptionrequests'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2025-01-01' = {

@@ -38,12 +38,13 @@ public static class AccountabilityLevel
     /// <summary>
     /// True for the triggers that state a failure and may therefore raise an accountability recommendation or carry a
     /// consequence: overdue, report-missing, lag-streak, demand-overdue, start-missed, and for indicators indicator-lag,
-    /// target-missed, below-earlier, year-end-rank and bottom-rank. Not reminders ahead of a date (due-soon,
+    /// target-missed, below-earlier, year-end-rank and bottom-rank, and false-rectification (虚假整改). Not reminders ahead of a date (due-soon,
     /// report-due-soon), a stretch target (reminder only) or the scoreboard and its invitations.
     /// </summary>
     public static bool MayRaise(TriggerKind kind) => kind is TriggerKind.Overdue or TriggerKind.ReportMissing
         or TriggerKind.LagStreak or TriggerKind.DemandOverdue or TriggerKind.StartMissed or TriggerKind.IndicatorLag
-        or TriggerKind.TargetMissed or TriggerKind.BelowEarlier or TriggerKind.YearEndRank or TriggerKind.BottomRank;
+        or TriggerKind.TargetMissed or TriggerKind.BelowEarlier or TriggerKind.YearEndRank or TriggerKind.BottomRank
+        or TriggerKind.FalseRectification;
 
     /// <summary>
     /// True for the recipients an accountability rule may name in To or Copy: the supervision office, the lead official

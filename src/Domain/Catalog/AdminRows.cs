@@ -117,6 +117,9 @@ public sealed record ExemptionRow(
 {
     public const string Table = "exemptions";
 
+    /// <summary>申请编号: the exemptionrequests row key of the request whose approval wrote this row; empty for a row the office wrote.</summary>
+    public string? Request { get; init; }
+
     /// <summary>True for an indicator's exemption (the Indicator column is filled), read with the indicator, not the unit.</summary>
     public bool IsIndicator => !string.IsNullOrWhiteSpace(Indicator);
 
@@ -138,8 +141,26 @@ public sealed record ExplanationRow(
 {
     public const string Table = "explanations";
 
-    /// <summary><c>{notice}:{kind}</c>, and <c>:{from}</c> when another unit than the item's submitted it.</summary>
-    public string Key => $"{UnitRow.KeyOf(Notice)}:{Kind?.Trim()}{(IsFromAnotherUnit ? ":" + From!.Trim() : "")}";
+    /// <summary>
+    /// 佐证材料: the evidence files, a JSON list of {Name, Sha256, Bytes, ContentType} as the web writes it, or file names
+    /// separated by ； or ; (<see cref="Cases.EvidenceColumn"/>).
+    /// </summary>
+    public string? Evidence { get; init; }
+
+    /// <summary>次序: 1 (or empty) for the first submission of a case, 2.. for resubmissions.</summary>
+    public string? Seq { get; init; }
+
+    /// <summary>提交时间: when it was submitted on the web (an instant, ISO 8601 UTC); empty for rows written by hand.</summary>
+    public string? SubmittedAt { get; init; }
+
+    /// <summary>
+    /// <c>{notice}:{kind}</c>, and <c>:{from}</c> when another unit than the item's submitted it; from the second submission
+    /// of a case on, <c>@{seq}</c> after it.
+    /// </summary>
+    public string Key => $"{UnitRow.KeyOf(Notice)}:{Kind?.Trim()}{(IsFromAnotherUnit ? ":" + From!.Trim() : "")}{(SeqNumber > 1 ? "@" + SeqNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) : "")}";
+
+    /// <summary>The submission's number: <see cref="Seq"/> when it is a whole number from 1 to 99, else 1 (validation reports it).</summary>
+    public int SeqNumber => int.TryParse(Seq?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 99 ? n : 1;
 
     /// <summary>True when <see cref="From"/> names a unit other than the row's own (the item's unit).</summary>
     public bool IsFromAnotherUnit => !string.IsNullOrWhiteSpace(From) && From.Trim() != Unit?.Trim();

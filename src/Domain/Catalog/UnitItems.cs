@@ -48,7 +48,14 @@ public sealed record UnitRows(
     IReadOnlyList<ProgressRow> Progress,
     IReadOnlyList<ExemptionRow> Exemptions,
     IReadOnlyList<ExplanationRow> Explanations,
-    IReadOnlyList<IssuedDemand> Demands);
+    IReadOnlyList<IssuedDemand> Demands)
+{
+    /// <summary>The office's decisions on the unit's answers and exemption requests (decisions, the unit's partition).</summary>
+    public IReadOnlyList<Cases.Decision> Decisions { get; init; } = [];
+
+    /// <summary>The unit's exemption requests (exemptionrequests, the unit's partition).</summary>
+    public IReadOnlyList<Cases.ExemptionRequest> ExemptionRequests { get; init; } = [];
+}
 
 /// <summary>Turns one unit's rows into the items the evaluator judges, reporting and skipping faulty rows.</summary>
 public static class UnitItems
@@ -91,7 +98,7 @@ public static class UnitItems
         var milestones = Milestones(rows.Milestones, tasks, problems);
         var reports = Reports(rows.Progress, tasks, configuration.People, problems);
         var exemptions = Exemptions(rows.Exemptions, tasks, configuration.People, problems);
-        var met = Explanations(configuration, rows.Unit, rows.Explanations, rows.Demands, tasks, problems);
+        var met = MetDemands(ReadAnswers(configuration, rows.Unit, rows.Explanations, rows.Demands, tasks, problems), rows.Decisions);
 
         // The earliest answer by `from` to any notice of a thread.
         LocalDate? MetOn(IReadOnlyList<EventId> notices, DemandKind kind, UnitId from)
@@ -147,6 +154,48 @@ public static class UnitItems
         }
 
         return (items, problems);
+    }
+
+    /// <summary>
+    /// The unit's usable answers (explanations rows), as <see cref="Build"/> reads them: for the closed loop's pages and
+    /// events. Faulty rows are left out; <see cref="Build"/> reports them.
+    /// </summary>
+    public static IReadOnlyList<Cases.Answer> Answers(Configuration configuration, UnitRows rows)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(rows);
+        var ignored = new List<Problem>();
+        var tasks = new Dictionary<string, (TaskRow Row, SupervisedItem Item)>(StringComparer.Ordinal);
+        foreach (var row in rows.Tasks)
+        {
+            if (Task(configuration, rows.Unit, row, ignored) is { } item)
+            {
+                tasks.TryAdd(item.Id.Value, (row, item));
+            }
+        }
+
+        return ReadAnswers(configuration, rows.Unit, rows.Explanations, rows.Demands, tasks, ignored);
+    }
+
+    /// <summary>
+    /// The day each (notice, kind, submitting unit) was first met: the earliest answer that meets it (<see cref="Cases.LoopRules.Meets"/>:
+    /// not rejected, not a rectification without evidence). A reopened case stays met.
+    /// </summary>
+    private static Dictionary<(string Notice, DemandKind Kind, string From), LocalDate> MetDemands(IReadOnlyList<Cases.Answer> answers, IReadOnlyList<Cases.Decision> decisions)
+    {
+        var result = new Dictionary<(string, DemandKind, string), LocalDate>();
+        foreach (var answer in answers)
+        {
+            if (!Cases.LoopRules.Meets(answer, decisions))
+            {
+                continue;
+            }
+
+            var key = (answer.Notice.Value, answer.Kind, answer.Submitter.Value);
+            result[key] = result.TryGetValue(key, out var earlier) && earlier < answer.SubmittedOn ? earlier : answer.SubmittedOn;
+        }
+
+        return result;
     }
 
     /// <summary>The demands of an item, the repeats of one notice folded into its first: (first notice, every notice of the thread).</summary>
@@ -374,6 +423,9 @@ public static class UnitItems
         ["subjective"] = CauseKind.Subjective, ["主观"] = CauseKind.Subjective,
     };
 
+    /// <summary>True when an exemption's Cause cell names an objective cause (客观, objective).</summary>
+    public static bool IsObjective(string? cause) => cause is not null && Causes.TryGetValue(cause.Trim(), out var kind) && kind == CauseKind.Objective;
+
     private const string OccurrenceForms =
         "请填写期次（「2026-05」月、「2026-05-X2」旬、「2026-W21」周）、「milestone:2026-06-30」或「节点:2026-06-30」（该日到期的节点）、「deadline」或「完成时限」、「start」或「开工」。";
 
@@ -541,8 +593,8 @@ public static class UnitItems
         }
     }
 
-    /// <summary>The day each (notice, kind, submitting unit) was first met.</summary>
-    private static Dictionary<(string Notice, DemandKind Kind, string From), LocalDate> Explanations(
+    /// <summary>The usable answers among the explanations rows; each faulty row is reported and left out.</summary>
+    private static List<Cases.Answer> ReadAnswers(
         Configuration configuration,
         UnitId unit,
         IReadOnlyList<ExplanationRow> rows,
@@ -553,7 +605,7 @@ public static class UnitItems
         var itemOfNotice = demands.GroupBy(d => d.Notice.Value, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Item.Value, StringComparer.Ordinal);
         var submittersOf = demands.GroupBy(d => d.Notice.Value, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.SelectMany(d => d.From.Count == 0 ? [unit] : d.From).ToHashSet(), StringComparer.Ordinal);
-        var result = new Dictionary<(string, DemandKind, string), LocalDate>();
+        var result = new List<Cases.Answer>();
         foreach (var row in rows)
         {
             var read = new FieldReader(ExplanationRow.Table, row.Key, problems);
@@ -601,10 +653,37 @@ public static class UnitItems
                 }
             }
 
-            if (read.Ok && notice is not null && kind is { } k && on is { } date)
+            var (evidence, evidenceProblem) = Cases.EvidenceColumn.Parse(row.Evidence);
+            if (evidenceProblem is not null)
             {
-                var key = (notice, k, from);
-                result[key] = result.TryGetValue(key, out var earlier) && earlier < date ? earlier : date;
+                read.Fault(nameof(ExplanationRow.Evidence), row.Evidence, evidenceProblem);
+            }
+
+            var seq = read.Integer(nameof(ExplanationRow.Seq), row.Seq, required: false, 1, 99) ?? 1;
+            PersonId? by = read.Id(nameof(ExplanationRow.SubmittedBy), row.SubmittedBy, required: false) is { } person ? new PersonId(person) : null;
+            if (read.Ok && notice is not null && task is not null && kind is { } k && on is { } date && evidence is not null)
+            {
+                // 提交时间 is for the record: a cell retyped in Storage Explorer (a date) is reported, and the answer still counts.
+                Instant? at = null;
+                if (!string.IsNullOrWhiteSpace(row.SubmittedAt))
+                {
+                    if (NodaTime.Text.InstantPattern.ExtendedIso.Parse(row.SubmittedAt.Trim()) is { Success: true } parsed)
+                    {
+                        at = parsed.Value;
+                    }
+                    else
+                    {
+                        problems.Add(new Problem(ExplanationRow.Table, row.Key, nameof(ExplanationRow.SubmittedAt), row.SubmittedAt,
+                            "提交时间不是 ISO 8601 格式的时刻（如 2026-06-05T02:30:00Z），已忽略，这份答复照常有效。请按此格式改正，或清空此项。"));
+                    }
+                }
+
+                result.Add(new Cases.Answer(row.Key, unit, EventId.Parse(notice), task.Id, k, from == unit.Value ? null : new UnitId(from), seq, date, evidence)
+                {
+                    SubmittedAt = at,
+                    SubmittedBy = by,
+                    Text = string.IsNullOrWhiteSpace(row.Text) ? null : row.Text.Trim(),
+                });
             }
         }
 

@@ -128,6 +128,18 @@ public enum EventKind
 
     /// <summary>A bottom unit of the month is called on to pledge (表态发言).</summary>
     Pledge,
+
+    /// <summary>答复提交: a unit submitted an explanation, a rectification report or a special explanation (told to the office).</summary>
+    AnswerSubmitted,
+
+    /// <summary>答复处理: the office decided on an answer or an exemption request (told to the unit).</summary>
+    AnswerDecided,
+
+    /// <summary>虚假整改: the office reopened a closed rectification as false (an accountability recommendation, never to the unit).</summary>
+    FalseRectification,
+
+    /// <summary>豁免申请: a unit requested an exemption for an objective cause (told to the office).</summary>
+    ExemptionRequested,
 }
 
 /// <summary>A person an event goes to, and in which role.</summary>
@@ -208,6 +220,9 @@ public sealed record EventFacts(
     /// null below that level.
     /// </summary>
     public Accountability.AccountabilityFacts? Accountability { get; init; }
+
+    /// <summary>For the closed loop's events (answer submitted or decided, false rectification, exemption requested): what was done, by whom, when; null otherwise.</summary>
+    public Cases.LoopFacts? Loop { get; init; }
 }
 
 /// <summary>

@@ -88,6 +88,21 @@ public enum TriggerKind
 
     /// <summary>表态发言: a unit in its group's bottom k of the month is called on to pledge.</summary>
     Pledge,
+
+    // The closed loop's triggers (闭环): raised when a record is written on the web (and again by the daily run for records
+    // of the catch-up window, the deterministic event id keeping each once). See Cases.LoopEvents.
+
+    /// <summary>答复提交: a unit submitted an answer to a notice (explanations row).</summary>
+    AnswerSubmitted,
+
+    /// <summary>答复处理: the office decided on an answer or an exemption request (decisions row).</summary>
+    AnswerDecided,
+
+    /// <summary>虚假整改: the office reopened a closed rectification as false (a reopen decision).</summary>
+    FalseRectification,
+
+    /// <summary>豁免申请: a unit requested an exemption (exemptionrequests row).</summary>
+    ExemptionRequested,
 }
 
 /// <summary>Which of the two daily scans evaluates a rule; a rule belongs to exactly one.</summary>

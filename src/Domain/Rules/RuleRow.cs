@@ -29,7 +29,8 @@ public sealed partial record RuleRow
     /// <summary>
     /// <c>due-soon</c>, <c>overdue</c>, <c>report-missing</c>, <c>lag-streak</c>, <c>demand-overdue</c>, <c>report-due-soon</c>,
     /// <c>start-missed</c>; for indicators <c>indicator-lag</c>, <c>target-missed</c>, <c>stretch-missed</c>,
-    /// <c>below-earlier</c>, <c>year-end-rank</c>, <c>bottom-rank</c>, <c>scoreboard</c>, <c>share</c>, <c>pledge</c> (or
+    /// <c>below-earlier</c>, <c>year-end-rank</c>, <c>bottom-rank</c>, <c>scoreboard</c>, <c>share</c>, <c>pledge</c>; for the
+    /// closed loop <c>answer-submitted</c>, <c>answer-decided</c>, <c>false-rectification</c>, <c>exemption-requested</c> (or
     /// their Chinese names).
     /// </summary>
     public string? Trigger { get; init; }
@@ -153,6 +154,10 @@ public sealed partial record RuleRow
         ["scoreboard"] = TriggerKind.Scoreboard, ["成绩单"] = TriggerKind.Scoreboard,
         ["share"] = TriggerKind.ShareInvitation, ["分享经验"] = TriggerKind.ShareInvitation,
         ["pledge"] = TriggerKind.Pledge, ["表态发言"] = TriggerKind.Pledge,
+        ["answer-submitted"] = TriggerKind.AnswerSubmitted, ["答复提交"] = TriggerKind.AnswerSubmitted,
+        ["answer-decided"] = TriggerKind.AnswerDecided, ["答复处理"] = TriggerKind.AnswerDecided,
+        ["false-rectification"] = TriggerKind.FalseRectification, ["虚假整改"] = TriggerKind.FalseRectification,
+        ["exemption-requested"] = TriggerKind.ExemptionRequested, ["豁免申请"] = TriggerKind.ExemptionRequested,
     };
 
     internal static readonly Dictionary<string, ScanSlot> ScanSlots = new(StringComparer.OrdinalIgnoreCase)
@@ -282,6 +287,13 @@ public sealed partial record RuleRow
         var days = trigger == TriggerKind.ReportDueSoon
             ? ReportLead(Fault)
             : Span(nameof(Days), Days, trigger == TriggerKind.DueSoon, Fault);
+        if (trigger is { } loopTrigger && Cases.LoopEvents.IsLoop(loopTrigger) && !string.IsNullOrWhiteSpace(Days))
+        {
+            // The loop's rules tell the other side when a record is written: there is no date to count days from.
+            Fault(nameof(Days), Days, $"「{Trigger!.Trim()}」规则在单位提交答复、督查室作出处理或单位申请豁免时立即触发，不使用天数。请清空此项。");
+            days = null;
+        }
+
         if (trigger == TriggerKind.StartMissed && !string.IsNullOrWhiteSpace(Days))
         {
             // Not silently ignored: an admin writing 5 expects "5 days after the planned start", which this rule does not do.
@@ -610,6 +622,10 @@ public sealed partial record RuleRow
         if (trigger?.IsIndicator() == true)
         {
             fault(nameof(Repeat), Repeat, "指标规则按每期发布的数据各触发一次，不能「every N」重复。请改为「once」，或清空此项。");
+        }
+        else if (trigger is { } loopKind && Cases.LoopEvents.IsLoop(loopKind))
+        {
+            fault(nameof(Repeat), Repeat, "答复提交、答复处理、虚假整改和豁免申请规则按每份记录各触发一次，不能「every N」重复。请改为「once」，或清空此项。");
         }
         else if (trigger is TriggerKind.DueSoon or TriggerKind.LagStreak or TriggerKind.StartMissed or TriggerKind.ReportDueSoon)
         {

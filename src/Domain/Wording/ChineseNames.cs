@@ -44,6 +44,10 @@ public static class ChineseNames
         EventKind.Scoreboard => "成绩单",
         EventKind.ShareInvitation => "分享经验",
         EventKind.Pledge => "表态发言",
+        EventKind.AnswerSubmitted => "答复提交",
+        EventKind.AnswerDecided => "答复处理",
+        EventKind.FalseRectification => "虚假整改",
+        EventKind.ExemptionRequested => "豁免申请",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not an event kind."),
     };
 
@@ -161,6 +165,10 @@ public static class ChineseNames
             TriggerKind.Scoreboard => "每月成绩单" + After(trigger),
             TriggerKind.ShareInvitation => "成绩单排名前列，邀请分享经验" + After(trigger),
             TriggerKind.Pledge => "成绩单排名后列，要求表态发言" + After(trigger),
+            TriggerKind.AnswerSubmitted => "单位提交说明、整改报告或专题说明",
+            TriggerKind.AnswerDecided => "督查室处理答复或豁免申请（采纳、退回、销号、虚假整改、批准、不予批准）",
+            TriggerKind.FalseRectification => "已销号的整改被认定为虚假整改",
+            TriggerKind.ExemptionRequested => "单位以客观原因申请豁免",
             _ => throw new ArgumentOutOfRangeException(nameof(trigger), trigger.Kind, "Not a trigger kind."),
         };
     }

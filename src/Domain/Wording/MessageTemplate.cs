@@ -72,6 +72,13 @@ public sealed record MessageTemplate(string Id, string Subject, string Body, str
     /// <item><term>bottom</term><description>the scoreboard: the units in the bottom places (ties included)</description></item>
     /// <item><term>standings</term><description>the scoreboard in one line, e.g. 1.甲镇95.2%；2.乙镇91%；…</description></item>
     /// <item><term>escalation</term><description>bottom-rank events of a second consecutive period: that the summons moved up to the principal; empty otherwise</description></item>
+    /// <item><term>answer</term><description>closed-loop events: what was submitted or decided, 情况说明, 整改报告, 专题说明 or 豁免申请</description></item>
+    /// <item><term>decision</term><description>answer-decided events: 采纳, 采纳（销号）, 退回, 认定虚假整改（重新打开）, 批准 or 不予批准</description></item>
+    /// <item><term>reason</term><description>closed-loop events: the decision's reason, or an exemption request's cause</description></item>
+    /// <item><term>actor</term><description>closed-loop events: who submitted, requested or decided (the name)</description></item>
+    /// <item><term>evidence</term><description>closed-loop events: the evidence files' names, e.g. 整改照片.jpg、验收报告.pdf</description></item>
+    /// <item><term>notice</term><description>closed-loop events: the reference (文号) of the notice answered</description></item>
+    /// <item><term>exemptPeriod</term><description>exemption events: the period or milestone named, e.g. 2026-05, milestone:2026-06-30</description></item>
     /// <item><term>sender</term><description>the signature (落款), the SenderName setting, e.g. 督查室</description></item>
     /// <item><term>contact</term><description>the ContactLine setting, e.g. 联系人：王某，电话：0755-12345678; may be empty</description></item>
     /// </list>
@@ -83,6 +90,7 @@ public sealed record MessageTemplate(string Id, string Subject, string Body, str
         "plannedStart", "cause", "situation", "rule", "consequence", "consequenceUnit", "reference",
         "value", "figures", "light", "rank", "average", "rankTarget", "earlier", "firstThird", "group", "groupRank", "topK", "bottomK",
         "top", "bottom", "standings", "escalation",
+        "answer", "decision", "reason", "actor", "evidence", "notice", "exemptPeriod",
     ];
 
     private static readonly HashSet<string> Known = new(Placeholders, StringComparer.OrdinalIgnoreCase);

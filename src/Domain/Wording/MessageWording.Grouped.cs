@@ -76,6 +76,11 @@ public static partial class MessageWording
             return (style == Style.Cell ? "" : Text(indicator.PeriodLabel)) + IndicatorSituation(e, indicator, style);
         }
 
+        if (LoopSituation(e, style) is { } loopSituation)
+        {
+            return loopSituation;
+        }
+
         var checkpoint = style == Style.Cell || Text(facts.Checkpoint).Length == 0 ? "" : Q(facts.Checkpoint);
         var node = style == Style.Sms ? "节点" : "时间节点";
         switch (e.Kind)
@@ -103,7 +108,7 @@ public static partial class MessageWording
     }
 
     /// <summary>The kind of trouble, as a subject names it: 进度落后, 时间节点逾期未完成, ….</summary>
-    private static string Topic(EscalationEvent e) => IndicatorTopic(e) ?? e.Kind switch
+    private static string Topic(EscalationEvent e) => LoopTopic(e) ?? IndicatorTopic(e) ?? e.Kind switch
     {
         EventKind.DueSoon or EventKind.DueToday => "时间节点临近到期",
         EventKind.Overdue => "时间节点逾期未完成",

@@ -167,6 +167,12 @@ public static partial class MessageWording
             // The figures of an indicator are not progress: no 计划进度/实际进度 rows, and no milestone.
             IndicatorFactRows(e, indicator, Row);
         }
+        else if (facts.Loop is { } loop)
+        {
+            // What was submitted or decided, not progress.
+            Row("事项", Text(facts.ItemTitle));
+            LoopFactRows(loop, Row);
+        }
         else
         {
             Row("事项", Text(facts.ItemTitle));
@@ -249,7 +255,7 @@ public static partial class MessageWording
     }
 
     /// <summary>The shipped template that words an event of this kind and level, whatever template its rule named.</summary>
-    private static string ShippedTemplateId(EscalationEvent e) => AccountabilityTemplateId(e) ?? IndicatorTemplateId(e) ?? e.Kind switch
+    private static string ShippedTemplateId(EscalationEvent e) => LoopTemplateId(e) ?? AccountabilityTemplateId(e) ?? IndicatorTemplateId(e) ?? e.Kind switch
     {
         EventKind.DueSoon or EventKind.DueToday => "due-soon",
         EventKind.Overdue => e.Level == EventLevel.Summons ? "overdue-summons" : "overdue",
@@ -358,6 +364,7 @@ public static partial class MessageWording
             ["contact"] = Contact(wording),
         };
         AddIndicatorValues(values, e, wording);
+        AddLoopValues(values, e);
         return values;
     }
 

@@ -35,6 +35,10 @@ public static class SmsTemplateCoverage
             TriggerKind.Scoreboard => [EventKind.Scoreboard],
             TriggerKind.ShareInvitation => [EventKind.ShareInvitation],
             TriggerKind.Pledge => [EventKind.Pledge],
+            TriggerKind.AnswerSubmitted => [EventKind.AnswerSubmitted],
+            TriggerKind.AnswerDecided => [EventKind.AnswerDecided],
+            TriggerKind.FalseRectification => [EventKind.FalseRectification],
+            TriggerKind.ExemptionRequested => [EventKind.ExemptionRequested],
             _ => throw new ArgumentOutOfRangeException(nameof(rule), rule.Trigger.Kind, "Unknown trigger."),
         };
     }

@@ -62,10 +62,15 @@ internal static class WebCommand
             return Cli.UsageError;
         }
 
-        var digests = EngineSettings.From(setting).Settings?.Digests ?? DigestOptions.Default;
+        var engine = EngineSettings.From(setting).Settings;
+        var digests = engine?.Digests ?? DigestOptions.Default;
+
+        // Answers and decisions tell the other side at once, through the same local senders as `run` (the outbox folder).
+        using var loggers = LoggerFactory.Create(l => l.AddSimpleConsole().AddFilter("Microsoft", LogLevel.Warning));
+        using var loop = engine is null ? null : LocalLoop.Create(tables, clock, settings.Zone, engine, Path.GetFullPath(engine.Outbox), loggers);
 
         var address = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
-        using var app = Build(tables, clock, settings.Zone, web => web.UseUrls(address), digests);
+        using var app = Build(tables, clock, settings.Zone, web => web.UseUrls(address), digests, loop?.Loop);
         stdout.WriteLine($"网页已启动：{address}/ （挂图作战）。存储：{tables.Describe}");
         if (options.Get("at") is not null)
         {
@@ -77,14 +82,22 @@ internal static class WebCommand
         return Cli.Ok;
     }
 
-    /// <summary>The local web application over <paramref name="tables"/>; <paramref name="configure"/> sets where it listens.</summary>
-    public static WebApplication Build(IEntityTables tables, IClock clock, DateTimeZone zone, Action<IWebHostBuilder> configure, DigestOptions? digests = null)
+    /// <summary>
+    /// The local web application over <paramref name="tables"/>; <paramref name="configure"/> sets where it listens.
+    /// <paramref name="loop"/>, when given, is the closed loop's service the pages use (registered as a singleton).
+    /// </summary>
+    public static WebApplication Build(IEntityTables tables, IClock clock, DateTimeZone zone, Action<IWebHostBuilder> configure, DigestOptions? digests = null, Cases.ClosedLoop? loop = null)
     {
         ArgumentNullException.ThrowIfNull(configure);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders().AddSimpleConsole().AddFilter("Microsoft", LogLevel.Warning);
         configure(builder.WebHost);
         WebSite.AddServices(builder.Services, () => tables);
+        if (loop is not null)
+        {
+            builder.Services.AddSingleton(loop);
+        }
+
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Escalation.Web");
         var board = BoardCache.For(tables, clock, zone, e => BoardFailed(logger, e));

@@ -11,7 +11,9 @@ namespace Escalation.Functions.Local;
 /// rule, recipients with their roles, channels, and the demand's due date and the units that owe it when the event makes one;
 /// for a consequence notice the consequence and its executing unit; for an indicator event (taskId <c>ind:{indicator}</c>)
 /// the indicator, the period, the value and the ranks where there are some; <c>logOnly</c> for an event logged only (仅记录);
-/// <c>reference</c>, the reference (文号) of a logged notice, summons or accountability recommendation. Enum values are kebab-case (<c>due-soon</c>,
+/// <c>reference</c>, the reference (文号) of a logged notice, summons or accountability recommendation; for a closed-loop
+/// event (答复提交, 答复处理, 虚假整改, 豁免申请) the record (<c>subject</c>), <c>answerKind</c>, <c>answerSeq</c>, <c>decision</c>,
+/// <c>reason</c>, <c>actor</c>, <c>notice</c>, <c>noticeReference</c>, <c>evidence</c> and <c>exemptPeriod</c> where there are some. Enum values are kebab-case (<c>due-soon</c>,
 /// <c>unit-principal</c>, level <c>accountability</c>), as in the rules table, and channels are the rules table's words
 /// (<c>email</c>, <c>sms</c>, <c>wecom</c>, <c>dingtalk</c>); Chinese is written as is.
 /// </summary>
@@ -64,6 +66,16 @@ internal static class EventLine
                 Escalated = e.Facts.Indicator is { Escalated: true } ? true : null,
                 LogOnly = e.LogOnly ? true : null,
                 Reference = e.Reference,
+                Subject = e.Facts.Loop?.Subject,
+                AnswerKind = e.Facts.Loop?.AnswerKind,
+                AnswerSeq = e.Facts.Loop?.Seq,
+                Decision = e.Facts.Loop?.Decision,
+                Reason = e.Facts.Loop?.Reason,
+                Actor = e.Facts.Loop?.Actor?.Value,
+                Notice = e.Facts.Loop?.Notice?.Value,
+                NoticeReference = e.Facts.Loop?.NoticeReference,
+                Evidence = e.Facts.Loop is { Evidence.Count: > 0 } loop ? loop.Evidence : null,
+                ExemptPeriod = e.Facts.Loop?.Period,
             },
             Options);
     }
@@ -136,6 +148,36 @@ internal static class EventLine
 
         /// <summary>The reference (文号) the log assigned, 督办〔2026〕0123号; left out for reminders and events logged only.</summary>
         public string? Reference { get; init; }
+
+        /// <summary>For a closed-loop event: the row key of the answer or exemption request it is about; left out otherwise, as are the fields below.</summary>
+        public string? Subject { get; init; }
+
+        /// <summary>The answer's kind: explanation, rectification, special-explanation.</summary>
+        public Domain.Rules.DemandKind? AnswerKind { get; init; }
+
+        /// <summary>The answer's number within its case.</summary>
+        public int? AnswerSeq { get; init; }
+
+        /// <summary>For a decision: accept, reject, reopen, approve, deny.</summary>
+        public Domain.Cases.LoopDecision? Decision { get; init; }
+
+        /// <summary>The decision's reason, or the exemption request's cause.</summary>
+        public string? Reason { get; init; }
+
+        /// <summary>Who submitted, requested or decided (person id).</summary>
+        public string? Actor { get; init; }
+
+        /// <summary>The notice answered (event id).</summary>
+        public string? Notice { get; init; }
+
+        /// <summary>That notice's reference (文号).</summary>
+        public string? NoticeReference { get; init; }
+
+        /// <summary>The evidence files' names.</summary>
+        public IReadOnlyList<string>? Evidence { get; init; }
+
+        /// <summary>For an exemption request: the period or occurrence requested.</summary>
+        public string? ExemptPeriod { get; init; }
     }
 
     /// <summary>Unit and UnitName only for a role of a unit the rule names (<c>unit:fgw/principal</c>); left out otherwise.</summary>

@@ -214,16 +214,19 @@ public static class AdminTables
         Tables.Exemptions,
         ["Unit", "Task", "Indicator", "Period"],
         r => r.IsIndicator ? (IndicatorPartition(r.Indicator!.Trim()), $"{UnitRow.KeyOf(r.Unit)}:{r.Period?.Trim()}") : (UnitRow.KeyOf(r.Unit), r.Key),
-        r => [r.Unit, r.Task, r.Indicator, r.Period, r.ApprovedBy, r.ApprovedOn, r.Reason, r.Cause],
-        f => new ExemptionRow(f("Unit"), f("Task"), f("Period"), f("ApprovedBy"), f("ApprovedOn"), f("Reason"), f("Cause"), f("Indicator")),
+        r => [r.Unit, r.Task, r.Indicator, r.Period, r.ApprovedBy, r.ApprovedOn, r.Reason, r.Cause, r.Request],
+        f => new ExemptionRow(f("Unit"), f("Task"), f("Period"), f("ApprovedBy"), f("ApprovedOn"), f("Reason"), f("Cause"), f("Indicator")) { Request = f("Request") },
         r => r.Key);
 
     public static AdminTable<ExplanationRow> Explanations { get; } = new(
         Tables.Explanations,
-        ["Unit", "Notice", "Kind", "From"],
+        ["Unit", "Notice", "Kind", "From", "Seq"],
         r => (UnitRow.KeyOf(r.Unit), r.Key),
-        r => [r.Unit, r.Notice, r.Task, r.Kind, r.SubmittedOn, r.SubmittedBy, r.Text, r.From],
-        f => new ExplanationRow(f("Unit"), f("Notice"), f("Task"), f("Kind"), f("SubmittedOn"), f("SubmittedBy"), f("Text"), f("From")),
+        r => [r.Unit, r.Notice, r.Task, r.Kind, r.SubmittedOn, r.SubmittedBy, r.Text, r.From, r.Evidence, r.Seq, r.SubmittedAt],
+        f => new ExplanationRow(f("Unit"), f("Notice"), f("Task"), f("Kind"), f("SubmittedOn"), f("SubmittedBy"), f("Text"), f("From"))
+        {
+            Evidence = f("Evidence"), Seq = f("Seq"), SubmittedAt = f("SubmittedAt"),
+        },
         r => r.Key);
 
     public static AdminTable<IndicatorRow> Indicators { get; } = new(

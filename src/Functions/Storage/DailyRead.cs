@@ -1,4 +1,5 @@
 using Escalation.Domain.Calendar;
+using Escalation.Domain.Cases;
 using Escalation.Domain.Catalog;
 using Escalation.Domain.Evaluation;
 using Escalation.Domain.Indicators;
@@ -83,12 +84,28 @@ public sealed class DailyRead(IEntityTables tables, IClock clock, DateTimeZone z
     public async Task<(IReadOnlyList<ItemState> Items, IReadOnlyList<Problem> Problems)> Unit(
         Configuration configuration, UnitId unit, CancellationToken cancellationToken = default)
     {
+        var (items, problems, _) = await UnitWithRows(configuration, unit, cancellationToken).ConfigureAwait(false);
+        return (items, problems);
+    }
+
+    /// <summary>
+    /// <see cref="Unit"/> and the rows it was built from: the unit's admin rows, the demands of its notices, and the
+    /// closed loop's decisions and exemption requests of its partition.
+    /// </summary>
+    public async Task<(IReadOnlyList<ItemState> Items, IReadOnlyList<Problem> Problems, UnitRows Rows)> UnitWithRows(
+        Configuration configuration, UnitId unit, CancellationToken cancellationToken = default)
+    {
         var firstSeen = _firstSeen.OfUnit(unit, cancellationToken);
         var demands = await _log.Demands(unit, cancellationToken).ConfigureAwait(false);
-        var rows = await _admin.ReadUnit(unit, demands, cancellationToken).ConfigureAwait(false);
+        var cases = new CaseRecords(tables);
+        var rows = await _admin.ReadUnit(unit, demands, cancellationToken).ConfigureAwait(false) with
+        {
+            Decisions = await cases.Decisions(unit, cancellationToken).ConfigureAwait(false),
+            ExemptionRequests = await cases.Requests(unit, cancellationToken).ConfigureAwait(false),
+        };
         var (items, problems) = UnitItems.Build(configuration, rows);
         var seen = await firstSeen.ConfigureAwait(false);
-        return ([.. items.Select(i => seen.TryGetValue(i.Item.Id, out var date) ? i with { FirstSeen = date } : i)], problems);
+        return ([.. items.Select(i => seen.TryGetValue(i.Item.Id, out var date) ? i with { FirstSeen = date } : i)], problems, rows);
     }
 
     /// <summary>
@@ -169,9 +186,18 @@ public sealed class DailyRead(IEntityTables tables, IClock clock, DateTimeZone z
         Configuration configuration, UnitId unit, LocalDate today, ScanSlot scan = ScanSlot.Morning, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var (items, rowProblems) = await Unit(configuration, unit, cancellationToken).ConfigureAwait(false);
+        var (items, rowProblems, rows) = await UnitWithRows(configuration, unit, cancellationToken).ConfigureAwait(false);
         var evaluator = new Evaluator(configuration.Calendar, configuration.Rules, configuration.Roster, configuration.Options);
         var result = evaluator.Evaluate([.. items.Select(i => i.SeenBy(today))], today, scan);
+
+        // The closed loop's events of the catch-up window's records: the web raised them when it wrote each record, and
+        // raising them again (same ids) repairs a crash between the record and its event.
+        var loop = LoopEvents.ForUnit(configuration, rows, items, today, scan);
+        if (loop.Count > 0)
+        {
+            result = result with { Events = [.. result.Events, .. loop] };
+        }
+
         return new UnitAssessment(items, rowProblems, result);
     }
 

@@ -357,6 +357,24 @@ public sealed class EscalationLog(IEntityTables tables)
             IndicatorColumns.Write(indicator, Set);
         }
 
+        if (f.Loop is { } loop)
+        {
+            Set("LoopSubject", loop.Subject);
+            Set("LoopTable", Domain.Cases.LoopKeys.Token(loop.Table));
+            Set("AnswerKind", loop.AnswerKind?.ToString());
+            Set("AnswerSeq", loop.Seq);
+            Set("Decision", loop.Decision?.ToString());
+            Set("DecisionReason", loop.Reason);
+            Set("Actor", loop.Actor?.Value);
+            Set("ActorName", loop.ActorName);
+            Set("ActedAt", loop.At?.ToDateTimeOffset());
+            Set("Evidence", loop.Evidence.Count == 0 ? null : string.Join("、", loop.Evidence));
+            Set("Notice", loop.Notice?.Value);
+            Set("NoticeReference", loop.NoticeReference);
+            Set("ExemptPeriod", loop.Period);
+            Set("LoopFrom", loop.From?.Value);
+        }
+
         return entity;
     }
 
@@ -404,6 +422,11 @@ public sealed class EscalationLog(IEntityTables tables)
             facts = facts with { Indicator = indicator };
         }
 
+        if (entity.GetString("LoopSubject") is { Length: > 0 } subject)
+        {
+            facts = facts with { Loop = LoopFactsOf(entity, subject) };
+        }
+
         var unit = new UnitId(entity.GetString("Unit"));
         var demand = entity.GetString("Demand") is { } kind && Date(entity, "DueBy") is { } dueBy
             ? new Demand(Enum.Parse<DemandKind>(kind), dueBy) { From = Units(entity.GetString("DemandFrom")) }
@@ -432,6 +455,24 @@ public sealed class EscalationLog(IEntityTables tables)
             Instant.FromDateTimeOffset(entity.GetDateTimeOffset("LoggedAt") ?? default),
             Instant.FromDateTimeOffset(entity.GetDateTimeOffset("UpdatedAt") ?? default));
     }
+
+    /// <summary>A closed-loop event's facts as the row holds them.</summary>
+    private static Domain.Cases.LoopFacts LoopFactsOf(TableEntity entity, string subject) =>
+        new(Domain.Cases.LoopKeys.ParseTable(entity.GetString("LoopTable")) ?? Domain.Cases.SubjectTable.Explanations, subject)
+        {
+            AnswerKind = Enum.TryParse<DemandKind>(entity.GetString("AnswerKind"), out var kind) ? kind : null,
+            Seq = entity.GetInt32("AnswerSeq"),
+            Decision = Enum.TryParse<Domain.Cases.LoopDecision>(entity.GetString("Decision"), out var decision) ? decision : null,
+            Reason = entity.GetString("DecisionReason"),
+            Actor = entity.GetString("Actor") is { Length: > 0 } actor ? new PersonId(actor) : null,
+            ActorName = entity.GetString("ActorName"),
+            At = entity.GetDateTimeOffset("ActedAt") is { } at ? Instant.FromDateTimeOffset(at) : null,
+            Evidence = [.. (entity.GetString("Evidence") ?? "").Split('、', StringSplitOptions.RemoveEmptyEntries)],
+            Notice = entity.GetString("Notice") is { } notice && EventId.TryParse(notice, out var id) ? id : null,
+            NoticeReference = entity.GetString("NoticeReference"),
+            Period = entity.GetString("ExemptPeriod"),
+            From = entity.GetString("LoopFrom") is { Length: > 0 } from ? new UnitId(from) : null,
+        };
 
     /// <summary>Unit ids written comma-separated; empty (a row logged before demands had several submitters) for none.</summary>
     private static UnitId[] Units(string? text) =>

@@ -95,7 +95,7 @@ public static class Tables
 
     public static TableSchema Rules { get; } = new(
         "rules", "规则", "the constant `rule`", "the rule id",
-        "The escalation ladder. Empty means the shipped default rules R1–R11.",
+        "The escalation ladder. Empty means the shipped default rules R1–R14 and R16.",
         [
             new("Id", "规则编号", Id, true, "The rule's id, part of every event id it raises.", "R1"),
             new("Name", "规则名称", Text, false, "A name for people.", "节点到期前提醒"),
@@ -191,6 +191,7 @@ public static class Tables
             new("ApprovedOn", "批准日期", Date, false, "When.", "2026-05-08"),
             new("Reason", "理由", Text, false, "Why; a subjective start cause is shown in the start-missed notice.", "受汛期影响停工"),
             new("Cause", "原因性质", Choice, false, "objective/客观 (default: exempts) or subjective/主观 (recorded only, exempts nothing).", "客观") { Aliases = ["原因类型"] },
+            new("Request", "申请编号", Text, false, "The exemptionrequests row key of the unit's request whose approval on the web wrote this row; empty for a row the office wrote.", "jtj-2026-01:2026-05@1"),
         ],
         true);
 
@@ -206,6 +207,9 @@ public static class Tables
             new("SubmittedBy", "提交人", Id, false, "Person id of the submitter.", "fgw-chen", Reference.Person),
             new("Text", "内容", Text, false, "The text, or where to find it.", "已于6月3日召开专题会……"),
             new("From", "提交单位", Id, false, "Unit id of the unit that submitted it, when a notice demanded it of another unit than the task's (e.g. the builder); empty: the task's unit.", "cgj", Reference.Unit),
+            new("Evidence", "佐证材料", Text, false, "The evidence files: the web writes a JSON list of {Name, Sha256, Bytes, ContentType}; by hand, file names separated by ； or ;. A rectification without evidence never meets its demand.", "整改前后对比照片.jpg；验收报告.pdf") { Aliases = ["附件"] },
+            new("Seq", "次序", WholeNumber, false, "1 (or empty) for the first submission of a case (notice, kind, submitting unit), 2.. for resubmissions; the row key ends in @{seq} from 2 on.", "2"),
+            new("SubmittedAt", "提交时间", Text, false, "When it was submitted on the web: an instant, ISO 8601 in UTC; empty for rows written by hand.", "2026-06-05T02:30:00Z"),
         ],
         true);
 
@@ -412,7 +416,7 @@ public static class Tables
         new("Date", "日期", Date, true, "The day the event was raised.", "2026-06-02"),
         new("Rule", "规则", Id, true, "The rule that raised it.", "R5"),
         new("Level", "级别", Choice, true, "Reminder, Notice, Summons or Accountability (问责建议).", "Notice"),
-        new("Kind", "类型", Choice, true, "DueSoon, DueToday, Overdue, ReportMissing, Lagging, DemandOverdue, StartMissed, ReportDueSoon; for indicators IndicatorLagging, TargetMissed, StretchMissed, BelowEarlier, YearEndRank, BottomRank, Scoreboard, ShareInvitation or Pledge.", "Lagging"),
+        new("Kind", "类型", Choice, true, "DueSoon, DueToday, Overdue, ReportMissing, Lagging, DemandOverdue, StartMissed, ReportDueSoon; for indicators IndicatorLagging, TargetMissed, StretchMissed, BelowEarlier, YearEndRank, BottomRank, Scoreboard, ShareInvitation or Pledge; for the closed loop AnswerSubmitted, AnswerDecided, FalseRectification or ExemptionRequested.", "Lagging"),
         new("Task", "任务编号", Id, true, "The task; for an indicator event ind:{indicator}.", "fgw-2026-01"),
         new("Unit", "责任单位", Id, true, "The unit.", "fgw"),
         new("Occurrence", "事由键", Text, true, "What the event is about (milestone, period, report due date, demand), part of its id.", "lag:2026-05"),
@@ -468,6 +472,20 @@ public static class Tables
         new("Escalated", "升级约谈", Flag, false, "For bottom-rank: true when the summons moved up one level (the deputy replaced by the principal).", "true"),
         new("Exempt", "已豁免", Flag, false, "True when the office approved an objective cause for the period: a year-end event is then logged only.", "true"),
         new("Standings", "排名表", Text, false, "For a scoreboard: every unit's standing, best first, as JSON [[unit, value, rank, rank from bottom], …].", "[[\"town-jia\",82,1,7],[\"town-geng\",73,2,6]]"),
+        new("LoopSubject", "办理对象", Text, false, "For a closed-loop event: the row key of the answer (explanations) or exemption request (exemptionrequests) it is about.", "ev-3f2a…:rectification@2"),
+        new("LoopTable", "对象表", Choice, false, "For a closed-loop event: explanations or exemptionrequests, the table LoopSubject is a row of.", "explanations"),
+        new("AnswerKind", "答复类型", Choice, false, "For an answer's event: Explanation, Rectification or SpecialExplanation.", "Rectification"),
+        new("AnswerSeq", "答复次序", WholeNumber, false, "For an answer's event: the submission's number in its case (1 the first).", "2"),
+        new("Decision", "处理决定", Choice, false, "For a decision's event: Accept, Reject, Reopen, Approve or Deny.", "Reject"),
+        new("DecisionReason", "处理理由", Text, false, "For a closed-loop event: the decision's reason, or the exemption request's cause.", "未附整改佐证材料"),
+        new("Actor", "办理人", Id, false, "For a closed-loop event: who submitted, requested or decided (person id).", "dcs-wang"),
+        new("ActorName", "办理人姓名", Text, false, "Their name then.", "王主任"),
+        new("ActedAt", "办理时间", Timestamp, false, "For a closed-loop event: when the record was written.", "2026-06-05T02:30:00Z"),
+        new("Evidence", "佐证材料", Text, false, "For a closed-loop event: the evidence files' names, separated by 、.", "整改照片.jpg、验收报告.pdf"),
+        new("Notice", "原通报", Id, false, "For an answer's event: the notice answered (event id).", "ev-…"),
+        new("NoticeReference", "原通报文号", Text, false, "That notice's reference, when it has one.", "督办〔2026〕0123号"),
+        new("ExemptPeriod", "豁免期次", Text, false, "For an exemption request's event: the period or occurrence requested, as the exemptions table writes it.", "milestone:2026-06-30"),
+        new("LoopFrom", "提交单位", Id, false, "For a closed-loop event: the unit that answered or requested, when another than the task's (a builder).", "cjt"),
         new("Reference", "文号", Text, false, "The reference assigned when the event was first logged (notices, summonses and accountability recommendations that are sent; not reminders, not events logged only, not rows logged before references existed): quoted by messages, the export and answers.", "督办〔2026〕0123号"),
         new("Status", "状态", Choice, true, "Logged, Published, Delivered, PartlyFailed, Failed, or LogOnly (仅记录: an event without channels, never published).", "Published"),
         new("StatusNote", "状态说明", Text, false, "Why, when delivery failed.", "2 of 3 deliveries failed"),
@@ -488,8 +506,39 @@ public static class Tables
         ],
         false);
 
+    public static TableSchema Decisions { get; } = new(
+        Storage.CaseRecords.DecisionsTable, "督办决定", "the unit of the answer or request decided", "`{subject}!{seq:00}`: the subject's row key and the decision's number (`ev-3f2a…:rectification@2!01`)",
+        "The supervision office's decisions on answers and exemption requests, written by the web once each (insert-if-absent) and read by the daily run (which raises the events they cause within its catch-up window): who decided what, when and why.",
+        [
+            new("Unit", "责任单位", Id, true, "The unit whose answer or request it decides (the partition key).", "jtj", Reference.Unit),
+            new("Subject", "办理对象", Text, true, "The row key of the answer (explanations) or request (exemptionrequests) decided.", "ev-3f2a…:rectification@2"),
+            new("SubjectTable", "对象表", Choice, true, "explanations or exemptionrequests.", "explanations"),
+            new("Decision", "处理决定", Choice, true, "accept/采纳 (an accepted rectification is closed, 销号), reject/退回, reopen/虚假整改 (a closed rectification reopened as false), approve/批准 or deny/不予批准.", "reject"),
+            new("DecidedBy", "处理人", Id, true, "The office's person id.", "dcs-wang", Reference.Person),
+            new("DecidedAt", "处理时间", Timestamp, true, "When.", "2026-06-08T03:10:00Z"),
+            new("Reason", "理由", Text, false, "Why; required for reject, reopen and deny.", "未附整改佐证材料"),
+            new("Task", "任务编号", Id, false, "The task (or ind:{indicator}) concerned.", "jtj-2026-04"),
+            new("Notice", "通报编号", Id, false, "For an answer's decision: the notice answered.", "ev-3f2a…"),
+        ],
+        false);
+
+    public static TableSchema ExemptionRequests { get; } = new(
+        Storage.CaseRecords.RequestsTable, "豁免申请", "the requesting unit", "`{task or ind:indicator}:{period}@{seq}` (`jtj-2026-01:2026-05@1`)",
+        "Exemption requests units made on the web for an objective cause, written once each (insert-if-absent); the office approves (which writes the exemptions row) or denies them (a decisions row).",
+        [
+            new("Unit", "责任单位", Id, true, "The requesting unit (the partition key).", "jtj", Reference.Unit),
+            new("Task", "任务编号", Id, false, "The task; empty for an indicator's request.", "jtj-2026-01"),
+            new("Indicator", "指标编号", Id, false, "The indicator; empty for a task's request.", "gdtz-zs"),
+            new("Period", "期次", Text, true, "What it asks to exempt, as the exemptions table writes it: 2026-05, 2026-05-X2, 2026-W21, milestone:2026-06-30, deadline, start.", "2026-05"),
+            new("Reason", "理由", Text, true, "The objective cause.", "沿线发现文物遗存，暂停施工配合考古勘探"),
+            new("RequestedBy", "申请人", Id, true, "Person id of who asked.", "jtj-cao", Reference.Person),
+            new("RequestedAt", "申请时间", Timestamp, true, "When.", "2026-05-06T02:00:00Z"),
+            new("Evidence", "佐证材料", Text, false, "JSON list of {Name, Sha256, Bytes, ContentType}.", "[{\"Name\":\"停工通知.pdf\",…}]"),
+        ],
+        false);
+
     /// <summary>The tables the engine writes.</summary>
-    public static IReadOnlyList<TableSchema> Engine { get; } = [EscalationLog, EscalationByMonth, Deliveries, Dispatches, Problems, FirstSeen, IndicatorClaims, Digests, References, WebKeys, Feeds];
+    public static IReadOnlyList<TableSchema> Engine { get; } = [EscalationLog, EscalationByMonth, Deliveries, Dispatches, Problems, FirstSeen, IndicatorClaims, Digests, References, WebKeys, Feeds, Decisions, ExemptionRequests];
 
     public static IReadOnlyList<TableSchema> Admin { get; } =
         [Units, People, Tasks, Milestones, PlanTemplates, Progress, Rules, Templates, SmsTemplates, Robots, Calendar, Settings, Exemptions, Explanations, Indicators, IndicatorValues, RankingGroups];

@@ -230,13 +230,15 @@ public class AccountabilityRuleRowTests
     }
 
     [Fact]
-    public void DefaultRules_ParseWithoutProblems_AndEndWithTheRecommendation()
+    public void DefaultRules_ParseWithoutProblems_AndEndTheLadderWithTheRecommendation()
     {
         var (configuration, problems) = Build(Rows with { Rules = DefaultRules.Rows });
 
         Assert.Equal(Array.Empty<Problem>(), problems);
-        var top = configuration.Rules[^1];
+        var top = configuration.Rules.Single(r => r.Id.Value == "R11");
         Assert.Equal((new RuleId("R11"), EventLevel.Accountability, TriggerKind.DemandOverdue), (top.Id, top.Level, top.Trigger.Kind));
-        Assert.All(top.To.Concat(top.Copy), spec => Assert.True(AccountabilityLevel.Allows(spec)));
+        var accountability = configuration.Rules.Where(r => r.Level == EventLevel.Accountability).ToList();
+        Assert.Equal(["R11", "R14"], accountability.Select(r => r.Id.Value));
+        Assert.All(accountability.SelectMany(r => r.To.Concat(r.Copy)), spec => Assert.True(AccountabilityLevel.Allows(spec)));
     }
 }

@@ -143,7 +143,7 @@ public class ConfigurationTests
 
         var (configuration, problems) = Build(rows);
 
-        AssertSingleProblem(problems, "settings", "SupervisionOffice", "Value", null, "规则「R3」、「R5」、「R6」、「R8」、「R11」要发给或抄送督查室，但「settings」表中没有设置督查室的人员");
+        AssertSingleProblem(problems, "settings", "SupervisionOffice", "Value", null, "规则「R3」、「R5」、「R6」、「R8」、「R11」、「R12」、「R14」、「R16」要发给或抄送督查室，但「settings」表中没有设置督查室的人员");
         Assert.Null(configuration.Roster.SupervisionOffice);
     }
 

@@ -107,7 +107,7 @@ public class ExemptionAndExplanationTests
         var second = Round("overdue:2026-06-05:r1");
         var third = Round("overdue:2026-06-05:r2");
         var rows = UnitRows(
-            explanations: [new("swj", second.Notice.Value, "T1", "整改", "2026-06-15")],
+            explanations: [new("swj", second.Notice.Value, "T1", "整改", "2026-06-15") { Evidence = "整改照片.jpg" }],
             demands: [third, first, second]);
 
         var (items, problems) = BuildItems(rows);

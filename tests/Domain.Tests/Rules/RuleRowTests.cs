@@ -99,9 +99,10 @@ public class RuleRowTests
     {
         var rules = DefaultRules.All;
 
-        Assert.Equal(["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11"], rules.Select(r => r.Id.Value));
+        Assert.Equal(["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R16"], rules.Select(r => r.Id.Value));
         Assert.Equal(
-            [EventLevel.Reminder, EventLevel.Reminder, EventLevel.Notice, EventLevel.Reminder, EventLevel.Notice, EventLevel.Summons, EventLevel.Summons, EventLevel.Notice, EventLevel.Reminder, EventLevel.Reminder, EventLevel.Accountability],
+            [EventLevel.Reminder, EventLevel.Reminder, EventLevel.Notice, EventLevel.Reminder, EventLevel.Notice, EventLevel.Summons, EventLevel.Summons, EventLevel.Notice, EventLevel.Reminder, EventLevel.Reminder, EventLevel.Accountability,
+             EventLevel.Reminder, EventLevel.Reminder, EventLevel.Accountability, EventLevel.Reminder],
             rules.Select(r => r.Level));
         Assert.Equal((TriggerKind.ReportDueSoon, (DaySpan?)DaySpan.Working(1), ScanSlot.Morning, "report-due-soon"), (rules[8].Trigger.Kind, rules[8].Trigger.Days, rules[8].Scan, rules[8].Template));
         Assert.Equal((TriggerKind.ReportDueSoon, (DaySpan?)DaySpan.Working(0), ScanSlot.Afternoon, "report-due-today"), (rules[9].Trigger.Kind, rules[9].Trigger.Days, rules[9].Scan, rules[9].Template));
@@ -120,6 +121,46 @@ public class RuleRowTests
         Assert.Equal([RecipientRole.LeadOfficial], rules[10].Copy);
         Assert.Null(rules[10].Demand);
         Assert.Null(rules[10].Consequence);
+
+        // The closed loop: the office is told of an answer (R12) and of an exemption request (R16), the unit of a decision
+        // (R13, its owner with a copy to its principal), and a false rectification is an accountability recommendation (R14).
+        Assert.Equal(
+            [(TriggerKind.AnswerSubmitted, "answer-submitted"), (TriggerKind.AnswerDecided, "answer-decided"), (TriggerKind.FalseRectification, "false-rectification"), (TriggerKind.ExemptionRequested, "exemption-requested")],
+            rules.Skip(11).Select(r => (r.Trigger.Kind, r.Template)));
+        Assert.Equal([RecipientRole.Owner], rules[12].To);
+        Assert.Equal([RecipientRole.UnitPrincipal], rules[12].Copy);
+        Assert.Equal([Channel.Email, Channel.Sms], rules[12].Channels);
+        Assert.Equal([RecipientRole.SupervisionOffice], rules[13].To);
+        Assert.Equal([RecipientRole.LeadOfficial], rules[13].Copy);
+    }
+
+    [Theory]
+    [InlineData("answer-submitted", TriggerKind.AnswerSubmitted)]
+    [InlineData("答复提交", TriggerKind.AnswerSubmitted)]
+    [InlineData("答复处理", TriggerKind.AnswerDecided)]
+    [InlineData("虚假整改", TriggerKind.FalseRectification)]
+    [InlineData("豁免申请", TriggerKind.ExemptionRequested)]
+    public void Parse_ReadsTheLoopsTriggers_InEnglishOrChinese(string trigger, TriggerKind kind)
+    {
+        var (rule, problems) = new RuleRow { Id = "R20", Level = "提醒", Trigger = trigger, To = "督查室", Channels = "email", Template = "answer-submitted" }.Parse();
+
+        Assert.Empty(problems);
+        Assert.Equal(kind, rule!.Trigger.Kind);
+    }
+
+    [Theory]
+    [InlineData("Days", "3", "不使用天数")]
+    [InlineData("Repeat", "every 5", "不能「every N」重复")]
+    public void Parse_RefusesDaysAndRepeats_OnALoopTrigger(string field, string value, string reason)
+    {
+        var row = new RuleRow { Id = "R20", Level = "提醒", Trigger = "answer-decided", To = "owner", Channels = "email", Template = "answer-decided" };
+
+        var (rule, problems) = (field == "Days" ? row with { Days = value } : row with { Repeat = value }).Parse();
+
+        Assert.Null(rule);
+        var problem = Assert.Single(problems);
+        Assert.Equal(field, problem.Field);
+        Assert.Contains(reason, problem.Reason, StringComparison.Ordinal);
     }
 
     private static RuleRow With(RuleRow row, string field, string value) => field switch
@@ -151,7 +192,7 @@ public class RuleTableTests
 
         var (rules, problems) = RuleRow.ParseAll(rows);
 
-        Assert.Equal(["R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11"], rules.Select(r => r.Id.Value));
+        Assert.Equal(["R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R16"], rules.Select(r => r.Id.Value));
         Assert.Equal([("R1", "Id"), ("R1", "Id"), ("R99", "Channels")], problems.Select(p => (p.Key, p.Field)));
     }
 }

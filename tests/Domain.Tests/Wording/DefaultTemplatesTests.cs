@@ -16,7 +16,7 @@ public class DefaultTemplatesTests
     /// </summary>
     private static readonly EscalationRule OverdueSummons = DefaultRules.All.Single(r => r.Id.Value == "R3") with
     {
-        Id = new RuleId("R12"),
+        Id = new RuleId("R90"),
         Name = "逾期二十个工作日约谈",
         Level = EventLevel.Summons,
         Trigger = new RuleTrigger(TriggerKind.Overdue, DaySpan.Working(20)),
@@ -30,7 +30,7 @@ public class DefaultTemplatesTests
     /// </summary>
     private static readonly EscalationRule ConsequenceNotice = DefaultRules.All.Single(r => r.Id.Value == "R11") with
     {
-        Id = new RuleId("R13"),
+        Id = new RuleId("R91"),
         Name = "逾期项目核减前期费",
         Trigger = new RuleTrigger(TriggerKind.Overdue, DaySpan.Working(20)),
         Template = "consequence-notice",

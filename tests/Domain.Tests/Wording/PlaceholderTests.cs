@@ -80,7 +80,7 @@ public class PlaceholderTests
     [Fact]
     public void Expected_CoversEveryPlaceholder_InTheirListedOrder_TheIndicatorOnesLast()
     {
-        Assert.Equal(MessageTemplate.Placeholders, Expected().Concat(IndicatorPlaceholderTests.Expected()).Select(row => (string)row[0]));
+        Assert.Equal(MessageTemplate.Placeholders, Expected().Concat(IndicatorPlaceholderTests.Expected()).Concat(LoopWordingTests.Expected()).Select(row => (string)row[0]));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Escalation.Domain.Cases;
 using Escalation.Domain.Accountability;
 using Escalation.Domain.Events;
 using Escalation.Domain.Items;
@@ -39,6 +40,28 @@ internal static class WordingFixtures
             facts,
             demand);
 
+    /// <summary>What a typical closed-loop event of <paramref name="kind"/> records: a second rectification report, or an exemption request.</summary>
+    public static LoopFacts TypicalLoop(EventKind kind) => kind == EventKind.ExemptionRequested
+        ? new LoopFacts(SubjectTable.ExemptionRequests, "x:milestone:2024-12-31@1")
+        {
+            Reason = "受连续强降雨影响，施工现场停工二十天",
+            Actor = new PersonId("swj-zhou"),
+            ActorName = "周科长",
+            Evidence = ["气象局证明.pdf", "停工照片.jpg"],
+            Period = "milestone:2024-12-31",
+        }
+        : new LoopFacts(SubjectTable.Explanations, "ev-0:rectification@2")
+        {
+            AnswerKind = DemandKind.Rectification,
+            Seq = 2,
+            Decision = kind == EventKind.AnswerSubmitted ? null : kind == EventKind.FalseRectification ? LoopDecision.Reopen : LoopDecision.Reject,
+            Reason = kind == EventKind.AnswerSubmitted ? null : "整改佐证材料与现场情况不符",
+            Actor = new PersonId("dcs-wang"),
+            ActorName = "王主任",
+            Evidence = ["整改照片.jpg", "验收报告.pdf"],
+            NoticeReference = "督办〔2024〕0123号",
+        };
+
     /// <summary>
     /// The event <paramref name="rule"/> raises, with the longest typical values: two-digit months and days, decimals,
     /// a two-digit streak and working-day count.
@@ -54,6 +77,10 @@ internal static class WordingFixtures
             TriggerKind.LagStreak => EventKind.Lagging,
             TriggerKind.ReportDueSoon => EventKind.ReportDueSoon,
             TriggerKind.StartMissed => EventKind.StartMissed,
+            TriggerKind.AnswerSubmitted => EventKind.AnswerSubmitted,
+            TriggerKind.AnswerDecided => EventKind.AnswerDecided,
+            TriggerKind.FalseRectification => EventKind.FalseRectification,
+            TriggerKind.ExemptionRequested => EventKind.ExemptionRequested,
             _ => EventKind.DemandOverdue,
         };
         facts = eventKind switch
@@ -70,6 +97,7 @@ internal static class WordingFixtures
             EventKind.ReportDueSoon => facts with { ReportDue = D(2024, 12, 31), WorkingDaysLeft = rule.Trigger.Days?.Count ?? 1 },
             EventKind.Lagging => facts with { Streak = 12, Period = "2024年12月", PeriodKey = "2024-12" },
             EventKind.StartMissed => facts with { PlannedStart = D(2024, 12, 27), Cause = "未记录原因，按主观原因处理" },
+            EventKind.AnswerSubmitted or EventKind.AnswerDecided or EventKind.FalseRectification or EventKind.ExemptionRequested => facts with { Loop = TypicalLoop(eventKind) },
             _ => facts with { DemandOf = EventId.For(new RuleId("R5"), new ItemId("x"), "lag:2024-11"), DemandDueBy = D(2024, 12, 31) },
         };
         if (rule.Level == EventLevel.Accountability)

@@ -307,7 +307,8 @@ public class WordingTests
 
         //            unit|item|recipient|level|kind|date|asOf|checkpoint|due|deadline|target|planned|reported|gap|when|daysLeft|streak|period|reportDue|demand|demandKind|dueBy|owedBy|sender|contact|plannedStart|cause|situation|rule|consequence|consequenceUnit|reference
         //            then the indicator placeholders, all empty for a task's event: value|figures|light|rank|average|rankTarget|earlier|firstThird|group|groupRank|topK|bottomK|top|bottom|standings|escalation
-        Assert.Equal("单位|事项||通报|逾期未完成|2024年6月7日|2024年6月7日||||||10%||||||||||单位|督查室||||时间节点逾期未完成|R1|||" + new string('|', 16), email.Subject);
+        //            then the closed loop's, empty too: answer|decision|reason|actor|evidence|notice|exemptPeriod
+        Assert.Equal("单位|事项||通报|逾期未完成|2024年6月7日|2024年6月7日||||||10%||||||||||单位|督查室||||时间节点逾期未完成|R1|||" + new string('|', 16) + new string('|', 7), email.Subject);
     }
 
     [Fact]

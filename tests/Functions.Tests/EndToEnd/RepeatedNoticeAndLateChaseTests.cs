@@ -17,7 +17,7 @@ public sealed class RepeatedNoticeAndLateChaseTests : IDisposable
     // Scenario repeated-rectification: R3 is the shipped R3 (rectification in 15 calendar days, rolled) with the
     // repeat the docs show ("每5个工作日，直至升级"), R7 the shipped demand-overdue summons. The milestone of 06-05 is missed;
     // R3 notifies on 06-06 and repeats on 06-12 and 06-22, every one demanding the same rectification by 06-22. The unit
-    // files its rectification against the first notice on 06-15, a week early. The repeats fold into the first notice's
+    // files its rectification (with evidence: one without never meets a demand) against the first notice on 06-15, a week early. The repeats fold into the first notice's
     // demand, which the answer meets: nobody is summoned (before the fix each repeat was a demand of its own, and R7
     // summoned the principal and deputy twice in one letter listing the same task twice).
     [Fact]

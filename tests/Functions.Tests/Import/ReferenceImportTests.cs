@@ -46,6 +46,37 @@ public sealed class ReferenceImportTests(SqliteBackend backend) : IClassFixture<
         Assert.Equal(notice.Id.Value + ":说明", answer.Key);
     }
 
+    // The closed loop's columns, under their Chinese headers: a rectification's evidence (file names by hand), its number
+    // in its case and the web's submission time; an exemption's request.
+    [Fact]
+    public async Task Import_ReadsTheLoopsColumns_UnderChineseHeaders()
+    {
+        var tables = backend.Fresh();
+        var clock = new FakeClock(Instant.FromUtc(2026, 6, 1, 0, 30));
+        await new Importer(tables, clock, Zone).Import(ImportSource.Read(Repo.Samples));
+        var notice = (await new EscalationLog(tables).Log(ExportData.Notice("lag:2026-05", "zjj", new LocalDate(2026, 6, 2), "市住房城乡建设局"), ExportData.Now))!;
+        var folder = _files["loop"];
+        Directory.CreateDirectory(folder);
+        File.WriteAllLines(Path.Combine(folder, "explanations.csv"),
+        [
+            "责任单位,文号,任务编号,类型,提交日期,提交人,内容,佐证材料,次序,提交时间",
+            $"zjj,{notice.Reference},zjj-2026-01,说明,2026-06-05,,已于6月3日召开专题会,会议纪要.pdf；签到表.jpg,2,2026-06-05T02:30:00Z",
+        ]);
+        File.WriteAllLines(Path.Combine(folder, "exemptions.csv"),
+        [
+            "责任单位,任务编号,期次,批准人,批准日期,理由,原因性质,申请编号",
+            "zjj,zjj-2026-01,2026-05,dcs-office,2026-06-02,暴雨停工,客观,zjj-2026-01:2026-05@1",
+        ]);
+
+        var report = await new Importer(tables, clock, Zone).Import(ImportSource.Read(folder));
+        var stored = await new AdminStore(tables).ReadAll();
+
+        Assert.Empty(report.Rejected);
+        var answer = Assert.Single(stored.Explanations, e => e.Task == "zjj-2026-01");
+        Assert.Equal((notice.Id.Value + ":说明@2", "会议纪要.pdf；签到表.jpg", "2026-06-05T02:30:00Z"), (answer.Key, answer.Evidence, answer.SubmittedAt));
+        Assert.Equal("zjj-2026-01:2026-05@1", Assert.Single(stored.Exemptions, e => e.Task == "zjj-2026-01" && e.Period == "2026-05").Request);
+    }
+
     // The references table is city-wide, but an explanation is filed and met under the unit whose notice demanded it: a
     // row of jtj quoting zjj's notice was imported without a word, and met nothing while the office believed jtj answered.
     [Fact]

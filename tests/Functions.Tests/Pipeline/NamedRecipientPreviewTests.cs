@@ -54,7 +54,7 @@ public sealed class NamedRecipientPreviewTests : IDisposable
 
         var (code, output, _) = Cli(["check", "--store", store]);
 
-        Assert.Contains("rules                  22       22", imported, StringComparison.Ordinal);
+        Assert.Contains("rules                  26       26", imported, StringComparison.Ordinal);
         Assert.Equal(Commands.Cli.DataError, code);
         Assert.Contains("R6", output, StringComparison.Ordinal);
         Assert.Contains("人员:王健国", output, StringComparison.Ordinal);
@@ -100,6 +100,10 @@ public sealed class NamedRecipientPreviewTests : IDisposable
                 "I9 principal | supervision-office",
                 "I10 principal |",
                 "I11 principal | supervision-office",
+                "R12 supervision-office |",
+                "R13 owner | principal",
+                "R14 supervision-office | lead-official",
+                "R16 supervision-office |",
             ],
             configuration.Rules.Select(r => $"{r.Id} {Words(r.To)} | {Words(r.Copy)}".TrimEnd()));
     }
