@@ -153,6 +153,7 @@ public sealed partial record RuleRow
         ["scoreboard"] = TriggerKind.Scoreboard, ["成绩单"] = TriggerKind.Scoreboard,
         ["share"] = TriggerKind.ShareInvitation, ["分享经验"] = TriggerKind.ShareInvitation,
         ["pledge"] = TriggerKind.Pledge, ["表态发言"] = TriggerKind.Pledge,
+        ["unsigned"] = TriggerKind.Unsigned, ["未签收"] = TriggerKind.Unsigned,
     };
 
     internal static readonly Dictionary<string, ScanSlot> ScanSlots = new(StringComparer.OrdinalIgnoreCase)
@@ -610,6 +611,10 @@ public sealed partial record RuleRow
         if (trigger?.IsIndicator() == true)
         {
             fault(nameof(Repeat), Repeat, "指标规则按每期发布的数据各触发一次，不能「every N」重复。请改为「once」，或清空此项。");
+        }
+        else if (trigger == TriggerKind.Unsigned)
+        {
+            fault(nameof(Repeat), Repeat, "「unsigned」（未签收）规则对每份通报、约谈通知只催一次签收，不能「every N」重复。请改为「once」，或清空此项。");
         }
         else if (trigger is TriggerKind.DueSoon or TriggerKind.LagStreak or TriggerKind.StartMissed or TriggerKind.ReportDueSoon)
         {

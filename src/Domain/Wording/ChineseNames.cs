@@ -44,6 +44,7 @@ public static class ChineseNames
         EventKind.Scoreboard => "成绩单",
         EventKind.ShareInvitation => "分享经验",
         EventKind.Pledge => "表态发言",
+        EventKind.Unsigned => "未签收",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not an event kind."),
     };
 
@@ -161,6 +162,7 @@ public static class ChineseNames
             TriggerKind.Scoreboard => "每月成绩单" + After(trigger),
             TriggerKind.ShareInvitation => "成绩单排名前列，邀请分享经验" + After(trigger),
             TriggerKind.Pledge => "成绩单排名后列，要求表态发言" + After(trigger),
+            TriggerKind.Unsigned => $"通报、约谈通知送达后{trigger.Days ?? DaySpan.Working(1)}仍未签收",
             _ => throw new ArgumentOutOfRangeException(nameof(trigger), trigger.Kind, "Not a trigger kind."),
         };
     }

@@ -257,6 +257,7 @@ public static partial class MessageWording
         EventKind.ReportDueSoon => e.Facts.WorkingDaysLeft == 0 ? "report-due-today" : "report-due-soon",
         EventKind.DemandOverdue => "demand-overdue",
         EventKind.StartMissed => "start-missed",
+        EventKind.Unsigned => "unsigned",
         _ => e.Level switch
         {
             EventLevel.Reminder => "lag-reminder",

@@ -35,6 +35,7 @@ public static class SmsTemplateCoverage
             TriggerKind.Scoreboard => [EventKind.Scoreboard],
             TriggerKind.ShareInvitation => [EventKind.ShareInvitation],
             TriggerKind.Pledge => [EventKind.Pledge],
+            TriggerKind.Unsigned => [EventKind.Unsigned],
             _ => throw new ArgumentOutOfRangeException(nameof(rule), rule.Trigger.Kind, "Unknown trigger."),
         };
     }

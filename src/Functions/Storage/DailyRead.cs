@@ -84,8 +84,8 @@ public sealed class DailyRead(IEntityTables tables, IClock clock, DateTimeZone z
         Configuration configuration, UnitId unit, CancellationToken cancellationToken = default)
     {
         var firstSeen = _firstSeen.OfUnit(unit, cancellationToken);
-        var demands = await _log.Demands(unit, cancellationToken).ConfigureAwait(false);
-        var rows = await _admin.ReadUnit(unit, demands, cancellationToken).ConfigureAwait(false);
+        var (demands, notices) = await _log.Issued(unit, cancellationToken).ConfigureAwait(false);
+        var rows = await _admin.ReadUnit(unit, demands, cancellationToken).ConfigureAwait(false) with { Notices = notices };
         var (items, problems) = UnitItems.Build(configuration, rows);
         var seen = await firstSeen.ConfigureAwait(false);
         return ([.. items.Select(i => seen.TryGetValue(i.Item.Id, out var date) ? i with { FirstSeen = date } : i)], problems);
