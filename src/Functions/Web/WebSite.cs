@@ -86,6 +86,7 @@ internal sealed partial class WebSite(IPrincipalSource principals, Func<BoardCac
         pages.MapMethods("/signout", GetOrHead, SignOutPage);
         pages.MapPost("/signout", SignOut);
         MapDigests(pages);
+        MapNotices(pages);
     }
 
     /// <summary>The methods of a page (function.json of Web and Api allows both).</summary>
@@ -155,7 +156,8 @@ internal sealed partial class WebSite(IPrincipalSource principals, Func<BoardCac
             }
         }
 
-        return Respond(context, StatusCodes.Status200OK, unit.Name, viewer, Pages.Unit(snapshot, unit, demands));
+        var notices = await UnitNotices(context, viewer, snapshot, unit.Id).ConfigureAwait(false);
+        return Respond(context, StatusCodes.Status200OK, unit.Name, viewer, Pages.Unit(snapshot, unit, demands, notices));
     }
 
     private async Task<IResult> SignInPage(HttpContext context, IAntiforgery antiforgery)
