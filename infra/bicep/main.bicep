@@ -205,6 +205,9 @@ param authClientSecret string = ''
 @maxValue(104857600)
 param maxUploadBytes int = 20971520
 
+@description('The web\'s public address for the sign links (签收) in messages (Escalation__Web__BaseUrl); empty: the app\'s https default host name.')
+param webBaseUrl string = ''
+
 @description('Tags for every resource (azd adds azd-env-name).')
 param tags object = {}
 
@@ -406,6 +409,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Escalation__Smtp__AllowPlainTextAuth: string(smtpAllowPlainTextAuth)
       Escalation__Web__EvidenceContainerUrl: '${storage.outputs.blobEndpoint}${evidenceContainer}'
       Escalation__Web__MaxUploadBytes: string(maxUploadBytes)
+      Escalation__Web__BaseUrl: empty(webBaseUrl) ? 'https://${names.functionApp}.${environment().name == 'AzureChinaCloud' ? 'chinacloudsites.cn' : 'azurewebsites.net'}' : webBaseUrl
     }
   }
 }

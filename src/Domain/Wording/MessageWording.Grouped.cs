@@ -167,6 +167,15 @@ public static partial class MessageWording
         }
 
         AddStandings(document, items, wording);
+        foreach (var item in addressed)
+        {
+            // One line per notice the addressee signs for: 签收（督办〔2026〕0012号）：https://…/notices/ev-….
+            if (SignLink(item.Event, wording) is { } link)
+            {
+                document.Add(SignLabel + Parenthesised(Text(item.Event.Reference) is { Length: > 0 } reference ? reference : Text(item.Event.Facts.ItemTitle)) + "：" + link);
+            }
+        }
+
         Signature(document, letter, wording);
         return new EmailMessage(subject, document.PlainText(), document.Html(subject));
     }

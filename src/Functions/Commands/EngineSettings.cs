@@ -128,6 +128,12 @@ internal sealed record EngineSettings(
     /// <summary>Whether spans and metrics are printed on stdout (<c>true</c>/<c>false</c>, default false).</summary>
     public const string TelemetryConsoleKey = "Escalation__Telemetry__Console";
 
+    /// <summary>
+    /// The web's public base address (https://…, no path), for the sign links (签收) in notice and summons messages; empty
+    /// for no link (the messages then read exactly as without it).
+    /// </summary>
+    public const string WebBaseUrlKey = "Escalation__Web__BaseUrl";
+
     /// <summary>08:30 Asia/Shanghai is 00:30 UTC; NCRONTAB with seconds, UTC (Flex Consumption has no WEBSITE_TIME_ZONE).</summary>
     public const string DefaultScanSchedule = "0 30 0 * * *";
 
@@ -152,7 +158,30 @@ internal sealed record EngineSettings(
         ServiceBusNamespaceKey, ServiceBusConnectionStringKey,
         ApplicationInsightsConnectionStringKey, OtlpEndpointKey, TelemetryConsoleKey,
         Web.Uploads.UploadPolicy.MaxUploadBytesKey, Web.Uploads.BlobEvidenceStore.ContainerUrlKey,
+        WebBaseUrlKey,
     ];
+
+    /// <summary>
+    /// The web's base address as messages link to it (no trailing slash), or null for none; an address that is not an
+    /// absolute http(s) URL without query, fragment or characters that would break a link is an error.
+    /// </summary>
+    internal static string? WebBaseUrl(string? text, List<string> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var trimmed = text.TrimEnd('/');
+        if (Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            && uri.Query.Length == 0 && uri.Fragment.Length == 0 && !trimmed.Any(c => char.IsWhiteSpace(c) || c is '(' or ')' or '[' or ']' or '<' or '>' or '"'))
+        {
+            return trimmed;
+        }
+
+        errors.Add($"设置 {WebBaseUrlKey} = '{text}' 不是网页的访问地址，应写成 https://<主机名>（如 https://escalation.example.cn），不带查询参数；留空则消息中不附签收链接。");
+        return null;
+    }
 
     private static readonly HashSet<string> CronNames = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -261,6 +290,7 @@ internal sealed record EngineSettings(
         var firstRetry = Number(FirstRetryMinutesKey, 5, 1, 24 * 60);
         var gather = Number(GatherMinutesKey, 10, 0, 60);
         var smsDailyCap = Number(SmsDailyCapKey, DeliveryOptions.DefaultSmsDailyCap, 0, 100);
+        var webBaseUrl = WebBaseUrl(Get(WebBaseUrlKey), errors);
 
         var emailSender = Get(EmailSenderKey) ?? DefaultEmailSender;
         if (!Domain.Catalog.ContactAddress.IsEmail(emailSender))
@@ -335,7 +365,7 @@ internal sealed record EngineSettings(
         }
 
         return (new EngineSettings(
-            new DeliveryOptions(window, atOnce, maxAttempts, Duration.FromMinutes(firstRetry), DeliveryOptions.Default.Lease) { Gather = Duration.FromMinutes(gather), SmsDailyCap = smsDailyCap },
+            new DeliveryOptions(window, atOnce, maxAttempts, Duration.FromMinutes(firstRetry), DeliveryOptions.Default.Lease) { Gather = Duration.FromMinutes(gather), SmsDailyCap = smsDailyCap, WebBaseUrl = webBaseUrl },
             schedule,
             scheduleText,
             Get(OutboxKey) ?? DefaultOutbox,
