@@ -95,12 +95,12 @@ public static class Tables
 
     public static TableSchema Rules { get; } = new(
         "rules", "规则", "the constant `rule`", "the rule id",
-        "The escalation ladder. Empty means the shipped default rules R1–R11.",
+        "The escalation ladder. Empty means the shipped default rules R1–R11 and R15.",
         [
             new("Id", "规则编号", Id, true, "The rule's id, part of every event id it raises.", "R1"),
             new("Name", "规则名称", Text, false, "A name for people.", "节点到期前提醒"),
             new("Level", "级别", Choice, true, "reminder/提醒, notice/通报, summons/约谈, accountability/问责建议 (to the supervision office and decision makers only, never the unit).", "提醒"),
-            new("Trigger", "触发条件", Choice, true, "due-soon, overdue, report-missing, lag-streak, demand-overdue, start-missed/未按期开工, report-due-soon.", "due-soon"),
+            new("Trigger", "触发条件", Choice, true, "due-soon, overdue, report-missing, lag-streak, demand-overdue, start-missed/未按期开工, report-due-soon, unsigned/未签收.", "due-soon"),
             new("Days", "天数", Choice, false, "For due-soon: how far ahead (required). For report-due-soon: working days before the report is due (empty = 1, 0 = on the due day). For overdue, report-missing, demand-overdue: a delay after the due date before the rule first fires (empty: at once). Working days (10, 10wd, 10个工作日) or calendar days (15d, 15天).", "3") { Aliases = ["提前工作日"] },
             new("Scope", "范围", Choice, false, "For due-soon and overdue: all (default), milestones, deadline.", "all"),
             new("Streak", "连续期数", WholeNumber, false, "For lag-streak: the streak length from which the rule fires.", "2"),
