@@ -56,6 +56,9 @@ public sealed record IssuedNotice(EventId Notice, ItemId Item, EventLevel Level,
 
     /// <summary>Its reference (文号) as issued; null for none.</summary>
     public string? Reference { get; init; }
+
+    /// <summary>The title of the task or indicator it is about, as logged.</summary>
+    public string Title { get; init; } = "";
 }
 
 /// <summary>One unit's rows: what a daily evaluation of that unit reads (one partition of each table).</summary>

@@ -67,7 +67,7 @@ public sealed class EscalationLog(IEntityTables tables)
 
     private static readonly string[] StateColumns = ["Status", "Indexed"];
     private static readonly string[] ClaimColumns = ["Unit"];
-    private static readonly string[] DemandColumns = ["Task", "Demand", "DueBy", "DemandFrom", "Rule", "Occurrence", "Reference", "Level", "Kind", "DeliveredAt", "SignedAt"];
+    private static readonly string[] DemandColumns = ["Task", "Demand", "DueBy", "DemandFrom", "Rule", "Occurrence", "Reference", "Level", "Kind", "DeliveredAt", "SignedAt", "TaskTitle"];
 
     /// <summary>
     /// Logs the event unless it is already logged. True when this call logged it. A log-only event
@@ -235,6 +235,7 @@ public sealed class EscalationLog(IEntityTables tables)
                 {
                     SignedAt = entity.GetDateTimeOffset("SignedAt") is { } signed ? Instant.FromDateTimeOffset(signed) : null,
                     Reference = entity.GetString("Reference") is { Length: > 0 } reference ? reference : null,
+                    Title = entity.GetString("TaskTitle") ?? "",
                 });
             }
 
