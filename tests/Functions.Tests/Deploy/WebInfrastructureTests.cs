@@ -120,6 +120,24 @@ public sealed class WebInfrastructureTests
         Assert.Equal(UploadPolicy.DefaultMaxBytes, defaultPolicy!.MaxBytes);
     }
 
+    [Fact]
+    public async Task WebBaseUrl_IsTheAppsHttpsDefaultHostName_UnlessAnAddressIsGiven()
+    {
+        var defaults = (await BicepSnapshot.Default).AppSettings();
+        var site = (await BicepSnapshot.Default).One("Microsoft.Web/sites");
+        var given = (await BicepSnapshot.Take("""
+            using 'main.bicep'
+            param namePrefix = 'duban'
+            param webBaseUrl = 'https://duban.example.cn'
+            """)).AppSettings();
+
+        // [format('https://{0}.{1}', '<the app's name>', if(equals(environment().name, 'AzureChinaCloud'), 'chinacloudsites.cn', 'azurewebsites.net'))]
+        var computed = defaults[Escalation.Functions.Commands.EngineSettings.WebBaseUrlKey];
+        Assert.StartsWith("[format('https://{0}.{1}', '" + site.Name + "'", computed, StringComparison.Ordinal);
+        Assert.Contains("'azurewebsites.net'", computed, StringComparison.Ordinal);
+        Assert.Equal("https://duban.example.cn", given[Escalation.Functions.Commands.EngineSettings.WebBaseUrlKey]);
+    }
+
     private static PredictedResource AuthSettings(BicepSnapshot snapshot) =>
         snapshot.OfType("Microsoft.Web/sites/config").Single(c => c.Leaf == "authsettingsV2");
 }
