@@ -153,6 +153,7 @@ internal sealed class Html
         .inline{display:inline;margin-left:.8rem}
         .pager{margin:.8rem 0;display:flex;gap:1rem}
         .error{border:2px solid #c00000;padding:1rem;background:#fff5f5}
+        .note{border:2px solid #2e7d32;padding:.6rem 1rem;background:#f3fbf3}
         .muted{color:#555}
         .crumbs{margin-bottom:.4rem}
         .digest-page{border:1px solid #ddd;padding:2rem 1.5rem;margin-top:.8rem;background:#fff;box-shadow:0 1px 4px rgba(0,0,0,.12)}
