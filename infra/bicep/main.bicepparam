@@ -50,4 +50,5 @@ param robotSecrets = json(readEnvironmentVariable('ESCALATION_ROBOT_SECRETS', '{
 param authClientId = readEnvironmentVariable('ESCALATION_AUTH_CLIENT_ID', '')
 param authClientSecret = readEnvironmentVariable('ESCALATION_AUTH_CLIENT_SECRET', '')
 param maxUploadBytes = int(readEnvironmentVariable('ESCALATION_MAX_UPLOAD_BYTES', '20971520'))
+// The pages' public address (calendar feeds, the sign links (签收) in messages); empty: the app's https default host name.
 param webBaseUrl = readEnvironmentVariable('ESCALATION_WEB_BASE_URL', '')

@@ -40,6 +40,27 @@ public sealed record IssuedDemand(EventId Notice, ItemId Item, DemandKind Kind, 
     public string? Reference { get; init; }
 }
 
+/// <summary>
+/// A notice or summons of the unit's log that was delivered (its status first became delivered or partly failed), read
+/// with the demands for the unsigned chase (未签收).
+/// </summary>
+/// <param name="Notice">The event.</param>
+/// <param name="Item">The item it was about.</param>
+/// <param name="Level">Notice or summons.</param>
+/// <param name="Kind">What it was about.</param>
+/// <param name="DeliveredAt">When it was delivered (送达时间).</param>
+public sealed record IssuedNotice(EventId Notice, ItemId Item, EventLevel Level, EventKind Kind, Instant DeliveredAt)
+{
+    /// <summary>When it was signed for (签收时间); null while unsigned.</summary>
+    public Instant? SignedAt { get; init; }
+
+    /// <summary>Its reference (文号) as issued; null for none.</summary>
+    public string? Reference { get; init; }
+
+    /// <summary>The title of the task or indicator it is about, as logged.</summary>
+    public string Title { get; init; } = "";
+}
+
 /// <summary>One unit's rows: what a daily evaluation of that unit reads (one partition of each table).</summary>
 public sealed record UnitRows(
     UnitId Unit,
@@ -55,6 +76,9 @@ public sealed record UnitRows(
 
     /// <summary>The unit's exemption requests (exemptionrequests, the unit's partition).</summary>
     public IReadOnlyList<Cases.ExemptionRequest> ExemptionRequests { get; init; } = [];
+
+    /// <summary>The unit's delivered notices and summonses (from the escalation log), signed or not.</summary>
+    public IReadOnlyList<IssuedNotice> Notices { get; init; } = [];
 }
 
 /// <summary>Turns one unit's rows into the items the evaluator judges, reporting and skipping faulty rows.</summary>
@@ -141,6 +165,19 @@ public static class UnitItems
                     }));
             var exempt = exemptions.TryGetValue(id, out var e) ? e : null;
             var state = ItemState.Of(built, reports.TryGetValue(id, out var r) ? r : null, exempt?.Periods, demands);
+            if (rows.Notices.Count > 0)
+            {
+                state = state with
+                {
+                    Notices = [.. rows.Notices.Where(n => n.Item.Value == id).Select(n => new DeliveredNotice(n.Notice, n.Level, configuration.Calendar.DateAt(n.DeliveredAt))
+                    {
+                        SignedOn = n.SignedAt is { } signed ? configuration.Calendar.DateAt(signed) : null,
+                        Reference = n.Reference,
+                        Kind = n.Kind,
+                    })],
+                };
+            }
+
             if (exempt is not null)
             {
                 state = state with

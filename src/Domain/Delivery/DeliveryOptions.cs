@@ -31,6 +31,12 @@ public sealed record DeliveryOptions(
     /// </summary>
     public Duration Gather { get; init; } = Duration.FromMinutes(10);
 
+    /// <summary>
+    /// The web's public base address (Escalation__Web__BaseUrl) for the sign links (签收) in messages; null for none. The
+    /// deliveries put it into the wording (<see cref="Wording.WordingSettings.WebBaseUrl"/>).
+    /// </summary>
+    public string? WebBaseUrl { get; init; }
+
     /// <summary>The default <see cref="SmsDailyCap"/>.</summary>
     public const int DefaultSmsDailyCap = 8;
 

@@ -36,12 +36,25 @@ public sealed record DemandEntry(UnitId Unit, ItemId Item, string Title, string 
 /// <param name="On">The day it was meant to go.</param>
 public sealed record FailedMessage(string Message, UnitId? Unit, string Person, Channel Channel, string Error, LocalDate On);
 
+/// <summary>A notice or summons delivered to a unit and not signed for (未签收) on the day judged.</summary>
+/// <param name="Unit">The unit it was sent to (whose log holds it).</param>
+/// <param name="Item">The task or indicator it is about.</param>
+/// <param name="Title">Its name.</param>
+/// <param name="Notice">The notice (its reference when it has one, else its event id).</param>
+/// <param name="Level">Notice or summons.</param>
+/// <param name="DeliveredOn">The local date it was delivered.</param>
+public sealed record UnsignedEntry(UnitId Unit, ItemId Item, string Title, string Notice, EventLevel Level, LocalDate DeliveredOn);
+
 /// <summary>Everything a weekly list is built from (the shell reads it; duplicates are fine, the builder removes them).</summary>
 public sealed record WeeklyListInputs(
     IReadOnlyList<LightSighting> Lights,
     IReadOnlyList<DemandEntry> Demands,
     IReadOnlyList<FailedMessage> Failures,
-    IReadOnlyDictionary<UnitId, string> UnitNames);
+    IReadOnlyDictionary<UnitId, string> UnitNames)
+{
+    /// <summary>The notices and summonses delivered and still unsigned on the issue day.</summary>
+    public IReadOnlyList<UnsignedEntry> UnsignedNotices { get; init; } = [];
+}
 
 /// <summary>
 /// 每周督查清单: every red or yellow task and indicator, every overdue demand, every failed message of the week, one entry
@@ -68,11 +81,15 @@ public sealed record WeeklyList(
     /// </summary>
     public IReadOnlyList<UnitId> PartOf { get; init; } = [];
 
-    public bool IsEmpty => Lights.Count == 0 && Demands.Count == 0 && Failures.Count == 0;
+    /// <summary>未签收的通报和约谈: notices and summonses delivered and still unsigned on the issue day, by delivery date.</summary>
+    public IReadOnlyList<UnsignedEntry> UnsignedNotices { get; init; } = [];
+
+    public bool IsEmpty => Lights.Count == 0 && Demands.Count == 0 && Failures.Count == 0 && UnsignedNotices.Count == 0;
 
     /// <summary>The units that have anything in the list, by id.</summary>
     public IReadOnlyList<UnitId> Units =>
         [.. Lights.Select(l => l.Unit).Concat(Demands.Select(d => d.Unit)).Concat(Failures.Where(f => f.Unit is not null).Select(f => f.Unit!.Value))
+            .Concat(UnsignedNotices.Select(u => u.Unit))
             .Distinct().OrderBy(u => u.Value, StringComparer.Ordinal)];
 
     /// <summary>The unit's own part: its entries only.</summary>
@@ -94,6 +111,7 @@ public sealed record WeeklyList(
             Lights = [.. Lights.Where(l => set.Contains(l.Unit))],
             Demands = [.. Demands.Where(d => set.Contains(d.Unit))],
             Failures = [.. Failures.Where(f => f.Unit is { } u && set.Contains(u))],
+            UnsignedNotices = [.. UnsignedNotices.Where(u => set.Contains(u.Unit))],
         };
     }
 
@@ -126,7 +144,12 @@ public sealed record WeeklyList(
             .Select(g => g.OrderByDescending(f => f.On).First())
             .OrderBy(f => f.On).ThenBy(f => f.Message, StringComparer.Ordinal)
             .ToList();
-        return new WeeklyList(week, issuedOn, lights, demands, failures, inputs.UnitNames);
+        var unsigned = inputs.UnsignedNotices
+            .GroupBy(u => (u.Unit, u.Notice))
+            .Select(g => g.First())
+            .OrderBy(u => u.DeliveredOn).ThenBy(u => u.Unit.Value, StringComparer.Ordinal).ThenBy(u => u.Notice, StringComparer.Ordinal)
+            .ToList();
+        return new WeeklyList(week, issuedOn, lights, demands, failures, inputs.UnitNames) { UnsignedNotices = unsigned };
     }
 }
 
@@ -155,6 +178,27 @@ public static class DemandEntries
                 }
 
                 yield return new DemandEntry(demand.From ?? unit, state.Item.Id, state.Item.Title, demand.Reference ?? demand.Notice.Value, demand.Kind, demand.DueBy);
+            }
+        }
+    }
+}
+
+/// <summary>The notices and summonses a digest lists as unsigned (未签收), judged as of one day.</summary>
+public static class UnsignedEntries
+{
+    /// <summary>
+    /// Those of <paramref name="notices"/> delivered on or before <paramref name="date"/> and not signed for by then (a
+    /// signature after it does not count for a list of that day); only what is signed for (notices and summonses), never
+    /// the chases themselves.
+    /// </summary>
+    public static IEnumerable<UnsignedEntry> Open(IEnumerable<(UnitId Unit, ItemId Item, string Title, string Notice, EventLevel Level, Events.EventKind Kind, LocalDate DeliveredOn, LocalDate? SignedOn)> notices, LocalDate date)
+    {
+        ArgumentNullException.ThrowIfNull(notices);
+        foreach (var n in notices)
+        {
+            if (Delivery.Signing.IsSignable(n.Level) && n.Kind != Events.EventKind.Unsigned && n.DeliveredOn <= date && !(n.SignedOn is { } signed && signed <= date))
+            {
+                yield return new UnsignedEntry(n.Unit, n.Item, n.Title, n.Notice, n.Level, n.DeliveredOn);
             }
         }
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Escalation.Domain.Accountability;
 using Escalation.Domain.Calendar;
+using Escalation.Domain.Delivery;
 using Escalation.Domain.Events;
 using Escalation.Domain.Items;
 using Escalation.Domain.Periods;
@@ -135,7 +136,7 @@ public sealed class Evaluator
         // (judged on the progress at the due date) and an explanation or rectification demanded by a notice.
         var reported = state.Progress.ProgressOn(today);
         var done = !Timeline.IsBelow(reported, 100);
-        if (done && state.Demands.Count == 0 && LongPast(item.Deadline, today))
+        if (done && state.Demands.Count == 0 && state.Notices.Count == 0 && LongPast(item.Deadline, today))
         {
             return;
         }
@@ -161,7 +162,7 @@ public sealed class Evaluator
         var context = new ItemContext(run, state, built.Timeline!, reported);
         foreach (var rule in _pointRules)
         {
-            if (rule.Scan != run.Scan || !rule.AppliesOn(today) || (done && rule.Trigger.Kind is not (TriggerKind.Overdue or TriggerKind.DemandOverdue)))
+            if (rule.Scan != run.Scan || !rule.AppliesOn(today) || (done && rule.Trigger.Kind is not (TriggerKind.Overdue or TriggerKind.DemandOverdue or TriggerKind.Unsigned)))
             {
                 continue;
             }
@@ -177,6 +178,7 @@ public sealed class Evaluator
                     case TriggerKind.DemandOverdue: context.DemandOverdue(rule); break;
                     case TriggerKind.StartMissed: context.StartMissed(rule); break;
                     case TriggerKind.ReportDueSoon: context.ReportDueSoon(rule); break;
+                    case TriggerKind.Unsigned: context.Unsigned(rule); break;
                 }
             }
             catch (CalendarYearNotLoadedException e)
@@ -423,6 +425,35 @@ public sealed class Evaluator
                 : NoCauseRecorded;
             Raise(rule, EventKind.StartMissed, $"start:{Iso(planned)}",
                 new EventFacts(Item.Title, UnitName, PlannedToday, reported, PlannedStart: planned, Cause: cause), planned);
+        }
+
+        /// <summary>
+        /// 未签收: a notice or summons delivered and not signed for by the rule's delay after the delivery day (default one
+        /// working day) is chased once, from that day on, within the catch-up window; a signature on or before the
+        /// evaluated day stops it. A chase (itself a reminder) is never chased, nor is anything below notice level.
+        /// </summary>
+        public void Unsigned(EscalationRule rule)
+        {
+            foreach (var notice in state.Notices)
+            {
+                if (!Signing.IsSignable(notice.Level) || notice.Kind == EventKind.Unsigned || notice.SignedOn is { } signed && signed <= Today)
+                {
+                    continue;
+                }
+
+                var chaseOn = (rule.Trigger.Days ?? DaySpan.Working(1)).AddTo(notice.DeliveredOn, Calendar);
+                if (chaseOn > Today || Calendar.WorkingDaysBetween(chaseOn, Today) > Owner._options.CatchUpWorkingDays)
+                {
+                    continue;
+                }
+
+                Raise(rule, EventKind.Unsigned, "unsigned:" + notice.Notice.Value,
+                    new EventFacts(Item.Title, UnitName, PlannedToday, reported, DemandOf: notice.Notice)
+                    {
+                        UnsignedNotice = new UnsignedFacts(notice.Level, notice.Reference, notice.DeliveredOn),
+                    },
+                    chaseOn);
+            }
         }
 
         private bool Exempt(Checkpoint checkpoint) =>

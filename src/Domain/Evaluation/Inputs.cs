@@ -56,6 +56,25 @@ public sealed record OpenDemand(EventId Notice, DemandKind Kind, LocalDate DueBy
     public string? Reference { get; init; }
 }
 
+/// <summary>
+/// A notice or summons of an item delivered to its unit, and whether it was signed for (签收): what the unsigned chase
+/// (<see cref="TriggerKind.Unsigned"/>) judges.
+/// </summary>
+/// <param name="Notice">The notice's event id.</param>
+/// <param name="Level">Its level: only notices and summonses are signed for (<see cref="Delivery.Signing.IsSignable(EventLevel)"/>).</param>
+/// <param name="DeliveredOn">The local date its status first became delivered (or partly failed).</param>
+public sealed record DeliveredNotice(EventId Notice, EventLevel Level, LocalDate DeliveredOn)
+{
+    /// <summary>The local date it was signed for; null while unsigned. A signature after the evaluated day does not count yet.</summary>
+    public LocalDate? SignedOn { get; init; }
+
+    /// <summary>Its reference (文号) as issued; null when it has none.</summary>
+    public string? Reference { get; init; }
+
+    /// <summary>What it was about: an unsigned chase is never itself chased.</summary>
+    public EventKind Kind { get; init; }
+}
+
 /// <summary>Whether a cause the supervision office recorded exempts anything: objective (客观) does, subjective (主观) does not.</summary>
 public enum CauseKind
 {
@@ -100,6 +119,9 @@ public sealed record ItemState(
 
     /// <summary>The cause recorded for a missed start, or null when none is recorded (which counts as subjective).</summary>
     public StartCause? StartCause { get; init; }
+
+    /// <summary>The item's notices and summonses delivered to its unit, signed or not, for the unsigned chase (未签收).</summary>
+    public IReadOnlyList<DeliveredNotice> Notices { get; init; } = [];
 
     private static readonly IReadOnlySet<LocalDate> NoDates = new HashSet<LocalDate>();
 

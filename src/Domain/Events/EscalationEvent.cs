@@ -140,6 +140,10 @@ public enum EventKind
 
     /// <summary>豁免申请: a unit requested an exemption for an objective cause (told to the office).</summary>
     ExemptionRequested,
+
+    /// <summary>A notice or summons delivered to the unit was not signed for (未签收) by the working day after delivery.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "未签收: the contract's name, not the integer type.")]
+    Unsigned,
 }
 
 /// <summary>A person an event goes to, and in which role.</summary>
@@ -223,7 +227,19 @@ public sealed record EventFacts(
 
     /// <summary>For the closed loop's events (answer submitted or decided, false rectification, exemption requested): what was done, by whom, when; null otherwise.</summary>
     public Cases.LoopFacts? Loop { get; init; }
+
+    /// <summary>
+    /// For unsigned events (未签收): the notice or summons not signed for (its id is <see cref="DemandOf"/>); null for
+    /// every other kind.
+    /// </summary>
+    public UnsignedFacts? UnsignedNotice { get; init; }
 }
+
+/// <summary>The notice or summons an unsigned event (未签收) chases.</summary>
+/// <param name="Level">Notice or summons.</param>
+/// <param name="Reference">Its reference (文号) as issued; null when it has none.</param>
+/// <param name="DeliveredOn">The local date it was delivered.</param>
+public sealed record UnsignedFacts(EventLevel Level, string? Reference, LocalDate DeliveredOn);
 
 /// <summary>
 /// A decision of the engine: this rule fired for this item on this date, and these people are to be told.

@@ -103,6 +103,13 @@ public enum TriggerKind
 
     /// <summary>豁免申请: a unit requested an exemption (exemptionrequests row).</summary>
     ExemptionRequested,
+
+    /// <summary>
+    /// 未签收: a notice or summons delivered and not signed for (签收) N working days after the day it was delivered
+    /// (default 1); chased once per notice.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "未签收: the contract's name, not the integer type.")]
+    Unsigned,
 }
 
 /// <summary>Which of the two daily scans evaluates a rule; a rule belongs to exactly one.</summary>

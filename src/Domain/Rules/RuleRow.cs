@@ -158,6 +158,7 @@ public sealed partial record RuleRow
         ["answer-decided"] = TriggerKind.AnswerDecided, ["答复处理"] = TriggerKind.AnswerDecided,
         ["false-rectification"] = TriggerKind.FalseRectification, ["虚假整改"] = TriggerKind.FalseRectification,
         ["exemption-requested"] = TriggerKind.ExemptionRequested, ["豁免申请"] = TriggerKind.ExemptionRequested,
+        ["unsigned"] = TriggerKind.Unsigned, ["未签收"] = TriggerKind.Unsigned,
     };
 
     internal static readonly Dictionary<string, ScanSlot> ScanSlots = new(StringComparer.OrdinalIgnoreCase)
@@ -626,6 +627,10 @@ public sealed partial record RuleRow
         else if (trigger is { } loopKind && Cases.LoopEvents.IsLoop(loopKind))
         {
             fault(nameof(Repeat), Repeat, "答复提交、答复处理、虚假整改和豁免申请规则按每份记录各触发一次，不能「every N」重复。请改为「once」，或清空此项。");
+        }
+        else if (trigger == TriggerKind.Unsigned)
+        {
+            fault(nameof(Repeat), Repeat, "「unsigned」（未签收）规则对每份通报、约谈通知只催一次签收，不能「every N」重复。请改为「once」，或清空此项。");
         }
         else if (trigger is TriggerKind.DueSoon or TriggerKind.LagStreak or TriggerKind.StartMissed or TriggerKind.ReportDueSoon)
         {

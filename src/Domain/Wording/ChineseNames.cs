@@ -48,6 +48,7 @@ public static class ChineseNames
         EventKind.AnswerDecided => "答复处理",
         EventKind.FalseRectification => "虚假整改",
         EventKind.ExemptionRequested => "豁免申请",
+        EventKind.Unsigned => "未签收",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not an event kind."),
     };
 
@@ -169,6 +170,7 @@ public static class ChineseNames
             TriggerKind.AnswerDecided => "督查室处理答复或豁免申请（采纳、退回、销号、虚假整改、批准、不予批准）",
             TriggerKind.FalseRectification => "已销号的整改被认定为虚假整改",
             TriggerKind.ExemptionRequested => "单位以客观原因申请豁免",
+            TriggerKind.Unsigned => $"通报、约谈通知送达后{trigger.Days ?? DaySpan.Working(1)}仍未签收",
             _ => throw new ArgumentOutOfRangeException(nameof(trigger), trigger.Kind, "Not a trigger kind."),
         };
     }

@@ -98,6 +98,8 @@ public static partial class MessageWording
                 return style == Style.Cell || facts.DemandDueBy is null ? "说明或整改逾期未办结" : "应于" + Date(facts.DemandDueBy) + "前办结的说明或整改逾期未办结";
             case EventKind.StartMissed:
                 return style == Style.Cell || facts.PlannedStart is null ? "未按期开工" : "计划于" + Date(facts.PlannedStart) + "开工，未按期开工";
+            case EventKind.Unsigned:
+                return UnsignedSituation(facts.UnsignedNotice, style);
             default:
                 var gap = Math.Round(facts.Planned - facts.Reported, 1, MidpointRounding.AwayFromZero) > 0 ? Number(facts.Planned - facts.Reported) + "个百分点" : "";
                 var streak = facts.Streak is { } n && n > 1 ? string.Create(CultureInfo.InvariantCulture, $"已连续{n}期") : "";
@@ -105,6 +107,21 @@ public static partial class MessageWording
                 // A table has a column for the streak: its cell says by how much.
                 return (style == Style.Cell ? "" : streak) + period + "进度落后" + gap;
         }
+    }
+
+    /// <summary>
+    /// 督办〔2026〕0012号通报（2026年6月2日送达）尚未签收; the cell of a table leaves out the delivery date, and a notice without a
+    /// reference is named by its level alone.
+    /// </summary>
+    private static string UnsignedSituation(UnsignedFacts? facts, Style style)
+    {
+        if (facts is null)
+        {
+            return "通报尚未签收";
+        }
+
+        var what = Text(facts.Reference) + ChineseNames.Of(facts.Level) + (facts.Level == EventLevel.Summons ? "通知" : "");
+        return what + (style == Style.Cell ? "" : "（" + Date(facts.DeliveredOn) + "送达）") + "尚未签收";
     }
 
     /// <summary>The kind of trouble, as a subject names it: 进度落后, 时间节点逾期未完成, ….</summary>
@@ -116,6 +133,7 @@ public static partial class MessageWording
         EventKind.ReportDueSoon => "进展情况临近报送截止",
         EventKind.DemandOverdue => "说明或整改逾期未办结",
         EventKind.StartMissed => "未按期开工",
+        EventKind.Unsigned => "通报未签收",
         _ => e.Facts.Streak is > 1 ? "进度连续落后" : "进度落后",
     };
 
@@ -154,6 +172,15 @@ public static partial class MessageWording
         }
 
         AddStandings(document, items, wording);
+        foreach (var item in addressed)
+        {
+            // One line per notice the addressee signs for: 签收（督办〔2026〕0012号）：https://…/notices/ev-….
+            if (SignLink(item.Event, wording) is { } link)
+            {
+                document.Add(SignLabel + Parenthesised(Text(item.Event.Reference) is { Length: > 0 } reference ? reference : Text(item.Event.Facts.ItemTitle)) + "：" + link);
+            }
+        }
+
         Signature(document, letter, wording);
         return new EmailMessage(subject, document.PlainText(), document.Html(subject));
     }

@@ -263,6 +263,7 @@ public static partial class MessageWording
         EventKind.ReportDueSoon => e.Facts.WorkingDaysLeft == 0 ? "report-due-today" : "report-due-soon",
         EventKind.DemandOverdue => "demand-overdue",
         EventKind.StartMissed => "start-missed",
+        EventKind.Unsigned => "unsigned",
         _ => e.Level switch
         {
             EventLevel.Reminder => "lag-reminder",
@@ -289,8 +290,33 @@ public static partial class MessageWording
 
         var document = new EmailDocument().AddRange(paragraphs);
         AddStandings(document, [item], wording);
-        document.Facts(Facts(item.Event, wording));
+        var facts = Facts(item.Event, wording);
+        document.Facts(SignLink(item.Event, wording) is { } link ? [.. facts, (SignLabel, link)] : facts);
         return new EmailMessage(subject, document.PlainText(), document.Html(subject));
+    }
+
+    /// <summary>The label of the sign link (签收：https://…/notices/ev-…) in an email's facts or lines.</summary>
+    public const string SignLabel = "签收";
+
+    /// <summary>
+    /// The address of the page where the notice or summons <paramref name="e"/> is signed for (签收), for its addressee:
+    /// {WebBaseUrl}/notices/{event id}; for an unsigned chase (未签收), the page of the notice it chases. Null when the
+    /// WebBaseUrl setting is empty or nothing is signed for (reminders, accountability recommendations). The link opens
+    /// the signed-in page; it carries no token.
+    /// </summary>
+    public static string? SignLink(EscalationEvent e, WordingSettings wording)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(wording);
+        if (string.IsNullOrWhiteSpace(wording.WebBaseUrl))
+        {
+            return null;
+        }
+
+        var notice = e.Kind == EventKind.Unsigned ? e.Facts.DemandOf
+            : Delivery.Signing.IsSignable(e) ? e.Id
+            : null;
+        return notice is { } id ? wording.WebBaseUrl.TrimEnd('/') + "/notices/" + id.Value : null;
     }
 
     private static SmsMessage TemplateSms(Letter letter, LetterItem item, WordingSettings wording)

@@ -39,6 +39,7 @@ public static class SmsTemplateCoverage
             TriggerKind.AnswerDecided => [EventKind.AnswerDecided],
             TriggerKind.FalseRectification => [EventKind.FalseRectification],
             TriggerKind.ExemptionRequested => [EventKind.ExemptionRequested],
+            TriggerKind.Unsigned => [EventKind.Unsigned],
             _ => throw new ArgumentOutOfRangeException(nameof(rule), rule.Trigger.Kind, "Unknown trigger."),
         };
     }

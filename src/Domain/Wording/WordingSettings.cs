@@ -26,10 +26,17 @@ public sealed record WordingSettings(string SenderName, string SmsSignature, str
     /// </summary>
     public string ReferencePrefix { get; init; } = Events.ReferenceNumber.DefaultPrefix;
 
+    /// <summary>
+    /// The web's public base address (Escalation__Web__BaseUrl, no trailing slash), e.g. https://escalation.example.cn: when
+    /// set, the email and robot messages of a notice or summons carry the link to its page, where its addressee signs for
+    /// it (签收) after signing in; null (the default) for no link, the messages then read exactly as before.
+    /// </summary>
+    public string? WebBaseUrl { get; init; }
+
     /// <summary>Equal when the settings and the unit names (by content) are equal.</summary>
     public bool Equals(WordingSettings? other) =>
         other is not null && SenderName == other.SenderName && SmsSignature == other.SmsSignature && ContactLine == other.ContactLine
-        && ReferencePrefix == other.ReferencePrefix
+        && ReferencePrefix == other.ReferencePrefix && WebBaseUrl == other.WebBaseUrl
         && UnitNames.Count == other.UnitNames.Count
         && UnitNames.All(n => other.UnitNames.TryGetValue(n.Key, out var name) && name == n.Value);
 

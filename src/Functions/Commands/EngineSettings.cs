@@ -362,7 +362,7 @@ internal sealed record EngineSettings(
         }
 
         return (new EngineSettings(
-            new DeliveryOptions(window, atOnce, maxAttempts, Duration.FromMinutes(firstRetry), DeliveryOptions.Default.Lease) { Gather = Duration.FromMinutes(gather), SmsDailyCap = smsDailyCap },
+            new DeliveryOptions(window, atOnce, maxAttempts, Duration.FromMinutes(firstRetry), DeliveryOptions.Default.Lease) { Gather = Duration.FromMinutes(gather), SmsDailyCap = smsDailyCap, WebBaseUrl = webBaseUrl },
             schedule,
             scheduleText,
             Get(OutboxKey) ?? DefaultOutbox,

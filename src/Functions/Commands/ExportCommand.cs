@@ -50,7 +50,7 @@ internal static class ExportCommand
             return Cli.UsageError;
         }
 
-        var rows = Rows(tables, period.Dates, unit).GetAwaiter().GetResult();
+        var rows = Rows(tables, period.Dates, unit, Settings.From(setting).Zone).GetAwaiter().GetResult();
         var file = Path.GetFullPath(options.Get("out") ?? $"escalation-log-{period.Key}{(unit is { } u ? "-" + u.Value : "")}.{format}");
         if (Path.GetDirectoryName(file) is { } directory)
         {
@@ -76,7 +76,7 @@ internal static class ExportCommand
         return Cli.Ok;
     }
 
-    private static async Task<List<object?[]>> Rows(IEntityTables tables, DateInterval dates, UnitId? unit)
+    private static async Task<List<object?[]>> Rows(IEntityTables tables, DateInterval dates, UnitId? unit, DateTimeZone zone)
     {
         var log = new EscalationLog(tables);
         var ledger = new DeliveryLedger(tables);
@@ -89,7 +89,7 @@ internal static class ExportCommand
         var rows = new List<object?[]>();
         foreach (var entry in entries.OrderBy(e => e.Event.Date).ThenBy(e => e.Event.Unit.Value, StringComparer.Ordinal))
         {
-            rows.Add(LogExport.Row(entry, await ledger.OfEvent(entry.Event.Id).ConfigureAwait(false)));
+            rows.Add(LogExport.Row(entry, await ledger.OfEvent(entry.Event.Id).ConfigureAwait(false), zone));
         }
 
         return rows;

@@ -210,7 +210,7 @@ internal static class ServeCommand
             own(new DisposedAtStop(robot));
         }
 
-        return new Engine(tables, new TracingPublisher(publisher), new ChannelSet([new EmailChannel(email), smsChannel, .. robots]), engine.Delivery, clock, settings.Zone, loggers, engine.Digests);
+        return new Engine(tables, new TracingPublisher(publisher), new ChannelSet([new EmailChannel(email), smsChannel, .. robots]), engine.Delivery with { WebBaseUrl = WebBaseUrl(setting) }, clock, settings.Zone, loggers, engine.Digests);
     }
 
     /// <summary>

@@ -62,7 +62,17 @@ public sealed class DigestRead(IEntityTables tables, IClock clock, DateTimeZone 
             d.Key.Channel,
             d.LastError ?? "发送失败",
             d.Key.Day)).ToList();
-        return WeeklyList.Build(week, issuedOn, new WeeklyListInputs(lights, demands, failures, UnitNames(configuration)));
+        var unsigned = new List<UnsignedEntry>();
+        foreach (var unit in configuration.Roster.Units.Keys.OrderBy(u => u.Value, StringComparer.Ordinal))
+        {
+            var (_, notices) = await _log.Issued(unit, cancellationToken).ConfigureAwait(false);
+            unsigned.AddRange(UnsignedEntries.Open(
+                notices.Select(n => (unit, n.Item, n.Title, n.Reference ?? n.Notice.Value, n.Level, n.Kind, configuration.Calendar.DateAt(n.DeliveredAt),
+                    n.SignedAt is { } signed ? configuration.Calendar.DateAt(signed) : (LocalDate?)null)),
+                issuedOn));
+        }
+
+        return WeeklyList.Build(week, issuedOn, new WeeklyListInputs(lights, demands, failures, UnitNames(configuration)) { UnsignedNotices = unsigned });
     }
 
     /// <summary>The monthly notice of <paramref name="month"/>, as of <paramref name="issuedOn"/>.</summary>

@@ -66,6 +66,15 @@ public sealed record DigestDocument(DigestPeriod Period, string Kind, string Num
                 [.. list.Failures.Select(f => Row(f.Unit is { } u ? list.NameOf(u) : "", f.Person, ChineseNames.Of(f.Channel), f.Error, f.On, f.Message))],
                 "本周没有发送失败的消息。"),
         };
+        if (list.UnsignedNotices.Count > 0)
+        {
+            // Only when there is something: a list without unsigned notices reads as it did before signing existed.
+            sections.Add(new($"未签收的通报和约谈（{list.UnsignedNotices.Count}项）", "未签收",
+                ["单位", "事项", "督办文号", "级别", "送达日期"],
+                [.. list.UnsignedNotices.Select(u => Row(list.NameOf(u.Unit), u.Title, u.Notice, ChineseNames.Of(u.Level), u.DeliveredOn))],
+                ""));
+        }
+
         return new DigestDocument(
             list.Period, "督查清单", string.Create(C, $"督查清单〔{week.Year}〕第{week.Number}期"), list.Period.Title,
             string.Create(C, $"现将{week.Label(cumulative: false)}{scope}督查情况通报如下，请各责任单位对照清单，抓紧整改、按期办结。"),

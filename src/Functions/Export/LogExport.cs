@@ -49,6 +49,7 @@ public static class LogExport
         new("抄送", CellKind.Text), new("渠道", CellKind.Text), new("要求", CellKind.Text), new("要求时限", CellKind.Date),
         new("要求提交单位", CellKind.Text), new("建议事项", CellKind.Text), new("执行单位", CellKind.Text), new("状态", CellKind.Text),
         new("送达情况", CellKind.Text), new("备注", CellKind.Text), new("文号", CellKind.Text),
+        new("签收人", CellKind.Text), new("签收时间", CellKind.Text),
     ];
 
     /// <summary>The column headers, in order.</summary>
@@ -69,7 +70,10 @@ public static class LogExport
     };
 
     /// <summary>One export row per event, in the order of <see cref="Columns"/>: strings, doubles and dates as the columns say.</summary>
-    public static object?[] Row(LogEntry entry, IReadOnlyList<Delivery> deliveries)
+    /// <param name="entry">The event as logged.</param>
+    /// <param name="deliveries">Its deliveries.</param>
+    /// <param name="zone">The zone the signing time (签收时间) is written in, yyyy-MM-dd HH:mm; null for Asia/Shanghai.</param>
+    public static object?[] Row(LogEntry entry, IReadOnlyList<Delivery> deliveries, DateTimeZone? zone = null)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(deliveries);
@@ -93,6 +97,8 @@ public static class LogExport
             f.Accountability is { } accountability ? accountability.Consequence ?? "启动问责程序" : null,
             f.Accountability?.ExecutingUnit is { } executing ? $"{f.Accountability.ExecutingUnitName ?? executing.Value}({executing.Value})" : null,
             Statuses[entry.Status], delivered, entry.StatusNote, e.Reference,
+            entry.SignedBy?.Value,
+            entry.SignedAt is { } signed ? signed.InZone(zone ?? DateTimeZoneProviders.Tzdb[ShippedCalendar.DefaultZoneId]).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : null,
         ];
     }
 

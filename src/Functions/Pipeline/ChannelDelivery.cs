@@ -361,7 +361,7 @@ public sealed partial class ChannelDelivery(
                 new Parcel(key.Id, address, contact.Name, new Letter(RecipientName(contact, configuration), key.Level, key.Day, items)
                 {
                     ReachedBy = [.. items.SelectMany(i => i.Event.Channels).Distinct().Where(c => contact.AddressFor(c) is not null)],
-                }, configuration.Wording, claimed.FirstAttemptAt ?? now)
+                }, options.WebBaseUrl is { } web ? configuration.Wording with { WebBaseUrl = web } : configuration.Wording, claimed.FirstAttemptAt ?? now)
                 {
                     SmsTemplates = configuration.SmsTemplates,
                     UnconfirmedSince = claimed.UnconfirmedSince,

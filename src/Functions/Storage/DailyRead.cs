@@ -96,12 +96,13 @@ public sealed class DailyRead(IEntityTables tables, IClock clock, DateTimeZone z
         Configuration configuration, UnitId unit, CancellationToken cancellationToken = default)
     {
         var firstSeen = _firstSeen.OfUnit(unit, cancellationToken);
-        var demands = await _log.Demands(unit, cancellationToken).ConfigureAwait(false);
+        var (demands, notices) = await _log.Issued(unit, cancellationToken).ConfigureAwait(false);
         var cases = new CaseRecords(tables);
         var rows = await _admin.ReadUnit(unit, demands, cancellationToken).ConfigureAwait(false) with
         {
             Decisions = await cases.Decisions(unit, cancellationToken).ConfigureAwait(false),
             ExemptionRequests = await cases.Requests(unit, cancellationToken).ConfigureAwait(false),
+            Notices = notices,
         };
         var (items, problems) = UnitItems.Build(configuration, rows);
         var seen = await firstSeen.ConfigureAwait(false);

@@ -15,7 +15,26 @@ using NodaTime;
 namespace Escalation.Functions.Storage;
 
 /// <summary>An event as the log holds it.</summary>
-public sealed record LogEntry(EscalationEvent Event, LogStatus Status, string? StatusNote, Instant LoggedAt, Instant UpdatedAt);
+public sealed record LogEntry(EscalationEvent Event, LogStatus Status, string? StatusNote, Instant LoggedAt, Instant UpdatedAt)
+{
+    /// <summary>
+    /// 送达时间: when its status first became <see cref="LogStatus.Delivered"/> or <see cref="LogStatus.PartlyFailed"/>
+    /// (null before, and for rows settled before the column existed). The unsigned chase counts from its local date.
+    /// </summary>
+    public Instant? DeliveredAt { get; init; }
+
+    /// <summary>签收人: the person who signed for the notice or summons (null while unsigned).</summary>
+    public PersonId? SignedBy { get; init; }
+
+    /// <summary>签收时间: when <see cref="SignedBy"/> signed (null while unsigned).</summary>
+    public Instant? SignedAt { get; init; }
+}
+
+/// <summary>What a signature (签收) did: signed now, or found signed already (by whom, when); nothing else is written then.</summary>
+/// <param name="SignedNow">True when this call signed it; false when it was signed before (the first signature wins).</param>
+/// <param name="SignedBy">Who signed it.</param>
+/// <param name="SignedAt">When.</param>
+public sealed record SignOutcome(bool SignedNow, PersonId SignedBy, Instant SignedAt);
 
 /// <summary>What the daily run needs to know about an event already logged, read cheaply (three small columns).</summary>
 public readonly record struct LoggedState(LogStatus Status, bool Indexed)
@@ -48,7 +67,7 @@ public sealed class EscalationLog(IEntityTables tables)
 
     private static readonly string[] StateColumns = ["Status", "Indexed"];
     private static readonly string[] ClaimColumns = ["Unit"];
-    private static readonly string[] DemandColumns = ["Task", "Demand", "DueBy", "DemandFrom", "Rule", "Occurrence", "Reference"];
+    private static readonly string[] DemandColumns = ["Task", "Demand", "DueBy", "DemandFrom", "Rule", "Occurrence", "Reference", "Level", "Kind", "DeliveredAt", "SignedAt", "TaskTitle"];
 
     /// <summary>
     /// Logs the event unless it is already logged. True when this call logged it. A log-only event
@@ -193,12 +212,33 @@ public sealed class EscalationLog(IEntityTables tables)
     }
 
     /// <summary>The demands the unit's notices made (explanations or rectifications due), for the evaluator to chase.</summary>
-    public async Task<IReadOnlyList<IssuedDemand>> Demands(UnitId unit, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<IssuedDemand>> Demands(UnitId unit, CancellationToken cancellationToken = default) =>
+        (await Issued(unit, cancellationToken).ConfigureAwait(false)).Demands;
+
+    /// <summary>
+    /// In one read of the unit's partition: the demands its notices made, and its notices and summonses delivered (with
+    /// their signature, if any), for the evaluator to chase what is overdue or unsigned.
+    /// </summary>
+    public async Task<(IReadOnlyList<IssuedDemand> Demands, IReadOnlyList<IssuedNotice> Notices)> Issued(UnitId unit, CancellationToken cancellationToken = default)
     {
         var log = await tables.Table(TableName, cancellationToken).ConfigureAwait(false);
         var demands = new List<IssuedDemand>();
+        var notices = new List<IssuedNotice>();
         await foreach (var entity in log.Query(EntityQuery.Partition(unit.Value, DemandColumns), cancellationToken).ConfigureAwait(false))
         {
+            if (entity.GetDateTimeOffset("DeliveredAt") is { } delivered
+                && Enum.TryParse<EventLevel>(entity.GetString("Level"), out var level) && Signing.IsSignable(level)
+                && Enum.TryParse<EventKind>(entity.GetString("Kind"), out var kind)
+                && EventId.TryParse(entity.RowKey, out var notice))
+            {
+                notices.Add(new IssuedNotice(notice, new ItemId(entity.GetString("Task")), level, kind, Instant.FromDateTimeOffset(delivered))
+                {
+                    SignedAt = entity.GetDateTimeOffset("SignedAt") is { } signed ? Instant.FromDateTimeOffset(signed) : null,
+                    Reference = entity.GetString("Reference") is { Length: > 0 } reference ? reference : null,
+                    Title = entity.GetString("TaskTitle") ?? "",
+                });
+            }
+
             if (entity.GetString("Demand") is { Length: > 0 } demand && IsoDate.TryParse(entity.GetString("DueBy")) is { } dueBy)
             {
                 demands.Add(new IssuedDemand(EventId.Parse(entity.RowKey), new ItemId(entity.GetString("Task")), Enum.Parse<DemandKind>(demand), dueBy)
@@ -211,7 +251,7 @@ public sealed class EscalationLog(IEntityTables tables)
             }
         }
 
-        return demands;
+        return (demands, notices);
     }
 
     public async Task<LogEntry?> Find(UnitId unit, EventId id, CancellationToken cancellationToken = default)
@@ -234,7 +274,14 @@ public sealed class EscalationLog(IEntityTables tables)
         {
             var stored = await log.Find(unit.Value, id.Value, cancellationToken: cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Event {id} of unit {unit} is not in the log.");
-            updated = new TableEntity(stored) { ["Status"] = change(StatusOf(stored)).ToString(), ["UpdatedAt"] = now.ToDateTimeOffset() };
+            var status = change(StatusOf(stored));
+            updated = new TableEntity(stored) { ["Status"] = status.ToString(), ["UpdatedAt"] = now.ToDateTimeOffset() };
+            if (status is LogStatus.Delivered or LogStatus.PartlyFailed && stored.GetDateTimeOffset("DeliveredAt") is null)
+            {
+                // Set once, when the status first says it reached someone: the unsigned chase counts from it.
+                updated["DeliveredAt"] = now.ToDateTimeOffset();
+            }
+
             if (note is not null)
             {
                 updated["StatusNote"] = note;
@@ -252,6 +299,42 @@ public sealed class EscalationLog(IEntityTables tables)
         }
 
         await Index(log, updated, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Signs for the event (签收) as <paramref name="person"/>: sets <c>SignedBy</c> and <c>SignedAt</c> on the log row with an
+    /// ETag check (a re-read on conflict), so that of two signatures at once the first wins and the second finds it signed;
+    /// then refreshes the month copy. Null when the row does not exist. Who may sign is the caller's decision
+    /// (<see cref="Domain.Delivery.Signing"/>).
+    /// </summary>
+    public async Task<SignOutcome?> Sign(UnitId unit, EventId id, PersonId person, Instant now, CancellationToken cancellationToken = default)
+    {
+        var log = await tables.Table(TableName, cancellationToken).ConfigureAwait(false);
+        for (var attempt = 0; ; attempt++)
+        {
+            var stored = await log.Find(unit.Value, id.Value, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (stored is null)
+            {
+                return null;
+            }
+
+            if (stored.GetString("SignedBy") is { Length: > 0 } signedBy)
+            {
+                return new SignOutcome(false, new PersonId(signedBy), Instant.FromDateTimeOffset(stored.GetDateTimeOffset("SignedAt") ?? default));
+            }
+
+            var updated = new TableEntity(stored) { ["SignedBy"] = person.Value, ["SignedAt"] = now.ToDateTimeOffset() };
+            if (await log.ReplaceIfMatch(updated, stored.ETag, cancellationToken).ConfigureAwait(false))
+            {
+                await Index(log, updated, cancellationToken).ConfigureAwait(false);
+                return new SignOutcome(true, person, now);
+            }
+
+            if (attempt >= 10)
+            {
+                throw new RequestFailedException(412, $"The log row of {id} kept changing under ten attempts to sign it.");
+            }
+        }
     }
 
     /// <summary>The events first logged in a month (yyyy-MM), optionally of one unit, in unit and id order.</summary>
@@ -352,6 +435,9 @@ public sealed class EscalationLog(IEntityTables tables)
         Set("Consequence", f.Accountability?.Consequence);
         Set("ConsequenceUnit", f.Accountability?.ExecutingUnit?.Value);
         Set("ConsequenceUnitName", f.Accountability?.ExecutingUnitName);
+        Set("NoticeLevel", f.UnsignedNotice?.Level.ToString());
+        Set("NoticeReference", f.UnsignedNotice?.Reference);
+        Set("NoticeDelivered", f.UnsignedNotice is { } unsigned ? IsoDate.Format(unsigned.DeliveredOn) : null);
         if (f.Indicator is { } indicator)
         {
             IndicatorColumns.Write(indicator, Set);
@@ -417,6 +503,11 @@ public sealed class EscalationLog(IEntityTables tables)
             };
         }
 
+        if (Enum.TryParse<EventLevel>(entity.GetString("NoticeLevel"), out var noticeLevel) && Date(entity, "NoticeDelivered") is { } noticeDelivered)
+        {
+            facts = facts with { UnsignedNotice = new UnsignedFacts(noticeLevel, entity.GetString("NoticeReference"), noticeDelivered) };
+        }
+
         if (IndicatorColumns.Read(entity, entity.GetString("PeriodKey"), entity.GetString("Period")) is { } indicator)
         {
             facts = facts with { Indicator = indicator };
@@ -453,7 +544,12 @@ public sealed class EscalationLog(IEntityTables tables)
             StatusOf(entity),
             entity.GetString("StatusNote"),
             Instant.FromDateTimeOffset(entity.GetDateTimeOffset("LoggedAt") ?? default),
-            Instant.FromDateTimeOffset(entity.GetDateTimeOffset("UpdatedAt") ?? default));
+            Instant.FromDateTimeOffset(entity.GetDateTimeOffset("UpdatedAt") ?? default))
+        {
+            DeliveredAt = entity.GetDateTimeOffset("DeliveredAt") is { } delivered ? Instant.FromDateTimeOffset(delivered) : null,
+            SignedBy = entity.GetString("SignedBy") is { Length: > 0 } signer ? new PersonId(signer) : null,
+            SignedAt = entity.GetDateTimeOffset("SignedAt") is { } signed ? Instant.FromDateTimeOffset(signed) : null,
+        };
     }
 
     /// <summary>A closed-loop event's facts as the row holds them.</summary>

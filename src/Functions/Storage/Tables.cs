@@ -95,12 +95,12 @@ public static class Tables
 
     public static TableSchema Rules { get; } = new(
         "rules", "规则", "the constant `rule`", "the rule id",
-        "The escalation ladder. Empty means the shipped default rules R1–R14 and R16.",
+        "The escalation ladder. Empty means the shipped default rules R1–R16.",
         [
             new("Id", "规则编号", Id, true, "The rule's id, part of every event id it raises.", "R1"),
             new("Name", "规则名称", Text, false, "A name for people.", "节点到期前提醒"),
             new("Level", "级别", Choice, true, "reminder/提醒, notice/通报, summons/约谈, accountability/问责建议 (to the supervision office and decision makers only, never the unit).", "提醒"),
-            new("Trigger", "触发条件", Choice, true, "due-soon, overdue, report-missing, lag-streak, demand-overdue, start-missed/未按期开工, report-due-soon.", "due-soon"),
+            new("Trigger", "触发条件", Choice, true, "due-soon, overdue, report-missing, lag-streak, demand-overdue, start-missed/未按期开工, report-due-soon, unsigned/未签收.", "due-soon"),
             new("Days", "天数", Choice, false, "For due-soon: how far ahead (required). For report-due-soon: working days before the report is due (empty = 1, 0 = on the due day). For overdue, report-missing, demand-overdue: a delay after the due date before the rule first fires (empty: at once). Working days (10, 10wd, 10个工作日) or calendar days (15d, 15天).", "3") { Aliases = ["提前工作日"] },
             new("Scope", "范围", Choice, false, "For due-soon and overdue: all (default), milestones, deadline.", "all"),
             new("Streak", "连续期数", WholeNumber, false, "For lag-streak: the streak length from which the rule fires.", "2"),
@@ -416,7 +416,7 @@ public static class Tables
         new("Date", "日期", Date, true, "The day the event was raised.", "2026-06-02"),
         new("Rule", "规则", Id, true, "The rule that raised it.", "R5"),
         new("Level", "级别", Choice, true, "Reminder, Notice, Summons or Accountability (问责建议).", "Notice"),
-        new("Kind", "类型", Choice, true, "DueSoon, DueToday, Overdue, ReportMissing, Lagging, DemandOverdue, StartMissed, ReportDueSoon; for indicators IndicatorLagging, TargetMissed, StretchMissed, BelowEarlier, YearEndRank, BottomRank, Scoreboard, ShareInvitation or Pledge; for the closed loop AnswerSubmitted, AnswerDecided, FalseRectification or ExemptionRequested.", "Lagging"),
+        new("Kind", "类型", Choice, true, "DueSoon, DueToday, Overdue, ReportMissing, Lagging, DemandOverdue, StartMissed, ReportDueSoon; for indicators IndicatorLagging, TargetMissed, StretchMissed, BelowEarlier, YearEndRank, BottomRank, Scoreboard, ShareInvitation or Pledge; for the closed loop AnswerSubmitted, AnswerDecided, FalseRectification or ExemptionRequested; Unsigned (未签收) for the chase of a notice not signed for.", "Lagging"),
         new("Task", "任务编号", Id, true, "The task; for an indicator event ind:{indicator}.", "fgw-2026-01"),
         new("Unit", "责任单位", Id, true, "The unit.", "fgw"),
         new("Occurrence", "事由键", Text, true, "What the event is about (milestone, period, report due date, demand), part of its id.", "lag:2026-05"),
@@ -436,7 +436,7 @@ public static class Tables
         new("Period", "期间", Text, false, "The period in Chinese.", "2026年5月"),
         new("PeriodKey", "期间键", Text, false, "The period key.", "2026-05"),
         new("ReportDue", "报送截止", Date, false, "The report due date missed.", "2026-05-31"),
-        new("DemandOf", "原通报", Id, false, "For a demand-overdue event: the notice whose demand is overdue.", "ev-…"),
+        new("DemandOf", "原通报", Id, false, "For a demand-overdue event: the notice whose demand is overdue; for an unsigned event (未签收): the notice or summons not signed for.", "ev-…"),
         new("DemandOfDueBy", "原要求时限", Date, false, "That demand's due date.", "2026-06-09"),
         new("DemandOfUnit", "欠交单位", Id, false, "For a demand-overdue event owed by another unit than the task's (a builder): that unit.", "cgj"),
         new("PlannedStart", "计划开工日期", Date, false, "For a start-missed event: the planned start.", "2026-04-30"),
@@ -491,6 +491,12 @@ public static class Tables
         new("StatusNote", "状态说明", Text, false, "Why, when delivery failed.", "2 of 3 deliveries failed"),
         new("LoggedAt", "记录时间", Timestamp, true, "When the row was written.", "2026-06-02T00:30:04Z"),
         new("UpdatedAt", "更新时间", Timestamp, true, "Last status change.", "2026-06-02T00:31:12Z"),
+        new("DeliveredAt", "送达时间", Timestamp, false, "When the status first became Delivered or PartlyFailed (set once); the unsigned chase counts from its local date. Empty before, and on rows settled before the column existed.", "2026-06-02T00:31:12Z"),
+        new("SignedBy", "签收人", Id, false, "A notice or summons: the person who signed for it (签收) on the web, once; empty while unsigned.", "fgw-zhang"),
+        new("SignedAt", "签收时间", Timestamp, false, "When SignedBy signed for it.", "2026-06-02T02:15:40Z"),
+        new("NoticeLevel", "原通报级别", Choice, false, "For an unsigned event: the level of the notice not signed for (Notice or Summons).", "Notice"),
+        new("NoticeReference", "原通报文号", Text, false, "For an unsigned event: that notice's reference.", "督办〔2026〕0012号"),
+        new("NoticeDelivered", "原通报送达日期", Date, false, "For an unsigned event: the local date that notice was delivered.", "2026-06-02"),
         .. extra,
     ];
 

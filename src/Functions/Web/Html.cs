@@ -154,6 +154,7 @@ internal sealed class Html
         .inline{display:inline;margin-left:.8rem}
         .pager{margin:.8rem 0;display:flex;gap:1rem}
         .error{border:2px solid #c00000;padding:1rem;background:#fff5f5}
+        .note{border:2px solid #2e7d32;padding:.6rem 1rem;background:#f3fbf3}
         .muted{color:#555}
         .notice{border:2px solid #2e7d32;padding:.6rem 1rem;background:#f3fbf3}
         table.facts{width:auto}

@@ -58,8 +58,11 @@ internal static class Pages
         return html.Raw("</nav>").ToString();
     }
 
-    /// <summary>The unit page: its items (as on the board), the demands it owes, and its deadlines of the coming days.</summary>
-    public static string Unit(BoardSnapshot board, UnitRoster unit, IReadOnlyList<(OwedDemand Demand, string? Reference, string? Level)> demands)
+    /// <summary>
+    /// The unit page: its items (as on the board), the demands it owes, its notices and summonses with their sign state
+    /// (<paramref name="notices"/>, rendered by <see cref="NoticePages.UnitNotices"/>), and its deadlines of the coming days.
+    /// </summary>
+    public static string Unit(BoardSnapshot board, UnitRoster unit, IReadOnlyList<(OwedDemand Demand, string? Reference, string? Level)> demands, string? notices = null)
     {
         var html = new Html();
         var items = board.ByUnit.TryGetValue(unit.Id, out var list) ? list : [];
@@ -92,6 +95,7 @@ internal static class Pages
             html.Raw("</tbody></table>");
         }
 
+        html.Raw(notices ?? "");
         html.Raw("<h2 id=\"deadlines\">近期节点与报送截止（").Raw(Html.Int(BoardReader.DeadlineDays)).Raw(" 天内）</h2>");
         var deadlines = board.Deadlines.TryGetValue(unit.Id, out var d) ? d : [];
         if (deadlines.Count == 0)

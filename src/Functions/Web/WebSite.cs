@@ -88,6 +88,7 @@ internal sealed partial class WebSite(IPrincipalSource principals, Func<BoardCac
         MapDigests(pages);
         MapTasks(pages);
         MapFeeds(pages);
+        MapNotices(pages);
     }
 
     /// <summary>The methods of a page (function.json of Web and Api allows both).</summary>
@@ -157,7 +158,8 @@ internal sealed partial class WebSite(IPrincipalSource principals, Func<BoardCac
             }
         }
 
-        return Respond(context, StatusCodes.Status200OK, unit.Name, viewer, Pages.Unit(snapshot, unit, demands));
+        var notices = await UnitNotices(context, viewer, snapshot, unit.Id).ConfigureAwait(false);
+        return Respond(context, StatusCodes.Status200OK, unit.Name, viewer, Pages.Unit(snapshot, unit, demands, notices));
     }
 
     private async Task<IResult> SignInPage(HttpContext context, IAntiforgery antiforgery)

@@ -235,6 +235,7 @@ public class AccountabilityRuleRowTests
         var (configuration, problems) = Build(Rows with { Rules = DefaultRules.Rows });
 
         Assert.Equal(Array.Empty<Problem>(), problems);
+        // Later default rules (R12 and on) belong to the closed loop and the unsigned chase: the demand ladder ends with R11.
         var top = configuration.Rules.Single(r => r.Id.Value == "R11");
         Assert.Equal((new RuleId("R11"), EventLevel.Accountability, TriggerKind.DemandOverdue), (top.Id, top.Level, top.Trigger.Kind));
         var accountability = configuration.Rules.Where(r => r.Level == EventLevel.Accountability).ToList();

@@ -99,16 +99,20 @@ public class RuleRowTests
     {
         var rules = DefaultRules.All;
 
-        Assert.Equal(["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R16"], rules.Select(r => r.Id.Value));
+        Assert.Equal(["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R15", "R16"], rules.Select(r => r.Id.Value));
         Assert.Equal(
             [EventLevel.Reminder, EventLevel.Reminder, EventLevel.Notice, EventLevel.Reminder, EventLevel.Notice, EventLevel.Summons, EventLevel.Summons, EventLevel.Notice, EventLevel.Reminder, EventLevel.Reminder, EventLevel.Accountability,
-             EventLevel.Reminder, EventLevel.Reminder, EventLevel.Accountability, EventLevel.Reminder],
+             EventLevel.Reminder, EventLevel.Reminder, EventLevel.Accountability, EventLevel.Reminder, EventLevel.Reminder],
             rules.Select(r => r.Level));
         Assert.Equal((TriggerKind.ReportDueSoon, (DaySpan?)DaySpan.Working(1), ScanSlot.Morning, "report-due-soon"), (rules[8].Trigger.Kind, rules[8].Trigger.Days, rules[8].Scan, rules[8].Template));
         Assert.Equal((TriggerKind.ReportDueSoon, (DaySpan?)DaySpan.Working(0), ScanSlot.Afternoon, "report-due-today"), (rules[9].Trigger.Kind, rules[9].Trigger.Days, rules[9].Scan, rules[9].Template));
         Assert.Equal([Channel.Sms], rules[9].Channels);
         Assert.Equal(DaySpan.Working(3), rules[0].Trigger.Days);
         Assert.Equal(RepeatKind.OnDueDay, rules[0].Repeat.Kind);
+        var unsigned = rules.Single(r => r.Id.Value == "R15");
+        Assert.Equal((TriggerKind.Unsigned, (DaySpan?)DaySpan.Working(1), RepeatKind.Once, "unsigned"), (unsigned.Trigger.Kind, unsigned.Trigger.Days, unsigned.Repeat.Kind, unsigned.Template));
+        Assert.Equal([RecipientSpec.FromRecipientRole(RecipientRole.UnitPrincipal)], unsigned.To);
+        Assert.Equal([Channel.Email, Channel.Sms], unsigned.Channels);
         Assert.Equal(new DemandSpec(DemandKind.Rectification, DaySpan.Calendar(15), Roll: true), rules[2].Demand); // 限期整改15天, rolled to a working day
         Assert.Equal([1, 2, 3], rules.Where(r => r.Trigger.Kind == TriggerKind.LagStreak).Select(r => r.Trigger.MinStreak));
         Assert.Equal(new DemandSpec(DemandKind.Explanation, 5), rules[4].Demand);
@@ -192,7 +196,7 @@ public class RuleTableTests
 
         var (rules, problems) = RuleRow.ParseAll(rows);
 
-        Assert.Equal(["R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R16"], rules.Select(r => r.Id.Value));
+        Assert.Equal(["R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R15", "R16"], rules.Select(r => r.Id.Value));
         Assert.Equal([("R1", "Id"), ("R1", "Id"), ("R99", "Channels")], problems.Select(p => (p.Key, p.Field)));
     }
 }

@@ -132,6 +132,7 @@ public sealed class BicepSnapshot
             StoreSettings.ServiceUriKey or "AzureWebJobsStorage__tableServiceUri" => "https://duban0example.table.core.windows.net/",
             "AzureWebJobsStorage__blobServiceUri" => "https://duban0example.blob.core.windows.net/",
             Escalation.Functions.Web.Uploads.BlobEvidenceStore.ContainerUrlKey => "https://duban0example.blob.core.windows.net/evidence",
+            EngineSettings.WebBaseUrlKey => "https://duban-func-example.azurewebsites.net",
             "AzureWebJobsStorage__queueServiceUri" => "https://duban0example.queue.core.windows.net/",
             EngineSettings.AcsEndpointKey => "https://duban-acs.asiapacific.communication.azure.com/",
             EngineSettings.EmailSenderKey => "DoNotReply@00000000-0000-0000-0000-000000000000.azurecomm.net",

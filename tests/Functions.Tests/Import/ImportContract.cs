@@ -22,7 +22,7 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
     private static readonly Dictionary<string, int> SampleCounts = new()
     {
         ["units"] = 24, ["people"] = 87, ["tasks"] = 66, ["milestones"] = 70, ["plantemplates"] = 10, ["progress"] = 1698,
-        ["rules"] = 26, ["settings"] = 4, ["exemptions"] = 4, ["calendar"] = 0, ["templates"] = 0, ["smstemplates"] = 15, ["robots"] = 2, ["explanations"] = 1,
+        ["rules"] = 27, ["settings"] = 4, ["exemptions"] = 4, ["calendar"] = 0, ["templates"] = 0, ["smstemplates"] = 16, ["robots"] = 2, ["explanations"] = 1,
         ["indicators"] = 9, ["indicatorvalues"] = 707, ["rankinggroups"] = 2,
     };
 
@@ -37,7 +37,7 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
         ("milestones.csv 第 7 行", "milestones", "zjj-2026-01:2026-12-31", "Due", "2026-12-31", "节点日期晚于任务的完成时限（2026-12-15）"),
         ("progress.csv 第 7 行", "progress", "fgw-2026-01:2026-03-20:01", "Progress", "15", "完成进度低于此前报送的 18（2026-03-10），且未填写说明"),
         ("progress.csv 第 16 行", "progress", "zjj-2026-03:2026-04-20:01", "Progress", "120", "应为 0 到 100 之间的数字"),
-        ("rules.csv 第 9 行", "rules", "R8", "Trigger", "whenever", "无法识别「whenever」。可填：「due-soon」、「overdue」、「report-missing」、「lag-streak」、「demand-overdue」、「start-missed」、「未按期开工」、「report-due-soon」、「indicator-lag」、「指标落后」、「target-missed」、「未完成确保目标」、「stretch-missed」、「未达力争目标」、「below-earlier」、「低于前期」、「year-end-rank」、「年终排名靠后」、「bottom-rank」、「低于平均且排名靠后」、「scoreboard」、「成绩单」、「share」、「分享经验」、「pledge」、「表态发言」、「answer-submitted」、「答复提交」、「answer-decided」、「答复处理」、「false-rectification」、「虚假整改」、「exemption-requested」、「豁免申请」。"),
+        ("rules.csv 第 9 行", "rules", "R8", "Trigger", "whenever", "无法识别「whenever」。可填：「due-soon」、「overdue」、「report-missing」、「lag-streak」、「demand-overdue」、「start-missed」、「未按期开工」、「report-due-soon」、「indicator-lag」、「指标落后」、「target-missed」、「未完成确保目标」、「stretch-missed」、「未达力争目标」、「below-earlier」、「低于前期」、「year-end-rank」、「年终排名靠后」、「bottom-rank」、「低于平均且排名靠后」、「scoreboard」、「成绩单」、「share」、「分享经验」、「pledge」、「表态发言」、「answer-submitted」、「答复提交」、「answer-decided」、「答复处理」、「false-rectification」、「虚假整改」、「exemption-requested」、「豁免申请」、「unsigned」、「未签收」。"),
         ("templates.csv 第 6 行", "templates", "lag-notice", "Subject", "【督查通报】{unit}“{item}”连续{streak}期落后（{foo}）", "无法识别占位符「{foo}」"),
     ];
 

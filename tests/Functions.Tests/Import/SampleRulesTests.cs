@@ -12,7 +12,8 @@ namespace Escalation.Functions.Tests.Import;
 /// and read by today's import code, parses to the ladder built by hand as it was (bare numbers are working days, an empty
 /// Days is no delay, nothing rolls or is capped, every rule in the morning scan). The shipped ladder (samples/rules.csv and
 /// default-rules.json) keeps R1, R2 and R4–R7 as they were; R3's rectification became 15 calendar days rolled to the next
-/// working day; R8–R10 are new, and R11 (issue 14) tops the ladder with the fourth level, 问责建议.
+/// working day; R8–R10 are new, R11 (issue 14) tops the ladder with the fourth level, 问责建议, and R15 (issue 16) chases
+/// a notice not signed for (未签收).
 /// </summary>
 public class SampleRulesTests
 {
@@ -55,6 +56,7 @@ public class SampleRulesTests
             scan: ScanSlot.Afternoon),
         Rule("R11", "说明整改逾期问责建议", EventLevel.Accountability, new RuleTrigger(TriggerKind.DemandOverdue, DaySpan.Working(10)), [RecipientRole.SupervisionOffice], [RecipientRole.LeadOfficial],
             "accountability", channels: [Channel.Email]),
+        Rule("R15", "通报约谈未签收提醒", EventLevel.Reminder, new RuleTrigger(TriggerKind.Unsigned, DaySpan.Working(1)), [RecipientRole.UnitPrincipal], [], "unsigned"),
     ];
 
     /// <summary>

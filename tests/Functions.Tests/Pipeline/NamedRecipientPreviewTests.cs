@@ -54,7 +54,7 @@ public sealed class NamedRecipientPreviewTests : IDisposable
 
         var (code, output, _) = Cli(["check", "--store", store]);
 
-        Assert.Contains("rules                  26       26", imported, StringComparison.Ordinal);
+        Assert.Contains("rules                  27       27", imported, StringComparison.Ordinal);
         Assert.Equal(Commands.Cli.DataError, code);
         Assert.Contains("R6", output, StringComparison.Ordinal);
         Assert.Contains("人员:王健国", output, StringComparison.Ordinal);
@@ -89,6 +89,7 @@ public sealed class NamedRecipientPreviewTests : IDisposable
                 "R9 owner |",
                 "R10 owner |",
                 "R11 supervision-office | lead-official",
+                "R15 principal |",
                 "I1 principal |",
                 "I2 principal | supervision-office",
                 "I3 principal,deputy | lead-official,supervision-office",

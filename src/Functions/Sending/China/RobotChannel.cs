@@ -84,7 +84,11 @@ public sealed class RobotChannel : IChannelSender, IDisposable
             // An indicator's post says what its figures show (the scoreboard: its top and bottom places, a streak included), not only the kind.
             var what = (MessageWording.IndicatorBrief(e, parcel.Wording)
                 ?? ChineseNames.Of(e.Kind) + (e.Facts.Streak is { } streak and > 1 ? string.Create(CultureInfo.InvariantCulture, $"（连续{streak}期）") : "")) + (i.IsCopy ? "（抄送知悉）" : "");
-            return new RobotItem(e.Facts.UnitName, e.Facts.ItemTitle, level, what, e.Facts.CheckpointDue ?? e.Demand?.DueBy) { Reference = e.Reference };
+            return new RobotItem(e.Facts.UnitName, e.Facts.ItemTitle, level, what, e.Facts.CheckpointDue ?? e.Demand?.DueBy)
+            {
+                Reference = e.Reference,
+                SignLink = i.IsCopy ? null : MessageWording.SignLink(e, parcel.Wording),
+            };
         }).ToList();
         return new RobotNotice(title, items, parcel.Mentions);
     }

@@ -15,6 +15,12 @@ public sealed record RobotItem(string Unit, string Item, string Level, string Wh
 {
     /// <summary>The event's reference (文号), e.g. 督办〔2026〕0123号; null for none (reminders).</summary>
     public string? Reference { get; init; }
+
+    /// <summary>
+    /// The page where the notice is signed for (签收), an absolute http(s) address built from the Escalation__Web__BaseUrl
+    /// setting; null for none (no setting, a copy, or nothing to sign).
+    /// </summary>
+    public string? SignLink { get; init; }
 }
 
 /// <summary>How a post is rendered: chat Markdown (headings, bold, a numbered list) or plain text.</summary>
@@ -154,8 +160,20 @@ public static class RobotMarkdown
             line.Append("（文号：").Append(reference).Append('）');
         }
 
+        if (SafeLink(item.SignLink) is { } link)
+        {
+            line.Append(markdown ? $"（[签收]({link})）" : $"（签收：{link}）");
+        }
+
         return line.ToString();
     }
+
+    /// <summary>The link when it is an absolute http(s) address that cannot break out of a Markdown link; else null.</summary>
+    private static string? SafeLink(string? link) =>
+        link is not null && Uri.TryCreate(link, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            && !link.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '(' or ')' or '[' or ']' or '<' or '>')
+            ? link
+            : null;
 
     /// <summary>The longest prefix of whole text elements (no split surrogate pair or combining mark) within <paramref name="maxBytes"/>.</summary>
     internal static string Cut(string text, int maxBytes)
