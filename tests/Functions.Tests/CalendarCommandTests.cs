@@ -89,7 +89,7 @@ public class CalendarCommandTests
         Assert.StartsWith("R10\t提醒\t进展报送截止当天仍未报送（下午扫描）\t具体责任人", lines[10], StringComparison.Ordinal);
         Assert.Equal("R11\t问责建议\t要求的说明或整改逾期10个工作日仍未交\t督查室\t包保领导\t邮件\taccountability\t一次\t\t说明整改逾期问责建议", lines[11]);
         Assert.StartsWith("R8\t通报\t", lines[8], StringComparison.Ordinal);
-        Assert.Equal("R15\t提醒\t通报、约谈通知送达后1个工作日仍未签收\t主要负责人\t\t邮件、短信\tunsigned\t一次\t\t通报约谈未签收提醒", lines[12]);
+        Assert.Equal("R15\t提醒\t通报、约谈通知送达后1个工作日仍未签收\t主要负责人\t\t邮件、短信\tunsigned\t一次\t\t通报约谈未签收提醒", lines[15]);
         Assert.Contains("\t15天内限期整改（遇休息日顺延）\t", lines[3], StringComparison.Ordinal);
         Assert.Equal("编号\t级别\t触发条件\t发送给\t抄送\t渠道\t模板\t重复\t要求\t名称", lines[0]);
         Assert.StartsWith("R6\t约谈\t连续 3 个月及以上落后\t主要负责人、分管负责同志\t包保领导、督查室\t邮件、短信", lines[6], StringComparison.Ordinal);

@@ -129,7 +129,7 @@ public class RuleRowTests
         // The closed loop: the office is told of an answer (R12) and of an exemption request (R16), the unit of a decision
         // (R13, its owner with a copy to its principal), and a false rectification is an accountability recommendation (R14).
         Assert.Equal(
-            [(TriggerKind.AnswerSubmitted, "answer-submitted"), (TriggerKind.AnswerDecided, "answer-decided"), (TriggerKind.FalseRectification, "false-rectification"), (TriggerKind.ExemptionRequested, "exemption-requested")],
+            [(TriggerKind.AnswerSubmitted, "answer-submitted"), (TriggerKind.AnswerDecided, "answer-decided"), (TriggerKind.FalseRectification, "false-rectification"), (TriggerKind.Unsigned, "unsigned"), (TriggerKind.ExemptionRequested, "exemption-requested")],
             rules.Skip(11).Select(r => (r.Trigger.Kind, r.Template)));
         Assert.Equal([RecipientRole.Owner], rules[12].To);
         Assert.Equal([RecipientRole.UnitPrincipal], rules[12].Copy);

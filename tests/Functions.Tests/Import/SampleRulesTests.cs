@@ -56,12 +56,12 @@ public class SampleRulesTests
             scan: ScanSlot.Afternoon),
         Rule("R11", "说明整改逾期问责建议", EventLevel.Accountability, new RuleTrigger(TriggerKind.DemandOverdue, DaySpan.Working(10)), [RecipientRole.SupervisionOffice], [RecipientRole.LeadOfficial],
             "accountability", channels: [Channel.Email]),
-        Rule("R15", "通报约谈未签收提醒", EventLevel.Reminder, new RuleTrigger(TriggerKind.Unsigned, DaySpan.Working(1)), [RecipientRole.UnitPrincipal], [], "unsigned"),
     ];
 
     /// <summary>
     /// The closed loop's rules (issue 16), built by hand: the office told of an answer (R12) and of an exemption request
-    /// (R16), the unit of a decision (R13), and a false rectification an accountability recommendation (R14).
+    /// (R16), the unit of a decision (R13), and a false rectification an accountability recommendation (R14); with them the
+    /// unsigned chase (R15).
     /// </summary>
     private static readonly EscalationRule[] Loop =
     [
@@ -69,6 +69,7 @@ public class SampleRulesTests
         Rule("R13", "答复处理结果告知单位", EventLevel.Reminder, new RuleTrigger(TriggerKind.AnswerDecided), Owner, [RecipientRole.UnitPrincipal], "answer-decided"),
         Rule("R14", "虚假整改问责建议", EventLevel.Accountability, new RuleTrigger(TriggerKind.FalseRectification), [RecipientRole.SupervisionOffice], [RecipientRole.LeadOfficial],
             "false-rectification", channels: [Channel.Email]),
+        Rule("R15", "通报约谈未签收提醒", EventLevel.Reminder, new RuleTrigger(TriggerKind.Unsigned, DaySpan.Working(1)), [RecipientRole.UnitPrincipal], [], "unsigned"),
         Rule("R16", "豁免申请告知督查室", EventLevel.Reminder, new RuleTrigger(TriggerKind.ExemptionRequested), [RecipientRole.SupervisionOffice], [], "exemption-requested", channels: [Channel.Email]),
     ];
 

@@ -89,7 +89,6 @@ public sealed class NamedRecipientPreviewTests : IDisposable
                 "R9 owner |",
                 "R10 owner |",
                 "R11 supervision-office | lead-official",
-                "R15 principal |",
                 "I1 principal |",
                 "I2 principal | supervision-office",
                 "I3 principal,deputy | lead-official,supervision-office",
@@ -104,6 +103,7 @@ public sealed class NamedRecipientPreviewTests : IDisposable
                 "R12 supervision-office |",
                 "R13 owner | principal",
                 "R14 supervision-office | lead-official",
+                "R15 principal |",
                 "R16 supervision-office |",
             ],
             configuration.Rules.Select(r => $"{r.Id} {Words(r.To)} | {Words(r.Copy)}".TrimEnd()));
