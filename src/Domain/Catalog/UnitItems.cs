@@ -24,11 +24,12 @@ public sealed record IssuedDemand(EventId Notice, ItemId Item, DemandKind Kind, 
     public string? Occurrence { get; init; }
 
     /// <summary>
-    /// What the repeats of one notice share: its rule, its occurrence without the round and the kind of demand. A notice
-    /// repeated every N days demands one thing, whichever of its repeats the unit answers (null: no rule or occurrence known).
+    /// What the repeats of one notice share: its rule, its item, its occurrence without the round and the kind of demand. A
+    /// notice repeated every N days demands one thing, whichever of its repeats the unit answers (null: no rule or occurrence
+    /// known). The item is part of it: one rule's notices of two tasks on the same occurrence (lag:2026-04) are two threads.
     /// </summary>
-    public (RuleId Rule, string Occurrence, DemandKind Kind)? Thread =>
-        Rule is { } rule && Occurrence is { } occurrence ? (rule, OccurrenceKey.Split(occurrence).Base, Kind) : null;
+    public (RuleId Rule, ItemId Item, string Occurrence, DemandKind Kind)? Thread =>
+        Rule is { } rule && Occurrence is { } occurrence ? (rule, Item, OccurrenceKey.Split(occurrence).Base, Kind) : null;
 
     /// <summary>The round of a repeat (0 for the first notice).</summary>
     public int Round => Occurrence is { } o ? OccurrenceKey.Split(o).Round : 0;

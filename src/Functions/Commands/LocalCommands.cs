@@ -227,6 +227,24 @@ internal static class LocalCommands
                 stderr.WriteLine(ImportCommand.Line(rejected));
             }
 
+            // The closed loop's scripted steps (loop/actions.csv), checked before anything is simulated.
+            IReadOnlyList<LoopAction> actions = [];
+            if (LoopScript.PathIn(data) is { } script)
+            {
+                var (read, problems) = LoopScript.Read(script);
+                foreach (var problem in problems)
+                {
+                    stderr.WriteLine(problem);
+                }
+
+                if (problems.Count > 0)
+                {
+                    return Cli.DataError;
+                }
+
+                actions = read;
+            }
+
             using var senders = LocalSenders.Create(engine, outbox, clock);
             var local = LocalMode.Create(tables, held, clock, engine.Delivery, settings.Zone, senders.Channels, loggers, engine.Digests);
             var logged = new List<EscalationEvent>();
@@ -247,12 +265,41 @@ internal static class LocalCommands
             // The afternoon scan runs only when a rule is for it: without one it would publish nothing anyway.
             var (configuration, _) = await new DailyRead(tables, clock, settings.Zone).ConfigurationUnrecorded(cancellationToken).ConfigureAwait(false);
             var afternoon = configuration.Rules.Any(r => r.Enabled && r.Scan == ScanSlot.Afternoon) ? engine.AfternoonScanSchedule : null;
+            var steps = new ScriptedSteps(actions, tables, local, clock, settings.Zone, Path.Combine(data, LoopScript.Folder, LoopScript.EvidenceFolder),
+                Path.Combine(storeFolder, LoopScript.EvidenceFolder), loggers, e =>
+                {
+                    logged.Add(e);
+                    var line = EventLine.Of(e);
+                    events.WriteLine(line);
+                    if (printEvents)
+                    {
+                        stdout.WriteLine(line);
+                    }
+                });
             var progress = ProgressLine.OnTerminal(stderr);
-            var scans = await Simulation.Run(
-                local, clock, engine.ScanSchedule, afternoon, from, to, settings.Zone,
-                (day, done, days) => progress?.Show(string.Create(CultureInfo.InvariantCulture, $"正在模拟 {IsoDate.Format(day)}（第 {done}/{days} 天），已记录督办事件 {logged.Count} 个……")),
-                cancellationToken).ConfigureAwait(false);
+            ScanCount scans;
+            try
+            {
+                scans = await Simulation.Run(
+                    local, clock, engine.ScanSchedule, afternoon, from, to, settings.Zone,
+                    (day, done, days) => progress?.Show(string.Create(CultureInfo.InvariantCulture, $"正在模拟 {IsoDate.Format(day)}（第 {done}/{days} 天），已记录督办事件 {logged.Count} 个……")),
+                    actions.Count > 0 ? steps.Until : null,
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (LoopScriptException e)
+            {
+                progress?.Done();
+                stderr.WriteLine(e.Message);
+                return Cli.DataError;
+            }
+
             progress?.Done();
+            if (steps.Applied + steps.Outside > 0)
+            {
+                summaryOut.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"闭环脚本 {Path.Combine(data, LoopScript.Folder, LoopScript.FileName)}：按时执行 {steps.Applied} 步（答复、处理、豁免申请和审批，与网页调用相同）{(steps.Outside > 0 ? $"，不在模拟期内未执行 {steps.Outside} 步" : "")}。"));
+            }
+
             var summary = await RunSummary.Of(tables, local, scans, logged, cancellationToken).ConfigureAwait(false);
             PrintSummary(summary, from, to, root, senders.Describe, watch.Elapsed, settings.Zone, summaryOut);
             CalendarGapReport.Print(gaps, summaryOut);

@@ -75,6 +75,8 @@ internal sealed record RunSummary(
 /// message: deferred deliveries at each sending-window opening, and retries. With an <c>afternoon</c> schedule (given when
 /// an afternoon rule exists) the afternoon scan runs too, at each of its occurrences, in time order with the morning's.
 /// <c>onScan</c> is told after each scan: the day scanned, the morning scans so far, and the days of the whole stretch.
+/// <c>until</c>, when given, is called before each scan with its time, and once at the end of the stretch: the caller does
+/// there what happens between scans (the closed loop's scripted steps, <see cref="LoopScript"/>), each at its own time.
 /// </summary>
 internal static class Simulation
 {
@@ -86,7 +88,13 @@ internal static class Simulation
     /// <summary>The morning scans by <paramref name="schedule"/> and, when given, the afternoon scans by <paramref name="afternoon"/>; returns the scans run.</summary>
     public static async Task<ScanCount> Run(
         LocalMode local, SteppingClock clock, CronExpression schedule, CronExpression? afternoon, LocalDate from, LocalDate to, DateTimeZone zone,
-        Action<LocalDate, int, int>? onScan = null, CancellationToken cancellationToken = default)
+        Action<LocalDate, int, int>? onScan = null, CancellationToken cancellationToken = default) =>
+        await Run(local, clock, schedule, afternoon, from, to, zone, onScan, null, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The scans, with <paramref name="until"/> called before each (with its time) and at the end (with the stretch's end).</summary>
+    public static async Task<ScanCount> Run(
+        LocalMode local, SteppingClock clock, CronExpression schedule, CronExpression? afternoon, LocalDate from, LocalDate to, DateTimeZone zone,
+        Action<LocalDate, int, int>? onScan, Func<Instant, CancellationToken, Task>? until, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(local);
         ArgumentNullException.ThrowIfNull(clock);
@@ -108,6 +116,11 @@ internal static class Simulation
 
         foreach (var (at, scan) in occurrences)
         {
+            if (until is not null)
+            {
+                await until(at, cancellationToken).ConfigureAwait(false);
+            }
+
             await local.Cycle(at, scan, clock.AdvanceTo, cancellationToken).ConfigureAwait(false);
             if (scan == ScanSlot.Morning)
             {
@@ -118,6 +131,11 @@ internal static class Simulation
             scans++;
             mornings += scan == ScanSlot.Morning ? 1 : 0;
             onScan?.Invoke(at.InZone(zone).Date, mornings, Period.DaysBetween(from, to) + 1);
+        }
+
+        if (until is not null)
+        {
+            await until(end - Duration.Epsilon, cancellationToken).ConfigureAwait(false);
         }
 
         // Deliveries deferred to an opening or retried later on the last day still go out.

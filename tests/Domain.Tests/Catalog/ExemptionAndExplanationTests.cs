@@ -117,6 +117,23 @@ public class ExemptionAndExplanationTests
     }
 
     [Fact]
+    public void Thread_TellsTwoTasksApart_WhenOneRuleNoticedBothOnTheSameOccurrence()
+    {
+        // R5 on 2026-05-01 noticed two lagging tasks of one unit for April: two demands, two threads, whatever their rule and occurrence share.
+        IssuedDemand Of(string task) =>
+            new(EventId.For(new RuleId("R5"), new ItemId(task), "lag:2026-04"), new ItemId(task), DemandKind.Explanation, D(2026, 5, 11))
+            {
+                Rule = new RuleId("R5"),
+                Occurrence = "lag:2026-04",
+            };
+
+        var (t1, t2) = (Of("T1"), Of("T2"));
+
+        Assert.NotEqual(t1.Thread, t2.Thread);
+        Assert.Equal(t1.Thread, (t1 with { Occurrence = "lag:2026-04:r1" }).Thread);
+    }
+
+    [Fact]
     public void Build_LeavesDemandOpen_WhenOnlyAnotherKindWasSubmitted()
     {
         var rows = UnitRows(

@@ -25,6 +25,9 @@ internal sealed record PrintedEvent(
     string TaskTitle,
     string Scan)
 {
+    /// <summary>For a closed loop's decision (答复处理, 虚假整改): accept, reject, reopen, approve or deny; null otherwise.</summary>
+    public string? Decision { get; init; }
+
     /// <summary>Readable in assertion failures: <c>2024-06-01 R5 notice lagging 2024-ZD-001 lag:2024-05 → unit-principal:swj-zhang, (cc) …</c>.</summary>
     public override string ToString() =>
         $"{Date} {RuleId} {Level} {Kind} {TaskId} {Occurrence} → {string.Join(", ", Recipients.Select(r => $"{(r.Copy ? "(cc) " : "")}{r.Role}:{r.Person}"))}"

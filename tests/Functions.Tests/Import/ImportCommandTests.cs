@@ -17,7 +17,7 @@ public sealed class ImportCommandTests : IDisposable
 
         Assert.Equal(Cli.Ok, code);
         Assert.Equal("", stderr);
-        Assert.Contains("共读取 2,727 行，用时", stdout, StringComparison.Ordinal);
+        Assert.Contains("共读取 2,728 行，用时", stdout, StringComparison.Ordinal);
         Assert.Contains(" 行）。", stdout, StringComparison.Ordinal);
         Assert.Contains(stdout.Split('\n'), l => l.StartsWith("progress", StringComparison.Ordinal) && l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).SequenceEqual(["1,698", "1,698", "1,698", "0", "0", "0"]));
         Assert.DoesNotContain("被拒绝的行", stdout, StringComparison.Ordinal);

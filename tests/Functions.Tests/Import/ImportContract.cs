@@ -22,7 +22,7 @@ public abstract class ImportContract<TBackend>(TBackend backend) : IDisposable
     private static readonly Dictionary<string, int> SampleCounts = new()
     {
         ["units"] = 24, ["people"] = 87, ["tasks"] = 66, ["milestones"] = 70, ["plantemplates"] = 10, ["progress"] = 1698,
-        ["rules"] = 27, ["settings"] = 4, ["exemptions"] = 4, ["calendar"] = 0, ["templates"] = 0, ["smstemplates"] = 16, ["robots"] = 2, ["explanations"] = 1,
+        ["rules"] = 27, ["settings"] = 4, ["exemptions"] = 4, ["calendar"] = 0, ["templates"] = 0, ["smstemplates"] = 17, ["robots"] = 2, ["explanations"] = 1,
         ["indicators"] = 9, ["indicatorvalues"] = 707, ["rankinggroups"] = 2,
     };
 
