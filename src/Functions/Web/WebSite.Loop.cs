@@ -29,7 +29,7 @@ internal sealed partial class WebSite
     public Func<ClosedLoop>? Loop { get; init; }
 
     /// <summary>Where evidence files are stored; null when none is configured.</summary>
-    public Func<IEvidenceStore>? Evidence { get; init; }
+    public Func<IEvidenceStore?>? Evidence { get; init; }
 
     /// <summary>Which files an upload accepts (Escalation__Web__MaxUploadBytes).</summary>
     public UploadPolicy Uploads { get; init; } = new();
@@ -475,12 +475,12 @@ internal sealed partial class WebSite
         var requests = await loop.ExemptionRequests(roster.Id, context.RequestAborted).ConfigureAwait(false);
         var file = cases.SelectMany(c => c.Answers).SelectMany(a => a.Evidence).Concat(requests.SelectMany(r => r.Evidence))
             .FirstOrDefault(f => f.Sha256 == sha256);
-        if (file is null || Evidence is null)
+        if (file is null || Evidence?.Invoke() is not { } store)
         {
             return missing;
         }
 
-        var stored = await Evidence().Open(sha256, context.RequestAborted).ConfigureAwait(false);
+        var stored = await store.Open(sha256, context.RequestAborted).ConfigureAwait(false);
         return stored is null ? missing : new EvidenceDownload(stored, file.Name);
     }
 
@@ -561,7 +561,7 @@ internal sealed partial class WebSite
             return (null, $"一次最多上传 {Html.Int(LoopPages.MaxFiles)} 个文件，本次选择了 {Html.Int(parts.Count)} 个。请分几次提交，或把图片合并为一份 PDF。");
         }
 
-        if (Evidence is null)
+        if (Evidence?.Invoke() is not { } store)
         {
             return (null, "网站未配置佐证材料的存储位置，暂时不能上传文件。请联系督查室的系统管理员设置 " + BlobEvidenceStore.ContainerUrlKey + "。");
         }
@@ -580,7 +580,6 @@ internal sealed partial class WebSite
             }
         }
 
-        var store = Evidence();
         var saved = new List<EvidenceFile>();
         foreach (var (file, part) in accepted)
         {
