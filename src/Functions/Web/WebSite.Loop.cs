@@ -42,6 +42,7 @@ internal sealed partial class WebSite
     private void MapLoop(IEndpointRouteBuilder pages)
     {
         pages.MapPost("/notices/{eventId}/answer", (HttpContext c, IAntiforgery a, string eventId) => SubmitAnswer(c, a, eventId));
+        pages.MapMethods("/answers/{unit}/{key}", GetOrHead, (HttpContext c, string unit, string key) => AnswerPage(c, unit, key));
         pages.MapPost("/answers/{unit}/{key}/decide", (HttpContext c, IAntiforgery a, string unit, string key) => DecideAnswer(c, a, unit, key));
         pages.MapPost("/tasks/{unit}/{task}/exemption", (HttpContext c, IAntiforgery a, string unit, string task) => RequestTaskExemption(c, a, unit, task));
         pages.MapPost("/units/{unit}/exemption", (HttpContext c, IAntiforgery a, string unit) => RequestIndicatorExemption(c, a, unit));
@@ -104,6 +105,37 @@ internal sealed partial class WebSite
 
         await Changed(context).ConfigureAwait(false);
         return new SeeOther("/notices/" + Uri.EscapeDataString(e.Id.Value) + "#answers");
+    }
+
+    /// <summary>An answer's address (as messages and lists may give it): its notice's page, where its history and forms are.</summary>
+    private async Task<IResult> AnswerPage(HttpContext context, string unit, string key)
+    {
+        var (viewer, snapshot, denied) = await Authorize(context).ConfigureAwait(false);
+        if (denied is not null)
+        {
+            return denied;
+        }
+
+        if (!UnitId.IsValid(unit) || !viewer!.CanSee(new UnitId(unit)))
+        {
+            return UnitId.IsValid(unit) ? Forbidden(context, viewer!) : NotFound(context, viewer!, unit);
+        }
+
+        if (!snapshot!.Configuration.Roster.Units.ContainsKey(new UnitId(unit)))
+        {
+            return NotFound(context, viewer, unit);
+        }
+
+        var (loop, unavailable) = LoopOrUnavailable(context, viewer);
+        if (loop is null)
+        {
+            return unavailable!;
+        }
+
+        return await loop.Answer(new UnitId(unit), key, context.RequestAborted).ConfigureAwait(false) is { } answer
+            ? new SeeOther("/notices/" + Uri.EscapeDataString(answer.Notice.Value) + "#answers")
+            : Respond(context, StatusCodes.Status404NotFound, "没有这份答复", viewer,
+                Pages.Problem("没有这份答复", $"单位“{unit}”没有编号为“{key}”的答复。请从本单位页面或待处理列表进入。"));
     }
 
     private async Task<IResult> DecideAnswer(HttpContext context, IAntiforgery antiforgery, string unit, string key)

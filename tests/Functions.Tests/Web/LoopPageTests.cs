@@ -552,4 +552,41 @@ public sealed class LoopPageTests
         Assert.Equal("attachment", download.Response.Content.Headers.ContentDisposition?.DispositionType);
         Assert.Contains("sandbox", string.Join("", download.Response.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AnswerAddress_LeadsToItsNotice_ForTheUnitAndTheOffice_And403Or404Otherwise()
+    {
+        await using var web = await Web();
+        await SubmitAnswer(web, Explanation, "explanation", "说明内容");
+        var path = "/answers/fgw/" + Uri.EscapeDataString(Assert.Single(await Answers(web)).Key);
+
+        var office = await web.GetWithCookies(path, await web.SignIn(Office));
+        var other = await web.GetWithCookies(path, await web.SignIn(OtherReporter));
+        var unknown = await web.GetWithCookies("/answers/fgw/no-such-answer", await web.SignIn(Reporter));
+
+        Assert.Equal(HttpStatusCode.SeeOther, office.Status);
+        Assert.Equal(NoticePath(Explanation) + "#answers", office.Response.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Forbidden, other.Status);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
+        Assert.Contains("没有这份答复", unknown.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_WithoutServiceBus_AnswersTheLoopsFormsWith503InChinese_AndTheNoticePageStillShows()
+    {
+        await using var web = await Serve(NoticeSignTests.Seed);
+        var reporter = PrincipalOf("LIULIHUA@fgw.partner.example");
+        var page = await web.Get(NoticePath(Explanation), reporter);
+        using var content = new MultipartFormDataContent { { new StringContent(page.Token), "__csrf" }, { new StringContent("explanation"), "kind" }, { new StringContent("说明"), "text" } };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(NoticePath(Explanation) + "/answer", UriKind.Relative)) { Content = content };
+        request.Headers.Add("Cookie", CookiesOf(page));
+        request.Headers.Add(Escalation.Functions.Web.AppServicePrincipalSource.PrincipalHeader, reporter);
+
+        var post = await web.Send(request);
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Contains("data-testid=\"loop-unavailable\"", page.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, post.Status);
+        Assert.Contains("答复功能暂不可用", post.Body, StringComparison.Ordinal);
+    }
 }
