@@ -11,7 +11,9 @@ using Escalation.Functions.Sending;
 using Escalation.Functions.Sending.China;
 using Escalation.Functions.Storage;
 using Escalation.Functions.Telemetry;
+using Escalation.Functions.Cases;
 using Escalation.Functions.Web;
+using Escalation.Functions.Web.Uploads;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -86,7 +88,24 @@ internal static class ServeCommand
         var webLogger = loggers.CreateLogger("Escalation.Web");
         var board = new RetryingLazy<BoardCache>(() => BoardCache.For(tables.Value, clock, settings.Zone, e => WebCommand.BoardFailed(webLogger, e)));
         var digests = new DigestSource(EngineSettings.From(setting).Settings?.Digests ?? DigestOptions.Default, clock, settings.Zone);
-        new WebSite(new AppServicePrincipalSource(), () => board.Value, () => tables.Value, digests) { BaseUrl = WebBaseUrl(setting) }.Map(app);
+        // The closed loop's web steps publish through the engine's publisher (Service Bus); its files go to the evidence container.
+        var (uploads, uploadsError) = UploadPolicy.From(setting);
+        var loop = new RetryingLazy<ClosedLoop>(() => uploads is null
+            ? throw new InvalidOperationException(uploadsError)
+            : new ClosedLoop(tables.Value, engine.Value.Publisher, clock, settings.Zone, loggers.CreateLogger("Escalation.ClosedLoop")));
+        // PublicationOnly: a store that cannot be opened yet is tried again on the next upload, not kept as a failure.
+        var evidence = new Lazy<IEvidenceStore?>(
+            () => setting(BlobEvidenceStore.ContainerUrlKey) is { Length: > 0 } url && Uri.TryCreate(url, UriKind.Absolute, out var container)
+                ? BlobEvidenceStore.FromUri(container, credential.Value)
+                : WebCommand.EvidenceStoreOf(_ => null, tables.Value),
+            LazyThreadSafetyMode.PublicationOnly);
+        new WebSite(new AppServicePrincipalSource(), () => board.Value, () => tables.Value, digests)
+        {
+            BaseUrl = WebBaseUrl(setting),
+            Loop = () => loop.Value,
+            Evidence = () => evidence.Value,
+            Uploads = uploads ?? new UploadPolicy(),
+        }.Map(app);
         new Api(null, () => board.Value, () => tables.Value).Map(app);
 
         // The board is not computed at start here: on Flex Consumption an instance is often started only for the engine's

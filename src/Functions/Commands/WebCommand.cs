@@ -3,6 +3,7 @@ using Escalation.Functions.Digests;
 using Escalation.Functions.Local;
 using Escalation.Functions.Storage;
 using Escalation.Functions.Web;
+using Escalation.Functions.Web.Uploads;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
@@ -62,6 +63,13 @@ internal static class WebCommand
             return Cli.UsageError;
         }
 
+        var (uploads, uploadsError) = UploadPolicy.From(setting);
+        if (uploads is null)
+        {
+            stderr.WriteLine("错误：" + uploadsError);
+            return Cli.UsageError;
+        }
+
         var engine = EngineSettings.From(setting).Settings;
         var digests = engine?.Digests ?? DigestOptions.Default;
 
@@ -70,7 +78,8 @@ internal static class WebCommand
         using var loop = engine is null ? null : LocalLoop.Create(tables, clock, settings.Zone, engine, Path.GetFullPath(engine.Outbox), loggers);
 
         var address = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
-        using var app = Build(tables, clock, settings.Zone, web => web.UseUrls(address), digests, loop?.Loop);
+        var evidence = EvidenceStoreOf(setting, tables);
+        using var app = Build(tables, clock, settings.Zone, web => web.UseUrls(address), digests, loop?.Loop, evidence, uploads);
         stdout.WriteLine($"网页已启动：{address}/ （挂图作战）。存储：{tables.Describe}");
         if (options.Get("at") is not null)
         {
@@ -86,8 +95,13 @@ internal static class WebCommand
     /// The local web application over <paramref name="tables"/>; <paramref name="configure"/> sets where it listens.
     /// <paramref name="loop"/>, when given, is the closed loop's service the pages use (registered as a singleton).
     /// </summary>
-    public static WebApplication Build(IEntityTables tables, IClock clock, DateTimeZone zone, Action<IWebHostBuilder> configure, DigestOptions? digests = null, Cases.ClosedLoop? loop = null)
+    /// <paramref name="evidence"/> is where uploaded evidence goes (default: the folder <c>evidence</c> of an embedded store);
+    /// <paramref name="uploads"/> which files it takes (default: 20 MB).
+    public static WebApplication Build(
+        IEntityTables tables, IClock clock, DateTimeZone zone, Action<IWebHostBuilder> configure, DigestOptions? digests = null, Cases.ClosedLoop? loop = null,
+        IEvidenceStore? evidence = null, UploadPolicy? uploads = null)
     {
+        evidence ??= EvidenceStoreOf(_ => null, tables);
         ArgumentNullException.ThrowIfNull(configure);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders().AddSimpleConsole().AddFilter("Microsoft", LogLevel.Warning);
@@ -102,12 +116,31 @@ internal static class WebCommand
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Escalation.Web");
         var board = BoardCache.For(tables, clock, zone, e => BoardFailed(logger, e));
         var principals = new DevelopmentPrincipalSource(app.Services.GetRequiredService<IDataProtectionProvider>());
-        new WebSite(principals, () => board, () => tables, new DigestSource(digests ?? DigestOptions.Default, clock, zone)).Map(app);
+        new WebSite(principals, () => board, () => tables, new DigestSource(digests ?? DigestOptions.Default, clock, zone))
+        {
+            Loop = loop is null ? null : () => loop,
+            Evidence = evidence is null ? null : () => evidence,
+            Uploads = uploads ?? new UploadPolicy(),
+        }.Map(app);
         new Api(principals, () => board, () => tables).Map(app);
         // The board is computed at start, so that the first page finds it ready.
         app.Lifetime.ApplicationStarted.Register(board.Warm);
         app.Lifetime.ApplicationStopped.Register(board.Dispose);
         return app;
+    }
+
+    /// <summary>
+    /// Where evidence files go: the Blob container <c>Escalation__Web__EvidenceContainerUrl</c> names (with the managed
+    /// identity, or az login), else the folder <c>evidence</c> beside an embedded store; null when neither applies.
+    /// </summary>
+    internal static IEvidenceStore? EvidenceStoreOf(Func<string, string?> setting, IEntityTables tables)
+    {
+        if (setting(BlobEvidenceStore.ContainerUrlKey) is { Length: > 0 } url && Uri.TryCreate(url, UriKind.Absolute, out var container))
+        {
+            return BlobEvidenceStore.FromUri(container, new Azure.Identity.DefaultAzureCredential());
+        }
+
+        return tables is SqliteTables embedded ? new FolderEvidenceStore(Path.Combine(embedded.Folder, "evidence")) : null;
     }
 
     private static readonly Action<ILogger, Exception?> BoardFailedMessage = LoggerMessage.Define(LogLevel.Error, new EventId(1, "BoardFailed"),

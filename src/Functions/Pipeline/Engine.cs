@@ -32,6 +32,7 @@ public sealed partial class Engine
     {
         ArgumentNullException.ThrowIfNull(loggers);
         Channels = channels ?? throw new ArgumentNullException(nameof(channels));
+        Publisher = publisher ?? throw new ArgumentNullException(nameof(publisher));
         _logger = loggers.CreateLogger("Escalation.Engine");
         _scan = new DailyScan(tables, publisher, clock, zone, loggers.CreateLogger("Escalation.ScanDeadlines"));
         var configurations = new ConfigurationCache(tables, clock, zone, ConfigurationTtl);
@@ -51,6 +52,9 @@ public sealed partial class Engine
 
     /// <summary>MonthlyNotice (timer): issues last month's notice once it is due, once.</summary>
     public Task<DigestOutcome> MonthlyNotice(CancellationToken cancellationToken = default) => _digests.MonthlyNotice(cancellationToken);
+
+    /// <summary>Where it publishes (the closed loop's web steps publish their events there too).</summary>
+    public IMessagePublisher Publisher { get; }
 
     /// <summary>The channels it delivers, one adapter each.</summary>
     public ChannelSet Channels { get; }

@@ -51,7 +51,13 @@ internal sealed class Html
     public static string LightKey(TrafficLight? light) => BoardQuery.Of(light).ToString().ToLowerInvariant();
 
     /// <summary>The page frame: the Chinese document, the style block (with the CSP nonce), the header with the viewer and sign-out.</summary>
-    public static string Page(string title, string nonce, Viewer? viewer, string? antiforgery, string body)
+    /// <param name="title">The page's title.</param>
+    /// <param name="nonce">The response's CSP nonce.</param>
+    /// <param name="viewer">Who is signed in; null for none.</param>
+    /// <param name="antiforgery">The sign-out form's antiforgery field; null for no sign-out button.</param>
+    /// <param name="body">The page's body.</param>
+    /// <param name="pending">For the office: how many answers and exemption requests wait for it (a link to /office).</param>
+    public static string Page(string title, string nonce, Viewer? viewer, string? antiforgery, string body, int? pending = null)
     {
         var page = new Html();
         page.Raw("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
@@ -62,6 +68,17 @@ internal sealed class Html
         {
             page.Raw(" <a href=\"/digests\" data-testid=\"nav-digests\">督查清单和通报</a>");
             page.Raw(" <a href=\"/feeds\" data-testid=\"nav-feeds\">日历订阅</a>");
+        }
+
+        if (viewer?.Role is Domain.Catalog.WebRole.Office or Domain.Catalog.WebRole.Leader)
+        {
+            page.Raw(" <a href=\"/office\" data-testid=\"nav-office\">待处理");
+            if (pending is { } count)
+            {
+                page.Raw("（<span data-testid=\"pending-count\">").Raw(Int(count)).Raw("</span>）");
+            }
+
+            page.Raw("</a>");
         }
 
         if (viewer?.OnlyUnit is { } own)

@@ -36,7 +36,7 @@ internal sealed partial class WebSite
         }
 
         var (entry, refused) = await ReadableNotice(context, viewer!, snapshot!.Configuration, eventId).ConfigureAwait(false);
-        return refused ?? Respond(context, StatusCodes.Status200OK, NoticePages.Title(entry!), viewer, NoticePage(context, viewer!, snapshot.Configuration, entry!, null));
+        return refused ?? await RenderNotice(context, viewer!, snapshot.Configuration, entry!, StatusCodes.Status200OK, AnswerForm.Empty).ConfigureAwait(false);
     }
 
     private async Task<IResult> Sign(HttpContext context, IAntiforgery antiforgery, string eventId)

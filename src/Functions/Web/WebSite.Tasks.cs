@@ -124,7 +124,8 @@ internal sealed partial class WebSite
             : (found, null);
     }
 
-    private async Task<IResult> RenderTask(HttpContext context, Viewer viewer, BoardSnapshot snapshot, BoardTask task, ProgressForm values, int status, IAntiforgery antiforgery)
+    private async Task<IResult> RenderTask(
+        HttpContext context, Viewer viewer, BoardSnapshot snapshot, BoardTask task, ProgressForm values, int status, IAntiforgery antiforgery, ExemptionForm? exemption = null)
     {
         var today = Today();
         var cancel = context.RequestAborted;
@@ -145,7 +146,8 @@ internal sealed partial class WebSite
 
         var preview = await Preview(snapshot, task, today, cancel).ConfigureAwait(false);
         (ProgressForm, string)? form = viewer.ReadOnly ? null : (values, Token(context, antiforgery));
-        return Respond(context, status, task.Title, viewer, TaskPages.Task(snapshot, task, record, demands, preview, form));
+        var exemptions = await TaskExemptions(context, viewer, snapshot, task, exemption).ConfigureAwait(false);
+        return Respond(context, status, task.Title, viewer, TaskPages.Task(snapshot, task, record, demands, preview, form) + exemptions);
     }
 
     /// <summary>The task's coming reminders over the next working days, decided as <c>preview --task</c> decides them; nothing is written.</summary>

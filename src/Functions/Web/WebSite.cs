@@ -89,6 +89,7 @@ internal sealed partial class WebSite(IPrincipalSource principals, Func<BoardCac
         MapTasks(pages);
         MapFeeds(pages);
         MapNotices(pages);
+        MapLoop(pages);
     }
 
     /// <summary>The methods of a page (function.json of Web and Api allows both).</summary>
@@ -159,6 +160,7 @@ internal sealed partial class WebSite(IPrincipalSource principals, Func<BoardCac
         }
 
         var notices = await UnitNotices(context, viewer, snapshot, unit.Id).ConfigureAwait(false);
+        notices = await UnitLoop(context, viewer, snapshot, unit.Id).ConfigureAwait(false) + notices;
         return Respond(context, StatusCodes.Status200OK, unit.Name, viewer, Pages.Unit(snapshot, unit, demands, notices));
     }
 
@@ -275,6 +277,7 @@ internal sealed partial class WebSite(IPrincipalSource principals, Func<BoardCac
                 Pages.Problem("没有网页权限", Viewers.NoAccess(viewer))));
         }
 
+        await NotePending(context, viewer).ConfigureAwait(false);
         return (viewer, snapshot, null);
     }
 
@@ -308,7 +311,8 @@ internal sealed partial class WebSite(IPrincipalSource principals, Func<BoardCac
     {
         var antiforgery = withSignOut && viewer is not null ? Token(context, context.RequestServices.GetRequiredService<IAntiforgery>()) : null;
         var nonce = context.Items[NonceKey] as string ?? "";
-        return Results.Content(Html.Page(title, nonce, viewer, antiforgery, body), "text/html; charset=utf-8", statusCode: status);
+        var pending = context.Items[PendingKey] as int?;
+        return Results.Content(Html.Page(title, nonce, viewer, antiforgery, body, pending), "text/html; charset=utf-8", statusCode: status);
     }
 
     private static string? LevelWord(string? level) => level switch

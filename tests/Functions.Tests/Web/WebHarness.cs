@@ -7,6 +7,7 @@ using Escalation.Functions.Storage;
 using Escalation.Functions.Tests.Host;
 using Escalation.Functions.Tests.Import;
 using Escalation.Functions.Web;
+using Escalation.Functions.Web.Uploads;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using NodaTime.Testing;
@@ -96,6 +97,65 @@ internal sealed class WebHarness : IAsyncDisposable
         await app.StartAsync();
         var client = app.GetTestClient();
         return new WebHarness(folder, app, client, tables, clock);
+    }
+
+    /// <summary>
+    /// The local <c>web</c> command's application with the closed loop's service (its events recorded by
+    /// <see cref="Publisher"/>), evidence in the folder <see cref="EvidenceFolder"/>, uploads up to <paramref name="maxUploadBytes"/>.
+    /// </summary>
+    public static async Task<WebHarness> WithLoop(Func<IEntityTables, Task>? seed = null, long maxUploadBytes = 64 * 1024)
+    {
+        var folder = await HandlerHarness.SeededCopy();
+        var clock = new FakeClock(HandlerHarness.ScanTime);
+        var tables = SqliteTables.Open(folder["store"], clock);
+        if (seed is not null)
+        {
+            await seed(tables);
+        }
+
+        var publisher = new RecordingPublisher();
+        var loop = new Escalation.Functions.Cases.ClosedLoop(tables, publisher, clock, HandlerHarness.Zone, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var evidence = new FolderEvidenceStore(folder["evidence"]);
+        var app = WebCommand.Build(tables, clock, HandlerHarness.Zone, web => web.UseTestServer(), loop: loop, evidence: evidence, uploads: new UploadPolicy(maxUploadBytes));
+        await app.StartAsync();
+        return new WebHarness(folder, app, app.GetTestClient(), tables, clock) { Publisher = publisher, Loop = loop, Evidence = evidence, EvidenceFolder = folder["evidence"] };
+    }
+
+    /// <summary>What the closed loop published (<see cref="WithLoop"/> only).</summary>
+    public RecordingPublisher? Publisher { get; private init; }
+
+    /// <summary>The closed loop's service the pages use (<see cref="WithLoop"/> only).</summary>
+    public Escalation.Functions.Cases.ClosedLoop? Loop { get; private init; }
+
+    /// <summary>The evidence store the pages use (<see cref="WithLoop"/> only).</summary>
+    public FolderEvidenceStore? Evidence { get; private init; }
+
+    /// <summary>Where the evidence store keeps its files (<see cref="WithLoop"/> only).</summary>
+    public string? EvidenceFolder { get; private init; }
+
+    /// <summary>POSTs a multipart form (fields and files of the <c>files</c> field) with the cookies given.</summary>
+    public async Task<Answer> PostMultipart(string path, IEnumerable<KeyValuePair<string, string>> fields, IEnumerable<(string Name, byte[] Content)> files, string cookies)
+    {
+        using var content = new MultipartFormDataContent();
+        foreach (var (key, value) in fields)
+        {
+            content.Add(new StringContent(value), key);
+        }
+
+        foreach (var (name, bytes) in files)
+        {
+            var part = new ByteArrayContent(bytes);
+            part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+            content.Add(part, "files", name);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = content };
+        if (cookies.Length > 0)
+        {
+            request.Headers.Add("Cookie", cookies);
+        }
+
+        return await Send(request);
     }
 
     /// <summary>The <c>X-MS-CLIENT-PRINCIPAL</c> App Service authentication sends for an Entra ID account.</summary>

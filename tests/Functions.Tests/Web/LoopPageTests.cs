@@ -1,0 +1,592 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Escalation.Domain.Cases;
+using Escalation.Domain.Catalog;
+using Escalation.Functions.Cases;
+using Escalation.Domain.Delivery;
+using Escalation.Domain.Events;
+using Escalation.Domain.Items;
+using Escalation.Domain.Rules;
+using Escalation.Functions.Messaging;
+using Escalation.Functions.Storage;
+using Escalation.Functions.Tests.Web.Uploads;
+using Escalation.Functions.Web.Uploads;
+using NodaTime;
+using static Escalation.Functions.Tests.Web.WebHarness;
+
+namespace Escalation.Functions.Tests.Web;
+
+/// <summary>
+/// The closed loop's pages as the local <c>web</c> command serves them (the development sign-in), over the samples with
+/// two notices of fgw logged: one demanding an explanation (due 2026-06-05), one a rectification (due 2026-06-10), and a
+/// notice of jtj. People: fgw-liu (fgw's reporter), jtj-wang (jtj's reporter by default), dcs-office (the office),
+/// city-wang (leadership).
+/// </summary>
+public sealed class LoopPageTests
+{
+    private const string Reporter = "fgw-liu";
+    private const string OtherReporter = "jtj-wang";
+    private const string Office = "dcs-office";
+    private const string Leader = "city-wang";
+    private const string Task = "fgw-2026-01";
+
+    private static readonly EscalationEvent Explanation = NoticeSignTests.FgwNotice;
+
+    private static readonly EscalationEvent Rectification = NoticeSignTests.Event("fgw", Task, "优化营商环境攻坚行动", "市发展改革委", "fgw-yang", EventLevel.Notice, "overdue:2026-05-20")
+        with { Demand = new Demand(DemandKind.Rectification, new LocalDate(2026, 6, 10)) };
+
+    private static async Task Seed(IEntityTables tables)
+    {
+        var log = new EscalationLog(tables);
+        var at = Instant.FromUtc(2026, 5, 29, 2, 0);
+        foreach (var e in new[] { Explanation, Rectification, NoticeSignTests.JtjNotice })
+        {
+            await log.Log(e, at);
+            await log.SetStatus(e.Unit, e.Id, _ => LogStatus.Delivered, null, at);
+        }
+    }
+
+    private static Task<WebHarness> Web() => WithLoop(Seed);
+
+    private static string NoticePath(EscalationEvent e) => "/notices/" + e.Id.Value;
+
+    private static string Sha(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
+
+    /// <summary>Signs in and opens <paramref name="path"/>: the cookies and the page (its antiforgery token).</summary>
+    private static async Task<(string Cookies, Answer Page)> Open(WebHarness web, string person, string path)
+    {
+        var cookies = await web.SignIn(person);
+        var page = await web.GetWithCookies(path, cookies);
+        return (cookies, page);
+    }
+
+    private static async Task<IReadOnlyList<ExplanationRow>> Answers(WebHarness web)
+    {
+        var table = await web.Tables.Table("explanations");
+        return [.. await table.Query(EntityQuery.Partition("fgw")).Select(AdminTables.Explanations.FromEntity).ToListAsync()];
+    }
+
+    private static async Task<IReadOnlyList<Decision>> Decisions(WebHarness web) => await new CaseRecords(web.Tables).Decisions(new UnitId("fgw"));
+
+    private static async Task<IReadOnlyList<LogEntry>> Logged(WebHarness web, EventKind kind) =>
+        [.. (await new EscalationLog(web.Tables).OfUnit(new UnitId("fgw")).ToListAsync()).Where(e => e.Event.Kind == kind)];
+
+    private static int Published(WebHarness web) => web.Publisher!.To(ServiceBusEntities.EventsTopic).Count;
+
+    private static int StoredFiles(WebHarness web) =>
+        Directory.Exists(web.EvidenceFolder) ? Directory.EnumerateFiles(web.EvidenceFolder, "*", SearchOption.AllDirectories).Count(f => !f.EndsWith(".json", StringComparison.Ordinal)) : 0;
+
+    private static async Task<Answer> SubmitAnswer(WebHarness web, EscalationEvent notice, string kind, string text, params (string, byte[])[] files)
+    {
+        var (cookies, page) = await Open(web, Reporter, NoticePath(notice));
+        return await web.PostMultipart(NoticePath(notice) + "/answer", [new("__csrf", page.Token), new("kind", kind), new("text", text)], files, cookies);
+    }
+
+    private static async Task<Answer> Decide(WebHarness web, string person, string key, string decision, string reason = "")
+    {
+        var (cookies, page) = await Open(web, person, "/units/fgw");
+        return await web.PostForm($"/answers/fgw/{Uri.EscapeDataString(key)}/decide", [new("__csrf", page.Token), new("decision", decision), new("reason", reason)], cookies);
+    }
+
+    // ---- The notice page and the answer --------------------------------------------------------------------------
+
+    [Fact]
+    public async Task NoticePage_ShowsTheDemandAndTheAnswerForm_ToTheUnitsReporter_AndNoFormToOthers()
+    {
+        await using var web = await Web();
+
+        var (_, reporter) = await Open(web, Reporter, NoticePath(Explanation));
+        var (_, office) = await Open(web, Office, NoticePath(Explanation));
+        var (_, leader) = await Open(web, Leader, NoticePath(Explanation));
+
+        Assert.Equal(HttpStatusCode.OK, reporter.Status);
+        Assert.Contains("答复与审核", reporter.Body, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"case-kind\">情况说明", reporter.Body, StringComparison.Ordinal);
+        Assert.Contains("2026-06-05 前报送", reporter.Body, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"case-status\">待提交", reporter.Body, StringComparison.Ordinal);
+        Assert.Contains($"action=\"/notices/{Explanation.Id.Value}/answer\"", reporter.Body, StringComparison.Ordinal);
+        Assert.Contains("enctype=\"multipart/form-data\"", reporter.Body, StringComparison.Ordinal);
+        Assert.All(new[] { office, leader }, p => Assert.DoesNotContain("data-testid=\"answer-form\"", p.Body, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Answer_StoresTheFileAndSubmits_AndTheNoticeShowsItPendingWithItsHashAndLink()
+    {
+        await using var web = await Web();
+
+        var post = await SubmitAnswer(web, Explanation, "explanation", "5月进度滞后系审批流程调整所致。", ("情况说明.pdf", Samples.Pdf));
+        var (_, after) = await Open(web, Reporter, NoticePath(Explanation));
+
+        Assert.Equal(HttpStatusCode.SeeOther, post.Status);
+        Assert.Equal(NoticePath(Explanation) + "#answers", post.Response.Headers.Location?.OriginalString);
+        var row = Assert.Single(await Answers(web));
+        Assert.Equal(("explanation", "fgw-liu", "1"), (row.Kind, row.SubmittedBy, row.Seq));
+        Assert.Equal(Sha(Samples.Pdf), Assert.Single(EvidenceColumn.Parse(row.Evidence).Files!).Sha256);
+        Assert.Equal(1, StoredFiles(web));
+        Assert.Contains("已提交，待督查室审核", after.Body, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"case-status\">待审核", after.Body, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/evidence/fgw/{Sha(Samples.Pdf)}\">情况说明.pdf</a>", after.Body, StringComparison.Ordinal);
+        Assert.Contains("SHA-256 " + Sha(Samples.Pdf), after.Body, StringComparison.Ordinal);
+        Assert.Contains("刘丽华", after.Body, StringComparison.Ordinal);
+        Assert.Single(await Logged(web, EventKind.AnswerSubmitted));
+        Assert.Equal(1, Published(web));
+    }
+
+    [Fact]
+    public async Task Answer_SubmittedTwice_WritesOneRowAndSendsOneMessage()
+    {
+        await using var web = await Web();
+        var (cookies, page) = await Open(web, Reporter, NoticePath(Explanation));
+        KeyValuePair<string, string>[] fields = [new("__csrf", page.Token), new("kind", "explanation"), new("text", "说明内容")];
+
+        var first = await web.PostMultipart(NoticePath(Explanation) + "/answer", fields, [("说明.pdf", Samples.Pdf)], cookies);
+        var second = await web.PostMultipart(NoticePath(Explanation) + "/answer", fields, [("说明.pdf", Samples.Pdf)], cookies);
+
+        Assert.Equal(HttpStatusCode.SeeOther, first.Status);
+        Assert.Equal(HttpStatusCode.SeeOther, second.Status);
+        Assert.Single(await Answers(web));
+        Assert.Single(await Logged(web, EventKind.AnswerSubmitted));
+        Assert.Equal(1, Published(web));
+    }
+
+    [Fact]
+    public async Task Answer_Answers400AndWritesNothing_WithoutAValidAntiforgeryToken()
+    {
+        await using var web = await Web();
+        var (cookies, _) = await Open(web, Reporter, NoticePath(Explanation));
+
+        var missing = await web.PostMultipart(NoticePath(Explanation) + "/answer", [new("kind", "explanation"), new("text", "说明")], [("说明.pdf", Samples.Pdf)], cookies);
+        var forged = await web.PostMultipart(NoticePath(Explanation) + "/answer", [new("__csrf", "forged"), new("kind", "explanation"), new("text", "说明")], [("说明.pdf", Samples.Pdf)], cookies);
+
+        Assert.All(new[] { missing, forged }, a =>
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, a.Status);
+            Assert.Contains("表单已失效", a.Body, StringComparison.Ordinal);
+        });
+        Assert.Empty(await Answers(web));
+        Assert.Equal(0, StoredFiles(web));
+    }
+
+    [Theory]
+    [InlineData(Office)]
+    [InlineData(Leader)]
+    public async Task Answer_Answers403AndWritesNothing_ForTheOfficeAndLeadership(string person)
+    {
+        await using var web = await Web();
+        var (cookies, page) = await Open(web, person, NoticePath(Explanation));
+
+        var post = await web.PostMultipart(NoticePath(Explanation) + "/answer", [new("__csrf", page.Token), new("kind", "explanation"), new("text", "说明")], [], cookies);
+
+        Assert.Equal(HttpStatusCode.Forbidden, post.Status);
+        Assert.Contains("答复由被通报单位的填报员提交", post.Body, StringComparison.Ordinal);
+        Assert.Empty(await Answers(web));
+    }
+
+    [Fact]
+    public async Task Answer_Answers403WithNoneOfItsData_ForAReporterOfAnotherUnit()
+    {
+        await using var web = await Web();
+        var (cookies, page) = await Open(web, OtherReporter, "/units/jtj");
+
+        var post = await web.PostMultipart(NoticePath(Explanation) + "/answer", [new("__csrf", page.Token), new("kind", "explanation"), new("text", "说明")], [], cookies);
+
+        Assert.Equal(HttpStatusCode.Forbidden, post.Status);
+        Assert.DoesNotContain("优化营商环境", post.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("市发展改革委", post.Body, StringComparison.Ordinal);
+        Assert.Empty(await Answers(web));
+    }
+
+    [Fact]
+    public async Task Answer_Answers404_ForAnUnknownNotice()
+    {
+        await using var web = await Web();
+        var (cookies, page) = await Open(web, Reporter, "/units/fgw");
+
+        var post = await web.PostMultipart("/notices/ev-00000000000000000000000000000000/answer", [new("__csrf", page.Token), new("kind", "explanation"), new("text", "说明")], [], cookies);
+
+        Assert.Equal(HttpStatusCode.NotFound, post.Status);
+        Assert.Contains("没有这份通报", post.Body, StringComparison.Ordinal);
+        Assert.Empty(await Answers(web));
+    }
+
+    public static TheoryData<string, byte[], string> RefusedFiles => new()
+    {
+        { "setup.exe", Samples.Executable, "不接受扩展名为「.exe」的文件" },
+        { "说明.pdf", Samples.Html, "文件内容不是PDF 文件" },
+        { "空白.pdf", [], "文件是空的" },
+        { "大文件.pdf", Samples.Pdf.Concat(new byte[70 * 1024]).ToArray(), "超过了上限" },
+        { "宏.docx", Samples.OpenXml("word/document.xml", macros: true), "含有宏" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedFiles))]
+    public async Task Answer_Answers400InChineseAndWritesNothing_ForARefusedFile(string name, byte[] content, string why)
+    {
+        await using var web = await Web();
+
+        var post = await SubmitAnswer(web, Explanation, "explanation", "说明内容", ("照片.png", Samples.Png), (name, content));
+
+        Assert.Equal(HttpStatusCode.BadRequest, post.Status);
+        Assert.Contains(why, post.Body, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"answer-error\"", post.Body, StringComparison.Ordinal);
+        Assert.Contains(">说明内容</textarea>", post.Body, StringComparison.Ordinal);
+        Assert.Empty(await Answers(web));
+        Assert.Equal(0, StoredFiles(web));
+        Assert.Equal(0, Published(web));
+    }
+
+    [Fact]
+    public async Task Answer_Answers400InChinese_ForAKindTheNoticeDoesNotDemand_AndForNothingToSubmit()
+    {
+        await using var web = await Web();
+
+        var wrongKind = await SubmitAnswer(web, Explanation, "rectification", "整改内容");
+        var empty = await SubmitAnswer(web, Explanation, "explanation", "  ");
+
+        Assert.Equal(HttpStatusCode.BadRequest, wrongKind.Status);
+        Assert.Contains("要求的是", wrongKind.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, empty.Status);
+        Assert.Contains("既没有填写内容，也没有附佐证材料", empty.Body, StringComparison.Ordinal);
+        Assert.Empty(await Answers(web));
+    }
+
+    // ---- The office's decisions ----------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Decide_RectificationWithoutEvidence_ShowsOnlyReject_AndAnAcceptIsRefusedWithNothingWritten()
+    {
+        await using var web = await Web();
+        await SubmitAnswer(web, Rectification, "rectification", "已整改完毕。");
+        var key = Assert.Single(await Answers(web)).Key;
+
+        var (_, page) = await Open(web, Office, NoticePath(Rectification));
+        var accept = await Decide(web, Office, key, "accept");
+
+        Assert.Contains("data-testid=\"accept-unavailable\"", page.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"decide-accept\"", page.Body, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"decide-reject\"", page.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, accept.Status);
+        Assert.Contains("整改报告未附佐证材料，不能采纳（销号）", accept.Body, StringComparison.Ordinal);
+        Assert.Empty(await Decisions(web));
+    }
+
+    [Fact]
+    public async Task Decide_RejectWithoutReason_Answers400AndWritesNothing_AndWithAReasonRejects()
+    {
+        await using var web = await Web();
+        await SubmitAnswer(web, Rectification, "rectification", "已整改完毕。");
+        var key = Assert.Single(await Answers(web)).Key;
+
+        var bare = await Decide(web, Office, key, "reject");
+        var rejected = await Decide(web, Office, key, "reject", "请补充整改前后照片。");
+        var (_, reporter) = await Open(web, Reporter, NoticePath(Rectification));
+
+        Assert.Equal(HttpStatusCode.BadRequest, bare.Status);
+        Assert.Contains("退回答复必须填写理由", bare.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.SeeOther, rejected.Status);
+        Assert.Equal(NoticePath(Rectification) + "#answers", rejected.Response.Headers.Location?.OriginalString);
+        Assert.Equal(LoopDecision.Reject, Assert.Single(await Decisions(web)).Kind);
+        Assert.Contains("data-testid=\"case-status\">已退回", reporter.Body, StringComparison.Ordinal);
+        Assert.Contains("理由：请补充整改前后照片。", reporter.Body, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"answer-form\"", reporter.Body, StringComparison.Ordinal);
+        Assert.Single(await Logged(web, EventKind.AnswerDecided));
+    }
+
+    [Fact]
+    public async Task Decide_AcceptsARectificationWithEvidence_ClosesIt_AndReopeningAsFalseNeedsAReasonAndRaisesOneRecommendation()
+    {
+        await using var web = await Web();
+        await SubmitAnswer(web, Rectification, "rectification", "已整改完毕。", ("整改照片.jpg", Samples.Jpeg));
+        var key = Assert.Single(await Answers(web)).Key;
+
+        var accepted = await Decide(web, Office, key, "accept");
+        var (_, closed) = await Open(web, Office, NoticePath(Rectification));
+        var bare = await Decide(web, Office, key, "reopen");
+        var reopened = await Decide(web, Office, key, "reopen", "现场核查发现未整改。");
+        var again = await Decide(web, Office, key, "reopen", "现场核查发现未整改。");
+        var (_, after) = await Open(web, Reporter, NoticePath(Rectification));
+
+        Assert.Equal(HttpStatusCode.SeeOther, accepted.Status);
+        Assert.Contains("data-testid=\"case-status\">已销号", closed.Body, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"decide-reopen\"", closed.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, bare.Status);
+        Assert.Contains("认定虚假整改必须填写理由", bare.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.SeeOther, reopened.Status);
+        Assert.Equal(HttpStatusCode.SeeOther, again.Status);
+        Assert.Equal([LoopDecision.Accept, LoopDecision.Reopen], (await Decisions(web)).OrderBy(d => d.Seq).Select(d => d.Kind));
+        Assert.Single(await Logged(web, EventKind.FalseRectification));
+        Assert.Contains("data-testid=\"case-status\">已重新打开", after.Body, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"answer-form\"", after.Body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(Reporter)]
+    [InlineData(Leader)]
+    public async Task Decide_Answers403AndWritesNothing_ForAnyoneButTheOffice(string person)
+    {
+        await using var web = await Web();
+        await SubmitAnswer(web, Explanation, "explanation", "说明内容");
+        var key = Assert.Single(await Answers(web)).Key;
+
+        var post = await Decide(web, person, key, "accept");
+
+        Assert.Equal(HttpStatusCode.Forbidden, post.Status);
+        Assert.Contains("只有督查室可以处理答复", post.Body, StringComparison.Ordinal);
+        Assert.Empty(await Decisions(web));
+    }
+
+    [Fact]
+    public async Task Decide_Answers400WithoutAToken_And404ForAnUnknownAnswerOrUnit()
+    {
+        await using var web = await Web();
+        await SubmitAnswer(web, Explanation, "explanation", "说明内容");
+        var key = Assert.Single(await Answers(web)).Key;
+        var (cookies, page) = await Open(web, Office, "/office");
+
+        var missing = await web.PostForm($"/answers/fgw/{Uri.EscapeDataString(key)}/decide", [new("decision", "accept")], cookies);
+        var unknown = await web.PostForm("/answers/fgw/no-such-answer/decide", [new("__csrf", page.Token), new("decision", "accept")], cookies);
+        var noUnit = await web.PostForm($"/answers/nounit/{Uri.EscapeDataString(key)}/decide", [new("__csrf", page.Token), new("decision", "accept")], cookies);
+
+        Assert.Equal(HttpStatusCode.BadRequest, missing.Status);
+        Assert.Contains("表单已失效", missing.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
+        Assert.Contains("没有编号为「no-such-answer」的答复", unknown.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, noUnit.Status);
+        Assert.Empty(await Decisions(web));
+    }
+
+    // ---- Exemption requests --------------------------------------------------------------------------------------
+
+    private static async Task<Answer> RequestExemption(WebHarness web, string person, string unit, string task, string period, string reason, params (string, byte[])[] files)
+    {
+        var (cookies, page) = await Open(web, person, $"/units/{unit}");
+        return await web.PostMultipart($"/tasks/{unit}/{task}/exemption", [new("__csrf", page.Token), new("period", period), new("reason", reason)], files, cookies);
+    }
+
+    private static async Task<IReadOnlyList<RequestView>> Requests(WebHarness web) => await web.Loop!.ExemptionRequests(new UnitId("fgw"));
+
+    [Fact]
+    public async Task Exemption_AReporterRequests_TheTaskPageListsIt_AndTheOfficeApprovesIt()
+    {
+        await using var web = await Web();
+
+        var post = await RequestExemption(web, Reporter, "fgw", Task, "2026-05", "省级政策调整，项目暂缓审批。", ("省厅通知.pdf", Samples.Pdf));
+        var (_, page) = await Open(web, Reporter, $"/tasks/fgw/{Task}");
+        var (officeCookies, officePage) = await Open(web, Office, $"/tasks/fgw/{Task}");
+        var key = Assert.Single(await Requests(web)).Key;
+        var approved = await web.PostForm($"/exemptions/fgw/{Uri.EscapeDataString(key)}/decide", [new("__csrf", officePage.Token), new("decision", "approve")], officeCookies);
+        var (_, after) = await Open(web, Reporter, $"/tasks/fgw/{Task}");
+
+        Assert.Equal(HttpStatusCode.SeeOther, post.Status);
+        Assert.Equal($"/tasks/fgw/{Task}#exemptions", post.Response.Headers.Location?.OriginalString);
+        Assert.Contains("豁免申请", page.Body, StringComparison.Ordinal);
+        Assert.Contains("省级政策调整，项目暂缓审批。", page.Body, StringComparison.Ordinal);
+        Assert.Contains("待审批", page.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"decide-approve\"", page.Body, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"decide-approve\"", officePage.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.SeeOther, approved.Status);
+        Assert.Equal(RequestStatus.Approved, Assert.Single(await Requests(web)).Status);
+        Assert.Contains("已批准", after.Body, StringComparison.Ordinal);
+        var exemptions = await web.Tables.Table("exemptions");
+        Assert.Contains(await exemptions.Query(EntityQuery.Partition("fgw")).ToListAsync(), e => e.GetString("Request") == key);
+    }
+
+    [Fact]
+    public async Task Exemption_RefusesInChinese_WithoutACauseOrAPeriod_ForAnotherUnit_AndWithoutAToken()
+    {
+        await using var web = await Web();
+
+        var noReason = await RequestExemption(web, Reporter, "fgw", Task, "2026-05", " ");
+        var noPeriod = await RequestExemption(web, Reporter, "fgw", Task, "", "原因");
+        var other = await RequestExemption(web, OtherReporter, "fgw", Task, "2026-05", "原因");
+        var leader = await RequestExemption(web, Leader, "fgw", Task, "2026-05", "原因");
+        var (cookies, _) = await Open(web, Reporter, "/units/fgw");
+        var missing = await web.PostMultipart($"/tasks/fgw/{Task}/exemption", [new("period", "2026-05"), new("reason", "原因")], [], cookies);
+
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.Status);
+        Assert.Contains("申请豁免必须写明客观原因", noReason.Body, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"exemption-error\"", noReason.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, noPeriod.Status);
+        Assert.Contains("没有填写申请豁免的期次或节点", noPeriod.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, other.Status);
+        Assert.DoesNotContain("优化营商环境", other.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, leader.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, missing.Status);
+        Assert.Contains("表单已失效", missing.Body, StringComparison.Ordinal);
+        Assert.Empty(await Requests(web));
+    }
+
+    [Fact]
+    public async Task Exemption_DenyNeedsAReason_OnlyTheOfficeDecides_AndAnUnknownRequestIs404()
+    {
+        await using var web = await Web();
+        await RequestExemption(web, Reporter, "fgw", Task, "2026-05", "省级政策调整。");
+        var key = Assert.Single(await Requests(web)).Key;
+        var path = $"/exemptions/fgw/{Uri.EscapeDataString(key)}/decide";
+        var (officeCookies, officePage) = await Open(web, Office, "/office");
+        var (reporterCookies, reporterPage) = await Open(web, Reporter, "/units/fgw");
+
+        var bare = await web.PostForm(path, [new("__csrf", officePage.Token), new("decision", "deny")], officeCookies);
+        var byReporter = await web.PostForm(path, [new("__csrf", reporterPage.Token), new("decision", "approve")], reporterCookies);
+        var unknown = await web.PostForm("/exemptions/fgw/no-such-request/decide", [new("__csrf", officePage.Token), new("decision", "approve")], officeCookies);
+        var missing = await web.PostForm(path, [new("decision", "approve")], officeCookies);
+        var denied = await web.PostForm(path, [new("__csrf", officePage.Token), new("decision", "deny"), new("reason", "理由不属于客观原因。")], officeCookies);
+
+        Assert.Equal(HttpStatusCode.BadRequest, bare.Status);
+        Assert.Contains("不予批准豁免申请必须填写理由", bare.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, byReporter.Status);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, missing.Status);
+        Assert.Equal(HttpStatusCode.SeeOther, denied.Status);
+        Assert.Equal(RequestStatus.Denied, Assert.Single(await Requests(web)).Status);
+    }
+
+    // ---- /office and the unit page -------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Office_ListsPendingAnswersAndRequestsOldestFirst_WithTheCountInTheHeader()
+    {
+        await using var web = await Web();
+        await SubmitAnswer(web, Explanation, "explanation", "说明内容");
+        web.Clock.AdvanceMinutes(5);
+        await SubmitAnswer(web, Rectification, "rectification", "整改内容", ("照片.jpg", Samples.Jpeg));
+        await RequestExemption(web, Reporter, "fgw", Task, "2026-05", "省级政策调整。");
+
+        var (_, office) = await Open(web, Office, "/office");
+        var (_, leader) = await Open(web, Leader, "/office");
+        var (_, reporter) = await Open(web, Reporter, "/office");
+
+        Assert.Equal(HttpStatusCode.OK, office.Status);
+        // The samples' explanations hold answers of other units that wait too: the count is all of them, as listed.
+        var listed = Regex.Count(office.Body, "data-testid=\"pending-answer\"") + Regex.Count(office.Body, "data-testid=\"pending-request\"");
+        Assert.True(listed >= 3, "the two answers and the request are listed");
+        Assert.Contains($"data-testid=\"pending-count\">{listed}<", office.Body, StringComparison.Ordinal);
+        var explanation = office.Body.IndexOf($"data-key=\"{Explanation.Id.Value}:explanation\"", StringComparison.Ordinal);
+        var rectification = office.Body.IndexOf($"data-key=\"{Rectification.Id.Value}:rectification\"", StringComparison.Ordinal);
+        Assert.True(explanation > 0 && rectification > explanation, "the older answer comes first");
+        Assert.Contains("data-testid=\"pending-request\"", office.Body, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/notices/{Explanation.Id.Value}#answers\"", office.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, leader.Status);
+        Assert.DoesNotContain("<form method=\"post\" action=\"/answers", leader.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, reporter.Status);
+    }
+
+    [Fact]
+    public async Task UnitPage_ShowsTheOpenCasesWithTheirStatusAndALinkToAnswer_AndThePendingRequests()
+    {
+        await using var web = await Web();
+        await SubmitAnswer(web, Explanation, "explanation", "说明内容");
+        await RequestExemption(web, Reporter, "fgw", Task, "2026-05", "省级政策调整。");
+
+        var (_, page) = await Open(web, Reporter, "/units/fgw");
+
+        Assert.Contains($"data-testid=\"case-row\" data-notice=\"{Explanation.Id.Value}\" data-status=\"pending\"", page.Body, StringComparison.Ordinal);
+        Assert.Contains($"data-testid=\"case-row\" data-notice=\"{Rectification.Id.Value}\" data-status=\"open\"", page.Body, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/notices/{Rectification.Id.Value}#answers\">去答复", page.Body, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"unit-requests\"", page.Body, StringComparison.Ordinal);
+    }
+
+    // ---- Evidence downloads --------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Evidence_IsDownloadedByTheOfficeAndTheUnitsPeople_AsAnAttachment_AndRefusedToOthers()
+    {
+        await using var web = await Web();
+        await SubmitAnswer(web, Explanation, "explanation", "说明内容", ("情况说明.pdf", Samples.Pdf));
+        var path = "/evidence/fgw/" + Sha(Samples.Pdf);
+
+        var byReporter = await web.GetWithCookies(path, await web.SignIn(Reporter));
+        var byPrincipal = await web.GetWithCookies(path, await web.SignIn("fgw-yang"));
+        var byOffice = await web.GetWithCookies(path, await web.SignIn(Office));
+        var byLeader = await web.GetWithCookies(path, await web.SignIn(Leader));
+        var byOther = await web.GetWithCookies(path, await web.SignIn(OtherReporter));
+
+        foreach (var ok in new[] { byReporter, byPrincipal, byOffice })
+        {
+            Assert.Equal(HttpStatusCode.OK, ok.Status);
+            Assert.Equal("application/pdf", ok.Response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("attachment", ok.Response.Content.Headers.ContentDisposition?.DispositionType);
+            Assert.Equal("nosniff", string.Join("", ok.Response.Headers.GetValues("X-Content-Type-Options")));
+            Assert.Equal(Samples.Pdf, await ok.Response.Content.ReadAsByteArrayAsync());
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, byLeader.Status);
+        Assert.Equal(HttpStatusCode.Forbidden, byOther.Status);
+        Assert.Contains("无权下载", byOther.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Evidence_Answers404_ForAnUnknownHash_AHashOfNoRecordOfTheUnit_AndAnUnknownUnit()
+    {
+        await using var web = await Web();
+        await SubmitAnswer(web, Explanation, "explanation", "说明内容", ("情况说明.pdf", Samples.Pdf));
+        var png = Sha(Samples.Png);
+        await web.Evidence!.Save(new EvidenceFile("照片.png", png, Samples.Png.Length, "image/png"), new MemoryStream(Samples.Png));
+        var office = await web.SignIn(Office);
+
+        var unknown = await web.GetWithCookies("/evidence/fgw/" + new string('0', 64), office);
+        var unattached = await web.GetWithCookies("/evidence/fgw/" + png, office);
+        var otherUnit = await web.GetWithCookies("/evidence/jtj/" + Sha(Samples.Pdf), office);
+        var notAHash = await web.GetWithCookies("/evidence/fgw/..%2F..%2Fstore", office);
+        var noUnit = await web.GetWithCookies("/evidence/nounit/" + Sha(Samples.Pdf), office);
+
+        Assert.All(new[] { unknown, unattached, otherUnit, notAHash, noUnit }, a => Assert.Equal(HttpStatusCode.NotFound, a.Status));
+        Assert.Contains("没有这份材料", unattached.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Evidence_IsNeverServedWithAnExecutableContentType_WhateverItWasStoredWith()
+    {
+        await using var web = await Web();
+        var html = Samples.Html;
+        var file = new EvidenceFile("照片.html", Sha(html), html.Length, "text/html");
+        await web.Evidence!.Save(file, new MemoryStream(html));
+        var result = await web.Loop!.SubmitAnswer(new PersonId(Reporter), new UnitId("fgw"), Explanation.Id.Value, "explanation", "说明", [file]);
+        Assert.True(result.Ok, result.Refusal?.Message);
+
+        var download = await web.GetWithCookies("/evidence/fgw/" + file.Hash, await web.SignIn(Office));
+
+        Assert.Equal(HttpStatusCode.OK, download.Status);
+        Assert.Equal("application/octet-stream", download.Response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("attachment", download.Response.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Contains("sandbox", string.Join("", download.Response.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnswerAddress_LeadsToItsNotice_ForTheUnitAndTheOffice_And403Or404Otherwise()
+    {
+        await using var web = await Web();
+        await SubmitAnswer(web, Explanation, "explanation", "说明内容");
+        var path = "/answers/fgw/" + Uri.EscapeDataString(Assert.Single(await Answers(web)).Key);
+
+        var office = await web.GetWithCookies(path, await web.SignIn(Office));
+        var other = await web.GetWithCookies(path, await web.SignIn(OtherReporter));
+        var unknown = await web.GetWithCookies("/answers/fgw/no-such-answer", await web.SignIn(Reporter));
+
+        Assert.Equal(HttpStatusCode.SeeOther, office.Status);
+        Assert.Equal(NoticePath(Explanation) + "#answers", office.Response.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Forbidden, other.Status);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
+        Assert.Contains("没有这份答复", unknown.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_WithoutServiceBus_AnswersTheLoopsFormsWith503InChinese_AndTheNoticePageStillShows()
+    {
+        await using var web = await Serve(NoticeSignTests.Seed);
+        var reporter = PrincipalOf("LIULIHUA@fgw.partner.example");
+        var page = await web.Get(NoticePath(Explanation), reporter);
+        using var content = new MultipartFormDataContent { { new StringContent(page.Token), "__csrf" }, { new StringContent("explanation"), "kind" }, { new StringContent("说明"), "text" } };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(NoticePath(Explanation) + "/answer", UriKind.Relative)) { Content = content };
+        request.Headers.Add("Cookie", CookiesOf(page));
+        request.Headers.Add(Escalation.Functions.Web.AppServicePrincipalSource.PrincipalHeader, reporter);
+
+        var post = await web.Send(request);
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Contains("data-testid=\"loop-unavailable\"", page.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, post.Status);
+        Assert.Contains("答复功能暂不可用", post.Body, StringComparison.Ordinal);
+    }
+}
