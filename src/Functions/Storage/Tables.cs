@@ -483,7 +483,7 @@ public static class Tables
         new("ActedAt", "办理时间", Timestamp, false, "For a closed-loop event: when the record was written.", "2026-06-05T02:30:00Z"),
         new("Evidence", "佐证材料", Text, false, "For a closed-loop event: the evidence files' names, separated by 、.", "整改照片.jpg、验收报告.pdf"),
         new("Notice", "原通报", Id, false, "For an answer's event: the notice answered (event id).", "ev-…"),
-        new("NoticeReference", "原通报文号", Text, false, "That notice's reference, when it has one.", "督办〔2026〕0123号"),
+        new("NoticeReference", "原通报文号", Text, false, "For an answer's event: the answered notice's reference; for an unsigned event: the reference of the notice not signed for; when it has one.", "督办〔2026〕0123号"),
         new("ExemptPeriod", "豁免期次", Text, false, "For an exemption request's event: the period or occurrence requested, as the exemptions table writes it.", "milestone:2026-06-30"),
         new("LoopFrom", "提交单位", Id, false, "For a closed-loop event: the unit that answered or requested, when another than the task's (a builder).", "cjt"),
         new("Reference", "文号", Text, false, "The reference assigned when the event was first logged (notices, summonses and accountability recommendations that are sent; not reminders, not events logged only, not rows logged before references existed): quoted by messages, the export and answers.", "督办〔2026〕0123号"),
@@ -495,7 +495,6 @@ public static class Tables
         new("SignedBy", "签收人", Id, false, "A notice or summons: the person who signed for it (签收) on the web, once; empty while unsigned.", "fgw-zhang"),
         new("SignedAt", "签收时间", Timestamp, false, "When SignedBy signed for it.", "2026-06-02T02:15:40Z"),
         new("NoticeLevel", "原通报级别", Choice, false, "For an unsigned event: the level of the notice not signed for (Notice or Summons).", "Notice"),
-        new("NoticeReference", "原通报文号", Text, false, "For an unsigned event: that notice's reference.", "督办〔2026〕0012号"),
         new("NoticeDelivered", "原通报送达日期", Date, false, "For an unsigned event: the local date that notice was delivered.", "2026-06-02"),
         .. extra,
     ];
