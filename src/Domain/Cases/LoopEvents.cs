@@ -39,8 +39,11 @@ public sealed record LoopFacts(SubjectTable Table, string Subject)
     /// <summary>When.</summary>
     public Instant? At { get; init; }
 
-    /// <summary>The evidence files' names.</summary>
-    public IReadOnlyList<string> Evidence { get; init; } = [];
+    /// <summary>
+    /// The evidence files: names, and for files stored by the web their SHA-256 (rows logged before the hashes were logged
+    /// name the files only).
+    /// </summary>
+    public IReadOnlyList<Evidence> Evidence { get; init; } = [];
 
     /// <summary>For an answer (and a decision on one): the notice it answers.</summary>
     public EventId? Notice { get; init; }
@@ -108,7 +111,7 @@ public static class LoopEvents
             Actor = answer.SubmittedBy,
             ActorName = NameOf(configuration, answer.SubmittedBy),
             At = answer.SubmittedAt,
-            Evidence = [.. answer.Evidence.Select(e => e.Name)],
+            Evidence = answer.Evidence,
             Notice = answer.Notice,
             NoticeReference = noticeReference,
             From = answer.From,
@@ -134,7 +137,7 @@ public static class LoopEvents
             Actor = decision.DecidedBy,
             ActorName = NameOf(configuration, decision.DecidedBy),
             At = decision.DecidedAt,
-            Evidence = [.. answer.Evidence.Select(e => e.Name)],
+            Evidence = answer.Evidence,
             Notice = answer.Notice,
             NoticeReference = noticeReference,
             From = answer.From,
@@ -162,7 +165,7 @@ public static class LoopEvents
             Actor = decision.DecidedBy,
             ActorName = NameOf(configuration, decision.DecidedBy),
             At = decision.DecidedAt,
-            Evidence = [.. request.Evidence.Select(e => e.Name)],
+            Evidence = request.Evidence,
             Period = request.Period,
             From = request.Unit == subject.Unit ? null : request.Unit,
         };
@@ -181,7 +184,7 @@ public static class LoopEvents
             Actor = request.RequestedBy,
             ActorName = NameOf(configuration, request.RequestedBy),
             At = request.RequestedAt,
-            Evidence = [.. request.Evidence.Select(e => e.Name)],
+            Evidence = request.Evidence,
             Period = request.Period,
             From = request.Unit == subject.Unit ? null : request.Unit,
         };

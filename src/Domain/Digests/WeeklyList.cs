@@ -1,4 +1,6 @@
+using Escalation.Domain.Cases;
 using Escalation.Domain.Evaluation;
+using Escalation.Domain.Events;
 using Escalation.Domain.Items;
 using Escalation.Domain.Rules;
 using NodaTime;
@@ -45,6 +47,35 @@ public sealed record FailedMessage(string Message, UnitId? Unit, string Person, 
 /// <param name="DeliveredOn">The local date it was delivered.</param>
 public sealed record UnsignedEntry(UnitId Unit, ItemId Item, string Title, string Notice, EventLevel Level, LocalDate DeliveredOn);
 
+/// <summary>What a line of 本周答复和处理 records: a unit's answer, a unit's exemption request, or the office's decision on either.</summary>
+public enum LoopActivityKind
+{
+    /// <summary>An answer submitted (说明, 整改, 专题说明).</summary>
+    Answer,
+
+    /// <summary>An exemption request made (豁免申请).</summary>
+    Request,
+
+    /// <summary>A decision made (采纳, 退回, 销号, 虚假整改, 批准, 不予批准).</summary>
+    Decision,
+}
+
+/// <summary>An answer submitted, an exemption requested or a decision made in the list's window (本周答复和处理).</summary>
+/// <param name="Unit">The unit whose part it belongs to: the unit that answered or requested (a builder for its own answers), and for a decision the unit of what was decided.</param>
+/// <param name="Kind">What it records.</param>
+/// <param name="Key">The row key of the record (explanations, exemptionrequests or decisions): with <paramref name="Kind"/> and <paramref name="Unit"/>, what makes it one line.</param>
+/// <param name="Item">The task, or <c>ind:{indicator}</c>; null for a decision whose subject is no longer readable and which names none.</param>
+/// <param name="Title">Its name (empty without an item).</param>
+/// <param name="What">In Chinese: 提交整改报告（第2次）, 豁免申请（2026-05）, 采纳整改报告（销号）, 退回情况说明, 认定虚假整改（重新打开）, 批准豁免申请（2026-05）.</param>
+/// <param name="Notice">The notice answered: its reference (文号) when it has one, else its event id; null for an exemption request and its decision.</param>
+/// <param name="By">Who (the person's name, or their id when the people table no longer has them).</param>
+/// <param name="On">The local date it happened.</param>
+/// <param name="At">The local time it happened; null for an answer written into the table by hand (it has a date only).</param>
+/// <param name="Evidence">How many evidence files the answer or request named; null for a decision.</param>
+/// <param name="Reason">The decision's reason or the request's objective cause; null for an answer.</param>
+public sealed record LoopActivity(
+    UnitId Unit, LoopActivityKind Kind, string Key, ItemId? Item, string Title, string What, string? Notice, string By, LocalDate On, LocalDateTime? At, int? Evidence, string? Reason);
+
 /// <summary>Everything a weekly list is built from (the shell reads it; duplicates are fine, the builder removes them).</summary>
 public sealed record WeeklyListInputs(
     IReadOnlyList<LightSighting> Lights,
@@ -54,6 +85,9 @@ public sealed record WeeklyListInputs(
 {
     /// <summary>The notices and summonses delivered and still unsigned on the issue day.</summary>
     public IReadOnlyList<UnsignedEntry> UnsignedNotices { get; init; } = [];
+
+    /// <summary>The answers, exemption requests and decisions of the list's window (<see cref="LoopActivities.Window"/>).</summary>
+    public IReadOnlyList<LoopActivity> LoopActivities { get; init; } = [];
 }
 
 /// <summary>
@@ -84,12 +118,15 @@ public sealed record WeeklyList(
     /// <summary>未签收的通报和约谈: notices and summonses delivered and still unsigned on the issue day, by delivery date.</summary>
     public IReadOnlyList<UnsignedEntry> UnsignedNotices { get; init; } = [];
 
-    public bool IsEmpty => Lights.Count == 0 && Demands.Count == 0 && Failures.Count == 0 && UnsignedNotices.Count == 0;
+    /// <summary>本周答复和处理: the answers submitted, exemptions requested and decisions made in the list's window, oldest first.</summary>
+    public IReadOnlyList<LoopActivity> LoopActivities { get; init; } = [];
+
+    public bool IsEmpty => Lights.Count == 0 && Demands.Count == 0 && Failures.Count == 0 && UnsignedNotices.Count == 0 && LoopActivities.Count == 0;
 
     /// <summary>The units that have anything in the list, by id.</summary>
     public IReadOnlyList<UnitId> Units =>
         [.. Lights.Select(l => l.Unit).Concat(Demands.Select(d => d.Unit)).Concat(Failures.Where(f => f.Unit is not null).Select(f => f.Unit!.Value))
-            .Concat(UnsignedNotices.Select(u => u.Unit))
+            .Concat(UnsignedNotices.Select(u => u.Unit)).Concat(LoopActivities.Select(a => a.Unit))
             .Distinct().OrderBy(u => u.Value, StringComparer.Ordinal)];
 
     /// <summary>The unit's own part: its entries only.</summary>
@@ -112,6 +149,7 @@ public sealed record WeeklyList(
             Demands = [.. Demands.Where(d => set.Contains(d.Unit))],
             Failures = [.. Failures.Where(f => f.Unit is { } u && set.Contains(u))],
             UnsignedNotices = [.. UnsignedNotices.Where(u => set.Contains(u.Unit))],
+            LoopActivities = [.. LoopActivities.Where(a => set.Contains(a.Unit))],
         };
     }
 
@@ -149,7 +187,12 @@ public sealed record WeeklyList(
             .Select(g => g.First())
             .OrderBy(u => u.DeliveredOn).ThenBy(u => u.Unit.Value, StringComparer.Ordinal).ThenBy(u => u.Notice, StringComparer.Ordinal)
             .ToList();
-        return new WeeklyList(week, issuedOn, lights, demands, failures, inputs.UnitNames) { UnsignedNotices = unsigned };
+        var activities = inputs.LoopActivities
+            .GroupBy(a => (a.Unit, a.Kind, a.Key))
+            .Select(g => g.First())
+            .OrderBy(a => a.At ?? a.On.AtMidnight()).ThenBy(a => a.Unit.Value, StringComparer.Ordinal).ThenBy(a => a.Kind).ThenBy(a => a.Key, StringComparer.Ordinal)
+            .ToList();
+        return new WeeklyList(week, issuedOn, lights, demands, failures, inputs.UnitNames) { UnsignedNotices = unsigned, LoopActivities = activities };
     }
 }
 
@@ -199,6 +242,104 @@ public static class UnsignedEntries
             if (Delivery.Signing.IsSignable(n.Level) && n.Kind != Events.EventKind.Unsigned && n.DeliveredOn <= date && !(n.SignedOn is { } signed && signed <= date))
             {
                 yield return new UnsignedEntry(n.Unit, n.Item, n.Title, n.Notice, n.Level, n.DeliveredOn);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The closed loop's records a weekly list shows (本周答复和处理): every answer submitted, exemption requested and decision
+/// made in the list's window, read from the explanations, exemptionrequests and decisions tables.
+/// </summary>
+public static class LoopActivities
+{
+    /// <summary>
+    /// The days a list issued on <paramref name="issuedOn"/> covers: the seven days before it (the issue day belongs to the
+    /// next list), so that consecutive Monday lists cover each day once and a list rendered again later says the same.
+    /// </summary>
+    public static DateInterval Window(LocalDate issuedOn) => new(issuedOn.PlusDays(-7), issuedOn.PlusDays(-1));
+
+    /// <summary>The answers, requests and decisions of one partition (a unit's rows) dated within <paramref name="window"/>.</summary>
+    /// <param name="answers">The unit's usable answers (explanations).</param>
+    /// <param name="requests">The unit's exemption requests.</param>
+    /// <param name="decisions">The unit's decisions (on its answers and requests).</param>
+    /// <param name="window">The days listed (<see cref="Window"/>).</param>
+    /// <param name="zone">The zone instants are dated in.</param>
+    /// <param name="titleOf">The name of a task or <c>ind:{indicator}</c>; null when unknown (the id is shown).</param>
+    /// <param name="referenceOf">A notice's reference (文号); null when it has none (the event id is shown).</param>
+    /// <param name="nameOf">A person's name.</param>
+    public static IEnumerable<LoopActivity> Of(
+        IReadOnlyList<Answer> answers,
+        IReadOnlyList<ExemptionRequest> requests,
+        IReadOnlyList<Decision> decisions,
+        DateInterval window,
+        DateTimeZone zone,
+        Func<ItemId, string?> titleOf,
+        Func<EventId, string?> referenceOf,
+        Func<PersonId, string> nameOf)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        ArgumentNullException.ThrowIfNull(requests);
+        ArgumentNullException.ThrowIfNull(decisions);
+        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(zone);
+        ArgumentNullException.ThrowIfNull(titleOf);
+        ArgumentNullException.ThrowIfNull(referenceOf);
+        ArgumentNullException.ThrowIfNull(nameOf);
+        string Title(ItemId item) => titleOf(item) ?? item.Value;
+        string Notice(EventId notice) => referenceOf(notice) ?? notice.Value;
+
+        foreach (var a in answers)
+        {
+            var at = a.SubmittedAt?.InZone(zone).LocalDateTime;
+            var on = at?.Date ?? a.SubmittedOn;
+            if (window.Contains(on))
+            {
+                var seq = a.Seq > 1 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"（第{a.Seq}次）") : "";
+                yield return new LoopActivity(a.Submitter, LoopActivityKind.Answer, a.Key, a.Item, Title(a.Item), $"提交{LoopRules.AnswerName(a.Kind)}{seq}",
+                    Notice(a.Notice), a.SubmittedBy is { } by ? nameOf(by) : "", on, at, a.Evidence.Count, null);
+            }
+        }
+
+        foreach (var r in requests)
+        {
+            var at = r.RequestedAt.InZone(zone).LocalDateTime;
+            if (window.Contains(at.Date))
+            {
+                yield return new LoopActivity(r.Unit, LoopActivityKind.Request, r.Key, r.Item, Title(r.Item), $"豁免申请（{r.Period}）",
+                    null, nameOf(r.RequestedBy), at.Date, at, r.Evidence.Count, r.Reason);
+            }
+        }
+
+        foreach (var d in decisions)
+        {
+            var at = d.DecidedAt.InZone(zone).LocalDateTime;
+            if (!window.Contains(at.Date))
+            {
+                continue;
+            }
+
+            if (d.Table == SubjectTable.Explanations)
+            {
+                var answer = answers.FirstOrDefault(a => a.Key == d.Subject);
+                var item = answer?.Item ?? d.Task;
+                var notice = answer?.Notice ?? d.Notice;
+                var what = d.Kind switch
+                {
+                    LoopDecision.Reopen => "认定虚假整改（重新打开）",
+                    LoopDecision.Accept when answer?.Kind == DemandKind.Rectification => "采纳整改报告（销号）",
+                    _ => LoopRules.Words(d.Kind) + (answer is null ? "答复" : LoopRules.AnswerName(answer.Kind)),
+                };
+                yield return new LoopActivity(answer?.Submitter ?? d.Unit, LoopActivityKind.Decision, d.Key, item,
+                    item is { } i ? Title(i) : "", what, notice is { } n ? Notice(n) : null, nameOf(d.DecidedBy), at.Date, at, null, d.Reason);
+            }
+            else
+            {
+                var request = requests.FirstOrDefault(r => r.Key == d.Subject);
+                var item = request?.Item ?? d.Task;
+                yield return new LoopActivity(request?.Unit ?? d.Unit, LoopActivityKind.Decision, d.Key, item,
+                    item is { } i ? Title(i) : "", $"{LoopRules.Words(d.Kind)}豁免申请{(request is null ? "" : "（" + request.Period + "）")}",
+                    null, nameOf(d.DecidedBy), at.Date, at, null, d.Reason);
             }
         }
     }

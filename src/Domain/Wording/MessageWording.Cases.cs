@@ -83,7 +83,7 @@ public static partial class MessageWording
         row("处理结果", loop.Decision is { } decision ? LoopRules.Words(decision, loop.AnswerKind) : "");
         row("理由", Text(loop.Reason));
         row("办理人", Text(loop.ActorName) is { Length: > 0 } name ? name : Text(loop.Actor?.Value));
-        row("佐证材料", string.Join("、", loop.Evidence));
+        row("佐证材料", EvidenceColumn.Names(loop.Evidence));
     }
 
     /// <summary>The placeholders of the loop: {answer}, {decision}, {reason}, {actor}, {evidence}, {notice}, {exemptPeriod}.</summary>
@@ -94,7 +94,7 @@ public static partial class MessageWording
         values["decision"] = loop?.Decision is { } decision ? LoopRules.Words(decision, loop.AnswerKind) : "";
         values["reason"] = Text(loop?.Reason);
         values["actor"] = loop is null ? "" : Text(loop.ActorName) is { Length: > 0 } name ? name : Text(loop.Actor?.Value);
-        values["evidence"] = loop is null ? "" : string.Join("、", loop.Evidence);
+        values["evidence"] = loop is null ? "" : EvidenceColumn.Names(loop.Evidence);
         values["notice"] = Text(loop?.NoticeReference);
         values["exemptPeriod"] = Text(loop?.Period);
     }

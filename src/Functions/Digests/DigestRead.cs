@@ -47,9 +47,10 @@ public sealed class DigestRead(IEntityTables tables, IClock clock, DateTimeZone 
     public async Task<WeeklyList> Weekly(Configuration configuration, DigestPeriod week, LocalDate issuedOn, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var (lights, units) = await TaskLights(configuration, issuedOn, cancellationToken).ConfigureAwait(false);
+        var (lights, units, rows) = await TaskLights(configuration, issuedOn, cancellationToken).ConfigureAwait(false);
         var indicators = await Indicators(configuration, cancellationToken).ConfigureAwait(false);
         lights.AddRange(IndicatorLights(indicators, issuedOn, null));
+        var activities = LoopActivitiesOf(configuration, units, rows, LoopActivities.Window(issuedOn));
         units = await RaisedBy(units, issuedOn, cancellationToken).ConfigureAwait(false);
         var demands = units.SelectMany(u => DemandEntries.Open(u.Unit, u.Items, issuedOn, overdueOnly: true)).ToList();
 
@@ -72,7 +73,7 @@ public sealed class DigestRead(IEntityTables tables, IClock clock, DateTimeZone 
                 issuedOn));
         }
 
-        return WeeklyList.Build(week, issuedOn, new WeeklyListInputs(lights, demands, failures, UnitNames(configuration)) { UnsignedNotices = unsigned });
+        return WeeklyList.Build(week, issuedOn, new WeeklyListInputs(lights, demands, failures, UnitNames(configuration)) { UnsignedNotices = unsigned, LoopActivities = activities });
     }
 
     /// <summary>The monthly notice of <paramref name="month"/>, as of <paramref name="issuedOn"/>.</summary>
@@ -80,7 +81,7 @@ public sealed class DigestRead(IEntityTables tables, IClock clock, DateTimeZone 
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var close = month.Period.End;
-        var (lights, units) = await TaskLights(configuration, close, cancellationToken).ConfigureAwait(false);
+        var (lights, units, _) = await TaskLights(configuration, close, cancellationToken).ConfigureAwait(false);
         var indicators = await Indicators(configuration, cancellationToken).ConfigureAwait(false);
         lights.AddRange(IndicatorLights(indicators, issuedOn, month.Period));
         units = await RaisedBy(units, issuedOn, cancellationToken).ConfigureAwait(false);
@@ -115,16 +116,18 @@ public sealed class DigestRead(IEntityTables tables, IClock clock, DateTimeZone 
         return DigestSchedule.MissingData(month, indicators.Definitions, indicators.Values, indicators.Groups, today).Count == 0;
     }
 
-    private async Task<(List<LightSighting> Lights, List<(UnitId Unit, IReadOnlyList<ItemState> Items)> Units)> TaskLights(
+    private async Task<(List<LightSighting> Lights, List<(UnitId Unit, IReadOnlyList<ItemState> Items)> Units, List<UnitRows> Rows)> TaskLights(
         Configuration configuration, LocalDate date, CancellationToken cancellationToken)
     {
         var evaluator = new Evaluator(configuration.Calendar, configuration.Rules, configuration.Roster, configuration.Options);
         var lights = new List<LightSighting>();
         var units = new List<(UnitId, IReadOnlyList<ItemState>)>();
+        var rows = new List<UnitRows>();
         foreach (var unit in configuration.Roster.Units.Keys.OrderBy(u => u.Value, StringComparer.Ordinal))
         {
-            var (items, _) = await _read.Unit(configuration, unit, cancellationToken).ConfigureAwait(false);
+            var (items, _, unitRows) = await _read.UnitWithRows(configuration, unit, cancellationToken).ConfigureAwait(false);
             units.Add((unit, items));
+            rows.Add(unitRows);
             foreach (var state in items)
             {
                 if (state.Item.Status != ItemStatus.Active || date < state.Item.Start || !configuration.Calendar.Covers(date.Year))
@@ -145,7 +148,35 @@ public sealed class DigestRead(IEntityTables tables, IClock clock, DateTimeZone 
             }
         }
 
-        return (lights, units);
+        return (lights, units, rows);
+    }
+
+    /// <summary>
+    /// 本周答复和处理: each unit's answers, exemption requests and decisions of <paramref name="window"/>, from the rows the
+    /// unit's evaluation reads (explanations through <see cref="UnitItems.Answers"/>, decisions and exemptionrequests through
+    /// <see cref="CaseRecords"/>).
+    /// </summary>
+    private static List<LoopActivity> LoopActivitiesOf(
+        Configuration configuration, List<(UnitId Unit, IReadOnlyList<ItemState> Items)> units, List<UnitRows> rows, DateInterval window)
+    {
+        var titles = units.SelectMany(u => u.Items).GroupBy(i => i.Item.Id).ToDictionary(g => g.Key, g => g.First().Item.Title);
+        foreach (var (id, definition) in configuration.Indicators.Definitions)
+        {
+            titles.TryAdd(IndicatorItem.For(id), definition.Name);
+        }
+
+        var activities = new List<LoopActivity>();
+        foreach (var unitRows in rows)
+        {
+            var references = unitRows.Demands.GroupBy(d => d.Notice).ToDictionary(g => g.Key, g => g.First().Reference);
+            activities.AddRange(LoopActivities.Of(
+                UnitItems.Answers(configuration, unitRows), unitRows.ExemptionRequests, unitRows.Decisions, window, configuration.Calendar.Zone,
+                item => titles.GetValueOrDefault(item),
+                notice => references.GetValueOrDefault(notice),
+                person => configuration.People.TryGetValue(person, out var contact) ? contact.Name : person.Value));
+        }
+
+        return activities;
     }
 
     /// <summary>

@@ -75,6 +75,17 @@ public sealed record DigestDocument(DigestPeriod Period, string Kind, string Num
                 ""));
         }
 
+        if (list.LoopActivities.Count > 0)
+        {
+            // Only when there is something, as above: a week without answers or decisions reads as it did before the loop.
+            sections.Add(new($"本周答复和处理（{list.LoopActivities.Count}项）", "答复和处理",
+                ["单位", "事项", "办理事项", "督办文号", "办理人", "办理时间", "佐证材料（份）", "理由"],
+                [.. list.LoopActivities.Select(a => Row(list.NameOf(a.Unit), a.Title, a.What, a.Notice ?? "", a.By,
+                    a.At is { } at ? at.ToString("yyyy-MM-dd HH:mm", C) : Domain.Calendar.IsoDate.Format(a.On),
+                    a.Evidence is { } n ? n : "", a.Reason ?? ""))],
+                ""));
+        }
+
         return new DigestDocument(
             list.Period, "督查清单", string.Create(C, $"督查清单〔{week.Year}〕第{week.Number}期"), list.Period.Title,
             string.Create(C, $"现将{week.Label(cumulative: false)}{scope}督查情况通报如下，请各责任单位对照清单，抓紧整改、按期办结。"),

@@ -4,6 +4,7 @@ using System.Text;
 using CsvHelper.Configuration;
 using CsvHelper;
 using Escalation.Domain.Calendar;
+using Escalation.Domain.Cases;
 using Escalation.Domain.Delivery;
 using Escalation.Domain.Events;
 using Escalation.Domain.Rules;
@@ -50,6 +51,8 @@ public static class LogExport
         new("要求提交单位", CellKind.Text), new("建议事项", CellKind.Text), new("执行单位", CellKind.Text), new("状态", CellKind.Text),
         new("送达情况", CellKind.Text), new("备注", CellKind.Text), new("文号", CellKind.Text),
         new("签收人", CellKind.Text), new("签收时间", CellKind.Text),
+        new("办理人", CellKind.Text), new("办理时间", CellKind.Text), new("处理决定", CellKind.Text), new("理由", CellKind.Text),
+        new("佐证材料", CellKind.Text),
     ];
 
     /// <summary>The column headers, in order.</summary>
@@ -72,7 +75,7 @@ public static class LogExport
     /// <summary>One export row per event, in the order of <see cref="Columns"/>: strings, doubles and dates as the columns say.</summary>
     /// <param name="entry">The event as logged.</param>
     /// <param name="deliveries">Its deliveries.</param>
-    /// <param name="zone">The zone the signing time (签收时间) is written in, yyyy-MM-dd HH:mm; null for Asia/Shanghai.</param>
+    /// <param name="zone">The zone the signing time (签收时间) and a loop event's time (办理时间) are written in, yyyy-MM-dd HH:mm; null for Asia/Shanghai.</param>
     public static object?[] Row(LogEntry entry, IReadOnlyList<Delivery> deliveries, DateTimeZone? zone = null)
     {
         ArgumentNullException.ThrowIfNull(entry);
@@ -81,6 +84,8 @@ public static class LogExport
         var f = e.Facts;
         string People(bool copy) => string.Join("、", e.Recipients.Where(r => r.IsCopy == copy).Select(r => $"{ChineseNames.Of(r)}({r.Person.Value})"));
         var indicator = f.Indicator;
+        var local = zone ?? DateTimeZoneProviders.Tzdb[ShippedCalendar.DefaultZoneId];
+        var loop = f.Loop;
         var delivered = deliveries.Count == 0
             ? entry.Status == LogStatus.LogOnly ? "仅记录，不发送" : "尚无送达记录"
             : string.Join("；", deliveries.GroupBy(d => d.Status).OrderBy(g => g.Key).Select(g => $"{DeliveryStatuses[g.Key]}{g.Count()}"));
@@ -98,9 +103,21 @@ public static class LogExport
             f.Accountability?.ExecutingUnit is { } executing ? $"{f.Accountability.ExecutingUnitName ?? executing.Value}({executing.Value})" : null,
             Statuses[entry.Status], delivered, entry.StatusNote, e.Reference,
             entry.SignedBy?.Value,
-            entry.SignedAt is { } signed ? signed.InZone(zone ?? DateTimeZoneProviders.Tzdb[ShippedCalendar.DefaultZoneId]).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : null,
+            entry.SignedAt is { } signed ? signed.InZone(local).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : null,
+            loop?.Actor is { } actor ? loop.ActorName is { Length: > 0 } actorName ? $"{actorName}({actor.Value})" : actor.Value : null,
+            loop?.At is { } at ? at.InZone(local).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : null,
+            loop?.Decision is { } decision ? LoopRules.Words(decision, loop.AnswerKind) : null,
+            loop?.Reason,
+            loop is { Evidence.Count: > 0 } ? EvidenceCell(loop.Evidence) : null,
         ];
     }
+
+    /// <summary>
+    /// A loop event's evidence: each file's name with its full SHA-256, 「整改报告.pdf（SHA-256 ab12…）」, separated by ；; a file
+    /// without a hash (named by hand, or logged before the hashes were) by its name alone.
+    /// </summary>
+    private static string EvidenceCell(IReadOnlyList<Evidence> files) =>
+        string.Join("；", files.Select(f => f.Sha256 is { Length: > 0 } sha ? $"{f.Name}（SHA-256 {sha}）" : f.Name));
 
     /// <summary>
     /// An indicator event's places: 「全省第5/12位」 when the province ranked it, 「各镇（街道）第7/7位」 in its ranking group,

@@ -74,7 +74,7 @@ internal static class EventLine
                 Actor = e.Facts.Loop?.Actor?.Value,
                 Notice = e.Facts.Loop?.Notice?.Value,
                 NoticeReference = e.Facts.Loop?.NoticeReference,
-                Evidence = e.Facts.Loop is { Evidence.Count: > 0 } loop ? loop.Evidence : null,
+                Evidence = e.Facts.Loop is { Evidence.Count: > 0 } loop ? [.. loop.Evidence.Select(f => f.Name)] : null,
                 ExemptPeriod = e.Facts.Loop?.Period,
             },
             Options);

@@ -454,7 +454,7 @@ public sealed class EscalationLog(IEntityTables tables)
             Set("Actor", loop.Actor?.Value);
             Set("ActorName", loop.ActorName);
             Set("ActedAt", loop.At?.ToDateTimeOffset());
-            Set("Evidence", loop.Evidence.Count == 0 ? null : string.Join("、", loop.Evidence));
+            Set("Evidence", Domain.Cases.EvidenceColumn.Format(loop.Evidence));
             Set("Notice", loop.Notice?.Value);
             Set("NoticeReference", loop.NoticeReference);
             Set("ExemptPeriod", loop.Period);
@@ -563,12 +563,21 @@ public sealed class EscalationLog(IEntityTables tables)
             Actor = entity.GetString("Actor") is { Length: > 0 } actor ? new PersonId(actor) : null,
             ActorName = entity.GetString("ActorName"),
             At = entity.GetDateTimeOffset("ActedAt") is { } at ? Instant.FromDateTimeOffset(at) : null,
-            Evidence = [.. (entity.GetString("Evidence") ?? "").Split('、', StringSplitOptions.RemoveEmptyEntries)],
+            Evidence = LoopEvidenceOf(entity.GetString("Evidence")),
             Notice = entity.GetString("Notice") is { } notice && EventId.TryParse(notice, out var id) ? id : null,
             NoticeReference = entity.GetString("NoticeReference"),
             Period = entity.GetString("ExemptPeriod"),
             From = entity.GetString("LoopFrom") is { Length: > 0 } from ? new UnitId(from) : null,
         };
+
+    /// <summary>
+    /// A loop event's evidence as logged: the explanations column's JSON list (names and SHA-256), or, on rows logged before
+    /// the hashes were, names separated by 、 (names only).
+    /// </summary>
+    private static Domain.Cases.Evidence[] LoopEvidenceOf(string? text) =>
+        text?.TrimStart().StartsWith('[') == true
+            ? [.. Domain.Cases.EvidenceColumn.Parse(text).Files ?? []]
+            : [.. (text ?? "").Split('、', StringSplitOptions.RemoveEmptyEntries).Select(name => new Domain.Cases.Evidence(name))];
 
     /// <summary>Unit ids written comma-separated; empty (a row logged before demands had several submitters) for none.</summary>
     private static UnitId[] Units(string? text) =>

@@ -47,7 +47,7 @@ internal static class WordingFixtures
             Reason = "受连续强降雨影响，施工现场停工二十天",
             Actor = new PersonId("swj-zhou"),
             ActorName = "周科长",
-            Evidence = ["气象局证明.pdf", "停工照片.jpg"],
+            Evidence = [new("气象局证明.pdf"), new("停工照片.jpg")],
             Period = "milestone:2024-12-31",
         }
         : new LoopFacts(SubjectTable.Explanations, "ev-0:rectification@2")
@@ -58,7 +58,7 @@ internal static class WordingFixtures
             Reason = kind == EventKind.AnswerSubmitted ? null : "整改佐证材料与现场情况不符",
             Actor = new PersonId("dcs-wang"),
             ActorName = "王主任",
-            Evidence = ["整改照片.jpg", "验收报告.pdf"],
+            Evidence = [new("整改照片.jpg"), new("验收报告.pdf")],
             NoticeReference = "督办〔2024〕0123号",
         };
 

@@ -116,14 +116,14 @@ public sealed class ExportCommandTests : IAsyncLifetime, IDisposable
         Assert.Equal($"已导出 2026-06 的督办记录 3 条：{Path.GetFullPath(file)}", stdout.TrimEnd());
         Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
         Assert.Equal(string.Join(",", LogExport.Headers), File.ReadAllLines(file, Encoding.UTF8)[0]);
-        Assert.Equal(32, LogExport.Headers.Count);
+        Assert.Equal(37, LogExport.Headers.Count);
         Assert.Equal(4, rows.Count);
         Assert.Equal([JuneFgw.Id.Value, JuneZjj.Id.Value, JuneFgwLater.Id.Value], rows.Skip(1).Select(r => r[1]));
         Assert.Equal(
             [
                 "2026-06-02", JuneFgw.Id.Value, "通报", "进度滞后", "R5", "市发展改革委", "fgw", "fgw-2026-01", "推进城市更新“一号工程”", "完成方案报批", "2026-05-29",
                 "45.5", "20", "2", "2026年5月", "", "", "", "主要负责人(fgw-zhang)", "督查室(dcs-office)", "邮件、短信", "情况说明", "2026-06-09",
-                "fgw", "", "", "部分失败", "已发送1；失败1", "1 of 2 deliveries failed", "督办〔2026〕0003号", "", "",
+                "fgw", "", "", "部分失败", "已发送1；失败1", "1 of 2 deliveries failed", "督办〔2026〕0003号", "", "", "", "", "", "", "",
             ],
             rows[1]);
         Assert.Equal("已发送2", rows[2][27]);
@@ -141,10 +141,10 @@ public sealed class ExportCommandTests : IAsyncLifetime, IDisposable
 
         var rows = ExportData.ReadCsv(file);
         Assert.Equal(Cli.Ok, code);
-        Assert.Equal(["签收人", "签收时间"], rows[0][^2..]);
+        Assert.Equal(["签收人", "签收时间"], rows[0][30..32]);
         var zjj = rows.Single(r => r[1] == JuneZjj.Id.Value);
-        Assert.Equal(["zjj-liu", "2026-06-02 10:15"], zjj[^2..]);
-        Assert.All(rows.Skip(1).Where(r => r[1] != JuneZjj.Id.Value), r => Assert.Equal(["", ""], r[^2..]));
+        Assert.Equal(["zjj-liu", "2026-06-02 10:15"], zjj[30..32]);
+        Assert.All(rows.Skip(1).Where(r => r[1] != JuneZjj.Id.Value), r => Assert.Equal(["", ""], r[30..32]));
     }
 
     [Fact]

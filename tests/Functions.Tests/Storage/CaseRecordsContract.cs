@@ -93,7 +93,7 @@ public abstract class CaseRecordsContract<TBackend>(TBackend backend)
             Actor = new PersonId("dcs-wang"),
             ActorName = "王主任",
             At = Now,
-            Evidence = ["验收报告.pdf", "照片.jpg"],
+            Evidence = [File, new Evidence("照片.jpg")],
             Notice = Notice,
             NoticeReference = "督办〔2026〕0012号",
         };
