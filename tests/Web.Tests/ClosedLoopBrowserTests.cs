@@ -36,6 +36,8 @@ public sealed class ClosedLoopBrowserTests(BrowserFixture browser, ClosedLoopBro
     {
         await using var web = await city.Serve();
         var notice = city.JtjRectification;
+        await using var office = await SignedIn(web, Office);
+        var before = await PendingCount(office.Page);
 
         await using (var reporter = await SignedIn(web, JtjReporter))
         {
@@ -53,11 +55,11 @@ public sealed class ClosedLoopBrowserTests(BrowserFixture browser, ClosedLoopBro
             Assert.Equal(0, await page.Locator("[data-testid=answer-form]").CountAsync()); // pending: nothing more to submit
         }
 
-        await using var office = await SignedIn(web, Office);
         var officePage = office.Page;
-        Assert.Equal("1", await officePage.InnerTextAsync("[data-testid=pending-count]"));
         await officePage.GotoAsync(web.Url("/office").ToString());
-        await officePage.ClickAsync("[data-testid=pending-answer] [data-testid=pending-answer-link]");
+        await officePage.Locator("[data-testid=office-title]").WaitForAsync();
+        Assert.Equal(before + 1, await PendingCount(officePage));
+        await officePage.ClickAsync($"[data-testid=pending-answer][data-key='{notice}:rectification'] [data-testid=pending-answer-link]");
         await Arrived(officePage, new Regex("/notices/" + notice + "#answers$"), "[data-testid=evidence-link]");
         Assert.Equal(1, await officePage.Locator("[data-testid=decide-accept]").CountAsync());
         var href = await officePage.GetAttributeAsync("[data-testid=evidence-link]", "href");
@@ -165,8 +167,10 @@ public sealed class ClosedLoopBrowserTests(BrowserFixture browser, ClosedLoopBro
             r.Role is RecipientRole.SupervisionOffice or RecipientRole.LeadOfficial && units.GetValueOrDefault(r.Person.Value) != "jtj",
             $"{r.Person} ({r.Role}) received the accountability recommendation about jtj"));
 
-        var recommended = Emails(web.Outbox).Where(m => m.Text.Contains("虚假整改", StringComparison.Ordinal) && m.Text.Contains("问责", StringComparison.Ordinal)).ToList();
-        Assert.Contains(recommended, m => m.To == Office);
+        var emails = Emails(web.Outbox).ToList();
+        var recommended = emails.Where(m => m.Text.Contains("本件为问责建议", StringComparison.Ordinal)).ToList();
+        Assert.True(recommended.Exists(m => m.To == Office), "no recommendation to the office in the outbox:\n" + string.Join("\n----\n", emails.Select(m => m.To + ": " + m.Text)));
+        Assert.Contains(emails, m => m.To == JtjReporter && m.Text.Contains("已重新打开", StringComparison.Ordinal)); // the unit is told of the decision
         Assert.Equal(recommended.Count, recommended.Select(m => m.To).Distinct().Count()); // one email each
         Assert.All(recommended, m => Assert.NotEqual("jtj", units.GetValueOrDefault(m.To)));
         Assert.All(recommended, m => Assert.Contains(m.To, recommendation.Event.Recipients.Select(r => r.Person.Value)));
@@ -234,6 +238,8 @@ public sealed class ClosedLoopBrowserTests(BrowserFixture browser, ClosedLoopBro
     {
         await using var web = await city.Serve();
         var theirs = city.WjwRectification;
+        await using var office = await SignedIn(web, Office);
+        var before = await PendingCount(office.Page);
         await using var jtj = await SignedIn(web, JtjReporter);
         var page = jtj.Page;
 
@@ -265,8 +271,10 @@ public sealed class ClosedLoopBrowserTests(BrowserFixture browser, ClosedLoopBro
         }
 
         // Nothing was written: wjw's case has no answer, and nothing waits for the office.
-        await using var office = await SignedIn(web, Office);
-        Assert.Equal(0, await office.Page.Locator("[data-testid=pending-count]").CountAsync());
+        await office.Page.GotoAsync(web.Url("/office").ToString());
+        await office.Page.Locator("[data-testid=office-title]").WaitForAsync();
+        Assert.Equal(before, await PendingCount(office.Page));
+        Assert.Equal(0, await office.Page.Locator($"[data-testid=pending-answer-link][href^='/notices/{theirs}']").CountAsync());
         await office.Page.GotoAsync(web.Url("/notices/" + theirs).ToString());
         await office.Page.Locator("[data-testid=case]").WaitForAsync();
         Assert.Equal(1, await office.Page.Locator("[data-testid=history-none]").CountAsync());
@@ -339,6 +347,13 @@ public sealed class ClosedLoopBrowserTests(BrowserFixture browser, ClosedLoopBro
         await page.ClickAsync("[data-testid=signin-submit]");
         await page.Locator("[data-testid=board-title]").WaitForAsync();
         return new SignedInContext(context, page);
+    }
+
+    /// <summary>The office's count of answers and requests waiting for it, in the page's header (none shown: 0).</summary>
+    private static async Task<int> PendingCount(IPage page)
+    {
+        var count = page.Locator("[data-testid=pending-count]");
+        return await count.CountAsync() == 0 ? 0 : int.Parse(await count.InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Each person's unit (people.Unit), as the store holds them.</summary>
