@@ -308,7 +308,7 @@ internal static class LoopPages
     }
 
     /// <summary>The unit page's section: its open cases (not accepted, not closed) with links to answer, and its pending requests.</summary>
-    public static string UnitLoop(Configuration configuration, UnitId unit, IReadOnlyList<CaseView> cases, IReadOnlyList<RequestView> requests, string? indicatorForm)
+    public static string UnitLoop(Configuration configuration, UnitId unit, LocalDate today, IReadOnlyList<CaseView> cases, IReadOnlyList<RequestView> requests, string? indicatorForm)
     {
         var html = new Html();
         html.Raw("<h2 id=\"cases\">答复与审核</h2>");
@@ -325,6 +325,7 @@ internal static class LoopPages
             {
                 html.Raw("<tr data-testid=\"case-row\" data-notice=\"").Text(c.Notice.Value).Raw("\" data-status=\"").Raw(StatusKey(c.Status)).Raw("\"><td>").Text(c.Reference ?? c.Notice.Value)
                     .Raw("</td><td>").Text(c.TaskTitle).Raw("</td><td>").Text(LoopRules.AnswerName(c.Kind)).Raw("</td><td>").Text(Html.Date(c.DueBy)).Raw("</td><td>").Text(c.StatusWords)
+                    .Raw(c.MetOn is null && c.DueBy < today ? "<span class=\"light red\">已逾期</span>" : "")
                     .Raw("</td><td><a data-testid=\"case-answer-link\" href=\"/notices/").Text(Uri.EscapeDataString(c.Notice.Value)).Raw("#answers\">")
                     .Raw(c.CanSubmit && c.Status != CaseStatus.Pending ? "去答复" : "查看").Raw("</a></td></tr>");
             }

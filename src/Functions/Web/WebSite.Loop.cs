@@ -409,7 +409,7 @@ internal sealed partial class WebSite
             form = LoopPages.IndicatorExemptionForm(unit, indicators, Token(context, context.RequestServices.GetRequiredService<IAntiforgery>()));
         }
 
-        return LoopPages.UnitLoop(snapshot.Configuration, unit, cases, requests, form);
+        return LoopPages.UnitLoop(snapshot.Configuration, unit, snapshot.Today, cases, requests, form);
     }
 
     // ---- The office's list ------------------------------------------------------------------------------------------

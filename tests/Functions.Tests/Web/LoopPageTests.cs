@@ -487,6 +487,27 @@ public sealed class LoopPageTests
         Assert.Contains("data-testid=\"unit-requests\"", page.Body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task UnitPage_MarksACaseStillWithoutAnAnswerPastItsDueDate_AsOverdue_AndOneNotYetDue_AsNot()
+    {
+        await using var web = await Web();
+
+        var (cookies, before) = await Open(web, Reporter, "/units/fgw");
+        web.Clock.AdvanceDays(12);
+        await RequestExemption(web, Reporter, "fgw", Task, "2026-05", "省级政策调整。"); // a write: the pages are judged again, as of the new day
+        var after = await web.GetWithCookies("/units/fgw", cookies);
+
+        // The explanation was due 2026-06-05, the rectification 2026-06-10: neither has an answer.
+        Assert.DoesNotContain("待提交<span class=\"light red\">已逾期</span>", CasesOf(before.Body), StringComparison.Ordinal);
+        Assert.Equal(2, CasesOf(after.Body).Split("待提交<span class=\"light red\">已逾期</span>").Length - 1);
+    }
+
+    private static string CasesOf(string body)
+    {
+        var start = body.IndexOf("data-testid=\"cases\"", StringComparison.Ordinal);
+        return start < 0 ? "" : body[start..body.IndexOf("</table>", start, StringComparison.Ordinal)];
+    }
+
     // ---- Evidence downloads --------------------------------------------------------------------------------------
 
     [Fact]
