@@ -333,6 +333,7 @@ public sealed partial class ClosedLoop
         ItemId subjectItem;
         LoopSubject subject;
         ExemptionRow candidate;
+        IEnumerable<ExemptionRow> exempted;
         if (hasTask)
         {
             if (items.FirstOrDefault(i => i.Item.Id.Value == task!.Trim()) is not { } found)
@@ -343,6 +344,7 @@ public sealed partial class ClosedLoop
 
             subjectItem = found.Item.Id;
             subject = LoopSubject.Of(found.Item, configuration.Roster);
+            exempted = rows.Exemptions.Where(e => !e.IsIndicator);
             candidate = new ExemptionRow(unit.Value, found.Item.Id.Value, trimmedPeriod, person.Value, null, reason.Trim(), "客观");
 
             // The exemptions table's own checks (a period key, one of the task's checkpoints, a planned start), in its words.
@@ -367,6 +369,17 @@ public sealed partial class ClosedLoop
             {
                 return LoopResult.Refused<RequestView>(new Refusal(RefusalKind.Invalid, "Period", period, problem.Reason));
             }
+
+            // The indicator's values and exemptions: one partition each. A unit that neither answers for the indicator nor
+            // has values of it is not assessed on it: there is nothing to exempt.
+            var indicatorRows = await new AdminStore(_tables).ReadIndicator(definition.Id, cancellationToken).ConfigureAwait(false);
+            if (definition.Owner != unit && !indicatorRows.Values.Any(v => UnitRow.KeyOf(v.Unit) == unit.Value))
+            {
+                return LoopResult.Refused<RequestView>(new Refusal(RefusalKind.Invalid, "Indicator", indicator,
+                    $"指标「{definition.Name}」（{id}）的责任单位是{Name(configuration, definition.Owner)}，{Name(configuration, unit)}也没有该指标的数据，不按这个指标考核，无需申请豁免。请核对指标编号；如确需豁免，请由责任单位申请。"));
+            }
+
+            exempted = indicatorRows.Exemptions;
         }
 
         var files = Files(evidence);
@@ -382,9 +395,9 @@ public sealed partial class ClosedLoop
                 $"该{(hasTask ? "任务" : "指标")}的「{trimmedPeriod}」已有一份待审批的豁免申请（{NameOf(configuration, undecided.RequestedBy)}提交）。请等待督查室审批，不要重复申请。"));
         }
 
-        if (hasTask && rows.Exemptions.Any(e => !e.IsIndicator && e.Key == candidate.Key && (string.IsNullOrWhiteSpace(e.Cause) || UnitItems.IsObjective(e.Cause))))
+        if (exempted.Any(e => e.Key == candidate.Key && (string.IsNullOrWhiteSpace(e.Cause) || UnitItems.IsObjective(e.Cause))))
         {
-            return LoopResult.Refused<RequestView>(new Refusal(RefusalKind.Conflict, "Period", period, $"该任务的「{trimmedPeriod}」已经豁免（客观原因），无需再申请。"));
+            return LoopResult.Refused<RequestView>(new Refusal(RefusalKind.Conflict, "Period", period, $"该{(hasTask ? "任务" : "指标")}的「{trimmedPeriod}」已经豁免（客观原因），无需再申请。"));
         }
 
         var now = _clock.GetCurrentInstant();
@@ -420,8 +433,10 @@ public sealed partial class ClosedLoop
     /// The office decides on an exemption request: a decisions row and, on approval, the exemptions row (Cause 客观, Request =
     /// the request's key), so that the period does not count; an answer-decided event to the unit. Refused: a person who is
     /// not the office; an unknown request; a decision that is not approve/deny; deny without a reason; a request decided
-    /// already. The exemptions row is written before the decision: a crash between leaves the exemption in force and the
-    /// request undecided, and deciding again completes it.
+    /// already. The decision row decides (insert-if-absent: of an approval racing a denial, the one written first wins), and
+    /// only an approval that won writes the exemptions row after it. A crash between leaves the request approved without
+    /// its exemptions row: approving it again (any office person) finds the approval and completes the row; the daily run
+    /// does not (the evaluator reads the exemptions table only), so the office page's approved request is the signal.
     /// </summary>
     /// <param name="person">The office's person.</param>
     /// <param name="unit">The requesting unit.</param>
@@ -459,7 +474,8 @@ public sealed partial class ClosedLoop
 
         var trimmed = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
         var earlier = DecisionsOn(rows.Decisions, request.Key);
-        if (earlier.Count > 0 && SameDecision(earlier[^1], kind, person, trimmed))
+        // The same decision again (a repeated click), or an approval of an approved request (completing its exemptions row).
+        if (earlier.Count > 0 && (SameDecision(earlier[^1], kind, person, trimmed) || (kind == LoopDecision.Approve && earlier[^1].Kind == LoopDecision.Approve)))
         {
             return await ExemptionDecided(configuration, subject, request, earlier[^1], earlier, repeated: true, cancellationToken).ConfigureAwait(false);
         }
@@ -470,18 +486,6 @@ public sealed partial class ClosedLoop
         }
 
         var now = _clock.GetCurrentInstant();
-        if (kind == LoopDecision.Approve)
-        {
-            var exemption = new ExemptionRow(unit.Value, request.Task?.Value, request.Period, person.Value, IsoDateOf(now), request.Reason, "客观", request.Indicator)
-            {
-                Request = request.Key,
-            };
-            var table = await _tables.Table(AdminTables.Exemptions.Schema.Name, cancellationToken).ConfigureAwait(false);
-
-            // An exemptions row the office wrote for the same occurrence already exempts it: kept as it is.
-            await table.AddIfAbsent(AdminTables.Exemptions.ToEntity(exemption), cancellationToken).ConfigureAwait(false);
-        }
-
         var made = new Decision(LoopKeys.Decision(request.Key, earlier.Count + 1), unit, request.Key, SubjectTable.ExemptionRequests, kind, person, now, trimmed)
         {
             Task = request.Item,
@@ -506,6 +510,19 @@ public sealed partial class ClosedLoop
     private async Task<LoopResult<RequestView>> ExemptionDecided(
         Configuration configuration, LoopSubject subject, ExemptionRequest request, Decision decision, IReadOnlyList<Decision> decisions, bool repeated, CancellationToken cancellationToken)
     {
+        if (decision.Kind == LoopDecision.Approve)
+        {
+            // Written by the approval that won the decision row (or one completing it), as of that decision.
+            var exemption = new ExemptionRow(request.Unit.Value, request.Task?.Value, request.Period, decision.DecidedBy.Value, IsoDateOf(decision.DecidedAt), request.Reason, "客观", request.Indicator)
+            {
+                Request = request.Key,
+            };
+            var table = await _tables.Table(AdminTables.Exemptions.Schema.Name, cancellationToken).ConfigureAwait(false);
+
+            // An exemptions row the office wrote for the same occurrence already exempts it: kept as it is.
+            await table.AddIfAbsent(AdminTables.Exemptions.ToEntity(exemption), cancellationToken).ConfigureAwait(false);
+        }
+
         var events = LoopEvents.Decided(configuration, subject, request, decision);
         await Commit(configuration, events, cancellationToken).ConfigureAwait(false);
         return new LoopResult<RequestView>(View(configuration, request, subject.ItemTitle, decisions), null, repeated, [.. events.Select(e => e.Id)]);

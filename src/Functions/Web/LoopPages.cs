@@ -58,7 +58,7 @@ internal static class LoopPages
                 html.Raw("<p class=\"note\" data-testid=\"case-note\" role=\"status\">已提交，待督查室审核。</p>");
             }
 
-            html.Raw(History(configuration, c.Unit, c.Answers));
+            html.Raw(History(configuration, c.Answers));
             if (decideToken is not null && c.Answers.Count > 0)
             {
                 html.Raw(DecisionForms(c.Answers[^1], decideToken));
@@ -83,8 +83,11 @@ internal static class LoopPages
         return html.ToString();
     }
 
-    /// <summary>The answers of a case, first first, each with its files (links to /evidence) and the office's decisions.</summary>
-    public static string History(Configuration configuration, UnitId unit, IReadOnlyList<AnswerView> answers)
+    /// <summary>
+    /// The answers of a case, first first, each with its files (links to /evidence under the unit the answer is stored
+    /// with: the task's, also for another unit's answer) and the office's decisions.
+    /// </summary>
+    public static string History(Configuration configuration, IReadOnlyList<AnswerView> answers)
     {
         var html = new Html();
         if (answers.Count == 0)
@@ -99,7 +102,7 @@ internal static class LoopPages
             html.Raw("<tr data-testid=\"answer\" data-key=\"").Text(a.Key).Raw("\" data-status=\"").Raw(StatusKey(a.Status)).Raw("\"><td>第 ").Raw(Html.Int(a.Seq)).Raw(" 次</td><td>")
                 .Text(a.KindWords).Raw("</td><td>").Text(a.SubmittedBy?.Name ?? "（未注明）").Raw("<br><span class=\"muted\">")
                 .Text(a.SubmittedAt is { } at ? NoticePages.Time(configuration, at) : Html.Date(a.SubmittedOn)).Raw("</span></td><td>").Text(a.Text ?? "").Raw("</td><td>")
-                .Raw(Files(unit, a.Evidence)).Raw("</td><td>").Text(a.StatusWords).Raw("</td><td>").Raw(Decisions(configuration, a.Decisions)).Raw("</td></tr>");
+                .Raw(Files(a.Unit, a.Evidence)).Raw("</td><td>").Text(a.StatusWords).Raw("</td><td>").Raw(Decisions(configuration, a.Decisions)).Raw("</td></tr>");
         }
 
         return html.Raw("</tbody></table>").ToString();

@@ -20,7 +20,8 @@ namespace Escalation.Functions.Web;
 /// with evidence files), the office's decision on an answer (<c>POST /answers/{unit}/{key}/decide</c>), exemption requests
 /// (<c>POST /tasks/{unit}/{task}/exemption</c>, <c>POST /units/{unit}/exemption</c> for an indicator) and their decision
 /// (<c>POST /exemptions/{unit}/{key}/decide</c>), the office's list (<c>/office</c>), and evidence downloads
-/// (<c>/evidence/{unit}/{sha256}</c>) for the office and the unit's own people only. Every POST checks the antiforgery
+/// (<c>/evidence/{unit}/{sha256}</c>) for the office and the unit's own people (and, for the files of another unit's answer
+/// to the task's notice, that unit's people) only. Every POST checks the antiforgery
 /// token before anything else is read or written; a refusal is a Chinese page with the status its kind maps to.
 /// </summary>
 internal sealed partial class WebSite
@@ -477,20 +478,25 @@ internal sealed partial class WebSite
             return NotFound(context, viewer!, unit);
         }
 
-        var own = viewer!.Role switch
+        // The office; a reporter of the unit; its principal or deputy in charge among the leaders.
+        bool Member(UnitId u) => viewer!.Role switch
         {
             WebRole.Office => true,
-            WebRole.Reporter => viewer.Person.Unit == roster.Id,
-            WebRole.Leader => viewer.Person.Unit == roster.Id && (viewer.Person.Id == roster.Principal || viewer.Person.Id == roster.DeputyInCharge),
+            WebRole.Reporter => viewer.Person.Unit == u,
+            WebRole.Leader => viewer.Person.Unit == u && snapshot!.Configuration.Roster.Units.TryGetValue(u, out var r)
+                && (viewer.Person.Id == r.Principal || viewer.Person.Id == r.DeputyInCharge),
             _ => false,
         };
-        if (!own)
+
+        var forbidden = Respond(context, StatusCodes.Status403Forbidden, "无权下载", viewer,
+            Pages.Problem("无权下载", "佐证材料只有督查室、任务所属单位和提交该材料的单位的人员可以下载。"));
+        var own = Member(roster.Id);
+        if (!own && viewer!.Person.Unit is null)
         {
-            return Respond(context, StatusCodes.Status403Forbidden, "无权下载", viewer,
-                Pages.Problem("无权下载", "佐证材料只有督查室和提交单位本单位的人员可以下载。"));
+            return forbidden;
         }
 
-        var (loop, unavailable) = LoopOrUnavailable(context, viewer);
+        var (loop, unavailable) = LoopOrUnavailable(context, viewer!);
         if (loop is null)
         {
             return unavailable!;
@@ -500,13 +506,20 @@ internal sealed partial class WebSite
             Pages.Problem("没有这份材料", "本单位的答复和豁免申请中没有这份佐证材料（或它尚未保存完成）。请从答复或申请的记录中点击文件名下载。"));
         if (!EvidenceHash.IsValid(sha256))
         {
-            return missing;
+            return own ? missing : forbidden;
         }
 
+        // The unit's people get every file of its answers and requests; another unit's people (a builder answering the
+        // task's notice) only the files of the answers their unit submitted, stored with the task's unit.
         var cases = await loop.UnitCases(roster.Id, context.RequestAborted).ConfigureAwait(false);
-        var requests = await loop.ExemptionRequests(roster.Id, context.RequestAborted).ConfigureAwait(false);
-        var file = cases.SelectMany(c => c.Answers).SelectMany(a => a.Evidence).Concat(requests.SelectMany(r => r.Evidence))
-            .FirstOrDefault(f => f.Sha256 == sha256);
+        var answers = cases.SelectMany(c => c.Answers).Where(a => own || (a.From is { } from && Member(from)));
+        IReadOnlyList<RequestView> requests = own ? await loop.ExemptionRequests(roster.Id, context.RequestAborted).ConfigureAwait(false) : [];
+        var file = answers.SelectMany(a => a.Evidence).Concat(requests.SelectMany(r => r.Evidence)).FirstOrDefault(f => f.Sha256 == sha256);
+        if (file is null && !own)
+        {
+            return forbidden;
+        }
+
         if (file is null || Evidence?.Invoke() is not { } store)
         {
             return missing;
@@ -554,26 +567,32 @@ internal sealed partial class WebSite
 
     /// <summary>
     /// The antiforgery check of a multipart form, with the body's size bounded by the upload policy (at most
-    /// <see cref="LoopPages.MaxFiles"/> files of <see cref="UploadPolicy.MaxBytes"/>): too large a body is a 413 page.
+    /// <see cref="LoopPages.MaxFiles"/> files of <see cref="UploadPolicy.MaxBytes"/>): too large a body (its declared length,
+    /// or the server's limit met while reading) is a 413 page; a body that cannot be read otherwise is a 400 page.
     /// </summary>
     private async Task<IResult?> RejectedUpload(HttpContext context, IAntiforgery antiforgery, Viewer viewer)
     {
         var limit = (Uploads.MaxBytes * LoopPages.MaxFiles) + (1024 * 1024);
+        var tooLarge = Respond(context, StatusCodes.Status413PayloadTooLarge, "上传的文件太大", viewer,
+            Pages.Problem("上传的文件太大", $"本次提交的文件合计超过了上限（每个文件不超过 {Html.Int((int)(Uploads.MaxBytes / 1024 / 1024))} MB，每次最多 {Html.Int(LoopPages.MaxFiles)} 个）。请压缩或拆分文件后分几次提交。"));
+        if (context.Request.ContentLength > limit)
+        {
+            return tooLarge;
+        }
+
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {
             size.MaxRequestBodySize = limit;
         }
 
+        // Each part is bounded too, where the server has no body limit to set (a part over it is a body over it).
         context.Features.Set<IFormFeature>(new FormFeature(context.Request, new FormOptions { MultipartBodyLengthLimit = limit }));
-        try
-        {
-            return await Rejected(context, antiforgery).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
-        {
-            return Respond(context, StatusCodes.Status413PayloadTooLarge, "上传的文件太大", viewer,
-                Pages.Problem("上传的文件太大", $"本次提交的文件合计超过了上限（每个文件不超过 {Html.Int((int)(Uploads.MaxBytes / 1024 / 1024))} MB，每次最多 {Html.Int(LoopPages.MaxFiles)} 个）。请压缩或拆分文件后分几次提交。"));
-        }
+        var read = new CountingStream(context.Request.Body);
+        context.Request.Body = read;
+        return await Rejected(context, antiforgery, e => TooLarge(e) || read.Count > limit ? tooLarge : null).ConfigureAwait(false);
+
+        static bool TooLarge(Exception? e) =>
+            e is not null && (e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } || TooLarge(e.InnerException));
     }
 
     /// <summary>
@@ -676,3 +695,44 @@ internal sealed partial class WebSite
 
 /// <summary>What the exemption form shows again after a refusal.</summary>
 internal sealed record ExemptionForm(string? Period, string? Reason, string? Error);
+
+/// <summary>A request body that counts the bytes read from it, so that a form that failed to read can be told too large.</summary>
+internal sealed class CountingStream(Stream inner) : Stream
+{
+    /// <summary>The bytes read so far.</summary>
+    public long Count { get; private set; }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Counted(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    private int Counted(int read)
+    {
+        Count += read;
+        return read;
+    }
+}

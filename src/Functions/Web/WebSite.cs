@@ -289,12 +289,25 @@ internal sealed partial class WebSite(IPrincipalSource principals, Func<BoardCac
         Respond(context, StatusCodes.Status404NotFound, "没有这个单位", viewer,
             Pages.Problem("没有这个单位", $"单位编号“{id}”不在单位表中。请从挂图作战页选择单位。"));
 
-    /// <summary>A 400 page when the form's antiforgery token is missing or wrong; null when it is valid.</summary>
-    private static async Task<IResult?> Rejected(HttpContext context, IAntiforgery antiforgery)
+    /// <summary>
+    /// A 400 page when the form's antiforgery token is missing or wrong, or the form cannot be read at all (a multipart body
+    /// without boundary, a broken or cut-off body); null when it is valid. <paramref name="unreadable"/>, when given, answers
+    /// an unreadable form first (null from it: the 400 page).
+    /// </summary>
+    private static async Task<IResult?> Rejected(HttpContext context, IAntiforgery antiforgery, Func<Exception, IResult?>? unreadable = null)
     {
-        if (await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+        try
         {
-            return null;
+            if (await antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+            {
+                return null;
+            }
+        }
+        catch (Exception e) when (e is AntiforgeryValidationException or InvalidDataException or IOException or BadHttpRequestException)
+        {
+            return unreadable?.Invoke(e) ?? Respond(context, StatusCodes.Status400BadRequest, "表单无效", null,
+                Pages.Problem("表单无效", "提交的表单内容无法读取（格式错误或不完整，可能是网络中断或浏览器插件改动了请求）。请刷新页面后重新提交；仍不行的，请换用其他浏览器或联系督查室的系统管理员。"),
+                withSignOut: false);
         }
 
         return Respond(context, StatusCodes.Status400BadRequest, "表单已失效", null,

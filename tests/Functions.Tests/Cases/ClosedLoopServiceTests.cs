@@ -458,6 +458,98 @@ public sealed class ClosedLoopServiceTests : IDisposable
         Assert.Equal(RequestStatus.Denied, Assert.Single(await Loop.ExemptionRequests(Swj)).Status);
     }
 
+    /// <summary>
+    /// Two office people decide one request at once, and the denial's decision row lands first: the approval is refused and
+    /// writes no exemptions row, so the period still counts.
+    /// </summary>
+    [Fact]
+    public async Task DecideExemption_AnApprovalLosingTheRaceToADenial_IsRefused_AndExemptsNothing()
+    {
+        await Seed();
+        var key = (await Loop.RequestExemption(Reporter, Swj, "T1", null, "2025-08", "受台风影响停工", [])).Value!.Key;
+        var racing = new RacingTables(_tables, "decisions", () => Loop.DecideExemption(Office, Swj, key, "deny", "停工与台风无关"));
+
+        var approve = await new ClosedLoop(racing, _publisher, _clock, Zone, NullLogger.Instance).DecideExemption(Office, Swj, key, "approve", null);
+
+        Assert.Equal(RefusalKind.Conflict, approve.Refusal?.Kind);
+        Assert.Contains("刚刚已由", approve.Refusal!.Message, StringComparison.Ordinal);
+        Assert.Equal(RequestStatus.Denied, Assert.Single(await Loop.ExemptionRequests(Swj)).Status);
+        Assert.Empty((await new AdminStore(_tables).ReadAll()).Exemptions);
+    }
+
+    /// <summary>
+    /// A crash after the approval's decision row, before its exemptions row: approving again finds the approval and writes
+    /// the row (as of the approval), telling the unit once; a denial afterwards is still refused.
+    /// </summary>
+    [Fact]
+    public async Task DecideExemption_ApprovingAgain_CompletesTheExemptionRow_WhenACrashLeftItOut()
+    {
+        await Seed();
+        var key = (await Loop.RequestExemption(Reporter, Swj, "T1", null, "2025-08", "受台风影响停工", [])).Value!.Key;
+        await Loop.DecideExemption(Office, Swj, key, "approve", null);
+        var exemptions = await _tables.Table("exemptions");
+        Assert.True(await exemptions.Delete("swj", "T1:2025-08", Azure.ETag.All));
+        _clock.Advance(Duration.FromDays(1));
+
+        var again = await Loop.DecideExemption(Office, Swj, key, "批准", "补写");
+        var deny = await Loop.DecideExemption(Office, Swj, key, "deny", "停工与台风无关");
+
+        Assert.True(again.Ok, again.Refusal?.Message);
+        Assert.True(again.Repeated);
+        var row = Assert.Single((await new AdminStore(_tables).ReadAll()).Exemptions);
+        Assert.Equal(("T1", "2025-08", "客观", "dcs", "2025-08-27", key), (row.Task, row.Period, row.Cause, row.ApprovedBy, row.ApprovedOn, row.Request));
+        Assert.Single(await new CaseRecords(_tables).Decisions(Swj));
+        Assert.Single(await Logged(EventKind.AnswerDecided));
+        Assert.Equal(RefusalKind.Conflict, deny.Refusal?.Kind);
+    }
+
+    /// <summary>Wraps one table so that its first insert lets another writer go first (a deterministic race).</summary>
+    private sealed class RacingTables(IEntityTables inner, string table, Func<Task> other) : IEntityTables
+    {
+        private bool _raced;
+
+        public string Describe => inner.Describe;
+
+        public async Task<IEntityTable> Table(string name, CancellationToken cancellationToken = default)
+        {
+            var t = await inner.Table(name, cancellationToken);
+            return name == table ? new Racing(t, this) : t;
+        }
+
+        private async Task RaceOnce()
+        {
+            if (!_raced)
+            {
+                _raced = true;
+                await other();
+            }
+        }
+
+        private sealed class Racing(IEntityTable t, RacingTables owner) : IEntityTable
+        {
+            public string Name => t.Name;
+
+            public async Task<bool> AddIfAbsent(Azure.Data.Tables.TableEntity entity, CancellationToken cancellationToken = default)
+            {
+                await owner.RaceOnce();
+                return await t.AddIfAbsent(entity, cancellationToken);
+            }
+
+            public Task UpsertAll(IReadOnlyList<Azure.Data.Tables.TableEntity> entities, CancellationToken cancellationToken = default) => t.UpsertAll(entities, cancellationToken);
+
+            public Task<bool> ReplaceIfMatch(Azure.Data.Tables.TableEntity entity, Azure.ETag ifMatch, CancellationToken cancellationToken = default) => t.ReplaceIfMatch(entity, ifMatch, cancellationToken);
+
+            public Task Merge(Azure.Data.Tables.TableEntity entity, CancellationToken cancellationToken = default) => t.Merge(entity, cancellationToken);
+
+            public Task<bool> Delete(string partitionKey, string rowKey, Azure.ETag ifMatch, CancellationToken cancellationToken = default) => t.Delete(partitionKey, rowKey, ifMatch, cancellationToken);
+
+            public Task<Azure.Data.Tables.TableEntity?> Find(string partitionKey, string rowKey, IReadOnlyList<string>? properties = null, CancellationToken cancellationToken = default) =>
+                t.Find(partitionKey, rowKey, properties, cancellationToken);
+
+            public IAsyncEnumerable<Azure.Data.Tables.TableEntity> Query(EntityQuery query, CancellationToken cancellationToken = default) => t.Query(query, cancellationToken);
+        }
+    }
+
     // ---- Crash between the record and the log ------------------------------------------------------------------------
 
     [Fact]

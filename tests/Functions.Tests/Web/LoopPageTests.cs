@@ -49,6 +49,18 @@ public sealed class LoopPageTests
 
     private static Task<WebHarness> Web() => WithLoop(Seed);
 
+    /// <summary>A notice of fgw's task demanding an explanation of fgw AND of jtj (jtj as a builder/co-submitter).</summary>
+    private static readonly EscalationEvent Shared = NoticeSignTests.Event("fgw", Task, "优化营商环境攻坚行动", "市发展改革委", "fgw-yang", EventLevel.Notice, "overdue:2026-05-27")
+        with { Demand = new Demand(DemandKind.Explanation, new LocalDate(2026, 6, 5)) { From = [new UnitId("fgw"), new UnitId("jtj")] } };
+
+    private static async Task SeedShared(IEntityTables tables)
+    {
+        var log = new EscalationLog(tables);
+        var at = Instant.FromUtc(2026, 5, 29, 2, 0);
+        await log.Log(Shared, at);
+        await log.SetStatus(Shared.Unit, Shared.Id, _ => LogStatus.Delivered, null, at);
+    }
+
     private static string NoticePath(EscalationEvent e) => "/notices/" + e.Id.Value;
 
     private static string Sha(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
@@ -148,6 +160,106 @@ public sealed class LoopPageTests
         Assert.Single(await Answers(web));
         Assert.Single(await Logged(web, EventKind.AnswerSubmitted));
         Assert.Equal(1, Published(web));
+    }
+
+    [Fact]
+    public async Task Answer_PostedThreeTimesAtOnce_WritesOneRowAndLogsAndPublishesOneEvent()
+    {
+        await using var web = await Web();
+        var (cookies, page) = await Open(web, Reporter, NoticePath(Explanation));
+
+        Task<Answer> Post() => web.PostMultipart(NoticePath(Explanation) + "/answer", [new("__csrf", page.Token), new("kind", "explanation"), new("text", "同一份说明。")], [], cookies);
+        var posts = await System.Threading.Tasks.Task.WhenAll(Post(), Post(), Post());
+
+        Assert.All(posts, p => Assert.Equal(HttpStatusCode.SeeOther, p.Status));
+        Assert.Single(await Answers(web), r => r.Notice == Explanation.Id.Value);
+        Assert.Single(await Logged(web, EventKind.AnswerSubmitted));
+        Assert.Equal(1, Published(web));
+    }
+
+    /// <summary>A multipart body without a boundary, or cut off (a broken client): a 400 page in Chinese, never 413 or 500.</summary>
+    [Theory]
+    [InlineData("/answers/fgw/x/decide")]
+    [InlineData("/exemptions/fgw/x/decide")]
+    [InlineData("/tasks/fgw/fgw-2026-01/exemption")]
+    [InlineData("/units/fgw/exemption")]
+    [InlineData("/notices/ev-00000000000000000000000000000000/answer")]
+    [InlineData("/notices/ev-00000000000000000000000000000000/sign")]
+    [InlineData("/tasks/fgw/fgw-2026-01/progress")]
+    [InlineData("/feeds")]
+    [InlineData("/feeds/revoke")]
+    [InlineData("/signin")]
+    [InlineData("/signout")]
+    public async Task AnyForm_Answers400InChinese_ForAnUnreadableMultipartBody(string path)
+    {
+        await using var web = await Web();
+        var cookies = await web.SignIn(path.Contains("decide", StringComparison.Ordinal) ? Office : Reporter);
+        var body = "--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb"u8.ToArray();
+
+        async Task<Answer> Post(string contentType)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            request.Headers.Add("Cookie", cookies);
+            return await web.Send(request);
+        }
+
+        var noBoundary = await Post("multipart/form-data");
+        var cutOff = await Post("multipart/form-data; boundary=x");
+
+        Assert.All(new[] { noBoundary, cutOff }, a =>
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, a.Status);
+            Assert.Contains("表单无效", a.Body, StringComparison.Ordinal);
+        });
+        Assert.Empty(await Answers(web));
+        Assert.Empty(await Requests(web));
+    }
+
+    /// <summary>An upload over the limit is 413 whether its length is declared (refused unread) or found while reading.</summary>
+    [Fact]
+    public async Task Answer_Answers413AndWritesNothing_ForABodyOverTheLimit_DeclaredOrNot()
+    {
+        await using var web = await Web();
+        var (cookies, page) = await Open(web, Reporter, NoticePath(Explanation));
+        var big = new byte[2 * 1024 * 1024];
+        var declared = await web.PostMultipart(NoticePath(Explanation) + "/answer", [new("__csrf", page.Token), new("kind", "explanation"), new("text", "说明")], [("说明.pdf", big)], cookies);
+
+        using var form = new MultipartFormDataContent { { new StringContent(page.Token), "__csrf" }, { new ByteArrayContent(big), "files", "说明.pdf" } };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(NoticePath(Explanation) + "/answer", UriKind.Relative))
+        {
+            Content = new UndeclaredLength(await form.ReadAsByteArrayAsync(), form.Headers.ContentType!.ToString()),
+        };
+        request.Headers.Add("Cookie", cookies);
+        var undeclared = await web.Send(request);
+
+        Assert.All(new[] { declared, undeclared }, a =>
+        {
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, a.Status);
+            Assert.Contains("上传的文件太大", a.Body, StringComparison.Ordinal);
+        });
+        Assert.Empty(await Answers(web));
+        Assert.Equal(0, StoredFiles(web));
+    }
+
+    /// <summary>A body sent without Content-Length (chunked), so that only reading it finds its size.</summary>
+    private sealed class UndeclaredLength : HttpContent
+    {
+        private readonly byte[] _content;
+
+        public UndeclaredLength(byte[] content, string contentType)
+        {
+            _content = content;
+            Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => stream.WriteAsync(_content).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = -1;
+            return false;
+        }
     }
 
     [Fact]
@@ -442,6 +554,45 @@ public sealed class LoopPageTests
         Assert.Equal(RequestStatus.Denied, Assert.Single(await Requests(web)).Status);
     }
 
+    private static async Task<Answer> RequestIndicatorExemption(WebHarness web, string indicator, string period, string reason)
+    {
+        var (cookies, page) = await Open(web, Reporter, "/units/fgw");
+        return await web.PostMultipart("/units/fgw/exemption", [new("__csrf", page.Token), new("indicator", indicator), new("period", period), new("reason", reason)], [], cookies);
+    }
+
+    [Fact]
+    public async Task Exemption_ForAnIndicatorPeriodPendingOrAlreadyExempted_Answers409AndWritesNothing()
+    {
+        await using var web = await Web();
+        var first = await RequestIndicatorExemption(web, "gdtz-zs", "2026-04", "统计口径调整。");
+        var pending = await RequestIndicatorExemption(web, "gdtz-zs", "2026-04", "另一个理由。");
+        var approved = await web.Loop!.DecideExemption(new PersonId(Office), new UnitId("fgw"), Assert.Single(await Requests(web)).Key, "approve", null);
+        var exempted = await RequestIndicatorExemption(web, "gdtz-zs", "2026-04", "再次申请：统计口径调整。");
+
+        Assert.Equal(HttpStatusCode.SeeOther, first.Status);
+        Assert.True(approved.Ok, approved.Refusal?.Message);
+        Assert.Equal(HttpStatusCode.Conflict, pending.Status);
+        Assert.Contains("已有一份待审批的豁免申请", pending.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, exempted.Status);
+        Assert.Contains("该指标的「2026-04」已经豁免", exempted.Body, StringComparison.Ordinal);
+        Assert.Single(await Requests(web));
+    }
+
+    [Fact]
+    public async Task Exemption_ForAnIndicatorTheUnitIsNotAssessedOn_Answers400NamingIt_WhileAUnitWithValuesMayAsk()
+    {
+        await using var web = await Web();
+
+        var notAssessed = await RequestIndicatorExemption(web, "shxf-zs", "2026-04", "与本单位无关的指标。");
+        var withValues = await web.Loop!.RequestExemption(new PersonId(Office), new UnitId("town-bs"), null, "zdxm-wcl", "2026-04", "汛期停工。", []);
+
+        Assert.Equal(HttpStatusCode.BadRequest, notAssessed.Status);
+        Assert.Contains("社会消费品零售总额增速", notAssessed.Body, StringComparison.Ordinal);
+        Assert.Contains("不按这个指标考核", notAssessed.Body, StringComparison.Ordinal);
+        Assert.Empty(await Requests(web));
+        Assert.True(withValues.Ok, withValues.Refusal?.Message);
+    }
+
     // ---- /office and the unit page -------------------------------------------------------------------------------
 
     [Fact]
@@ -535,6 +686,39 @@ public sealed class LoopPageTests
         Assert.Equal(HttpStatusCode.Forbidden, byLeader.Status);
         Assert.Equal(HttpStatusCode.Forbidden, byOther.Status);
         Assert.Contains("无权下载", byOther.Body, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// jtj's reporter answers fgw's notice that demands an answer of jtj too, with a file: it is linked under fgw (where the
+    /// answer is stored) and downloaded by jtj's reporter who uploaded it, fgw's people and the office; not by a third unit.
+    /// </summary>
+    [Fact]
+    public async Task Evidence_OfAnotherUnitsAnswerToTheTasksNotice_IsDownloadedByThatUnitTheTasksUnitAndTheOffice_Only()
+    {
+        await using var web = await WithLoop(SeedShared);
+        var path = NoticePath(Shared);
+        var (cookies, page) = await Open(web, OtherReporter, path);
+
+        var post = await web.PostMultipart(path + "/answer", [new("__csrf", page.Token), new("kind", "explanation"), new("text", "交通局配合部分的情况说明。")],
+            [("配合说明.pdf", Samples.Pdf)], cookies);
+        var after = await web.GetWithCookies(path, cookies);
+        var link = Regex.Match(after.Body, "href=\"(/evidence/[^\"]+)\"").Groups[1].Value;
+
+        var byUploader = await web.GetWithCookies(link, cookies);
+        var byTasksUnit = await web.GetWithCookies(link, await web.SignIn(Reporter));
+        var byOffice = await web.GetWithCookies(link, await web.SignIn(Office));
+        var byThirdUnit = await web.GetWithCookies(link, await web.SignIn("zjj-zheng"));
+
+        Assert.Equal(HttpStatusCode.SeeOther, post.Status);
+        Assert.Equal("/evidence/fgw/" + Sha(Samples.Pdf), link);
+        foreach (var ok in new[] { byUploader, byTasksUnit, byOffice })
+        {
+            Assert.Equal(HttpStatusCode.OK, ok.Status);
+            Assert.Equal(Samples.Pdf, await ok.Response.Content.ReadAsByteArrayAsync());
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, byThirdUnit.Status);
+        Assert.Contains("无权下载", byThirdUnit.Body, StringComparison.Ordinal);
     }
 
     [Fact]
