@@ -139,37 +139,53 @@ internal sealed partial class WebSite
                 Pages.Problem("没有这份答复", $"单位“{unit}”没有编号为“{key}”的答复。请从本单位页面或待处理列表进入。"));
     }
 
-    private async Task<IResult> DecideAnswer(HttpContext context, IAntiforgery antiforgery, string unit, string key)
+    /// <summary>
+    /// What every office decision checks before reading its form, in this order: signed in, the antiforgery token, the office
+    /// role (else 403 with <paramref name="title"/> and <paramref name="forbidden"/>), a known unit (else 404), the loop
+    /// service; then the form. Exactly one of the form and the refusal is given.
+    /// </summary>
+    private async Task<(Viewer Viewer, ClosedLoop Loop, IFormCollection Form, IResult? Refused)> OfficeDecision(
+        HttpContext context, IAntiforgery antiforgery, string unit, string title, string forbidden)
     {
         var (viewer, snapshot, denied) = await Authorize(context).ConfigureAwait(false);
         if (denied is not null)
         {
-            return denied;
+            return (null!, null!, null!, denied);
         }
 
         if (await Rejected(context, antiforgery).ConfigureAwait(false) is { } rejected)
         {
-            return rejected;
+            return (null!, null!, null!, rejected);
         }
 
         if (viewer!.Role != WebRole.Office)
         {
-            return Respond(context, StatusCodes.Status403Forbidden, "无权处理", viewer,
-                Pages.Problem("无权处理", "只有督查室可以处理答复（采纳、退回、销号、认定虚假整改）。如需处理，请以督查室人员的账号登录。"));
+            return (null!, null!, null!, Respond(context, StatusCodes.Status403Forbidden, title, viewer, Pages.Problem(title, forbidden)));
         }
 
         if (!UnitId.IsValid(unit) || !snapshot!.Configuration.Roster.Units.ContainsKey(new UnitId(unit)))
         {
-            return NotFound(context, viewer, unit);
+            return (null!, null!, null!, NotFound(context, viewer, unit));
         }
 
         var (loop, unavailable) = LoopOrUnavailable(context, viewer);
         if (loop is null)
         {
-            return unavailable!;
+            return (null!, null!, null!, unavailable!);
         }
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        return (viewer, loop, form, null);
+    }
+
+    private async Task<IResult> DecideAnswer(HttpContext context, IAntiforgery antiforgery, string unit, string key)
+    {
+        var (viewer, loop, form, refused) = await OfficeDecision(context, antiforgery, unit, "无权处理", "只有督查室可以处理答复（采纳、退回、销号、认定虚假整改）。如需处理，请以督查室人员的账号登录。").ConfigureAwait(false);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
         var result = await loop.Decide(viewer.Person.Id, new UnitId(unit), key, form["decision"].ToString(), form["reason"].ToString(), context.RequestAborted).ConfigureAwait(false);
         if (result.Refusal is { } no)
         {
@@ -334,35 +350,12 @@ internal sealed partial class WebSite
 
     private async Task<IResult> DecideExemption(HttpContext context, IAntiforgery antiforgery, string unit, string key)
     {
-        var (viewer, snapshot, denied) = await Authorize(context).ConfigureAwait(false);
-        if (denied is not null)
+        var (viewer, loop, form, refused) = await OfficeDecision(context, antiforgery, unit, "无权审批", "只有督查室可以审批豁免申请。如需审批，请以督查室人员的账号登录。").ConfigureAwait(false);
+        if (refused is not null)
         {
-            return denied;
+            return refused;
         }
 
-        if (await Rejected(context, antiforgery).ConfigureAwait(false) is { } rejected)
-        {
-            return rejected;
-        }
-
-        if (viewer!.Role != WebRole.Office)
-        {
-            return Respond(context, StatusCodes.Status403Forbidden, "无权审批", viewer,
-                Pages.Problem("无权审批", "只有督查室可以审批豁免申请。如需审批，请以督查室人员的账号登录。"));
-        }
-
-        if (!UnitId.IsValid(unit) || !snapshot!.Configuration.Roster.Units.ContainsKey(new UnitId(unit)))
-        {
-            return NotFound(context, viewer, unit);
-        }
-
-        var (loop, unavailable) = LoopOrUnavailable(context, viewer);
-        if (loop is null)
-        {
-            return unavailable!;
-        }
-
-        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         var result = await loop.DecideExemption(viewer.Person.Id, new UnitId(unit), key, form["decision"].ToString(), form["reason"].ToString(), context.RequestAborted).ConfigureAwait(false);
         if (result.Refusal is { } no)
         {
