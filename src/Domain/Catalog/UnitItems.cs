@@ -122,7 +122,7 @@ public static class UnitItems
 
         var milestones = Milestones(rows.Milestones, tasks, problems);
         var reports = Reports(rows.Progress, tasks, configuration.People, problems);
-        var exemptions = Exemptions(rows.Exemptions, tasks, configuration.People, problems);
+        var exemptions = Exemptions([.. rows.Exemptions, .. ApprovedWithoutRow(configuration, rows)], tasks, configuration.People, problems);
         var met = MetDemands(ReadAnswers(configuration, rows.Unit, rows.Explanations, rows.Demands, tasks, problems), rows.Decisions);
 
         // The earliest answer by `from` to any notice of a thread.
@@ -234,6 +234,32 @@ public static class UnitItems
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The exemptions of task requests the office approved whose exemptions row is missing: the approval writes its decision
+    /// first and the row after it, so a crash in between leaves an approved request without a row. The decision is the
+    /// record; the period is exempt from the approval on, as if the row were there (the row, once written, is the same).
+    /// </summary>
+    private static IEnumerable<ExemptionRow> ApprovedWithoutRow(Configuration configuration, UnitRows rows)
+    {
+        if (rows.ExemptionRequests.Count == 0)
+        {
+            return [];
+        }
+
+        var written = rows.Exemptions.Where(e => !e.IsIndicator).Select(e => ((e.Task ?? "").Trim(), (e.Period ?? "").Trim())).ToHashSet();
+        return rows.ExemptionRequests
+            .Where(r => r.Task is not null && !written.Contains((r.Task.Value.Value, r.Period.Trim())))
+            .Select(r => (Request: r, Decision: rows.Decisions
+                .Where(d => d.Table == Cases.SubjectTable.ExemptionRequests && d.Subject == r.Key)
+                .OrderBy(d => d.DecidedAt).LastOrDefault()))
+            .Where(x => x.Decision is { Kind: Cases.LoopDecision.Approve })
+            .Select(x => new ExemptionRow(rows.Unit.Value, x.Request.Task!.Value.Value, x.Request.Period, x.Decision!.DecidedBy.Value,
+                IsoDate.Format(configuration.Calendar.DateAt(x.Decision.DecidedAt)), x.Request.Reason, "客观")
+            {
+                Request = x.Request.Key,
+            });
     }
 
     /// <summary>The demands of an item, the repeats of one notice folded into its first: (first notice, every notice of the thread).</summary>

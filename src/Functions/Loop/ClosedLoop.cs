@@ -435,8 +435,8 @@ public sealed partial class ClosedLoop
     /// not the office; an unknown request; a decision that is not approve/deny; deny without a reason; a request decided
     /// already. The decision row decides (insert-if-absent: of an approval racing a denial, the one written first wins), and
     /// only an approval that won writes the exemptions row after it. A crash between leaves the request approved without
-    /// its exemptions row: approving it again (any office person) finds the approval and completes the row; the daily run
-    /// does not (the evaluator reads the exemptions table only), so the office page's approved request is the signal.
+    /// its exemptions row: approving it again (any office person) finds the approval and completes the row; meanwhile a task's
+    /// period is exempt all the same (UnitItems reads an approved request without its row as the row); an indicator's needs the row.
     /// </summary>
     /// <param name="person">The office's person.</param>
     /// <param name="unit">The requesting unit.</param>

@@ -193,4 +193,26 @@ public class ClosedLoopTests
         Assert.Empty(problems);
         Assert.Equal(["2026-05"], Item(items, "T1").ExemptPeriods);
     }
+
+    [Fact]
+    public void Build_ExemptsThePeriod_WhenTheApprovalsDecisionIsRecorded_ButACrashLeftOutTheExemptionRow()
+    {
+        var at = Instant.FromUtc(2026, 6, 2, 2, 0);
+        var approved = new ExemptionRequest("T1:2026-05@1", new UnitId("swj"), new ItemId("T1"), null, "2026-05", "暴雨停工", new PersonId("swj-a"), at, []);
+        var denied = new ExemptionRequest("T1:2026-04@1", new UnitId("swj"), new ItemId("T1"), null, "2026-04", "资金未到位", new PersonId("swj-a"), at, []);
+        var rows = UnitRows() with
+        {
+            ExemptionRequests = [approved, denied],
+            Decisions =
+            [
+                new Decision("T1:2026-05@1!01", new UnitId("swj"), approved.Key, SubjectTable.ExemptionRequests, LoopDecision.Approve, new PersonId("dcs"), at, null),
+                new Decision("T1:2026-04@1!01", new UnitId("swj"), denied.Key, SubjectTable.ExemptionRequests, LoopDecision.Deny, new PersonId("dcs"), at, "不属于客观原因"),
+            ],
+        };
+
+        var (items, problems) = BuildItems(rows);
+
+        Assert.Empty(problems);
+        Assert.Equal(["2026-05"], Item(items, "T1").ExemptPeriods);
+    }
 }
