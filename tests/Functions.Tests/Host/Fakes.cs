@@ -29,6 +29,13 @@ internal sealed class RecordingPublisher : IMessagePublisher
 
     public IReadOnlyList<OutgoingMessage> To(string entity) => [.. Published.Where(p => p.Entity == entity).Select(p => p.Message)];
 
+    /// <summary>
+    /// What the entity keeps: its messages with their repeats dropped, as duplicate detection (on for every entity in
+    /// <c>servicebus.bicep</c>) drops a message whose id it has seen in its window. Two racing calls may both publish an
+    /// event that is logged but not yet marked published; the topic keeps one.
+    /// </summary>
+    public IReadOnlyList<OutgoingMessage> Kept(string entity) => [.. To(entity).DistinctBy(m => m.MessageId)];
+
     /// <summary>The next call to <see cref="Publish"/> throws <paramref name="failure"/> and publishes nothing.</summary>
     public void FailNext(Exception failure)
     {

@@ -163,7 +163,7 @@ public sealed class LoopPageTests
     }
 
     [Fact]
-    public async Task Answer_PostedThreeTimesAtOnce_WritesOneRowAndLogsAndPublishesOneEvent()
+    public async Task Answer_PostedThreeTimesAtOnce_WritesOneRowAndLogsOneEventTheTopicKeepsOnce()
     {
         await using var web = await Web();
         var (cookies, page) = await Open(web, Reporter, NoticePath(Explanation));
@@ -174,7 +174,10 @@ public sealed class LoopPageTests
         Assert.All(posts, p => Assert.Equal(HttpStatusCode.SeeOther, p.Status));
         Assert.Single(await Answers(web), r => r.Notice == Explanation.Id.Value);
         Assert.Single(await Logged(web, EventKind.AnswerSubmitted));
-        Assert.Equal(1, Published(web));
+
+        // A racing call may publish the logged event again before the first marks it published: the same message id,
+        // which the topic's duplicate detection drops (and the senders' delivery ledger would not deliver twice).
+        Assert.Single(web.Publisher!.Kept(ServiceBusEntities.EventsTopic));
     }
 
     /// <summary>A multipart body without a boundary, or cut off (a broken client): a 400 page in Chinese, never 413 or 500.</summary>
