@@ -125,21 +125,6 @@ public static class UnitItems
         var exemptions = Exemptions([.. rows.Exemptions, .. ApprovedWithoutRow(configuration, rows)], tasks, configuration.People, problems);
         var met = MetDemands(ReadAnswers(configuration, rows.Unit, rows.Explanations, rows.Demands, tasks, problems), rows.Decisions);
 
-        // The earliest answer by `from` to any notice of a thread.
-        LocalDate? MetOn(IReadOnlyList<EventId> notices, DemandKind kind, UnitId from)
-        {
-            LocalDate? earliest = null;
-            foreach (var notice in notices)
-            {
-                if (met.TryGetValue((notice.Value, kind, from.Value), out var on) && (earliest is null || on < earliest))
-                {
-                    earliest = on;
-                }
-            }
-
-            return earliest;
-        }
-
         var items = new List<ItemState>(tasks.Count);
         foreach (var (id, (row, item)) in tasks)
         {
@@ -157,25 +142,14 @@ public static class UnitItems
 
             // A demand owed by several units is met by each on its own. A notice repeated every N days demands one thing:
             // its first notice stands for the thread, and an answer to any of its repeats meets it.
-            var demands = Threads(rows.Demands.Where(d => d.Item.Value == id))
-                .SelectMany(t => (t.First.From.Count == 0 ? [built.Unit] : t.First.From).Select(from =>
-                    new OpenDemand(t.First.Notice, t.First.Kind, t.First.DueBy, MetOn(t.Notices, t.First.Kind, from))
-                    {
-                        From = from == built.Unit ? null : from,
-                        Reference = t.First.Reference,
-                    }));
+            var demands = OpenDemands(rows.Demands.Where(d => d.Item.Value == id), built.Unit, met);
             var exempt = exemptions.TryGetValue(id, out var e) ? e : null;
             var state = ItemState.Of(built, reports.TryGetValue(id, out var r) ? r : null, exempt?.Periods, demands);
             if (rows.Notices.Count > 0)
             {
                 state = state with
                 {
-                    Notices = [.. rows.Notices.Where(n => n.Item.Value == id).Select(n => new DeliveredNotice(n.Notice, n.Level, configuration.Calendar.DateAt(n.DeliveredAt))
-                    {
-                        SignedOn = n.SignedAt is { } signed ? configuration.Calendar.DateAt(signed) : null,
-                        Reference = n.Reference,
-                        Kind = n.Kind,
-                    })],
+                    Notices = Delivered(configuration, rows.Notices.Where(n => n.Item.Value == id)),
                 };
             }
 
@@ -214,6 +188,97 @@ public static class UnitItems
 
         return ReadAnswers(configuration, rows.Unit, rows.Explanations, rows.Demands, tasks, ignored);
     }
+
+    /// <summary>
+    /// The follow-ups of the unit's indicator notices (<c>ind:{indicator}</c> items of its log): per indicator, the demands of
+    /// its notices (met as a task's are, by answers the explanations rows record under the same item) and its delivered
+    /// notices, for <see cref="Evaluator.EvaluateFollowUps"/>. Named with the indicator's name from the configuration, or as
+    /// logged when the indicator is no longer configured (what its notices demanded is still owed). Faulty explanations rows
+    /// are left out; <see cref="Build"/> reports them.
+    /// </summary>
+    public static IReadOnlyList<FollowUpState> FollowUps(Configuration configuration, UnitRows rows)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(rows);
+        var indicators = rows.Demands.Select(d => d.Item).Concat(rows.Notices.Select(n => n.Item))
+            .Where(Indicators.IndicatorItem.Is).Distinct().OrderBy(i => i.Value, StringComparer.Ordinal).ToList();
+        if (indicators.Count == 0)
+        {
+            return [];
+        }
+
+        var met = MetDemands(Answers(configuration, rows), rows.Decisions);
+        var result = new List<FollowUpState>(indicators.Count);
+        foreach (var item in indicators)
+        {
+            var title = IndicatorOf(configuration, item)?.Name
+                ?? rows.Notices.FirstOrDefault(n => n.Item == item && n.Title.Length > 0)?.Title
+                ?? item.Value[Indicators.IndicatorItem.Prefix.Length..];
+            result.Add(new FollowUpState(
+                item,
+                rows.Unit,
+                title,
+                [.. OpenDemands(rows.Demands.Where(d => d.Item == item), rows.Unit, met)],
+                Delivered(configuration, rows.Notices.Where(n => n.Item == item))));
+        }
+
+        return result;
+    }
+
+    /// <summary>The configured indicator an <c>ind:{indicator}</c> item names, or null (a task, or an indicator no longer configured).</summary>
+    public static Indicators.IndicatorDefinition? IndicatorOf(Configuration configuration, ItemId item)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (!Indicators.IndicatorItem.Is(item))
+        {
+            return null;
+        }
+
+        var id = item.Value[Indicators.IndicatorItem.Prefix.Length..];
+        return Indicators.IndicatorId.TryValidate(id) is null && configuration.Indicators.Definitions.TryGetValue(new Indicators.IndicatorId(id), out var definition)
+            ? definition
+            : null;
+    }
+
+    /// <summary>
+    /// The open demands of one item's notices. A demand owed by several units is met by each on its own. A notice repeated
+    /// every N days demands one thing: its first notice stands for the thread, and an answer to any of its repeats meets it.
+    /// </summary>
+    private static IEnumerable<OpenDemand> OpenDemands(
+        IEnumerable<IssuedDemand> demands, UnitId unit, Dictionary<(string Notice, DemandKind Kind, string From), LocalDate> met)
+    {
+        // The earliest answer by `from` to any notice of a thread.
+        LocalDate? MetOn(IReadOnlyList<EventId> notices, DemandKind kind, UnitId from)
+        {
+            LocalDate? earliest = null;
+            foreach (var notice in notices)
+            {
+                if (met.TryGetValue((notice.Value, kind, from.Value), out var on) && (earliest is null || on < earliest))
+                {
+                    earliest = on;
+                }
+            }
+
+            return earliest;
+        }
+
+        return Threads(demands)
+            .SelectMany(t => (t.First.From.Count == 0 ? [unit] : t.First.From).Select(from =>
+                new OpenDemand(t.First.Notice, t.First.Kind, t.First.DueBy, MetOn(t.Notices, t.First.Kind, from))
+                {
+                    From = from == unit ? null : from,
+                    Reference = t.First.Reference,
+                }));
+    }
+
+    /// <summary>One item's delivered notices as the unsigned chase judges them (local dates).</summary>
+    private static DeliveredNotice[] Delivered(Configuration configuration, IEnumerable<IssuedNotice> notices) =>
+        [.. notices.Select(n => new DeliveredNotice(n.Notice, n.Level, configuration.Calendar.DateAt(n.DeliveredAt))
+        {
+            SignedOn = n.SignedAt is { } signed ? configuration.Calendar.DateAt(signed) : null,
+            Reference = n.Reference,
+            Kind = n.Kind,
+        })];
 
     /// <summary>
     /// The day each (notice, kind, submitting unit) was first met: the earliest answer that meets it (<see cref="Cases.LoopRules.Meets"/>:
@@ -693,11 +758,16 @@ public static class UnitItems
                 }
             }
 
-            var task = KnownTask(read, tasks, nameof(ExplanationRow.Task), row.Task);
-            if (task is not null && notice is not null && itemOfNotice.TryGetValue(notice, out var noticed) && noticed != task.Id.Value)
+            // An answer to an indicator's notice names the indicator as its notices do (ind:{indicator}), not a task.
+            var task = row.Task?.Trim() is { } named && named.StartsWith(Indicators.IndicatorItem.Prefix, StringComparison.Ordinal)
+                ? KnownIndicator(configuration, read, demands, row.Task)
+                : KnownTask(read, tasks, nameof(ExplanationRow.Task), row.Task)?.Id;
+            if (task is { } answered && notice is not null && itemOfNotice.TryGetValue(notice, out var noticed) && noticed != answered.Value)
             {
                 // Most likely a copied row: it must not meet the demand on another task's notice.
-                read.Fault(nameof(ExplanationRow.Task), row.Task, $"通报{Words.Quote(notice)}针对的是任务{Words.Quote(noticed)}。请填写该任务的编号，或改正通报编号。");
+                read.Fault(nameof(ExplanationRow.Task), row.Task, Indicators.IndicatorItem.Is(new ItemId(noticed))
+                    ? $"通报{Words.Quote(notice)}针对的是指标{Words.Quote(noticed)}。请填写{Words.Quote(noticed)}，或改正通报编号。"
+                    : $"通报{Words.Quote(notice)}针对的是任务{Words.Quote(noticed)}。请填写该任务的编号，或改正通报编号。");
             }
 
             var kind = read.Enum(RuleRow.Demands, nameof(ExplanationRow.Kind), row.Kind, required: true);
@@ -742,7 +812,7 @@ public static class UnitItems
                     }
                 }
 
-                result.Add(new Cases.Answer(row.Key, unit, EventId.Parse(notice), task.Id, k, from == unit.Value ? null : new UnitId(from), seq, date, evidence)
+                result.Add(new Cases.Answer(row.Key, unit, EventId.Parse(notice), task.Value, k, from == unit.Value ? null : new UnitId(from), seq, date, evidence)
                 {
                     SubmittedAt = at,
                     SubmittedBy = by,
@@ -752,6 +822,28 @@ public static class UnitItems
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The indicator item (<c>ind:{indicator}</c>) an explanations row's Task names: an indicator of the configuration, or
+    /// one the unit's log holds a demand for (an indicator since removed still owes what its notices demanded).
+    /// </summary>
+    private static ItemId? KnownIndicator(Configuration configuration, FieldReader read, IReadOnlyList<IssuedDemand> demands, string? value)
+    {
+        if (read.Id(nameof(ExplanationRow.Task), value, required: true) is not { } id)
+        {
+            return null;
+        }
+
+        var item = new ItemId(id);
+        if (IndicatorOf(configuration, item) is not null || demands.Any(d => d.Item == item))
+        {
+            return item;
+        }
+
+        read.Fault(nameof(ExplanationRow.Task), value,
+            $"没有编号为{Words.Quote(id[Indicators.IndicatorItem.Prefix.Length..])}的指标，本单位的督办记录中也没有针对{Words.Quote(id)}的通报。请填写「ind:」加「indicators」表中的指标编号，或改填本单位「tasks」表中的任务编号。");
+        return null;
     }
 
     private static SupervisedItem? KnownTask(FieldReader read, Dictionary<string, (TaskRow Row, SupervisedItem Item)> tasks, string field, string? value)

@@ -27,7 +27,7 @@ public sealed record ItemSnapshot(ItemId Item, double Planned, double Reported, 
 /// A pure function of its inputs: (items, progress, rules, calendar, roster, today) → events; it reads no clock
 /// and keeps no state between calls, so a retried or doubled run decides the same events with the same ids.
 /// </summary>
-public sealed class Evaluator
+public sealed partial class Evaluator
 {
     private readonly WorkingCalendar _calendar;
     private readonly Roster _roster;
@@ -239,6 +239,76 @@ public sealed class Evaluator
     public const string NoCauseRecorded = "未记录原因，按主观原因处理";
 
     private static string Iso(LocalDate date) => IsoDate.Format(date);
+
+    /// <summary>
+    /// Which round of a condition that fell due on <paramref name="anchor"/> today belongs to: 0 for the first, n for
+    /// the n-th repeat of an every-N rule, counted from the rule's first firing day (<see cref="FirstDayOf"/>). Null
+    /// when the rule is not due today: its delay has not run yet, a one-off occurrence is older than the catch-up
+    /// window, the repeats reached the rule's limit, or (until-higher) a higher rung has taken over.
+    /// </summary>
+    /// <param name="rule">An overdue, report-missing or demand-overdue rule.</param>
+    /// <param name="anchor">The due date (the checkpoint's, the report's rolled, the demand's); before today.</param>
+    /// <param name="today">The day evaluated.</param>
+    /// <param name="checkpoint">For overdue rules: the checkpoint, whose scope a higher rung must cover.</param>
+    private int? RoundOn(EscalationRule rule, LocalDate anchor, LocalDate today, Checkpoint? checkpoint = null)
+    {
+        var first = FirstDayOf(rule, anchor);
+        if (first > today)
+        {
+            return null;
+        }
+
+        if (rule.Repeat.Kind == RepeatKind.EveryWorkingDays)
+        {
+            var interval = rule.Repeat.Interval;
+            var round = Math.Max(0, interval.CountBetween(first, today, _calendar)) / interval.Count;
+            if ((rule.Repeat.Max is { } max && round >= max)
+                || (round > 0 && rule.Repeat.UntilHigher && HigherRungReached(rule, anchor, today, checkpoint)))
+            {
+                return null;
+            }
+
+            return round;
+        }
+
+        return _calendar.WorkingDaysBetween(first, today) <= _options.CatchUpWorkingDays ? 0 : null;
+    }
+
+    /// <summary>
+    /// The day a rule first fires for an occurrence that fell due on <paramref name="anchor"/>: the due date itself
+    /// when the rule names no delay (it fires at the first run after it), else the due date plus the delay.
+    /// </summary>
+    private LocalDate FirstDayOf(EscalationRule rule, LocalDate anchor) =>
+        rule.Trigger.Days is { } delay ? delay.AddTo(anchor, _calendar) : anchor;
+
+    /// <summary>
+    /// True when a higher rung has reached the occurrence: an applicable rule of the same trigger kind and a higher
+    /// level, covering the checkpoint, whose first firing day for it has come. Decided from the rules alone, so that
+    /// every run on the same day answers the same.
+    /// </summary>
+    private bool HigherRungReached(EscalationRule rule, LocalDate anchor, LocalDate today, Checkpoint? checkpoint)
+    {
+        foreach (var other in _pointRules)
+        {
+            if (other.Trigger.Kind == rule.Trigger.Kind
+                && other.Level > rule.Level
+                && other.AppliesOn(today)
+                && (checkpoint is not { } c || InScope(other.Trigger.Scope, c))
+                && FirstDayOf(other, anchor) <= today)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool InScope(CheckpointScope scope, Checkpoint checkpoint) => scope switch
+    {
+        CheckpointScope.Milestones => !checkpoint.IsDeadline,
+        CheckpointScope.Deadline => checkpoint.IsDeadline,
+        _ => true,
+    };
 
     private sealed record Ladder(PeriodKind Period, double Tolerance, EscalationRule[] RungsHighestFirst);
 
@@ -573,67 +643,11 @@ public sealed class Evaluator
             return false;
         }
 
-        /// <summary>
-        /// Which round of a condition that fell due on <paramref name="anchor"/> today belongs to: 0 for the first, n for
-        /// the n-th repeat of an every-N rule, counted from the rule's first firing day (<see cref="FirstDay"/>). Null
-        /// when the rule is not due today: its delay has not run yet, a one-off occurrence is older than the catch-up
-        /// window, the repeats reached the rule's limit, or (until-higher) a higher rung has taken over.
-        /// </summary>
-        /// <param name="rule">An overdue, report-missing or demand-overdue rule.</param>
-        /// <param name="anchor">The due date (the checkpoint's, the report's rolled, the demand's); before today.</param>
-        /// <param name="checkpoint">For overdue rules: the checkpoint, whose scope a higher rung must cover.</param>
-        private int? Round(EscalationRule rule, LocalDate anchor, Checkpoint? checkpoint = null)
-        {
-            var first = FirstDay(rule, anchor);
-            if (first > Today)
-            {
-                return null;
-            }
+        /// <summary>Which round of a condition due on <paramref name="anchor"/> today belongs to (<see cref="Evaluator.RoundOn"/>).</summary>
+        private int? Round(EscalationRule rule, LocalDate anchor, Checkpoint? checkpoint = null) => Owner.RoundOn(rule, anchor, Today, checkpoint);
 
-            if (rule.Repeat.Kind == RepeatKind.EveryWorkingDays)
-            {
-                var interval = rule.Repeat.Interval;
-                var round = Math.Max(0, interval.CountBetween(first, Today, Calendar)) / interval.Count;
-                if ((rule.Repeat.Max is { } max && round >= max)
-                    || (round > 0 && rule.Repeat.UntilHigher && HigherRungReached(rule, anchor, checkpoint)))
-                {
-                    return null;
-                }
-
-                return round;
-            }
-
-            return Calendar.WorkingDaysBetween(first, Today) <= Owner._options.CatchUpWorkingDays ? 0 : null;
-        }
-
-        /// <summary>
-        /// The day a rule first fires for an occurrence that fell due on <paramref name="anchor"/>: the due date itself
-        /// when the rule names no delay (it fires at the first run after it), else the due date plus the delay.
-        /// </summary>
-        private LocalDate FirstDay(EscalationRule rule, LocalDate anchor) =>
-            rule.Trigger.Days is { } delay ? delay.AddTo(anchor, Calendar) : anchor;
-
-        /// <summary>
-        /// True when a higher rung has reached the occurrence: an applicable rule of the same trigger kind and a higher
-        /// level, covering the checkpoint, whose first firing day for it has come. Decided from the rules alone, so that
-        /// every run on the same day answers the same.
-        /// </summary>
-        private bool HigherRungReached(EscalationRule rule, LocalDate anchor, Checkpoint? checkpoint)
-        {
-            foreach (var other in Owner._pointRules)
-            {
-                if (other.Trigger.Kind == rule.Trigger.Kind
-                    && other.Level > rule.Level
-                    && other.AppliesOn(Today)
-                    && (checkpoint is not { } c || InScope(other.Trigger.Scope, c))
-                    && FirstDay(other, anchor) <= Today)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
+        /// <summary>The day a rule first fires for an occurrence due on <paramref name="anchor"/> (<see cref="Evaluator.FirstDayOf"/>).</summary>
+        private LocalDate FirstDay(EscalationRule rule, LocalDate anchor) => Owner.FirstDayOf(rule, anchor);
 
         private static string Key(string occurrence, int round) => OccurrenceKey.WithRound(occurrence, round);
 
@@ -843,13 +857,6 @@ public sealed class Evaluator
 
             recipients[count++] = recipient;
         }
-
-        private static bool InScope(CheckpointScope scope, Checkpoint checkpoint) => scope switch
-        {
-            CheckpointScope.Milestones => !checkpoint.IsDeadline,
-            CheckpointScope.Deadline => checkpoint.IsDeadline,
-            _ => true,
-        };
     }
 
     /// <summary>What one run shares across items: today, its results, and what is the same for every item today.</summary>

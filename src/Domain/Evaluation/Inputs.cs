@@ -75,6 +75,18 @@ public sealed record DeliveredNotice(EventId Notice, EventLevel Level, LocalDate
     public EventKind Kind { get; init; }
 }
 
+/// <summary>
+/// What one unit still owes on an item that is not one of its tasks: the notices of an indicator (<c>ind:{indicator}</c>)
+/// logged under the unit. Only the follow-up of its notices is judged (<see cref="Evaluator.EvaluateFollowUps"/>: the
+/// demand-overdue and unsigned rules), never a plan, lights, reports or lag; the indicator's own rules judge its values.
+/// </summary>
+/// <param name="Item">The item its notices name, <c>ind:{indicator}</c>.</param>
+/// <param name="Unit">The unit they were addressed to (the log's partition), which owes their demands and signs for them.</param>
+/// <param name="Title">The indicator's name, as messages say it.</param>
+/// <param name="Demands">Explanations demanded by its notices, each met by an answer (as a task's).</param>
+/// <param name="Notices">Its notices and summonses delivered to the unit, signed or not.</param>
+public sealed record FollowUpState(ItemId Item, UnitId Unit, string Title, IReadOnlyList<OpenDemand> Demands, IReadOnlyList<DeliveredNotice> Notices);
+
 /// <summary>Whether a cause the supervision office recorded exempts anything: objective (客观) does, subjective (主观) does not.</summary>
 public enum CauseKind
 {

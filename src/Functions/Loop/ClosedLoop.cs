@@ -123,10 +123,11 @@ public sealed partial class ClosedLoop
                 $"通报{demand.Reference ?? demand.Notice.Value}要求的是{ChineseNames.Of(demand.Kind)}，不是{ChineseNames.Of(answerKind)}。请把答复类型改为「{LoopRules.AnswerName(demand.Kind)}」。"));
         }
 
-        if (items.FirstOrDefault(i => i.Item.Id == demand.Item) is not { } item)
+        if (SubjectOf(configuration, items, demand.Item, owner) is not { } subject)
         {
-            return LoopResult.Refused<AnswerView>(new Refusal(RefusalKind.NotFound, "Notice", notice,
-                $"通报所针对的任务「{demand.Item.Value}」已不在{Name(configuration, owner)}的任务表中，或该任务有问题未能读取，无法登记答复。请联系督查室核对任务。"));
+            return LoopResult.Refused<AnswerView>(new Refusal(RefusalKind.NotFound, "Notice", notice, IndicatorItem.Is(demand.Item)
+                ? $"通报所针对的指标「{demand.Item.Value[IndicatorItem.Prefix.Length..]}」已不在指标表（indicators）中，或该指标有问题未能读取，无法登记答复。请联系督查室核对指标。"
+                : $"通报所针对的任务「{demand.Item.Value}」已不在{Name(configuration, owner)}的任务表中，或该任务有问题未能读取，无法登记答复。请联系督查室核对任务。"));
         }
 
         var from = unit == owner ? (UnitId?)null : unit;
@@ -139,7 +140,7 @@ public sealed partial class ClosedLoop
         // A repeated click (or a second instance racing the first): the same person's same text and files are the same answer.
         if (existing?.Answers.FirstOrDefault(a => Same(a.Answer, person, trimmed, files)) is { } same)
         {
-            return await Submitted(configuration, item.Item, same.Answer, demand, rows, repeated: true, cancellationToken).ConfigureAwait(false);
+            return await Submitted(configuration, subject, same.Answer, demand, rows, repeated: true, cancellationToken).ConfigureAwait(false);
         }
 
         if (LoopRules.RefuseSubmission(existing, answerKind) is { } refusal)
@@ -166,7 +167,7 @@ public sealed partial class ClosedLoop
                     SubmittedBy = person,
                     Text = trimmed,
                 };
-                return await Submitted(configuration, item.Item, answer, demand, rows, repeated: false, cancellationToken).ConfigureAwait(false);
+                return await Submitted(configuration, subject, answer, demand, rows, repeated: false, cancellationToken).ConfigureAwait(false);
             }
 
             // Another call wrote this number first: the same answer (a second instance of this click) or another one.
@@ -178,7 +179,7 @@ public sealed partial class ClosedLoop
                 var parsed = read.Count > 0 ? read[0] : null;
                 if (parsed is not null && Same(parsed, person, trimmed, files))
                 {
-                    return await Submitted(configuration, item.Item, parsed, demand, rows, repeated: true, cancellationToken).ConfigureAwait(false);
+                    return await Submitted(configuration, subject, parsed, demand, rows, repeated: true, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -187,9 +188,9 @@ public sealed partial class ClosedLoop
     }
 
     private async Task<LoopResult<AnswerView>> Submitted(
-        Configuration configuration, SupervisedItem item, Answer answer, IssuedDemand demand, UnitRows rows, bool repeated, CancellationToken cancellationToken)
+        Configuration configuration, LoopSubject subject, Answer answer, IssuedDemand demand, UnitRows rows, bool repeated, CancellationToken cancellationToken)
     {
-        var events = LoopEvents.Submitted(configuration, LoopSubject.Of(item, configuration.Roster), answer, demand.Reference);
+        var events = LoopEvents.Submitted(configuration, subject, answer, demand.Reference);
         await Commit(configuration, events, cancellationToken).ConfigureAwait(false);
         var state = LoopRules.StateOf(answer, rows.Decisions);
         return new LoopResult<AnswerView>(View(configuration, state), null, repeated, [.. events.Select(e => e.Id)]);
@@ -228,17 +229,17 @@ public sealed partial class ClosedLoop
 
         var (items, _, rows) = await new DailyRead(_tables, _clock, _zone).UnitWithRows(configuration, unit, cancellationToken).ConfigureAwait(false);
         var answer = UnitItems.Answers(configuration, rows).FirstOrDefault(a => a.Key == answerKey);
-        if (answer is null || items.FirstOrDefault(i => i.Item.Id == answer.Item) is not { } item)
+        if (answer is null || SubjectOf(configuration, items, answer.Item, unit) is not { } subject)
         {
             return LoopResult.Refused<AnswerView>(new Refusal(RefusalKind.NotFound, "Answer", answerKey,
-                $"{Name(configuration, unit)}没有编号为「{answerKey}」的答复（或该答复所针对的任务有问题未能读取）。请从待办列表或答复页面进入。"));
+                $"{Name(configuration, unit)}没有编号为「{answerKey}」的答复（或该答复所针对的任务、指标有问题未能读取）。请从待办列表或答复页面进入。"));
         }
 
         var state = LoopRules.StateOf(answer, rows.Decisions);
         var trimmed = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
         if (state.Decisions.Count > 0 && SameDecision(state.Decisions[^1], kind, person, trimmed))
         {
-            return await AnswerDecided(configuration, item.Item, answer, state.Decisions[^1], rows, repeated: true, cancellationToken).ConfigureAwait(false);
+            return await AnswerDecided(configuration, subject, answer, state.Decisions[^1], rows, repeated: true, cancellationToken).ConfigureAwait(false);
         }
 
         if (LoopRules.RefuseDecision(role, state, kind, trimmed) is { } refusal)
@@ -262,17 +263,17 @@ public sealed partial class ClosedLoop
             }
 
             made = first;
-            return await AnswerDecided(configuration, item.Item, answer, made, rows with { Decisions = [.. rows.Decisions, made] }, repeated: true, cancellationToken).ConfigureAwait(false);
+            return await AnswerDecided(configuration, subject, answer, made, rows with { Decisions = [.. rows.Decisions, made] }, repeated: true, cancellationToken).ConfigureAwait(false);
         }
 
-        return await AnswerDecided(configuration, item.Item, answer, made, rows with { Decisions = [.. rows.Decisions, made] }, repeated: false, cancellationToken).ConfigureAwait(false);
+        return await AnswerDecided(configuration, subject, answer, made, rows with { Decisions = [.. rows.Decisions, made] }, repeated: false, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<LoopResult<AnswerView>> AnswerDecided(
-        Configuration configuration, SupervisedItem item, Answer answer, Decision decision, UnitRows rows, bool repeated, CancellationToken cancellationToken)
+        Configuration configuration, LoopSubject subject, Answer answer, Decision decision, UnitRows rows, bool repeated, CancellationToken cancellationToken)
     {
         var reference = rows.Demands.FirstOrDefault(d => d.Notice == answer.Notice)?.Reference;
-        var events = LoopEvents.Decided(configuration, LoopSubject.Of(item, configuration.Roster), answer, decision, reference);
+        var events = LoopEvents.Decided(configuration, subject, answer, decision, reference);
         await Commit(configuration, events, cancellationToken).ConfigureAwait(false);
         return new LoopResult<AnswerView>(View(configuration, LoopRules.StateOf(answer, rows.Decisions)), null, repeated, [.. events.Select(e => e.Id)]);
     }
@@ -554,7 +555,7 @@ public sealed partial class ClosedLoop
                     demand.Notice,
                     demand.Reference,
                     demand.Item,
-                    titles.TryGetValue(demand.Item, out var title) ? title : demand.Item.Value,
+                    titles.TryGetValue(demand.Item, out var title) ? title : UnitItems.IndicatorOf(configuration, demand.Item)?.Name ?? demand.Item.Value,
                     demand.Kind,
                     demand.DueBy,
                     owing,
@@ -682,6 +683,17 @@ public sealed partial class ClosedLoop
         }
 
         return found;
+    }
+
+    /// <summary>What a notice of <paramref name="unit"/>'s log is about: one of its tasks, or a configured indicator (<c>ind:{indicator}</c>); null for neither.</summary>
+    private static LoopSubject? SubjectOf(Configuration configuration, IReadOnlyList<ItemState> items, ItemId item, UnitId unit)
+    {
+        if (UnitItems.IndicatorOf(configuration, item) is { } indicator)
+        {
+            return LoopSubject.Of(indicator, unit, configuration.Roster);
+        }
+
+        return items.FirstOrDefault(i => i.Item.Id == item) is { } task ? LoopSubject.Of(task.Item, configuration.Roster) : null;
     }
 
     private static LoopSubject? SubjectOf(Configuration configuration, IReadOnlyList<ItemState> items, ExemptionRequest request)

@@ -191,6 +191,14 @@ public sealed class DailyRead(IEntityTables tables, IClock clock, DateTimeZone z
         var evaluator = new Evaluator(configuration.Calendar, configuration.Rules, configuration.Roster, configuration.Options);
         var result = evaluator.Evaluate([.. items.Select(i => i.SeenBy(today))], today, scan);
 
+        // The follow-up of the unit's indicator notices (their explanations overdue, their notices unsigned), judged as a task's.
+        var followUps = UnitItems.FollowUps(configuration, rows);
+        if (followUps.Count > 0)
+        {
+            var followed = evaluator.EvaluateFollowUps(followUps, today, scan);
+            result = result with { Events = [.. result.Events, .. followed.Events], Problems = [.. result.Problems, .. followed.Problems] };
+        }
+
         // The closed loop's events of the catch-up window's records: the web raised them when it wrote each record, and
         // raising them again (same ids) repairs a crash between the record and its event.
         var loop = LoopEvents.ForUnit(configuration, rows, items, today, scan);

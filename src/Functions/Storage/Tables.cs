@@ -201,7 +201,7 @@ public static class Tables
         [
             new("Unit", "责任单位", Id, true, "The unit that submitted it (the partition key).", "fgw", Reference.Unit),
             new("Notice", "通报编号", Id, true, "The notice's event id from the escalation log, or its reference (文号) as the notice prints it, 督办〔2026〕0123号 or 2026-0123: import stores the event id it stands for.", "ev-3f2a…") { Aliases = ["文号", "通报文号"] },
-            new("Task", "任务编号", Id, true, "The task the notice was about.", "2026-zd-001"),
+            new("Task", "任务编号", Id, true, "The task the notice was about, or `ind:` and the indicator id for an indicator notice.", "2026-zd-001"),
             new("Kind", "类型", Choice, true, "explanation/说明, rectification/整改 or special-explanation/专题说明.", "说明"),
             new("SubmittedOn", "提交日期", Date, true, "When it was submitted.", "2026-06-05"),
             new("SubmittedBy", "提交人", Id, false, "Person id of the submitter.", "fgw-chen", Reference.Person),

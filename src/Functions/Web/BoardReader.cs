@@ -38,8 +38,17 @@ internal sealed class BoardReader(IEntityTables tables, IClock clock, DateTimeZo
         var parts = new UnitPart[unitIds.Length];
         await Parallel.ForEachAsync(Enumerable.Range(0, unitIds.Length), options, async (i, ct) =>
         {
-            var (states, _) = await read.Unit(configuration, unitIds[i], ct).ConfigureAwait(false);
+            var (states, _, rows) = await read.UnitWithRows(configuration, unitIds[i], ct).ConfigureAwait(false);
             parts[i] = UnitOf(unitIds[i], NameOf(unitIds[i]), states, evaluator, calendar, today);
+
+            // What the unit's indicator notices demand is owed as a task notice's is (no task, no light).
+            foreach (var followUp in UnitItems.FollowUps(configuration, rows))
+            {
+                foreach (var demand in followUp.Demands.Where(d => d.MetOn is null))
+                {
+                    parts[i].Demands.Add((demand.From ?? unitIds[i], new OwedDemand(demand.Notice.Value, unitIds[i], followUp.Item.Value, followUp.Title, demand.Kind, demand.DueBy)));
+                }
+            }
         }).ConfigureAwait(false);
 
         var definitions = configuration.Indicators.Definitions.Values.OrderBy(d => d.Id.Value, StringComparer.Ordinal).ToArray();

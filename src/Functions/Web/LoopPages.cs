@@ -1,6 +1,7 @@
 using System.Globalization;
 using Escalation.Domain.Cases;
 using Escalation.Domain.Catalog;
+using Escalation.Domain.Indicators;
 using Escalation.Domain.Items;
 using Escalation.Domain.Rules;
 using Escalation.Functions.Cases;
@@ -361,8 +362,22 @@ internal static class LoopPages
             {
                 var from = a.From ?? a.Unit;
                 html.Raw("<tr data-testid=\"pending-answer\" data-key=\"").Text(a.Key).Raw("\"><td>").Text(a.SubmittedAt is { } at ? NoticePages.Time(configuration, at) : Html.Date(a.SubmittedOn)).Raw("</td><td>")
-                    .Text(UnitName(configuration, from)).Raw("</td><td>").Text(a.KindWords).Raw(a.Seq > 1 ? "（第 " + Html.Int(a.Seq) + " 次）" : "").Raw("</td><td><a href=\"/tasks/")
-                    .Text(Uri.EscapeDataString(a.Unit.Value)).Raw("/").Text(Uri.EscapeDataString(a.Task.Value)).Raw("\">").Text(a.Task.Value).Raw("</a></td><td>").Text(a.SubmittedBy?.Name ?? "")
+                    .Text(UnitName(configuration, from)).Raw("</td><td>").Text(a.KindWords).Raw(a.Seq > 1 ? "（第 " + Html.Int(a.Seq) + " 次）" : "").Raw("</td><td>");
+                if (UnitItems.IndicatorOf(configuration, a.Task) is { } indicator)
+                {
+                    // No page of its own: the indicator's name, its item id below (the 审核 link opens its notice).
+                    html.Raw("<span data-testid=\"pending-answer-indicator\">").Text(indicator.Name).Raw("</span><br><span class=\"muted\">").Text(a.Task.Value).Raw("</span>");
+                }
+                else if (IndicatorItem.Is(a.Task))
+                {
+                    html.Text(a.Task.Value);
+                }
+                else
+                {
+                    html.Raw("<a href=\"/tasks/").Text(Uri.EscapeDataString(a.Unit.Value)).Raw("/").Text(Uri.EscapeDataString(a.Task.Value)).Raw("\">").Text(a.Task.Value).Raw("</a>");
+                }
+
+                html.Raw("</td><td>").Text(a.SubmittedBy?.Name ?? "")
                     .Raw("</td><td>").Raw(Html.Int(a.Evidence.Count)).Raw(" 个</td><td><a data-testid=\"pending-answer-link\" href=\"/notices/").Text(Uri.EscapeDataString(a.Notice.Value))
                     .Raw("#answers\">审核</a></td></tr>");
             }
