@@ -385,15 +385,58 @@ internal sealed partial class WebSite
             form?.Error, (form?.Period, form?.Reason));
     }
 
-    /// <summary>The unit page's section: its open cases, its pending requests, and the indicator exemption form for its reporter.</summary>
-    private async Task<string> UnitLoop(HttpContext context, Viewer viewer, BoardSnapshot snapshot, UnitId unit)
+    /// <summary>
+    /// The rows of the unit page's 待办要求与答复: the cases the unit owes, read by the loop service from the unit's partitions
+    /// and from those of the other units whose notices it owes an answer to (a builder), listed while open and shortly after
+    /// (<see cref="LoopPages.Listed"/>); and the board's unmet demands the loop did not list (all of them when the site has
+    /// no loop service). The level (and a missing 文号) comes from the notice's log row: a point read each.
+    /// </summary>
+    private async Task<IReadOnlyList<UnitDemandRow>> UnitDemands(HttpContext context, BoardSnapshot snapshot, UnitId unit)
+    {
+        var owed = snapshot.Demands.TryGetValue(unit, out var list) ? list : [];
+        var rows = new List<UnitDemandRow>();
+        if (TryLoop() is { } loop)
+        {
+            foreach (var logUnit in owed.Select(d => d.LogUnit).Prepend(unit).Distinct())
+            {
+                rows.AddRange((await loop.UnitCases(logUnit, context.RequestAborted).ConfigureAwait(false))
+                    .Where(c => c.Unit == unit && LoopPages.Listed(snapshot.Configuration, c, snapshot.Today))
+                    .Select(c => new UnitDemandRow(c.Notice, logUnit, c.Reference, null, c.Task, c.TaskTitle, c.Kind, c.DueBy, c)));
+            }
+        }
+
+        foreach (var d in owed.Where(d => !rows.Any(r => r.Notice.Value == d.Notice && r.Kind == d.Kind)))
+        {
+            rows.Add(new UnitDemandRow(Domain.Events.EventId.Parse(d.Notice), d.LogUnit, null, null, new ItemId(d.Item), d.ItemTitle, d.Kind, d.DueBy, null));
+        }
+
+        if (rows.Count == 0)
+        {
+            return rows;
+        }
+
+        var log = await tables().Table(EscalationLog.TableName, context.RequestAborted).ConfigureAwait(false);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = await log.Find(rows[i].LogUnit.Value, rows[i].Notice.Value, ["Reference", "Level"], context.RequestAborted).ConfigureAwait(false);
+            rows[i] = rows[i] with
+            {
+                Reference = rows[i].Reference ?? (row?.GetString("Reference") is { Length: > 0 } reference ? reference : null),
+                Level = LevelWord(row?.GetString("Level")),
+            };
+        }
+
+        return rows;
+    }
+
+    /// <summary>The unit page's section of exemption requests: its pending requests, and the indicator exemption form for its reporter.</summary>
+    private async Task<string> UnitRequests(HttpContext context, Viewer viewer, BoardSnapshot snapshot, UnitId unit)
     {
         if (TryLoop() is not { } loop)
         {
             return "";
         }
 
-        var cases = await loop.UnitCases(unit, context.RequestAborted).ConfigureAwait(false);
         var requests = await loop.ExemptionRequests(unit, context.RequestAborted).ConfigureAwait(false);
         string? form = null;
         if (viewer.Role == WebRole.Reporter && viewer.Person.Unit == unit)
@@ -403,7 +446,7 @@ internal sealed partial class WebSite
             form = LoopPages.IndicatorExemptionForm(unit, indicators, Token(context, context.RequestServices.GetRequiredService<IAntiforgery>()));
         }
 
-        return LoopPages.UnitLoop(snapshot.Configuration, unit, snapshot.Today, cases, requests, form);
+        return LoopPages.UnitRequests(snapshot.Configuration, requests, form);
     }
 
     // ---- The office's list ------------------------------------------------------------------------------------------

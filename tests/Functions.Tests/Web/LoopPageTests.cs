@@ -11,6 +11,7 @@ using Escalation.Domain.Rules;
 using Escalation.Functions.Messaging;
 using Escalation.Functions.Storage;
 using Escalation.Functions.Tests.Web.Uploads;
+using Escalation.Functions.Web;
 using Escalation.Functions.Web.Uploads;
 using NodaTime;
 using static Escalation.Functions.Tests.Web.WebHarness;
@@ -642,6 +643,82 @@ public sealed class LoopPageTests
     }
 
     [Fact]
+    public async Task UnitPage_ListsEachDemandOnce_InOneTable_WithItsNoticeTaskDueDateStatusLatestStepAndAction()
+    {
+        await using var web = await Web();
+        await SubmitAnswer(web, Explanation, "explanation", "说明内容");
+
+        var (_, reporter) = await Open(web, Reporter, "/units/fgw");
+        var (_, office) = await Open(web, Office, "/units/fgw");
+        var (_, leader) = await Open(web, Leader, "/units/fgw");
+
+        // One table: the old 待办要求 table is gone, and each demand is one row.
+        Assert.Contains("待办要求与答复", reporter.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"demands\"", reporter.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("待办要求（说明、整改）", reporter.Body, StringComparison.Ordinal);
+        var table = CasesOf(reporter.Body);
+        Assert.Equal(1, Regex.Count(table, $"data-testid=\"case-row\" data-notice=\"{Explanation.Id.Value}\""));
+        Assert.Equal(1, Regex.Count(table, $"data-testid=\"case-row\" data-notice=\"{Rectification.Id.Value}\""));
+        var row = RowOf(table, Rectification);
+        // 通报: its 文号, linked to the notice, and its level; 事项: the task, linked; 要求; 期限; 状态; 最近一次; 操作.
+        Assert.Matches($"<a data-testid=\"case-notice-link\" href=\"/notices/{Rectification.Id.Value}\">督办〔2026〕[^<]*号</a><br><span class=\"muted\">通报</span>", row);
+        Assert.Contains($"<a href=\"/tasks/fgw/{Task}\">优化营商环境攻坚行动</a><br><span class=\"muted\">{Task}</span>", row, StringComparison.Ordinal);
+        Assert.Contains("<td>整改报告</td><td>2026-06-10</td>", row, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"case-row-status\">待提交<", row, StringComparison.Ordinal);
+        Assert.Contains("尚未提交", row, StringComparison.Ordinal);
+        var pending = RowOf(table, Explanation);
+        Assert.Contains("data-testid=\"case-row-status\">待审核<", pending, StringComparison.Ordinal);
+        Assert.Contains("提交情况说明：刘丽华<br><span class=\"muted\">", pending, StringComparison.Ordinal);
+        // 操作: the reporter answers the open one; the office reviews the pending one; the leader only looks.
+        Assert.Contains("data-testid=\"case-answer-link\"", row, StringComparison.Ordinal);
+        Assert.Contains($"data-testid=\"case-review-link\" href=\"/notices/{Explanation.Id.Value}#answers\">去审核", RowOf(CasesOf(office.Body), Explanation), StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"case-view-link\"", RowOf(CasesOf(office.Body), Rectification), StringComparison.Ordinal);
+        Assert.DoesNotContain("去答复", CasesOf(leader.Body), StringComparison.Ordinal);
+        Assert.DoesNotContain("去审核", CasesOf(leader.Body), StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", reporter.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnitPage_ListsOverdueDemandsFirst_ThenByDueDate()
+    {
+        await using var web = await Web();
+        await SubmitAnswer(web, Explanation, "explanation", "说明内容");
+
+        var (cookies, before) = await Open(web, Reporter, "/units/fgw");
+        web.Clock.AdvanceDays(12);
+        await RequestExemption(web, Reporter, "fgw", Task, "2026-05", "省级政策调整。"); // a write: the pages are judged again, as of the new day
+        var after = await web.GetWithCookies("/units/fgw", cookies);
+
+        // Before: by due date (the explanation, due 2026-06-05, first). After: the rectification (due 2026-06-10) is overdue
+        // without an answer and comes first; the explanation was answered in time and is not overdue.
+        Assert.True(CasesOf(before.Body).IndexOf(Explanation.Id.Value, StringComparison.Ordinal) < CasesOf(before.Body).IndexOf(Rectification.Id.Value, StringComparison.Ordinal));
+        Assert.True(CasesOf(after.Body).IndexOf(Rectification.Id.Value, StringComparison.Ordinal) < CasesOf(after.Body).IndexOf(Explanation.Id.Value, StringComparison.Ordinal));
+        Assert.Contains("data-overdue=\"true\"", RowOf(CasesOf(after.Body), Rectification), StringComparison.Ordinal);
+        Assert.DoesNotContain("已逾期", RowOf(CasesOf(after.Body), Explanation), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnitPage_KeepsAnAcceptedCaseAWhile_MarkedAccepted_WithTheDecisionAsItsLatestStep_AndNoLinkToAnswer()
+    {
+        await using var web = await Web();
+        await SubmitAnswer(web, Explanation, "explanation", "说明内容");
+        await Decide(web, Office, $"{Explanation.Id.Value}:explanation", "accept");
+
+        var (cookies, page) = await Open(web, Reporter, "/units/fgw");
+        web.Clock.AdvanceDays(LoopPages.RecentlyDecidedDays + 1);
+        await RequestExemption(web, Reporter, "fgw", Task, "2026-05", "省级政策调整。"); // a write: the pages are judged again, as of the new day
+        var later = await web.GetWithCookies("/units/fgw", cookies);
+
+        var row = RowOf(CasesOf(page.Body), Explanation);
+        Assert.Contains("data-status=\"accepted\"", row, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"case-row-status\">已采纳<", row, StringComparison.Ordinal);
+        Assert.Contains("采纳：", row, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"case-view-link\"", row, StringComparison.Ordinal);
+        Assert.DoesNotContain(Explanation.Id.Value, CasesOf(later.Body), StringComparison.Ordinal);
+        Assert.Contains(Rectification.Id.Value, CasesOf(later.Body), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnitPage_MarksACaseStillWithoutAnAnswerPastItsDueDate_AsOverdue_AndOneNotYetDue_AsNot()
     {
         await using var web = await Web();
@@ -651,9 +728,17 @@ public sealed class LoopPageTests
         await RequestExemption(web, Reporter, "fgw", Task, "2026-05", "省级政策调整。"); // a write: the pages are judged again, as of the new day
         var after = await web.GetWithCookies("/units/fgw", cookies);
 
-        // The explanation was due 2026-06-05, the rectification 2026-06-10: neither has an answer.
-        Assert.DoesNotContain("待提交<span class=\"light red\">已逾期</span>", CasesOf(before.Body), StringComparison.Ordinal);
-        Assert.Equal(2, CasesOf(after.Body).Split("待提交<span class=\"light red\">已逾期</span>").Length - 1);
+        // The explanation was due 2026-06-05, the rectification 2026-06-10: neither has an answer (待提交, and 已逾期 by the due date).
+        Assert.DoesNotContain("已逾期", CasesOf(before.Body), StringComparison.Ordinal);
+        Assert.Equal(2, Regex.Count(CasesOf(before.Body), "data-testid=\"case-row-status\">待提交<"));
+        Assert.Equal(2, Regex.Count(CasesOf(after.Body), "<span class=\"light red\" data-testid=\"case-overdue\">已逾期</span>"));
+        Assert.Equal(2, Regex.Count(CasesOf(after.Body), "data-testid=\"case-row-status\">待提交<"));
+    }
+
+    private static string RowOf(string table, EscalationEvent notice)
+    {
+        var start = table.IndexOf($"data-testid=\"case-row\" data-notice=\"{notice.Id.Value}\"", StringComparison.Ordinal);
+        return start < 0 ? "" : table[start..table.IndexOf("</tr>", start, StringComparison.Ordinal)];
     }
 
     private static string CasesOf(string body)
