@@ -52,7 +52,9 @@ public sealed class ClosedLoopBrowserTests(BrowserFixture browser, ClosedLoopBro
             Assert.Equal("待审核", await page.InnerTextAsync("[data-testid=case-status]"));
             Assert.Equal("整改报告.pdf", await page.InnerTextAsync("[data-testid=answer] [data-testid=evidence-link]"));
             Assert.Equal("SHA-256 " + Sha256(Pdf), (await page.InnerTextAsync("[data-testid=answer] [data-testid=evidence-sha256]")).Trim());
-            Assert.Equal(0, await page.Locator("[data-testid=answer-form]").CountAsync()); // pending: nothing more to submit
+            // Pending: the form stays, under a note that a new answer replaces the pending one.
+            Assert.Equal("已有答复待督查室审核。如需补充材料，可再次提交，新提交的答复将取代待审核的答复。", await page.InnerTextAsync("[data-testid=answer-pending-note]"));
+            Assert.Equal(1, await page.Locator("[data-testid=answer-form]").CountAsync());
         }
 
         var officePage = office.Page;

@@ -234,7 +234,8 @@ public sealed partial class ClosedLoop
                 $"{Name(configuration, unit)}没有编号为「{answerKey}」的答复（或该答复所针对的任务有问题未能读取）。请从待办列表或答复页面进入。"));
         }
 
-        var state = LoopRules.StateOf(answer, rows.Decisions);
+        // Where the answer stands within its case: an older answer a newer one superseded is not decided any more.
+        var state = StateInCase(configuration, rows, answer);
         var trimmed = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
         if (state.Decisions.Count > 0 && SameDecision(state.Decisions[^1], kind, person, trimmed))
         {
@@ -538,7 +539,7 @@ public sealed partial class ClosedLoop
     {
         var configuration = await Configuration(cancellationToken).ConfigureAwait(false);
         var (items, _, rows) = await new DailyRead(_tables, _clock, _zone).UnitWithRows(configuration, unit, cancellationToken).ConfigureAwait(false);
-        var cases = LoopRules.Cases(UnitItems.Answers(configuration, rows), rows.Decisions).ToDictionary(c => c.Id);
+        var all = UnitItems.Answers(configuration, rows);
         var titles = items.ToDictionary(i => i.Item.Id, i => i.Item.Title);
         var views = new List<CaseView>();
         foreach (var demand in rows.Demands.Where(d => d.Round == 0).OrderBy(d => d.DueBy).ThenBy(d => d.Notice.Value, StringComparer.Ordinal))
@@ -547,9 +548,9 @@ public sealed partial class ClosedLoop
             {
                 // An answer to any repeat of the notice counts for the thread: gather them under the first notice.
                 var thread = rows.Demands.Where(d => d.Notice == demand.Notice || (demand.Thread is { } t && d.Thread == t)).Select(d => d.Notice).ToHashSet();
-                var answers = cases.Values.Where(c => thread.Contains(c.Id.Notice) && c.Id.Kind == demand.Kind && c.Id.Unit == owing)
-                    .SelectMany(c => c.Answers).OrderBy(a => a.Answer.SubmittedAt ?? Instant.MinValue).ThenBy(a => a.Answer.Seq).ToList();
-                var loopCase = new LoopCase(new CaseId(demand.Notice, demand.Kind, owing), answers);
+                var answers = all.Where(a => thread.Contains(a.Notice) && a.Kind == demand.Kind && a.Submitter == owing)
+                    .OrderBy(a => a.SubmittedAt ?? Instant.MinValue).ThenBy(a => a.Seq).Select(a => LoopRules.StateOf(a, rows.Decisions)).ToList();
+                var loopCase = LoopRules.CaseOf(new CaseId(demand.Notice, demand.Kind, owing), answers);
                 views.Add(new CaseView(
                     demand.Notice,
                     demand.Reference,
@@ -562,7 +563,7 @@ public sealed partial class ClosedLoop
                     loopCase.Status is { } status ? LoopRules.Words(status) : "待提交",
                     loopCase.MetOn,
                     LoopRules.RefuseSubmission(loopCase, demand.Kind) is null,
-                    [.. answers.Select(a => View(configuration, a))]));
+                    [.. loopCase.Answers.Select(a => View(configuration, a))]));
             }
         }
 
@@ -575,7 +576,7 @@ public sealed partial class ClosedLoop
         var configuration = await Configuration(cancellationToken).ConfigureAwait(false);
         var (_, _, rows) = await new DailyRead(_tables, _clock, _zone).UnitWithRows(configuration, unit, cancellationToken).ConfigureAwait(false);
         return UnitItems.Answers(configuration, rows).FirstOrDefault(a => a.Key == key) is { } answer
-            ? View(configuration, LoopRules.StateOf(answer, rows.Decisions))
+            ? View(configuration, StateInCase(configuration, rows, answer))
             : null;
     }
 
@@ -591,7 +592,10 @@ public sealed partial class ClosedLoop
         ];
     }
 
-    /// <summary>What waits for the office, all units: answers not decided yet and exemption requests not decided yet, oldest first.</summary>
+    /// <summary>
+    /// What waits for the office, all units: answers not decided yet (the newest of a case: an older one a newer answer
+    /// superseded is not listed) and exemption requests not decided yet, oldest first.
+    /// </summary>
     public async Task<PendingView> Pending(CancellationToken cancellationToken = default)
     {
         var configuration = await Configuration(cancellationToken).ConfigureAwait(false);
@@ -601,7 +605,7 @@ public sealed partial class ClosedLoop
         foreach (var unit in configuration.Roster.Units.Keys.OrderBy(u => u.Value, StringComparer.Ordinal))
         {
             var (items, _, rows) = await read.UnitWithRows(configuration, unit, cancellationToken).ConfigureAwait(false);
-            answers.AddRange(UnitItems.Answers(configuration, rows).Select(a => LoopRules.StateOf(a, rows.Decisions))
+            answers.AddRange(LoopRules.Cases(UnitItems.Answers(configuration, rows), rows.Decisions).SelectMany(c => c.Answers)
                 .Where(s => s.Status == CaseStatus.Pending).Select(s => View(configuration, s)));
             requests.AddRange(rows.ExemptionRequests.Where(r => DecisionsOn(rows.Decisions, r.Key).Count == 0)
                 .Select(r => View(configuration, r, SubjectOf(configuration, items, r)?.ItemTitle ?? r.Item.Value, [])));
@@ -696,6 +700,11 @@ public sealed partial class ClosedLoop
             ? LoopSubject.Of(definition, request.Unit, configuration.Roster)
             : null;
     }
+
+    /// <summary>An answer's state within its case (<see cref="LoopRules.CaseOf"/>: superseded when a newer answer followed it undecided).</summary>
+    private static AnswerState StateInCase(Configuration configuration, UnitRows rows, Answer answer) =>
+        LoopRules.Cases(UnitItems.Answers(configuration, rows).Where(a => a.Case == answer.Case), rows.Decisions)
+            .SelectMany(c => c.Answers).FirstOrDefault(s => s.Answer.Key == answer.Key) ?? LoopRules.StateOf(answer, rows.Decisions);
 
     private static List<Decision> DecisionsOn(IReadOnlyList<Decision> decisions, string subject) =>
         [.. decisions.Where(d => d.Subject == subject).OrderBy(d => d.Seq)];

@@ -86,6 +86,11 @@ internal static class LoopPages
 
             if (answerToken(c) is { } token)
             {
+                if (c.Status == CaseStatus.Pending)
+                {
+                    html.Raw("<p class=\"note\" data-testid=\"answer-pending-note\">已有答复待督查室审核。如需补充材料，可再次提交，新提交的答复将取代待审核的答复。</p>");
+                }
+
                 html.Raw(AnswerFormHtml(c, token, form));
             }
             else if (!c.CanSubmit)
@@ -386,7 +391,7 @@ internal static class LoopPages
                 .Raw("</td><td>").Text(Html.Date(row.DueBy)).Raw(overdue ? "<br><span class=\"light red\" data-testid=\"case-overdue\">已逾期</span>" : "")
                 .Raw("</td><td data-testid=\"case-row-status\">").Text(c?.StatusWords ?? "待提交").Raw("</td><td>").Raw(Latest(configuration, c)).Raw("</td><td>");
             var answerable = c?.CanSubmit ?? true;
-            var (testId, words) = reporter && answerable && status != CaseStatus.Pending ? ("case-answer-link", "去答复")
+            var (testId, words) = reporter && answerable ? ("case-answer-link", "去答复")
                 : viewer.Role == WebRole.Office && status == CaseStatus.Pending ? ("case-review-link", "去审核")
                 : ("case-view-link", "查看");
             html.Raw("<a data-testid=\"").Raw(testId).Raw("\" href=\"").Text(notice).Raw("#answers\">").Raw(words).Raw("</a></td></tr>");

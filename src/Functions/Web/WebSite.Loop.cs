@@ -210,7 +210,8 @@ internal sealed partial class WebSite
 
     /// <summary>
     /// The notice page's section 答复与审核 (for a notice that demands an answer): its cases; the answer form for a reporter of
-    /// the unit that owes one while it may submit; the office's decision forms.
+    /// the unit that owes one while it may submit (also while an answer is pending: a newer one supersedes it); the office's
+    /// decision forms.
     /// </summary>
     private async Task<string> NoticeCases(HttpContext context, Viewer viewer, Configuration configuration, LogEntry entry, AnswerForm form)
     {
@@ -237,7 +238,7 @@ internal sealed partial class WebSite
         return LoopPages.NoticeCases(
             configuration,
             cases,
-            c => viewer.Role == WebRole.Reporter && viewer.Person.Unit == c.Unit && c.CanSubmit && c.Status != CaseStatus.Pending ? Token() : null,
+            c => viewer.Role == WebRole.Reporter && viewer.Person.Unit == c.Unit && c.CanSubmit ? Token() : null,
             viewer.Role == WebRole.Office ? Token() : null,
             form,
             viewer.ReadOnly);

@@ -367,6 +367,84 @@ public sealed class LoopPageTests
         Assert.Empty(await Answers(web));
     }
 
+    // ---- A further answer while one is pending --------------------------------------------------------------------
+
+    [Fact]
+    public async Task NoticePage_ShowsTheAnswerFormWhileAnAnswerIsPending_UnderANoteThatANewOneReplacesIt()
+    {
+        await using var web = await Web();
+        await SubmitAnswer(web, Explanation, "explanation", "说明内容");
+
+        var (_, reporter) = await Open(web, Reporter, NoticePath(Explanation));
+        var (_, office) = await Open(web, Office, NoticePath(Explanation));
+
+        Assert.Contains("data-testid=\"case-status\">待审核", reporter.Body, StringComparison.Ordinal);
+        Assert.Contains("已有答复待督查室审核。如需补充材料，可再次提交，新提交的答复将取代待审核的答复。", reporter.Body, StringComparison.Ordinal);
+        var note = reporter.Body.IndexOf("data-testid=\"answer-pending-note\"", StringComparison.Ordinal);
+        Assert.True(note > 0 && reporter.Body.IndexOf("data-testid=\"answer-form\"", StringComparison.Ordinal) > note, "the form follows the note");
+        Assert.DoesNotContain("data-testid=\"answer-form\"", office.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"answer-pending-note\"", office.Body, StringComparison.Ordinal);
+        // The unit page's row links the reporter to answer again.
+        var (_, unit) = await Open(web, Reporter, "/units/fgw");
+        Assert.Contains($"data-testid=\"case-answer-link\" href=\"/notices/{Explanation.Id.Value}#answers\">去答复", unit.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Answer_SubmittedAgainWhilePending_SupersedesThePendingOne_InTheHistoryTheOfficesListAndTheUnitPage()
+    {
+        await using var web = await Web();
+        await SubmitAnswer(web, Explanation, "explanation", "说明内容");
+        web.Clock.AdvanceMinutes(5);
+        var again = await SubmitAnswer(web, Explanation, "explanation", "说明内容，补充佐证材料。", ("情况说明.pdf", Samples.Pdf));
+
+        var first = $"{Explanation.Id.Value}:explanation";
+        var second = first + "@2";
+        var (_, notice) = await Open(web, Office, NoticePath(Explanation));
+        var (_, pending) = await Open(web, Office, "/office");
+        var (_, unit) = await Open(web, Reporter, "/units/fgw");
+
+        Assert.Equal(HttpStatusCode.SeeOther, again.Status);
+        Assert.Equal([first, second], (await Answers(web)).Select(a => a.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(2, (await Logged(web, EventKind.AnswerSubmitted)).Count);
+        // The history keeps the older one, marked superseded; the office's forms are for the newer one.
+        Assert.Contains($"data-testid=\"answer\" data-key=\"{first}\" data-status=\"superseded\"", notice.Body, StringComparison.Ordinal);
+        Assert.Contains("已被新答复取代", notice.Body, StringComparison.Ordinal);
+        Assert.Contains($"data-testid=\"answer\" data-key=\"{second}\" data-status=\"pending\"", notice.Body, StringComparison.Ordinal);
+        Assert.Contains($"action=\"/answers/fgw/{Uri.EscapeDataString(second)}/decide\"", notice.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain($"action=\"/answers/fgw/{Uri.EscapeDataString(first)}/decide\"", notice.Body, StringComparison.Ordinal);
+        // The office's list and the unit's table show the newest pending answer only.
+        Assert.Contains($"data-testid=\"pending-answer\" data-key=\"{second}\"", pending.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain($"data-testid=\"pending-answer\" data-key=\"{first}\"", pending.Body, StringComparison.Ordinal);
+        var row = RowOf(CasesOf(unit.Body), Explanation);
+        Assert.Contains("提交情况说明（第 2 次）：刘丽华", row, StringComparison.Ordinal);
+        Assert.Equal(1, Regex.Count(CasesOf(unit.Body), $"data-notice=\"{Explanation.Id.Value}\""));
+    }
+
+    [Fact]
+    public async Task Decide_OnASupersededAnswer_Answers409NamingTheNewerOne_AndWritesNothing_WhileTheNewerOneIsDecided()
+    {
+        await using var web = await Web();
+        await SubmitAnswer(web, Explanation, "explanation", "说明内容");
+        await SubmitAnswer(web, Explanation, "explanation", "说明内容，补充佐证材料。", ("情况说明.pdf", Samples.Pdf));
+        var first = $"{Explanation.Id.Value}:explanation";
+        var published = Published(web);
+
+        var refused = await Decide(web, Office, first, "accept");
+        var rejected = await Decide(web, Office, first, "reject", "材料不全。");
+        var accepted = await Decide(web, Office, first + "@2", "accept");
+
+        Assert.All(new[] { refused, rejected }, r =>
+        {
+            Assert.Equal(HttpStatusCode.Conflict, r.Status);
+            Assert.Contains($"这份情况说明已被第 2 次提交的情况说明（{first}@2，", r.Body, StringComparison.Ordinal);
+            Assert.Contains("取代，不能再处理。请处理最新的答复", r.Body, StringComparison.Ordinal);
+        });
+        Assert.Equal(HttpStatusCode.SeeOther, accepted.Status);
+        var decision = Assert.Single(await Decisions(web));
+        Assert.Equal((first + "@2", LoopDecision.Accept), (decision.Subject, decision.Kind));
+        Assert.Equal(published + 1, Published(web));
+    }
+
     // ---- The office's decisions ----------------------------------------------------------------------------------
 
     [Fact]
