@@ -120,6 +120,14 @@ public sealed class ClosedLoopBrowserTests(BrowserFixture browser, ClosedLoopBro
         await own.GotoAsync(web.Url("/units/jtj").ToString());
         await own.Locator($"[data-testid=case-row][data-notice={notice}]").WaitForAsync();
         Assert.Equal("rejected", await own.GetAttributeAsync($"[data-testid=case-row][data-notice={notice}]", "data-status"));
+        // The unit page's one table 待办要求与答复: one row for the demand, with its status, the latest step and the link to answer again.
+        var row = own.Locator($"[data-testid=case-row][data-notice={notice}]");
+        Assert.Equal(1, await row.CountAsync());
+        Assert.Equal(0, await own.Locator("[data-testid=demands]").CountAsync());
+        Assert.Equal("已退回", await row.Locator("[data-testid=case-row-status]").InnerTextAsync());
+        Assert.StartsWith("退回：", await row.Locator("[data-testid=case-latest]").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("去答复", await row.Locator("[data-testid=case-answer-link]").InnerTextAsync());
+        Assert.Equal("/notices/" + notice, await row.Locator("[data-testid=case-notice-link]").GetAttributeAsync("href"));
         await own.GotoAsync(web.Url("/notices/" + notice).ToString());
         await own.Locator("[data-testid=answer-form]").WaitForAsync();
         Assert.Equal("已退回", await own.InnerTextAsync("[data-testid=case-status]"));

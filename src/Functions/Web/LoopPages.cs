@@ -64,6 +64,12 @@ internal static class LoopPages
             return html.ToString();
         }
 
+        // A refused answer's reason shows above its form; when no form is shown (the case was accepted meanwhile), here.
+        if (form.Error is { } error && !cases.Any(c => answerToken(c) is not null))
+        {
+            html.Raw("<section class=\"error\" data-testid=\"answer-error\" role=\"alert\"><p>").Text(error).Raw("</p></section>");
+        }
+
         foreach (var c in cases)
         {
             html.Raw("<section class=\"case\" data-testid=\"case\" data-unit=\"").Text(c.Unit.Value).Raw("\" data-status=\"").Raw(StatusKey(c.Status)).Raw("\">");

@@ -15,8 +15,8 @@ using NodaTime;
 namespace Escalation.Functions.Web;
 
 /// <summary>
-/// The closed loop on the web (闭环), over <see cref="ClosedLoop"/> (which holds every rule; the pages only collect the input,
-/// store the files and show the outcome): a unit's answer to a notice (<c>POST /notices/{eventId}/answer</c>, multipart
+/// The closed loop on the web (闭环), over <see cref="ClosedLoop"/> (which holds every rule and stores the checked files once
+/// it accepts a submission; the pages only collect the input, check the files and show the outcome): a unit's answer to a notice (<c>POST /notices/{eventId}/answer</c>, multipart
 /// with evidence files), the office's decision on an answer (<c>POST /answers/{unit}/{key}/decide</c>), exemption requests
 /// (<c>POST /tasks/{unit}/{task}/exemption</c>, <c>POST /units/{unit}/exemption</c> for an indicator) and their decision
 /// (<c>POST /exemptions/{unit}/{key}/decide</c>), the office's list (<c>/office</c>), and evidence downloads
@@ -88,7 +88,7 @@ internal sealed partial class WebSite
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         var text = form["text"].ToString();
-        var (files, refusal) = await StoreFiles(context, form).ConfigureAwait(false);
+        var (files, refusal) = await CheckFiles(context, form).ConfigureAwait(false);
         var e = entry!.Event;
         if (refusal is not null)
         {
@@ -278,7 +278,7 @@ internal sealed partial class WebSite
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         var (period, reason) = (form["period"].ToString(), form["reason"].ToString());
-        var (files, refusal) = await StoreFiles(context, form).ConfigureAwait(false);
+        var (files, refusal) = await CheckFiles(context, form).ConfigureAwait(false);
         var result = refusal is null
             ? await loop.RequestExemption(viewer.Person.Id, found!.Unit, found.Id, null, period, reason, files!, context.RequestAborted).ConfigureAwait(false)
             : null;
@@ -333,7 +333,7 @@ internal sealed partial class WebSite
         }
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
-        var (files, refusal) = await StoreFiles(context, form).ConfigureAwait(false);
+        var (files, refusal) = await CheckFiles(context, form).ConfigureAwait(false);
         if (refusal is not null)
         {
             return Respond(context, StatusCodes.Status400BadRequest, "未能提交豁免申请", viewer, Pages.Problem("未能提交豁免申请", refusal));
@@ -633,15 +633,16 @@ internal sealed partial class WebSite
     }
 
     /// <summary>
-    /// Checks every file of the form's <c>files</c> field with the upload policy, then stores them: the files to record, or
-    /// the first refusal (nothing stored then). An empty part without a name (no file chosen) is no file.
+    /// Checks every file of the form's <c>files</c> field with the upload policy: the checked files, not stored yet (the loop
+    /// service stores them once it accepts the submission, right before it writes the row), or the first refusal. An empty
+    /// part without a name (no file chosen) is no file.
     /// </summary>
-    private async Task<(IReadOnlyList<EvidenceFile>? Files, string? Refusal)> StoreFiles(HttpContext context, IFormCollection form)
+    private async Task<(EvidenceUploads? Files, string? Refusal)> CheckFiles(HttpContext context, IFormCollection form)
     {
         var parts = form.Files.GetFiles("files").Where(f => !(f.Length == 0 && string.IsNullOrEmpty(f.FileName))).ToList();
         if (parts.Count == 0)
         {
-            return ([], null);
+            return (EvidenceUploads.None, null);
         }
 
         if (parts.Count > LoopPages.MaxFiles)
@@ -654,7 +655,7 @@ internal sealed partial class WebSite
             return (null, "网站未配置佐证材料的存储位置，暂时不能上传文件。请联系督查室的系统管理员设置 " + BlobEvidenceStore.ContainerUrlKey + "。");
         }
 
-        var accepted = new List<(EvidenceFile File, IFormFile Part)>();
+        var accepted = new List<EvidenceUpload>();
         foreach (var part in parts)
         {
             await using var content = await Seekable(part, context.RequestAborted).ConfigureAwait(false);
@@ -663,19 +664,12 @@ internal sealed partial class WebSite
                 case UploadCheck.Refused refused:
                     return (null, refused.Message);
                 case UploadCheck.Accepted ok:
-                    accepted.Add((ok.File, part));
+                    accepted.Add(new EvidenceUpload(ok.File, cancellationToken => Seekable(part, cancellationToken)));
                     break;
             }
         }
 
-        var saved = new List<EvidenceFile>();
-        foreach (var (file, part) in accepted)
-        {
-            await using var content = await Seekable(part, context.RequestAborted).ConfigureAwait(false);
-            saved.Add(await store.Save(file, content, context.RequestAborted).ConfigureAwait(false));
-        }
-
-        return (saved, null);
+        return (EvidenceUploads.Checked(accepted, store), null);
     }
 
     /// <summary>The part's content as a seekable stream (the form is buffered already; a copy only when its stream is not).</summary>

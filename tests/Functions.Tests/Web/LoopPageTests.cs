@@ -367,6 +367,65 @@ public sealed class LoopPageTests
         Assert.Empty(await Answers(web));
     }
 
+    // ---- No orphan evidence files ---------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Answer_RefusedByTheLoop_StoresNoFile_ForTheWrongKind_AnotherUnit_AnUnknownNotice_OrAnAcceptedCase()
+    {
+        await using var web = await Web();
+
+        var wrongKind = await SubmitAnswer(web, Explanation, "rectification", "整改内容", ("整改照片.jpg", Samples.Jpeg));
+        var (otherCookies, otherPage) = await Open(web, OtherReporter, "/units/jtj");
+        var otherUnit = await web.PostMultipart(NoticePath(Explanation) + "/answer", [new("__csrf", otherPage.Token), new("kind", "explanation"), new("text", "说明")], [("说明.pdf", Samples.Pdf)], otherCookies);
+        var (cookies, page) = await Open(web, Reporter, "/units/fgw");
+        var unknown = await web.PostMultipart("/notices/ev-00000000000000000000000000000000/answer", [new("__csrf", page.Token), new("kind", "explanation"), new("text", "说明")], [("说明.pdf", Samples.Pdf)], cookies);
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.Forbidden, HttpStatusCode.NotFound), (wrongKind.Status, otherUnit.Status, unknown.Status));
+        Assert.Empty(await Answers(web));
+        Assert.Equal(0, StoredFiles(web));
+
+        // An accepted explanation takes no further answer: the refused one's file is not stored either.
+        await SubmitAnswer(web, Explanation, "explanation", "说明内容");
+        await Decide(web, Office, $"{Explanation.Id.Value}:explanation", "accept");
+        var closed = await SubmitAnswer(web, Explanation, "explanation", "补充说明", ("补充材料.pdf", Samples.Pdf));
+
+        Assert.Equal(HttpStatusCode.Conflict, closed.Status);
+        Assert.Contains("无需再次提交", closed.Body, StringComparison.Ordinal);
+        Assert.Equal(0, StoredFiles(web));
+    }
+
+    [Fact]
+    public async Task Answer_Accepted_StoresEachFileOnce()
+    {
+        await using var web = await Web();
+
+        var post = await SubmitAnswer(web, Explanation, "explanation", "说明内容", ("情况说明.pdf", Samples.Pdf), ("现场照片.jpg", Samples.Jpeg));
+
+        Assert.Equal(HttpStatusCode.SeeOther, post.Status);
+        Assert.Equal(2, StoredFiles(web));
+        Assert.Equal(2, EvidenceColumn.Parse(Assert.Single(await Answers(web)).Evidence).Files!.Count);
+    }
+
+    [Fact]
+    public async Task Exemption_RefusedByTheLoop_StoresNoFile_AndAnAcceptedOneStoresIt()
+    {
+        await using var web = await Web();
+
+        var noReason = await RequestExemption(web, Reporter, "fgw", Task, "2026-05", " ", ("省厅通知.pdf", Samples.Pdf));
+        var badPeriod = await RequestExemption(web, Reporter, "fgw", Task, "2026-13", "省级政策调整。", ("省厅通知.pdf", Samples.Pdf));
+        var (cookies, page) = await Open(web, Reporter, "/units/fgw");
+        var indicator = await web.PostMultipart("/units/fgw/exemption", [new("__csrf", page.Token), new("indicator", "no-such-indicator"), new("period", "2026-05"), new("reason", "原因")], [("省厅通知.pdf", Samples.Pdf)], cookies);
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (noReason.Status, badPeriod.Status));
+        Assert.Equal(HttpStatusCode.NotFound, indicator.Status);
+        Assert.Equal(0, StoredFiles(web));
+
+        var accepted = await RequestExemption(web, Reporter, "fgw", Task, "2026-05", "省级政策调整。", ("省厅通知.pdf", Samples.Pdf));
+
+        Assert.Equal(HttpStatusCode.SeeOther, accepted.Status);
+        Assert.Equal(1, StoredFiles(web));
+    }
+
     // ---- A further answer while one is pending --------------------------------------------------------------------
 
     [Fact]
