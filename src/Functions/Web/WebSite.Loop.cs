@@ -388,7 +388,8 @@ internal sealed partial class WebSite
 
     /// <summary>
     /// The rows of the unit page's 待办要求与答复: the cases the unit owes, read by the loop service from the unit's partitions
-    /// and from those of the other units whose notices it owes an answer to (a builder), listed while open and shortly after
+    /// and from those of the other units whose notices demand an answer of it (a builder: <see cref="BoardSnapshot.AskedBy"/>),
+    /// listed while open and shortly after
     /// (<see cref="LoopPages.Listed"/>); and the board's unmet demands the loop did not list (all of them when the site has
     /// no loop service). The level (and a missing 文号) comes from the notice's log row: a point read each.
     /// </summary>
@@ -398,7 +399,8 @@ internal sealed partial class WebSite
         var rows = new List<UnitDemandRow>();
         if (TryLoop() is { } loop)
         {
-            foreach (var logUnit in owed.Select(d => d.LogUnit).Prepend(unit).Distinct())
+            var elsewhere = snapshot.AskedBy.TryGetValue(unit, out var asked) ? asked : [];
+            foreach (var logUnit in owed.Select(d => d.LogUnit).Concat(elsewhere).Prepend(unit).Distinct())
             {
                 rows.AddRange((await loop.UnitCases(logUnit, context.RequestAborted).ConfigureAwait(false))
                     .Where(c => c.Unit == unit && LoopPages.Listed(snapshot.Configuration, c, snapshot.Today))

@@ -816,6 +816,27 @@ public sealed class LoopPageTests
     }
 
     [Fact]
+    public async Task UnitPage_ListsADemandOwedOnAnotherUnitsNotice_WithItsTaskThere_AndItsOwnAnswer()
+    {
+        // Shared: fgw's notice demands an explanation of fgw and of jtj (jtj as a co-submitter).
+        await using var web = await WithLoop(SeedShared);
+        var (cookies, before) = await Open(web, OtherReporter, "/units/jtj");
+        var (noticeCookies, page) = await Open(web, OtherReporter, NoticePath(Shared));
+        await web.PostMultipart(NoticePath(Shared) + "/answer", [new("__csrf", page.Token), new("kind", "explanation"), new("text", "交通局配合部分的情况说明。")], [], noticeCookies);
+        var after = await web.GetWithCookies("/units/jtj", cookies);
+        var (_, fgw) = await Open(web, Reporter, "/units/fgw");
+
+        var row = RowOf(CasesOf(before.Body), Shared);
+        Assert.Contains("data-status=\"open\"", row, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"/tasks/fgw/{Task}\">", row, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/notices/{Shared.Id.Value}#answers\">去答复", row, StringComparison.Ordinal);
+        Assert.Contains("data-status=\"pending\"", RowOf(CasesOf(after.Body), Shared), StringComparison.Ordinal);
+        Assert.Equal(1, Regex.Count(CasesOf(after.Body), $"data-notice=\"{Shared.Id.Value}\""));
+        // fgw's own row of the same notice is fgw's case, still without an answer.
+        Assert.Contains("data-status=\"open\"", RowOf(CasesOf(fgw.Body), Shared), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnitPage_ListsOverdueDemandsFirst_ThenByDueDate()
     {
         await using var web = await Web();
