@@ -137,8 +137,9 @@ public sealed partial class ClosedLoop
         var files = Files(evidence.Files);
         var trimmed = string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
-        // A repeated click (or a second instance racing the first): the same person's same text and files are the same answer.
-        if (existing?.Answers.FirstOrDefault(a => Same(a.Answer, person, trimmed, files)) is { } same)
+        // A repeated click (or a second instance racing the first): the same person's same text and files as the case's newest
+        // answer are that answer. (The content of an older one, sent again after a newer one, is a new answer superseding it.)
+        if (existing?.Answers is [.., var same] && Same(same.Answer, person, trimmed, files))
         {
             return await Submitted(configuration, item.Item, same.Answer, demand, rows, repeated: true, cancellationToken).ConfigureAwait(false);
         }

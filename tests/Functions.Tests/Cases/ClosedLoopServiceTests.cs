@@ -242,6 +242,27 @@ public sealed class ClosedLoopServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task SubmitAnswer_WhilePending_WritesANewerAnswerThatSupersedesIt_EvenWithTheContentOfAnOlderOne()
+    {
+        var reference = await Seed();
+
+        var first = await Loop.SubmitAnswer(Reporter, Swj, reference, "整改", "已完成整改", [Photo]);
+        var second = await Loop.SubmitAnswer(Reporter, Swj, reference, "整改", "已完成整改，补充验收报告", [Photo]);
+        var third = await Loop.SubmitAnswer(Reporter, Swj, reference, "整改", "已完成整改", [Photo]);
+        var click = await Loop.SubmitAnswer(Reporter, Swj, reference, "整改", "已完成整改", [Photo]);
+
+        Assert.Equal([1, 2, 3, 3], new[] { first, second, third, click }.Select(r => r.Value!.Seq));
+        Assert.Equal([false, false, false, true], new[] { first, second, third, click }.Select(r => r.Repeated));
+        Assert.Equal(3, (await Answers()).Count);
+        var pending = await Loop.Pending();
+        Assert.Equal(third.Value!.Key, Assert.Single(pending.Answers, a => a.Unit == Swj).Key);
+        var refused = await Loop.Decide(Office, Swj, first.Value!.Key, "采纳", null);
+        Assert.Equal((RefusalKind.Conflict, "Answer"), (refused.Refusal?.Kind, refused.Refusal?.Field));
+        Assert.Contains($"已被第 2 次提交的整改报告（{second.Value!.Key}，", refused.Refusal!.Message, StringComparison.Ordinal);
+        Assert.Empty(await Decisions());
+    }
+
+    [Fact]
     public async Task SubmitAnswer_StoresEachFileOnce_WhenAccepted_AndTheSameAnswerAgainStoresNothingMore()
     {
         var reference = await Seed();
