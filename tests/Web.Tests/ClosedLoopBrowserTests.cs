@@ -52,7 +52,9 @@ public sealed class ClosedLoopBrowserTests(BrowserFixture browser, ClosedLoopBro
             Assert.Equal("待审核", await page.InnerTextAsync("[data-testid=case-status]"));
             Assert.Equal("整改报告.pdf", await page.InnerTextAsync("[data-testid=answer] [data-testid=evidence-link]"));
             Assert.Equal("SHA-256 " + Sha256(Pdf), (await page.InnerTextAsync("[data-testid=answer] [data-testid=evidence-sha256]")).Trim());
-            Assert.Equal(0, await page.Locator("[data-testid=answer-form]").CountAsync()); // pending: nothing more to submit
+            // Pending: the form stays, under a note that a new answer replaces the pending one.
+            Assert.Equal("已有答复待督查室审核。如需补充材料，可再次提交，新提交的答复将取代待审核的答复。", await page.InnerTextAsync("[data-testid=answer-pending-note]"));
+            Assert.Equal(1, await page.Locator("[data-testid=answer-form]").CountAsync());
         }
 
         var officePage = office.Page;
@@ -118,6 +120,14 @@ public sealed class ClosedLoopBrowserTests(BrowserFixture browser, ClosedLoopBro
         await own.GotoAsync(web.Url("/units/jtj").ToString());
         await own.Locator($"[data-testid=case-row][data-notice={notice}]").WaitForAsync();
         Assert.Equal("rejected", await own.GetAttributeAsync($"[data-testid=case-row][data-notice={notice}]", "data-status"));
+        // The unit page's one table 待办要求与答复: one row for the demand, with its status, the latest step and the link to answer again.
+        var row = own.Locator($"[data-testid=case-row][data-notice={notice}]");
+        Assert.Equal(1, await row.CountAsync());
+        Assert.Equal(0, await own.Locator("[data-testid=demands]").CountAsync());
+        Assert.Equal("已退回", await row.Locator("[data-testid=case-row-status]").InnerTextAsync());
+        Assert.StartsWith("退回：", await row.Locator("[data-testid=case-latest]").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("去答复", await row.Locator("[data-testid=case-answer-link]").InnerTextAsync());
+        Assert.Equal("/notices/" + notice, await row.Locator("[data-testid=case-notice-link]").GetAttributeAsync("href"));
         await own.GotoAsync(web.Url("/notices/" + notice).ToString());
         await own.Locator("[data-testid=answer-form]").WaitForAsync();
         Assert.Equal("已退回", await own.InnerTextAsync("[data-testid=case-status]"));

@@ -41,6 +41,13 @@ public enum CaseStatus
 
     /// <summary>已重新打开: a closed case the office reopened as false rectification (虚假整改); open for a new rectification.</summary>
     Reopened,
+
+    /// <summary>
+    /// 已被新答复取代: an answer still undecided when the unit submitted a newer one to its case (a supplement: forgotten
+    /// evidence, a corrected text). The office decides the newest answer only; this one follows its fate (see
+    /// <see cref="LoopRules.CaseOf"/>). Never a case's status: a case stands where its newest answer stands.
+    /// </summary>
+    Superseded,
 }
 
 /// <summary>What a decision is about: a row of explanations or of exemptionrequests (decisions column <c>SubjectTable</c>).</summary>

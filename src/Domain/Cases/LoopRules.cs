@@ -33,7 +33,11 @@ public sealed record Refusal(RefusalKind Kind, string Field, string? Value, stri
 /// <param name="Decisions">The office's decisions on it, first to last.</param>
 /// <param name="Status">Where it stands.</param>
 /// <param name="MetOn">The day it meets the demand, or null when it does not (rejected, a rectification without evidence).</param>
-public sealed record AnswerState(Answer Answer, IReadOnlyList<Decision> Decisions, CaseStatus Status, LocalDate? MetOn);
+public sealed record AnswerState(Answer Answer, IReadOnlyList<Decision> Decisions, CaseStatus Status, LocalDate? MetOn)
+{
+    /// <summary>For a <see cref="CaseStatus.Superseded"/> answer: the newer answer of its case that replaced it; else null.</summary>
+    public Answer? SupersededBy { get; init; }
+}
 
 /// <summary>A case's answers in order, and where the case stands.</summary>
 /// <param name="Id">The case.</param>
@@ -101,8 +105,31 @@ public static class LoopRules
         return
         [
             .. answers.GroupBy(a => a.Case)
-                .Select(g => new LoopCase(g.Key, [.. g.OrderBy(a => a.Seq).ThenBy(a => a.SubmittedOn).Select(a => StateOf(a, decisions))])),
+                .Select(g => CaseOf(g.Key, [.. g.OrderBy(a => a.Seq).ThenBy(a => a.SubmittedOn).Select(a => StateOf(a, decisions))])),
         ];
+    }
+
+    /// <summary>
+    /// A case from the states of its answers (<see cref="StateOf"/>), first submission first. An answer still undecided
+    /// (pending) when a newer one follows it is superseded by that one (已被新答复取代: the unit sent it again, e.g. with the
+    /// evidence it forgot): the office decides only the newest, and the superseded one follows its fate: it meets the
+    /// demand on its own day (unless it is a rectification without evidence) as long as the answer that replaced it meets
+    /// it, and not once that one is rejected. So an answer in time, supplemented late, keeps the demand met in time.
+    /// </summary>
+    public static LoopCase CaseOf(CaseId id, IReadOnlyList<AnswerState> answers)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        var states = answers.ToArray();
+        for (var i = states.Length - 2; i >= 0; i--)
+        {
+            var (state, next) = (states[i], states[i + 1]);
+            if (state.Status == CaseStatus.Pending)
+            {
+                states[i] = state with { Status = CaseStatus.Superseded, MetOn = next.MetOn is null ? null : state.MetOn, SupersededBy = next.Answer };
+            }
+        }
+
+        return new LoopCase(id, states);
     }
 
     /// <summary>
@@ -156,6 +183,10 @@ public static class LoopRules
 
         switch (state.Status)
         {
+            case CaseStatus.Superseded:
+                var newer = state.SupersededBy;
+                return new Refusal(RefusalKind.Conflict, "Answer", answer.Key,
+                    $"这份{AnswerName(answer.Kind)}已被{(newer is null ? "单位新提交的答复" : $"第 {newer.Seq} 次提交的{AnswerName(newer.Kind)}（{newer.Key}，{Calendar.IsoDate.Format(newer.SubmittedOn)} 提交）")}取代，不能再处理。请处理最新的答复（通报页面“答复和审核记录”中最后一次提交的答复）。");
             case CaseStatus.Pending:
                 if (decision == LoopDecision.Reopen)
                 {
@@ -222,7 +253,7 @@ public static class LoopRules
         _ => throw new ArgumentOutOfRangeException(nameof(decision), decision, "Not a decision."),
     };
 
-    /// <summary>The Chinese word of a status: 待审核, 已采纳, 已退回, 已销号, 已重新打开.</summary>
+    /// <summary>The Chinese word of a status: 待审核, 已采纳, 已退回, 已销号, 已重新打开, 已被新答复取代.</summary>
     public static string Words(CaseStatus status) => status switch
     {
         CaseStatus.Pending => "待审核",
@@ -230,6 +261,7 @@ public static class LoopRules
         CaseStatus.Rejected => "已退回",
         CaseStatus.Closed => "已销号",
         CaseStatus.Reopened => "已重新打开",
+        CaseStatus.Superseded => "已被新答复取代",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Not a status."),
     };
 

@@ -281,21 +281,20 @@ public static class UnitItems
         })];
 
     /// <summary>
-    /// The day each (notice, kind, submitting unit) was first met: the earliest answer that meets it (<see cref="Cases.LoopRules.Meets"/>:
-    /// not rejected, not a rectification without evidence). A reopened case stays met.
+    /// The day each (notice, kind, submitting unit) was first met: its case's <see cref="Cases.LoopCase.MetOn"/>, the earliest
+    /// answer that meets it (<see cref="Cases.LoopRules.Meets"/>: not rejected, not a rectification without evidence; an
+    /// answer superseded by a newer one while pending meets it while that one does, <see cref="Cases.LoopRules.CaseOf"/>).
+    /// A reopened case stays met.
     /// </summary>
     private static Dictionary<(string Notice, DemandKind Kind, string From), LocalDate> MetDemands(IReadOnlyList<Cases.Answer> answers, IReadOnlyList<Cases.Decision> decisions)
     {
         var result = new Dictionary<(string, DemandKind, string), LocalDate>();
-        foreach (var answer in answers)
+        foreach (var c in Cases.LoopRules.Cases(answers, decisions))
         {
-            if (!Cases.LoopRules.Meets(answer, decisions))
+            if (c.MetOn is { } met)
             {
-                continue;
+                result[(c.Id.Notice.Value, c.Id.Kind, c.Id.Unit.Value)] = met;
             }
-
-            var key = (answer.Notice.Value, answer.Kind, answer.Submitter.Value);
-            result[key] = result.TryGetValue(key, out var earlier) && earlier < answer.SubmittedOn ? earlier : answer.SubmittedOn;
         }
 
         return result;

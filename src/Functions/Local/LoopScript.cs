@@ -15,13 +15,13 @@ namespace Escalation.Functions.Local;
 /// <summary>What a scripted step does: the closed loop's four calls, as the web makes them.</summary>
 internal enum LoopStep
 {
-    /// <summary>答复: a unit submits an explanation or rectification (<see cref="ClosedLoop.SubmitAnswer"/>).</summary>
+    /// <summary>答复: a unit submits an explanation or rectification (<see cref="ClosedLoop.SubmitAnswer(PersonId, UnitId, string?, string?, string?, EvidenceUploads, UnitId?, CancellationToken)"/>).</summary>
     Answer,
 
     /// <summary>处理: the office decides on an answer (<see cref="ClosedLoop.Decide"/>).</summary>
     Decide,
 
-    /// <summary>申请豁免: a unit requests an exemption (<see cref="ClosedLoop.RequestExemption"/>).</summary>
+    /// <summary>申请豁免: a unit requests an exemption (<see cref="ClosedLoop.RequestExemption(PersonId, UnitId, string?, string?, string?, string?, EvidenceUploads, CancellationToken)"/>).</summary>
     Exemption,
 
     /// <summary>审批豁免: the office approves or denies a request (<see cref="ClosedLoop.DecideExemption"/>).</summary>
@@ -139,9 +139,9 @@ internal static class LoopScript
     }
 
     /// <summary>
-    /// Applies one step through <paramref name="loop"/> (evidence files stored first in <paramref name="store"/>, checked by
-    /// the upload policy as an upload would be): the events it caused, or the Chinese reason it was refused. A refusal is
-    /// the script's fault (the demo must tell the story it says), so the caller stops on it.
+    /// Applies one step through <paramref name="loop"/> (evidence files checked by the upload policy as an upload would be,
+    /// and stored in <paramref name="store"/> by the loop once it accepts the step): the events it caused, or the Chinese
+    /// reason it was refused. A refusal is the script's fault (the demo must tell the story it says), so the caller stops on it.
     /// </summary>
     public static async Task<(IReadOnlyList<EventId> Events, string? Refused)> Apply(
         ClosedLoop loop, IEvidenceStore store, string evidenceFolder, LoopAction action, CancellationToken cancellationToken)
@@ -149,7 +149,7 @@ internal static class LoopScript
         ArgumentNullException.ThrowIfNull(loop);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(action);
-        var files = new List<EvidenceFile>();
+        var uploads = new List<EvidenceUpload>();
         foreach (var name in action.Evidence)
         {
             var path = Path.Combine(evidenceFolder, name);
@@ -162,13 +162,14 @@ internal static class LoopScript
             switch (new UploadPolicy().Check(name, content))
             {
                 case UploadCheck.Accepted accepted:
-                    content.Position = 0;
-                    files.Add(await store.Save(accepted.File, content, cancellationToken).ConfigureAwait(false));
+                    uploads.Add(new EvidenceUpload(accepted.File, _ => Task.FromResult<Stream>(File.OpenRead(path))));
                     break;
                 case UploadCheck.Refused refused:
                     return ([], refused.Message);
             }
         }
+
+        var files = EvidenceUploads.Checked(uploads, store);
 
         var (events, refusal) = action.Step switch
         {

@@ -60,7 +60,7 @@ public sealed record DecisionView(string Key, LoopDecision Decision, string Word
 /// <param name="Text">The text.</param>
 /// <param name="Evidence">The files, with hashes.</param>
 /// <param name="Status">Where it stands.</param>
-/// <param name="StatusWords">待审核, 已采纳, 已退回, 已销号, 已重新打开.</param>
+/// <param name="StatusWords">待审核, 已采纳, 已退回, 已销号, 已重新打开, 已被新答复取代 (superseded by a newer answer of its case).</param>
 /// <param name="MeetsDemand">False for a rejected answer or a rectification without evidence.</param>
 /// <param name="Decisions">The office's decisions on it, in order.</param>
 public sealed record AnswerView(

@@ -27,8 +27,9 @@ namespace Escalation.Functions.Cases;
 /// an exception for bad input), writes its record once (insert-if-absent under a deterministic key: a repeated click or two
 /// instances at once write one row and send one message), then logs and publishes the events it causes through the event
 /// outbox (the log is the outbox; the daily run raises the same events again for the records of its catch-up window, so a
-/// crash between the record and the log is repaired there). Evidence files are stored before (IEvidenceStore); the steps
-/// record their names and hashes.
+/// crash between the record and the log is repaired there). Evidence files come checked but not stored
+/// (<see cref="EvidenceUploads"/>): a step stores them only once its checks have passed, right before it writes its row, so a
+/// refused step leaves no file; it records their names and hashes.
 /// </summary>
 public sealed partial class ClosedLoop
 {
@@ -71,11 +72,11 @@ public sealed partial class ClosedLoop
     /// <param name="notice">The notice's event id (<c>ev-…</c>) or its reference (文号, 督办〔2026〕0123号).</param>
     /// <param name="kind">explanation/说明, rectification/整改 or special-explanation/专题说明.</param>
     /// <param name="text">The answer's text.</param>
-    /// <param name="evidence">The files, already stored in the evidence store.</param>
+    /// <param name="evidence">The files, checked; stored once the answer is accepted, right before its row is written.</param>
     /// <param name="taskUnit">The unit the notice is logged under, when another than <paramref name="unit"/> (a builder answering a task's notice); null for <paramref name="unit"/>.</param>
     /// <param name="cancellationToken">Cancels the reads and writes.</param>
     public async Task<LoopResult<AnswerView>> SubmitAnswer(
-        PersonId person, UnitId unit, string? notice, string? kind, string? text, IReadOnlyList<EvidenceFile> evidence,
+        PersonId person, UnitId unit, string? notice, string? kind, string? text, EvidenceUploads evidence,
         UnitId? taskUnit = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(evidence);
@@ -96,7 +97,7 @@ public sealed partial class ClosedLoop
             return LoopResult.Refused<AnswerView>(new Refusal(RefusalKind.Invalid, "Kind", kind, $"答复类型{(string.IsNullOrWhiteSpace(kind) ? "未填写" : $"「{kind.Trim()}」无法识别")}。请选择 {LoopKeys.KindWords}，与通报的要求一致。"));
         }
 
-        if (string.IsNullOrWhiteSpace(text) && evidence.Count == 0)
+        if (string.IsNullOrWhiteSpace(text) && evidence.Files.Count == 0)
         {
             return LoopResult.Refused<AnswerView>(new Refusal(RefusalKind.Invalid, "Text", text, $"{LoopRules.AnswerName(answerKind)}既没有填写内容，也没有附佐证材料。请填写内容，或上传佐证材料后再提交。"));
         }
@@ -134,11 +135,12 @@ public sealed partial class ClosedLoop
         var caseId = new CaseId(demand.Notice, answerKind, unit);
         var answers = UnitItems.Answers(configuration, rows);
         var existing = LoopRules.Cases(answers, rows.Decisions).FirstOrDefault(c => c.Id == caseId);
-        var files = Files(evidence);
+        var files = Files(evidence.Files);
         var trimmed = string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
-        // A repeated click (or a second instance racing the first): the same person's same text and files are the same answer.
-        if (existing?.Answers.FirstOrDefault(a => Same(a.Answer, person, trimmed, files)) is { } same)
+        // A repeated click (or a second instance racing the first): the same person's same text and files as the case's newest
+        // answer are that answer. (The content of an older one, sent again after a newer one, is a new answer superseding it.)
+        if (existing?.Answers is [.., var same] && Same(same.Answer, person, trimmed, files))
         {
             return await Submitted(configuration, subject, same.Answer, demand, rows, repeated: true, cancellationToken).ConfigureAwait(false);
         }
@@ -148,6 +150,9 @@ public sealed partial class ClosedLoop
             return LoopResult.Refused<AnswerView>(refusal);
         }
 
+        // Every check passed: the files are stored now, before the row that names them. A crash in between leaves files no row
+        // names; they are stored by content (SHA-256), so the unit's retry of the same answer stores nothing new and records them.
+        await evidence.Store(cancellationToken).ConfigureAwait(false);
         var now = _clock.GetCurrentInstant();
         var seq = existing?.NextSeq ?? 1;
         var table = await _tables.Table(AdminTables.Explanations.Schema.Name, cancellationToken).ConfigureAwait(false);
@@ -186,6 +191,12 @@ public sealed partial class ClosedLoop
 
         throw new InvalidOperationException($"Could not number the answer to {demand.Notice} of {unit} after ten attempts: the explanations partition keeps changing.");
     }
+
+    /// <summary>As <see cref="SubmitAnswer(PersonId, UnitId, string?, string?, string?, EvidenceUploads, UnitId?, CancellationToken)"/>, with files stored already.</summary>
+    public Task<LoopResult<AnswerView>> SubmitAnswer(
+        PersonId person, UnitId unit, string? notice, string? kind, string? text, IReadOnlyList<EvidenceFile> stored,
+        UnitId? taskUnit = null, CancellationToken cancellationToken = default) =>
+        SubmitAnswer(person, unit, notice, kind, text, EvidenceUploads.AlreadyStored(stored), taskUnit, cancellationToken);
 
     private async Task<LoopResult<AnswerView>> Submitted(
         Configuration configuration, LoopSubject subject, Answer answer, IssuedDemand demand, UnitRows rows, bool repeated, CancellationToken cancellationToken)
@@ -235,7 +246,8 @@ public sealed partial class ClosedLoop
                 $"{Name(configuration, unit)}没有编号为「{answerKey}」的答复（或该答复所针对的任务、指标有问题未能读取）。请从待办列表或答复页面进入。"));
         }
 
-        var state = LoopRules.StateOf(answer, rows.Decisions);
+        // Where the answer stands within its case: an older answer a newer one superseded is not decided any more.
+        var state = StateInCase(configuration, rows, answer);
         var trimmed = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
         if (state.Decisions.Count > 0 && SameDecision(state.Decisions[^1], kind, person, trimmed))
         {
@@ -293,10 +305,10 @@ public sealed partial class ClosedLoop
     /// <param name="indicator">The indicator id, for an indicator's request.</param>
     /// <param name="period">2026-05, 2026-05-X2, 2026-W21, milestone:2026-06-30 (节点:…), deadline (完成时限), start (开工); an indicator's period.</param>
     /// <param name="reason">The objective cause.</param>
-    /// <param name="evidence">The files, already stored in the evidence store.</param>
+    /// <param name="evidence">The files, checked; stored once the request is accepted, right before its row is written.</param>
     /// <param name="cancellationToken">Cancels the reads and writes.</param>
     public async Task<LoopResult<RequestView>> RequestExemption(
-        PersonId person, UnitId unit, string? task, string? indicator, string? period, string? reason, IReadOnlyList<EvidenceFile> evidence,
+        PersonId person, UnitId unit, string? task, string? indicator, string? period, string? reason, EvidenceUploads evidence,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(evidence);
@@ -383,7 +395,7 @@ public sealed partial class ClosedLoop
             exempted = indicatorRows.Exemptions;
         }
 
-        var files = Files(evidence);
+        var files = Files(evidence.Files);
         var earlier = rows.ExemptionRequests.Where(r => r.Item == subjectItem && r.Period == trimmedPeriod).OrderBy(r => r.Seq).ToList();
         if (earlier.FirstOrDefault(r => r.RequestedBy == person && r.Reason == reason.Trim() && SameFiles(r.Evidence, files)) is { } same)
         {
@@ -401,6 +413,8 @@ public sealed partial class ClosedLoop
             return LoopResult.Refused<RequestView>(new Refusal(RefusalKind.Conflict, "Period", period, $"该{(hasTask ? "任务" : "指标")}的「{trimmedPeriod}」已经豁免（客观原因），无需再申请。"));
         }
 
+        // Every check passed: the files are stored now, before the row that names them (a crash in between: see SubmitAnswer).
+        await evidence.Store(cancellationToken).ConfigureAwait(false);
         var now = _clock.GetCurrentInstant();
         var seq = earlier.Count == 0 ? 1 : earlier.Max(r => r.Seq) + 1;
         for (var attempt = 0; attempt < 10; attempt++, seq++)
@@ -421,6 +435,12 @@ public sealed partial class ClosedLoop
 
         throw new InvalidOperationException($"Could not number the exemption request of {unit} for {subjectItem} {trimmedPeriod} after ten attempts.");
     }
+
+    /// <summary>As <see cref="RequestExemption(PersonId, UnitId, string?, string?, string?, string?, EvidenceUploads, CancellationToken)"/>, with files stored already.</summary>
+    public Task<LoopResult<RequestView>> RequestExemption(
+        PersonId person, UnitId unit, string? task, string? indicator, string? period, string? reason, IReadOnlyList<EvidenceFile> stored,
+        CancellationToken cancellationToken = default) =>
+        RequestExemption(person, unit, task, indicator, period, reason, EvidenceUploads.AlreadyStored(stored), cancellationToken);
 
     private async Task<LoopResult<RequestView>> Requested(
         Configuration configuration, LoopSubject subject, ExemptionRequest request, UnitRows rows, bool repeated, CancellationToken cancellationToken)
@@ -539,7 +559,7 @@ public sealed partial class ClosedLoop
     {
         var configuration = await Configuration(cancellationToken).ConfigureAwait(false);
         var (items, _, rows) = await new DailyRead(_tables, _clock, _zone).UnitWithRows(configuration, unit, cancellationToken).ConfigureAwait(false);
-        var cases = LoopRules.Cases(UnitItems.Answers(configuration, rows), rows.Decisions).ToDictionary(c => c.Id);
+        var all = UnitItems.Answers(configuration, rows);
         var titles = items.ToDictionary(i => i.Item.Id, i => i.Item.Title);
         var views = new List<CaseView>();
         foreach (var demand in rows.Demands.Where(d => d.Round == 0).OrderBy(d => d.DueBy).ThenBy(d => d.Notice.Value, StringComparer.Ordinal))
@@ -548,9 +568,9 @@ public sealed partial class ClosedLoop
             {
                 // An answer to any repeat of the notice counts for the thread: gather them under the first notice.
                 var thread = rows.Demands.Where(d => d.Notice == demand.Notice || (demand.Thread is { } t && d.Thread == t)).Select(d => d.Notice).ToHashSet();
-                var answers = cases.Values.Where(c => thread.Contains(c.Id.Notice) && c.Id.Kind == demand.Kind && c.Id.Unit == owing)
-                    .SelectMany(c => c.Answers).OrderBy(a => a.Answer.SubmittedAt ?? Instant.MinValue).ThenBy(a => a.Answer.Seq).ToList();
-                var loopCase = new LoopCase(new CaseId(demand.Notice, demand.Kind, owing), answers);
+                var answers = all.Where(a => thread.Contains(a.Notice) && a.Kind == demand.Kind && a.Submitter == owing)
+                    .OrderBy(a => a.SubmittedAt ?? Instant.MinValue).ThenBy(a => a.Seq).Select(a => LoopRules.StateOf(a, rows.Decisions)).ToList();
+                var loopCase = LoopRules.CaseOf(new CaseId(demand.Notice, demand.Kind, owing), answers);
                 views.Add(new CaseView(
                     demand.Notice,
                     demand.Reference,
@@ -563,7 +583,7 @@ public sealed partial class ClosedLoop
                     loopCase.Status is { } status ? LoopRules.Words(status) : "待提交",
                     loopCase.MetOn,
                     LoopRules.RefuseSubmission(loopCase, demand.Kind) is null,
-                    [.. answers.Select(a => View(configuration, a))]));
+                    [.. loopCase.Answers.Select(a => View(configuration, a))]));
             }
         }
 
@@ -576,7 +596,7 @@ public sealed partial class ClosedLoop
         var configuration = await Configuration(cancellationToken).ConfigureAwait(false);
         var (_, _, rows) = await new DailyRead(_tables, _clock, _zone).UnitWithRows(configuration, unit, cancellationToken).ConfigureAwait(false);
         return UnitItems.Answers(configuration, rows).FirstOrDefault(a => a.Key == key) is { } answer
-            ? View(configuration, LoopRules.StateOf(answer, rows.Decisions))
+            ? View(configuration, StateInCase(configuration, rows, answer))
             : null;
     }
 
@@ -592,7 +612,10 @@ public sealed partial class ClosedLoop
         ];
     }
 
-    /// <summary>What waits for the office, all units: answers not decided yet and exemption requests not decided yet, oldest first.</summary>
+    /// <summary>
+    /// What waits for the office, all units: answers not decided yet (the newest of a case: an older one a newer answer
+    /// superseded is not listed) and exemption requests not decided yet, oldest first.
+    /// </summary>
     public async Task<PendingView> Pending(CancellationToken cancellationToken = default)
     {
         var configuration = await Configuration(cancellationToken).ConfigureAwait(false);
@@ -602,7 +625,7 @@ public sealed partial class ClosedLoop
         foreach (var unit in configuration.Roster.Units.Keys.OrderBy(u => u.Value, StringComparer.Ordinal))
         {
             var (items, _, rows) = await read.UnitWithRows(configuration, unit, cancellationToken).ConfigureAwait(false);
-            answers.AddRange(UnitItems.Answers(configuration, rows).Select(a => LoopRules.StateOf(a, rows.Decisions))
+            answers.AddRange(LoopRules.Cases(UnitItems.Answers(configuration, rows), rows.Decisions).SelectMany(c => c.Answers)
                 .Where(s => s.Status == CaseStatus.Pending).Select(s => View(configuration, s)));
             requests.AddRange(rows.ExemptionRequests.Where(r => DecisionsOn(rows.Decisions, r.Key).Count == 0)
                 .Select(r => View(configuration, r, SubjectOf(configuration, items, r)?.ItemTitle ?? r.Item.Value, [])));
@@ -708,6 +731,11 @@ public sealed partial class ClosedLoop
             ? LoopSubject.Of(definition, request.Unit, configuration.Roster)
             : null;
     }
+
+    /// <summary>An answer's state within its case (<see cref="LoopRules.CaseOf"/>: superseded when a newer answer followed it undecided).</summary>
+    private static AnswerState StateInCase(Configuration configuration, UnitRows rows, Answer answer) =>
+        LoopRules.Cases(UnitItems.Answers(configuration, rows).Where(a => a.Case == answer.Case), rows.Decisions)
+            .SelectMany(c => c.Answers).FirstOrDefault(s => s.Answer.Key == answer.Key) ?? LoopRules.StateOf(answer, rows.Decisions);
 
     private static List<Decision> DecisionsOn(IReadOnlyList<Decision> decisions, string subject) =>
         [.. decisions.Where(d => d.Subject == subject).OrderBy(d => d.Seq)];

@@ -124,6 +124,12 @@ internal sealed class BoardSnapshot
 
     public IReadOnlyDictionary<UnitId, IReadOnlyList<Deadline>> Deadlines { get; }
 
+    /// <summary>
+    /// For a unit, the other units whose notices demand an answer of it (a builder's, a co-submitter's), met or not: where
+    /// the unit page reads the unit's cases besides its own partition.
+    /// </summary>
+    public IReadOnlyDictionary<UnitId, IReadOnlyList<UnitId>> AskedBy { get; init; } = new Dictionary<UnitId, IReadOnlyList<UnitId>>();
+
     /// <summary>When the model was computed: pages show it (「数据截至 HH:mm」), since they may serve it while a newer one is computed.</summary>
     public Instant ComputedAt { get; init; }
 

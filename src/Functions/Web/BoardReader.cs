@@ -62,9 +62,15 @@ internal sealed class BoardReader(IEntityTables tables, IClock clock, DateTimeZo
         var items = new List<BoardItem>();
         var demands = new Dictionary<UnitId, List<OwedDemand>>();
         var deadlines = new Dictionary<UnitId, List<Deadline>>();
+        var askedBy = new Dictionary<UnitId, List<UnitId>>();
         foreach (var part in parts)
         {
             items.AddRange(part.Items);
+            foreach (var asked in part.Asked)
+            {
+                Add(askedBy, asked, part.Unit);
+            }
+
             foreach (var (unit, demand) in part.Demands)
             {
                 Add(demands, unit, demand);
@@ -86,6 +92,7 @@ internal sealed class BoardReader(IEntityTables tables, IClock clock, DateTimeZo
             deadlines.ToDictionary(d => d.Key, d => (IReadOnlyList<Deadline>)[.. d.Value.OrderBy(x => x.Due).ThenBy(x => x.Item, StringComparer.Ordinal)]))
         {
             ComputedAt = clock.GetCurrentInstant(),
+            AskedBy = askedBy.ToDictionary(a => a.Key, a => (IReadOnlyList<UnitId>)[.. a.Value]),
         };
     }
 
@@ -96,7 +103,11 @@ internal sealed class BoardReader(IEntityTables tables, IClock clock, DateTimeZo
     private static int Parallelism => Math.Max(2, Environment.ProcessorCount);
 
     /// <summary>One unit's part of the board: its tasks, the demands owed (to the unit that asked), its coming deadlines.</summary>
-    private sealed record UnitPart(UnitId Unit, List<BoardItem> Items, List<(UnitId Owner, OwedDemand Demand)> Demands, List<Deadline> Deadlines);
+    private sealed record UnitPart(UnitId Unit, List<BoardItem> Items, List<(UnitId Owner, OwedDemand Demand)> Demands, List<Deadline> Deadlines)
+    {
+        /// <summary>The other units its notices demand something of (met or not).</summary>
+        public HashSet<UnitId> Asked { get; } = [];
+    }
 
     private static UnitPart UnitOf(UnitId unit, string unitName, IReadOnlyList<ItemState> states, Evaluator evaluator, WorkingCalendar calendar, LocalDate today)
     {
@@ -120,6 +131,14 @@ internal sealed class BoardReader(IEntityTables tables, IClock clock, DateTimeZo
                 : (LocalDate?)null;
             part.Items.Add(new BoardTask(item.Id.Value, unit, unitName, item.Title, active ? snapshot?.Light : null,
                 item.Kind, item.Status, item.Start, item.Deadline, snapshot, checkpoints, nextReport) { Owner = item.Owner, Cadence = item.Cadence });
+
+            foreach (var demand in state.Demands)
+            {
+                if (demand.From is { } from && from != unit)
+                {
+                    part.Asked.Add(from);
+                }
+            }
 
             foreach (var demand in state.Demands.Where(d => d.MetOn is null))
             {

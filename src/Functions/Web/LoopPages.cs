@@ -17,6 +17,26 @@ internal sealed record AnswerForm(string? Text, string? Error)
 }
 
 /// <summary>
+/// A row of the unit page's 待办要求与答复: a demand the unit owes (its case, as the loop read it; null when the loop service
+/// is unavailable: then the board's unmet demand alone), and where the notice is logged (the task's unit).
+/// </summary>
+/// <param name="Notice">The notice (the first of a repeated one).</param>
+/// <param name="LogUnit">The partition of the notice's log row: the task's unit.</param>
+/// <param name="Reference">Its 文号, when it has one.</param>
+/// <param name="Level">通报, 约谈 …, from its log row; null when unknown.</param>
+/// <param name="Task">The task.</param>
+/// <param name="TaskTitle">Its title.</param>
+/// <param name="Kind">What it demands.</param>
+/// <param name="DueBy">By when (inclusive).</param>
+/// <param name="Case">The case with its answers and decisions; null when not read.</param>
+internal sealed record UnitDemandRow(
+    Domain.Events.EventId Notice, UnitId LogUnit, string? Reference, string? Level, ItemId Task, string TaskTitle, DemandKind Kind, LocalDate DueBy, CaseView? Case)
+{
+    /// <summary>Unanswered (the demand not met) past its due date.</summary>
+    public bool Overdue(LocalDate today) => Case?.MetOn is null && DueBy < today;
+}
+
+/// <summary>
 /// The closed loop's parts of the pages (闭环): a notice's cases with their history and the answer and decision forms, a
 /// task's exemption requests with the request and decision forms, the unit page's open cases and requests, and the
 /// office's list of what waits for it (<c>/office</c>). Forms are plain HTML posts carrying the antiforgery field.
@@ -45,6 +65,12 @@ internal static class LoopPages
             return html.ToString();
         }
 
+        // A refused answer's reason shows above its form; when no form is shown (the case was accepted meanwhile), here.
+        if (form.Error is { } error && !cases.Any(c => answerToken(c) is not null))
+        {
+            html.Raw("<section class=\"error\" data-testid=\"answer-error\" role=\"alert\"><p>").Text(error).Raw("</p></section>");
+        }
+
         foreach (var c in cases)
         {
             html.Raw("<section class=\"case\" data-testid=\"case\" data-unit=\"").Text(c.Unit.Value).Raw("\" data-status=\"").Raw(StatusKey(c.Status)).Raw("\">");
@@ -67,6 +93,11 @@ internal static class LoopPages
 
             if (answerToken(c) is { } token)
             {
+                if (c.Status == CaseStatus.Pending)
+                {
+                    html.Raw("<p class=\"note\" data-testid=\"answer-pending-note\">已有答复待督查室审核。如需补充材料，可再次提交，新提交的答复将取代待审核的答复。</p>");
+                }
+
                 html.Raw(AnswerFormHtml(c, token, form));
             }
             else if (!c.CanSubmit)
@@ -311,32 +342,97 @@ internal static class LoopPages
         return html.Raw("</tbody></table>").ToString();
     }
 
-    /// <summary>The unit page's section: its open cases (not accepted, not closed) with links to answer, and its pending requests.</summary>
-    public static string UnitLoop(Configuration configuration, UnitId unit, LocalDate today, IReadOnlyList<CaseView> cases, IReadOnlyList<RequestView> requests, string? indicatorForm)
+    /// <summary>How long an accepted or closed case stays in the unit page's table after the office's decision.</summary>
+    public const int RecentlyDecidedDays = 30;
+
+    /// <summary>
+    /// Whether the unit page lists a case: while it is open (待提交, 待审核, 已退回, 已重新打开), and for
+    /// <see cref="RecentlyDecidedDays"/> days after the office accepted (已采纳) or closed (已销号) it.
+    /// </summary>
+    public static bool Listed(Configuration configuration, CaseView c, LocalDate today)
+    {
+        if (c.Status is not (CaseStatus.Accepted or CaseStatus.Closed))
+        {
+            return true;
+        }
+
+        var decided = c.Answers.SelectMany(a => a.Decisions).Select(d => (Instant?)d.DecidedAt).Max();
+        return decided is { } at && configuration.Calendar.DateAt(at) >= today.PlusDays(-RecentlyDecidedDays);
+    }
+
+    /// <summary>
+    /// The unit page's table 待办要求与答复: one row per demand the unit owes (a case: per notice thread and kind), overdue
+    /// first, then by due date: the notice (文号 or id, a link to it, and its level), the task (a link), what it demands, the
+    /// due date (已逾期 while unanswered past it), the status, the latest step (who, when) and what the viewer can do there
+    /// (去答复 for the unit's reporter while it takes an answer, 去审核 for the office while an answer is pending, else 查看).
+    /// </summary>
+    public static string UnitDemands(Configuration configuration, UnitId unit, LocalDate today, IReadOnlyList<UnitDemandRow> rows, Viewer viewer)
     {
         var html = new Html();
-        html.Raw("<h2 id=\"cases\">答复与审核</h2>");
-        var open = cases.Where(c => c.Unit == unit && c.Status is not (CaseStatus.Accepted or CaseStatus.Closed)).ToList();
-        if (open.Count == 0)
+        html.Raw("<h2 id=\"cases\">待办要求与答复</h2>");
+        if (rows.Count == 0)
         {
-            html.Raw("<p data-testid=\"cases-none\">没有待答复或待审核的通报要求。</p>");
+            return html.Raw("<p data-testid=\"cases-none\">没有待提交的说明、整改要求，也没有待审核的答复。</p>").ToString();
         }
-        else
+
+        html.Raw("<table data-testid=\"cases\"><caption>通报、约谈要求本单位提交的情况说明、整改报告和专题说明，及其答复、审核情况（逾期的在前；已采纳、已销号的保留 ")
+            .Raw(Html.Int(RecentlyDecidedDays)).Raw(" 天）</caption><thead><tr><th scope=\"col\">通报</th><th scope=\"col\">事项</th><th scope=\"col\">要求</th>")
+            .Raw("<th scope=\"col\">期限</th><th scope=\"col\">状态</th><th scope=\"col\">最近一次</th><th scope=\"col\">操作</th></tr></thead><tbody>");
+        var reporter = viewer.Role == WebRole.Reporter && viewer.Person.Unit == unit;
+        foreach (var row in rows.OrderBy(r => r.Overdue(today) ? 0 : 1).ThenBy(r => r.DueBy).ThenBy(r => r.Notice.Value, StringComparer.Ordinal).ThenBy(r => r.Kind))
         {
-            html.Raw("<table data-testid=\"cases\"><caption>通报要求本单位提交的答复及审核状态</caption><thead><tr><th scope=\"col\">文号</th><th scope=\"col\">事项</th><th scope=\"col\">要求</th>")
-                .Raw("<th scope=\"col\">时限</th><th scope=\"col\">状态</th><th scope=\"col\">操作</th></tr></thead><tbody>");
-            foreach (var c in open)
+            var c = row.Case;
+            var status = c?.Status;
+            var overdue = row.Overdue(today);
+            var notice = "/notices/" + Uri.EscapeDataString(row.Notice.Value);
+            html.Raw("<tr data-testid=\"case-row\" data-notice=\"").Text(row.Notice.Value).Raw("\" data-status=\"").Raw(StatusKey(status))
+                .Raw("\" data-kind=\"").Raw(LoopKeys.Token(row.Kind)).Raw(overdue ? "\" data-overdue=\"true\">" : "\">")
+                .Raw("<td><a data-testid=\"case-notice-link\" href=\"").Text(notice).Raw("\">").Text(row.Reference ?? row.Notice.Value).Raw("</a>");
+            if (row.Level is { } level)
             {
-                html.Raw("<tr data-testid=\"case-row\" data-notice=\"").Text(c.Notice.Value).Raw("\" data-status=\"").Raw(StatusKey(c.Status)).Raw("\"><td>").Text(c.Reference ?? c.Notice.Value)
-                    .Raw("</td><td>").Text(c.TaskTitle).Raw("</td><td>").Text(LoopRules.AnswerName(c.Kind)).Raw("</td><td>").Text(Html.Date(c.DueBy)).Raw("</td><td>").Text(c.StatusWords)
-                    .Raw(c.MetOn is null && c.DueBy < today ? "<span class=\"light red\">已逾期</span>" : "")
-                    .Raw("</td><td><a data-testid=\"case-answer-link\" href=\"/notices/").Text(Uri.EscapeDataString(c.Notice.Value)).Raw("#answers\">")
-                    .Raw(c.CanSubmit && c.Status != CaseStatus.Pending ? "去答复" : "查看").Raw("</a></td></tr>");
+                html.Raw("<br><span class=\"muted\">").Text(level).Raw("</span>");
             }
 
-            html.Raw("</tbody></table>");
+            html.Raw("</td><td><a href=\"/tasks/").Text(Uri.EscapeDataString(row.LogUnit.Value)).Raw("/").Text(Uri.EscapeDataString(row.Task.Value)).Raw("\">").Text(row.TaskTitle)
+                .Raw("</a><br><span class=\"muted\">").Text(row.Task.Value).Raw("</span></td><td>").Text(LoopRules.AnswerName(row.Kind))
+                .Raw("</td><td>").Text(Html.Date(row.DueBy)).Raw(overdue ? "<br><span class=\"light red\" data-testid=\"case-overdue\">已逾期</span>" : "")
+                .Raw("</td><td data-testid=\"case-row-status\">").Text(c?.StatusWords ?? "待提交").Raw("</td><td>").Raw(Latest(configuration, c)).Raw("</td><td>");
+            var answerable = c?.CanSubmit ?? true;
+            var (testId, words) = reporter && answerable ? ("case-answer-link", "去答复")
+                : viewer.Role == WebRole.Office && status == CaseStatus.Pending ? ("case-review-link", "去审核")
+                : ("case-view-link", "查看");
+            html.Raw("<a data-testid=\"").Raw(testId).Raw("\" href=\"").Text(notice).Raw("#answers\">").Raw(words).Raw("</a></td></tr>");
         }
 
+        return html.Raw("</tbody></table>").ToString();
+    }
+
+    /// <summary>The latest step of a case: the office's last decision on its latest answer, else that answer's submission (who, when).</summary>
+    private static string Latest(Configuration configuration, CaseView? c)
+    {
+        if (c is null || c.Answers.Count == 0)
+        {
+            return "<span class=\"muted\">尚未提交</span>";
+        }
+
+        var html = new Html();
+        var answer = c.Answers[^1];
+        if (answer.Decisions.Count > 0)
+        {
+            var d = answer.Decisions[^1];
+            return html.Raw("<span data-testid=\"case-latest\">").Text(d.Words).Raw("：").Text(d.DecidedBy.Name).Raw("<br><span class=\"muted\">")
+                .Text(NoticePages.Time(configuration, d.DecidedAt)).Raw("</span></span>").ToString();
+        }
+
+        return html.Raw("<span data-testid=\"case-latest\">提交").Text(answer.KindWords).Raw(answer.Seq > 1 ? "（第 " + Html.Int(answer.Seq) + " 次）" : "").Raw("：")
+            .Text(answer.SubmittedBy?.Name ?? "（未注明）").Raw("<br><span class=\"muted\">")
+            .Text(answer.SubmittedAt is { } at ? NoticePages.Time(configuration, at) : Html.Date(answer.SubmittedOn)).Raw("</span></span>").ToString();
+    }
+
+    /// <summary>The unit page's section of exemption requests: its pending requests, and the indicator exemption form for its reporter.</summary>
+    public static string UnitRequests(Configuration configuration, IReadOnlyList<RequestView> requests, string? indicatorForm)
+    {
+        var html = new Html();
         var pending = requests.Where(r => r.Status == RequestStatus.Pending).ToList();
         html.Raw("<h2 id=\"requests\">待审批的豁免申请</h2>");
         html.Raw(pending.Count == 0 ? "<p data-testid=\"unit-requests-none\">没有待审批的豁免申请。</p>" : Requests(configuration, pending, null, "unit-requests"));

@@ -59,10 +59,12 @@ internal static class Pages
     }
 
     /// <summary>
-    /// The unit page: its items (as on the board), the demands it owes, its notices and summonses with their sign state
-    /// (<paramref name="notices"/>, rendered by <see cref="NoticePages.UnitNotices"/>), and its deadlines of the coming days.
+    /// The unit page: its items (as on the board), the demands it owes with their answers (<paramref name="demands"/>,
+    /// rendered by <see cref="LoopPages.UnitDemands"/>), its exemption requests, notices and summonses with their sign state
+    /// (<paramref name="notices"/>, rendered by <see cref="LoopPages.UnitRequests"/> and <see cref="NoticePages.UnitNotices"/>),
+    /// and its deadlines of the coming days.
     /// </summary>
-    public static string Unit(BoardSnapshot board, UnitRoster unit, IReadOnlyList<(OwedDemand Demand, string? Reference, string? Level)> demands, string? notices = null)
+    public static string Unit(BoardSnapshot board, UnitRoster unit, string demands, string? notices = null)
     {
         var html = new Html();
         var items = board.ByUnit.TryGetValue(unit.Id, out var list) ? list : [];
@@ -75,26 +77,7 @@ internal static class Pages
             .Raw($"<li><span class=\"light red\">红灯</span> {Html.Int(Count(LightFilter.Red))}</li><li><span class=\"light yellow\">黄灯</span> {Html.Int(Count(LightFilter.Yellow))}</li>")
             .Raw($"<li><span class=\"light green\">绿灯</span> {Html.Int(Count(LightFilter.Green))}</li><li><span class=\"light none\">无灯</span> {Html.Int(Count(LightFilter.None))}</li></ul>");
 
-        html.Raw("<h2 id=\"demands\">待办要求（说明、整改）</h2>");
-        if (demands.Count == 0)
-        {
-            html.Raw("<p data-testid=\"demands-none\">没有未完成的说明或整改要求。</p>");
-        }
-        else
-        {
-            html.Raw("<table data-testid=\"demands\"><caption>通报、约谈要求本单位提交的情况说明和整改报告</caption><thead><tr>")
-                .Raw("<th scope=\"col\">文号</th><th scope=\"col\">级别</th><th scope=\"col\">事项</th><th scope=\"col\">要求</th><th scope=\"col\">时限</th><th scope=\"col\">状态</th></tr></thead><tbody>");
-            foreach (var (demand, reference, level) in demands)
-            {
-                var overdue = demand.DueBy < board.Today;
-                html.Raw("<tr data-testid=\"demand\" data-notice=\"").Text(demand.Notice).Raw("\"><td>").Text(reference ?? demand.Notice).Raw("</td><td>").Text(level ?? "")
-                    .Raw("</td><td>").Text(demand.ItemTitle).Raw("<br><span class=\"muted\">").Text(demand.Item).Raw("</span></td><td>").Text(DemandWord(demand.Kind))
-                    .Raw("</td><td>").Text(Html.Date(demand.DueBy)).Raw("</td><td>").Raw(overdue ? "<span class=\"light red\">已逾期</span>" : "待提交").Raw("</td></tr>");
-            }
-
-            html.Raw("</tbody></table>");
-        }
-
+        html.Raw(demands);
         html.Raw(notices ?? "");
         html.Raw("<h2 id=\"deadlines\">近期节点与报送截止（").Raw(Html.Int(BoardReader.DeadlineDays)).Raw(" 天内）</h2>");
         var deadlines = board.Deadlines.TryGetValue(unit.Id, out var d) ? d : [];
@@ -261,12 +244,5 @@ internal static class Pages
         ItemKind.KeyProject => "重点项目",
         ItemKind.Livelihood => "民生实事",
         _ => "重点任务",
-    };
-
-    private static string DemandWord(DemandKind kind) => kind switch
-    {
-        DemandKind.Rectification => "整改报告",
-        DemandKind.SpecialExplanation => "专题说明",
-        _ => "情况说明",
     };
 }

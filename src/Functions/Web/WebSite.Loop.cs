@@ -15,8 +15,8 @@ using NodaTime;
 namespace Escalation.Functions.Web;
 
 /// <summary>
-/// The closed loop on the web (闭环), over <see cref="ClosedLoop"/> (which holds every rule; the pages only collect the input,
-/// store the files and show the outcome): a unit's answer to a notice (<c>POST /notices/{eventId}/answer</c>, multipart
+/// The closed loop on the web (闭环), over <see cref="ClosedLoop"/> (which holds every rule and stores the checked files once
+/// it accepts a submission; the pages only collect the input, check the files and show the outcome): a unit's answer to a notice (<c>POST /notices/{eventId}/answer</c>, multipart
 /// with evidence files), the office's decision on an answer (<c>POST /answers/{unit}/{key}/decide</c>), exemption requests
 /// (<c>POST /tasks/{unit}/{task}/exemption</c>, <c>POST /units/{unit}/exemption</c> for an indicator) and their decision
 /// (<c>POST /exemptions/{unit}/{key}/decide</c>), the office's list (<c>/office</c>), and evidence downloads
@@ -88,7 +88,7 @@ internal sealed partial class WebSite
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         var text = form["text"].ToString();
-        var (files, refusal) = await StoreFiles(context, form).ConfigureAwait(false);
+        var (files, refusal) = await CheckFiles(context, form).ConfigureAwait(false);
         var e = entry!.Event;
         if (refusal is not null)
         {
@@ -210,7 +210,8 @@ internal sealed partial class WebSite
 
     /// <summary>
     /// The notice page's section 答复与审核 (for a notice that demands an answer): its cases; the answer form for a reporter of
-    /// the unit that owes one while it may submit; the office's decision forms.
+    /// the unit that owes one while it may submit (also while an answer is pending: a newer one supersedes it); the office's
+    /// decision forms.
     /// </summary>
     private async Task<string> NoticeCases(HttpContext context, Viewer viewer, Configuration configuration, LogEntry entry, AnswerForm form)
     {
@@ -237,7 +238,7 @@ internal sealed partial class WebSite
         return LoopPages.NoticeCases(
             configuration,
             cases,
-            c => viewer.Role == WebRole.Reporter && viewer.Person.Unit == c.Unit && c.CanSubmit && c.Status != CaseStatus.Pending ? Token() : null,
+            c => viewer.Role == WebRole.Reporter && viewer.Person.Unit == c.Unit && c.CanSubmit ? Token() : null,
             viewer.Role == WebRole.Office ? Token() : null,
             form,
             viewer.ReadOnly);
@@ -277,7 +278,7 @@ internal sealed partial class WebSite
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         var (period, reason) = (form["period"].ToString(), form["reason"].ToString());
-        var (files, refusal) = await StoreFiles(context, form).ConfigureAwait(false);
+        var (files, refusal) = await CheckFiles(context, form).ConfigureAwait(false);
         var result = refusal is null
             ? await loop.RequestExemption(viewer.Person.Id, found!.Unit, found.Id, null, period, reason, files!, context.RequestAborted).ConfigureAwait(false)
             : null;
@@ -332,7 +333,7 @@ internal sealed partial class WebSite
         }
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
-        var (files, refusal) = await StoreFiles(context, form).ConfigureAwait(false);
+        var (files, refusal) = await CheckFiles(context, form).ConfigureAwait(false);
         if (refusal is not null)
         {
             return Respond(context, StatusCodes.Status400BadRequest, "未能提交豁免申请", viewer, Pages.Problem("未能提交豁免申请", refusal));
@@ -385,15 +386,60 @@ internal sealed partial class WebSite
             form?.Error, (form?.Period, form?.Reason));
     }
 
-    /// <summary>The unit page's section: its open cases, its pending requests, and the indicator exemption form for its reporter.</summary>
-    private async Task<string> UnitLoop(HttpContext context, Viewer viewer, BoardSnapshot snapshot, UnitId unit)
+    /// <summary>
+    /// The rows of the unit page's 待办要求与答复: the cases the unit owes, read by the loop service from the unit's partitions
+    /// and from those of the other units whose notices demand an answer of it (a builder: <see cref="BoardSnapshot.AskedBy"/>),
+    /// listed while open and shortly after
+    /// (<see cref="LoopPages.Listed"/>); and the board's unmet demands the loop did not list (all of them when the site has
+    /// no loop service). The level (and a missing 文号) comes from the notice's log row: a point read each.
+    /// </summary>
+    private async Task<IReadOnlyList<UnitDemandRow>> UnitDemands(HttpContext context, BoardSnapshot snapshot, UnitId unit)
+    {
+        var owed = snapshot.Demands.TryGetValue(unit, out var list) ? list : [];
+        var rows = new List<UnitDemandRow>();
+        if (TryLoop() is { } loop)
+        {
+            var elsewhere = snapshot.AskedBy.TryGetValue(unit, out var asked) ? asked : [];
+            foreach (var logUnit in owed.Select(d => d.LogUnit).Concat(elsewhere).Prepend(unit).Distinct())
+            {
+                rows.AddRange((await loop.UnitCases(logUnit, context.RequestAborted).ConfigureAwait(false))
+                    .Where(c => c.Unit == unit && LoopPages.Listed(snapshot.Configuration, c, snapshot.Today))
+                    .Select(c => new UnitDemandRow(c.Notice, logUnit, c.Reference, null, c.Task, c.TaskTitle, c.Kind, c.DueBy, c)));
+            }
+        }
+
+        foreach (var d in owed.Where(d => !rows.Any(r => r.Notice.Value == d.Notice && r.Kind == d.Kind)))
+        {
+            rows.Add(new UnitDemandRow(Domain.Events.EventId.Parse(d.Notice), d.LogUnit, null, null, new ItemId(d.Item), d.ItemTitle, d.Kind, d.DueBy, null));
+        }
+
+        if (rows.Count == 0)
+        {
+            return rows;
+        }
+
+        var log = await tables().Table(EscalationLog.TableName, context.RequestAborted).ConfigureAwait(false);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = await log.Find(rows[i].LogUnit.Value, rows[i].Notice.Value, ["Reference", "Level"], context.RequestAborted).ConfigureAwait(false);
+            rows[i] = rows[i] with
+            {
+                Reference = rows[i].Reference ?? (row?.GetString("Reference") is { Length: > 0 } reference ? reference : null),
+                Level = LevelWord(row?.GetString("Level")),
+            };
+        }
+
+        return rows;
+    }
+
+    /// <summary>The unit page's section of exemption requests: its pending requests, and the indicator exemption form for its reporter.</summary>
+    private async Task<string> UnitRequests(HttpContext context, Viewer viewer, BoardSnapshot snapshot, UnitId unit)
     {
         if (TryLoop() is not { } loop)
         {
             return "";
         }
 
-        var cases = await loop.UnitCases(unit, context.RequestAborted).ConfigureAwait(false);
         var requests = await loop.ExemptionRequests(unit, context.RequestAborted).ConfigureAwait(false);
         string? form = null;
         if (viewer.Role == WebRole.Reporter && viewer.Person.Unit == unit)
@@ -403,7 +449,7 @@ internal sealed partial class WebSite
             form = LoopPages.IndicatorExemptionForm(unit, indicators, Token(context, context.RequestServices.GetRequiredService<IAntiforgery>()));
         }
 
-        return LoopPages.UnitLoop(snapshot.Configuration, unit, snapshot.Today, cases, requests, form);
+        return LoopPages.UnitRequests(snapshot.Configuration, requests, form);
     }
 
     // ---- The office's list ------------------------------------------------------------------------------------------
@@ -589,15 +635,16 @@ internal sealed partial class WebSite
     }
 
     /// <summary>
-    /// Checks every file of the form's <c>files</c> field with the upload policy, then stores them: the files to record, or
-    /// the first refusal (nothing stored then). An empty part without a name (no file chosen) is no file.
+    /// Checks every file of the form's <c>files</c> field with the upload policy: the checked files, not stored yet (the loop
+    /// service stores them once it accepts the submission, right before it writes the row), or the first refusal. An empty
+    /// part without a name (no file chosen) is no file.
     /// </summary>
-    private async Task<(IReadOnlyList<EvidenceFile>? Files, string? Refusal)> StoreFiles(HttpContext context, IFormCollection form)
+    private async Task<(EvidenceUploads? Files, string? Refusal)> CheckFiles(HttpContext context, IFormCollection form)
     {
         var parts = form.Files.GetFiles("files").Where(f => !(f.Length == 0 && string.IsNullOrEmpty(f.FileName))).ToList();
         if (parts.Count == 0)
         {
-            return ([], null);
+            return (EvidenceUploads.None, null);
         }
 
         if (parts.Count > LoopPages.MaxFiles)
@@ -610,7 +657,7 @@ internal sealed partial class WebSite
             return (null, "网站未配置佐证材料的存储位置，暂时不能上传文件。请联系督查室的系统管理员设置 " + BlobEvidenceStore.ContainerUrlKey + "。");
         }
 
-        var accepted = new List<(EvidenceFile File, IFormFile Part)>();
+        var accepted = new List<EvidenceUpload>();
         foreach (var part in parts)
         {
             await using var content = await Seekable(part, context.RequestAborted).ConfigureAwait(false);
@@ -619,19 +666,12 @@ internal sealed partial class WebSite
                 case UploadCheck.Refused refused:
                     return (null, refused.Message);
                 case UploadCheck.Accepted ok:
-                    accepted.Add((ok.File, part));
+                    accepted.Add(new EvidenceUpload(ok.File, cancellationToken => Seekable(part, cancellationToken)));
                     break;
             }
         }
 
-        var saved = new List<EvidenceFile>();
-        foreach (var (file, part) in accepted)
-        {
-            await using var content = await Seekable(part, context.RequestAborted).ConfigureAwait(false);
-            saved.Add(await store.Save(file, content, context.RequestAborted).ConfigureAwait(false));
-        }
-
-        return (saved, null);
+        return (EvidenceUploads.Checked(accepted, store), null);
     }
 
     /// <summary>The part's content as a seekable stream (the form is buffered already; a copy only when its stream is not).</summary>

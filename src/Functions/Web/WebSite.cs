@@ -146,21 +146,9 @@ internal sealed partial class WebSite(IPrincipalSource principals, Func<BoardCac
             return NotFound(context, viewer, id);
         }
 
-        var owed = snapshot.Demands.TryGetValue(unit.Id, out var list) ? list : [];
-        var demands = new List<(OwedDemand, string?, string?)>();
-        if (owed.Count > 0)
-        {
-            // The reference number and level are on the notice's log row: a point read each, for the few demands open.
-            var log = await tables().Table(EscalationLog.TableName, context.RequestAborted).ConfigureAwait(false);
-            foreach (var demand in owed)
-            {
-                var row = await log.Find(demand.LogUnit.Value, demand.Notice, ["Reference", "Level"], context.RequestAborted).ConfigureAwait(false);
-                demands.Add((demand, row?.GetString("Reference") is { Length: > 0 } reference ? reference : null, LevelWord(row?.GetString("Level"))));
-            }
-        }
-
+        var demands = LoopPages.UnitDemands(snapshot.Configuration, unit.Id, snapshot.Today, await UnitDemands(context, snapshot, unit.Id).ConfigureAwait(false), viewer);
         var notices = await UnitNotices(context, viewer, snapshot, unit.Id).ConfigureAwait(false);
-        notices = await UnitLoop(context, viewer, snapshot, unit.Id).ConfigureAwait(false) + notices;
+        notices = await UnitRequests(context, viewer, snapshot, unit.Id).ConfigureAwait(false) + notices;
         return Respond(context, StatusCodes.Status200OK, unit.Name, viewer, Pages.Unit(snapshot, unit, demands, notices));
     }
 

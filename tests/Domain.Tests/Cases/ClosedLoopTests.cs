@@ -154,6 +154,20 @@ public class ClosedLoopTests
     }
 
     [Fact]
+    public void Build_MeetsTheDemand_OnTheDayOfAnAnswerSupersededByAPendingOne_AndChasesItOnceTheNewerOneIsRejected()
+    {
+        // 08-27 with evidence, and 08-30 (after the due date) a supplement that supersedes it, still pending.
+        var supplemented = Rows([Answer("2025-08-27", 1, Photo), Answer("2025-08-30", 2, Photo)]);
+        var rejected = supplemented with { Decisions = [Decided(2, 1, LoopDecision.Reject, D(2025, 8, 31), "材料不全")] };
+
+        Assert.Equal(D(2025, 8, 27), Demand(supplemented).MetOn);
+        Assert.Equal([CaseStatus.Superseded, CaseStatus.Pending], Case(supplemented).Answers.Select(a => a.Status));
+        Assert.DoesNotContain(Evaluate(supplemented, D(2025, 9, 1)), e => e.Kind == EventKind.DemandOverdue);
+        Assert.Null(Demand(rejected).MetOn);
+        Assert.Contains(Evaluate(rejected, D(2025, 9, 1)), e => e.Kind == EventKind.DemandOverdue);
+    }
+
+    [Fact]
     public void Build_LeavesTheDemandUnmet_WhenARectificationHasNoEvidence_EvenUndecided()
     {
         var bare = Rows([Answer("2025-08-27", 1)]);

@@ -118,6 +118,82 @@ public class LoopRulesTests
         Assert.Null(LoopRules.RefuseSubmission(null, DemandKind.Rectification));
     }
 
+    // ---- A newer answer supersedes a pending one ------------------------------------------------------------------
+
+    private static Answer Next(Answer answer, int seq, LocalDate on, params Evidence[] evidence) =>
+        answer with { Key = LoopKeys.Answer(Notice, answer.Kind, null, seq), Seq = seq, SubmittedOn = on, Evidence = evidence.Length == 0 ? answer.Evidence : evidence };
+
+    private static readonly LocalDate June9 = new(2026, 6, 9);
+    private static readonly LocalDate June12 = new(2026, 6, 12);
+
+    [Fact]
+    public void Cases_MarkAPendingAnswerFollowedByANewerOne_Superseded_ByIt_AndTheNewestStandsPending()
+    {
+        var second = Next(Explanation, 2, June9);
+        var third = Next(Explanation, 3, June12);
+
+        var c = Assert.Single(LoopRules.Cases([third, Explanation, second], []));
+
+        Assert.Equal([CaseStatus.Superseded, CaseStatus.Superseded, CaseStatus.Pending], c.Answers.Select(a => a.Status));
+        Assert.Equal([second.Key, third.Key, null], c.Answers.Select(a => a.SupersededBy?.Key));
+        Assert.Equal(CaseStatus.Pending, c.Status);
+        Assert.Equal("已被新答复取代", LoopRules.Words(CaseStatus.Superseded));
+    }
+
+    [Fact]
+    public void Cases_LeaveADecidedAnswer_AsDecided_WhenANewerOneFollows()
+    {
+        var second = Next(Explanation, 2, June9);
+
+        var c = Assert.Single(LoopRules.Cases([Explanation, second], [On(Explanation, LoopDecision.Reject)]));
+
+        Assert.Equal([CaseStatus.Rejected, CaseStatus.Pending], c.Answers.Select(a => a.Status));
+        Assert.Null(c.Answers[0].SupersededBy);
+    }
+
+    [Fact]
+    public void Cases_MeetTheDemand_OnTheSupersededAnswersDay_WhileTheNewerOneMeetsIt_AndNotOnceTheNewerOneIsRejected()
+    {
+        var second = Next(Explanation, 2, June12);
+
+        var pending = Assert.Single(LoopRules.Cases([Explanation, second], []));
+        var accepted = Assert.Single(LoopRules.Cases([Explanation, second], [On(second, LoopDecision.Accept)]));
+        var rejected = Assert.Single(LoopRules.Cases([Explanation, second], [On(second, LoopDecision.Reject)]));
+
+        // Answered on time (06-08) and supplemented later (06-12): met on 06-08 while the supplement stands.
+        Assert.Equal(Explanation.SubmittedOn, pending.MetOn);
+        Assert.Equal(Explanation.SubmittedOn, accepted.MetOn);
+        // The supplement replaced it: rejecting the supplement leaves the demand unmet (the superseded answer cannot be decided).
+        Assert.Null(rejected.MetOn);
+        Assert.Equal(CaseStatus.Superseded, rejected.Answers[0].Status);
+    }
+
+    [Fact]
+    public void Cases_DoNotMeetTheDemand_WithASupersededRectificationWithoutEvidence_ButOnTheNewerOnesDay()
+    {
+        var evidenced = Next(BareRectification, 2, June12, new Evidence("照片.jpg"));
+
+        var c = Assert.Single(LoopRules.Cases([BareRectification, evidenced], []));
+
+        Assert.Equal(June12, c.MetOn);
+        Assert.Null(c.Answers[0].MetOn);
+    }
+
+    [Theory]
+    [InlineData(LoopDecision.Accept, null)]
+    [InlineData(LoopDecision.Reject, "请补充材料")]
+    public void RefuseDecision_Refuses_ASupersededAnswer_NamingTheNewerOne(LoopDecision decision, string? reason)
+    {
+        var second = Next(Explanation, 2, June9) with { SubmittedBy = new PersonId("swj-zhou") };
+        var superseded = Assert.Single(LoopRules.Cases([Explanation, second], [])).Answers[0];
+
+        var refusal = LoopRules.RefuseDecision(WebRole.Office, superseded, decision, reason);
+
+        Assert.Equal((RefusalKind.Conflict, "Answer", Explanation.Key), (refusal?.Kind, refusal?.Field, refusal?.Value));
+        Assert.Contains("已被第 2 次提交的情况说明（" + second.Key + "，2026-06-09 提交）取代", refusal!.Message, StringComparison.Ordinal);
+        Assert.Contains("请处理最新的答复", refusal.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void RefuseExemptionDecision_NeedsTheOffice_AReasonToDeny_AndDecidesOnce()
     {

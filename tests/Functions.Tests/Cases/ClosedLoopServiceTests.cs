@@ -12,6 +12,7 @@ using Escalation.Functions.Sending;
 using Escalation.Functions.Storage;
 using Escalation.Functions.Tests.Host;
 using Escalation.Functions.Tests.Pipeline;
+using Escalation.Functions.Tests.Web.Uploads;
 using Escalation.Functions.Web.Uploads;
 using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
@@ -42,9 +43,49 @@ public sealed class ClosedLoopServiceTests : IDisposable
     private readonly SqliteTables _tables;
     private readonly RecordingPublisher _publisher = new();
 
+    private readonly CountingStore _store;
+
     public ClosedLoopServiceTests()
     {
         _tables = SqliteTables.Open(_folder, _clock);
+        _store = new CountingStore(new FolderEvidenceStore(Path.Combine(_folder, "evidence")));
+    }
+
+    /// <summary>A folder store that counts the files it was asked to save.</summary>
+    private sealed class CountingStore(IEvidenceStore inner) : IEvidenceStore
+    {
+        private int _saves;
+
+        public int Saves => _saves;
+
+        public string Describe => inner.Describe;
+
+        public Task<EvidenceFile> Save(EvidenceFile file, Stream content, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _saves);
+            return inner.Save(file, content, cancellationToken);
+        }
+
+        public Task<StoredEvidence?> Open(string hash, CancellationToken cancellationToken = default) => inner.Open(hash, cancellationToken);
+    }
+
+    /// <summary>Files checked by the upload policy as the web checks them, to be stored in <see cref="_store"/> by the loop.</summary>
+    private EvidenceUploads Uploads(params (string Name, byte[] Content)[] files) => EvidenceUploads.Checked(
+        [
+            .. files.Select(f =>
+            {
+                using var content = new MemoryStream(f.Content);
+                var file = Assert.IsType<UploadCheck.Accepted>(new UploadPolicy().Check(f.Name, content)).File;
+                return new EvidenceUpload(file, _ => Task.FromResult<Stream>(new MemoryStream(f.Content)));
+            }),
+        ],
+        _store);
+
+    /// <summary>The files in the evidence folder (not their metadata).</summary>
+    private int StoredFiles()
+    {
+        var folder = Path.Combine(_folder, "evidence");
+        return Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Count(f => !f.EndsWith(".json", StringComparison.Ordinal)) : 0;
     }
 
     private ClosedLoop Loop => new(_tables, _publisher, _clock, Zone, NullLogger.Instance);
@@ -190,13 +231,77 @@ public sealed class ClosedLoopServiceTests : IDisposable
     {
         var reference = await Seed();
 
-        var result = await Loop.SubmitAnswer(new PersonId(person), new UnitId(unit), notice ?? reference, kind, "已完成整改", [Photo]);
+        var result = await Loop.SubmitAnswer(new PersonId(person), new UnitId(unit), notice ?? reference, kind, "已完成整改", Uploads(("整改照片.jpg", Samples.Jpeg)));
 
         Assert.False(result.Ok);
         Assert.Equal((refusal, field), (result.Refusal!.Kind, result.Refusal.Field));
         Assert.Contains(message, result.Refusal.Message, StringComparison.Ordinal);
         Assert.Empty(await Answers());
         Assert.Empty(PublishedIds);
+        Assert.Equal((0, 0), (_store.Saves, StoredFiles()));
+    }
+
+    [Fact]
+    public async Task SubmitAnswer_WhilePending_WritesANewerAnswerThatSupersedesIt_EvenWithTheContentOfAnOlderOne()
+    {
+        var reference = await Seed();
+
+        var first = await Loop.SubmitAnswer(Reporter, Swj, reference, "整改", "已完成整改", [Photo]);
+        var second = await Loop.SubmitAnswer(Reporter, Swj, reference, "整改", "已完成整改，补充验收报告", [Photo]);
+        var third = await Loop.SubmitAnswer(Reporter, Swj, reference, "整改", "已完成整改", [Photo]);
+        var click = await Loop.SubmitAnswer(Reporter, Swj, reference, "整改", "已完成整改", [Photo]);
+
+        Assert.Equal([1, 2, 3, 3], new[] { first, second, third, click }.Select(r => r.Value!.Seq));
+        Assert.Equal([false, false, false, true], new[] { first, second, third, click }.Select(r => r.Repeated));
+        Assert.Equal(3, (await Answers()).Count);
+        var pending = await Loop.Pending();
+        Assert.Equal(third.Value!.Key, Assert.Single(pending.Answers, a => a.Unit == Swj).Key);
+        var refused = await Loop.Decide(Office, Swj, first.Value!.Key, "采纳", null);
+        Assert.Equal((RefusalKind.Conflict, "Answer"), (refused.Refusal?.Kind, refused.Refusal?.Field));
+        Assert.Contains($"已被第 2 次提交的整改报告（{second.Value!.Key}，", refused.Refusal!.Message, StringComparison.Ordinal);
+        Assert.Empty(await Decisions());
+    }
+
+    [Fact]
+    public async Task SubmitAnswer_StoresEachFileOnce_WhenAccepted_AndTheSameAnswerAgainStoresNothingMore()
+    {
+        var reference = await Seed();
+
+        var first = await Loop.SubmitAnswer(Reporter, Swj, reference, "整改", "已完成整改", Uploads(("整改照片.jpg", Samples.Jpeg), ("验收报告.pdf", Samples.Pdf)));
+        var again = await Loop.SubmitAnswer(Reporter, Swj, reference, "整改", "已完成整改", Uploads(("整改照片.jpg", Samples.Jpeg), ("验收报告.pdf", Samples.Pdf)));
+
+        Assert.True(first.Ok);
+        Assert.True(again.Repeated);
+        Assert.Equal((2, 2), (_store.Saves, StoredFiles()));
+        Assert.Equal(["整改照片.jpg", "验收报告.pdf"], first.Value!.Evidence.Select(e => e.Name));
+        Assert.NotNull(await _store.Open(first.Value.Evidence[1].Sha256!));
+        Assert.Single(await Answers());
+    }
+
+    [Fact]
+    public async Task SubmitAnswer_StoresNoFile_WhenTheCaseIsClosed()
+    {
+        var reference = await Seed();
+        var answer = await Loop.SubmitAnswer(Reporter, Swj, reference, "整改", "已完成整改", [Photo]);
+        await Loop.Decide(Office, Swj, answer.Value!.Key, "采纳", null);
+
+        var refused = await Loop.SubmitAnswer(Reporter, Swj, reference, "整改", "补充材料", Uploads(("补充照片.jpg", Samples.Jpeg)));
+
+        Assert.Equal(RefusalKind.Conflict, refused.Refusal?.Kind);
+        Assert.Equal((0, 0), (_store.Saves, StoredFiles()));
+    }
+
+    [Fact]
+    public async Task RequestExemption_StoresItsFileOnce_WhenAccepted()
+    {
+        await Seed();
+
+        var request = await Loop.RequestExemption(Reporter, Swj, "T1", null, "2025-08", "受台风影响停工", Uploads(("停工通知.pdf", Samples.Pdf)));
+        var again = await Loop.RequestExemption(Reporter, Swj, "T1", null, "2025-08", "受台风影响停工", Uploads(("停工通知.pdf", Samples.Pdf)));
+
+        Assert.True(request.Ok);
+        Assert.True(again.Repeated);
+        Assert.Equal((1, 1), (_store.Saves, StoredFiles()));
     }
 
     [Fact]
@@ -415,11 +520,12 @@ public sealed class ClosedLoopServiceTests : IDisposable
     {
         await Seed();
 
-        var result = await Loop.RequestExemption(new PersonId(person), Swj, task, indicator, period, reason, []);
+        var result = await Loop.RequestExemption(new PersonId(person), Swj, task, indicator, period, reason, Uploads(("停工通知.pdf", Samples.Pdf)));
 
         Assert.Equal((kind, field), (result.Refusal?.Kind, result.Refusal?.Field));
         Assert.Contains(message, result.Refusal!.Message, StringComparison.Ordinal);
         Assert.Empty(await new CaseRecords(_tables).Requests(Swj));
+        Assert.Equal((0, 0), (_store.Saves, StoredFiles()));
     }
 
     [Fact]
@@ -428,10 +534,11 @@ public sealed class ClosedLoopServiceTests : IDisposable
         await Seed();
         await Loop.RequestExemption(Reporter, Swj, "T1", null, "2025-08", "受台风影响停工", []);
 
-        var second = await Loop.RequestExemption(Reporter, Swj, "T1", null, "2025-08", "另一个理由", []);
+        var second = await Loop.RequestExemption(Reporter, Swj, "T1", null, "2025-08", "另一个理由", Uploads(("停工通知.pdf", Samples.Pdf)));
 
         Assert.Equal(RefusalKind.Conflict, second.Refusal?.Kind);
         Assert.Contains("已有一份待审批的豁免申请", second.Refusal!.Message, StringComparison.Ordinal);
+        Assert.Equal((0, 0), (_store.Saves, StoredFiles()));
     }
 
     [Fact]

@@ -117,7 +117,7 @@ public sealed class BoardPageTests
         Assert.Contains("data-testid=\"unit-title\" data-unit=\"fgw\"", page.Body, StringComparison.Ordinal);
         // The default cadence (旬) makes a report due on 2026-06-10, within the page's 30 days.
         Assert.Contains("<tr data-testid=\"deadline\"><td>2026-06-10</td>", page.Body, StringComparison.Ordinal);
-        Assert.Contains("data-testid=\"demands-none\"", page.Body, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"cases-none\"", page.Body, StringComparison.Ordinal);
     }
 
     [Theory]

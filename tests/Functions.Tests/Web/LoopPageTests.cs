@@ -11,6 +11,7 @@ using Escalation.Domain.Rules;
 using Escalation.Functions.Messaging;
 using Escalation.Functions.Storage;
 using Escalation.Functions.Tests.Web.Uploads;
+using Escalation.Functions.Web;
 using Escalation.Functions.Web.Uploads;
 using NodaTime;
 using static Escalation.Functions.Tests.Web.WebHarness;
@@ -366,6 +367,143 @@ public sealed class LoopPageTests
         Assert.Empty(await Answers(web));
     }
 
+    // ---- No orphan evidence files ---------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Answer_RefusedByTheLoop_StoresNoFile_ForTheWrongKind_AnotherUnit_AnUnknownNotice_OrAnAcceptedCase()
+    {
+        await using var web = await Web();
+
+        var wrongKind = await SubmitAnswer(web, Explanation, "rectification", "整改内容", ("整改照片.jpg", Samples.Jpeg));
+        var (otherCookies, otherPage) = await Open(web, OtherReporter, "/units/jtj");
+        var otherUnit = await web.PostMultipart(NoticePath(Explanation) + "/answer", [new("__csrf", otherPage.Token), new("kind", "explanation"), new("text", "说明")], [("说明.pdf", Samples.Pdf)], otherCookies);
+        var (cookies, page) = await Open(web, Reporter, "/units/fgw");
+        var unknown = await web.PostMultipart("/notices/ev-00000000000000000000000000000000/answer", [new("__csrf", page.Token), new("kind", "explanation"), new("text", "说明")], [("说明.pdf", Samples.Pdf)], cookies);
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.Forbidden, HttpStatusCode.NotFound), (wrongKind.Status, otherUnit.Status, unknown.Status));
+        Assert.Empty(await Answers(web));
+        Assert.Equal(0, StoredFiles(web));
+
+        // An accepted explanation takes no further answer: the refused one's file is not stored either.
+        await SubmitAnswer(web, Explanation, "explanation", "说明内容");
+        await Decide(web, Office, $"{Explanation.Id.Value}:explanation", "accept");
+        var closed = await SubmitAnswer(web, Explanation, "explanation", "补充说明", ("补充材料.pdf", Samples.Pdf));
+
+        Assert.Equal(HttpStatusCode.Conflict, closed.Status);
+        Assert.Contains("无需再次提交", closed.Body, StringComparison.Ordinal);
+        Assert.Equal(0, StoredFiles(web));
+    }
+
+    [Fact]
+    public async Task Answer_Accepted_StoresEachFileOnce()
+    {
+        await using var web = await Web();
+
+        var post = await SubmitAnswer(web, Explanation, "explanation", "说明内容", ("情况说明.pdf", Samples.Pdf), ("现场照片.jpg", Samples.Jpeg));
+
+        Assert.Equal(HttpStatusCode.SeeOther, post.Status);
+        Assert.Equal(2, StoredFiles(web));
+        Assert.Equal(2, EvidenceColumn.Parse(Assert.Single(await Answers(web)).Evidence).Files!.Count);
+    }
+
+    [Fact]
+    public async Task Exemption_RefusedByTheLoop_StoresNoFile_AndAnAcceptedOneStoresIt()
+    {
+        await using var web = await Web();
+
+        var noReason = await RequestExemption(web, Reporter, "fgw", Task, "2026-05", " ", ("省厅通知.pdf", Samples.Pdf));
+        var badPeriod = await RequestExemption(web, Reporter, "fgw", Task, "2026-13", "省级政策调整。", ("省厅通知.pdf", Samples.Pdf));
+        var (cookies, page) = await Open(web, Reporter, "/units/fgw");
+        var indicator = await web.PostMultipart("/units/fgw/exemption", [new("__csrf", page.Token), new("indicator", "no-such-indicator"), new("period", "2026-05"), new("reason", "原因")], [("省厅通知.pdf", Samples.Pdf)], cookies);
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (noReason.Status, badPeriod.Status));
+        Assert.Equal(HttpStatusCode.NotFound, indicator.Status);
+        Assert.Equal(0, StoredFiles(web));
+
+        var accepted = await RequestExemption(web, Reporter, "fgw", Task, "2026-05", "省级政策调整。", ("省厅通知.pdf", Samples.Pdf));
+
+        Assert.Equal(HttpStatusCode.SeeOther, accepted.Status);
+        Assert.Equal(1, StoredFiles(web));
+    }
+
+    // ---- A further answer while one is pending --------------------------------------------------------------------
+
+    [Fact]
+    public async Task NoticePage_ShowsTheAnswerFormWhileAnAnswerIsPending_UnderANoteThatANewOneReplacesIt()
+    {
+        await using var web = await Web();
+        await SubmitAnswer(web, Explanation, "explanation", "说明内容");
+
+        var (_, reporter) = await Open(web, Reporter, NoticePath(Explanation));
+        var (_, office) = await Open(web, Office, NoticePath(Explanation));
+
+        Assert.Contains("data-testid=\"case-status\">待审核", reporter.Body, StringComparison.Ordinal);
+        Assert.Contains("已有答复待督查室审核。如需补充材料，可再次提交，新提交的答复将取代待审核的答复。", reporter.Body, StringComparison.Ordinal);
+        var note = reporter.Body.IndexOf("data-testid=\"answer-pending-note\"", StringComparison.Ordinal);
+        Assert.True(note > 0 && reporter.Body.IndexOf("data-testid=\"answer-form\"", StringComparison.Ordinal) > note, "the form follows the note");
+        Assert.DoesNotContain("data-testid=\"answer-form\"", office.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"answer-pending-note\"", office.Body, StringComparison.Ordinal);
+        // The unit page's row links the reporter to answer again.
+        var (_, unit) = await Open(web, Reporter, "/units/fgw");
+        Assert.Contains($"data-testid=\"case-answer-link\" href=\"/notices/{Explanation.Id.Value}#answers\">去答复", unit.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Answer_SubmittedAgainWhilePending_SupersedesThePendingOne_InTheHistoryTheOfficesListAndTheUnitPage()
+    {
+        await using var web = await Web();
+        await SubmitAnswer(web, Explanation, "explanation", "说明内容");
+        web.Clock.AdvanceMinutes(5);
+        var again = await SubmitAnswer(web, Explanation, "explanation", "说明内容，补充佐证材料。", ("情况说明.pdf", Samples.Pdf));
+
+        var first = $"{Explanation.Id.Value}:explanation";
+        var second = first + "@2";
+        var (_, notice) = await Open(web, Office, NoticePath(Explanation));
+        var (_, pending) = await Open(web, Office, "/office");
+        var (_, unit) = await Open(web, Reporter, "/units/fgw");
+
+        Assert.Equal(HttpStatusCode.SeeOther, again.Status);
+        Assert.Equal([first, second], (await Answers(web)).Select(a => a.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(2, (await Logged(web, EventKind.AnswerSubmitted)).Count);
+        // The history keeps the older one, marked superseded; the office's forms are for the newer one.
+        Assert.Contains($"data-testid=\"answer\" data-key=\"{first}\" data-status=\"superseded\"", notice.Body, StringComparison.Ordinal);
+        Assert.Contains("已被新答复取代", notice.Body, StringComparison.Ordinal);
+        Assert.Contains($"data-testid=\"answer\" data-key=\"{second}\" data-status=\"pending\"", notice.Body, StringComparison.Ordinal);
+        Assert.Contains($"action=\"/answers/fgw/{Uri.EscapeDataString(second)}/decide\"", notice.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain($"action=\"/answers/fgw/{Uri.EscapeDataString(first)}/decide\"", notice.Body, StringComparison.Ordinal);
+        // The office's list and the unit's table show the newest pending answer only.
+        Assert.Contains($"data-testid=\"pending-answer\" data-key=\"{second}\"", pending.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain($"data-testid=\"pending-answer\" data-key=\"{first}\"", pending.Body, StringComparison.Ordinal);
+        var row = RowOf(CasesOf(unit.Body), Explanation);
+        Assert.Contains("提交情况说明（第 2 次）：刘丽华", row, StringComparison.Ordinal);
+        Assert.Equal(1, Regex.Count(CasesOf(unit.Body), $"data-notice=\"{Explanation.Id.Value}\""));
+    }
+
+    [Fact]
+    public async Task Decide_OnASupersededAnswer_Answers409NamingTheNewerOne_AndWritesNothing_WhileTheNewerOneIsDecided()
+    {
+        await using var web = await Web();
+        await SubmitAnswer(web, Explanation, "explanation", "说明内容");
+        await SubmitAnswer(web, Explanation, "explanation", "说明内容，补充佐证材料。", ("情况说明.pdf", Samples.Pdf));
+        var first = $"{Explanation.Id.Value}:explanation";
+        var published = Published(web);
+
+        var refused = await Decide(web, Office, first, "accept");
+        var rejected = await Decide(web, Office, first, "reject", "材料不全。");
+        var accepted = await Decide(web, Office, first + "@2", "accept");
+
+        Assert.All(new[] { refused, rejected }, r =>
+        {
+            Assert.Equal(HttpStatusCode.Conflict, r.Status);
+            Assert.Contains($"这份情况说明已被第 2 次提交的情况说明（{first}@2，", r.Body, StringComparison.Ordinal);
+            Assert.Contains("取代，不能再处理。请处理最新的答复", r.Body, StringComparison.Ordinal);
+        });
+        Assert.Equal(HttpStatusCode.SeeOther, accepted.Status);
+        var decision = Assert.Single(await Decisions(web));
+        Assert.Equal((first + "@2", LoopDecision.Accept), (decision.Subject, decision.Kind));
+        Assert.Equal(published + 1, Published(web));
+    }
+
     // ---- The office's decisions ----------------------------------------------------------------------------------
 
     [Fact]
@@ -642,6 +780,103 @@ public sealed class LoopPageTests
     }
 
     [Fact]
+    public async Task UnitPage_ListsEachDemandOnce_InOneTable_WithItsNoticeTaskDueDateStatusLatestStepAndAction()
+    {
+        await using var web = await Web();
+        await SubmitAnswer(web, Explanation, "explanation", "说明内容");
+
+        var (_, reporter) = await Open(web, Reporter, "/units/fgw");
+        var (_, office) = await Open(web, Office, "/units/fgw");
+        var (_, leader) = await Open(web, Leader, "/units/fgw");
+
+        // One table: the old 待办要求 table is gone, and each demand is one row.
+        Assert.Contains("待办要求与答复", reporter.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"demands\"", reporter.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("待办要求（说明、整改）", reporter.Body, StringComparison.Ordinal);
+        var table = CasesOf(reporter.Body);
+        Assert.Equal(1, Regex.Count(table, $"data-testid=\"case-row\" data-notice=\"{Explanation.Id.Value}\""));
+        Assert.Equal(1, Regex.Count(table, $"data-testid=\"case-row\" data-notice=\"{Rectification.Id.Value}\""));
+        var row = RowOf(table, Rectification);
+        // 通报: its 文号, linked to the notice, and its level; 事项: the task, linked; 要求; 期限; 状态; 最近一次; 操作.
+        Assert.Matches($"<a data-testid=\"case-notice-link\" href=\"/notices/{Rectification.Id.Value}\">督办〔2026〕[^<]*号</a><br><span class=\"muted\">通报</span>", row);
+        Assert.Contains($"<a href=\"/tasks/fgw/{Task}\">优化营商环境攻坚行动</a><br><span class=\"muted\">{Task}</span>", row, StringComparison.Ordinal);
+        Assert.Contains("<td>整改报告</td><td>2026-06-10</td>", row, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"case-row-status\">待提交<", row, StringComparison.Ordinal);
+        Assert.Contains("尚未提交", row, StringComparison.Ordinal);
+        var pending = RowOf(table, Explanation);
+        Assert.Contains("data-testid=\"case-row-status\">待审核<", pending, StringComparison.Ordinal);
+        Assert.Contains("提交情况说明：刘丽华<br><span class=\"muted\">", pending, StringComparison.Ordinal);
+        // 操作: the reporter answers the open one; the office reviews the pending one; the leader only looks.
+        Assert.Contains("data-testid=\"case-answer-link\"", row, StringComparison.Ordinal);
+        Assert.Contains($"data-testid=\"case-review-link\" href=\"/notices/{Explanation.Id.Value}#answers\">去审核", RowOf(CasesOf(office.Body), Explanation), StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"case-view-link\"", RowOf(CasesOf(office.Body), Rectification), StringComparison.Ordinal);
+        Assert.DoesNotContain("去答复", CasesOf(leader.Body), StringComparison.Ordinal);
+        Assert.DoesNotContain("去审核", CasesOf(leader.Body), StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", reporter.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnitPage_ListsADemandOwedOnAnotherUnitsNotice_WithItsTaskThere_AndItsOwnAnswer()
+    {
+        // Shared: fgw's notice demands an explanation of fgw and of jtj (jtj as a co-submitter).
+        await using var web = await WithLoop(SeedShared);
+        var (cookies, before) = await Open(web, OtherReporter, "/units/jtj");
+        var (noticeCookies, page) = await Open(web, OtherReporter, NoticePath(Shared));
+        await web.PostMultipart(NoticePath(Shared) + "/answer", [new("__csrf", page.Token), new("kind", "explanation"), new("text", "交通局配合部分的情况说明。")], [], noticeCookies);
+        var after = await web.GetWithCookies("/units/jtj", cookies);
+        var (_, fgw) = await Open(web, Reporter, "/units/fgw");
+
+        var row = RowOf(CasesOf(before.Body), Shared);
+        Assert.Contains("data-status=\"open\"", row, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"/tasks/fgw/{Task}\">", row, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/notices/{Shared.Id.Value}#answers\">去答复", row, StringComparison.Ordinal);
+        Assert.Contains("data-status=\"pending\"", RowOf(CasesOf(after.Body), Shared), StringComparison.Ordinal);
+        Assert.Equal(1, Regex.Count(CasesOf(after.Body), $"data-notice=\"{Shared.Id.Value}\""));
+        // fgw's own row of the same notice is fgw's case, still without an answer.
+        Assert.Contains("data-status=\"open\"", RowOf(CasesOf(fgw.Body), Shared), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnitPage_ListsOverdueDemandsFirst_ThenByDueDate()
+    {
+        await using var web = await Web();
+        await SubmitAnswer(web, Explanation, "explanation", "说明内容");
+
+        var (cookies, before) = await Open(web, Reporter, "/units/fgw");
+        web.Clock.AdvanceDays(12);
+        await RequestExemption(web, Reporter, "fgw", Task, "2026-05", "省级政策调整。"); // a write: the pages are judged again, as of the new day
+        var after = await web.GetWithCookies("/units/fgw", cookies);
+
+        // Before: by due date (the explanation, due 2026-06-05, first). After: the rectification (due 2026-06-10) is overdue
+        // without an answer and comes first; the explanation was answered in time and is not overdue.
+        Assert.True(CasesOf(before.Body).IndexOf(Explanation.Id.Value, StringComparison.Ordinal) < CasesOf(before.Body).IndexOf(Rectification.Id.Value, StringComparison.Ordinal));
+        Assert.True(CasesOf(after.Body).IndexOf(Rectification.Id.Value, StringComparison.Ordinal) < CasesOf(after.Body).IndexOf(Explanation.Id.Value, StringComparison.Ordinal));
+        Assert.Contains("data-overdue=\"true\"", RowOf(CasesOf(after.Body), Rectification), StringComparison.Ordinal);
+        Assert.DoesNotContain("已逾期", RowOf(CasesOf(after.Body), Explanation), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnitPage_KeepsAnAcceptedCaseAWhile_MarkedAccepted_WithTheDecisionAsItsLatestStep_AndNoLinkToAnswer()
+    {
+        await using var web = await Web();
+        await SubmitAnswer(web, Explanation, "explanation", "说明内容");
+        await Decide(web, Office, $"{Explanation.Id.Value}:explanation", "accept");
+
+        var (cookies, page) = await Open(web, Reporter, "/units/fgw");
+        web.Clock.AdvanceDays(LoopPages.RecentlyDecidedDays + 1);
+        await RequestExemption(web, Reporter, "fgw", Task, "2026-05", "省级政策调整。"); // a write: the pages are judged again, as of the new day
+        var later = await web.GetWithCookies("/units/fgw", cookies);
+
+        var row = RowOf(CasesOf(page.Body), Explanation);
+        Assert.Contains("data-status=\"accepted\"", row, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"case-row-status\">已采纳<", row, StringComparison.Ordinal);
+        Assert.Contains("采纳：", row, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"case-view-link\"", row, StringComparison.Ordinal);
+        Assert.DoesNotContain(Explanation.Id.Value, CasesOf(later.Body), StringComparison.Ordinal);
+        Assert.Contains(Rectification.Id.Value, CasesOf(later.Body), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnitPage_MarksACaseStillWithoutAnAnswerPastItsDueDate_AsOverdue_AndOneNotYetDue_AsNot()
     {
         await using var web = await Web();
@@ -651,9 +886,17 @@ public sealed class LoopPageTests
         await RequestExemption(web, Reporter, "fgw", Task, "2026-05", "省级政策调整。"); // a write: the pages are judged again, as of the new day
         var after = await web.GetWithCookies("/units/fgw", cookies);
 
-        // The explanation was due 2026-06-05, the rectification 2026-06-10: neither has an answer.
-        Assert.DoesNotContain("待提交<span class=\"light red\">已逾期</span>", CasesOf(before.Body), StringComparison.Ordinal);
-        Assert.Equal(2, CasesOf(after.Body).Split("待提交<span class=\"light red\">已逾期</span>").Length - 1);
+        // The explanation was due 2026-06-05, the rectification 2026-06-10: neither has an answer (待提交, and 已逾期 by the due date).
+        Assert.DoesNotContain("已逾期", CasesOf(before.Body), StringComparison.Ordinal);
+        Assert.Equal(2, Regex.Count(CasesOf(before.Body), "data-testid=\"case-row-status\">待提交<"));
+        Assert.Equal(2, Regex.Count(CasesOf(after.Body), "<span class=\"light red\" data-testid=\"case-overdue\">已逾期</span>"));
+        Assert.Equal(2, Regex.Count(CasesOf(after.Body), "data-testid=\"case-row-status\">待提交<"));
+    }
+
+    private static string RowOf(string table, EscalationEvent notice)
+    {
+        var start = table.IndexOf($"data-testid=\"case-row\" data-notice=\"{notice.Id.Value}\"", StringComparison.Ordinal);
+        return start < 0 ? "" : table[start..table.IndexOf("</tr>", start, StringComparison.Ordinal)];
     }
 
     private static string CasesOf(string body)
