@@ -393,8 +393,18 @@ internal static class LoopPages
                 html.Raw("<br><span class=\"muted\">").Text(level).Raw("</span>");
             }
 
-            html.Raw("</td><td><a href=\"/tasks/").Text(Uri.EscapeDataString(row.LogUnit.Value)).Raw("/").Text(Uri.EscapeDataString(row.Task.Value)).Raw("\">").Text(row.TaskTitle)
-                .Raw("</a><br><span class=\"muted\">").Text(row.Task.Value).Raw("</span></td><td>").Text(LoopRules.AnswerName(row.Kind))
+            html.Raw("</td><td>");
+            if (IndicatorItem.Is(row.Task))
+            {
+                // An indicator has no page of its own: its name, and its item id below (the notice link opens the case).
+                html.Raw("<span data-testid=\"case-indicator\">").Text(row.TaskTitle).Raw("</span>");
+            }
+            else
+            {
+                html.Raw("<a href=\"/tasks/").Text(Uri.EscapeDataString(row.LogUnit.Value)).Raw("/").Text(Uri.EscapeDataString(row.Task.Value)).Raw("\">").Text(row.TaskTitle).Raw("</a>");
+            }
+
+            html.Raw("<br><span class=\"muted\">").Text(row.Task.Value).Raw("</span></td><td>").Text(LoopRules.AnswerName(row.Kind))
                 .Raw("</td><td>").Text(Html.Date(row.DueBy)).Raw(overdue ? "<br><span class=\"light red\" data-testid=\"case-overdue\">已逾期</span>" : "")
                 .Raw("</td><td data-testid=\"case-row-status\">").Text(c?.StatusWords ?? "待提交").Raw("</td><td>").Raw(Latest(configuration, c)).Raw("</td><td>");
             var answerable = c?.CanSubmit ?? true;

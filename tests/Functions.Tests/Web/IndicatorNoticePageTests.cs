@@ -61,7 +61,9 @@ public sealed class IndicatorNoticePageTests
         Assert.Contains($"action=\"/notices/{Notice.Id.Value}/answer\"", page.Body, StringComparison.Ordinal);
         Assert.Contains("固定资产投资增速", page.Body, StringComparison.Ordinal);
         Assert.DoesNotContain("href=\"/tasks/", page.Body, StringComparison.Ordinal);
-        Assert.Contains($"data-testid=\"demand\" data-notice=\"{Notice.Id.Value}\"", unit.Body, StringComparison.Ordinal);
+        Assert.Contains($"data-testid=\"case-row\" data-notice=\"{Notice.Id.Value}\"", unit.Body, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"case-indicator\">固定资产投资增速</span>", unit.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"/tasks/fgw/ind", unit.Body, StringComparison.Ordinal);
     }
 
     [Fact]
