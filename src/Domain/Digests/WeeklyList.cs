@@ -211,18 +211,49 @@ public static class DemandEntries
     public static IEnumerable<DemandEntry> Open(UnitId unit, IEnumerable<ItemState> items, LocalDate date, bool overdueOnly)
     {
         ArgumentNullException.ThrowIfNull(items);
-        foreach (var state in items)
+        return Open(unit, items.Select(DemandSource.Of), date, overdueOnly);
+    }
+
+    /// <summary>As <see cref="Open(UnitId, IEnumerable{ItemState}, LocalDate, bool)"/>, for tasks and indicator notices alike.</summary>
+    public static IEnumerable<DemandEntry> Open(UnitId unit, IEnumerable<DemandSource> sources, LocalDate date, bool overdueOnly)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        foreach (var source in sources)
         {
-            foreach (var demand in state.Demands)
+            foreach (var demand in source.Demands)
             {
                 if (demand.MetOn is { } met && met <= date || overdueOnly && date <= demand.DueBy)
                 {
                     continue;
                 }
 
-                yield return new DemandEntry(demand.From ?? unit, state.Item.Id, state.Item.Title, demand.Reference ?? demand.Notice.Value, demand.Kind, demand.DueBy);
+                yield return new DemandEntry(demand.From ?? unit, source.Item, source.Title, demand.Reference ?? demand.Notice.Value, demand.Kind, demand.DueBy);
             }
         }
+    }
+}
+
+/// <summary>
+/// What the demands of one item's notices are listed under: a task (<see cref="ItemState"/>) or the follow-ups of an
+/// indicator's notices (<see cref="FollowUpState"/>, item <c>ind:{indicator}</c>).
+/// </summary>
+/// <param name="Item">The task, or <c>ind:{indicator}</c>.</param>
+/// <param name="Title">The task's or the indicator's name.</param>
+/// <param name="Demands">What its notices demanded.</param>
+public sealed record DemandSource(ItemId Item, string Title, IReadOnlyList<OpenDemand> Demands)
+{
+    /// <summary>A task's demands.</summary>
+    public static DemandSource Of(ItemState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return new DemandSource(state.Item.Id, state.Item.Title, state.Demands);
+    }
+
+    /// <summary>An indicator's notices' demands.</summary>
+    public static DemandSource Of(FollowUpState followUp)
+    {
+        ArgumentNullException.ThrowIfNull(followUp);
+        return new DemandSource(followUp.Item, followUp.Title, followUp.Demands);
     }
 }
 

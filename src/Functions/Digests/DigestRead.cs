@@ -51,8 +51,8 @@ public sealed class DigestRead(IEntityTables tables, IClock clock, DateTimeZone 
         var indicators = await Indicators(configuration, cancellationToken).ConfigureAwait(false);
         lights.AddRange(IndicatorLights(indicators, issuedOn, null));
         var activities = LoopActivitiesOf(configuration, units, rows, LoopActivities.Window(issuedOn));
-        units = await RaisedBy(units, issuedOn, cancellationToken).ConfigureAwait(false);
-        var demands = units.SelectMany(u => DemandEntries.Open(u.Unit, u.Items, issuedOn, overdueOnly: true)).ToList();
+        var demands = (await RaisedBy(DemandSources(configuration, units, rows), issuedOn, cancellationToken).ConfigureAwait(false))
+            .SelectMany(u => DemandEntries.Open(u.Unit, u.Sources, issuedOn, overdueOnly: true)).ToList();
 
         // The failures since the previous list: the seven days before the issue day.
         var failed = await _dispatches.Failed(new DateInterval(issuedOn.PlusDays(-7), issuedOn), cancellationToken).ConfigureAwait(false);
@@ -81,11 +81,11 @@ public sealed class DigestRead(IEntityTables tables, IClock clock, DateTimeZone 
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var close = month.Period.End;
-        var (lights, units, _) = await TaskLights(configuration, close, cancellationToken).ConfigureAwait(false);
+        var (lights, units, rows) = await TaskLights(configuration, close, cancellationToken).ConfigureAwait(false);
         var indicators = await Indicators(configuration, cancellationToken).ConfigureAwait(false);
         lights.AddRange(IndicatorLights(indicators, issuedOn, month.Period));
-        units = await RaisedBy(units, issuedOn, cancellationToken).ConfigureAwait(false);
-        var demands = units.SelectMany(u => DemandEntries.Open(u.Unit, u.Items, issuedOn, overdueOnly: false)).ToList();
+        var demands = (await RaisedBy(DemandSources(configuration, units, rows), issuedOn, cancellationToken).ConfigureAwait(false))
+            .SelectMany(u => DemandEntries.Open(u.Unit, u.Sources, issuedOn, overdueOnly: false)).ToList();
 
         var streaks = new List<StreakEntry>();
         var summonses = new List<SummonsEntry>();
@@ -209,13 +209,18 @@ public sealed class DigestRead(IEntityTables tables, IClock clock, DateTimeZone 
         }
     }
 
+    /// <summary>Each unit's demand sources: its tasks and the follow-ups of its indicator notices (<c>ind:{indicator}</c>).</summary>
+    private static List<(UnitId Unit, IReadOnlyList<DemandSource> Sources)> DemandSources(
+        Configuration configuration, List<(UnitId Unit, IReadOnlyList<ItemState> Items)> units, List<UnitRows> rows) =>
+        [.. units.Zip(rows, (u, r) => (u.Unit, (IReadOnlyList<DemandSource>)[.. u.Items.Select(DemandSource.Of), .. UnitItems.FollowUps(configuration, r).Select(DemandSource.Of)]))];
+
     /// <summary>
-    /// The items with only the demands raised by <paramref name="date"/>: a digest rendered again later (the web's page of
+    /// The sources with only the demands raised by <paramref name="date"/>: a digest rendered again later (the web's page of
     /// a digest, a retry on a later day) lists the demands as they stood on its issue day, not those raised since. On the
     /// issue day itself (the timers) nothing later exists, and nothing is read.
     /// </summary>
-    private async Task<List<(UnitId Unit, IReadOnlyList<ItemState> Items)>> RaisedBy(
-        List<(UnitId Unit, IReadOnlyList<ItemState> Items)> units, LocalDate date, CancellationToken cancellationToken)
+    private async Task<List<(UnitId Unit, IReadOnlyList<DemandSource> Sources)>> RaisedBy(
+        List<(UnitId Unit, IReadOnlyList<DemandSource> Sources)> units, LocalDate date, CancellationToken cancellationToken)
     {
         if (date >= clock.GetCurrentInstant().InZone(zone).Date)
         {
@@ -224,20 +229,20 @@ public sealed class DigestRead(IEntityTables tables, IClock clock, DateTimeZone 
 
         var log = await tables.Table(EscalationLog.TableName, cancellationToken).ConfigureAwait(false);
         var raised = new Dictionary<(UnitId, EventId), bool>();
-        var result = new List<(UnitId, IReadOnlyList<ItemState>)>(units.Count);
-        foreach (var (unit, items) in units)
+        var result = new List<(UnitId, IReadOnlyList<DemandSource>)>(units.Count);
+        foreach (var (unit, sources) in units)
         {
-            var kept = new List<ItemState>(items.Count);
-            foreach (var state in items)
+            var kept = new List<DemandSource>(sources.Count);
+            foreach (var source in sources)
             {
-                if (state.Demands.Count == 0)
+                if (source.Demands.Count == 0)
                 {
-                    kept.Add(state);
+                    kept.Add(source);
                     continue;
                 }
 
-                var demands = new List<OpenDemand>(state.Demands.Count);
-                foreach (var demand in state.Demands)
+                var demands = new List<OpenDemand>(source.Demands.Count);
+                foreach (var demand in source.Demands)
                 {
                     if (!raised.TryGetValue((unit, demand.Notice), out var by))
                     {
@@ -252,7 +257,7 @@ public sealed class DigestRead(IEntityTables tables, IClock clock, DateTimeZone 
                     }
                 }
 
-                kept.Add(demands.Count == state.Demands.Count ? state : state with { Demands = demands });
+                kept.Add(demands.Count == source.Demands.Count ? source : source with { Demands = demands });
             }
 
             result.Add((unit, kept));

@@ -5,7 +5,9 @@ using Escalation.Domain.Events;
 using Escalation.Domain.Indicators;
 using Escalation.Domain.Items;
 using Escalation.Domain.Rules;
+using Escalation.Domain.Digests;
 using Escalation.Functions.Cases;
+using Escalation.Functions.Digests;
 using Escalation.Functions.Storage;
 using Escalation.Functions.Tests.Host;
 using Escalation.Functions.Web.Uploads;
@@ -169,6 +171,25 @@ public sealed class IndicatorNoticeLoopTests : IDisposable
         var chase = Assert.Single(unsigned, e => e.Rule == new RuleId("R15"));
         Assert.Equal(EventId.For(new RuleId("R15"), Indicator, "unsigned:" + Notice.Value), chase.Id);
         Assert.DoesNotContain(signed, e => e.Rule == new RuleId("R15"));
+    }
+
+    [Fact]
+    public async Task WeeklyList_ListsTheIndicatorNoticesOverdueExplanation_UntilItIsAnswered()
+    {
+        var reference = await Seed();
+        _clock.Reset(At(2025, 9, 8, 8));
+        var read = new DigestRead(_tables, _clock, Zone);
+        var (configuration, _) = await new DailyRead(_tables, _clock, Zone).ConfigurationUnrecorded();
+        var week = DigestPeriod.Week(IndicatorPeriod.Week(2025, 37));
+
+        var owed = await read.Weekly(configuration, week, new LocalDate(2025, 9, 8));
+        await Loop.SubmitAnswer(Reporter, Swj, reference, "说明", "七月投资增速回落系两个项目延期开工", [Table]);
+        var answered = await read.Weekly(configuration, week, new LocalDate(2025, 9, 8));
+
+        var entry = Assert.Single(owed.Demands);
+        Assert.Equal((Swj, Indicator, "固定资产投资增速", reference, DemandKind.Explanation, new LocalDate(2025, 9, 3)),
+            (entry.Unit, entry.Item, entry.Title, entry.Notice, entry.Kind, entry.DueBy));
+        Assert.Empty(answered.Demands);
     }
 
     public void Dispose()
