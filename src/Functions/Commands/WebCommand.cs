@@ -86,6 +86,11 @@ internal static class WebCommand
             stdout.WriteLine($"网页按 {clock.GetCurrentInstant().InZone(settings.Zone).Date:yyyy-MM-dd} 判定灯色、督查清单和通报（--at）。");
         }
 
+        if (loop is not null)
+        {
+            stdout.WriteLine($"网页上的答复、处理决定和豁免申请当即发消息告知对方，写入本地发件箱 {Path.GetFullPath(engine!.Outbox)}（可用设置 Escalation__Outbox 更改）。");
+        }
+
         stdout.WriteLine($"首次打开会转到开发用登录页 {address}/signin ，选择一位人员即以其身份和角色查看。按 Ctrl+C 停止。");
         app.Run();
         return Cli.Ok;
