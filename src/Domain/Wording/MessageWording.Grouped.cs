@@ -247,7 +247,7 @@ public static partial class MessageWording
             : units.Count > 1 ? Count(units) + "个单位" : units[0];
         var about = level == EventLevel.Accountability ? AccountabilityAbout(whom, items)
             : level == EventLevel.Summons
-            ? "关于对" + whom + "开展约谈警示的通知（涉及" + Count(items) + "项任务）"
+            ? "关于对" + whom + "开展约谈警示的通知（涉及" + Count(items) + (items.All(i => AboutIndicator(i.Event)) ? "项指标" : "项任务") + "）"
             : "关于" + (addressed.Count > 0 && units.Count == 1 ? "" : whom) + Count(items) + Noun(items) + Topic(items) + "的" + (level == EventLevel.Reminder ? "提醒" : "通报");
         var also = addressed.Count > 0 && copies.Count > 0 ? "（另抄送" + Count(copies) + "项）" : "";
         return (addressed.Count > 0 ? "" : CopyMark) + Tag(level, items) + about + also;

@@ -39,6 +39,12 @@ public static partial class MessageWording
     private static bool IsIndicator(EscalationEvent e) => e.Facts.Indicator is not null;
 
     /// <summary>
+    /// An event about an indicator: one with its figures, or a follow-up of an indicator notice (an explanation overdue, a
+    /// notice not signed for) on its <c>ind:{indicator}</c> item, which carries no figures and no progress.
+    /// </summary>
+    private static bool AboutIndicator(EscalationEvent e) => IsIndicator(e) || IndicatorItem.Is(e.Item);
+
+    /// <summary>
     /// The placeholders of an indicator event, over the task ones: figures with the unit of measure (<c>{planned}</c> the
     /// time-proportional plan, <c>{reported}</c> and <c>{value}</c> the value, <c>{target}</c> the target judged), ranks,
     /// the group and the scoreboard. Empty for a task event, so that the same template text renders for both.
@@ -278,5 +284,5 @@ public static partial class MessageWording
     }
 
     /// <summary>项指标 when every item is an indicator, else 项重点工作: what a grouped letter counts.</summary>
-    private static string Noun(IEnumerable<LetterItem> items) => items.All(i => IsIndicator(i.Event)) ? "项指标" : "项重点工作";
+    private static string Noun(IEnumerable<LetterItem> items) => items.All(i => AboutIndicator(i.Event)) ? "项指标" : "项重点工作";
 }

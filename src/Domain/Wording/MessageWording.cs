@@ -173,6 +173,11 @@ public static partial class MessageWording
             Row("事项", Text(facts.ItemTitle));
             LoopFactRows(loop, Row);
         }
+        else if (Indicators.IndicatorItem.Is(e.Item))
+        {
+            // A follow-up of an indicator notice: no figures, and no progress either.
+            Row("事项", Text(facts.ItemTitle));
+        }
         else
         {
             Row("事项", Text(facts.ItemTitle));
