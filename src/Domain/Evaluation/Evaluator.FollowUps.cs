@@ -107,19 +107,8 @@ public sealed partial class Evaluator
 
         public void Unsigned(EscalationRule rule)
         {
-            foreach (var notice in followUp.Notices)
+            foreach (var (notice, chaseOn) in owner.UnsignedDue(rule, followUp.Notices, today))
             {
-                if (!Signing.IsSignable(notice.Level) || notice.Kind == EventKind.Unsigned || notice.SignedOn is { } signed && signed <= today)
-                {
-                    continue;
-                }
-
-                var chaseOn = (rule.Trigger.Days ?? DaySpan.Working(1)).AddTo(notice.DeliveredOn, Calendar);
-                if (chaseOn > today || Calendar.WorkingDaysBetween(chaseOn, today) > owner._options.CatchUpWorkingDays)
-                {
-                    continue;
-                }
-
                 Raise(rule, EventKind.Unsigned, "unsigned:" + notice.Notice.Value,
                     new EventFacts(followUp.Title, UnitName(followUp.Unit), 0, 0, DemandOf: notice.Notice)
                     {

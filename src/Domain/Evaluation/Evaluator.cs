@@ -37,6 +37,28 @@ public sealed partial class Evaluator
     private readonly bool _anyRuleRepeats;
     private readonly int _longestDelay;
 
+    /// <summary>
+    /// 未签收: those of <paramref name="notices"/> due a chase on <paramref name="today"/>, with the day each is due (the
+    /// rule's delay after the delivery day, default one working day): delivered, signable, not a chase itself, not signed
+    /// for by <paramref name="today"/>, and due within the catch-up window. For a task's notices and an indicator's alike.
+    /// </summary>
+    private IEnumerable<(DeliveredNotice Notice, LocalDate ChaseOn)> UnsignedDue(EscalationRule rule, IEnumerable<DeliveredNotice> notices, LocalDate today)
+    {
+        foreach (var notice in notices)
+        {
+            if (!Signing.IsSignable(notice.Level) || notice.Kind == EventKind.Unsigned || notice.SignedOn is { } signed && signed <= today)
+            {
+                continue;
+            }
+
+            var chaseOn = (rule.Trigger.Days ?? DaySpan.Working(1)).AddTo(notice.DeliveredOn, _calendar);
+            if (chaseOn <= today && _calendar.WorkingDaysBetween(chaseOn, today) <= _options.CatchUpWorkingDays)
+            {
+                yield return (notice, chaseOn);
+            }
+        }
+    }
+
     public Evaluator(WorkingCalendar calendar, IEnumerable<EscalationRule> rules, Roster roster, EvaluationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(rules);
@@ -504,19 +526,8 @@ public sealed partial class Evaluator
         /// </summary>
         public void Unsigned(EscalationRule rule)
         {
-            foreach (var notice in state.Notices)
+            foreach (var (notice, chaseOn) in Owner.UnsignedDue(rule, state.Notices, Today))
             {
-                if (!Signing.IsSignable(notice.Level) || notice.Kind == EventKind.Unsigned || notice.SignedOn is { } signed && signed <= Today)
-                {
-                    continue;
-                }
-
-                var chaseOn = (rule.Trigger.Days ?? DaySpan.Working(1)).AddTo(notice.DeliveredOn, Calendar);
-                if (chaseOn > Today || Calendar.WorkingDaysBetween(chaseOn, Today) > Owner._options.CatchUpWorkingDays)
-                {
-                    continue;
-                }
-
                 Raise(rule, EventKind.Unsigned, "unsigned:" + notice.Notice.Value,
                     new EventFacts(Item.Title, UnitName, PlannedToday, reported, DemandOf: notice.Notice)
                     {
