@@ -192,12 +192,6 @@ public sealed partial class ClosedLoop
         throw new InvalidOperationException($"Could not number the answer to {demand.Notice} of {unit} after ten attempts: the explanations partition keeps changing.");
     }
 
-    /// <summary>As <see cref="SubmitAnswer(PersonId, UnitId, string?, string?, string?, EvidenceUploads, UnitId?, CancellationToken)"/>, with files stored already.</summary>
-    public Task<LoopResult<AnswerView>> SubmitAnswer(
-        PersonId person, UnitId unit, string? notice, string? kind, string? text, IReadOnlyList<EvidenceFile> stored,
-        UnitId? taskUnit = null, CancellationToken cancellationToken = default) =>
-        SubmitAnswer(person, unit, notice, kind, text, EvidenceUploads.AlreadyStored(stored), taskUnit, cancellationToken);
-
     private async Task<LoopResult<AnswerView>> Submitted(
         Configuration configuration, LoopSubject subject, Answer answer, IssuedDemand demand, UnitRows rows, bool repeated, CancellationToken cancellationToken)
     {
@@ -435,12 +429,6 @@ public sealed partial class ClosedLoop
 
         throw new InvalidOperationException($"Could not number the exemption request of {unit} for {subjectItem} {trimmedPeriod} after ten attempts.");
     }
-
-    /// <summary>As <see cref="RequestExemption(PersonId, UnitId, string?, string?, string?, string?, EvidenceUploads, CancellationToken)"/>, with files stored already.</summary>
-    public Task<LoopResult<RequestView>> RequestExemption(
-        PersonId person, UnitId unit, string? task, string? indicator, string? period, string? reason, IReadOnlyList<EvidenceFile> stored,
-        CancellationToken cancellationToken = default) =>
-        RequestExemption(person, unit, task, indicator, period, reason, EvidenceUploads.AlreadyStored(stored), cancellationToken);
 
     private async Task<LoopResult<RequestView>> Requested(
         Configuration configuration, LoopSubject subject, ExemptionRequest request, UnitRows rows, bool repeated, CancellationToken cancellationToken)

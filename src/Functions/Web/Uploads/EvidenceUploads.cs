@@ -8,7 +8,7 @@ public sealed record EvidenceUpload(EvidenceFile File, Func<CancellationToken, T
 /// <summary>
 /// The evidence files of one submission (an answer or an exemption request): checked, and stored only when the closed
 /// loop has accepted the submission (<see cref="Store"/>, called right before its row is written), so that a refused
-/// submission leaves no file behind. Files already stored (<see cref="AlreadyStored"/>) are recorded as they are.
+/// submission leaves no file behind.
 /// </summary>
 public sealed class EvidenceUploads
 {
@@ -36,8 +36,8 @@ public sealed class EvidenceUploads
         return uploads.Count == 0 ? None : new EvidenceUploads([.. uploads.Select(u => u.File)], uploads, store);
     }
 
-    /// <summary>Files some earlier step stored already (a test, a script that stores first): nothing more to store.</summary>
-    public static EvidenceUploads AlreadyStored(IReadOnlyList<EvidenceFile> files)
+    /// <summary>Files some earlier step stored already (the service tests): nothing more to store.</summary>
+    internal static EvidenceUploads AlreadyStored(IReadOnlyList<EvidenceFile> files)
     {
         ArgumentNullException.ThrowIfNull(files);
         return files.Count == 0 ? None : new EvidenceUploads(files, [], null);
