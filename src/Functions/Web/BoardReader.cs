@@ -1,5 +1,6 @@
 using Escalation.Domain.Calendar;
 using Escalation.Domain.Catalog;
+using Escalation.Domain.Digests;
 using Escalation.Domain.Evaluation;
 using Escalation.Domain.Indicators;
 using Escalation.Domain.Items;
@@ -44,10 +45,7 @@ internal sealed class BoardReader(IEntityTables tables, IClock clock, DateTimeZo
             // What the unit's indicator notices demand is owed as a task notice's is (no task, no light).
             foreach (var followUp in UnitItems.FollowUps(configuration, rows))
             {
-                foreach (var demand in followUp.Demands.Where(d => d.MetOn is null))
-                {
-                    parts[i].Demands.Add((demand.From ?? unitIds[i], new OwedDemand(demand.Notice.Value, unitIds[i], followUp.Item.Value, followUp.Title, demand.Kind, demand.DueBy)));
-                }
+                parts[i].AddOwed(DemandSource.Of(followUp));
             }
         }).ConfigureAwait(false);
 
@@ -107,6 +105,15 @@ internal sealed class BoardReader(IEntityTables tables, IClock clock, DateTimeZo
     {
         /// <summary>The other units its notices demand something of (met or not).</summary>
         public HashSet<UnitId> Asked { get; } = [];
+
+        /// <summary>The unmet demands of a task's or an indicator's notices, each to the unit that owes it.</summary>
+        public void AddOwed(DemandSource source)
+        {
+            foreach (var demand in source.Demands.Where(d => d.MetOn is null))
+            {
+                Demands.Add((demand.From ?? Unit, new OwedDemand(demand.Notice.Value, Unit, source.Item.Value, source.Title, demand.Kind, demand.DueBy)));
+            }
+        }
     }
 
     private static UnitPart UnitOf(UnitId unit, string unitName, IReadOnlyList<ItemState> states, Evaluator evaluator, WorkingCalendar calendar, LocalDate today)
@@ -140,10 +147,7 @@ internal sealed class BoardReader(IEntityTables tables, IClock clock, DateTimeZo
                 }
             }
 
-            foreach (var demand in state.Demands.Where(d => d.MetOn is null))
-            {
-                part.Demands.Add((demand.From ?? unit, new OwedDemand(demand.Notice.Value, unit, item.Id.Value, item.Title, demand.Kind, demand.DueBy)));
-            }
+            part.AddOwed(DemandSource.Of(state));
 
             if (!active)
             {
