@@ -207,7 +207,10 @@ public static class UnitItems
             return [];
         }
 
-        var met = MetDemands(Answers(configuration, rows), rows.Decisions);
+        // Only answers to indicator notices meet these demands, and reading them needs no task: the unit's tasks are not
+        // parsed again (Build did, and reports what is wrong with any row).
+        var answers = ReadAnswers(configuration, rows.Unit, [.. rows.Explanations.Where(IsIndicatorAnswer)], rows.Demands, [], []);
+        var met = MetDemands(answers, rows.Decisions);
         var result = new List<FollowUpState>(indicators.Count);
         foreach (var item in indicators)
         {
@@ -224,6 +227,9 @@ public static class UnitItems
 
         return result;
     }
+
+    private static bool IsIndicatorAnswer(ExplanationRow row) =>
+        row.Task?.Trim() is { } named && named.StartsWith(Indicators.IndicatorItem.Prefix, StringComparison.Ordinal);
 
     /// <summary>The configured indicator an <c>ind:{indicator}</c> item names, or null (a task, or an indicator no longer configured).</summary>
     public static Indicators.IndicatorDefinition? IndicatorOf(Configuration configuration, ItemId item)
@@ -758,7 +764,7 @@ public static class UnitItems
             }
 
             // An answer to an indicator's notice names the indicator as its notices do (ind:{indicator}), not a task.
-            var task = row.Task?.Trim() is { } named && named.StartsWith(Indicators.IndicatorItem.Prefix, StringComparison.Ordinal)
+            var task = IsIndicatorAnswer(row)
                 ? KnownIndicator(configuration, read, demands, row.Task)
                 : KnownTask(read, tasks, nameof(ExplanationRow.Task), row.Task)?.Id;
             if (task is { } answered && notice is not null && itemOfNotice.TryGetValue(notice, out var noticed) && noticed != answered.Value)
